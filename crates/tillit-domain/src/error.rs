@@ -1,0 +1,124 @@
+//! Validation errors name the field and the rule that failed, so every layer above can tell the user
+//! exactly what to fix (in their language, via the rule's message key).
+
+use serde::Serialize;
+
+/// A rule that input can break. Each maps to one message key in the i18n layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Rule {
+    Required,
+    TooShort { min: usize },
+    TooLong { max: usize },
+    InvalidFormat,
+    InvalidChecksum,
+    UnknownValue,
+    NotAllowedForOrganisationKind,
+    OutOfRange { min: i64, max: i64 },
+    AlreadyExists,
+    Mismatch,
+    Incorrect,
+    LastAdministrator,
+    NotFound,
+}
+
+impl Rule {
+    /// The i18n message key for this rule.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Rule::Required => "rule-required",
+            Rule::TooShort { .. } => "rule-too-short",
+            Rule::TooLong { .. } => "rule-too-long",
+            Rule::InvalidFormat => "rule-invalid-format",
+            Rule::InvalidChecksum => "rule-invalid-checksum",
+            Rule::UnknownValue => "rule-unknown-value",
+            Rule::NotAllowedForOrganisationKind => "rule-not-allowed-for-kind",
+            Rule::OutOfRange { .. } => "rule-out-of-range",
+            Rule::AlreadyExists => "rule-already-exists",
+            Rule::Mismatch => "rule-mismatch",
+            Rule::Incorrect => "rule-incorrect",
+            Rule::LastAdministrator => "rule-last-administrator",
+            Rule::NotFound => "rule-not-found",
+        }
+    }
+
+    /// A short machine-readable name, used in API problem details.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rule::Required => "required",
+            Rule::TooShort { .. } => "too_short",
+            Rule::TooLong { .. } => "too_long",
+            Rule::InvalidFormat => "invalid_format",
+            Rule::InvalidChecksum => "invalid_checksum",
+            Rule::UnknownValue => "unknown_value",
+            Rule::NotAllowedForOrganisationKind => "not_allowed_for_organisation_kind",
+            Rule::OutOfRange { .. } => "out_of_range",
+            Rule::AlreadyExists => "already_exists",
+            Rule::Mismatch => "mismatch",
+            Rule::Incorrect => "incorrect",
+            Rule::LastAdministrator => "last_administrator",
+            Rule::NotFound => "not_found",
+        }
+    }
+}
+
+/// One field that broke one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{field}: {}", rule.code())]
+pub struct ValidationError {
+    pub field: String,
+    #[serde(flatten)]
+    pub rule: Rule,
+}
+
+impl ValidationError {
+    pub fn new(field: impl Into<String>, rule: Rule) -> Self {
+        Self { field: field.into(), rule }
+    }
+}
+
+/// All the problems with one submitted form or request body, in field order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("invalid input: {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", "))]
+pub struct ValidationErrors(pub Vec<ValidationError>);
+
+impl ValidationErrors {
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+    pub fn push(&mut self, e: ValidationError) {
+        self.0.push(e);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// Collects the error of a parse into this list and returns the value when it parsed.
+    pub fn check<T>(&mut self, r: Result<T, ValidationError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+    pub fn into_result(self) -> Result<(), ValidationErrors> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+    pub fn single(field: impl Into<String>, rule: Rule) -> Self {
+        Self(vec![ValidationError::new(field, rule)])
+    }
+    pub fn for_field(&self, field: &str) -> Option<&ValidationError> {
+        self.0.iter().find(|e| e.field == field)
+    }
+}
+
+impl From<ValidationError> for ValidationErrors {
+    fn from(e: ValidationError) -> Self {
+        Self(vec![e])
+    }
+}

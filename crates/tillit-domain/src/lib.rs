@@ -1,0 +1,12 @@
+//! Tillit's pure domain: validated types and the rules a reviewer must be able to read.
+//! Nothing here does I/O; everything is plain functions over plain data.
+
+pub mod audit;
+pub mod error;
+pub mod org;
+pub mod paging;
+pub mod role;
+pub mod text;
+pub mod user;
+
+pub use error::{Rule, ValidationError, ValidationErrors};

@@ -1,0 +1,95 @@
+//! Pagination of lists: which page, how many per page, and the page's place in the whole.
+
+use crate::error::{Rule, ValidationError, ValidationErrors};
+use serde::Serialize;
+
+pub const DEFAULT_PER_PAGE: i64 = 50;
+pub const MAX_PER_PAGE: i64 = 200;
+const MAX_PAGE: i64 = 1_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self { page: 1, per_page: DEFAULT_PER_PAGE }
+    }
+}
+
+impl PageRequest {
+    /// Parses optional `page` and `per_page` query values.
+    pub fn parse(page: Option<&str>, per_page: Option<&str>) -> Result<PageRequest, ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        let page = errs.check(parse_int("page", page, 1, 1, MAX_PAGE));
+        let per_page = errs.check(parse_int("per_page", per_page, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE));
+        errs.into_result()?;
+        Ok(PageRequest { page: page.unwrap_or(1), per_page: per_page.unwrap_or(DEFAULT_PER_PAGE) })
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+fn parse_int(field: &str, v: Option<&str>, default: i64, min: i64, max: i64) -> Result<i64, ValidationError> {
+    match v.map(str::trim) {
+        None | Some("") => Ok(default),
+        Some(s) => {
+            let n: i64 = s.parse().map_err(|_| ValidationError::new(field, Rule::InvalidFormat))?;
+            if n < min || n > max {
+                return Err(ValidationError::new(field, Rule::OutOfRange { min, max }));
+            }
+            Ok(n)
+        }
+    }
+}
+
+/// One page of a list, with what is needed to show the way to the others.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, req: PageRequest, total: i64) -> Self {
+        Self { items, page: req.page, per_page: req.per_page, total }
+    }
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_parameters_are_bounded_and_named() {
+        assert_eq!(PageRequest::parse(None, None).unwrap(), PageRequest::default());
+        assert_eq!(PageRequest::parse(Some("3"), Some("20")).unwrap().offset(), 40);
+        let e = PageRequest::parse(Some("0"), Some("x")).unwrap_err();
+        assert_eq!(e.0[0].field, "page");
+        assert_eq!(e.0[1].field, "per_page");
+        assert_eq!(e.0[1].rule, Rule::InvalidFormat);
+        assert!(PageRequest::parse(None, Some("201")).is_err());
+    }
+
+    #[test]
+    fn page_count_rounds_up() {
+        let p: Page<()> = Page::new(vec![], PageRequest { page: 2, per_page: 50 }, 101);
+        assert_eq!(p.pages(), 3);
+        assert!(p.has_prev() && p.has_next());
+    }
+}

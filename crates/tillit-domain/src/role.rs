@@ -1,0 +1,238 @@
+//! Roles and what each may do. This is the one place that says which role has which permission;
+//! the web layer asks here and nowhere else.
+
+use crate::error::{Rule, ValidationError};
+use crate::org::{OrgKind, Side};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    // Care-provider roles.
+    Admin,
+    Coordinator,
+    Owner,
+    SystemOwner,
+    Dpo,
+    Reader,
+    // Authority roles.
+    AuthorityAdmin,
+    CaseOfficer,
+    SupervisionLead,
+    Analyst,
+}
+
+/// Something a member may be allowed to do within their organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// See the organisation's overview page.
+    ViewOverview,
+    /// See the member list of the organisation.
+    ViewMembers,
+    /// Add, change and remove members.
+    ManageMembers,
+    /// Read the organisation's audit trail.
+    ViewAuditLog,
+}
+
+/// What an API token may be used for. A request needs both the role and the scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Read,
+    Write,
+    Admin,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Admin];
+    pub fn key(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Write => "write",
+            Scope::Admin => "admin",
+        }
+    }
+    pub fn parse(field: &str, value: &str) -> Result<Scope, ValidationError> {
+        Scope::ALL
+            .into_iter()
+            .find(|s| s.key() == value.trim())
+            .ok_or_else(|| ValidationError::new(field, Rule::UnknownValue))
+    }
+    /// Parses a space-separated scope list; at least one, no unknown ones; sorted, without repeats.
+    pub fn parse_list(field: &str, values: &[String]) -> Result<Vec<Scope>, ValidationError> {
+        let mut out = Vec::new();
+        for v in values.iter().flat_map(|v| v.split_whitespace()) {
+            out.push(Scope::parse(field, v)?);
+        }
+        out.sort();
+        out.dedup();
+        if out.is_empty() {
+            return Err(ValidationError::new(field, Rule::Required));
+        }
+        Ok(out)
+    }
+}
+
+impl Permission {
+    /// The token scope a request needs for this permission.
+    pub fn scope(self) -> Scope {
+        match self {
+            Permission::ViewOverview | Permission::ViewMembers => Scope::Read,
+            Permission::ManageMembers | Permission::ViewAuditLog => Scope::Admin,
+        }
+    }
+}
+
+impl Role {
+    pub const ALL: [Role; 10] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Owner,
+        Role::SystemOwner,
+        Role::Dpo,
+        Role::Reader,
+        Role::AuthorityAdmin,
+        Role::CaseOfficer,
+        Role::SupervisionLead,
+        Role::Analyst,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Owner => "owner",
+            Role::SystemOwner => "system_owner",
+            Role::Dpo => "dpo",
+            Role::Reader => "reader",
+            Role::AuthorityAdmin => "authority_admin",
+            Role::CaseOfficer => "case_officer",
+            Role::SupervisionLead => "supervision_lead",
+            Role::Analyst => "analyst",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    pub fn parse(field: &str, value: &str) -> Result<Role, ValidationError> {
+        let v = value.trim();
+        if v.is_empty() {
+            return Err(ValidationError::new(field, Rule::Required));
+        }
+        Role::from_key(v).ok_or_else(|| ValidationError::new(field, Rule::UnknownValue))
+    }
+
+    /// Parses a role and checks it exists for the organisation's kind.
+    pub fn parse_for(field: &str, value: &str, kind: OrgKind) -> Result<Role, ValidationError> {
+        let role = Role::parse(field, value)?;
+        if role.side() != kind.side() {
+            return Err(ValidationError::new(field, Rule::NotAllowedForOrganisationKind));
+        }
+        Ok(role)
+    }
+
+    pub fn side(self) -> Side {
+        match self {
+            Role::AuthorityAdmin | Role::CaseOfficer | Role::SupervisionLead | Role::Analyst => {
+                Side::Authority
+            }
+            _ => Side::Provider,
+        }
+    }
+
+    /// The roles an organisation of this kind can give.
+    pub fn for_kind(kind: OrgKind) -> Vec<Role> {
+        Role::ALL.into_iter().filter(|r| r.side() == kind.side()).collect()
+    }
+
+    /// Administrators manage members and settings of their organisation.
+    pub fn is_admin(self) -> bool {
+        matches!(self, Role::Admin | Role::AuthorityAdmin)
+    }
+
+    /// The permission table of product.md section 2, for the capabilities built so far.
+    pub fn permits(self, p: Permission) -> bool {
+        match p {
+            Permission::ViewOverview => true,
+            Permission::ViewMembers => matches!(
+                self,
+                Role::Admin
+                    | Role::Coordinator
+                    | Role::Dpo
+                    | Role::AuthorityAdmin
+                    | Role::SupervisionLead
+            ),
+            Permission::ManageMembers | Permission::ViewAuditLog => self.is_admin(),
+        }
+    }
+}
+
+/// An organisation must keep at least one administrator: removing or demoting the last one would
+/// leave nobody able to manage members.
+pub fn check_keeps_an_admin(
+    current: Role,
+    new: Option<Role>,
+    admins_in_org: usize,
+) -> Result<(), ValidationError> {
+    let loses_admin = current.is_admin() && !new.map(Role::is_admin).unwrap_or(false);
+    if loses_admin && admins_in_org <= 1 {
+        return Err(ValidationError::new("role", Rule::LastAdministrator));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_administrators_manage_members_and_read_the_audit_trail() {
+        for r in Role::ALL {
+            assert_eq!(r.permits(Permission::ManageMembers), r.is_admin(), "{r:?}");
+            assert_eq!(r.permits(Permission::ViewAuditLog), r.is_admin(), "{r:?}");
+            assert!(r.permits(Permission::ViewOverview));
+        }
+        assert!(!Role::Reader.permits(Permission::ViewMembers));
+        assert!(Role::Dpo.permits(Permission::ViewMembers));
+    }
+
+    #[test]
+    fn provider_roles_are_refused_in_an_authority_and_vice_versa() {
+        assert_eq!(
+            Role::parse_for("role", "case_officer", OrgKind::Region).unwrap_err().rule,
+            Rule::NotAllowedForOrganisationKind
+        );
+        assert_eq!(
+            Role::parse_for("role", "coordinator", OrgKind::Authority).unwrap_err().rule,
+            Rule::NotAllowedForOrganisationKind
+        );
+        assert_eq!(Role::parse_for("role", "dpo", OrgKind::Municipality).unwrap(), Role::Dpo);
+        assert_eq!(Role::parse("role", "boss").unwrap_err().rule, Rule::UnknownValue);
+        assert_eq!(Role::for_kind(OrgKind::Authority).len(), 4);
+        assert_eq!(Role::for_kind(OrgKind::PrivateProvider).len(), 6);
+    }
+
+    #[test]
+    fn the_last_administrator_cannot_be_removed_or_demoted() {
+        assert!(check_keeps_an_admin(Role::Admin, None, 1).is_err());
+        assert!(check_keeps_an_admin(Role::Admin, Some(Role::Reader), 1).is_err());
+        assert!(check_keeps_an_admin(Role::Admin, Some(Role::Reader), 2).is_ok());
+        assert!(check_keeps_an_admin(Role::Admin, Some(Role::Admin), 1).is_ok());
+        assert!(check_keeps_an_admin(Role::Reader, None, 1).is_ok());
+    }
+
+    #[test]
+    fn scopes_parse_as_a_sorted_set() {
+        let s = Scope::parse_list("scopes", &["write read".into(), "read".into()]).unwrap();
+        assert_eq!(s, vec![Scope::Read, Scope::Write]);
+        assert_eq!(Scope::parse_list("scopes", &[]).unwrap_err().rule, Rule::Required);
+        assert_eq!(
+            Scope::parse_list("scopes", &["root".into()]).unwrap_err().rule,
+            Rule::UnknownValue
+        );
+        assert_eq!(Permission::ManageMembers.scope(), Scope::Admin);
+    }
+}
