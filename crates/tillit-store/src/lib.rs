@@ -1,1 +1,131 @@
+//! Tillit's persistence: one store over SQLite or PostgreSQL (chosen by the database URL), the
+//! schema and its migrations, tenant-scoped repositories and the hash-chained audit trail.
+//!
+//! SQL is written once with `$1` placeholders, which both backends accept; the few true dialect
+//! differences live in `dialect.rs`. Every method that reads or changes an organisation's data takes
+//! a [`Tenant`], which only this crate can make, and only from a checked membership (or, for the
+//! platform operator's command line, from an organisation number).
 
+mod audit;
+mod dialect;
+mod error;
+mod members;
+mod migrate;
+mod orgs;
+mod row;
+mod sessions;
+mod tokens;
+mod users;
+
+pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport};
+pub use dialect::Backend;
+pub use error::StoreError;
+pub use members::{Member, MemberQuery, RoleCount};
+pub use orgs::Organisation;
+pub use sessions::{NewSession, SessionUser};
+pub use tokens::{ApiToken, TokenAuth};
+pub use users::{User, UserCredentials, UserMembership};
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use std::time::Duration;
+
+/// Who made a change: a signed-in user, or the platform operator at the command line.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<String>,
+    pub label: String,
+}
+
+impl Actor {
+    pub fn user(id: &str, email: &str) -> Self {
+        Self { user_id: Some(id.to_string()), label: email.to_string() }
+    }
+    pub fn operator() -> Self {
+        Self { user_id: None, label: "operator (tillit admin)".to_string() }
+    }
+    pub fn system() -> Self {
+        Self { user_id: None, label: "system".to_string() }
+    }
+}
+
+/// An organisation whose data a request may touch. Only the store makes one, after checking a
+/// membership, so a repository call without an authorised tenant cannot be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    id: String,
+}
+
+impl Tenant {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub(crate) fn checked(id: String) -> Self {
+        Self { id }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// The current time as stored: UTC, RFC 3339, millisecond precision.
+pub fn now_timestamp() -> String {
+    format_timestamp(chrono::Utc::now())
+}
+
+pub fn format_timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+impl Store {
+    /// Connects to the database named by `url` (`sqlite://…` or `postgres://…`).
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let mut opts = AnyPoolOptions::new()
+            .max_connections(backend.max_connections())
+            .acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            opts = opts.after_connect(|conn, _| {
+                Box::pin(async move {
+                    for pragma in dialect::SQLITE_PRAGMAS {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            });
+        }
+        let pool = opts.connect(url).await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Brings the schema up to date. Safe to run at every start.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migrate::run(&self.pool, self.backend).await
+    }
+
+    /// Ready means: the database answers and the schema is current.
+    pub async fn ready(&self) -> Result<(), StoreError> {
+        migrate::check_current(&self.pool).await
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A consistent online copy of an SQLite database (`VACUUM INTO`); PostgreSQL uses pg_dump.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        dialect::backup(&self.pool, self.backend, path).await
+    }
+}

@@ -1,0 +1,269 @@
+//! The audit trail: every change is written in the same transaction as an event that links to the
+//! hash of the event before it. The chain head (`audit_head`) is locked first in every audited
+//! transaction, which serialises writers on both backends and keeps the chain linear.
+
+use crate::row::{i, os, s};
+use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use serde_json::Value;
+use sqlx::any::{Any, AnyRow};
+use sqlx::AnyConnection;
+use sqlx::Transaction;
+use tillit_domain::audit::{AuditRecord, ChainBreak, ChainVerifier, StoredAuditEvent};
+use tillit_domain::paging::{Page, PageRequest};
+
+/// What changed: recorded with the actor and time by [`AuditedTx::record`].
+pub struct AuditEntry<'a> {
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: &'a str,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// An audited transaction: holds the chain-head lock from its start to its commit.
+pub(crate) struct AuditedTx<'c> {
+    tx: Transaction<'c, Any>,
+    seq: i64,
+    prev_hash: String,
+}
+
+impl<'c> AuditedTx<'c> {
+    pub(crate) async fn begin(pool: &'c sqlx::AnyPool) -> Result<AuditedTx<'c>, StoreError> {
+        let mut tx = pool.begin().await?;
+        // A no-op update takes the write lock (SQLite) or the head row lock (PostgreSQL) first,
+        // before anything is read, so concurrent audited transactions queue here.
+        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, last_hash")
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(AuditedTx { seq: i(&row, "seq")?, prev_hash: s(&row, "last_hash")?, tx })
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    pub(crate) async fn record(
+        &mut self,
+        actor: &Actor,
+        org_id: Option<&str>,
+        e: AuditEntry<'_>,
+    ) -> Result<(), StoreError> {
+        let record = AuditRecord {
+            seq: self.seq + 1,
+            id: new_id(),
+            occurred_at: now_timestamp(),
+            actor_id: actor.user_id.clone(),
+            actor_label: actor.label.clone(),
+            org_id: org_id.map(str::to_string),
+            action: e.action.to_string(),
+            object_type: e.object_type.to_string(),
+            object_id: e.object_id.to_string(),
+            before_json: e.before.map(|v| v.to_string()),
+            after_json: e.after.map(|v| v.to_string()),
+        };
+        let hash = record.chain_hash(&self.prev_hash);
+        sqlx::query(
+            "INSERT INTO audit_events (seq, id, occurred_at, actor_id, actor_label, org_id, action, object_type, object_id, before_json, after_json, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(record.seq)
+        .bind(&record.id)
+        .bind(&record.occurred_at)
+        .bind(&record.actor_id)
+        .bind(&record.actor_label)
+        .bind(&record.org_id)
+        .bind(&record.action)
+        .bind(&record.object_type)
+        .bind(&record.object_id)
+        .bind(&record.before_json)
+        .bind(&record.after_json)
+        .bind(&self.prev_hash)
+        .bind(&hash)
+        .execute(&mut *self.tx)
+        .await?;
+        self.seq = record.seq;
+        self.prev_hash = hash;
+        Ok(())
+    }
+
+    pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
+        sqlx::query("UPDATE audit_head SET seq = $1, last_hash = $2 WHERE id = 1")
+            .bind(self.seq)
+            .bind(&self.prev_hash)
+            .execute(&mut *self.tx)
+            .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// An audit event as shown to an administrator.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditEvent {
+    pub id: String,
+    pub seq: i64,
+    pub occurred_at: String,
+    pub actor_id: Option<String>,
+    pub actor_label: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// Filters of the audit-log page. Dates are `YYYY-MM-DD`, inclusive, validated by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub from_date: Option<String>,
+    pub to_date: Option<String>,
+}
+
+/// The result of walking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainReport {
+    Intact { events: i64 },
+    Broken(ChainBreak),
+}
+
+fn event_from_row(row: &AnyRow) -> Result<AuditEvent, StoreError> {
+    let parse = |col: &str| -> Result<Option<Value>, StoreError> {
+        os(row, col)?
+            .map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("{col}: {e}"))))
+            .transpose()
+    };
+    Ok(AuditEvent {
+        id: s(row, "id")?,
+        seq: i(row, "seq")?,
+        occurred_at: s(row, "occurred_at")?,
+        actor_id: os(row, "actor_id")?,
+        actor_label: s(row, "actor_label")?,
+        action: s(row, "action")?,
+        object_type: s(row, "object_type")?,
+        object_id: s(row, "object_id")?,
+        before: parse("before_json")?,
+        after: parse("after_json")?,
+    })
+}
+
+const EVENT_COLUMNS: &str =
+    "id, seq, occurred_at, actor_id, actor_label, action, object_type, object_id, before_json, after_json";
+
+impl Store {
+    /// The tenant's audit events, newest first.
+    pub async fn list_audit_events(
+        &self,
+        t: &Tenant,
+        f: &AuditFilter,
+        page: PageRequest,
+    ) -> Result<Page<AuditEvent>, StoreError> {
+        let mut where_sql = String::from("org_id = $1");
+        let mut binds: Vec<String> = vec![t.id().to_string()];
+        let mut add = |cond: &str, v: String, suffix: &str| {
+            binds.push(v);
+            where_sql.push_str(&format!(" AND {cond} ${}{suffix}", binds.len()));
+        };
+        if let Some(a) = &f.action {
+            add("action =", a.clone(), "");
+        }
+        if let Some(a) = &f.actor {
+            add("lower(actor_label) LIKE", tillit_domain::text::like_contains(a), " ESCAPE '\\'");
+        }
+        if let Some(o) = &f.object_type {
+            add("object_type =", o.clone(), "");
+        }
+        if let Some(o) = &f.object_id {
+            add("object_id =", o.clone(), "");
+        }
+        if let Some(d) = &f.from_date {
+            add("occurred_at >=", d.clone(), "");
+        }
+        if let Some(d) = &f.to_date {
+            // Inclusive end date: everything before the next day's first instant.
+            add("occurred_at <", format!("{d}T99"), "");
+        }
+        let count_sql = format!("SELECT COUNT(*) AS n FROM audit_events WHERE {where_sql}");
+        let mut q = sqlx::query(&count_sql);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        let total = i(&q.fetch_one(&self.pool).await?, "n")?;
+        let list_sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM audit_events WHERE {where_sql} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
+            binds.len() + 1,
+            binds.len() + 2
+        );
+        let mut q = sqlx::query(&list_sql);
+        for b in &binds {
+            q = q.bind(b);
+        }
+        let rows = q.bind(page.per_page).bind(page.offset()).fetch_all(&self.pool).await?;
+        let items = rows.iter().map(event_from_row).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::new(items, page, total))
+    }
+
+    pub async fn audit_event(&self, t: &Tenant, id: &str) -> Result<AuditEvent, StoreError> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE org_id = $1 AND id = $2");
+        let row = sqlx::query(&sql).bind(t.id()).bind(id).fetch_optional(&self.pool).await?;
+        event_from_row(&row.ok_or(StoreError::NotFound)?)
+    }
+
+    /// The distinct actions recorded for a tenant, for the audit page's filter.
+    pub async fn audit_actions(&self, t: &Tenant) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT DISTINCT action FROM audit_events WHERE org_id = $1 ORDER BY action")
+            .bind(t.id())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| s(r, "action")).collect()
+    }
+
+    /// Walks the whole chain in order and reports the first broken link.
+    pub async fn verify_audit_chain(&self) -> Result<ChainReport, StoreError> {
+        let mut verifier = ChainVerifier::default();
+        let mut after_seq = 0i64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT seq, id, occurred_at, actor_id, actor_label, org_id, action, object_type, object_id, before_json, after_json, prev_hash, hash
+                 FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 1000",
+            )
+            .bind(after_seq)
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                let ev = StoredAuditEvent {
+                    record: AuditRecord {
+                        seq: i(row, "seq")?,
+                        id: s(row, "id")?,
+                        occurred_at: s(row, "occurred_at")?,
+                        actor_id: os(row, "actor_id")?,
+                        actor_label: s(row, "actor_label")?,
+                        org_id: os(row, "org_id")?,
+                        action: s(row, "action")?,
+                        object_type: s(row, "object_type")?,
+                        object_id: s(row, "object_id")?,
+                        before_json: os(row, "before_json")?,
+                        after_json: os(row, "after_json")?,
+                    },
+                    prev_hash: s(row, "prev_hash")?,
+                    hash: s(row, "hash")?,
+                };
+                after_seq = ev.record.seq;
+                if let Err(b) = verifier.next(&ev) {
+                    return Ok(ChainReport::Broken(b));
+                }
+            }
+        }
+        let head = sqlx::query("SELECT seq, last_hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        match verifier.finish(i(&head, "seq")?, &s(&head, "last_hash")?) {
+            Ok(n) => Ok(ChainReport::Intact { events: n }),
+            Err(b) => Ok(ChainReport::Broken(b)),
+        }
+    }
+}

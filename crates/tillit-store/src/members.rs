@@ -1,0 +1,215 @@
+//! Members of an organisation: who has which role. Tenant-scoped throughout.
+
+use crate::audit::{AuditEntry, AuditedTx};
+use crate::row::{i, role, s};
+use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::role::{check_keeps_an_admin, Role};
+use tillit_domain::text::{like_contains, search_key};
+use tillit_domain::{Rule, ValidationErrors};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub id: String,
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MemberQuery {
+    /// Free text matched against name and e-mail, case-insensitively.
+    pub q: Option<String>,
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleCount {
+    pub role: Role,
+    pub count: i64,
+}
+
+const MEMBER_SELECT: &str = "SELECT m.id AS id, m.user_id AS user_id, u.email AS email, u.display_name AS display_name, m.role AS role, m.created_at AS created_at
+     FROM memberships m JOIN users u ON u.id = m.user_id";
+
+fn member_from_row(r: &AnyRow) -> Result<Member, StoreError> {
+    Ok(Member {
+        id: s(r, "id")?,
+        user_id: s(r, "user_id")?,
+        email: s(r, "email")?,
+        display_name: s(r, "display_name")?,
+        role: role(r, "role")?,
+        created_at: s(r, "created_at")?,
+    })
+}
+
+async fn member_in(conn: &mut AnyConnection, t: &Tenant, id: &str) -> Result<Member, StoreError> {
+    let sql = format!("{MEMBER_SELECT} WHERE m.org_id = $1 AND m.id = $2");
+    let row = sqlx::query(&sql).bind(t.id()).bind(id).fetch_optional(conn).await?;
+    member_from_row(&row.ok_or(StoreError::NotFound)?)
+}
+
+async fn admins_in(conn: &mut AnyConnection, t: &Tenant) -> Result<usize, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE org_id = $1 AND role IN ('admin', 'authority_admin')")
+        .bind(t.id())
+        .fetch_one(conn)
+        .await?;
+    Ok(usize::try_from(i(&row, "n")?).unwrap_or(0))
+}
+
+impl Store {
+    pub async fn list_members(&self, t: &Tenant, q: &MemberQuery, page: PageRequest) -> Result<Page<Member>, StoreError> {
+        let mut where_sql = String::from("m.org_id = $1");
+        let mut binds = vec![t.id().to_string()];
+        if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
+            binds.push(like_contains(text.trim()));
+            where_sql.push_str(&format!(" AND m.search_text LIKE ${} ESCAPE '\\'", binds.len()));
+        }
+        if let Some(r) = q.role {
+            binds.push(r.key().to_string());
+            where_sql.push_str(&format!(" AND m.role = ${}", binds.len()));
+        }
+        let count_sql = format!("SELECT COUNT(*) AS n FROM memberships m WHERE {where_sql}");
+        let mut cq = sqlx::query(&count_sql);
+        for b in &binds {
+            cq = cq.bind(b);
+        }
+        let total = i(&cq.fetch_one(&self.pool).await?, "n")?;
+        let sql = format!(
+            "{MEMBER_SELECT} WHERE {where_sql} ORDER BY u.display_name, u.email LIMIT ${} OFFSET ${}",
+            binds.len() + 1,
+            binds.len() + 2
+        );
+        let mut lq = sqlx::query(&sql);
+        for b in &binds {
+            lq = lq.bind(b);
+        }
+        let rows = lq.bind(page.per_page).bind(page.offset()).fetch_all(&self.pool).await?;
+        let items = rows.iter().map(member_from_row).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::new(items, page, total))
+    }
+
+    pub async fn member(&self, t: &Tenant, id: &str) -> Result<Member, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        member_in(&mut conn, t, id).await
+    }
+
+    pub async fn count_members_by_role(&self, t: &Tenant) -> Result<Vec<RoleCount>, StoreError> {
+        let rows = sqlx::query("SELECT role, COUNT(*) AS n FROM memberships WHERE org_id = $1 GROUP BY role ORDER BY role")
+            .bind(t.id())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(RoleCount { role: role(r, "role")?, count: i(r, "n")? })).collect()
+    }
+
+    /// Adds an existing user to the organisation with a role. A user is a member at most once.
+    pub async fn add_member(&self, t: &Tenant, actor: &Actor, user_id: &str, role: Role) -> Result<Member, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let user = sqlx::query("SELECT email, display_name FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or_else(|| StoreError::Invalid(ValidationErrors::single("email", Rule::NotFound)))?;
+        let (email, name) = (s(&user, "email")?, s(&user, "display_name")?);
+        let id = new_id();
+        let res = sqlx::query(
+            "INSERT INTO memberships (id, org_id, user_id, role, search_text, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(t.id())
+        .bind(user_id)
+        .bind(role.key())
+        .bind(search_key(&[&name, &email]))
+        .bind(now_timestamp())
+        .execute(tx.conn())
+        .await;
+        if let Err(e) = res {
+            if StoreError::is_unique_violation(&e) {
+                return Err(ValidationErrors::single("email", Rule::AlreadyExists).into());
+            }
+            return Err(e.into());
+        }
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "member.add",
+                object_type: "membership",
+                object_id: &id,
+                before: None,
+                after: Some(json!({"user_id": user_id, "email": email, "role": role.key()})),
+            },
+        )
+        .await?;
+        let m = member_in(tx.conn(), t, &id).await?;
+        tx.commit().await?;
+        Ok(m)
+    }
+
+    /// Changes a member's role; the organisation keeps at least one administrator.
+    pub async fn change_member_role(&self, t: &Tenant, actor: &Actor, id: &str, new_role: Role) -> Result<Member, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let before = member_in(tx.conn(), t, id).await?;
+        if before.role == new_role {
+            return Ok(before);
+        }
+        let admins = admins_in(tx.conn(), t).await?;
+        check_keeps_an_admin(before.role, Some(new_role), admins).map_err(ValidationErrors::from)?;
+        sqlx::query("UPDATE memberships SET role = $1 WHERE org_id = $2 AND id = $3")
+            .bind(new_role.key())
+            .bind(t.id())
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "member.role",
+                object_type: "membership",
+                object_id: id,
+                before: Some(json!({"email": before.email, "role": before.role.key()})),
+                after: Some(json!({"email": before.email, "role": new_role.key()})),
+            },
+        )
+        .await?;
+        let after = member_in(tx.conn(), t, id).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Removes a membership (the user keeps their account and other memberships). The user's API
+    /// tokens for this organisation are revoked with it.
+    pub async fn remove_member(&self, t: &Tenant, actor: &Actor, id: &str) -> Result<(), StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let before = member_in(tx.conn(), t, id).await?;
+        let admins = admins_in(tx.conn(), t).await?;
+        check_keeps_an_admin(before.role, None, admins).map_err(ValidationErrors::from)?;
+        sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND id = $2").bind(t.id()).bind(id).execute(tx.conn()).await?;
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE org_id = $2 AND user_id = $3 AND revoked_at IS NULL")
+            .bind(now_timestamp())
+            .bind(t.id())
+            .bind(&before.user_id)
+            .execute(tx.conn())
+            .await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "member.remove",
+                object_type: "membership",
+                object_id: id,
+                before: Some(json!({"user_id": before.user_id, "email": before.email, "role": before.role.key()})),
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+}

@@ -1,0 +1,65 @@
+//! Schema migrations: each has a part common to both backends and a dialect part. Applied in order,
+//! each in its own transaction, and recorded in `schema_migrations`.
+
+use crate::dialect::Backend;
+use crate::StoreError;
+use sqlx::AnyPool;
+use sqlx::Row;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    common: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "platform",
+    common: include_str!("../migrations/0001_platform.sql"),
+    sqlite: include_str!("../migrations/0001_platform.sqlite.sql"),
+    postgres: include_str!("../migrations/0001_platform.postgres.sql"),
+}];
+
+pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .execute(pool)
+    .await?;
+    for m in MIGRATIONS {
+        let applied = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+            .bind(m.version)
+            .fetch_optional(pool)
+            .await?
+            .is_some();
+        if applied {
+            continue;
+        }
+        let mut tx = pool.begin().await?;
+        sqlx::raw_sql(m.common).execute(&mut *tx).await?;
+        sqlx::raw_sql(backend.migration_part(m.sqlite, m.postgres)).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(crate::now_timestamp())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version = m.version, name = m.name, backend = backend.name(), "migration applied");
+    }
+    Ok(())
+}
+
+pub(crate) async fn check_current(pool: &AnyPool) -> Result<(), StoreError> {
+    let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations")
+        .fetch_one(pool)
+        .await?;
+    let v: i64 = row.try_get("v")?;
+    let latest = MIGRATIONS.last().map(|m| m.version).unwrap_or(0);
+    if v != latest {
+        return Err(StoreError::Corrupt(format!("schema version {v}, expected {latest}")));
+    }
+    Ok(())
+}
