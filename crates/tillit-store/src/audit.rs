@@ -267,3 +267,20 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// Records an event that goes with no stored change (a sign-in, say).
+    pub async fn record_event(
+        &self,
+        actor: &Actor,
+        org_id: Option<&str>,
+        action: &str,
+        object_type: &str,
+        object_id: &str,
+        details: Value,
+    ) -> Result<(), StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        tx.record(actor, org_id, AuditEntry { action, object_type, object_id, before: None, after: Some(details) }).await?;
+        tx.commit().await
+    }
+}

@@ -31,6 +31,8 @@ pub struct UserCredentials {
 /// One of a user's memberships, with the organisation it is in.
 #[derive(Debug, Clone, Serialize)]
 pub struct UserMembership {
+    #[serde(skip)]
+    tenant: Tenant,
     pub membership_id: String,
     pub org_id: String,
     pub org_name: String,
@@ -51,6 +53,25 @@ fn user_from_row(r: &AnyRow) -> Result<UserCredentials, StoreError> {
             created_at: s(r, "created_at")?,
         },
         password_hash: s(r, "password_hash")?,
+    })
+}
+
+impl UserMembership {
+    /// The organisation of this membership, as a tenant the member may act in.
+    pub fn tenant(&self) -> &Tenant {
+        &self.tenant
+    }
+}
+
+fn membership_from_row(r: &AnyRow) -> Result<UserMembership, StoreError> {
+    let org_id = s(r, "org_id")?;
+    Ok(UserMembership {
+        tenant: Tenant::checked(org_id.clone()),
+        membership_id: s(r, "membership_id")?,
+        org_id,
+        org_name: s(r, "org_name")?,
+        org_kind: kind(r, "org_kind")?,
+        role: role(r, "role")?,
     })
 }
 
@@ -199,17 +220,7 @@ impl Store {
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(UserMembership {
-                    membership_id: s(r, "membership_id")?,
-                    org_id: s(r, "org_id")?,
-                    org_name: s(r, "org_name")?,
-                    org_kind: kind(r, "org_kind")?,
-                    role: role(r, "role")?,
-                })
-            })
-            .collect()
+        rows.iter().map(membership_from_row).collect()
     }
 
     /// The tenant a user may act in, with their role there: `None` without a membership.
@@ -224,13 +235,7 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let m = UserMembership {
-            membership_id: s(&r, "membership_id")?,
-            org_id: s(&r, "org_id")?,
-            org_name: s(&r, "org_name")?,
-            org_kind: kind(&r, "org_kind")?,
-            role: role(&r, "role")?,
-        };
-        Ok(Some((Tenant::checked(m.org_id.clone()), m)))
+        let m = membership_from_row(&r)?;
+        Ok(Some((m.tenant.clone(), m)))
     }
 }

@@ -1,0 +1,361 @@
+//! The JSON API under `/api/v1`: the same rules as the pages (they share `services` and the
+//! `Member` authorisation), errors as RFC 9457 problem documents, lists paginated. The OpenAPI 3.1
+//! document is generated from these handlers and types.
+
+use crate::context::{CurrentUser, Member};
+use crate::error::AppResult;
+use crate::forms::ApiJson;
+use crate::pages::admin::audit_filter;
+use crate::services;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::role::{Permission, Role, Scope};
+use tillit_domain::{Rule, ValidationErrors};
+use tillit_store::MemberQuery;
+use utoipa::{OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(me))
+        .route("/organisation", get(organisation))
+        .route("/members", get(list_members).post(add_member))
+        .route("/members/{id}", get(get_member).patch(change_member).delete(remove_member))
+        .route("/audit-events", get(list_audit_events))
+        .route("/audit-events/{id}", get(get_audit_event))
+        .route("/tokens", get(list_tokens).post(create_token))
+        .route("/tokens/{id}", axum::routing::delete(revoke_token))
+        .fallback(crate::pages::not_found)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Tillit API", version = "1", description = "Systematic, risk-based protection of personal data in Swedish health and social care. Authenticate with `Authorization: Bearer tlt_…` (an API token made under Account → API tokens) or a browser session with the `X-CSRF-Token` header on changes. Every request acts in the organisation of the token (or the session's chosen one)."),
+    paths(me, organisation, list_members, add_member, get_member, change_member, remove_member, list_audit_events, get_audit_event, list_tokens, create_token, revoke_token),
+    components(schemas(MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// An RFC 9457 problem document.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+/// One field that broke one rule.
+#[derive(Serialize, ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    pub rule: String,
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MembershipDto {
+    pub organisation_id: String,
+    pub organisation_name: String,
+    /// region, municipality, private_provider or authority
+    pub organisation_kind: String,
+    pub role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeDto {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub memberships: Vec<MembershipDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationDto {
+    pub id: String,
+    pub name: String,
+    pub org_number: String,
+    pub kind: String,
+    /// The caller's role in this organisation.
+    pub your_role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberDto {
+    pub id: String,
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub created_at: String,
+}
+
+impl From<tillit_store::Member> for MemberDto {
+    fn from(m: tillit_store::Member) -> Self {
+        MemberDto { id: m.id, user_id: m.user_id, email: m.email, display_name: m.display_name, role: m.role.key().into(), created_at: m.created_at }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberPage {
+    pub items: Vec<MemberDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMemberDto {
+    pub email: String,
+    /// Needed when the address has no account yet.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AddedMemberDto {
+    pub member: MemberDto,
+    /// Set when a new account was made: hand it over once; it must be changed at first sign-in.
+    pub initial_password: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChangeDto {
+    pub role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditEventDto {
+    pub id: String,
+    pub seq: i64,
+    pub occurred_at: String,
+    pub actor_id: Option<String>,
+    pub actor: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditEventPage {
+    pub items: Vec<AuditEventDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl From<tillit_store::AuditEvent> for AuditEventDto {
+    fn from(e: tillit_store::AuditEvent) -> Self {
+        AuditEventDto {
+            id: e.id,
+            seq: e.seq,
+            occurred_at: e.occurred_at,
+            actor_id: e.actor_id,
+            actor: e.actor_label,
+            action: e.action,
+            object_type: e.object_type,
+            object_id: e.object_id,
+            before: e.before,
+            after: e.after,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenDto {
+    pub id: String,
+    pub name: String,
+    pub prefix: String,
+    pub scopes: Vec<String>,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+impl From<tillit_store::ApiToken> for TokenDto {
+    fn from(t: tillit_store::ApiToken) -> Self {
+        TokenDto {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            scopes: t.scopes.iter().map(|s| s.key().to_string()).collect(),
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenDto {
+    pub name: String,
+    /// Any of read, write, admin (admin only for administrators).
+    pub scopes: Vec<String>,
+    /// 1–730; omitted means the token does not expire.
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedTokenDto {
+    pub token: TokenDto,
+    /// The secret, shown this once.
+    pub secret: String,
+}
+
+fn page_of<T, U: From<T>>(p: Page<T>) -> (Vec<U>, i64, i64, i64) {
+    (p.items.into_iter().map(U::from).collect(), p.page, p.per_page, p.total)
+}
+
+/// The signed-in user and their memberships.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = MeDto), (status = 401, body = Problem)))]
+async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<MeDto>> {
+    let memberships = state.store.memberships_of_user(&user.auth.user_id).await?;
+    Ok(Json(MeDto {
+        id: user.auth.user_id.clone(),
+        email: user.auth.email.clone(),
+        display_name: user.auth.display_name.clone(),
+        memberships: memberships
+            .into_iter()
+            .map(|m| MembershipDto { organisation_id: m.org_id, organisation_name: m.org_name, organisation_kind: m.org_kind.key().into(), role: m.role.key().into() })
+            .collect(),
+    }))
+}
+
+/// The organisation the request acts in.
+#[utoipa::path(get, path = "/api/v1/organisation", responses((status = 200, body = OrganisationDto), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn organisation(State(state): State<AppState>, m: Member) -> AppResult<Json<OrganisationDto>> {
+    m.require(Permission::ViewOverview)?;
+    let o = state.store.organisation(&m.tenant).await?;
+    Ok(Json(OrganisationDto { id: o.id, name: o.name, org_number: o.org_number, kind: o.kind.key().into(), your_role: m.membership.role.key().into() }))
+}
+
+/// Members of the organisation, by name.
+#[utoipa::path(get, path = "/api/v1/members",
+    params(("q" = Option<String>, Query, description = "text in name or e-mail"), ("role" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query, description = "1–200, default 50")),
+    responses((status = 200, body = MemberPage), (status = 422, body = Problem)))]
+async fn list_members(State(state): State<AppState>, m: Member, Query(q): Query<HashMap<String, String>>) -> AppResult<Json<MemberPage>> {
+    m.require(Permission::ViewMembers)?;
+    let page = PageRequest::parse(q.get("page").map(String::as_str), q.get("per_page").map(String::as_str))?;
+    let role = match q.get("role").map(String::as_str).filter(|r| !r.is_empty()) {
+        Some(r) => Some(Role::parse_for("role", r, m.membership.org_kind).map_err(ValidationErrors::from)?),
+        None => None,
+    };
+    let text = q.get("q").cloned();
+    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+    }
+    let list = state.store.list_members(&m.tenant, &MemberQuery { q: text, role }, page).await?;
+    let (items, page, per_page, total) = page_of(list);
+    Ok(Json(MemberPage { items, page, per_page, total }))
+}
+
+/// Adds a member (administrators).
+#[utoipa::path(post, path = "/api/v1/members", request_body = NewMemberDto,
+    responses((status = 201, body = AddedMemberDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn add_member(State(state): State<AppState>, m: Member, ApiJson(body): ApiJson<NewMemberDto>) -> AppResult<Response> {
+    m.require(Permission::ManageMembers)?;
+    let (member, initial_password) =
+        services::add_member(&state, &m, &body.email, body.display_name.as_deref().unwrap_or(""), &body.role).await?;
+    Ok((StatusCode::CREATED, Json(AddedMemberDto { member: member.into(), initial_password })).into_response())
+}
+
+/// One member.
+#[utoipa::path(get, path = "/api/v1/members/{id}", params(("id" = String, Path)), responses((status = 200, body = MemberDto), (status = 404, body = Problem)))]
+async fn get_member(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<Json<MemberDto>> {
+    m.require(Permission::ViewMembers)?;
+    Ok(Json(state.store.member(&m.tenant, &id).await?.into()))
+}
+
+/// Changes a member's role (administrators). The last administrator keeps the role.
+#[utoipa::path(patch, path = "/api/v1/members/{id}", params(("id" = String, Path)), request_body = RoleChangeDto,
+    responses((status = 200, body = MemberDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn change_member(State(state): State<AppState>, m: Member, Path(id): Path<String>, ApiJson(body): ApiJson<RoleChangeDto>) -> AppResult<Json<MemberDto>> {
+    m.require(Permission::ManageMembers)?;
+    let role = Role::parse_for("role", &body.role, m.membership.org_kind).map_err(ValidationErrors::from)?;
+    Ok(Json(state.store.change_member_role(&m.tenant, &m.auth.actor(), &id, role).await?.into()))
+}
+
+/// Removes a member (administrators). Their tokens for this organisation are revoked.
+#[utoipa::path(delete, path = "/api/v1/members/{id}", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn remove_member(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<StatusCode> {
+    m.require(Permission::ManageMembers)?;
+    state.store.remove_member(&m.tenant, &m.auth.actor(), &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The organisation's audit trail, newest first (administrators).
+#[utoipa::path(get, path = "/api/v1/audit-events",
+    params(("action" = Option<String>, Query), ("actor" = Option<String>, Query), ("object_type" = Option<String>, Query), ("object_id" = Option<String>, Query),
+           ("from" = Option<String>, Query, description = "YYYY-MM-DD"), ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, body = AuditEventPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn list_audit_events(State(state): State<AppState>, m: Member, Query(q): Query<HashMap<String, String>>) -> AppResult<Json<AuditEventPage>> {
+    m.require(Permission::ViewAuditLog)?;
+    let (filter, page) = audit_filter(&q)?;
+    let (items, page, per_page, total) = page_of(state.store.list_audit_events(&m.tenant, &filter, page).await?);
+    Ok(Json(AuditEventPage { items, page, per_page, total }))
+}
+
+/// One audit event.
+#[utoipa::path(get, path = "/api/v1/audit-events/{id}", params(("id" = String, Path)), responses((status = 200, body = AuditEventDto), (status = 404, body = Problem)))]
+async fn get_audit_event(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<Json<AuditEventDto>> {
+    m.require(Permission::ViewAuditLog)?;
+    Ok(Json(state.store.audit_event(&m.tenant, &id).await?.into()))
+}
+
+/// The caller's own API tokens in this organisation.
+#[utoipa::path(get, path = "/api/v1/tokens", responses((status = 200, body = [TokenDto])))]
+async fn list_tokens(State(state): State<AppState>, m: Member) -> AppResult<Json<Vec<TokenDto>>> {
+    m.require_scope(Scope::Read)?;
+    Ok(Json(state.store.list_tokens(&m.tenant, &m.auth.user_id).await?.into_iter().map(TokenDto::from).collect()))
+}
+
+/// Makes an API token (signed-in sessions only; a token cannot make tokens).
+#[utoipa::path(post, path = "/api/v1/tokens", request_body = NewTokenDto,
+    responses((status = 201, body = CreatedTokenDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_token(State(state): State<AppState>, m: Member, ApiJson(body): ApiJson<NewTokenDto>) -> AppResult<Response> {
+    let days = body.expires_in_days.map(|d| d.to_string());
+    let new = services::create_token(&state, &m, &body.name, &body.scopes, days.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(CreatedTokenDto { token: new.token.into(), secret: new.secret })).into_response())
+}
+
+/// Revokes one of the caller's tokens.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = String, Path)), responses((status = 204), (status = 404, body = Problem)))]
+async fn revoke_token(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<StatusCode> {
+    m.require_scope(Scope::Write)?;
+    state.store.revoke_token(&m.tenant, &m.auth.actor(), &m.auth.user_id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,355 @@
+//! Per-request context, made once by a middleware before any handler runs: who is asking (session
+//! cookie or API token), in which language, and — for every state-changing request made with a
+//! cookie — whether it carries the right CSRF token. Handlers get it through extractors; the
+//! `Member` extractor adds the organisation the request acts in, checked against the memberships.
+
+use crate::error::{AppError, ErrorMarker};
+use crate::i18n::{Locale, Tr};
+use crate::state::AppState;
+use crate::{render, security};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use std::net::SocketAddr;
+use tillit_domain::role::{Permission, Scope};
+use tillit_store::{Tenant, UserMembership};
+
+pub const LANG_COOKIE: &str = "tillit_lang";
+pub const ANON_CSRF_COOKIE: &str = "tillit_csrf";
+pub const TOKEN_PREFIX: &str = "tlt_";
+/// The largest form body read to find the CSRF token.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub enum Via {
+    Session { id_hash: String, org_id: Option<String> },
+    Token { token_id: String, org_id: String, scopes: Vec<Scope> },
+}
+
+#[derive(Clone, Debug)]
+pub struct Auth {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub must_change_password: bool,
+    pub locale: String,
+    pub via: Via,
+    /// The session's CSRF token (none for API tokens, which carry no ambient authority).
+    pub csrf: Option<String>,
+}
+
+impl Auth {
+    pub fn actor(&self) -> tillit_store::Actor {
+        tillit_store::Actor::user(&self.user_id, &self.email)
+    }
+    pub fn session_hash(&self) -> Option<&str> {
+        match &self.via {
+            Via::Session { id_hash, .. } => Some(id_hash),
+            Via::Token { .. } => None,
+        }
+    }
+    pub fn is_token(&self) -> bool {
+        matches!(self.via, Via::Token { .. })
+    }
+}
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub tr: Tr,
+    pub auth: Option<Auth>,
+    pub is_api: bool,
+    /// The CSRF token to put in forms: the session's, or the anonymous cookie's.
+    pub csrf: String,
+    /// Path and query of this request, for returning after sign-in.
+    pub path: String,
+    pub client_ip: String,
+}
+
+impl Ctx {
+    pub fn locale(&self) -> Locale {
+        self.tr.locale
+    }
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-tillit_session"
+    } else {
+        "tillit_session"
+    }
+}
+
+/// A `Set-Cookie` value. Session and CSRF cookies are HttpOnly; all are path `/`.
+pub fn set_cookie(name: &str, value: &str, secure: bool, http_only: bool, same_site: &str, max_age: Option<i64>) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; SameSite={same_site}");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(a) = max_age {
+        c.push_str(&format!("; Max-Age={a}"));
+    }
+    HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+}
+
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, AppError> {
+    let now = Utc::now();
+    if let Some(authz) = headers.get(header::AUTHORIZATION) {
+        let value = authz.to_str().map_err(|_| AppError::Unauthenticated)?;
+        let secret = value.strip_prefix("Bearer ").ok_or(AppError::Unauthenticated)?.trim();
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Err(AppError::Unauthenticated);
+        }
+        let t = state.store.token_by_hash(&security::sha256_hex(secret)).await?.ok_or(AppError::Unauthenticated)?;
+        let expired = t.expires_at.as_deref().and_then(parse_ts).is_some_and(|e| e <= now);
+        if t.revoked_at.is_some() || expired {
+            return Err(AppError::Unauthenticated);
+        }
+        let stale = t.last_used_at.as_deref().and_then(parse_ts).is_none_or(|l| (now - l).num_seconds() >= 60);
+        if stale {
+            state.store.touch_token(&t.token_id, &tillit_store::format_timestamp(now)).await?;
+        }
+        return Ok(Some(Auth {
+            user_id: t.user_id,
+            email: t.email,
+            display_name: t.display_name,
+            must_change_password: false,
+            locale: t.locale,
+            via: Via::Token { token_id: t.token_id, org_id: t.org_id, scopes: t.scopes },
+            csrf: None,
+        }));
+    }
+    let Some(secret) = cookie(headers, session_cookie_name(state.config.secure_cookies)) else {
+        return Ok(None);
+    };
+    let id_hash = security::sha256_hex(&secret);
+    let Some(s) = state.store.session(&id_hash).await? else { return Ok(None) };
+    let last_seen = parse_ts(&s.last_seen_at);
+    let idle_expired = last_seen.is_none_or(|l| now - l > state.config.session_idle);
+    let expired = parse_ts(&s.expires_at).is_none_or(|e| e <= now);
+    if idle_expired || expired {
+        state.store.delete_session(&id_hash).await?;
+        return Ok(None);
+    }
+    // Refresh the idle clock at most once a minute, so reading pages does not write every time.
+    if last_seen.is_some_and(|l| (now - l).num_seconds() >= 60) {
+        state.store.touch_session(&id_hash, &tillit_store::format_timestamp(now)).await?;
+    }
+    Ok(Some(Auth {
+        user_id: s.user_id,
+        email: s.email,
+        display_name: s.display_name,
+        must_change_password: s.must_change_password,
+        locale: s.locale,
+        via: Via::Session { id_hash, org_id: s.org_id },
+        csrf: Some(s.csrf_token),
+    }))
+}
+
+fn pick_locale(headers: &HeaderMap, user_locale: Option<&str>) -> Locale {
+    cookie(headers, LANG_COOKIE)
+        .and_then(|c| Locale::parse(&c))
+        .or_else(|| user_locale.and_then(Locale::parse))
+        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|h| h.to_str().ok()).and_then(Locale::from_accept_language))
+        .unwrap_or(Locale::Sv)
+}
+
+/// Rejects a cross-site request: when the browser says where the request comes from, it must be
+/// this site.
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if site == "cross-site" {
+            return false;
+        }
+    }
+    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok())) {
+        (Some("null"), _) => false,
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) == Some(host),
+        _ => true,
+    }
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+pub async fn context_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let client_ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let headers = req.headers().clone();
+    let auth_result = authenticate(&state, &headers).await;
+    let user_locale = match &auth_result {
+        Ok(Some(a)) => Some(a.locale.clone()),
+        _ => None,
+    };
+    let locale = pick_locale(&headers, user_locale.as_deref());
+    let tr = Tr::new(state.i18n.clone(), locale);
+    let anon_csrf = cookie(&headers, ANON_CSRF_COOKIE).filter(|c| c.len() == 64);
+    let mut ctx = Ctx { tr, auth: None, is_api, csrf: String::new(), path, client_ip };
+
+    let auth = match auth_result {
+        Ok(a) => a,
+        Err(e) => return render::error_response(&state, &ctx, e),
+    };
+    let session_csrf = auth.as_ref().and_then(|a| a.csrf.clone());
+    let new_anon_csrf = if session_csrf.is_none() && anon_csrf.is_none() { Some(security::random_secret()) } else { None };
+    ctx.csrf = session_csrf.clone().or(anon_csrf.clone()).or(new_anon_csrf.clone()).unwrap_or_default();
+    let via_token = auth.as_ref().is_some_and(Auth::is_token);
+    ctx.auth = auth;
+
+    let mut req = req;
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && !via_token {
+        // Cookie-authenticated (or anonymous) state change: needs the CSRF token.
+        if !same_origin(&headers) {
+            return render::error_response(&state, &ctx, AppError::Csrf);
+        }
+        let expected = session_csrf.or(anon_csrf);
+        let mut presented = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+        if presented.is_none() && is_form(&headers) {
+            let (parts, body) = req.into_parts();
+            let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+                Ok(b) => b,
+                Err(_) => return render::error_response(&state, &ctx, AppError::PayloadTooLarge),
+            };
+            presented = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .ok()
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v));
+            req = Request::from_parts(parts, Body::from(bytes));
+        }
+        let ok = match (expected, presented) {
+            (Some(e), Some(p)) => security::secrets_equal(&e, &p),
+            _ => false,
+        };
+        if !ok {
+            return render::error_response(&state, &ctx, AppError::Csrf);
+        }
+    }
+
+    req.extensions_mut().insert(ctx.clone());
+    let mut res = next.run(req).await;
+    if let Some(marker) = res.extensions().get::<ErrorMarker>().cloned() {
+        res = render::error_response_ref(&state, &ctx, &marker.0);
+    }
+    with_anon_cookie(&state, res, new_anon_csrf)
+}
+
+fn with_anon_cookie(state: &AppState, mut res: Response, new_anon_csrf: Option<String>) -> Response {
+    if let Some(c) = new_anon_csrf {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(ANON_CSRF_COOKIE, &c, state.config.secure_cookies, true, "Strict", None),
+        );
+    }
+    res
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::internal("request context missing"))
+    }
+}
+
+/// A signed-in user (any organisation, or none).
+pub struct CurrentUser {
+    pub ctx: Ctx,
+    pub auth: Auth,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::from_request_parts(parts, s).await?;
+        let auth = ctx.auth.clone().ok_or(AppError::Unauthenticated)?;
+        Ok(CurrentUser { ctx, auth })
+    }
+}
+
+/// A signed-in member acting in one organisation (the session's chosen one, or the token's).
+pub struct Member {
+    pub ctx: Ctx,
+    pub auth: Auth,
+    pub tenant: Tenant,
+    pub membership: UserMembership,
+    pub memberships: Vec<UserMembership>,
+}
+
+impl Member {
+    /// The one authorisation check: the role must allow it, and a token must carry the scope.
+    pub fn require(&self, p: Permission) -> Result<(), AppError> {
+        if !self.membership.role.permits(p) {
+            return Err(AppError::Forbidden);
+        }
+        self.require_scope(p.scope())
+    }
+
+    /// For actions on the user's own things (their tokens): only the token scope is checked.
+    pub fn require_scope(&self, scope: Scope) -> Result<(), AppError> {
+        match &self.auth.via {
+            Via::Token { scopes, .. } if !scopes.contains(&scope) => Err(AppError::Forbidden),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn may(&self, p: Permission) -> bool {
+        self.membership.role.permits(p)
+    }
+}
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let CurrentUser { ctx, auth } = CurrentUser::from_request_parts(parts, state).await?;
+        if auth.must_change_password && !ctx.is_api {
+            return Err(AppError::MustChangePassword);
+        }
+        let memberships = state.store.memberships_of_user(&auth.user_id).await?;
+        let membership = match &auth.via {
+            Via::Token { org_id, .. } => {
+                memberships.iter().find(|m| &m.org_id == org_id).cloned().ok_or(AppError::Forbidden)?
+            }
+            Via::Session { id_hash, org_id } => {
+                match org_id.as_ref().and_then(|o| memberships.iter().find(|m| &m.org_id == o)) {
+                    Some(m) => m.clone(),
+                    None => {
+                        let first = memberships.first().cloned().ok_or(AppError::NoOrganisation)?;
+                        state.store.set_session_org(id_hash, &first.org_id).await?;
+                        first
+                    }
+                }
+            }
+        };
+        let tenant = membership.tenant().clone();
+        Ok(Member { ctx, auth, tenant, membership, memberships })
+    }
+}

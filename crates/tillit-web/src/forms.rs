@@ -1,0 +1,127 @@
+//! Reading request bodies with errors that name the field: forms (all text, checked by the domain)
+//! and JSON (wrong types and missing fields reported with their path).
+
+use crate::error::AppError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use serde::de::DeserializeOwned;
+use tillit_domain::{Rule, ValidationErrors};
+
+const MAX_BODY: usize = 1024 * 1024;
+
+/// A JSON body. Wrong content type: 415; malformed: 422 naming the field and the rule.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| AppError::PayloadTooLarge)?;
+        if bytes.len() > MAX_BODY {
+            return Err(AppError::PayloadTooLarge);
+        }
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let msg = e.inner().to_string();
+        let (field, rule) = if let Some(name) = quoted_after(&msg, "missing field `") {
+            (join_path(&path, &name), Rule::Required)
+        } else if let Some(name) = quoted_after(&msg, "unknown field `") {
+            (join_path(&path, &name), Rule::UnknownValue)
+        } else if path == "." || path.is_empty() {
+            ("body".to_string(), Rule::InvalidFormat)
+        } else {
+            (path, Rule::InvalidFormat)
+        };
+        AppError::Invalid(ValidationErrors::single(field, rule))
+    })
+}
+
+fn quoted_after(msg: &str, prefix: &str) -> Option<String> {
+    let rest = &msg[msg.find(prefix)? + prefix.len()..];
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+fn join_path(path: &str, name: &str) -> String {
+    if path == name || path.ends_with(&format!(".{name}")) {
+        path.to_string()
+    } else if path == "." || path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// A urlencoded form as ordered pairs; handlers pick fields by name, so a missing field is simply
+/// empty and the domain reports it as required.
+pub struct FormFields(pub Vec<(String, String)>);
+
+impl FormFields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormFields {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !form {
+            return Err(AppError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|_| AppError::PayloadTooLarge)?;
+        let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .map_err(|_| AppError::Invalid(ValidationErrors::single("body", Rule::InvalidFormat)))?;
+        Ok(FormFields(pairs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        email: String,
+        role: String,
+        n: Option<u32>,
+    }
+
+    fn field_of(json: &str) -> (String, Rule) {
+        match parse_json::<Body>(json.as_bytes()).unwrap_err() {
+            AppError::Invalid(v) => (v.0[0].field.clone(), v.0[0].rule.clone()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        assert_eq!(field_of(r#"{"email": 5, "role": "x"}"#), ("email".into(), Rule::InvalidFormat));
+        assert_eq!(field_of(r#"{"email": "a"}"#), ("role".into(), Rule::Required));
+        assert_eq!(field_of(r#"{"email": "a", "role": "r", "n": "x"}"#), ("n".into(), Rule::InvalidFormat));
+        assert_eq!(field_of(r#"{"email": "a", "role": "r", "boss": 1}"#), ("boss".into(), Rule::UnknownValue));
+        assert_eq!(field_of("not json"), ("body".into(), Rule::InvalidFormat));
+    }
+}

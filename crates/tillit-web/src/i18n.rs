@@ -1,0 +1,232 @@
+//! The one i18n layer: Fluent messages in Swedish (default) and English, embedded in the binary.
+//! Messages without variables are formatted once at start and served from a map.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tillit_domain::{Rule, ValidationError};
+
+const SV: &str = include_str!("../i18n/sv.ftl");
+const EN: &str = include_str!("../i18n/en.ftl");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Locale {
+    Sv,
+    En,
+}
+
+impl Locale {
+    pub fn key(self) -> &'static str {
+        match self {
+            Locale::Sv => "sv",
+            Locale::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Locale> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "sv" | "sv-se" => Some(Locale::Sv),
+            "en" | "en-gb" | "en-us" => Some(Locale::En),
+            _ => None,
+        }
+    }
+    /// The first supported language in an Accept-Language header, in the order given.
+    pub fn from_accept_language(h: &str) -> Option<Locale> {
+        h.split(',')
+            .filter_map(|part| part.split(';').next())
+            .filter_map(|tag| Locale::parse(tag.trim().split('-').next().unwrap_or("")))
+            .next()
+    }
+}
+
+struct Catalog {
+    bundle: FluentBundle<FluentResource>,
+    plain: HashMap<String, String>,
+}
+
+pub struct I18n {
+    sv: Catalog,
+    en: Catalog,
+}
+
+/// A message identifier in a Fluent file.
+fn message_ids(src: &str) -> Vec<String> {
+    src.lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
+        .collect()
+}
+
+fn catalog(src: &'static str, lang: unic_langid::LanguageIdentifier) -> Result<Catalog, String> {
+    let res = FluentResource::try_new(src.to_string()).map_err(|(_, errs)| format!("{lang}: {errs:?}"))?;
+    let mut bundle = FluentBundle::new_concurrent(vec![lang.clone()]);
+    bundle.set_use_isolating(false);
+    bundle.add_resource(res).map_err(|errs| format!("{lang}: {errs:?}"))?;
+    let mut plain = HashMap::new();
+    for id in message_ids(src) {
+        if let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) {
+            let mut errors = vec![];
+            let text = bundle.format_pattern(pattern, None, &mut errors).to_string();
+            if errors.is_empty() {
+                plain.insert(id, text);
+            }
+        }
+    }
+    Ok(Catalog { bundle, plain })
+}
+
+impl I18n {
+    pub fn new() -> Result<I18n, String> {
+        Ok(I18n {
+            sv: catalog(SV, unic_langid::langid!("sv-SE"))?,
+            en: catalog(EN, unic_langid::langid!("en-GB"))?,
+        })
+    }
+
+    fn catalog(&self, l: Locale) -> &Catalog {
+        match l {
+            Locale::Sv => &self.sv,
+            Locale::En => &self.en,
+        }
+    }
+
+    pub fn message(&self, l: Locale, key: &str) -> String {
+        let c = self.catalog(l);
+        if let Some(s) = c.plain.get(key) {
+            return s.clone();
+        }
+        self.format(l, key, &[])
+    }
+
+    pub fn format(&self, l: Locale, key: &str, args: &[(&str, String)]) -> String {
+        let c = self.catalog(l);
+        let Some(pattern) = c.bundle.get_message(key).and_then(|m| m.value()) else {
+            tracing::warn!(key, locale = l.key(), "missing message");
+            return key.to_string();
+        };
+        let mut fa = FluentArgs::new();
+        for (k, v) in args {
+            fa.set(*k, FluentValue::from(v.clone()));
+        }
+        let mut errors = vec![];
+        c.bundle.format_pattern(pattern, Some(&fa), &mut errors).to_string()
+    }
+
+    pub fn has(&self, l: Locale, key: &str) -> bool {
+        self.catalog(l).bundle.has_message(key)
+    }
+}
+
+/// The translator of one request: the catalog and the request's language.
+#[derive(Clone)]
+pub struct Tr {
+    i18n: Arc<I18n>,
+    pub locale: Locale,
+}
+
+impl Tr {
+    pub fn new(i18n: Arc<I18n>, locale: Locale) -> Self {
+        Self { i18n, locale }
+    }
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.message(self.locale, key)
+    }
+    pub fn f(&self, key: &str, args: &[(&str, String)]) -> String {
+        self.i18n.format(self.locale, key, args)
+    }
+    pub fn lang(&self) -> &'static str {
+        self.locale.key()
+    }
+    /// The label of a form field, falling back to its name.
+    pub fn field(&self, field: &str) -> String {
+        let key = format!("field-{}", field.replace('_', "-"));
+        if self.i18n.has(self.locale, &key) {
+            self.t(&key)
+        } else {
+            field.to_string()
+        }
+    }
+    /// "Field: what is wrong", in the request's language.
+    pub fn rule(&self, e: &ValidationError) -> String {
+        let args: Vec<(&str, String)> = match &e.rule {
+            Rule::TooShort { min } => vec![("min", min.to_string())],
+            Rule::TooLong { max } => vec![("max", max.to_string())],
+            Rule::OutOfRange { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
+            _ => vec![],
+        };
+        self.f(e.rule.message_key(), &args)
+    }
+    pub fn role(&self, r: tillit_domain::role::Role) -> String {
+        self.t(&format!("role-{}", r.key().replace('_', "-")))
+    }
+    pub fn kind(&self, k: tillit_domain::org::OrgKind) -> String {
+        self.t(&format!("kind-{}", k.key().replace('_', "-")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_and_english_have_the_same_messages() {
+        let sv: std::collections::BTreeSet<_> = message_ids(SV).into_iter().collect();
+        let en: std::collections::BTreeSet<_> = message_ids(EN).into_iter().collect();
+        let only_sv: Vec<_> = sv.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&sv).collect();
+        assert!(only_sv.is_empty() && only_en.is_empty(), "only sv: {only_sv:?}; only en: {only_en:?}");
+        assert!(sv.len() > 100, "{}", sv.len());
+        let i = I18n::new().unwrap();
+        assert_eq!(i.message(Locale::Sv, "nav-overview"), "Översikt");
+        assert_eq!(i.message(Locale::En, "nav-overview"), "Overview");
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let i = I18n::new().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut missing = vec![];
+        let mut used = 0;
+        for dir in ["templates", "src", "src/pages", "src/api"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for pat in [".t(\"", ".f(\""] {
+                    for (pos, _) in text.match_indices(pat) {
+                        let rest = &text[pos + pat.len()..];
+                        let key = &rest[..rest.find('"').unwrap()];
+                        if key.contains('{') || key.is_empty() {
+                            continue;
+                        }
+                        used += 1;
+                        for l in [Locale::Sv, Locale::En] {
+                            if !i.has(l, key) {
+                                missing.push(format!("{}: {key} ({})", path.display(), l.key()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(used > 50, "only {used} uses found");
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn accept_language_picks_the_first_supported() {
+        assert_eq!(Locale::from_accept_language("de-DE, en-US;q=0.8, sv;q=0.5"), Some(Locale::En));
+        assert_eq!(Locale::from_accept_language("sv-SE,sv;q=0.9"), Some(Locale::Sv));
+        assert_eq!(Locale::from_accept_language("fr"), None);
+    }
+
+    #[test]
+    fn rule_messages_carry_their_numbers() {
+        let tr = Tr::new(Arc::new(I18n::new().unwrap()), Locale::En);
+        let e = ValidationError::new("display_name", Rule::TooLong { max: 200 });
+        assert!(tr.rule(&e).contains("200"), "{}", tr.rule(&e));
+        assert_eq!(tr.field("display_name"), "Name");
+    }
+}

@@ -1,0 +1,143 @@
+//! Actions shared by the pages and the API, so both apply the same rules.
+
+use crate::context::{Member, TOKEN_PREFIX};
+use crate::error::{AppError, AppResult};
+use crate::security;
+use crate::state::AppState;
+use tillit_domain::role::{Role, Scope};
+use tillit_domain::user::{check_new_password, parse_display_name, Email};
+use tillit_domain::{text, Rule, ValidationError, ValidationErrors};
+use tillit_store::{ApiToken, Member as StoredMember};
+
+/// Adds a member by e-mail. An unknown address gets a new account with a one-time initial
+/// password, returned to be handed over; the new user must change it at first sign-in.
+pub async fn add_member(
+    state: &AppState,
+    m: &Member,
+    email: &str,
+    display_name: &str,
+    role: &str,
+) -> AppResult<(StoredMember, Option<String>)> {
+    let mut errs = ValidationErrors::new();
+    let email = errs.check(Email::parse("email", email));
+    let role = errs.check(Role::parse_for("role", role, m.membership.org_kind));
+    let name = errs.check(text::optional("display_name", display_name, 200));
+    errs.clone().into_result()?;
+    let (Some(email), Some(role), Some(name)) = (email, role, name) else {
+        return Err(AppError::Invalid(errs));
+    };
+    let actor = m.auth.actor();
+    let (user_id, initial) = match state.store.user_by_email(email.as_str()).await? {
+        Some(existing) => (existing.user.id, None),
+        None => {
+            let name = parse_display_name("display_name", name.as_deref().unwrap_or(""))
+                .map_err(ValidationErrors::from)?;
+            let password = security::initial_password();
+            let hash = state.hashing.hash(password.clone()).await.map_err(AppError::internal)?;
+            let user = state.store.create_user(&actor, &email, &name, &hash, true).await?;
+            (user.id, Some(password))
+        }
+    };
+    let member = state.store.add_member(&m.tenant, &actor, &user_id, role).await?;
+    Ok((member, initial))
+}
+
+pub struct NewToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+/// Makes an API token for the member in their current organisation. The secret is returned once.
+pub async fn create_token(
+    state: &AppState,
+    m: &Member,
+    name: &str,
+    scopes: &[String],
+    expires_in_days: Option<&str>,
+) -> AppResult<NewToken> {
+    if m.auth.is_token() {
+        // A token cannot mint tokens: new credentials need a signed-in person.
+        return Err(AppError::Forbidden);
+    }
+    let mut errs = ValidationErrors::new();
+    let name = errs.check(text::required("name", name, 100));
+    let scopes = errs.check(Scope::parse_list("scopes", scopes));
+    let days = errs.check(match expires_in_days.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => d
+            .parse::<i64>()
+            .map_err(|_| ValidationError::new("expires_in_days", Rule::InvalidFormat))
+            .and_then(|n| {
+                if (1..=730).contains(&n) {
+                    Ok(Some(n))
+                } else {
+                    Err(ValidationError::new("expires_in_days", Rule::OutOfRange { min: 1, max: 730 }))
+                }
+            }),
+    });
+    if let Some(scopes) = &scopes {
+        // A token can never do more than its owner's role: admin scope needs an admin.
+        if scopes.contains(&Scope::Admin) && !m.membership.role.is_admin() {
+            errs.push(ValidationError::new("scopes", Rule::NotPermittedForRole));
+        }
+    }
+    errs.clone().into_result()?;
+    let (Some(name), Some(scopes), Some(days)) = (name, scopes, days) else {
+        return Err(AppError::Invalid(errs));
+    };
+    let secret = format!("{TOKEN_PREFIX}{}", security::random_secret());
+    let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 8).collect();
+    let expires = days.map(|d| tillit_store::format_timestamp(chrono::Utc::now() + chrono::Duration::days(d)));
+    let token = state
+        .store
+        .create_token(
+            &m.tenant,
+            &m.auth.actor(),
+            &m.auth.user_id,
+            &name,
+            &scopes,
+            &security::sha256_hex(&secret),
+            &prefix,
+            expires.as_deref(),
+        )
+        .await?;
+    Ok(NewToken { token, secret })
+}
+
+/// Changes the signed-in user's own password after checking the current one. Other sessions end.
+pub async fn change_password(
+    state: &AppState,
+    user_id: &str,
+    email: &str,
+    keep_session: Option<&str>,
+    current: &str,
+    new: &str,
+    confirm: &str,
+    client_ip: &str,
+) -> AppResult<()> {
+    let mut errs = ValidationErrors::new();
+    if current.is_empty() {
+        errs.push(ValidationError::new("current_password", Rule::Required));
+    }
+    errs.check(check_new_password("new_password", new, email));
+    if new != confirm {
+        errs.push(ValidationError::new("new_password_confirm", Rule::Mismatch));
+    }
+    errs.into_result()?;
+    let now = std::time::Instant::now();
+    if let Some(wait) = state.throttle.blocked(email, client_ip, now) {
+        return Err(AppError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
+    }
+    let creds = state.store.user_by_id(user_id).await?;
+    if !state.hashing.verify(current.to_string(), creds.password_hash).await {
+        state.throttle.record_failure(email, client_ip, now);
+        return Err(ValidationErrors::single("current_password", Rule::Incorrect).into());
+    }
+    if current == new {
+        return Err(ValidationErrors::single("new_password", Rule::AlreadyExists).into());
+    }
+    let hash = state.hashing.hash(new.to_string()).await.map_err(AppError::internal)?;
+    let actor = tillit_store::Actor::user(user_id, email);
+    state.store.set_password(&actor, user_id, &hash, false, keep_session).await?;
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! Building the application: configuration, routes, middleware, and serving with graceful shutdown.
+
+use crate::state::AppState;
+use crate::throttle::ThrottlePolicy;
+use crate::{api, assets, context, pages, security};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Cookies marked Secure (and HSTS sent): set when Tillit is reached over HTTPS.
+    pub secure_cookies: bool,
+    pub session_idle: chrono::Duration,
+    pub session_absolute: chrono::Duration,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub throttle: ThrottlePolicy,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session_idle: chrono::Duration::minutes(30),
+            session_absolute: chrono::Duration::hours(12),
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+            throttle: ThrottlePolicy::default(),
+        }
+    }
+}
+
+async fn healthz() -> impl IntoResponse {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ready().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let hsts = state.config.secure_cookies;
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/static/{name}", get(assets::serve_static))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/lang", post(pages::auth::switch_language))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
+        .layer(middleware::from_fn(log_requests))
+        .layer(middleware::from_fn(move |req, next| security::security_headers(hsts, req, next)))
+        .with_state(state)
+}
+
+async fn log_requests(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let start = std::time::Instant::now();
+    let res = next.run(req).await;
+    let status = res.status().as_u16();
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    if status >= 500 {
+        tracing::error!(%method, %path, status, ms, "request");
+    } else {
+        tracing::info!(%method, %path, status, ms, "request");
+    }
+    res
+}
+
+/// Serves until `shutdown` completes, then lets requests in flight finish. Expired sessions are
+/// swept every ten minutes meanwhile.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let sweeper_state = state.clone();
+    let sweeper = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let now = chrono::Utc::now();
+            let idle_before = tillit_store::format_timestamp(now - sweeper_state.config.session_idle);
+            if let Err(e) = sweeper_state.store.delete_expired_sessions(&tillit_store::format_timestamp(now), &idle_before).await {
+                tracing::warn!(error = %e, "session sweep failed");
+            }
+        }
+    });
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let res = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    sweeper.abort();
+    res
+}

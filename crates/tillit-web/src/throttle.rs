@@ -1,0 +1,119 @@
+//! Login throttling per account and per client address: failed attempts within a window are
+//! counted, and past the limit further attempts are refused until the oldest failure ages out.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    pub window: Duration,
+    pub max_per_account: usize,
+    pub max_per_address: usize,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        Self { window: Duration::from_secs(15 * 60), max_per_account: 5, max_per_address: 20 }
+    }
+}
+
+pub struct Throttle {
+    policy: ThrottlePolicy,
+    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+const MAX_KEYS: usize = 100_000;
+
+impl Throttle {
+    pub fn new(policy: ThrottlePolicy) -> Self {
+        Self { policy, failures: Mutex::new(HashMap::new()) }
+    }
+
+    fn keys(account: &str, address: &str) -> [(String, usize); 2] {
+        [(format!("a:{}", account.to_lowercase()), 0), (format!("ip:{address}"), 1)]
+    }
+
+    /// `Some(wait)` when the account or the address must wait before trying again.
+    pub fn blocked(&self, account: &str, address: &str, now: Instant) -> Option<Duration> {
+        let mut map = self.failures.lock().ok()?;
+        let mut wait: Option<Duration> = None;
+        for (key, which) in Self::keys(account, address) {
+            let limit = if which == 0 { self.policy.max_per_account } else { self.policy.max_per_address };
+            if let Some(q) = map.get_mut(&key) {
+                while q.front().is_some_and(|t| now.duration_since(*t) >= self.policy.window) {
+                    q.pop_front();
+                }
+                if q.len() >= limit {
+                    let oldest = q.front().copied().unwrap_or(now);
+                    let w = self.policy.window.saturating_sub(now.duration_since(oldest));
+                    wait = Some(wait.map_or(w, |x| x.max(w)));
+                }
+            }
+        }
+        wait
+    }
+
+    pub fn record_failure(&self, account: &str, address: &str, now: Instant) {
+        let Ok(mut map) = self.failures.lock() else { return };
+        if map.len() > MAX_KEYS {
+            let window = self.policy.window;
+            map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+        }
+        for (key, _) in Self::keys(account, address) {
+            let q = map.entry(key).or_default();
+            q.push_back(now);
+            if q.len() > 1000 {
+                q.pop_front();
+            }
+        }
+    }
+
+    /// A successful sign-in clears the account's failures (not the address's).
+    pub fn record_success(&self, account: &str) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.remove(&format!("a:{}", account.to_lowercase()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_is_blocked_after_five_failures_until_the_window_passes() {
+        let t = Throttle::new(ThrottlePolicy::default());
+        let start = Instant::now();
+        for i in 0..5 {
+            assert!(t.blocked("anna@x.se", "1.2.3.4", start).is_none(), "attempt {i}");
+            t.record_failure("Anna@x.se", "1.2.3.4", start);
+        }
+        let wait = t.blocked("anna@x.se", "5.6.7.8", start).unwrap();
+        assert_eq!(wait, Duration::from_secs(900));
+        assert!(t.blocked("anna@x.se", "5.6.7.8", start + Duration::from_secs(901)).is_none());
+        assert!(t.blocked("bertil@x.se", "5.6.7.8", start).is_none());
+    }
+
+    #[test]
+    fn an_address_is_blocked_across_accounts() {
+        let t = Throttle::new(ThrottlePolicy::default());
+        let now = Instant::now();
+        for i in 0..20 {
+            t.record_failure(&format!("user{i}@x.se"), "9.9.9.9", now);
+        }
+        assert!(t.blocked("new@x.se", "9.9.9.9", now).is_some());
+        assert!(t.blocked("new@x.se", "9.9.9.8", now).is_none());
+    }
+
+    #[test]
+    fn success_clears_the_account() {
+        let t = Throttle::new(ThrottlePolicy::default());
+        let now = Instant::now();
+        for _ in 0..5 {
+            t.record_failure("a@x.se", "1.1.1.1", now);
+        }
+        t.record_success("a@x.se");
+        assert!(t.blocked("a@x.se", "2.2.2.2", now).is_none());
+    }
+}
