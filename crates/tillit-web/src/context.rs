@@ -264,7 +264,13 @@ pub async fn context_layer(State(state): State<AppState>, req: Request, next: Ne
 }
 
 fn with_anon_cookie(state: &AppState, mut res: Response, new_anon_csrf: Option<String>) -> Response {
-    if let Some(c) = new_anon_csrf {
+    // Only pages carry forms; health checks, assets and the API get no cookie.
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if let Some(c) = new_anon_csrf.filter(|_| is_html) {
         res.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(ANON_CSRF_COOKIE, &c, state.config.secure_cookies, true, "Strict", None),

@@ -1,0 +1,91 @@
+//! Configuration, layered: built-in defaults, then a TOML file (`--config`), then environment
+//! variables and command-line flags (clap reads both; a flag wins over its variable).
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use tillit_web::WebConfig;
+
+/// The TOML file. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub session_idle_minutes: Option<i64>,
+    pub session_max_hours: Option<i64>,
+    pub argon2_memory_kib: Option<u32>,
+    pub argon2_iterations: Option<u32>,
+    pub log_format: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub web: WebConfig,
+    pub log_json: bool,
+}
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./tillit-data";
+
+pub fn read_file(path: &Path) -> Result<FileConfig, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The SQLite URL of the database in a data directory.
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("tillit.db").display())
+}
+
+pub struct Overrides<'a> {
+    pub bind: Option<&'a str>,
+    pub data_dir: Option<&'a Path>,
+    pub database_url: Option<&'a str>,
+    pub secure_cookies: Option<bool>,
+    pub log_format: Option<&'a str>,
+}
+
+pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> {
+    let data_dir = o.data_dir.map(Path::to_path_buf).or(file.data_dir).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+    let database_url = o.database_url.map(str::to_string).or(file.database_url).unwrap_or_else(|| sqlite_url(&data_dir));
+    let mut web = WebConfig::default();
+    if let Some(s) = o.secure_cookies.or(file.secure_cookies) {
+        web.secure_cookies = s;
+    }
+    if let Some(m) = file.session_idle_minutes {
+        if !(1..=24 * 60).contains(&m) {
+            return Err("session_idle_minutes: must be between 1 and 1440".into());
+        }
+        web.session_idle = chrono::Duration::minutes(m);
+    }
+    if let Some(h) = file.session_max_hours {
+        if !(1..=24 * 7).contains(&h) {
+            return Err("session_max_hours: must be between 1 and 168".into());
+        }
+        web.session_absolute = chrono::Duration::hours(h);
+    }
+    if let Some(m) = file.argon2_memory_kib {
+        web.argon2_memory_kib = m;
+    }
+    if let Some(i) = file.argon2_iterations {
+        web.argon2_iterations = i;
+    }
+    let log_format = o.log_format.map(str::to_string).or(file.log_format).unwrap_or_else(|| "text".into());
+    let log_json = match log_format.as_str() {
+        "text" => false,
+        "json" => true,
+        other => return Err(format!("log_format: must be text or json, not {other}")),
+    };
+    Ok(Settings {
+        bind: o.bind.map(str::to_string).or(file.bind).unwrap_or_else(|| DEFAULT_BIND.into()),
+        data_dir,
+        database_url,
+        web,
+        log_json,
+    })
+}
