@@ -167,12 +167,17 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Au
     }))
 }
 
-fn pick_locale(headers: &HeaderMap, user_locale: Option<&str>) -> Locale {
-    cookie(headers, LANG_COOKIE)
-        .and_then(|c| Locale::parse(&c))
-        .or_else(|| user_locale.and_then(Locale::parse))
-        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|h| h.to_str().ok()).and_then(Locale::from_accept_language))
-        .unwrap_or(Locale::Sv)
+/// Pages: the language chosen with the switch (cookie), then the account's, then the browser's.
+/// API: the client's Accept-Language first, then the account's. Swedish by default.
+fn pick_locale(headers: &HeaderMap, user_locale: Option<&str>, is_api: bool) -> Locale {
+    let accept = || headers.get(header::ACCEPT_LANGUAGE).and_then(|h| h.to_str().ok()).and_then(Locale::from_accept_language);
+    let chosen = || cookie(headers, LANG_COOKIE).and_then(|c| Locale::parse(&c));
+    let account = || user_locale.and_then(Locale::parse);
+    if is_api {
+        accept().or_else(account).unwrap_or(Locale::Sv)
+    } else {
+        chosen().or_else(account).or_else(accept).unwrap_or(Locale::Sv)
+    }
 }
 
 /// Rejects a cross-site request: when the browser says where the request comes from, it must be
@@ -211,7 +216,7 @@ pub async fn context_layer(State(state): State<AppState>, req: Request, next: Ne
         Ok(Some(a)) => Some(a.locale.clone()),
         _ => None,
     };
-    let locale = pick_locale(&headers, user_locale.as_deref());
+    let locale = pick_locale(&headers, user_locale.as_deref(), is_api);
     let tr = Tr::new(state.i18n.clone(), locale);
     let anon_csrf = cookie(&headers, ANON_CSRF_COOKIE).filter(|c| c.len() == 64);
     let mut ctx = Ctx { tr, auth: None, is_api, csrf: String::new(), path, client_ip };

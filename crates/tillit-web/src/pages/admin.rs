@@ -74,7 +74,8 @@ async fn render_members(state: &AppState, m: &Member, q: &HashMap<String, String
     let role = if role_key.is_empty() { None } else { Some(Role::parse_for("role", &role_key, m.membership.org_kind).map_err(ValidationErrors::from)?) };
     let list = state.store.list_members(&m.tenant, &MemberQuery { q: Some(text.clone()), role }, page_req).await?;
     let summary = tr.f("members-summary", &[("count", list.total.to_string())]);
-    let pager = Pager::new(tr, "/admin/members", &[("q", text.clone()), ("role", role_key.clone())], &list);
+    let per_page = q.get("per_page").cloned().unwrap_or_default();
+    let pager = Pager::new(tr, "/admin/members", &[("q", text.clone()), ("role", role_key.clone()), ("per_page", per_page)], &list);
     let members = list
         .items
         .into_iter()
@@ -253,7 +254,7 @@ pub async fn audit_page(State(state): State<AppState>, m: Member, Query(q): Quer
     let list = state.store.list_audit_events(&m.tenant, &filter, page_req).await?;
     let actions = state.store.audit_actions(&m.tenant).await?;
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
-    let pager = Pager::new(tr, "/admin/audit", &[("action", get("action")), ("actor", get("actor")), ("from", get("from")), ("to", get("to"))], &list);
+    let pager = Pager::new(tr, "/admin/audit", &[("action", get("action")), ("actor", get("actor")), ("from", get("from")), ("to", get("to")), ("per_page", get("per_page"))], &list);
     let summary = tr.f("audit-summary", &[("count", list.total.to_string())]);
     let events = list
         .items

@@ -1,1 +1,15 @@
+//! The one integration-test binary: every test starts the real server on 127.0.0.1:0 against a
+//! fresh database and drives it over HTTP like a browser or an API client would.
+//!
+//! Backend: SQLite in a temporary directory, or PostgreSQL when `TILLIT_TEST_POSTGRES_URL` names a
+//! server (each test gets its own database). `scripts/check` runs the suite once on each.
 
+mod helpers;
+
+mod api;
+mod audit;
+mod auth;
+mod input;
+mod pages;
+mod roles;
+mod tenancy;

@@ -1,0 +1,92 @@
+//! Tenant isolation: for every route that takes an object id, a member of organisation A gets 404
+//! for organisation B's object, and B's object is unchanged.
+
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use tillit_domain::org::OrgKind;
+use tillit_domain::role::Role;
+use tillit_store::AuditFilter;
+
+/// Every route with an object id, as (method, path with `{id}`, which object). Checked against the
+/// routers' source below, so a new route cannot be added without being listed here.
+const ROUTES: &[(&str, &str, &str)] = &[
+    ("GET", "/admin/members/{id}", "membership"),
+    ("POST", "/admin/members/{id}/role", "membership"),
+    ("POST", "/admin/members/{id}/remove", "membership"),
+    ("GET", "/admin/audit/{id}", "audit_event"),
+    ("POST", "/account/tokens/{id}/revoke", "token"),
+    ("GET", "/api/v1/members/{id}", "membership"),
+    ("PATCH", "/api/v1/members/{id}", "membership"),
+    ("DELETE", "/api/v1/members/{id}", "membership"),
+    ("GET", "/api/v1/audit-events/{id}", "audit_event"),
+    ("DELETE", "/api/v1/tokens/{id}", "token"),
+];
+
+#[test]
+fn every_route_with_an_id_is_in_the_isolation_table() {
+    let pages = include_str!("../../../tillit-web/src/pages/mod.rs");
+    let api = include_str!("../../../tillit-web/src/api/mod.rs");
+    let mut found = vec![];
+    for (prefix, src) in [("", pages), ("/api/v1", api)] {
+        for line in src.lines().filter(|l| l.contains(".route(\"") && l.contains("{id}")) {
+            let path = line.split('"').nth(1).unwrap();
+            found.push(format!("{prefix}{path}"));
+        }
+    }
+    assert!(found.len() >= 6, "{found:?}");
+    for f in found {
+        assert!(ROUTES.iter().any(|(_, p, _)| *p == f), "route {f} takes an id but is not in the tenant-isolation table");
+    }
+}
+
+#[tokio::test]
+async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects() {
+    let app = TestApp::spawn().await;
+    let (a, _) = app.org("Region A", OrgKind::Region).await;
+    let (b, _) = app.org("Region B", OrgKind::Region).await;
+    app.member(&a, "admin@a.example", Role::Admin).await;
+    app.member(&b, "admin@b.example", Role::Admin).await;
+    let b_reader = app.member(&b, "reader@b.example", Role::Reader).await;
+
+    // B's objects: a membership, an audit event, an API token.
+    let b_admin = app.login("admin@b.example").await;
+    let b_secret = make_token(&b_admin, "B:s integration", &["read"]).await;
+    let b_token_id = app.store.list_tokens(&b, &app.store.user_by_email("admin@b.example").await.unwrap().unwrap().user.id).await.unwrap()[0].id.clone();
+    let b_event = app.store.list_audit_events(&b, &AuditFilter::default(), Default::default()).await.unwrap().items[0].id.clone();
+
+    let a_admin = app.login("admin@a.example").await;
+    let a_secret = make_token(&a_admin, "A:s admin", &["read", "write", "admin"]).await;
+    let a_api = app.api(&a_secret);
+    for (method, path, object) in ROUTES {
+        let id = match *object {
+            "membership" => &b_reader,
+            "audit_event" => &b_event,
+            _ => &b_token_id,
+        };
+        let url = path.replace("{id}", id);
+        let m: Method = method.parse().unwrap();
+        let body = (m == Method::PATCH).then(|| serde_json::json!({"role": "admin"}));
+        let res = if url.starts_with("/api/") {
+            a_admin.json(m.clone(), &url, body.clone()).await
+        } else if m == Method::GET {
+            a_admin.get(&url).await
+        } else {
+            a_admin.post_form(&url, &[("role", "admin")]).await
+        };
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "session: {method} {url}");
+        if url.starts_with("/api/") {
+            let res = a_api.req(m, &url, body).await;
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "token: {method} {url}");
+        }
+    }
+    // Switching to B's organisation is refused too.
+    let res = a_admin.post_form("/org/switch", &[("org_id", b.id())]).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // B's objects are untouched.
+    let m = app.store.member(&b, &b_reader).await.unwrap();
+    assert_eq!(m.role, Role::Reader);
+    let (status, body) = app.api(&b_secret).get_json("/api/v1/members").await;
+    assert_eq!(status, StatusCode::OK, "B's token was not revoked");
+    assert_eq!(body["total"], 2);
+}
