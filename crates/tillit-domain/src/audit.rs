@@ -60,7 +60,11 @@ pub struct StoredAuditEvent {
 pub enum ChainBreak {
     /// The event's sequence number is not the one after its predecessor (an event was removed or
     /// inserted).
-    Gap { event_id: String, expected_seq: i64, found_seq: i64 },
+    Gap {
+        event_id: String,
+        expected_seq: i64,
+        found_seq: i64,
+    },
     /// The event does not link to the hash of its predecessor.
     WrongLink { event_id: String, seq: i64 },
     /// The event's content no longer matches its hash (it was changed after it was written).
@@ -110,7 +114,10 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { expected_seq: 1, prev_hash: GENESIS_HASH.to_string() }
+        Self {
+            expected_seq: 1,
+            prev_hash: GENESIS_HASH.to_string(),
+        }
     }
 }
 
@@ -125,10 +132,16 @@ impl ChainVerifier {
             });
         }
         if ev.prev_hash != self.prev_hash {
-            return Err(ChainBreak::WrongLink { event_id: r.id.clone(), seq: r.seq });
+            return Err(ChainBreak::WrongLink {
+                event_id: r.id.clone(),
+                seq: r.seq,
+            });
         }
         if r.chain_hash(&ev.prev_hash) != ev.hash {
-            return Err(ChainBreak::ContentChanged { event_id: r.id.clone(), seq: r.seq });
+            return Err(ChainBreak::ContentChanged {
+                event_id: r.id.clone(),
+                seq: r.seq,
+            });
         }
         self.expected_seq += 1;
         self.prev_hash = ev.hash.clone();
@@ -167,7 +180,11 @@ mod tests {
                     after_json: Some(format!("{{\"role\":\"reader\",\"n\":{seq}}}")),
                 };
                 let hash = record.chain_hash(&prev);
-                let ev = StoredAuditEvent { record, prev_hash: prev.clone(), hash: hash.clone() };
+                let ev = StoredAuditEvent {
+                    record,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 ev
             })
@@ -195,7 +212,13 @@ mod tests {
         let mut c = chain(5);
         let head = c[4].hash.clone();
         c[2].record.after_json = Some("{\"role\":\"admin\"}".into());
-        assert_eq!(verify(&c, 5, &head), Err(ChainBreak::ContentChanged { event_id: "ev3".into(), seq: 3 }));
+        assert_eq!(
+            verify(&c, 5, &head),
+            Err(ChainBreak::ContentChanged {
+                event_id: "ev3".into(),
+                seq: 3
+            })
+        );
     }
 
     #[test]
@@ -204,7 +227,13 @@ mod tests {
         let head = c[4].hash.clone();
         c[2].record.actor_label = "mallory".into();
         c[2].hash = c[2].record.chain_hash(&c[2].prev_hash);
-        assert_eq!(verify(&c, 5, &head), Err(ChainBreak::WrongLink { event_id: "ev4".into(), seq: 4 }));
+        assert_eq!(
+            verify(&c, 5, &head),
+            Err(ChainBreak::WrongLink {
+                event_id: "ev4".into(),
+                seq: 4
+            })
+        );
     }
 
     #[test]
@@ -212,8 +241,21 @@ mod tests {
         let mut c = chain(5);
         let head = c[4].hash.clone();
         c.remove(1);
-        assert!(matches!(verify(&c, 5, &head), Err(ChainBreak::Gap { found_seq: 3, expected_seq: 2, .. })));
+        assert!(matches!(
+            verify(&c, 5, &head),
+            Err(ChainBreak::Gap {
+                found_seq: 3,
+                expected_seq: 2,
+                ..
+            })
+        ));
         let c = chain(5);
-        assert_eq!(verify(&c[..4], 5, &head), Err(ChainBreak::HeadMismatch { head_seq: 5, last_seq: 4 }));
+        assert_eq!(
+            verify(&c[..4], 5, &head),
+            Err(ChainBreak::HeadMismatch {
+                head_seq: 5,
+                last_seq: 4
+            })
+        );
     }
 }

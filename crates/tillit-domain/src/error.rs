@@ -76,7 +76,10 @@ pub struct ValidationError {
 
 impl ValidationError {
     pub fn new(field: impl Into<String>, rule: Rule) -> Self {
-        Self { field: field.into(), rule }
+        Self {
+            field: field.into(),
+            rule,
+        }
     }
 }
 

@@ -24,8 +24,12 @@ pub enum Side {
 }
 
 impl OrgKind {
-    pub const ALL: [OrgKind; 4] =
-        [OrgKind::Region, OrgKind::Municipality, OrgKind::PrivateProvider, OrgKind::Authority];
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::Region,
+        OrgKind::Municipality,
+        OrgKind::PrivateProvider,
+        OrgKind::Authority,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -132,11 +136,23 @@ mod tests {
 
     #[test]
     fn accepts_valid_numbers_in_every_written_form() {
-        for s in ["232100-9991", "2321009991", "16232100-9991", "162321009991", " 556999-1234 "] {
+        for s in [
+            "232100-9991",
+            "2321009991",
+            "16232100-9991",
+            "162321009991",
+            " 556999-1234 ",
+        ] {
             let n = OrgNumber::parse("org_number", s).unwrap();
-            assert!(n.as_str().len() == 11 && n.as_str().contains('-'), "{s} -> {n}");
+            assert!(
+                n.as_str().len() == 11 && n.as_str().contains('-'),
+                "{s} -> {n}"
+            );
         }
-        assert_eq!(OrgNumber::parse("f", "2321009991").unwrap().as_str(), "232100-9991");
+        assert_eq!(
+            OrgNumber::parse("f", "2321009991").unwrap().as_str(),
+            "232100-9991"
+        );
     }
 
     #[test]
@@ -149,17 +165,36 @@ mod tests {
     #[test]
     fn refuses_a_personnummer_and_malformed_input() {
         // Third digit below 2: a personnummer (born in month 01-12), not an organisation.
-        assert_eq!(OrgNumber::parse("f", "8112189876").unwrap_err().rule, Rule::InvalidFormat);
-        for bad in ["12345", "232100-999X", "2321-009991", "23-21-009991", "172321009991"] {
-            assert_eq!(OrgNumber::parse("f", bad).unwrap_err().rule, Rule::InvalidFormat, "{bad}");
+        assert_eq!(
+            OrgNumber::parse("f", "8112189876").unwrap_err().rule,
+            Rule::InvalidFormat
+        );
+        for bad in [
+            "12345",
+            "232100-999X",
+            "2321-009991",
+            "23-21-009991",
+            "172321009991",
+        ] {
+            assert_eq!(
+                OrgNumber::parse("f", bad).unwrap_err().rule,
+                Rule::InvalidFormat,
+                "{bad}"
+            );
         }
         assert_eq!(OrgNumber::parse("f", "").unwrap_err().rule, Rule::Required);
     }
 
     #[test]
     fn kind_parses_from_its_key_only() {
-        assert_eq!(OrgKind::parse("kind", "municipality").unwrap(), OrgKind::Municipality);
-        assert_eq!(OrgKind::parse("kind", "kommun").unwrap_err().rule, Rule::UnknownValue);
+        assert_eq!(
+            OrgKind::parse("kind", "municipality").unwrap(),
+            OrgKind::Municipality
+        );
+        assert_eq!(
+            OrgKind::parse("kind", "kommun").unwrap_err().rule,
+            Rule::UnknownValue
+        );
         assert_eq!(OrgKind::Authority.side(), Side::Authority);
         assert_eq!(OrgKind::Region.side(), Side::Provider);
     }

@@ -15,18 +15,33 @@ pub struct PageRequest {
 
 impl Default for PageRequest {
     fn default() -> Self {
-        Self { page: 1, per_page: DEFAULT_PER_PAGE }
+        Self {
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
     }
 }
 
 impl PageRequest {
     /// Parses optional `page` and `per_page` query values.
-    pub fn parse(page: Option<&str>, per_page: Option<&str>) -> Result<PageRequest, ValidationErrors> {
+    pub fn parse(
+        page: Option<&str>,
+        per_page: Option<&str>,
+    ) -> Result<PageRequest, ValidationErrors> {
         let mut errs = ValidationErrors::new();
         let page = errs.check(parse_int("page", page, 1, 1, MAX_PAGE));
-        let per_page = errs.check(parse_int("per_page", per_page, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE));
+        let per_page = errs.check(parse_int(
+            "per_page",
+            per_page,
+            DEFAULT_PER_PAGE,
+            1,
+            MAX_PER_PAGE,
+        ));
         errs.into_result()?;
-        Ok(PageRequest { page: page.unwrap_or(1), per_page: per_page.unwrap_or(DEFAULT_PER_PAGE) })
+        Ok(PageRequest {
+            page: page.unwrap_or(1),
+            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
+        })
     }
 
     pub fn offset(&self) -> i64 {
@@ -34,11 +49,19 @@ impl PageRequest {
     }
 }
 
-fn parse_int(field: &str, v: Option<&str>, default: i64, min: i64, max: i64) -> Result<i64, ValidationError> {
+fn parse_int(
+    field: &str,
+    v: Option<&str>,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> Result<i64, ValidationError> {
     match v.map(str::trim) {
         None | Some("") => Ok(default),
         Some(s) => {
-            let n: i64 = s.parse().map_err(|_| ValidationError::new(field, Rule::InvalidFormat))?;
+            let n: i64 = s
+                .parse()
+                .map_err(|_| ValidationError::new(field, Rule::InvalidFormat))?;
             if n < min || n > max {
                 return Err(ValidationError::new(field, Rule::OutOfRange { min, max }));
             }
@@ -58,7 +81,12 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn new(items: Vec<T>, req: PageRequest, total: i64) -> Self {
-        Self { items, page: req.page, per_page: req.per_page, total }
+        Self {
+            items,
+            page: req.page,
+            per_page: req.per_page,
+            total,
+        }
     }
     pub fn pages(&self) -> i64 {
         ((self.total + self.per_page - 1) / self.per_page).max(1)
@@ -77,8 +105,14 @@ mod tests {
 
     #[test]
     fn page_parameters_are_bounded_and_named() {
-        assert_eq!(PageRequest::parse(None, None).unwrap(), PageRequest::default());
-        assert_eq!(PageRequest::parse(Some("3"), Some("20")).unwrap().offset(), 40);
+        assert_eq!(
+            PageRequest::parse(None, None).unwrap(),
+            PageRequest::default()
+        );
+        assert_eq!(
+            PageRequest::parse(Some("3"), Some("20")).unwrap().offset(),
+            40
+        );
         let e = PageRequest::parse(Some("0"), Some("x")).unwrap_err();
         assert_eq!(e.0[0].field, "page");
         assert_eq!(e.0[1].field, "per_page");
@@ -88,7 +122,14 @@ mod tests {
 
     #[test]
     fn page_count_rounds_up() {
-        let p: Page<()> = Page::new(vec![], PageRequest { page: 2, per_page: 50 }, 101);
+        let p: Page<()> = Page::new(
+            vec![],
+            PageRequest {
+                page: 2,
+                per_page: 50,
+            },
+            101,
+        );
         assert_eq!(p.pages(), 3);
         assert!(p.has_prev() && p.has_next());
     }

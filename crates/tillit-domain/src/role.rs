@@ -129,7 +129,10 @@ impl Role {
     pub fn parse_for(field: &str, value: &str, kind: OrgKind) -> Result<Role, ValidationError> {
         let role = Role::parse(field, value)?;
         if role.side() != kind.side() {
-            return Err(ValidationError::new(field, Rule::NotAllowedForOrganisationKind));
+            return Err(ValidationError::new(
+                field,
+                Rule::NotAllowedForOrganisationKind,
+            ));
         }
         Ok(role)
     }
@@ -145,7 +148,10 @@ impl Role {
 
     /// The roles an organisation of this kind can give.
     pub fn for_kind(kind: OrgKind) -> Vec<Role> {
-        Role::ALL.into_iter().filter(|r| r.side() == kind.side()).collect()
+        Role::ALL
+            .into_iter()
+            .filter(|r| r.side() == kind.side())
+            .collect()
     }
 
     /// Administrators manage members and settings of their organisation.
@@ -202,15 +208,25 @@ mod tests {
     #[test]
     fn provider_roles_are_refused_in_an_authority_and_vice_versa() {
         assert_eq!(
-            Role::parse_for("role", "case_officer", OrgKind::Region).unwrap_err().rule,
+            Role::parse_for("role", "case_officer", OrgKind::Region)
+                .unwrap_err()
+                .rule,
             Rule::NotAllowedForOrganisationKind
         );
         assert_eq!(
-            Role::parse_for("role", "coordinator", OrgKind::Authority).unwrap_err().rule,
+            Role::parse_for("role", "coordinator", OrgKind::Authority)
+                .unwrap_err()
+                .rule,
             Rule::NotAllowedForOrganisationKind
         );
-        assert_eq!(Role::parse_for("role", "dpo", OrgKind::Municipality).unwrap(), Role::Dpo);
-        assert_eq!(Role::parse("role", "boss").unwrap_err().rule, Rule::UnknownValue);
+        assert_eq!(
+            Role::parse_for("role", "dpo", OrgKind::Municipality).unwrap(),
+            Role::Dpo
+        );
+        assert_eq!(
+            Role::parse("role", "boss").unwrap_err().rule,
+            Rule::UnknownValue
+        );
         assert_eq!(Role::for_kind(OrgKind::Authority).len(), 4);
         assert_eq!(Role::for_kind(OrgKind::PrivateProvider).len(), 6);
     }
@@ -228,9 +244,14 @@ mod tests {
     fn scopes_parse_as_a_sorted_set() {
         let s = Scope::parse_list("scopes", &["write read".into(), "read".into()]).unwrap();
         assert_eq!(s, vec![Scope::Read, Scope::Write]);
-        assert_eq!(Scope::parse_list("scopes", &[]).unwrap_err().rule, Rule::Required);
         assert_eq!(
-            Scope::parse_list("scopes", &["root".into()]).unwrap_err().rule,
+            Scope::parse_list("scopes", &[]).unwrap_err().rule,
+            Rule::Required
+        );
+        assert_eq!(
+            Scope::parse_list("scopes", &["root".into()])
+                .unwrap_err()
+                .rule,
             Rule::UnknownValue
         );
         assert_eq!(Permission::ManageMembers.scope(), Scope::Admin);

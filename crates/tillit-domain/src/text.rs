@@ -24,7 +24,9 @@ fn bounded(field: &str, v: &str, max: usize) -> Result<String, ValidationError> 
     if v.chars().count() > max {
         return Err(ValidationError::new(field, Rule::TooLong { max }));
     }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(ValidationError::new(field, Rule::InvalidFormat));
     }
     Ok(v.to_string())
@@ -32,7 +34,11 @@ fn bounded(field: &str, v: &str, max: usize) -> Result<String, ValidationError> 
 
 /// Lower-cased text used for case-insensitive search, the same on every database.
 pub fn search_key(parts: &[&str]) -> String {
-    parts.iter().map(|p| p.to_lowercase()).collect::<Vec<_>>().join(" ")
+    parts
+        .iter()
+        .map(|p| p.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A LIKE pattern matching `needle` anywhere, with LIKE's wildcards escaped (escape char `\`).
@@ -56,14 +62,20 @@ mod tests {
     #[test]
     fn required_text_is_trimmed_and_bounded() {
         assert_eq!(required("name", "  Anna  ", 10).unwrap(), "Anna");
-        assert_eq!(required("name", "   ", 10).unwrap_err().rule, Rule::Required);
+        assert_eq!(
+            required("name", "   ", 10).unwrap_err().rule,
+            Rule::Required
+        );
         assert_eq!(
             required("name", "abcdefghijk", 10).unwrap_err().rule,
             Rule::TooLong { max: 10 }
         );
         // Length counts characters, not bytes: Swedish letters are one each.
         assert!(required("name", "åäöåäöåäöå", 10).is_ok());
-        assert_eq!(required("name", "a\u{0}b", 10).unwrap_err().rule, Rule::InvalidFormat);
+        assert_eq!(
+            required("name", "a\u{0}b", 10).unwrap_err().rule,
+            Rule::InvalidFormat
+        );
     }
 
     #[test]

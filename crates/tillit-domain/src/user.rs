@@ -19,7 +19,8 @@ impl Email {
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..");
-        if local.is_empty() || local.len() > 64 || !domain_ok || v.chars().any(char::is_whitespace) {
+        if local.is_empty() || local.len() > 64 || !domain_ok || v.chars().any(char::is_whitespace)
+        {
             return Err(ValidationError::new(field, Rule::InvalidFormat));
         }
         Ok(Email(v))
@@ -45,10 +46,20 @@ pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<()
         return Err(ValidationError::new(field, Rule::Required));
     }
     if n < PASSWORD_MIN_CHARS {
-        return Err(ValidationError::new(field, Rule::TooShort { min: PASSWORD_MIN_CHARS }));
+        return Err(ValidationError::new(
+            field,
+            Rule::TooShort {
+                min: PASSWORD_MIN_CHARS,
+            },
+        ));
     }
     if n > PASSWORD_MAX_CHARS {
-        return Err(ValidationError::new(field, Rule::TooLong { max: PASSWORD_MAX_CHARS }));
+        return Err(ValidationError::new(
+            field,
+            Rule::TooLong {
+                max: PASSWORD_MAX_CHARS,
+            },
+        ));
     }
     let first = password.chars().next();
     if password.chars().all(|c| Some(c) == first) || password.eq_ignore_ascii_case(email) {
@@ -63,9 +74,20 @@ mod tests {
 
     #[test]
     fn email_is_lowercased_and_checked() {
-        assert_eq!(Email::parse("email", " Anna@Region.Example ").unwrap().as_str(), "anna@region.example");
-        for bad in ["anna", "anna@", "@x.se", "a@b", "a b@c.se", "a@@c.se", "a@.se", "a@c..se"] {
-            assert_eq!(Email::parse("email", bad).unwrap_err().rule, Rule::InvalidFormat, "{bad}");
+        assert_eq!(
+            Email::parse("email", " Anna@Region.Example ")
+                .unwrap()
+                .as_str(),
+            "anna@region.example"
+        );
+        for bad in [
+            "anna", "anna@", "@x.se", "a@b", "a b@c.se", "a@@c.se", "a@.se", "a@c..se",
+        ] {
+            assert_eq!(
+                Email::parse("email", bad).unwrap_err().rule,
+                Rule::InvalidFormat,
+                "{bad}"
+            );
         }
         assert_eq!(Email::parse("email", "").unwrap_err().rule, Rule::Required);
     }
@@ -77,10 +99,22 @@ mod tests {
             check_new_password("p", "kort", "a@b.se").unwrap_err().rule,
             Rule::TooShort { min: 12 }
         );
-        assert_eq!(check_new_password("p", "aaaaaaaaaaaaaa", "x@y.se").unwrap_err().rule, Rule::InvalidFormat);
-        assert_eq!(check_new_password("p", "anna@region.se", "anna@region.se").unwrap_err().rule, Rule::InvalidFormat);
         assert_eq!(
-            check_new_password("p", &"ab".repeat(65), "x@y.se").unwrap_err().rule,
+            check_new_password("p", "aaaaaaaaaaaaaa", "x@y.se")
+                .unwrap_err()
+                .rule,
+            Rule::InvalidFormat
+        );
+        assert_eq!(
+            check_new_password("p", "anna@region.se", "anna@region.se")
+                .unwrap_err()
+                .rule,
+            Rule::InvalidFormat
+        );
+        assert_eq!(
+            check_new_password("p", &"ab".repeat(65), "x@y.se")
+                .unwrap_err()
+                .rule,
             Rule::TooLong { max: 128 }
         );
     }

@@ -32,10 +32,15 @@ impl<'c> AuditedTx<'c> {
         let mut tx = pool.begin().await?;
         // A no-op update takes the write lock (SQLite) or the head row lock (PostgreSQL) first,
         // before anything is read, so concurrent audited transactions queue here.
-        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, last_hash")
-            .fetch_one(&mut *tx)
-            .await?;
-        Ok(AuditedTx { seq: i(&row, "seq")?, prev_hash: s(&row, "last_hash")?, tx })
+        let row =
+            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, last_hash")
+                .fetch_one(&mut *tx)
+                .await?;
+        Ok(AuditedTx {
+            seq: i(&row, "seq")?,
+            prev_hash: s(&row, "last_hash")?,
+            tx,
+        })
     }
 
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {
@@ -133,7 +138,9 @@ pub enum ChainReport {
 fn event_from_row(row: &AnyRow) -> Result<AuditEvent, StoreError> {
     let parse = |col: &str| -> Result<Option<Value>, StoreError> {
         os(row, col)?
-            .map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("{col}: {e}"))))
+            .map(|t| {
+                serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+            })
             .transpose()
     };
     Ok(AuditEvent {
@@ -171,7 +178,11 @@ impl Store {
             add("action =", a.clone(), "");
         }
         if let Some(a) = &f.actor {
-            add("lower(actor_label) LIKE", tillit_domain::text::like_contains(a), " ESCAPE '\\'");
+            add(
+                "lower(actor_label) LIKE",
+                tillit_domain::text::like_contains(a),
+                " ESCAPE '\\'",
+            );
         }
         if let Some(o) = &f.object_type {
             add("object_type =", o.clone(), "");
@@ -201,23 +212,36 @@ impl Store {
         for b in &binds {
             q = q.bind(b);
         }
-        let rows = q.bind(page.per_page).bind(page.offset()).fetch_all(&self.pool).await?;
-        let items = rows.iter().map(event_from_row).collect::<Result<Vec<_>, _>>()?;
+        let rows = q
+            .bind(page.per_page)
+            .bind(page.offset())
+            .fetch_all(&self.pool)
+            .await?;
+        let items = rows
+            .iter()
+            .map(event_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Page::new(items, page, total))
     }
 
     pub async fn audit_event(&self, t: &Tenant, id: &str) -> Result<AuditEvent, StoreError> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE org_id = $1 AND id = $2");
-        let row = sqlx::query(&sql).bind(t.id()).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         event_from_row(&row.ok_or(StoreError::NotFound)?)
     }
 
     /// The distinct actions recorded for a tenant, for the audit page's filter.
     pub async fn audit_actions(&self, t: &Tenant) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("SELECT DISTINCT action FROM audit_events WHERE org_id = $1 ORDER BY action")
-            .bind(t.id())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT DISTINCT action FROM audit_events WHERE org_id = $1 ORDER BY action",
+        )
+        .bind(t.id())
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(|r| s(r, "action")).collect()
     }
 
@@ -260,7 +284,9 @@ impl Store {
                 }
             }
         }
-        let head = sqlx::query("SELECT seq, last_hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let head = sqlx::query("SELECT seq, last_hash FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
         match verifier.finish(i(&head, "seq")?, &s(&head, "last_hash")?) {
             Ok(n) => Ok(ChainReport::Intact { events: n }),
             Err(b) => Ok(ChainReport::Broken(b)),
@@ -280,7 +306,18 @@ impl Store {
         details: Value,
     ) -> Result<(), StoreError> {
         let mut tx = AuditedTx::begin(&self.pool).await?;
-        tx.record(actor, org_id, AuditEntry { action, object_type, object_id, before: None, after: Some(details) }).await?;
+        tx.record(
+            actor,
+            org_id,
+            AuditEntry {
+                action,
+                object_type,
+                object_id,
+                before: None,
+                after: Some(details),
+            },
+        )
+        .await?;
         tx.commit().await
     }
 }

@@ -23,7 +23,9 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres)
         } else {
-            Err(StoreError::UnsupportedUrl(url.split(':').next().unwrap_or("").to_string()))
+            Err(StoreError::UnsupportedUrl(
+                url.split(':').next().unwrap_or("").to_string(),
+            ))
         }
     }
 
@@ -43,7 +45,11 @@ impl Backend {
     }
 
     /// Dialect-specific part of a migration, run after the common part.
-    pub(crate) fn migration_part(self, sqlite: &'static str, postgres: &'static str) -> &'static str {
+    pub(crate) fn migration_part(
+        self,
+        sqlite: &'static str,
+        postgres: &'static str,
+    ) -> &'static str {
         match self {
             Backend::Sqlite => sqlite,
             Backend::Postgres => postgres,
@@ -51,7 +57,11 @@ impl Backend {
     }
 }
 
-pub(crate) async fn backup(pool: &AnyPool, backend: Backend, path: &std::path::Path) -> Result<(), StoreError> {
+pub(crate) async fn backup(
+    pool: &AnyPool,
+    backend: Backend,
+    path: &std::path::Path,
+) -> Result<(), StoreError> {
     match backend {
         Backend::Sqlite => {
             if path.exists() {
@@ -61,7 +71,10 @@ pub(crate) async fn backup(pool: &AnyPool, backend: Backend, path: &std::path::P
                 )));
             }
             let target = path.to_string_lossy().to_string();
-            sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
+            sqlx::query("VACUUM INTO $1")
+                .bind(target)
+                .execute(pool)
+                .await?;
             Ok(())
         }
         Backend::Postgres => Err(StoreError::UnsupportedUrl(

@@ -39,13 +39,22 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(id: &str, email: &str) -> Self {
-        Self { user_id: Some(id.to_string()), label: email.to_string() }
+        Self {
+            user_id: Some(id.to_string()),
+            label: email.to_string(),
+        }
     }
     pub fn operator() -> Self {
-        Self { user_id: None, label: "operator (tillit admin)".to_string() }
+        Self {
+            user_id: None,
+            label: "operator (tillit admin)".to_string(),
+        }
     }
     pub fn system() -> Self {
-        Self { user_id: None, label: "system".to_string() }
+        Self {
+            user_id: None,
+            label: "system".to_string(),
+        }
     }
 }
 

@@ -51,7 +51,11 @@ fn member_from_row(r: &AnyRow) -> Result<Member, StoreError> {
 
 async fn member_in(conn: &mut AnyConnection, t: &Tenant, id: &str) -> Result<Member, StoreError> {
     let sql = format!("{MEMBER_SELECT} WHERE m.org_id = $1 AND m.id = $2");
-    let row = sqlx::query(&sql).bind(t.id()).bind(id).fetch_optional(conn).await?;
+    let row = sqlx::query(&sql)
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
     member_from_row(&row.ok_or(StoreError::NotFound)?)
 }
 
@@ -64,12 +68,20 @@ async fn admins_in(conn: &mut AnyConnection, t: &Tenant) -> Result<usize, StoreE
 }
 
 impl Store {
-    pub async fn list_members(&self, t: &Tenant, q: &MemberQuery, page: PageRequest) -> Result<Page<Member>, StoreError> {
+    pub async fn list_members(
+        &self,
+        t: &Tenant,
+        q: &MemberQuery,
+        page: PageRequest,
+    ) -> Result<Page<Member>, StoreError> {
         let mut where_sql = String::from("m.org_id = $1");
         let mut binds = vec![t.id().to_string()];
         if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
             binds.push(like_contains(text.trim()));
-            where_sql.push_str(&format!(" AND m.search_text LIKE ${} ESCAPE '\\'", binds.len()));
+            where_sql.push_str(&format!(
+                " AND m.search_text LIKE ${} ESCAPE '\\'",
+                binds.len()
+            ));
         }
         if let Some(r) = q.role {
             binds.push(r.key().to_string());
@@ -90,8 +102,15 @@ impl Store {
         for b in &binds {
             lq = lq.bind(b);
         }
-        let rows = lq.bind(page.per_page).bind(page.offset()).fetch_all(&self.pool).await?;
-        let items = rows.iter().map(member_from_row).collect::<Result<Vec<_>, _>>()?;
+        let rows = lq
+            .bind(page.per_page)
+            .bind(page.offset())
+            .fetch_all(&self.pool)
+            .await?;
+        let items = rows
+            .iter()
+            .map(member_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Page::new(items, page, total))
     }
 
@@ -105,17 +124,32 @@ impl Store {
             .bind(t.id())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok(RoleCount { role: role(r, "role")?, count: i(r, "n")? })).collect()
+        rows.iter()
+            .map(|r| {
+                Ok(RoleCount {
+                    role: role(r, "role")?,
+                    count: i(r, "n")?,
+                })
+            })
+            .collect()
     }
 
     /// Adds an existing user to the organisation with a role. A user is a member at most once.
-    pub async fn add_member(&self, t: &Tenant, actor: &Actor, user_id: &str, role: Role) -> Result<Member, StoreError> {
+    pub async fn add_member(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        user_id: &str,
+        role: Role,
+    ) -> Result<Member, StoreError> {
         let mut tx = AuditedTx::begin(&self.pool).await?;
         let user = sqlx::query("SELECT email, display_name FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(tx.conn())
             .await?
-            .ok_or_else(|| StoreError::Invalid(ValidationErrors::single("email", Rule::NotFound)))?;
+            .ok_or_else(|| {
+                StoreError::Invalid(ValidationErrors::single("email", Rule::NotFound))
+            })?;
         let (email, name) = (s(&user, "email")?, s(&user, "display_name")?);
         let id = new_id();
         let res = sqlx::query(
@@ -153,14 +187,21 @@ impl Store {
     }
 
     /// Changes a member's role; the organisation keeps at least one administrator.
-    pub async fn change_member_role(&self, t: &Tenant, actor: &Actor, id: &str, new_role: Role) -> Result<Member, StoreError> {
+    pub async fn change_member_role(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        new_role: Role,
+    ) -> Result<Member, StoreError> {
         let mut tx = AuditedTx::begin(&self.pool).await?;
         let before = member_in(tx.conn(), t, id).await?;
         if before.role == new_role {
             return Ok(before);
         }
         let admins = admins_in(tx.conn(), t).await?;
-        check_keeps_an_admin(before.role, Some(new_role), admins).map_err(ValidationErrors::from)?;
+        check_keeps_an_admin(before.role, Some(new_role), admins)
+            .map_err(ValidationErrors::from)?;
         sqlx::query("UPDATE memberships SET role = $1 WHERE org_id = $2 AND id = $3")
             .bind(new_role.key())
             .bind(t.id())
@@ -186,12 +227,21 @@ impl Store {
 
     /// Removes a membership (the user keeps their account and other memberships). The user's API
     /// tokens for this organisation are revoked with it.
-    pub async fn remove_member(&self, t: &Tenant, actor: &Actor, id: &str) -> Result<(), StoreError> {
+    pub async fn remove_member(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = AuditedTx::begin(&self.pool).await?;
         let before = member_in(tx.conn(), t, id).await?;
         let admins = admins_in(tx.conn(), t).await?;
         check_keeps_an_admin(before.role, None, admins).map_err(ValidationErrors::from)?;
-        sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND id = $2").bind(t.id()).bind(id).execute(tx.conn()).await?;
+        sqlx::query("DELETE FROM memberships WHERE org_id = $1 AND id = $2")
+            .bind(t.id())
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE org_id = $2 AND user_id = $3 AND revoked_at IS NULL")
             .bind(now_timestamp())
             .bind(t.id())

@@ -39,15 +39,24 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreErr
         }
         let mut tx = pool.begin().await?;
         sqlx::raw_sql(m.common).execute(&mut *tx).await?;
-        sqlx::raw_sql(backend.migration_part(m.sqlite, m.postgres)).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(m.version)
-            .bind(m.name)
-            .bind(crate::now_timestamp())
+        sqlx::raw_sql(backend.migration_part(m.sqlite, m.postgres))
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(crate::now_timestamp())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
-        tracing::info!(version = m.version, name = m.name, backend = backend.name(), "migration applied");
+        tracing::info!(
+            version = m.version,
+            name = m.name,
+            backend = backend.name(),
+            "migration applied"
+        );
     }
     Ok(())
 }
@@ -59,7 +68,9 @@ pub(crate) async fn check_current(pool: &AnyPool) -> Result<(), StoreError> {
     let v: i64 = row.try_get("v")?;
     let latest = MIGRATIONS.last().map(|m| m.version).unwrap_or(0);
     if v != latest {
-        return Err(StoreError::Corrupt(format!("schema version {v}, expected {latest}")));
+        return Err(StoreError::Corrupt(format!(
+            "schema version {v}, expected {latest}"
+        )));
     }
     Ok(())
 }

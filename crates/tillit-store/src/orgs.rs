@@ -67,7 +67,9 @@ impl Store {
                 object_type: "organisation",
                 object_id: &org.id,
                 before: None,
-                after: Some(json!({"name": org.name, "org_number": org.org_number, "kind": kind.key()})),
+                after: Some(
+                    json!({"name": org.name, "org_number": org.org_number, "kind": kind.key()}),
+                ),
             },
         )
         .await?;
@@ -75,7 +77,10 @@ impl Store {
         Ok(org)
     }
 
-    pub async fn organisation_by_number(&self, number: &OrgNumber) -> Result<Option<Organisation>, StoreError> {
+    pub async fn organisation_by_number(
+        &self,
+        number: &OrgNumber,
+    ) -> Result<Option<Organisation>, StoreError> {
         let row = sqlx::query("SELECT id, name, org_number, kind, created_at FROM organisations WHERE org_number = $1")
             .bind(number.as_str())
             .fetch_optional(&self.pool)
@@ -85,23 +90,33 @@ impl Store {
 
     /// Every organisation, for the platform operator's command line.
     pub async fn list_organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        let rows = sqlx::query("SELECT id, name, org_number, kind, created_at FROM organisations ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, name, org_number, kind, created_at FROM organisations ORDER BY name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(org_from_row).collect()
     }
 
     /// The tenant of an organisation, for the platform operator's command line (no membership).
-    pub async fn operator_tenant(&self, number: &OrgNumber) -> Result<(Tenant, Organisation), StoreError> {
-        let org = self.organisation_by_number(number).await?.ok_or(StoreError::NotFound)?;
+    pub async fn operator_tenant(
+        &self,
+        number: &OrgNumber,
+    ) -> Result<(Tenant, Organisation), StoreError> {
+        let org = self
+            .organisation_by_number(number)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         Ok((Tenant::checked(org.id.clone()), org))
     }
 
     pub async fn organisation(&self, t: &Tenant) -> Result<Organisation, StoreError> {
-        let row = sqlx::query("SELECT id, name, org_number, kind, created_at FROM organisations WHERE id = $1")
-            .bind(t.id())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, name, org_number, kind, created_at FROM organisations WHERE id = $1",
+        )
+        .bind(t.id())
+        .fetch_optional(&self.pool)
+        .await?;
         org_from_row(&row.ok_or(StoreError::NotFound)?)
     }
 }

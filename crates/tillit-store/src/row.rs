@@ -18,10 +18,12 @@ pub(crate) fn i(row: &AnyRow, col: &str) -> Result<i64, StoreError> {
 
 pub(crate) fn role(row: &AnyRow, col: &str) -> Result<tillit_domain::role::Role, StoreError> {
     let k = s(row, col)?;
-    tillit_domain::role::Role::from_key(&k).ok_or_else(|| StoreError::Corrupt(format!("{col}: unknown role {k}")))
+    tillit_domain::role::Role::from_key(&k)
+        .ok_or_else(|| StoreError::Corrupt(format!("{col}: unknown role {k}")))
 }
 
 pub(crate) fn kind(row: &AnyRow, col: &str) -> Result<tillit_domain::org::OrgKind, StoreError> {
     let k = s(row, col)?;
-    tillit_domain::org::OrgKind::parse(col, &k).map_err(|_| StoreError::Corrupt(format!("{col}: unknown kind {k}")))
+    tillit_domain::org::OrgKind::parse(col, &k)
+        .map_err(|_| StoreError::Corrupt(format!("{col}: unknown kind {k}")))
 }

@@ -70,22 +70,37 @@ impl Store {
     }
 
     pub async fn touch_session(&self, id_hash: &str, now: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(now).bind(id_hash).execute(&self.pool).await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     pub async fn set_session_org(&self, id_hash: &str, org_id: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET org_id = $1 WHERE id_hash = $2").bind(org_id).bind(id_hash).execute(&self.pool).await?;
+        sqlx::query("UPDATE sessions SET org_id = $1 WHERE id_hash = $2")
+            .bind(org_id)
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Removes sessions idle since before `idle_before` or past their absolute expiry.
-    pub async fn delete_expired_sessions(&self, now: &str, idle_before: &str) -> Result<u64, StoreError> {
+    pub async fn delete_expired_sessions(
+        &self,
+        now: &str,
+        idle_before: &str,
+    ) -> Result<u64, StoreError> {
         let r = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2")
             .bind(now)
             .bind(idle_before)

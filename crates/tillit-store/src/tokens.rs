@@ -56,7 +56,8 @@ fn token_from_row(r: &AnyRow) -> Result<ApiToken, StoreError> {
     })
 }
 
-const TOKEN_COLUMNS: &str = "id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at";
+const TOKEN_COLUMNS: &str =
+    "id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at";
 
 impl Store {
     #[allow(clippy::too_many_arguments)]
@@ -72,7 +73,11 @@ impl Store {
         expires_at: Option<&str>,
     ) -> Result<ApiToken, StoreError> {
         let id = new_id();
-        let scope_text = scope_list.iter().map(|s| s.key()).collect::<Vec<_>>().join(" ");
+        let scope_text = scope_list
+            .iter()
+            .map(|s| s.key())
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut tx = AuditedTx::begin(&self.pool).await?;
         sqlx::query(
             "INSERT INTO api_tokens (id, user_id, org_id, name, token_hash, prefix, scopes, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -107,16 +112,37 @@ impl Store {
     }
 
     /// The user's own tokens in this organisation, newest first.
-    pub async fn list_tokens(&self, t: &Tenant, user_id: &str) -> Result<Vec<ApiToken>, StoreError> {
+    pub async fn list_tokens(
+        &self,
+        t: &Tenant,
+        user_id: &str,
+    ) -> Result<Vec<ApiToken>, StoreError> {
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE org_id = $1 AND user_id = $2 ORDER BY created_at DESC, id DESC");
-        let rows = sqlx::query(&sql).bind(t.id()).bind(user_id).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(token_from_row).collect()
     }
 
-    pub async fn revoke_token(&self, t: &Tenant, actor: &Actor, user_id: &str, id: &str) -> Result<(), StoreError> {
+    pub async fn revoke_token(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        user_id: &str,
+        id: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = AuditedTx::begin(&self.pool).await?;
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE org_id = $1 AND user_id = $2 AND id = $3");
-        let row = sqlx::query(&sql).bind(t.id()).bind(user_id).bind(id).fetch_optional(tx.conn()).await?;
+        let sql = format!(
+            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE org_id = $1 AND user_id = $2 AND id = $3"
+        );
+        let row = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(user_id)
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?;
         let token = token_from_row(&row.ok_or(StoreError::NotFound)?)?;
         if token.revoked_at.is_some() {
             return Ok(());
@@ -167,7 +193,11 @@ impl Store {
     }
 
     pub async fn touch_token(&self, id: &str, now: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2").bind(now).bind(id).execute(&self.pool).await?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

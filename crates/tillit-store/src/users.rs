@@ -40,7 +40,8 @@ pub struct UserMembership {
     pub role: Role,
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, locale, must_change_password, created_at, password_hash";
+const USER_COLUMNS: &str =
+    "id, email, display_name, locale, must_change_password, created_at, password_hash";
 
 fn user_from_row(r: &AnyRow) -> Result<UserCredentials, StoreError> {
     Ok(UserCredentials {
@@ -131,13 +132,19 @@ impl Store {
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<UserCredentials>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-        let row = sqlx::query(&sql).bind(email.to_lowercase()).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(email.to_lowercase())
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     pub async fn user_by_id(&self, id: &str) -> Result<UserCredentials, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         user_from_row(&row.ok_or(StoreError::NotFound)?)
     }
 
@@ -171,7 +178,11 @@ impl Store {
             actor,
             None,
             AuditEntry {
-                action: if must_change_password { "user.password_reset" } else { "user.password_change" },
+                action: if must_change_password {
+                    "user.password_reset"
+                } else {
+                    "user.password_change"
+                },
                 object_type: "user",
                 object_id: user_id,
                 before: None,
@@ -183,7 +194,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_user_locale(&self, actor: &Actor, user_id: &str, locale: &str) -> Result<(), StoreError> {
+    pub async fn set_user_locale(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        locale: &str,
+    ) -> Result<(), StoreError> {
         let mut tx = AuditedTx::begin(&self.pool).await?;
         let before = sqlx::query("SELECT locale FROM users WHERE id = $1")
             .bind(user_id)
@@ -194,7 +210,11 @@ impl Store {
         if before == locale {
             return Ok(());
         }
-        sqlx::query("UPDATE users SET locale = $1 WHERE id = $2").bind(locale).bind(user_id).execute(tx.conn()).await?;
+        sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+            .bind(locale)
+            .bind(user_id)
+            .execute(tx.conn())
+            .await?;
         tx.record(
             actor,
             None,
@@ -211,7 +231,10 @@ impl Store {
     }
 
     /// Every organisation the user is a member of, by name.
-    pub async fn memberships_of_user(&self, user_id: &str) -> Result<Vec<UserMembership>, StoreError> {
+    pub async fn memberships_of_user(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<UserMembership>, StoreError> {
         let rows = sqlx::query(
             "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, m.role AS role
              FROM memberships m JOIN organisations o ON o.id = m.org_id
@@ -224,7 +247,11 @@ impl Store {
     }
 
     /// The tenant a user may act in, with their role there: `None` without a membership.
-    pub async fn tenant_for_member(&self, user_id: &str, org_id: &str) -> Result<Option<(Tenant, UserMembership)>, StoreError> {
+    pub async fn tenant_for_member(
+        &self,
+        user_id: &str,
+        org_id: &str,
+    ) -> Result<Option<(Tenant, UserMembership)>, StoreError> {
         let row = sqlx::query(
             "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, m.role AS role
              FROM memberships m JOIN organisations o ON o.id = m.org_id

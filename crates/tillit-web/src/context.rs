@@ -26,8 +26,15 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub enum Via {
-    Session { id_hash: String, org_id: Option<String> },
-    Token { token_id: String, org_id: String, scopes: Vec<Scope> },
+    Session {
+        id_hash: String,
+        org_id: Option<String>,
+    },
+    Token {
+        token_id: String,
+        org_id: String,
+        scopes: Vec<Scope>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -95,7 +102,14 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
 }
 
 /// A `Set-Cookie` value. Session and CSRF cookies are HttpOnly; all are path `/`.
-pub fn set_cookie(name: &str, value: &str, secure: bool, http_only: bool, same_site: &str, max_age: Option<i64>) -> HeaderValue {
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    secure: bool,
+    http_only: bool,
+    same_site: &str,
+    max_age: Option<i64>,
+) -> HeaderValue {
     let mut c = format!("{name}={value}; Path=/; SameSite={same_site}");
     if http_only {
         c.push_str("; HttpOnly");
@@ -110,25 +124,45 @@ pub fn set_cookie(name: &str, value: &str, secure: bool, http_only: bool, same_s
 }
 
 fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
 }
 
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, AppError> {
     let now = Utc::now();
     if let Some(authz) = headers.get(header::AUTHORIZATION) {
         let value = authz.to_str().map_err(|_| AppError::Unauthenticated)?;
-        let secret = value.strip_prefix("Bearer ").ok_or(AppError::Unauthenticated)?.trim();
+        let secret = value
+            .strip_prefix("Bearer ")
+            .ok_or(AppError::Unauthenticated)?
+            .trim();
         if !secret.starts_with(TOKEN_PREFIX) {
             return Err(AppError::Unauthenticated);
         }
-        let t = state.store.token_by_hash(&security::sha256_hex(secret)).await?.ok_or(AppError::Unauthenticated)?;
-        let expired = t.expires_at.as_deref().and_then(parse_ts).is_some_and(|e| e <= now);
+        let t = state
+            .store
+            .token_by_hash(&security::sha256_hex(secret))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let expired = t
+            .expires_at
+            .as_deref()
+            .and_then(parse_ts)
+            .is_some_and(|e| e <= now);
         if t.revoked_at.is_some() || expired {
             return Err(AppError::Unauthenticated);
         }
-        let stale = t.last_used_at.as_deref().and_then(parse_ts).is_none_or(|l| (now - l).num_seconds() >= 60);
+        let stale = t
+            .last_used_at
+            .as_deref()
+            .and_then(parse_ts)
+            .is_none_or(|l| (now - l).num_seconds() >= 60);
         if stale {
-            state.store.touch_token(&t.token_id, &tillit_store::format_timestamp(now)).await?;
+            state
+                .store
+                .touch_token(&t.token_id, &tillit_store::format_timestamp(now))
+                .await?;
         }
         return Ok(Some(Auth {
             user_id: t.user_id,
@@ -136,7 +170,11 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Au
             display_name: t.display_name,
             must_change_password: false,
             locale: t.locale,
-            via: Via::Token { token_id: t.token_id, org_id: t.org_id, scopes: t.scopes },
+            via: Via::Token {
+                token_id: t.token_id,
+                org_id: t.org_id,
+                scopes: t.scopes,
+            },
             csrf: None,
         }));
     }
@@ -144,7 +182,9 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Au
         return Ok(None);
     };
     let id_hash = security::sha256_hex(&secret);
-    let Some(s) = state.store.session(&id_hash).await? else { return Ok(None) };
+    let Some(s) = state.store.session(&id_hash).await? else {
+        return Ok(None);
+    };
     let last_seen = parse_ts(&s.last_seen_at);
     let idle_expired = last_seen.is_none_or(|l| now - l > state.config.session_idle);
     let expired = parse_ts(&s.expires_at).is_none_or(|e| e <= now);
@@ -154,7 +194,10 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Au
     }
     // Refresh the idle clock at most once a minute, so reading pages does not write every time.
     if last_seen.is_some_and(|l| (now - l).num_seconds() >= 60) {
-        state.store.touch_session(&id_hash, &tillit_store::format_timestamp(now)).await?;
+        state
+            .store
+            .touch_session(&id_hash, &tillit_store::format_timestamp(now))
+            .await?;
     }
     Ok(Some(Auth {
         user_id: s.user_id,
@@ -162,7 +205,10 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Au
         display_name: s.display_name,
         must_change_password: s.must_change_password,
         locale: s.locale,
-        via: Via::Session { id_hash, org_id: s.org_id },
+        via: Via::Session {
+            id_hash,
+            org_id: s.org_id,
+        },
         csrf: Some(s.csrf_token),
     }))
 }
@@ -170,13 +216,21 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Au
 /// Pages: the language chosen with the switch (cookie), then the account's, then the browser's.
 /// API: the client's Accept-Language first, then the account's. Swedish by default.
 fn pick_locale(headers: &HeaderMap, user_locale: Option<&str>, is_api: bool) -> Locale {
-    let accept = || headers.get(header::ACCEPT_LANGUAGE).and_then(|h| h.to_str().ok()).and_then(Locale::from_accept_language);
+    let accept = || {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|h| h.to_str().ok())
+            .and_then(Locale::from_accept_language)
+    };
     let chosen = || cookie(headers, LANG_COOKIE).and_then(|c| Locale::parse(&c));
     let account = || user_locale.and_then(Locale::parse);
     if is_api {
         accept().or_else(account).unwrap_or(Locale::Sv)
     } else {
-        chosen().or_else(account).or_else(accept).unwrap_or(Locale::Sv)
+        chosen()
+            .or_else(account)
+            .or_else(accept)
+            .unwrap_or(Locale::Sv)
     }
 }
 
@@ -188,7 +242,10 @@ fn same_origin(headers: &HeaderMap) -> bool {
             return false;
         }
     }
-    match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), headers.get(header::HOST).and_then(|v| v.to_str().ok())) {
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
         (Some("null"), _) => false,
         (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) == Some(host),
         _ => true,
@@ -204,7 +261,11 @@ fn is_form(headers: &HeaderMap) -> bool {
 
 pub async fn context_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
-    let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
     let client_ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -219,15 +280,30 @@ pub async fn context_layer(State(state): State<AppState>, req: Request, next: Ne
     let locale = pick_locale(&headers, user_locale.as_deref(), is_api);
     let tr = Tr::new(state.i18n.clone(), locale);
     let anon_csrf = cookie(&headers, ANON_CSRF_COOKIE).filter(|c| c.len() == 64);
-    let mut ctx = Ctx { tr, auth: None, is_api, csrf: String::new(), path, client_ip };
+    let mut ctx = Ctx {
+        tr,
+        auth: None,
+        is_api,
+        csrf: String::new(),
+        path,
+        client_ip,
+    };
 
     let auth = match auth_result {
         Ok(a) => a,
         Err(e) => return render::error_response(&state, &ctx, e),
     };
     let session_csrf = auth.as_ref().and_then(|a| a.csrf.clone());
-    let new_anon_csrf = if session_csrf.is_none() && anon_csrf.is_none() { Some(security::random_secret()) } else { None };
-    ctx.csrf = session_csrf.clone().or(anon_csrf.clone()).or(new_anon_csrf.clone()).unwrap_or_default();
+    let new_anon_csrf = if session_csrf.is_none() && anon_csrf.is_none() {
+        Some(security::random_secret())
+    } else {
+        None
+    };
+    ctx.csrf = session_csrf
+        .clone()
+        .or(anon_csrf.clone())
+        .or(new_anon_csrf.clone())
+        .unwrap_or_default();
     let via_token = auth.as_ref().is_some_and(Auth::is_token);
     ctx.auth = auth;
 
@@ -239,7 +315,10 @@ pub async fn context_layer(State(state): State<AppState>, req: Request, next: Ne
             return render::error_response(&state, &ctx, AppError::Csrf);
         }
         let expected = session_csrf.or(anon_csrf);
-        let mut presented = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let mut presented = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         if presented.is_none() && is_form(&headers) {
             let (parts, body) = req.into_parts();
             let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
@@ -268,7 +347,11 @@ pub async fn context_layer(State(state): State<AppState>, req: Request, next: Ne
     with_anon_cookie(&state, res, new_anon_csrf)
 }
 
-fn with_anon_cookie(state: &AppState, mut res: Response, new_anon_csrf: Option<String>) -> Response {
+fn with_anon_cookie(
+    state: &AppState,
+    mut res: Response,
+    new_anon_csrf: Option<String>,
+) -> Response {
     // Only pages carry forms; health checks, assets and the API get no cookie.
     let is_html = res
         .headers()
@@ -278,7 +361,14 @@ fn with_anon_cookie(state: &AppState, mut res: Response, new_anon_csrf: Option<S
     if let Some(c) = new_anon_csrf.filter(|_| is_html) {
         res.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(ANON_CSRF_COOKIE, &c, state.config.secure_cookies, true, "Strict", None),
+            set_cookie(
+                ANON_CSRF_COOKIE,
+                &c,
+                state.config.secure_cookies,
+                true,
+                "Strict",
+                None,
+            ),
         );
     }
     res
@@ -287,7 +377,11 @@ fn with_anon_cookie(state: &AppState, mut res: Response, new_anon_csrf: Option<S
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::internal("request context missing"))
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("request context missing"))
     }
 }
 
@@ -339,21 +433,32 @@ impl Member {
 
 impl FromRequestParts<AppState> for Member {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let CurrentUser { ctx, auth } = CurrentUser::from_request_parts(parts, state).await?;
         if auth.must_change_password && !ctx.is_api {
             return Err(AppError::MustChangePassword);
         }
         let memberships = state.store.memberships_of_user(&auth.user_id).await?;
         let membership = match &auth.via {
-            Via::Token { org_id, .. } => {
-                memberships.iter().find(|m| &m.org_id == org_id).cloned().ok_or(AppError::Forbidden)?
-            }
+            Via::Token { org_id, .. } => memberships
+                .iter()
+                .find(|m| &m.org_id == org_id)
+                .cloned()
+                .ok_or(AppError::Forbidden)?,
             Via::Session { id_hash, org_id } => {
-                match org_id.as_ref().and_then(|o| memberships.iter().find(|m| &m.org_id == o)) {
+                match org_id
+                    .as_ref()
+                    .and_then(|o| memberships.iter().find(|m| &m.org_id == o))
+                {
                     Some(m) => m.clone(),
                     None => {
-                        let first = memberships.first().cloned().ok_or(AppError::NoOrganisation)?;
+                        let first = memberships
+                            .first()
+                            .cloned()
+                            .ok_or(AppError::NoOrganisation)?;
                         state.store.set_session_org(id_hash, &first.org_id).await?;
                         first
                     }
@@ -361,6 +466,12 @@ impl FromRequestParts<AppState> for Member {
             }
         };
         let tenant = membership.tenant().clone();
-        Ok(Member { ctx, auth, tenant, membership, memberships })
+        Ok(Member {
+            ctx,
+            auth,
+            tenant,
+            membership,
+            memberships,
+        })
     }
 }

@@ -38,9 +38,10 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::MustChangePassword | AppError::Forbidden | AppError::Csrf | AppError::NoOrganisation => {
-                StatusCode::FORBIDDEN
-            }
+            AppError::MustChangePassword
+            | AppError::Forbidden
+            | AppError::Csrf
+            | AppError::NoOrganisation => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -24,7 +24,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !json {
             return Err(AppError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| AppError::PayloadTooLarge)?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
         if bytes.len() > MAX_BODY {
             return Err(AppError::PayloadTooLarge);
         }
@@ -71,10 +73,18 @@ pub struct FormFields(pub Vec<(String, String)>);
 
 impl FormFields {
     pub fn get(&self, name: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
     pub fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 }
 
@@ -89,9 +99,13 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
         if !form {
             return Err(AppError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|_| AppError::PayloadTooLarge)?;
-        let pairs = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .map_err(|_| AppError::Invalid(ValidationErrors::single("body", Rule::InvalidFormat)))?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        let pairs =
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).map_err(|_| {
+                AppError::Invalid(ValidationErrors::single("body", Rule::InvalidFormat))
+            })?;
         Ok(FormFields(pairs))
     }
 }
@@ -118,10 +132,22 @@ mod tests {
 
     #[test]
     fn json_errors_name_the_field() {
-        assert_eq!(field_of(r#"{"email": 5, "role": "x"}"#), ("email".into(), Rule::InvalidFormat));
-        assert_eq!(field_of(r#"{"email": "a"}"#), ("role".into(), Rule::Required));
-        assert_eq!(field_of(r#"{"email": "a", "role": "r", "n": "x"}"#), ("n".into(), Rule::InvalidFormat));
-        assert_eq!(field_of(r#"{"email": "a", "role": "r", "boss": 1}"#), ("boss".into(), Rule::UnknownValue));
+        assert_eq!(
+            field_of(r#"{"email": 5, "role": "x"}"#),
+            ("email".into(), Rule::InvalidFormat)
+        );
+        assert_eq!(
+            field_of(r#"{"email": "a"}"#),
+            ("role".into(), Rule::Required)
+        );
+        assert_eq!(
+            field_of(r#"{"email": "a", "role": "r", "n": "x"}"#),
+            ("n".into(), Rule::InvalidFormat)
+        );
+        assert_eq!(
+            field_of(r#"{"email": "a", "role": "r", "boss": 1}"#),
+            ("boss".into(), Rule::UnknownValue)
+        );
         assert_eq!(field_of("not json"), ("body".into(), Rule::InvalidFormat));
     }
 }

@@ -58,15 +58,20 @@ fn message_ids(src: &str) -> Vec<String> {
 }
 
 fn catalog(src: &'static str, lang: unic_langid::LanguageIdentifier) -> Result<Catalog, String> {
-    let res = FluentResource::try_new(src.to_string()).map_err(|(_, errs)| format!("{lang}: {errs:?}"))?;
+    let res = FluentResource::try_new(src.to_string())
+        .map_err(|(_, errs)| format!("{lang}: {errs:?}"))?;
     let mut bundle = FluentBundle::new_concurrent(vec![lang.clone()]);
     bundle.set_use_isolating(false);
-    bundle.add_resource(res).map_err(|errs| format!("{lang}: {errs:?}"))?;
+    bundle
+        .add_resource(res)
+        .map_err(|errs| format!("{lang}: {errs:?}"))?;
     let mut plain = HashMap::new();
     for id in message_ids(src) {
         if let Some(pattern) = bundle.get_message(&id).and_then(|m| m.value()) {
             let mut errors = vec![];
-            let text = bundle.format_pattern(pattern, None, &mut errors).to_string();
+            let text = bundle
+                .format_pattern(pattern, None, &mut errors)
+                .to_string();
             if errors.is_empty() {
                 plain.insert(id, text);
             }
@@ -109,7 +114,9 @@ impl I18n {
             fa.set(*k, FluentValue::from(v.clone()));
         }
         let mut errors = vec![];
-        c.bundle.format_pattern(pattern, Some(&fa), &mut errors).to_string()
+        c.bundle
+            .format_pattern(pattern, Some(&fa), &mut errors)
+            .to_string()
     }
 
     pub fn has(&self, l: Locale, key: &str) -> bool {
@@ -151,7 +158,9 @@ impl Tr {
         let args: Vec<(&str, String)> = match &e.rule {
             Rule::TooShort { min } => vec![("min", min.to_string())],
             Rule::TooLong { max } => vec![("max", max.to_string())],
-            Rule::OutOfRange { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
+            Rule::OutOfRange { min, max } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
+            }
             _ => vec![],
         };
         self.f(e.rule.message_key(), &args)
@@ -174,7 +183,10 @@ mod tests {
         let en: std::collections::BTreeSet<_> = message_ids(EN).into_iter().collect();
         let only_sv: Vec<_> = sv.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&sv).collect();
-        assert!(only_sv.is_empty() && only_en.is_empty(), "only sv: {only_sv:?}; only en: {only_en:?}");
+        assert!(
+            only_sv.is_empty() && only_en.is_empty(),
+            "only sv: {only_sv:?}; only en: {only_en:?}"
+        );
         assert!(sv.len() > 100, "{}", sv.len());
         let i = I18n::new().unwrap();
         assert_eq!(i.message(Locale::Sv, "nav-overview"), "Översikt");
@@ -217,8 +229,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_first_supported() {
-        assert_eq!(Locale::from_accept_language("de-DE, en-US;q=0.8, sv;q=0.5"), Some(Locale::En));
-        assert_eq!(Locale::from_accept_language("sv-SE,sv;q=0.9"), Some(Locale::Sv));
+        assert_eq!(
+            Locale::from_accept_language("de-DE, en-US;q=0.8, sv;q=0.5"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::from_accept_language("sv-SE,sv;q=0.9"),
+            Some(Locale::Sv)
+        );
         assert_eq!(Locale::from_accept_language("fr"), None);
     }
 

@@ -14,7 +14,10 @@ pub fn page<T: Template>(status: StatusCode, tpl: &T) -> Response {
     match tpl.render() {
         Ok(body) => {
             let mut res = (status, body).into_response();
-            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
             res
         }
         Err(e) => AppError::internal(format!("template: {e}")).into_response(),
@@ -28,7 +31,10 @@ pub fn see_other(to: &str) -> Response {
 
 /// A local path to return to: must start with one `/` and stay on this site.
 pub fn safe_return_path(p: &str) -> Option<&str> {
-    let ok = p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control);
+    let ok = p.starts_with('/')
+        && !p.starts_with("//")
+        && !p.contains('\\')
+        && !p.chars().any(char::is_control);
     ok.then_some(p)
 }
 
@@ -71,15 +77,25 @@ pub fn error_response_ref(_state: &AppState, ctx: &Ctx, e: &AppError) -> Respons
             body["errors"] = json!(errors);
         }
         let mut res = (status, body.to_string()).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if matches!(e, AppError::Unauthenticated) {
-            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"tillit\""));
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"tillit\""),
+            );
         }
         res
     } else {
         match e {
             AppError::Unauthenticated => {
-                let next = if ctx.path.starts_with("/login") { "/overview".to_string() } else { ctx.path.clone() };
+                let next = if ctx.path.starts_with("/login") {
+                    "/overview".to_string()
+                } else {
+                    ctx.path.clone()
+                };
                 let to = format!("/login?next={}", urlencode(&next));
                 return see_other(&to);
             }
@@ -96,8 +112,16 @@ pub fn error_response_ref(_state: &AppState, ctx: &Ctx, e: &AppError) -> Respons
             heading: title,
             message: detail,
             errors,
-            back_href: if signed_in { "/overview".into() } else { "/login".into() },
-            back_label: tr.t(if signed_in { "error-back-overview" } else { "error-back-login" }),
+            back_href: if signed_in {
+                "/overview".into()
+            } else {
+                "/login".into()
+            },
+            back_label: tr.t(if signed_in {
+                "error-back-overview"
+            } else {
+                "error-back-login"
+            }),
         };
         page(status, &tpl)
     };
@@ -110,5 +134,7 @@ pub fn error_response_ref(_state: &AppState, ctx: &Ctx, e: &AppError) -> Respons
 }
 
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|x| x.trim_start_matches('=').to_string()).unwrap_or_default()
+    serde_urlencoded::to_string([("", s)])
+        .map(|x| x.trim_start_matches('=').to_string())
+        .unwrap_or_default()
 }

@@ -33,12 +33,22 @@ pub async fn add_member(
             let name = parse_display_name("display_name", name.as_deref().unwrap_or(""))
                 .map_err(ValidationErrors::from)?;
             let password = security::initial_password();
-            let hash = state.hashing.hash(password.clone()).await.map_err(AppError::internal)?;
-            let user = state.store.create_user(&actor, &email, &name, &hash, true).await?;
+            let hash = state
+                .hashing
+                .hash(password.clone())
+                .await
+                .map_err(AppError::internal)?;
+            let user = state
+                .store
+                .create_user(&actor, &email, &name, &hash, true)
+                .await?;
             (user.id, Some(password))
         }
     };
-    let member = state.store.add_member(&m.tenant, &actor, &user_id, role).await?;
+    let member = state
+        .store
+        .add_member(&m.tenant, &actor, &user_id, role)
+        .await?;
     Ok((member, initial))
 }
 
@@ -62,19 +72,24 @@ pub async fn create_token(
     let mut errs = ValidationErrors::new();
     let name = errs.check(text::required("name", name, 100));
     let scopes = errs.check(Scope::parse_list("scopes", scopes));
-    let days = errs.check(match expires_in_days.map(str::trim).filter(|d| !d.is_empty()) {
-        None => Ok(None),
-        Some(d) => d
-            .parse::<i64>()
-            .map_err(|_| ValidationError::new("expires_in_days", Rule::InvalidFormat))
-            .and_then(|n| {
-                if (1..=730).contains(&n) {
-                    Ok(Some(n))
-                } else {
-                    Err(ValidationError::new("expires_in_days", Rule::OutOfRange { min: 1, max: 730 }))
-                }
-            }),
-    });
+    let days = errs.check(
+        match expires_in_days.map(str::trim).filter(|d| !d.is_empty()) {
+            None => Ok(None),
+            Some(d) => d
+                .parse::<i64>()
+                .map_err(|_| ValidationError::new("expires_in_days", Rule::InvalidFormat))
+                .and_then(|n| {
+                    if (1..=730).contains(&n) {
+                        Ok(Some(n))
+                    } else {
+                        Err(ValidationError::new(
+                            "expires_in_days",
+                            Rule::OutOfRange { min: 1, max: 730 },
+                        ))
+                    }
+                }),
+        },
+    );
     if let Some(scopes) = &scopes {
         // A token can never do more than its owner's role: admin scope needs an admin.
         if scopes.contains(&Scope::Admin) && !m.membership.role.is_admin() {
@@ -87,7 +102,8 @@ pub async fn create_token(
     };
     let secret = format!("{TOKEN_PREFIX}{}", security::random_secret());
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 8).collect();
-    let expires = days.map(|d| tillit_store::format_timestamp(chrono::Utc::now() + chrono::Duration::days(d)));
+    let expires = days
+        .map(|d| tillit_store::format_timestamp(chrono::Utc::now() + chrono::Duration::days(d)));
     let token = state
         .store
         .create_token(
@@ -104,17 +120,29 @@ pub async fn create_token(
     Ok(NewToken { token, secret })
 }
 
+/// A user's request to change their own password.
+pub struct PasswordChange<'a> {
+    pub user_id: &'a str,
+    pub email: &'a str,
+    /// The session that asked; it stays signed in while the user's other sessions end.
+    pub keep_session: Option<&'a str>,
+    pub current: &'a str,
+    pub new: &'a str,
+    pub confirm: &'a str,
+    pub client_ip: &'a str,
+}
+
 /// Changes the signed-in user's own password after checking the current one. Other sessions end.
-pub async fn change_password(
-    state: &AppState,
-    user_id: &str,
-    email: &str,
-    keep_session: Option<&str>,
-    current: &str,
-    new: &str,
-    confirm: &str,
-    client_ip: &str,
-) -> AppResult<()> {
+pub async fn change_password(state: &AppState, c: PasswordChange<'_>) -> AppResult<()> {
+    let PasswordChange {
+        user_id,
+        email,
+        keep_session,
+        current,
+        new,
+        confirm,
+        client_ip,
+    } = c;
     let mut errs = ValidationErrors::new();
     if current.is_empty() {
         errs.push(ValidationError::new("current_password", Rule::Required));
@@ -126,18 +154,31 @@ pub async fn change_password(
     errs.into_result()?;
     let now = std::time::Instant::now();
     if let Some(wait) = state.throttle.blocked(email, client_ip, now) {
-        return Err(AppError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: wait.as_secs().max(1),
+        });
     }
     let creds = state.store.user_by_id(user_id).await?;
-    if !state.hashing.verify(current.to_string(), creds.password_hash).await {
+    if !state
+        .hashing
+        .verify(current.to_string(), creds.password_hash)
+        .await
+    {
         state.throttle.record_failure(email, client_ip, now);
         return Err(ValidationErrors::single("current_password", Rule::Incorrect).into());
     }
     if current == new {
         return Err(ValidationErrors::single("new_password", Rule::AlreadyExists).into());
     }
-    let hash = state.hashing.hash(new.to_string()).await.map_err(AppError::internal)?;
+    let hash = state
+        .hashing
+        .hash(new.to_string())
+        .await
+        .map_err(AppError::internal)?;
     let actor = tillit_store::Actor::user(user_id, email);
-    state.store.set_password(&actor, user_id, &hash, false, keep_session).await?;
+    state
+        .store
+        .set_password(&actor, user_id, &hash, false, keep_session)
+        .await?;
     Ok(())
 }

@@ -62,13 +62,21 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/lang", post(pages::auth::switch_language))
         .fallback(pages::not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            context::context_layer,
+        ))
         .layer(middleware::from_fn(log_requests))
-        .layer(middleware::from_fn(move |req, next| security::security_headers(hsts, req, next)))
+        .layer(middleware::from_fn(move |req, next| {
+            security::security_headers(hsts, req, next)
+        }))
         .with_state(state)
 }
 
-async fn log_requests(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+async fn log_requests(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let start = std::time::Instant::now();
@@ -96,14 +104,21 @@ pub async fn serve(
         loop {
             tick.tick().await;
             let now = chrono::Utc::now();
-            let idle_before = tillit_store::format_timestamp(now - sweeper_state.config.session_idle);
-            if let Err(e) = sweeper_state.store.delete_expired_sessions(&tillit_store::format_timestamp(now), &idle_before).await {
+            let idle_before =
+                tillit_store::format_timestamp(now - sweeper_state.config.session_idle);
+            if let Err(e) = sweeper_state
+                .store
+                .delete_expired_sessions(&tillit_store::format_timestamp(now), &idle_before)
+                .await
+            {
                 tracing::warn!(error = %e, "session sweep failed");
             }
         }
     });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let res = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let res = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
     sweeper.abort();
     res
 }

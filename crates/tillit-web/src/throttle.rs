@@ -14,7 +14,11 @@ pub struct ThrottlePolicy {
 
 impl Default for ThrottlePolicy {
     fn default() -> Self {
-        Self { window: Duration::from_secs(15 * 60), max_per_account: 5, max_per_address: 20 }
+        Self {
+            window: Duration::from_secs(15 * 60),
+            max_per_account: 5,
+            max_per_address: 20,
+        }
     }
 }
 
@@ -27,11 +31,17 @@ const MAX_KEYS: usize = 100_000;
 
 impl Throttle {
     pub fn new(policy: ThrottlePolicy) -> Self {
-        Self { policy, failures: Mutex::new(HashMap::new()) }
+        Self {
+            policy,
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 
     fn keys(account: &str, address: &str) -> [(String, usize); 2] {
-        [(format!("a:{}", account.to_lowercase()), 0), (format!("ip:{address}"), 1)]
+        [
+            (format!("a:{}", account.to_lowercase()), 0),
+            (format!("ip:{address}"), 1),
+        ]
     }
 
     /// `Some(wait)` when the account or the address must wait before trying again.
@@ -39,14 +49,24 @@ impl Throttle {
         let mut map = self.failures.lock().ok()?;
         let mut wait: Option<Duration> = None;
         for (key, which) in Self::keys(account, address) {
-            let limit = if which == 0 { self.policy.max_per_account } else { self.policy.max_per_address };
+            let limit = if which == 0 {
+                self.policy.max_per_account
+            } else {
+                self.policy.max_per_address
+            };
             if let Some(q) = map.get_mut(&key) {
-                while q.front().is_some_and(|t| now.duration_since(*t) >= self.policy.window) {
+                while q
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) >= self.policy.window)
+                {
                     q.pop_front();
                 }
                 if q.len() >= limit {
                     let oldest = q.front().copied().unwrap_or(now);
-                    let w = self.policy.window.saturating_sub(now.duration_since(oldest));
+                    let w = self
+                        .policy
+                        .window
+                        .saturating_sub(now.duration_since(oldest));
                     wait = Some(wait.map_or(w, |x| x.max(w)));
                 }
             }
@@ -55,7 +75,9 @@ impl Throttle {
     }
 
     pub fn record_failure(&self, account: &str, address: &str, now: Instant) {
-        let Ok(mut map) = self.failures.lock() else { return };
+        let Ok(mut map) = self.failures.lock() else {
+            return;
+        };
         if map.len() > MAX_KEYS {
             let window = self.policy.window;
             map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
@@ -86,12 +108,17 @@ mod tests {
         let t = Throttle::new(ThrottlePolicy::default());
         let start = Instant::now();
         for i in 0..5 {
-            assert!(t.blocked("anna@x.se", "1.2.3.4", start).is_none(), "attempt {i}");
+            assert!(
+                t.blocked("anna@x.se", "1.2.3.4", start).is_none(),
+                "attempt {i}"
+            );
             t.record_failure("Anna@x.se", "1.2.3.4", start);
         }
         let wait = t.blocked("anna@x.se", "5.6.7.8", start).unwrap();
         assert_eq!(wait, Duration::from_secs(900));
-        assert!(t.blocked("anna@x.se", "5.6.7.8", start + Duration::from_secs(901)).is_none());
+        assert!(t
+            .blocked("anna@x.se", "5.6.7.8", start + Duration::from_secs(901))
+            .is_none());
         assert!(t.blocked("bertil@x.se", "5.6.7.8", start).is_none());
     }
 

@@ -17,7 +17,11 @@ use tillit_web::AppState;
 use tokio::net::TcpListener;
 
 #[derive(Parser, Debug)]
-#[command(name = "tillit", version, about = "Tillit: systematic, risk-based protection of personal data in Swedish health and social care")]
+#[command(
+    name = "tillit",
+    version,
+    about = "Tillit: systematic, risk-based protection of personal data in Swedish health and social care"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub db: DbArgs,
@@ -138,7 +142,9 @@ fn load_settings(db: &DbArgs, serve: Option<&ServeArgs>) -> Result<Settings, Str
 fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TILLIT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -147,11 +153,19 @@ fn init_logging(json: bool) {
 }
 
 pub async fn open_store(s: &Settings) -> Result<Store, String> {
-    if s.database_url.starts_with("sqlite:") && s.database_url.contains(&s.data_dir.display().to_string()) {
-        std::fs::create_dir_all(&s.data_dir).map_err(|e| format!("{}: {e}", s.data_dir.display()))?;
+    if s.database_url.starts_with("sqlite:")
+        && s.database_url.contains(&s.data_dir.display().to_string())
+    {
+        std::fs::create_dir_all(&s.data_dir)
+            .map_err(|e| format!("{}: {e}", s.data_dir.display()))?;
     }
-    let store = Store::connect(&s.database_url).await.map_err(|e| e.to_string())?;
-    store.migrate().await.map_err(|e| format!("migration failed: {e}"))?;
+    let store = Store::connect(&s.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
     Ok(store)
 }
 
@@ -162,7 +176,12 @@ fn english() -> Result<Tr, String> {
 /// A validation error as one line an operator can act on.
 fn explain(v: &ValidationErrors) -> String {
     match english() {
-        Ok(tr) => v.0.iter().map(|e| format!("{}: {}", e.field, tr.rule(e))).collect::<Vec<_>>().join("; "),
+        Ok(tr) => {
+            v.0.iter()
+                .map(|e| format!("{}: {}", e.field, tr.rule(e)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
         Err(_) => v.to_string(),
     }
 }
@@ -198,8 +217,14 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-async fn serve(settings: Settings, store: Store, banner: Option<String>) -> Result<ExitCode, String> {
-    let listener = TcpListener::bind(&settings.bind).await.map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+async fn serve(
+    settings: Settings,
+    store: Store,
+    banner: Option<String>,
+) -> Result<ExitCode, String> {
+    let listener = TcpListener::bind(&settings.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let state = AppState::new(store.clone(), settings.web.clone())?;
     tracing::info!(address = %addr, backend = store.backend().name(), "listening");
@@ -207,7 +232,9 @@ async fn serve(settings: Settings, store: Store, banner: Option<String>) -> Resu
     if let Some(b) = banner {
         println!("{}", b.replace("{url}", &format!("http://{addr}")));
     }
-    tillit_web::serve(listener, state, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    tillit_web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
@@ -225,14 +252,20 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
             let settings = load_settings(&cli.db, Some(&args))?;
             init_logging(settings.log_json);
             let store = open_store(&settings).await?;
-            let hashing = PasswordHashing::new(settings.web.argon2_memory_kib, settings.web.argon2_iterations)?;
+            let hashing = PasswordHashing::new(
+                settings.web.argon2_memory_kib,
+                settings.web.argon2_iterations,
+            )?;
             demo::seed(&store, &hashing).await.map_err(store_err)?;
             serve(settings, store, Some(demo::banner())).await
         }
         Command::Admin(cmd) => {
             let settings = load_settings(&cli.db, None)?;
             let store = open_store(&settings).await?;
-            let hashing = PasswordHashing::new(settings.web.argon2_memory_kib, settings.web.argon2_iterations)?;
+            let hashing = PasswordHashing::new(
+                settings.web.argon2_memory_kib,
+                settings.web.argon2_iterations,
+            )?;
             admin(cmd, &store, &hashing).await
         }
         Command::Audit(AuditCommand::Verify) => {
@@ -262,29 +295,51 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
     }
 }
 
-async fn admin(cmd: AdminCommand, store: &Store, hashing: &PasswordHashing) -> Result<ExitCode, String> {
+async fn admin(
+    cmd: AdminCommand,
+    store: &Store,
+    hashing: &PasswordHashing,
+) -> Result<ExitCode, String> {
     let actor = Actor::operator();
     match cmd {
-        AdminCommand::CreateOrg { name, org_number, kind } => {
+        AdminCommand::CreateOrg {
+            name,
+            org_number,
+            kind,
+        } => {
             let mut errs = ValidationErrors::new();
             let name = errs.check(parse_org_name("name", &name));
             let number = errs.check(OrgNumber::parse("org_number", &org_number));
             let kind = errs.check(OrgKind::parse("kind", &kind));
-            let (Some(name), Some(number), Some(kind)) = (name, number, kind) else { return Err(explain(&errs)) };
-            let org = store.create_organisation(&actor, &name, &number, kind).await.map_err(store_err)?;
-            println!("created organisation {} ({}) id {}", org.name, org.org_number, org.id);
+            let (Some(name), Some(number), Some(kind)) = (name, number, kind) else {
+                return Err(explain(&errs));
+            };
+            let org = store
+                .create_organisation(&actor, &name, &number, kind)
+                .await
+                .map_err(store_err)?;
+            println!(
+                "created organisation {} ({}) id {}",
+                org.name, org.org_number, org.id
+            );
         }
         AdminCommand::ListOrgs => {
             for o in store.list_organisations().await.map_err(store_err)? {
                 println!("{}\t{}\t{}\t{}", o.org_number, o.kind.key(), o.name, o.id);
             }
         }
-        AdminCommand::CreateUser { email, name, password_stdin } => {
+        AdminCommand::CreateUser {
+            email,
+            name,
+            password_stdin,
+        } => {
             let email = Email::parse("email", &email).map_err(invalid)?;
             let name = parse_display_name("name", &name).map_err(invalid)?;
             let (password, must_change) = if password_stdin {
                 let mut line = String::new();
-                std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| e.to_string())?;
                 let p = line.trim_end_matches(['\n', '\r']).to_string();
                 check_new_password("password", &p, email.as_str()).map_err(invalid)?;
                 (p, false)
@@ -292,29 +347,61 @@ async fn admin(cmd: AdminCommand, store: &Store, hashing: &PasswordHashing) -> R
                 (initial_password(), true)
             };
             let hash = hashing.hash(password.clone()).await?;
-            let user = store.create_user(&actor, &email, &name, &hash, must_change).await.map_err(store_err)?;
+            let user = store
+                .create_user(&actor, &email, &name, &hash, must_change)
+                .await
+                .map_err(store_err)?;
             println!("created user {} id {}", user.email, user.id);
             if must_change {
                 println!("one-time password (must be changed at first sign-in): {password}");
             }
         }
-        AdminCommand::AddMember { email, org_number, role } => {
+        AdminCommand::AddMember {
+            email,
+            org_number,
+            role,
+        } => {
             let number = OrgNumber::parse("org_number", &org_number).map_err(invalid)?;
             let (tenant, org) = store.operator_tenant(&number).await.map_err(|e| match e {
-                StoreError::NotFound => format!("org_number: no organisation has the number {number}"),
+                StoreError::NotFound => {
+                    format!("org_number: no organisation has the number {number}")
+                }
                 other => store_err(other),
             })?;
             let role = Role::parse_for("role", &role, org.kind).map_err(invalid)?;
-            let user = store.user_by_email(&email).await.map_err(store_err)?.ok_or_else(|| format!("email: no user has the address {email}"))?;
-            let m = store.add_member(&tenant, &actor, &user.user.id, role).await.map_err(store_err)?;
-            println!("{} is now {} in {} (membership {})", m.email, role.key(), org.name, m.id);
+            let user = store
+                .user_by_email(&email)
+                .await
+                .map_err(store_err)?
+                .ok_or_else(|| format!("email: no user has the address {email}"))?;
+            let m = store
+                .add_member(&tenant, &actor, &user.user.id, role)
+                .await
+                .map_err(store_err)?;
+            println!(
+                "{} is now {} in {} (membership {})",
+                m.email,
+                role.key(),
+                org.name,
+                m.id
+            );
         }
         AdminCommand::ResetPassword { email } => {
-            let user = store.user_by_email(&email).await.map_err(store_err)?.ok_or_else(|| format!("email: no user has the address {email}"))?;
+            let user = store
+                .user_by_email(&email)
+                .await
+                .map_err(store_err)?
+                .ok_or_else(|| format!("email: no user has the address {email}"))?;
             let password = initial_password();
             let hash = hashing.hash(password.clone()).await?;
-            store.set_password(&actor, &user.user.id, &hash, true, None).await.map_err(store_err)?;
-            println!("password reset for {}; their sessions have ended", user.user.email);
+            store
+                .set_password(&actor, &user.user.id, &hash, true, None)
+                .await
+                .map_err(store_err)?;
+            println!(
+                "password reset for {}; their sessions have ended",
+                user.user.email
+            );
             println!("one-time password (must be changed at first sign-in): {password}");
         }
     }

@@ -51,8 +51,16 @@ pub struct Overrides<'a> {
 }
 
 pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> {
-    let data_dir = o.data_dir.map(Path::to_path_buf).or(file.data_dir).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-    let database_url = o.database_url.map(str::to_string).or(file.database_url).unwrap_or_else(|| sqlite_url(&data_dir));
+    let data_dir = o
+        .data_dir
+        .map(Path::to_path_buf)
+        .or(file.data_dir)
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+    let database_url = o
+        .database_url
+        .map(str::to_string)
+        .or(file.database_url)
+        .unwrap_or_else(|| sqlite_url(&data_dir));
     let mut web = WebConfig::default();
     if let Some(s) = o.secure_cookies.or(file.secure_cookies) {
         web.secure_cookies = s;
@@ -75,14 +83,22 @@ pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> 
     if let Some(i) = file.argon2_iterations {
         web.argon2_iterations = i;
     }
-    let log_format = o.log_format.map(str::to_string).or(file.log_format).unwrap_or_else(|| "text".into());
+    let log_format = o
+        .log_format
+        .map(str::to_string)
+        .or(file.log_format)
+        .unwrap_or_else(|| "text".into());
     let log_json = match log_format.as_str() {
         "text" => false,
         "json" => true,
         other => return Err(format!("log_format: must be text or json, not {other}")),
     };
     Ok(Settings {
-        bind: o.bind.map(str::to_string).or(file.bind).unwrap_or_else(|| DEFAULT_BIND.into()),
+        bind: o
+            .bind
+            .map(str::to_string)
+            .or(file.bind)
+            .unwrap_or_else(|| DEFAULT_BIND.into()),
         data_dir,
         database_url,
         web,

@@ -19,33 +19,142 @@ pub struct DemoOrg {
 }
 
 pub const ORGS: &[DemoOrg] = &[
-    DemoOrg { name: "Region Norrfjäll", number: "232100-9991", kind: OrgKind::Region },
-    DemoOrg { name: "Åsby kommun", number: "212000-9994", kind: OrgKind::Municipality },
-    DemoOrg { name: "Östervik kommun", number: "212000-9986", kind: OrgKind::Municipality },
-    DemoOrg { name: "Omsorgshuset Linden AB", number: "556999-1234", kind: OrgKind::PrivateProvider },
-    DemoOrg { name: "Integritetsskyddsmyndigheten (demo)", number: "202100-9994", kind: OrgKind::Authority },
-    DemoOrg { name: "Inspektionen för vård och omsorg (demo)", number: "202100-9986", kind: OrgKind::Authority },
+    DemoOrg {
+        name: "Region Norrfjäll",
+        number: "232100-9991",
+        kind: OrgKind::Region,
+    },
+    DemoOrg {
+        name: "Åsby kommun",
+        number: "212000-9994",
+        kind: OrgKind::Municipality,
+    },
+    DemoOrg {
+        name: "Östervik kommun",
+        number: "212000-9986",
+        kind: OrgKind::Municipality,
+    },
+    DemoOrg {
+        name: "Omsorgshuset Linden AB",
+        number: "556999-1234",
+        kind: OrgKind::PrivateProvider,
+    },
+    DemoOrg {
+        name: "Integritetsskyddsmyndigheten (demo)",
+        number: "202100-9994",
+        kind: OrgKind::Authority,
+    },
+    DemoOrg {
+        name: "Inspektionen för vård och omsorg (demo)",
+        number: "202100-9986",
+        kind: OrgKind::Authority,
+    },
 ];
 
 /// (e-mail, name, organisation number, role)
 pub const USERS: &[(&str, &str, &str, Role)] = &[
-    ("admin@norrfjall.example", "Karin Lindqvist", "232100-9991", Role::Admin),
-    ("samordnare@norrfjall.example", "Johan Berg", "232100-9991", Role::Coordinator),
-    ("agare@norrfjall.example", "Maria Holm", "232100-9991", Role::Owner),
-    ("systemagare@norrfjall.example", "Erik Sandberg", "232100-9991", Role::SystemOwner),
-    ("dso@norrfjall.example", "Sara Nyström", "232100-9991", Role::Dpo),
-    ("ledning@norrfjall.example", "Anders Wikström", "232100-9991", Role::Reader),
-    ("admin@asby.example", "Lena Forsberg", "212000-9994", Role::Admin),
-    ("samordnare@kommunsamverkan.example", "Peter Ek", "212000-9994", Role::Coordinator),
-    ("samordnare@kommunsamverkan.example", "Peter Ek", "212000-9986", Role::Coordinator),
-    ("admin@ostervik.example", "Fatima Ali", "212000-9986", Role::Admin),
-    ("admin@linden.example", "Oskar Lund", "556999-1234", Role::Admin),
-    ("admin@imy.example", "Helena Strand", "202100-9994", Role::AuthorityAdmin),
-    ("handlaggare@imy.example", "David Öberg", "202100-9994", Role::CaseOfficer),
-    ("tillsyn@imy.example", "Eva Blom", "202100-9994", Role::SupervisionLead),
-    ("analytiker@imy.example", "Nils Hedlund", "202100-9994", Role::Analyst),
-    ("admin@ivo.example", "Ingrid Sjöberg", "202100-9986", Role::AuthorityAdmin),
-    ("handlaggare@ivo.example", "Ali Hassan", "202100-9986", Role::CaseOfficer),
+    (
+        "admin@norrfjall.example",
+        "Karin Lindqvist",
+        "232100-9991",
+        Role::Admin,
+    ),
+    (
+        "samordnare@norrfjall.example",
+        "Johan Berg",
+        "232100-9991",
+        Role::Coordinator,
+    ),
+    (
+        "agare@norrfjall.example",
+        "Maria Holm",
+        "232100-9991",
+        Role::Owner,
+    ),
+    (
+        "systemagare@norrfjall.example",
+        "Erik Sandberg",
+        "232100-9991",
+        Role::SystemOwner,
+    ),
+    (
+        "dso@norrfjall.example",
+        "Sara Nyström",
+        "232100-9991",
+        Role::Dpo,
+    ),
+    (
+        "ledning@norrfjall.example",
+        "Anders Wikström",
+        "232100-9991",
+        Role::Reader,
+    ),
+    (
+        "admin@asby.example",
+        "Lena Forsberg",
+        "212000-9994",
+        Role::Admin,
+    ),
+    (
+        "samordnare@kommunsamverkan.example",
+        "Peter Ek",
+        "212000-9994",
+        Role::Coordinator,
+    ),
+    (
+        "samordnare@kommunsamverkan.example",
+        "Peter Ek",
+        "212000-9986",
+        Role::Coordinator,
+    ),
+    (
+        "admin@ostervik.example",
+        "Fatima Ali",
+        "212000-9986",
+        Role::Admin,
+    ),
+    (
+        "admin@linden.example",
+        "Oskar Lund",
+        "556999-1234",
+        Role::Admin,
+    ),
+    (
+        "admin@imy.example",
+        "Helena Strand",
+        "202100-9994",
+        Role::AuthorityAdmin,
+    ),
+    (
+        "handlaggare@imy.example",
+        "David Öberg",
+        "202100-9994",
+        Role::CaseOfficer,
+    ),
+    (
+        "tillsyn@imy.example",
+        "Eva Blom",
+        "202100-9994",
+        Role::SupervisionLead,
+    ),
+    (
+        "analytiker@imy.example",
+        "Nils Hedlund",
+        "202100-9994",
+        Role::Analyst,
+    ),
+    (
+        "admin@ivo.example",
+        "Ingrid Sjöberg",
+        "202100-9986",
+        Role::AuthorityAdmin,
+    ),
+    (
+        "handlaggare@ivo.example",
+        "Ali Hassan",
+        "202100-9986",
+        Role::CaseOfficer,
+    ),
 ];
 
 fn number(s: &str) -> Result<OrgNumber, StoreError> {
@@ -57,10 +166,15 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
     for o in ORGS {
         let n = number(o.number)?;
         if store.organisation_by_number(&n).await?.is_none() {
-            store.create_organisation(&actor, o.name, &n, o.kind).await?;
+            store
+                .create_organisation(&actor, o.name, &n, o.kind)
+                .await?;
         }
     }
-    let hash = hashing.hash(DEMO_PASSWORD.to_string()).await.map_err(StoreError::Corrupt)?;
+    let hash = hashing
+        .hash(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(StoreError::Corrupt)?;
     for (email, name, org, role) in USERS {
         let user_id = match store.user_by_email(email).await? {
             Some(u) => u.user.id,
@@ -81,12 +195,21 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
 
 /// What `tillit demo` prints: where to go and how to sign in. `{url}` is replaced by the address.
 pub fn banner() -> String {
-    let mut s = String::from("\nTillit demo is running at {url}\nSign in with any of these (password for all: ");
+    let mut s = String::from(
+        "\nTillit demo is running at {url}\nSign in with any of these (password for all: ",
+    );
     s.push_str(DEMO_PASSWORD);
     s.push_str(")\n\n");
     for (email, name, org, role) in USERS {
-        let org_name = ORGS.iter().find(|o| o.number == *org).map(|o| o.name).unwrap_or("");
-        s.push_str(&format!("  {email:<38} {name:<18} {:<17} {org_name}\n", role.key()));
+        let org_name = ORGS
+            .iter()
+            .find(|o| o.number == *org)
+            .map(|o| o.name)
+            .unwrap_or("");
+        s.push_str(&format!(
+            "  {email:<38} {name:<18} {:<17} {org_name}\n",
+            role.key()
+        ));
     }
     s
 }

@@ -27,7 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(me))
         .route("/organisation", get(organisation))
         .route("/members", get(list_members).post(add_member))
-        .route("/members/{id}", get(get_member).patch(change_member).delete(remove_member))
+        .route(
+            "/members/{id}",
+            get(get_member).patch(change_member).delete(remove_member),
+        )
         .route("/audit-events", get(list_audit_events))
         .route("/audit-events/{id}", get(get_audit_event))
         .route("/tokens", get(list_tokens).post(create_token))
@@ -50,7 +53,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -116,7 +122,14 @@ pub struct MemberDto {
 
 impl From<tillit_store::Member> for MemberDto {
     fn from(m: tillit_store::Member) -> Self {
-        MemberDto { id: m.id, user_id: m.user_id, email: m.email, display_name: m.display_name, role: m.role.key().into(), created_at: m.created_at }
+        MemberDto {
+            id: m.id,
+            user_id: m.user_id,
+            email: m.email,
+            display_name: m.display_name,
+            role: m.role.key().into(),
+            created_at: m.created_at,
+        }
     }
 }
 
@@ -236,7 +249,12 @@ pub struct CreatedTokenDto {
 }
 
 fn page_of<T, U: From<T>>(p: Page<T>) -> (Vec<U>, i64, i64, i64) {
-    (p.items.into_iter().map(U::from).collect(), p.page, p.per_page, p.total)
+    (
+        p.items.into_iter().map(U::from).collect(),
+        p.page,
+        p.per_page,
+        p.total,
+    )
 }
 
 /// The signed-in user and their memberships.
@@ -249,52 +267,104 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<
         display_name: user.auth.display_name.clone(),
         memberships: memberships
             .into_iter()
-            .map(|m| MembershipDto { organisation_id: m.org_id, organisation_name: m.org_name, organisation_kind: m.org_kind.key().into(), role: m.role.key().into() })
+            .map(|m| MembershipDto {
+                organisation_id: m.org_id,
+                organisation_name: m.org_name,
+                organisation_kind: m.org_kind.key().into(),
+                role: m.role.key().into(),
+            })
             .collect(),
     }))
 }
 
 /// The organisation the request acts in.
 #[utoipa::path(get, path = "/api/v1/organisation", responses((status = 200, body = OrganisationDto), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn organisation(State(state): State<AppState>, m: Member) -> AppResult<Json<OrganisationDto>> {
+async fn organisation(
+    State(state): State<AppState>,
+    m: Member,
+) -> AppResult<Json<OrganisationDto>> {
     m.require(Permission::ViewOverview)?;
     let o = state.store.organisation(&m.tenant).await?;
-    Ok(Json(OrganisationDto { id: o.id, name: o.name, org_number: o.org_number, kind: o.kind.key().into(), your_role: m.membership.role.key().into() }))
+    Ok(Json(OrganisationDto {
+        id: o.id,
+        name: o.name,
+        org_number: o.org_number,
+        kind: o.kind.key().into(),
+        your_role: m.membership.role.key().into(),
+    }))
 }
 
 /// Members of the organisation, by name.
 #[utoipa::path(get, path = "/api/v1/members",
     params(("q" = Option<String>, Query, description = "text in name or e-mail"), ("role" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query, description = "1–200, default 50")),
     responses((status = 200, body = MemberPage), (status = 422, body = Problem)))]
-async fn list_members(State(state): State<AppState>, m: Member, Query(q): Query<HashMap<String, String>>) -> AppResult<Json<MemberPage>> {
+async fn list_members(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<MemberPage>> {
     m.require(Permission::ViewMembers)?;
-    let page = PageRequest::parse(q.get("page").map(String::as_str), q.get("per_page").map(String::as_str))?;
+    let page = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
     let role = match q.get("role").map(String::as_str).filter(|r| !r.is_empty()) {
-        Some(r) => Some(Role::parse_for("role", r, m.membership.org_kind).map_err(ValidationErrors::from)?),
+        Some(r) => Some(
+            Role::parse_for("role", r, m.membership.org_kind).map_err(ValidationErrors::from)?,
+        ),
         None => None,
     };
     let text = q.get("q").cloned();
     if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
         return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
     }
-    let list = state.store.list_members(&m.tenant, &MemberQuery { q: text, role }, page).await?;
+    let list = state
+        .store
+        .list_members(&m.tenant, &MemberQuery { q: text, role }, page)
+        .await?;
     let (items, page, per_page, total) = page_of(list);
-    Ok(Json(MemberPage { items, page, per_page, total }))
+    Ok(Json(MemberPage {
+        items,
+        page,
+        per_page,
+        total,
+    }))
 }
 
 /// Adds a member (administrators).
 #[utoipa::path(post, path = "/api/v1/members", request_body = NewMemberDto,
     responses((status = 201, body = AddedMemberDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn add_member(State(state): State<AppState>, m: Member, ApiJson(body): ApiJson<NewMemberDto>) -> AppResult<Response> {
+async fn add_member(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<NewMemberDto>,
+) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
-    let (member, initial_password) =
-        services::add_member(&state, &m, &body.email, body.display_name.as_deref().unwrap_or(""), &body.role).await?;
-    Ok((StatusCode::CREATED, Json(AddedMemberDto { member: member.into(), initial_password })).into_response())
+    let (member, initial_password) = services::add_member(
+        &state,
+        &m,
+        &body.email,
+        body.display_name.as_deref().unwrap_or(""),
+        &body.role,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AddedMemberDto {
+            member: member.into(),
+            initial_password,
+        }),
+    )
+        .into_response())
 }
 
 /// One member.
 #[utoipa::path(get, path = "/api/v1/members/{id}", params(("id" = String, Path)), responses((status = 200, body = MemberDto), (status = 404, body = Problem)))]
-async fn get_member(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<Json<MemberDto>> {
+async fn get_member(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<MemberDto>> {
     m.require(Permission::ViewMembers)?;
     Ok(Json(state.store.member(&m.tenant, &id).await?.into()))
 }
@@ -302,18 +372,37 @@ async fn get_member(State(state): State<AppState>, m: Member, Path(id): Path<Str
 /// Changes a member's role (administrators). The last administrator keeps the role.
 #[utoipa::path(patch, path = "/api/v1/members/{id}", params(("id" = String, Path)), request_body = RoleChangeDto,
     responses((status = 200, body = MemberDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn change_member(State(state): State<AppState>, m: Member, Path(id): Path<String>, ApiJson(body): ApiJson<RoleChangeDto>) -> AppResult<Json<MemberDto>> {
+async fn change_member(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RoleChangeDto>,
+) -> AppResult<Json<MemberDto>> {
     m.require(Permission::ManageMembers)?;
-    let role = Role::parse_for("role", &body.role, m.membership.org_kind).map_err(ValidationErrors::from)?;
-    Ok(Json(state.store.change_member_role(&m.tenant, &m.auth.actor(), &id, role).await?.into()))
+    let role = Role::parse_for("role", &body.role, m.membership.org_kind)
+        .map_err(ValidationErrors::from)?;
+    Ok(Json(
+        state
+            .store
+            .change_member_role(&m.tenant, &m.auth.actor(), &id, role)
+            .await?
+            .into(),
+    ))
 }
 
 /// Removes a member (administrators). Their tokens for this organisation are revoked.
 #[utoipa::path(delete, path = "/api/v1/members/{id}", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn remove_member(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<StatusCode> {
+async fn remove_member(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
     m.require(Permission::ManageMembers)?;
-    state.store.remove_member(&m.tenant, &m.auth.actor(), &id).await?;
+    state
+        .store
+        .remove_member(&m.tenant, &m.auth.actor(), &id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -322,16 +411,34 @@ async fn remove_member(State(state): State<AppState>, m: Member, Path(id): Path<
     params(("action" = Option<String>, Query), ("actor" = Option<String>, Query), ("object_type" = Option<String>, Query), ("object_id" = Option<String>, Query),
            ("from" = Option<String>, Query, description = "YYYY-MM-DD"), ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = AuditEventPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn list_audit_events(State(state): State<AppState>, m: Member, Query(q): Query<HashMap<String, String>>) -> AppResult<Json<AuditEventPage>> {
+async fn list_audit_events(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<AuditEventPage>> {
     m.require(Permission::ViewAuditLog)?;
     let (filter, page) = audit_filter(&q)?;
-    let (items, page, per_page, total) = page_of(state.store.list_audit_events(&m.tenant, &filter, page).await?);
-    Ok(Json(AuditEventPage { items, page, per_page, total }))
+    let (items, page, per_page, total) = page_of(
+        state
+            .store
+            .list_audit_events(&m.tenant, &filter, page)
+            .await?,
+    );
+    Ok(Json(AuditEventPage {
+        items,
+        page,
+        per_page,
+        total,
+    }))
 }
 
 /// One audit event.
 #[utoipa::path(get, path = "/api/v1/audit-events/{id}", params(("id" = String, Path)), responses((status = 200, body = AuditEventDto), (status = 404, body = Problem)))]
-async fn get_audit_event(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<Json<AuditEventDto>> {
+async fn get_audit_event(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<AuditEventDto>> {
     m.require(Permission::ViewAuditLog)?;
     Ok(Json(state.store.audit_event(&m.tenant, &id).await?.into()))
 }
@@ -340,22 +447,48 @@ async fn get_audit_event(State(state): State<AppState>, m: Member, Path(id): Pat
 #[utoipa::path(get, path = "/api/v1/tokens", responses((status = 200, body = [TokenDto])))]
 async fn list_tokens(State(state): State<AppState>, m: Member) -> AppResult<Json<Vec<TokenDto>>> {
     m.require_scope(Scope::Read)?;
-    Ok(Json(state.store.list_tokens(&m.tenant, &m.auth.user_id).await?.into_iter().map(TokenDto::from).collect()))
+    Ok(Json(
+        state
+            .store
+            .list_tokens(&m.tenant, &m.auth.user_id)
+            .await?
+            .into_iter()
+            .map(TokenDto::from)
+            .collect(),
+    ))
 }
 
 /// Makes an API token (signed-in sessions only; a token cannot make tokens).
 #[utoipa::path(post, path = "/api/v1/tokens", request_body = NewTokenDto,
     responses((status = 201, body = CreatedTokenDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn create_token(State(state): State<AppState>, m: Member, ApiJson(body): ApiJson<NewTokenDto>) -> AppResult<Response> {
+async fn create_token(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<NewTokenDto>,
+) -> AppResult<Response> {
     let days = body.expires_in_days.map(|d| d.to_string());
     let new = services::create_token(&state, &m, &body.name, &body.scopes, days.as_deref()).await?;
-    Ok((StatusCode::CREATED, Json(CreatedTokenDto { token: new.token.into(), secret: new.secret })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedTokenDto {
+            token: new.token.into(),
+            secret: new.secret,
+        }),
+    )
+        .into_response())
 }
 
 /// Revokes one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = String, Path)), responses((status = 204), (status = 404, body = Problem)))]
-async fn revoke_token(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<StatusCode> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
     m.require_scope(Scope::Write)?;
-    state.store.revoke_token(&m.tenant, &m.auth.actor(), &m.auth.user_id, &id).await?;
+    state
+        .store
+        .revoke_token(&m.tenant, &m.auth.actor(), &m.auth.user_id, &id)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -26,17 +26,28 @@ struct AccountPage {
     errors: Vec<FieldError>,
 }
 
-async fn render_account(state: &AppState, user: &CurrentUser, status: StatusCode, errors: Vec<FieldError>, notice: Option<String>) -> AppResult<Response> {
+async fn render_account(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+) -> AppResult<Response> {
     let tr = &user.ctx.tr;
     let memberships = state.store.memberships_of_user(&user.auth.user_id).await?;
-    let orgs = memberships.iter().map(|m| (m.org_name.clone(), tr.kind(m.org_kind), tr.role(m.role))).collect();
+    let orgs = memberships
+        .iter()
+        .map(|m| (m.org_name.clone(), tr.kind(m.org_kind), tr.role(m.role)))
+        .collect();
     // The account page is reachable before a membership exists and before the first password
     // change, so it shows the shell only when the user can act in an organisation.
     let mut c = PageCommon::bare(&user.ctx, tr.t("account-title"));
     if !user.auth.must_change_password && !memberships.is_empty() {
         if let Some(first) = memberships.first() {
             let current = match &user.auth.via {
-                crate::context::Via::Session { org_id: Some(o), .. } => memberships.iter().find(|m| &m.org_id == o).unwrap_or(first),
+                crate::context::Via::Session {
+                    org_id: Some(o), ..
+                } => memberships.iter().find(|m| &m.org_id == o).unwrap_or(first),
                 _ => first,
             };
             let member = Member {
@@ -60,28 +71,42 @@ async fn render_account(state: &AppState, user: &CurrentUser, status: StatusCode
     Ok(page(status, &tpl))
 }
 
-pub async fn account_page(State(state): State<AppState>, user: CurrentUser, Query(q): Query<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn account_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
     let notice = notice_from(&user.ctx.tr, q.get("done").map(String::as_str));
     render_account(&state, &user, StatusCode::OK, vec![], notice).await
 }
 
-pub async fn change_password(State(state): State<AppState>, user: CurrentUser, form: FormFields) -> AppResult<Response> {
-    let res = services::change_password(
-        &state,
-        &user.auth.user_id,
-        &user.auth.email,
-        user.auth.session_hash(),
-        form.get("current_password"),
-        form.get("new_password"),
-        form.get("new_password_confirm"),
-        &user.ctx.client_ip,
-    )
-    .await;
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    form: FormFields,
+) -> AppResult<Response> {
+    let change = services::PasswordChange {
+        user_id: &user.auth.user_id,
+        email: &user.auth.email,
+        keep_session: user.auth.session_hash(),
+        current: form.get("current_password"),
+        new: form.get("new_password"),
+        confirm: form.get("new_password_confirm"),
+        client_ip: &user.ctx.client_ip,
+    };
+    let res = services::change_password(&state, change).await;
     match res {
         Ok(()) => Ok(see_other("/account?done=password-changed")),
         Err(AppError::Invalid(v)) => {
             let errors = FieldError::list(&user.ctx.tr, &v);
-            render_account(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, errors, None).await
+            render_account(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                None,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -134,7 +159,10 @@ async fn render_tokens(
             } else if expired {
                 (tr.t("tokens-status-expired"), false)
             } else if let Some(e) = &t.expires_at {
-                (tr.f("tokens-status-active-until", &[("date", show_time(e))]), true)
+                (
+                    tr.f("tokens-status-active-until", &[("date", show_time(e))]),
+                    true,
+                )
             } else {
                 (tr.t("tokens-status-active"), true)
             };
@@ -143,19 +171,34 @@ async fn render_tokens(
                 id: t.id,
                 name: t.name,
                 prefix: t.prefix,
-                scopes: t.scopes.iter().map(|s| tr.t(&format!("scope-{}", s.key()))).collect::<Vec<_>>().join(", "),
+                scopes: t
+                    .scopes
+                    .iter()
+                    .map(|s| tr.t(&format!("scope-{}", s.key())))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 created: show_time(&t.created_at),
-                last_used: t.last_used_at.as_deref().map(show_time).unwrap_or_else(|| tr.t("never")),
+                last_used: t
+                    .last_used_at
+                    .as_deref()
+                    .map(show_time)
+                    .unwrap_or_else(|| tr.t("never")),
                 status,
                 active,
             }
         })
         .collect();
-    let chosen = form.map(|f| f.all("scopes")).unwrap_or_else(|| vec!["read".into()]);
+    let chosen = form
+        .map(|f| f.all("scopes"))
+        .unwrap_or_else(|| vec!["read".into()]);
     let scope_options = Scope::ALL
         .into_iter()
         .filter(|s| *s != Scope::Admin || m.membership.role.is_admin())
-        .map(|s| Choice { key: s.key().into(), label: tr.t(&format!("scope-{}", s.key())), selected: chosen.iter().any(|c| c == s.key()) })
+        .map(|s| Choice {
+            key: s.key().into(),
+            label: tr.t(&format!("scope-{}", s.key())),
+            selected: chosen.iter().any(|c| c == s.key()),
+        })
         .collect();
     let tpl = TokensPage {
         c: PageCommon::member(m, tr.t("tokens-title"), "/account/tokens").with_notice(notice),
@@ -163,27 +206,74 @@ async fn render_tokens(
         new_secret,
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
         form_name: form.map(|f| f.get("name").to_string()).unwrap_or_default(),
-        form_days: form.map(|f| f.get("expires_in_days").to_string()).unwrap_or_else(|| "90".into()),
+        form_days: form
+            .map(|f| f.get("expires_in_days").to_string())
+            .unwrap_or_else(|| "90".into()),
         scope_options,
     };
     Ok(page(status, &tpl))
 }
 
-pub async fn tokens_page(State(state): State<AppState>, m: Member, Query(q): Query<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn tokens_page(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
     render_tokens(&state, &m, StatusCode::OK, None, None, None, notice).await
 }
 
-pub async fn create_token(State(state): State<AppState>, m: Member, form: FormFields) -> AppResult<Response> {
-    match services::create_token(&state, &m, form.get("name"), &form.all("scopes"), Some(form.get("expires_in_days"))).await {
+pub async fn create_token(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
+    match services::create_token(
+        &state,
+        &m,
+        form.get("name"),
+        &form.all("scopes"),
+        Some(form.get("expires_in_days")),
+    )
+    .await
+    {
         // The secret is shown in this response only; it is never stored or shown again.
-        Ok(new) => render_tokens(&state, &m, StatusCode::CREATED, Some(new.secret), None, None, None).await,
-        Err(AppError::Invalid(v)) => render_tokens(&state, &m, StatusCode::UNPROCESSABLE_ENTITY, None, Some(&v), Some(&form), None).await,
+        Ok(new) => {
+            render_tokens(
+                &state,
+                &m,
+                StatusCode::CREATED,
+                Some(new.secret),
+                None,
+                None,
+                None,
+            )
+            .await
+        }
+        Err(AppError::Invalid(v)) => {
+            render_tokens(
+                &state,
+                &m,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(&v),
+                Some(&form),
+                None,
+            )
+            .await
+        }
         Err(e) => Err(e),
     }
 }
 
-pub async fn revoke_token(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<Response> {
-    state.store.revoke_token(&m.tenant, &m.auth.actor(), &m.auth.user_id, &id).await?;
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    state
+        .store
+        .revoke_token(&m.tenant, &m.auth.actor(), &m.auth.user_id, &id)
+        .await?;
     Ok(see_other("/account/tokens?done=token-revoked"))
 }

@@ -51,7 +51,11 @@ struct MembersPage {
 fn role_choices(m: &Member, selected: &str) -> Vec<Choice> {
     Role::for_kind(m.membership.org_kind)
         .into_iter()
-        .map(|r| Choice { key: r.key().into(), label: m.ctx.tr.role(r), selected: r.key() == selected })
+        .map(|r| Choice {
+            key: r.key().into(),
+            label: m.ctx.tr.role(r),
+            selected: r.key() == selected,
+        })
         .collect()
 }
 
@@ -62,26 +66,70 @@ struct AddOutcome<'a> {
     notice: Option<String>,
 }
 
-async fn render_members(state: &AppState, m: &Member, q: &HashMap<String, String>, status: StatusCode, add: AddOutcome<'_>) -> AppResult<Response> {
+async fn render_members(
+    state: &AppState,
+    m: &Member,
+    q: &HashMap<String, String>,
+    status: StatusCode,
+    add: AddOutcome<'_>,
+) -> AppResult<Response> {
     m.require(Permission::ViewMembers)?;
     let tr = &m.ctx.tr;
-    let page_req = PageRequest::parse(q.get("page").map(String::as_str), q.get("per_page").map(String::as_str))?;
+    let page_req = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
     let text = q.get("q").cloned().unwrap_or_default();
     if text.chars().count() > 200 {
         return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
     }
     let role_key = q.get("role").cloned().unwrap_or_default();
-    let role = if role_key.is_empty() { None } else { Some(Role::parse_for("role", &role_key, m.membership.org_kind).map_err(ValidationErrors::from)?) };
-    let list = state.store.list_members(&m.tenant, &MemberQuery { q: Some(text.clone()), role }, page_req).await?;
+    let role = if role_key.is_empty() {
+        None
+    } else {
+        Some(
+            Role::parse_for("role", &role_key, m.membership.org_kind)
+                .map_err(ValidationErrors::from)?,
+        )
+    };
+    let list = state
+        .store
+        .list_members(
+            &m.tenant,
+            &MemberQuery {
+                q: Some(text.clone()),
+                role,
+            },
+            page_req,
+        )
+        .await?;
     let summary = tr.f("members-summary", &[("count", list.total.to_string())]);
     let per_page = q.get("per_page").cloned().unwrap_or_default();
-    let pager = Pager::new(tr, "/admin/members", &[("q", text.clone()), ("role", role_key.clone()), ("per_page", per_page)], &list);
+    let pager = Pager::new(
+        tr,
+        "/admin/members",
+        &[
+            ("q", text.clone()),
+            ("role", role_key.clone()),
+            ("per_page", per_page),
+        ],
+        &list,
+    );
     let members = list
         .items
         .into_iter()
-        .map(|x| MemberRow { id: x.id, name: x.display_name, email: x.email, role: tr.role(x.role), since: show_time(&x.created_at) })
+        .map(|x| MemberRow {
+            id: x.id,
+            name: x.display_name,
+            email: x.email,
+            role: tr.role(x.role),
+            since: show_time(&x.created_at),
+        })
         .collect();
-    let form_role = add.form.map(|f| f.get("role").to_string()).unwrap_or_default();
+    let form_role = add
+        .form
+        .map(|f| f.get("role").to_string())
+        .unwrap_or_default();
     let tpl = MembersPage {
         c: PageCommon::member(m, tr.t("members-title"), "/admin/members").with_notice(add.notice),
         q: text,
@@ -91,32 +139,93 @@ async fn render_members(state: &AppState, m: &Member, q: &HashMap<String, String
         summary,
         pager,
         may_manage: m.may(Permission::ManageMembers),
-        errors: add.errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+        errors: add
+            .errors
+            .map(|e| FieldError::list(tr, e))
+            .unwrap_or_default(),
         form: AddForm {
-            email: add.form.map(|f| f.get("email").to_string()).unwrap_or_default(),
-            display_name: add.form.map(|f| f.get("display_name").to_string()).unwrap_or_default(),
+            email: add
+                .form
+                .map(|f| f.get("email").to_string())
+                .unwrap_or_default(),
+            display_name: add
+                .form
+                .map(|f| f.get("display_name").to_string())
+                .unwrap_or_default(),
         },
         initial_password: add.initial_password,
     };
     Ok(page(status, &tpl))
 }
 
-pub async fn members_page(State(state): State<AppState>, m: Member, Query(q): Query<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn members_page(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
-    render_members(&state, &m, &q, StatusCode::OK, AddOutcome { errors: None, form: None, initial_password: None, notice }).await
+    render_members(
+        &state,
+        &m,
+        &q,
+        StatusCode::OK,
+        AddOutcome {
+            errors: None,
+            form: None,
+            initial_password: None,
+            notice,
+        },
+    )
+    .await
 }
 
-pub async fn add_member(State(state): State<AppState>, m: Member, form: FormFields) -> AppResult<Response> {
+pub async fn add_member(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let q = HashMap::new();
-    match services::add_member(&state, &m, form.get("email"), form.get("display_name"), form.get("role")).await {
+    match services::add_member(
+        &state,
+        &m,
+        form.get("email"),
+        form.get("display_name"),
+        form.get("role"),
+    )
+    .await
+    {
         Ok((_, Some(pw))) => {
             let notice = Some(m.ctx.tr.t("done-member-added"));
-            render_members(&state, &m, &q, StatusCode::CREATED, AddOutcome { errors: None, form: None, initial_password: Some(pw), notice }).await
+            render_members(
+                &state,
+                &m,
+                &q,
+                StatusCode::CREATED,
+                AddOutcome {
+                    errors: None,
+                    form: None,
+                    initial_password: Some(pw),
+                    notice,
+                },
+            )
+            .await
         }
         Ok((_, None)) => Ok(see_other("/admin/members?done=member-added")),
         Err(AppError::Invalid(v)) => {
-            render_members(&state, &m, &q, StatusCode::UNPROCESSABLE_ENTITY, AddOutcome { errors: Some(&v), form: Some(&form), initial_password: None, notice: None }).await
+            render_members(
+                &state,
+                &m,
+                &q,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                AddOutcome {
+                    errors: Some(&v),
+                    form: Some(&form),
+                    initial_password: None,
+                    notice: None,
+                },
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -135,7 +244,13 @@ struct MemberPage {
     errors: Vec<FieldError>,
 }
 
-async fn render_member(state: &AppState, m: &Member, id: &str, status: StatusCode, errors: Option<&ValidationErrors>) -> AppResult<Response> {
+async fn render_member(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    status: StatusCode,
+    errors: Option<&ValidationErrors>,
+) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let tr = &m.ctx.tr;
     let x = state.store.member(&m.tenant, id).await?;
@@ -152,28 +267,54 @@ async fn render_member(state: &AppState, m: &Member, id: &str, status: StatusCod
     Ok(page(status, &tpl))
 }
 
-pub async fn member_page(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn member_page(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     render_member(&state, &m, &id, StatusCode::OK, None).await
 }
 
-pub async fn change_role(State(state): State<AppState>, m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
+pub async fn change_role(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let result = match Role::parse_for("role", form.get("role"), m.membership.org_kind) {
-        Ok(role) => state.store.change_member_role(&m.tenant, &m.auth.actor(), &id, role).await.map(|_| ()).map_err(AppError::from),
+        Ok(role) => state
+            .store
+            .change_member_role(&m.tenant, &m.auth.actor(), &id, role)
+            .await
+            .map(|_| ())
+            .map_err(AppError::from),
         Err(e) => Err(AppError::Invalid(e.into())),
     };
     match result {
         Ok(()) => Ok(see_other("/admin/members?done=member-updated")),
-        Err(AppError::Invalid(v)) => render_member(&state, &m, &id, StatusCode::UNPROCESSABLE_ENTITY, Some(&v)).await,
+        Err(AppError::Invalid(v)) => {
+            render_member(&state, &m, &id, StatusCode::UNPROCESSABLE_ENTITY, Some(&v)).await
+        }
         Err(e) => Err(e),
     }
 }
 
-pub async fn remove_member(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn remove_member(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
-    match state.store.remove_member(&m.tenant, &m.auth.actor(), &id).await {
+    match state
+        .store
+        .remove_member(&m.tenant, &m.auth.actor(), &id)
+        .await
+    {
         Ok(()) => Ok(see_other("/admin/members?done=member-removed")),
-        Err(tillit_store::StoreError::Invalid(v)) => render_member(&state, &m, &id, StatusCode::UNPROCESSABLE_ENTITY, Some(&v)).await,
+        Err(tillit_store::StoreError::Invalid(v)) => {
+            render_member(&state, &m, &id, StatusCode::UNPROCESSABLE_ENTITY, Some(&v)).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -216,16 +357,29 @@ pub fn parse_date(field: &str, v: &str) -> Result<Option<String>, ValidationErro
 }
 
 /// Reads the audit filters shared by the page and the API.
-pub fn audit_filter(q: &HashMap<String, String>) -> Result<(AuditFilter, PageRequest), ValidationErrors> {
+pub fn audit_filter(
+    q: &HashMap<String, String>,
+) -> Result<(AuditFilter, PageRequest), ValidationErrors> {
     let mut errs = ValidationErrors::new();
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     let from = errs.check(parse_date("from", get("from")));
     let to = errs.check(parse_date("to", get("to")));
     let actor = errs.check(tillit_domain::text::optional("actor", get("actor"), 254));
     let action = errs.check(tillit_domain::text::optional("action", get("action"), 100));
-    let object_type = errs.check(tillit_domain::text::optional("object_type", get("object_type"), 100));
-    let object_id = errs.check(tillit_domain::text::optional("object_id", get("object_id"), 100));
-    let page = match PageRequest::parse(q.get("page").map(String::as_str), q.get("per_page").map(String::as_str)) {
+    let object_type = errs.check(tillit_domain::text::optional(
+        "object_type",
+        get("object_type"),
+        100,
+    ));
+    let object_id = errs.check(tillit_domain::text::optional(
+        "object_id",
+        get("object_id"),
+        100,
+    ));
+    let page = match PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    ) {
         Ok(p) => Some(p),
         Err(e) => {
             errs.0.extend(e.0);
@@ -244,17 +398,40 @@ pub fn audit_filter(q: &HashMap<String, String>) -> Result<(AuditFilter, PageReq
     Ok((filter, page.unwrap_or_default()))
 }
 
-pub async fn audit_page(State(state): State<AppState>, m: Member, Query(q): Query<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn audit_page(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
     m.require(Permission::ViewAuditLog)?;
     let tr = &m.ctx.tr;
     let (filter, page_req, errors, status) = match audit_filter(&q) {
         Ok((f, p)) => (f, p, vec![], StatusCode::OK),
-        Err(v) => (AuditFilter::default(), PageRequest::default(), FieldError::list(tr, &v), StatusCode::UNPROCESSABLE_ENTITY),
+        Err(v) => (
+            AuditFilter::default(),
+            PageRequest::default(),
+            FieldError::list(tr, &v),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     };
-    let list = state.store.list_audit_events(&m.tenant, &filter, page_req).await?;
+    let list = state
+        .store
+        .list_audit_events(&m.tenant, &filter, page_req)
+        .await?;
     let actions = state.store.audit_actions(&m.tenant).await?;
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
-    let pager = Pager::new(tr, "/admin/audit", &[("action", get("action")), ("actor", get("actor")), ("from", get("from")), ("to", get("to")), ("per_page", get("per_page"))], &list);
+    let pager = Pager::new(
+        tr,
+        "/admin/audit",
+        &[
+            ("action", get("action")),
+            ("actor", get("actor")),
+            ("from", get("from")),
+            ("to", get("to")),
+            ("per_page", get("per_page")),
+        ],
+        &list,
+    );
     let summary = tr.f("audit-summary", &[("count", list.total.to_string())]);
     let events = list
         .items
@@ -270,8 +447,19 @@ pub async fn audit_page(State(state): State<AppState>, m: Member, Query(q): Quer
     let selected_action = get("action");
     let tpl = AuditPage {
         c: PageCommon::member(&m, tr.t("audit-title"), "/admin/audit"),
-        f: AuditFilterForm { actor: get("actor"), from: get("from"), to: get("to") },
-        action_options: actions.iter().map(|a| Choice { key: a.clone(), label: action_label(tr, a), selected: *a == selected_action }).collect(),
+        f: AuditFilterForm {
+            actor: get("actor"),
+            from: get("from"),
+            to: get("to"),
+        },
+        action_options: actions
+            .iter()
+            .map(|a| Choice {
+                key: a.clone(),
+                label: action_label(tr, a),
+                selected: *a == selected_action,
+            })
+            .collect(),
         events,
         summary,
         pager,
@@ -307,7 +495,11 @@ fn show_value(v: Option<&Value>) -> String {
     }
 }
 
-pub async fn audit_event_page(State(state): State<AppState>, m: Member, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn audit_event_page(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     m.require(Permission::ViewAuditLog)?;
     let tr = &m.ctx.tr;
     let e = state.store.audit_event(&m.tenant, &id).await?;
@@ -322,7 +514,12 @@ pub async fn audit_event_page(State(state): State<AppState>, m: Member, Path(id)
         .map(|k| {
             let b = e.before.as_ref().and_then(|v| v.get(&k));
             let a = e.after.as_ref().and_then(|v| v.get(&k));
-            ChangeRow { changed: b != a, before: show_value(b), after: show_value(a), field: k }
+            ChangeRow {
+                changed: b != a,
+                before: show_value(b),
+                after: show_value(a),
+                field: k,
+            }
         })
         .collect();
     let tpl = AuditEventPage {

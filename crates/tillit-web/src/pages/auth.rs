@@ -1,7 +1,7 @@
 //! Signing in and out, switching organisation and language.
 
 use super::{FieldError, PageCommon};
-use crate::context::{cookie, session_cookie_name, set_cookie, CurrentUser, Ctx, Via, LANG_COOKIE};
+use crate::context::{cookie, session_cookie_name, set_cookie, Ctx, CurrentUser, Via, LANG_COOKIE};
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::i18n::Locale;
@@ -28,19 +28,38 @@ struct LoginPage {
 }
 
 pub async fn root(ctx: Ctx) -> Response {
-    see_other(if ctx.auth.is_some() { "/overview" } else { "/login" })
+    see_other(if ctx.auth.is_some() {
+        "/overview"
+    } else {
+        "/login"
+    })
 }
 
 pub async fn login_page(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Response {
-    let next = q.get("next").and_then(|n| safe_return_path(n)).unwrap_or("/overview").to_string();
+    let next = q
+        .get("next")
+        .and_then(|n| safe_return_path(n))
+        .unwrap_or("/overview")
+        .to_string();
     if ctx.auth.is_some() {
         return see_other(&next);
     }
-    let tpl = LoginPage { c: PageCommon::bare(&ctx, ctx.tr.t("login-title")), email: String::new(), next, errors: vec![] };
+    let tpl = LoginPage {
+        c: PageCommon::bare(&ctx, ctx.tr.t("login-title")),
+        email: String::new(),
+        next,
+        errors: vec![],
+    };
     page(StatusCode::OK, &tpl)
 }
 
-fn login_again(ctx: &Ctx, status: StatusCode, email: &str, next: &str, errors: ValidationErrors) -> Response {
+fn login_again(
+    ctx: &Ctx,
+    status: StatusCode,
+    email: &str,
+    next: &str,
+    errors: ValidationErrors,
+) -> Response {
     let tpl = LoginPage {
         c: PageCommon::bare(ctx, ctx.tr.t("login-title")),
         email: email.to_string(),
@@ -50,10 +69,17 @@ fn login_again(ctx: &Ctx, status: StatusCode, email: &str, next: &str, errors: V
     page(status, &tpl)
 }
 
-pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, form: FormFields) -> AppResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    form: FormFields,
+) -> AppResult<Response> {
     let email = form.get("email").trim().to_lowercase();
     let password = form.get("password").to_string();
-    let next = safe_return_path(form.get("next")).unwrap_or("/overview").to_string();
+    let next = safe_return_path(form.get("next"))
+        .unwrap_or("/overview")
+        .to_string();
     let mut errs = ValidationErrors::new();
     if email.is_empty() {
         errs.push(ValidationError::new("email", Rule::Required));
@@ -63,30 +89,55 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, 
     if password.is_empty() {
         errs.push(ValidationError::new("password", Rule::Required));
     } else if password.chars().count() > tillit_domain::user::PASSWORD_MAX_CHARS {
-        errs.push(ValidationError::new("password", Rule::TooLong { max: tillit_domain::user::PASSWORD_MAX_CHARS }));
+        errs.push(ValidationError::new(
+            "password",
+            Rule::TooLong {
+                max: tillit_domain::user::PASSWORD_MAX_CHARS,
+            },
+        ));
     }
     if !errs.is_empty() {
-        return Ok(login_again(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &email, &next, errs));
+        return Ok(login_again(
+            &ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &email,
+            &next,
+            errs,
+        ));
     }
     let now = Instant::now();
     if let Some(wait) = state.throttle.blocked(&email, &ctx.client_ip, now) {
         tracing::warn!(email = %email, ip = %ctx.client_ip, "sign-in throttled");
-        return Err(AppError::TooManyAttempts { retry_after_secs: wait.as_secs().max(1) });
+        return Err(AppError::TooManyAttempts {
+            retry_after_secs: wait.as_secs().max(1),
+        });
     }
     let creds = state.store.user_by_email(&email).await?;
-    let phc = creds.as_ref().map(|c| c.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.as_ref().clone());
+    let phc = creds
+        .as_ref()
+        .map(|c| c.password_hash.clone())
+        .unwrap_or_else(|| state.dummy_hash.as_ref().clone());
     let verified = state.hashing.verify(password, phc).await && creds.is_some();
     let Some(creds) = creds.filter(|_| verified) else {
         state.throttle.record_failure(&email, &ctx.client_ip, now);
         tracing::warn!(email = %email, ip = %ctx.client_ip, "sign-in failed");
-        return Ok(login_again(&ctx, StatusCode::UNAUTHORIZED, &email, &next, ValidationErrors::single("password", Rule::Incorrect)));
+        return Ok(login_again(
+            &ctx,
+            StatusCode::UNAUTHORIZED,
+            &email,
+            &next,
+            ValidationErrors::single("password", Rule::Incorrect),
+        ));
     };
     state.throttle.record_success(&email);
 
     // A new session id at every sign-in; any session the browser had before ends.
     let cookie_name = session_cookie_name(state.config.secure_cookies);
     if let Some(old) = cookie(&headers, cookie_name) {
-        state.store.delete_session(&security::sha256_hex(&old)).await?;
+        state
+            .store
+            .delete_session(&security::sha256_hex(&old))
+            .await?;
     }
     let memberships = state.store.memberships_of_user(&creds.user.id).await?;
     let org_id = memberships.first().map(|m| m.org_id.clone());
@@ -115,9 +166,23 @@ pub async fn login(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, 
             json!({"ip": ctx.client_ip}),
         )
         .await?;
-    let to = if creds.user.must_change_password { "/account?must_change=1#password".to_string() } else { next };
+    let to = if creds.user.must_change_password {
+        "/account?must_change=1#password".to_string()
+    } else {
+        next
+    };
     let mut res = see_other(&to);
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(cookie_name, &secret, state.config.secure_cookies, true, "Lax", None));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            cookie_name,
+            &secret,
+            state.config.secure_cookies,
+            true,
+            "Lax",
+            None,
+        ),
+    );
     Ok(res)
 }
 
@@ -128,36 +193,73 @@ pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResu
     let mut res = see_other("/login");
     res.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(session_cookie_name(state.config.secure_cookies), "", state.config.secure_cookies, true, "Lax", Some(0)),
+        set_cookie(
+            session_cookie_name(state.config.secure_cookies),
+            "",
+            state.config.secure_cookies,
+            true,
+            "Lax",
+            Some(0),
+        ),
     );
     Ok(res)
 }
 
-pub async fn switch_org(State(state): State<AppState>, user: CurrentUser, form: FormFields) -> AppResult<Response> {
-    let Via::Session { id_hash, .. } = &user.auth.via else { return Err(AppError::Forbidden) };
+pub async fn switch_org(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    form: FormFields,
+) -> AppResult<Response> {
+    let Via::Session { id_hash, .. } = &user.auth.via else {
+        return Err(AppError::Forbidden);
+    };
     let org_id = form.get("org_id");
     if org_id.is_empty() {
         return Err(ValidationErrors::single("org_id", Rule::Required).into());
     }
     let memberships = state.store.memberships_of_user(&user.auth.user_id).await?;
     // Not a member there: the organisation does not exist as far as this user can tell.
-    let m = memberships.iter().find(|m| m.org_id == org_id).ok_or(AppError::NotFound)?;
+    let m = memberships
+        .iter()
+        .find(|m| m.org_id == org_id)
+        .ok_or(AppError::NotFound)?;
     state.store.set_session_org(id_hash, &m.org_id).await?;
     Ok(see_other("/overview?done=org-switched"))
 }
 
-pub async fn switch_language(State(state): State<AppState>, ctx: Ctx, form: FormFields) -> AppResult<Response> {
+pub async fn switch_language(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: FormFields,
+) -> AppResult<Response> {
     let locale = Locale::parse(form.get("lang")).ok_or_else(|| {
-        ValidationErrors::single("lang", if form.get("lang").is_empty() { Rule::Required } else { Rule::UnknownValue })
+        ValidationErrors::single(
+            "lang",
+            if form.get("lang").is_empty() {
+                Rule::Required
+            } else {
+                Rule::UnknownValue
+            },
+        )
     })?;
     if let Some(a) = &ctx.auth {
-        state.store.set_user_locale(&a.actor(), &a.user_id, locale.key()).await?;
+        state
+            .store
+            .set_user_locale(&a.actor(), &a.user_id, locale.key())
+            .await?;
     }
     let back = safe_return_path(form.get("return_to")).unwrap_or("/");
     let mut res = see_other(back);
     res.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(LANG_COOKIE, locale.key(), state.config.secure_cookies, false, "Lax", Some(365 * 24 * 3600)),
+        set_cookie(
+            LANG_COOKIE,
+            locale.key(),
+            state.config.secure_cookies,
+            false,
+            "Lax",
+            Some(365 * 24 * 3600),
+        ),
     );
     Ok(res)
 }

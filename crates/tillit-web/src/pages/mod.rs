@@ -25,9 +25,15 @@ pub fn routes() -> Router<AppState> {
         .route("/overview", get(overview::overview))
         .route("/account", get(account::account_page))
         .route("/account/password", post(account::change_password))
-        .route("/account/tokens", get(account::tokens_page).post(account::create_token))
+        .route(
+            "/account/tokens",
+            get(account::tokens_page).post(account::create_token),
+        )
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/admin/members", get(admin::members_page).post(admin::add_member))
+        .route(
+            "/admin/members",
+            get(admin::members_page).post(admin::add_member),
+        )
         .route("/admin/members/{id}", get(admin::member_page))
         .route("/admin/members/{id}/role", post(admin::change_role))
         .route("/admin/members/{id}/remove", post(admin::remove_member))
@@ -107,11 +113,19 @@ impl PageCommon {
             orgs: m
                 .memberships
                 .iter()
-                .map(|o| OrgChoice { id: o.org_id.clone(), name: o.org_name.clone(), selected: o.org_id == m.membership.org_id })
+                .map(|o| OrgChoice {
+                    id: o.org_id.clone(),
+                    name: o.org_name.clone(),
+                    selected: o.org_id == m.membership.org_id,
+                })
                 .collect(),
             nav: nav
                 .into_iter()
-                .map(|(href, key)| NavItem { href, label: tr.t(key), current: href == current })
+                .map(|(href, key)| NavItem {
+                    href,
+                    label: tr.t(key),
+                    current: href == current,
+                })
                 .collect(),
         };
         let mut c = PageCommon::bare(&m.ctx, title);
@@ -135,7 +149,11 @@ pub struct FieldError {
 impl FieldError {
     pub fn list(tr: &Tr, v: &ValidationErrors) -> Vec<FieldError> {
         v.0.iter()
-            .map(|e| FieldError { field: e.field.clone(), label: tr.field(&e.field), message: tr.rule(e) })
+            .map(|e| FieldError {
+                field: e.field.clone(),
+                label: tr.field(&e.field),
+                message: tr.rule(e),
+            })
             .collect()
     }
 }
@@ -158,13 +176,26 @@ pub struct Pager {
 impl Pager {
     pub fn new<T>(tr: &Tr, base: &str, params: &[(&str, String)], page: &Page<T>) -> Pager {
         let href = |n: i64| {
-            let mut ps: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+            let mut ps: Vec<(&str, String)> = params
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .cloned()
+                .collect();
             ps.push(("page", n.to_string()));
-            format!("{base}?{}", serde_urlencoded::to_string(&ps).unwrap_or_default())
+            format!(
+                "{base}?{}",
+                serde_urlencoded::to_string(&ps).unwrap_or_default()
+            )
         };
         Pager {
             pages: page.pages(),
-            label: tr.f("pager-position", &[("page", page.page.to_string()), ("pages", page.pages().to_string())]),
+            label: tr.f(
+                "pager-position",
+                &[
+                    ("page", page.page.to_string()),
+                    ("pages", page.pages().to_string()),
+                ],
+            ),
             prev: page.has_prev().then(|| href(page.page - 1)),
             next: page.has_next().then(|| href(page.page + 1)),
         }
@@ -174,7 +205,10 @@ impl Pager {
 /// A stored timestamp as shown: local date and time to the minute (UTC is marked).
 pub fn show_time(ts: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(ts) {
-        Ok(t) => t.with_timezone(&chrono::Utc).format("%Y-%m-%d %H:%M UTC").to_string(),
+        Ok(t) => t
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string(),
         Err(_) => ts.to_string(),
     }
 }
@@ -189,5 +223,6 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "token-revoked",
         "org-switched",
     ];
-    done.filter(|d| KNOWN.contains(d)).map(|d| tr.t(&format!("done-{d}")))
+    done.filter(|d| KNOWN.contains(d))
+        .map(|d| tr.t(&format!("done-{d}")))
 }

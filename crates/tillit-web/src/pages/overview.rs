@@ -59,59 +59,145 @@ pub fn action_label(tr: &crate::i18n::Tr, action: &str) -> String {
     }
 }
 
-pub async fn overview(State(state): State<AppState>, m: Member, Query(q): Query<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn overview(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
     m.require(Permission::ViewOverview)?;
     let tr = &m.ctx.tr;
     let counts = state.store.count_members_by_role(&m.tenant).await?;
-    let count_of = |r: Role| counts.iter().find(|c| c.role == r).map(|c| c.count).unwrap_or(0);
+    let count_of = |r: Role| {
+        counts
+            .iter()
+            .find(|c| c.role == r)
+            .map(|c| c.count)
+            .unwrap_or(0)
+    };
     let total: i64 = counts.iter().map(|c| c.count).sum();
     let may_manage = m.may(Permission::ManageMembers);
-    let members_href = if may_manage { Some("/admin/members") } else { None };
+    let members_href = if may_manage {
+        Some("/admin/members")
+    } else {
+        None
+    };
     let authority = m.membership.org_kind.side() == Side::Authority;
-    let step = |label: &str, help: &str, href: Option<&'static str>, done: bool| Step { label: tr.t(label), help: tr.t(help), href, done };
+    let step = |label: &str, help: &str, href: Option<&'static str>, done: bool| Step {
+        label: tr.t(label),
+        help: tr.t(help),
+        href,
+        done,
+    };
     let steps = if authority {
         vec![
-            step("step-authority-members", "step-authority-members-help", members_href, total > 1),
-            step("step-case-officer", "step-case-officer-help", members_href, count_of(Role::CaseOfficer) > 0),
-            step("step-supervision-lead", "step-supervision-lead-help", members_href, count_of(Role::SupervisionLead) > 0),
-            step("step-tokens", "step-tokens-help", Some("/account/tokens"), false),
+            step(
+                "step-authority-members",
+                "step-authority-members-help",
+                members_href,
+                total > 1,
+            ),
+            step(
+                "step-case-officer",
+                "step-case-officer-help",
+                members_href,
+                count_of(Role::CaseOfficer) > 0,
+            ),
+            step(
+                "step-supervision-lead",
+                "step-supervision-lead-help",
+                members_href,
+                count_of(Role::SupervisionLead) > 0,
+            ),
+            step(
+                "step-tokens",
+                "step-tokens-help",
+                Some("/account/tokens"),
+                false,
+            ),
         ]
     } else {
         vec![
             step("step-members", "step-members-help", members_href, total > 1),
-            step("step-coordinator", "step-coordinator-help", members_href, count_of(Role::Coordinator) > 0),
-            step("step-owner", "step-owner-help", members_href, count_of(Role::Owner) > 0),
-            step("step-dpo", "step-dpo-help", members_href, count_of(Role::Dpo) > 0),
+            step(
+                "step-coordinator",
+                "step-coordinator-help",
+                members_href,
+                count_of(Role::Coordinator) > 0,
+            ),
+            step(
+                "step-owner",
+                "step-owner-help",
+                members_href,
+                count_of(Role::Owner) > 0,
+            ),
+            step(
+                "step-dpo",
+                "step-dpo-help",
+                members_href,
+                count_of(Role::Dpo) > 0,
+            ),
         ]
     };
     let roles = Role::for_kind(m.membership.org_kind)
         .into_iter()
-        .map(|r| RoleRow { label: tr.role(r), count: count_of(r) })
+        .map(|r| RoleRow {
+            label: tr.role(r),
+            count: count_of(r),
+        })
         .collect();
     let recent = if m.may(Permission::ViewAuditLog) {
-        let page_req = PageRequest { page: 1, per_page: 5 };
-        let events = state.store.list_audit_events(&m.tenant, &AuditFilter::default(), page_req).await?;
+        let page_req = PageRequest {
+            page: 1,
+            per_page: 5,
+        };
+        let events = state
+            .store
+            .list_audit_events(&m.tenant, &AuditFilter::default(), page_req)
+            .await?;
         Some(
             events
                 .items
                 .into_iter()
-                .map(|e| RecentEvent { time: show_time(&e.occurred_at), actor: e.actor_label, action: action_label(tr, &e.action), id: e.id })
+                .map(|e| RecentEvent {
+                    time: show_time(&e.occurred_at),
+                    actor: e.actor_label,
+                    action: action_label(tr, &e.action),
+                    id: e.id,
+                })
                 .collect(),
         )
     } else {
         None
     };
     let (method_heading, method_text, phase_keys) = if authority {
-        ("overview-supervision-heading", "overview-supervision-text", ["phase-authority-1", "phase-authority-2", "phase-authority-3", "phase-authority-4"])
+        (
+            "overview-supervision-heading",
+            "overview-supervision-text",
+            [
+                "phase-authority-1",
+                "phase-authority-2",
+                "phase-authority-3",
+                "phase-authority-4",
+            ],
+        )
     } else {
-        ("overview-method-heading", "overview-method-text", ["phase-1", "phase-2", "phase-3", "phase-4"])
+        (
+            "overview-method-heading",
+            "overview-method-text",
+            ["phase-1", "phase-2", "phase-3", "phase-4"],
+        )
     };
     let intro = tr.f(
         "overview-intro",
-        &[("org", m.membership.org_name.clone()), ("role", tr.role(m.membership.role)), ("kind", tr.kind(m.membership.org_kind))],
+        &[
+            ("org", m.membership.org_name.clone()),
+            ("role", tr.role(m.membership.role)),
+            ("kind", tr.kind(m.membership.org_kind)),
+        ],
     );
     let tpl = OverviewPage {
-        c: PageCommon::member(&m, tr.t("overview-title"), "/overview").with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+        c: PageCommon::member(&m, tr.t("overview-title"), "/overview")
+            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
         intro,
         steps,
         roles,

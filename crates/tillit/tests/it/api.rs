@@ -19,18 +19,40 @@ async fn tokens_carry_scopes_are_shown_once_and_can_be_revoked() {
     assert_eq!(body["total"], 1);
     let (status, _) = read.get_json("/api/v1/audit-events").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "audit needs the admin scope");
-    let res = read.req(Method::POST, "/api/v1/members", Some(json!({"email": "x@r.example", "display_name": "X", "role": "reader"}))).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN, "read scope cannot add members");
+    let res = read
+        .req(
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({"email": "x@r.example", "display_name": "X", "role": "reader"})),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "read scope cannot add members"
+    );
 
     let secret = make_token(&b, "admin", &["read", "write", "admin"]).await;
     let admin = app.api(&secret);
-    let res = admin.req(Method::POST, "/api/v1/members", Some(json!({"email": "x@r.example", "display_name": "X", "role": "reader"}))).await;
+    let res = admin
+        .req(
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({"email": "x@r.example", "display_name": "X", "role": "reader"})),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let added: serde_json::Value = res.json().await.unwrap();
     assert_eq!(added["member"]["role"], "reader");
     assert_eq!(added["initial_password"].as_str().unwrap().len(), 19);
     // A token cannot mint tokens.
-    let res = admin.req(Method::POST, "/api/v1/tokens", Some(json!({"name": "n", "scopes": ["read"]}))).await;
+    let res = admin
+        .req(
+            Method::POST,
+            "/api/v1/tokens",
+            Some(json!({"name": "n", "scopes": ["read"]})),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
     // The list never shows the secret again, only its beginning.
@@ -40,8 +62,22 @@ async fn tokens_carry_scopes_are_shown_once_and_can_be_revoked() {
     assert!(text.contains(&secret[..12]));
 
     // Revoked: refused with a problem document.
-    let id = tokens.as_array().unwrap().iter().find(|t| t["name"] == "admin").unwrap()["id"].as_str().unwrap().to_string();
-    assert_eq!(admin.req(Method::DELETE, &format!("/api/v1/tokens/{id}"), None).await.status(), StatusCode::NO_CONTENT);
+    let id = tokens
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "admin")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        admin
+            .req(Method::DELETE, &format!("/api/v1/tokens/{id}"), None)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
     let res = admin.req(Method::GET, "/api/v1/members", None).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
@@ -57,9 +93,21 @@ async fn browser_api_calls_need_the_csrf_header_for_changes() {
     app.member(&t, "admin@r.example", Role::Admin).await;
     let reader = app.member(&t, "reader@r.example", Role::Reader).await;
     let b = app.login("admin@r.example").await;
-    let res = b.client.patch(app.url(&format!("/api/v1/members/{reader}"))).json(&json!({"role": "dpo"})).send().await.unwrap();
+    let res = b
+        .client
+        .patch(app.url(&format!("/api/v1/members/{reader}")))
+        .json(&json!({"role": "dpo"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "no CSRF header");
-    let res = b.json(Method::PATCH, &format!("/api/v1/members/{reader}"), Some(json!({"role": "dpo"}))).await;
+    let res = b
+        .json(
+            Method::PATCH,
+            &format!("/api/v1/members/{reader}"),
+            Some(json!({"role": "dpo"})),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let m: serde_json::Value = res.json().await.unwrap();
     assert_eq!(m["role"], "dpo");
@@ -74,22 +122,39 @@ async fn lists_are_paginated() {
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
     app.member(&t, "admin@r.example", Role::Admin).await;
     for i in 0..4 {
-        app.member(&t, &format!("person{i}@r.example"), Role::Reader).await;
+        app.member(&t, &format!("person{i}@r.example"), Role::Reader)
+            .await;
     }
     let b = app.login("admin@r.example").await;
-    let (_, p1) = { let r = b.get("/api/v1/members?per_page=2").await; (r.status(), r.json::<serde_json::Value>().await.unwrap()) };
-    let (_, p3) = { let r = b.get("/api/v1/members?per_page=2&page=3").await; (r.status(), r.json::<serde_json::Value>().await.unwrap()) };
+    let (_, p1) = {
+        let r = b.get("/api/v1/members?per_page=2").await;
+        (r.status(), r.json::<serde_json::Value>().await.unwrap())
+    };
+    let (_, p3) = {
+        let r = b.get("/api/v1/members?per_page=2&page=3").await;
+        (r.status(), r.json::<serde_json::Value>().await.unwrap())
+    };
     assert_eq!(p1["total"], 5);
     assert_eq!(p1["items"].as_array().unwrap().len(), 2);
     assert_eq!(p3["items"].as_array().unwrap().len(), 1);
-    let (_, role_only) = { let r = b.get("/api/v1/members?role=admin").await; (r.status(), r.json::<serde_json::Value>().await.unwrap()) };
+    let (_, role_only) = {
+        let r = b.get("/api/v1/members?role=admin").await;
+        (r.status(), r.json::<serde_json::Value>().await.unwrap())
+    };
     assert_eq!(role_only["total"], 1);
-    let (_, q) = { let r = b.get("/api/v1/members?q=PERSON2").await; (r.status(), r.json::<serde_json::Value>().await.unwrap()) };
+    let (_, q) = {
+        let r = b.get("/api/v1/members?q=PERSON2").await;
+        (r.status(), r.json::<serde_json::Value>().await.unwrap())
+    };
     assert_eq!(q["total"], 1, "case-insensitive search");
     // The page's pager links keep the filter.
     let (_, html) = b.get_text("/admin/members?per_page=2&role=reader").await;
     let pager = html[html.find("class=\"pager\"").expect("a pager")..].replace("&#38;", "&");
-    assert!(pager.contains("role=reader&per_page=2&page=2"), "pager keeps the filter and page size: {}", &pager[..600.min(pager.len())]);
+    assert!(
+        pager.contains("role=reader&per_page=2&page=2"),
+        "pager keeps the filter and page size: {}",
+        &pager[..600.min(pager.len())]
+    );
 }
 
 #[tokio::test]
@@ -98,8 +163,18 @@ async fn the_openapi_document_describes_the_api() {
     let res = app.browser().get("/api/v1/openapi.json").await;
     assert_eq!(res.status(), StatusCode::OK);
     let doc: serde_json::Value = res.json().await.unwrap();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
-    for path in ["/api/v1/me", "/api/v1/members", "/api/v1/members/{id}", "/api/v1/audit-events", "/api/v1/tokens/{id}"] {
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    for path in [
+        "/api/v1/me",
+        "/api/v1/members",
+        "/api/v1/members/{id}",
+        "/api/v1/audit-events",
+        "/api/v1/tokens/{id}",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path}");
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());

@@ -12,7 +12,10 @@ fn verify_cli(app: &TestApp) -> (i32, String) {
         .args(["--database-url", &app.database_url, "audit", "verify"])
         .output()
         .unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+    )
 }
 
 #[tokio::test]
@@ -22,12 +25,21 @@ async fn changes_are_recorded_and_tampering_is_detected_with_the_event_id() {
     app.member(&t, "admin@r.example", Role::Admin).await;
     let reader = app.member(&t, "reader@r.example", Role::Reader).await;
     let b = app.login("admin@r.example").await;
-    let res = b.post_form(&format!("/admin/members/{reader}/role"), &[("role", "dpo")]).await;
+    let res = b
+        .post_form(&format!("/admin/members/{reader}/role"), &[("role", "dpo")])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     // The role change is an event with before and after, shown on the audit page.
-    let f = AuditFilter { action: Some("member.role".into()), ..Default::default() };
-    let events = app.store.list_audit_events(&t, &f, Default::default()).await.unwrap();
+    let f = AuditFilter {
+        action: Some("member.role".into()),
+        ..Default::default()
+    };
+    let events = app
+        .store
+        .list_audit_events(&t, &f, Default::default())
+        .await
+        .unwrap();
     assert_eq!(events.total, 1);
     let ev = &events.items[0];
     assert_eq!(ev.before.as_ref().unwrap()["role"], "reader");
@@ -50,7 +62,10 @@ async fn changes_are_recorded_and_tampering_is_detected_with_the_event_id() {
 
     // The trail is append-only: the database itself refuses an update.
     let pool = raw_pool(&app).await;
-    let refused = sqlx::query("UPDATE audit_events SET after_json = '{}' WHERE id = $1").bind(&ev.id).execute(&pool).await;
+    let refused = sqlx::query("UPDATE audit_events SET after_json = '{}' WHERE id = $1")
+        .bind(&ev.id)
+        .execute(&pool)
+        .await;
     assert!(refused.is_err(), "update of an audit event must be refused");
 
     // Someone with database access removes the guard and changes the event.
@@ -90,12 +105,20 @@ async fn concurrent_changes_keep_one_unbroken_chain() {
         let t = t.clone();
         handles.push(tokio::spawn(async move {
             let e = tillit_domain::user::Email::parse("email", &format!("p{i}@r.example")).unwrap();
-            let u = store.create_user(&tillit_store::Actor::operator(), &e, "P", "x", false).await.unwrap();
-            store.add_member(&t, &tillit_store::Actor::operator(), &u.id, Role::Reader).await.unwrap();
+            let u = store
+                .create_user(&tillit_store::Actor::operator(), &e, "P", "x", false)
+                .await
+                .unwrap();
+            store
+                .add_member(&t, &tillit_store::Actor::operator(), &u.id, Role::Reader)
+                .await
+                .unwrap();
         }));
     }
     for h in handles {
         h.await.unwrap();
     }
-    assert!(matches!(app.store.verify_audit_chain().await.unwrap(), ChainReport::Intact { events } if events == 41));
+    assert!(
+        matches!(app.store.verify_audit_chain().await.unwrap(), ChainReport::Intact { events } if events == 41)
+    );
 }

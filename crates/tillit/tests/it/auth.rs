@@ -14,11 +14,28 @@ async fn sign_in_needs_the_csrf_token_and_sets_a_hardened_session_cookie() {
     let mut b = app.browser();
     let (_, html) = b.get_text("/login").await;
     b.csrf = csrf_in(&html).unwrap();
-    let res = b.post_form_without_csrf("/login", &[("email", "anna@region.example"), ("password", PASSWORD)]).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN, "sign-in without CSRF token");
-    assert!(res.headers().get("set-cookie").is_none_or(|c| !c.to_str().unwrap().contains("tillit_session")));
+    let res = b
+        .post_form_without_csrf(
+            "/login",
+            &[("email", "anna@region.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "sign-in without CSRF token"
+    );
+    assert!(res
+        .headers()
+        .get("set-cookie")
+        .is_none_or(|c| !c.to_str().unwrap().contains("tillit_session")));
 
-    let res = b.post_form("/login", &[("email", "anna@region.example"), ("password", PASSWORD)]).await;
+    let res = b
+        .post_form(
+            "/login",
+            &[("email", "anna@region.example"), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(res.headers()), "/overview");
     let cookie = res
@@ -28,7 +45,10 @@ async fn sign_in_needs_the_csrf_token_and_sets_a_hardened_session_cookie() {
         .map(|v| v.to_str().unwrap().to_string())
         .find(|c| c.starts_with("tillit_session="))
         .expect("session cookie");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     let (status, html) = b.get_text("/overview").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Region Test"));
@@ -63,7 +83,11 @@ async fn wrong_password_gives_no_session_and_repeated_failures_are_throttled() {
         let html = res.text().await.unwrap();
         assert!(html.contains("error-summary"));
     }
-    assert_eq!(b.get("/overview").await.status(), StatusCode::SEE_OTHER, "not signed in");
+    assert_eq!(
+        b.get("/overview").await.status(),
+        StatusCode::SEE_OTHER,
+        "not signed in"
+    );
     // The sixth attempt is refused even with the right password.
     let res = b.sign_in("anna@region.example", PASSWORD).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -81,19 +105,45 @@ async fn the_session_is_rotated_at_sign_in_and_ends_at_sign_out() {
     let mut b = app.login("anna@region.example").await;
     let first = session_cookie(&b, &app).await;
     // Signing in again in the same browser replaces the session id.
-    let res = b.post_form("/login", &[("email", "anna@region.example"), ("password", PASSWORD)]).await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "signed-in users can still post the sign-in form");
+    let res = b
+        .post_form(
+            "/login",
+            &[("email", "anna@region.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "signed-in users can still post the sign-in form"
+    );
     let second = session_cookie(&b, &app).await;
     assert_ne!(first, second);
     // The old id no longer works.
-    let old = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let res = old.get(app.url("/overview")).header("cookie", format!("tillit_session={first}")).send().await.unwrap();
+    let old = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = old
+        .get(app.url("/overview"))
+        .header("cookie", format!("tillit_session={first}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     b.refresh_csrf().await;
     let res = b.post_form("/logout", &[]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let res = old.get(app.url("/overview")).header("cookie", format!("tillit_session={second}")).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "session ended at sign-out");
+    let res = old
+        .get(app.url("/overview"))
+        .header("cookie", format!("tillit_session={second}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "session ended at sign-out"
+    );
     assert!(location(res.headers()).starts_with("/login"));
 }
 
@@ -105,12 +155,25 @@ async fn session_cookie(b: &Browser, _app: &TestApp) -> String {
 async fn security_headers_are_on_every_response() {
     let app = TestApp::spawn().await;
     let b = app.browser();
-    for path in ["/login", "/healthz", "/static/app.css", "/no-such-page", "/api/v1/me"] {
+    for path in [
+        "/login",
+        "/healthz",
+        "/static/app.css",
+        "/no-such-page",
+        "/api/v1/me",
+    ] {
         let res = b.get(path).await;
         let h = res.headers();
         let csp = h.get("content-security-policy").unwrap().to_str().unwrap();
-        assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
-        assert_eq!(h.get("x-content-type-options").unwrap(), "nosniff", "{path}");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert_eq!(
+            h.get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{path}"
+        );
         assert_eq!(h.get("x-frame-options").unwrap(), "DENY", "{path}");
         assert!(h.get("referrer-policy").is_some(), "{path}");
     }
@@ -121,7 +184,11 @@ async fn security_headers_are_on_every_response() {
 
 #[tokio::test]
 async fn secure_cookies_and_hsts_when_configured_for_tls() {
-    let app = TestApp::spawn_with(tillit_web::WebConfig { secure_cookies: true, ..test_config() }).await;
+    let app = TestApp::spawn_with(tillit_web::WebConfig {
+        secure_cookies: true,
+        ..test_config()
+    })
+    .await;
     let b = app.browser();
     let res = b.get("/login").await;
     assert!(res.headers().get("strict-transport-security").is_some());
@@ -136,7 +203,14 @@ async fn a_new_account_must_change_its_one_time_password_first() {
     app.member(&t, "admin@asby.example", Role::Admin).await;
     let admin = app.login("admin@asby.example").await;
     let res = admin
-        .post_form("/admin/members", &[("email", "ny@asby.example"), ("display_name", "Ny Person"), ("role", "coordinator")])
+        .post_form(
+            "/admin/members",
+            &[
+                ("email", "ny@asby.example"),
+                ("display_name", "Ny Person"),
+                ("role", "coordinator"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let html = res.text().await.unwrap();
@@ -147,11 +221,22 @@ async fn a_new_account_must_change_its_one_time_password_first() {
     let res = b.sign_in("ny@asby.example", &one_time).await;
     assert_eq!(location(res.headers()), "/account?must_change=1#password");
     let res = b.get("/overview").await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "every page sends the user to change the password");
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "every page sends the user to change the password"
+    );
     assert!(location(res.headers()).starts_with("/account"));
     b.refresh_csrf().await;
     let res = b
-        .post_form("/account/password", &[("current_password", &one_time), ("new_password", "ett nytt långt lösenord"), ("new_password_confirm", "ett nytt långt lösenord")])
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", &one_time),
+                ("new_password", "ett nytt långt lösenord"),
+                ("new_password_confirm", "ett nytt långt lösenord"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (status, html) = b.get_text("/overview").await;
@@ -168,25 +253,62 @@ async fn password_change_checks_the_current_password_and_the_rules() {
     let other = app.login("anna@region.example").await;
 
     let cases: &[(&str, &str, &str, &str)] = &[
-        ("fel nuvarande lösenord", "ett nytt långt lösenord", "ett nytt långt lösenord", "current_password"),
+        (
+            "fel nuvarande lösenord",
+            "ett nytt långt lösenord",
+            "ett nytt långt lösenord",
+            "current_password",
+        ),
         (PASSWORD, "kort", "kort", "new_password"),
-        (PASSWORD, "ett nytt långt lösenord", "ett annat långt lösenord", "new_password_confirm"),
+        (
+            PASSWORD,
+            "ett nytt långt lösenord",
+            "ett annat långt lösenord",
+            "new_password_confirm",
+        ),
         (PASSWORD, &"x".repeat(129), &"x".repeat(129), "new_password"),
     ];
     for (cur, new, confirm, field) in cases {
-        let res = b.post_form("/account/password", &[("current_password", cur), ("new_password", new), ("new_password_confirm", confirm)]).await;
+        let res = b
+            .post_form(
+                "/account/password",
+                &[
+                    ("current_password", cur),
+                    ("new_password", new),
+                    ("new_password_confirm", confirm),
+                ],
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
         let html = res.text().await.unwrap();
-        assert!(html.contains(&format!("href=\"#{field}\"")), "error names {field}");
+        assert!(
+            html.contains(&format!("href=\"#{field}\"")),
+            "error names {field}"
+        );
     }
     let res = b
-        .post_form("/account/password", &[("current_password", PASSWORD), ("new_password", "ett nytt långt lösenord"), ("new_password_confirm", "ett nytt långt lösenord")])
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "ett nytt långt lösenord"),
+                ("new_password_confirm", "ett nytt långt lösenord"),
+            ],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // This session goes on; the other one has ended; the old password no longer works.
     assert_eq!(b.get("/overview").await.status(), StatusCode::OK);
     assert_eq!(other.get("/overview").await.status(), StatusCode::SEE_OTHER);
     let mut c = app.browser();
-    assert_eq!(c.sign_in("anna@region.example", PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(c.sign_in("anna@region.example", "ett nytt långt lösenord").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.sign_in("anna@region.example", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        c.sign_in("anna@region.example", "ett nytt långt lösenord")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
 }

@@ -41,8 +41,13 @@ async fn database_url(dir: &std::path::Path) -> String {
             use sqlx::Connection;
             sqlx::any::install_default_drivers();
             let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-            let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connect to the test PostgreSQL");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("connect to the test PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
             let (base, _) = admin.rsplit_once('/').expect("URL with a database name");
             format!("{base}/{name}")
         }
@@ -52,7 +57,11 @@ async fn database_url(dir: &std::path::Path) -> String {
 
 pub fn test_config() -> WebConfig {
     // The real algorithm (Argon2id) at a low cost, so the suite stays fast.
-    WebConfig { argon2_memory_kib: 1024, argon2_iterations: 1, ..WebConfig::default() }
+    WebConfig {
+        argon2_memory_kib: 1024,
+        argon2_iterations: 1,
+        ..WebConfig::default()
+    }
 }
 
 impl TestApp {
@@ -66,7 +75,8 @@ impl TestApp {
         let database_url = database_url(&dir).await;
         let store = Store::connect(&database_url).await.unwrap();
         store.migrate().await.unwrap();
-        let hashing = PasswordHashing::new(config.argon2_memory_kib, config.argon2_iterations).unwrap();
+        let hashing =
+            PasswordHashing::new(config.argon2_memory_kib, config.argon2_iterations).unwrap();
         let state = AppState::new(store.clone(), config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -74,7 +84,14 @@ impl TestApp {
         tokio::spawn(tillit_web::serve(listener, state, async move {
             let _ = rx.await;
         }));
-        TestApp { base, store, database_url, hashing, dir, stop: Some(tx) }
+        TestApp {
+            base,
+            store,
+            database_url,
+            hashing,
+            dir,
+            stop: Some(tx),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -84,14 +101,26 @@ impl TestApp {
     pub async fn org(&self, name: &str, kind: OrgKind) -> (Tenant, Organisation) {
         let number = unique_org_number();
         let n = OrgNumber::parse("org_number", &number).unwrap();
-        self.store.create_organisation(&Actor::operator(), name, &n, kind).await.unwrap();
+        self.store
+            .create_organisation(&Actor::operator(), name, &n, kind)
+            .await
+            .unwrap();
         self.store.operator_tenant(&n).await.unwrap()
     }
 
     pub async fn user(&self, email: &str) -> User {
         let hash = self.hashing.hash(PASSWORD.to_string()).await.unwrap();
         let e = Email::parse("email", email).unwrap();
-        self.store.create_user(&Actor::operator(), &e, &format!("Test {email}"), &hash, false).await.unwrap()
+        self.store
+            .create_user(
+                &Actor::operator(),
+                &e,
+                &format!("Test {email}"),
+                &hash,
+                false,
+            )
+            .await
+            .unwrap()
     }
 
     /// A new user with a role in the organisation; returns the membership id.
@@ -100,13 +129,21 @@ impl TestApp {
             Some(u) => u.user,
             None => self.user(email).await,
         };
-        self.store.add_member(tenant, &Actor::operator(), &u.id, role).await.unwrap().id
+        self.store
+            .add_member(tenant, &Actor::operator(), &u.id, role)
+            .await
+            .unwrap()
+            .id
     }
 
     pub fn browser(&self) -> Browser {
         let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         Browser {
-            client: Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+            client: Client::builder()
+                .cookie_provider(jar.clone())
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
             base: self.base.clone(),
             csrf: String::new(),
             jar,
@@ -124,7 +161,11 @@ impl TestApp {
 
     /// A client that sends an API token and no cookies.
     pub fn api(&self, token: &str) -> Api {
-        Api { client: Client::new(), base: self.base.clone(), token: token.to_string() }
+        Api {
+            client: Client::new(),
+            base: self.base.clone(),
+            token: token.to_string(),
+        }
     }
 }
 
@@ -133,7 +174,12 @@ pub fn unique_org_number() -> String {
     let n: u32 = rand_u32() % 1_000_000;
     let first9 = format!("556{n:06}");
     let digits: Vec<u32> = first9.chars().filter_map(|c| c.to_digit(10)).collect();
-    format!("{}-{}{}", &first9[..6], &first9[6..], luhn_check_digit(&digits))
+    format!(
+        "{}-{}{}",
+        &first9[..6],
+        &first9[6..],
+        luhn_check_digit(&digits)
+    )
 }
 
 fn rand_u32() -> u32 {
@@ -170,7 +216,11 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.client.get(format!("{}{}", self.base, path)).send().await.unwrap()
+        self.client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
@@ -188,23 +238,42 @@ impl Browser {
     pub async fn sign_in(&mut self, email: &str, password: &str) -> Response {
         let (_, html) = self.get_text("/login").await;
         self.csrf = csrf_in(&html).expect("CSRF token on the sign-in page");
-        self.post_form("/login", &[("email", email), ("password", password)]).await
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
     }
 
     /// Posts a form with the CSRF token, as the page's form would.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf", &self.csrf));
-        self.client.post(format!("{}{}", self.base, path)).form(&all).send().await.unwrap()
+        self.client
+            .post(format!("{}{}", self.base, path))
+            .form(&all)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_form_without_csrf(&self, path: &str, fields: &[(&str, &str)]) -> Response {
-        self.client.post(format!("{}{}", self.base, path)).form(fields).send().await.unwrap()
+        self.client
+            .post(format!("{}{}", self.base, path))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// A JSON request from the page's scripts (htmx): session cookie plus the CSRF header.
-    pub async fn json(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> Response {
-        let mut r = self.client.request(method, format!("{}{}", self.base, path)).header("x-csrf-token", &self.csrf);
+    pub async fn json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Response {
+        let mut r = self
+            .client
+            .request(method, format!("{}{}", self.base, path))
+            .header("x-csrf-token", &self.csrf);
         if let Some(b) = body {
             r = r.json(&b);
         }
@@ -219,8 +288,16 @@ pub struct Api {
 }
 
 impl Api {
-    pub async fn req(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> Response {
-        let mut r = self.client.request(method, format!("{}{}", self.base, path)).bearer_auth(&self.token);
+    pub async fn req(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Response {
+        let mut r = self
+            .client
+            .request(method, format!("{}{}", self.base, path))
+            .bearer_auth(&self.token);
         if let Some(b) = body {
             r = r.json(&b);
         }
@@ -234,7 +311,10 @@ impl Api {
 }
 
 pub fn location(h: &HeaderMap) -> String {
-    h.get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+    h.get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Makes an API token through the page, as a user would, and returns its secret.
@@ -246,6 +326,9 @@ pub async fn make_token(b: &Browser, name: &str, scopes: &[&str]) -> String {
     let res = b.post_form("/account/tokens", &fields).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let html = res.text().await.unwrap();
-    let i = html.find("id=\"new-token\">").expect("the new token is shown") + "id=\"new-token\">".len();
+    let i = html
+        .find("id=\"new-token\">")
+        .expect("the new token is shown")
+        + "id=\"new-token\">".len();
     html[i..i + 4 + 64].to_string()
 }

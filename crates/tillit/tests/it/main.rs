@@ -4,6 +4,8 @@
 //! Backend: SQLite in a temporary directory, or PostgreSQL when `TILLIT_TEST_POSTGRES_URL` names a
 //! server (each test gets its own database). `scripts/check` runs the suite once on each.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod helpers;
 
 mod api;

@@ -13,16 +13,27 @@ async fn language_switch_changes_the_pages_and_is_remembered() {
     let b = app.login("anna@r.example").await;
     let (_, html) = b.get_text("/overview").await;
     assert!(html.contains("<html lang=\"sv\">") && html.contains("Översikt"));
-    let res = b.post_form("/lang", &[("lang", "en"), ("return_to", "/overview")]).await;
+    let res = b
+        .post_form("/lang", &[("lang", "en"), ("return_to", "/overview")])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(res.headers()), "/overview");
     let (_, html) = b.get_text("/overview").await;
-    assert!(html.contains("<html lang=\"en\">") && html.contains("Getting started"), "English page");
+    assert!(
+        html.contains("<html lang=\"en\">") && html.contains("Getting started"),
+        "English page"
+    );
     // Stored on the account: a new browser gets English too.
     let b2 = app.login("anna@r.example").await;
-    assert!(b2.get_text("/overview").await.1.contains("<html lang=\"en\">"));
+    assert!(b2
+        .get_text("/overview")
+        .await
+        .1
+        .contains("<html lang=\"en\">"));
     // An open redirect is not possible.
-    let res = b.post_form("/lang", &[("lang", "sv"), ("return_to", "//evil.example/")]).await;
+    let res = b
+        .post_form("/lang", &[("lang", "sv"), ("return_to", "//evil.example/")])
+        .await;
     assert_eq!(location(res.headers()), "/");
 }
 
@@ -31,12 +42,17 @@ async fn a_member_of_two_organisations_switches_between_them() {
     let app = TestApp::spawn().await;
     let (a, _) = app.org("Åsby kommun", OrgKind::Municipality).await;
     let (b_org, _) = app.org("Östervik kommun", OrgKind::Municipality).await;
-    app.member(&a, "peter@samverkan.example", Role::Coordinator).await;
-    app.member(&b_org, "peter@samverkan.example", Role::Admin).await;
+    app.member(&a, "peter@samverkan.example", Role::Coordinator)
+        .await;
+    app.member(&b_org, "peter@samverkan.example", Role::Admin)
+        .await;
     let b = app.login("peter@samverkan.example").await;
     let (_, html) = b.get_text("/overview").await;
     assert!(html.contains("Åsby kommun (Kommun)"), "first by name");
-    assert!(!html.contains("href=\"/admin/audit\""), "coordinator in Åsby");
+    assert!(
+        !html.contains("href=\"/admin/audit\""),
+        "coordinator in Åsby"
+    );
     let res = b.post_form("/org/switch", &[("org_id", b_org.id())]).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, html) = b.get_text("/overview").await;
@@ -48,13 +64,25 @@ async fn a_member_of_two_organisations_switches_between_them() {
 async fn health_assets_and_unknown_pages() {
     let app = TestApp::spawn().await;
     let b = app.browser();
-    assert_eq!(b.get_text("/healthz").await, (StatusCode::OK, "ok".to_string()));
-    assert_eq!(b.get_text("/readyz").await, (StatusCode::OK, "ready".to_string()));
+    assert_eq!(
+        b.get_text("/healthz").await,
+        (StatusCode::OK, "ok".to_string())
+    );
+    assert_eq!(
+        b.get_text("/readyz").await,
+        (StatusCode::OK, "ready".to_string())
+    );
     let res = b.get("/static/app.css").await;
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
     assert_eq!(b.get("/static/htmx.min.js").await.status(), StatusCode::OK);
-    assert_eq!(b.get("/static/nope.js").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        b.get("/static/nope.js").await.status(),
+        StatusCode::NOT_FOUND
+    );
     let (status, html) = b.get_text("/finns-inte").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Sidan finns inte"));
@@ -71,15 +99,28 @@ async fn the_overview_tells_a_new_organisation_what_to_do_first() {
     let b = app.login("admin@ny.example").await;
     let (_, html) = b.get_text("/overview").await;
     assert!(html.contains("Kom igång"));
-    assert_eq!(html.matches("class=\"todo\"").count(), 4, "all four first steps open");
-    app.member(&t, "samordnare@ny.example", Role::Coordinator).await;
+    assert_eq!(
+        html.matches("class=\"todo\"").count(),
+        4,
+        "all four first steps open"
+    );
+    app.member(&t, "samordnare@ny.example", Role::Coordinator)
+        .await;
     let (_, html) = b.get_text("/overview").await;
-    assert_eq!(html.matches("class=\"done\"").count(), 2, "members and coordinator done");
+    assert_eq!(
+        html.matches("class=\"done\"").count(),
+        2,
+        "members and coordinator done"
+    );
     let (t2, _) = app.org("Tillsynsmyndighet", OrgKind::Authority).await;
-    app.member(&t2, "admin@myndighet.example", Role::AuthorityAdmin).await;
+    app.member(&t2, "admin@myndighet.example", Role::AuthorityAdmin)
+        .await;
     let b2 = app.login("admin@myndighet.example").await;
     let (_, html) = b2.get_text("/overview").await;
-    assert!(html.contains("Tillsyn och stöd") && html.contains("handläggare"), "authority side");
+    assert!(
+        html.contains("Tillsyn och stöd") && html.contains("handläggare"),
+        "authority side"
+    );
 }
 
 #[tokio::test]
@@ -91,19 +132,47 @@ async fn backup_makes_a_consistent_copy_of_sqlite() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
     app.member(&t, "anna@r.example", Role::Admin).await;
-    let target = std::env::temp_dir().join(format!("tillit-backup-{}.db", uuid::Uuid::new_v4().simple()));
+    let target = std::env::temp_dir().join(format!(
+        "tillit-backup-{}.db",
+        uuid::Uuid::new_v4().simple()
+    ));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_tillit"))
-        .args(["--database-url", &app.database_url, "backup", "--to", target.to_str().unwrap()])
+        .args([
+            "--database-url",
+            &app.database_url,
+            "backup",
+            "--to",
+            target.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let copy = tillit_store::Store::connect(&format!("sqlite://{}", target.display())).await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let copy = tillit_store::Store::connect(&format!("sqlite://{}", target.display()))
+        .await
+        .unwrap();
     assert_eq!(copy.list_organisations().await.unwrap().len(), 1);
-    assert!(copy.user_by_email("anna@r.example").await.unwrap().is_some());
-    assert!(matches!(copy.verify_audit_chain().await.unwrap(), tillit_store::ChainReport::Intact { .. }));
+    assert!(copy
+        .user_by_email("anna@r.example")
+        .await
+        .unwrap()
+        .is_some());
+    assert!(matches!(
+        copy.verify_audit_chain().await.unwrap(),
+        tillit_store::ChainReport::Intact { .. }
+    ));
     // A second backup to the same file is refused rather than overwriting it.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_tillit"))
-        .args(["--database-url", &app.database_url, "backup", "--to", target.to_str().unwrap()])
+        .args([
+            "--database-url",
+            &app.database_url,
+            "backup",
+            "--to",
+            target.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());

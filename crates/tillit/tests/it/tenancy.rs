@@ -28,14 +28,20 @@ fn every_route_with_an_id_is_in_the_isolation_table() {
     let api = include_str!("../../../tillit-web/src/api/mod.rs");
     let mut found = vec![];
     for (prefix, src) in [("", pages), ("/api/v1", api)] {
-        for line in src.lines().filter(|l| l.contains(".route(\"") && l.contains("{id}")) {
+        for line in src
+            .lines()
+            .filter(|l| l.contains(".route(\"") && l.contains("{id}"))
+        {
             let path = line.split('"').nth(1).unwrap();
             found.push(format!("{prefix}{path}"));
         }
     }
     assert!(found.len() >= 6, "{found:?}");
     for f in found {
-        assert!(ROUTES.iter().any(|(_, p, _)| *p == f), "route {f} takes an id but is not in the tenant-isolation table");
+        assert!(
+            ROUTES.iter().any(|(_, p, _)| *p == f),
+            "route {f} takes an id but is not in the tenant-isolation table"
+        );
     }
 }
 
@@ -51,8 +57,30 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
     // B's objects: a membership, an audit event, an API token.
     let b_admin = app.login("admin@b.example").await;
     let b_secret = make_token(&b_admin, "B:s integration", &["read"]).await;
-    let b_token_id = app.store.list_tokens(&b, &app.store.user_by_email("admin@b.example").await.unwrap().unwrap().user.id).await.unwrap()[0].id.clone();
-    let b_event = app.store.list_audit_events(&b, &AuditFilter::default(), Default::default()).await.unwrap().items[0].id.clone();
+    let b_token_id = app
+        .store
+        .list_tokens(
+            &b,
+            &app.store
+                .user_by_email("admin@b.example")
+                .await
+                .unwrap()
+                .unwrap()
+                .user
+                .id,
+        )
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    let b_event = app
+        .store
+        .list_audit_events(&b, &AuditFilter::default(), Default::default())
+        .await
+        .unwrap()
+        .items[0]
+        .id
+        .clone();
 
     let a_admin = app.login("admin@a.example").await;
     let a_secret = make_token(&a_admin, "A:s admin", &["read", "write", "admin"]).await;
@@ -73,14 +101,20 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         } else {
             a_admin.post_form(&url, &[("role", "admin")]).await
         };
-        assert_eq!(res.status(), StatusCode::NOT_FOUND, "session: {method} {url}");
+        assert_eq!(
+            res.status(),
+            StatusCode::NOT_FOUND,
+            "session: {method} {url}"
+        );
         if url.starts_with("/api/") {
             let res = a_api.req(m, &url, body).await;
             assert_eq!(res.status(), StatusCode::NOT_FOUND, "token: {method} {url}");
         }
     }
     // Switching to B's organisation is refused too.
-    let res = a_admin.post_form("/org/switch", &[("org_id", b.id())]).await;
+    let res = a_admin
+        .post_form("/org/switch", &[("org_id", b.id())])
+        .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // B's objects are untouched.

@@ -1,0 +1,107 @@
+// Browser test of the web shell in headless Chromium: sign in, overview, language switch, the
+// admin pages, keyboard use, sign out — and axe-core finds no WCAG 2.1 A/AA violations on any page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const BASE = process.env.TILLIT_URL;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const SHOTS = new URL('./test-results/', import.meta.url).pathname;
+let browser;
+
+before(async () => {
+  assert.ok(BASE, 'TILLIT_URL must name a running Tillit demo');
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+const nav = (page) => page.getByRole('navigation', { name: /Main menu|Huvudmeny/ });
+
+async function expectAccessible(page, name) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(summary, [], `axe-core violations on ${name}`);
+  assert.ok(result.passes.length > 10, `axe ran its checks on ${name}`);
+}
+
+test('a coordinator signs in, sees the overview, switches language and signs out', async () => {
+  const context = await browser.newContext({ locale: 'sv-SE' });
+  const page = await context.newPage();
+  const scriptErrors = [];
+  page.on('pageerror', (e) => scriptErrors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') scriptErrors.push(m.text()); });
+
+  await page.goto(`${BASE}/`);
+  assert.match(page.url(), /\/login/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'sv');
+  await expectAccessible(page, 'sign-in page');
+
+  // A wrong password shows an error summary that names the field.
+  await page.getByLabel('E-postadress').fill('admin@norrfjall.example');
+  await page.getByLabel('Lösenord').fill('fel lösenord');
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.getByRole('alert').waitFor();
+  // The refused sign-in answers 401, which the browser reports; nothing else may appear.
+  assert.deepEqual(scriptErrors.map((e) => e.includes('401')), [true]);
+  scriptErrors.length = 0;
+  await expectAccessible(page, 'sign-in page with an error');
+
+  await page.getByLabel('Lösenord').fill('tillit-demo-2026');
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL(/\/overview/);
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Översikt');
+  assert.ok((await page.textContent('main')).includes('Region Norrfjäll'));
+  await page.screenshot({ path: `${SHOTS}overview-sv.png`, fullPage: true });
+  await expectAccessible(page, 'overview (sv)');
+
+  // Keyboard: the first Tab reaches the skip link, which moves focus to the main content.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip-link');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+
+  // Switch to English.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Overview');
+  await page.screenshot({ path: `${SHOTS}overview-en.png`, fullPage: true });
+  await expectAccessible(page, 'overview (en)');
+
+  // The administrator's pages.
+  await nav(page).getByRole('link', { name: 'Members', exact: true }).click();
+  await page.waitForURL(/\/admin\/members/);
+  await expectAccessible(page, 'members');
+  await page.getByLabel('Search by name or e-mail').fill('Sara');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForFunction(() => document.querySelector('#member-results tbody')?.children.length === 1);
+  assert.ok((await page.textContent('#member-results')).includes('Sara Nyström'));
+
+  await nav(page).getByRole('link', { name: 'Audit log', exact: true }).click();
+  await page.waitForURL(/\/admin\/audit/);
+  await expectAccessible(page, 'audit log');
+  await page.screenshot({ path: `${SHOTS}audit-en.png`, fullPage: true });
+
+  await nav(page).getByRole('link', { name: 'API tokens', exact: true }).click();
+  await expectAccessible(page, 'API tokens');
+
+  // Back to Swedish, then sign out.
+  await page.getByRole('button', { name: 'Svenska' }).click();
+  await page.waitForLoadState('load');
+  assert.equal(await page.getAttribute('html', 'lang'), 'sv');
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await page.waitForURL(/\/login/);
+  await page.goto(`${BASE}/overview`);
+  assert.match(page.url(), /\/login/, 'signed out: the overview asks for sign-in');
+
+  assert.deepEqual(scriptErrors, [], 'no script errors or CSP violations');
+  await context.close();
+});
