@@ -5,7 +5,14 @@ pg_bin() {
     if command -v initdb >/dev/null 2>&1; then dirname "$(readlink -f "$(command -v initdb)")"; return; fi
     local d
     d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-    [ -n "$d" ] || { echo "PostgreSQL server binaries (initdb, pg_ctl) not found; apt-get install postgresql" >&2; return 1; }
+    if [ -z "$d" ]; then
+        echo "installing PostgreSQL's server binaries from Debian's packages" >&2
+        local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >&2
+        d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    fi
+    [ -n "$d" ] || { echo "PostgreSQL server binaries (initdb, pg_ctl) not found" >&2; return 1; }
     echo "$d"
 }
 

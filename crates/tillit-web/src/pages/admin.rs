@@ -438,9 +438,9 @@ pub async fn audit_page(
         .into_iter()
         .map(|e| AuditRow {
             time: show_time(&e.occurred_at),
+            object: object_label(tr, &e),
             actor: e.actor_label,
             action: action_label(tr, &e.action),
-            object: format!("{} {}", e.object_type, e.object_id),
             id: e.id,
         })
         .collect();
@@ -487,6 +487,26 @@ struct AuditEventPage {
     rows: Vec<ChangeRow>,
 }
 
+/// What an event is about, as people read it: the kind of object and the e-mail or name recorded
+/// with the event (the id stays on the detail page).
+fn object_label(tr: &crate::i18n::Tr, e: &tillit_store::AuditEvent) -> String {
+    let key = format!("object-{}", e.object_type.replace('_', "-"));
+    let kind = match tr.t(&key) {
+        label if label == key => e.object_type.clone(),
+        label => label,
+    };
+    let detail = [&e.after, &e.before].into_iter().flatten().find_map(|v| {
+        v.get("email")
+            .or_else(|| v.get("name"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    });
+    match detail {
+        Some(d) => format!("{kind}: {d}"),
+        None => kind,
+    }
+}
+
 fn show_value(v: Option<&Value>) -> String {
     match v {
         None => "–".into(),
@@ -522,12 +542,13 @@ pub async fn audit_event_page(
             }
         })
         .collect();
+    let object = format!("{} ({})", object_label(tr, &e), e.object_id);
     let tpl = AuditEventPage {
         c: PageCommon::member(&m, tr.t("audit-event-title"), "/admin/audit"),
         time: show_time(&e.occurred_at),
         actor: e.actor_label,
         action: action_label(tr, &e.action),
-        object: format!("{} {}", e.object_type, e.object_id),
+        object,
         seq: e.seq,
         rows,
     };
