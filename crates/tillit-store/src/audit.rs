@@ -2,6 +2,7 @@
 //! hash of the event before it. The chain head (`audit_head`) is locked first in every audited
 //! transaction, which serialises writers on both backends and keeps the chain linear.
 
+use crate::query::{fetch_page, Filter};
 use crate::row::{i, os, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde_json::Value;
@@ -168,60 +169,36 @@ impl Store {
         f: &AuditFilter,
         page: PageRequest,
     ) -> Result<Page<AuditEvent>, StoreError> {
-        let mut where_sql = String::from("org_id = $1");
-        let mut binds: Vec<String> = vec![t.id().to_string()];
-        let mut add = |cond: &str, v: String, suffix: &str| {
-            binds.push(v);
-            where_sql.push_str(&format!(" AND {cond} ${}{suffix}", binds.len()));
-        };
+        let mut filter = Filter::tenant("org_id", t.id());
         if let Some(a) = &f.action {
-            add("action =", a.clone(), "");
+            filter.and("action =", a.clone());
         }
         if let Some(a) = &f.actor {
-            add(
-                "lower(actor_label) LIKE",
-                tillit_domain::text::like_contains(a),
-                " ESCAPE '\\'",
-            );
+            filter.and_contains("lower(actor_label)", a);
         }
         if let Some(o) = &f.object_type {
-            add("object_type =", o.clone(), "");
+            filter.and("object_type =", o.clone());
         }
         if let Some(o) = &f.object_id {
-            add("object_id =", o.clone(), "");
+            filter.and("object_id =", o.clone());
         }
         if let Some(d) = &f.from_date {
-            add("occurred_at >=", d.clone(), "");
+            filter.and("occurred_at >=", d.clone());
         }
         if let Some(d) = &f.to_date {
-            // Inclusive end date: everything before the next day's first instant.
-            add("occurred_at <", format!("{d}T99"), "");
+            // Inclusive end date: "T99" sorts after every time of that day and before the next day.
+            filter.and("occurred_at <", format!("{d}T99"));
         }
-        let count_sql = format!("SELECT COUNT(*) AS n FROM audit_events WHERE {where_sql}");
-        let mut q = sqlx::query(&count_sql);
-        for b in &binds {
-            q = q.bind(b);
-        }
-        let total = i(&q.fetch_one(&self.pool).await?, "n")?;
-        let list_sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM audit_events WHERE {where_sql} ORDER BY seq DESC LIMIT ${} OFFSET ${}",
-            binds.len() + 1,
-            binds.len() + 2
-        );
-        let mut q = sqlx::query(&list_sql);
-        for b in &binds {
-            q = q.bind(b);
-        }
-        let rows = q
-            .bind(page.per_page)
-            .bind(page.offset())
-            .fetch_all(&self.pool)
-            .await?;
-        let items = rows
-            .iter()
-            .map(event_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::new(items, page, total))
+        fetch_page(
+            &self.pool,
+            EVENT_COLUMNS,
+            "audit_events",
+            &filter,
+            "seq DESC",
+            page,
+            event_from_row,
+        )
+        .await
     }
 
     pub async fn audit_event(&self, t: &Tenant, id: &str) -> Result<AuditEvent, StoreError> {

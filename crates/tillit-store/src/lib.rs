@@ -12,6 +12,7 @@ mod error;
 mod members;
 mod migrate;
 mod orgs;
+mod query;
 mod row;
 mod sessions;
 mod tokens;

@@ -1,6 +1,7 @@
 //! Members of an organisation: who has which role. Tenant-scoped throughout.
 
 use crate::audit::{AuditEntry, AuditedTx};
+use crate::query::{fetch_page, Filter};
 use crate::row::{i, role, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
@@ -9,7 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::{check_keeps_an_admin, Role};
-use tillit_domain::text::{like_contains, search_key};
+use tillit_domain::text::search_key;
 use tillit_domain::{Rule, ValidationErrors};
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,8 +36,8 @@ pub struct RoleCount {
     pub count: i64,
 }
 
-const MEMBER_SELECT: &str = "SELECT m.id AS id, m.user_id AS user_id, u.email AS email, u.display_name AS display_name, m.role AS role, m.created_at AS created_at
-     FROM memberships m JOIN users u ON u.id = m.user_id";
+const MEMBER_COLUMNS: &str = "m.id AS id, m.user_id AS user_id, u.email AS email, u.display_name AS display_name, m.role AS role, m.created_at AS created_at";
+const MEMBER_FROM: &str = "memberships m JOIN users u ON u.id = m.user_id";
 
 fn member_from_row(r: &AnyRow) -> Result<Member, StoreError> {
     Ok(Member {
@@ -50,7 +51,8 @@ fn member_from_row(r: &AnyRow) -> Result<Member, StoreError> {
 }
 
 async fn member_in(conn: &mut AnyConnection, t: &Tenant, id: &str) -> Result<Member, StoreError> {
-    let sql = format!("{MEMBER_SELECT} WHERE m.org_id = $1 AND m.id = $2");
+    let sql =
+        format!("SELECT {MEMBER_COLUMNS} FROM {MEMBER_FROM} WHERE m.org_id = $1 AND m.id = $2");
     let row = sqlx::query(&sql)
         .bind(t.id())
         .bind(id)
@@ -74,44 +76,24 @@ impl Store {
         q: &MemberQuery,
         page: PageRequest,
     ) -> Result<Page<Member>, StoreError> {
-        let mut where_sql = String::from("m.org_id = $1");
-        let mut binds = vec![t.id().to_string()];
-        if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
-            binds.push(like_contains(text.trim()));
-            where_sql.push_str(&format!(
-                " AND m.search_text LIKE ${} ESCAPE '\\'",
-                binds.len()
-            ));
+        let mut filter = Filter::tenant("m.org_id", t.id());
+        if let Some(text) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            // search_text is stored lower-cased (with Unicode rules) on both backends.
+            filter.and_contains("m.search_text", text);
         }
         if let Some(r) = q.role {
-            binds.push(r.key().to_string());
-            where_sql.push_str(&format!(" AND m.role = ${}", binds.len()));
+            filter.and("m.role =", r.key().to_string());
         }
-        let count_sql = format!("SELECT COUNT(*) AS n FROM memberships m WHERE {where_sql}");
-        let mut cq = sqlx::query(&count_sql);
-        for b in &binds {
-            cq = cq.bind(b);
-        }
-        let total = i(&cq.fetch_one(&self.pool).await?, "n")?;
-        let sql = format!(
-            "{MEMBER_SELECT} WHERE {where_sql} ORDER BY u.display_name, u.email LIMIT ${} OFFSET ${}",
-            binds.len() + 1,
-            binds.len() + 2
-        );
-        let mut lq = sqlx::query(&sql);
-        for b in &binds {
-            lq = lq.bind(b);
-        }
-        let rows = lq
-            .bind(page.per_page)
-            .bind(page.offset())
-            .fetch_all(&self.pool)
-            .await?;
-        let items = rows
-            .iter()
-            .map(member_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::new(items, page, total))
+        fetch_page(
+            &self.pool,
+            MEMBER_COLUMNS,
+            MEMBER_FROM,
+            &filter,
+            "u.display_name, u.email",
+            page,
+            member_from_row,
+        )
+        .await
     }
 
     pub async fn member(&self, t: &Tenant, id: &str) -> Result<Member, StoreError> {

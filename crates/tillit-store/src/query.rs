@@ -1,0 +1,79 @@
+//! Filtered, paginated lists: a WHERE clause built from optional conditions with numbered
+//! placeholders (valid on both backends), and one function that counts and fetches a page.
+
+use crate::row::i;
+use crate::StoreError;
+use sqlx::any::AnyRow;
+use sqlx::AnyPool;
+use tillit_domain::paging::{Page, PageRequest};
+
+/// A WHERE clause that always starts with the tenant condition.
+pub(crate) struct Filter {
+    sql: String,
+    binds: Vec<String>,
+}
+
+impl Filter {
+    /// `tenant_column = $1`, the condition every list of an organisation's data starts with.
+    pub(crate) fn tenant(column: &str, tenant_id: &str) -> Self {
+        Filter {
+            sql: format!("{column} = $1"),
+            binds: vec![tenant_id.to_string()],
+        }
+    }
+
+    /// Adds `AND {condition} $n`, binding `value` as `$n`.
+    pub(crate) fn and(&mut self, condition: &str, value: String) -> &mut Self {
+        self.binds.push(value);
+        self.sql
+            .push_str(&format!(" AND {condition} ${}", self.binds.len()));
+        self
+    }
+
+    /// Adds a case-insensitive "contains" match on a lower-cased column.
+    pub(crate) fn and_contains(&mut self, lowered_column: &str, needle: &str) -> &mut Self {
+        self.and(
+            &format!("{lowered_column} LIKE"),
+            tillit_domain::text::like_contains(needle),
+        );
+        self.sql.push_str(" ESCAPE '\\'");
+        self
+    }
+}
+
+/// Counts the rows of `from` (tables and joins) matching `filter`, and fetches one page of
+/// `select` columns in `order`, mapping each row with `map`.
+pub(crate) async fn fetch_page<T>(
+    pool: &AnyPool,
+    select: &str,
+    from: &str,
+    filter: &Filter,
+    order: &str,
+    page: PageRequest,
+    map: fn(&AnyRow) -> Result<T, StoreError>,
+) -> Result<Page<T>, StoreError> {
+    let count_sql = format!("SELECT COUNT(*) AS n FROM {from} WHERE {}", filter.sql);
+    let mut q = sqlx::query(&count_sql);
+    for b in &filter.binds {
+        q = q.bind(b);
+    }
+    let total = i(&q.fetch_one(pool).await?, "n")?;
+    let n = filter.binds.len();
+    let list_sql = format!(
+        "SELECT {select} FROM {from} WHERE {} ORDER BY {order} LIMIT ${} OFFSET ${}",
+        filter.sql,
+        n + 1,
+        n + 2
+    );
+    let mut q = sqlx::query(&list_sql);
+    for b in &filter.binds {
+        q = q.bind(b);
+    }
+    let rows = q
+        .bind(page.per_page)
+        .bind(page.offset())
+        .fetch_all(pool)
+        .await?;
+    let items = rows.iter().map(map).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::new(items, page, total))
+}
