@@ -312,3 +312,32 @@ async fn password_change_checks_the_current_password_and_the_rules() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn an_idle_session_expires_and_is_removed() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    app.member(&t, "anna@region.example", Role::Admin).await;
+    let b = app.login("anna@region.example").await;
+    assert_eq!(b.get("/overview").await.status(), StatusCode::OK);
+    // Age the session past the 30-minute idle limit, as if the user had walked away.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
+    let old = tillit_store::format_timestamp(chrono::Utc::now() - chrono::Duration::minutes(31));
+    sqlx::query("UPDATE sessions SET last_seen_at = $1")
+        .bind(&old)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let res = b.get("/overview").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(location(res.headers()).starts_with("/login"));
+    let left: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) AS n FROM sessions")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+        "n",
+    );
+    assert_eq!(left, 0, "the expired session is deleted");
+}

@@ -178,3 +178,58 @@ async fn backup_makes_a_consistent_copy_of_sqlite() {
     assert!(!out.status.success());
     let _ = std::fs::remove_file(target);
 }
+
+#[test]
+fn serve_logs_the_chosen_port_and_stops_gracefully_on_sigterm() {
+    use std::io::BufRead;
+    let dir = std::env::temp_dir().join(format!("tillit-serve-{}", uuid::Uuid::new_v4().simple()));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tillit"))
+        .args([
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("Tillit listening on http://")
+        .expect("the address is printed")
+        .to_string();
+    assert!(!addr.ends_with(":0"), "a real port was chosen: {addr}");
+    let ready = std::process::Command::new("curl")
+        .args(["-fsS", &format!("http://{addr}/readyz")])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&ready.stdout), "ready");
+    assert!(
+        dir.join("tillit.db").exists(),
+        "SQLite database made in the data directory"
+    );
+
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "did not stop after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success(), "clean exit after SIGTERM: {status:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
