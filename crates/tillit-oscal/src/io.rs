@@ -66,11 +66,57 @@ pub fn read_document(bytes: &[u8], format: Format, label: &str) -> Result<Docume
             Ok(doc)
         }
         Format::Yaml => {
-            let de = serde_yaml::Deserializer::from_slice(bytes);
-            serde_path_to_error::deserialize(de)
+            // OSCAL YAML is the JSON structure written as YAML (the model is a map key, not a YAML
+            // tag), so it is read through a JSON value. Deep nesting is refused first: the YAML
+            // parser's time grows with the square of the depth.
+            yaml_nesting_guard(bytes).map_err(|m| parse_err(".".into(), m))?;
+            let value: serde_json::Value =
+                serde_yaml::from_slice(bytes).map_err(|e| parse_err(".".into(), e.to_string()))?;
+            serde_path_to_error::deserialize(value)
                 .map_err(|e| parse_err(e.path().to_string(), e.inner().to_string()))
         }
     }
+}
+
+/// Deepest flow nesting (`[`, `{`) and indentation accepted in YAML. OSCAL documents nest a few
+/// dozen levels.
+const YAML_MAX_FLOW_DEPTH: usize = 256;
+const YAML_MAX_INDENT: usize = 2048;
+
+fn yaml_nesting_guard(bytes: &[u8]) -> Result<(), String> {
+    let (mut depth, mut max_depth) = (0usize, 0usize);
+    let mut quote: Option<u8> = None;
+    for line in bytes.split(|b| *b == b'\n') {
+        let indent = line.iter().take_while(|b| **b == b' ').count();
+        if indent > YAML_MAX_INDENT {
+            return Err(format!(
+                "indentation of {indent} columns is deeper than the {YAML_MAX_INDENT} accepted"
+            ));
+        }
+        for &b in line {
+            match (quote, b) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"') | (None, b'\'') => quote = Some(b),
+                (None, b'#') => break,
+                (None, b'[') | (None, b'{') => {
+                    depth += 1;
+                    max_depth = max_depth.max(depth);
+                }
+                (None, b']') | (None, b'}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if quote == Some(b'\'') {
+            quote = None;
+        }
+        if max_depth > YAML_MAX_FLOW_DEPTH {
+            return Err(format!(
+                "nesting deeper than the {YAML_MAX_FLOW_DEPTH} levels accepted"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `$.catalog.groups[0].controls[3]` from serde_path_to_error's `catalog.groups[0].controls[3]`.
@@ -106,6 +152,8 @@ pub fn write_json(doc: &Document) -> Result<String, OscalError> {
     serde_json::to_string_pretty(doc).map_err(|e| OscalError::Write(e.to_string()))
 }
 
+/// YAML in OSCAL's form: the same structure as the JSON, the model name as the top-level key.
 pub fn write_yaml(doc: &Document) -> Result<String, OscalError> {
-    serde_yaml::to_string(doc).map_err(|e| OscalError::Write(e.to_string()))
+    let value = serde_json::to_value(doc).map_err(|e| OscalError::Write(e.to_string()))?;
+    serde_yaml::to_string(&value).map_err(|e| OscalError::Write(e.to_string()))
 }
