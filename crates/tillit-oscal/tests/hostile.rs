@@ -59,13 +59,13 @@ fn an_unknown_model_is_named_as_such() {
 #[test]
 fn deep_nesting_is_refused_without_overflowing_the_stack() {
     let depth = 100_000;
+    let nested = format!(
+        "{}{}",
+        r#"{"name": "p", "parts": ["#.repeat(depth),
+        "]}".repeat(depth)
+    );
     let deep_parts = format!(
-        r#"{{"catalog": {{"uuid": "u", "metadata": {{"title": "t", "last-modified": "x", "version": "1", "oscal-version": "1"}}, "controls": [{{"id": "c", "title": "t", "parts": [{}]}}]}}}}"#,
-        format!(
-            "{}{}",
-            r#"{"name": "p", "parts": ["#.repeat(depth),
-            "]}".repeat(depth)
-        )
+        r#"{{"catalog": {{"uuid": "u", "metadata": {{"title": "t", "last-modified": "x", "version": "1", "oscal-version": "1"}}, "controls": [{{"id": "c", "title": "t", "parts": [{nested}]}}]}}}}"#
     );
     assert!(matches!(
         parse_err(&deep_parts, Format::Json),
