@@ -11,6 +11,7 @@ pub mod error;
 pub mod io;
 pub mod model;
 pub mod resolve;
+pub mod schema;
 
 pub use error::OscalError;
 pub use io::{read_document, read_document_file, write_json, write_yaml, Format};

@@ -138,3 +138,92 @@ fn low_baseline_resolves_like_nist() {
 fn moderate_baseline_resolves_like_nist() {
     resolves_like_nist("MODERATE");
 }
+
+fn official_schema() -> Option<tillit_oscal::schema::Schema> {
+    let path = nist_dir()?
+        .parent()?
+        .join("schema/oscal_complete_schema-1.2.2.json");
+    Some(tillit_oscal::schema::Schema::compile(&json(&path)).unwrap())
+}
+
+#[test]
+fn every_document_tillit_writes_validates_against_the_official_schema() {
+    let (Some(schema), Some(dir)) = (official_schema(), nist_dir()) else {
+        return;
+    };
+    // Resolutions of Tillit's own catalog with the features that change structure.
+    let small =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/small-catalog.json");
+    let tmp = std::env::temp_dir().join(format!("tillit-oscal-schema-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let profiles = [
+        serde_json::json!({"as-is": true}),
+        serde_json::json!({"flat": {}}),
+        serde_json::json!({"custom": {"groups": [{"id": "x", "title": "X", "insert-controls": [{"include-all": {}}]}]}}),
+    ];
+    let mut written = vec![];
+    for (i, merge) in profiles.iter().enumerate() {
+        let p = serde_json::json!({"profile": {
+            "uuid": "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa",
+            "metadata": {"title": "T", "last-modified": "2026-11-22T00:00:00Z", "version": "1", "oscal-version": "1.1.2"},
+            "imports": [{"href": small.display().to_string(), "include-all": {}}],
+            "merge": merge,
+            "modify": {"set-parameters": [{"param-id": "a-1_prm_1", "values": ["årligen"]}],
+                       "alters": [{"control-id": "a-2", "adds": [{"parts": [{"id": "a-2_gdn", "name": "guidance", "prose": "Svensk vägledning."}]}]}]}
+        }});
+        let path = tmp.join(format!("p{i}.json"));
+        std::fs::write(&path, p.to_string()).unwrap();
+        written.push(Document::Catalog(
+            resolve_profile_file(&path, &ResolveOptions::default()).unwrap(),
+        ));
+    }
+    for level in ["LOW", "MODERATE"] {
+        let mut profile =
+            json(&dir.join(format!("NIST_SP-800-53_rev5_{level}-baseline_profile.json")));
+        let high = dir.join("NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog-min.json");
+        profile["profile"]["back-matter"]["resources"][0]["rlinks"] =
+            serde_json::json!([{"href": high.display().to_string()}]);
+        let path = tmp.join(format!("{level}.json"));
+        std::fs::write(&path, profile.to_string()).unwrap();
+        written.push(Document::Catalog(
+            resolve_profile_file(&path, &ResolveOptions::default()).unwrap(),
+        ));
+    }
+    written.push(
+        read_document_file(&dir.join("NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"))
+            .unwrap(),
+    );
+    for doc in &written {
+        let text = tillit_oscal::write_json(doc).unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let problems = schema.violations(&v, 10);
+        assert!(problems.is_empty(), "{}: {problems:#?}", doc.model_name());
+    }
+    // The validator does find problems: a control without a title, and a bad uuid.
+    let mut bad: Value =
+        serde_json::from_str(&tillit_oscal::write_json(&written[0]).unwrap()).unwrap();
+    bad["catalog"]["groups"][0]["controls"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("title");
+    bad["catalog"]["uuid"] = Value::String("not-a-uuid".into());
+    let problems = schema.violations(&bad, 10);
+    assert!(
+        problems.iter().any(|p| p.path == "$.catalog.uuid"),
+        "{problems:#?}"
+    );
+    // The schema wraps groups in a combinator, so the missing title is reported at its group.
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.path.starts_with("$.catalog.groups[0]")),
+        "{problems:#?}"
+    );
+    assert!(schema
+        .violations(
+            &serde_json::from_str(&tillit_oscal::write_json(&written[0]).unwrap()).unwrap(),
+            10
+        )
+        .is_empty());
+    let _ = std::fs::remove_dir_all(tmp);
+}
