@@ -67,6 +67,9 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// OSCAL catalogs and profiles: resolve, validate, convert (works on files; no database).
+    #[command(subcommand)]
+    Oscal(crate::oscal::OscalCommand),
     /// A consistent online copy of the SQLite database (for PostgreSQL use pg_dump).
     Backup {
         /// The file to write; it must not exist.
@@ -285,6 +288,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
                 }
             }
         }
+        Command::Oscal(cmd) => crate::oscal::run(cmd),
         Command::Backup { to } => {
             let settings = load_settings(&cli.db, None)?;
             let store = open_store(&settings).await?;

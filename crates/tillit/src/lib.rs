@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod oscal;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -12,6 +12,7 @@ mod api;
 mod audit;
 mod auth;
 mod input;
+mod oscal;
 mod pages;
 mod roles;
 mod tenancy;
