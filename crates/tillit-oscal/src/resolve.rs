@@ -213,25 +213,23 @@ fn named(selectors: &[SelectControls], id: &str) -> (bool, bool) {
 }
 
 impl Selection<'_> {
-    fn controls(&self, ctrls: &[Control], inherit_in: bool, inherit_out: bool) -> Vec<Control> {
+    /// Keeps the selected controls, moving them out of the imported catalog (no copies).
+    fn controls(&self, ctrls: Vec<Control>, inherit_in: bool, inherit_out: bool) -> Vec<Control> {
         let mut out = Vec::new();
-        for c in ctrls {
+        for mut c in ctrls {
             let (inc_here, inc_kids) = named(self.include, &c.id);
             let (exc_here, exc_kids) = named(self.exclude, &c.id);
             let included = self.include_all || inc_here || inherit_in;
             let excluded = exc_here || inherit_out;
+            let children = std::mem::take(&mut c.controls);
             let kids = self.controls(
-                &c.controls,
+                children,
                 inherit_in || (inc_here && inc_kids),
                 inherit_out || (exc_here && exc_kids),
             );
             if included && !excluded {
-                let mut copy = Control {
-                    controls: Vec::new(),
-                    ..c.clone()
-                };
-                copy.controls = kids;
-                out.push(copy);
+                c.controls = kids;
+                out.push(c);
             } else {
                 out.extend(kids);
             }
@@ -239,17 +237,13 @@ impl Selection<'_> {
         out
     }
 
-    fn groups(&self, groups: &[Group]) -> Vec<Group> {
+    fn groups(&self, groups: Vec<Group>) -> Vec<Group> {
         groups
-            .iter()
-            .filter_map(|g| {
-                let controls = self.controls(&g.controls, false, false);
-                let groups = self.groups(&g.groups);
-                (!controls.is_empty() || !groups.is_empty()).then(|| Group {
-                    controls,
-                    groups,
-                    ..g.clone()
-                })
+            .into_iter()
+            .filter_map(|mut g| {
+                g.controls = self.controls(std::mem::take(&mut g.controls), false, false);
+                g.groups = self.groups(std::mem::take(&mut g.groups));
+                (!g.controls.is_empty() || !g.groups.is_empty()).then_some(g)
             })
             .collect()
     }
@@ -369,13 +363,15 @@ fn insert_controls(
     let mut picked = if ins.include_all.is_some() {
         top.to_vec()
     } else {
-        sel.controls(pool, false, false)
-            .into_iter()
+        // Each control of the pool is offered on its own (its children are pool entries too).
+        let singles = pool
+            .iter()
             .map(|c| Control {
                 controls: Vec::new(),
-                ..c
+                ..c.clone()
             })
-            .collect()
+            .collect();
+        sel.controls(singles, false, false)
     };
     if !ins.exclude_controls.is_empty() {
         picked.retain(|c| !named(&ins.exclude_controls, &c.id).0);
@@ -701,6 +697,69 @@ fn referenced_uuids(text: &str) -> HashSet<&str> {
     out
 }
 
+/// Collects the uuids that hrefs and prose in the resolved content point at (`#uuid`).
+struct References<'a, 'b>(&'a mut HashSet<&'b str>);
+
+impl<'b> References<'_, 'b> {
+    fn text(&mut self, s: &'b str) {
+        if s.contains('#') {
+            self.0.extend(referenced_uuids(s));
+        }
+    }
+    fn links(&mut self, links: &'b [Link]) {
+        for l in links {
+            self.text(&l.href);
+        }
+    }
+    fn props(&mut self, props: &'b [Property]) {
+        for p in props {
+            self.text(&p.value);
+        }
+    }
+    fn parts(&mut self, parts: &'b [Part]) {
+        for p in parts {
+            self.links(&p.links);
+            self.props(&p.props);
+            if let Some(prose) = &p.prose {
+                self.text(prose);
+            }
+            self.parts(&p.parts);
+        }
+    }
+    fn params(&mut self, params: &'b [Parameter]) {
+        for p in params {
+            self.links(&p.links);
+            self.props(&p.props);
+        }
+    }
+    fn controls(&mut self, ctrls: &'b [Control]) {
+        for c in ctrls {
+            self.params(&c.params);
+            self.props(&c.props);
+            self.links(&c.links);
+            self.parts(&c.parts);
+            self.controls(&c.controls);
+        }
+    }
+    fn groups(&mut self, groups: &'b [Group]) {
+        for g in groups {
+            self.params(&g.params);
+            self.props(&g.props);
+            self.links(&g.links);
+            self.parts(&g.parts);
+            self.groups(&g.groups);
+            self.controls(&g.controls);
+        }
+    }
+    fn catalog(&mut self, c: &'b Catalog) {
+        self.links(&c.metadata.links);
+        self.props(&c.metadata.props);
+        self.params(&c.params);
+        self.controls(&c.controls);
+        self.groups(&c.groups);
+    }
+}
+
 // ---- The whole resolution ----
 
 fn resolve_inner(
@@ -752,8 +811,8 @@ fn resolve_inner(
             include: &import.include_controls,
             exclude: &import.exclude_controls,
         };
-        let mut sel_controls = sel.controls(&cat.controls, false, false);
-        let mut sel_groups = sel.groups(&cat.groups);
+        let mut sel_controls = sel.controls(cat.controls, false, false);
+        let mut sel_groups = sel.groups(cat.groups);
         if method == "use-first" {
             sel_controls = drop_seen_controls(sel_controls, &mut seen);
             sel_groups = drop_seen_groups(sel_groups, &mut seen);
@@ -814,10 +873,12 @@ fn resolve_inner(
             resources.push(r.clone());
         }
     }
-    let text = serde_json::to_string(&(&out.params, &out.controls, &out.groups, &out.metadata))
-        .map_err(|e| OscalError::Write(e.to_string()))?;
-    let used = referenced_uuids(&text);
-    resources.retain(|r| used.contains(r.uuid.as_str()));
+    let used: HashSet<String> = {
+        let mut refs = HashSet::new();
+        References(&mut refs).catalog(&out);
+        refs.into_iter().map(str::to_string).collect()
+    };
+    resources.retain(|r| used.contains(&r.uuid));
     if !resources.is_empty() {
         out.back_matter = Some(BackMatter { resources });
     }
