@@ -128,12 +128,22 @@ fn json_path(p: &str) -> String {
     }
 }
 
+/// Reads a document from a regular file (not a device or pipe, which could stream forever), and
+/// never more than `MAX_DOCUMENT_BYTES`, whatever the file system says its size is.
 pub fn read_document_file(path: &Path) -> Result<Document, OscalError> {
+    use std::io::Read;
     let label = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| OscalError::Read {
+    let read_err = |source| OscalError::Read {
         path: label.clone(),
         source,
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if !meta.is_file() {
+        return Err(read_err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        )));
+    }
     if meta.len() > MAX_DOCUMENT_BYTES {
         return Err(OscalError::TooLarge {
             path: label,
@@ -141,10 +151,10 @@ pub fn read_document_file(path: &Path) -> Result<Document, OscalError> {
             limit: MAX_DOCUMENT_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| OscalError::Read {
-        path: label.clone(),
-        source,
-    })?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(read_err)?;
     read_document(&bytes, Format::of_path(path), &label)
 }
 

@@ -125,3 +125,22 @@ fn yaml_aliases_cannot_blow_up() {
     doc.push_str("catalog: *a11\n");
     assert!(read_document(doc.as_bytes(), Format::Yaml, "laughs").is_err());
 }
+
+#[test]
+fn imports_of_devices_and_directories_are_refused() {
+    for target in ["/dev/zero", "/tmp"] {
+        let dir = std::env::temp_dir().join(format!("tillit-oscal-dev-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let profile = format!(
+            r#"{{"profile": {{"uuid": "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "metadata": {{"title": "P", "last-modified": "2026-11-22T00:00:00Z", "version": "1", "oscal-version": "1.1.2"}}, "imports": [{{"href": "{target}", "include-all": {{}}}}]}}}}"#
+        );
+        std::fs::write(dir.join("p.json"), profile).unwrap();
+        let e = tillit_oscal::resolve_profile_file(&dir.join("p.json"), &Default::default())
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("not a regular file"),
+            "{target}: {e}"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
