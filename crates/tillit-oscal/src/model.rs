@@ -10,8 +10,8 @@ use serde_json::Value;
 pub enum Document {
     Catalog(Catalog),
     Profile(Profile),
-    AssessmentResults(Value),
-    PlanOfActionAndMilestones(Value),
+    AssessmentResults(AssessmentResults),
+    PlanOfActionAndMilestones(PlanOfActionAndMilestones),
 }
 
 impl Document {
@@ -422,4 +422,103 @@ pub struct Add {
     pub links: Vec<Link>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Part>,
+}
+
+// ---- Assessment results and plans of action (typed at the level Tillit writes them; the deeper,
+// free-form parts are kept as JSON) ----
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ImportHref {
+    pub href: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AssessmentResults {
+    pub uuid: String,
+    pub metadata: Metadata,
+    pub import_ap: ImportHref,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_definitions: Option<Value>,
+    pub results: Vec<AssessmentResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub back_matter: Option<BackMatter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AssessmentResult {
+    pub uuid: String,
+    pub title: String,
+    pub description: String,
+    pub start: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Property>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_definitions: Option<Value>,
+    pub reviewed_controls: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attestations: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment_log: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observations: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risks: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PlanOfActionAndMilestones {
+    pub uuid: String,
+    pub metadata: Metadata,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_ssp: Option<ImportHref>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_id: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local_definitions: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observations: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risks: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<Value>>,
+    pub poam_items: Vec<PoamItem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub back_matter: Option<BackMatter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PoamItem {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+    pub title: String,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub props: Vec<Property>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Link>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origins: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_findings: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_observations: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_risks: Option<Vec<Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<String>,
 }

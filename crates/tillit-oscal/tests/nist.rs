@@ -227,3 +227,24 @@ fn every_document_tillit_writes_validates_against_the_official_schema() {
         .is_empty());
     let _ = std::fs::remove_dir_all(tmp);
 }
+
+#[test]
+fn assessment_results_and_poams_round_trip_and_validate() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let schema = official_schema();
+    for (file, model) in [
+        ("assessment-results.json", "assessment-results"),
+        ("poam.json", "plan-of-action-and-milestones"),
+    ] {
+        let path = data.join(file);
+        let doc = read_document_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(doc.model_name(), model);
+        let written: Value =
+            serde_json::from_str(&tillit_oscal::write_json(&doc).unwrap()).unwrap();
+        assert_eq!(written, json(&path), "{file} changed in a round trip");
+        if let Some(schema) = &schema {
+            let problems = schema.violations(&written, 10);
+            assert!(problems.is_empty(), "{file}: {problems:#?}");
+        }
+    }
+}
