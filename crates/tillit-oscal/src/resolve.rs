@@ -732,21 +732,28 @@ impl<'b> References<'_, 'b> {
             self.props(&p.props);
         }
     }
+    /// The content controls and groups share.
+    fn body(
+        &mut self,
+        params: &'b [Parameter],
+        props: &'b [Property],
+        links: &'b [Link],
+        parts: &'b [Part],
+    ) {
+        self.params(params);
+        self.props(props);
+        self.links(links);
+        self.parts(parts);
+    }
     fn controls(&mut self, ctrls: &'b [Control]) {
         for c in ctrls {
-            self.params(&c.params);
-            self.props(&c.props);
-            self.links(&c.links);
-            self.parts(&c.parts);
+            self.body(&c.params, &c.props, &c.links, &c.parts);
             self.controls(&c.controls);
         }
     }
     fn groups(&mut self, groups: &'b [Group]) {
         for g in groups {
-            self.params(&g.params);
-            self.props(&g.props);
-            self.links(&g.links);
-            self.parts(&g.parts);
+            self.body(&g.params, &g.props, &g.links, &g.parts);
             self.groups(&g.groups);
             self.controls(&g.controls);
         }
