@@ -2,6 +2,7 @@
 //! Nothing here does I/O; everything is plain functions over plain data.
 
 pub mod audit;
+pub mod classification;
 pub mod error;
 pub mod org;
 pub mod paging;
