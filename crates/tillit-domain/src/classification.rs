@@ -47,8 +47,11 @@ impl ConsequenceLevel {
         if v.is_empty() {
             return Err(ValidationError::new(field, Rule::Required));
         }
-        let n: i64 = v.parse().map_err(|_| ValidationError::new(field, Rule::InvalidFormat))?;
-        ConsequenceLevel::from_number(n).ok_or_else(|| ValidationError::new(field, Rule::OutOfRange { min: 0, max: 4 }))
+        let n: i64 = v
+            .parse()
+            .map_err(|_| ValidationError::new(field, Rule::InvalidFormat))?;
+        ConsequenceLevel::from_number(n)
+            .ok_or_else(|| ValidationError::new(field, Rule::OutOfRange { min: 0, max: 4 }))
     }
 
     pub fn number(self) -> u8 {
@@ -67,7 +70,12 @@ pub enum Aspect {
 }
 
 impl Aspect {
-    pub const ALL: [Aspect; 4] = [Aspect::Confidentiality, Aspect::Integrity, Aspect::Availability, Aspect::Traceability];
+    pub const ALL: [Aspect; 4] = [
+        Aspect::Confidentiality,
+        Aspect::Integrity,
+        Aspect::Availability,
+        Aspect::Traceability,
+    ];
     pub fn key(self) -> &'static str {
         match self {
             Aspect::Confidentiality => "confidentiality",
@@ -99,17 +107,31 @@ impl Levels {
 
     /// The highest level of any aspect: the asset's overall protection need.
     pub fn highest(&self) -> ConsequenceLevel {
-        Aspect::ALL.into_iter().map(|a| self.get(a)).max().unwrap_or(ConsequenceLevel::Negligible)
+        Aspect::ALL
+            .into_iter()
+            .map(|a| self.get(a))
+            .max()
+            .unwrap_or(ConsequenceLevel::Negligible)
     }
 
     /// Parses the four levels of a classification form (fields named by the aspect keys).
     pub fn parse(get: impl Fn(&str) -> String) -> Result<Levels, ValidationErrors> {
         let mut errs = ValidationErrors::new();
         let mut level = |a: Aspect| errs.check(ConsequenceLevel::parse(a.key(), &get(a.key())));
-        let (c, i, a, t) = (level(Aspect::Confidentiality), level(Aspect::Integrity), level(Aspect::Availability), level(Aspect::Traceability));
+        let (c, i, a, t) = (
+            level(Aspect::Confidentiality),
+            level(Aspect::Integrity),
+            level(Aspect::Availability),
+            level(Aspect::Traceability),
+        );
         match (c, i, a, t) {
             (Some(confidentiality), Some(integrity), Some(availability), Some(traceability)) => {
-                Ok(Levels { confidentiality, integrity, availability, traceability })
+                Ok(Levels {
+                    confidentiality,
+                    integrity,
+                    availability,
+                    traceability,
+                })
             }
             _ => Err(errs),
         }
@@ -130,12 +152,19 @@ pub fn inherited_levels(assets: &[Levels]) -> Option<Levels> {
 
 /// The aspects where a chosen level differs from the inherited one.
 pub fn deviations(inherited: &Levels, chosen: &Levels) -> Vec<Aspect> {
-    Aspect::ALL.into_iter().filter(|a| inherited.get(*a) != chosen.get(*a)).collect()
+    Aspect::ALL
+        .into_iter()
+        .filter(|a| inherited.get(*a) != chosen.get(*a))
+        .collect()
 }
 
 /// A deviation from the inherited levels must be motivated (the motivation is what a reviewer
 /// reads to accept it).
-pub fn check_deviation(inherited: Option<&Levels>, chosen: &Levels, motivation: &str) -> Result<Option<String>, ValidationError> {
+pub fn check_deviation(
+    inherited: Option<&Levels>,
+    chosen: &Levels,
+    motivation: &str,
+) -> Result<Option<String>, ValidationError> {
     let motivation = text::optional("deviation_motivation", motivation, 4000)?;
     let deviates = inherited.is_some_and(|i| !deviations(i, chosen).is_empty());
     if deviates && motivation.is_none() {
@@ -154,16 +183,42 @@ mod tests {
     use super::*;
     use ConsequenceLevel::*;
 
-    fn levels(c: ConsequenceLevel, i: ConsequenceLevel, a: ConsequenceLevel, t: ConsequenceLevel) -> Levels {
-        Levels { confidentiality: c, integrity: i, availability: a, traceability: t }
+    fn levels(
+        c: ConsequenceLevel,
+        i: ConsequenceLevel,
+        a: ConsequenceLevel,
+        t: ConsequenceLevel,
+    ) -> Levels {
+        Levels {
+            confidentiality: c,
+            integrity: i,
+            availability: a,
+            traceability: t,
+        }
     }
 
     #[test]
     fn levels_are_zero_to_four() {
-        assert_eq!(ConsequenceLevel::parse("confidentiality", "4").unwrap(), VerySerious);
-        assert_eq!(ConsequenceLevel::parse("confidentiality", "5").unwrap_err().rule, Rule::OutOfRange { min: 0, max: 4 });
-        assert_eq!(ConsequenceLevel::parse("integrity", "hög").unwrap_err().rule, Rule::InvalidFormat);
-        assert_eq!(ConsequenceLevel::parse("integrity", "").unwrap_err().field, "integrity");
+        assert_eq!(
+            ConsequenceLevel::parse("confidentiality", "4").unwrap(),
+            VerySerious
+        );
+        assert_eq!(
+            ConsequenceLevel::parse("confidentiality", "5")
+                .unwrap_err()
+                .rule,
+            Rule::OutOfRange { min: 0, max: 4 }
+        );
+        assert_eq!(
+            ConsequenceLevel::parse("integrity", "hög")
+                .unwrap_err()
+                .rule,
+            Rule::InvalidFormat
+        );
+        assert_eq!(
+            ConsequenceLevel::parse("integrity", "").unwrap_err().field,
+            "integrity"
+        );
         assert!(Negligible < Moderate && Serious < VerySerious);
     }
 
@@ -173,7 +228,11 @@ mod tests {
         let booking = levels(Moderate, Significant, Serious, Moderate);
         let inherited = inherited_levels(&[journal, booking]).unwrap();
         assert_eq!(inherited, levels(Serious, Serious, Serious, Serious));
-        assert_eq!(inherited_levels(&[]), None, "nothing classified, nothing inherited");
+        assert_eq!(
+            inherited_levels(&[]),
+            None,
+            "nothing classified, nothing inherited"
+        );
         assert_eq!(journal.highest(), Serious);
     }
 
@@ -181,19 +240,48 @@ mod tests {
     fn a_deviation_needs_a_motivation() {
         let inherited = levels(Serious, Serious, Significant, Serious);
         let lower_availability = levels(Serious, Serious, Moderate, Serious);
-        assert_eq!(deviations(&inherited, &lower_availability), vec![Aspect::Availability]);
-        assert_eq!(check_deviation(Some(&inherited), &lower_availability, " ").unwrap_err().field, "deviation_motivation");
         assert_eq!(
-            check_deviation(Some(&inherited), &lower_availability, "Reservrutin på papper finns").unwrap().as_deref(),
+            deviations(&inherited, &lower_availability),
+            vec![Aspect::Availability]
+        );
+        assert_eq!(
+            check_deviation(Some(&inherited), &lower_availability, " ")
+                .unwrap_err()
+                .field,
+            "deviation_motivation"
+        );
+        assert_eq!(
+            check_deviation(
+                Some(&inherited),
+                &lower_availability,
+                "Reservrutin på papper finns"
+            )
+            .unwrap()
+            .as_deref(),
             Some("Reservrutin på papper finns")
         );
-        assert_eq!(check_deviation(Some(&inherited), &inherited, "").unwrap(), None, "no deviation, no motivation needed");
-        assert_eq!(check_deviation(None, &inherited, "").unwrap(), None, "nothing to deviate from");
+        assert_eq!(
+            check_deviation(Some(&inherited), &inherited, "").unwrap(),
+            None,
+            "no deviation, no motivation needed"
+        );
+        assert_eq!(
+            check_deviation(None, &inherited, "").unwrap(),
+            None,
+            "nothing to deviate from"
+        );
     }
 
     #[test]
     fn a_form_names_every_missing_aspect() {
-        let e = Levels::parse(|k| if k == "integrity" { "2".into() } else { String::new() }).unwrap_err();
+        let e = Levels::parse(|k| {
+            if k == "integrity" {
+                "2".into()
+            } else {
+                String::new()
+            }
+        })
+        .unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|x| x.field.as_str()).collect();
         assert_eq!(fields, ["confidentiality", "availability", "traceability"]);
     }

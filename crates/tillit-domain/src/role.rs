@@ -33,6 +33,12 @@ pub enum Permission {
     ManageMembers,
     /// Read the organisation's audit trail.
     ViewAuditLog,
+    /// See the information-security registers (assets, systems, …) of a care provider.
+    ViewRegisters,
+    /// Add and change information assets.
+    EditAssets,
+    /// Classify information assets (information owners and those who run the work).
+    ClassifyAssets,
 }
 
 /// What an API token may be used for. A request needs both the role and the scope.
@@ -78,7 +84,10 @@ impl Permission {
     /// The token scope a request needs for this permission.
     pub fn scope(self) -> Scope {
         match self {
-            Permission::ViewOverview | Permission::ViewMembers => Scope::Read,
+            Permission::ViewOverview | Permission::ViewMembers | Permission::ViewRegisters => {
+                Scope::Read
+            }
+            Permission::EditAssets | Permission::ClassifyAssets => Scope::Write,
             Permission::ManageMembers | Permission::ViewAuditLog => Scope::Admin,
         }
     }
@@ -172,6 +181,15 @@ impl Role {
                     | Role::SupervisionLead
             ),
             Permission::ManageMembers | Permission::ViewAuditLog => self.is_admin(),
+            // A care provider's own working data; authorities see only what is submitted to them.
+            Permission::ViewRegisters => self.side() == Side::Provider,
+            Permission::EditAssets => matches!(
+                self,
+                Role::Admin | Role::Coordinator | Role::Owner | Role::SystemOwner
+            ),
+            Permission::ClassifyAssets => {
+                matches!(self, Role::Admin | Role::Coordinator | Role::Owner)
+            }
         }
     }
 }
@@ -202,6 +220,20 @@ mod tests {
             assert!(r.permits(Permission::ViewOverview));
         }
         assert!(!Role::Reader.permits(Permission::ViewMembers));
+        for r in Role::ALL {
+            assert_eq!(
+                r.permits(Permission::ViewRegisters),
+                r.side() == Side::Provider,
+                "{r:?}: authorities never see working data"
+            );
+        }
+        assert!(Role::Owner.permits(Permission::ClassifyAssets));
+        assert!(!Role::SystemOwner.permits(Permission::ClassifyAssets));
+        assert!(Role::SystemOwner.permits(Permission::EditAssets));
+        assert!(
+            !Role::Dpo.permits(Permission::EditAssets)
+                && !Role::Reader.permits(Permission::EditAssets)
+        );
         assert!(Role::Dpo.permits(Permission::ViewMembers));
     }
 

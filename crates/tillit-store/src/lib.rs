@@ -6,6 +6,7 @@
 //! a [`Tenant`], which only this crate can make, and only from a checked membership (or, for the
 //! platform operator's command line, from an organisation number).
 
+mod assets;
 mod audit;
 mod dialect;
 mod error;
@@ -18,6 +19,7 @@ mod sessions;
 mod tokens;
 mod users;
 
+pub use assets::{Asset, AssetInput, AssetQuery, AssetSort, ClassificationRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport};
 pub use dialect::Backend;
 pub use error::StoreError;

@@ -14,13 +14,22 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "platform",
-    common: include_str!("../migrations/0001_platform.sql"),
-    sqlite: include_str!("../migrations/0001_platform.sqlite.sql"),
-    postgres: include_str!("../migrations/0001_platform.postgres.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "platform",
+        common: include_str!("../migrations/0001_platform.sql"),
+        sqlite: include_str!("../migrations/0001_platform.sqlite.sql"),
+        postgres: include_str!("../migrations/0001_platform.postgres.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "information_assets",
+        common: include_str!("../migrations/0002_information_assets.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     sqlx::raw_sql(

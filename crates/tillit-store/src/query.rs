@@ -30,6 +30,12 @@ impl Filter {
         self
     }
 
+    /// Adds a fixed condition with no value.
+    pub(crate) fn and_sql(&mut self, condition: &str) -> &mut Self {
+        self.sql.push_str(&format!(" AND {condition}"));
+        self
+    }
+
     /// Adds a case-insensitive "contains" match on a lower-cased column.
     pub(crate) fn and_contains(&mut self, lowered_column: &str, needle: &str) -> &mut Self {
         self.and(

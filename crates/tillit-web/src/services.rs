@@ -182,3 +182,149 @@ pub async fn change_password(state: &AppState, c: PasswordChange<'_>) -> AppResu
         .await?;
     Ok(())
 }
+
+/// Special categories of personal data (GDPR art. 9, and art. 10 for offences) an asset may hold.
+pub const SPECIAL_CATEGORIES: &[&str] = &[
+    "health",
+    "genetic",
+    "biometric",
+    "ethnic_origin",
+    "religion",
+    "sex_life",
+    "trade_union",
+    "political",
+    "offences",
+];
+/// Whom the personal data is about.
+pub const DATA_SUBJECTS: &[&str] = &[
+    "patients",
+    "care_recipients",
+    "children",
+    "relatives",
+    "staff",
+    "public",
+];
+
+/// Reads an information asset's facts from a form or a JSON body (`get` for single values, `all`
+/// for lists), with every broken rule named by its field.
+pub fn parse_asset_input(
+    get: impl Fn(&str) -> String,
+    all: impl Fn(&str) -> Vec<String>,
+) -> Result<tillit_store::AssetInput, ValidationErrors> {
+    let mut errs = ValidationErrors::new();
+    let name = errs.check(text::required("name", &get("name"), 200));
+    let description = errs.check(text::optional("description", &get("description"), 4000));
+    let owner = errs.check(text::optional(
+        "owner_membership_id",
+        &get("owner_membership_id"),
+        100,
+    ));
+    let personal_data = match get("personal_data").trim() {
+        "" | "false" | "no" | "0" => false,
+        "true" | "yes" | "1" | "on" => true,
+        _ => {
+            errs.push(ValidationError::new("personal_data", Rule::InvalidFormat));
+            false
+        }
+    };
+    let keys = |field: &str, allowed: &[&str], errs: &mut ValidationErrors| -> Vec<String> {
+        let mut out: Vec<String> = all(field)
+            .into_iter()
+            .flat_map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        if out.iter().any(|k| !allowed.contains(&k.as_str())) {
+            errs.push(ValidationError::new(field, Rule::UnknownValue));
+        }
+        out.sort();
+        out.dedup();
+        out
+    };
+    let special_categories = keys("special_categories", SPECIAL_CATEGORIES, &mut errs);
+    let data_subjects = keys("data_subjects", DATA_SUBJECTS, &mut errs);
+    let number = |field: &str, min: i64, max: i64, errs: &mut ValidationErrors| -> Option<i64> {
+        let v = get(field);
+        let v = v.trim().replace([' ', '\u{a0}'], "");
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Some(n),
+            Ok(_) => {
+                errs.push(ValidationError::new(field, Rule::OutOfRange { min, max }));
+                None
+            }
+            Err(_) => {
+                errs.push(ValidationError::new(field, Rule::InvalidFormat));
+                None
+            }
+        }
+    };
+    let individuals_approx = number("individuals_approx", 0, 100_000_000, &mut errs);
+    let review_interval_months = number("review_interval_months", 1, 60, &mut errs).unwrap_or(12);
+    let provisions = errs.check(text::optional(
+        "confidentiality_provisions",
+        &get("confidentiality_provisions"),
+        1000,
+    ));
+    let legal_basis = errs.check(text::optional("legal_basis", &get("legal_basis"), 1000));
+    if (!special_categories.is_empty() || !data_subjects.is_empty()) && !personal_data {
+        errs.push(ValidationError::new("personal_data", Rule::Mismatch));
+    }
+    errs.clone().into_result()?;
+    let (
+        Some(name),
+        Some(description),
+        Some(owner_membership_id),
+        Some(confidentiality_provisions),
+        Some(legal_basis),
+    ) = (name, description, owner, provisions, legal_basis)
+    else {
+        return Err(errs);
+    };
+    Ok(tillit_store::AssetInput {
+        name,
+        description,
+        owner_membership_id,
+        personal_data,
+        special_categories,
+        data_subjects,
+        individuals_approx,
+        confidentiality_provisions,
+        legal_basis,
+        review_interval_months,
+    })
+}
+
+/// Classifies an asset after checking the levels and the motivation.
+pub async fn classify_asset(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    get: impl Fn(&str) -> String,
+) -> AppResult<tillit_store::Asset> {
+    use tillit_domain::classification::{parse_motivation, Levels};
+    // Another organisation's asset is not found, whatever the form says.
+    state.store.asset(&m.tenant, id).await?;
+    let mut errs = ValidationErrors::new();
+    let levels = match Levels::parse(&get) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            errs.0.extend(e.0);
+            None
+        }
+    };
+    let motivation = errs.check(parse_motivation(&get("motivation")));
+    errs.clone().into_result()?;
+    let (Some(levels), Some(motivation)) = (levels, motivation) else {
+        return Err(AppError::Invalid(errs));
+    };
+    Ok(state
+        .store
+        .classify_asset(&m.tenant, &m.auth.actor(), id, &levels, &motivation)
+        .await?)
+}

@@ -31,6 +31,12 @@ pub fn routes() -> Router<AppState> {
             "/members/{id}",
             get(get_member).patch(change_member).delete(remove_member),
         )
+        .route("/assets", get(list_assets).post(create_asset))
+        .route("/assets/{id}", get(get_asset).put(update_asset))
+        .route(
+            "/assets/{id}/classification",
+            axum::routing::post(classify_asset),
+        )
         .route("/audit-events", get(list_audit_events))
         .route("/audit-events/{id}", get(get_audit_event))
         .route("/tokens", get(list_tokens).post(create_token))
@@ -41,8 +47,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Tillit API", version = "1", description = "Systematic, risk-based protection of personal data in Swedish health and social care. Authenticate with `Authorization: Bearer tlt_…` (an API token made under Account → API tokens) or a browser session with the `X-CSRF-Token` header on changes. Every request acts in the organisation of the token (or the session's chosen one)."),
-    paths(me, organisation, list_members, add_member, get_member, change_member, remove_member, list_audit_events, get_audit_event, list_tokens, create_token, revoke_token),
-    components(schemas(MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
+    paths(list_assets, create_asset, get_asset, update_asset, classify_asset, me, organisation, list_members, add_member, get_member, change_member, remove_member, list_audit_events, get_audit_event, list_tokens, create_token, revoke_token),
+    components(schemas(AssetDto, AssetPage, AssetBody, LevelsDto, ClassificationBody, MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -491,4 +497,263 @@ async fn revoke_token(
         .revoke_token(&m.tenant, &m.auth.actor(), &m.auth.user_id, &id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Consequence levels 0–4 per aspect.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelsDto {
+    pub confidentiality: u8,
+    pub integrity: u8,
+    pub availability: u8,
+    pub traceability: u8,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssetDto {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub owner_membership_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub personal_data: bool,
+    pub special_categories: Vec<String>,
+    pub data_subjects: Vec<String>,
+    pub individuals_approx: Option<i64>,
+    pub confidentiality_provisions: Option<String>,
+    pub legal_basis: Option<String>,
+    pub review_interval_months: i64,
+    /// Absent while the asset is unclassified.
+    pub classification: Option<LevelsDto>,
+    pub classified_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<tillit_store::Asset> for AssetDto {
+    fn from(a: tillit_store::Asset) -> Self {
+        let i = a.input;
+        AssetDto {
+            id: a.id,
+            name: i.name,
+            description: i.description,
+            owner_membership_id: i.owner_membership_id,
+            owner_name: a.owner_name,
+            personal_data: i.personal_data,
+            special_categories: i.special_categories,
+            data_subjects: i.data_subjects,
+            individuals_approx: i.individuals_approx,
+            confidentiality_provisions: i.confidentiality_provisions,
+            legal_basis: i.legal_basis,
+            review_interval_months: i.review_interval_months,
+            classification: a.levels.map(|l| LevelsDto {
+                confidentiality: l.confidentiality.number(),
+                integrity: l.integrity.number(),
+                availability: l.availability.number(),
+                traceability: l.traceability.number(),
+            }),
+            classified_at: a.classified_at,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssetPage {
+    pub items: Vec<AssetDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+/// An information asset's facts (the whole set; PUT replaces them).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssetBody {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub owner_membership_id: Option<String>,
+    #[serde(default)]
+    pub personal_data: bool,
+    /// health, genetic, biometric, ethnic_origin, religion, sex_life, trade_union, political, offences
+    #[serde(default)]
+    pub special_categories: Vec<String>,
+    /// patients, care_recipients, children, relatives, staff, public
+    #[serde(default)]
+    pub data_subjects: Vec<String>,
+    #[serde(default)]
+    pub individuals_approx: Option<i64>,
+    #[serde(default)]
+    pub confidentiality_provisions: Option<String>,
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    /// 1–60, default 12.
+    #[serde(default)]
+    pub review_interval_months: Option<i64>,
+}
+
+impl AssetBody {
+    fn input(&self) -> Result<tillit_store::AssetInput, ValidationErrors> {
+        let get = |k: &str| -> String {
+            match k {
+                "name" => self.name.clone(),
+                "description" => self.description.clone().unwrap_or_default(),
+                "owner_membership_id" => self.owner_membership_id.clone().unwrap_or_default(),
+                "personal_data" => self.personal_data.to_string(),
+                "individuals_approx" => self
+                    .individuals_approx
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                "confidentiality_provisions" => {
+                    self.confidentiality_provisions.clone().unwrap_or_default()
+                }
+                "legal_basis" => self.legal_basis.clone().unwrap_or_default(),
+                "review_interval_months" => self
+                    .review_interval_months
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            }
+        };
+        let all = |k: &str| match k {
+            "special_categories" => self.special_categories.clone(),
+            "data_subjects" => self.data_subjects.clone(),
+            _ => vec![],
+        };
+        services::parse_asset_input(get, all)
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassificationBody {
+    pub confidentiality: i64,
+    pub integrity: i64,
+    pub availability: i64,
+    pub traceability: i64,
+    /// Why these levels: required.
+    pub motivation: String,
+}
+
+/// Information assets, with their current classification.
+#[utoipa::path(get, path = "/api/v1/assets",
+    params(("q" = Option<String>, Query), ("classified" = Option<String>, Query, description = "yes or no"), ("sort" = Option<String>, Query, description = "name, level or updated"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, body = AssetPage), (status = 422, body = Problem)))]
+async fn list_assets(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<AssetPage>> {
+    use tillit_store::{AssetQuery, AssetSort};
+    m.require(Permission::ViewRegisters)?;
+    let page = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
+    let classified = match q.get("classified").map(String::as_str).unwrap_or("") {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => return Err(ValidationErrors::single("classified", Rule::UnknownValue).into()),
+    };
+    let sort = match q.get("sort").map(String::as_str).unwrap_or("") {
+        "" | "name" => AssetSort::Name,
+        "level" => AssetSort::Level,
+        "updated" => AssetSort::Updated,
+        _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
+    };
+    let text = q.get("q").cloned();
+    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+    }
+    let list = state
+        .store
+        .list_assets(
+            &m.tenant,
+            &AssetQuery {
+                q: text,
+                classified,
+                sort: Some(sort),
+                ..Default::default()
+            },
+            page,
+        )
+        .await?;
+    let (items, page, per_page, total) = page_of(list);
+    Ok(Json(AssetPage {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// Adds an information asset.
+#[utoipa::path(post, path = "/api/v1/assets", request_body = AssetBody, responses((status = 201, body = AssetDto), (status = 422, body = Problem)))]
+async fn create_asset(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<AssetBody>,
+) -> AppResult<Response> {
+    m.require(Permission::EditAssets)?;
+    let a = state
+        .store
+        .create_asset(&m.tenant, &m.auth.actor(), &body.input()?)
+        .await?;
+    Ok((StatusCode::CREATED, Json(AssetDto::from(a))).into_response())
+}
+
+/// One information asset.
+#[utoipa::path(get, path = "/api/v1/assets/{id}", params(("id" = String, Path)), responses((status = 200, body = AssetDto), (status = 404, body = Problem)))]
+async fn get_asset(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<AssetDto>> {
+    m.require(Permission::ViewRegisters)?;
+    Ok(Json(state.store.asset(&m.tenant, &id).await?.into()))
+}
+
+/// Replaces an information asset's facts.
+#[utoipa::path(put, path = "/api/v1/assets/{id}", params(("id" = String, Path)), request_body = AssetBody, responses((status = 200, body = AssetDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_asset(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AssetBody>,
+) -> AppResult<Json<AssetDto>> {
+    m.require(Permission::EditAssets)?;
+    state.store.asset(&m.tenant, &id).await?;
+    Ok(Json(
+        state
+            .store
+            .update_asset(&m.tenant, &m.auth.actor(), &id, &body.input()?)
+            .await?
+            .into(),
+    ))
+}
+
+/// Classifies an information asset (levels 0–4 per aspect, with a motivation); kept in its history.
+#[utoipa::path(post, path = "/api/v1/assets/{id}/classification", params(("id" = String, Path)), request_body = ClassificationBody, responses((status = 200, body = AssetDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn classify_asset(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ClassificationBody>,
+) -> AppResult<Json<AssetDto>> {
+    m.require(Permission::ClassifyAssets)?;
+    let get = |k: &str| match k {
+        "confidentiality" => body.confidentiality.to_string(),
+        "integrity" => body.integrity.to_string(),
+        "availability" => body.availability.to_string(),
+        "traceability" => body.traceability.to_string(),
+        "motivation" => body.motivation.clone(),
+        _ => String::new(),
+    };
+    Ok(Json(
+        services::classify_asset(&state, &m, &id, get).await?.into(),
+    ))
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assets;
 pub mod auth;
 pub mod overview;
 
@@ -37,6 +38,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/members/{id}", get(admin::member_page))
         .route("/admin/members/{id}/role", post(admin::change_role))
         .route("/admin/members/{id}/remove", post(admin::remove_member))
+        .route("/assets", get(assets::list).post(assets::create))
+        .route("/assets/new", get(assets::new_form))
+        .route("/assets/{id}", get(assets::show).post(assets::update))
+        .route("/assets/{id}/edit", get(assets::edit_form))
+        .route("/assets/{id}/classify", post(assets::classify))
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/audit/{id}", get(admin::audit_event_page))
 }
@@ -96,6 +102,9 @@ impl PageCommon {
     pub fn member(m: &Member, title: String, current: &str) -> Self {
         let tr = &m.ctx.tr;
         let mut nav = vec![("/overview", "nav-overview")];
+        if m.may(Permission::ViewRegisters) {
+            nav.push(("/assets", "nav-assets"));
+        }
         if m.may(Permission::ViewMembers) {
             nav.push(("/admin/members", "nav-members"));
         }
@@ -222,6 +231,8 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "password-changed",
         "token-revoked",
         "org-switched",
+        "asset-saved",
+        "asset-classified",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

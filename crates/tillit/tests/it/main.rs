@@ -9,6 +9,7 @@
 mod helpers;
 
 mod api;
+mod assets;
 mod audit;
 mod auth;
 mod input;

@@ -10,6 +10,13 @@ use tillit_store::AuditFilter;
 /// Every route with an object id, as (method, path with `{id}`, which object). Checked against the
 /// routers' source below, so a new route cannot be added without being listed here.
 const ROUTES: &[(&str, &str, &str)] = &[
+    ("GET", "/assets/{id}", "asset"),
+    ("POST", "/assets/{id}", "asset"),
+    ("GET", "/assets/{id}/edit", "asset"),
+    ("POST", "/assets/{id}/classify", "asset"),
+    ("GET", "/api/v1/assets/{id}", "asset"),
+    ("PUT", "/api/v1/assets/{id}", "asset"),
+    ("POST", "/api/v1/assets/{id}/classification", "asset"),
     ("GET", "/admin/members/{id}", "membership"),
     ("POST", "/admin/members/{id}/role", "membership"),
     ("POST", "/admin/members/{id}/remove", "membership"),
@@ -73,6 +80,27 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .unwrap()[0]
         .id
         .clone();
+    let b_asset = app
+        .store
+        .create_asset(
+            &b,
+            &tillit_store::Actor::operator(),
+            &tillit_store::AssetInput {
+                name: "B:s journal".into(),
+                description: None,
+                owner_membership_id: None,
+                personal_data: true,
+                special_categories: vec!["health".into()],
+                data_subjects: vec!["patients".into()],
+                individuals_approx: Some(1000),
+                confidentiality_provisions: None,
+                legal_basis: None,
+                review_interval_months: 12,
+            },
+        )
+        .await
+        .unwrap()
+        .id;
     let b_event = app
         .store
         .list_audit_events(&b, &AuditFilter::default(), Default::default())
@@ -89,17 +117,39 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         let id = match *object {
             "membership" => &b_reader,
             "audit_event" => &b_event,
+            "asset" => &b_asset,
             _ => &b_token_id,
         };
         let url = path.replace("{id}", id);
         let m: Method = method.parse().unwrap();
-        let body = (m == Method::PATCH).then(|| serde_json::json!({"role": "admin"}));
+        // A body valid enough that only the lookup can refuse it.
+        let body = match (method, *object) {
+            (&"PATCH", _) => Some(serde_json::json!({"role": "admin"})),
+            (&"PUT", "asset") => Some(serde_json::json!({"name": "Övertagen"})),
+            (&"POST", "asset") => Some(
+                serde_json::json!({"confidentiality": 1, "integrity": 1, "availability": 1, "traceability": 1, "motivation": "x"}),
+            ),
+            _ => None,
+        };
         let res = if url.starts_with("/api/") {
             a_admin.json(m.clone(), &url, body.clone()).await
         } else if m == Method::GET {
             a_admin.get(&url).await
         } else {
-            a_admin.post_form(&url, &[("role", "admin")]).await
+            a_admin
+                .post_form(
+                    &url,
+                    &[
+                        ("role", "admin"),
+                        ("name", "Övertagen"),
+                        ("confidentiality", "1"),
+                        ("integrity", "1"),
+                        ("availability", "1"),
+                        ("traceability", "1"),
+                        ("motivation", "x"),
+                    ],
+                )
+                .await
         };
         assert_eq!(
             res.status(),
@@ -118,6 +168,9 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // B's objects are untouched.
+    let asset = app.store.asset(&b, &b_asset).await.unwrap();
+    assert_eq!(asset.input.name, "B:s journal");
+    assert!(asset.levels.is_none());
     let m = app.store.member(&b, &b_reader).await.unwrap();
     assert_eq!(m.role, Role::Reader);
     let (status, body) = app.api(&b_secret).get_json("/api/v1/members").await;

@@ -1,0 +1,420 @@
+//! Information assets (informationsmängder) and their classification, tenant-scoped. The current
+//! classification is kept on the asset for fast lists; every classification is also kept as history.
+
+use crate::audit::{AuditEntry, AuditedTx};
+use crate::query::{fetch_page, Filter};
+use crate::row::{i, os, s};
+use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use tillit_domain::classification::{ConsequenceLevel, Levels};
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::text::search_key;
+use tillit_domain::{Rule, ValidationErrors};
+
+/// The validated facts of an asset, as entered.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetInput {
+    pub name: String,
+    pub description: Option<String>,
+    pub owner_membership_id: Option<String>,
+    pub personal_data: bool,
+    /// Keys, e.g. `health`, `genetic`, `offences`.
+    pub special_categories: Vec<String>,
+    /// Keys, e.g. `patients`, `staff`, `children`.
+    pub data_subjects: Vec<String>,
+    pub individuals_approx: Option<i64>,
+    /// e.g. "25 kap. 1 § OSL".
+    pub confidentiality_provisions: Option<String>,
+    pub legal_basis: Option<String>,
+    pub review_interval_months: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Asset {
+    pub id: String,
+    pub input: AssetInput,
+    pub owner_name: Option<String>,
+    pub levels: Option<Levels>,
+    pub classified_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClassificationRecord {
+    pub id: String,
+    pub levels: Levels,
+    pub motivation: String,
+    pub classified_by: String,
+    pub classified_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssetSort {
+    Name,
+    Updated,
+    /// Highest protection need first; unclassified last.
+    Level,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AssetQuery {
+    pub q: Option<String>,
+    /// `Some(true)`: only classified; `Some(false)`: only unclassified.
+    pub classified: Option<bool>,
+    pub owner_membership_id: Option<String>,
+    pub personal_data: Option<bool>,
+    pub sort: Option<AssetSort>,
+}
+
+const COLUMNS: &str = "a.id AS id, a.name AS name, a.description AS description, a.owner_membership_id AS owner_membership_id, \
+    a.personal_data AS personal_data, a.special_categories AS special_categories, a.data_subjects AS data_subjects, \
+    a.individuals_approx AS individuals_approx, a.confidentiality_provisions AS confidentiality_provisions, a.legal_basis AS legal_basis, \
+    a.review_interval_months AS review_interval_months, a.confidentiality AS confidentiality, a.integrity AS integrity, \
+    a.availability AS availability, a.traceability AS traceability, a.classified_at AS classified_at, a.created_at AS created_at, \
+    a.updated_at AS updated_at, u.display_name AS owner_name";
+const FROM: &str = "information_assets a LEFT JOIN memberships m ON m.id = a.owner_membership_id LEFT JOIN users u ON u.id = m.user_id";
+
+fn list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn level(r: &AnyRow, col: &str) -> Result<Option<ConsequenceLevel>, StoreError> {
+    let v: Option<i64> = r.try_get(col)?;
+    v.map(|n| {
+        ConsequenceLevel::from_number(n)
+            .ok_or_else(|| StoreError::Corrupt(format!("{col}: level {n}")))
+    })
+    .transpose()
+}
+
+fn asset_from_row(r: &AnyRow) -> Result<Asset, StoreError> {
+    let levels = match (
+        level(r, "confidentiality")?,
+        level(r, "integrity")?,
+        level(r, "availability")?,
+        level(r, "traceability")?,
+    ) {
+        (Some(confidentiality), Some(integrity), Some(availability), Some(traceability)) => {
+            Some(Levels {
+                confidentiality,
+                integrity,
+                availability,
+                traceability,
+            })
+        }
+        _ => None,
+    };
+    Ok(Asset {
+        id: s(r, "id")?,
+        input: AssetInput {
+            name: s(r, "name")?,
+            description: os(r, "description")?,
+            owner_membership_id: os(r, "owner_membership_id")?,
+            personal_data: i(r, "personal_data")? != 0,
+            special_categories: list(&s(r, "special_categories")?),
+            data_subjects: list(&s(r, "data_subjects")?),
+            individuals_approx: r.try_get::<Option<i64>, _>("individuals_approx")?,
+            confidentiality_provisions: os(r, "confidentiality_provisions")?,
+            legal_basis: os(r, "legal_basis")?,
+            review_interval_months: i(r, "review_interval_months")?,
+        },
+        owner_name: os(r, "owner_name")?,
+        levels,
+        classified_at: os(r, "classified_at")?,
+        created_at: s(r, "created_at")?,
+        updated_at: s(r, "updated_at")?,
+    })
+}
+
+async fn asset_in(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    id: &str,
+) -> Result<Asset, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE a.org_id = $1 AND a.id = $2");
+    let row = sqlx::query(&sql)
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    asset_from_row(&row.ok_or(StoreError::NotFound)?)
+}
+
+/// The owner must be a member of the same organisation.
+async fn check_owner(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    owner: Option<&str>,
+) -> Result<(), StoreError> {
+    if let Some(o) = owner {
+        let found = sqlx::query("SELECT id FROM memberships WHERE org_id = $1 AND id = $2")
+            .bind(t.id())
+            .bind(o)
+            .fetch_optional(conn)
+            .await?;
+        if found.is_none() {
+            return Err(ValidationErrors::single("owner_membership_id", Rule::NotFound).into());
+        }
+    }
+    Ok(())
+}
+
+fn unique_name(e: sqlx::Error) -> StoreError {
+    if StoreError::is_unique_violation(&e) {
+        ValidationErrors::single("name", Rule::AlreadyExists).into()
+    } else {
+        e.into()
+    }
+}
+
+impl Store {
+    pub async fn list_assets(
+        &self,
+        t: &Tenant,
+        q: &AssetQuery,
+        page: PageRequest,
+    ) -> Result<Page<Asset>, StoreError> {
+        let mut filter = Filter::tenant("a.org_id", t.id());
+        if let Some(text) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            filter.and_contains("a.search_text", text);
+        }
+        match q.classified {
+            Some(true) => filter.and_sql("a.highest_level IS NOT NULL"),
+            Some(false) => filter.and_sql("a.highest_level IS NULL"),
+            None => &mut filter,
+        };
+        if let Some(o) = &q.owner_membership_id {
+            filter.and("a.owner_membership_id =", o.clone());
+        }
+        if let Some(p) = q.personal_data {
+            filter.and_sql(if p {
+                "a.personal_data = 1"
+            } else {
+                "a.personal_data = 0"
+            });
+        }
+        let order = match q.sort.unwrap_or(AssetSort::Name) {
+            AssetSort::Name => "a.name, a.id",
+            AssetSort::Updated => "a.updated_at DESC, a.id",
+            AssetSort::Level => "COALESCE(a.highest_level, -1) DESC, a.name, a.id",
+        };
+        fetch_page(
+            &self.pool,
+            COLUMNS,
+            FROM,
+            &filter,
+            order,
+            page,
+            asset_from_row,
+        )
+        .await
+    }
+
+    pub async fn asset(&self, t: &Tenant, id: &str) -> Result<Asset, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        asset_in(&mut conn, t, id).await
+    }
+
+    pub async fn create_asset(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        a: &AssetInput,
+    ) -> Result<Asset, StoreError> {
+        let id = new_id();
+        let now = now_timestamp();
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        check_owner(tx.conn(), t, a.owner_membership_id.as_deref()).await?;
+        sqlx::query(
+            "INSERT INTO information_assets (id, org_id, name, description, owner_membership_id, personal_data, special_categories, data_subjects,
+               individuals_approx, confidentiality_provisions, legal_basis, review_interval_months, search_text, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+        )
+        .bind(&id)
+        .bind(t.id())
+        .bind(&a.name)
+        .bind(&a.description)
+        .bind(&a.owner_membership_id)
+        .bind(i64::from(a.personal_data))
+        .bind(a.special_categories.join(","))
+        .bind(a.data_subjects.join(","))
+        .bind(a.individuals_approx)
+        .bind(&a.confidentiality_provisions)
+        .bind(&a.legal_basis)
+        .bind(a.review_interval_months)
+        .bind(search_key(&[&a.name, a.description.as_deref().unwrap_or("")]))
+        .bind(&now)
+        .execute(tx.conn())
+        .await
+        .map_err(unique_name)?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "asset.create",
+                object_type: "information_asset",
+                object_id: &id,
+                before: None,
+                after: Some(json!(a)),
+            },
+        )
+        .await?;
+        let asset = asset_in(tx.conn(), t, &id).await?;
+        tx.commit().await?;
+        Ok(asset)
+    }
+
+    pub async fn update_asset(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        a: &AssetInput,
+    ) -> Result<Asset, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let before = asset_in(tx.conn(), t, id).await?;
+        check_owner(tx.conn(), t, a.owner_membership_id.as_deref()).await?;
+        sqlx::query(
+            "UPDATE information_assets SET name = $1, description = $2, owner_membership_id = $3, personal_data = $4, special_categories = $5,
+               data_subjects = $6, individuals_approx = $7, confidentiality_provisions = $8, legal_basis = $9, review_interval_months = $10,
+               search_text = $11, updated_at = $12 WHERE org_id = $13 AND id = $14",
+        )
+        .bind(&a.name)
+        .bind(&a.description)
+        .bind(&a.owner_membership_id)
+        .bind(i64::from(a.personal_data))
+        .bind(a.special_categories.join(","))
+        .bind(a.data_subjects.join(","))
+        .bind(a.individuals_approx)
+        .bind(&a.confidentiality_provisions)
+        .bind(&a.legal_basis)
+        .bind(a.review_interval_months)
+        .bind(search_key(&[&a.name, a.description.as_deref().unwrap_or("")]))
+        .bind(now_timestamp())
+        .bind(t.id())
+        .bind(id)
+        .execute(tx.conn())
+        .await
+        .map_err(unique_name)?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "asset.update",
+                object_type: "information_asset",
+                object_id: id,
+                before: Some(json!(before.input)),
+                after: Some(json!(a)),
+            },
+        )
+        .await?;
+        let asset = asset_in(tx.conn(), t, id).await?;
+        tx.commit().await?;
+        Ok(asset)
+    }
+
+    /// Classifies an asset: the new levels become current and are added to its history.
+    pub async fn classify_asset(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        levels: &Levels,
+        motivation: &str,
+    ) -> Result<Asset, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let before = asset_in(tx.conn(), t, id).await?;
+        let now = now_timestamp();
+        let n = |l: ConsequenceLevel| i64::from(l.number());
+        sqlx::query(
+            "UPDATE information_assets SET confidentiality = $1, integrity = $2, availability = $3, traceability = $4, highest_level = $5,
+               classified_at = $6, updated_at = $6 WHERE org_id = $7 AND id = $8",
+        )
+        .bind(n(levels.confidentiality))
+        .bind(n(levels.integrity))
+        .bind(n(levels.availability))
+        .bind(n(levels.traceability))
+        .bind(n(levels.highest()))
+        .bind(&now)
+        .bind(t.id())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        sqlx::query(
+            "INSERT INTO asset_classifications (id, org_id, asset_id, confidentiality, integrity, availability, traceability, motivation, classified_by, classified_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(new_id())
+        .bind(t.id())
+        .bind(id)
+        .bind(n(levels.confidentiality))
+        .bind(n(levels.integrity))
+        .bind(n(levels.availability))
+        .bind(n(levels.traceability))
+        .bind(motivation)
+        .bind(&actor.label)
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "asset.classify",
+                object_type: "information_asset",
+                object_id: id,
+                before: Some(json!({"name": before.input.name, "levels": before.levels})),
+                after: Some(
+                    json!({"name": before.input.name, "levels": levels, "motivation": motivation}),
+                ),
+            },
+        )
+        .await?;
+        let asset = asset_in(tx.conn(), t, id).await?;
+        tx.commit().await?;
+        Ok(asset)
+    }
+
+    /// Every classification of an asset, newest first.
+    pub async fn asset_classifications(
+        &self,
+        t: &Tenant,
+        id: &str,
+    ) -> Result<Vec<ClassificationRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, confidentiality, integrity, availability, traceability, motivation, classified_by, classified_at
+             FROM asset_classifications WHERE org_id = $1 AND asset_id = $2 ORDER BY classified_at DESC, id DESC",
+        )
+        .bind(t.id())
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let l = |c: &str| {
+                    level(r, c)?.ok_or_else(|| StoreError::Corrupt(format!("{c} missing")))
+                };
+                Ok(ClassificationRecord {
+                    id: s(r, "id")?,
+                    levels: Levels {
+                        confidentiality: l("confidentiality")?,
+                        integrity: l("integrity")?,
+                        availability: l("availability")?,
+                        traceability: l("traceability")?,
+                    },
+                    motivation: s(r, "motivation")?,
+                    classified_by: s(r, "classified_by")?,
+                    classified_at: s(r, "classified_at")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,578 @@
+//! The register of information assets (informationsmängder) and their classification.
+
+use super::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
+use crate::context::Member;
+use crate::error::{AppError, AppResult};
+use crate::forms::FormFields;
+use crate::i18n::Tr;
+use crate::render::{page, see_other};
+use crate::services::{self, DATA_SUBJECTS, SPECIAL_CATEGORIES};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use std::collections::HashMap;
+use tillit_domain::classification::{Aspect, ConsequenceLevel, Levels};
+use tillit_domain::paging::PageRequest;
+use tillit_domain::role::Permission;
+use tillit_domain::{Rule, ValidationErrors};
+use tillit_store::{Asset, AssetQuery, AssetSort, MemberQuery};
+
+pub struct AssetRow {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub personal: String,
+    pub levels: Vec<String>,
+    pub classified: bool,
+    pub updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "assets.html")]
+struct AssetsPage {
+    c: PageCommon,
+    q: String,
+    classified_options: Vec<Choice>,
+    sort_options: Vec<Choice>,
+    rows: Vec<AssetRow>,
+    summary: String,
+    pager: Pager,
+    may_edit: bool,
+    aspects: Vec<String>,
+}
+
+pub fn level_label(tr: &Tr, l: ConsequenceLevel) -> String {
+    format!("{} {}", l.number(), tr.t(&format!("level-{}", l.number())))
+}
+
+fn aspect_headers(tr: &Tr) -> Vec<String> {
+    Aspect::ALL
+        .into_iter()
+        .map(|a| tr.t(&format!("aspect-{}", a.key())))
+        .collect()
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let page_req = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
+    let text = get("q");
+    if text.chars().count() > 200 {
+        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+    }
+    let classified = match get("classified").as_str() {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => return Err(ValidationErrors::single("classified", Rule::UnknownValue).into()),
+    };
+    let sort = match get("sort").as_str() {
+        "" | "name" => AssetSort::Name,
+        "updated" => AssetSort::Updated,
+        "level" => AssetSort::Level,
+        _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
+    };
+    let query = AssetQuery {
+        q: Some(text.clone()),
+        classified,
+        sort: Some(sort),
+        ..Default::default()
+    };
+    let list = state.store.list_assets(&m.tenant, &query, page_req).await?;
+    let pager = Pager::new(
+        tr,
+        "/assets",
+        &[
+            ("q", text.clone()),
+            ("classified", get("classified")),
+            ("sort", get("sort")),
+            ("per_page", get("per_page")),
+        ],
+        &list,
+    );
+    let summary = tr.f("assets-summary", &[("count", list.total.to_string())]);
+    let rows = list
+        .items
+        .into_iter()
+        .map(|a| AssetRow {
+            levels: match &a.levels {
+                Some(l) => Aspect::ALL
+                    .into_iter()
+                    .map(|x| l.get(x).number().to_string())
+                    .collect(),
+                None => vec![],
+            },
+            classified: a.levels.is_some(),
+            owner: a
+                .owner_name
+                .clone()
+                .unwrap_or_else(|| tr.t("assets-no-owner")),
+            personal: tr.t(if a.input.personal_data { "yes" } else { "no" }),
+            updated: show_time(&a.updated_at),
+            name: a.input.name,
+            id: a.id,
+        })
+        .collect();
+    let choice = |key: &str, label: &str, current: &str| Choice {
+        key: key.into(),
+        label: tr.t(label),
+        selected: key == current,
+    };
+    let tpl = AssetsPage {
+        c: PageCommon::member(&m, tr.t("assets-title"), "/assets")
+            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+        q: text,
+        classified_options: vec![
+            choice("", "filter-all", &get("classified")),
+            choice("yes", "assets-classified", &get("classified")),
+            choice("no", "assets-unclassified", &get("classified")),
+        ],
+        sort_options: vec![
+            choice("name", "sort-name", &get("sort")),
+            choice("level", "sort-level", &get("sort")),
+            choice("updated", "sort-updated", &get("sort")),
+        ],
+        rows,
+        summary,
+        pager,
+        may_edit: m.may(Permission::EditAssets),
+        aspects: aspect_headers(tr),
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+pub struct AssetForm {
+    pub name: String,
+    pub description: String,
+    pub personal_data: bool,
+    pub individuals_approx: String,
+    pub confidentiality_provisions: String,
+    pub legal_basis: String,
+    pub review_interval_months: String,
+}
+
+#[derive(Template)]
+#[template(path = "asset_form.html")]
+struct AssetFormPage {
+    c: PageCommon,
+    action: String,
+    heading: String,
+    f: AssetForm,
+    owners: Vec<Choice>,
+    special: Vec<Choice>,
+    subjects: Vec<Choice>,
+    errors: Vec<FieldError>,
+}
+
+async fn render_form(
+    state: &AppState,
+    m: &Member,
+    existing: Option<&Asset>,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    m.require(Permission::EditAssets)?;
+    let tr = &m.ctx.tr;
+    let val =
+        |k: &str, from_asset: String| form.map(|f| f.get(k).to_string()).unwrap_or(from_asset);
+    let input = existing.map(|a| &a.input);
+    let owner_now = val(
+        "owner_membership_id",
+        input
+            .and_then(|i| i.owner_membership_id.clone())
+            .unwrap_or_default(),
+    );
+    let members = state
+        .store
+        .list_members(
+            &m.tenant,
+            &MemberQuery::default(),
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+    let mut owners = vec![Choice {
+        key: String::new(),
+        label: tr.t("assets-no-owner"),
+        selected: owner_now.is_empty(),
+    }];
+    owners.extend(members.items.into_iter().map(|x| Choice {
+        selected: x.id == owner_now,
+        key: x.id,
+        label: format!("{} ({})", x.display_name, tr.role(x.role)),
+    }));
+    let chosen = |k: &str, from: Vec<String>| form.map(|f| f.all(k)).unwrap_or(from);
+    let sc = chosen(
+        "special_categories",
+        input
+            .map(|i| i.special_categories.clone())
+            .unwrap_or_default(),
+    );
+    let ds = chosen(
+        "data_subjects",
+        input.map(|i| i.data_subjects.clone()).unwrap_or_default(),
+    );
+    let opts = |keys: &[&str], prefix: &str, chosen: &[String]| {
+        keys.iter()
+            .map(|k| Choice {
+                key: k.to_string(),
+                label: tr.t(&format!("{prefix}-{}", k.replace('_', "-"))),
+                selected: chosen.iter().any(|c| c == k),
+            })
+            .collect()
+    };
+    let f = AssetForm {
+        name: val("name", input.map(|i| i.name.clone()).unwrap_or_default()),
+        description: val(
+            "description",
+            input
+                .and_then(|i| i.description.clone())
+                .unwrap_or_default(),
+        ),
+        personal_data: form
+            .map(|f| !f.get("personal_data").is_empty())
+            .unwrap_or(input.is_some_and(|i| i.personal_data)),
+        individuals_approx: val(
+            "individuals_approx",
+            input
+                .and_then(|i| i.individuals_approx)
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+        ),
+        confidentiality_provisions: val(
+            "confidentiality_provisions",
+            input
+                .and_then(|i| i.confidentiality_provisions.clone())
+                .unwrap_or_default(),
+        ),
+        legal_basis: val(
+            "legal_basis",
+            input
+                .and_then(|i| i.legal_basis.clone())
+                .unwrap_or_default(),
+        ),
+        review_interval_months: val(
+            "review_interval_months",
+            input
+                .map(|i| i.review_interval_months.to_string())
+                .unwrap_or_else(|| "12".into()),
+        ),
+    };
+    let (action, heading) = match existing {
+        Some(a) => (
+            format!("/assets/{}", a.id),
+            tr.f("assets-edit-heading", &[("name", a.input.name.clone())]),
+        ),
+        None => ("/assets".to_string(), tr.t("assets-new-heading")),
+    };
+    let tpl = AssetFormPage {
+        c: PageCommon::member(m, heading.clone(), "/assets"),
+        action,
+        heading,
+        f,
+        owners,
+        special: opts(SPECIAL_CATEGORIES, "special", &sc),
+        subjects: opts(DATA_SUBJECTS, "subject", &ds),
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+    };
+    Ok(page(status, &tpl))
+}
+
+pub async fn new_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+    render_form(&state, &m, None, None, None, StatusCode::OK).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditAssets)?;
+    let result = match services::parse_asset_input(|k| form.get(k).to_string(), |k| form.all(k)) {
+        Ok(input) => state
+            .store
+            .create_asset(&m.tenant, &m.auth.actor(), &input)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(a) => Ok(see_other(&format!("/assets/{}?done=asset-saved", a.id))),
+        Err(AppError::Invalid(v)) => {
+            render_form(
+                &state,
+                &m,
+                None,
+                Some(&form),
+                Some(&v),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    m.require(Permission::EditAssets)?;
+    let a = state.store.asset(&m.tenant, &id).await?;
+    render_form(&state, &m, Some(&a), None, None, StatusCode::OK).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditAssets)?;
+    let existing = state.store.asset(&m.tenant, &id).await?;
+    let result = match services::parse_asset_input(|k| form.get(k).to_string(), |k| form.all(k)) {
+        Ok(input) => state
+            .store
+            .update_asset(&m.tenant, &m.auth.actor(), &id, &input)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(a) => Ok(see_other(&format!("/assets/{}?done=asset-saved", a.id))),
+        Err(AppError::Invalid(v)) => {
+            render_form(
+                &state,
+                &m,
+                Some(&existing),
+                Some(&form),
+                Some(&v),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub struct HistoryRow {
+    pub levels: Vec<String>,
+    pub motivation: String,
+    pub by: String,
+    pub at: String,
+}
+
+pub struct AspectChoice {
+    pub key: &'static str,
+    pub label: String,
+    pub help: String,
+    pub options: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "asset.html")]
+struct AssetPage {
+    c: PageCommon,
+    id: String,
+    name: String,
+    facts: Vec<(String, String)>,
+    current: Vec<(String, String)>,
+    classified: bool,
+    may_edit: bool,
+    may_classify: bool,
+    aspects: Vec<AspectChoice>,
+    aspect_headers: Vec<String>,
+    motivation: String,
+    history: Vec<HistoryRow>,
+    errors: Vec<FieldError>,
+}
+
+async fn render_asset(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+    status: StatusCode,
+    notice: Option<String>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let a = state.store.asset(&m.tenant, id).await?;
+    let history = state.store.asset_classifications(&m.tenant, id).await?;
+    let list_of = |keys: &[String], prefix: &str| {
+        if keys.is_empty() {
+            "–".to_string()
+        } else {
+            keys.iter()
+                .map(|k| tr.t(&format!("{prefix}-{}", k.replace('_', "-"))))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let i = &a.input;
+    let facts = vec![
+        (
+            tr.t("field-description"),
+            i.description.clone().unwrap_or_else(|| "–".into()),
+        ),
+        (
+            tr.t("field-owner-membership-id"),
+            a.owner_name
+                .clone()
+                .unwrap_or_else(|| tr.t("assets-no-owner")),
+        ),
+        (
+            tr.t("field-personal-data"),
+            tr.t(if i.personal_data { "yes" } else { "no" }),
+        ),
+        (
+            tr.t("field-special-categories"),
+            list_of(&i.special_categories, "special"),
+        ),
+        (
+            tr.t("field-data-subjects"),
+            list_of(&i.data_subjects, "subject"),
+        ),
+        (
+            tr.t("field-individuals-approx"),
+            i.individuals_approx
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "–".into()),
+        ),
+        (
+            tr.t("field-confidentiality-provisions"),
+            i.confidentiality_provisions
+                .clone()
+                .unwrap_or_else(|| "–".into()),
+        ),
+        (
+            tr.t("field-legal-basis"),
+            i.legal_basis.clone().unwrap_or_else(|| "–".into()),
+        ),
+        (
+            tr.t("field-review-interval-months"),
+            i.review_interval_months.to_string(),
+        ),
+    ];
+    let current = match &a.levels {
+        Some(l) => Aspect::ALL
+            .into_iter()
+            .map(|x| {
+                (
+                    tr.t(&format!("aspect-{}", x.key())),
+                    level_label(tr, l.get(x)),
+                )
+            })
+            .collect(),
+        None => vec![],
+    };
+    let selected = |x: Aspect| -> String {
+        form.map(|f| f.get(x.key()).to_string()).unwrap_or_else(|| {
+            a.levels
+                .map(|l| l.get(x).number().to_string())
+                .unwrap_or_default()
+        })
+    };
+    let aspects = Aspect::ALL
+        .into_iter()
+        .map(|x| AspectChoice {
+            key: x.key(),
+            label: tr.t(&format!("aspect-{}", x.key())),
+            help: tr.t(&format!("aspect-{}-question", x.key())),
+            options: ConsequenceLevel::ALL
+                .into_iter()
+                .map(|l| Choice {
+                    key: l.number().to_string(),
+                    label: format!(
+                        "{} — {}",
+                        level_label(tr, l),
+                        tr.t(&format!("level-{}-{}", x.key(), l.number()))
+                    ),
+                    selected: selected(x) == l.number().to_string(),
+                })
+                .collect(),
+        })
+        .collect();
+    let levels_of = |l: &Levels| {
+        Aspect::ALL
+            .into_iter()
+            .map(|x| l.get(x).number().to_string())
+            .collect()
+    };
+    let tpl = AssetPage {
+        c: PageCommon::member(m, a.input.name.clone(), "/assets").with_notice(notice),
+        id: a.id.clone(),
+        name: a.input.name.clone(),
+        facts,
+        current,
+        classified: a.levels.is_some(),
+        may_edit: m.may(Permission::EditAssets),
+        may_classify: m.may(Permission::ClassifyAssets),
+        aspects,
+        aspect_headers: aspect_headers(tr),
+        motivation: form
+            .map(|f| f.get("motivation").to_string())
+            .unwrap_or_default(),
+        history: history
+            .iter()
+            .map(|h| HistoryRow {
+                levels: levels_of(&h.levels),
+                motivation: h.motivation.clone(),
+                by: h.classified_by.clone(),
+                at: show_time(&h.classified_at),
+            })
+            .collect(),
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+    };
+    Ok(page(status, &tpl))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    render_asset(&state, &m, &id, None, None, StatusCode::OK, notice).await
+}
+
+pub async fn classify(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::ClassifyAssets)?;
+    match services::classify_asset(&state, &m, &id, |k| form.get(k).to_string()).await {
+        Ok(_) => Ok(see_other(&format!("/assets/{id}?done=asset-classified"))),
+        Err(AppError::Invalid(v)) => {
+            render_asset(
+                &state,
+                &m,
+                &id,
+                Some(&form),
+                Some(&v),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
