@@ -90,6 +90,17 @@ test('a coordinator signs in, sees the overview, switches language and signs out
   await expectAccessible(page, 'audit log');
   await page.screenshot({ path: `${SHOTS}audit-en.png`, fullPage: true });
 
+  await nav(page).getByRole('link', { name: 'Information assets', exact: true }).click();
+  await page.waitForURL(/\/assets/);
+  assert.ok((await page.textContent('main')).includes('Not classified'), 'the demo region has an unclassified asset');
+  await expectAccessible(page, 'information assets');
+  await page.getByRole('link', { name: 'Patientjournal' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Patientjournal' }).waitFor();
+  await expectAccessible(page, 'an information asset with its classification form');
+  await page.screenshot({ path: `${SHOTS}asset-en.png`, fullPage: true });
+  await page.goto(`${BASE}/assets/new`);
+  await expectAccessible(page, 'new information asset form');
+
   await nav(page).getByRole('link', { name: 'API tokens', exact: true }).click();
   await expectAccessible(page, 'API tokens');
 

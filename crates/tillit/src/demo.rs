@@ -161,6 +161,125 @@ fn number(s: &str) -> Result<OrgNumber, StoreError> {
     OrgNumber::parse("org_number", s).map_err(|e| StoreError::Invalid(e.into()))
 }
 
+/// The demo region's information assets: (name, description, special categories, data subjects,
+/// approximate individuals, confidentiality provision, levels C/I/A/T and motivation, if classified).
+type DemoAsset = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    Option<i64>,
+    Option<&'static str>,
+    Option<([i64; 4], &'static str)>,
+);
+
+const REGION_ASSETS: &[DemoAsset] = &[
+    (
+        "Patientjournal",
+        "Journaluppgifter om regionens patienter i journalsystemet.",
+        &["health"],
+        &["patients", "children"],
+        Some(280_000),
+        Some("25 kap. 1 § OSL"),
+        Some((
+            [3, 3, 3, 3],
+            "Hälsouppgifter om hela regionens befolkning; fel eller avbrott kan skada patienter.",
+        )),
+    ),
+    (
+        "Laboratoriesvar",
+        "Provsvar från klinisk kemi och mikrobiologi.",
+        &["health"],
+        &["patients"],
+        Some(150_000),
+        Some("25 kap. 1 § OSL"),
+        Some((
+            [3, 4, 3, 3],
+            "Felaktiga provsvar kan leda till fel behandling.",
+        )),
+    ),
+    (
+        "Personaladministration",
+        "Anställningar, löner och frånvaro.",
+        &["health", "trade_union"],
+        &["staff"],
+        Some(9_000),
+        None,
+        Some((
+            [2, 2, 1, 2],
+            "Känsliga uppgifter om medarbetare, men avbrott kan hanteras manuellt.",
+        )),
+    ),
+    (
+        "1177-ärenden",
+        "Meddelanden och egenremisser från invånare via e-tjänster.",
+        &["health"],
+        &["patients", "public"],
+        Some(120_000),
+        Some("25 kap. 1 § OSL"),
+        None,
+    ),
+];
+
+async fn seed_region_assets(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+    use tillit_domain::classification::{ConsequenceLevel, Levels};
+    let (tenant, _) = store.operator_tenant(&number("232100-9991")?).await?;
+    if store
+        .list_assets(&tenant, &Default::default(), Default::default())
+        .await?
+        .total
+        > 0
+    {
+        return Ok(());
+    }
+    let owner = store
+        .list_members(
+            &tenant,
+            &tillit_store::MemberQuery {
+                role: Some(Role::Owner),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await?
+        .items
+        .first()
+        .map(|m| m.id.clone());
+    for (name, description, special, subjects, individuals, provision, classification) in
+        REGION_ASSETS
+    {
+        let input = tillit_store::AssetInput {
+            name: name.to_string(),
+            description: Some(description.to_string()),
+            owner_membership_id: owner.clone(),
+            personal_data: true,
+            special_categories: special.iter().map(|s| s.to_string()).collect(),
+            data_subjects: subjects.iter().map(|s| s.to_string()).collect(),
+            individuals_approx: *individuals,
+            confidentiality_provisions: provision.map(str::to_string),
+            legal_basis: Some("Patientdatalagen (2008:355)".into()),
+            review_interval_months: 12,
+        };
+        let asset = store.create_asset(&tenant, actor, &input).await?;
+        if let Some((l, motivation)) = classification {
+            let lv = |n: i64| {
+                ConsequenceLevel::from_number(n)
+                    .ok_or_else(|| StoreError::Corrupt(format!("level {n}")))
+            };
+            let levels = Levels {
+                confidentiality: lv(l[0])?,
+                integrity: lv(l[1])?,
+                availability: lv(l[2])?,
+                traceability: lv(l[3])?,
+            };
+            store
+                .classify_asset(&tenant, actor, &asset.id, &levels, motivation)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreError> {
     let actor = Actor::operator();
     for o in ORGS {
@@ -190,7 +309,7 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
             Err(e) => return Err(e),
         }
     }
-    Ok(())
+    seed_region_assets(store, &actor).await
 }
 
 /// What `tillit demo` prints: where to go and how to sign in. `{url}` is replaced by the address.
