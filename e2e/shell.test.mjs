@@ -100,6 +100,15 @@ test('a coordinator signs in, sees the overview, switches language and signs out
   await page.screenshot({ path: `${SHOTS}asset-en.png`, fullPage: true });
   await page.goto(`${BASE}/assets/new`);
   await expectAccessible(page, 'new information asset form');
+  await nav(page).getByRole('link', { name: 'Systems and IT services', exact: true }).click();
+  await page.waitForURL(/\/systems/);
+  await expectAccessible(page, 'systems');
+  await page.getByRole('link', { name: 'Journalsystemet' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Journalsystemet' }).waitFor();
+  assert.ok((await page.textContent('main')).includes('Laboratoriesvar'), 'the system lists its assets');
+  await expectAccessible(page, 'a system with inherited levels');
+  await page.goto(`${BASE}/systems/new`);
+  await expectAccessible(page, 'new system form');
 
   await nav(page).getByRole('link', { name: 'API tokens', exact: true }).click();
   await expectAccessible(page, 'API tokens');

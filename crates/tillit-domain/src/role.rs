@@ -35,10 +35,10 @@ pub enum Permission {
     ViewAuditLog,
     /// See the information-security registers (assets, systems, …) of a care provider.
     ViewRegisters,
-    /// Add and change information assets.
-    EditAssets,
-    /// Classify information assets (information owners and those who run the work).
-    ClassifyAssets,
+    /// Add and change the registers (information assets, systems).
+    EditRegisters,
+    /// Classify information assets and set systems' levels (information owners and those who run the work).
+    Classify,
 }
 
 /// What an API token may be used for. A request needs both the role and the scope.
@@ -87,7 +87,7 @@ impl Permission {
             Permission::ViewOverview | Permission::ViewMembers | Permission::ViewRegisters => {
                 Scope::Read
             }
-            Permission::EditAssets | Permission::ClassifyAssets => Scope::Write,
+            Permission::EditRegisters | Permission::Classify => Scope::Write,
             Permission::ManageMembers | Permission::ViewAuditLog => Scope::Admin,
         }
     }
@@ -183,11 +183,11 @@ impl Role {
             Permission::ManageMembers | Permission::ViewAuditLog => self.is_admin(),
             // A care provider's own working data; authorities see only what is submitted to them.
             Permission::ViewRegisters => self.side() == Side::Provider,
-            Permission::EditAssets => matches!(
+            Permission::EditRegisters => matches!(
                 self,
                 Role::Admin | Role::Coordinator | Role::Owner | Role::SystemOwner
             ),
-            Permission::ClassifyAssets => {
+            Permission::Classify => {
                 matches!(self, Role::Admin | Role::Coordinator | Role::Owner)
             }
         }
@@ -227,12 +227,12 @@ mod tests {
                 "{r:?}: authorities never see working data"
             );
         }
-        assert!(Role::Owner.permits(Permission::ClassifyAssets));
-        assert!(!Role::SystemOwner.permits(Permission::ClassifyAssets));
-        assert!(Role::SystemOwner.permits(Permission::EditAssets));
+        assert!(Role::Owner.permits(Permission::Classify));
+        assert!(!Role::SystemOwner.permits(Permission::Classify));
+        assert!(Role::SystemOwner.permits(Permission::EditRegisters));
         assert!(
-            !Role::Dpo.permits(Permission::EditAssets)
-                && !Role::Reader.permits(Permission::EditAssets)
+            !Role::Dpo.permits(Permission::EditRegisters)
+                && !Role::Reader.permits(Permission::EditRegisters)
         );
         assert!(Role::Dpo.permits(Permission::ViewMembers));
     }

@@ -70,13 +70,13 @@ pub struct AssetQuery {
     pub sort: Option<AssetSort>,
 }
 
-const COLUMNS: &str = "a.id AS id, a.name AS name, a.description AS description, a.owner_membership_id AS owner_membership_id, \
+pub(crate) const COLUMNS: &str = "a.id AS id, a.name AS name, a.description AS description, a.owner_membership_id AS owner_membership_id, \
     a.personal_data AS personal_data, a.special_categories AS special_categories, a.data_subjects AS data_subjects, \
     a.individuals_approx AS individuals_approx, a.confidentiality_provisions AS confidentiality_provisions, a.legal_basis AS legal_basis, \
     a.review_interval_months AS review_interval_months, a.confidentiality AS confidentiality, a.integrity AS integrity, \
     a.availability AS availability, a.traceability AS traceability, a.classified_at AS classified_at, a.created_at AS created_at, \
     a.updated_at AS updated_at, u.display_name AS owner_name";
-const FROM: &str = "information_assets a LEFT JOIN memberships m ON m.id = a.owner_membership_id LEFT JOIN users u ON u.id = m.user_id";
+pub(crate) const FROM: &str = "information_assets a LEFT JOIN memberships m ON m.id = a.owner_membership_id LEFT JOIN users u ON u.id = m.user_id";
 
 fn list(text: &str) -> Vec<String> {
     text.split(',')
@@ -86,7 +86,7 @@ fn list(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn level(r: &AnyRow, col: &str) -> Result<Option<ConsequenceLevel>, StoreError> {
+pub(crate) fn level(r: &AnyRow, col: &str) -> Result<Option<ConsequenceLevel>, StoreError> {
     let v: Option<i64> = r.try_get(col)?;
     v.map(|n| {
         ConsequenceLevel::from_number(n)
@@ -95,7 +95,7 @@ fn level(r: &AnyRow, col: &str) -> Result<Option<ConsequenceLevel>, StoreError> 
     .transpose()
 }
 
-fn asset_from_row(r: &AnyRow) -> Result<Asset, StoreError> {
+pub(crate) fn asset_from_row(r: &AnyRow) -> Result<Asset, StoreError> {
     let levels = match (
         level(r, "confidentiality")?,
         level(r, "integrity")?,
@@ -149,7 +149,7 @@ async fn asset_in(
 }
 
 /// The owner must be a member of the same organisation.
-async fn check_owner(
+pub(crate) async fn check_owner(
     conn: &mut sqlx::AnyConnection,
     t: &Tenant,
     owner: Option<&str>,
@@ -167,7 +167,7 @@ async fn check_owner(
     Ok(())
 }
 
-fn unique_name(e: sqlx::Error) -> StoreError {
+pub(crate) fn unique_name(e: sqlx::Error) -> StoreError {
     if StoreError::is_unique_violation(&e) {
         ValidationErrors::single("name", Rule::AlreadyExists).into()
     } else {

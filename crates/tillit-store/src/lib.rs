@@ -16,6 +16,7 @@ mod orgs;
 mod query;
 mod row;
 mod sessions;
+mod systems;
 mod tokens;
 mod users;
 
@@ -26,6 +27,7 @@ pub use error::StoreError;
 pub use members::{Member, MemberQuery, RoleCount};
 pub use orgs::Organisation;
 pub use sessions::{NewSession, SessionUser};
+pub use systems::{System, SystemInput, HOSTING};
 pub use tokens::{ApiToken, TokenAuth};
 pub use users::{User, UserCredentials, UserMembership};
 

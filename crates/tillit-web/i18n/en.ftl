@@ -341,3 +341,45 @@ level-traceability-1 = Traceability is needed to sort out errors afterwards.
 level-traceability-2 = Access and changes need to be followed up per user.
 level-traceability-3 = Access must be logged and the logs reviewed systematically (PDL 4 kap. 3 §).
 level-traceability-4 = Every access and change must be provable afterwards, also in legal proceedings.
+
+# Systems and IT services
+nav-systems = Systems and IT services
+systems-title = Systems and IT services
+systems-intro = The systems and IT services that process the information. For each aspect a system inherits the highest level among the information assets it processes.
+systems-search = Search by name, description or supplier
+systems-summary = { $count ->
+    [one] 1 system
+   *[other] { $count } systems
+}
+systems-none = No systems match the filter.
+systems-new-heading = New system
+systems-edit-heading = Change { $name }
+systems-back = Back to systems
+systems-asset-count = Information assets
+systems-deviates = deviates
+systems-no-levels = Inherits no classification yet
+systems-no-assets = The system is linked to no information asset, so it inherits no classification.
+systems-no-assets-yet = There are no information assets yet. Register them first.
+systems-levels-heading = Classification
+systems-levels-help = The levels are inherited from the information assets. Setting other levels on the system is a deviation that must be motivated.
+systems-nothing-inherited = None of the system's information assets is classified yet, so it inherits no levels.
+systems-inherited = Inherited level
+systems-applies = Applies
+systems-set-levels = Save the levels
+systems-clear-levels = Remove the deviation and use the inherited levels
+systems-deviation-help = Required when any level differs from the inherited one.
+systems-updated = Last changed
+field-system-owner = System owner
+field-supplier = Supplier
+field-hosting = Operation
+field-country = Country where the data is processed
+field-asset-ids = Information assets processed
+hosting-own-operation = Own operation
+hosting-outsourced = Outsourced operation
+hosting-public-cloud = Public cloud service
+done-system-saved = The system has been saved.
+done-system-levels = The system's levels have been saved.
+action-system-create = System created
+action-system-update = System changed
+action-system-levels = System levels changed
+object-system = System

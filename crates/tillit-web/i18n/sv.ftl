@@ -341,3 +341,45 @@ level-traceability-1 = Spårbarhet behövs för att reda ut fel i efterhand.
 level-traceability-2 = Åtkomst och ändringar behöver kunna följas upp per användare.
 level-traceability-3 = Åtkomst måste loggas och loggarna granskas systematiskt (PDL 4 kap. 3 §).
 level-traceability-4 = Varje åtkomst och ändring måste kunna bevisas i efterhand, även vid rättslig prövning.
+
+# System och it-tjänster
+nav-systems = System och it-tjänster
+systems-title = System och it-tjänster
+systems-intro = Systemen och it-tjänsterna som behandlar informationen. Ett system ärver för varje aspekt den högsta nivån bland de informationsmängder det behandlar.
+systems-search = Sök på namn, beskrivning eller leverantör
+systems-summary = { $count ->
+    [one] 1 system
+   *[other] { $count } system
+}
+systems-none = Inga system matchar filtret.
+systems-new-heading = Nytt system
+systems-edit-heading = Ändra { $name }
+systems-back = Tillbaka till systemen
+systems-asset-count = Informationsmängder
+systems-deviates = avviker
+systems-no-levels = Ärver ingen klassning ännu
+systems-no-assets = Systemet är inte kopplat till någon informationsmängd, så det ärver ingen klassning.
+systems-no-assets-yet = Det finns inga informationsmängder ännu. Registrera dem först.
+systems-levels-heading = Klassning
+systems-levels-help = Nivåerna ärvs från informationsmängderna. Sätter ni andra nivåer på systemet är det en avvikelse som måste motiveras.
+systems-nothing-inherited = Ingen av systemets informationsmängder är klassad ännu, så systemet ärver inga nivåer.
+systems-inherited = Ärvd nivå
+systems-applies = Gäller
+systems-set-levels = Spara nivåerna
+systems-clear-levels = Ta bort avvikelsen och använd de ärvda nivåerna
+systems-deviation-help = Krävs när någon nivå skiljer sig från den ärvda.
+systems-updated = Senast ändrad
+field-system-owner = Systemägare
+field-supplier = Leverantör
+field-hosting = Drift
+field-country = Land där uppgifterna behandlas
+field-asset-ids = Informationsmängder som behandlas
+hosting-own-operation = Egen drift
+hosting-outsourced = Utkontrakterad drift
+hosting-public-cloud = Publik molntjänst
+done-system-saved = Systemet har sparats.
+done-system-levels = Systemets nivåer har sparats.
+action-system-create = System skapades
+action-system-update = System ändrades
+action-system-levels = Systemets nivåer ändrades
+object-system = System

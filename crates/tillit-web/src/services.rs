@@ -328,3 +328,104 @@ pub async fn classify_asset(
         .classify_asset(&m.tenant, &m.auth.actor(), id, &levels, &motivation)
         .await?)
 }
+
+/// Reads a system's facts from a form or JSON body.
+pub fn parse_system_input(
+    get: impl Fn(&str) -> String,
+    all: impl Fn(&str) -> Vec<String>,
+) -> Result<tillit_store::SystemInput, ValidationErrors> {
+    let mut errs = ValidationErrors::new();
+    let name = errs.check(text::required("name", &get("name"), 200));
+    let description = errs.check(text::optional("description", &get("description"), 4000));
+    let owner = errs.check(text::optional(
+        "owner_membership_id",
+        &get("owner_membership_id"),
+        100,
+    ));
+    let supplier = errs.check(text::optional("supplier", &get("supplier"), 200));
+    let country = errs.check(text::optional("country", &get("country"), 100));
+    let hosting = get("hosting").trim().to_string();
+    if hosting.is_empty() {
+        errs.push(ValidationError::new("hosting", Rule::Required));
+    } else if !tillit_store::HOSTING.contains(&hosting.as_str()) {
+        errs.push(ValidationError::new("hosting", Rule::UnknownValue));
+    }
+    let interval = get("review_interval_months");
+    let review_interval_months = match interval.trim() {
+        "" => 12,
+        v => match v.parse::<i64>() {
+            Ok(n) if (1..=60).contains(&n) => n,
+            Ok(_) => {
+                errs.push(ValidationError::new(
+                    "review_interval_months",
+                    Rule::OutOfRange { min: 1, max: 60 },
+                ));
+                12
+            }
+            Err(_) => {
+                errs.push(ValidationError::new(
+                    "review_interval_months",
+                    Rule::InvalidFormat,
+                ));
+                12
+            }
+        },
+    };
+    let mut asset_ids: Vec<String> = all("asset_ids")
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    asset_ids.sort();
+    asset_ids.dedup();
+    if asset_ids.len() > 500 {
+        errs.push(ValidationError::new(
+            "asset_ids",
+            Rule::TooLong { max: 500 },
+        ));
+    }
+    errs.clone().into_result()?;
+    let (Some(name), Some(description), Some(owner_membership_id), Some(supplier), Some(country)) =
+        (name, description, owner, supplier, country)
+    else {
+        return Err(errs);
+    };
+    Ok(tillit_store::SystemInput {
+        name,
+        description,
+        owner_membership_id,
+        supplier,
+        hosting,
+        country,
+        review_interval_months,
+        asset_ids,
+    })
+}
+
+/// Sets a system's own levels (with the motivation the deviation needs), or clears them.
+pub async fn set_system_levels(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    clear: bool,
+    get: impl Fn(&str) -> String,
+) -> AppResult<tillit_store::System> {
+    state.store.system(&m.tenant, id).await?;
+    if clear {
+        return Ok(state
+            .store
+            .set_system_levels(&m.tenant, &m.auth.actor(), id, None, "")
+            .await?);
+    }
+    let levels = tillit_domain::classification::Levels::parse(&get)?;
+    Ok(state
+        .store
+        .set_system_levels(
+            &m.tenant,
+            &m.auth.actor(),
+            id,
+            Some(&levels),
+            &get("deviation_motivation"),
+        )
+        .await?)
+}

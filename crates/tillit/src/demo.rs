@@ -277,6 +277,63 @@ async fn seed_region_assets(store: &Store, actor: &Actor) -> Result<(), StoreErr
                 .await?;
         }
     }
+    // The record system processes the journal and the lab results, and inherits from both.
+    let assets = store
+        .list_assets(&tenant, &Default::default(), Default::default())
+        .await?
+        .items;
+    let ids = |names: &[&str]| {
+        assets
+            .iter()
+            .filter(|a| names.contains(&a.input.name.as_str()))
+            .map(|a| a.id.clone())
+            .collect::<Vec<_>>()
+    };
+    let system_owner = store
+        .list_members(
+            &tenant,
+            &tillit_store::MemberQuery {
+                role: Some(Role::SystemOwner),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await?
+        .items
+        .first()
+        .map(|m| m.id.clone());
+    for (name, supplier, hosting, linked) in [
+        (
+            "Journalsystemet",
+            "Vårdsystem Norr AB",
+            "outsourced",
+            ids(&["Patientjournal", "Laboratoriesvar"]),
+        ),
+        (
+            "E-tjänstplattformen",
+            "Digitala Vårdtjänster AB",
+            "public_cloud",
+            ids(&["1177-ärenden"]),
+        ),
+        (
+            "HR-systemet",
+            "Lönepartner AB",
+            "outsourced",
+            ids(&["Personaladministration"]),
+        ),
+    ] {
+        let input = tillit_store::SystemInput {
+            name: name.into(),
+            description: None,
+            owner_membership_id: system_owner.clone(),
+            supplier: Some(supplier.into()),
+            hosting: hosting.into(),
+            country: Some("Sverige".into()),
+            review_interval_months: 12,
+            asset_ids: linked,
+        };
+        store.create_system(&tenant, actor, &input).await?;
+    }
     Ok(())
 }
 

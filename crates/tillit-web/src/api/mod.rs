@@ -37,6 +37,12 @@ pub fn routes() -> Router<AppState> {
             "/assets/{id}/classification",
             axum::routing::post(classify_asset),
         )
+        .route("/systems", get(list_systems).post(create_system))
+        .route("/systems/{id}", get(get_system).put(update_system))
+        .route(
+            "/systems/{id}/levels",
+            axum::routing::put(set_system_levels).delete(clear_system_levels),
+        )
         .route("/audit-events", get(list_audit_events))
         .route("/audit-events/{id}", get(get_audit_event))
         .route("/tokens", get(list_tokens).post(create_token))
@@ -47,8 +53,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Tillit API", version = "1", description = "Systematic, risk-based protection of personal data in Swedish health and social care. Authenticate with `Authorization: Bearer tlt_…` (an API token made under Account → API tokens) or a browser session with the `X-CSRF-Token` header on changes. Every request acts in the organisation of the token (or the session's chosen one)."),
-    paths(list_assets, create_asset, get_asset, update_asset, classify_asset, me, organisation, list_members, add_member, get_member, change_member, remove_member, list_audit_events, get_audit_event, list_tokens, create_token, revoke_token),
-    components(schemas(AssetDto, AssetPage, AssetBody, LevelsDto, ClassificationBody, MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
+    paths(list_systems, create_system, get_system, update_system, set_system_levels, clear_system_levels, list_assets, create_asset, get_asset, update_asset, classify_asset, me, organisation, list_members, add_member, get_member, change_member, remove_member, list_audit_events, get_audit_event, list_tokens, create_token, revoke_token),
+    components(schemas(SystemDto, SystemPage, SystemBody, SystemLevelsBody, AssetDto, AssetPage, AssetBody, LevelsDto, ClassificationBody, MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -698,7 +704,7 @@ async fn create_asset(
     m: Member,
     ApiJson(body): ApiJson<AssetBody>,
 ) -> AppResult<Response> {
-    m.require(Permission::EditAssets)?;
+    m.require(Permission::EditRegisters)?;
     let a = state
         .store
         .create_asset(&m.tenant, &m.auth.actor(), &body.input()?)
@@ -725,7 +731,7 @@ async fn update_asset(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<AssetBody>,
 ) -> AppResult<Json<AssetDto>> {
-    m.require(Permission::EditAssets)?;
+    m.require(Permission::EditRegisters)?;
     state.store.asset(&m.tenant, &id).await?;
     Ok(Json(
         state
@@ -744,7 +750,7 @@ async fn classify_asset(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ClassificationBody>,
 ) -> AppResult<Json<AssetDto>> {
-    m.require(Permission::ClassifyAssets)?;
+    m.require(Permission::Classify)?;
     let get = |k: &str| match k {
         "confidentiality" => body.confidentiality.to_string(),
         "integrity" => body.integrity.to_string(),
@@ -755,5 +761,239 @@ async fn classify_asset(
     };
     Ok(Json(
         services::classify_asset(&state, &m, &id, get).await?.into(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SystemDto {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub owner_membership_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub supplier: Option<String>,
+    /// own_operation, outsourced or public_cloud
+    pub hosting: String,
+    pub country: Option<String>,
+    pub review_interval_months: i64,
+    pub asset_ids: Vec<String>,
+    /// Per aspect, the highest level of the classified assets it processes.
+    pub inherited: Option<LevelsDto>,
+    /// Levels set on the system itself (a motivated deviation).
+    pub deviation: Option<LevelsDto>,
+    pub deviation_motivation: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+fn levels_dto(l: tillit_domain::classification::Levels) -> LevelsDto {
+    LevelsDto {
+        confidentiality: l.confidentiality.number(),
+        integrity: l.integrity.number(),
+        availability: l.availability.number(),
+        traceability: l.traceability.number(),
+    }
+}
+
+impl From<tillit_store::System> for SystemDto {
+    fn from(s: tillit_store::System) -> Self {
+        let i = s.input;
+        SystemDto {
+            id: s.id,
+            name: i.name,
+            description: i.description,
+            owner_membership_id: i.owner_membership_id,
+            owner_name: s.owner_name,
+            supplier: i.supplier,
+            hosting: i.hosting,
+            country: i.country,
+            review_interval_months: i.review_interval_months,
+            asset_ids: i.asset_ids,
+            inherited: s.inherited.map(levels_dto),
+            deviation: s.deviation.map(levels_dto),
+            deviation_motivation: s.deviation_motivation,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SystemPage {
+    pub items: Vec<SystemDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemBody {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub owner_membership_id: Option<String>,
+    #[serde(default)]
+    pub supplier: Option<String>,
+    pub hosting: String,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub review_interval_months: Option<i64>,
+    #[serde(default)]
+    pub asset_ids: Vec<String>,
+}
+
+impl SystemBody {
+    fn input(&self) -> Result<tillit_store::SystemInput, ValidationErrors> {
+        let get = |k: &str| -> String {
+            match k {
+                "name" => self.name.clone(),
+                "description" => self.description.clone().unwrap_or_default(),
+                "owner_membership_id" => self.owner_membership_id.clone().unwrap_or_default(),
+                "supplier" => self.supplier.clone().unwrap_or_default(),
+                "hosting" => self.hosting.clone(),
+                "country" => self.country.clone().unwrap_or_default(),
+                "review_interval_months" => self
+                    .review_interval_months
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            }
+        };
+        services::parse_system_input(get, |k| {
+            if k == "asset_ids" {
+                self.asset_ids.clone()
+            } else {
+                vec![]
+            }
+        })
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SystemLevelsBody {
+    pub confidentiality: i64,
+    pub integrity: i64,
+    pub availability: i64,
+    pub traceability: i64,
+    /// Required when any level differs from the inherited one.
+    #[serde(default)]
+    pub deviation_motivation: Option<String>,
+}
+
+/// Systems and IT services with what they inherit.
+#[utoipa::path(get, path = "/api/v1/systems", params(("q" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = SystemPage), (status = 422, body = Problem)))]
+async fn list_systems(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<SystemPage>> {
+    m.require(Permission::ViewRegisters)?;
+    let page = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
+    let text = q.get("q").cloned().unwrap_or_default();
+    if text.chars().count() > 200 {
+        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+    }
+    let (items, page, per_page, total) = page_of(
+        state
+            .store
+            .list_systems(&m.tenant, Some(&text), page)
+            .await?,
+    );
+    Ok(Json(SystemPage {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// Adds a system.
+#[utoipa::path(post, path = "/api/v1/systems", request_body = SystemBody, responses((status = 201, body = SystemDto), (status = 422, body = Problem)))]
+async fn create_system(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<SystemBody>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let s = state
+        .store
+        .create_system(&m.tenant, &m.auth.actor(), &body.input()?)
+        .await?;
+    Ok((StatusCode::CREATED, Json(SystemDto::from(s))).into_response())
+}
+
+/// One system.
+#[utoipa::path(get, path = "/api/v1/systems/{id}", params(("id" = String, Path)), responses((status = 200, body = SystemDto), (status = 404, body = Problem)))]
+async fn get_system(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<SystemDto>> {
+    m.require(Permission::ViewRegisters)?;
+    Ok(Json(state.store.system(&m.tenant, &id).await?.into()))
+}
+
+/// Replaces a system's facts and the assets it processes.
+#[utoipa::path(put, path = "/api/v1/systems/{id}", params(("id" = String, Path)), request_body = SystemBody, responses((status = 200, body = SystemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_system(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SystemBody>,
+) -> AppResult<Json<SystemDto>> {
+    m.require(Permission::EditRegisters)?;
+    state.store.system(&m.tenant, &id).await?;
+    Ok(Json(
+        state
+            .store
+            .update_system(&m.tenant, &m.auth.actor(), &id, &body.input()?)
+            .await?
+            .into(),
+    ))
+}
+
+/// Sets the system's own levels; a deviation from the inherited levels needs a motivation.
+#[utoipa::path(put, path = "/api/v1/systems/{id}/levels", params(("id" = String, Path)), request_body = SystemLevelsBody, responses((status = 200, body = SystemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn set_system_levels(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SystemLevelsBody>,
+) -> AppResult<Json<SystemDto>> {
+    m.require(Permission::Classify)?;
+    let get = |k: &str| match k {
+        "confidentiality" => body.confidentiality.to_string(),
+        "integrity" => body.integrity.to_string(),
+        "availability" => body.availability.to_string(),
+        "traceability" => body.traceability.to_string(),
+        "deviation_motivation" => body.deviation_motivation.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    Ok(Json(
+        services::set_system_levels(&state, &m, &id, false, get)
+            .await?
+            .into(),
+    ))
+}
+
+/// Removes the system's own levels, so the inherited ones apply.
+#[utoipa::path(delete, path = "/api/v1/systems/{id}/levels", params(("id" = String, Path)), responses((status = 200, body = SystemDto), (status = 404, body = Problem)))]
+async fn clear_system_levels(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<SystemDto>> {
+    m.require(Permission::Classify)?;
+    Ok(Json(
+        services::set_system_levels(&state, &m, &id, true, |_| String::new())
+            .await?
+            .into(),
     ))
 }

@@ -145,7 +145,7 @@ pub async fn list(
         rows,
         summary,
         pager,
-        may_edit: m.may(Permission::EditAssets),
+        may_edit: m.may(Permission::EditRegisters),
         aspects: aspect_headers(tr),
     };
     Ok(page(StatusCode::OK, &tpl))
@@ -182,7 +182,7 @@ async fn render_form(
     errors: Option<&ValidationErrors>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    m.require(Permission::EditAssets)?;
+    m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
     let val =
         |k: &str, from_asset: String| form.map(|f| f.get(k).to_string()).unwrap_or(from_asset);
@@ -300,7 +300,7 @@ pub async fn create(
     m: Member,
     form: FormFields,
 ) -> AppResult<Response> {
-    m.require(Permission::EditAssets)?;
+    m.require(Permission::EditRegisters)?;
     let result = match services::parse_asset_input(|k| form.get(k).to_string(), |k| form.all(k)) {
         Ok(input) => state
             .store
@@ -331,7 +331,7 @@ pub async fn edit_form(
     m: Member,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    m.require(Permission::EditAssets)?;
+    m.require(Permission::EditRegisters)?;
     let a = state.store.asset(&m.tenant, &id).await?;
     render_form(&state, &m, Some(&a), None, None, StatusCode::OK).await
 }
@@ -342,7 +342,7 @@ pub async fn update(
     Path(id): Path<String>,
     form: FormFields,
 ) -> AppResult<Response> {
-    m.require(Permission::EditAssets)?;
+    m.require(Permission::EditRegisters)?;
     let existing = state.store.asset(&m.tenant, &id).await?;
     let result = match services::parse_asset_input(|k| form.get(k).to_string(), |k| form.all(k)) {
         Ok(input) => state
@@ -521,8 +521,8 @@ async fn render_asset(
         facts,
         current,
         classified: a.levels.is_some(),
-        may_edit: m.may(Permission::EditAssets),
-        may_classify: m.may(Permission::ClassifyAssets),
+        may_edit: m.may(Permission::EditRegisters),
+        may_classify: m.may(Permission::Classify),
         aspects,
         aspect_headers: aspect_headers(tr),
         motivation: form
@@ -558,7 +558,7 @@ pub async fn classify(
     Path(id): Path<String>,
     form: FormFields,
 ) -> AppResult<Response> {
-    m.require(Permission::ClassifyAssets)?;
+    m.require(Permission::Classify)?;
     match services::classify_asset(&state, &m, &id, |k| form.get(k).to_string()).await {
         Ok(_) => Ok(see_other(&format!("/assets/{id}?done=asset-classified"))),
         Err(AppError::Invalid(v)) => {

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod overview;
+pub mod systems;
 
 use crate::context::{Ctx, Member};
 use crate::error::AppError;
@@ -43,6 +44,11 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{id}", get(assets::show).post(assets::update))
         .route("/assets/{id}/edit", get(assets::edit_form))
         .route("/assets/{id}/classify", post(assets::classify))
+        .route("/systems", get(systems::list).post(systems::create))
+        .route("/systems/new", get(systems::new_form))
+        .route("/systems/{id}", get(systems::show).post(systems::update))
+        .route("/systems/{id}/edit", get(systems::edit_form))
+        .route("/systems/{id}/levels", post(systems::set_levels))
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/audit/{id}", get(admin::audit_event_page))
 }
@@ -104,6 +110,7 @@ impl PageCommon {
         let mut nav = vec![("/overview", "nav-overview")];
         if m.may(Permission::ViewRegisters) {
             nav.push(("/assets", "nav-assets"));
+            nav.push(("/systems", "nav-systems"));
         }
         if m.may(Permission::ViewMembers) {
             nav.push(("/admin/members", "nav-members"));
@@ -233,6 +240,8 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "org-switched",
         "asset-saved",
         "asset-classified",
+        "system-saved",
+        "system-levels",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

@@ -16,4 +16,5 @@ mod input;
 mod oscal;
 mod pages;
 mod roles;
+mod systems;
 mod tenancy;

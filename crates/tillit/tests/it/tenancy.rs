@@ -10,6 +10,14 @@ use tillit_store::AuditFilter;
 /// Every route with an object id, as (method, path with `{id}`, which object). Checked against the
 /// routers' source below, so a new route cannot be added without being listed here.
 const ROUTES: &[(&str, &str, &str)] = &[
+    ("GET", "/systems/{id}", "system"),
+    ("POST", "/systems/{id}", "system"),
+    ("GET", "/systems/{id}/edit", "system"),
+    ("POST", "/systems/{id}/levels", "system"),
+    ("GET", "/api/v1/systems/{id}", "system"),
+    ("PUT", "/api/v1/systems/{id}", "system"),
+    ("PUT", "/api/v1/systems/{id}/levels", "system"),
+    ("DELETE", "/api/v1/systems/{id}/levels", "system"),
     ("GET", "/assets/{id}", "asset"),
     ("POST", "/assets/{id}", "asset"),
     ("GET", "/assets/{id}/edit", "asset"),
@@ -101,6 +109,25 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .await
         .unwrap()
         .id;
+    let b_system = app
+        .store
+        .create_system(
+            &b,
+            &tillit_store::Actor::operator(),
+            &tillit_store::SystemInput {
+                name: "B:s journalsystem".into(),
+                description: None,
+                owner_membership_id: None,
+                supplier: None,
+                hosting: "own_operation".into(),
+                country: None,
+                review_interval_months: 12,
+                asset_ids: vec![b_asset.clone()],
+            },
+        )
+        .await
+        .unwrap()
+        .id;
     let b_event = app
         .store
         .list_audit_events(&b, &AuditFilter::default(), Default::default())
@@ -118,6 +145,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             "membership" => &b_reader,
             "audit_event" => &b_event,
             "asset" => &b_asset,
+            "system" => &b_system,
             _ => &b_token_id,
         };
         let url = path.replace("{id}", id);
@@ -126,6 +154,12 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         let body = match (method, *object) {
             (&"PATCH", _) => Some(serde_json::json!({"role": "admin"})),
             (&"PUT", "asset") => Some(serde_json::json!({"name": "Övertagen"})),
+            (&"PUT", "system") if path.ends_with("/levels") => Some(
+                serde_json::json!({"confidentiality": 1, "integrity": 1, "availability": 1, "traceability": 1, "deviation_motivation": "x"}),
+            ),
+            (&"PUT", "system") => {
+                Some(serde_json::json!({"name": "Övertagen", "hosting": "own_operation"}))
+            }
             (&"POST", "asset") => Some(
                 serde_json::json!({"confidentiality": 1, "integrity": 1, "availability": 1, "traceability": 1, "motivation": "x"}),
             ),
@@ -171,6 +205,10 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
     let asset = app.store.asset(&b, &b_asset).await.unwrap();
     assert_eq!(asset.input.name, "B:s journal");
     assert!(asset.levels.is_none());
+    let system = app.store.system(&b, &b_system).await.unwrap();
+    assert_eq!(system.input.name, "B:s journalsystem");
+    assert!(system.deviation.is_none());
+    assert_eq!(system.input.asset_ids, vec![b_asset.clone()]);
     let m = app.store.member(&b, &b_reader).await.unwrap();
     assert_eq!(m.role, Role::Reader);
     let (status, body) = app.api(&b_secret).get_json("/api/v1/members").await;

@@ -1,0 +1,347 @@
+//! Information systems and IT services, tenant-scoped. A system processes information assets
+//! (many-to-many) and inherits, per aspect, the highest level among them; a level set on the system
+//! itself is a deviation and is stored with its motivation.
+
+use crate::assets::{asset_from_row, check_owner, level, unique_name, Asset};
+use crate::audit::{AuditEntry, AuditedTx};
+use crate::query::{fetch_page, Filter};
+use crate::row::{i, os, s};
+use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use tillit_domain::classification::{check_deviation, inherited_levels, Levels};
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::text::search_key;
+use tillit_domain::{Rule, ValidationErrors};
+
+/// Where a system runs.
+pub const HOSTING: &[&str] = &["own_operation", "outsourced", "public_cloud"];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SystemInput {
+    pub name: String,
+    pub description: Option<String>,
+    pub owner_membership_id: Option<String>,
+    pub supplier: Option<String>,
+    /// One of [`HOSTING`].
+    pub hosting: String,
+    /// Country of processing.
+    pub country: Option<String>,
+    pub review_interval_months: i64,
+    /// The information assets the system processes.
+    pub asset_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct System {
+    pub id: String,
+    pub input: SystemInput,
+    pub owner_name: Option<String>,
+    pub assets: Vec<Asset>,
+    /// Per aspect, the highest level of the classified assets it processes.
+    pub inherited: Option<Levels>,
+    /// Levels set on the system itself, when it deviates.
+    pub deviation: Option<Levels>,
+    pub deviation_motivation: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl System {
+    /// The levels that apply: the deviation when there is one, else the inherited levels.
+    pub fn effective(&self) -> Option<Levels> {
+        self.deviation.or(self.inherited)
+    }
+}
+
+const COLUMNS: &str = "s.id AS id, s.name AS name, s.description AS description, s.owner_membership_id AS owner_membership_id, \
+    s.supplier AS supplier, s.hosting AS hosting, s.country AS country, s.review_interval_months AS review_interval_months, \
+    s.confidentiality AS confidentiality, s.integrity AS integrity, s.availability AS availability, s.traceability AS traceability, \
+    s.deviation_motivation AS deviation_motivation, s.created_at AS created_at, s.updated_at AS updated_at, u.display_name AS owner_name";
+const FROM: &str = "systems s LEFT JOIN memberships m ON m.id = s.owner_membership_id LEFT JOIN users u ON u.id = m.user_id";
+
+fn system_from_row(r: &AnyRow) -> Result<System, StoreError> {
+    let deviation = match (
+        level(r, "confidentiality")?,
+        level(r, "integrity")?,
+        level(r, "availability")?,
+        level(r, "traceability")?,
+    ) {
+        (Some(confidentiality), Some(integrity), Some(availability), Some(traceability)) => {
+            Some(Levels {
+                confidentiality,
+                integrity,
+                availability,
+                traceability,
+            })
+        }
+        _ => None,
+    };
+    Ok(System {
+        id: s(r, "id")?,
+        input: SystemInput {
+            name: s(r, "name")?,
+            description: os(r, "description")?,
+            owner_membership_id: os(r, "owner_membership_id")?,
+            supplier: os(r, "supplier")?,
+            hosting: s(r, "hosting")?,
+            country: os(r, "country")?,
+            review_interval_months: i(r, "review_interval_months")?,
+            asset_ids: vec![],
+        },
+        owner_name: os(r, "owner_name")?,
+        assets: vec![],
+        inherited: None,
+        deviation,
+        deviation_motivation: os(r, "deviation_motivation")?,
+        created_at: s(r, "created_at")?,
+        updated_at: s(r, "updated_at")?,
+    })
+}
+
+/// Fills in the assets a system processes and what it inherits from them.
+async fn with_assets(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    mut sys: System,
+) -> Result<System, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM {} JOIN system_assets sa ON sa.asset_id = a.id WHERE a.org_id = $1 AND sa.org_id = $1 AND sa.system_id = $2 ORDER BY a.name",
+        crate::assets::COLUMNS,
+        crate::assets::FROM
+    );
+    let rows = sqlx::query(&sql)
+        .bind(t.id())
+        .bind(&sys.id)
+        .fetch_all(conn)
+        .await?;
+    sys.assets = rows.iter().map(asset_from_row).collect::<Result<_, _>>()?;
+    sys.input.asset_ids = sys.assets.iter().map(|a| a.id.clone()).collect();
+    let classified: Vec<Levels> = sys.assets.iter().filter_map(|a| a.levels).collect();
+    sys.inherited = inherited_levels(&classified);
+    Ok(sys)
+}
+
+async fn system_in(conn: &mut AnyConnection, t: &Tenant, id: &str) -> Result<System, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE s.org_id = $1 AND s.id = $2");
+    let row = sqlx::query(&sql)
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let sys = system_from_row(&row.ok_or(StoreError::NotFound)?)?;
+    with_assets(conn, t, sys).await
+}
+
+/// Every asset must be one of this organisation's.
+async fn set_assets(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    system_id: &str,
+    asset_ids: &[String],
+) -> Result<(), StoreError> {
+    for a in asset_ids {
+        let found = sqlx::query("SELECT id FROM information_assets WHERE org_id = $1 AND id = $2")
+            .bind(t.id())
+            .bind(a)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if found.is_none() {
+            return Err(ValidationErrors::single("asset_ids", Rule::NotFound).into());
+        }
+    }
+    sqlx::query("DELETE FROM system_assets WHERE org_id = $1 AND system_id = $2")
+        .bind(t.id())
+        .bind(system_id)
+        .execute(&mut *conn)
+        .await?;
+    for a in asset_ids {
+        sqlx::query("INSERT INTO system_assets (org_id, system_id, asset_id) VALUES ($1, $2, $3)")
+            .bind(t.id())
+            .bind(system_id)
+            .bind(a)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn list_systems(
+        &self,
+        t: &Tenant,
+        q: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<System>, StoreError> {
+        let mut filter = Filter::tenant("s.org_id", t.id());
+        if let Some(text) = q.map(str::trim).filter(|s| !s.is_empty()) {
+            filter.and_contains("s.search_text", text);
+        }
+        let list = fetch_page(
+            &self.pool,
+            COLUMNS,
+            FROM,
+            &filter,
+            "s.name, s.id",
+            page,
+            system_from_row,
+        )
+        .await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut items = Vec::with_capacity(list.items.len());
+        for sys in list.items {
+            items.push(with_assets(&mut conn, t, sys).await?);
+        }
+        Ok(Page { items, ..list })
+    }
+
+    pub async fn system(&self, t: &Tenant, id: &str) -> Result<System, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        system_in(&mut conn, t, id).await
+    }
+
+    pub async fn create_system(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        x: &SystemInput,
+    ) -> Result<System, StoreError> {
+        let id = new_id();
+        let now = now_timestamp();
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        check_owner(tx.conn(), t, x.owner_membership_id.as_deref()).await?;
+        sqlx::query(
+            "INSERT INTO systems (id, org_id, name, description, owner_membership_id, supplier, hosting, country, review_interval_months, search_text, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(&id)
+        .bind(t.id())
+        .bind(&x.name)
+        .bind(&x.description)
+        .bind(&x.owner_membership_id)
+        .bind(&x.supplier)
+        .bind(&x.hosting)
+        .bind(&x.country)
+        .bind(x.review_interval_months)
+        .bind(search_key(&[&x.name, x.description.as_deref().unwrap_or(""), x.supplier.as_deref().unwrap_or("")]))
+        .bind(&now)
+        .execute(tx.conn())
+        .await
+        .map_err(unique_name)?;
+        set_assets(tx.conn(), t, &id, &x.asset_ids).await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "system.create",
+                object_type: "system",
+                object_id: &id,
+                before: None,
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        let sys = system_in(tx.conn(), t, &id).await?;
+        tx.commit().await?;
+        Ok(sys)
+    }
+
+    pub async fn update_system(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        x: &SystemInput,
+    ) -> Result<System, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let before = system_in(tx.conn(), t, id).await?;
+        check_owner(tx.conn(), t, x.owner_membership_id.as_deref()).await?;
+        sqlx::query(
+            "UPDATE systems SET name = $1, description = $2, owner_membership_id = $3, supplier = $4, hosting = $5, country = $6,
+               review_interval_months = $7, search_text = $8, updated_at = $9 WHERE org_id = $10 AND id = $11",
+        )
+        .bind(&x.name)
+        .bind(&x.description)
+        .bind(&x.owner_membership_id)
+        .bind(&x.supplier)
+        .bind(&x.hosting)
+        .bind(&x.country)
+        .bind(x.review_interval_months)
+        .bind(search_key(&[&x.name, x.description.as_deref().unwrap_or(""), x.supplier.as_deref().unwrap_or("")]))
+        .bind(now_timestamp())
+        .bind(t.id())
+        .bind(id)
+        .execute(tx.conn())
+        .await
+        .map_err(unique_name)?;
+        set_assets(tx.conn(), t, id, &x.asset_ids).await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "system.update",
+                object_type: "system",
+                object_id: id,
+                before: Some(json!(before.input)),
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        let sys = system_in(tx.conn(), t, id).await?;
+        tx.commit().await?;
+        Ok(sys)
+    }
+
+    /// Sets the system's own levels (a deviation from what it inherits, with its motivation), or
+    /// clears them (`None`) so the inherited levels apply again.
+    pub async fn set_system_levels(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        levels: Option<&Levels>,
+        motivation: &str,
+    ) -> Result<System, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let before = system_in(tx.conn(), t, id).await?;
+        let motivation = match levels {
+            Some(l) => check_deviation(before.inherited.as_ref(), l, motivation)
+                .map_err(ValidationErrors::from)?,
+            None => None,
+        };
+        let n = |f: fn(&Levels) -> tillit_domain::classification::ConsequenceLevel| {
+            levels.map(|l| i64::from(f(l).number()))
+        };
+        sqlx::query(
+            "UPDATE systems SET confidentiality = $1, integrity = $2, availability = $3, traceability = $4, deviation_motivation = $5, updated_at = $6
+             WHERE org_id = $7 AND id = $8",
+        )
+        .bind(n(|l| l.confidentiality))
+        .bind(n(|l| l.integrity))
+        .bind(n(|l| l.availability))
+        .bind(n(|l| l.traceability))
+        .bind(&motivation)
+        .bind(now_timestamp())
+        .bind(t.id())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "system.levels",
+                object_type: "system",
+                object_id: id,
+                before: Some(json!({"name": before.input.name, "levels": before.deviation, "inherited": before.inherited})),
+                after: Some(json!({"name": before.input.name, "levels": levels, "motivation": motivation})),
+            },
+        )
+        .await?;
+        let sys = system_in(tx.conn(), t, id).await?;
+        tx.commit().await?;
+        Ok(sys)
+    }
+}

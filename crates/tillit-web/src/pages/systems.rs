@@ -1,0 +1,529 @@
+//! The register of information systems and IT services, with the classification they inherit.
+
+use super::assets::level_label;
+use super::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
+use crate::context::Member;
+use crate::error::{AppError, AppResult};
+use crate::forms::FormFields;
+use crate::render::{page, see_other};
+use crate::services;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use std::collections::HashMap;
+use tillit_domain::classification::{Aspect, ConsequenceLevel};
+use tillit_domain::paging::PageRequest;
+use tillit_domain::role::Permission;
+use tillit_domain::{Rule, ValidationErrors};
+use tillit_store::{MemberQuery, System, HOSTING};
+
+pub struct SystemRow {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub hosting: String,
+    pub assets: usize,
+    pub levels: Vec<String>,
+    pub deviates: bool,
+}
+
+#[derive(Template)]
+#[template(path = "systems.html")]
+struct SystemsPage {
+    c: PageCommon,
+    q: String,
+    rows: Vec<SystemRow>,
+    summary: String,
+    pager: Pager,
+    may_edit: bool,
+    aspects: Vec<String>,
+}
+
+fn aspect_headers(tr: &crate::i18n::Tr) -> Vec<String> {
+    Aspect::ALL
+        .into_iter()
+        .map(|a| tr.t(&format!("aspect-{}", a.key())))
+        .collect()
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let text = q.get("q").cloned().unwrap_or_default();
+    if text.chars().count() > 200 {
+        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+    }
+    let page_req = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
+    let list = state
+        .store
+        .list_systems(&m.tenant, Some(&text), page_req)
+        .await?;
+    let pager = Pager::new(
+        tr,
+        "/systems",
+        &[
+            ("q", text.clone()),
+            ("per_page", q.get("per_page").cloned().unwrap_or_default()),
+        ],
+        &list,
+    );
+    let summary = tr.f("systems-summary", &[("count", list.total.to_string())]);
+    let rows = list
+        .items
+        .into_iter()
+        .map(|s| SystemRow {
+            levels: s
+                .effective()
+                .map(|l| {
+                    Aspect::ALL
+                        .into_iter()
+                        .map(|a| l.get(a).number().to_string())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            deviates: s.deviation.is_some(),
+            owner: s
+                .owner_name
+                .clone()
+                .unwrap_or_else(|| tr.t("assets-no-owner")),
+            hosting: tr.t(&format!("hosting-{}", s.input.hosting.replace('_', "-"))),
+            assets: s.assets.len(),
+            name: s.input.name,
+            id: s.id,
+        })
+        .collect();
+    let tpl = SystemsPage {
+        c: PageCommon::member(&m, tr.t("systems-title"), "/systems")
+            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+        q: text,
+        rows,
+        summary,
+        pager,
+        may_edit: m.may(Permission::EditRegisters),
+        aspects: aspect_headers(tr),
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+pub struct SystemForm {
+    pub name: String,
+    pub description: String,
+    pub supplier: String,
+    pub country: String,
+    pub review_interval_months: String,
+}
+
+#[derive(Template)]
+#[template(path = "system_form.html")]
+struct SystemFormPage {
+    c: PageCommon,
+    action: String,
+    heading: String,
+    f: SystemForm,
+    owners: Vec<Choice>,
+    hosting: Vec<Choice>,
+    assets: Vec<Choice>,
+    errors: Vec<FieldError>,
+}
+
+async fn render_form(
+    state: &AppState,
+    m: &Member,
+    existing: Option<&System>,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let tr = &m.ctx.tr;
+    let input = existing.map(|s| &s.input);
+    let val = |k: &str, from: String| form.map(|f| f.get(k).to_string()).unwrap_or(from);
+    let owner_now = val(
+        "owner_membership_id",
+        input
+            .and_then(|i| i.owner_membership_id.clone())
+            .unwrap_or_default(),
+    );
+    let members = state
+        .store
+        .list_members(
+            &m.tenant,
+            &MemberQuery::default(),
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+    let mut owners = vec![Choice {
+        key: String::new(),
+        label: tr.t("assets-no-owner"),
+        selected: owner_now.is_empty(),
+    }];
+    owners.extend(members.items.into_iter().map(|x| Choice {
+        selected: x.id == owner_now,
+        key: x.id,
+        label: format!("{} ({})", x.display_name, tr.role(x.role)),
+    }));
+    let hosting_now = val(
+        "hosting",
+        input.map(|i| i.hosting.clone()).unwrap_or_default(),
+    );
+    let hosting = HOSTING
+        .iter()
+        .map(|h| Choice {
+            key: h.to_string(),
+            label: tr.t(&format!("hosting-{}", h.replace('_', "-"))),
+            selected: *h == hosting_now,
+        })
+        .collect();
+    let chosen = form
+        .map(|f| f.all("asset_ids"))
+        .unwrap_or_else(|| input.map(|i| i.asset_ids.clone()).unwrap_or_default());
+    let all_assets = state
+        .store
+        .list_assets(
+            &m.tenant,
+            &Default::default(),
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+    let assets = all_assets
+        .items
+        .into_iter()
+        .map(|a| Choice {
+            selected: chosen.contains(&a.id),
+            key: a.id,
+            label: a.input.name,
+        })
+        .collect();
+    let f = SystemForm {
+        name: val("name", input.map(|i| i.name.clone()).unwrap_or_default()),
+        description: val(
+            "description",
+            input
+                .and_then(|i| i.description.clone())
+                .unwrap_or_default(),
+        ),
+        supplier: val(
+            "supplier",
+            input.and_then(|i| i.supplier.clone()).unwrap_or_default(),
+        ),
+        country: val(
+            "country",
+            input.and_then(|i| i.country.clone()).unwrap_or_else(|| {
+                if existing.is_none() {
+                    "Sverige".into()
+                } else {
+                    String::new()
+                }
+            }),
+        ),
+        review_interval_months: val(
+            "review_interval_months",
+            input
+                .map(|i| i.review_interval_months.to_string())
+                .unwrap_or_else(|| "12".into()),
+        ),
+    };
+    let (action, heading) = match existing {
+        Some(s) => (
+            format!("/systems/{}", s.id),
+            tr.f("systems-edit-heading", &[("name", s.input.name.clone())]),
+        ),
+        None => ("/systems".to_string(), tr.t("systems-new-heading")),
+    };
+    let tpl = SystemFormPage {
+        c: PageCommon::member(m, heading.clone(), "/systems"),
+        action,
+        heading,
+        f,
+        owners,
+        hosting,
+        assets,
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+    };
+    Ok(page(status, &tpl))
+}
+
+pub async fn new_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+    render_form(&state, &m, None, None, None, StatusCode::OK).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let result = match services::parse_system_input(|k| form.get(k).to_string(), |k| form.all(k)) {
+        Ok(input) => state
+            .store
+            .create_system(&m.tenant, &m.auth.actor(), &input)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(s) => Ok(see_other(&format!("/systems/{}?done=system-saved", s.id))),
+        Err(AppError::Invalid(v)) => {
+            render_form(
+                &state,
+                &m,
+                None,
+                Some(&form),
+                Some(&v),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let s = state.store.system(&m.tenant, &id).await?;
+    render_form(&state, &m, Some(&s), None, None, StatusCode::OK).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let existing = state.store.system(&m.tenant, &id).await?;
+    let result = match services::parse_system_input(|k| form.get(k).to_string(), |k| form.all(k)) {
+        Ok(input) => state
+            .store
+            .update_system(&m.tenant, &m.auth.actor(), &id, &input)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(s) => Ok(see_other(&format!("/systems/{}?done=system-saved", s.id))),
+        Err(AppError::Invalid(v)) => {
+            render_form(
+                &state,
+                &m,
+                Some(&existing),
+                Some(&form),
+                Some(&v),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub struct LevelRow {
+    pub aspect: String,
+    pub inherited: String,
+    pub chosen: String,
+    pub differs: bool,
+}
+
+pub struct AspectChoice {
+    pub key: &'static str,
+    pub label: String,
+    pub options: Vec<Choice>,
+}
+
+pub struct AssetLine {
+    pub id: String,
+    pub name: String,
+    pub levels: String,
+}
+
+#[derive(Template)]
+#[template(path = "system.html")]
+struct SystemPage {
+    c: PageCommon,
+    id: String,
+    name: String,
+    facts: Vec<(String, String)>,
+    assets: Vec<AssetLine>,
+    rows: Vec<LevelRow>,
+    has_inherited: bool,
+    deviates: bool,
+    deviation_motivation: String,
+    may_edit: bool,
+    may_classify: bool,
+    aspects: Vec<AspectChoice>,
+    motivation: String,
+    errors: Vec<FieldError>,
+}
+
+async fn render_system(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+    status: StatusCode,
+    notice: Option<String>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let s = state.store.system(&m.tenant, id).await?;
+    let i = &s.input;
+    let dash = || "–".to_string();
+    let facts = vec![
+        (
+            tr.t("field-description"),
+            i.description.clone().unwrap_or_else(dash),
+        ),
+        (
+            tr.t("field-system-owner"),
+            s.owner_name
+                .clone()
+                .unwrap_or_else(|| tr.t("assets-no-owner")),
+        ),
+        (
+            tr.t("field-supplier"),
+            i.supplier.clone().unwrap_or_else(dash),
+        ),
+        (
+            tr.t("field-hosting"),
+            tr.t(&format!("hosting-{}", i.hosting.replace('_', "-"))),
+        ),
+        (
+            tr.t("field-country"),
+            i.country.clone().unwrap_or_else(dash),
+        ),
+        (
+            tr.t("field-review-interval-months"),
+            i.review_interval_months.to_string(),
+        ),
+        (tr.t("systems-updated"), show_time(&s.updated_at)),
+    ];
+    let show = |l: Option<ConsequenceLevel>| l.map(|l| level_label(tr, l)).unwrap_or_else(dash);
+    let rows = Aspect::ALL
+        .into_iter()
+        .map(|a| {
+            let inh = s.inherited.map(|l| l.get(a));
+            let dev = s.deviation.map(|l| l.get(a));
+            LevelRow {
+                aspect: tr.t(&format!("aspect-{}", a.key())),
+                inherited: show(inh),
+                chosen: show(dev.or(inh)),
+                differs: dev.is_some() && dev != inh,
+            }
+        })
+        .collect();
+    let selected = |a: Aspect| {
+        form.map(|f| f.get(a.key()).to_string()).unwrap_or_else(|| {
+            s.effective()
+                .map(|l| l.get(a).number().to_string())
+                .unwrap_or_default()
+        })
+    };
+    let aspects = Aspect::ALL
+        .into_iter()
+        .map(|a| AspectChoice {
+            key: a.key(),
+            label: tr.t(&format!("aspect-{}", a.key())),
+            options: ConsequenceLevel::ALL
+                .into_iter()
+                .map(|l| Choice {
+                    key: l.number().to_string(),
+                    label: level_label(tr, l),
+                    selected: selected(a) == l.number().to_string(),
+                })
+                .collect(),
+        })
+        .collect();
+    let assets = s
+        .assets
+        .iter()
+        .map(|a| AssetLine {
+            id: a.id.clone(),
+            name: a.input.name.clone(),
+            levels: a
+                .levels
+                .map(|l| {
+                    Aspect::ALL
+                        .into_iter()
+                        .map(|x| l.get(x).number().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                })
+                .unwrap_or_else(|| tr.t("assets-unclassified")),
+        })
+        .collect();
+    let tpl = SystemPage {
+        c: PageCommon::member(m, s.input.name.clone(), "/systems").with_notice(notice),
+        id: s.id.clone(),
+        name: s.input.name.clone(),
+        facts,
+        assets,
+        rows,
+        has_inherited: s.inherited.is_some(),
+        deviates: s.deviation.is_some(),
+        deviation_motivation: s.deviation_motivation.clone().unwrap_or_default(),
+        may_edit: m.may(Permission::EditRegisters),
+        may_classify: m.may(Permission::Classify),
+        aspects,
+        motivation: form
+            .map(|f| f.get("deviation_motivation").to_string())
+            .unwrap_or_default(),
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+    };
+    Ok(page(status, &tpl))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    render_system(&state, &m, &id, None, None, StatusCode::OK, notice).await
+}
+
+pub async fn set_levels(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::Classify)?;
+    let clear = form.get("clear") == "yes";
+    match services::set_system_levels(&state, &m, &id, clear, |k| form.get(k).to_string()).await {
+        Ok(_) => Ok(see_other(&format!("/systems/{id}?done=system-levels"))),
+        Err(AppError::Invalid(v)) => {
+            render_system(
+                &state,
+                &m,
+                &id,
+                Some(&form),
+                Some(&v),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,263 @@
+//! The systems register: a system inherits, per aspect, the highest level of the assets it
+//! processes; a deviation needs a motivation; assets must be the organisation's own.
+
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use tillit_domain::classification::{ConsequenceLevel, Levels};
+use tillit_domain::org::OrgKind;
+use tillit_domain::role::Role;
+use tillit_store::{Actor, AssetInput, Tenant};
+
+async fn classified_asset(app: &TestApp, t: &Tenant, name: &str, l: [i64; 4]) -> String {
+    let input = AssetInput {
+        name: name.into(),
+        description: None,
+        owner_membership_id: None,
+        personal_data: true,
+        special_categories: vec![],
+        data_subjects: vec![],
+        individuals_approx: None,
+        confidentiality_provisions: None,
+        legal_basis: None,
+        review_interval_months: 12,
+    };
+    let a = app
+        .store
+        .create_asset(t, &Actor::operator(), &input)
+        .await
+        .unwrap();
+    let lv = |n: i64| ConsequenceLevel::from_number(n).unwrap();
+    let levels = Levels {
+        confidentiality: lv(l[0]),
+        integrity: lv(l[1]),
+        availability: lv(l[2]),
+        traceability: lv(l[3]),
+    };
+    app.store
+        .classify_asset(t, &Actor::operator(), &a.id, &levels, "test")
+        .await
+        .unwrap();
+    a.id
+}
+
+#[tokio::test]
+async fn a_system_inherits_the_highest_level_and_deviations_are_motivated() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    app.member(&t, "samordnare@r.example", Role::Coordinator)
+        .await;
+    let journal = classified_asset(&app, &t, "Patientjournal", [3, 3, 2, 3]).await;
+    let booking = classified_asset(&app, &t, "Tidbok", [1, 2, 3, 1]).await;
+    let b = app.login("samordnare@r.example").await;
+
+    let res = b
+        .post_form(
+            "/systems",
+            &[
+                ("name", "Journalsystemet"),
+                ("hosting", "outsourced"),
+                ("supplier", "Vårdsystem AB"),
+                ("country", "Sverige"),
+                ("asset_ids", &journal),
+                ("asset_ids", &booking),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = location(res.headers())
+        .trim_start_matches("/systems/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let s = app.store.system(&t, &id).await.unwrap();
+    let inherited = s.inherited.unwrap();
+    assert_eq!(
+        [
+            inherited.confidentiality,
+            inherited.integrity,
+            inherited.availability,
+            inherited.traceability
+        ]
+        .map(|l| l.number()),
+        [3, 3, 3, 3],
+        "highest per aspect"
+    );
+    let (_, html) = b.get_text(&format!("/systems/{id}")).await;
+    assert!(
+        html.contains("Patientjournal")
+            && html.contains("Tidbok")
+            && html.contains("Utkontrakterad drift")
+    );
+
+    // Lower availability without a motivation: refused, nothing stored.
+    let levels = [
+        ("confidentiality", "3"),
+        ("integrity", "3"),
+        ("availability", "2"),
+        ("traceability", "3"),
+    ];
+    let res = b.post_form(&format!("/systems/{id}/levels"), &levels).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("href=\"#deviation_motivation\""));
+    assert!(app.store.system(&t, &id).await.unwrap().deviation.is_none());
+    let mut with_motivation = levels.to_vec();
+    with_motivation.push((
+        "deviation_motivation",
+        "Tidboken har en pappersrutin vid avbrott.",
+    ));
+    assert_eq!(
+        b.post_form(&format!("/systems/{id}/levels"), &with_motivation)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let s = app.store.system(&t, &id).await.unwrap();
+    assert_eq!(s.effective().unwrap().availability.number(), 2);
+    assert_eq!(
+        s.deviation_motivation.as_deref(),
+        Some("Tidboken har en pappersrutin vid avbrott.")
+    );
+    // Clearing the deviation brings the inherited levels back.
+    assert_eq!(
+        b.post_form(&format!("/systems/{id}/levels"), &[("clear", "yes")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let s = app.store.system(&t, &id).await.unwrap();
+    assert!(s.deviation.is_none());
+    assert_eq!(s.effective().unwrap().availability.number(), 3);
+    // Reclassifying an asset changes what the system inherits.
+    let lv = |n: i64| ConsequenceLevel::from_number(n).unwrap();
+    app.store
+        .classify_asset(
+            &t,
+            &Actor::operator(),
+            &journal,
+            &Levels {
+                confidentiality: lv(4),
+                integrity: lv(3),
+                availability: lv(2),
+                traceability: lv(3),
+            },
+            "skyddade personuppgifter",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store
+            .system(&t, &id)
+            .await
+            .unwrap()
+            .inherited
+            .unwrap()
+            .confidentiality
+            .number(),
+        4
+    );
+}
+
+#[tokio::test]
+async fn bad_system_input_is_refused_and_foreign_assets_cannot_be_linked() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    let (other, _) = app.org("Annan region", OrgKind::Region).await;
+    let foreign = classified_asset(&app, &other, "Annans journal", [3, 3, 3, 3]).await;
+    app.member(&t, "samordnare@r.example", Role::Coordinator)
+        .await;
+    let b = app.login("samordnare@r.example").await;
+    for (fields, field) in [
+        (vec![("name", ""), ("hosting", "own_operation")], "name"),
+        (vec![("name", "S")], "hosting"),
+        (vec![("name", "S"), ("hosting", "basement")], "hosting"),
+        (
+            vec![
+                ("name", "S"),
+                ("hosting", "own_operation"),
+                ("asset_ids", foreign.as_str()),
+            ],
+            "asset_ids",
+        ),
+        (
+            vec![
+                ("name", "S"),
+                ("hosting", "own_operation"),
+                ("review_interval_months", "99"),
+            ],
+            "review_interval_months",
+        ),
+    ] {
+        let res = b.post_form("/systems", &fields).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert!(
+            res.text()
+                .await
+                .unwrap()
+                .contains(&format!("href=\"#{field}\"")),
+            "names {field}"
+        );
+    }
+    assert_eq!(
+        app.store
+            .list_systems(&t, None, Default::default())
+            .await
+            .unwrap()
+            .total,
+        0,
+        "nothing stored"
+    );
+}
+
+#[tokio::test]
+async fn the_api_shows_inherited_levels_and_refuses_an_unmotivated_deviation() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    app.member(&t, "admin@r.example", Role::Admin).await;
+    let asset = classified_asset(&app, &t, "Röntgenbilder", [3, 4, 2, 3]).await;
+    let b = app.login("admin@r.example").await;
+    let api = app.api(&make_token(&b, "cmdb", &["read", "write"]).await);
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/systems",
+            Some(json!({"name": "PACS", "hosting": "public_cloud", "asset_ids": [asset]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let s: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(s["inherited"]["integrity"], 4);
+    assert!(s["deviation"].is_null());
+    let id = s["id"].as_str().unwrap();
+    let res = api
+        .req(
+            Method::PUT,
+            &format!("/api/v1/systems/{id}/levels"),
+            Some(
+                json!({"confidentiality": 3, "integrity": 3, "availability": 2, "traceability": 3}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "deviation_motivation");
+    let res = api.req(Method::PUT, &format!("/api/v1/systems/{id}/levels"), Some(json!({"confidentiality": 3, "integrity": 3, "availability": 2, "traceability": 3, "deviation_motivation": "Bilderna granskas alltid av läkare innan beslut."}))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, list) = api.get_json("/api/v1/systems").await;
+    assert_eq!(list["items"][0]["deviation"]["integrity"], 3);
+    assert_eq!(
+        api.req(
+            Method::DELETE,
+            &format!("/api/v1/systems/{id}/levels"),
+            None
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+}
