@@ -183,6 +183,21 @@ pub async fn change_password(state: &AppState, c: PasswordChange<'_>) -> AppResu
     Ok(())
 }
 
+/// An optional whole number within bounds; spaces (as in "250 000") are allowed.
+fn int_field(field: &str, value: &str, min: i64, max: i64) -> Result<Option<i64>, ValidationError> {
+    let v = value.trim().replace([' ', '\u{a0}'], "");
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let n: i64 = v
+        .parse()
+        .map_err(|_| ValidationError::new(field, Rule::InvalidFormat))?;
+    if !(min..=max).contains(&n) {
+        return Err(ValidationError::new(field, Rule::OutOfRange { min, max }));
+    }
+    Ok(Some(n))
+}
+
 /// Special categories of personal data (GDPR art. 9, and art. 10 for offences) an asset may hold.
 pub const SPECIAL_CATEGORIES: &[&str] = &[
     "health",
@@ -246,26 +261,23 @@ pub fn parse_asset_input(
     };
     let special_categories = keys("special_categories", SPECIAL_CATEGORIES, &mut errs);
     let data_subjects = keys("data_subjects", DATA_SUBJECTS, &mut errs);
-    let number = |field: &str, min: i64, max: i64, errs: &mut ValidationErrors| -> Option<i64> {
-        let v = get(field);
-        let v = v.trim().replace([' ', '\u{a0}'], "");
-        if v.is_empty() {
-            return None;
-        }
-        match v.parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => Some(n),
-            Ok(_) => {
-                errs.push(ValidationError::new(field, Rule::OutOfRange { min, max }));
-                None
-            }
-            Err(_) => {
-                errs.push(ValidationError::new(field, Rule::InvalidFormat));
-                None
-            }
-        }
-    };
-    let individuals_approx = number("individuals_approx", 0, 100_000_000, &mut errs);
-    let review_interval_months = number("review_interval_months", 1, 60, &mut errs).unwrap_or(12);
+    let individuals_approx = errs
+        .check(int_field(
+            "individuals_approx",
+            &get("individuals_approx"),
+            0,
+            100_000_000,
+        ))
+        .flatten();
+    let review_interval_months = errs
+        .check(int_field(
+            "review_interval_months",
+            &get("review_interval_months"),
+            1,
+            60,
+        ))
+        .flatten()
+        .unwrap_or(12);
     let provisions = errs.check(text::optional(
         "confidentiality_provisions",
         &get("confidentiality_provisions"),
@@ -350,27 +362,15 @@ pub fn parse_system_input(
     } else if !tillit_store::HOSTING.contains(&hosting.as_str()) {
         errs.push(ValidationError::new("hosting", Rule::UnknownValue));
     }
-    let interval = get("review_interval_months");
-    let review_interval_months = match interval.trim() {
-        "" => 12,
-        v => match v.parse::<i64>() {
-            Ok(n) if (1..=60).contains(&n) => n,
-            Ok(_) => {
-                errs.push(ValidationError::new(
-                    "review_interval_months",
-                    Rule::OutOfRange { min: 1, max: 60 },
-                ));
-                12
-            }
-            Err(_) => {
-                errs.push(ValidationError::new(
-                    "review_interval_months",
-                    Rule::InvalidFormat,
-                ));
-                12
-            }
-        },
-    };
+    let review_interval_months = errs
+        .check(int_field(
+            "review_interval_months",
+            &get("review_interval_months"),
+            1,
+            60,
+        ))
+        .flatten()
+        .unwrap_or(12);
     let mut asset_ids: Vec<String> = all("asset_ids")
         .into_iter()
         .map(|s| s.trim().to_string())

@@ -552,12 +552,7 @@ impl From<tillit_store::Asset> for AssetDto {
             confidentiality_provisions: i.confidentiality_provisions,
             legal_basis: i.legal_basis,
             review_interval_months: i.review_interval_months,
-            classification: a.levels.map(|l| LevelsDto {
-                confidentiality: l.confidentiality.number(),
-                integrity: l.integrity.number(),
-                availability: l.availability.number(),
-                traceability: l.traceability.number(),
-            }),
+            classification: a.levels.map(levels_dto),
             classified_at: a.classified_at,
             created_at: a.created_at,
             updated_at: a.updated_at,
