@@ -183,6 +183,32 @@ pub async fn change_password(state: &AppState, c: PasswordChange<'_>) -> AppResu
     Ok(())
 }
 
+/// Input about an object that may not be this organisation's: when the input is bad, the lookup
+/// answers first, so another organisation's object is reported as not found (404), never as a
+/// validation error (422). The lookup runs only on that path; a valid input goes to the store,
+/// whose own lookup answers 404.
+pub async fn valid_or_missing<X, T>(
+    input: Result<X, ValidationErrors>,
+    lookup: impl std::future::Future<Output = Result<T, tillit_store::StoreError>>,
+) -> AppResult<X> {
+    match input {
+        Ok(x) => Ok(x),
+        Err(e) => {
+            lookup.await?;
+            Err(AppError::Invalid(e))
+        }
+    }
+}
+
+/// The value of an aspect's level field (`confidentiality` …) from the four numbers in aspect
+/// order, for the JSON bodies that carry levels.
+pub fn level_field(key: &str, levels: [i64; 4]) -> Option<String> {
+    tillit_domain::classification::Aspect::ALL
+        .iter()
+        .position(|a| a.key() == key)
+        .map(|i| levels[i].to_string())
+}
+
 /// An optional whole number within bounds; spaces (as in "250 000") are allowed.
 fn int_field(field: &str, value: &str, min: i64, max: i64) -> Result<Option<i64>, ValidationError> {
     let v = value.trim().replace([' ', '\u{a0}'], "");
@@ -320,8 +346,6 @@ pub async fn classify_asset(
     get: impl Fn(&str) -> String,
 ) -> AppResult<tillit_store::Asset> {
     use tillit_domain::classification::{parse_motivation, Levels};
-    // Another organisation's asset is not found, whatever the form says.
-    state.store.asset(&m.tenant, id).await?;
     let mut errs = ValidationErrors::new();
     let levels = match Levels::parse(&get) {
         Ok(l) => Some(l),
@@ -331,10 +355,11 @@ pub async fn classify_asset(
         }
     };
     let motivation = errs.check(parse_motivation(&get("motivation")));
-    errs.clone().into_result()?;
-    let (Some(levels), Some(motivation)) = (levels, motivation) else {
-        return Err(AppError::Invalid(errs));
+    let parsed = match (levels, motivation) {
+        (Some(l), Some(mo)) if errs.is_empty() => Ok((l, mo)),
+        _ => Err(errs),
     };
+    let (levels, motivation) = valid_or_missing(parsed, state.store.asset(&m.tenant, id)).await?;
     Ok(state
         .store
         .classify_asset(&m.tenant, &m.auth.actor(), id, &levels, &motivation)
@@ -410,14 +435,14 @@ pub async fn set_system_levels(
     clear: bool,
     get: impl Fn(&str) -> String,
 ) -> AppResult<tillit_store::System> {
-    state.store.system(&m.tenant, id).await?;
     if clear {
         return Ok(state
             .store
             .set_system_levels(&m.tenant, &m.auth.actor(), id, None, "")
             .await?);
     }
-    let levels = tillit_domain::classification::Levels::parse(&get)?;
+    let parsed = tillit_domain::classification::Levels::parse(&get);
+    let levels = valid_or_missing(parsed, state.store.system(&m.tenant, id)).await?;
     Ok(state
         .store
         .set_system_levels(

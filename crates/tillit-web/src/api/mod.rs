@@ -727,11 +727,11 @@ async fn update_asset(
     ApiJson(body): ApiJson<AssetBody>,
 ) -> AppResult<Json<AssetDto>> {
     m.require(Permission::EditRegisters)?;
-    state.store.asset(&m.tenant, &id).await?;
+    let input = services::valid_or_missing(body.input(), state.store.asset(&m.tenant, &id)).await?;
     Ok(Json(
         state
             .store
-            .update_asset(&m.tenant, &m.auth.actor(), &id, &body.input()?)
+            .update_asset(&m.tenant, &m.auth.actor(), &id, &input)
             .await?
             .into(),
     ))
@@ -746,13 +746,15 @@ async fn classify_asset(
     ApiJson(body): ApiJson<ClassificationBody>,
 ) -> AppResult<Json<AssetDto>> {
     m.require(Permission::Classify)?;
+    let levels = [
+        body.confidentiality,
+        body.integrity,
+        body.availability,
+        body.traceability,
+    ];
     let get = |k: &str| match k {
-        "confidentiality" => body.confidentiality.to_string(),
-        "integrity" => body.integrity.to_string(),
-        "availability" => body.availability.to_string(),
-        "traceability" => body.traceability.to_string(),
         "motivation" => body.motivation.clone(),
-        _ => String::new(),
+        _ => services::level_field(k, levels).unwrap_or_default(),
     };
     Ok(Json(
         services::classify_asset(&state, &m, &id, get).await?.into(),
@@ -944,11 +946,12 @@ async fn update_system(
     ApiJson(body): ApiJson<SystemBody>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::EditRegisters)?;
-    state.store.system(&m.tenant, &id).await?;
+    let input =
+        services::valid_or_missing(body.input(), state.store.system(&m.tenant, &id)).await?;
     Ok(Json(
         state
             .store
-            .update_system(&m.tenant, &m.auth.actor(), &id, &body.input()?)
+            .update_system(&m.tenant, &m.auth.actor(), &id, &input)
             .await?
             .into(),
     ))
@@ -963,13 +966,15 @@ async fn set_system_levels(
     ApiJson(body): ApiJson<SystemLevelsBody>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::Classify)?;
+    let levels = [
+        body.confidentiality,
+        body.integrity,
+        body.availability,
+        body.traceability,
+    ];
     let get = |k: &str| match k {
-        "confidentiality" => body.confidentiality.to_string(),
-        "integrity" => body.integrity.to_string(),
-        "availability" => body.availability.to_string(),
-        "traceability" => body.traceability.to_string(),
         "deviation_motivation" => body.deviation_motivation.clone().unwrap_or_default(),
-        _ => String::new(),
+        _ => services::level_field(k, levels).unwrap_or_default(),
     };
     Ok(Json(
         services::set_system_levels(&state, &m, &id, false, get)

@@ -343,7 +343,6 @@ pub async fn update(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let existing = state.store.asset(&m.tenant, &id).await?;
     let result = match services::parse_asset_input(|k| form.get(k).to_string(), |k| form.all(k)) {
         Ok(input) => state
             .store
@@ -355,6 +354,8 @@ pub async fn update(
     match result {
         Ok(a) => Ok(see_other(&format!("/assets/{}?done=asset-saved", a.id))),
         Err(AppError::Invalid(v)) => {
+            // Looked up only to show the form again; another organisation's asset is not found.
+            let existing = state.store.asset(&m.tenant, &id).await?;
             render_form(
                 &state,
                 &m,

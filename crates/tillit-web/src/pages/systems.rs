@@ -310,7 +310,6 @@ pub async fn update(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let existing = state.store.system(&m.tenant, &id).await?;
     let result = match services::parse_system_input(|k| form.get(k).to_string(), |k| form.all(k)) {
         Ok(input) => state
             .store
@@ -322,6 +321,8 @@ pub async fn update(
     match result {
         Ok(s) => Ok(see_other(&format!("/systems/{}?done=system-saved", s.id))),
         Err(AppError::Invalid(v)) => {
+            // Looked up only to show the form again; another organisation's system is not found.
+            let existing = state.store.system(&m.tenant, &id).await?;
             render_form(
                 &state,
                 &m,

@@ -195,6 +195,41 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             assert_eq!(res.status(), StatusCode::NOT_FOUND, "token: {method} {url}");
         }
     }
+    // Bad input about B's objects is still "not found", never a validation error that confirms them.
+    for (method, path, body) in [
+        (
+            Method::PUT,
+            format!("/api/v1/assets/{b_asset}"),
+            serde_json::json!({"name": ""}),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/systems/{b_system}"),
+            serde_json::json!({"name": "", "hosting": "x"}),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/assets/{b_asset}/classification"),
+            serde_json::json!({"confidentiality": 9, "integrity": 1, "availability": 1, "traceability": 1, "motivation": ""}),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/systems/{b_system}/levels"),
+            serde_json::json!({"confidentiality": 9, "integrity": 1, "availability": 1, "traceability": 1}),
+        ),
+    ] {
+        let res = a_api.req(method, &path, Some(body)).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path} with bad input");
+    }
+    let res = a_admin
+        .post_form(&format!("/assets/{b_asset}"), &[("name", "")])
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "bad form about B's asset"
+    );
+
     // Switching to B's organisation is refused too.
     let res = a_admin
         .post_form("/org/switch", &[("org_id", b.id())])
