@@ -1,11 +1,13 @@
 //! Tillit's pure domain: validated types and the rules a reviewer must be able to read.
 //! Nothing here does I/O; everything is plain functions over plain data.
 
+pub mod assessment;
 pub mod audit;
 pub mod classification;
 pub mod error;
 pub mod org;
 pub mod paging;
+pub mod requirements;
 pub mod role;
 pub mod text;
 pub mod user;

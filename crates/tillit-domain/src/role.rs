@@ -39,6 +39,8 @@ pub enum Permission {
     EditRegisters,
     /// Classify information assets and set systems' levels (information owners and those who run the work).
     Classify,
+    /// Self-assess requirements and attach evidence.
+    Assess,
 }
 
 /// What an API token may be used for. A request needs both the role and the scope.
@@ -87,7 +89,7 @@ impl Permission {
             Permission::ViewOverview | Permission::ViewMembers | Permission::ViewRegisters => {
                 Scope::Read
             }
-            Permission::EditRegisters | Permission::Classify => Scope::Write,
+            Permission::EditRegisters | Permission::Classify | Permission::Assess => Scope::Write,
             Permission::ManageMembers | Permission::ViewAuditLog => Scope::Admin,
         }
     }
@@ -183,7 +185,7 @@ impl Role {
             Permission::ManageMembers | Permission::ViewAuditLog => self.is_admin(),
             // A care provider's own working data; authorities see only what is submitted to them.
             Permission::ViewRegisters => self.side() == Side::Provider,
-            Permission::EditRegisters => matches!(
+            Permission::EditRegisters | Permission::Assess => matches!(
                 self,
                 Role::Admin | Role::Coordinator | Role::Owner | Role::SystemOwner
             ),

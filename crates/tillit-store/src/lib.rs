@@ -6,6 +6,7 @@
 //! a [`Tenant`], which only this crate can make, and only from a checked membership (or, for the
 //! platform operator's command line, from an organisation number).
 
+mod assessments;
 mod assets;
 mod audit;
 mod dialect;
@@ -20,6 +21,7 @@ mod systems;
 mod tokens;
 mod users;
 
+pub use assessments::{Assessment, AssessmentStatus, Evidence, NewEvidence, ORGANISATION_SCOPE};
 pub use assets::{Asset, AssetInput, AssetQuery, AssetSort, ClassificationRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport};
 pub use dialect::Backend;

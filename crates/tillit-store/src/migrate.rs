@@ -36,6 +36,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 4,
+        name: "assessments",
+        common: include_str!("../migrations/0004_assessments.sql"),
+        sqlite: include_str!("../migrations/0004_assessments.sqlite.sql"),
+        postgres: include_str!("../migrations/0004_assessments.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

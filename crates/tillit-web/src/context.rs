@@ -23,6 +23,8 @@ pub const ANON_CSRF_COOKIE: &str = "tillit_csrf";
 pub const TOKEN_PREFIX: &str = "tlt_";
 /// The largest form body read to find the CSRF token.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// The largest multipart body (an evidence file and its form fields).
+pub const MAX_MULTIPART_BYTES: usize = tillit_domain::assessment::MAX_EVIDENCE_BYTES + 64 * 1024;
 
 #[derive(Clone, Debug)]
 pub enum Via {
@@ -252,6 +254,33 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// The boundary of a `multipart/form-data` body (file uploads).
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    if !ct.starts_with("multipart/form-data") {
+        return None;
+    }
+    ct.split(';')
+        .filter_map(|p| p.trim().strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"').to_string())
+        .next()
+}
+
+/// The value of the `csrf` field of a multipart body, if it has one.
+pub(crate) fn multipart_csrf(body: &[u8], boundary: &str) -> Option<String> {
+    let delimiter = format!("--{boundary}");
+    let text = String::from_utf8_lossy(body);
+    // The first piece is the preamble before the first delimiter, not a part.
+    text.split(delimiter.as_str()).skip(1).find_map(|part| {
+        let (head, value) = part.split_once("\r\n\r\n")?;
+        let named_csrf = head.lines().any(|l| {
+            let l = l.to_ascii_lowercase();
+            l.starts_with("content-disposition:") && l.contains("name=\"csrf\"")
+        });
+        named_csrf.then(|| value.trim_end_matches("\r\n").to_string())
+    })
+}
+
 fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
@@ -328,6 +357,14 @@ pub async fn context_layer(State(state): State<AppState>, req: Request, next: Ne
             presented = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                 .ok()
                 .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v));
+            req = Request::from_parts(parts, Body::from(bytes));
+        } else if let (None, Some(boundary)) = (&presented, multipart_boundary(&headers)) {
+            let (parts, body) = req.into_parts();
+            let bytes = match axum::body::to_bytes(body, MAX_MULTIPART_BYTES).await {
+                Ok(b) => b,
+                Err(_) => return render::error_response(&state, &ctx, AppError::PayloadTooLarge),
+            };
+            presented = multipart_csrf(&bytes, &boundary);
             req = Request::from_parts(parts, Body::from(bytes));
         }
         let ok = match (expected, presented) {
@@ -473,5 +510,21 @@ impl FromRequestParts<AppState> for Member {
             membership,
             memberships,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_csrf_field_is_found_in_a_multipart_body() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc123\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XyZ--\r\n";
+        assert_eq!(
+            super::multipart_csrf(body, "XyZ").as_deref(),
+            Some("abc123")
+        );
+        assert_eq!(super::multipart_csrf(body, "Other"), None);
+        let no_token =
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\ncsrf\r\n--XyZ--\r\n";
+        assert_eq!(super::multipart_csrf(no_token, "XyZ"), None);
     }
 }

@@ -454,3 +454,92 @@ pub async fn set_system_levels(
         )
         .await?)
 }
+
+/// The facts about a system that decide which requirements apply to it.
+pub fn system_facts(
+    sys: &tillit_store::System,
+    kind: tillit_domain::org::OrgKind,
+) -> tillit_domain::requirements::SystemFacts {
+    let provisions = |needle: &str| {
+        sys.assets.iter().any(|a| {
+            a.input
+                .confidentiality_provisions
+                .as_deref()
+                .is_some_and(|p| p.contains(needle))
+        })
+    };
+    let subject = |k: &str| {
+        sys.assets
+            .iter()
+            .any(|a| a.input.data_subjects.iter().any(|s| s == k))
+    };
+    tillit_domain::requirements::SystemFacts {
+        levels: sys.effective(),
+        health_data: sys
+            .assets
+            .iter()
+            .any(|a| a.input.special_categories.iter().any(|c| c == "health"))
+            || subject("patients")
+            || provisions("25 kap"),
+        social_care: subject("care_recipients") || provisions("26 kap"),
+        special_categories: sys
+            .assets
+            .iter()
+            .any(|a| !a.input.special_categories.is_empty()),
+        hosting: sys.input.hosting.clone(),
+        country: sys.input.country.clone(),
+        cybersecurity_act: covered_by_cybersecurity_act(kind),
+    }
+}
+
+/// All regions and municipalities are covered by the Cybersecurity Act; whether a private provider
+/// is depends on its size, which Tillit does not know yet.
+pub fn covered_by_cybersecurity_act(kind: tillit_domain::org::OrgKind) -> bool {
+    use tillit_domain::org::OrgKind;
+    matches!(kind, OrgKind::Region | OrgKind::Municipality)
+}
+
+pub fn system_triggers(
+    sys: &tillit_store::System,
+    kind: tillit_domain::org::OrgKind,
+) -> Vec<tillit_domain::requirements::Trigger> {
+    tillit_domain::requirements::triggers(&system_facts(sys, kind))
+}
+
+/// The organisation-wide requirements: the baseline, and the Cybersecurity Act where it applies.
+pub fn organisation_triggers(
+    kind: tillit_domain::org::OrgKind,
+) -> Vec<tillit_domain::requirements::Trigger> {
+    use tillit_domain::requirements::Trigger;
+    let mut t = vec![Trigger::Baseline];
+    if covered_by_cybersecurity_act(kind) {
+        t.push(Trigger::CybersecurityAct);
+    }
+    t
+}
+
+/// Records an assessment of a requirement, by the signed-in member.
+pub async fn record_assessment(
+    state: &AppState,
+    m: &Member,
+    system_id: Option<&str>,
+    requirement_id: &str,
+    get: impl Fn(&str) -> String,
+) -> AppResult<tillit_store::Assessment> {
+    let input = tillit_domain::assessment::parse_assessment(
+        &get("status"),
+        &get("motivation"),
+        &get("comment"),
+    )?;
+    Ok(state
+        .store
+        .assess(
+            &m.tenant,
+            &m.auth.actor(),
+            &m.auth.display_name,
+            system_id,
+            requirement_id,
+            &input,
+        )
+        .await?)
+}

@@ -1,6 +1,7 @@
 //! What every handler shares.
 
 use crate::i18n::I18n;
+use crate::library::Library;
 use crate::security::PasswordHashing;
 use crate::startup::WebConfig;
 use crate::throttle::Throttle;
@@ -11,6 +12,8 @@ use tillit_store::Store;
 pub struct AppState {
     pub store: Store,
     pub i18n: Arc<I18n>,
+    /// The built-in requirement library, resolved at start.
+    pub library: Arc<Library>,
     pub config: Arc<WebConfig>,
     pub throttle: Arc<Throttle>,
     pub hashing: PasswordHashing,
@@ -25,6 +28,7 @@ impl AppState {
         Ok(AppState {
             store,
             i18n: Arc::new(I18n::new()?),
+            library: Arc::new(Library::builtin()?),
             throttle: Arc::new(Throttle::new(config.throttle)),
             config: Arc::new(config),
             hashing,

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod overview;
+pub mod requirements;
 pub mod systems;
 
 use crate::context::{Ctx, Member};
@@ -49,8 +50,34 @@ pub fn routes() -> Router<AppState> {
         .route("/systems/{id}", get(systems::show).post(systems::update))
         .route("/systems/{id}/edit", get(systems::edit_form))
         .route("/systems/{id}/levels", post(systems::set_levels))
+        .route("/systems/{id}/requirements", get(requirements::for_system))
+        .route(
+            "/systems/{id}/requirements/{rid}",
+            get(requirements::show_system_requirement)
+                .post(requirements::assess_system_requirement),
+        )
+        .route(
+            "/systems/{id}/requirements/{rid}/evidence",
+            post(requirements::add_system_evidence).layer(evidence_limit()),
+        )
+        .route("/requirements", get(requirements::for_organisation))
+        .route(
+            "/requirements/{rid}",
+            get(requirements::show_org_requirement).post(requirements::assess_org_requirement),
+        )
+        .route(
+            "/requirements/{rid}/evidence",
+            post(requirements::add_org_evidence).layer(evidence_limit()),
+        )
+        .route("/evidence/{id}", get(requirements::download_evidence))
+        .route("/evidence/{id}/remove", post(requirements::remove_evidence))
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/audit/{id}", get(admin::audit_event_page))
+}
+
+/// Evidence uploads may be larger than the default body limit.
+fn evidence_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(crate::context::MAX_MULTIPART_BYTES)
 }
 
 pub async fn not_found() -> AppError {
@@ -111,6 +138,7 @@ impl PageCommon {
         if m.may(Permission::ViewRegisters) {
             nav.push(("/assets", "nav-assets"));
             nav.push(("/systems", "nav-systems"));
+            nav.push(("/requirements", "nav-requirements"));
         }
         if m.may(Permission::ViewMembers) {
             nav.push(("/admin/members", "nav-members"));
@@ -242,6 +270,9 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "asset-classified",
         "system-saved",
         "system-levels",
+        "assessment-saved",
+        "evidence-added",
+        "evidence-removed",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

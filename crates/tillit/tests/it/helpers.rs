@@ -254,6 +254,31 @@ impl Browser {
             .unwrap()
     }
 
+    /// Posts a multipart form (a file upload) with the CSRF token as its first field.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, Vec<u8>)>,
+    ) -> Response {
+        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf.clone());
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        if let Some((name, bytes)) = file {
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        }
+        self.client
+            .post(format!("{}{}", self.base, path))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post_form_without_csrf(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         self.client
             .post(format!("{}{}", self.base, path))

@@ -15,6 +15,7 @@ mod auth;
 mod input;
 mod oscal;
 mod pages;
+mod requirements;
 mod roles;
 mod systems;
 mod tenancy;

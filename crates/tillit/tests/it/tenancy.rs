@@ -10,6 +10,16 @@ use tillit_store::AuditFilter;
 /// Every route with an object id, as (method, path with `{id}`, which object). Checked against the
 /// routers' source below, so a new route cannot be added without being listed here.
 const ROUTES: &[(&str, &str, &str)] = &[
+    ("GET", "/systems/{id}/requirements", "system"),
+    ("GET", "/systems/{id}/requirements/{rid}", "system"),
+    ("POST", "/systems/{id}/requirements/{rid}", "system"),
+    (
+        "POST",
+        "/systems/{id}/requirements/{rid}/evidence",
+        "system",
+    ),
+    ("GET", "/evidence/{id}", "evidence"),
+    ("POST", "/evidence/{id}/remove", "evidence"),
     ("GET", "/systems/{id}", "system"),
     ("POST", "/systems/{id}", "system"),
     ("GET", "/systems/{id}/edit", "system"),
@@ -43,12 +53,14 @@ fn every_route_with_an_id_is_in_the_isolation_table() {
     let api = include_str!("../../../tillit-web/src/api/mod.rs");
     let mut found = vec![];
     for (prefix, src) in [("", pages), ("/api/v1", api)] {
-        for line in src
-            .lines()
-            .filter(|l| l.contains(".route(\"") && l.contains("{id}"))
-        {
-            let path = line.split('"').nth(1).unwrap();
-            found.push(format!("{prefix}{path}"));
+        // Route paths are the string literals starting with "/" (rustfmt may put them on their
+        // own line below `.route(`).
+        for line in src.lines().filter(|l| l.contains("{id}")) {
+            let quoted = line.split('"').nth(1).unwrap_or("");
+            let is_route = line.contains(".route(\"") || line.trim_start().starts_with("\"/");
+            if is_route && quoted.starts_with('/') {
+                found.push(format!("{prefix}{quoted}"));
+            }
         }
     }
     assert!(found.len() >= 6, "{found:?}");
@@ -128,6 +140,34 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .await
         .unwrap()
         .id;
+    let b_assessment = app
+        .store
+        .assess(
+            &b,
+            &tillit_store::Actor::operator(),
+            "B",
+            Some(&b_system),
+            "sty-1",
+            &tillit_domain::assessment::parse_assessment("met", "", "").unwrap(),
+        )
+        .await
+        .unwrap();
+    let b_evidence = app
+        .store
+        .add_evidence(
+            &b,
+            &tillit_store::Actor::operator(),
+            "B",
+            &b_assessment.id,
+            tillit_store::NewEvidence::File {
+                name: "b.txt",
+                media_type: "text/plain",
+                content: b"B:s underlag",
+            },
+        )
+        .await
+        .unwrap()
+        .id;
     let b_event = app
         .store
         .list_audit_events(&b, &AuditFilter::default(), Default::default())
@@ -146,9 +186,10 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             "audit_event" => &b_event,
             "asset" => &b_asset,
             "system" => &b_system,
+            "evidence" => &b_evidence,
             _ => &b_token_id,
         };
-        let url = path.replace("{id}", id);
+        let url = path.replace("{id}", id).replace("{rid}", "sty-1");
         let m: Method = method.parse().unwrap();
         // A body valid enough that only the lookup can refuse it.
         let body = match (method, *object) {
@@ -169,6 +210,10 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             a_admin.json(m.clone(), &url, body.clone()).await
         } else if m == Method::GET {
             a_admin.get(&url).await
+        } else if url.ends_with("/evidence") {
+            a_admin
+                .post_multipart(&url, &[("url", "https://a.example/underlag")], None)
+                .await
         } else {
             a_admin
                 .post_form(
@@ -181,6 +226,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
                         ("availability", "1"),
                         ("traceability", "1"),
                         ("motivation", "x"),
+                        ("status", "met"),
                     ],
                 )
                 .await

@@ -1,0 +1,301 @@
+//! Self-assessment (egenbedömning) of requirements: a status per requirement with its rules, the
+//! compliance figure per requirement area, and the limits on evidence files.
+
+use crate::error::{Rule, ValidationError, ValidationErrors};
+use crate::text;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Uppfyllt
+    Met,
+    /// Delvis uppfyllt
+    PartlyMet,
+    /// Ej uppfyllt
+    NotMet,
+    /// Ej tillämpligt (needs a motivation)
+    NotApplicable,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Met,
+        Status::PartlyMet,
+        Status::NotMet,
+        Status::NotApplicable,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::PartlyMet => "partly_met",
+            Status::NotMet => "not_met",
+            Status::NotApplicable => "not_applicable",
+        }
+    }
+    pub fn from_key(k: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.key() == k)
+    }
+    pub fn parse(field: &str, value: &str) -> Result<Status, ValidationError> {
+        let v = value.trim();
+        if v.is_empty() {
+            return Err(ValidationError::new(field, Rule::Required));
+        }
+        Status::from_key(v).ok_or_else(|| ValidationError::new(field, Rule::UnknownValue))
+    }
+    /// A gap: the requirement is not (fully) met.
+    pub fn is_gap(self) -> bool {
+        matches!(self, Status::PartlyMet | Status::NotMet)
+    }
+}
+
+/// A validated assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssessmentInput {
+    pub status: Status,
+    pub motivation: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// "Ej tillämpligt" must say why; the other statuses may carry a motivation too.
+pub fn parse_assessment(
+    status: &str,
+    motivation: &str,
+    comment: &str,
+) -> Result<AssessmentInput, ValidationErrors> {
+    let mut errs = ValidationErrors::new();
+    let status = errs.check(Status::parse("status", status));
+    let motivation = errs
+        .check(text::optional("motivation", motivation, 4000))
+        .flatten();
+    let comment = errs
+        .check(text::optional("comment", comment, 4000))
+        .flatten();
+    if status == Some(Status::NotApplicable) && motivation.is_none() {
+        errs.push(ValidationError::new("motivation", Rule::Required));
+    }
+    errs.into_result()?;
+    match status {
+        Some(status) => Ok(AssessmentInput {
+            status,
+            motivation,
+            comment,
+        }),
+        None => Err(ValidationErrors::single("status", Rule::Required)),
+    }
+}
+
+/// Counts of one requirement area (or all of them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub applicable: u32,
+    pub met: u32,
+    pub partly_met: u32,
+    pub not_met: u32,
+    pub not_applicable: u32,
+}
+
+impl Tally {
+    /// Adds one applicable requirement with its status (`None`: not assessed yet).
+    pub fn add(&mut self, s: Option<Status>) {
+        self.applicable += 1;
+        match s {
+            Some(Status::Met) => self.met += 1,
+            Some(Status::PartlyMet) => self.partly_met += 1,
+            Some(Status::NotMet) => self.not_met += 1,
+            Some(Status::NotApplicable) => self.not_applicable += 1,
+            None => {}
+        }
+    }
+
+    pub fn assessed(&self) -> u32 {
+        self.met + self.partly_met + self.not_met + self.not_applicable
+    }
+
+    /// Compliance in per cent: met counts fully, partly met half, not met and not yet assessed
+    /// nothing; requirements assessed as not applicable are left out. `None` when nothing counts.
+    pub fn compliance_percent(&self) -> Option<u32> {
+        let counted = self.applicable - self.not_applicable;
+        if counted == 0 {
+            return None;
+        }
+        let halves = 2 * self.met + self.partly_met;
+        // Rounded half up, in whole per cent.
+        Some((halves * 100 + counted) / (2 * counted))
+    }
+}
+
+/// The largest evidence file.
+pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The file types accepted as evidence, by extension, with their media type.
+pub const EVIDENCE_TYPES: &[(&str, &str)] = &[
+    ("pdf", "application/pdf"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("txt", "text/plain"),
+    ("csv", "text/csv"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+];
+
+/// Checks an uploaded evidence file: a plain file name of an accepted type, not empty, within the
+/// size limit, and content that matches its type (so a renamed executable is refused). Returns the
+/// media type to store.
+pub fn check_evidence_file(name: &str, content: &[u8]) -> Result<&'static str, ValidationError> {
+    let field = "file";
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ValidationError::new(field, Rule::Required));
+    }
+    if name.chars().count() > 200
+        || name.contains(['/', '\\'])
+        || name.chars().any(char::is_control)
+    {
+        return Err(ValidationError::new(field, Rule::InvalidFormat));
+    }
+    if content.is_empty() {
+        return Err(ValidationError::new(field, Rule::Required));
+    }
+    if content.len() > MAX_EVIDENCE_BYTES {
+        return Err(ValidationError::new(
+            field,
+            Rule::TooLong {
+                max: MAX_EVIDENCE_BYTES,
+            },
+        ));
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let media = EVIDENCE_TYPES
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, m)| *m)
+        .ok_or_else(|| ValidationError::new(field, Rule::UnknownValue))?;
+    let matches = match ext.as_str() {
+        "pdf" => content.starts_with(b"%PDF-"),
+        "png" => content.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "jpg" | "jpeg" => content.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "docx" | "xlsx" | "odt" | "ods" => content.starts_with(b"PK\x03\x04"),
+        _ => std::str::from_utf8(content).is_ok() && !content.contains(&0),
+    };
+    if !matches {
+        return Err(ValidationError::new(field, Rule::Mismatch));
+    }
+    Ok(media)
+}
+
+/// Checks an evidence link: an absolute http(s) address.
+pub fn parse_evidence_link(value: &str) -> Result<String, ValidationError> {
+    let url = text::required("url", value, 2000)?;
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !url.contains(char::is_whitespace) => {
+            Ok(url)
+        }
+        _ => Err(ValidationError::new("url", Rule::InvalidFormat)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_applicable_needs_a_motivation() {
+        let e = parse_assessment("not_applicable", " ", "").unwrap_err();
+        assert_eq!(e.0[0].field, "motivation");
+        assert_eq!(e.0[0].rule, Rule::Required);
+        let ok = parse_assessment("not_applicable", "Systemet lagrar inga loggar.", "").unwrap();
+        assert_eq!(ok.status, Status::NotApplicable);
+        assert!(parse_assessment("met", "", "").is_ok());
+    }
+
+    #[test]
+    fn an_unknown_status_is_named() {
+        let e = parse_assessment("maybe", "", "").unwrap_err();
+        assert_eq!(
+            (e.0[0].field.as_str(), &e.0[0].rule),
+            ("status", &Rule::UnknownValue)
+        );
+    }
+
+    #[test]
+    fn compliance_counts_partly_met_as_half_and_leaves_out_not_applicable() {
+        let mut t = Tally::default();
+        for s in [
+            Some(Status::Met),
+            Some(Status::PartlyMet),
+            Some(Status::NotMet),
+            None,
+            Some(Status::NotApplicable),
+        ] {
+            t.add(s);
+        }
+        // (1 + 0.5 + 0 + 0) of 4 counted = 37.5 % → 38 %.
+        assert_eq!(t.compliance_percent(), Some(38));
+        assert_eq!(t.assessed(), 4);
+        let mut all_na = Tally::default();
+        all_na.add(Some(Status::NotApplicable));
+        assert_eq!(all_na.compliance_percent(), None);
+    }
+
+    #[test]
+    fn evidence_files_must_be_an_accepted_type_whose_content_matches() {
+        assert_eq!(
+            check_evidence_file("rutin.pdf", b"%PDF-1.7 ...").unwrap(),
+            "application/pdf"
+        );
+        assert_eq!(
+            check_evidence_file("rutin.pdf", b"MZ\x90\x00")
+                .unwrap_err()
+                .rule,
+            Rule::Mismatch
+        );
+        assert_eq!(
+            check_evidence_file("setup.exe", b"MZ").unwrap_err().rule,
+            Rule::UnknownValue
+        );
+        assert_eq!(
+            check_evidence_file("tom.txt", b"").unwrap_err().rule,
+            Rule::Required
+        );
+        assert_eq!(
+            check_evidence_file("../x.txt", b"a").unwrap_err().rule,
+            Rule::InvalidFormat
+        );
+        let big = vec![b'a'; MAX_EVIDENCE_BYTES + 1];
+        assert!(matches!(
+            check_evidence_file("stor.txt", &big).unwrap_err().rule,
+            Rule::TooLong { .. }
+        ));
+    }
+
+    #[test]
+    fn evidence_links_are_absolute_web_addresses() {
+        assert!(parse_evidence_link("https://intranat.example/rutin").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x",
+            "https://",
+            "intranat/rutin",
+            "",
+        ] {
+            assert!(parse_evidence_link(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,1 @@
+CREATE TABLE evidence_files (evidence_id TEXT PRIMARY KEY REFERENCES evidence(id), content BLOB NOT NULL);

@@ -1,0 +1,455 @@
+//! Self-assessments of requirements, per system or for the whole organisation, with their history
+//! and evidence (links, or files stored with a SHA-256 content hash).
+
+use crate::audit::{AuditEntry, AuditedTx};
+use crate::row::{i, os, s};
+use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use tillit_domain::assessment::{AssessmentInput, Status};
+
+/// The scope key of the organisation-wide assessment.
+pub const ORGANISATION_SCOPE: &str = "organisation";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub id: String,
+    pub system_id: Option<String>,
+    pub requirement_id: String,
+    pub status: Status,
+    pub motivation: Option<String>,
+    pub comment: Option<String>,
+    pub assessed_by: String,
+    pub assessed_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub id: String,
+    pub assessment_id: String,
+    /// `link` or `file`
+    pub kind: String,
+    pub url: Option<String>,
+    pub file_name: Option<String>,
+    pub media_type: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub sha256: Option<String>,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// One assessment in the whole organisation, for summaries.
+#[derive(Debug, Clone)]
+pub struct AssessmentStatus {
+    pub scope_key: String,
+    pub requirement_id: String,
+    pub status: Status,
+}
+
+fn status(r: &AnyRow) -> Result<Status, StoreError> {
+    let k = s(r, "status")?;
+    Status::from_key(&k).ok_or_else(|| StoreError::Corrupt(format!("status: unknown {k}")))
+}
+
+fn assessment_from_row(r: &AnyRow) -> Result<Assessment, StoreError> {
+    Ok(Assessment {
+        id: s(r, "id")?,
+        system_id: os(r, "system_id")?,
+        requirement_id: s(r, "requirement_id")?,
+        status: status(r)?,
+        motivation: os(r, "motivation")?,
+        comment: os(r, "comment")?,
+        assessed_by: s(r, "assessed_by")?,
+        assessed_at: s(r, "assessed_at")?,
+    })
+}
+
+fn evidence_from_row(r: &AnyRow) -> Result<Evidence, StoreError> {
+    Ok(Evidence {
+        id: s(r, "id")?,
+        assessment_id: s(r, "assessment_id")?,
+        kind: s(r, "kind")?,
+        url: os(r, "url")?,
+        file_name: os(r, "file_name")?,
+        media_type: os(r, "media_type")?,
+        size_bytes: r.try_get::<Option<i64>, _>("size_bytes")?,
+        sha256: os(r, "sha256")?,
+        added_by: s(r, "added_by")?,
+        added_at: s(r, "added_at")?,
+    })
+}
+
+const COLUMNS: &str =
+    "id, system_id, requirement_id, status, motivation, comment, assessed_by, assessed_at";
+const EVIDENCE_COLUMNS: &str =
+    "id, assessment_id, kind, url, file_name, media_type, size_bytes, sha256, added_by, added_at";
+
+fn scope_key(system_id: Option<&str>) -> &str {
+    system_id.unwrap_or(ORGANISATION_SCOPE)
+}
+
+async fn assessment_in(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    system_id: Option<&str>,
+    requirement_id: &str,
+) -> Result<Option<Assessment>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM assessments WHERE org_id = $1 AND scope_key = $2 AND requirement_id = $3"
+    );
+    let row = sqlx::query(&sql)
+        .bind(t.id())
+        .bind(scope_key(system_id))
+        .bind(requirement_id)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(assessment_from_row).transpose()
+}
+
+async fn evidence_in(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    id: &str,
+) -> Result<Evidence, StoreError> {
+    let sql = format!("SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE org_id = $1 AND id = $2");
+    let row = sqlx::query(&sql)
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    evidence_from_row(&row.ok_or(StoreError::NotFound)?)
+}
+
+impl Store {
+    /// The assessments of one scope (a system, or the organisation with `None`).
+    pub async fn assessments(
+        &self,
+        t: &Tenant,
+        system_id: Option<&str>,
+    ) -> Result<Vec<Assessment>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM assessments WHERE org_id = $1 AND scope_key = $2");
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(scope_key(system_id))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(assessment_from_row).collect()
+    }
+
+    /// Every assessment of the organisation (scope, requirement, status), for summaries.
+    pub async fn assessment_statuses(
+        &self,
+        t: &Tenant,
+    ) -> Result<Vec<AssessmentStatus>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT scope_key, requirement_id, status FROM assessments WHERE org_id = $1",
+        )
+        .bind(t.id())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AssessmentStatus {
+                    scope_key: s(r, "scope_key")?,
+                    requirement_id: s(r, "requirement_id")?,
+                    status: status(r)?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn assessment(
+        &self,
+        t: &Tenant,
+        system_id: Option<&str>,
+        requirement_id: &str,
+    ) -> Result<Option<Assessment>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        assessment_in(&mut conn, t, system_id, requirement_id).await
+    }
+
+    pub async fn assessment_by_id(&self, t: &Tenant, id: &str) -> Result<Assessment, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM assessments WHERE org_id = $1 AND id = $2");
+        let row = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        assessment_from_row(&row.ok_or(StoreError::NotFound)?)
+    }
+
+    /// Earlier versions of an assessment, newest first.
+    pub async fn assessment_history(
+        &self,
+        t: &Tenant,
+        assessment_id: &str,
+    ) -> Result<Vec<Assessment>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT h.id AS id, a.system_id AS system_id, a.requirement_id AS requirement_id, h.status AS status,
+                    h.motivation AS motivation, h.comment AS comment, h.assessed_by AS assessed_by, h.assessed_at AS assessed_at
+             FROM assessment_history h JOIN assessments a ON a.id = h.assessment_id
+             WHERE h.org_id = $1 AND a.org_id = $1 AND h.assessment_id = $2 ORDER BY h.assessed_at DESC, h.id DESC",
+        )
+        .bind(t.id())
+        .bind(assessment_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(assessment_from_row).collect()
+    }
+
+    /// Records an assessment (replacing the current one; the history keeps every version). The
+    /// system must be one of the organisation's.
+    pub async fn assess(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        by_name: &str,
+        system_id: Option<&str>,
+        requirement_id: &str,
+        x: &AssessmentInput,
+    ) -> Result<Assessment, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        if let Some(sid) = system_id {
+            let found = sqlx::query("SELECT id FROM systems WHERE org_id = $1 AND id = $2")
+                .bind(t.id())
+                .bind(sid)
+                .fetch_optional(tx.conn())
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::NotFound);
+            }
+        }
+        let before = assessment_in(tx.conn(), t, system_id, requirement_id).await?;
+        let now = now_timestamp();
+        let id = match &before {
+            Some(b) => {
+                sqlx::query(
+                    "UPDATE assessments SET status = $1, motivation = $2, comment = $3, assessed_by = $4, assessed_at = $5
+                     WHERE org_id = $6 AND id = $7",
+                )
+                .bind(x.status.key())
+                .bind(&x.motivation)
+                .bind(&x.comment)
+                .bind(by_name)
+                .bind(&now)
+                .bind(t.id())
+                .bind(&b.id)
+                .execute(tx.conn())
+                .await?;
+                b.id.clone()
+            }
+            None => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO assessments (id, org_id, system_id, scope_key, requirement_id, status, motivation, comment, assessed_by, assessed_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(&id)
+                .bind(t.id())
+                .bind(system_id)
+                .bind(scope_key(system_id))
+                .bind(requirement_id)
+                .bind(x.status.key())
+                .bind(&x.motivation)
+                .bind(&x.comment)
+                .bind(by_name)
+                .bind(&now)
+                .execute(tx.conn())
+                .await?;
+                id
+            }
+        };
+        sqlx::query(
+            "INSERT INTO assessment_history (id, org_id, assessment_id, status, motivation, comment, assessed_by, assessed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(t.id())
+        .bind(&id)
+        .bind(x.status.key())
+        .bind(&x.motivation)
+        .bind(&x.comment)
+        .bind(by_name)
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "assessment.record",
+                object_type: "assessment",
+                object_id: &id,
+                before: before.as_ref().map(|b| json!(b)),
+                after: Some(json!({"system_id": system_id, "requirement_id": requirement_id, "status": x.status, "motivation": x.motivation, "comment": x.comment})),
+            },
+        )
+        .await?;
+        let a = assessment_in(tx.conn(), t, system_id, requirement_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    pub async fn evidence_of(
+        &self,
+        t: &Tenant,
+        assessment_id: &str,
+    ) -> Result<Vec<Evidence>, StoreError> {
+        let sql = format!(
+            "SELECT {EVIDENCE_COLUMNS} FROM evidence WHERE org_id = $1 AND assessment_id = $2 ORDER BY added_at, id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(assessment_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(evidence_from_row).collect()
+    }
+
+    /// Attaches evidence to an assessment of this organisation: a link, or a file (already
+    /// checked for type and size) stored with its SHA-256.
+    pub async fn add_evidence(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        by_name: &str,
+        assessment_id: &str,
+        what: NewEvidence<'_>,
+    ) -> Result<Evidence, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let found = sqlx::query("SELECT id FROM assessments WHERE org_id = $1 AND id = $2")
+            .bind(t.id())
+            .bind(assessment_id)
+            .fetch_optional(tx.conn())
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        let id = new_id();
+        let now = now_timestamp();
+        let (kind, url, file) = match &what {
+            NewEvidence::Link(u) => ("link", Some(u.to_string()), None),
+            NewEvidence::File {
+                name,
+                media_type,
+                content,
+            } => ("file", None, Some((name, media_type, content))),
+        };
+        let sha = file.map(|(_, _, c)| hex::encode(Sha256::digest(c)));
+        sqlx::query(
+            "INSERT INTO evidence (id, org_id, assessment_id, kind, url, file_name, media_type, size_bytes, sha256, added_by, added_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&id)
+        .bind(t.id())
+        .bind(assessment_id)
+        .bind(kind)
+        .bind(&url)
+        .bind(file.map(|(n, _, _)| n.to_string()))
+        .bind(file.map(|(_, m, _)| m.to_string()))
+        .bind(file.map(|(_, _, c)| i64::try_from(c.len()).unwrap_or(i64::MAX)))
+        .bind(&sha)
+        .bind(by_name)
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+        if let Some((_, _, content)) = file {
+            sqlx::query("INSERT INTO evidence_files (evidence_id, content) VALUES ($1, $2)")
+                .bind(&id)
+                .bind(content.to_vec())
+                .execute(tx.conn())
+                .await?;
+        }
+        let ev = evidence_in(tx.conn(), t, &id).await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "evidence.add",
+                object_type: "assessment",
+                object_id: assessment_id,
+                before: None,
+                after: Some(json!(ev)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ev)
+    }
+
+    /// An evidence file's metadata and content.
+    pub async fn evidence_file(
+        &self,
+        t: &Tenant,
+        id: &str,
+    ) -> Result<(Evidence, Vec<u8>), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let ev = evidence_in(&mut conn, t, id).await?;
+        let row = sqlx::query("SELECT content FROM evidence_files WHERE evidence_id = $1")
+            .bind(&ev.id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let content: Vec<u8> = row.try_get("content")?;
+        Ok((ev, content))
+    }
+
+    pub async fn remove_evidence(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+    ) -> Result<Evidence, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let ev = evidence_in(tx.conn(), t, id).await?;
+        sqlx::query("DELETE FROM evidence_files WHERE evidence_id = $1")
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        sqlx::query("DELETE FROM evidence WHERE org_id = $1 AND id = $2")
+            .bind(t.id())
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "evidence.remove",
+                object_type: "assessment",
+                object_id: &ev.assessment_id,
+                before: Some(json!(ev)),
+                after: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ev)
+    }
+
+    /// Counts of assessments per status, organisation-wide (for the overview).
+    pub async fn count_assessment_gaps(&self, t: &Tenant) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM assessments WHERE org_id = $1 AND status IN ('not_met', 'partly_met')",
+        )
+        .bind(t.id())
+        .fetch_one(&self.pool)
+        .await?;
+        i(&row, "n")
+    }
+}
+
+/// Evidence to attach.
+pub enum NewEvidence<'a> {
+    Link(&'a str),
+    File {
+        name: &'a str,
+        media_type: &'a str,
+        content: &'a [u8],
+    },
+}

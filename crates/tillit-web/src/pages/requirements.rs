@@ -1,0 +1,778 @@
+//! Requirements and self-assessment: what applies to a system and why, the organisation-wide
+//! requirements, one requirement with its assessment, evidence and history.
+
+use super::{notice_from, show_time, Choice, FieldError, PageCommon};
+use crate::context::Member;
+use crate::error::{AppError, AppResult};
+use crate::forms::FormFields;
+use crate::i18n::Tr;
+use crate::library::{Applicable, Library};
+use crate::render::{page, see_other};
+use crate::services;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use tillit_domain::assessment::{Status, Tally};
+use tillit_domain::requirements::Trigger;
+use tillit_domain::role::Permission;
+use tillit_domain::ValidationErrors;
+use tillit_store::{Assessment, NewEvidence};
+
+/// Where a requirement is assessed: one system, or the whole organisation.
+#[derive(Clone)]
+struct Scope {
+    system_id: Option<String>,
+    system_name: Option<String>,
+}
+
+impl Scope {
+    fn base(&self) -> String {
+        match &self.system_id {
+            Some(id) => format!("/systems/{id}/requirements"),
+            None => "/requirements".into(),
+        }
+    }
+}
+
+pub fn trigger_label(tr: &Tr, t: &Trigger) -> String {
+    match t {
+        Trigger::Aspect { aspect, level } => tr.f(
+            "trigger-aspect",
+            &[
+                ("aspect", tr.t(&format!("aspect-{}", aspect.aspect().key()))),
+                ("level", level.to_string()),
+                ("name", tr.t(&format!("level-{level}"))),
+            ],
+        ),
+        other => tr.t(&format!("trigger-{}", other.profile())),
+    }
+}
+
+pub fn status_label(tr: &Tr, s: Option<Status>) -> String {
+    match s {
+        Some(s) => tr.t(&format!("status-{}", s.key().replace('_', "-"))),
+        None => tr.t("status-unassessed"),
+    }
+}
+
+pub struct ReqRow {
+    pub href: String,
+    pub label: String,
+    pub title: String,
+    pub provisions: String,
+    pub reasons: Vec<String>,
+    pub status: String,
+    pub status_key: String,
+}
+
+pub struct AreaBlock {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub rows: Vec<ReqRow>,
+}
+
+/// Groups applicable requirements by area, with the compliance of each area and of all.
+fn area_blocks(
+    tr: &Tr,
+    lib: &Library,
+    applicable: &[Applicable<'_>],
+    assessed: &HashMap<String, Status>,
+    base: &str,
+) -> (Vec<AreaBlock>, Tally) {
+    let lang = tr.lang();
+    let mut total = Tally::default();
+    let mut blocks = Vec::new();
+    for area in &lib.areas {
+        let mut tally = Tally::default();
+        let rows: Vec<ReqRow> = applicable
+            .iter()
+            .filter(|a| a.requirement.area == area.id)
+            .map(|a| {
+                let r = a.requirement;
+                let s = assessed.get(&r.id).copied();
+                tally.add(s);
+                total.add(s);
+                ReqRow {
+                    href: format!("{base}/{}", r.id),
+                    label: r.label.clone(),
+                    title: r.title(lang).to_string(),
+                    provisions: r.provisions.join("; "),
+                    reasons: a.reasons.iter().map(|t| trigger_label(tr, t)).collect(),
+                    status: status_label(tr, s),
+                    status_key: s.map(|s| s.key()).unwrap_or("unassessed").replace('_', "-"),
+                }
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        blocks.push(AreaBlock {
+            id: area.id.clone(),
+            title: area.title(lang).to_string(),
+            summary: tally_summary(tr, &tally),
+            rows,
+        });
+    }
+    (blocks, total)
+}
+
+pub fn tally_summary(tr: &Tr, t: &Tally) -> String {
+    tr.f(
+        "requirements-tally",
+        &[
+            ("assessed", t.assessed().to_string()),
+            ("applicable", t.applicable.to_string()),
+            (
+                "compliance",
+                t.compliance_percent()
+                    .map(|p| format!("{p} %"))
+                    .unwrap_or_else(|| "–".into()),
+            ),
+        ],
+    )
+}
+
+#[derive(Template)]
+#[template(path = "requirements.html")]
+struct RequirementsPage {
+    c: PageCommon,
+    heading: String,
+    intro: String,
+    back: Option<(String, String)>,
+    total: String,
+    areas: Vec<AreaBlock>,
+    library: String,
+}
+
+fn status_map(list: Vec<Assessment>) -> HashMap<String, Status> {
+    list.into_iter()
+        .map(|a| (a.requirement_id, a.status))
+        .collect()
+}
+
+/// The requirements that apply to one system, grouped by area, with why and their status.
+pub async fn for_system(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let sys = state.store.system(&m.tenant, &id).await?;
+    let triggers = services::system_triggers(&sys, m.membership.org_kind);
+    let applicable = state.library.applicable(&triggers);
+    let assessed = status_map(state.store.assessments(&m.tenant, Some(&id)).await?);
+    let base = format!("/systems/{id}/requirements");
+    let (areas, total) = area_blocks(tr, &state.library, &applicable, &assessed, &base);
+    let mut intro = tr.t("requirements-system-intro");
+    if sys.effective().is_none() {
+        intro = format!("{intro} {}", tr.t("requirements-unclassified"));
+    }
+    let tpl = RequirementsPage {
+        c: PageCommon::member(
+            &m,
+            tr.f(
+                "requirements-system-heading",
+                &[("name", sys.input.name.clone())],
+            ),
+            "/systems",
+        ),
+        heading: tr.f(
+            "requirements-system-heading",
+            &[("name", sys.input.name.clone())],
+        ),
+        intro,
+        back: Some((
+            format!("/systems/{id}"),
+            tr.f("back-to", &[("name", sys.input.name)]),
+        )),
+        total: tally_summary(tr, &total),
+        areas,
+        library: library_line(tr, &state.library),
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+fn library_line(tr: &Tr, lib: &Library) -> String {
+    tr.f(
+        "requirements-library",
+        &[
+            ("title", lib.title.clone()),
+            ("version", lib.version.clone()),
+        ],
+    )
+}
+
+/// The organisation-wide requirements (governance and incidents) and their assessment.
+pub async fn for_organisation(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let triggers = services::organisation_triggers(m.membership.org_kind);
+    let applicable = state.library.applicable(&triggers);
+    let assessed = status_map(state.store.assessments(&m.tenant, None).await?);
+    let (areas, total) = area_blocks(tr, &state.library, &applicable, &assessed, "/requirements");
+    let tpl = RequirementsPage {
+        c: PageCommon::member(&m, tr.t("requirements-org-heading"), "/requirements"),
+        heading: tr.t("requirements-org-heading"),
+        intro: tr.t("requirements-org-intro"),
+        back: None,
+        total: tally_summary(tr, &total),
+        areas,
+        library: library_line(tr, &state.library),
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+pub struct EvidenceRow {
+    pub id: String,
+    pub label: String,
+    pub href: String,
+    pub detail: String,
+    pub by: String,
+}
+
+pub struct HistoryRow {
+    pub at: String,
+    pub status: String,
+    pub motivation: String,
+    pub comment: String,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "requirement.html")]
+struct RequirementPage {
+    c: PageCommon,
+    action: String,
+    back_href: String,
+    back_label: String,
+    label: String,
+    title: String,
+    statement: String,
+    guidance: String,
+    provisions: Vec<String>,
+    iso: String,
+    reasons: Vec<String>,
+    current: Option<(String, String)>,
+    statuses: Vec<Choice>,
+    motivation: String,
+    comment: String,
+    may_assess: bool,
+    assessed: bool,
+    evidence: Vec<EvidenceRow>,
+    history: Vec<HistoryRow>,
+    errors: Vec<FieldError>,
+    evidence_errors: Vec<FieldError>,
+    file_help: String,
+    accept: String,
+}
+
+struct Shown<'a> {
+    form: Option<&'a FormFields>,
+    errors: Option<&'a ValidationErrors>,
+    evidence_errors: Option<&'a ValidationErrors>,
+    status: StatusCode,
+    notice: Option<String>,
+}
+
+async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> AppResult<Scope> {
+    Ok(match system_id {
+        Some(id) => {
+            let s = state.store.system(&m.tenant, &id).await?;
+            Scope {
+                system_id: Some(s.id),
+                system_name: Some(s.input.name),
+            }
+        }
+        None => Scope {
+            system_id: None,
+            system_name: None,
+        },
+    })
+}
+
+/// The reasons a requirement applies in this scope; `None` when it does not apply there.
+async fn reasons_in(
+    state: &AppState,
+    m: &Member,
+    scope: &Scope,
+    requirement_id: &str,
+) -> AppResult<Option<Vec<Trigger>>> {
+    let triggers = match &scope.system_id {
+        Some(id) => {
+            let sys = state.store.system(&m.tenant, id).await?;
+            services::system_triggers(&sys, m.membership.org_kind)
+        }
+        None => services::organisation_triggers(m.membership.org_kind),
+    };
+    Ok(state
+        .library
+        .applicable(&triggers)
+        .into_iter()
+        .find(|a| a.requirement.id == requirement_id)
+        .map(|a| a.reasons))
+}
+
+async fn render_requirement(
+    state: &AppState,
+    m: &Member,
+    scope: &Scope,
+    requirement_id: &str,
+    shown: Shown<'_>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let lang = tr.lang();
+    let req = state
+        .library
+        .requirement(requirement_id)
+        .ok_or(AppError::NotFound)?;
+    let reasons = reasons_in(state, m, scope, requirement_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let current = state
+        .store
+        .assessment(&m.tenant, scope.system_id.as_deref(), requirement_id)
+        .await?;
+    let (evidence, history) = match &current {
+        Some(a) => (
+            state.store.evidence_of(&m.tenant, &a.id).await?,
+            state.store.assessment_history(&m.tenant, &a.id).await?,
+        ),
+        None => (vec![], vec![]),
+    };
+    let chosen = shown
+        .form
+        .map(|f| f.get("status").to_string())
+        .or_else(|| current.as_ref().map(|a| a.status.key().to_string()))
+        .unwrap_or_default();
+    let statuses = Status::ALL
+        .into_iter()
+        .map(|s| Choice {
+            key: s.key().to_string(),
+            label: status_label(tr, Some(s)),
+            selected: s.key() == chosen,
+        })
+        .collect();
+    let keep = |k: &str, from: Option<String>| {
+        shown
+            .form
+            .map(|f| f.get(k).to_string())
+            .unwrap_or_else(|| from.unwrap_or_default())
+    };
+    let base = scope.base();
+    let (back_href, back_label) = match (&scope.system_id, &scope.system_name) {
+        (Some(_), Some(name)) => (
+            base.clone(),
+            tr.f("requirements-back-system", &[("name", name.clone())]),
+        ),
+        _ => (base.clone(), tr.t("requirements-back-org")),
+    };
+    let tpl = RequirementPage {
+        c: PageCommon::member(
+            m,
+            format!("{} {}", req.label, req.title(lang)),
+            if scope.system_id.is_some() {
+                "/systems"
+            } else {
+                "/requirements"
+            },
+        )
+        .with_notice(shown.notice),
+        action: format!("{base}/{}", req.id),
+        back_href,
+        back_label,
+        label: req.label.clone(),
+        title: req.title(lang).to_string(),
+        statement: req.statement(lang).to_string(),
+        guidance: req.guidance(lang).to_string(),
+        provisions: req.provisions.clone(),
+        iso: req.iso.join(", "),
+        reasons: reasons.iter().map(|t| trigger_label(tr, t)).collect(),
+        current: current.as_ref().map(|a| {
+            (
+                status_label(tr, Some(a.status)),
+                tr.f(
+                    "requirements-assessed-by",
+                    &[
+                        ("by", a.assessed_by.clone()),
+                        ("at", show_time(&a.assessed_at)),
+                    ],
+                ),
+            )
+        }),
+        statuses,
+        motivation: keep(
+            "motivation",
+            current.as_ref().and_then(|a| a.motivation.clone()),
+        ),
+        comment: keep("comment", current.as_ref().and_then(|a| a.comment.clone())),
+        may_assess: m.may(Permission::Assess),
+        assessed: current.is_some(),
+        evidence: evidence
+            .into_iter()
+            .map(|e| match e.kind.as_str() {
+                "file" => EvidenceRow {
+                    href: format!("/evidence/{}", e.id),
+                    label: e.file_name.clone().unwrap_or_default(),
+                    detail: tr.f(
+                        "evidence-file-detail",
+                        &[
+                            (
+                                "size",
+                                ((e.size_bytes.unwrap_or(0) + 1023) / 1024).to_string(),
+                            ),
+                            ("sha", e.sha256.clone().unwrap_or_default()),
+                        ],
+                    ),
+                    by: format!("{}, {}", e.added_by, show_time(&e.added_at)),
+                    id: e.id,
+                },
+                _ => EvidenceRow {
+                    href: e.url.clone().unwrap_or_default(),
+                    label: e.url.clone().unwrap_or_default(),
+                    detail: tr.t("evidence-link"),
+                    by: format!("{}, {}", e.added_by, show_time(&e.added_at)),
+                    id: e.id,
+                },
+            })
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|h| HistoryRow {
+                at: show_time(&h.assessed_at),
+                status: status_label(tr, Some(h.status)),
+                motivation: h.motivation.unwrap_or_default(),
+                comment: h.comment.unwrap_or_default(),
+                by: h.assessed_by,
+            })
+            .collect(),
+        errors: shown
+            .errors
+            .map(|e| FieldError::list(tr, e))
+            .unwrap_or_default(),
+        evidence_errors: shown
+            .evidence_errors
+            .map(|e| FieldError::list(tr, e))
+            .unwrap_or_default(),
+        file_help: tr.f(
+            "evidence-file-help",
+            &[(
+                "mib",
+                (tillit_domain::assessment::MAX_EVIDENCE_BYTES / (1024 * 1024)).to_string(),
+            )],
+        ),
+        accept: tillit_domain::assessment::EVIDENCE_TYPES
+            .iter()
+            .map(|(e, _)| format!(".{e}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    };
+    Ok(page(shown.status, &tpl))
+}
+
+fn shown_ok(notice: Option<String>) -> Shown<'static> {
+    Shown {
+        form: None,
+        errors: None,
+        evidence_errors: None,
+        status: StatusCode::OK,
+        notice,
+    }
+}
+
+pub async fn show_system_requirement(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, rid)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let scope = scope_of(&state, &m, Some(id)).await?;
+    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    render_requirement(&state, &m, &scope, &rid, shown_ok(notice)).await
+}
+
+pub async fn show_org_requirement(
+    State(state): State<AppState>,
+    m: Member,
+    Path(rid): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let scope = scope_of(&state, &m, None).await?;
+    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    render_requirement(&state, &m, &scope, &rid, shown_ok(notice)).await
+}
+
+async fn assess(
+    state: &AppState,
+    m: &Member,
+    scope: Scope,
+    rid: &str,
+    form: &FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::Assess)?;
+    if reasons_in(state, m, &scope, rid).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let result = services::record_assessment(state, m, scope.system_id.as_deref(), rid, |k| {
+        form.get(k).to_string()
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "{}/{rid}?done=assessment-saved",
+            scope.base()
+        ))),
+        Err(AppError::Invalid(v)) => {
+            render_requirement(
+                state,
+                m,
+                &scope,
+                rid,
+                Shown {
+                    form: Some(form),
+                    errors: Some(&v),
+                    evidence_errors: None,
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    notice: None,
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn assess_system_requirement(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, rid)): Path<(String, String)>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let scope = scope_of(&state, &m, Some(id)).await?;
+    assess(&state, &m, scope, &rid, &form).await
+}
+
+pub async fn assess_org_requirement(
+    State(state): State<AppState>,
+    m: Member,
+    Path(rid): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let scope = scope_of(&state, &m, None).await?;
+    assess(&state, &m, scope, &rid, &form).await
+}
+
+fn malformed() -> AppError {
+    AppError::Invalid(ValidationErrors::single(
+        "file",
+        tillit_domain::Rule::InvalidFormat,
+    ))
+}
+
+/// The fields of an evidence form (link or file), read from a multipart body.
+#[derive(Default)]
+struct EvidenceForm {
+    url: String,
+    file_name: String,
+    content: Vec<u8>,
+}
+
+async fn read_evidence_form(mut mp: Multipart) -> AppResult<EvidenceForm> {
+    let mut f = EvidenceForm::default();
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(AppError::PayloadTooLarge)
+            }
+            Err(_) => return Err(malformed()),
+        };
+        match field.name().unwrap_or("") {
+            "url" => f.url = field.text().await.map_err(|_| malformed())?,
+            "file" => {
+                f.file_name = field.file_name().unwrap_or("").to_string();
+                f.content = field
+                    .bytes()
+                    .await
+                    .map_err(|e| {
+                        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                            AppError::PayloadTooLarge
+                        } else {
+                            malformed()
+                        }
+                    })?
+                    .to_vec();
+            }
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+async fn add_evidence(
+    state: &AppState,
+    m: &Member,
+    scope: Scope,
+    rid: &str,
+    mp: Multipart,
+) -> AppResult<Response> {
+    m.require(Permission::Assess)?;
+    let form = read_evidence_form(mp).await?;
+    let current = state
+        .store
+        .assessment(&m.tenant, scope.system_id.as_deref(), rid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let checked: Result<(), ValidationErrors> =
+        if !form.content.is_empty() || !form.file_name.is_empty() {
+            match tillit_domain::assessment::check_evidence_file(&form.file_name, &form.content) {
+                Ok(media_type) => state
+                    .store
+                    .add_evidence(
+                        &m.tenant,
+                        &m.auth.actor(),
+                        &m.auth.display_name,
+                        &current.id,
+                        NewEvidence::File {
+                            name: form.file_name.trim(),
+                            media_type,
+                            content: &form.content,
+                        },
+                    )
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| match AppError::from(e) {
+                        AppError::Invalid(v) => v,
+                        _ => ValidationErrors::single("file", tillit_domain::Rule::Incorrect),
+                    }),
+                Err(e) => Err(e.into()),
+            }
+        } else {
+            match tillit_domain::assessment::parse_evidence_link(&form.url) {
+                Ok(url) => state
+                    .store
+                    .add_evidence(
+                        &m.tenant,
+                        &m.auth.actor(),
+                        &m.auth.display_name,
+                        &current.id,
+                        NewEvidence::Link(&url),
+                    )
+                    .await
+                    .map(|_| ())
+                    .map_err(|_| ValidationErrors::single("url", tillit_domain::Rule::Incorrect)),
+                Err(e) => Err(e.into()),
+            }
+        };
+    match checked {
+        Ok(()) => Ok(see_other(&format!(
+            "{}/{rid}?done=evidence-added",
+            scope.base()
+        ))),
+        Err(v) => {
+            render_requirement(
+                state,
+                m,
+                &scope,
+                rid,
+                Shown {
+                    form: None,
+                    errors: None,
+                    evidence_errors: Some(&v),
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    notice: None,
+                },
+            )
+            .await
+        }
+    }
+}
+
+pub async fn add_system_evidence(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, rid)): Path<(String, String)>,
+    mp: Multipart,
+) -> AppResult<Response> {
+    let scope = scope_of(&state, &m, Some(id)).await?;
+    add_evidence(&state, &m, scope, &rid, mp).await
+}
+
+pub async fn add_org_evidence(
+    State(state): State<AppState>,
+    m: Member,
+    Path(rid): Path<String>,
+    mp: Multipart,
+) -> AppResult<Response> {
+    let scope = scope_of(&state, &m, None).await?;
+    add_evidence(&state, &m, scope, &rid, mp).await
+}
+
+/// Downloads an evidence file as an attachment (never shown inline).
+pub async fn download_evidence(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let (ev, content) = state.store.evidence_file(&m.tenant, &id).await?;
+    let name: String = ev
+        .file_name
+        .unwrap_or_else(|| "evidence".into())
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut res = content.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(
+            ev.media_type
+                .as_deref()
+                .unwrap_or("application/octet-stream"),
+        )
+        .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+/// Removes a piece of evidence and returns to the requirement it belonged to.
+pub async fn remove_evidence(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    _form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::Assess)?;
+    let ev = state
+        .store
+        .remove_evidence(&m.tenant, &m.auth.actor(), &id)
+        .await?;
+    let back = state
+        .store
+        .assessment_by_id(&m.tenant, &ev.assessment_id)
+        .await?;
+    let base = match back.system_id {
+        Some(s) => format!("/systems/{s}/requirements"),
+        None => "/requirements".into(),
+    };
+    Ok(see_other(&format!(
+        "{base}/{}?done=evidence-removed",
+        back.requirement_id
+    )))
+}
