@@ -8,19 +8,28 @@ use serde::Serialize;
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum Rule {
     Required,
-    TooShort { min: usize },
-    TooLong { max: usize },
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
     InvalidFormat,
     InvalidChecksum,
     UnknownValue,
     NotAllowedForOrganisationKind,
     NotPermittedForRole,
-    OutOfRange { min: i64, max: i64 },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
     AlreadyExists,
     Mismatch,
     Incorrect,
     LastAdministrator,
     NotFound,
+    /// A measure that traces to no risk scenario and no requirement.
+    Untraced,
 }
 
 impl Rule {
@@ -41,6 +50,7 @@ impl Rule {
             Rule::Incorrect => "rule-incorrect",
             Rule::LastAdministrator => "rule-last-administrator",
             Rule::NotFound => "rule-not-found",
+            Rule::Untraced => "rule-untraced",
         }
     }
 
@@ -61,6 +71,7 @@ impl Rule {
             Rule::Incorrect => "incorrect",
             Rule::LastAdministrator => "last_administrator",
             Rule::NotFound => "not_found",
+            Rule::Untraced => "untraced",
         }
     }
 }

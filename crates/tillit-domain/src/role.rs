@@ -41,6 +41,8 @@ pub enum Permission {
     Classify,
     /// Self-assess requirements and attach evidence.
     Assess,
+    /// Set the organisation's risk matrix and tolerance.
+    ManageRiskMatrix,
 }
 
 /// What an API token may be used for. A request needs both the role and the scope.
@@ -90,7 +92,9 @@ impl Permission {
                 Scope::Read
             }
             Permission::EditRegisters | Permission::Classify | Permission::Assess => Scope::Write,
-            Permission::ManageMembers | Permission::ViewAuditLog => Scope::Admin,
+            Permission::ManageMembers | Permission::ViewAuditLog | Permission::ManageRiskMatrix => {
+                Scope::Admin
+            }
         }
     }
 }
@@ -189,6 +193,7 @@ impl Role {
                 self,
                 Role::Admin | Role::Coordinator | Role::Owner | Role::SystemOwner
             ),
+            Permission::ManageRiskMatrix => matches!(self, Role::Admin | Role::Coordinator),
             Permission::Classify => {
                 matches!(self, Role::Admin | Role::Coordinator | Role::Owner)
             }

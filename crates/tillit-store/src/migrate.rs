@@ -43,6 +43,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0004_assessments.sqlite.sql"),
         postgres: include_str!("../migrations/0004_assessments.postgres.sql"),
     },
+    Migration {
+        version: 5,
+        name: "risk_and_measures",
+        common: include_str!("../migrations/0005_risk_and_measures.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

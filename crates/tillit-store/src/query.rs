@@ -30,6 +30,16 @@ impl Filter {
         self
     }
 
+    /// The WHERE clause without the keyword.
+    pub(crate) fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The values of the placeholders, in order.
+    pub(crate) fn binds(&self) -> &[String] {
+        &self.binds
+    }
+
     /// Adds a fixed condition with no value.
     pub(crate) fn and_sql(&mut self, condition: &str) -> &mut Self {
         self.sql.push_str(&format!(" AND {condition}"));

@@ -5,9 +5,12 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod measures;
 pub mod overview;
 pub mod requirements;
+pub mod risk;
 pub mod systems;
+pub mod ui;
 
 use crate::context::{Ctx, Member};
 use crate::error::AppError;
@@ -60,6 +63,23 @@ pub fn routes() -> Router<AppState> {
             "/systems/{id}/requirements/{rid}/evidence",
             post(requirements::add_system_evidence).layer(evidence_limit()),
         )
+        .route("/risks", get(risk::list).post(risk::create))
+        .route("/risks/new", get(risk::new_form))
+        .route(
+            "/risks/matrix",
+            get(risk::matrix_page).post(risk::set_matrix),
+        )
+        .route("/risks/{id}", get(risk::show).post(risk::update))
+        .route("/risks/{id}/edit", get(risk::edit_form))
+        .route("/risks/{id}/scenarios/new", get(risk::new_scenario_form))
+        .route("/risks/{id}/scenarios", post(risk::create_scenario))
+        .route(
+            "/scenarios/{id}",
+            get(risk::scenario_page).post(risk::update_scenario),
+        )
+        .route("/measures", get(measures::list).post(measures::create))
+        .route("/measures/new", get(measures::new_form))
+        .route("/measures/{id}", get(measures::show).post(measures::update))
         .route("/requirements", get(requirements::for_organisation))
         .route(
             "/requirements/{rid}",
@@ -139,6 +159,8 @@ impl PageCommon {
             nav.push(("/assets", "nav-assets"));
             nav.push(("/systems", "nav-systems"));
             nav.push(("/requirements", "nav-requirements"));
+            nav.push(("/risks", "nav-risks"));
+            nav.push(("/measures", "nav-measures"));
         }
         if m.may(Permission::ViewMembers) {
             nav.push(("/admin/members", "nav-members"));
@@ -273,6 +295,10 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "assessment-saved",
         "evidence-added",
         "evidence-removed",
+        "risk-saved",
+        "scenario-saved",
+        "matrix-saved",
+        "measure-saved",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

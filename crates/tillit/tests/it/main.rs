@@ -16,6 +16,7 @@ mod input;
 mod oscal;
 mod pages;
 mod requirements;
+mod risk;
 mod roles;
 mod systems;
 mod tenancy;

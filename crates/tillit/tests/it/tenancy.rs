@@ -18,6 +18,15 @@ const ROUTES: &[(&str, &str, &str)] = &[
         "/systems/{id}/requirements/{rid}/evidence",
         "system",
     ),
+    ("GET", "/risks/{id}", "risk"),
+    ("POST", "/risks/{id}", "risk"),
+    ("GET", "/risks/{id}/edit", "risk"),
+    ("GET", "/risks/{id}/scenarios/new", "risk"),
+    ("POST", "/risks/{id}/scenarios", "risk"),
+    ("GET", "/scenarios/{id}", "scenario"),
+    ("POST", "/scenarios/{id}", "scenario"),
+    ("GET", "/measures/{id}", "measure"),
+    ("POST", "/measures/{id}", "measure"),
     ("GET", "/evidence/{id}", "evidence"),
     ("POST", "/evidence/{id}/remove", "evidence"),
     ("GET", "/systems/{id}", "system"),
@@ -168,6 +177,75 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .await
         .unwrap()
         .id;
+    let b_risk = app
+        .store
+        .create_risk_analysis(
+            &b,
+            &tillit_store::Actor::operator(),
+            &tillit_store::RiskAnalysisInput {
+                title: "B:s riskanalys".into(),
+                scope: None,
+                participants: None,
+                analysed_on: "2026-11-01".into(),
+                review_interval_months: 12,
+                system_ids: vec![b_system.clone()],
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let b_scenario_input = tillit_domain::risk::parse_scenario(
+        &Default::default(),
+        |k| match k {
+            "title" => "B:s scenario".to_string(),
+            "threat_key" => "ransomware".into(),
+            "inherent_likelihood" | "inherent_consequence" => "2".into(),
+            _ => String::new(),
+        },
+        |_| vec![],
+    )
+    .unwrap();
+    let b_scenario = app
+        .store
+        .save_scenario(
+            &b,
+            &tillit_store::Actor::operator(),
+            &b_risk,
+            None,
+            &b_scenario_input,
+            None,
+        )
+        .await
+        .unwrap()
+        .id;
+    let b_measure = app
+        .store
+        .save_measure(
+            &b,
+            &tillit_store::Actor::operator(),
+            "B",
+            None,
+            &tillit_domain::measure::parse_measure(
+                |k| {
+                    if k == "title" {
+                        "B:s åtgärd".into()
+                    } else {
+                        String::new()
+                    }
+                },
+                |k| {
+                    if k == "scenario_ids" {
+                        vec![b_scenario.clone()]
+                    } else {
+                        vec![]
+                    }
+                },
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
     let b_event = app
         .store
         .list_audit_events(&b, &AuditFilter::default(), Default::default())
@@ -187,6 +265,9 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             "asset" => &b_asset,
             "system" => &b_system,
             "evidence" => &b_evidence,
+            "risk" => &b_risk,
+            "scenario" => &b_scenario,
+            "measure" => &b_measure,
             _ => &b_token_id,
         };
         let url = path.replace("{id}", id).replace("{rid}", "sty-1");
@@ -227,6 +308,12 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
                         ("traceability", "1"),
                         ("motivation", "x"),
                         ("status", "met"),
+                        ("title", "Övertagen"),
+                        ("analysed_on", "2026-11-01"),
+                        ("threat_key", "ransomware"),
+                        ("inherent_likelihood", "1"),
+                        ("inherent_consequence", "1"),
+                        ("requirements", "organisation/sty-1"),
                     ],
                 )
                 .await

@@ -1,0 +1,502 @@
+//! Risk analysis: a likelihood × consequence matrix configurable per organisation (4 × 4 by
+//! default) with a risk tolerance, scenarios scored before and after treatment, the rule that
+//! accepting a risk above tolerance needs the information owner's recorded decision, and heat maps.
+
+use crate::error::{Rule, ValidationError, ValidationErrors};
+use crate::text;
+use serde::Serialize;
+
+/// The organisation's risk matrix. A risk's score is likelihood × consequence; a score above the
+/// tolerance is not acceptable without a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RiskMatrix {
+    pub likelihoods: u8,
+    pub consequences: u8,
+    pub tolerance: u32,
+}
+
+impl Default for RiskMatrix {
+    /// 4 × 4, common practice in Swedish public sector; scores up to 6 are tolerated.
+    fn default() -> Self {
+        RiskMatrix {
+            likelihoods: 4,
+            consequences: 4,
+            tolerance: 6,
+        }
+    }
+}
+
+pub const MIN_SCALE: u8 = 2;
+pub const MAX_SCALE: u8 = 6;
+
+impl RiskMatrix {
+    /// Validates a matrix from a form: each scale 2–6 steps, the tolerance within the scores.
+    pub fn parse(
+        likelihoods: &str,
+        consequences: &str,
+        tolerance: &str,
+    ) -> Result<RiskMatrix, ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        let scale = |field: &str, v: &str| -> Result<u8, ValidationError> {
+            let n = int(field, v)?;
+            u8::try_from(n)
+                .ok()
+                .filter(|n| (MIN_SCALE..=MAX_SCALE).contains(n))
+                .ok_or_else(|| {
+                    ValidationError::new(
+                        field,
+                        Rule::OutOfRange {
+                            min: MIN_SCALE.into(),
+                            max: MAX_SCALE.into(),
+                        },
+                    )
+                })
+        };
+        let l = errs.check(scale("likelihoods", likelihoods));
+        let c = errs.check(scale("consequences", consequences));
+        let t = errs.check(int("tolerance", tolerance));
+        errs.into_result()?;
+        match (l, c, t) {
+            (Some(likelihoods), Some(consequences), Some(t)) => {
+                let max = i64::from(likelihoods) * i64::from(consequences);
+                if !(1..max).contains(&t) {
+                    return Err(ValidationErrors::single(
+                        "tolerance",
+                        Rule::OutOfRange {
+                            min: 1,
+                            max: max - 1,
+                        },
+                    ));
+                }
+                Ok(RiskMatrix {
+                    likelihoods,
+                    consequences,
+                    tolerance: u32::try_from(t).unwrap_or(u32::MAX),
+                })
+            }
+            _ => Err(ValidationErrors::single("likelihoods", Rule::Required)),
+        }
+    }
+
+    pub fn score(&self, p: RiskPoint) -> u32 {
+        u32::from(p.likelihood) * u32::from(p.consequence)
+    }
+
+    pub fn above_tolerance(&self, p: RiskPoint) -> bool {
+        self.score(p) > self.tolerance
+    }
+
+    /// Parses one likelihood or consequence value on this matrix's scale.
+    pub fn parse_value(
+        &self,
+        field: &str,
+        value: &str,
+        of_likelihood: bool,
+    ) -> Result<u8, ValidationError> {
+        let max = if of_likelihood {
+            self.likelihoods
+        } else {
+            self.consequences
+        };
+        let n = int(field, value)?;
+        u8::try_from(n)
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                ValidationError::new(
+                    field,
+                    Rule::OutOfRange {
+                        min: 1,
+                        max: max.into(),
+                    },
+                )
+            })
+    }
+
+    /// Counts scenarios per cell. `cells[l-1][c-1]` is the count at likelihood l, consequence c.
+    pub fn heat_map(&self, points: impl IntoIterator<Item = RiskPoint>) -> Vec<Vec<u32>> {
+        let mut cells =
+            vec![vec![0u32; usize::from(self.consequences)]; usize::from(self.likelihoods)];
+        for p in points {
+            if let Some(cell) = cells
+                .get_mut(usize::from(p.likelihood).wrapping_sub(1))
+                .and_then(|row| row.get_mut(usize::from(p.consequence).wrapping_sub(1)))
+            {
+                *cell += 1;
+            }
+        }
+        cells
+    }
+}
+
+fn int(field: &str, value: &str) -> Result<i64, ValidationError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ValidationError::new(field, Rule::Required));
+    }
+    v.parse()
+        .map_err(|_| ValidationError::new(field, Rule::InvalidFormat))
+}
+
+/// A likelihood and a consequence on the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RiskPoint {
+    pub likelihood: u8,
+    pub consequence: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Treatment {
+    /// Reducera
+    Reduce,
+    /// Acceptera
+    Accept,
+    /// Undvika
+    Avoid,
+    /// Överföra
+    Transfer,
+}
+
+impl Treatment {
+    pub const ALL: [Treatment; 4] = [
+        Treatment::Reduce,
+        Treatment::Accept,
+        Treatment::Avoid,
+        Treatment::Transfer,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Treatment::Reduce => "reduce",
+            Treatment::Accept => "accept",
+            Treatment::Avoid => "avoid",
+            Treatment::Transfer => "transfer",
+        }
+    }
+    pub fn from_key(k: &str) -> Option<Treatment> {
+        Treatment::ALL.into_iter().find(|t| t.key() == k)
+    }
+}
+
+/// The starter threat catalog (keys; the texts are translated). Free text is allowed too.
+pub const THREATS: &[&str] = &[
+    "ransomware",
+    "phishing",
+    "unauthorised_internal_access",
+    "misdirected_disclosure",
+    "lost_device",
+    "supplier_outage",
+    "foreign_law_disclosure",
+    "software_vulnerability",
+    "misconfiguration",
+    "faulty_data",
+    "power_or_network_failure",
+    "insider_misuse",
+    "missing_logging",
+    "key_person_dependency",
+];
+
+/// An information owner's decision to accept a risk above tolerance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Acceptance {
+    /// The membership of the information owner who decided.
+    pub decided_by: String,
+    /// The date of the decision (YYYY-MM-DD).
+    pub decided_on: String,
+    pub note: String,
+}
+
+/// A scenario as entered, validated against the matrix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScenarioInput {
+    pub title: String,
+    pub threat_key: Option<String>,
+    pub threat_text: Option<String>,
+    pub vulnerability: Option<String>,
+    pub aspects: Vec<String>,
+    pub asset_ids: Vec<String>,
+    pub existing_measures: Option<String>,
+    pub inherent: RiskPoint,
+    pub treatment: Option<Treatment>,
+    /// After planned measures; when not given, the inherent values.
+    pub residual: RiskPoint,
+    pub acceptance: Option<Acceptance>,
+}
+
+impl ScenarioInput {
+    /// Above tolerance after treatment, and nothing decided: the gap the overview lists.
+    pub fn untreated_above_tolerance(&self, m: &RiskMatrix) -> bool {
+        m.above_tolerance(self.residual) && self.treatment.is_none()
+    }
+}
+
+/// Accepting a risk whose residual score is above the tolerance requires the information owner's
+/// recorded decision (who and when, with a note). Accepting a tolerable risk needs no decision.
+pub fn check_acceptance(
+    m: &RiskMatrix,
+    treatment: Option<Treatment>,
+    residual: RiskPoint,
+    acceptance: Option<&Acceptance>,
+) -> Result<(), ValidationError> {
+    if treatment == Some(Treatment::Accept) && m.above_tolerance(residual) && acceptance.is_none() {
+        return Err(ValidationError::new("accepted_by", Rule::Required));
+    }
+    Ok(())
+}
+
+/// Parses a date `YYYY-MM-DD`.
+pub fn parse_date(field: &str, value: &str) -> Result<String, ValidationError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ValidationError::new(field, Rule::Required));
+    }
+    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map_err(|_| ValidationError::new(field, Rule::InvalidFormat))
+}
+
+/// Parses a scenario form. `get` reads one field; `all` reads a repeated field.
+pub fn parse_scenario(
+    m: &RiskMatrix,
+    get: impl Fn(&str) -> String,
+    all: impl Fn(&str) -> Vec<String>,
+) -> Result<ScenarioInput, ValidationErrors> {
+    let mut errs = ValidationErrors::new();
+    let title = errs.check(text::required("title", &get("title"), 200));
+    let threat_key = match get("threat_key").trim() {
+        "" => None,
+        k if THREATS.contains(&k) => Some(k.to_string()),
+        _ => {
+            errs.push(ValidationError::new("threat_key", Rule::UnknownValue));
+            None
+        }
+    };
+    let threat_text = errs
+        .check(text::optional("threat_text", &get("threat_text"), 1000))
+        .flatten();
+    if threat_key.is_none()
+        && threat_text.is_none()
+        && !errs.0.iter().any(|e| e.field == "threat_key")
+    {
+        errs.push(ValidationError::new("threat_key", Rule::Required));
+    }
+    let vulnerability = errs
+        .check(text::optional("vulnerability", &get("vulnerability"), 2000))
+        .flatten();
+    let existing_measures = errs
+        .check(text::optional(
+            "existing_measures",
+            &get("existing_measures"),
+            4000,
+        ))
+        .flatten();
+    let mut aspects = Vec::new();
+    for a in all("aspects") {
+        if crate::classification::Aspect::ALL
+            .iter()
+            .any(|x| x.key() == a)
+        {
+            if !aspects.contains(&a) {
+                aspects.push(a);
+            }
+        } else {
+            errs.push(ValidationError::new("aspects", Rule::UnknownValue));
+        }
+    }
+    let mut asset_ids = all("asset_ids");
+    asset_ids.retain(|a| !a.trim().is_empty());
+    asset_ids.dedup();
+    let il = errs.check(m.parse_value("inherent_likelihood", &get("inherent_likelihood"), true));
+    let ic = errs.check(m.parse_value("inherent_consequence", &get("inherent_consequence"), false));
+    let treatment = match get("treatment").trim() {
+        "" => None,
+        k => match Treatment::from_key(k) {
+            Some(t) => Some(t),
+            None => {
+                errs.push(ValidationError::new("treatment", Rule::UnknownValue));
+                None
+            }
+        },
+    };
+    let optional_value = |field: &str, of_l: bool, errs: &mut ValidationErrors| {
+        let v = get(field);
+        if v.trim().is_empty() {
+            None
+        } else {
+            errs.check(m.parse_value(field, &v, of_l))
+        }
+    };
+    let rl = optional_value("residual_likelihood", true, &mut errs);
+    let rc = optional_value("residual_consequence", false, &mut errs);
+    let acceptance = if get("accepted_by").trim().is_empty() {
+        None
+    } else {
+        let on = errs.check(parse_date("accepted_on", &get("accepted_on")));
+        let note = errs.check(text::required(
+            "acceptance_note",
+            &get("acceptance_note"),
+            4000,
+        ));
+        match (on, note) {
+            (Some(decided_on), Some(note)) => Some(Acceptance {
+                decided_by: get("accepted_by").trim().to_string(),
+                decided_on,
+                note,
+            }),
+            _ => None,
+        }
+    };
+    errs.into_result()?;
+    let (Some(title), Some(il), Some(ic)) = (title, il, ic) else {
+        return Err(ValidationErrors::single("title", Rule::Required));
+    };
+    let inherent = RiskPoint {
+        likelihood: il,
+        consequence: ic,
+    };
+    let residual = RiskPoint {
+        likelihood: rl.unwrap_or(il),
+        consequence: rc.unwrap_or(ic),
+    };
+    check_acceptance(m, treatment, residual, acceptance.as_ref())
+        .map_err(ValidationErrors::from)?;
+    Ok(ScenarioInput {
+        title,
+        threat_key,
+        threat_text,
+        vulnerability,
+        aspects,
+        asset_ids,
+        existing_measures,
+        inherent,
+        treatment,
+        residual,
+        acceptance,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(likelihood: u8, consequence: u8) -> RiskPoint {
+        RiskPoint {
+            likelihood,
+            consequence,
+        }
+    }
+
+    #[test]
+    fn the_default_matrix_is_four_by_four_and_scores_multiply() {
+        let m = RiskMatrix::default();
+        assert_eq!((m.likelihoods, m.consequences), (4, 4));
+        assert_eq!(m.score(p(3, 4)), 12);
+        assert!(!m.above_tolerance(p(2, 3)), "6 is tolerated");
+        assert!(m.above_tolerance(p(2, 4)), "8 is not");
+    }
+
+    #[test]
+    fn a_matrix_has_two_to_six_steps_and_a_tolerance_inside_its_scores() {
+        assert_eq!(
+            RiskMatrix::parse("5", "5", "10").unwrap(),
+            RiskMatrix {
+                likelihoods: 5,
+                consequences: 5,
+                tolerance: 10
+            }
+        );
+        assert_eq!(
+            RiskMatrix::parse("7", "4", "6").unwrap_err().0[0].field,
+            "likelihoods"
+        );
+        assert_eq!(
+            RiskMatrix::parse("4", "4", "16").unwrap_err().0[0].field,
+            "tolerance"
+        );
+        assert_eq!(
+            RiskMatrix::parse("4", "4", "0").unwrap_err().0[0].field,
+            "tolerance"
+        );
+    }
+
+    #[test]
+    fn accepting_a_risk_above_tolerance_needs_the_owners_decision() {
+        let m = RiskMatrix::default();
+        let high = p(3, 3);
+        let e = check_acceptance(&m, Some(Treatment::Accept), high, None).unwrap_err();
+        assert_eq!((e.field.as_str(), e.rule), ("accepted_by", Rule::Required));
+        let decision = Acceptance {
+            decided_by: "owner".into(),
+            decided_on: "2026-11-20".into(),
+            note: "Accepteras till nytt system 2027.".into(),
+        };
+        assert!(check_acceptance(&m, Some(Treatment::Accept), high, Some(&decision)).is_ok());
+        // A tolerable risk may be accepted without a decision; other treatments need none.
+        assert!(check_acceptance(&m, Some(Treatment::Accept), p(2, 2), None).is_ok());
+        assert!(check_acceptance(&m, Some(Treatment::Reduce), high, None).is_ok());
+    }
+
+    #[test]
+    fn a_scenario_is_scored_on_the_matrix_and_residual_defaults_to_inherent() {
+        let m = RiskMatrix::default();
+        let fields = |k: &str| {
+            match k {
+                "title" => "Utpressningsvirus krypterar journalen",
+                "threat_key" => "ransomware",
+                "inherent_likelihood" => "3",
+                "inherent_consequence" => "4",
+                _ => "",
+            }
+            .to_string()
+        };
+        let s = parse_scenario(&m, fields, |_| vec![]).unwrap();
+        assert_eq!(s.residual, s.inherent);
+        assert!(s.untreated_above_tolerance(&m));
+        let e = parse_scenario(
+            &m,
+            |k| {
+                if k == "inherent_likelihood" {
+                    "5".into()
+                } else {
+                    fields(k)
+                }
+            },
+            |_| vec![],
+        )
+        .unwrap_err();
+        assert_eq!(e.0[0].field, "inherent_likelihood");
+        assert_eq!(e.0[0].rule, Rule::OutOfRange { min: 1, max: 4 });
+    }
+
+    #[test]
+    fn a_scenario_names_a_threat_from_the_catalog_or_in_free_text() {
+        let m = RiskMatrix::default();
+        let base = |k: &str| match k {
+            "title" => "x".to_string(),
+            "inherent_likelihood" | "inherent_consequence" => "1".into(),
+            _ => String::new(),
+        };
+        assert_eq!(
+            parse_scenario(&m, base, |_| vec![]).unwrap_err().0[0].field,
+            "threat_key"
+        );
+        let free = |k: &str| {
+            if k == "threat_text" {
+                "Översvämning i serverhallen".into()
+            } else {
+                base(k)
+            }
+        };
+        assert!(parse_scenario(&m, free, |_| vec![]).is_ok());
+    }
+
+    #[test]
+    fn the_heat_map_counts_scenarios_per_cell() {
+        let m = RiskMatrix::default();
+        let cells = m.heat_map([p(1, 1), p(3, 4), p(3, 4), p(4, 2)]);
+        assert_eq!(cells[0][0], 1);
+        assert_eq!(cells[2][3], 2);
+        assert_eq!(cells[3][1], 1);
+        assert_eq!(cells.iter().flatten().sum::<u32>(), 4);
+    }
+}

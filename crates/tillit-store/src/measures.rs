@@ -1,0 +1,343 @@
+//! Measures and what they trace to (risk scenarios, requirements in a scope).
+
+use crate::assets::check_owner;
+use crate::audit::{AuditEntry, AuditedTx};
+use crate::query::{fetch_page, Filter};
+use crate::risk::{set_links, Link};
+use crate::row::{os, s};
+use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use tillit_domain::measure::{MeasureInput, MeasureStatus, RequirementRef};
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::text::search_key;
+use tillit_domain::{Rule, ValidationErrors};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Measure {
+    pub id: String,
+    pub input: MeasureInput,
+    pub owner_name: Option<String>,
+    /// (id, title) of the scenarios it answers.
+    pub scenarios: Vec<(String, String)>,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MeasureQuery {
+    pub q: Option<String>,
+    pub status: Option<MeasureStatus>,
+    pub owner_membership_id: Option<String>,
+    /// Only open measures whose due date is before this day (YYYY-MM-DD).
+    pub overdue_on: Option<String>,
+}
+
+const COLUMNS: &str = "x.id AS id, x.title AS title, x.description AS description, x.owner_membership_id AS owner_membership_id, \
+    x.due_on AS due_on, x.status AS status, x.cost_sek AS cost_sek, x.verification AS verification, x.verified_by AS verified_by, \
+    x.verified_at AS verified_at, x.created_at AS created_at, x.updated_at AS updated_at, u.display_name AS owner_name";
+const FROM: &str = "measures x LEFT JOIN memberships m ON m.id = x.owner_membership_id LEFT JOIN users u ON u.id = m.user_id";
+
+fn measure_from_row(r: &AnyRow) -> Result<Measure, StoreError> {
+    let status = s(r, "status")?;
+    Ok(Measure {
+        id: s(r, "id")?,
+        input: MeasureInput {
+            title: s(r, "title")?,
+            description: os(r, "description")?,
+            owner_membership_id: os(r, "owner_membership_id")?,
+            due_on: os(r, "due_on")?,
+            status: MeasureStatus::from_key(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status: unknown {status}")))?,
+            cost_sek: r.try_get::<Option<i64>, _>("cost_sek")?,
+            verification: os(r, "verification")?,
+            scenario_ids: vec![],
+            requirements: vec![],
+        },
+        owner_name: os(r, "owner_name")?,
+        scenarios: vec![],
+        verified_by: os(r, "verified_by")?,
+        verified_at: os(r, "verified_at")?,
+        created_at: s(r, "created_at")?,
+        updated_at: s(r, "updated_at")?,
+    })
+}
+
+async fn with_traces(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    list: &mut [Measure],
+) -> Result<(), StoreError> {
+    for m in list.iter_mut() {
+        let rows = sqlx::query(
+            "SELECT s.id AS id, s.title AS title FROM measure_scenarios x JOIN risk_scenarios s ON s.id = x.scenario_id
+             WHERE x.org_id = $1 AND s.org_id = $1 AND x.measure_id = $2 ORDER BY s.title",
+        )
+        .bind(t.id())
+        .bind(&m.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        m.scenarios = rows
+            .iter()
+            .map(|r| Ok((s(r, "id")?, s(r, "title")?)))
+            .collect::<Result<_, StoreError>>()?;
+        m.input.scenario_ids = m.scenarios.iter().map(|(id, _)| id.clone()).collect();
+        let rows = sqlx::query(
+            "SELECT scope_key, requirement_id FROM measure_requirements WHERE org_id = $1 AND measure_id = $2 ORDER BY scope_key, requirement_id",
+        )
+        .bind(t.id())
+        .bind(&m.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        m.input.requirements = rows
+            .iter()
+            .map(|r| {
+                let scope = s(r, "scope_key")?;
+                Ok(RequirementRef {
+                    system_id: (scope != crate::ORGANISATION_SCOPE).then_some(scope),
+                    requirement_id: s(r, "requirement_id")?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+    }
+    Ok(())
+}
+
+async fn measure_in(conn: &mut AnyConnection, t: &Tenant, id: &str) -> Result<Measure, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE x.org_id = $1 AND x.id = $2");
+    let row = sqlx::query(&sql)
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let mut m = measure_from_row(&row.ok_or(StoreError::NotFound)?)?;
+    with_traces(conn, t, std::slice::from_mut(&mut m)).await?;
+    Ok(m)
+}
+
+const MEASURE_SCENARIOS: Link<'static> = Link {
+    table: "measure_scenarios",
+    owner_column: "measure_id",
+    target_column: "scenario_id",
+    target_table: "risk_scenarios",
+    field: "scenario_ids",
+};
+
+async fn set_requirements(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    measure_id: &str,
+    reqs: &[RequirementRef],
+) -> Result<(), StoreError> {
+    for r in reqs {
+        if let Some(sid) = &r.system_id {
+            let found = sqlx::query("SELECT id FROM systems WHERE org_id = $1 AND id = $2")
+                .bind(t.id())
+                .bind(sid)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if found.is_none() {
+                return Err(ValidationErrors::single("requirements", Rule::NotFound).into());
+            }
+        }
+    }
+    sqlx::query("DELETE FROM measure_requirements WHERE org_id = $1 AND measure_id = $2")
+        .bind(t.id())
+        .bind(measure_id)
+        .execute(&mut *conn)
+        .await?;
+    for r in reqs {
+        sqlx::query(
+            "INSERT INTO measure_requirements (org_id, measure_id, scope_key, requirement_id) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(t.id())
+        .bind(measure_id)
+        .bind(r.system_id.as_deref().unwrap_or(crate::ORGANISATION_SCOPE))
+        .bind(&r.requirement_id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn list_measures(
+        &self,
+        t: &Tenant,
+        q: &MeasureQuery,
+        order: MeasureOrder,
+        page: PageRequest,
+    ) -> Result<Page<Measure>, StoreError> {
+        let mut filter = Filter::tenant("x.org_id", t.id());
+        if let Some(text) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            filter.and_contains("x.search_text", text);
+        }
+        if let Some(st) = q.status {
+            filter.and("x.status =", st.key().to_string());
+        }
+        if let Some(o) = &q.owner_membership_id {
+            filter.and("x.owner_membership_id =", o.clone());
+        }
+        if let Some(day) = &q.overdue_on {
+            filter.and_sql("x.status IN ('planned', 'in_progress')");
+            filter.and("x.due_on <", day.clone());
+        }
+        let order = match order {
+            MeasureOrder::Due => {
+                "CASE WHEN x.due_on IS NULL THEN 1 ELSE 0 END, x.due_on, x.title, x.id"
+            }
+            MeasureOrder::Status => "x.status, x.due_on, x.title, x.id",
+            MeasureOrder::Owner => "u.display_name, x.due_on, x.title, x.id",
+        };
+        let mut list = fetch_page(
+            &self.pool,
+            COLUMNS,
+            FROM,
+            &filter,
+            order,
+            page,
+            measure_from_row,
+        )
+        .await?;
+        let mut conn = self.pool.acquire().await?;
+        with_traces(&mut conn, t, &mut list.items).await?;
+        Ok(list)
+    }
+
+    pub async fn measure(&self, t: &Tenant, id: &str) -> Result<Measure, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        measure_in(&mut conn, t, id).await
+    }
+
+    /// Adds (`id` None) or replaces a measure. The owner must be a member, the scenarios and
+    /// systems the organisation's. Marking it verified records who and when.
+    pub async fn save_measure(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        by_name: &str,
+        id: Option<&str>,
+        x: &MeasureInput,
+    ) -> Result<Measure, StoreError> {
+        tillit_domain::measure::check_traced(&x.scenario_ids, &x.requirements)
+            .map_err(ValidationErrors::from)?;
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let before = match id {
+            Some(id) => Some(measure_in(tx.conn(), t, id).await?),
+            None => None,
+        };
+        check_owner(tx.conn(), t, x.owner_membership_id.as_deref()).await?;
+        let mid = id.map(str::to_string).unwrap_or_else(new_id);
+        let now = now_timestamp();
+        let newly_verified = x.status == MeasureStatus::Verified
+            && before.as_ref().map(|b| b.input.status) != Some(MeasureStatus::Verified);
+        let (verified_by, verified_at) = if x.status != MeasureStatus::Verified {
+            (None, None)
+        } else if newly_verified {
+            (Some(by_name.to_string()), Some(now.clone()))
+        } else {
+            (
+                before.as_ref().and_then(|b| b.verified_by.clone()),
+                before.as_ref().and_then(|b| b.verified_at.clone()),
+            )
+        };
+        let sql = if before.is_some() {
+            "UPDATE measures SET title = $2, description = $3, owner_membership_id = $4, due_on = $5, status = $6, cost_sek = $7,
+               verification = $8, verified_by = $9, verified_at = $10, search_text = $11, updated_at = $12 WHERE id = $1 AND org_id = $13"
+        } else {
+            "INSERT INTO measures (id, title, description, owner_membership_id, due_on, status, cost_sek, verification, verified_by,
+               verified_at, search_text, updated_at, org_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12)"
+        };
+        sqlx::query(sql)
+            .bind(&mid)
+            .bind(&x.title)
+            .bind(&x.description)
+            .bind(&x.owner_membership_id)
+            .bind(&x.due_on)
+            .bind(x.status.key())
+            .bind(x.cost_sek)
+            .bind(&x.verification)
+            .bind(&verified_by)
+            .bind(&verified_at)
+            .bind(search_key(&[
+                &x.title,
+                x.description.as_deref().unwrap_or(""),
+            ]))
+            .bind(&now)
+            .bind(t.id())
+            .execute(tx.conn())
+            .await?;
+        set_links(tx.conn(), t, MEASURE_SCENARIOS, &mid, &x.scenario_ids).await?;
+        set_requirements(tx.conn(), t, &mid, &x.requirements).await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: if before.is_some() {
+                    "measure.update"
+                } else {
+                    "measure.create"
+                },
+                object_type: "measure",
+                object_id: &mid,
+                before: before.as_ref().map(|b| json!(b.input)),
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        let m = measure_in(tx.conn(), t, &mid).await?;
+        tx.commit().await?;
+        Ok(m)
+    }
+
+    /// The measures that trace to one scenario.
+    pub async fn measures_for_scenario(
+        &self,
+        t: &Tenant,
+        scenario_id: &str,
+    ) -> Result<Vec<Measure>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM {FROM} JOIN measure_scenarios ms ON ms.measure_id = x.id WHERE x.org_id = $1 AND ms.org_id = $1 AND ms.scenario_id = $2 ORDER BY x.title"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(scenario_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(measure_from_row).collect()
+    }
+
+    /// The measures that trace to one requirement in one scope.
+    pub async fn measures_for_requirement(
+        &self,
+        t: &Tenant,
+        system_id: Option<&str>,
+        requirement_id: &str,
+    ) -> Result<Vec<Measure>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM {FROM} JOIN measure_requirements mr ON mr.measure_id = x.id
+             WHERE x.org_id = $1 AND mr.org_id = $1 AND mr.scope_key = $2 AND mr.requirement_id = $3 ORDER BY x.title"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(system_id.unwrap_or(crate::ORGANISATION_SCOPE))
+            .bind(requirement_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(measure_from_row).collect()
+    }
+}
+
+/// How the action plan is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MeasureOrder {
+    #[default]
+    Due,
+    Status,
+    Owner,
+}

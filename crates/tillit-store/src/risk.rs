@@ -1,0 +1,648 @@
+//! Risk analyses and their scenarios, and the organisation's risk matrix.
+
+use crate::audit::{AuditEntry, AuditedTx};
+use crate::query::{fetch_page, Filter};
+use crate::row::{i, os, s};
+use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::risk::{Acceptance, RiskMatrix, RiskPoint, ScenarioInput, Treatment};
+use tillit_domain::text::search_key;
+use tillit_domain::{Rule, ValidationErrors};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskAnalysisInput {
+    pub title: String,
+    pub scope: Option<String>,
+    pub participants: Option<String>,
+    /// YYYY-MM-DD
+    pub analysed_on: String,
+    pub review_interval_months: i64,
+    pub system_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskAnalysis {
+    pub id: String,
+    pub input: RiskAnalysisInput,
+    /// (id, name) of the systems in scope.
+    pub systems: Vec<(String, String)>,
+    pub scenario_count: i64,
+    /// YYYY-MM-DD of the last review (the analysis date at first).
+    pub reviewed_on: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub id: String,
+    pub analysis_id: String,
+    pub input: ScenarioInput,
+    pub accepted_by_name: Option<String>,
+    /// (id, name) of the affected assets.
+    pub assets: Vec<(String, String)>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// How many scenarios sit in one cell of the matrix.
+#[derive(Debug, Clone, Copy)]
+pub struct CellCount {
+    pub point: RiskPoint,
+    pub count: u32,
+}
+
+fn small(r: &AnyRow, col: &str) -> Result<u8, StoreError> {
+    u8::try_from(i(r, col)?).map_err(|_| StoreError::Corrupt(format!("{col} out of range")))
+}
+
+const ANALYSIS_COLUMNS: &str = "r.id AS id, r.title AS title, r.scope AS scope, r.participants AS participants, r.analysed_on AS analysed_on, \
+    r.review_interval_months AS review_interval_months, r.reviewed_on AS reviewed_on, r.created_at AS created_at, r.updated_at AS updated_at, \
+    (SELECT COUNT(*) FROM risk_scenarios x WHERE x.org_id = r.org_id AND x.analysis_id = r.id) AS scenario_count";
+
+fn analysis_from_row(r: &AnyRow) -> Result<RiskAnalysis, StoreError> {
+    Ok(RiskAnalysis {
+        id: s(r, "id")?,
+        input: RiskAnalysisInput {
+            title: s(r, "title")?,
+            scope: os(r, "scope")?,
+            participants: os(r, "participants")?,
+            analysed_on: s(r, "analysed_on")?,
+            review_interval_months: i(r, "review_interval_months")?,
+            system_ids: vec![],
+        },
+        systems: vec![],
+        scenario_count: i(r, "scenario_count")?,
+        reviewed_on: s(r, "reviewed_on")?,
+        created_at: s(r, "created_at")?,
+        updated_at: s(r, "updated_at")?,
+    })
+}
+
+const SCENARIO_COLUMNS: &str = "id, analysis_id, title, threat_key, threat_text, vulnerability, aspects, existing_measures, inherent_likelihood, \
+    inherent_consequence, treatment, residual_likelihood, residual_consequence, accepted_by, accepted_by_name, accepted_on, acceptance_note, created_at, updated_at";
+
+fn scenario_from_row(r: &AnyRow) -> Result<Scenario, StoreError> {
+    let treatment = match os(r, "treatment")? {
+        Some(k) => Some(
+            Treatment::from_key(&k)
+                .ok_or_else(|| StoreError::Corrupt(format!("treatment: unknown {k}")))?,
+        ),
+        None => None,
+    };
+    let acceptance = match (os(r, "accepted_by")?, os(r, "accepted_on")?) {
+        (Some(decided_by), Some(decided_on)) => Some(Acceptance {
+            decided_by,
+            decided_on,
+            note: os(r, "acceptance_note")?.unwrap_or_default(),
+        }),
+        _ => None,
+    };
+    Ok(Scenario {
+        id: s(r, "id")?,
+        analysis_id: s(r, "analysis_id")?,
+        input: ScenarioInput {
+            title: s(r, "title")?,
+            threat_key: os(r, "threat_key")?,
+            threat_text: os(r, "threat_text")?,
+            vulnerability: os(r, "vulnerability")?,
+            aspects: s(r, "aspects")?
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(str::to_string)
+                .collect(),
+            asset_ids: vec![],
+            existing_measures: os(r, "existing_measures")?,
+            inherent: RiskPoint {
+                likelihood: small(r, "inherent_likelihood")?,
+                consequence: small(r, "inherent_consequence")?,
+            },
+            treatment,
+            residual: RiskPoint {
+                likelihood: small(r, "residual_likelihood")?,
+                consequence: small(r, "residual_consequence")?,
+            },
+            acceptance,
+        },
+        accepted_by_name: os(r, "accepted_by_name")?,
+        assets: vec![],
+        created_at: s(r, "created_at")?,
+        updated_at: s(r, "updated_at")?,
+    })
+}
+
+async fn analysis_in(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    id: &str,
+) -> Result<RiskAnalysis, StoreError> {
+    let sql =
+        format!("SELECT {ANALYSIS_COLUMNS} FROM risk_analyses r WHERE r.org_id = $1 AND r.id = $2");
+    let row = sqlx::query(&sql)
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let mut a = analysis_from_row(&row.ok_or(StoreError::NotFound)?)?;
+    let rows = sqlx::query(
+        "SELECT s.id AS id, s.name AS name FROM risk_analysis_systems x JOIN systems s ON s.id = x.system_id
+         WHERE x.org_id = $1 AND s.org_id = $1 AND x.analysis_id = $2 ORDER BY s.name",
+    )
+    .bind(t.id())
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    a.systems = rows
+        .iter()
+        .map(|r| Ok((s(r, "id")?, s(r, "name")?)))
+        .collect::<Result<_, StoreError>>()?;
+    a.input.system_ids = a.systems.iter().map(|(id, _)| id.clone()).collect();
+    Ok(a)
+}
+
+async fn scenario_in(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    id: &str,
+) -> Result<Scenario, StoreError> {
+    let sql =
+        format!("SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND id = $2");
+    let row = sqlx::query(&sql)
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let mut sc = scenario_from_row(&row.ok_or(StoreError::NotFound)?)?;
+    with_scenario_assets(conn, t, std::slice::from_mut(&mut sc)).await?;
+    Ok(sc)
+}
+
+async fn with_scenario_assets(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    list: &mut [Scenario],
+) -> Result<(), StoreError> {
+    for sc in list.iter_mut() {
+        let rows = sqlx::query(
+            "SELECT a.id AS id, a.name AS name FROM risk_scenario_assets x JOIN information_assets a ON a.id = x.asset_id
+             WHERE x.org_id = $1 AND a.org_id = $1 AND x.scenario_id = $2 ORDER BY a.name",
+        )
+        .bind(t.id())
+        .bind(&sc.id)
+        .fetch_all(&mut *conn)
+        .await?;
+        sc.assets = rows
+            .iter()
+            .map(|r| Ok((s(r, "id")?, s(r, "name")?)))
+            .collect::<Result<_, StoreError>>()?;
+        sc.input.asset_ids = sc.assets.iter().map(|(id, _)| id.clone()).collect();
+    }
+    Ok(())
+}
+
+/// Replaces the rows of a link table after checking every target belongs to the organisation.
+pub(crate) async fn set_links(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    link: Link<'_>,
+    owner_id: &str,
+    targets: &[String],
+) -> Result<(), StoreError> {
+    for target in targets {
+        let sql = format!(
+            "SELECT id FROM {} WHERE org_id = $1 AND id = $2",
+            link.target_table
+        );
+        let found = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(target)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if found.is_none() {
+            return Err(ValidationErrors::single(link.field, Rule::NotFound).into());
+        }
+    }
+    let sql = format!(
+        "DELETE FROM {} WHERE org_id = $1 AND {} = $2",
+        link.table, link.owner_column
+    );
+    sqlx::query(&sql)
+        .bind(t.id())
+        .bind(owner_id)
+        .execute(&mut *conn)
+        .await?;
+    let sql = format!(
+        "INSERT INTO {} (org_id, {}, {}) VALUES ($1, $2, $3)",
+        link.table, link.owner_column, link.target_column
+    );
+    for target in targets {
+        sqlx::query(&sql)
+            .bind(t.id())
+            .bind(owner_id)
+            .bind(target)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A many-to-many link table of the organisation's objects.
+pub(crate) struct Link<'a> {
+    pub table: &'a str,
+    pub owner_column: &'a str,
+    pub target_column: &'a str,
+    pub target_table: &'a str,
+    /// The form field named when a target is not found.
+    pub field: &'a str,
+}
+
+const ANALYSIS_SYSTEMS: Link<'static> = Link {
+    table: "risk_analysis_systems",
+    owner_column: "analysis_id",
+    target_column: "system_id",
+    target_table: "systems",
+    field: "system_ids",
+};
+
+const SCENARIO_ASSETS: Link<'static> = Link {
+    table: "risk_scenario_assets",
+    owner_column: "scenario_id",
+    target_column: "asset_id",
+    target_table: "information_assets",
+    field: "asset_ids",
+};
+
+impl Store {
+    /// The organisation's risk matrix (the default 4 × 4 until it sets its own).
+    pub async fn risk_matrix(&self, t: &Tenant) -> Result<RiskMatrix, StoreError> {
+        let row = sqlx::query(
+            "SELECT risk_likelihoods, risk_consequences, risk_tolerance FROM org_settings WHERE org_id = $1",
+        )
+        .bind(t.id())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(r) => RiskMatrix {
+                likelihoods: small(&r, "risk_likelihoods")?,
+                consequences: small(&r, "risk_consequences")?,
+                tolerance: u32::try_from(i(&r, "risk_tolerance")?)
+                    .map_err(|_| StoreError::Corrupt("risk_tolerance".into()))?,
+            },
+            None => RiskMatrix::default(),
+        })
+    }
+
+    /// Sets the risk matrix. A scale cannot shrink below a value a scenario already uses.
+    pub async fn set_risk_matrix(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        m: &RiskMatrix,
+    ) -> Result<(), StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let before = self.risk_matrix(t).await?;
+        let row = sqlx::query(
+            "SELECT COALESCE(MAX(CASE WHEN inherent_likelihood > residual_likelihood THEN inherent_likelihood ELSE residual_likelihood END), 0) AS l,
+                    COALESCE(MAX(CASE WHEN inherent_consequence > residual_consequence THEN inherent_consequence ELSE residual_consequence END), 0) AS c
+             FROM risk_scenarios WHERE org_id = $1",
+        )
+        .bind(t.id())
+        .fetch_one(tx.conn())
+        .await?;
+        let mut errs = ValidationErrors::new();
+        if i(&row, "l")? > i64::from(m.likelihoods) {
+            errs.push(tillit_domain::ValidationError::new(
+                "likelihoods",
+                Rule::OutOfRange {
+                    min: i(&row, "l")?,
+                    max: tillit_domain::risk::MAX_SCALE.into(),
+                },
+            ));
+        }
+        if i(&row, "c")? > i64::from(m.consequences) {
+            errs.push(tillit_domain::ValidationError::new(
+                "consequences",
+                Rule::OutOfRange {
+                    min: i(&row, "c")?,
+                    max: tillit_domain::risk::MAX_SCALE.into(),
+                },
+            ));
+        }
+        errs.into_result()?;
+        let now = now_timestamp();
+        sqlx::query("DELETE FROM org_settings WHERE org_id = $1")
+            .bind(t.id())
+            .execute(tx.conn())
+            .await?;
+        sqlx::query(
+            "INSERT INTO org_settings (org_id, risk_likelihoods, risk_consequences, risk_tolerance, updated_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(t.id())
+        .bind(i64::from(m.likelihoods))
+        .bind(i64::from(m.consequences))
+        .bind(i64::from(m.tolerance))
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+        sqlx::query(
+            "UPDATE risk_scenarios SET residual_score = residual_likelihood * residual_consequence WHERE org_id = $1",
+        )
+        .bind(t.id())
+        .execute(tx.conn())
+        .await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "risk_matrix.set",
+                object_type: "organisation",
+                object_id: t.id(),
+                before: Some(json!(before)),
+                after: Some(json!(m)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_risk_analyses(
+        &self,
+        t: &Tenant,
+        page: PageRequest,
+    ) -> Result<Page<RiskAnalysis>, StoreError> {
+        let filter = Filter::tenant("r.org_id", t.id());
+        fetch_page(
+            &self.pool,
+            ANALYSIS_COLUMNS,
+            "risk_analyses r",
+            &filter,
+            "r.analysed_on DESC, r.id",
+            page,
+            analysis_from_row,
+        )
+        .await
+    }
+
+    pub async fn risk_analysis(&self, t: &Tenant, id: &str) -> Result<RiskAnalysis, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        analysis_in(&mut conn, t, id).await
+    }
+
+    pub async fn create_risk_analysis(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        x: &RiskAnalysisInput,
+    ) -> Result<RiskAnalysis, StoreError> {
+        let id = new_id();
+        let now = now_timestamp();
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        sqlx::query(
+            "INSERT INTO risk_analyses (id, org_id, title, scope, participants, analysed_on, review_interval_months, reviewed_on, search_text, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8, $9, $9)",
+        )
+        .bind(&id)
+        .bind(t.id())
+        .bind(&x.title)
+        .bind(&x.scope)
+        .bind(&x.participants)
+        .bind(&x.analysed_on)
+        .bind(x.review_interval_months)
+        .bind(search_key(&[&x.title, x.scope.as_deref().unwrap_or("")]))
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
+        set_links(tx.conn(), t, ANALYSIS_SYSTEMS, &id, &x.system_ids).await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "risk_analysis.create",
+                object_type: "risk_analysis",
+                object_id: &id,
+                before: None,
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        let a = analysis_in(tx.conn(), t, &id).await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    /// Updates an analysis. Saving it counts as a review (the next review is due one interval on).
+    pub async fn update_risk_analysis(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        x: &RiskAnalysisInput,
+    ) -> Result<RiskAnalysis, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let before = analysis_in(tx.conn(), t, id).await?;
+        let now = now_timestamp();
+        sqlx::query(
+            "UPDATE risk_analyses SET title = $1, scope = $2, participants = $3, analysed_on = $4, review_interval_months = $5,
+               reviewed_on = $6, search_text = $7, updated_at = $8 WHERE org_id = $9 AND id = $10",
+        )
+        .bind(&x.title)
+        .bind(&x.scope)
+        .bind(&x.participants)
+        .bind(&x.analysed_on)
+        .bind(x.review_interval_months)
+        .bind(&now[..10])
+        .bind(search_key(&[&x.title, x.scope.as_deref().unwrap_or("")]))
+        .bind(&now)
+        .bind(t.id())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        set_links(tx.conn(), t, ANALYSIS_SYSTEMS, id, &x.system_ids).await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "risk_analysis.update",
+                object_type: "risk_analysis",
+                object_id: id,
+                before: Some(json!(before.input)),
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        let a = analysis_in(tx.conn(), t, id).await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    /// The scenarios of one analysis, highest residual risk first.
+    pub async fn scenarios(
+        &self,
+        t: &Tenant,
+        analysis_id: &str,
+    ) -> Result<Vec<Scenario>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let sql = format!(
+            "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND analysis_id = $2 ORDER BY residual_score DESC, title, id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(analysis_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut list = rows
+            .iter()
+            .map(scenario_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        with_scenario_assets(&mut conn, t, &mut list).await?;
+        Ok(list)
+    }
+
+    /// Every scenario of the organisation as (id, analysis title, scenario title), for choosing
+    /// what a measure traces to.
+    pub async fn scenario_choices(
+        &self,
+        t: &Tenant,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.id AS id, r.title AS analysis, s.title AS title FROM risk_scenarios s JOIN risk_analyses r ON r.id = s.analysis_id
+             WHERE s.org_id = $1 AND r.org_id = $1 ORDER BY r.title, s.title LIMIT 1000",
+        )
+        .bind(t.id())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((s(r, "id")?, s(r, "analysis")?, s(r, "title")?)))
+            .collect()
+    }
+
+    pub async fn scenario(&self, t: &Tenant, id: &str) -> Result<Scenario, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        scenario_in(&mut conn, t, id).await
+    }
+
+    /// Adds a scenario (`id` None) or replaces one. The analysis must be the organisation's; the
+    /// acceptance, when given, is recorded with the decider's name.
+    pub async fn save_scenario(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        analysis_id: &str,
+        id: Option<&str>,
+        x: &ScenarioInput,
+        accepted_by_name: Option<&str>,
+    ) -> Result<Scenario, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        analysis_in(tx.conn(), t, analysis_id).await?;
+        let before = match id {
+            Some(id) => {
+                let b = scenario_in(tx.conn(), t, id).await?;
+                if b.analysis_id != analysis_id {
+                    return Err(StoreError::NotFound);
+                }
+                Some(b)
+            }
+            None => None,
+        };
+        let sid = id.map(str::to_string).unwrap_or_else(new_id);
+        let now = now_timestamp();
+        let acc = x.acceptance.as_ref();
+        let sql = if before.is_some() {
+            "UPDATE risk_scenarios SET analysis_id = $2, title = $3, threat_key = $4, threat_text = $5, vulnerability = $6, aspects = $7,
+               existing_measures = $8, inherent_likelihood = $9, inherent_consequence = $10, treatment = $11, residual_likelihood = $12,
+               residual_consequence = $13, residual_score = $14, accepted_by = $15, accepted_by_name = $16, accepted_on = $17,
+               acceptance_note = $18, updated_at = $19 WHERE id = $1 AND org_id = $20"
+        } else {
+            "INSERT INTO risk_scenarios (id, analysis_id, title, threat_key, threat_text, vulnerability, aspects, existing_measures,
+               inherent_likelihood, inherent_consequence, treatment, residual_likelihood, residual_consequence, residual_score,
+               accepted_by, accepted_by_name, accepted_on, acceptance_note, updated_at, org_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19)"
+        };
+        sqlx::query(sql)
+            .bind(&sid)
+            .bind(analysis_id)
+            .bind(&x.title)
+            .bind(&x.threat_key)
+            .bind(&x.threat_text)
+            .bind(&x.vulnerability)
+            .bind(x.aspects.join(","))
+            .bind(&x.existing_measures)
+            .bind(i64::from(x.inherent.likelihood))
+            .bind(i64::from(x.inherent.consequence))
+            .bind(x.treatment.map(|t| t.key()))
+            .bind(i64::from(x.residual.likelihood))
+            .bind(i64::from(x.residual.consequence))
+            .bind(i64::from(x.residual.likelihood) * i64::from(x.residual.consequence))
+            .bind(acc.map(|a| a.decided_by.clone()))
+            .bind(acc.and(accepted_by_name))
+            .bind(acc.map(|a| a.decided_on.clone()))
+            .bind(acc.map(|a| a.note.clone()))
+            .bind(&now)
+            .bind(t.id())
+            .execute(tx.conn())
+            .await?;
+        set_links(tx.conn(), t, SCENARIO_ASSETS, &sid, &x.asset_ids).await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: if before.is_some() {
+                    "risk_scenario.update"
+                } else {
+                    "risk_scenario.create"
+                },
+                object_type: "risk_scenario",
+                object_id: &sid,
+                before: before.as_ref().map(|b| json!(b.input)),
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        let sc = scenario_in(tx.conn(), t, &sid).await?;
+        tx.commit().await?;
+        Ok(sc)
+    }
+
+    /// Counts per matrix cell, inherent or residual, for one analysis or the whole organisation.
+    pub async fn heat_counts(
+        &self,
+        t: &Tenant,
+        analysis_id: Option<&str>,
+        residual: bool,
+    ) -> Result<Vec<CellCount>, StoreError> {
+        let (l, c) = if residual {
+            ("residual_likelihood", "residual_consequence")
+        } else {
+            ("inherent_likelihood", "inherent_consequence")
+        };
+        let mut filter = Filter::tenant("org_id", t.id());
+        if let Some(a) = analysis_id {
+            filter.and("analysis_id =", a.to_string());
+        }
+        let sql = format!(
+            "SELECT {l} AS l, {c} AS c, COUNT(*) AS n FROM risk_scenarios WHERE {} GROUP BY {l}, {c}",
+            filter.sql()
+        );
+        let mut q = sqlx::query(&sql);
+        for b in filter.binds() {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CellCount {
+                    point: RiskPoint {
+                        likelihood: small(r, "l")?,
+                        consequence: small(r, "c")?,
+                    },
+                    count: u32::try_from(i(r, "n")?).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
+    }
+}

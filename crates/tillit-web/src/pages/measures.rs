@@ -1,0 +1,513 @@
+//! Measures and the action plan: each measure traces to risk scenarios or requirements (an
+//! untraced one is refused), has an owner, a due date and a status, and records how its effect
+//! was verified. The plan groups by status, owner or due date.
+
+use super::ui::{choices, form_status, value, FormPage, Input};
+use super::{notice_from, Choice, FieldError, PageCommon, Pager};
+use crate::context::Member;
+use crate::error::{AppError, AppResult};
+use crate::forms::FormFields;
+use crate::i18n::Tr;
+use crate::render::{page, see_other};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use std::collections::HashMap;
+use tillit_domain::measure::{is_overdue, parse_measure, MeasureStatus, RequirementRef};
+use tillit_domain::paging::PageRequest;
+use tillit_domain::role::Permission;
+use tillit_domain::{Rule, ValidationErrors};
+use tillit_store::{Measure, MeasureOrder, MeasureQuery, MemberQuery};
+
+pub fn status_label(tr: &Tr, s: MeasureStatus) -> String {
+    tr.t(&format!("measure-status-{}", s.key().replace('_', "-")))
+}
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+pub struct MeasureRow {
+    pub id: String,
+    pub title: String,
+    pub owner: String,
+    pub due: String,
+    pub overdue: bool,
+    pub status: String,
+    pub traces: String,
+}
+
+pub struct Group {
+    pub heading: String,
+    pub rows: Vec<MeasureRow>,
+}
+
+#[derive(Template)]
+#[template(path = "measures.html")]
+struct MeasuresPage {
+    c: PageCommon,
+    groups: Vec<Group>,
+    group_by: Vec<Choice>,
+    statuses: Vec<Choice>,
+    overdue_only: bool,
+    q: String,
+    summary: String,
+    pager: Pager,
+    may_edit: bool,
+}
+
+fn row(tr: &Tr, x: &Measure, req_label: &dyn Fn(&RequirementRef) -> String) -> MeasureRow {
+    let mut traces: Vec<String> = x
+        .scenarios
+        .iter()
+        .map(|(_, t)| tr.f("measure-trace-scenario", &[("name", t.clone())]))
+        .collect();
+    traces.extend(x.input.requirements.iter().map(req_label));
+    MeasureRow {
+        id: x.id.clone(),
+        title: x.input.title.clone(),
+        owner: x
+            .owner_name
+            .clone()
+            .unwrap_or_else(|| tr.t("assets-no-owner")),
+        due: x.input.due_on.clone().unwrap_or_else(|| "–".into()),
+        overdue: is_overdue(x.input.due_on.as_deref(), x.input.status, today()),
+        status: status_label(tr, x.input.status),
+        traces: traces.join("; "),
+    }
+}
+
+/// A requirement reference as shown: its label and title, and the system it concerns.
+pub async fn requirement_labeller(
+    state: &AppState,
+    m: &Member,
+) -> AppResult<impl Fn(&RequirementRef) -> String> {
+    let systems: HashMap<String, String> = state
+        .store
+        .list_systems(
+            &m.tenant,
+            None,
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|s| (s.id, s.input.name))
+        .collect();
+    let lib = state.library.clone();
+    let tr = m.ctx.tr.clone();
+    Ok(move |r: &RequirementRef| {
+        let req = lib
+            .requirement(&r.requirement_id)
+            .map(|q| format!("{} {}", q.label, q.title(tr.lang())))
+            .unwrap_or_else(|| r.requirement_id.clone());
+        let scope = match &r.system_id {
+            Some(s) => systems.get(s).cloned().unwrap_or_else(|| s.clone()),
+            None => tr.t("measure-scope-organisation"),
+        };
+        tr.f(
+            "measure-trace-requirement",
+            &[("requirement", req), ("scope", scope)],
+        )
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let group = q.get("group").map(String::as_str).unwrap_or("status");
+    let order = match group {
+        "owner" => MeasureOrder::Owner,
+        "due" => MeasureOrder::Due,
+        "status" => MeasureOrder::Status,
+        _ => return Err(ValidationErrors::single("group", Rule::UnknownValue).into()),
+    };
+    let status = match q.get("status").map(String::as_str).unwrap_or("") {
+        "" => None,
+        k => Some(
+            MeasureStatus::from_key(k)
+                .ok_or_else(|| ValidationErrors::single("status", Rule::UnknownValue))?,
+        ),
+    };
+    let text = q.get("q").cloned().unwrap_or_default();
+    if text.chars().count() > 200 {
+        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+    }
+    let overdue_only = q.get("overdue").map(String::as_str) == Some("1");
+    let query = MeasureQuery {
+        q: Some(text.clone()),
+        status,
+        owner_membership_id: None,
+        overdue_on: overdue_only.then(|| today().to_string()),
+    };
+    let page_req = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
+    let list = state
+        .store
+        .list_measures(&m.tenant, &query, order, page_req)
+        .await?;
+    let label = requirement_labeller(&state, &m).await?;
+    let pager = Pager::new(
+        tr,
+        "/measures",
+        &[
+            ("group", group.to_string()),
+            ("status", q.get("status").cloned().unwrap_or_default()),
+            ("q", text.clone()),
+            (
+                "overdue",
+                if overdue_only {
+                    "1".into()
+                } else {
+                    String::new()
+                },
+            ),
+        ],
+        &list,
+    );
+    let summary = tr.f("measures-summary", &[("count", list.total.to_string())]);
+    let mut groups: Vec<Group> = Vec::new();
+    let due_bucket = |x: &Measure| -> String {
+        let t = today();
+        match x
+            .input
+            .due_on
+            .as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        {
+            _ if !x.input.status.is_open() => tr.t("measures-due-closed"),
+            Some(d) if d < t => tr.t("measures-due-overdue"),
+            Some(d) if d <= t + chrono::Days::new(30) => tr.t("measures-due-soon"),
+            Some(_) => tr.t("measures-due-later"),
+            None => tr.t("measures-due-none"),
+        }
+    };
+    for x in &list.items {
+        let heading = match order {
+            MeasureOrder::Status => status_label(tr, x.input.status),
+            MeasureOrder::Owner => x
+                .owner_name
+                .clone()
+                .unwrap_or_else(|| tr.t("assets-no-owner")),
+            MeasureOrder::Due => due_bucket(x),
+        };
+        match groups.iter_mut().find(|g| g.heading == heading) {
+            Some(g) => g.rows.push(row(tr, x, &label)),
+            None => groups.push(Group {
+                heading,
+                rows: vec![row(tr, x, &label)],
+            }),
+        }
+    }
+    let tpl = MeasuresPage {
+        c: PageCommon::member(&m, tr.t("measures-title"), "/measures")
+            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+        groups,
+        group_by: ["status", "owner", "due"]
+            .into_iter()
+            .map(|g| Choice {
+                key: g.into(),
+                label: tr.t(&format!("measures-group-{g}")),
+                selected: g == group,
+            })
+            .collect(),
+        statuses: std::iter::once(Choice {
+            key: String::new(),
+            label: tr.t("filter-all"),
+            selected: status.is_none(),
+        })
+        .chain(MeasureStatus::ALL.into_iter().map(|s| Choice {
+            key: s.key().into(),
+            label: status_label(tr, s),
+            selected: Some(s) == status,
+        }))
+        .collect(),
+        overdue_only,
+        q: text,
+        summary,
+        pager,
+        may_edit: m.may(Permission::EditRegisters),
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+async fn measure_form(
+    state: &AppState,
+    m: &Member,
+    existing: Option<&Measure>,
+    prefill: &HashMap<String, String>,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let tr = &m.ctx.tr;
+    let x = existing.map(|e| &e.input);
+    let members = state
+        .store
+        .list_members(
+            &m.tenant,
+            &MemberQuery::default(),
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+    let owner_now = value(form, "owner_membership_id", || {
+        x.and_then(|x| x.owner_membership_id.clone())
+            .unwrap_or_default()
+    });
+    let mut owners = vec![Choice {
+        key: String::new(),
+        label: tr.t("assets-no-owner"),
+        selected: owner_now.is_empty(),
+    }];
+    owners.extend(members.items.into_iter().map(|o| Choice {
+        selected: o.id == owner_now,
+        key: o.id,
+        label: o.display_name,
+    }));
+    let status_now = value(form, "status", || {
+        x.map(|x| x.status.key().to_string())
+            .unwrap_or_else(|| "planned".into())
+    });
+    let statuses = MeasureStatus::ALL
+        .into_iter()
+        .map(|s| Choice {
+            key: s.key().into(),
+            label: status_label(tr, s),
+            selected: s.key() == status_now,
+        })
+        .collect();
+    // Scenarios: all of the organisation's (with their analysis).
+    let scenarios = state.store.scenario_choices(&m.tenant).await?;
+    let mut stored_scenarios = x.map(|x| x.scenario_ids.clone()).unwrap_or_default();
+    if let Some(s) = prefill.get("scenario") {
+        stored_scenarios.push(s.clone());
+    }
+    // Requirements: those assessed as not (fully) met, plus those the measure already answers.
+    let label = requirement_labeller(state, m).await?;
+    let mut req_refs: Vec<RequirementRef> = state
+        .store
+        .assessment_statuses(&m.tenant)
+        .await?
+        .into_iter()
+        .filter(|a| a.status.is_gap())
+        .map(|a| RequirementRef {
+            system_id: (a.scope_key != tillit_store::ORGANISATION_SCOPE).then_some(a.scope_key),
+            requirement_id: a.requirement_id,
+        })
+        .collect();
+    let mut stored_reqs: Vec<String> = x
+        .map(|x| x.requirements.iter().map(RequirementRef::key).collect())
+        .unwrap_or_default();
+    if let Some(r) = prefill
+        .get("requirement")
+        .and_then(|r| RequirementRef::parse(r))
+    {
+        stored_reqs.push(r.key());
+        req_refs.push(r);
+    }
+    for r in x.map(|x| x.requirements.clone()).unwrap_or_default() {
+        req_refs.push(r);
+    }
+    let mut seen = std::collections::HashSet::new();
+    req_refs.retain(|r| seen.insert(r.key()));
+    let fields = vec![
+        Input::text(
+            "title",
+            tr.t("field-title"),
+            value(form, "title", || {
+                x.map(|x| x.title.clone()).unwrap_or_default()
+            }),
+        ),
+        Input::area(
+            "description",
+            tr.t("field-description"),
+            value(form, "description", || {
+                x.and_then(|x| x.description.clone()).unwrap_or_default()
+            }),
+        ),
+        Input::checks(
+            "scenario_ids",
+            tr.t("field-scenario-ids"),
+            choices(
+                form,
+                "scenario_ids",
+                &stored_scenarios,
+                scenarios
+                    .into_iter()
+                    .map(|(id, a, t)| (id, format!("{t} ({a})"))),
+            ),
+        )
+        .hint(tr.t("measure-traces-hint")),
+        Input::checks(
+            "requirements",
+            tr.t("field-requirements"),
+            choices(
+                form,
+                "requirements",
+                &stored_reqs,
+                req_refs.iter().map(|r| (r.key(), label(r))),
+            ),
+        )
+        .hint(tr.t("measure-requirements-hint")),
+        Input::select("owner_membership_id", tr.t("field-measure-owner"), owners),
+        Input::date(
+            "due_on",
+            tr.t("field-due-on"),
+            value(form, "due_on", || {
+                x.and_then(|x| x.due_on.clone()).unwrap_or_default()
+            }),
+        ),
+        Input::select("status", tr.t("field-measure-status"), statuses),
+        Input::number(
+            "cost_sek",
+            tr.t("field-cost-sek"),
+            value(form, "cost_sek", || {
+                x.and_then(|x| x.cost_sek)
+                    .map(|c| c.to_string())
+                    .unwrap_or_default()
+            }),
+        ),
+        Input::area(
+            "verification",
+            tr.t("field-verification"),
+            value(form, "verification", || {
+                x.and_then(|x| x.verification.clone()).unwrap_or_default()
+            }),
+        )
+        .hint(tr.t("measure-verification-hint")),
+    ];
+    let (heading, action) = match existing {
+        Some(e) => (e.input.title.clone(), format!("/measures/{}", e.id)),
+        None => (tr.t("measure-new-heading"), "/measures".into()),
+    };
+    let intro = match existing {
+        Some(e) if e.verified_by.is_some() => tr.f(
+            "measure-verified-by",
+            &[
+                ("name", e.verified_by.clone().unwrap_or_default()),
+                (
+                    "at",
+                    super::show_time(e.verified_at.as_deref().unwrap_or("")),
+                ),
+            ],
+        ),
+        _ => tr.t("measure-intro"),
+    };
+    Ok(FormPage {
+        c: PageCommon::member(m, heading.clone(), "/measures"),
+        back_href: "/measures".into(),
+        back_label: tr.t("measures-title"),
+        heading,
+        intro,
+        action,
+        submit: tr.t("save"),
+        fields,
+        // "traces" is not one input: the summary links to the scenario choices.
+        errors: errors
+            .map(|e| FieldError::list(tr, e))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut f| {
+                if f.field == "traces" {
+                    f.field = "scenario_ids".into();
+                }
+                f
+            })
+            .collect(),
+    }
+    .render(form_status(errors)))
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    measure_form(&state, &m, None, &q, None, None).await
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let x = state.store.measure(&m.tenant, &id).await?;
+    if !m.may(Permission::EditRegisters) {
+        return Err(AppError::Forbidden);
+    }
+    measure_form(&state, &m, Some(&x), &HashMap::new(), None, None).await
+}
+
+async fn save(
+    state: &AppState,
+    m: &Member,
+    existing: Option<&Measure>,
+    form: &FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let parsed = parse_measure(|k| form.get(k).to_string(), |k| form.all(k));
+    let result = match parsed {
+        Ok(x) => {
+            // Requirements must exist in the library.
+            if x.requirements
+                .iter()
+                .any(|r| state.library.requirement(&r.requirement_id).is_none())
+            {
+                Err(ValidationErrors::single("requirements", Rule::NotFound).into())
+            } else {
+                state
+                    .store
+                    .save_measure(
+                        &m.tenant,
+                        &m.auth.actor(),
+                        &m.auth.display_name,
+                        existing.map(|e| e.id.as_str()),
+                        &x,
+                    )
+                    .await
+                    .map_err(AppError::from)
+            }
+        }
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(_) => Ok(see_other("/measures?done=measure-saved")),
+        Err(AppError::Invalid(v)) => {
+            measure_form(state, m, existing, &HashMap::new(), Some(form), Some(&v)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
+    save(&state, &m, None, &form).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let x = state.store.measure(&m.tenant, &id).await?;
+    save(&state, &m, Some(&x), &form).await
+}

@@ -1,0 +1,1004 @@
+//! Risk analysis: the organisation's matrix and tolerance, analyses with scope and participants,
+//! scenarios scored before and after treatment, owner acceptance above tolerance, heat maps.
+
+use super::ui::{choices, form_status, value, FormPage, Input};
+use super::{notice_from, Choice, FieldError, PageCommon, Pager};
+use crate::context::Member;
+use crate::error::{AppError, AppResult};
+use crate::forms::FormFields;
+use crate::i18n::Tr;
+use crate::render::{page, see_other};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use std::collections::HashMap;
+use tillit_domain::classification::Aspect;
+use tillit_domain::paging::PageRequest;
+use tillit_domain::risk::{parse_date, RiskMatrix, RiskPoint, Treatment, THREATS};
+use tillit_domain::role::{Permission, Role};
+use tillit_domain::{text, Rule, ValidationError, ValidationErrors};
+use tillit_store::{CellCount, MemberQuery, RiskAnalysisInput, Scenario};
+
+pub struct HeatCell {
+    pub count: u32,
+    pub score: u32,
+    pub above: bool,
+    pub label: String,
+}
+
+pub struct HeatRow {
+    pub likelihood: u8,
+    pub cells: Vec<HeatCell>,
+}
+
+/// A heat map readable without colour: each cell shows its count, and cells above tolerance are
+/// marked with a symbol and in words.
+pub struct HeatMap {
+    pub id: String,
+    pub caption: String,
+    pub consequences: Vec<u8>,
+    pub rows: Vec<HeatRow>,
+    pub summary: String,
+}
+
+pub fn heat_map(
+    tr: &Tr,
+    id: &str,
+    caption: String,
+    m: &RiskMatrix,
+    counts: &[CellCount],
+) -> HeatMap {
+    let cells = m.heat_map(
+        counts
+            .iter()
+            .flat_map(|c| std::iter::repeat_n(c.point, c.count as usize)),
+    );
+    let mut total = 0;
+    let mut above_total = 0;
+    let rows = (1..=m.likelihoods)
+        .rev()
+        .map(|l| HeatRow {
+            likelihood: l,
+            cells: (1..=m.consequences)
+                .map(|c| {
+                    let p = RiskPoint {
+                        likelihood: l,
+                        consequence: c,
+                    };
+                    let count = cells[usize::from(l - 1)][usize::from(c - 1)];
+                    let above = m.above_tolerance(p);
+                    total += count;
+                    if above {
+                        above_total += count;
+                    }
+                    HeatCell {
+                        count,
+                        score: m.score(p),
+                        above,
+                        label: tr.f(
+                            "heat-cell",
+                            &[
+                                ("count", count.to_string()),
+                                ("likelihood", l.to_string()),
+                                ("consequence", c.to_string()),
+                                ("score", m.score(p).to_string()),
+                            ],
+                        ),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    HeatMap {
+        id: id.to_string(),
+        caption,
+        consequences: (1..=m.consequences).collect(),
+        rows,
+        summary: tr.f(
+            "heat-summary",
+            &[
+                ("total", total.to_string()),
+                ("above", above_total.to_string()),
+            ],
+        ),
+    }
+}
+
+fn threat_label(tr: &Tr, s: &Scenario) -> String {
+    match (&s.input.threat_key, &s.input.threat_text) {
+        (Some(k), Some(t)) => format!("{} – {t}", tr.t(&format!("threat-{}", k.replace('_', "-")))),
+        (Some(k), None) => tr.t(&format!("threat-{}", k.replace('_', "-"))),
+        (None, Some(t)) => t.clone(),
+        (None, None) => "–".into(),
+    }
+}
+
+fn treatment_label(tr: &Tr, t: Option<Treatment>) -> String {
+    match t {
+        Some(t) => tr.t(&format!("treatment-{}", t.key())),
+        None => tr.t("treatment-none"),
+    }
+}
+
+pub struct AnalysisRow {
+    pub id: String,
+    pub title: String,
+    pub analysed_on: String,
+    pub scenarios: i64,
+    pub systems: String,
+}
+
+#[derive(Template)]
+#[template(path = "risks.html")]
+struct RisksPage {
+    c: PageCommon,
+    matrix: String,
+    may_edit: bool,
+    may_configure: bool,
+    heatmaps: Vec<HeatMap>,
+    rows: Vec<AnalysisRow>,
+    pager: Pager,
+}
+
+fn matrix_line(tr: &Tr, m: &RiskMatrix) -> String {
+    tr.f(
+        "risk-matrix-line",
+        &[
+            ("likelihoods", m.likelihoods.to_string()),
+            ("consequences", m.consequences.to_string()),
+            ("tolerance", m.tolerance.to_string()),
+        ],
+    )
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let page_req = PageRequest::parse(q.get("page").map(String::as_str), None)?;
+    let list = state.store.list_risk_analyses(&m.tenant, page_req).await?;
+    let pager = Pager::new(tr, "/risks", &[], &list);
+    let inherent = state.store.heat_counts(&m.tenant, None, false).await?;
+    let residual = state.store.heat_counts(&m.tenant, None, true).await?;
+    let tpl = RisksPage {
+        c: PageCommon::member(&m, tr.t("risks-title"), "/risks")
+            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+        matrix: matrix_line(tr, &matrix),
+        may_edit: m.may(Permission::EditRegisters),
+        may_configure: m.may(Permission::ManageRiskMatrix),
+        heatmaps: vec![
+            heat_map(
+                tr,
+                "heat-inherent",
+                tr.t("heat-inherent-all"),
+                &matrix,
+                &inherent,
+            ),
+            heat_map(
+                tr,
+                "heat-residual",
+                tr.t("heat-residual-all"),
+                &matrix,
+                &residual,
+            ),
+        ],
+        rows: list
+            .items
+            .into_iter()
+            .map(|a| AnalysisRow {
+                id: a.id,
+                title: a.input.title,
+                analysed_on: a.input.analysed_on,
+                scenarios: a.scenario_count,
+                systems: a
+                    .systems
+                    .into_iter()
+                    .map(|(_, n)| n)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
+        pager,
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+fn parse_analysis(form: &FormFields) -> Result<RiskAnalysisInput, ValidationErrors> {
+    let mut errs = ValidationErrors::new();
+    let title = errs.check(text::required("title", form.get("title"), 200));
+    let scope = errs
+        .check(text::optional("scope", form.get("scope"), 4000))
+        .flatten();
+    let participants = errs
+        .check(text::optional(
+            "participants",
+            form.get("participants"),
+            2000,
+        ))
+        .flatten();
+    let analysed_on = errs.check(parse_date("analysed_on", form.get("analysed_on")));
+    let interval = match form.get("review_interval_months").trim() {
+        "" => Some(12),
+        v => match v.parse::<i64>() {
+            Ok(n) if (1..=60).contains(&n) => Some(n),
+            Ok(_) => {
+                errs.push(ValidationError::new(
+                    "review_interval_months",
+                    Rule::OutOfRange { min: 1, max: 60 },
+                ));
+                None
+            }
+            Err(_) => {
+                errs.push(ValidationError::new(
+                    "review_interval_months",
+                    Rule::InvalidFormat,
+                ));
+                None
+            }
+        },
+    };
+    let mut system_ids: Vec<String> = form
+        .all("system_ids")
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    system_ids.sort();
+    system_ids.dedup();
+    errs.into_result()?;
+    match (title, analysed_on, interval) {
+        (Some(title), Some(analysed_on), Some(review_interval_months)) => Ok(RiskAnalysisInput {
+            title,
+            scope,
+            participants,
+            analysed_on,
+            review_interval_months,
+            system_ids,
+        }),
+        _ => Err(ValidationErrors::single("title", Rule::Required)),
+    }
+}
+
+async fn analysis_form(
+    state: &AppState,
+    m: &Member,
+    id: Option<&str>,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let tr = &m.ctx.tr;
+    let existing = match id {
+        Some(id) => Some(state.store.risk_analysis(&m.tenant, id).await?),
+        None => None,
+    };
+    let x = existing.as_ref().map(|a| &a.input);
+    let systems = state
+        .store
+        .list_systems(
+            &m.tenant,
+            None,
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let fields = vec![
+        Input::text(
+            "title",
+            tr.t("field-title"),
+            value(form, "title", || {
+                x.map(|x| x.title.clone()).unwrap_or_default()
+            }),
+        ),
+        Input::area(
+            "scope",
+            tr.t("field-scope"),
+            value(form, "scope", || {
+                x.and_then(|x| x.scope.clone()).unwrap_or_default()
+            }),
+        )
+        .hint(tr.t("risk-scope-hint")),
+        Input::checks(
+            "system_ids",
+            tr.t("field-system-ids"),
+            choices(
+                form,
+                "system_ids",
+                &x.map(|x| x.system_ids.clone()).unwrap_or_default(),
+                systems.items.into_iter().map(|s| (s.id, s.input.name)),
+            ),
+        ),
+        Input::area(
+            "participants",
+            tr.t("field-participants"),
+            value(form, "participants", || {
+                x.and_then(|x| x.participants.clone()).unwrap_or_default()
+            }),
+        ),
+        Input::date(
+            "analysed_on",
+            tr.t("field-analysed-on"),
+            value(form, "analysed_on", || {
+                x.map(|x| x.analysed_on.clone()).unwrap_or(today)
+            }),
+        ),
+        Input::number(
+            "review_interval_months",
+            tr.t("field-review-interval-months"),
+            value(form, "review_interval_months", || {
+                x.map(|x| x.review_interval_months.to_string())
+                    .unwrap_or_else(|| "12".into())
+            }),
+        ),
+    ];
+    let (heading, action, back) = match &existing {
+        Some(a) => (
+            tr.f("risk-edit-heading", &[("name", a.input.title.clone())]),
+            format!("/risks/{}", a.id),
+            format!("/risks/{}", a.id),
+        ),
+        None => (
+            tr.t("risk-new-heading"),
+            "/risks".to_string(),
+            "/risks".to_string(),
+        ),
+    };
+    Ok(FormPage {
+        c: PageCommon::member(m, heading.clone(), "/risks"),
+        back_href: back,
+        back_label: tr.t("back"),
+        heading,
+        intro: tr.t("risk-new-intro"),
+        action,
+        submit: tr.t("save"),
+        fields,
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+    }
+    .render(form_status(errors)))
+}
+
+pub async fn new_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+    analysis_form(&state, &m, None, None, None).await
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    analysis_form(&state, &m, Some(&id), None, None).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let result = match parse_analysis(&form) {
+        Ok(x) => state
+            .store
+            .create_risk_analysis(&m.tenant, &m.auth.actor(), &x)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(a) => Ok(see_other(&format!("/risks/{}?done=risk-saved", a.id))),
+        Err(AppError::Invalid(v)) => analysis_form(&state, &m, None, Some(&form), Some(&v)).await,
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let result = match parse_analysis(&form) {
+        Ok(x) => state
+            .store
+            .update_risk_analysis(&m.tenant, &m.auth.actor(), &id, &x)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(a) => Ok(see_other(&format!("/risks/{}?done=risk-saved", a.id))),
+        Err(AppError::Invalid(v)) => {
+            analysis_form(&state, &m, Some(&id), Some(&form), Some(&v)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub struct ScenarioRow {
+    pub id: String,
+    pub title: String,
+    pub threat: String,
+    pub assets: String,
+    pub inherent: String,
+    pub residual: String,
+    pub above: bool,
+    pub treatment: String,
+    pub accepted: String,
+    pub gap: bool,
+}
+
+#[derive(Template)]
+#[template(path = "risk.html")]
+struct RiskPage {
+    c: PageCommon,
+    id: String,
+    title: String,
+    facts: Vec<(String, String)>,
+    matrix: String,
+    heatmaps: Vec<HeatMap>,
+    scenarios: Vec<ScenarioRow>,
+    may_edit: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let a = state.store.risk_analysis(&m.tenant, &id).await?;
+    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let scenarios = state.store.scenarios(&m.tenant, &id).await?;
+    let inherent = state.store.heat_counts(&m.tenant, Some(&id), false).await?;
+    let residual = state.store.heat_counts(&m.tenant, Some(&id), true).await?;
+    let dash = || "–".to_string();
+    let next = chrono::NaiveDate::parse_from_str(
+        &a.reviewed_on[..10.min(a.reviewed_on.len())],
+        "%Y-%m-%d",
+    )
+    .map(|d| tillit_domain::measure::next_review(d, a.input.review_interval_months).to_string())
+    .unwrap_or_else(|_| dash());
+    let facts = vec![
+        (tr.t("field-analysed-on"), a.input.analysed_on.clone()),
+        (
+            tr.t("field-scope"),
+            a.input.scope.clone().unwrap_or_else(dash),
+        ),
+        (
+            tr.t("field-system-ids"),
+            if a.systems.is_empty() {
+                dash()
+            } else {
+                a.systems
+                    .iter()
+                    .map(|(_, n)| n.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        (
+            tr.t("field-participants"),
+            a.input.participants.clone().unwrap_or_else(dash),
+        ),
+        (tr.t("review-next"), next),
+    ];
+    let score =
+        |p: RiskPoint| format!("{} × {} = {}", p.likelihood, p.consequence, matrix.score(p));
+    let rows = scenarios
+        .iter()
+        .map(|s| ScenarioRow {
+            id: s.id.clone(),
+            title: s.input.title.clone(),
+            threat: threat_label(tr, s),
+            assets: s
+                .assets
+                .iter()
+                .map(|(_, n)| n.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            inherent: score(s.input.inherent),
+            residual: score(s.input.residual),
+            above: matrix.above_tolerance(s.input.residual),
+            treatment: treatment_label(tr, s.input.treatment),
+            accepted: match (&s.input.acceptance, &s.accepted_by_name) {
+                (Some(acc), Some(name)) => tr.f(
+                    "risk-accepted-by",
+                    &[("name", name.clone()), ("date", acc.decided_on.clone())],
+                ),
+                _ => String::new(),
+            },
+            gap: s.input.untreated_above_tolerance(&matrix),
+        })
+        .collect();
+    let tpl = RiskPage {
+        c: PageCommon::member(&m, a.input.title.clone(), "/risks")
+            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+        id: a.id.clone(),
+        title: a.input.title.clone(),
+        facts,
+        matrix: matrix_line(tr, &matrix),
+        heatmaps: vec![
+            heat_map(
+                tr,
+                "heat-inherent",
+                tr.t("heat-inherent"),
+                &matrix,
+                &inherent,
+            ),
+            heat_map(
+                tr,
+                "heat-residual",
+                tr.t("heat-residual"),
+                &matrix,
+                &residual,
+            ),
+        ],
+        scenarios: rows,
+        may_edit: m.may(Permission::EditRegisters),
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+/// Members whose decision can accept a risk above tolerance: information owners (by role) and
+/// the owners of the affected assets.
+async fn eligible_deciders(
+    state: &AppState,
+    m: &Member,
+    asset_ids: &[String],
+) -> AppResult<Vec<(String, String)>> {
+    let members = state
+        .store
+        .list_members(
+            &m.tenant,
+            &MemberQuery::default(),
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+    let mut asset_owners = Vec::new();
+    for a in asset_ids {
+        if let Ok(asset) = state.store.asset(&m.tenant, a).await {
+            if let Some(o) = asset.input.owner_membership_id {
+                asset_owners.push(o);
+            }
+        }
+    }
+    Ok(members
+        .items
+        .into_iter()
+        .filter(|x| x.role == Role::Owner || asset_owners.contains(&x.id))
+        .map(|x| (x.id, x.display_name))
+        .collect())
+}
+
+async fn scenario_form(
+    state: &AppState,
+    m: &Member,
+    analysis_id: &str,
+    existing: Option<&Scenario>,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let tr = &m.ctx.tr;
+    let analysis = state.store.risk_analysis(&m.tenant, analysis_id).await?;
+    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let x = existing.map(|s| &s.input);
+    let assets = state
+        .store
+        .list_assets(
+            &m.tenant,
+            &Default::default(),
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+    let chosen_assets = form
+        .map(|f| f.all("asset_ids"))
+        .unwrap_or_else(|| x.map(|x| x.asset_ids.clone()).unwrap_or_default());
+    let deciders = eligible_deciders(state, m, &chosen_assets).await?;
+    let scale = |n: u8, name: &str, stored: Option<u8>, optional: bool| {
+        let now = value(form, name, || {
+            stored.map(|v| v.to_string()).unwrap_or_default()
+        });
+        let mut opts = vec![];
+        if optional {
+            opts.push(Choice {
+                key: String::new(),
+                label: tr.t("risk-same-as-inherent"),
+                selected: now.is_empty(),
+            });
+        } else {
+            opts.push(Choice {
+                key: String::new(),
+                label: tr.t("choose"),
+                selected: now.is_empty(),
+            });
+        }
+        opts.extend((1..=n).map(|v| Choice {
+            key: v.to_string(),
+            label: v.to_string(),
+            selected: now == v.to_string(),
+        }));
+        opts
+    };
+    let one = |name: &str, stored: Option<String>, opts: Vec<(String, String)>, empty: String| {
+        let now = value(form, name, || stored.unwrap_or_default());
+        let mut list = vec![Choice {
+            key: String::new(),
+            label: empty,
+            selected: now.is_empty(),
+        }];
+        list.extend(opts.into_iter().map(|(k, l)| Choice {
+            selected: now == k,
+            key: k,
+            label: l,
+        }));
+        list
+    };
+    let stored_aspects = x.map(|x| x.aspects.clone()).unwrap_or_default();
+    let acc = x.and_then(|x| x.acceptance.as_ref());
+    let fields = vec![
+        Input::text(
+            "title",
+            tr.t("field-title"),
+            value(form, "title", || {
+                x.map(|x| x.title.clone()).unwrap_or_default()
+            }),
+        ),
+        Input::select(
+            "threat_key",
+            tr.t("field-threat-key"),
+            one(
+                "threat_key",
+                x.and_then(|x| x.threat_key.clone()),
+                THREATS
+                    .iter()
+                    .map(|k| {
+                        (
+                            k.to_string(),
+                            tr.t(&format!("threat-{}", k.replace('_', "-"))),
+                        )
+                    })
+                    .collect(),
+                tr.t("risk-threat-free"),
+            ),
+        ),
+        Input::area(
+            "threat_text",
+            tr.t("field-threat-text"),
+            value(form, "threat_text", || {
+                x.and_then(|x| x.threat_text.clone()).unwrap_or_default()
+            }),
+        )
+        .hint(tr.t("risk-threat-hint")),
+        Input::area(
+            "vulnerability",
+            tr.t("field-vulnerability"),
+            value(form, "vulnerability", || {
+                x.and_then(|x| x.vulnerability.clone()).unwrap_or_default()
+            }),
+        ),
+        Input::checks(
+            "asset_ids",
+            tr.t("field-asset-ids"),
+            choices(
+                form,
+                "asset_ids",
+                &x.map(|x| x.asset_ids.clone()).unwrap_or_default(),
+                assets.items.into_iter().map(|a| (a.id, a.input.name)),
+            ),
+        ),
+        Input::checks(
+            "aspects",
+            tr.t("field-aspects"),
+            choices(
+                form,
+                "aspects",
+                &stored_aspects,
+                Aspect::ALL
+                    .into_iter()
+                    .map(|a| (a.key().to_string(), tr.t(&format!("aspect-{}", a.key())))),
+            ),
+        ),
+        Input::area(
+            "existing_measures",
+            tr.t("field-existing-measures"),
+            value(form, "existing_measures", || {
+                x.and_then(|x| x.existing_measures.clone())
+                    .unwrap_or_default()
+            }),
+        ),
+        Input::select(
+            "inherent_likelihood",
+            tr.t("field-inherent-likelihood"),
+            scale(
+                matrix.likelihoods,
+                "inherent_likelihood",
+                x.map(|x| x.inherent.likelihood),
+                false,
+            ),
+        )
+        .hint(tr.f(
+            "risk-scale-hint",
+            &[("max", matrix.likelihoods.to_string())],
+        )),
+        Input::select(
+            "inherent_consequence",
+            tr.t("field-inherent-consequence"),
+            scale(
+                matrix.consequences,
+                "inherent_consequence",
+                x.map(|x| x.inherent.consequence),
+                false,
+            ),
+        )
+        .hint(tr.f(
+            "risk-scale-hint",
+            &[("max", matrix.consequences.to_string())],
+        )),
+        Input::select(
+            "treatment",
+            tr.t("field-treatment"),
+            one(
+                "treatment",
+                x.and_then(|x| x.treatment).map(|t| t.key().to_string()),
+                Treatment::ALL
+                    .iter()
+                    .map(|t| (t.key().to_string(), tr.t(&format!("treatment-{}", t.key()))))
+                    .collect(),
+                tr.t("treatment-none"),
+            ),
+        ),
+        Input::select(
+            "residual_likelihood",
+            tr.t("field-residual-likelihood"),
+            scale(
+                matrix.likelihoods,
+                "residual_likelihood",
+                x.map(|x| x.residual.likelihood),
+                true,
+            ),
+        ),
+        Input::select(
+            "residual_consequence",
+            tr.t("field-residual-consequence"),
+            scale(
+                matrix.consequences,
+                "residual_consequence",
+                x.map(|x| x.residual.consequence),
+                true,
+            ),
+        ),
+        Input::select(
+            "accepted_by",
+            tr.t("field-accepted-by"),
+            one(
+                "accepted_by",
+                acc.map(|a| a.decided_by.clone()),
+                deciders,
+                tr.t("risk-no-decision"),
+            ),
+        )
+        .hint(tr.f(
+            "risk-acceptance-hint",
+            &[("tolerance", matrix.tolerance.to_string())],
+        )),
+        Input::date(
+            "accepted_on",
+            tr.t("field-accepted-on"),
+            value(form, "accepted_on", || {
+                acc.map(|a| a.decided_on.clone()).unwrap_or_default()
+            }),
+        ),
+        Input::area(
+            "acceptance_note",
+            tr.t("field-acceptance-note"),
+            value(form, "acceptance_note", || {
+                acc.map(|a| a.note.clone()).unwrap_or_default()
+            }),
+        ),
+    ];
+    let (heading, action) = match existing {
+        Some(s) => (
+            tr.f("scenario-edit-heading", &[("name", s.input.title.clone())]),
+            format!("/scenarios/{}", s.id),
+        ),
+        None => (
+            tr.t("scenario-new-heading"),
+            format!("/risks/{analysis_id}/scenarios"),
+        ),
+    };
+    Ok(FormPage {
+        c: PageCommon::member(m, heading.clone(), "/risks"),
+        back_href: format!("/risks/{analysis_id}"),
+        back_label: tr.f("back-to", &[("name", analysis.input.title)]),
+        heading,
+        intro: matrix_line(tr, &matrix),
+        action,
+        submit: tr.t("save"),
+        fields,
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+    }
+    .render(form_status(errors)))
+}
+
+pub async fn new_scenario_form(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    scenario_form(&state, &m, &id, None, None, None).await
+}
+
+pub async fn scenario_page(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let s = state.store.scenario(&m.tenant, &id).await?;
+    scenario_form(&state, &m, &s.analysis_id.clone(), Some(&s), None, None).await
+}
+
+async fn save_scenario(
+    state: &AppState,
+    m: &Member,
+    analysis_id: &str,
+    existing: Option<&Scenario>,
+    form: &FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let parsed =
+        tillit_domain::risk::parse_scenario(&matrix, |k| form.get(k).to_string(), |k| form.all(k));
+    let result = match parsed {
+        Ok(x) => {
+            // The decision must be an information owner's: by role, or owning an affected asset.
+            let decider = match &x.acceptance {
+                Some(a) => {
+                    let eligible = eligible_deciders(state, m, &x.asset_ids).await?;
+                    match eligible.into_iter().find(|(id, _)| *id == a.decided_by) {
+                        Some((_, name)) => Ok(Some(name)),
+                        None => Err(ValidationErrors::single(
+                            "accepted_by",
+                            Rule::NotPermittedForRole,
+                        )),
+                    }
+                }
+                None => Ok(None),
+            };
+            match decider {
+                Ok(name) => state
+                    .store
+                    .save_scenario(
+                        &m.tenant,
+                        &m.auth.actor(),
+                        analysis_id,
+                        existing.map(|s| s.id.as_str()),
+                        &x,
+                        name.as_deref(),
+                    )
+                    .await
+                    .map_err(AppError::from),
+                Err(v) => Err(v.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/risks/{analysis_id}?done=scenario-saved"
+        ))),
+        Err(AppError::Invalid(v)) => {
+            scenario_form(state, m, analysis_id, existing, Some(form), Some(&v)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn create_scenario(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    // The analysis must be this organisation's before anything is parsed.
+    state.store.risk_analysis(&m.tenant, &id).await?;
+    save_scenario(&state, &m, &id, None, &form).await
+}
+
+pub async fn update_scenario(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let s = state.store.scenario(&m.tenant, &id).await?;
+    save_scenario(&state, &m, &s.analysis_id.clone(), Some(&s), &form).await
+}
+
+async fn matrix_form(
+    state: &AppState,
+    m: &Member,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+) -> AppResult<Response> {
+    m.require(Permission::ManageRiskMatrix)?;
+    let tr = &m.ctx.tr;
+    let cur = state.store.risk_matrix(&m.tenant).await?;
+    let fields = vec![
+        Input::number(
+            "likelihoods",
+            tr.t("field-likelihoods"),
+            value(form, "likelihoods", || cur.likelihoods.to_string()),
+        )
+        .hint(tr.t("risk-matrix-scale-hint")),
+        Input::number(
+            "consequences",
+            tr.t("field-consequences"),
+            value(form, "consequences", || cur.consequences.to_string()),
+        )
+        .hint(tr.t("risk-matrix-scale-hint")),
+        Input::number(
+            "tolerance",
+            tr.t("field-tolerance"),
+            value(form, "tolerance", || cur.tolerance.to_string()),
+        )
+        .hint(tr.t("risk-tolerance-hint")),
+    ];
+    Ok(FormPage {
+        c: PageCommon::member(m, tr.t("risk-matrix-heading"), "/risks"),
+        back_href: "/risks".into(),
+        back_label: tr.t("risks-title"),
+        heading: tr.t("risk-matrix-heading"),
+        intro: tr.t("risk-matrix-intro"),
+        action: "/risks/matrix".into(),
+        submit: tr.t("save"),
+        fields,
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+    }
+    .render(form_status(errors)))
+}
+
+pub async fn matrix_page(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+    matrix_form(&state, &m, None, None).await
+}
+
+pub async fn set_matrix(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::ManageRiskMatrix)?;
+    let result = match RiskMatrix::parse(
+        form.get("likelihoods"),
+        form.get("consequences"),
+        form.get("tolerance"),
+    ) {
+        Ok(x) => state
+            .store
+            .set_risk_matrix(&m.tenant, &m.auth.actor(), &x)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => Ok(see_other("/risks?done=matrix-saved")),
+        Err(AppError::Invalid(v)) => matrix_form(&state, &m, Some(&form), Some(&v)).await,
+        Err(e) => Err(e),
+    }
+}

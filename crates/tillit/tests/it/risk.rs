@@ -1,0 +1,266 @@
+//! Risk analysis over HTTP: the matrix and tolerance, scenarios scored on it, owner acceptance above
+//! tolerance, heat maps with numbers; measures that must trace to a risk or requirement.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use tillit_domain::org::OrgKind;
+use tillit_domain::role::Role;
+
+fn id_from(location: &str, prefix: &str) -> String {
+    location
+        .trim_start_matches(prefix)
+        .split(['?', '/'])
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tolerance() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Risk", OrgKind::Region).await;
+    app.member(&t, "samordnare@risk.example", Role::Coordinator)
+        .await;
+    let owner = app.member(&t, "agare@risk.example", Role::Owner).await;
+    let reader = app.member(&t, "lasare@risk.example", Role::Reader).await;
+    let b = app.login("samordnare@risk.example").await;
+
+    // Bad date: refused with the field named.
+    let res = b
+        .post_form(
+            "/risks",
+            &[("title", "Journal 2026"), ("analysed_on", "22/11")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("href=\"#analysed_on\""));
+    let res = b
+        .post_form(
+            "/risks",
+            &[
+                ("title", "Journal 2026"),
+                ("analysed_on", "2026-11-20"),
+                (
+                    "participants",
+                    "Samordnare, systemägare, verksamhetsutvecklare",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let analysis = id_from(&location(res.headers()), "/risks/");
+
+    // Out of the matrix: 5 on a 4-step scale.
+    let scenario = |l: &'static str, c: &'static str| {
+        vec![
+            ("title", "Utpressningsvirus krypterar journalen"),
+            ("threat_key", "ransomware"),
+            ("inherent_likelihood", l),
+            ("inherent_consequence", c),
+        ]
+    };
+    let res = b
+        .post_form(&format!("/risks/{analysis}/scenarios"), &scenario("5", "4"))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("href=\"#inherent_likelihood\""));
+
+    // Accepting 3 × 4 = 12 > 6 without a decision: refused.
+    let mut accept = scenario("3", "4");
+    accept.push(("treatment", "accept"));
+    let res = b
+        .post_form(&format!("/risks/{analysis}/scenarios"), &accept)
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("href=\"#accepted_by\""));
+    // A reader is not an information owner: their "decision" is refused.
+    let mut by_reader = accept.clone();
+    by_reader.extend([
+        ("accepted_by", reader.as_str()),
+        ("accepted_on", "2026-11-21"),
+        ("acceptance_note", "Vi tar risken."),
+    ]);
+    let res = b
+        .post_form(&format!("/risks/{analysis}/scenarios"), &by_reader)
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The information owner's recorded decision: accepted.
+    let mut by_owner = accept.clone();
+    by_owner.extend([
+        ("accepted_by", owner.as_str()),
+        ("accepted_on", "2026-11-21"),
+        (
+            "acceptance_note",
+            "Accepteras tills nytt system driftsätts 2027.",
+        ),
+    ]);
+    let res = b
+        .post_form(&format!("/risks/{analysis}/scenarios"), &by_owner)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // An untreated scenario above tolerance.
+    let mut snoop = scenario("4", "3");
+    snoop[0] = ("title", "Journalsnokning");
+    snoop[1] = ("threat_key", "unauthorised_internal_access");
+    let res = b
+        .post_form(&format!("/risks/{analysis}/scenarios"), &snoop)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let (_, html) = b.get_text(&format!("/risks/{analysis}")).await;
+    assert!(html.contains("Accepterad av Test agare@risk.example 2026-11-21"));
+    assert!(html.contains("över tolerans utan behandling"));
+    // The heat maps carry numbers: two scenarios, both above tolerance.
+    assert!(html.contains("2 scenarier, 2 över tolerans"));
+    assert!(html.contains("1 scenarier med sannolikhet 3 och konsekvens 4 (poäng 12)"));
+
+    // Measures: untraced is refused with the reason; traced to the scenario is accepted.
+    let scenarios = app.store.scenarios(&t, &analysis).await.unwrap();
+    let snoop_id = scenarios
+        .iter()
+        .find(|s| s.input.title == "Journalsnokning")
+        .unwrap()
+        .id
+        .clone();
+    let res = b
+        .post_form(
+            "/measures",
+            &[
+                ("title", "Inför stickprov i loggarna"),
+                ("due_on", "2026-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("minst ett riskscenario eller ett krav"));
+    let res = b
+        .post_form(
+            "/measures",
+            &[
+                ("title", "Inför stickprov i loggarna"),
+                ("due_on", "2026-01-31"),
+                ("scenario_ids", &snoop_id),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Tracing to a requirement that does not exist is refused.
+    let res = b
+        .post_form(
+            "/measures",
+            &[("title", "Något"), ("requirements", "organisation/xyz-9")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The action plan shows it as overdue, grouped by due date.
+    let (status, html) = b.get_text("/measures?group=due").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Försenade") && html.contains("Inför stickprov i loggarna"));
+    assert!(html.contains("Risk: Journalsnokning"));
+    let (_, html) = b.get_text("/measures?overdue=1").await;
+    assert!(html.contains("1 åtgärder"));
+    let (status, _) = b.get_text("/measures?group=nonsense").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Verified needs how the effect was checked.
+    let measure = app
+        .store
+        .list_measures(
+            &t,
+            &Default::default(),
+            Default::default(),
+            Default::default(),
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .id
+        .clone();
+    let res = b
+        .post_form(
+            &format!("/measures/{measure}"),
+            &[
+                ("title", "Inför stickprov i loggarna"),
+                ("status", "verified"),
+                ("scenario_ids", &snoop_id),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("href=\"#verification\""));
+    let res = b
+        .post_form(
+            &format!("/measures/{measure}"),
+            &[
+                ("title", "Inför stickprov i loggarna"),
+                ("status", "verified"),
+                (
+                    "verification",
+                    "Tre månaders stickprov granskade; två avvikelser utreddes.",
+                ),
+                ("scenario_ids", &snoop_id),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let x = app.store.measure(&t, &measure).await.unwrap();
+    assert_eq!(
+        x.verified_by.as_deref(),
+        Some("Test samordnare@risk.example")
+    );
+
+    // The matrix: the coordinator may change it, not below values in use; a reader may not.
+    let res = b
+        .post_form(
+            "/risks/matrix",
+            &[
+                ("likelihoods", "3"),
+                ("consequences", "4"),
+                ("tolerance", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a scenario uses likelihood 4"
+    );
+    let res = b
+        .post_form(
+            "/risks/matrix",
+            &[
+                ("likelihoods", "5"),
+                ("consequences", "5"),
+                ("tolerance", "12"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text(&format!("/risks/{analysis}")).await;
+    assert!(html.contains("Riskmatris 5 × 5"));
+    let r = app.login("lasare@risk.example").await;
+    let res = r
+        .post_form(
+            "/risks/matrix",
+            &[
+                ("likelihoods", "4"),
+                ("consequences", "4"),
+                ("tolerance", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (status, _) = r.get_text(&format!("/risks/{analysis}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let res = r
+        .post_form(&format!("/risks/{analysis}/scenarios"), &snoop)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
