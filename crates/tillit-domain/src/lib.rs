@@ -1,6 +1,7 @@
 //! Tillit's pure domain: validated types and the rules a reviewer must be able to read.
 //! Nothing here does I/O; everything is plain functions over plain data.
 
+pub mod access;
 pub mod assessment;
 pub mod audit;
 pub mod classification;

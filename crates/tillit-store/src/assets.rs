@@ -267,6 +267,8 @@ impl Store {
             },
         )
         .await?;
+        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, &id)
+            .await?;
         let asset = asset_in(tx.conn(), t, &id).await?;
         tx.commit().await?;
         Ok(asset)
@@ -316,6 +318,8 @@ impl Store {
             },
         )
         .await?;
+        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, id)
+            .await?;
         let asset = asset_in(tx.conn(), t, id).await?;
         tx.commit().await?;
         Ok(asset)
@@ -378,6 +382,8 @@ impl Store {
             },
         )
         .await?;
+        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, id)
+            .await?;
         let asset = asset_in(tx.conn(), t, id).await?;
         tx.commit().await?;
         Ok(asset)

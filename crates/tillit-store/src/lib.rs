@@ -6,11 +6,13 @@
 //! a [`Tenant`], which only this crate can make, and only from a checked membership (or, for the
 //! platform operator's command line, from an organisation number).
 
+mod access;
 mod assessments;
 mod assets;
 mod audit;
 mod dialect;
 mod error;
+mod followup;
 mod measures;
 mod members;
 mod migrate;
@@ -23,11 +25,13 @@ mod systems;
 mod tokens;
 mod users;
 
+pub use access::AccessAnalysis;
 pub use assessments::{Assessment, AssessmentStatus, Evidence, NewEvidence, ORGANISATION_SCOPE};
 pub use assets::{Asset, AssetInput, AssetQuery, AssetSort, ClassificationRecord};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport};
 pub use dialect::Backend;
 pub use error::StoreError;
+pub use followup::{GapItem, GapKind, GapList, KeyFigures, Reviewed, GAP_ITEMS_SHOWN};
 pub use measures::{Measure, MeasureOrder, MeasureQuery};
 pub use members::{Member, MemberQuery, RoleCount};
 pub use orgs::Organisation;

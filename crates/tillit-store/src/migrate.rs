@@ -50,6 +50,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 6,
+        name: "access_and_followup",
+        common: include_str!("../migrations/0006_access_and_followup.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
@@ -88,6 +95,7 @@ pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreErr
             "migration applied"
         );
     }
+    crate::followup::backfill_next_reviews(pool).await?;
     Ok(())
 }
 

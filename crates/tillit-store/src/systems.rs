@@ -243,6 +243,8 @@ impl Store {
             },
         )
         .await?;
+        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::System, &id)
+            .await?;
         let sys = system_in(tx.conn(), t, &id).await?;
         tx.commit().await?;
         Ok(sys)
@@ -289,6 +291,8 @@ impl Store {
             },
         )
         .await?;
+        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::System, id)
+            .await?;
         let sys = system_in(tx.conn(), t, id).await?;
         tx.commit().await?;
         Ok(sys)
@@ -340,6 +344,8 @@ impl Store {
             },
         )
         .await?;
+        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::System, id)
+            .await?;
         let sys = system_in(tx.conn(), t, id).await?;
         tx.commit().await?;
         Ok(sys)

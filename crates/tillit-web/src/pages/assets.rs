@@ -470,6 +470,13 @@ async fn render_asset(
             i.review_interval_months.to_string(),
         ),
     ];
+    let mut facts = facts;
+    let (last, next) = state
+        .store
+        .next_review_of(&m.tenant, tillit_store::Reviewed::Asset, &a.id)
+        .await?;
+    facts.push((tr.t("review-last"), last.unwrap_or_else(|| "–".into())));
+    facts.push((tr.t("review-next"), next.unwrap_or_else(|| "–".into())));
     let current = match &a.levels {
         Some(l) => Aspect::ALL
             .into_iter()

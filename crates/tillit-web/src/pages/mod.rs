@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod followup;
 pub mod measures;
 pub mod overview;
 pub mod requirements;
@@ -80,6 +81,13 @@ pub fn routes() -> Router<AppState> {
         .route("/measures", get(measures::list).post(measures::create))
         .route("/measures/new", get(measures::new_form))
         .route("/measures/{id}", get(measures::show).post(measures::update))
+        .route("/follow-up", get(followup::follow_up))
+        .route("/assets/{id}/review", post(followup::review_asset))
+        .route("/systems/{id}/review", post(followup::review_system))
+        .route(
+            "/systems/{id}/access-analysis",
+            get(followup::access_page).post(followup::save_access),
+        )
         .route("/requirements", get(requirements::for_organisation))
         .route(
             "/requirements/{rid}",
@@ -161,6 +169,7 @@ impl PageCommon {
             nav.push(("/requirements", "nav-requirements"));
             nav.push(("/risks", "nav-risks"));
             nav.push(("/measures", "nav-measures"));
+            nav.push(("/follow-up", "nav-follow-up"));
         }
         if m.may(Permission::ViewMembers) {
             nav.push(("/admin/members", "nav-members"));
@@ -299,6 +308,8 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "scenario-saved",
         "matrix-saved",
         "measure-saved",
+        "reviewed",
+        "access-saved",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

@@ -46,6 +46,7 @@ struct OverviewPage {
     method_text: String,
     phases: Vec<String>,
     recent: Option<Vec<RecentEvent>>,
+    gaps: Option<Vec<super::followup::GapView>>,
 }
 
 /// An action as people read it; unknown actions are shown by their key.
@@ -206,6 +207,11 @@ pub async fn overview(
         method_text: tr.t(method_text),
         phases: phase_keys.iter().map(|k| tr.t(k)).collect(),
         recent,
+        gaps: if m.may(Permission::ViewRegisters) {
+            Some(super::followup::overview_gaps(&state, &m).await?)
+        } else {
+            None
+        },
     };
     Ok(page(StatusCode::OK, &tpl))
 }

@@ -418,6 +418,13 @@ async fn render_system(
         ),
         (tr.t("systems-updated"), show_time(&s.updated_at)),
     ];
+    let mut facts = facts;
+    let (last, next) = state
+        .store
+        .next_review_of(&m.tenant, tillit_store::Reviewed::System, &s.id)
+        .await?;
+    facts.push((tr.t("review-last"), last.unwrap_or_else(dash)));
+    facts.push((tr.t("review-next"), next.unwrap_or_else(dash)));
     let show = |l: Option<ConsequenceLevel>| l.map(|l| level_label(tr, l)).unwrap_or_else(dash);
     let rows = Aspect::ALL
         .into_iter()

@@ -1,0 +1,185 @@
+//! Access-needs analyses (behovs- och riskanalys) per system, with their user groups.
+
+use crate::audit::{AuditEntry, AuditedTx};
+use crate::row::{os, s};
+use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::AnyConnection;
+use tillit_domain::access::{AccessAnalysisInput, UserGroup};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessAnalysis {
+    pub id: String,
+    pub system_id: String,
+    pub input: AccessAnalysisInput,
+    pub approved_by_name: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+async fn analysis_in(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    system_id: &str,
+) -> Result<Option<AccessAnalysis>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, system_id, risks_wider, risks_narrower, access_rules, approved_by, approved_by_name, approved_on, next_review_on, created_at, updated_at
+         FROM access_analyses WHERE org_id = $1 AND system_id = $2",
+    )
+    .bind(t.id())
+    .bind(system_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let id = s(&r, "id")?;
+    let rows = sqlx::query(
+        "SELECT name, information_needed, reason, access_rule FROM access_groups WHERE org_id = $1 AND analysis_id = $2 ORDER BY position",
+    )
+    .bind(t.id())
+    .bind(&id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let groups = rows
+        .iter()
+        .map(|g| {
+            Ok(UserGroup {
+                name: s(g, "name")?,
+                information_needed: s(g, "information_needed")?,
+                reason: s(g, "reason")?,
+                access_rule: os(g, "access_rule")?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Some(AccessAnalysis {
+        id,
+        system_id: s(&r, "system_id")?,
+        input: AccessAnalysisInput {
+            groups,
+            risks_wider: s(&r, "risks_wider")?,
+            risks_narrower: os(&r, "risks_narrower")?,
+            access_rules: s(&r, "access_rules")?,
+            approved_by: os(&r, "approved_by")?,
+            approved_on: os(&r, "approved_on")?,
+            next_review_on: s(&r, "next_review_on")?,
+        },
+        approved_by_name: os(&r, "approved_by_name")?,
+        created_at: s(&r, "created_at")?,
+        updated_at: s(&r, "updated_at")?,
+    }))
+}
+
+impl Store {
+    /// The access-needs analysis of a system, if it has one.
+    pub async fn access_analysis(
+        &self,
+        t: &Tenant,
+        system_id: &str,
+    ) -> Result<Option<AccessAnalysis>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        analysis_in(&mut conn, t, system_id).await
+    }
+
+    /// Saves the system's analysis (one per system; the audit trail keeps earlier versions).
+    pub async fn save_access_analysis(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        system_id: &str,
+        x: &AccessAnalysisInput,
+        approved_by_name: Option<&str>,
+    ) -> Result<AccessAnalysis, StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let found = sqlx::query("SELECT id FROM systems WHERE org_id = $1 AND id = $2")
+            .bind(t.id())
+            .bind(system_id)
+            .fetch_optional(tx.conn())
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        crate::assets::check_owner(tx.conn(), t, x.approved_by.as_deref()).await?;
+        let before = analysis_in(tx.conn(), t, system_id).await?;
+        let now = now_timestamp();
+        let id = match &before {
+            Some(b) => {
+                sqlx::query(
+                    "UPDATE access_analyses SET risks_wider = $1, risks_narrower = $2, access_rules = $3, approved_by = $4, approved_by_name = $5,
+                       approved_on = $6, next_review_on = $7, updated_at = $8 WHERE org_id = $9 AND id = $10",
+                )
+                .bind(&x.risks_wider)
+                .bind(&x.risks_narrower)
+                .bind(&x.access_rules)
+                .bind(&x.approved_by)
+                .bind(x.approved_by.as_ref().and(approved_by_name))
+                .bind(&x.approved_on)
+                .bind(&x.next_review_on)
+                .bind(&now)
+                .bind(t.id())
+                .bind(&b.id)
+                .execute(tx.conn())
+                .await?;
+                sqlx::query("DELETE FROM access_groups WHERE org_id = $1 AND analysis_id = $2")
+                    .bind(t.id())
+                    .bind(&b.id)
+                    .execute(tx.conn())
+                    .await?;
+                b.id.clone()
+            }
+            None => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO access_analyses (id, org_id, system_id, risks_wider, risks_narrower, access_rules, approved_by, approved_by_name,
+                       approved_on, next_review_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+                )
+                .bind(&id)
+                .bind(t.id())
+                .bind(system_id)
+                .bind(&x.risks_wider)
+                .bind(&x.risks_narrower)
+                .bind(&x.access_rules)
+                .bind(&x.approved_by)
+                .bind(x.approved_by.as_ref().and(approved_by_name))
+                .bind(&x.approved_on)
+                .bind(&x.next_review_on)
+                .bind(&now)
+                .execute(tx.conn())
+                .await?;
+                id
+            }
+        };
+        for (i, g) in x.groups.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO access_groups (id, org_id, analysis_id, position, name, information_needed, reason, access_rule)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(new_id())
+            .bind(t.id())
+            .bind(&id)
+            .bind(i64::try_from(i).unwrap_or(i64::MAX))
+            .bind(&g.name)
+            .bind(&g.information_needed)
+            .bind(&g.reason)
+            .bind(&g.access_rule)
+            .execute(tx.conn())
+            .await?;
+        }
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "access_analysis.save",
+                object_type: "system",
+                object_id: system_id,
+                before: before.as_ref().map(|b| json!(b.input)),
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        let a = analysis_in(tx.conn(), t, system_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(a)
+    }
+}

@@ -1,0 +1,509 @@
+//! Follow-up: review dates of the registers, the gaps an organisation has to close, and daily
+//! snapshots of its key figures.
+
+use crate::audit::{AuditEntry, AuditedTx};
+use crate::row::{i, os, s};
+use crate::{now_timestamp, Actor, Store, StoreError, Tenant};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::AnyConnection;
+use tillit_domain::measure::next_review;
+
+/// A register whose objects have review intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reviewed {
+    Asset,
+    System,
+}
+
+impl Reviewed {
+    fn table(self) -> &'static str {
+        match self {
+            Reviewed::Asset => "information_assets",
+            Reviewed::System => "systems",
+        }
+    }
+}
+
+fn day_of(ts: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(ts.get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// Recomputes an object's next review: its last review (or creation) plus its interval.
+pub(crate) async fn refresh_next_review(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    what: Reviewed,
+    id: &str,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT reviewed_on, created_at, review_interval_months FROM {} WHERE org_id = $1 AND id = $2",
+        what.table()
+    );
+    let row = sqlx::query(&sql)
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let last = os(&row, "reviewed_on")?.unwrap_or(s(&row, "created_at")?);
+    let next = day_of(&last)
+        .map(|d| next_review(d, i(&row, "review_interval_months").unwrap_or(12)).to_string());
+    let sql = format!(
+        "UPDATE {} SET next_review_on = $1 WHERE org_id = $2 AND id = $3",
+        what.table()
+    );
+    sqlx::query(&sql)
+        .bind(next)
+        .bind(t.id())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Fills in the next review of objects made before review dates were kept.
+pub(crate) async fn backfill_next_reviews(pool: &sqlx::AnyPool) -> Result<(), StoreError> {
+    for table in ["information_assets", "systems"] {
+        let sql = format!("SELECT id, org_id, reviewed_on, created_at, review_interval_months FROM {table} WHERE next_review_on IS NULL");
+        let rows = sqlx::query(&sql).fetch_all(pool).await?;
+        for r in rows {
+            let last = os(&r, "reviewed_on")?.unwrap_or(s(&r, "created_at")?);
+            let next = day_of(&last)
+                .map(|d| next_review(d, i(&r, "review_interval_months").unwrap_or(12)).to_string());
+            let sql = format!("UPDATE {table} SET next_review_on = $1 WHERE id = $2");
+            sqlx::query(&sql)
+                .bind(next)
+                .bind(s(&r, "id")?)
+                .execute(pool)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The kinds of gap the follow-up overview lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapKind {
+    UnclassifiedAsset,
+    OverdueAssetReview,
+    OverdueSystemReview,
+    OverdueRiskReview,
+    MissingAccessAnalysis,
+    OverdueAccessReview,
+    UntreatedRisk,
+    OverdueMeasure,
+    UnmetWithoutMeasure,
+}
+
+impl GapKind {
+    pub const ALL: [GapKind; 9] = [
+        GapKind::UnclassifiedAsset,
+        GapKind::OverdueAssetReview,
+        GapKind::OverdueSystemReview,
+        GapKind::OverdueRiskReview,
+        GapKind::MissingAccessAnalysis,
+        GapKind::OverdueAccessReview,
+        GapKind::UntreatedRisk,
+        GapKind::OverdueMeasure,
+        GapKind::UnmetWithoutMeasure,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            GapKind::UnclassifiedAsset => "unclassified-asset",
+            GapKind::OverdueAssetReview => "overdue-asset-review",
+            GapKind::OverdueSystemReview => "overdue-system-review",
+            GapKind::OverdueRiskReview => "overdue-risk-review",
+            GapKind::MissingAccessAnalysis => "missing-access-analysis",
+            GapKind::OverdueAccessReview => "overdue-access-review",
+            GapKind::UntreatedRisk => "untreated-risk",
+            GapKind::OverdueMeasure => "overdue-measure",
+            GapKind::UnmetWithoutMeasure => "unmet-without-measure",
+        }
+    }
+}
+
+/// One object with a gap: what it is, a date or figure to show, and where to fix it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GapItem {
+    pub label: String,
+    pub detail: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GapList {
+    pub kind: GapKind,
+    pub count: i64,
+    /// The first few, most urgent first.
+    pub items: Vec<GapItem>,
+}
+
+/// One gap query: kind, `FROM … WHERE …` ($1 the tenant, $2 the argument), the argument, and
+/// the label, detail, link prefix, id and order expressions.
+type GapSpec<'a> = (
+    GapKind,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+);
+
+/// How many gap items of each kind are listed (the count covers all).
+pub const GAP_ITEMS_SHOWN: i64 = 10;
+
+/// A patient-data asset: health as a special category, patients as data subjects, or the health
+/// care secrecy provision.
+pub(crate) const PATIENT_ASSET: &str = "((',' || a.special_categories || ',') LIKE '%,health,%' OR (',' || a.data_subjects || ',') LIKE '%,patients,%' OR a.confidentiality_provisions LIKE '%25 kap%')";
+
+/// The key figures kept for the trend.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyFigures {
+    pub assets: i64,
+    pub unclassified_assets: i64,
+    pub systems: i64,
+    pub scenarios_above_tolerance: i64,
+    pub open_measures: i64,
+    pub overdue_measures: i64,
+    /// Requirements assessed as met, of all assessed (per cent), when any are assessed.
+    pub compliance_percent: Option<i64>,
+    pub gaps: i64,
+}
+
+async fn count(
+    conn: &mut AnyConnection,
+    sql: &str,
+    t: &Tenant,
+    arg: Option<&str>,
+) -> Result<i64, StoreError> {
+    let mut q = sqlx::query(sql).bind(t.id());
+    if let Some(a) = arg {
+        q = q.bind(a);
+    }
+    i(&q.fetch_one(&mut *conn).await?, "n")
+}
+
+impl Store {
+    /// Records that an asset or system has been reviewed today; its next review moves one
+    /// interval on.
+    pub async fn mark_reviewed(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        what: Reviewed,
+        id: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let today = now_timestamp()[..10].to_string();
+        let sql = format!(
+            "UPDATE {} SET reviewed_on = $1 WHERE org_id = $2 AND id = $3",
+            what.table()
+        );
+        let done = sqlx::query(&sql)
+            .bind(&today)
+            .bind(t.id())
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        refresh_next_review(tx.conn(), t, what, id).await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: match what {
+                    Reviewed::Asset => "asset.review",
+                    Reviewed::System => "system.review",
+                },
+                object_type: match what {
+                    Reviewed::Asset => "asset",
+                    Reviewed::System => "system",
+                },
+                object_id: id,
+                before: None,
+                after: Some(json!({"reviewed_on": today})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The next review date (YYYY-MM-DD) of an asset or system.
+    pub async fn next_review_of(
+        &self,
+        t: &Tenant,
+        what: Reviewed,
+        id: &str,
+    ) -> Result<(Option<String>, Option<String>), StoreError> {
+        let sql = format!(
+            "SELECT reviewed_on, next_review_on FROM {} WHERE org_id = $1 AND id = $2",
+            what.table()
+        );
+        let row = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((os(&row, "reviewed_on")?, os(&row, "next_review_on")?))
+    }
+
+    /// Every gap of the organisation on `today` (YYYY-MM-DD), with counts and the first items.
+    pub async fn gaps(
+        &self,
+        t: &Tenant,
+        today: &str,
+        tolerance: u32,
+    ) -> Result<Vec<GapList>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let tol = tolerance.to_string();
+        let mut out = Vec::new();
+        // (kind, FROM … WHERE …, argument $2, label, detail, href prefix, id column, order)
+        let specs: [GapSpec<'_>; 8] = [
+            (GapKind::UnclassifiedAsset, "information_assets a WHERE a.org_id = $1 AND a.highest_level IS NULL", None,
+             "a.name", "a.created_at", "/assets/", "a.id", "a.name"),
+            (GapKind::OverdueAssetReview, "information_assets a WHERE a.org_id = $1 AND a.next_review_on < $2", Some(today),
+             "a.name", "a.next_review_on", "/assets/", "a.id", "a.next_review_on, a.name"),
+            (GapKind::OverdueSystemReview, "systems s WHERE s.org_id = $1 AND s.next_review_on < $2", Some(today),
+             "s.name", "s.next_review_on", "/systems/", "s.id", "s.next_review_on, s.name"),
+            (GapKind::MissingAccessAnalysis,
+             "systems s WHERE s.org_id = $1 AND NOT EXISTS (SELECT 1 FROM access_analyses x WHERE x.org_id = s.org_id AND x.system_id = s.id)
+              AND EXISTS (SELECT 1 FROM system_assets sa JOIN information_assets a ON a.id = sa.asset_id WHERE sa.org_id = s.org_id AND sa.system_id = s.id AND PATIENT)",
+             None, "s.name", "s.hosting", "/systems/", "s.id", "s.name"),
+            (GapKind::OverdueAccessReview,
+             "access_analyses x JOIN systems s ON s.id = x.system_id WHERE x.org_id = $1 AND s.org_id = $1 AND x.next_review_on < $2",
+             Some(today), "s.name", "x.next_review_on", "/systems/", "s.id", "x.next_review_on, s.name"),
+            (GapKind::UntreatedRisk,
+             "risk_scenarios x JOIN risk_analyses r ON r.id = x.analysis_id WHERE x.org_id = $1 AND r.org_id = $1 AND x.treatment IS NULL AND x.residual_score > CAST($2 AS BIGINT)",
+             Some(&tol), "x.title", "x.residual_score", "/scenarios/", "x.id", "x.residual_score DESC, x.title"),
+            (GapKind::OverdueMeasure,
+             "measures x WHERE x.org_id = $1 AND x.status IN ('planned', 'in_progress') AND x.due_on < $2",
+             Some(today), "x.title", "x.due_on", "/measures/", "x.id", "x.due_on, x.title"),
+            (GapKind::UnmetWithoutMeasure,
+             "assessments x LEFT JOIN systems s ON s.id = x.system_id WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met')
+              AND NOT EXISTS (SELECT 1 FROM measure_requirements mr WHERE mr.org_id = x.org_id AND mr.scope_key = x.scope_key AND mr.requirement_id = x.requirement_id)",
+             None, "x.requirement_id", "COALESCE(s.name, '')", "", "x.scope_key", "x.requirement_id"),
+        ];
+        for (kind, from_where, arg, label, detail, href, id_col, order) in specs {
+            let from_where = from_where.replace("PATIENT", PATIENT_ASSET);
+            let n = count(
+                &mut conn,
+                &format!("SELECT COUNT(*) AS n FROM {from_where}"),
+                t,
+                arg,
+            )
+            .await?;
+            let sql = format!(
+                "SELECT {label} AS label, {detail} AS detail, {id_col} AS link_id FROM {from_where} ORDER BY {order} LIMIT {GAP_ITEMS_SHOWN}"
+            );
+            let mut q = sqlx::query(&sql).bind(t.id());
+            if let Some(a) = arg {
+                q = q.bind(a);
+            }
+            let rows = q.fetch_all(&mut *conn).await?;
+            let mut items = Vec::new();
+            for r in rows {
+                let link_id = s(&r, "link_id")?;
+                let label_v = s(&r, "label")?;
+                // Detail columns differ in type (text or number); read either.
+                let detail_v = os(&r, "detail")
+                    .ok()
+                    .flatten()
+                    .or_else(|| i(&r, "detail").ok().map(|n| n.to_string()))
+                    .unwrap_or_default();
+                let href_v = match kind {
+                    GapKind::UnmetWithoutMeasure => {
+                        if link_id == crate::ORGANISATION_SCOPE {
+                            format!("/requirements/{label_v}")
+                        } else {
+                            format!("/systems/{link_id}/requirements/{label_v}")
+                        }
+                    }
+                    GapKind::MissingAccessAnalysis | GapKind::OverdueAccessReview => {
+                        format!("/systems/{link_id}/access-analysis")
+                    }
+                    _ => format!("{href}{link_id}"),
+                };
+                items.push(GapItem {
+                    label: label_v,
+                    detail: detail_v,
+                    href: href_v,
+                });
+            }
+            out.push(GapList {
+                kind,
+                count: n,
+                items,
+            });
+        }
+        // Risk analyses: the next review is computed from the last review and the interval.
+        let rows = sqlx::query(
+            "SELECT id, title, reviewed_on, review_interval_months FROM risk_analyses WHERE org_id = $1 ORDER BY reviewed_on",
+        )
+        .bind(t.id())
+        .fetch_all(&mut *conn)
+        .await?;
+        let today_d = day_of(today);
+        let mut overdue = Vec::new();
+        for r in rows {
+            let next = day_of(&s(&r, "reviewed_on")?)
+                .map(|d| next_review(d, i(&r, "review_interval_months").unwrap_or(12)));
+            if let (Some(n), Some(td)) = (next, today_d) {
+                if n < td {
+                    overdue.push(GapItem {
+                        label: s(&r, "title")?,
+                        detail: n.to_string(),
+                        href: format!("/risks/{}", s(&r, "id")?),
+                    });
+                }
+            }
+        }
+        let n = i64::try_from(overdue.len()).unwrap_or(i64::MAX);
+        overdue.truncate(usize::try_from(GAP_ITEMS_SHOWN).unwrap_or(10));
+        let pos = out
+            .iter()
+            .position(|g| g.kind == GapKind::MissingAccessAnalysis)
+            .unwrap_or(out.len());
+        out.insert(
+            pos,
+            GapList {
+                kind: GapKind::OverdueRiskReview,
+                count: n,
+                items: overdue,
+            },
+        );
+        Ok(out)
+    }
+
+    /// Today's key figures.
+    pub async fn key_figures(
+        &self,
+        t: &Tenant,
+        today: &str,
+        tolerance: u32,
+        gaps: i64,
+    ) -> Result<KeyFigures, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let c = |sql: &'static str| sql;
+        let assets = count(
+            &mut conn,
+            c("SELECT COUNT(*) AS n FROM information_assets WHERE org_id = $1"),
+            t,
+            None,
+        )
+        .await?;
+        let unclassified = count(&mut conn, c("SELECT COUNT(*) AS n FROM information_assets WHERE org_id = $1 AND highest_level IS NULL"), t, None).await?;
+        let systems = count(
+            &mut conn,
+            c("SELECT COUNT(*) AS n FROM systems WHERE org_id = $1"),
+            t,
+            None,
+        )
+        .await?;
+        let above = count(
+            &mut conn,
+            c("SELECT COUNT(*) AS n FROM risk_scenarios WHERE org_id = $1 AND residual_score > CAST($2 AS BIGINT)"),
+            t,
+            Some(&tolerance.to_string()),
+        )
+        .await?;
+        let open = count(&mut conn, c("SELECT COUNT(*) AS n FROM measures WHERE org_id = $1 AND status IN ('planned', 'in_progress')"), t, None).await?;
+        let overdue = count(
+            &mut conn,
+            c("SELECT COUNT(*) AS n FROM measures WHERE org_id = $1 AND status IN ('planned', 'in_progress') AND due_on < $2"),
+            t,
+            Some(today),
+        )
+        .await?;
+        let assessed = count(&mut conn, c("SELECT COUNT(*) AS n FROM assessments WHERE org_id = $1 AND status <> 'not_applicable'"), t, None).await?;
+        let met = count(
+            &mut conn,
+            c("SELECT COUNT(*) AS n FROM assessments WHERE org_id = $1 AND status = 'met'"),
+            t,
+            None,
+        )
+        .await?;
+        let partly = count(
+            &mut conn,
+            c("SELECT COUNT(*) AS n FROM assessments WHERE org_id = $1 AND status = 'partly_met'"),
+            t,
+            None,
+        )
+        .await?;
+        Ok(KeyFigures {
+            assets,
+            unclassified_assets: unclassified,
+            systems,
+            scenarios_above_tolerance: above,
+            open_measures: open,
+            overdue_measures: overdue,
+            compliance_percent: (assessed > 0)
+                .then(|| (200 * met + 100 * partly + assessed) / (2 * assessed)),
+            gaps,
+        })
+    }
+
+    /// Stores today's figures (replacing an earlier snapshot of the same day).
+    pub async fn save_snapshot(
+        &self,
+        t: &Tenant,
+        day: &str,
+        f: &KeyFigures,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM daily_snapshots WHERE org_id = $1 AND day = $2")
+            .bind(t.id())
+            .bind(day)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO daily_snapshots (org_id, day, figures) VALUES ($1, $2, $3)")
+            .bind(t.id())
+            .bind(day)
+            .bind(json!(f).to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The snapshots of the last `days` days, oldest first.
+    pub async fn snapshots(
+        &self,
+        t: &Tenant,
+        since: &str,
+    ) -> Result<Vec<(String, KeyFigures)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT day, figures FROM daily_snapshots WHERE org_id = $1 AND day >= $2 ORDER BY day",
+        )
+        .bind(t.id())
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let f: KeyFigures = serde_json::from_str(&s(r, "figures")?)
+                    .map_err(|e| StoreError::Corrupt(format!("snapshot: {e}")))?;
+                Ok((s(r, "day")?, f))
+            })
+            .collect()
+    }
+
+    /// The organisations (ids wrapped as tenants) that have any register data, for the daily
+    /// snapshot task.
+    pub async fn provider_tenants(&self) -> Result<Vec<Tenant>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id FROM organisations WHERE kind <> 'authority' ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| Ok(Tenant::checked(s(r, "id")?)))
+            .collect()
+    }
+}

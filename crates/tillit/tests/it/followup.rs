@@ -1,0 +1,170 @@
+//! Follow-up: every kind of gap appears on the overview and the follow-up page with a link to fix
+//! it, and disappears when fixed; the access-needs analysis; review dates; daily snapshots.
+
+use crate::helpers::*;
+use crate::requirements::patient_system;
+use reqwest::StatusCode;
+use tillit_domain::org::OrgKind;
+use tillit_domain::role::Role;
+use tillit_store::{Actor, AssetInput};
+
+/// One user group and an empty row, the risks and rules, approved by `approver` on 2026-11-20.
+fn access_fields(approver: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("group_name", "Sjuksköterskor"),
+        (
+            "group_information",
+            "Journal för patienter i den egna hemsjukvården",
+        ),
+        ("group_reason", "Omvårdnad och läkemedelshantering"),
+        ("group_rule", "Egen enhet"),
+        ("group_name", ""),
+        ("group_information", ""),
+        ("group_reason", ""),
+        ("group_rule", ""),
+        (
+            "risks_wider",
+            "Personal kan läsa uppgifter om grannar och bekanta.",
+        ),
+        (
+            "access_rules",
+            "Åtkomst till egen enhet; spärr för skyddade personer.",
+        ),
+        ("approved_by", approver),
+        ("approved_on", "2026-11-20"),
+    ]
+}
+
+#[tokio::test]
+async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Kommun Uppföljning", OrgKind::Municipality).await;
+    app.member(&t, "samordnare@upp.example", Role::Coordinator)
+        .await;
+    let owner = app.member(&t, "agare@upp.example", Role::Owner).await;
+    let reader = app.member(&t, "lasare@upp.example", Role::Reader).await;
+    let system = patient_system(&app, &t, "outsourced").await;
+    app.store
+        .create_asset(
+            &t,
+            &Actor::operator(),
+            &AssetInput {
+                name: "Hemtjänstens planering".into(),
+                description: None,
+                owner_membership_id: None,
+                personal_data: true,
+                special_categories: vec![],
+                data_subjects: vec!["care_recipients".into()],
+                individuals_approx: None,
+                confidentiality_provisions: None,
+                legal_basis: None,
+                review_interval_months: 12,
+            },
+        )
+        .await
+        .unwrap();
+    let b = app.login("samordnare@upp.example").await;
+
+    let (status, html) = b.get_text("/overview").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Oklassade informationsmängder"));
+    assert!(html.contains("System med patientuppgifter utan behovs- och riskanalys"));
+    assert!(!html.contains("Försenade åtgärder</a>"), "no measures yet");
+
+    // An unmet requirement with no measure, and a measure past due.
+    let res = b
+        .post_form(
+            &format!("/systems/{system}/requirements/beh-4"),
+            &[("status", "not_met")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text("/follow-up").await;
+    assert!(html.contains("Ej uppfyllda krav utan åtgärd"));
+    assert!(html.contains(&format!("/systems/{system}/requirements/beh-4")));
+    let res = b
+        .post_form(
+            "/measures",
+            &[
+                ("title", "Inför tvåfaktorsinloggning"),
+                ("due_on", "2026-01-15"),
+                ("requirements", &format!("{system}/beh-4")),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text("/follow-up").await;
+    assert!(
+        html.contains("Försenade åtgärder") && html.contains("Inför tvåfaktorsinloggning"),
+        "the measure is overdue"
+    );
+    let gaps = app
+        .store
+        .gaps(&t, &chrono::Utc::now().date_naive().to_string(), 6)
+        .await
+        .unwrap();
+    let count = |k: tillit_store::GapKind| gaps.iter().find(|g| g.kind == k).unwrap().count;
+    assert_eq!(
+        count(tillit_store::GapKind::UnmetWithoutMeasure),
+        0,
+        "traced by the measure"
+    );
+    assert_eq!(count(tillit_store::GapKind::OverdueMeasure), 1);
+    assert_eq!(count(tillit_store::GapKind::UnclassifiedAsset), 1);
+    assert_eq!(count(tillit_store::GapKind::MissingAccessAnalysis), 1);
+
+    // The access-needs analysis: a reader cannot approve it; the owner's decision is recorded.
+    let path = format!("/systems/{system}/access-analysis");
+    let res = b.post_form(&path, &access_fields(&reader)).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("href=\"#approved_by\""));
+    let res = b
+        .post_form(&path, &[("risks_wider", "x"), ("access_rules", "y")])
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no user groups"
+    );
+    let res = b.post_form(&path, &access_fields(&owner)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let a = app
+        .store
+        .access_analysis(&t, &system)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.input.groups.len(), 1);
+    assert_eq!(a.input.next_review_on, "2027-11-20");
+    assert_eq!(
+        a.approved_by_name.as_deref(),
+        Some("Test agare@upp.example")
+    );
+    let (_, html) = b.get_text(&path).await;
+    assert!(html.contains("Beslutad av Test agare@upp.example 2026-11-20"));
+    let (_, html) = b.get_text("/overview").await;
+    assert!(!html.contains("System med patientuppgifter utan behovs- och riskanalys"));
+
+    // Today's snapshot is kept for the trend.
+    let today = chrono::Utc::now().date_naive().to_string();
+    let snaps = app.store.snapshots(&t, &today).await.unwrap();
+    assert_eq!(snaps.len(), 1);
+    assert_eq!(snaps[0].1.overdue_measures, 1);
+    let (_, html) = b.get_text("/follow-up").await;
+    assert!(html.contains(&today) && html.contains("<polyline"));
+
+    // Marking a system reviewed moves its next review one interval on.
+    let res = b.post_form(&format!("/systems/{system}/review"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (last, next) = app
+        .store
+        .next_review_of(&t, tillit_store::Reviewed::System, &system)
+        .await
+        .unwrap();
+    assert_eq!(last.as_deref(), Some(today.as_str()));
+    let expected = tillit_domain::measure::next_review(chrono::Utc::now().date_naive(), 12);
+    assert_eq!(next, Some(expected.to_string()));
+    let r = app.login("lasare@upp.example").await;
+    let res = r.post_form(&format!("/systems/{system}/review"), &[]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
