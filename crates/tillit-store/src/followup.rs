@@ -156,9 +156,9 @@ type GapSpec<'a> = (
 /// How many gap items of each kind are listed (the count covers all).
 pub const GAP_ITEMS_SHOWN: i64 = 10;
 
-/// A patient-data asset: health as a special category, patients as data subjects, or the health
-/// care secrecy provision.
-pub(crate) const PATIENT_ASSET: &str = "((',' || a.special_categories || ',') LIKE '%,health,%' OR (',' || a.data_subjects || ',') LIKE '%,patients,%' OR a.confidentiality_provisions LIKE '%25 kap%')";
+/// A patient-data asset: patients among its data subjects, or under the health-care secrecy
+/// provision (25 kap. OSL). Health data about staff alone is not patient data.
+pub(crate) const PATIENT_ASSET: &str = "((',' || a.data_subjects || ',') LIKE '%,patients,%' OR a.confidentiality_provisions LIKE '%25 kap%')";
 
 /// The key figures kept for the trend.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

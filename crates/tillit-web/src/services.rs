@@ -475,12 +475,9 @@ pub fn system_facts(
     };
     tillit_domain::requirements::SystemFacts {
         levels: sys.effective(),
-        health_data: sys
-            .assets
-            .iter()
-            .any(|a| a.input.special_categories.iter().any(|c| c == "health"))
-            || subject("patients")
-            || provisions("25 kap"),
+        // Patient data: patients among the data subjects, or health-care secrecy. Health data
+        // about staff alone (sick leave) does not bring the Patient Data Act.
+        health_data: subject("patients") || provisions("25 kap"),
         social_care: subject("care_recipients") || provisions("26 kap"),
         special_categories: sys
             .assets

@@ -307,7 +307,13 @@ async fn seed_region_assets(store: &Store, actor: &Actor) -> Result<(), StoreErr
             "Journalsystemet",
             "Vårdsystem Norr AB",
             "outsourced",
-            ids(&["Patientjournal", "Laboratoriesvar"]),
+            ids(&["Patientjournal"]),
+        ),
+        (
+            "Labbsystemet",
+            "Labbdata Nordic AB",
+            "own_operation",
+            ids(&["Laboratoriesvar", "Patientjournal"]),
         ),
         (
             "E-tjänstplattformen",
@@ -366,7 +372,430 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
             Err(e) => return Err(e),
         }
     }
-    seed_region_assets(store, &actor).await
+    seed_region_assets(store, &actor).await?;
+    seed_region_work(store, &actor).await?;
+    seed_municipality(store, &actor).await
+}
+
+/// The first member with a role, as a membership id.
+async fn member_with(
+    store: &Store,
+    t: &tillit_store::Tenant,
+    role: Role,
+) -> Result<Option<String>, StoreError> {
+    Ok(store
+        .list_members(
+            t,
+            &tillit_store::MemberQuery {
+                role: Some(role),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await?
+        .items
+        .first()
+        .map(|m| m.id.clone()))
+}
+
+fn invalid(e: tillit_domain::ValidationErrors) -> StoreError {
+    StoreError::Invalid(e)
+}
+
+/// A scenario from its fields (checked by the same rules as the form).
+fn scenario(
+    fields: &[(&str, &str)],
+    assets: Vec<String>,
+) -> Result<tillit_domain::risk::ScenarioInput, StoreError> {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| *f == k)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
+    };
+    tillit_domain::risk::parse_scenario(&Default::default(), get, |k| match k {
+        "asset_ids" => assets.clone(),
+        "aspects" => fields
+            .iter()
+            .filter(|(f, _)| *f == "aspects")
+            .map(|(_, v)| v.to_string())
+            .collect(),
+        _ => vec![],
+    })
+    .map_err(invalid)
+}
+
+/// A measure from its fields and traces (checked by the same rules as the form).
+fn measure(
+    fields: &[(&str, &str)],
+    scenarios: Vec<String>,
+    requirements: Vec<String>,
+) -> Result<tillit_domain::measure::MeasureInput, StoreError> {
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| *f == k)
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
+    };
+    tillit_domain::measure::parse_measure(get, |k| match k {
+        "scenario_ids" => scenarios.clone(),
+        "requirements" => requirements.clone(),
+        _ => vec![],
+    })
+    .map_err(invalid)
+}
+
+async fn assess(
+    store: &Store,
+    t: &tillit_store::Tenant,
+    actor: &Actor,
+    by: &str,
+    system: Option<&str>,
+    items: &[(&str, &str, &str)],
+) -> Result<(), StoreError> {
+    for (req, status, comment) in items {
+        let x =
+            tillit_domain::assessment::parse_assessment(status, comment, "").map_err(invalid)?;
+        store.assess(t, actor, by, system, req, &x).await?;
+    }
+    Ok(())
+}
+
+/// The region's self-assessment, risk analysis, measures (one overdue) and access-needs analysis.
+async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+    let (t, _) = store.operator_tenant(&number("232100-9991")?).await?;
+    if store
+        .list_risk_analyses(&t, Default::default())
+        .await?
+        .total
+        > 0
+    {
+        return Ok(());
+    }
+    let systems = store
+        .list_systems(&t, None, Default::default())
+        .await?
+        .items;
+    let system = |name: &str| {
+        systems
+            .iter()
+            .find(|s| s.input.name == name)
+            .cloned()
+            .ok_or_else(|| StoreError::Corrupt(format!("demo system {name}")))
+    };
+    let journal = system("Journalsystemet")?;
+    let by = "Johan Berg";
+    assess(
+        store,
+        &t,
+        actor,
+        by,
+        Some(&journal.id),
+        &[
+            (
+                "beh-1",
+                "met",
+                "Vårdrelation krävs för att öppna journalen.",
+            ),
+            (
+                "beh-2",
+                "met",
+                "Behovs- och riskanalys beslutad 2026-03-01.",
+            ),
+            (
+                "beh-4",
+                "partly_met",
+                "SITHS-kort inne på sjukhusen; hemtjänstens surfplattor saknar andra faktor.",
+            ),
+            ("log-2", "not_met", "Stickprov görs bara vid misstanke."),
+            ("kon-1", "met", "Daglig kopia till separat miljö."),
+            ("lev-1", "met", "Biträdesavtal tecknat 2024."),
+            (
+                "lev-2",
+                "partly_met",
+                "Prövning gjord, men nyckelhantering inte bedömd.",
+            ),
+        ],
+    )
+    .await?;
+    assess(
+        store,
+        &t,
+        actor,
+        by,
+        None,
+        &[
+            ("sty-1", "met", "Policy beslutad av regionstyrelsen 2025."),
+            ("inc-2", "met", "Rutin finns och övas årligen."),
+            (
+                "inc-4",
+                "partly_met",
+                "Rapporteringskedjan till MCF (tidigare MSB) är inte övad.",
+            ),
+        ],
+    )
+    .await?;
+    if let Some(a) = store.assessment(&t, Some(&journal.id), "beh-2").await? {
+        store
+            .add_evidence(
+                &t,
+                actor,
+                by,
+                &a.id,
+                tillit_store::NewEvidence::Link(
+                    "https://intranat.norrfjall.example/behovsanalys-journal",
+                ),
+            )
+            .await?;
+    }
+    let owner = member_with(store, &t, Role::Owner).await?;
+    let analysis = store
+        .create_risk_analysis(&t, actor, &tillit_store::RiskAnalysisInput {
+            title: "Journalsystemet 2026".into(),
+            scope: Some("Journalsystemet och informationen i patientjournalen, inklusive leverantörens drift.".into()),
+            participants: Some("Johan Berg (samordnare), Erik Sandberg (systemägare), Maria Holm (informationsägare), leverantörens driftchef".into()),
+            analysed_on: "2026-10-14".into(),
+            review_interval_months: 12,
+            system_ids: vec![journal.id.clone()],
+        })
+        .await?;
+    let journal_asset = journal.input.asset_ids.clone();
+    let mut ids = Vec::new();
+    for (fields, decision) in [
+        (vec![("title", "Utpressningsprogram krypterar journalen"), ("threat_key", "ransomware"), ("vulnerability", "Flat nätverk mellan klienter och servrar"),
+              ("aspects", "availability"), ("aspects", "integrity"), ("inherent_likelihood", "3"), ("inherent_consequence", "4"), ("treatment", "reduce"),
+              ("residual_likelihood", "2"), ("residual_consequence", "3"), ("existing_measures", "Daglig säkerhetskopia")], false),
+        (vec![("title", "Journalsnokning bland egen personal"), ("threat_key", "unauthorised_internal_access"), ("vulnerability", "Loggar följs inte upp systematiskt"),
+              ("aspects", "confidentiality"), ("inherent_likelihood", "3"), ("inherent_consequence", "3"), ("treatment", "reduce"),
+              ("residual_likelihood", "2"), ("residual_consequence", "3")], false),
+        (vec![("title", "Längre avbrott hos driftleverantören"), ("threat_key", "supplier_outage"), ("aspects", "availability"),
+              ("inherent_likelihood", "2"), ("inherent_consequence", "4"), ("treatment", "transfer"), ("residual_likelihood", "2"), ("residual_consequence", "3")], false),
+        (vec![("title", "Reservrutiner saknas på vårdcentralerna"), ("threat_key", "power_or_network_failure"), ("aspects", "availability"),
+              ("inherent_likelihood", "3"), ("inherent_consequence", "3"), ("treatment", "accept"), ("accepted_on", "2026-10-20"),
+              ("acceptance_note", "Accepteras till nytt journalsystem 2027; vårdcentralerna har pappersrutin för akuta fall.")], true),
+    ] {
+        let mut fields = fields;
+        let owner_id = owner.clone().unwrap_or_default();
+        if decision {
+            fields.push(("accepted_by", owner_id.as_str()));
+        }
+        let x = scenario(&fields, journal_asset.clone())?;
+        let name = decision.then_some("Maria Holm");
+        ids.push(store.save_scenario(&t, actor, &analysis.id, None, &x, name).await?.id);
+    }
+    let sysowner = member_with(store, &t, Role::SystemOwner)
+        .await?
+        .unwrap_or_default();
+    let coord = member_with(store, &t, Role::Coordinator)
+        .await?
+        .unwrap_or_default();
+    let jid = journal.id.clone();
+    for (fields, scen, reqs) in [
+        (vec![("title", "Tvåfaktorsinloggning på hemtjänstens surfplattor"), ("owner_membership_id", sysowner.as_str()), ("due_on", "2027-02-28"), ("status", "in_progress"), ("cost_sek", "240000")],
+         vec![ids[0].clone()], vec![format!("{jid}/beh-4")]),
+        (vec![("title", "Månatliga stickprov i journalloggarna"), ("owner_membership_id", coord.as_str()), ("due_on", "2026-09-30"), ("status", "planned")],
+         vec![ids[1].clone()], vec![format!("{jid}/log-2")]),
+        (vec![("title", "Återläsningstest av journalen"), ("owner_membership_id", sysowner.as_str()), ("due_on", "2026-06-30"), ("status", "verified"),
+              ("verification", "Full återläsning till testmiljö 2026-06-12 tog 5 timmar; godkänt mot kravet på 8 timmar.")],
+         vec![ids[0].clone()], vec![]),
+        (vec![("title", "Avtal om reservdrift med andra leverantör"), ("owner_membership_id", sysowner.as_str()), ("due_on", "2026-11-30"), ("status", "done")],
+         vec![ids[2].clone()], vec![]),
+    ] {
+        let x = measure(&fields, scen, reqs)?;
+        store.save_measure(&t, actor, by, None, &x).await?;
+    }
+    let approval = tillit_domain::access::parse_access_analysis(
+        |k| match k {
+            "risks_wider" => "Bred åtkomst ger risk för journalsnokning och intrång i skyddade personers uppgifter.".into(),
+            "risks_narrower" => "För snäv åtkomst kan fördröja akut vård; nödåtkomst med efterkontroll behövs.".into(),
+            "access_rules" => "Åtkomst till patienter med vårdrelation på egen enhet; nödåtkomst loggas och granskas inom en vecka; skyddade personuppgifter spärras.".into(),
+            "approved_by" => owner.clone().unwrap_or_default(),
+            "approved_on" => "2026-03-01".into(),
+            _ => String::new(),
+        },
+        |k| match k {
+            "group_name" => vec!["Läkare".into(), "Sjuksköterskor".into(), "Medicinska sekreterare".into()],
+            "group_information" => vec!["Hela journalen för patienter med vårdrelation".into(), "Omvårdnad, läkemedel och provsvar för patienter på enheten".into(), "Diktat och administrativa uppgifter för enhetens patienter".into()],
+            "group_reason" => vec!["Diagnos och behandling".into(), "Omvårdnad och läkemedelshantering".into(), "Journalföring och remisshantering".into()],
+            "group_rule" => vec!["Vårdrelation".into(), "Egen enhet".into(), "Egen enhet, ej läkemedel".into()],
+            _ => vec![],
+        },
+    )
+    .map_err(invalid)?;
+    store
+        .save_access_analysis(&t, actor, &journal.id, &approval, Some("Maria Holm"))
+        .await?;
+    Ok(())
+}
+
+/// Åsby kommun: a thinner, gappier picture — one asset unclassified, a cloud system abroad with no
+/// access-needs analysis, an untreated risk above tolerance, an overdue measure, an unmet
+/// requirement with no measure.
+async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+    use tillit_domain::classification::{ConsequenceLevel, Levels};
+    let (t, _) = store.operator_tenant(&number("212000-9994")?).await?;
+    if store
+        .list_assets(&t, &Default::default(), Default::default())
+        .await?
+        .total
+        > 0
+    {
+        return Ok(());
+    }
+    let mk = |name: &str, desc: &str, special: &[&str], subjects: &[&str], provision: &str| {
+        tillit_store::AssetInput {
+            name: name.into(),
+            description: Some(desc.into()),
+            owner_membership_id: None,
+            personal_data: true,
+            special_categories: special.iter().map(|s| s.to_string()).collect(),
+            data_subjects: subjects.iter().map(|s| s.to_string()).collect(),
+            individuals_approx: None,
+            confidentiality_provisions: Some(provision.into()),
+            legal_basis: None,
+            review_interval_months: 12,
+        }
+    };
+    let plans = store
+        .create_asset(
+            &t,
+            actor,
+            &mk(
+                "Genomförandeplaner i hemtjänsten",
+                "Planer och anteckningar om brukarnas stöd.",
+                &["health"],
+                &["care_recipients"],
+                "26 kap. 1 § OSL",
+            ),
+        )
+        .await?;
+    let school = store
+        .create_asset(
+            &t,
+            actor,
+            &mk(
+                "Elevhälsans journaler",
+                "Skolsköterskans och skolläkarens journaler.",
+                &["health"],
+                &["children", "patients"],
+                "25 kap. 1 § OSL",
+            ),
+        )
+        .await?;
+    let lv =
+        |n| ConsequenceLevel::from_number(n).ok_or_else(|| StoreError::Corrupt("level".into()));
+    store
+        .classify_asset(
+            &t,
+            actor,
+            &school.id,
+            &Levels {
+                confidentiality: lv(3)?,
+                integrity: lv(2)?,
+                availability: lv(2)?,
+                traceability: lv(3)?,
+            },
+            "Hälsouppgifter om barn; röjande kan skada allvarligt.",
+        )
+        .await?;
+    let social = store
+        .create_system(
+            &t,
+            actor,
+            &tillit_store::SystemInput {
+                name: "Verksamhetssystem för socialtjänsten".into(),
+                description: None,
+                owner_membership_id: None,
+                supplier: Some("Omsorgsdata AB".into()),
+                hosting: "outsourced".into(),
+                country: Some("Sverige".into()),
+                review_interval_months: 12,
+                asset_ids: vec![plans.id.clone()],
+            },
+        )
+        .await?;
+    let elev = store
+        .create_system(
+            &t,
+            actor,
+            &tillit_store::SystemInput {
+                name: "Elevhälsans journalsystem".into(),
+                description: Some("Molntjänst med support från USA.".into()),
+                owner_membership_id: None,
+                supplier: Some("SchoolHealth Cloud Inc.".into()),
+                hosting: "public_cloud".into(),
+                country: Some("Irland, USA".into()),
+                review_interval_months: 12,
+                asset_ids: vec![school.id.clone()],
+            },
+        )
+        .await?;
+    assess(
+        store,
+        &t,
+        actor,
+        "Peter Ek",
+        Some(&elev.id),
+        &[
+            ("beh-2", "not_met", "Ingen behovs- och riskanalys är gjord."),
+            ("lev-6", "not_met", "Överföringsmekanism inte utredd."),
+        ],
+    )
+    .await?;
+    let _ = social;
+    let analysis = store
+        .create_risk_analysis(
+            &t,
+            actor,
+            &tillit_store::RiskAnalysisInput {
+                title: "Elevhälsans molntjänst".into(),
+                scope: Some("Elevhälsans journalsystem hos molnleverantör".into()),
+                participants: Some("Peter Ek (samordnare)".into()),
+                analysed_on: "2025-09-01".into(),
+                review_interval_months: 12,
+                system_ids: vec![elev.id.clone()],
+            },
+        )
+        .await?;
+    let s = store
+        .save_scenario(
+            &t,
+            actor,
+            &analysis.id,
+            None,
+            &scenario(
+                &[
+                    ("title", "Utlämnande till utländsk myndighet"),
+                    ("threat_key", "foreign_law_disclosure"),
+                    ("aspects", "confidentiality"),
+                    ("inherent_likelihood", "3"),
+                    ("inherent_consequence", "3"),
+                ],
+                vec![school.id.clone()],
+            )?,
+            None,
+        )
+        .await?;
+    store
+        .save_measure(
+            &t,
+            actor,
+            "Peter Ek",
+            None,
+            &measure(
+                &[
+                    ("title", "Utred kryptering med egen nyckel"),
+                    ("due_on", "2026-06-30"),
+                    ("status", "planned"),
+                ],
+                vec![s.id],
+                vec![],
+            )?,
+        )
+        .await?;
+    Ok(())
 }
 
 /// What `tillit demo` prints: where to go and how to sign in. `{url}` is replaced by the address.
