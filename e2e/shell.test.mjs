@@ -105,7 +105,7 @@ test('a coordinator signs in, sees the overview, switches language and signs out
   await expectAccessible(page, 'systems');
   await page.getByRole('link', { name: 'Journalsystemet' }).click();
   await page.getByRole('heading', { level: 1, name: 'Journalsystemet' }).waitFor();
-  assert.ok((await page.textContent('main')).includes('Laboratoriesvar'), 'the system lists its assets');
+  assert.ok((await page.textContent('main')).includes('Patientjournal'), 'the system lists its assets');
   await expectAccessible(page, 'a system with inherited levels');
   await page.goto(`${BASE}/systems/new`);
   await expectAccessible(page, 'new system form');
