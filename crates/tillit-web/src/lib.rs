@@ -16,6 +16,7 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod throttle;
+pub mod work;
 
 pub use startup::{router, serve, WebConfig};
 pub use state::AppState;

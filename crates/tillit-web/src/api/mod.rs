@@ -2,6 +2,8 @@
 //! `Member` authorisation), errors as RFC 9457 problem documents, lists paginated. The OpenAPI 3.1
 //! document is generated from these handlers and types.
 
+pub mod work;
+
 use crate::context::{CurrentUser, Member};
 use crate::error::AppResult;
 use crate::forms::ApiJson;
@@ -43,6 +45,50 @@ pub fn routes() -> Router<AppState> {
             "/systems/{id}/levels",
             axum::routing::put(set_system_levels).delete(clear_system_levels),
         )
+        .route("/requirements", get(work::organisation_requirements))
+        .route(
+            "/requirements/{rid}/assessment",
+            axum::routing::put(work::assess_org_requirement),
+        )
+        .route("/systems/{id}/requirements", get(work::system_requirements))
+        .route(
+            "/systems/{id}/requirements/{rid}/assessment",
+            axum::routing::put(work::assess_system_requirement),
+        )
+        .route(
+            "/systems/{id}/access-analysis",
+            get(work::get_access_analysis).put(work::put_access_analysis),
+        )
+        .route(
+            "/risk-matrix",
+            get(work::get_risk_matrix).put(work::put_risk_matrix),
+        )
+        .route(
+            "/risk-analyses",
+            get(work::list_risk_analyses).post(work::create_risk_analysis),
+        )
+        .route(
+            "/risk-analyses/{id}",
+            get(work::get_risk_analysis).put(work::update_risk_analysis),
+        )
+        .route(
+            "/risk-analyses/{id}/scenarios",
+            get(work::list_scenarios).post(work::create_scenario),
+        )
+        .route(
+            "/scenarios/{id}",
+            get(work::get_scenario).put(work::update_scenario),
+        )
+        .route("/heat-map", get(work::heat_map))
+        .route(
+            "/measures",
+            get(work::list_measures).post(work::create_measure),
+        )
+        .route(
+            "/measures/{id}",
+            get(work::get_measure).put(work::update_measure),
+        )
+        .route("/follow-up", get(work::follow_up))
         .route("/audit-events", get(list_audit_events))
         .route("/audit-events/{id}", get(get_audit_event))
         .route("/tokens", get(list_tokens).post(create_token))
@@ -53,8 +99,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Tillit API", version = "1", description = "Systematic, risk-based protection of personal data in Swedish health and social care. Authenticate with `Authorization: Bearer tlt_…` (an API token made under Account → API tokens) or a browser session with the `X-CSRF-Token` header on changes. Every request acts in the organisation of the token (or the session's chosen one)."),
-    paths(list_systems, create_system, get_system, update_system, set_system_levels, clear_system_levels, list_assets, create_asset, get_asset, update_asset, classify_asset, me, organisation, list_members, add_member, get_member, change_member, remove_member, list_audit_events, get_audit_event, list_tokens, create_token, revoke_token),
-    components(schemas(SystemDto, SystemPage, SystemBody, SystemLevelsBody, AssetDto, AssetPage, AssetBody, LevelsDto, ClassificationBody, MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
+    paths(work::system_requirements, work::organisation_requirements, work::assess_system_requirement, work::assess_org_requirement, work::get_risk_matrix, work::put_risk_matrix, work::list_risk_analyses, work::create_risk_analysis, work::get_risk_analysis, work::update_risk_analysis, work::list_scenarios, work::create_scenario, work::get_scenario, work::update_scenario, work::heat_map, work::list_measures, work::create_measure, work::get_measure, work::update_measure, work::get_access_analysis, work::put_access_analysis, work::follow_up, list_systems, create_system, get_system, update_system, set_system_levels, clear_system_levels, list_assets, create_asset, get_asset, update_asset, classify_asset, me, organisation, list_members, add_member, get_member, change_member, remove_member, list_audit_events, get_audit_event, list_tokens, create_token, revoke_token),
+    components(schemas(work::RequirementStatusDto, work::AssessmentBody, work::AssessmentDto, work::RiskMatrixDto, work::RiskAnalysisBody, work::RiskAnalysisDto, work::RiskAnalysisPage, work::ScenarioBody, work::ScenarioDto, work::HeatCellDto, work::HeatMapDto, work::MeasureBody, work::MeasureDto, work::MeasurePage, work::UserGroupDto, work::AccessAnalysisBody, work::AccessAnalysisDto, work::GapItemDto, work::GapDto, work::FollowUpDto, SystemDto, SystemPage, SystemBody, SystemLevelsBody, AssetDto, AssetPage, AssetBody, LevelsDto, ClassificationBody, MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -13,11 +13,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
-use tillit_domain::access::{parse_access_analysis, UserGroup};
-use tillit_domain::paging::PageRequest;
-use tillit_domain::role::{Permission, Role};
-use tillit_domain::{Rule, ValidationErrors};
-use tillit_store::{GapList, KeyFigures, MemberQuery, Reviewed};
+use tillit_domain::access::UserGroup;
+use tillit_domain::role::Permission;
+use tillit_domain::ValidationErrors;
+use tillit_store::{GapList, KeyFigures, Reviewed};
 
 pub struct GapView {
     pub key: &'static str,
@@ -263,36 +262,6 @@ struct AccessPage {
     errors: Vec<FieldError>,
 }
 
-/// Who can approve: information owners by role, and the owners of the assets the system processes.
-async fn approvers(
-    state: &AppState,
-    m: &Member,
-    sys: &tillit_store::System,
-) -> AppResult<Vec<(String, String)>> {
-    let owners: Vec<String> = sys
-        .assets
-        .iter()
-        .filter_map(|a| a.input.owner_membership_id.clone())
-        .collect();
-    let members = state
-        .store
-        .list_members(
-            &m.tenant,
-            &MemberQuery::default(),
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
-    Ok(members
-        .items
-        .into_iter()
-        .filter(|x| x.role == Role::Owner || owners.contains(&x.id))
-        .map(|x| (x.id, x.display_name))
-        .collect())
-}
-
 async fn render_access(
     state: &AppState,
     m: &Member,
@@ -355,7 +324,7 @@ async fn render_access(
         selected: approved_now.is_empty(),
     }];
     approver_choices.extend(
-        approvers(state, m, &sys)
+        crate::work::approvers(state, m, &sys)
             .await?
             .into_iter()
             .map(|(id, name)| super::Choice {
@@ -424,31 +393,7 @@ pub async fn save_access(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let sys = state.store.system(&m.tenant, &id).await?;
-    let result = match parse_access_analysis(|k| form.get(k).to_string(), |k| form.all(k)) {
-        Ok(x) => {
-            let name = match &x.approved_by {
-                Some(by) => approvers(&state, &m, &sys)
-                    .await?
-                    .into_iter()
-                    .find(|(id, _)| id == by)
-                    .map(|(_, n)| Some(n))
-                    .ok_or_else(|| {
-                        ValidationErrors::single("approved_by", Rule::NotPermittedForRole)
-                    }),
-                None => Ok(None),
-            };
-            match name {
-                Ok(name) => state
-                    .store
-                    .save_access_analysis(&m.tenant, &m.auth.actor(), &id, &x, name.as_deref())
-                    .await
-                    .map_err(AppError::from),
-                Err(v) => Err(v.into()),
-            }
-        }
-        Err(e) => Err(e.into()),
-    };
+    let result = crate::work::save_access_analysis(&state, &m, &id, &form).await;
     match result {
         Ok(_) => Ok(see_other(&format!(
             "/systems/{id}/access-analysis?done=access-saved"

@@ -15,7 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
-use tillit_domain::measure::{is_overdue, parse_measure, MeasureStatus, RequirementRef};
+use tillit_domain::measure::{is_overdue, MeasureStatus, RequirementRef};
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
@@ -460,31 +460,7 @@ async fn save(
     form: &FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let parsed = parse_measure(|k| form.get(k).to_string(), |k| form.all(k));
-    let result = match parsed {
-        Ok(x) => {
-            // Requirements must exist in the library.
-            if x.requirements
-                .iter()
-                .any(|r| state.library.requirement(&r.requirement_id).is_none())
-            {
-                Err(ValidationErrors::single("requirements", Rule::NotFound).into())
-            } else {
-                state
-                    .store
-                    .save_measure(
-                        &m.tenant,
-                        &m.auth.actor(),
-                        &m.auth.display_name,
-                        existing.map(|e| e.id.as_str()),
-                        &x,
-                    )
-                    .await
-                    .map_err(AppError::from)
-            }
-        }
-        Err(e) => Err(e.into()),
-    };
+    let result = crate::work::save_measure(state, m, existing.map(|e| e.id.as_str()), form).await;
     match result {
         Ok(_) => Ok(see_other("/measures?done=measure-saved")),
         Err(AppError::Invalid(v)) => {

@@ -16,10 +16,10 @@ use axum::response::Response;
 use std::collections::HashMap;
 use tillit_domain::classification::Aspect;
 use tillit_domain::paging::PageRequest;
-use tillit_domain::risk::{parse_date, RiskMatrix, RiskPoint, Treatment, THREATS};
-use tillit_domain::role::{Permission, Role};
-use tillit_domain::{text, Rule, ValidationError, ValidationErrors};
-use tillit_store::{CellCount, MemberQuery, RiskAnalysisInput, Scenario};
+use tillit_domain::risk::{RiskMatrix, RiskPoint, Treatment, THREATS};
+use tillit_domain::role::Permission;
+use tillit_domain::ValidationErrors;
+use tillit_store::{CellCount, Scenario};
 
 pub struct HeatCell {
     pub count: u32,
@@ -209,61 +209,6 @@ pub async fn list(
     Ok(page(StatusCode::OK, &tpl))
 }
 
-fn parse_analysis(form: &FormFields) -> Result<RiskAnalysisInput, ValidationErrors> {
-    let mut errs = ValidationErrors::new();
-    let title = errs.check(text::required("title", form.get("title"), 200));
-    let scope = errs
-        .check(text::optional("scope", form.get("scope"), 4000))
-        .flatten();
-    let participants = errs
-        .check(text::optional(
-            "participants",
-            form.get("participants"),
-            2000,
-        ))
-        .flatten();
-    let analysed_on = errs.check(parse_date("analysed_on", form.get("analysed_on")));
-    let interval = match form.get("review_interval_months").trim() {
-        "" => Some(12),
-        v => match v.parse::<i64>() {
-            Ok(n) if (1..=60).contains(&n) => Some(n),
-            Ok(_) => {
-                errs.push(ValidationError::new(
-                    "review_interval_months",
-                    Rule::OutOfRange { min: 1, max: 60 },
-                ));
-                None
-            }
-            Err(_) => {
-                errs.push(ValidationError::new(
-                    "review_interval_months",
-                    Rule::InvalidFormat,
-                ));
-                None
-            }
-        },
-    };
-    let mut system_ids: Vec<String> = form
-        .all("system_ids")
-        .into_iter()
-        .filter(|s| !s.trim().is_empty())
-        .collect();
-    system_ids.sort();
-    system_ids.dedup();
-    errs.into_result()?;
-    match (title, analysed_on, interval) {
-        (Some(title), Some(analysed_on), Some(review_interval_months)) => Ok(RiskAnalysisInput {
-            title,
-            scope,
-            participants,
-            analysed_on,
-            review_interval_months,
-            system_ids,
-        }),
-        _ => Err(ValidationErrors::single("title", Rule::Required)),
-    }
-}
-
 async fn analysis_form(
     state: &AppState,
     m: &Member,
@@ -383,14 +328,7 @@ pub async fn create(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match parse_analysis(&form) {
-        Ok(x) => state
-            .store
-            .create_risk_analysis(&m.tenant, &m.auth.actor(), &x)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(e.into()),
-    };
+    let result = crate::work::save_risk_analysis(&state, &m, None, &form).await;
     match result {
         Ok(a) => Ok(see_other(&format!("/risks/{}?done=risk-saved", a.id))),
         Err(AppError::Invalid(v)) => analysis_form(&state, &m, None, Some(&form), Some(&v)).await,
@@ -405,14 +343,7 @@ pub async fn update(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match parse_analysis(&form) {
-        Ok(x) => state
-            .store
-            .update_risk_analysis(&m.tenant, &m.auth.actor(), &id, &x)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(e.into()),
-    };
+    let result = crate::work::save_risk_analysis(&state, &m, Some(&id), &form).await;
     match result {
         Ok(a) => Ok(see_other(&format!("/risks/{}?done=risk-saved", a.id))),
         Err(AppError::Invalid(v)) => {
@@ -549,40 +480,6 @@ pub async fn show(
     Ok(page(StatusCode::OK, &tpl))
 }
 
-/// Members whose decision can accept a risk above tolerance: information owners (by role) and
-/// the owners of the affected assets.
-async fn eligible_deciders(
-    state: &AppState,
-    m: &Member,
-    asset_ids: &[String],
-) -> AppResult<Vec<(String, String)>> {
-    let members = state
-        .store
-        .list_members(
-            &m.tenant,
-            &MemberQuery::default(),
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
-    let mut asset_owners = Vec::new();
-    for a in asset_ids {
-        if let Ok(asset) = state.store.asset(&m.tenant, a).await {
-            if let Some(o) = asset.input.owner_membership_id {
-                asset_owners.push(o);
-            }
-        }
-    }
-    Ok(members
-        .items
-        .into_iter()
-        .filter(|x| x.role == Role::Owner || asset_owners.contains(&x.id))
-        .map(|x| (x.id, x.display_name))
-        .collect())
-}
-
 async fn scenario_form(
     state: &AppState,
     m: &Member,
@@ -610,7 +507,7 @@ async fn scenario_form(
     let chosen_assets = form
         .map(|f| f.all("asset_ids"))
         .unwrap_or_else(|| x.map(|x| x.asset_ids.clone()).unwrap_or_default());
-    let deciders = eligible_deciders(state, m, &chosen_assets).await?;
+    let deciders = crate::work::eligible_deciders(state, m, &chosen_assets).await?;
     let scale = |n: u8, name: &str, stored: Option<u8>, optional: bool| {
         let now = value(form, name, || {
             stored.map(|v| v.to_string()).unwrap_or_default()
@@ -862,43 +759,9 @@ async fn save_scenario(
     form: &FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
-    let parsed =
-        tillit_domain::risk::parse_scenario(&matrix, |k| form.get(k).to_string(), |k| form.all(k));
-    let result = match parsed {
-        Ok(x) => {
-            // The decision must be an information owner's: by role, or owning an affected asset.
-            let decider = match &x.acceptance {
-                Some(a) => {
-                    let eligible = eligible_deciders(state, m, &x.asset_ids).await?;
-                    match eligible.into_iter().find(|(id, _)| *id == a.decided_by) {
-                        Some((_, name)) => Ok(Some(name)),
-                        None => Err(ValidationErrors::single(
-                            "accepted_by",
-                            Rule::NotPermittedForRole,
-                        )),
-                    }
-                }
-                None => Ok(None),
-            };
-            match decider {
-                Ok(name) => state
-                    .store
-                    .save_scenario(
-                        &m.tenant,
-                        &m.auth.actor(),
-                        analysis_id,
-                        existing.map(|s| s.id.as_str()),
-                        &x,
-                        name.as_deref(),
-                    )
-                    .await
-                    .map_err(AppError::from),
-                Err(v) => Err(v.into()),
-            }
-        }
-        Err(e) => Err(e.into()),
-    };
+    let result =
+        crate::work::save_scenario(state, m, analysis_id, existing.map(|s| s.id.as_str()), form)
+            .await;
     match result {
         Ok(_) => Ok(see_other(&format!(
             "/risks/{analysis_id}?done=scenario-saved"
@@ -984,20 +847,9 @@ pub async fn set_matrix(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::ManageRiskMatrix)?;
-    let result = match RiskMatrix::parse(
-        form.get("likelihoods"),
-        form.get("consequences"),
-        form.get("tolerance"),
-    ) {
-        Ok(x) => state
-            .store
-            .set_risk_matrix(&m.tenant, &m.auth.actor(), &x)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(e.into()),
-    };
+    let result = crate::work::set_risk_matrix(&state, &m, &form).await;
     match result {
-        Ok(()) => Ok(see_other("/risks?done=matrix-saved")),
+        Ok(_) => Ok(see_other("/risks?done=matrix-saved")),
         Err(AppError::Invalid(v)) => matrix_form(&state, &m, Some(&form), Some(&v)).await,
         Err(e) => Err(e),
     }

@@ -21,3 +21,4 @@ mod risk;
 mod roles;
 mod systems;
 mod tenancy;
+mod work_api;

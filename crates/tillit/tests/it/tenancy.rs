@@ -31,6 +31,22 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/systems/{id}/review", "system"),
     ("GET", "/systems/{id}/access-analysis", "system"),
     ("POST", "/systems/{id}/access-analysis", "system"),
+    ("GET", "/api/v1/systems/{id}/requirements", "system"),
+    (
+        "PUT",
+        "/api/v1/systems/{id}/requirements/{rid}/assessment",
+        "system",
+    ),
+    ("GET", "/api/v1/systems/{id}/access-analysis", "system"),
+    ("PUT", "/api/v1/systems/{id}/access-analysis", "system"),
+    ("GET", "/api/v1/risk-analyses/{id}", "risk"),
+    ("PUT", "/api/v1/risk-analyses/{id}", "risk"),
+    ("GET", "/api/v1/risk-analyses/{id}/scenarios", "risk"),
+    ("POST", "/api/v1/risk-analyses/{id}/scenarios", "risk"),
+    ("GET", "/api/v1/scenarios/{id}", "scenario"),
+    ("PUT", "/api/v1/scenarios/{id}", "scenario"),
+    ("GET", "/api/v1/measures/{id}", "measure"),
+    ("PUT", "/api/v1/measures/{id}", "measure"),
     ("GET", "/evidence/{id}", "evidence"),
     ("POST", "/evidence/{id}/remove", "evidence"),
     ("GET", "/systems/{id}", "system"),
@@ -280,6 +296,22 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         let body = match (method, *object) {
             (&"PATCH", _) => Some(serde_json::json!({"role": "admin"})),
             (&"PUT", "asset") => Some(serde_json::json!({"name": "Övertagen"})),
+            (&"PUT", "system") if path.ends_with("/assessment") => {
+                Some(serde_json::json!({"status": "met"}))
+            }
+            (&"PUT", "system") if path.ends_with("/access-analysis") => Some(serde_json::json!({
+                "groups": [{"name": "Läkare", "information_needed": "Journalen", "reason": "Vård"}],
+                "risks_wider": "x", "access_rules": "y"
+            })),
+            (&"PUT", "risk") => {
+                Some(serde_json::json!({"title": "Övertagen", "analysed_on": "2026-11-01"}))
+            }
+            (&"POST", "risk") | (&"PUT", "scenario") => Some(serde_json::json!({
+                "title": "Övertaget", "threat_key": "ransomware", "inherent_likelihood": 1, "inherent_consequence": 1
+            })),
+            (&"PUT", "measure") => Some(
+                serde_json::json!({"title": "Övertagen", "requirements": ["organisation/sty-1"]}),
+            ),
             (&"PUT", "system") if path.ends_with("/levels") => Some(
                 serde_json::json!({"confidentiality": 1, "integrity": 1, "availability": 1, "traceability": 1, "deviation_motivation": "x"}),
             ),

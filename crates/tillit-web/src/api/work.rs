@@ -1,0 +1,926 @@
+//! The API of the systematic work: requirements and self-assessment, the risk matrix, risk
+//! analyses and scenarios with heat maps, measures, access-needs analyses and the follow-up gaps.
+//! Bodies go through the same services (and so the same rules) as the pages.
+
+use super::Problem;
+use crate::context::Member;
+use crate::error::AppResult;
+use crate::forms::ApiJson;
+use crate::services;
+use crate::state::AppState;
+use crate::work::{self, fields_from_json};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tillit_domain::paging::PageRequest;
+use tillit_domain::requirements::Trigger;
+use tillit_domain::risk::RiskMatrix;
+use tillit_domain::role::Permission;
+use tillit_domain::{Rule, ValidationErrors};
+use tillit_store::{MeasureOrder, MeasureQuery};
+use utoipa::ToSchema;
+
+/// A requirement that applies, why, and its assessment in this scope.
+#[derive(Serialize, ToSchema)]
+pub struct RequirementStatusDto {
+    pub requirement_id: String,
+    pub label: String,
+    pub title: String,
+    /// The requirement area (catalog group).
+    pub area: String,
+    pub provisions: Vec<String>,
+    /// ISO/IEC 27002:2022 control numbers.
+    pub iso_iec_27002: Vec<String>,
+    /// The profiles that select it (e.g. `baseline`, `confidentiality-3`, `health-data`).
+    pub reasons: Vec<String>,
+    /// met, partly_met, not_met, not_applicable; absent when not assessed.
+    pub status: Option<String>,
+    pub assessed_by: Option<String>,
+    pub assessed_at: Option<String>,
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentBody {
+    /// met, partly_met, not_met or not_applicable (which needs a motivation)
+    pub status: String,
+    #[serde(default)]
+    pub motivation: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssessmentDto {
+    pub requirement_id: String,
+    pub system_id: Option<String>,
+    pub status: String,
+    pub motivation: Option<String>,
+    pub comment: Option<String>,
+    pub assessed_by: String,
+    pub assessed_at: String,
+}
+
+impl From<tillit_store::Assessment> for AssessmentDto {
+    fn from(a: tillit_store::Assessment) -> Self {
+        AssessmentDto {
+            requirement_id: a.requirement_id,
+            system_id: a.system_id,
+            status: a.status.key().into(),
+            motivation: a.motivation,
+            comment: a.comment,
+            assessed_by: a.assessed_by,
+            assessed_at: a.assessed_at,
+        }
+    }
+}
+
+async fn requirement_statuses(
+    state: &AppState,
+    m: &Member,
+    system_id: Option<&str>,
+    triggers: &[Trigger],
+) -> AppResult<Vec<RequirementStatusDto>> {
+    let assessed: HashMap<String, tillit_store::Assessment> = state
+        .store
+        .assessments(&m.tenant, system_id)
+        .await?
+        .into_iter()
+        .map(|a| (a.requirement_id.clone(), a))
+        .collect();
+    let lang = m.ctx.tr.lang();
+    Ok(state
+        .library
+        .applicable(triggers)
+        .into_iter()
+        .map(|a| {
+            let r = a.requirement;
+            let s = assessed.get(&r.id);
+            RequirementStatusDto {
+                requirement_id: r.id.clone(),
+                label: r.label.clone(),
+                title: r.title(lang).to_string(),
+                area: r.area.clone(),
+                provisions: r.provisions.clone(),
+                iso_iec_27002: r.iso.clone(),
+                reasons: a.reasons.iter().map(Trigger::profile).collect(),
+                status: s.map(|s| s.status.key().to_string()),
+                assessed_by: s.map(|s| s.assessed_by.clone()),
+                assessed_at: s.map(|s| s.assessed_at.clone()),
+            }
+        })
+        .collect())
+}
+
+/// The requirements that apply to a system, why, and their assessment.
+#[utoipa::path(get, path = "/api/v1/systems/{id}/requirements", params(("id" = String, Path)), responses((status = 200, body = [RequirementStatusDto]), (status = 404, body = Problem)))]
+pub async fn system_requirements(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<RequirementStatusDto>>> {
+    m.require(Permission::ViewRegisters)?;
+    let sys = state.store.system(&m.tenant, &id).await?;
+    let triggers = services::system_triggers(&sys, m.membership.org_kind);
+    Ok(Json(
+        requirement_statuses(&state, &m, Some(&id), &triggers).await?,
+    ))
+}
+
+/// The organisation-wide requirements and their assessment.
+#[utoipa::path(get, path = "/api/v1/requirements", responses((status = 200, body = [RequirementStatusDto])))]
+pub async fn organisation_requirements(
+    State(state): State<AppState>,
+    m: Member,
+) -> AppResult<Json<Vec<RequirementStatusDto>>> {
+    m.require(Permission::ViewRegisters)?;
+    let triggers = services::organisation_triggers(m.membership.org_kind);
+    Ok(Json(
+        requirement_statuses(&state, &m, None, &triggers).await?,
+    ))
+}
+
+async fn assess(
+    state: &AppState,
+    m: &Member,
+    system_id: Option<&str>,
+    rid: &str,
+    body: &AssessmentBody,
+) -> AppResult<Json<AssessmentDto>> {
+    m.require(Permission::Assess)?;
+    let triggers = match system_id {
+        Some(id) => {
+            let sys = state.store.system(&m.tenant, id).await?;
+            services::system_triggers(&sys, m.membership.org_kind)
+        }
+        None => services::organisation_triggers(m.membership.org_kind),
+    };
+    if !state
+        .library
+        .applicable(&triggers)
+        .iter()
+        .any(|a| a.requirement.id == rid)
+    {
+        return Err(crate::error::AppError::NotFound);
+    }
+    let get = |k: &str| match k {
+        "status" => body.status.clone(),
+        "motivation" => body.motivation.clone().unwrap_or_default(),
+        "comment" => body.comment.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    Ok(Json(
+        services::record_assessment(state, m, system_id, rid, get)
+            .await?
+            .into(),
+    ))
+}
+
+/// Records the assessment of a requirement that applies to a system.
+#[utoipa::path(put, path = "/api/v1/systems/{id}/requirements/{rid}/assessment", params(("id" = String, Path), ("rid" = String, Path)), request_body = AssessmentBody, responses((status = 200, body = AssessmentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn assess_system_requirement(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, rid)): Path<(String, String)>,
+    ApiJson(body): ApiJson<AssessmentBody>,
+) -> AppResult<Json<AssessmentDto>> {
+    assess(&state, &m, Some(&id), &rid, &body).await
+}
+
+/// Records the organisation-wide assessment of a requirement.
+#[utoipa::path(put, path = "/api/v1/requirements/{rid}/assessment", params(("rid" = String, Path)), request_body = AssessmentBody, responses((status = 200, body = AssessmentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn assess_org_requirement(
+    State(state): State<AppState>,
+    m: Member,
+    Path(rid): Path<String>,
+    ApiJson(body): ApiJson<AssessmentBody>,
+) -> AppResult<Json<AssessmentDto>> {
+    assess(&state, &m, None, &rid, &body).await
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskMatrixDto {
+    /// Likelihood steps, 2–6.
+    pub likelihoods: i64,
+    /// Consequence steps, 2–6.
+    pub consequences: i64,
+    /// The highest tolerated score (likelihood × consequence).
+    pub tolerance: i64,
+}
+
+impl From<RiskMatrix> for RiskMatrixDto {
+    fn from(m: RiskMatrix) -> Self {
+        RiskMatrixDto {
+            likelihoods: m.likelihoods.into(),
+            consequences: m.consequences.into(),
+            tolerance: m.tolerance.into(),
+        }
+    }
+}
+
+/// The organisation's risk matrix and tolerance.
+#[utoipa::path(get, path = "/api/v1/risk-matrix", responses((status = 200, body = RiskMatrixDto)))]
+pub async fn get_risk_matrix(
+    State(state): State<AppState>,
+    m: Member,
+) -> AppResult<Json<RiskMatrixDto>> {
+    m.require(Permission::ViewRegisters)?;
+    Ok(Json(state.store.risk_matrix(&m.tenant).await?.into()))
+}
+
+/// Sets the risk matrix; a scale cannot shrink below values scenarios use.
+#[utoipa::path(put, path = "/api/v1/risk-matrix", request_body = RiskMatrixDto, responses((status = 200, body = RiskMatrixDto), (status = 422, body = Problem)))]
+pub async fn put_risk_matrix(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<RiskMatrixDto>,
+) -> AppResult<Json<RiskMatrixDto>> {
+    let f = fields_from_json(&serde_json::json!(body));
+    Ok(Json(work::set_risk_matrix(&state, &m, &f).await?.into()))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskAnalysisBody {
+    pub title: String,
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(default)]
+    pub participants: Option<String>,
+    /// YYYY-MM-DD
+    pub analysed_on: String,
+    /// Months, 1–60 (default 12).
+    #[serde(default)]
+    pub review_interval_months: Option<i64>,
+    /// Systems in scope (the organisation's).
+    #[serde(default)]
+    pub system_ids: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RiskAnalysisDto {
+    pub id: String,
+    pub title: String,
+    pub scope: Option<String>,
+    pub participants: Option<String>,
+    pub analysed_on: String,
+    pub review_interval_months: i64,
+    pub reviewed_on: String,
+    pub system_ids: Vec<String>,
+    pub scenario_count: i64,
+}
+
+impl From<tillit_store::RiskAnalysis> for RiskAnalysisDto {
+    fn from(a: tillit_store::RiskAnalysis) -> Self {
+        RiskAnalysisDto {
+            id: a.id,
+            title: a.input.title,
+            scope: a.input.scope,
+            participants: a.input.participants,
+            analysed_on: a.input.analysed_on,
+            review_interval_months: a.input.review_interval_months,
+            reviewed_on: a.reviewed_on,
+            system_ids: a.systems.into_iter().map(|(id, _)| id).collect(),
+            scenario_count: a.scenario_count,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RiskAnalysisPage {
+    pub items: Vec<RiskAnalysisDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+/// Risk analyses, newest first.
+#[utoipa::path(get, path = "/api/v1/risk-analyses", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = RiskAnalysisPage)))]
+pub async fn list_risk_analyses(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<RiskAnalysisPage>> {
+    m.require(Permission::ViewRegisters)?;
+    let page = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
+    let list = state.store.list_risk_analyses(&m.tenant, page).await?;
+    Ok(Json(RiskAnalysisPage {
+        page: list.page,
+        per_page: list.per_page,
+        total: list.total,
+        items: list.items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Starts a risk analysis.
+#[utoipa::path(post, path = "/api/v1/risk-analyses", request_body = RiskAnalysisBody, responses((status = 201, body = RiskAnalysisDto), (status = 422, body = Problem)))]
+pub async fn create_risk_analysis(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<RiskAnalysisBody>,
+) -> AppResult<Response> {
+    let f = fields_from_json(&serde_json::json!(body));
+    let a = work::save_risk_analysis(&state, &m, None, &f).await?;
+    Ok((StatusCode::CREATED, Json(RiskAnalysisDto::from(a))).into_response())
+}
+
+/// One risk analysis.
+#[utoipa::path(get, path = "/api/v1/risk-analyses/{id}", params(("id" = String, Path)), responses((status = 200, body = RiskAnalysisDto), (status = 404, body = Problem)))]
+pub async fn get_risk_analysis(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<RiskAnalysisDto>> {
+    m.require(Permission::ViewRegisters)?;
+    Ok(Json(
+        state.store.risk_analysis(&m.tenant, &id).await?.into(),
+    ))
+}
+
+/// Replaces a risk analysis's facts (counts as a review).
+#[utoipa::path(put, path = "/api/v1/risk-analyses/{id}", params(("id" = String, Path)), request_body = RiskAnalysisBody, responses((status = 200, body = RiskAnalysisDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_risk_analysis(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RiskAnalysisBody>,
+) -> AppResult<Json<RiskAnalysisDto>> {
+    let f = fields_from_json(&serde_json::json!(body));
+    Ok(Json(
+        work::save_risk_analysis(&state, &m, Some(&id), &f)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioBody {
+    pub title: String,
+    /// A key of the threat catalog (e.g. `ransomware`), or leave out and give `threat_text`.
+    #[serde(default)]
+    pub threat_key: Option<String>,
+    #[serde(default)]
+    pub threat_text: Option<String>,
+    #[serde(default)]
+    pub vulnerability: Option<String>,
+    /// confidentiality, integrity, availability, traceability
+    #[serde(default)]
+    pub aspects: Vec<String>,
+    #[serde(default)]
+    pub asset_ids: Vec<String>,
+    #[serde(default)]
+    pub existing_measures: Option<String>,
+    pub inherent_likelihood: i64,
+    pub inherent_consequence: i64,
+    /// reduce, accept, avoid or transfer
+    #[serde(default)]
+    pub treatment: Option<String>,
+    #[serde(default)]
+    pub residual_likelihood: Option<i64>,
+    #[serde(default)]
+    pub residual_consequence: Option<i64>,
+    /// The information owner's membership id (needed to accept a risk above tolerance).
+    #[serde(default)]
+    pub accepted_by: Option<String>,
+    #[serde(default)]
+    pub accepted_on: Option<String>,
+    #[serde(default)]
+    pub acceptance_note: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScenarioDto {
+    pub id: String,
+    pub analysis_id: String,
+    pub title: String,
+    pub threat_key: Option<String>,
+    pub threat_text: Option<String>,
+    pub vulnerability: Option<String>,
+    pub aspects: Vec<String>,
+    pub asset_ids: Vec<String>,
+    pub existing_measures: Option<String>,
+    pub inherent_likelihood: u8,
+    pub inherent_consequence: u8,
+    pub treatment: Option<String>,
+    pub residual_likelihood: u8,
+    pub residual_consequence: u8,
+    pub residual_score: u32,
+    pub above_tolerance: bool,
+    pub accepted_by: Option<String>,
+    pub accepted_by_name: Option<String>,
+    pub accepted_on: Option<String>,
+}
+
+fn scenario_dto(s: tillit_store::Scenario, m: &RiskMatrix) -> ScenarioDto {
+    let x = s.input;
+    ScenarioDto {
+        id: s.id,
+        analysis_id: s.analysis_id,
+        residual_score: m.score(x.residual),
+        above_tolerance: m.above_tolerance(x.residual),
+        title: x.title,
+        threat_key: x.threat_key,
+        threat_text: x.threat_text,
+        vulnerability: x.vulnerability,
+        aspects: x.aspects,
+        asset_ids: x.asset_ids,
+        existing_measures: x.existing_measures,
+        inherent_likelihood: x.inherent.likelihood,
+        inherent_consequence: x.inherent.consequence,
+        treatment: x.treatment.map(|t| t.key().to_string()),
+        residual_likelihood: x.residual.likelihood,
+        residual_consequence: x.residual.consequence,
+        accepted_by: x.acceptance.as_ref().map(|a| a.decided_by.clone()),
+        accepted_on: x.acceptance.as_ref().map(|a| a.decided_on.clone()),
+        accepted_by_name: s.accepted_by_name,
+    }
+}
+
+/// The scenarios of an analysis, highest residual risk first.
+#[utoipa::path(get, path = "/api/v1/risk-analyses/{id}/scenarios", params(("id" = String, Path)), responses((status = 200, body = [ScenarioDto]), (status = 404, body = Problem)))]
+pub async fn list_scenarios(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<ScenarioDto>>> {
+    m.require(Permission::ViewRegisters)?;
+    state.store.risk_analysis(&m.tenant, &id).await?;
+    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    Ok(Json(
+        state
+            .store
+            .scenarios(&m.tenant, &id)
+            .await?
+            .into_iter()
+            .map(|s| scenario_dto(s, &matrix))
+            .collect(),
+    ))
+}
+
+/// Adds a scenario to an analysis.
+#[utoipa::path(post, path = "/api/v1/risk-analyses/{id}/scenarios", params(("id" = String, Path)), request_body = ScenarioBody, responses((status = 201, body = ScenarioDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_scenario(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ScenarioBody>,
+) -> AppResult<Response> {
+    let f = fields_from_json(&serde_json::json!(body));
+    let s = work::save_scenario(&state, &m, &id, None, &f).await?;
+    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    Ok((StatusCode::CREATED, Json(scenario_dto(s, &matrix))).into_response())
+}
+
+/// One scenario.
+#[utoipa::path(get, path = "/api/v1/scenarios/{id}", params(("id" = String, Path)), responses((status = 200, body = ScenarioDto), (status = 404, body = Problem)))]
+pub async fn get_scenario(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<ScenarioDto>> {
+    m.require(Permission::ViewRegisters)?;
+    let s = state.store.scenario(&m.tenant, &id).await?;
+    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    Ok(Json(scenario_dto(s, &matrix)))
+}
+
+/// Replaces a scenario (its treatment, residual risk, acceptance …).
+#[utoipa::path(put, path = "/api/v1/scenarios/{id}", params(("id" = String, Path)), request_body = ScenarioBody, responses((status = 200, body = ScenarioDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_scenario(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ScenarioBody>,
+) -> AppResult<Json<ScenarioDto>> {
+    let existing = state.store.scenario(&m.tenant, &id).await?;
+    let f = fields_from_json(&serde_json::json!(body));
+    let s = work::save_scenario(&state, &m, &existing.analysis_id, Some(&id), &f).await?;
+    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    Ok(Json(scenario_dto(s, &matrix)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HeatCellDto {
+    pub likelihood: u8,
+    pub consequence: u8,
+    pub score: u32,
+    pub above_tolerance: bool,
+    pub count: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HeatMapDto {
+    pub matrix: RiskMatrixDto,
+    /// Every cell, likelihood 1..n × consequence 1..m, before measures.
+    pub inherent: Vec<HeatCellDto>,
+    /// After planned measures.
+    pub residual: Vec<HeatCellDto>,
+}
+
+fn cells(m: &RiskMatrix, counts: &[tillit_store::CellCount]) -> Vec<HeatCellDto> {
+    let grid = m.heat_map(
+        counts
+            .iter()
+            .flat_map(|c| std::iter::repeat_n(c.point, c.count as usize)),
+    );
+    let mut out = Vec::new();
+    for l in 1..=m.likelihoods {
+        for c in 1..=m.consequences {
+            let p = tillit_domain::risk::RiskPoint {
+                likelihood: l,
+                consequence: c,
+            };
+            out.push(HeatCellDto {
+                likelihood: l,
+                consequence: c,
+                score: m.score(p),
+                above_tolerance: m.above_tolerance(p),
+                count: grid[usize::from(l - 1)][usize::from(c - 1)],
+            });
+        }
+    }
+    out
+}
+
+/// The heat map of all the organisation's scenarios, or of one analysis (`analysis_id`).
+#[utoipa::path(get, path = "/api/v1/heat-map", params(("analysis_id" = Option<String>, Query)), responses((status = 200, body = HeatMapDto), (status = 404, body = Problem)))]
+pub async fn heat_map(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<HeatMapDto>> {
+    m.require(Permission::ViewRegisters)?;
+    let analysis = q.get("analysis_id").filter(|s| !s.is_empty());
+    if let Some(a) = analysis {
+        state.store.risk_analysis(&m.tenant, a).await?;
+    }
+    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let inherent = state
+        .store
+        .heat_counts(&m.tenant, analysis.map(String::as_str), false)
+        .await?;
+    let residual = state
+        .store
+        .heat_counts(&m.tenant, analysis.map(String::as_str), true)
+        .await?;
+    Ok(Json(HeatMapDto {
+        inherent: cells(&matrix, &inherent),
+        residual: cells(&matrix, &residual),
+        matrix: matrix.into(),
+    }))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureBody {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub owner_membership_id: Option<String>,
+    /// YYYY-MM-DD
+    #[serde(default)]
+    pub due_on: Option<String>,
+    /// planned (default), in_progress, done, verified (which needs `verification`)
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub cost_sek: Option<i64>,
+    #[serde(default)]
+    pub verification: Option<String>,
+    /// Risk scenarios it answers.
+    #[serde(default)]
+    pub scenario_ids: Vec<String>,
+    /// Requirements it answers, as `SYSTEM_ID/REQUIREMENT_ID` or `organisation/REQUIREMENT_ID`.
+    /// A measure must trace to at least one scenario or requirement.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeasureDto {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub owner_membership_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub due_on: Option<String>,
+    pub overdue: bool,
+    pub status: String,
+    pub cost_sek: Option<i64>,
+    pub verification: Option<String>,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<String>,
+    pub scenario_ids: Vec<String>,
+    pub requirements: Vec<String>,
+}
+
+impl From<tillit_store::Measure> for MeasureDto {
+    fn from(x: tillit_store::Measure) -> Self {
+        let i = x.input;
+        MeasureDto {
+            overdue: tillit_domain::measure::is_overdue(
+                i.due_on.as_deref(),
+                i.status,
+                chrono::Utc::now().date_naive(),
+            ),
+            id: x.id,
+            title: i.title,
+            description: i.description,
+            owner_membership_id: i.owner_membership_id,
+            owner_name: x.owner_name,
+            due_on: i.due_on,
+            status: i.status.key().into(),
+            cost_sek: i.cost_sek,
+            verification: i.verification,
+            verified_by: x.verified_by,
+            verified_at: x.verified_at,
+            scenario_ids: i.scenario_ids,
+            requirements: i.requirements.iter().map(|r| r.key()).collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeasurePage {
+    pub items: Vec<MeasureDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+/// The action plan: measures, filtered and ordered.
+#[utoipa::path(get, path = "/api/v1/measures", params(("q" = Option<String>, Query), ("status" = Option<String>, Query), ("overdue" = Option<bool>, Query), ("order" = Option<String>, Query, description = "due (default), status or owner"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = MeasurePage), (status = 422, body = Problem)))]
+pub async fn list_measures(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<MeasurePage>> {
+    m.require(Permission::ViewRegisters)?;
+    let page = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
+    let order = match q.get("order").map(String::as_str).unwrap_or("due") {
+        "due" => MeasureOrder::Due,
+        "status" => MeasureOrder::Status,
+        "owner" => MeasureOrder::Owner,
+        _ => return Err(ValidationErrors::single("order", Rule::UnknownValue).into()),
+    };
+    let status = match q.get("status").map(String::as_str).unwrap_or("") {
+        "" => None,
+        k => Some(
+            tillit_domain::measure::MeasureStatus::from_key(k)
+                .ok_or_else(|| ValidationErrors::single("status", Rule::UnknownValue))?,
+        ),
+    };
+    let overdue = match q.get("overdue").map(String::as_str).unwrap_or("false") {
+        "true" | "1" => true,
+        "false" | "0" | "" => false,
+        _ => return Err(ValidationErrors::single("overdue", Rule::InvalidFormat).into()),
+    };
+    let query = MeasureQuery {
+        q: q.get("q").cloned(),
+        status,
+        owner_membership_id: None,
+        overdue_on: overdue.then(|| chrono::Utc::now().date_naive().to_string()),
+    };
+    let list = state
+        .store
+        .list_measures(&m.tenant, &query, order, page)
+        .await?;
+    Ok(Json(MeasurePage {
+        page: list.page,
+        per_page: list.per_page,
+        total: list.total,
+        items: list.items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Adds a measure (refused unless it traces to a scenario or requirement).
+#[utoipa::path(post, path = "/api/v1/measures", request_body = MeasureBody, responses((status = 201, body = MeasureDto), (status = 422, body = Problem)))]
+pub async fn create_measure(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<MeasureBody>,
+) -> AppResult<Response> {
+    let f = fields_from_json(&serde_json::json!(body));
+    let x = work::save_measure(&state, &m, None, &f).await?;
+    Ok((StatusCode::CREATED, Json(MeasureDto::from(x))).into_response())
+}
+
+/// One measure.
+#[utoipa::path(get, path = "/api/v1/measures/{id}", params(("id" = String, Path)), responses((status = 200, body = MeasureDto), (status = 404, body = Problem)))]
+pub async fn get_measure(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<MeasureDto>> {
+    m.require(Permission::ViewRegisters)?;
+    Ok(Json(state.store.measure(&m.tenant, &id).await?.into()))
+}
+
+/// Replaces a measure (status, verification, traces …).
+#[utoipa::path(put, path = "/api/v1/measures/{id}", params(("id" = String, Path)), request_body = MeasureBody, responses((status = 200, body = MeasureDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_measure(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<MeasureBody>,
+) -> AppResult<Json<MeasureDto>> {
+    state.store.measure(&m.tenant, &id).await?;
+    let f = fields_from_json(&serde_json::json!(body));
+    Ok(Json(
+        work::save_measure(&state, &m, Some(&id), &f).await?.into(),
+    ))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserGroupDto {
+    pub name: String,
+    pub information_needed: String,
+    pub reason: String,
+    #[serde(default)]
+    pub access_rule: Option<String>,
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessAnalysisBody {
+    pub groups: Vec<UserGroupDto>,
+    pub risks_wider: String,
+    #[serde(default)]
+    pub risks_narrower: Option<String>,
+    pub access_rules: String,
+    /// The approving information owner's membership id.
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    #[serde(default)]
+    pub approved_on: Option<String>,
+    /// Default: a year after approval.
+    #[serde(default)]
+    pub next_review_on: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccessAnalysisDto {
+    pub system_id: String,
+    pub groups: Vec<UserGroupDto>,
+    pub risks_wider: String,
+    pub risks_narrower: Option<String>,
+    pub access_rules: String,
+    pub approved_by: Option<String>,
+    pub approved_by_name: Option<String>,
+    pub approved_on: Option<String>,
+    pub next_review_on: String,
+    pub updated_at: String,
+}
+
+impl From<tillit_store::AccessAnalysis> for AccessAnalysisDto {
+    fn from(a: tillit_store::AccessAnalysis) -> Self {
+        let i = a.input;
+        AccessAnalysisDto {
+            system_id: a.system_id,
+            groups: i
+                .groups
+                .into_iter()
+                .map(|g| UserGroupDto {
+                    name: g.name,
+                    information_needed: g.information_needed,
+                    reason: g.reason,
+                    access_rule: g.access_rule,
+                })
+                .collect(),
+            risks_wider: i.risks_wider,
+            risks_narrower: i.risks_narrower,
+            access_rules: i.access_rules,
+            approved_by: i.approved_by,
+            approved_by_name: a.approved_by_name,
+            approved_on: i.approved_on,
+            next_review_on: i.next_review_on,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// A system's access-needs analysis (behovs- och riskanalys, PDL 4 kap. 2 §).
+#[utoipa::path(get, path = "/api/v1/systems/{id}/access-analysis", params(("id" = String, Path)), responses((status = 200, body = AccessAnalysisDto), (status = 404, body = Problem)))]
+pub async fn get_access_analysis(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<AccessAnalysisDto>> {
+    m.require(Permission::ViewRegisters)?;
+    state.store.system(&m.tenant, &id).await?;
+    let a = state
+        .store
+        .access_analysis(&m.tenant, &id)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok(Json(a.into()))
+}
+
+/// Saves a system's access-needs analysis.
+#[utoipa::path(put, path = "/api/v1/systems/{id}/access-analysis", params(("id" = String, Path)), request_body = AccessAnalysisBody, responses((status = 200, body = AccessAnalysisDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_access_analysis(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AccessAnalysisBody>,
+) -> AppResult<Json<AccessAnalysisDto>> {
+    let mut v = serde_json::json!({
+        "risks_wider": body.risks_wider,
+        "risks_narrower": body.risks_narrower,
+        "access_rules": body.access_rules,
+        "approved_by": body.approved_by,
+        "approved_on": body.approved_on,
+        "next_review_on": body.next_review_on,
+    });
+    for (field, get) in [
+        (
+            "group_name",
+            (|g: &UserGroupDto| g.name.clone()) as fn(&UserGroupDto) -> String,
+        ),
+        ("group_information", |g| g.information_needed.clone()),
+        ("group_reason", |g| g.reason.clone()),
+        ("group_rule", |g| g.access_rule.clone().unwrap_or_default()),
+    ] {
+        v[field] = serde_json::json!(body.groups.iter().map(get).collect::<Vec<_>>());
+    }
+    let f = fields_from_json(&v);
+    Ok(Json(
+        work::save_access_analysis(&state, &m, &id, &f)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GapItemDto {
+    pub label: String,
+    pub detail: String,
+    /// The page where it is fixed.
+    pub href: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GapDto {
+    /// e.g. unclassified_asset, untreated_risk, overdue_measure, missing_access_analysis
+    pub kind: String,
+    pub count: i64,
+    /// The first few.
+    pub items: Vec<GapItemDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FollowUpDto {
+    pub gaps: Vec<GapDto>,
+    pub assets: i64,
+    pub unclassified_assets: i64,
+    pub systems: i64,
+    pub scenarios_above_tolerance: i64,
+    pub open_measures: i64,
+    pub overdue_measures: i64,
+    pub compliance_percent: Option<i64>,
+}
+
+/// The gaps to close and today's key figures.
+#[utoipa::path(get, path = "/api/v1/follow-up", responses((status = 200, body = FollowUpDto)))]
+pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Json<FollowUpDto>> {
+    m.require(Permission::ViewRegisters)?;
+    let (gaps, f) = crate::pages::followup::gaps_now(&state, &m).await?;
+    Ok(Json(FollowUpDto {
+        gaps: gaps
+            .into_iter()
+            .map(|g| GapDto {
+                kind: g.kind.key().replace('-', "_"),
+                count: g.count,
+                items: g
+                    .items
+                    .into_iter()
+                    .map(|i| GapItemDto {
+                        label: i.label,
+                        detail: i.detail,
+                        href: i.href,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        assets: f.assets,
+        unclassified_assets: f.unclassified_assets,
+        systems: f.systems,
+        scenarios_above_tolerance: f.scenarios_above_tolerance,
+        open_measures: f.open_measures,
+        overdue_measures: f.overdue_measures,
+        compliance_percent: f.compliance_percent,
+    }))
+}

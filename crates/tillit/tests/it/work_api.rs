@@ -1,0 +1,193 @@
+//! The API of the systematic work: the same rules as the pages, problems that name the field and
+//! rule, and every endpoint in the OpenAPI document.
+
+use crate::helpers::*;
+use crate::requirements::patient_system;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use tillit_domain::org::OrgKind;
+use tillit_domain::role::Role;
+
+#[tokio::test]
+async fn the_whole_cycle_through_the_api() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Api", OrgKind::Region).await;
+    app.member(&t, "samordnare@api.example", Role::Coordinator)
+        .await;
+    let owner = app.member(&t, "agare@api.example", Role::Owner).await;
+    let system = patient_system(&app, &t, "public_cloud").await;
+    let b = app.login("samordnare@api.example").await;
+    let api = app.api(&make_token(&b, "integration", &["read", "write"]).await);
+
+    // What applies, and why.
+    let (s, reqs) = api
+        .get_json(&format!("/api/v1/systems/{system}/requirements"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let lev5 = reqs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["requirement_id"] == "lev-5")
+        .expect("public cloud brings lev-5");
+    assert_eq!(lev5["reasons"], json!(["public-cloud"]));
+    let res = api
+        .req(
+            Method::PUT,
+            &format!("/api/v1/systems/{system}/requirements/lev-5/assessment"),
+            Some(json!({"status": "not_applicable"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "motivation");
+    let res = api
+        .req(
+            Method::PUT,
+            &format!("/api/v1/systems/{system}/requirements/lev-5/assessment"),
+            Some(json!({"status": "not_met", "comment": "Ingen exitplan"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // A risk analysis and a scenario above tolerance accepted by the owner.
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/risk-analyses",
+            Some(
+                json!({"title": "Moln 2026", "analysed_on": "2026-11-02", "system_ids": [system]}),
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let analysis: serde_json::Value = res.json().await.unwrap();
+    let aid = analysis["id"].as_str().unwrap();
+    let res = api
+        .req(
+            Method::POST,
+            &format!("/api/v1/risk-analyses/{aid}/scenarios"),
+            Some(json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": 9, "inherent_consequence": 3})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "inherent_likelihood");
+    assert_eq!(p["errors"][0]["rule"], "out_of_range");
+    let res = api
+        .req(
+            Method::POST,
+            &format!("/api/v1/risk-analyses/{aid}/scenarios"),
+            Some(json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": 3, "inherent_consequence": 3,
+                        "treatment": "accept", "accepted_by": owner, "accepted_on": "2026-11-03", "acceptance_note": "Till exit 2027"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let sc: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(sc["above_tolerance"], true);
+    assert_eq!(sc["accepted_by_name"], "Test agare@api.example");
+    let (_, heat) = api
+        .get_json(&format!("/api/v1/heat-map?analysis_id={aid}"))
+        .await;
+    let cell = heat["residual"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["likelihood"] == 3 && c["consequence"] == 3)
+        .unwrap();
+    assert_eq!(cell["count"], 1);
+    assert_eq!(heat["inherent"].as_array().unwrap().len(), 16);
+
+    // Measures: untraced refused with the rule; traced to the requirement accepted.
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/measures",
+            Some(json!({"title": "Exitplan"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "traces");
+    assert_eq!(p["errors"][0]["rule"], "untraced");
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/measures",
+            Some(json!({"title": "Exitplan", "due_on": "2026-01-31", "requirements": [format!("{system}/lev-5")]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let x: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(x["overdue"], true);
+    let (_, list) = api.get_json("/api/v1/measures?overdue=true").await;
+    assert_eq!(list["total"], 1);
+
+    // The access-needs analysis.
+    let res = api
+        .req(
+            Method::PUT,
+            &format!("/api/v1/systems/{system}/access-analysis"),
+            Some(json!({"groups": [], "risks_wider": "x", "access_rules": "y"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = api
+        .req(
+            Method::PUT,
+            &format!("/api/v1/systems/{system}/access-analysis"),
+            Some(json!({"groups": [{"name": "Läkare", "information_needed": "Journalen", "reason": "Behandling"}],
+                        "risks_wider": "Snokning", "access_rules": "Vårdrelation", "approved_by": owner, "approved_on": "2026-11-04"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let a: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(a["next_review_on"], "2027-11-04");
+
+    // Follow-up: the overdue measure is a gap; the analysed system is not.
+    let (_, f) = api.get_json("/api/v1/follow-up").await;
+    let gap = |k: &str| {
+        f["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["kind"] == k)
+            .unwrap()["count"]
+            .clone()
+    };
+    assert_eq!(gap("overdue_measure"), 1);
+    assert_eq!(gap("missing_access_analysis"), 0);
+
+    // A read-only token may read but not change.
+    let reader = app.api(&make_token(&b, "läs", &["read"]).await);
+    let res = reader
+        .req(
+            Method::PUT,
+            "/api/v1/risk-matrix",
+            Some(json!({"likelihoods": 5, "consequences": 5, "tolerance": 10})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (s, m) = reader.get_json("/api/v1/risk-matrix").await;
+    assert_eq!((s, m["likelihoods"].clone()), (StatusCode::OK, json!(4)));
+
+    // Every endpoint is documented.
+    let (_, doc) = api.get_json("/api/v1/openapi.json").await;
+    for path in [
+        "/api/v1/systems/{id}/requirements",
+        "/api/v1/systems/{id}/requirements/{rid}/assessment",
+        "/api/v1/requirements/{rid}/assessment",
+        "/api/v1/risk-matrix",
+        "/api/v1/risk-analyses/{id}/scenarios",
+        "/api/v1/scenarios/{id}",
+        "/api/v1/heat-map",
+        "/api/v1/measures/{id}",
+        "/api/v1/systems/{id}/access-analysis",
+        "/api/v1/follow-up",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} in the OpenAPI document"
+        );
+    }
+}
