@@ -42,3 +42,14 @@ ALTER TABLE information_assets ADD COLUMN next_review_on TEXT;
 ALTER TABLE systems ADD COLUMN next_review_on TEXT;
 CREATE INDEX information_assets_org_next_review ON information_assets(org_id, next_review_on);
 CREATE INDEX systems_org_next_review ON systems(org_id, next_review_on);
+
+-- Whether any measure traces to the assessed requirement in its scope: kept by the store when
+-- measures or assessments change, so "unmet requirements with no measure" is an index lookup.
+ALTER TABLE assessments ADD COLUMN has_measure BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX assessments_gap ON assessments(org_id, status, has_measure, requirement_id);
+
+-- Whether a system processes patient data (patients among an asset's data subjects, or 25 kap.
+-- OSL), kept by the store when assets or a system's assets change.
+ALTER TABLE systems ADD COLUMN patient_data BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX systems_org_patient ON systems(org_id, patient_data);
+CREATE INDEX risk_scenarios_untreated ON risk_scenarios(org_id, treatment, residual_score);

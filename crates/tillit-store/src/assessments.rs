@@ -109,6 +109,26 @@ async fn assessment_in(
     row.as_ref().map(assessment_from_row).transpose()
 }
 
+/// Recomputes whether any measure traces to a requirement in a scope.
+pub(crate) async fn refresh_has_measure(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    scope_key: &str,
+    requirement_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE assessments SET has_measure = CASE WHEN EXISTS (SELECT 1 FROM measure_requirements mr
+           WHERE mr.org_id = $1 AND mr.scope_key = $2 AND mr.requirement_id = $3) THEN 1 ELSE 0 END
+         WHERE org_id = $1 AND scope_key = $2 AND requirement_id = $3",
+    )
+    .bind(t.id())
+    .bind(scope_key)
+    .bind(requirement_id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 async fn evidence_in(
     conn: &mut AnyConnection,
     t: &Tenant,
@@ -262,6 +282,7 @@ impl Store {
                 id
             }
         };
+        refresh_has_measure(tx.conn(), t, scope_key(system_id), requirement_id).await?;
         sqlx::query(
             "INSERT INTO assessment_history (id, org_id, assessment_id, status, motivation, comment, assessed_by, assessed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

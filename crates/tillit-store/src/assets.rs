@@ -269,6 +269,7 @@ impl Store {
         .await?;
         crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, &id)
             .await?;
+        crate::followup::refresh_patient_data(tx.conn(), t, None, Some(&id)).await?;
         let asset = asset_in(tx.conn(), t, &id).await?;
         tx.commit().await?;
         Ok(asset)
@@ -320,6 +321,7 @@ impl Store {
         .await?;
         crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, id)
             .await?;
+        crate::followup::refresh_patient_data(tx.conn(), t, None, Some(id)).await?;
         let asset = asset_in(tx.conn(), t, id).await?;
         tx.commit().await?;
         Ok(asset)
@@ -384,6 +386,7 @@ impl Store {
         .await?;
         crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, id)
             .await?;
+        crate::followup::refresh_patient_data(tx.conn(), t, None, Some(id)).await?;
         let asset = asset_in(tx.conn(), t, id).await?;
         tx.commit().await?;
         Ok(asset)

@@ -62,8 +62,14 @@ pub(crate) async fn refresh_next_review(
     Ok(())
 }
 
-/// Fills in the next review of objects made before review dates were kept.
+/// Fills in the next review of objects made before review dates were kept, and which systems
+/// process patient data (cheap, so it runs at every start and heals any drift).
 pub(crate) async fn backfill_next_reviews(pool: &sqlx::AnyPool) -> Result<(), StoreError> {
+    let sql = format!(
+        "UPDATE systems SET patient_data = CASE WHEN EXISTS (SELECT 1 FROM system_assets sa JOIN information_assets a ON a.id = sa.asset_id
+           WHERE sa.org_id = systems.org_id AND sa.system_id = systems.id AND a.org_id = systems.org_id AND {PATIENT_ASSET}) THEN 1 ELSE 0 END"
+    );
+    sqlx::query(&sql).execute(pool).await?;
     for table in ["information_assets", "systems"] {
         let sql = format!("SELECT id, org_id, reviewed_on, created_at, review_interval_months FROM {table} WHERE next_review_on IS NULL");
         let rows = sqlx::query(&sql).fetch_all(pool).await?;
@@ -159,6 +165,32 @@ pub const GAP_ITEMS_SHOWN: i64 = 10;
 /// A patient-data asset: patients among its data subjects, or under the health-care secrecy
 /// provision (25 kap. OSL). Health data about staff alone is not patient data.
 pub(crate) const PATIENT_ASSET: &str = "((',' || a.data_subjects || ',') LIKE '%,patients,%' OR a.confidentiality_provisions LIKE '%25 kap%')";
+
+/// Recomputes whether systems process patient data: one system, or (`asset` given) every system
+/// that processes that asset.
+pub(crate) async fn refresh_patient_data(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    system_id: Option<&str>,
+    asset_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let which = if system_id.is_some() {
+        "id = $2"
+    } else {
+        "id IN (SELECT system_id FROM system_assets WHERE org_id = $1 AND asset_id = $2)"
+    };
+    let sql = format!(
+        "UPDATE systems SET patient_data = CASE WHEN EXISTS (SELECT 1 FROM system_assets sa JOIN information_assets a ON a.id = sa.asset_id
+           WHERE sa.org_id = systems.org_id AND sa.system_id = systems.id AND a.org_id = systems.org_id AND {PATIENT_ASSET}) THEN 1 ELSE 0 END
+         WHERE org_id = $1 AND {which}"
+    );
+    sqlx::query(&sql)
+        .bind(t.id())
+        .bind(system_id.or(asset_id).unwrap_or(""))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
 
 /// The key figures kept for the trend.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -274,25 +306,22 @@ impl Store {
             (GapKind::OverdueSystemReview, "systems s WHERE s.org_id = $1 AND s.next_review_on < $2", Some(today),
              "s.name", "s.next_review_on", "/systems/", "s.id", "s.next_review_on, s.name"),
             (GapKind::MissingAccessAnalysis,
-             "systems s WHERE s.org_id = $1 AND NOT EXISTS (SELECT 1 FROM access_analyses x WHERE x.org_id = s.org_id AND x.system_id = s.id)
-              AND EXISTS (SELECT 1 FROM system_assets sa JOIN information_assets a ON a.id = sa.asset_id WHERE sa.org_id = s.org_id AND sa.system_id = s.id AND PATIENT)",
+             "systems s WHERE s.org_id = $1 AND s.patient_data = 1 AND NOT EXISTS (SELECT 1 FROM access_analyses x WHERE x.org_id = s.org_id AND x.system_id = s.id)",
              None, "s.name", "s.hosting", "/systems/", "s.id", "s.name"),
             (GapKind::OverdueAccessReview,
              "access_analyses x JOIN systems s ON s.id = x.system_id WHERE x.org_id = $1 AND s.org_id = $1 AND x.next_review_on < $2",
              Some(today), "s.name", "x.next_review_on", "/systems/", "s.id", "x.next_review_on, s.name"),
             (GapKind::UntreatedRisk,
-             "risk_scenarios x JOIN risk_analyses r ON r.id = x.analysis_id WHERE x.org_id = $1 AND r.org_id = $1 AND x.treatment IS NULL AND x.residual_score > CAST($2 AS BIGINT)",
+             "risk_scenarios x WHERE x.org_id = $1 AND x.treatment IS NULL AND x.residual_score > CAST($2 AS BIGINT)",
              Some(&tol), "x.title", "x.residual_score", "/scenarios/", "x.id", "x.residual_score DESC, x.title"),
             (GapKind::OverdueMeasure,
              "measures x WHERE x.org_id = $1 AND x.status IN ('planned', 'in_progress') AND x.due_on < $2",
              Some(today), "x.title", "x.due_on", "/measures/", "x.id", "x.due_on, x.title"),
             (GapKind::UnmetWithoutMeasure,
-             "assessments x LEFT JOIN systems s ON s.id = x.system_id WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met')
-              AND NOT EXISTS (SELECT 1 FROM measure_requirements mr WHERE mr.org_id = x.org_id AND mr.scope_key = x.scope_key AND mr.requirement_id = x.requirement_id)",
-             None, "x.requirement_id", "COALESCE(s.name, '')", "", "x.scope_key", "x.requirement_id"),
+             "assessments x WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met') AND x.has_measure = 0",
+             None, "x.requirement_id", "COALESCE((SELECT s.name FROM systems s WHERE s.id = x.system_id AND s.org_id = x.org_id), '')", "", "x.scope_key", "x.status, x.requirement_id"),
         ];
         for (kind, from_where, arg, label, detail, href, id_col, order) in specs {
-            let from_where = from_where.replace("PATIENT", PATIENT_ASSET);
             let n = count(
                 &mut conn,
                 &format!("SELECT COUNT(*) AS n FROM {from_where}"),
@@ -422,21 +451,16 @@ impl Store {
             Some(today),
         )
         .await?;
-        let assessed = count(&mut conn, c("SELECT COUNT(*) AS n FROM assessments WHERE org_id = $1 AND status <> 'not_applicable'"), t, None).await?;
-        let met = count(
-            &mut conn,
-            c("SELECT COUNT(*) AS n FROM assessments WHERE org_id = $1 AND status = 'met'"),
-            t,
-            None,
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(CASE WHEN status <> 'not_applicable' THEN 1 ELSE 0 END), 0) AS assessed,
+                    COALESCE(SUM(CASE WHEN status = 'met' THEN 1 ELSE 0 END), 0) AS met,
+                    COALESCE(SUM(CASE WHEN status = 'partly_met' THEN 1 ELSE 0 END), 0) AS partly
+             FROM assessments WHERE org_id = $1",
         )
+        .bind(t.id())
+        .fetch_one(&mut *conn)
         .await?;
-        let partly = count(
-            &mut conn,
-            c("SELECT COUNT(*) AS n FROM assessments WHERE org_id = $1 AND status = 'partly_met'"),
-            t,
-            None,
-        )
-        .await?;
+        let (assessed, met, partly) = (i(&row, "assessed")?, i(&row, "met")?, i(&row, "partly")?);
         Ok(KeyFigures {
             assets,
             unclassified_assets: unclassified,
@@ -457,6 +481,21 @@ impl Store {
         day: &str,
         f: &KeyFigures,
     ) -> Result<(), StoreError> {
+        let stored =
+            sqlx::query("SELECT figures FROM daily_snapshots WHERE org_id = $1 AND day = $2")
+                .bind(t.id())
+                .bind(day)
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(r) = stored {
+            if serde_json::from_str::<KeyFigures>(&s(&r, "figures")?)
+                .ok()
+                .as_ref()
+                == Some(f)
+            {
+                return Ok(());
+            }
+        }
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM daily_snapshots WHERE org_id = $1 AND day = $2")
             .bind(t.id())

@@ -145,6 +145,16 @@ async fn set_requirements(
             }
         }
     }
+    let before = sqlx::query(
+        "SELECT scope_key, requirement_id FROM measure_requirements WHERE org_id = $1 AND measure_id = $2",
+    )
+    .bind(t.id())
+    .bind(measure_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| Ok((s(r, "scope_key")?, s(r, "requirement_id")?)))
+    .collect::<Result<Vec<_>, StoreError>>()?;
     sqlx::query("DELETE FROM measure_requirements WHERE org_id = $1 AND measure_id = $2")
         .bind(t.id())
         .bind(measure_id)
@@ -160,6 +170,17 @@ async fn set_requirements(
         .bind(&r.requirement_id)
         .execute(&mut *conn)
         .await?;
+    }
+    let after = reqs.iter().map(|r| {
+        (
+            r.system_id
+                .clone()
+                .unwrap_or_else(|| crate::ORGANISATION_SCOPE.to_string()),
+            r.requirement_id.clone(),
+        )
+    });
+    for (scope, req) in before.into_iter().chain(after) {
+        crate::assessments::refresh_has_measure(conn, t, &scope, &req).await?;
     }
     Ok(())
 }

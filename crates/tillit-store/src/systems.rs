@@ -165,6 +165,7 @@ async fn set_assets(
             .execute(&mut *conn)
             .await?;
     }
+    crate::followup::refresh_patient_data(conn, t, Some(system_id), None).await?;
     Ok(())
 }
 
@@ -195,6 +196,20 @@ impl Store {
             items.push(with_assets(&mut conn, t, sys).await?);
         }
         Ok(Page { items, ..list })
+    }
+
+    /// Every system's name by id (for labels).
+    pub async fn system_names(
+        &self,
+        t: &Tenant,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let rows = sqlx::query("SELECT id, name FROM systems WHERE org_id = $1")
+            .bind(t.id())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((s(r, "id")?, s(r, "name")?)))
+            .collect()
     }
 
     pub async fn system(&self, t: &Tenant, id: &str) -> Result<System, StoreError> {

@@ -84,21 +84,7 @@ pub async fn requirement_labeller(
     state: &AppState,
     m: &Member,
 ) -> AppResult<impl Fn(&RequirementRef) -> String> {
-    let systems: HashMap<String, String> = state
-        .store
-        .list_systems(
-            &m.tenant,
-            None,
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?
-        .items
-        .into_iter()
-        .map(|s| (s.id, s.input.name))
-        .collect();
+    let systems: HashMap<String, String> = state.store.system_names(&m.tenant).await?;
     let lib = state.library.clone();
     let tr = m.ctx.tr.clone();
     Ok(move |r: &RequirementRef| {
