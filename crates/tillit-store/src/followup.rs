@@ -329,9 +329,25 @@ impl Store {
                 arg,
             )
             .await?;
-            let sql = format!(
-                "SELECT {label} AS label, {detail} AS detail, {id_col} AS link_id FROM {from_where} ORDER BY {order} LIMIT {GAP_ITEMS_SHOWN}"
-            );
+            let sql = if kind == GapKind::UnmetWithoutMeasure {
+                // Not met first, then partly met: one index range each (an IN list cannot be
+                // read in index order).
+                let part = |status: &str| {
+                    format!(
+                        "SELECT * FROM (SELECT {label} AS label, {detail} AS detail, {id_col} AS link_id, x.status AS status FROM assessments x
+                          WHERE x.org_id = $1 AND x.status = '{status}' AND x.has_measure = 0 ORDER BY x.requirement_id LIMIT {GAP_ITEMS_SHOWN}) p_{status}"
+                    )
+                };
+                format!(
+                    "SELECT label, detail, link_id FROM ({} UNION ALL {}) u ORDER BY status, label LIMIT {GAP_ITEMS_SHOWN}",
+                    part("not_met"),
+                    part("partly_met")
+                )
+            } else {
+                format!(
+                    "SELECT {label} AS label, {detail} AS detail, {id_col} AS link_id FROM {from_where} ORDER BY {order} LIMIT {GAP_ITEMS_SHOWN}"
+                )
+            };
             let mut q = sqlx::query(&sql).bind(t.id());
             if let Some(a) = arg {
                 q = q.bind(a);
@@ -451,16 +467,22 @@ impl Store {
             Some(today),
         )
         .await?;
-        let row = sqlx::query(
-            "SELECT COALESCE(SUM(CASE WHEN status <> 'not_applicable' THEN 1 ELSE 0 END), 0) AS assessed,
-                    COALESCE(SUM(CASE WHEN status = 'met' THEN 1 ELSE 0 END), 0) AS met,
-                    COALESCE(SUM(CASE WHEN status = 'partly_met' THEN 1 ELSE 0 END), 0) AS partly
-             FROM assessments WHERE org_id = $1",
-        )
-        .bind(t.id())
-        .fetch_one(&mut *conn)
-        .await?;
-        let (assessed, met, partly) = (i(&row, "assessed")?, i(&row, "met")?, i(&row, "partly")?);
+        // One index range per status.
+        let mut per_status = std::collections::HashMap::new();
+        for st in ["met", "partly_met", "not_met"] {
+            let n = count(
+                &mut conn,
+                &format!(
+                    "SELECT COUNT(*) AS n FROM assessments WHERE org_id = $1 AND status = '{st}'"
+                ),
+                t,
+                None,
+            )
+            .await?;
+            per_status.insert(st, n);
+        }
+        let (met, partly) = (per_status["met"], per_status["partly_met"]);
+        let assessed = met + partly + per_status["not_met"];
         Ok(KeyFigures {
             assets,
             unclassified_assets: unclassified,

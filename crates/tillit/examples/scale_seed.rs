@@ -34,7 +34,14 @@ impl Rng {
     }
 }
 
-type Row = Vec<Option<String>>;
+/// A value to bind: text or a whole number (PostgreSQL wants the column's type), either may be null.
+#[derive(Clone)]
+enum V {
+    T(Option<String>),
+    I(Option<i64>),
+}
+
+type Row = Vec<V>;
 
 /// Inserts rows in multi-row statements inside one transaction.
 async fn bulk(pool: &AnyPool, table: &str, cols: &[&str], rows: Vec<Row>) -> Result<(), String> {
@@ -60,7 +67,10 @@ async fn bulk(pool: &AnyPool, table: &str, cols: &[&str], rows: Vec<Row>) -> Res
         let mut q = sqlx::query(&sql);
         for row in chunk {
             for v in row {
-                q = q.bind(v.clone());
+                q = match v {
+                    V::T(x) => q.bind(x.clone()),
+                    V::I(x) => q.bind(*x),
+                };
             }
         }
         q.execute(&mut *tx)
@@ -70,9 +80,16 @@ async fn bulk(pool: &AnyPool, table: &str, cols: &[&str], rows: Vec<Row>) -> Res
     tx.commit().await.map_err(|e| e.to_string())
 }
 
-fn s(v: impl ToString) -> Option<String> {
-    Some(v.to_string())
+fn s(v: impl ToString) -> V {
+    V::T(Some(v.to_string()))
 }
+
+fn int(v: u64) -> V {
+    V::I(Some(i64::try_from(v).unwrap_or(i64::MAX)))
+}
+
+const NULL: V = V::T(None);
+const NULL_INT: V = V::I(None);
 
 #[tokio::main]
 async fn main() -> Result<(), String> {
@@ -142,28 +159,28 @@ async fn main() -> Result<(), String> {
         let lv: Vec<u64> = (0..4).map(|_| rng.below(5)).collect();
         let subject = subjects[rng.below(5) as usize];
         let name = format!("Informationsmängd {i:05} {subject}");
-        let lvl = |k: usize| if classified { s(lv[k]) } else { None };
+        let lvl = |k: usize| if classified { int(lv[k]) } else { NULL_INT };
         rows.push(vec![
             s(id("asset", i)),
             s(&org),
             s(&name),
             s(format!("Beskrivning av informationsmängd {i}")),
             s(&owners[1 + (i % 2)]),
-            s(1),
+            int(1),
             s(if subject == "patients" { "health" } else { "" }),
             s(subject),
-            s(rng.below(300_000)),
-            s(12),
+            int(rng.below(300_000)),
+            int(12),
             lvl(0),
             lvl(1),
             lvl(2),
             lvl(3),
             if classified {
-                s(lv.iter().max().copied().unwrap_or(0))
+                int(lv.iter().max().copied().unwrap_or(0))
             } else {
-                None
+                NULL_INT
             },
-            if classified { s(now) } else { None },
+            if classified { s(now) } else { NULL },
             s(name.to_lowercase()),
             s(now),
             s(now),
@@ -208,12 +225,12 @@ async fn main() -> Result<(), String> {
             s(id("system", i)),
             s(&org),
             s(&name),
-            None,
+            NULL,
             s(&owners[3]),
             s("Leverantör AB"),
             s(hosting[rng.below(3) as usize]),
             s("Sverige"),
-            s(12),
+            int(12),
             s(name.to_lowercase()),
             s(now),
             s(now),
@@ -268,7 +285,7 @@ async fn main() -> Result<(), String> {
             s("Omfattning"),
             s("Deltagare"),
             s(format!("2026-0{}-10", 1 + rng.below(9))),
-            s(12),
+            int(12),
             s("2026-01-10"),
             s(format!("riskanalys {a:03}")),
             s(now),
@@ -289,16 +306,16 @@ async fn main() -> Result<(), String> {
                 s(id("analysis", a)),
                 s(format!("Scenario {n:05}")),
                 s("ransomware"),
-                None,
+                NULL,
                 s("Sårbarhet"),
                 s("availability"),
-                None,
-                s(il),
-                s(ic),
-                if treated { s("reduce") } else { None },
-                s(rl),
-                s(rc),
-                s(rl * rc),
+                NULL,
+                int(il),
+                int(ic),
+                if treated { s("reduce") } else { NULL },
+                int(rl),
+                int(rc),
+                int(rl * rc),
                 s(now),
                 s(now),
             ]);
@@ -382,9 +399,9 @@ async fn main() -> Result<(), String> {
                 if st == "not_applicable" {
                     s("Gäller inte systemet")
                 } else {
-                    None
+                    NULL
                 },
-                None,
+                NULL,
                 s("Person 0"),
                 s(now),
             ]);
@@ -393,8 +410,8 @@ async fn main() -> Result<(), String> {
                 s(&org),
                 s(&aid),
                 s("not_met"),
-                None,
-                None,
+                NULL,
+                NULL,
                 s("Person 0"),
                 s("2025-06-01T08:00:00.000Z"),
             ]);
@@ -403,8 +420,8 @@ async fn main() -> Result<(), String> {
                 s(&org),
                 s(&aid),
                 s(st),
-                None,
-                None,
+                NULL,
+                NULL,
                 s("Person 0"),
                 s(now),
             ]);
@@ -462,15 +479,15 @@ async fn main() -> Result<(), String> {
             s(id("measure", i)),
             s(&org),
             s(&title),
-            None,
+            NULL,
             s(&owners[(i % 3) + 1]),
             s(format!("2026-{:02}-15", 1 + rng.below(12))),
             s(st),
-            None,
+            NULL_INT,
             if st == "verified" {
                 s("Kontrollerad")
             } else {
-                None
+                NULL
             },
             s(title.to_lowercase()),
             s(now),
@@ -540,8 +557,14 @@ async fn main() -> Result<(), String> {
     .execute(&pool)
     .await
     .map_err(|e| e.to_string())?;
-    // Fresh statistics for the query planners of both databases.
-    sqlx::query("ANALYZE")
+    // Fresh statistics for the query planners of both databases (and on PostgreSQL the visibility
+    // map, as autovacuum leaves it shortly after a bulk load).
+    let analyze = if url.starts_with("postgres") {
+        "VACUUM ANALYZE"
+    } else {
+        "ANALYZE"
+    };
+    sqlx::query(analyze)
         .execute(&pool)
         .await
         .map_err(|e| e.to_string())?;
