@@ -15,6 +15,7 @@ pub mod security;
 pub mod services;
 pub mod startup;
 pub mod state;
+pub mod tabular;
 pub mod throttle;
 pub mod work;
 

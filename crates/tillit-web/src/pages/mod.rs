@@ -11,6 +11,7 @@ pub mod overview;
 pub mod requirements;
 pub mod risk;
 pub mod systems;
+pub mod transfer;
 pub mod ui;
 
 use crate::context::{Ctx, Member};
@@ -46,6 +47,20 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/members/{id}/remove", post(admin::remove_member))
         .route("/assets", get(assets::list).post(assets::create))
         .route("/assets/new", get(assets::new_form))
+        .route("/assets/export", get(transfer::export_assets))
+        .route(
+            "/assets/import",
+            get(transfer::import_assets_page)
+                .post(transfer::import_assets)
+                .layer(import_limit()),
+        )
+        .route("/systems/export", get(transfer::export_systems))
+        .route(
+            "/systems/import",
+            get(transfer::import_systems_page)
+                .post(transfer::import_systems)
+                .layer(import_limit()),
+        )
         .route("/assets/{id}", get(assets::show).post(assets::update))
         .route("/assets/{id}/edit", get(assets::edit_form))
         .route("/assets/{id}/classify", post(assets::classify))
@@ -101,6 +116,11 @@ pub fn routes() -> Router<AppState> {
         .route("/evidence/{id}/remove", post(requirements::remove_evidence))
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/audit/{id}", get(admin::audit_event_page))
+}
+
+/// Register imports may be larger than the default body limit.
+fn import_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(crate::tabular::MAX_IMPORT_BYTES + 64 * 1024)
 }
 
 /// Evidence uploads may be larger than the default body limit.

@@ -21,4 +21,5 @@ mod risk;
 mod roles;
 mod systems;
 mod tenancy;
+mod transfer;
 mod work_api;
