@@ -365,4 +365,80 @@ impl Store {
         tx.commit().await?;
         Ok(sys)
     }
+
+    /// The systems this one integrates with (it sends information to or exchanges it with), and
+    /// those that integrate with it: (id, name) each, by name.
+    pub async fn integrations(
+        &self,
+        t: &Tenant,
+        id: &str,
+    ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), StoreError> {
+        let pairs = |rows: Vec<AnyRow>| -> Result<Vec<(String, String)>, StoreError> {
+            rows.iter()
+                .map(|r| Ok((s(r, "id")?, s(r, "name")?)))
+                .collect()
+        };
+        let to = sqlx::query(
+            "SELECT o.id AS id, o.name AS name FROM system_integrations x JOIN systems o ON o.id = x.other_id
+             WHERE x.org_id = $1 AND o.org_id = $1 AND x.system_id = $2 ORDER BY o.name",
+        )
+        .bind(t.id())
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let from = sqlx::query(
+            "SELECT o.id AS id, o.name AS name FROM system_integrations x JOIN systems o ON o.id = x.system_id
+             WHERE x.org_id = $1 AND o.org_id = $1 AND x.other_id = $2 ORDER BY o.name",
+        )
+        .bind(t.id())
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((pairs(to)?, pairs(from)?))
+    }
+
+    /// Replaces the systems this one integrates with. Each must be another of the organisation's
+    /// systems.
+    pub async fn set_integrations(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        others: &[String],
+    ) -> Result<(), StoreError> {
+        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let sys = system_in(tx.conn(), t, id).await?;
+        if others.iter().any(|o| o == id) {
+            return Err(ValidationErrors::single("integration_ids", Rule::Mismatch).into());
+        }
+        let before = self.integrations(t, id).await?.0;
+        crate::risk::set_links(
+            tx.conn(),
+            t,
+            crate::risk::Link {
+                table: "system_integrations",
+                owner_column: "system_id",
+                target_column: "other_id",
+                target_table: "systems",
+                field: "integration_ids",
+            },
+            id,
+            others,
+        )
+        .await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "system.integrations",
+                object_type: "system",
+                object_id: id,
+                before: Some(json!({"name": sys.input.name, "integrations": before.iter().map(|(i, _)| i).collect::<Vec<_>>()})),
+                after: Some(json!({"name": sys.input.name, "integrations": others})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }

@@ -487,6 +487,17 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
     };
     let journal = system("Journalsystemet")?;
     let by = "Johan Berg";
+    store
+        .set_integrations(
+            &t,
+            actor,
+            &journal.id,
+            &[
+                system("Labbsystemet")?.id,
+                system("E-tjänstplattformen")?.id,
+            ],
+        )
+        .await?;
     assess(
         store,
         &t,

@@ -924,3 +924,65 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Js
         compliance_percent: f.compliance_percent,
     }))
 }
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrationsBody {
+    /// The systems this one sends information to or exchanges it with.
+    pub integration_ids: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SystemRefDto {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IntegrationsDto {
+    /// Systems this one integrates with.
+    pub integrates_with: Vec<SystemRefDto>,
+    /// Systems that integrate with this one.
+    pub integrated_from: Vec<SystemRefDto>,
+}
+
+async fn integrations_dto(state: &AppState, m: &Member, id: &str) -> AppResult<IntegrationsDto> {
+    let (to, from) = state.store.integrations(&m.tenant, id).await?;
+    let refs = |v: Vec<(String, String)>| {
+        v.into_iter()
+            .map(|(id, name)| SystemRefDto { id, name })
+            .collect()
+    };
+    Ok(IntegrationsDto {
+        integrates_with: refs(to),
+        integrated_from: refs(from),
+    })
+}
+
+/// A system's integrations, both ways.
+#[utoipa::path(get, path = "/api/v1/systems/{id}/integrations", params(("id" = String, Path)), responses((status = 200, body = IntegrationsDto), (status = 404, body = Problem)))]
+pub async fn get_integrations(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<IntegrationsDto>> {
+    m.require(Permission::ViewRegisters)?;
+    state.store.system(&m.tenant, &id).await?;
+    Ok(Json(integrations_dto(&state, &m, &id).await?))
+}
+
+/// Replaces the systems a system integrates with.
+#[utoipa::path(put, path = "/api/v1/systems/{id}/integrations", params(("id" = String, Path)), request_body = IntegrationsBody, responses((status = 200, body = IntegrationsDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_integrations(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<IntegrationsBody>,
+) -> AppResult<Json<IntegrationsDto>> {
+    m.require(Permission::EditRegisters)?;
+    state
+        .store
+        .set_integrations(&m.tenant, &m.auth.actor(), &id, &body.integration_ids)
+        .await?;
+    Ok(Json(integrations_dto(&state, &m, &id).await?))
+}

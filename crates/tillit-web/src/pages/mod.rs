@@ -69,6 +69,10 @@ pub fn routes() -> Router<AppState> {
         .route("/systems/{id}", get(systems::show).post(systems::update))
         .route("/systems/{id}/edit", get(systems::edit_form))
         .route("/systems/{id}/levels", post(systems::set_levels))
+        .route(
+            "/systems/{id}/integrations",
+            post(systems::set_integrations),
+        )
         .route("/systems/{id}/requirements", get(requirements::for_system))
         .route(
             "/systems/{id}/requirements/{rid}",

@@ -373,6 +373,9 @@ struct SystemPage {
     aspects: Vec<AspectChoice>,
     motivation: String,
     errors: Vec<FieldError>,
+    integrations_to: Vec<(String, String)>,
+    integrations_from: Vec<(String, String)>,
+    integration_choices: Vec<Choice>,
 }
 
 async fn render_system(
@@ -479,6 +482,23 @@ async fn render_system(
                 .unwrap_or_else(|| tr.t("assets-unclassified")),
         })
         .collect();
+    let (integrations_to, integrations_from) = state.store.integrations(&m.tenant, &s.id).await?;
+    let mut names: Vec<(String, String)> = state
+        .store
+        .system_names(&m.tenant)
+        .await?
+        .into_iter()
+        .filter(|(id, _)| *id != s.id)
+        .collect();
+    names.sort_by(|a, b| a.1.cmp(&b.1));
+    let integration_choices = names
+        .into_iter()
+        .map(|(id, name)| Choice {
+            selected: integrations_to.iter().any(|(i, _)| *i == id),
+            key: id,
+            label: name,
+        })
+        .collect();
     let tpl = SystemPage {
         c: PageCommon::member(m, s.input.name.clone(), "/systems").with_notice(notice),
         id: s.id.clone(),
@@ -496,8 +516,31 @@ async fn render_system(
             .map(|f| f.get("deviation_motivation").to_string())
             .unwrap_or_default(),
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+        integrations_to,
+        integrations_from,
+        integration_choices,
     };
     Ok(page(status, &tpl))
+}
+
+/// Replaces the systems this one integrates with.
+pub async fn set_integrations(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let others: Vec<String> = form
+        .all("integration_ids")
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    state
+        .store
+        .set_integrations(&m.tenant, &m.auth.actor(), &id, &others)
+        .await?;
+    Ok(see_other(&format!("/systems/{id}?done=system-saved")))
 }
 
 pub async fn show(

@@ -261,3 +261,68 @@ async fn the_api_shows_inherited_levels_and_refuses_an_unmotivated_deviation() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn systems_record_their_integrations_both_ways() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Integration", OrgKind::Region).await;
+    app.member(&t, "samordnare@int.example", Role::Coordinator)
+        .await;
+    let mk = |name: &str| tillit_store::SystemInput {
+        name: name.into(),
+        description: None,
+        owner_membership_id: None,
+        supplier: None,
+        hosting: "own_operation".into(),
+        country: None,
+        review_interval_months: 12,
+        asset_ids: vec![],
+    };
+    let journal = app
+        .store
+        .create_system(&t, &Actor::operator(), &mk("Journal"))
+        .await
+        .unwrap()
+        .id;
+    let lab = app
+        .store
+        .create_system(&t, &Actor::operator(), &mk("Labb"))
+        .await
+        .unwrap()
+        .id;
+    let b = app.login("samordnare@int.example").await;
+    let res = b
+        .post_form(
+            &format!("/systems/{journal}/integrations"),
+            &[("integration_ids", &lab)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text(&format!("/systems/{lab}")).await;
+    assert!(
+        html.contains("Integreras från") && html.contains(&format!("/systems/{journal}\">Journal"))
+    );
+    // A system cannot integrate with itself; an unknown system is refused; nothing changes.
+    let res = b
+        .post_form(
+            &format!("/systems/{journal}/integrations"),
+            &[("integration_ids", &journal)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let api = app.api(&make_token(&b, "int", &["read", "write"]).await);
+    let res = api
+        .req(
+            Method::PUT,
+            &format!("/api/v1/systems/{journal}/integrations"),
+            Some(json!({"integration_ids": ["nope"]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, v) = api
+        .get_json(&format!("/api/v1/systems/{journal}/integrations"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["integrates_with"][0]["name"], "Labb");
+    assert_eq!(v["integrated_from"], json!([]));
+}

@@ -47,6 +47,9 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("PUT", "/api/v1/scenarios/{id}", "scenario"),
     ("GET", "/api/v1/measures/{id}", "measure"),
     ("PUT", "/api/v1/measures/{id}", "measure"),
+    ("POST", "/systems/{id}/integrations", "system"),
+    ("GET", "/api/v1/systems/{id}/integrations", "system"),
+    ("PUT", "/api/v1/systems/{id}/integrations", "system"),
     ("GET", "/evidence/{id}", "evidence"),
     ("POST", "/evidence/{id}/remove", "evidence"),
     ("GET", "/systems/{id}", "system"),
@@ -296,6 +299,9 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         let body = match (method, *object) {
             (&"PATCH", _) => Some(serde_json::json!({"role": "admin"})),
             (&"PUT", "asset") => Some(serde_json::json!({"name": "Övertagen"})),
+            (&"PUT", "system") if path.ends_with("/integrations") => {
+                Some(serde_json::json!({"integration_ids": []}))
+            }
             (&"PUT", "system") if path.ends_with("/assessment") => {
                 Some(serde_json::json!({"status": "met"}))
             }
