@@ -115,10 +115,32 @@ pub async fn serve(
             }
         }
     });
+    // Daily snapshots of every care provider's key figures, for the follow-up trend: taken at start
+    // and every hour (a day's snapshot is replaced while the day lasts, so it ends as the day's).
+    let snap_state = state.clone();
+    let snapshots = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match snap_state.store.provider_tenants().await {
+                Ok(tenants) => {
+                    for t in tenants {
+                        if let Err(e) = crate::pages::followup::snapshot(&snap_state, &t).await {
+                            tracing::warn!(error = %e, "daily snapshot failed");
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "daily snapshot: listing organisations failed")
+                }
+            }
+        }
+    });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let res = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     sweeper.abort();
+    snapshots.abort();
     res
 }

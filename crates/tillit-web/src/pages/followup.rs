@@ -65,21 +65,23 @@ fn gap_view(tr: &Tr, g: GapList, lib: &crate::library::Library) -> GapView {
 
 /// The gaps and key figures of today, and today's snapshot saved for the trend.
 pub async fn gaps_now(state: &AppState, m: &Member) -> AppResult<(Vec<GapList>, KeyFigures)> {
+    snapshot(state, &m.tenant).await
+}
+
+/// Computes an organisation's gaps and key figures today and keeps today's snapshot.
+pub async fn snapshot(
+    state: &AppState,
+    t: &tillit_store::Tenant,
+) -> AppResult<(Vec<GapList>, KeyFigures)> {
     let today = chrono::Utc::now().date_naive().to_string();
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
-    let gaps = state
-        .store
-        .gaps(&m.tenant, &today, matrix.tolerance)
-        .await?;
+    let matrix = state.store.risk_matrix(t).await?;
+    let gaps = state.store.gaps(t, &today, matrix.tolerance).await?;
     let total = gaps.iter().map(|g| g.count).sum();
     let figures = state
         .store
-        .key_figures(&m.tenant, &today, matrix.tolerance, total)
+        .key_figures(t, &today, matrix.tolerance, total)
         .await?;
-    state
-        .store
-        .save_snapshot(&m.tenant, &today, &figures)
-        .await?;
+    state.store.save_snapshot(t, &today, &figures).await?;
     Ok((gaps, figures))
 }
 
