@@ -540,3 +540,34 @@ pub async fn record_assessment(
         )
         .await?)
 }
+
+/// Every item of a paginated list, fetching 200 at a time.
+pub async fn all_pages<T, Fut>(
+    mut fetch: impl FnMut(tillit_domain::paging::PageRequest) -> Fut,
+) -> AppResult<Vec<T>>
+where
+    Fut: std::future::Future<
+        Output = Result<tillit_domain::paging::Page<T>, tillit_store::StoreError>,
+    >,
+{
+    let mut out = Vec::new();
+    for page in 1.. {
+        let p = fetch(tillit_domain::paging::PageRequest {
+            page,
+            per_page: 200,
+        })
+        .await?;
+        let more = p.has_next();
+        out.extend(p.items);
+        if !more {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Every member of the request's organisation (for choosing owners and deciders).
+pub async fn all_members(state: &AppState, m: &Member) -> AppResult<Vec<StoredMember>> {
+    let q = tillit_store::MemberQuery::default();
+    all_pages(|page| state.store.list_members(&m.tenant, &q, page)).await
+}

@@ -6,13 +6,10 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::FormFields;
 use crate::state::AppState;
-use tillit_domain::paging::PageRequest;
 use tillit_domain::risk::{parse_date, RiskMatrix};
 use tillit_domain::role::{Permission, Role};
 use tillit_domain::{text, Rule, ValidationError, ValidationErrors};
-use tillit_store::{
-    AccessAnalysis, Measure, MemberQuery, RiskAnalysis, RiskAnalysisInput, Scenario,
-};
+use tillit_store::{AccessAnalysis, Measure, RiskAnalysis, RiskAnalysisInput, Scenario};
 
 pub fn parse_analysis(form: &FormFields) -> Result<RiskAnalysisInput, ValidationErrors> {
     let mut errs = ValidationErrors::new();
@@ -108,17 +105,7 @@ pub async fn eligible_deciders(
     m: &Member,
     asset_ids: &[String],
 ) -> AppResult<Vec<(String, String)>> {
-    let members = state
-        .store
-        .list_members(
-            &m.tenant,
-            &MemberQuery::default(),
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
+    let members = crate::services::all_members(state, m).await?;
     let mut asset_owners = Vec::new();
     for a in asset_ids {
         if let Ok(asset) = state.store.asset(&m.tenant, a).await {
@@ -128,7 +115,6 @@ pub async fn eligible_deciders(
         }
     }
     Ok(members
-        .items
         .into_iter()
         .filter(|x| x.role == Role::Owner || asset_owners.contains(&x.id))
         .map(|x| (x.id, x.display_name))
@@ -241,19 +227,8 @@ pub async fn approvers(
         .iter()
         .filter_map(|a| a.input.owner_membership_id.clone())
         .collect();
-    let members = state
-        .store
-        .list_members(
-            &m.tenant,
-            &MemberQuery::default(),
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
+    let members = crate::services::all_members(state, m).await?;
     Ok(members
-        .items
         .into_iter()
         .filter(|x| x.role == Role::Owner || owners.contains(&x.id))
         .map(|x| (x.id, x.display_name))

@@ -17,7 +17,7 @@ use tillit_domain::classification::{Aspect, ConsequenceLevel, Levels};
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
-use tillit_store::{Asset, AssetQuery, AssetSort, MemberQuery};
+use tillit_store::{Asset, AssetQuery, AssetSort};
 
 pub struct AssetRow {
     pub id: String,
@@ -193,23 +193,13 @@ async fn render_form(
             .and_then(|i| i.owner_membership_id.clone())
             .unwrap_or_default(),
     );
-    let members = state
-        .store
-        .list_members(
-            &m.tenant,
-            &MemberQuery::default(),
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
+    let members = crate::services::all_members(state, m).await?;
     let mut owners = vec![Choice {
         key: String::new(),
         label: tr.t("assets-no-owner"),
         selected: owner_now.is_empty(),
     }];
-    owners.extend(members.items.into_iter().map(|x| Choice {
+    owners.extend(members.into_iter().map(|x| Choice {
         selected: x.id == owner_now,
         key: x.id,
         label: format!("{} ({})", x.display_name, tr.role(x.role)),

@@ -19,7 +19,7 @@ use tillit_domain::measure::{is_overdue, MeasureStatus, RequirementRef};
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
-use tillit_store::{Measure, MeasureOrder, MeasureQuery, MemberQuery};
+use tillit_store::{Measure, MeasureOrder, MeasureQuery};
 
 pub fn status_label(tr: &Tr, s: MeasureStatus) -> String {
     tr.t(&format!("measure-status-{}", s.key().replace('_', "-")))
@@ -239,17 +239,7 @@ async fn measure_form(
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
     let x = existing.map(|e| &e.input);
-    let members = state
-        .store
-        .list_members(
-            &m.tenant,
-            &MemberQuery::default(),
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
+    let members = crate::services::all_members(state, m).await?;
     let owner_now = value(form, "owner_membership_id", || {
         x.and_then(|x| x.owner_membership_id.clone())
             .unwrap_or_default()
@@ -259,7 +249,7 @@ async fn measure_form(
         label: tr.t("assets-no-owner"),
         selected: owner_now.is_empty(),
     }];
-    owners.extend(members.items.into_iter().map(|o| Choice {
+    owners.extend(members.into_iter().map(|o| Choice {
         selected: o.id == owner_now,
         key: o.id,
         label: o.display_name,

@@ -15,10 +15,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::{HashMap, HashSet};
 use tillit_domain::classification::{parse_motivation, Aspect, Levels};
-use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationError, ValidationErrors};
-use tillit_store::{Asset, MemberQuery, System};
+use tillit_store::{Asset, System};
 
 /// Which register a file is for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -73,73 +72,21 @@ impl Register {
 }
 
 async fn all_assets(state: &AppState, m: &Member) -> AppResult<Vec<Asset>> {
-    let mut out = Vec::new();
-    for page in 1.. {
-        let p = state
-            .store
-            .list_assets(
-                &m.tenant,
-                &Default::default(),
-                PageRequest {
-                    page,
-                    per_page: 200,
-                },
-            )
-            .await?;
-        let more = p.has_next();
-        out.extend(p.items);
-        if !more {
-            break;
-        }
-    }
-    Ok(out)
+    let q = Default::default();
+    services::all_pages(|page| state.store.list_assets(&m.tenant, &q, page)).await
 }
 
 async fn all_systems(state: &AppState, m: &Member) -> AppResult<Vec<System>> {
-    let mut out = Vec::new();
-    for page in 1.. {
-        let p = state
-            .store
-            .list_systems(
-                &m.tenant,
-                None,
-                PageRequest {
-                    page,
-                    per_page: 200,
-                },
-            )
-            .await?;
-        let more = p.has_next();
-        out.extend(p.items);
-        if !more {
-            break;
-        }
-    }
-    Ok(out)
+    services::all_pages(|page| state.store.list_systems(&m.tenant, None, page)).await
 }
 
 /// Membership id ↔ e-mail of the organisation's members.
 async fn member_emails(state: &AppState, m: &Member) -> AppResult<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for page in 1.. {
-        let p = state
-            .store
-            .list_members(
-                &m.tenant,
-                &MemberQuery::default(),
-                PageRequest {
-                    page,
-                    per_page: 200,
-                },
-            )
-            .await?;
-        let more = p.has_next();
-        out.extend(p.items.into_iter().map(|x| (x.id, x.email.to_lowercase())));
-        if !more {
-            break;
-        }
-    }
-    Ok(out)
+    Ok(services::all_members(state, m)
+        .await?
+        .into_iter()
+        .map(|x| (x.id, x.email.to_lowercase()))
+        .collect())
 }
 
 fn level_cells(l: Option<Levels>) -> Vec<String> {
