@@ -667,3 +667,4 @@ systems-integrates-with = Integrates with
 systems-integrated-from = Integrated from
 systems-integrations-edit = Change integrations
 field-integration-ids = Integrations
+requirements-export = Export every assessment

@@ -667,3 +667,4 @@ systems-integrates-with = Integrerar med
 systems-integrated-from = Integreras från
 systems-integrations-edit = Ändra integrationer
 field-integration-ids = Integrationer
+requirements-export = Exportera alla bedömningar

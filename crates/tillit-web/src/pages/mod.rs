@@ -55,6 +55,9 @@ pub fn routes() -> Router<AppState> {
                 .layer(import_limit()),
         )
         .route("/systems/export", get(transfer::export_systems))
+        .route("/measures/export", get(transfer::export_measures))
+        .route("/risks/export", get(transfer::export_scenarios))
+        .route("/requirements/export", get(transfer::export_assessments))
         .route(
             "/systems/import",
             get(transfer::import_systems_page)

@@ -167,11 +167,16 @@ async fn export(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let table = table_of(state, m, reg).await?;
+    send_table(&table, reg.key(), q)
+}
+
+/// A table as a CSV or XLSX download (`format`), named after the register and the day.
+pub fn send_table(table: &Table, name: &str, q: &HashMap<String, String>) -> AppResult<Response> {
     let day = chrono::Utc::now().format("%Y-%m-%d");
     let (bytes, media, ext) = match q.get("format").map(String::as_str).unwrap_or("csv") {
-        "csv" => (tabular::write_csv(&table), "text/csv; charset=utf-8", "csv"),
+        "csv" => (tabular::write_csv(table), "text/csv; charset=utf-8", "csv"),
         "xlsx" => (
-            tabular::write_xlsx(&table, reg.key()).map_err(AppError::internal)?,
+            tabular::write_xlsx(table, name).map_err(AppError::internal)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),
@@ -181,12 +186,195 @@ async fn export(
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"tillit-{}-{day}.{ext}\"",
-        reg.key()
+        "attachment; filename=\"tillit-{name}-{day}.{ext}\""
     )) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
+}
+
+/// The action plan as a table.
+pub async fn export_measures(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let query = tillit_store::MeasureQuery::default();
+    let list = services::all_pages(|page| {
+        state
+            .store
+            .list_measures(&m.tenant, &query, tillit_store::MeasureOrder::Due, page)
+    })
+    .await?;
+    let table = Table {
+        headers: [
+            "title",
+            "description",
+            "owner",
+            "due_on",
+            "status",
+            "cost_sek",
+            "verification",
+            "verified_by",
+            "scenarios",
+            "requirements",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows: list
+            .into_iter()
+            .map(|x| {
+                vec![
+                    x.input.title,
+                    x.input.description.unwrap_or_default(),
+                    x.owner_name.unwrap_or_default(),
+                    x.input.due_on.unwrap_or_default(),
+                    x.input.status.key().to_string(),
+                    x.input.cost_sek.map(|c| c.to_string()).unwrap_or_default(),
+                    x.input.verification.unwrap_or_default(),
+                    x.verified_by.unwrap_or_default(),
+                    x.scenarios
+                        .into_iter()
+                        .map(|(_, t)| t)
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    x.input
+                        .requirements
+                        .iter()
+                        .map(|r| r.key())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                ]
+            })
+            .collect(),
+    };
+    send_table(&table, "measures", &q)
+}
+
+/// Every risk scenario of every analysis as a table.
+pub async fn export_scenarios(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let analyses =
+        services::all_pages(|page| state.store.list_risk_analyses(&m.tenant, page)).await?;
+    let mut rows = Vec::new();
+    for a in analyses {
+        for s in state.store.scenarios(&m.tenant, &a.id).await? {
+            let x = s.input;
+            rows.push(vec![
+                a.input.title.clone(),
+                x.title,
+                x.threat_key.unwrap_or_default(),
+                x.threat_text.unwrap_or_default(),
+                x.vulnerability.unwrap_or_default(),
+                s.assets
+                    .into_iter()
+                    .map(|(_, n)| n)
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                x.aspects.join(","),
+                x.inherent.likelihood.to_string(),
+                x.inherent.consequence.to_string(),
+                matrix.score(x.inherent).to_string(),
+                x.treatment.map(|t| t.key().to_string()).unwrap_or_default(),
+                x.residual.likelihood.to_string(),
+                x.residual.consequence.to_string(),
+                matrix.score(x.residual).to_string(),
+                if matrix.above_tolerance(x.residual) {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_string(),
+                s.accepted_by_name.unwrap_or_default(),
+                x.acceptance.map(|a| a.decided_on).unwrap_or_default(),
+            ]);
+        }
+    }
+    let table = Table {
+        headers: [
+            "analysis",
+            "title",
+            "threat_key",
+            "threat_text",
+            "vulnerability",
+            "assets",
+            "aspects",
+            "inherent_likelihood",
+            "inherent_consequence",
+            "inherent_score",
+            "treatment",
+            "residual_likelihood",
+            "residual_consequence",
+            "residual_score",
+            "above_tolerance",
+            "accepted_by",
+            "accepted_on",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows,
+    };
+    send_table(&table, "risk-scenarios", &q)
+}
+
+/// Every recorded self-assessment as a table (scope, requirement, status, who and when).
+pub async fn export_assessments(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let names = state.store.system_names(&m.tenant).await?;
+    let lang = m.ctx.tr.lang();
+    let mut rows = Vec::new();
+    let mut scopes: Vec<Option<String>> = vec![None];
+    let mut ids: Vec<String> = names.keys().cloned().collect();
+    ids.sort_by(|a, b| names[a].cmp(&names[b]));
+    scopes.extend(ids.into_iter().map(Some));
+    for scope in scopes {
+        for a in state.store.assessments(&m.tenant, scope.as_deref()).await? {
+            let req = state.library.requirement(&a.requirement_id);
+            rows.push(vec![
+                scope
+                    .as_ref()
+                    .and_then(|s| names.get(s).cloned())
+                    .unwrap_or_else(|| "organisation".into()),
+                req.map(|r| r.label.clone())
+                    .unwrap_or_else(|| a.requirement_id.clone()),
+                req.map(|r| r.title(lang).to_string()).unwrap_or_default(),
+                a.status.key().to_string(),
+                a.motivation.unwrap_or_default(),
+                a.comment.unwrap_or_default(),
+                a.assessed_by,
+                a.assessed_at,
+            ]);
+        }
+    }
+    let table = Table {
+        headers: [
+            "scope",
+            "requirement",
+            "title",
+            "status",
+            "motivation",
+            "comment",
+            "assessed_by",
+            "assessed_at",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        rows,
+    };
+    send_table(&table, "assessments", &q)
 }
 
 pub async fn export_assets(

@@ -268,6 +268,17 @@ async fn self_assessment_rules_history_and_evidence() {
     assert!(html.contains("status-met"));
     assert!(html.contains("efterlevnad"));
 
+    // The assessments as a table.
+    let res = b.get("/requirements/export?format=csv").await;
+    let table = tillit_web::tabular::read("a.csv", &res.bytes().await.unwrap()).unwrap();
+    let row = table
+        .rows
+        .iter()
+        .find(|r| table.get(r, "requirement") == "BEH-2")
+        .unwrap();
+    assert_eq!(table.get(row, "scope"), "Journalsystemet");
+    assert_eq!(table.get(row, "status"), "met");
+
     // Removing evidence.
     let res = b
         .post_form(&format!("/evidence/{}/remove", file.id), &[])

@@ -216,6 +216,23 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
         Some("Test samordnare@risk.example")
     );
 
+    // Exports of the scenarios and the action plan.
+    let res = b.get("/risks/export?format=csv").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let t1 = tillit_web::tabular::read("r.csv", &res.bytes().await.unwrap()).unwrap();
+    assert_eq!(t1.rows.len(), 2);
+    let snoop_row = t1
+        .rows
+        .iter()
+        .find(|r| t1.get(r, "title") == "Journalsnokning")
+        .unwrap();
+    assert_eq!(t1.get(snoop_row, "residual_score"), "12");
+    assert_eq!(t1.get(snoop_row, "above_tolerance"), "yes");
+    let res = b.get("/measures/export?format=xlsx").await;
+    let t2 = tillit_web::tabular::read("m.xlsx", &res.bytes().await.unwrap()).unwrap();
+    assert_eq!(t2.rows.len(), 1);
+    assert_eq!(t2.get(&t2.rows[0], "scenarios"), "Journalsnokning");
+
     // The matrix: the coordinator may change it, not below values in use; a reader may not.
     let res = b
         .post_form(
