@@ -15,6 +15,13 @@ use tillit_domain::text::search_key;
 use tillit_domain::{Rule, ValidationErrors};
 
 /// The validated facts of an asset, as entered.
+/// How strong an asset's confidentiality is under OSL.
+pub const CONFIDENTIALITY_STRENGTHS: &[&str] = &[
+    "presumption_of_secrecy",
+    "presumption_of_openness",
+    "absolute",
+];
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AssetInput {
     pub name: String,
@@ -28,6 +35,8 @@ pub struct AssetInput {
     pub individuals_approx: Option<i64>,
     /// e.g. "25 kap. 1 § OSL".
     pub confidentiality_provisions: Option<String>,
+    /// One of [`CONFIDENTIALITY_STRENGTHS`].
+    pub confidentiality_strength: Option<String>,
     pub legal_basis: Option<String>,
     pub review_interval_months: i64,
 }
@@ -72,7 +81,7 @@ pub struct AssetQuery {
 
 pub(crate) const COLUMNS: &str = "a.id AS id, a.name AS name, a.description AS description, a.owner_membership_id AS owner_membership_id, \
     a.personal_data AS personal_data, a.special_categories AS special_categories, a.data_subjects AS data_subjects, \
-    a.individuals_approx AS individuals_approx, a.confidentiality_provisions AS confidentiality_provisions, a.legal_basis AS legal_basis, \
+    a.individuals_approx AS individuals_approx, a.confidentiality_provisions AS confidentiality_provisions, a.confidentiality_strength AS confidentiality_strength, a.legal_basis AS legal_basis, \
     a.review_interval_months AS review_interval_months, a.confidentiality AS confidentiality, a.integrity AS integrity, \
     a.availability AS availability, a.traceability AS traceability, a.classified_at AS classified_at, a.created_at AS created_at, \
     a.updated_at AS updated_at, u.display_name AS owner_name";
@@ -123,6 +132,7 @@ pub(crate) fn asset_from_row(r: &AnyRow) -> Result<Asset, StoreError> {
             data_subjects: list(&s(r, "data_subjects")?),
             individuals_approx: r.try_get::<Option<i64>, _>("individuals_approx")?,
             confidentiality_provisions: os(r, "confidentiality_provisions")?,
+            confidentiality_strength: os(r, "confidentiality_strength")?,
             legal_basis: os(r, "legal_basis")?,
             review_interval_months: i(r, "review_interval_months")?,
         },
@@ -270,6 +280,12 @@ impl Store {
         crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, &id)
             .await?;
         crate::followup::refresh_patient_data(tx.conn(), t, None, Some(&id)).await?;
+        sqlx::query("UPDATE information_assets SET confidentiality_strength = $1 WHERE org_id = $2 AND id = $3")
+            .bind(&a.confidentiality_strength)
+            .bind(t.id())
+            .bind(&id)
+            .execute(tx.conn())
+            .await?;
         let asset = asset_in(tx.conn(), t, &id).await?;
         tx.commit().await?;
         Ok(asset)
@@ -322,6 +338,12 @@ impl Store {
         crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, id)
             .await?;
         crate::followup::refresh_patient_data(tx.conn(), t, None, Some(id)).await?;
+        sqlx::query("UPDATE information_assets SET confidentiality_strength = $1 WHERE org_id = $2 AND id = $3")
+            .bind(&a.confidentiality_strength)
+            .bind(t.id())
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
         let asset = asset_in(tx.conn(), t, id).await?;
         tx.commit().await?;
         Ok(asset)

@@ -27,7 +27,9 @@ mod users;
 
 pub use access::AccessAnalysis;
 pub use assessments::{Assessment, AssessmentStatus, Evidence, NewEvidence, ORGANISATION_SCOPE};
-pub use assets::{Asset, AssetInput, AssetQuery, AssetSort, ClassificationRecord};
+pub use assets::{
+    Asset, AssetInput, AssetQuery, AssetSort, ClassificationRecord, CONFIDENTIALITY_STRENGTHS,
+};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport};
 pub use dialect::Backend;
 pub use error::StoreError;

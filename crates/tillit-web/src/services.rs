@@ -310,6 +310,17 @@ pub fn parse_asset_input(
         1000,
     ));
     let legal_basis = errs.check(text::optional("legal_basis", &get("legal_basis"), 1000));
+    let confidentiality_strength = match get("confidentiality_strength").trim() {
+        "" => None,
+        k if tillit_store::CONFIDENTIALITY_STRENGTHS.contains(&k) => Some(k.to_string()),
+        _ => {
+            errs.push(ValidationError::new(
+                "confidentiality_strength",
+                Rule::UnknownValue,
+            ));
+            None
+        }
+    };
     if (!special_categories.is_empty() || !data_subjects.is_empty()) && !personal_data {
         errs.push(ValidationError::new("personal_data", Rule::Mismatch));
     }
@@ -333,6 +344,7 @@ pub fn parse_asset_input(
         data_subjects,
         individuals_approx,
         confidentiality_provisions,
+        confidentiality_strength,
         legal_basis,
         review_interval_months,
     })

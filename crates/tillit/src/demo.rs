@@ -257,6 +257,8 @@ async fn seed_region_assets(store: &Store, actor: &Actor) -> Result<(), StoreErr
             data_subjects: subjects.iter().map(|s| s.to_string()).collect(),
             individuals_approx: *individuals,
             confidentiality_provisions: provision.map(str::to_string),
+            // Health-care secrecy presumes confidentiality (25 kap. 1 § OSL).
+            confidentiality_strength: provision.map(|_| "presumption_of_secrecy".to_string()),
             legal_basis: Some("Patientdatalagen (2008:355)".into()),
             review_interval_months: 12,
         };
@@ -665,6 +667,7 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
             data_subjects: subjects.iter().map(|s| s.to_string()).collect(),
             individuals_approx: None,
             confidentiality_provisions: Some(provision.into()),
+            confidentiality_strength: None,
             legal_basis: None,
             review_interval_months: 12,
         }

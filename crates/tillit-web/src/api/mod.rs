@@ -577,6 +577,8 @@ pub struct AssetDto {
     pub data_subjects: Vec<String>,
     pub individuals_approx: Option<i64>,
     pub confidentiality_provisions: Option<String>,
+    /// presumption_of_secrecy, presumption_of_openness or absolute
+    pub confidentiality_strength: Option<String>,
     pub legal_basis: Option<String>,
     pub review_interval_months: i64,
     /// Absent while the asset is unclassified.
@@ -600,6 +602,7 @@ impl From<tillit_store::Asset> for AssetDto {
             data_subjects: i.data_subjects,
             individuals_approx: i.individuals_approx,
             confidentiality_provisions: i.confidentiality_provisions,
+            confidentiality_strength: i.confidentiality_strength,
             legal_basis: i.legal_basis,
             review_interval_months: i.review_interval_months,
             classification: a.levels.map(levels_dto),
@@ -639,6 +642,9 @@ pub struct AssetBody {
     pub individuals_approx: Option<i64>,
     #[serde(default)]
     pub confidentiality_provisions: Option<String>,
+    /// presumption_of_secrecy, presumption_of_openness or absolute
+    #[serde(default)]
+    pub confidentiality_strength: Option<String>,
     #[serde(default)]
     pub legal_basis: Option<String>,
     /// 1–60, default 12.
@@ -662,6 +668,9 @@ impl AssetBody {
                     self.confidentiality_provisions.clone().unwrap_or_default()
                 }
                 "legal_basis" => self.legal_basis.clone().unwrap_or_default(),
+                "confidentiality_strength" => {
+                    self.confidentiality_strength.clone().unwrap_or_default()
+                }
                 "review_interval_months" => self
                     .review_interval_months
                     .map(|n| n.to_string())

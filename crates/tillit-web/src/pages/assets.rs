@@ -171,6 +171,7 @@ struct AssetFormPage {
     owners: Vec<Choice>,
     special: Vec<Choice>,
     subjects: Vec<Choice>,
+    strengths: Vec<Choice>,
     errors: Vec<FieldError>,
 }
 
@@ -268,6 +269,24 @@ async fn render_form(
         ),
         None => ("/assets".to_string(), tr.t("assets-new-heading")),
     };
+    let strength_now = form
+        .map(|f| f.get("confidentiality_strength").to_string())
+        .or_else(|| existing.and_then(|a| a.input.confidentiality_strength.clone()))
+        .unwrap_or_default();
+    let mut strengths = vec![Choice {
+        key: String::new(),
+        label: tr.t("strength-none"),
+        selected: strength_now.is_empty(),
+    }];
+    strengths.extend(
+        tillit_store::CONFIDENTIALITY_STRENGTHS
+            .iter()
+            .map(|k| Choice {
+                key: k.to_string(),
+                label: tr.t(&format!("strength-{}", k.replace('_', "-"))),
+                selected: *k == strength_now,
+            }),
+    );
     let tpl = AssetFormPage {
         c: PageCommon::member(m, heading.clone(), "/assets"),
         action,
@@ -276,6 +295,7 @@ async fn render_form(
         owners,
         special: opts(SPECIAL_CATEGORIES, "special", &sc),
         subjects: opts(DATA_SUBJECTS, "subject", &ds),
+        strengths,
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
     };
     Ok(page(status, &tpl))
@@ -449,6 +469,13 @@ async fn render_asset(
             tr.t("field-confidentiality-provisions"),
             i.confidentiality_provisions
                 .clone()
+                .unwrap_or_else(|| "–".into()),
+        ),
+        (
+            tr.t("field-confidentiality-strength"),
+            i.confidentiality_strength
+                .as_deref()
+                .map(|k| tr.t(&format!("strength-{}", k.replace('_', "-"))))
                 .unwrap_or_else(|| "–".into()),
         ),
         (

@@ -45,6 +45,7 @@ impl Register {
                 "data_subjects",
                 "individuals_approx",
                 "confidentiality_provisions",
+                "confidentiality_strength",
                 "legal_basis",
                 "review_interval_months",
                 "confidentiality",
@@ -120,6 +121,7 @@ async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Tabl
                         .map(|n| n.to_string())
                         .unwrap_or_default(),
                     i.confidentiality_provisions.unwrap_or_default(),
+                    i.confidentiality_strength.unwrap_or_default(),
                     i.legal_basis.unwrap_or_default(),
                     i.review_interval_months.to_string(),
                 ];

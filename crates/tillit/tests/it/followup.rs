@@ -57,6 +57,7 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
                 data_subjects: vec!["care_recipients".into()],
                 individuals_approx: None,
                 confidentiality_provisions: None,
+                confidentiality_strength: None,
                 legal_basis: None,
                 review_interval_months: 12,
             },

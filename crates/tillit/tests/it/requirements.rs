@@ -25,6 +25,7 @@ pub async fn patient_system(app: &TestApp, t: &Tenant, hosting: &str) -> String 
                 data_subjects: vec!["patients".into()],
                 individuals_approx: Some(250_000),
                 confidentiality_provisions: Some("25 kap. 1 § OSL".into()),
+                confidentiality_strength: None,
                 legal_basis: None,
                 review_interval_months: 12,
             },

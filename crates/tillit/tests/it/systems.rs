@@ -19,6 +19,7 @@ async fn classified_asset(app: &TestApp, t: &Tenant, name: &str, l: [i64; 4]) ->
         data_subjects: vec![],
         individuals_approx: None,
         confidentiality_provisions: None,
+        confidentiality_strength: None,
         legal_basis: None,
         review_interval_months: 12,
     };

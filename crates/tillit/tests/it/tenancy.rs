@@ -146,6 +146,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
                 data_subjects: vec!["patients".into()],
                 individuals_approx: Some(1000),
                 confidentiality_provisions: None,
+                confidentiality_strength: None,
                 legal_basis: None,
                 review_interval_months: 12,
             },

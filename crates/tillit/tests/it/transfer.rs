@@ -15,11 +15,11 @@ async fn assets_and_systems_go_out_and_come_back_in() {
     app.member(&t, "agare@fil.example", Role::Owner).await;
     let b = app.login("samordnare@fil.example").await;
 
-    let csv = "name;description;owner_email;personal_data;special_categories;data_subjects;individuals_approx;confidentiality;integrity;availability;traceability;classification_motivation\n\
-Patientjournal;Journalen;agare@fil.example;ja;health;patients,children;250 000;3;3;2;3;Hälsouppgifter om många\n\
-Tidbok;Bokningar;;ja;;patients;;;;;;\n\
-Felrad;;okand@fil.example;kanske;;martians;;5;1;1;1;\n\
-Tidbok;Dubblett;;nej;;;;;;;;\n";
+    let csv = "name;description;owner_email;personal_data;special_categories;data_subjects;individuals_approx;confidentiality_strength;confidentiality;integrity;availability;traceability;classification_motivation\n\
+Patientjournal;Journalen;agare@fil.example;ja;health;patients,children;250 000;presumption_of_secrecy;3;3;2;3;Hälsouppgifter om många\n\
+Tidbok;Bokningar;;ja;;patients;;;;;;;\n\
+Felrad;;okand@fil.example;kanske;;martians;;stark;5;1;1;1;\n\
+Tidbok;Dubblett;;nej;;;;;;;;;\n";
 
     // A file with errors: each bad row is named with its fields; nothing is saved.
     let res = b
@@ -94,6 +94,10 @@ Tidbok;Dubblett;;nej;;;;;;;;\n";
         .unwrap();
     assert_eq!(journal.levels.unwrap().availability.number(), 2);
     assert_eq!(journal.input.individuals_approx, Some(250_000));
+    assert_eq!(
+        journal.input.confidentiality_strength.as_deref(),
+        Some("presumption_of_secrecy")
+    );
     assert!(journal.input.owner_membership_id.is_some());
 
     // Systems from XLSX naming the assets; an unknown asset is refused.
