@@ -39,7 +39,7 @@ pub use members::{Member, MemberQuery, RoleCount};
 pub use orgs::Organisation;
 pub use risk::{CellCount, RiskAnalysis, RiskAnalysisInput, Scenario};
 pub use sessions::{NewSession, SessionUser};
-pub use systems::{System, SystemInput, HOSTING};
+pub use systems::{System, SystemInput, SystemQuery, SystemSort, HOSTING};
 pub use tokens::{ApiToken, TokenAuth};
 pub use users::{User, UserCredentials, UserMembership};
 

@@ -169,6 +169,27 @@ async fn set_assets(
     Ok(())
 }
 
+/// Filters and order of the systems list.
+#[derive(Debug, Clone, Default)]
+pub struct SystemQuery {
+    pub q: Option<String>,
+    /// One of [`HOSTING`].
+    pub hosting: Option<String>,
+    /// Only systems that process patient data (`Some(true)`) or that do not.
+    pub patient_data: Option<bool>,
+    pub sort: SystemSort,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SystemSort {
+    #[default]
+    Name,
+    /// Most recently changed first.
+    Updated,
+    /// Next review due first.
+    NextReview,
+}
+
 impl Store {
     pub async fn list_systems(
         &self,
@@ -176,16 +197,46 @@ impl Store {
         q: Option<&str>,
         page: PageRequest,
     ) -> Result<Page<System>, StoreError> {
+        let query = SystemQuery {
+            q: q.map(str::to_string),
+            ..Default::default()
+        };
+        self.list_systems_by(t, &query, page).await
+    }
+
+    pub async fn list_systems_by(
+        &self,
+        t: &Tenant,
+        query: &SystemQuery,
+        page: PageRequest,
+    ) -> Result<Page<System>, StoreError> {
         let mut filter = Filter::tenant("s.org_id", t.id());
-        if let Some(text) = q.map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(text) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             filter.and_contains("s.search_text", text);
         }
+        if let Some(h) = &query.hosting {
+            filter.and("s.hosting =", h.clone());
+        }
+        match query.patient_data {
+            Some(true) => {
+                filter.and_sql("s.patient_data = 1");
+            }
+            Some(false) => {
+                filter.and_sql("s.patient_data = 0");
+            }
+            None => {}
+        }
+        let order = match query.sort {
+            SystemSort::Name => "s.name, s.id",
+            SystemSort::Updated => "s.updated_at DESC, s.id",
+            SystemSort::NextReview => "CASE WHEN s.next_review_on IS NULL THEN 1 ELSE 0 END, s.next_review_on, s.name, s.id",
+        };
         let list = fetch_page(
             &self.pool,
             COLUMNS,
             FROM,
             &filter,
-            "s.name, s.id",
+            order,
             page,
             system_from_row,
         )

@@ -17,7 +17,7 @@ use tillit_domain::classification::{Aspect, ConsequenceLevel};
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
-use tillit_store::{System, HOSTING};
+use tillit_store::{System, SystemQuery, SystemSort, HOSTING};
 
 pub struct SystemRow {
     pub id: String,
@@ -39,6 +39,9 @@ struct SystemsPage {
     pager: Pager,
     may_edit: bool,
     aspects: Vec<String>,
+    hosting_options: Vec<Choice>,
+    patient_options: Vec<Choice>,
+    sort_options: Vec<Choice>,
 }
 
 fn aspect_headers(tr: &crate::i18n::Tr) -> Vec<String> {
@@ -63,19 +66,74 @@ pub async fn list(
         q.get("page").map(String::as_str),
         q.get("per_page").map(String::as_str),
     )?;
+    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let hosting = match get("hosting").as_str() {
+        "" => None,
+        h if HOSTING.contains(&h) => Some(h.to_string()),
+        _ => return Err(ValidationErrors::single("hosting", Rule::UnknownValue).into()),
+    };
+    let patient_data = match get("patient_data").as_str() {
+        "" => None,
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => return Err(ValidationErrors::single("patient_data", Rule::UnknownValue).into()),
+    };
+    let sort = match get("sort").as_str() {
+        "" | "name" => SystemSort::Name,
+        "updated" => SystemSort::Updated,
+        "review" => SystemSort::NextReview,
+        _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
+    };
+    let query = SystemQuery {
+        q: Some(text.clone()),
+        hosting: hosting.clone(),
+        patient_data,
+        sort,
+    };
     let list = state
         .store
-        .list_systems(&m.tenant, Some(&text), page_req)
+        .list_systems_by(&m.tenant, &query, page_req)
         .await?;
     let pager = Pager::new(
         tr,
         "/systems",
         &[
             ("q", text.clone()),
-            ("per_page", q.get("per_page").cloned().unwrap_or_default()),
+            ("hosting", get("hosting")),
+            ("patient_data", get("patient_data")),
+            ("sort", get("sort")),
+            ("per_page", get("per_page")),
         ],
         &list,
     );
+    let choice = |key: &str, label: String, now: &str| Choice {
+        key: key.to_string(),
+        selected: key == now,
+        label,
+    };
+    let hosting_options = std::iter::once(choice("", tr.t("filter-all"), &get("hosting")))
+        .chain(HOSTING.iter().map(|h| {
+            choice(
+                h,
+                tr.t(&format!("hosting-{}", h.replace('_', "-"))),
+                &get("hosting"),
+            )
+        }))
+        .collect();
+    let patient_options = vec![
+        choice("", tr.t("filter-all"), &get("patient_data")),
+        choice("yes", tr.t("systems-patient-yes"), &get("patient_data")),
+        choice("no", tr.t("systems-patient-no"), &get("patient_data")),
+    ];
+    let sort_now = match get("sort").as_str() {
+        "" => "name".to_string(),
+        other => other.to_string(),
+    };
+    let sort_options = vec![
+        choice("name", tr.t("sort-name"), &sort_now),
+        choice("updated", tr.t("sort-updated"), &sort_now),
+        choice("review", tr.t("sort-review"), &sort_now),
+    ];
     let summary = tr.f("systems-summary", &[("count", list.total.to_string())]);
     let rows = list
         .items
@@ -110,6 +168,9 @@ pub async fn list(
         pager,
         may_edit: m.may(Permission::EditRegisters),
         aspects: aspect_headers(tr),
+        hosting_options,
+        patient_options,
+        sort_options,
     };
     Ok(page(StatusCode::OK, &tpl))
 }

@@ -320,6 +320,27 @@ async fn systems_record_their_integrations_both_ways() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The list filters by hosting and sorts; an unknown filter value is named.
+    let cloud = tillit_store::SystemInput {
+        hosting: "public_cloud".into(),
+        ..mk("Molnet")
+    };
+    app.store
+        .create_system(&t, &Actor::operator(), &cloud)
+        .await
+        .unwrap();
+    let (_, html) = b.get_text("/systems?hosting=public_cloud").await;
+    assert!(
+        html.contains("Molnet") && !html.contains(">Journal<"),
+        "only the cloud system"
+    );
+    let (_, html) = b.get_text("/systems?sort=updated").await;
+    assert!(
+        html.find("Molnet").unwrap() < html.find(">Labb<").unwrap(),
+        "most recently changed first"
+    );
+    let (status, _) = b.get_text("/systems?hosting=mars").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, v) = api
         .get_json(&format!("/api/v1/systems/{journal}/integrations"))
         .await;
