@@ -52,6 +52,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/systems/{id}/requirements", get(work::system_requirements))
         .route(
+            "/systems/{id}/requirements/{rid}/evidence",
+            axum::routing::post(work::add_system_evidence),
+        )
+        .route(
+            "/requirements/{rid}/evidence",
+            axum::routing::post(work::add_org_evidence),
+        )
+        .route(
+            "/assets/{id}/review",
+            axum::routing::post(work::review_asset),
+        )
+        .route(
+            "/systems/{id}/review",
+            axum::routing::post(work::review_system),
+        )
+        .route(
             "/systems/{id}/integrations",
             get(work::get_integrations).put(work::put_integrations),
         )
@@ -103,8 +119,8 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Tillit API", version = "1", description = "Systematic, risk-based protection of personal data in Swedish health and social care. Authenticate with `Authorization: Bearer tlt_…` (an API token made under Account → API tokens) or a browser session with the `X-CSRF-Token` header on changes. Every request acts in the organisation of the token (or the session's chosen one)."),
-    paths(work::get_integrations, work::put_integrations, work::system_requirements, work::organisation_requirements, work::assess_system_requirement, work::assess_org_requirement, work::get_risk_matrix, work::put_risk_matrix, work::list_risk_analyses, work::create_risk_analysis, work::get_risk_analysis, work::update_risk_analysis, work::list_scenarios, work::create_scenario, work::get_scenario, work::update_scenario, work::heat_map, work::list_measures, work::create_measure, work::get_measure, work::update_measure, work::get_access_analysis, work::put_access_analysis, work::follow_up, list_systems, create_system, get_system, update_system, set_system_levels, clear_system_levels, list_assets, create_asset, get_asset, update_asset, classify_asset, me, organisation, list_members, add_member, get_member, change_member, remove_member, list_audit_events, get_audit_event, list_tokens, create_token, revoke_token),
-    components(schemas(work::IntegrationsBody, work::IntegrationsDto, work::SystemRefDto, work::RequirementStatusDto, work::AssessmentBody, work::AssessmentDto, work::RiskMatrixDto, work::RiskAnalysisBody, work::RiskAnalysisDto, work::RiskAnalysisPage, work::ScenarioBody, work::ScenarioDto, work::HeatCellDto, work::HeatMapDto, work::MeasureBody, work::MeasureDto, work::MeasurePage, work::UserGroupDto, work::AccessAnalysisBody, work::AccessAnalysisDto, work::GapItemDto, work::GapDto, work::FollowUpDto, SystemDto, SystemPage, SystemBody, SystemLevelsBody, AssetDto, AssetPage, AssetBody, LevelsDto, ClassificationBody, MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
+    paths(work::review_asset, work::review_system, work::add_system_evidence, work::add_org_evidence, work::get_integrations, work::put_integrations, work::system_requirements, work::organisation_requirements, work::assess_system_requirement, work::assess_org_requirement, work::get_risk_matrix, work::put_risk_matrix, work::list_risk_analyses, work::create_risk_analysis, work::get_risk_analysis, work::update_risk_analysis, work::list_scenarios, work::create_scenario, work::get_scenario, work::update_scenario, work::heat_map, work::list_measures, work::create_measure, work::get_measure, work::update_measure, work::get_access_analysis, work::put_access_analysis, work::follow_up, list_systems, create_system, get_system, update_system, set_system_levels, clear_system_levels, list_assets, create_asset, get_asset, update_asset, classify_asset, me, organisation, list_members, add_member, get_member, change_member, remove_member, list_audit_events, get_audit_event, list_tokens, create_token, revoke_token),
+    components(schemas(work::ReviewDto, work::EvidenceLinkBody, work::EvidenceDto, work::IntegrationsBody, work::IntegrationsDto, work::SystemRefDto, work::RequirementStatusDto, work::AssessmentBody, work::AssessmentDto, work::RiskMatrixDto, work::RiskAnalysisBody, work::RiskAnalysisDto, work::RiskAnalysisPage, work::ScenarioBody, work::ScenarioDto, work::HeatCellDto, work::HeatMapDto, work::MeasureBody, work::MeasureDto, work::MeasurePage, work::UserGroupDto, work::AccessAnalysisBody, work::AccessAnalysisDto, work::GapItemDto, work::GapDto, work::FollowUpDto, SystemDto, SystemPage, SystemBody, SystemLevelsBody, AssetDto, AssetPage, AssetBody, LevelsDto, ClassificationBody, MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

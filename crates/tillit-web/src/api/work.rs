@@ -986,3 +986,134 @@ pub async fn put_integrations(
         .await?;
     Ok(Json(integrations_dto(&state, &m, &id).await?))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewDto {
+    /// YYYY-MM-DD
+    pub reviewed_on: Option<String>,
+    pub next_review_on: Option<String>,
+}
+
+async fn review(
+    state: &AppState,
+    m: &Member,
+    what: tillit_store::Reviewed,
+    id: &str,
+) -> AppResult<Json<ReviewDto>> {
+    m.require(Permission::EditRegisters)?;
+    state
+        .store
+        .mark_reviewed(&m.tenant, &m.auth.actor(), what, id)
+        .await?;
+    let (reviewed_on, next_review_on) = state.store.next_review_of(&m.tenant, what, id).await?;
+    Ok(Json(ReviewDto {
+        reviewed_on,
+        next_review_on,
+    }))
+}
+
+/// Records that an information asset was reviewed today.
+#[utoipa::path(post, path = "/api/v1/assets/{id}/review", params(("id" = String, Path)), responses((status = 200, body = ReviewDto), (status = 404, body = Problem)))]
+pub async fn review_asset(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<ReviewDto>> {
+    review(&state, &m, tillit_store::Reviewed::Asset, &id).await
+}
+
+/// Records that a system was reviewed today.
+#[utoipa::path(post, path = "/api/v1/systems/{id}/review", params(("id" = String, Path)), responses((status = 200, body = ReviewDto), (status = 404, body = Problem)))]
+pub async fn review_system(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<ReviewDto>> {
+    review(&state, &m, tillit_store::Reviewed::System, &id).await
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceLinkBody {
+    /// An http(s) address of the evidence.
+    pub url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EvidenceDto {
+    pub id: String,
+    /// link or file
+    pub kind: String,
+    pub url: Option<String>,
+    pub file_name: Option<String>,
+    pub sha256: Option<String>,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+impl From<tillit_store::Evidence> for EvidenceDto {
+    fn from(e: tillit_store::Evidence) -> Self {
+        EvidenceDto {
+            id: e.id,
+            kind: e.kind,
+            url: e.url,
+            file_name: e.file_name,
+            sha256: e.sha256,
+            added_by: e.added_by,
+            added_at: e.added_at,
+        }
+    }
+}
+
+async fn add_link(
+    state: &AppState,
+    m: &Member,
+    system_id: Option<&str>,
+    rid: &str,
+    body: &EvidenceLinkBody,
+) -> AppResult<Response> {
+    m.require(Permission::Assess)?;
+    if let Some(s) = system_id {
+        state.store.system(&m.tenant, s).await?;
+    }
+    let a = state
+        .store
+        .assessment(&m.tenant, system_id, rid)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    let url = tillit_domain::assessment::parse_evidence_link(&body.url)
+        .map_err(ValidationErrors::from)?;
+    let e = state
+        .store
+        .add_evidence(
+            &m.tenant,
+            &m.auth.actor(),
+            &m.auth.display_name,
+            &a.id,
+            tillit_store::NewEvidence::Link(&url),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(EvidenceDto::from(e))).into_response())
+}
+
+/// Adds a link as evidence to a system's assessment of a requirement (assess it first).
+#[utoipa::path(post, path = "/api/v1/systems/{id}/requirements/{rid}/evidence", params(("id" = String, Path), ("rid" = String, Path)), request_body = EvidenceLinkBody, responses((status = 201, body = EvidenceDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_system_evidence(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, rid)): Path<(String, String)>,
+    ApiJson(body): ApiJson<EvidenceLinkBody>,
+) -> AppResult<Response> {
+    add_link(&state, &m, Some(&id), &rid, &body).await
+}
+
+/// Adds a link as evidence to the organisation-wide assessment of a requirement.
+#[utoipa::path(post, path = "/api/v1/requirements/{rid}/evidence", params(("rid" = String, Path)), request_body = EvidenceLinkBody, responses((status = 201, body = EvidenceDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_org_evidence(
+    State(state): State<AppState>,
+    m: Member,
+    Path(rid): Path<String>,
+    ApiJson(body): ApiJson<EvidenceLinkBody>,
+) -> AppResult<Response> {
+    add_link(&state, &m, None, &rid, &body).await
+}

@@ -50,6 +50,13 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/systems/{id}/integrations", "system"),
     ("GET", "/api/v1/systems/{id}/integrations", "system"),
     ("PUT", "/api/v1/systems/{id}/integrations", "system"),
+    (
+        "POST",
+        "/api/v1/systems/{id}/requirements/{rid}/evidence",
+        "system",
+    ),
+    ("POST", "/api/v1/assets/{id}/review", "asset"),
+    ("POST", "/api/v1/systems/{id}/review", "system"),
     ("GET", "/evidence/{id}", "evidence"),
     ("POST", "/evidence/{id}/remove", "evidence"),
     ("GET", "/systems/{id}", "system"),
@@ -300,6 +307,9 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         let body = match (method, *object) {
             (&"PATCH", _) => Some(serde_json::json!({"role": "admin"})),
             (&"PUT", "asset") => Some(serde_json::json!({"name": "Övertagen"})),
+            (&"POST", "system") if path.ends_with("/evidence") => {
+                Some(serde_json::json!({"url": "https://a.example/x"}))
+            }
             (&"PUT", "system") if path.ends_with("/integrations") => {
                 Some(serde_json::json!({"integration_ids": []}))
             }

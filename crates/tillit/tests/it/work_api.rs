@@ -50,6 +50,37 @@ async fn the_whole_cycle_through_the_api() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 
+    // Evidence as a link, and a review recorded.
+    let res = api
+        .req(
+            Method::POST,
+            &format!("/api/v1/systems/{system}/requirements/lev-5/evidence"),
+            Some(json!({"url": "ftp://x"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = api
+        .req(
+            Method::POST,
+            &format!("/api/v1/systems/{system}/requirements/lev-5/evidence"),
+            Some(json!({"url": "https://intranat.example/exitplan"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = api
+        .req(
+            Method::POST,
+            &format!("/api/v1/systems/{system}/review"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let r: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        r["reviewed_on"],
+        json!(chrono::Utc::now().date_naive().to_string())
+    );
+
     // A risk analysis and a scenario above tolerance accepted by the owner.
     let res = api
         .req(
