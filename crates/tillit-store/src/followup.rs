@@ -193,7 +193,7 @@ pub(crate) async fn refresh_patient_data(
 }
 
 /// The key figures kept for the trend.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyFigures {
     pub assets: i64,
     pub unclassified_assets: i64,
@@ -204,6 +204,10 @@ pub struct KeyFigures {
     /// Requirements assessed as met, of all assessed (per cent), when any are assessed.
     pub compliance_percent: Option<i64>,
     pub gaps: i64,
+    /// Compliance per requirement area (area id → per cent of the assessed requirements met,
+    /// partly met counting half), filled in by the caller, which knows the library.
+    #[serde(default)]
+    pub areas: std::collections::BTreeMap<String, i64>,
 }
 
 async fn count(
@@ -493,7 +497,24 @@ impl Store {
             compliance_percent: (assessed > 0)
                 .then(|| (200 * met + 100 * partly + assessed) / (2 * assessed)),
             gaps,
+            areas: Default::default(),
         })
+    }
+
+    /// How many assessments each requirement has per status: (requirement, status, count).
+    pub async fn assessment_counts(
+        &self,
+        t: &Tenant,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT requirement_id, status, COUNT(*) AS n FROM assessments WHERE org_id = $1 GROUP BY requirement_id, status",
+        )
+        .bind(t.id())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((s(r, "requirement_id")?, s(r, "status")?, i(r, "n")?)))
+            .collect()
     }
 
     /// Stores today's figures (replacing an earlier snapshot of the same day).

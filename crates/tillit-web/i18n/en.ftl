@@ -679,3 +679,4 @@ systems-patient-data = Patient data
 systems-patient-yes = Processes patient data
 systems-patient-no = Without patient data
 field-patient-data = Patient data
+followup-area-trend = Compliance per requirement area per day (last 14)

@@ -679,3 +679,4 @@ systems-patient-data = Patientuppgifter
 systems-patient-yes = Behandlar patientuppgifter
 systems-patient-no = Utan patientuppgifter
 field-patient-data = Patientuppgifter
+followup-area-trend = Efterlevnad per kravområde per dag (senaste 14)

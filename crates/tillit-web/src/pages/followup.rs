@@ -77,10 +77,29 @@ pub async fn snapshot(
     let matrix = state.store.risk_matrix(t).await?;
     let gaps = state.store.gaps(t, &today, matrix.tolerance).await?;
     let total = gaps.iter().map(|g| g.count).sum();
-    let figures = state
+    let mut figures = state
         .store
         .key_figures(t, &today, matrix.tolerance, total)
         .await?;
+    // Compliance per requirement area, from the counts per requirement and status.
+    let mut tallies: std::collections::BTreeMap<String, tillit_domain::assessment::Tally> =
+        Default::default();
+    for (req, status, n) in state.store.assessment_counts(t).await? {
+        let (Some(r), Some(st)) = (
+            state.library.requirement(&req),
+            tillit_domain::assessment::Status::from_key(&status),
+        ) else {
+            continue;
+        };
+        let tally = tallies.entry(r.area.clone()).or_default();
+        for _ in 0..n {
+            tally.add(Some(st));
+        }
+    }
+    figures.areas = tallies
+        .into_iter()
+        .filter_map(|(area, t)| t.compliance_percent().map(|p| (area, i64::from(p))))
+        .collect();
     state.store.save_snapshot(t, &today, &figures).await?;
     Ok((gaps, figures))
 }
@@ -106,6 +125,8 @@ struct FollowUpPage {
     trends: Vec<Trend>,
     rows: Vec<(String, Vec<String>)>,
     headers: Vec<String>,
+    area_headers: Vec<String>,
+    area_rows: Vec<(String, Vec<String>)>,
 }
 
 pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Response> {
@@ -181,6 +202,34 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
             f.overdue_measures.to_string(),
         ),
     ];
+    let lang = tr.lang();
+    let area_headers = state
+        .library
+        .areas
+        .iter()
+        .map(|a| a.title(lang).to_string())
+        .collect();
+    let area_rows = snaps
+        .iter()
+        .rev()
+        .take(14)
+        .map(|(d, k)| {
+            (
+                d.clone(),
+                state
+                    .library
+                    .areas
+                    .iter()
+                    .map(|a| {
+                        k.areas
+                            .get(&a.id)
+                            .map(|p| format!("{p} %"))
+                            .unwrap_or_else(|| "–".into())
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
     let tpl = FollowUpPage {
         c: PageCommon::member(&m, tr.t("followup-title"), "/follow-up"),
         gaps: gaps
@@ -192,6 +241,8 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
         trends,
         rows,
         headers,
+        area_headers,
+        area_rows,
     };
     Ok(page(StatusCode::OK, &tpl))
 }

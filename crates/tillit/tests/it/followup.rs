@@ -151,8 +151,11 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
     let snaps = app.store.snapshots(&t, &today).await.unwrap();
     assert_eq!(snaps.len(), 1);
     assert_eq!(snaps[0].1.overdue_measures, 1);
+    // Compliance per requirement area: the one access requirement assessed is not met.
+    assert_eq!(snaps[0].1.areas.get("beh"), Some(&0));
     let (_, html) = b.get_text("/follow-up").await;
     assert!(html.contains(&today) && html.contains("<polyline"));
+    assert!(html.contains("Efterlevnad per kravområde") && html.contains("Behörighet och åtkomst"));
 
     // Marking a system reviewed moves its next review one interval on.
     let res = b.post_form(&format!("/systems/{system}/review"), &[]).await;
