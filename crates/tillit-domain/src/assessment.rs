@@ -98,12 +98,17 @@ pub struct Tally {
 impl Tally {
     /// Adds one applicable requirement with its status (`None`: not assessed yet).
     pub fn add(&mut self, s: Option<Status>) {
-        self.applicable += 1;
+        self.add_many(s, 1);
+    }
+
+    /// Adds `n` applicable requirements with the same status.
+    pub fn add_many(&mut self, s: Option<Status>, n: u32) {
+        self.applicable += n;
         match s {
-            Some(Status::Met) => self.met += 1,
-            Some(Status::PartlyMet) => self.partly_met += 1,
-            Some(Status::NotMet) => self.not_met += 1,
-            Some(Status::NotApplicable) => self.not_applicable += 1,
+            Some(Status::Met) => self.met += n,
+            Some(Status::PartlyMet) => self.partly_met += n,
+            Some(Status::NotMet) => self.not_met += n,
+            Some(Status::NotApplicable) => self.not_applicable += n,
             None => {}
         }
     }

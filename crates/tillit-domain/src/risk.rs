@@ -113,16 +113,18 @@ impl RiskMatrix {
             })
     }
 
-    /// Counts scenarios per cell. `cells[l-1][c-1]` is the count at likelihood l, consequence c.
-    pub fn heat_map(&self, points: impl IntoIterator<Item = RiskPoint>) -> Vec<Vec<u32>> {
+    /// Counts scenarios per cell from (point, how many) pairs — the same point may come more than
+    /// once. `cells[l-1][c-1]` is the count at likelihood l, consequence c; points off the matrix
+    /// are left out.
+    pub fn heat_map(&self, points: impl IntoIterator<Item = (RiskPoint, u32)>) -> Vec<Vec<u32>> {
         let mut cells =
             vec![vec![0u32; usize::from(self.consequences)]; usize::from(self.likelihoods)];
-        for p in points {
+        for (p, n) in points {
             if let Some(cell) = cells
                 .get_mut(usize::from(p.likelihood).wrapping_sub(1))
                 .and_then(|row| row.get_mut(usize::from(p.consequence).wrapping_sub(1)))
             {
-                *cell += 1;
+                *cell += n;
             }
         }
         cells
@@ -493,7 +495,13 @@ mod tests {
     #[test]
     fn the_heat_map_counts_scenarios_per_cell() {
         let m = RiskMatrix::default();
-        let cells = m.heat_map([p(1, 1), p(3, 4), p(3, 4), p(4, 2)]);
+        let cells = m.heat_map([
+            (p(1, 1), 1),
+            (p(3, 4), 1),
+            (p(3, 4), 1),
+            (p(4, 2), 1),
+            (p(5, 1), 3),
+        ]);
         assert_eq!(cells[0][0], 1);
         assert_eq!(cells[2][3], 2);
         assert_eq!(cells[3][1], 1);

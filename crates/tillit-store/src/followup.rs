@@ -65,11 +65,9 @@ pub(crate) async fn refresh_next_review(
 /// Fills in the next review of objects made before review dates were kept, and which systems
 /// process patient data (cheap, so it runs at every start and heals any drift).
 pub(crate) async fn backfill_next_reviews(pool: &sqlx::AnyPool) -> Result<(), StoreError> {
-    let sql = format!(
-        "UPDATE systems SET patient_data = CASE WHEN EXISTS (SELECT 1 FROM system_assets sa JOIN information_assets a ON a.id = sa.asset_id
-           WHERE sa.org_id = systems.org_id AND sa.system_id = systems.id AND a.org_id = systems.org_id AND {PATIENT_ASSET}) THEN 1 ELSE 0 END"
-    );
-    sqlx::query(&sql).execute(pool).await?;
+    sqlx::query(&patient_data_update("1 = 1"))
+        .execute(pool)
+        .await?;
     for table in ["information_assets", "systems"] {
         let sql = format!("SELECT id, org_id, reviewed_on, created_at, review_interval_months FROM {table} WHERE next_review_on IS NULL");
         let rows = sqlx::query(&sql).fetch_all(pool).await?;
@@ -166,6 +164,15 @@ pub const GAP_ITEMS_SHOWN: i64 = 10;
 /// provision (25 kap. OSL). Health data about staff alone is not patient data.
 pub(crate) const PATIENT_ASSET: &str = "((',' || a.data_subjects || ',') LIKE '%,patients,%' OR a.confidentiality_provisions LIKE '%25 kap%')";
 
+/// The statement that recomputes `systems.patient_data` for the systems matching `which`.
+fn patient_data_update(which: &str) -> String {
+    format!(
+        "UPDATE systems SET patient_data = CASE WHEN EXISTS (SELECT 1 FROM system_assets sa JOIN information_assets a ON a.id = sa.asset_id
+           WHERE sa.org_id = systems.org_id AND sa.system_id = systems.id AND a.org_id = systems.org_id AND {PATIENT_ASSET}) THEN 1 ELSE 0 END
+         WHERE {which}"
+    )
+}
+
 /// Recomputes whether systems process patient data: one system, or (`asset` given) every system
 /// that processes that asset.
 pub(crate) async fn refresh_patient_data(
@@ -179,12 +186,7 @@ pub(crate) async fn refresh_patient_data(
     } else {
         "id IN (SELECT system_id FROM system_assets WHERE org_id = $1 AND asset_id = $2)"
     };
-    let sql = format!(
-        "UPDATE systems SET patient_data = CASE WHEN EXISTS (SELECT 1 FROM system_assets sa JOIN information_assets a ON a.id = sa.asset_id
-           WHERE sa.org_id = systems.org_id AND sa.system_id = systems.id AND a.org_id = systems.org_id AND {PATIENT_ASSET}) THEN 1 ELSE 0 END
-         WHERE org_id = $1 AND {which}"
-    );
-    sqlx::query(&sql)
+    sqlx::query(&patient_data_update(&format!("org_id = $1 AND {which}")))
         .bind(t.id())
         .bind(system_id.or(asset_id).unwrap_or(""))
         .execute(conn)

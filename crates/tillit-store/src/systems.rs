@@ -462,7 +462,17 @@ impl Store {
         if others.iter().any(|o| o == id) {
             return Err(ValidationErrors::single("integration_ids", Rule::Mismatch).into());
         }
-        let before = self.integrations(t, id).await?.0;
+        // The audit's "before", read in the same transaction as the change.
+        let before: Vec<String> = sqlx::query(
+            "SELECT other_id FROM system_integrations WHERE org_id = $1 AND system_id = $2 ORDER BY other_id",
+        )
+        .bind(t.id())
+        .bind(id)
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|r| s(r, "other_id"))
+        .collect::<Result<_, _>>()?;
         crate::risk::set_links(
             tx.conn(),
             t,
@@ -484,7 +494,7 @@ impl Store {
                 action: "system.integrations",
                 object_type: "system",
                 object_id: id,
-                before: Some(json!({"name": sys.input.name, "integrations": before.iter().map(|(i, _)| i).collect::<Vec<_>>()})),
+                before: Some(json!({"name": sys.input.name, "integrations": before})),
                 after: Some(json!({"name": sys.input.name, "integrations": others})),
             },
         )

@@ -299,6 +299,21 @@ impl Library {
         self.areas.iter().find(|a| a.id == id)
     }
 
+    /// Why one requirement applies under these triggers; `None` when it does not apply.
+    pub fn reasons(&self, triggers: &[Trigger], requirement_id: &str) -> Option<Vec<Trigger>> {
+        let i = *self.index.get(requirement_id)?;
+        let reasons: Vec<Trigger> = triggers
+            .iter()
+            .filter(|t| {
+                self.profiles
+                    .get(&t.profile())
+                    .is_some_and(|p| p.contains(&i))
+            })
+            .copied()
+            .collect();
+        (!reasons.is_empty()).then_some(reasons)
+    }
+
     /// The requirements the triggers select, in catalog order, each with its reasons.
     pub fn applicable(&self, triggers: &[Trigger]) -> Vec<Applicable<'_>> {
         let mut reasons: Vec<Vec<Trigger>> = vec![Vec::new(); self.requirements.len()];
@@ -353,6 +368,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_reasons_of_one_requirement_are_those_the_full_list_gives() {
+        let lib = Library::builtin().unwrap();
+        let triggers = [Trigger::Baseline, Trigger::HealthData, Trigger::Outsourced];
+        let all = lib.applicable(&triggers);
+        for r in &lib.requirements {
+            let expected = all
+                .iter()
+                .find(|a| a.requirement.id == r.id)
+                .map(|a| a.reasons.clone());
+            assert_eq!(lib.reasons(&triggers, &r.id), expected, "{}", r.id);
+        }
+        assert_eq!(lib.reasons(&triggers, "no-such"), None);
     }
 
     #[test]

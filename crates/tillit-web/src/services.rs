@@ -527,6 +527,21 @@ pub fn organisation_triggers(
     t
 }
 
+/// The triggers of an assessment scope: a system of the organisation, or the organisation.
+pub async fn scope_triggers(
+    state: &AppState,
+    m: &Member,
+    system_id: Option<&str>,
+) -> AppResult<Vec<tillit_domain::requirements::Trigger>> {
+    Ok(match system_id {
+        Some(id) => system_triggers(
+            &state.store.system(&m.tenant, id).await?,
+            m.membership.org_kind,
+        ),
+        None => organisation_triggers(m.membership.org_kind),
+    })
+}
+
 /// Records an assessment of a requirement, by the signed-in member.
 pub async fn record_assessment(
     state: &AppState,

@@ -73,14 +73,14 @@ pub async fn save_risk_analysis(
     form: &FormFields,
 ) -> AppResult<RiskAnalysis> {
     m.require(Permission::EditRegisters)?;
-    let x = match (parse_analysis(form), id) {
-        (Ok(x), _) => x,
-        // Another organisation's analysis is not found, whatever the input.
-        (Err(e), Some(id)) => {
-            state.store.risk_analysis(&m.tenant, id).await?;
-            return Err(e.into());
+    // Another organisation's analysis is not found, whatever the input.
+    let parsed = parse_analysis(form);
+    let x = match id {
+        Some(id) => {
+            crate::services::valid_or_missing(parsed, state.store.risk_analysis(&m.tenant, id))
+                .await?
         }
-        (Err(e), None) => return Err(e.into()),
+        None => parsed?,
     };
     Ok(match id {
         Some(id) => {
@@ -188,16 +188,14 @@ pub async fn save_measure(
     form: &FormFields,
 ) -> AppResult<Measure> {
     m.require(Permission::EditRegisters)?;
-    let x =
-        match tillit_domain::measure::parse_measure(|k| form.get(k).to_string(), |k| form.all(k)) {
-            Ok(x) => x,
-            Err(e) => {
-                if let Some(id) = existing {
-                    state.store.measure(&m.tenant, id).await?;
-                }
-                return Err(e.into());
-            }
-        };
+    let parsed =
+        tillit_domain::measure::parse_measure(|k| form.get(k).to_string(), |k| form.all(k));
+    let x = match existing {
+        Some(id) => {
+            crate::services::valid_or_missing(parsed, state.store.measure(&m.tenant, id)).await?
+        }
+        None => parsed?,
+    };
     if x.requirements
         .iter()
         .any(|r| state.library.requirement(&r.requirement_id).is_none())

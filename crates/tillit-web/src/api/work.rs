@@ -151,19 +151,8 @@ async fn assess(
     body: &AssessmentBody,
 ) -> AppResult<Json<AssessmentDto>> {
     m.require(Permission::Assess)?;
-    let triggers = match system_id {
-        Some(id) => {
-            let sys = state.store.system(&m.tenant, id).await?;
-            services::system_triggers(&sys, m.membership.org_kind)
-        }
-        None => services::organisation_triggers(m.membership.org_kind),
-    };
-    if !state
-        .library
-        .applicable(&triggers)
-        .iter()
-        .any(|a| a.requirement.id == rid)
-    {
+    let triggers = services::scope_triggers(state, m, system_id).await?;
+    if state.library.reasons(&triggers, rid).is_none() {
         return Err(crate::error::AppError::NotFound);
     }
     let get = |k: &str| match k {
@@ -526,11 +515,7 @@ pub struct HeatMapDto {
 }
 
 fn cells(m: &RiskMatrix, counts: &[tillit_store::CellCount]) -> Vec<HeatCellDto> {
-    let grid = m.heat_map(
-        counts
-            .iter()
-            .flat_map(|c| std::iter::repeat_n(c.point, c.count as usize)),
-    );
+    let grid = m.heat_map(counts.iter().map(|c| (c.point, c.count)));
     let mut out = Vec::new();
     for l in 1..=m.likelihoods {
         for c in 1..=m.consequences {

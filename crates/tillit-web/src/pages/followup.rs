@@ -91,10 +91,10 @@ pub async fn snapshot(
         ) else {
             continue;
         };
-        let tally = tallies.entry(r.area.clone()).or_default();
-        for _ in 0..n {
-            tally.add(Some(st));
-        }
+        tallies
+            .entry(r.area.clone())
+            .or_default()
+            .add_many(Some(st), u32::try_from(n).unwrap_or(u32::MAX));
     }
     figures.areas = tallies
         .into_iter()

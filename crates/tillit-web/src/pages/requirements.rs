@@ -26,6 +26,8 @@ use tillit_store::{Assessment, NewEvidence};
 struct Scope {
     system_id: Option<String>,
     system_name: Option<String>,
+    /// What selects the requirements that apply in this scope.
+    triggers: Vec<Trigger>,
 }
 
 impl Scope {
@@ -284,6 +286,7 @@ async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> Ap
         Some(id) => {
             let s = state.store.system(&m.tenant, &id).await?;
             Scope {
+                triggers: services::system_triggers(&s, m.membership.org_kind),
                 system_id: Some(s.id),
                 system_name: Some(s.input.name),
             }
@@ -291,30 +294,9 @@ async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> Ap
         None => Scope {
             system_id: None,
             system_name: None,
+            triggers: services::organisation_triggers(m.membership.org_kind),
         },
     })
-}
-
-/// The reasons a requirement applies in this scope; `None` when it does not apply there.
-async fn reasons_in(
-    state: &AppState,
-    m: &Member,
-    scope: &Scope,
-    requirement_id: &str,
-) -> AppResult<Option<Vec<Trigger>>> {
-    let triggers = match &scope.system_id {
-        Some(id) => {
-            let sys = state.store.system(&m.tenant, id).await?;
-            services::system_triggers(&sys, m.membership.org_kind)
-        }
-        None => services::organisation_triggers(m.membership.org_kind),
-    };
-    Ok(state
-        .library
-        .applicable(&triggers)
-        .into_iter()
-        .find(|a| a.requirement.id == requirement_id)
-        .map(|a| a.reasons))
 }
 
 async fn render_requirement(
@@ -331,8 +313,9 @@ async fn render_requirement(
         .library
         .requirement(requirement_id)
         .ok_or(AppError::NotFound)?;
-    let reasons = reasons_in(state, m, scope, requirement_id)
-        .await?
+    let reasons = state
+        .library
+        .reasons(&scope.triggers, requirement_id)
         .ok_or(AppError::NotFound)?;
     let current = state
         .store
@@ -515,7 +498,7 @@ async fn assess(
     form: &FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Assess)?;
-    if reasons_in(state, m, &scope, rid).await?.is_none() {
+    if state.library.reasons(&scope.triggers, rid).is_none() {
         return Err(AppError::NotFound);
     }
     let result = services::record_assessment(state, m, scope.system_id.as_deref(), rid, |k| {
@@ -629,53 +612,42 @@ async fn add_evidence(
         .assessment(&m.tenant, scope.system_id.as_deref(), rid)
         .await?
         .ok_or(AppError::NotFound)?;
-    let checked: Result<(), ValidationErrors> =
-        if !form.content.is_empty() || !form.file_name.is_empty() {
-            match tillit_domain::assessment::check_evidence_file(&form.file_name, &form.content) {
-                Ok(media_type) => state
-                    .store
-                    .add_evidence(
-                        &m.tenant,
-                        &m.auth.actor(),
-                        &m.auth.display_name,
-                        &current.id,
-                        NewEvidence::File {
-                            name: form.file_name.trim(),
-                            media_type,
-                            content: &form.content,
-                        },
-                    )
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| match AppError::from(e) {
-                        AppError::Invalid(v) => v,
-                        _ => ValidationErrors::single("file", tillit_domain::Rule::Incorrect),
-                    }),
-                Err(e) => Err(e.into()),
-            }
-        } else {
-            match tillit_domain::assessment::parse_evidence_link(&form.url) {
-                Ok(url) => state
-                    .store
-                    .add_evidence(
-                        &m.tenant,
-                        &m.auth.actor(),
-                        &m.auth.display_name,
-                        &current.id,
-                        NewEvidence::Link(&url),
-                    )
-                    .await
-                    .map(|_| ())
-                    .map_err(|_| ValidationErrors::single("url", tillit_domain::Rule::Incorrect)),
-                Err(e) => Err(e.into()),
-            }
-        };
-    match checked {
-        Ok(()) => Ok(see_other(&format!(
-            "{}/{rid}?done=evidence-added",
-            scope.base()
-        ))),
-        Err(v) => {
+    // Checked before anything is stored; a store failure is an error, not a field problem.
+    let is_file = !form.content.is_empty() || !form.file_name.is_empty();
+    let url = if is_file {
+        Ok(String::new())
+    } else {
+        tillit_domain::assessment::parse_evidence_link(&form.url)
+    };
+    let what = match (is_file, &url) {
+        (true, _) => tillit_domain::assessment::check_evidence_file(&form.file_name, &form.content)
+            .map(|media_type| NewEvidence::File {
+                name: form.file_name.trim(),
+                media_type,
+                content: &form.content,
+            }),
+        (false, Ok(u)) => Ok(NewEvidence::Link(u)),
+        (false, Err(e)) => Err(e.clone()),
+    };
+    match what {
+        Ok(what) => {
+            state
+                .store
+                .add_evidence(
+                    &m.tenant,
+                    &m.auth.actor(),
+                    &m.auth.display_name,
+                    &current.id,
+                    what,
+                )
+                .await?;
+            Ok(see_other(&format!(
+                "{}/{rid}?done=evidence-added",
+                scope.base()
+            )))
+        }
+        Err(e) => {
+            let v = ValidationErrors::from(e);
             render_requirement(
                 state,
                 m,

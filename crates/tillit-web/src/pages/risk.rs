@@ -50,11 +50,7 @@ pub fn heat_map(
     m: &RiskMatrix,
     counts: &[CellCount],
 ) -> HeatMap {
-    let cells = m.heat_map(
-        counts
-            .iter()
-            .flat_map(|c| std::iter::repeat_n(c.point, c.count as usize)),
-    );
+    let cells = m.heat_map(counts.iter().map(|c| (c.point, c.count)));
     let mut total = 0;
     let mut above_total = 0;
     let rows = (1..=m.likelihoods)
