@@ -5,7 +5,7 @@
 use crate::error::{Rule, ValidationError, ValidationErrors};
 use crate::risk::parse_date;
 use crate::text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UserGroup {
@@ -32,18 +32,17 @@ pub struct AccessAnalysisInput {
 /// is ignored, a partly filled row must name the group, the information and the reason.
 /// Approval needs both who and when; the next review defaults to a year after approval.
 pub fn parse_access_analysis(
-    get: impl Fn(&str) -> String,
-    all: impl Fn(&str) -> Vec<String>,
+    d: &AccessAnalysisDraft,
 ) -> Result<AccessAnalysisInput, ValidationErrors> {
     let mut errs = ValidationErrors::new();
-    let names = all("group_name");
-    let infos = all("group_information");
-    let reasons = all("group_reason");
-    let rules = all("group_rule");
-    let at = |v: &[String], i: usize| v.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
     let mut groups = Vec::new();
-    for i in 0..names.len().max(infos.len()).max(reasons.len()) {
-        let (n, inf, r, rule) = (at(&names, i), at(&infos, i), at(&reasons, i), at(&rules, i));
+    for g in &d.groups {
+        let (n, inf, r, rule) = (
+            g.name.trim().to_string(),
+            g.information_needed.trim().to_string(),
+            g.reason.trim().to_string(),
+            g.access_rule.trim().to_string(),
+        );
         if n.is_empty() && inf.is_empty() && r.is_empty() && rule.is_empty() {
             continue;
         }
@@ -67,17 +66,13 @@ pub fn parse_access_analysis(
     if groups.is_empty() && !errs.0.iter().any(|e| e.field.starts_with("group_")) {
         errs.push(ValidationError::new("group_name", Rule::Required));
     }
-    let risks_wider = errs.check(text::required("risks_wider", &get("risks_wider"), 4000));
+    let risks_wider = errs.check(text::required("risks_wider", &d.risks_wider, 4000));
     let risks_narrower = errs
-        .check(text::optional(
-            "risks_narrower",
-            &get("risks_narrower"),
-            4000,
-        ))
+        .check(text::optional("risks_narrower", &d.risks_narrower, 4000))
         .flatten();
-    let access_rules = errs.check(text::required("access_rules", &get("access_rules"), 4000));
-    let approved_by = Some(get("approved_by").trim().to_string()).filter(|s| !s.is_empty());
-    let approved_on = match get("approved_on").trim() {
+    let access_rules = errs.check(text::required("access_rules", &d.access_rules, 4000));
+    let approved_by = Some(d.approved_by.trim().to_string()).filter(|s| !s.is_empty());
+    let approved_on = match d.approved_on.trim() {
         "" => None,
         v => errs.check(parse_date("approved_on", v)),
     };
@@ -91,7 +86,7 @@ pub fn parse_access_analysis(
         };
         errs.push(ValidationError::new(field, Rule::Required));
     }
-    let next_review_on = match get("next_review_on").trim() {
+    let next_review_on = match d.next_review_on.trim() {
         "" => approved_on.as_deref().and_then(|d| {
             chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
                 .ok()
@@ -122,35 +117,75 @@ pub fn parse_access_analysis(
     }
 }
 
+/// One group of users and what it needs.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UserGroupDraft {
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub name: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub information_needed: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub reason: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub access_rule: String,
+}
+
+/// An access-needs analysis as entered. A form sends the groups as repeated fields in the same order; the web layer pairs them into `groups`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccessAnalysisDraft {
+    #[serde(default)]
+    pub groups: Vec<UserGroupDraft>,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub risks_wider: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub risks_narrower: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub access_rules: String,
+    /// The approving information owner's membership id.
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub approved_by: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub approved_on: String,
+    /// Default: a year after approval.
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub next_review_on: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn fields(k: &str) -> String {
-        match k {
-            "risks_wider" => "Fler än vårdande personal kan läsa skyddade uppgifter.".into(),
-            "access_rules" => "Läkare och sjuksköterskor: egen enhet; övriga spärrade.".into(),
-            "approved_by" => "owner-1".into(),
-            "approved_on" => "2026-11-20".into(),
-            _ => String::new(),
-        }
-    }
-
-    fn groups(k: &str) -> Vec<String> {
-        match k {
-            "group_name" => vec!["Läkare".into(), "".into()],
-            "group_information" => {
-                vec!["Hela journalen för patienter på enheten".into(), "".into()]
-            }
-            "group_reason" => vec!["Diagnos och behandling".into(), "".into()],
-            "group_rule" => vec!["".into(), "".into()],
-            _ => vec![],
+    fn draft() -> AccessAnalysisDraft {
+        AccessAnalysisDraft {
+            groups: vec![
+                UserGroupDraft {
+                    name: "Läkare".into(),
+                    information_needed: "Hela journalen för patienter på enheten".into(),
+                    reason: "Diagnos och behandling".into(),
+                    access_rule: String::new(),
+                },
+                UserGroupDraft::default(),
+            ],
+            risks_wider: "Fler än vårdande personal kan läsa skyddade uppgifter.".into(),
+            access_rules: "Läkare och sjuksköterskor: egen enhet; övriga spärrade.".into(),
+            approved_by: "owner-1".into(),
+            approved_on: "2026-11-20".into(),
+            ..Default::default()
         }
     }
 
     #[test]
     fn an_analysis_names_each_group_what_it_needs_and_why() {
-        let a = parse_access_analysis(fields, groups).unwrap();
+        let a = parse_access_analysis(&draft()).unwrap();
         assert_eq!(a.groups.len(), 1, "the empty row is ignored");
         assert_eq!(
             a.next_review_on, "2027-11-20",
@@ -160,33 +195,25 @@ mod tests {
 
     #[test]
     fn a_group_without_a_reason_is_refused() {
-        let e = parse_access_analysis(fields, |k| match k {
-            "group_reason" => vec!["".into()],
-            other => groups(other).into_iter().take(1).collect(),
-        })
-        .unwrap_err();
+        let mut d = draft();
+        d.groups[0].reason = String::new();
+        let e = parse_access_analysis(&d).unwrap_err();
         assert_eq!(e.0[0].field, "group_reason");
     }
 
     #[test]
     fn without_user_groups_there_is_no_analysis() {
-        let e = parse_access_analysis(fields, |_| vec![]).unwrap_err();
+        let mut d = draft();
+        d.groups.clear();
+        let e = parse_access_analysis(&d).unwrap_err();
         assert_eq!(e.0[0].field, "group_name");
     }
 
     #[test]
     fn approval_needs_who_and_when() {
-        let e = parse_access_analysis(
-            |k| {
-                if k == "approved_on" {
-                    String::new()
-                } else {
-                    fields(k)
-                }
-            },
-            groups,
-        )
-        .unwrap_err();
+        let mut d = draft();
+        d.approved_on = String::new();
+        let e = parse_access_analysis(&d).unwrap_err();
         assert!(e.0.iter().any(|x| x.field == "approved_on"));
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::error::{Rule, ValidationError, ValidationErrors};
 use crate::text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -214,6 +214,30 @@ pub fn parse_evidence_link(value: &str) -> Result<String, ValidationError> {
         }
         _ => Err(ValidationError::new("url", Rule::InvalidFormat)),
     }
+}
+
+impl TryFrom<&AssessmentDraft> for AssessmentInput {
+    type Error = ValidationErrors;
+
+    fn try_from(d: &AssessmentDraft) -> Result<AssessmentInput, ValidationErrors> {
+        parse_assessment(&d.status, &d.motivation, &d.comment)
+    }
+}
+
+/// An assessment of one requirement as entered.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentDraft {
+    /// met, partly_met, not_met or not_applicable (which needs a motivation)
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub status: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub motivation: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub comment: String,
 }
 
 #[cfg(test)]

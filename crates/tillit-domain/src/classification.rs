@@ -5,7 +5,7 @@
 
 use crate::error::{Rule, ValidationError, ValidationErrors};
 use crate::text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Konsekvensnivå: how serious the consequence would be if the aspect failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -114,10 +114,13 @@ impl Levels {
             .unwrap_or(ConsequenceLevel::Negligible)
     }
 
-    /// Parses the four levels of a classification form (fields named by the aspect keys).
-    pub fn parse(get: impl Fn(&str) -> String) -> Result<Levels, ValidationErrors> {
+    /// Parses the four levels, given in aspect order (errors are named by the aspect keys).
+    pub fn parse_each(values: [&str; 4]) -> Result<Levels, ValidationErrors> {
         let mut errs = ValidationErrors::new();
-        let mut level = |a: Aspect| errs.check(ConsequenceLevel::parse(a.key(), &get(a.key())));
+        let mut level = |a: Aspect| {
+            let i = Aspect::ALL.iter().position(|x| *x == a).unwrap_or(0);
+            errs.check(ConsequenceLevel::parse(a.key(), values[i]))
+        };
         let (c, i, a, t) = (
             level(Aspect::Confidentiality),
             level(Aspect::Integrity),
@@ -176,6 +179,86 @@ pub fn check_deviation(
 /// A classification's motivation: required, so the level can be understood and reviewed.
 pub fn parse_motivation(value: &str) -> Result<String, ValidationError> {
     text::required("motivation", value, 4000)
+}
+
+impl ClassificationDraft {
+    /// The levels and the motivation, or every broken rule.
+    pub fn parse(&self) -> Result<(Levels, String), ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        let levels = match Levels::parse_each([
+            &self.confidentiality,
+            &self.integrity,
+            &self.availability,
+            &self.traceability,
+        ]) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                errs.0.extend(e.0);
+                None
+            }
+        };
+        let motivation = errs.check(parse_motivation(&self.motivation));
+        match (levels, motivation) {
+            (Some(l), Some(m)) if errs.is_empty() => Ok((l, m)),
+            _ => Err(errs),
+        }
+    }
+}
+
+impl SystemLevelsDraft {
+    pub fn levels(&self) -> Result<Levels, ValidationErrors> {
+        Levels::parse_each([
+            &self.confidentiality,
+            &self.integrity,
+            &self.availability,
+            &self.traceability,
+        ])
+    }
+}
+
+/// A classification as entered: levels 0–4 per aspect and why.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ClassificationDraft {
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub confidentiality: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub integrity: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub availability: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub traceability: String,
+    /// Why these levels: required.
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub motivation: String,
+}
+
+/// A system's own levels as entered.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SystemLevelsDraft {
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub confidentiality: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub integrity: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub availability: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub traceability: String,
+    /// Required when any level differs from the inherited one.
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub deviation_motivation: String,
 }
 
 #[cfg(test)]
@@ -274,14 +357,7 @@ mod tests {
 
     #[test]
     fn a_form_names_every_missing_aspect() {
-        let e = Levels::parse(|k| {
-            if k == "integrity" {
-                "2".into()
-            } else {
-                String::new()
-            }
-        })
-        .unwrap_err();
+        let e = Levels::parse_each(["", "2", "", ""]).unwrap_err();
         let fields: Vec<_> = e.0.iter().map(|x| x.field.as_str()).collect();
         assert_eq!(fields, ["confidentiality", "availability", "traceability"]);
     }

@@ -3,8 +3,10 @@
 
 pub mod access;
 pub mod assessment;
+pub mod asset;
 pub mod audit;
 pub mod classification;
+pub mod draft;
 pub mod error;
 pub mod measure;
 pub mod org;
@@ -12,6 +14,7 @@ pub mod paging;
 pub mod requirements;
 pub mod risk;
 pub mod role;
+pub mod system;
 pub mod text;
 pub mod user;
 

@@ -6,7 +6,7 @@
 use crate::error::{Rule, ValidationError, ValidationErrors};
 use crate::text;
 use chrono::{Months, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -100,22 +100,20 @@ pub fn check_traced(
     Ok(())
 }
 
-pub fn parse_measure(
-    get: impl Fn(&str) -> String,
-    all: impl Fn(&str) -> Vec<String>,
-) -> Result<MeasureInput, ValidationErrors> {
+/// Checks a measure draft: it must trace to a risk scenario or a requirement.
+pub fn parse_measure(d: &MeasureDraft) -> Result<MeasureInput, ValidationErrors> {
     let mut errs = ValidationErrors::new();
-    let title = errs.check(text::required("title", &get("title"), 200));
+    let title = errs.check(text::required("title", &d.title, 200));
     let description = errs
-        .check(text::optional("description", &get("description"), 4000))
+        .check(text::optional("description", &d.description, 4000))
         .flatten();
     let owner_membership_id =
-        Some(get("owner_membership_id").trim().to_string()).filter(|s| !s.is_empty());
-    let due_on = match get("due_on").trim() {
+        Some(d.owner_membership_id.trim().to_string()).filter(|s| !s.is_empty());
+    let due_on = match d.due_on.trim() {
         "" => None,
         v => errs.check(crate::risk::parse_date("due_on", v)),
     };
-    let status = match get("status").trim() {
+    let status = match d.status.trim() {
         "" => Some(MeasureStatus::Planned),
         k => {
             let s = MeasureStatus::from_key(k);
@@ -125,7 +123,7 @@ pub fn parse_measure(
             s
         }
     };
-    let cost_sek = match get("cost_sek").replace([' ', '\u{a0}'], "").as_str() {
+    let cost_sek = match d.cost_sek.replace([' ', '\u{a0}'], "").as_str() {
         "" => None,
         v => match v.parse::<i64>() {
             Ok(n) if (0..=10_000_000_000).contains(&n) => Some(n),
@@ -146,19 +144,21 @@ pub fn parse_measure(
         },
     };
     let verification = errs
-        .check(text::optional("verification", &get("verification"), 4000))
+        .check(text::optional("verification", &d.verification, 4000))
         .flatten();
     if status == Some(MeasureStatus::Verified) && verification.is_none() {
         errs.push(ValidationError::new("verification", Rule::Required));
     }
-    let mut scenario_ids: Vec<String> = all("scenario_ids")
-        .into_iter()
+    let mut scenario_ids: Vec<String> = d
+        .scenario_ids
+        .iter()
         .filter(|s| !s.trim().is_empty())
+        .cloned()
         .collect();
     scenario_ids.sort();
     scenario_ids.dedup();
     let mut requirements = Vec::new();
-    for r in all("requirements").iter().filter(|s| !s.trim().is_empty()) {
+    for r in d.requirements.iter().filter(|s| !s.trim().is_empty()) {
         match RequirementRef::parse(r) {
             Some(r) if !requirements.contains(&r) => requirements.push(r),
             Some(_) => {}
@@ -203,6 +203,41 @@ pub fn review_overdue(last: NaiveDate, interval_months: i64, today: NaiveDate) -
     next_review(last, interval_months) < today
 }
 
+/// A measure as entered.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MeasureDraft {
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub title: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub description: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub owner_membership_id: String,
+    /// YYYY-MM-DD
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub due_on: String,
+    /// planned (default), in_progress, done, verified (which needs `verification`)
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub status: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub cost_sek: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub verification: String,
+    /// Risk scenarios it answers.
+    #[serde(default, deserialize_with = "crate::draft::texts")]
+    pub scenario_ids: Vec<String>,
+    /// Requirements it answers, as `SYSTEM_ID/REQUIREMENT_ID` or `organisation/REQUIREMENT_ID`. A measure must trace to at least one scenario or requirement.
+    #[serde(default, deserialize_with = "crate::draft::texts")]
+    pub requirements: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,37 +246,31 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn form(k: &str) -> String {
-        match k {
-            "title" => "Inför tvåfaktorsautentisering".into(),
-            "status" => "planned".into(),
-            _ => String::new(),
+    fn form() -> MeasureDraft {
+        MeasureDraft {
+            title: "Inför tvåfaktorsautentisering".into(),
+            status: "planned".into(),
+            ..Default::default()
         }
     }
 
     #[test]
     fn an_untraced_measure_is_refused() {
-        let e = parse_measure(form, |_| vec![]).unwrap_err();
+        let e = parse_measure(&form()).unwrap_err();
         assert_eq!(e.0[0].field, "traces");
         assert_eq!(e.0[0].rule, Rule::Untraced);
     }
 
     #[test]
     fn a_measure_tracing_to_a_scenario_or_a_requirement_is_accepted() {
-        let to_scenario = parse_measure(form, |k| {
-            if k == "scenario_ids" {
-                vec!["s1".into()]
-            } else {
-                vec![]
-            }
+        let to_scenario = parse_measure(&MeasureDraft {
+            scenario_ids: vec!["s1".into()],
+            ..form()
         });
         assert!(to_scenario.is_ok());
-        let to_req = parse_measure(form, |k| {
-            if k == "requirements" {
-                vec!["sys1/beh-4".into()]
-            } else {
-                vec![]
-            }
+        let to_req = parse_measure(&MeasureDraft {
+            requirements: vec!["sys1/beh-4".into()],
+            ..form()
         })
         .unwrap();
         assert_eq!(
@@ -258,33 +287,17 @@ mod tests {
 
     #[test]
     fn verified_needs_a_description_of_how_the_effect_was_checked() {
-        let traced = |k: &str| {
-            if k == "scenario_ids" {
-                vec!["s1".to_string()]
-            } else {
-                vec![]
-            }
+        let verified = MeasureDraft {
+            status: "verified".into(),
+            scenario_ids: vec!["s1".into()],
+            ..form()
         };
-        let e = parse_measure(
-            |k| {
-                if k == "status" {
-                    "verified".into()
-                } else {
-                    form(k)
-                }
-            },
-            traced,
-        )
-        .unwrap_err();
+        let e = parse_measure(&verified).unwrap_err();
         assert_eq!(e.0[0].field, "verification");
-        let ok = parse_measure(
-            |k| match k {
-                "status" => "verified".into(),
-                "verification" => "Inloggning utan andra faktorn prövades och nekades.".into(),
-                _ => form(k),
-            },
-            traced,
-        );
+        let ok = parse_measure(&MeasureDraft {
+            verification: "Inloggning utan andra faktorn prövades och nekades.".into(),
+            ..verified
+        });
         assert!(ok.is_ok());
     }
 

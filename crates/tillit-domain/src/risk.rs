@@ -4,7 +4,7 @@
 
 use crate::error::{Rule, ValidationError, ValidationErrors};
 use crate::text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The organisation's risk matrix. A risk's score is likelihood × consequence; a score above the
 /// tolerance is not acceptable without a decision.
@@ -257,15 +257,14 @@ pub fn parse_date(field: &str, value: &str) -> Result<String, ValidationError> {
         .map_err(|_| ValidationError::new(field, Rule::InvalidFormat))
 }
 
-/// Parses a scenario form. `get` reads one field; `all` reads a repeated field.
+/// Checks a scenario draft against the organisation's risk matrix.
 pub fn parse_scenario(
     m: &RiskMatrix,
-    get: impl Fn(&str) -> String,
-    all: impl Fn(&str) -> Vec<String>,
+    d: &ScenarioDraft,
 ) -> Result<ScenarioInput, ValidationErrors> {
     let mut errs = ValidationErrors::new();
-    let title = errs.check(text::required("title", &get("title"), 200));
-    let threat_key = match get("threat_key").trim() {
+    let title = errs.check(text::required("title", &d.title, 200));
+    let threat_key = match d.threat_key.trim() {
         "" => None,
         k if THREATS.contains(&k) => Some(k.to_string()),
         _ => {
@@ -274,7 +273,7 @@ pub fn parse_scenario(
         }
     };
     let threat_text = errs
-        .check(text::optional("threat_text", &get("threat_text"), 1000))
+        .check(text::optional("threat_text", &d.threat_text, 1000))
         .flatten();
     if threat_key.is_none()
         && threat_text.is_none()
@@ -283,17 +282,17 @@ pub fn parse_scenario(
         errs.push(ValidationError::new("threat_key", Rule::Required));
     }
     let vulnerability = errs
-        .check(text::optional("vulnerability", &get("vulnerability"), 2000))
+        .check(text::optional("vulnerability", &d.vulnerability, 2000))
         .flatten();
     let existing_measures = errs
         .check(text::optional(
             "existing_measures",
-            &get("existing_measures"),
+            &d.existing_measures,
             4000,
         ))
         .flatten();
     let mut aspects = Vec::new();
-    for a in all("aspects") {
+    for a in d.aspects.iter().cloned() {
         if crate::classification::Aspect::ALL
             .iter()
             .any(|x| x.key() == a)
@@ -305,12 +304,12 @@ pub fn parse_scenario(
             errs.push(ValidationError::new("aspects", Rule::UnknownValue));
         }
     }
-    let mut asset_ids = all("asset_ids");
+    let mut asset_ids = d.asset_ids.clone();
     asset_ids.retain(|a| !a.trim().is_empty());
     asset_ids.dedup();
-    let il = errs.check(m.parse_value("inherent_likelihood", &get("inherent_likelihood"), true));
-    let ic = errs.check(m.parse_value("inherent_consequence", &get("inherent_consequence"), false));
-    let treatment = match get("treatment").trim() {
+    let il = errs.check(m.parse_value("inherent_likelihood", &d.inherent_likelihood, true));
+    let ic = errs.check(m.parse_value("inherent_consequence", &d.inherent_consequence, false));
+    let treatment = match d.treatment.trim() {
         "" => None,
         k => match Treatment::from_key(k) {
             Some(t) => Some(t),
@@ -320,28 +319,33 @@ pub fn parse_scenario(
             }
         },
     };
-    let optional_value = |field: &str, of_l: bool, errs: &mut ValidationErrors| {
-        let v = get(field);
+    let optional_value = |field: &str, v: &str, of_l: bool, errs: &mut ValidationErrors| {
         if v.trim().is_empty() {
             None
         } else {
-            errs.check(m.parse_value(field, &v, of_l))
+            errs.check(m.parse_value(field, v, of_l))
         }
     };
-    let rl = optional_value("residual_likelihood", true, &mut errs);
-    let rc = optional_value("residual_consequence", false, &mut errs);
-    let acceptance = if get("accepted_by").trim().is_empty() {
+    let rl = optional_value(
+        "residual_likelihood",
+        &d.residual_likelihood,
+        true,
+        &mut errs,
+    );
+    let rc = optional_value(
+        "residual_consequence",
+        &d.residual_consequence,
+        false,
+        &mut errs,
+    );
+    let acceptance = if d.accepted_by.trim().is_empty() {
         None
     } else {
-        let on = errs.check(parse_date("accepted_on", &get("accepted_on")));
-        let note = errs.check(text::required(
-            "acceptance_note",
-            &get("acceptance_note"),
-            4000,
-        ));
+        let on = errs.check(parse_date("accepted_on", &d.accepted_on));
+        let note = errs.check(text::required("acceptance_note", &d.acceptance_note, 4000));
         match (on, note) {
             (Some(decided_on), Some(note)) => Some(Acceptance {
-                decided_by: get("accepted_by").trim().to_string(),
+                decided_by: d.accepted_by.trim().to_string(),
                 decided_on,
                 note,
             }),
@@ -375,6 +379,181 @@ pub fn parse_scenario(
         residual,
         acceptance,
     })
+}
+
+/// A risk analysis's facts, validated.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskAnalysisInput {
+    pub title: String,
+    pub scope: Option<String>,
+    pub participants: Option<String>,
+    /// YYYY-MM-DD
+    pub analysed_on: String,
+    pub review_interval_months: i64,
+    pub system_ids: Vec<String>,
+}
+
+impl TryFrom<&RiskAnalysisDraft> for RiskAnalysisInput {
+    type Error = ValidationErrors;
+
+    fn try_from(d: &RiskAnalysisDraft) -> Result<RiskAnalysisInput, ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        let title = errs.check(text::required("title", &d.title, 200));
+        let scope = errs
+            .check(text::optional("scope", &d.scope, 4000))
+            .flatten();
+        let participants = errs
+            .check(text::optional("participants", &d.participants, 2000))
+            .flatten();
+        let analysed_on = errs.check(parse_date("analysed_on", &d.analysed_on));
+        let interval = match d.review_interval_months.trim() {
+            "" => Some(12),
+            v => match v.parse::<i64>() {
+                Ok(n) if (1..=60).contains(&n) => Some(n),
+                Ok(_) => {
+                    errs.push(ValidationError::new(
+                        "review_interval_months",
+                        Rule::OutOfRange { min: 1, max: 60 },
+                    ));
+                    None
+                }
+                Err(_) => {
+                    errs.push(ValidationError::new(
+                        "review_interval_months",
+                        Rule::InvalidFormat,
+                    ));
+                    None
+                }
+            },
+        };
+        let mut system_ids: Vec<String> = d
+            .system_ids
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .cloned()
+            .collect();
+        system_ids.sort();
+        system_ids.dedup();
+        errs.into_result()?;
+        match (title, analysed_on, interval) {
+            (Some(title), Some(analysed_on), Some(review_interval_months)) => {
+                Ok(RiskAnalysisInput {
+                    title,
+                    scope,
+                    participants,
+                    analysed_on,
+                    review_interval_months,
+                    system_ids,
+                })
+            }
+            _ => Err(ValidationErrors::single("title", Rule::Required)),
+        }
+    }
+}
+
+impl TryFrom<&RiskMatrixDraft> for RiskMatrix {
+    type Error = ValidationErrors;
+
+    fn try_from(d: &RiskMatrixDraft) -> Result<RiskMatrix, ValidationErrors> {
+        RiskMatrix::parse(&d.likelihoods, &d.consequences, &d.tolerance)
+    }
+}
+
+/// A risk scenario as entered.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioDraft {
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub title: String,
+    /// A key of the threat catalog (e.g. `ransomware`), or leave out and give `threat_text`.
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub threat_key: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub threat_text: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub vulnerability: String,
+    /// confidentiality, integrity, availability, traceability
+    #[serde(default, deserialize_with = "crate::draft::texts")]
+    pub aspects: Vec<String>,
+    #[serde(default, deserialize_with = "crate::draft::texts")]
+    pub asset_ids: Vec<String>,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub existing_measures: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub inherent_likelihood: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub inherent_consequence: String,
+    /// reduce, accept, avoid or transfer
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub treatment: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub residual_likelihood: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub residual_consequence: String,
+    /// The information owner's membership id (needed to accept a risk above tolerance).
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub accepted_by: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub accepted_on: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub acceptance_note: String,
+}
+
+/// A risk analysis as entered.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RiskAnalysisDraft {
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub title: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub scope: String,
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub participants: String,
+    /// YYYY-MM-DD
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    pub analysed_on: String,
+    /// Months, 1–60 (default 12).
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub review_interval_months: String,
+    /// Systems in scope (the organisation's).
+    #[serde(default, deserialize_with = "crate::draft::texts")]
+    pub system_ids: Vec<String>,
+}
+
+/// The risk matrix and tolerance as entered.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RiskMatrixDraft {
+    /// Likelihood steps, 2–6.
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub likelihoods: String,
+    /// Consequence steps, 2–6.
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub consequences: String,
+    /// The highest tolerated score (likelihood × consequence).
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub tolerance: String,
 }
 
 #[cfg(test)]
@@ -441,31 +620,18 @@ mod tests {
     #[test]
     fn a_scenario_is_scored_on_the_matrix_and_residual_defaults_to_inherent() {
         let m = RiskMatrix::default();
-        let fields = |k: &str| {
-            match k {
-                "title" => "Utpressningsvirus krypterar journalen",
-                "threat_key" => "ransomware",
-                "inherent_likelihood" => "3",
-                "inherent_consequence" => "4",
-                _ => "",
-            }
-            .to_string()
+        let mut d = ScenarioDraft {
+            title: "Utpressningsvirus krypterar journalen".into(),
+            threat_key: "ransomware".into(),
+            inherent_likelihood: "3".into(),
+            inherent_consequence: "4".into(),
+            ..Default::default()
         };
-        let s = parse_scenario(&m, fields, |_| vec![]).unwrap();
+        let s = parse_scenario(&m, &d).unwrap();
         assert_eq!(s.residual, s.inherent);
         assert!(s.untreated_above_tolerance(&m));
-        let e = parse_scenario(
-            &m,
-            |k| {
-                if k == "inherent_likelihood" {
-                    "5".into()
-                } else {
-                    fields(k)
-                }
-            },
-            |_| vec![],
-        )
-        .unwrap_err();
+        d.inherent_likelihood = "5".into();
+        let e = parse_scenario(&m, &d).unwrap_err();
         assert_eq!(e.0[0].field, "inherent_likelihood");
         assert_eq!(e.0[0].rule, Rule::OutOfRange { min: 1, max: 4 });
     }
@@ -473,23 +639,15 @@ mod tests {
     #[test]
     fn a_scenario_names_a_threat_from_the_catalog_or_in_free_text() {
         let m = RiskMatrix::default();
-        let base = |k: &str| match k {
-            "title" => "x".to_string(),
-            "inherent_likelihood" | "inherent_consequence" => "1".into(),
-            _ => String::new(),
+        let mut d = ScenarioDraft {
+            title: "x".into(),
+            inherent_likelihood: "1".into(),
+            inherent_consequence: "1".into(),
+            ..Default::default()
         };
-        assert_eq!(
-            parse_scenario(&m, base, |_| vec![]).unwrap_err().0[0].field,
-            "threat_key"
-        );
-        let free = |k: &str| {
-            if k == "threat_text" {
-                "Översvämning i serverhallen".into()
-            } else {
-                base(k)
-            }
-        };
-        assert!(parse_scenario(&m, free, |_| vec![]).is_ok());
+        assert_eq!(parse_scenario(&m, &d).unwrap_err().0[0].field, "threat_key");
+        d.threat_text = "Översvämning i serverhallen".into();
+        assert!(parse_scenario(&m, &d).is_ok());
     }
 
     #[test]

@@ -14,32 +14,7 @@ use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::text::search_key;
 use tillit_domain::{Rule, ValidationErrors};
 
-/// The validated facts of an asset, as entered.
-/// How strong an asset's confidentiality is under OSL.
-pub const CONFIDENTIALITY_STRENGTHS: &[&str] = &[
-    "presumption_of_secrecy",
-    "presumption_of_openness",
-    "absolute",
-];
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AssetInput {
-    pub name: String,
-    pub description: Option<String>,
-    pub owner_membership_id: Option<String>,
-    pub personal_data: bool,
-    /// Keys, e.g. `health`, `genetic`, `offences`.
-    pub special_categories: Vec<String>,
-    /// Keys, e.g. `patients`, `staff`, `children`.
-    pub data_subjects: Vec<String>,
-    pub individuals_approx: Option<i64>,
-    /// e.g. "25 kap. 1 § OSL".
-    pub confidentiality_provisions: Option<String>,
-    /// One of [`CONFIDENTIALITY_STRENGTHS`].
-    pub confidentiality_strength: Option<String>,
-    pub legal_basis: Option<String>,
-    pub review_interval_months: i64,
-}
+pub use tillit_domain::asset::{AssetInput, CONFIDENTIALITY_STRENGTHS};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Asset {

@@ -13,16 +13,7 @@ use tillit_domain::risk::{Acceptance, RiskMatrix, RiskPoint, ScenarioInput, Trea
 use tillit_domain::text::search_key;
 use tillit_domain::{Rule, ValidationErrors};
 
-#[derive(Debug, Clone, Serialize)]
-pub struct RiskAnalysisInput {
-    pub title: String,
-    pub scope: Option<String>,
-    pub participants: Option<String>,
-    /// YYYY-MM-DD
-    pub analysed_on: String,
-    pub review_interval_months: i64,
-    pub system_ids: Vec<String>,
-}
+pub use tillit_domain::risk::RiskAnalysisInput;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskAnalysis {

@@ -17,22 +17,7 @@ use tillit_domain::text::search_key;
 use tillit_domain::{Rule, ValidationErrors};
 
 /// Where a system runs.
-pub const HOSTING: &[&str] = &["own_operation", "outsourced", "public_cloud"];
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SystemInput {
-    pub name: String,
-    pub description: Option<String>,
-    pub owner_membership_id: Option<String>,
-    pub supplier: Option<String>,
-    /// One of [`HOSTING`].
-    pub hosting: String,
-    /// Country of processing.
-    pub country: Option<String>,
-    pub review_interval_months: i64,
-    /// The information assets the system processes.
-    pub asset_ids: Vec<String>,
-}
+pub use tillit_domain::system::{SystemInput, HOSTING};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct System {

@@ -5,66 +5,29 @@
 
 use crate::error::{AppError, ErrorMarker};
 use crate::i18n::{Locale, Tr};
+use crate::render;
 use crate::state::AppState;
-use crate::{render, security};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use std::net::SocketAddr;
+use tillit_app::security;
+use tillit_app::views::UserMembership;
+use tillit_app::Acting;
 use tillit_domain::role::{Permission, Scope};
-use tillit_store::{Tenant, UserMembership};
 
 pub const LANG_COOKIE: &str = "tillit_lang";
 pub const ANON_CSRF_COOKIE: &str = "tillit_csrf";
-pub const TOKEN_PREFIX: &str = "tlt_";
+pub use tillit_app::auth::TOKEN_PREFIX;
 /// The largest form body read to find the CSRF token.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 /// The largest multipart body (an evidence file and its form fields).
 pub const MAX_MULTIPART_BYTES: usize = tillit_domain::assessment::MAX_EVIDENCE_BYTES + 64 * 1024;
 
-#[derive(Clone, Debug)]
-pub enum Via {
-    Session {
-        id_hash: String,
-        org_id: Option<String>,
-    },
-    Token {
-        token_id: String,
-        org_id: String,
-        scopes: Vec<Scope>,
-    },
-}
-
-#[derive(Clone, Debug)]
-pub struct Auth {
-    pub user_id: String,
-    pub email: String,
-    pub display_name: String,
-    pub must_change_password: bool,
-    pub locale: String,
-    pub via: Via,
-    /// The session's CSRF token (none for API tokens, which carry no ambient authority).
-    pub csrf: Option<String>,
-}
-
-impl Auth {
-    pub fn actor(&self) -> tillit_store::Actor {
-        tillit_store::Actor::user(&self.user_id, &self.email)
-    }
-    pub fn session_hash(&self) -> Option<&str> {
-        match &self.via {
-            Via::Session { id_hash, .. } => Some(id_hash),
-            Via::Token { .. } => None,
-        }
-    }
-    pub fn is_token(&self) -> bool {
-        matches!(self.via, Via::Token { .. })
-    }
-}
+pub use tillit_app::{Auth, Via};
 
 #[derive(Clone)]
 pub struct Ctx {
@@ -125,94 +88,21 @@ pub fn set_cookie(
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
 }
 
-fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|d| d.with_timezone(&Utc))
-}
-
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Auth>, AppError> {
-    let now = Utc::now();
     if let Some(authz) = headers.get(header::AUTHORIZATION) {
         let value = authz.to_str().map_err(|_| AppError::Unauthenticated)?;
         let secret = value
             .strip_prefix("Bearer ")
             .ok_or(AppError::Unauthenticated)?
             .trim();
-        if !secret.starts_with(TOKEN_PREFIX) {
-            return Err(AppError::Unauthenticated);
-        }
-        let t = state
-            .store
-            .token_by_hash(&security::sha256_hex(secret))
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        let expired = t
-            .expires_at
-            .as_deref()
-            .and_then(parse_ts)
-            .is_some_and(|e| e <= now);
-        if t.revoked_at.is_some() || expired {
-            return Err(AppError::Unauthenticated);
-        }
-        let stale = t
-            .last_used_at
-            .as_deref()
-            .and_then(parse_ts)
-            .is_none_or(|l| (now - l).num_seconds() >= 60);
-        if stale {
-            state
-                .store
-                .touch_token(&t.token_id, &tillit_store::format_timestamp(now))
-                .await?;
-        }
-        return Ok(Some(Auth {
-            user_id: t.user_id,
-            email: t.email,
-            display_name: t.display_name,
-            must_change_password: false,
-            locale: t.locale,
-            via: Via::Token {
-                token_id: t.token_id,
-                org_id: t.org_id,
-                scopes: t.scopes,
-            },
-            csrf: None,
-        }));
+        return Ok(Some(
+            tillit_app::auth::authenticate_token(&state.app, secret).await?,
+        ));
     }
     let Some(secret) = cookie(headers, session_cookie_name(state.config.secure_cookies)) else {
         return Ok(None);
     };
-    let id_hash = security::sha256_hex(&secret);
-    let Some(s) = state.store.session(&id_hash).await? else {
-        return Ok(None);
-    };
-    let last_seen = parse_ts(&s.last_seen_at);
-    let idle_expired = last_seen.is_none_or(|l| now - l > state.config.session_idle);
-    let expired = parse_ts(&s.expires_at).is_none_or(|e| e <= now);
-    if idle_expired || expired {
-        state.store.delete_session(&id_hash).await?;
-        return Ok(None);
-    }
-    // Refresh the idle clock at most once a minute, so reading pages does not write every time.
-    if last_seen.is_some_and(|l| (now - l).num_seconds() >= 60) {
-        state
-            .store
-            .touch_session(&id_hash, &tillit_store::format_timestamp(now))
-            .await?;
-    }
-    Ok(Some(Auth {
-        user_id: s.user_id,
-        email: s.email,
-        display_name: s.display_name,
-        must_change_password: s.must_change_password,
-        locale: s.locale,
-        via: Via::Session {
-            id_hash,
-            org_id: s.org_id,
-        },
-        csrf: Some(s.csrf_token),
-    }))
+    Ok(tillit_app::auth::authenticate_session(&state.app, &secret).await?)
 }
 
 /// Pages: the language chosen with the switch (cookie), then the account's, then the browser's.
@@ -441,7 +331,8 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 pub struct Member {
     pub ctx: Ctx,
     pub auth: Auth,
-    pub tenant: Tenant,
+    /// Who acts, for the application layer's commands and queries.
+    pub who: Acting,
     pub membership: UserMembership,
     pub memberships: Vec<UserMembership>,
 }
@@ -449,22 +340,16 @@ pub struct Member {
 impl Member {
     /// The one authorisation check: the role must allow it, and a token must carry the scope.
     pub fn require(&self, p: Permission) -> Result<(), AppError> {
-        if !self.membership.role.permits(p) {
-            return Err(AppError::Forbidden);
-        }
-        self.require_scope(p.scope())
+        Ok(self.who.require(p)?)
     }
 
     /// For actions on the user's own things (their tokens): only the token scope is checked.
     pub fn require_scope(&self, scope: Scope) -> Result<(), AppError> {
-        match &self.auth.via {
-            Via::Token { scopes, .. } if !scopes.contains(&scope) => Err(AppError::Forbidden),
-            _ => Ok(()),
-        }
+        Ok(self.who.require_scope(scope)?)
     }
 
     pub fn may(&self, p: Permission) -> bool {
-        self.membership.role.permits(p)
+        self.who.may(p)
     }
 }
 
@@ -478,37 +363,13 @@ impl FromRequestParts<AppState> for Member {
         if auth.must_change_password && !ctx.is_api {
             return Err(AppError::MustChangePassword);
         }
-        let memberships = state.store.memberships_of_user(&auth.user_id).await?;
-        let membership = match &auth.via {
-            Via::Token { org_id, .. } => memberships
-                .iter()
-                .find(|m| &m.org_id == org_id)
-                .cloned()
-                .ok_or(AppError::Forbidden)?,
-            Via::Session { id_hash, org_id } => {
-                match org_id
-                    .as_ref()
-                    .and_then(|o| memberships.iter().find(|m| &m.org_id == o))
-                {
-                    Some(m) => m.clone(),
-                    None => {
-                        let first = memberships
-                            .first()
-                            .cloned()
-                            .ok_or(AppError::NoOrganisation)?;
-                        state.store.set_session_org(id_hash, &first.org_id).await?;
-                        first
-                    }
-                }
-            }
-        };
-        let tenant = membership.tenant().clone();
+        let who = tillit_app::auth::acting(&state.app, auth.clone()).await?;
         Ok(Member {
             ctx,
             auth,
-            tenant,
-            membership,
-            memberships,
+            membership: who.membership().clone(),
+            memberships: who.memberships.clone(),
+            who,
         })
     }
 }

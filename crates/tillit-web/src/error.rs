@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use tillit_domain::ValidationErrors;
-use tillit_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -73,12 +72,19 @@ impl AppError {
     }
 }
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
+impl From<tillit_app::Error> for AppError {
+    fn from(e: tillit_app::Error) -> Self {
+        use tillit_app::Error as E;
         match e {
-            StoreError::NotFound => AppError::NotFound,
-            StoreError::Invalid(v) => AppError::Invalid(v),
-            other => AppError::Internal(other.to_string()),
+            E::Unauthenticated => AppError::Unauthenticated,
+            E::Forbidden => AppError::Forbidden,
+            E::NotFound => AppError::NotFound,
+            E::Invalid(v) => AppError::Invalid(v),
+            E::TooManyAttempts { retry_after_secs } => {
+                AppError::TooManyAttempts { retry_after_secs }
+            }
+            E::NoOrganisation => AppError::NoOrganisation,
+            E::Internal(m) => AppError::Internal(m),
         }
     }
 }

@@ -79,6 +79,26 @@ impl FormFields {
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
     }
+    /// The form as a typed draft (the same struct the API decodes from JSON). Repeated fields
+    /// become lists; the CSRF token is the transport's, not the draft's.
+    pub fn draft<T: DeserializeOwned>(&self) -> Result<T, ValidationErrors> {
+        let pairs: Vec<(&str, &str)> = self
+            .0
+            .iter()
+            .filter(|(k, _)| k != "csrf")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let encoded = serde_urlencoded::to_string(&pairs)
+            .map_err(|_| ValidationErrors::single("body", Rule::InvalidFormat))?;
+        serde_html_form::from_str(&encoded).map_err(|e| {
+            let msg = e.to_string();
+            match quoted_after(&msg, "unknown field `") {
+                Some(name) => ValidationErrors::single(name, Rule::UnknownValue),
+                None => ValidationErrors::single("body", Rule::InvalidFormat),
+            }
+        })
+    }
+
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0
             .iter()

@@ -1,93 +1,9 @@
-//! Secrets, hashes, passwords and the security headers every response carries.
+//! The security headers every response carries (strict CSP, nosniff, frame denial, HSTS over TLS).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
-use rand::rngs::OsRng;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
-
-/// A new random secret: 32 bytes from the OS, hex-encoded.
-pub fn random_secret() -> String {
-    let mut b = [0u8; 32];
-    OsRng.fill_bytes(&mut b);
-    hex::encode(b)
-}
-
-pub fn sha256_hex(s: &str) -> String {
-    hex::encode(Sha256::digest(s.as_bytes()))
-}
-
-/// Compares secrets in constant time.
-pub fn secrets_equal(a: &str, b: &str) -> bool {
-    use subtle::ConstantTimeEq;
-    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
-}
-
-/// A password for a new account, handed over once: 16 characters without look-alikes.
-pub fn initial_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut out = String::new();
-    let mut b = [0u8; 1];
-    while out.chars().filter(|c| *c != '-').count() < 16 {
-        OsRng.fill_bytes(&mut b);
-        // Rejection sampling keeps the choice uniform.
-        if usize::from(b[0]) < 256 - 256 % ALPHABET.len() {
-            if !out.is_empty() && out.chars().filter(|c| *c != '-').count() % 4 == 0 {
-                out.push('-');
-            }
-            out.push(char::from(ALPHABET[usize::from(b[0]) % ALPHABET.len()]));
-        }
-    }
-    out
-}
-
-/// Argon2id with the configured cost. Hashing runs on the blocking pool.
-#[derive(Clone)]
-pub struct PasswordHashing {
-    params: Params,
-}
-
-impl PasswordHashing {
-    /// `memory_kib`, `iterations`: OWASP's minimum for Argon2id is 19 MiB with 2 iterations.
-    pub fn new(memory_kib: u32, iterations: u32) -> Result<Self, String> {
-        let params = Params::new(memory_kib, iterations, 1, None).map_err(|e| e.to_string())?;
-        Ok(Self { params })
-    }
-
-    fn argon(&self) -> Argon2<'static> {
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
-    }
-
-    pub fn hash_blocking(&self, password: &str) -> Result<String, String> {
-        let salt = SaltString::generate(&mut OsRng);
-        self.argon()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| e.to_string())
-    }
-
-    pub async fn hash(&self, password: String) -> Result<String, String> {
-        let me = self.clone();
-        tokio::task::spawn_blocking(move || me.hash_blocking(&password))
-            .await
-            .map_err(|e| e.to_string())?
-    }
-
-    /// Checks a password against a stored PHC string (whatever cost it was made with).
-    pub async fn verify(&self, password: String, phc: String) -> bool {
-        let me = self.clone();
-        tokio::task::spawn_blocking(move || match PasswordHash::new(&phc) {
-            Ok(h) => me.argon().verify_password(password.as_bytes(), &h).is_ok(),
-            Err(_) => false,
-        })
-        .await
-        .unwrap_or(false)
-    }
-}
 
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -130,39 +46,4 @@ pub async fn security_headers(hsts: bool, req: Request, next: Next) -> Response 
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn initial_passwords_are_long_and_differ() {
-        let a = initial_password();
-        let b = initial_password();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 19, "{a}");
-        assert_eq!(a.matches('-').count(), 3);
-        assert!(tillit_domain::user::check_new_password("p", &a, "x@y.se").is_ok());
-    }
-
-    #[test]
-    fn argon2id_round_trip() {
-        let h = PasswordHashing::new(1024, 1).unwrap();
-        let phc = h.hash_blocking("korrekt häst batteri").unwrap();
-        assert!(phc.starts_with("$argon2id$"));
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        assert!(rt.block_on(h.verify("korrekt häst batteri".into(), phc.clone())));
-        assert!(!rt.block_on(h.verify("fel".into(), phc)));
-    }
-
-    #[test]
-    fn secrets_compare() {
-        assert!(secrets_equal("abc", "abc"));
-        assert!(!secrets_equal("abc", "abd"));
-        assert!(!secrets_equal("abc", "abcd"));
-        assert_eq!(random_secret().len(), 64);
-    }
 }

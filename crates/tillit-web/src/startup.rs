@@ -1,7 +1,6 @@
 //! Building the application: configuration, routes, middleware, and serving with graceful shutdown.
 
 use crate::state::AppState;
-use crate::throttle::ThrottlePolicy;
 use crate::{api, assets, context, pages, security};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -12,6 +11,7 @@ use axum::Router;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
+use tillit_app::throttle::ThrottlePolicy;
 use tokio::net::TcpListener;
 
 #[derive(Debug, Clone)]
@@ -43,7 +43,7 @@ async fn healthz() -> impl IntoResponse {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ready().await {
+    match state.app.ready().await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
@@ -98,41 +98,25 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let sweeper_state = state.clone();
+    let sweeper_app = state.app.clone();
     let sweeper = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
-            let now = chrono::Utc::now();
-            let idle_before =
-                tillit_store::format_timestamp(now - sweeper_state.config.session_idle);
-            if let Err(e) = sweeper_state
-                .store
-                .delete_expired_sessions(&tillit_store::format_timestamp(now), &idle_before)
-                .await
-            {
+            if let Err(e) = tillit_app::auth::sweep_sessions(&sweeper_app).await {
                 tracing::warn!(error = %e, "session sweep failed");
             }
         }
     });
     // Daily snapshots of every care provider's key figures, for the follow-up trend: taken at start
     // and every hour (a day's snapshot is replaced while the day lasts, so it ends as the day's).
-    let snap_state = state.clone();
+    let snap_app = state.app.clone();
     let snapshots = tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            match snap_state.store.provider_tenants().await {
-                Ok(tenants) => {
-                    for t in tenants {
-                        if let Err(e) = crate::pages::followup::snapshot(&snap_state, &t).await {
-                            tracing::warn!(error = %e, "daily snapshot failed");
-                        }
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "daily snapshot: listing organisations failed")
-                }
+            if let Err(e) = tillit_app::followup::snapshot_all(&snap_app).await {
+                tracing::warn!(error = %e, "daily snapshot: listing organisations failed");
             }
         }
     });

@@ -1,38 +1,34 @@
-//! What every handler shares.
+//! What every handler shares: the application layer, the translations and the web settings.
 
 use crate::i18n::I18n;
-use crate::library::Library;
-use crate::security::PasswordHashing;
 use crate::startup::WebConfig;
-use crate::throttle::Throttle;
 use std::sync::Arc;
-use tillit_store::Store;
+use tillit_app::{App, AppConfig};
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    pub app: App,
     pub i18n: Arc<I18n>,
-    /// The built-in requirement library, resolved at start.
-    pub library: Arc<Library>,
     pub config: Arc<WebConfig>,
-    pub throttle: Arc<Throttle>,
-    pub hashing: PasswordHashing,
-    /// A hash to verify against when the account does not exist, so both cases take as long.
-    pub dummy_hash: Arc<String>,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> Result<AppState, String> {
-        let hashing = PasswordHashing::new(config.argon2_memory_kib, config.argon2_iterations)?;
-        let dummy_hash = hashing.hash_blocking("tillit-dummy-password-for-timing")?;
+    pub fn new(app: App, config: WebConfig) -> Result<AppState, String> {
         Ok(AppState {
-            store,
+            app,
             i18n: Arc::new(I18n::new()?),
-            library: Arc::new(Library::builtin()?),
-            throttle: Arc::new(Throttle::new(config.throttle)),
             config: Arc::new(config),
-            hashing,
-            dummy_hash: Arc::new(dummy_hash),
         })
+    }
+
+    /// The application configuration a web configuration implies.
+    pub fn app_config(config: &WebConfig) -> AppConfig {
+        AppConfig {
+            session_idle: config.session_idle,
+            session_absolute: config.session_absolute,
+            argon2_memory_kib: config.argon2_memory_kib,
+            argon2_iterations: config.argon2_iterations,
+            throttle: config.throttle,
+        }
     }
 }

@@ -116,7 +116,7 @@ async fn main() -> Result<(), String> {
         .operator_tenant(&number)
         .await
         .map_err(|e| e.to_string())?;
-    let hashing = tillit_web::security::PasswordHashing::new(19 * 1024, 2)?;
+    let hashing = tillit_app::security::PasswordHashing::new(19 * 1024, 2)?;
     let hash = hashing.hash(PASSWORD.to_string()).await?;
     let mut owners = Vec::new();
     for (i, role) in [
@@ -378,7 +378,7 @@ async fn main() -> Result<(), String> {
     )
     .await?;
 
-    let library = tillit_web::library::Library::builtin()?;
+    let library = tillit_app::library::Library::builtin()?;
     let reqs: Vec<String> = library.requirements.iter().map(|r| r.id.clone()).collect();
     let statuses = ["met", "met", "partly_met", "not_met", "not_applicable"];
     let mut current = Vec::new();

@@ -6,13 +6,13 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use tillit_app::security::{initial_password, PasswordHashing};
 use tillit_domain::org::{parse_org_name, OrgKind, OrgNumber};
 use tillit_domain::role::Role;
 use tillit_domain::user::{check_new_password, parse_display_name, Email};
 use tillit_domain::{ValidationError, ValidationErrors};
 use tillit_store::{Actor, ChainReport, Store, StoreError};
 use tillit_web::i18n::{I18n, Locale, Tr};
-use tillit_web::security::{initial_password, PasswordHashing};
 use tillit_web::AppState;
 use tokio::net::TcpListener;
 
@@ -229,7 +229,8 @@ async fn serve(
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let state = AppState::new(store.clone(), settings.web.clone())?;
+    let app = tillit_app::App::new(store.clone(), AppState::app_config(&settings.web))?;
+    let state = AppState::new(app, settings.web.clone())?;
     tracing::info!(address = %addr, backend = store.backend().name(), "listening");
     println!("Tillit listening on http://{addr}");
     if let Some(b) = banner {

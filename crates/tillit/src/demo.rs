@@ -2,12 +2,12 @@
 //! authorities, with a user for every role. Fictional people and organisation numbers (valid in
 //! form and check digit). Seeding is idempotent: what exists is kept.
 
+use tillit_app::security::PasswordHashing;
 use tillit_domain::org::{OrgKind, OrgNumber};
 use tillit_domain::role::Role;
 use tillit_domain::user::Email;
 use tillit_domain::Rule;
 use tillit_store::{Actor, Store, StoreError};
-use tillit_web::security::PasswordHashing;
 
 /// The password of every demo user. Demo data only: never use for real accounts.
 pub const DEMO_PASSWORD: &str = "tillit-demo-2026";
@@ -409,23 +409,14 @@ fn scenario(
     fields: &[(&str, &str)],
     assets: Vec<String>,
 ) -> Result<tillit_domain::risk::ScenarioInput, StoreError> {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(f, _)| *f == k)
-            .map(|(_, v)| v.to_string())
-            .unwrap_or_default()
-    };
-    tillit_domain::risk::parse_scenario(&Default::default(), get, |k| match k {
-        "asset_ids" => assets.clone(),
-        "aspects" => fields
-            .iter()
-            .filter(|(f, _)| *f == "aspects")
-            .map(|(_, v)| v.to_string())
-            .collect(),
-        _ => vec![],
-    })
-    .map_err(invalid)
+    let mut d: tillit_domain::risk::ScenarioDraft = draft(fields)?;
+    d.asset_ids = assets;
+    d.aspects = fields
+        .iter()
+        .filter(|(f, _)| *f == "aspects")
+        .map(|(_, v)| v.to_string())
+        .collect();
+    tillit_domain::risk::parse_scenario(&Default::default(), &d).map_err(invalid)
 }
 
 /// A measure from its fields and traces (checked by the same rules as the form).
@@ -434,19 +425,10 @@ fn measure(
     scenarios: Vec<String>,
     requirements: Vec<String>,
 ) -> Result<tillit_domain::measure::MeasureInput, StoreError> {
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(f, _)| *f == k)
-            .map(|(_, v)| v.to_string())
-            .unwrap_or_default()
-    };
-    tillit_domain::measure::parse_measure(get, |k| match k {
-        "scenario_ids" => scenarios.clone(),
-        "requirements" => requirements.clone(),
-        _ => vec![],
-    })
-    .map_err(invalid)
+    let mut d: tillit_domain::measure::MeasureDraft = draft(fields)?;
+    d.scenario_ids = scenarios;
+    d.requirements = requirements;
+    tillit_domain::measure::parse_measure(&d).map_err(invalid)
 }
 
 async fn assess(
@@ -619,23 +601,27 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
         let x = measure(&fields, scen, reqs)?;
         store.save_measure(&t, actor, by, None, &x).await?;
     }
-    let approval = tillit_domain::access::parse_access_analysis(
-        |k| match k {
-            "risks_wider" => "Bred åtkomst ger risk för journalsnokning och intrång i skyddade personers uppgifter.".into(),
-            "risks_narrower" => "För snäv åtkomst kan fördröja akut vård; nödåtkomst med efterkontroll behövs.".into(),
-            "access_rules" => "Åtkomst till patienter med vårdrelation på egen enhet; nödåtkomst loggas och granskas inom en vecka; skyddade personuppgifter spärras.".into(),
-            "approved_by" => owner.clone().unwrap_or_default(),
-            "approved_on" => "2026-03-01".into(),
-            _ => String::new(),
-        },
-        |k| match k {
-            "group_name" => vec!["Läkare".into(), "Sjuksköterskor".into(), "Medicinska sekreterare".into()],
-            "group_information" => vec!["Hela journalen för patienter med vårdrelation".into(), "Omvårdnad, läkemedel och provsvar för patienter på enheten".into(), "Diktat och administrativa uppgifter för enhetens patienter".into()],
-            "group_reason" => vec!["Diagnos och behandling".into(), "Omvårdnad och läkemedelshantering".into(), "Journalföring och remisshantering".into()],
-            "group_rule" => vec!["Vårdrelation".into(), "Egen enhet".into(), "Egen enhet, ej läkemedel".into()],
-            _ => vec![],
-        },
-    )
+    let group = |name: &str, information_needed: &str, reason: &str, access_rule: &str| {
+        tillit_domain::access::UserGroupDraft {
+            name: name.into(),
+            information_needed: information_needed.into(),
+            reason: reason.into(),
+            access_rule: access_rule.into(),
+        }
+    };
+    let approval = tillit_domain::access::parse_access_analysis(&tillit_domain::access::AccessAnalysisDraft {
+        groups: vec![
+            group("Läkare", "Hela journalen för patienter med vårdrelation", "Diagnos och behandling", "Vårdrelation"),
+            group("Sjuksköterskor", "Omvårdnad, läkemedel och provsvar för patienter på enheten", "Omvårdnad och läkemedelshantering", "Egen enhet"),
+            group("Medicinska sekreterare", "Diktat och administrativa uppgifter för enhetens patienter", "Journalföring och remisshantering", "Egen enhet, ej läkemedel"),
+        ],
+        risks_wider: "Bred åtkomst ger risk för journalsnokning och intrång i skyddade personers uppgifter.".into(),
+        risks_narrower: "För snäv åtkomst kan fördröja akut vård; nödåtkomst med efterkontroll behövs.".into(),
+        access_rules: "Åtkomst till patienter med vårdrelation på egen enhet; nödåtkomst loggas och granskas inom en vecka; skyddade personuppgifter spärras.".into(),
+        approved_by: owner.clone().unwrap_or_default(),
+        approved_on: "2026-03-01".into(),
+        next_review_on: String::new(),
+    })
     .map_err(invalid)?;
     store
         .save_access_analysis(&t, actor, &journal.id, &approval, Some("Maria Holm"))
@@ -831,4 +817,15 @@ pub fn banner() -> String {
         ));
     }
     s
+}
+
+/// A draft from (field, value) pairs, read as a form would be (lists are set by the caller).
+fn draft<T: serde::de::DeserializeOwned>(fields: &[(&str, &str)]) -> Result<T, StoreError> {
+    let map: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .filter(|(f, _)| *f != "aspects")
+        .map(|(f, v)| (f.to_string(), serde_json::Value::String(v.to_string())))
+        .collect();
+    serde_json::from_value(serde_json::Value::Object(map))
+        .map_err(|e| StoreError::Corrupt(format!("demo draft: {e}")))
 }

@@ -8,7 +8,6 @@ use crate::context::{CurrentUser, Member};
 use crate::error::AppResult;
 use crate::forms::ApiJson;
 use crate::pages::admin::audit_filter;
-use crate::services;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -17,10 +16,17 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use tillit_app::views::MemberQuery;
+use tillit_domain::access::{AccessAnalysisDraft, UserGroupDraft};
+use tillit_domain::assessment::AssessmentDraft;
+use tillit_domain::asset::AssetDraft;
+use tillit_domain::classification::{ClassificationDraft, SystemLevelsDraft};
+use tillit_domain::measure::MeasureDraft;
 use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::risk::{RiskAnalysisDraft, RiskMatrixDraft, ScenarioDraft};
 use tillit_domain::role::{Permission, Role, Scope};
+use tillit_domain::system::SystemDraft;
 use tillit_domain::{Rule, ValidationErrors};
-use tillit_store::MemberQuery;
 use utoipa::{OpenApi, ToSchema};
 
 pub fn routes() -> Router<AppState> {
@@ -120,7 +126,7 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     info(title = "Tillit API", version = "1", description = "Systematic, risk-based protection of personal data in Swedish health and social care. Authenticate with `Authorization: Bearer tlt_…` (an API token made under Account → API tokens) or a browser session with the `X-CSRF-Token` header on changes. Every request acts in the organisation of the token (or the session's chosen one)."),
     paths(work::review_asset, work::review_system, work::add_system_evidence, work::add_org_evidence, work::get_integrations, work::put_integrations, work::system_requirements, work::organisation_requirements, work::assess_system_requirement, work::assess_org_requirement, work::get_risk_matrix, work::put_risk_matrix, work::list_risk_analyses, work::create_risk_analysis, work::get_risk_analysis, work::update_risk_analysis, work::list_scenarios, work::create_scenario, work::get_scenario, work::update_scenario, work::heat_map, work::list_measures, work::create_measure, work::get_measure, work::update_measure, work::get_access_analysis, work::put_access_analysis, work::follow_up, list_systems, create_system, get_system, update_system, set_system_levels, clear_system_levels, list_assets, create_asset, get_asset, update_asset, classify_asset, me, organisation, list_members, add_member, get_member, change_member, remove_member, list_audit_events, get_audit_event, list_tokens, create_token, revoke_token),
-    components(schemas(work::ReviewDto, work::EvidenceLinkBody, work::EvidenceDto, work::IntegrationsBody, work::IntegrationsDto, work::SystemRefDto, work::RequirementStatusDto, work::AssessmentBody, work::AssessmentDto, work::RiskMatrixDto, work::RiskAnalysisBody, work::RiskAnalysisDto, work::RiskAnalysisPage, work::ScenarioBody, work::ScenarioDto, work::HeatCellDto, work::HeatMapDto, work::MeasureBody, work::MeasureDto, work::MeasurePage, work::UserGroupDto, work::AccessAnalysisBody, work::AccessAnalysisDto, work::GapItemDto, work::GapDto, work::FollowUpDto, SystemDto, SystemPage, SystemBody, SystemLevelsBody, AssetDto, AssetPage, AssetBody, LevelsDto, ClassificationBody, MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
+    components(schemas(work::ReviewDto, work::EvidenceLinkBody, work::EvidenceDto, work::IntegrationsBody, work::IntegrationsDto, work::SystemRefDto, work::RequirementStatusDto, AssessmentDraft, work::AssessmentDto, work::RiskMatrixDto, RiskAnalysisDraft, RiskMatrixDraft, UserGroupDraft, work::RiskAnalysisDto, work::RiskAnalysisPage, ScenarioDraft, work::ScenarioDto, work::HeatCellDto, work::HeatMapDto, MeasureDraft, work::MeasureDto, work::MeasurePage, work::UserGroupDto, AccessAnalysisDraft, work::AccessAnalysisDto, work::GapItemDto, work::GapDto, work::FollowUpDto, SystemDto, SystemPage, SystemDraft, SystemLevelsDraft, AssetDto, AssetPage, AssetDraft, LevelsDto, ClassificationDraft, MeDto, MembershipDto, OrganisationDto, MemberDto, MemberPage, NewMemberDto, AddedMemberDto, RoleChangeDto, AuditEventDto, AuditEventPage, TokenDto, NewTokenDto, CreatedTokenDto, Problem, FieldProblem)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -198,8 +204,8 @@ pub struct MemberDto {
     pub created_at: String,
 }
 
-impl From<tillit_store::Member> for MemberDto {
-    fn from(m: tillit_store::Member) -> Self {
+impl From<tillit_app::views::Member> for MemberDto {
+    fn from(m: tillit_app::views::Member) -> Self {
         MemberDto {
             id: m.id,
             user_id: m.user_id,
@@ -264,8 +270,8 @@ pub struct AuditEventPage {
     pub total: i64,
 }
 
-impl From<tillit_store::AuditEvent> for AuditEventDto {
-    fn from(e: tillit_store::AuditEvent) -> Self {
+impl From<tillit_app::views::AuditEvent> for AuditEventDto {
+    fn from(e: tillit_app::views::AuditEvent) -> Self {
         AuditEventDto {
             id: e.id,
             seq: e.seq,
@@ -293,8 +299,8 @@ pub struct TokenDto {
     pub revoked_at: Option<String>,
 }
 
-impl From<tillit_store::ApiToken> for TokenDto {
-    fn from(t: tillit_store::ApiToken) -> Self {
+impl From<tillit_app::views::ApiToken> for TokenDto {
+    fn from(t: tillit_app::views::ApiToken) -> Self {
         TokenDto {
             id: t.id,
             name: t.name,
@@ -338,7 +344,7 @@ fn page_of<T, U: From<T>>(p: Page<T>) -> (Vec<U>, i64, i64, i64) {
 /// The signed-in user and their memberships.
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = MeDto), (status = 401, body = Problem)))]
 async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<Json<MeDto>> {
-    let memberships = state.store.memberships_of_user(&user.auth.user_id).await?;
+    let memberships = tillit_app::auth::memberships(&state.app, &user.auth).await?;
     Ok(Json(MeDto {
         id: user.auth.user_id.clone(),
         email: user.auth.email.clone(),
@@ -362,7 +368,7 @@ async fn organisation(
     m: Member,
 ) -> AppResult<Json<OrganisationDto>> {
     m.require(Permission::ViewOverview)?;
-    let o = state.store.organisation(&m.tenant).await?;
+    let o = tillit_app::members::organisation(&state.app, &m.who).await?;
     Ok(Json(OrganisationDto {
         id: o.id,
         name: o.name,
@@ -396,10 +402,9 @@ async fn list_members(
     if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
         return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
     }
-    let list = state
-        .store
-        .list_members(&m.tenant, &MemberQuery { q: text, role }, page)
-        .await?;
+    let list =
+        tillit_app::members::list_members(&state.app, &m.who, &MemberQuery { q: text, role }, page)
+            .await?;
     let (items, page, per_page, total) = page_of(list);
     Ok(Json(MemberPage {
         items,
@@ -418,9 +423,9 @@ async fn add_member(
     ApiJson(body): ApiJson<NewMemberDto>,
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
-    let (member, initial_password) = services::add_member(
-        &state,
-        &m,
+    let (member, initial_password) = tillit_app::members::add_member(
+        &state.app,
+        &m.who,
         &body.email,
         body.display_name.as_deref().unwrap_or(""),
         &body.role,
@@ -444,7 +449,11 @@ async fn get_member(
     Path(id): Path<String>,
 ) -> AppResult<Json<MemberDto>> {
     m.require(Permission::ViewMembers)?;
-    Ok(Json(state.store.member(&m.tenant, &id).await?.into()))
+    Ok(Json(
+        tillit_app::members::member(&state.app, &m.who, &id)
+            .await?
+            .into(),
+    ))
 }
 
 /// Changes a member's role (administrators). The last administrator keeps the role.
@@ -457,12 +466,8 @@ async fn change_member(
     ApiJson(body): ApiJson<RoleChangeDto>,
 ) -> AppResult<Json<MemberDto>> {
     m.require(Permission::ManageMembers)?;
-    let role = Role::parse_for("role", &body.role, m.membership.org_kind)
-        .map_err(ValidationErrors::from)?;
     Ok(Json(
-        state
-            .store
-            .change_member_role(&m.tenant, &m.auth.actor(), &id, role)
+        tillit_app::members::change_member_role(&state.app, &m.who, &id, &body.role)
             .await?
             .into(),
     ))
@@ -477,10 +482,7 @@ async fn remove_member(
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     m.require(Permission::ManageMembers)?;
-    state
-        .store
-        .remove_member(&m.tenant, &m.auth.actor(), &id)
-        .await?;
+    tillit_app::members::remove_member(&state.app, &m.who, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -496,12 +498,8 @@ async fn list_audit_events(
 ) -> AppResult<Json<AuditEventPage>> {
     m.require(Permission::ViewAuditLog)?;
     let (filter, page) = audit_filter(&q)?;
-    let (items, page, per_page, total) = page_of(
-        state
-            .store
-            .list_audit_events(&m.tenant, &filter, page)
-            .await?,
-    );
+    let (items, page, per_page, total) =
+        page_of(tillit_app::audit::list_audit_events(&state.app, &m.who, &filter, page).await?);
     Ok(Json(AuditEventPage {
         items,
         page,
@@ -518,7 +516,11 @@ async fn get_audit_event(
     Path(id): Path<String>,
 ) -> AppResult<Json<AuditEventDto>> {
     m.require(Permission::ViewAuditLog)?;
-    Ok(Json(state.store.audit_event(&m.tenant, &id).await?.into()))
+    Ok(Json(
+        tillit_app::audit::audit_event(&state.app, &m.who, &id)
+            .await?
+            .into(),
+    ))
 }
 
 /// The caller's own API tokens in this organisation.
@@ -526,9 +528,7 @@ async fn get_audit_event(
 async fn list_tokens(State(state): State<AppState>, m: Member) -> AppResult<Json<Vec<TokenDto>>> {
     m.require_scope(Scope::Read)?;
     Ok(Json(
-        state
-            .store
-            .list_tokens(&m.tenant, &m.auth.user_id)
+        tillit_app::members::list_tokens(&state.app, &m.who)
             .await?
             .into_iter()
             .map(TokenDto::from)
@@ -545,7 +545,14 @@ async fn create_token(
     ApiJson(body): ApiJson<NewTokenDto>,
 ) -> AppResult<Response> {
     let days = body.expires_in_days.map(|d| d.to_string());
-    let new = services::create_token(&state, &m, &body.name, &body.scopes, days.as_deref()).await?;
+    let new = tillit_app::members::create_token(
+        &state.app,
+        &m.who,
+        &body.name,
+        &body.scopes,
+        days.as_deref(),
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedTokenDto {
@@ -564,10 +571,7 @@ async fn revoke_token(
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
     m.require_scope(Scope::Write)?;
-    state
-        .store
-        .revoke_token(&m.tenant, &m.auth.actor(), &m.auth.user_id, &id)
-        .await?;
+    tillit_app::members::revoke_token(&state.app, &m.who, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -604,8 +608,8 @@ pub struct AssetDto {
     pub updated_at: String,
 }
 
-impl From<tillit_store::Asset> for AssetDto {
-    fn from(a: tillit_store::Asset) -> Self {
+impl From<tillit_app::views::Asset> for AssetDto {
+    fn from(a: tillit_app::views::Asset) -> Self {
         let i = a.input;
         AssetDto {
             id: a.id,
@@ -637,83 +641,6 @@ pub struct AssetPage {
     pub total: i64,
 }
 
-/// An information asset's facts (the whole set; PUT replaces them).
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssetBody {
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub owner_membership_id: Option<String>,
-    #[serde(default)]
-    pub personal_data: bool,
-    /// health, genetic, biometric, ethnic_origin, religion, sex_life, trade_union, political, offences
-    #[serde(default)]
-    pub special_categories: Vec<String>,
-    /// patients, care_recipients, children, relatives, staff, public
-    #[serde(default)]
-    pub data_subjects: Vec<String>,
-    #[serde(default)]
-    pub individuals_approx: Option<i64>,
-    #[serde(default)]
-    pub confidentiality_provisions: Option<String>,
-    /// presumption_of_secrecy, presumption_of_openness or absolute
-    #[serde(default)]
-    pub confidentiality_strength: Option<String>,
-    #[serde(default)]
-    pub legal_basis: Option<String>,
-    /// 1–60, default 12.
-    #[serde(default)]
-    pub review_interval_months: Option<i64>,
-}
-
-impl AssetBody {
-    fn input(&self) -> Result<tillit_store::AssetInput, ValidationErrors> {
-        let get = |k: &str| -> String {
-            match k {
-                "name" => self.name.clone(),
-                "description" => self.description.clone().unwrap_or_default(),
-                "owner_membership_id" => self.owner_membership_id.clone().unwrap_or_default(),
-                "personal_data" => self.personal_data.to_string(),
-                "individuals_approx" => self
-                    .individuals_approx
-                    .map(|n| n.to_string())
-                    .unwrap_or_default(),
-                "confidentiality_provisions" => {
-                    self.confidentiality_provisions.clone().unwrap_or_default()
-                }
-                "legal_basis" => self.legal_basis.clone().unwrap_or_default(),
-                "confidentiality_strength" => {
-                    self.confidentiality_strength.clone().unwrap_or_default()
-                }
-                "review_interval_months" => self
-                    .review_interval_months
-                    .map(|n| n.to_string())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            }
-        };
-        let all = |k: &str| match k {
-            "special_categories" => self.special_categories.clone(),
-            "data_subjects" => self.data_subjects.clone(),
-            _ => vec![],
-        };
-        services::parse_asset_input(get, all)
-    }
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ClassificationBody {
-    pub confidentiality: i64,
-    pub integrity: i64,
-    pub availability: i64,
-    pub traceability: i64,
-    /// Why these levels: required.
-    pub motivation: String,
-}
-
 /// Information assets, with their current classification.
 #[utoipa::path(get, path = "/api/v1/assets",
     params(("q" = Option<String>, Query), ("classified" = Option<String>, Query, description = "yes or no"), ("sort" = Option<String>, Query, description = "name, level or updated"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
@@ -723,7 +650,7 @@ async fn list_assets(
     m: Member,
     Query(q): Query<HashMap<String, String>>,
 ) -> AppResult<Json<AssetPage>> {
-    use tillit_store::{AssetQuery, AssetSort};
+    use tillit_app::views::{AssetQuery, AssetSort};
     m.require(Permission::ViewRegisters)?;
     let page = PageRequest::parse(
         q.get("page").map(String::as_str),
@@ -745,19 +672,18 @@ async fn list_assets(
     if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
         return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
     }
-    let list = state
-        .store
-        .list_assets(
-            &m.tenant,
-            &AssetQuery {
-                q: text,
-                classified,
-                sort: Some(sort),
-                ..Default::default()
-            },
-            page,
-        )
-        .await?;
+    let list = tillit_app::assets::list_assets(
+        &state.app,
+        &m.who,
+        &AssetQuery {
+            q: text,
+            classified,
+            sort: Some(sort),
+            ..Default::default()
+        },
+        page,
+    )
+    .await?;
     let (items, page, per_page, total) = page_of(list);
     Ok(Json(AssetPage {
         items,
@@ -768,17 +694,14 @@ async fn list_assets(
 }
 
 /// Adds an information asset.
-#[utoipa::path(post, path = "/api/v1/assets", request_body = AssetBody, responses((status = 201, body = AssetDto), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/assets", request_body = AssetDraft, responses((status = 201, body = AssetDto), (status = 422, body = Problem)))]
 async fn create_asset(
     State(state): State<AppState>,
     m: Member,
-    ApiJson(body): ApiJson<AssetBody>,
+    ApiJson(body): ApiJson<AssetDraft>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let a = state
-        .store
-        .create_asset(&m.tenant, &m.auth.actor(), &body.input()?)
-        .await?;
+    let a = tillit_app::assets::create_asset(&state.app, &m.who, &body).await?;
     Ok((StatusCode::CREATED, Json(AssetDto::from(a))).into_response())
 }
 
@@ -790,49 +713,42 @@ async fn get_asset(
     Path(id): Path<String>,
 ) -> AppResult<Json<AssetDto>> {
     m.require(Permission::ViewRegisters)?;
-    Ok(Json(state.store.asset(&m.tenant, &id).await?.into()))
+    Ok(Json(
+        tillit_app::assets::asset(&state.app, &m.who, &id)
+            .await?
+            .into(),
+    ))
 }
 
 /// Replaces an information asset's facts.
-#[utoipa::path(put, path = "/api/v1/assets/{id}", params(("id" = String, Path)), request_body = AssetBody, responses((status = 200, body = AssetDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/assets/{id}", params(("id" = String, Path)), request_body = AssetDraft, responses((status = 200, body = AssetDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_asset(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<AssetBody>,
+    ApiJson(body): ApiJson<AssetDraft>,
 ) -> AppResult<Json<AssetDto>> {
     m.require(Permission::EditRegisters)?;
-    let input = services::valid_or_missing(body.input(), state.store.asset(&m.tenant, &id)).await?;
     Ok(Json(
-        state
-            .store
-            .update_asset(&m.tenant, &m.auth.actor(), &id, &input)
+        tillit_app::assets::update_asset(&state.app, &m.who, &id, &body)
             .await?
             .into(),
     ))
 }
 
 /// Classifies an information asset (levels 0–4 per aspect, with a motivation); kept in its history.
-#[utoipa::path(post, path = "/api/v1/assets/{id}/classification", params(("id" = String, Path)), request_body = ClassificationBody, responses((status = 200, body = AssetDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/assets/{id}/classification", params(("id" = String, Path)), request_body = ClassificationDraft, responses((status = 200, body = AssetDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn classify_asset(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<ClassificationBody>,
+    ApiJson(body): ApiJson<ClassificationDraft>,
 ) -> AppResult<Json<AssetDto>> {
     m.require(Permission::Classify)?;
-    let levels = [
-        body.confidentiality,
-        body.integrity,
-        body.availability,
-        body.traceability,
-    ];
-    let get = |k: &str| match k {
-        "motivation" => body.motivation.clone(),
-        _ => services::level_field(k, levels).unwrap_or_default(),
-    };
     Ok(Json(
-        services::classify_asset(&state, &m, &id, get).await?.into(),
+        tillit_app::assets::classify_asset(&state.app, &m.who, &id, &body)
+            .await?
+            .into(),
     ))
 }
 
@@ -867,8 +783,8 @@ fn levels_dto(l: tillit_domain::classification::Levels) -> LevelsDto {
     }
 }
 
-impl From<tillit_store::System> for SystemDto {
-    fn from(s: tillit_store::System) -> Self {
+impl From<tillit_app::views::System> for SystemDto {
+    fn from(s: tillit_app::views::System) -> Self {
         let i = s.input;
         SystemDto {
             id: s.id,
@@ -898,64 +814,6 @@ pub struct SystemPage {
     pub total: i64,
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SystemBody {
-    pub name: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub owner_membership_id: Option<String>,
-    #[serde(default)]
-    pub supplier: Option<String>,
-    pub hosting: String,
-    #[serde(default)]
-    pub country: Option<String>,
-    #[serde(default)]
-    pub review_interval_months: Option<i64>,
-    #[serde(default)]
-    pub asset_ids: Vec<String>,
-}
-
-impl SystemBody {
-    fn input(&self) -> Result<tillit_store::SystemInput, ValidationErrors> {
-        let get = |k: &str| -> String {
-            match k {
-                "name" => self.name.clone(),
-                "description" => self.description.clone().unwrap_or_default(),
-                "owner_membership_id" => self.owner_membership_id.clone().unwrap_or_default(),
-                "supplier" => self.supplier.clone().unwrap_or_default(),
-                "hosting" => self.hosting.clone(),
-                "country" => self.country.clone().unwrap_or_default(),
-                "review_interval_months" => self
-                    .review_interval_months
-                    .map(|n| n.to_string())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            }
-        };
-        services::parse_system_input(get, |k| {
-            if k == "asset_ids" {
-                self.asset_ids.clone()
-            } else {
-                vec![]
-            }
-        })
-    }
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SystemLevelsBody {
-    pub confidentiality: i64,
-    pub integrity: i64,
-    pub availability: i64,
-    pub traceability: i64,
-    /// Required when any level differs from the inherited one.
-    #[serde(default)]
-    pub deviation_motivation: Option<String>,
-}
-
 /// Systems and IT services with what they inherit.
 #[utoipa::path(get, path = "/api/v1/systems", params(("q" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = SystemPage), (status = 422, body = Problem)))]
 async fn list_systems(
@@ -972,12 +830,8 @@ async fn list_systems(
     if text.chars().count() > 200 {
         return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
     }
-    let (items, page, per_page, total) = page_of(
-        state
-            .store
-            .list_systems(&m.tenant, Some(&text), page)
-            .await?,
-    );
+    let (items, page, per_page, total) =
+        page_of(tillit_app::systems::list_systems(&state.app, &m.who, Some(&text), page).await?);
     Ok(Json(SystemPage {
         items,
         page,
@@ -987,17 +841,14 @@ async fn list_systems(
 }
 
 /// Adds a system.
-#[utoipa::path(post, path = "/api/v1/systems", request_body = SystemBody, responses((status = 201, body = SystemDto), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/systems", request_body = SystemDraft, responses((status = 201, body = SystemDto), (status = 422, body = Problem)))]
 async fn create_system(
     State(state): State<AppState>,
     m: Member,
-    ApiJson(body): ApiJson<SystemBody>,
+    ApiJson(body): ApiJson<SystemDraft>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let s = state
-        .store
-        .create_system(&m.tenant, &m.auth.actor(), &body.input()?)
-        .await?;
+    let s = tillit_app::systems::create_system(&state.app, &m.who, &body).await?;
     Ok((StatusCode::CREATED, Json(SystemDto::from(s))).into_response())
 }
 
@@ -1009,50 +860,40 @@ async fn get_system(
     Path(id): Path<String>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::ViewRegisters)?;
-    Ok(Json(state.store.system(&m.tenant, &id).await?.into()))
+    Ok(Json(
+        tillit_app::systems::system(&state.app, &m.who, &id)
+            .await?
+            .into(),
+    ))
 }
 
 /// Replaces a system's facts and the assets it processes.
-#[utoipa::path(put, path = "/api/v1/systems/{id}", params(("id" = String, Path)), request_body = SystemBody, responses((status = 200, body = SystemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/systems/{id}", params(("id" = String, Path)), request_body = SystemDraft, responses((status = 200, body = SystemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_system(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<SystemBody>,
+    ApiJson(body): ApiJson<SystemDraft>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::EditRegisters)?;
-    let input =
-        services::valid_or_missing(body.input(), state.store.system(&m.tenant, &id)).await?;
     Ok(Json(
-        state
-            .store
-            .update_system(&m.tenant, &m.auth.actor(), &id, &input)
+        tillit_app::systems::update_system(&state.app, &m.who, &id, &body)
             .await?
             .into(),
     ))
 }
 
 /// Sets the system's own levels; a deviation from the inherited levels needs a motivation.
-#[utoipa::path(put, path = "/api/v1/systems/{id}/levels", params(("id" = String, Path)), request_body = SystemLevelsBody, responses((status = 200, body = SystemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/systems/{id}/levels", params(("id" = String, Path)), request_body = SystemLevelsDraft, responses((status = 200, body = SystemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn set_system_levels(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<SystemLevelsBody>,
+    ApiJson(body): ApiJson<SystemLevelsDraft>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::Classify)?;
-    let levels = [
-        body.confidentiality,
-        body.integrity,
-        body.availability,
-        body.traceability,
-    ];
-    let get = |k: &str| match k {
-        "deviation_motivation" => body.deviation_motivation.clone().unwrap_or_default(),
-        _ => services::level_field(k, levels).unwrap_or_default(),
-    };
     Ok(Json(
-        services::set_system_levels(&state, &m, &id, false, get)
+        tillit_app::systems::set_system_levels(&state.app, &m.who, &id, &body)
             .await?
             .into(),
     ))
@@ -1067,7 +908,7 @@ async fn clear_system_levels(
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::Classify)?;
     Ok(Json(
-        services::set_system_levels(&state, &m, &id, true, |_| String::new())
+        tillit_app::systems::clear_system_levels(&state.app, &m.who, &id)
             .await?
             .into(),
     ))

@@ -6,21 +6,23 @@ use super::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
-use crate::services;
 use crate::state::AppState;
-use crate::work::{self, fields_from_json};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use tillit_app::views::{MeasureOrder, MeasureQuery};
+use tillit_domain::access::AccessAnalysisDraft;
+use tillit_domain::assessment::AssessmentDraft;
+use tillit_domain::measure::MeasureDraft;
 use tillit_domain::paging::PageRequest;
 use tillit_domain::requirements::Trigger;
 use tillit_domain::risk::RiskMatrix;
+use tillit_domain::risk::{RiskAnalysisDraft, RiskMatrixDraft, ScenarioDraft};
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
-use tillit_store::{MeasureOrder, MeasureQuery};
 use utoipa::ToSchema;
 
 /// A requirement that applies, why, and its assessment in this scope.
@@ -42,17 +44,6 @@ pub struct RequirementStatusDto {
     pub assessed_at: Option<String>,
 }
 
-#[derive(Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssessmentBody {
-    /// met, partly_met, not_met or not_applicable (which needs a motivation)
-    pub status: String,
-    #[serde(default)]
-    pub motivation: Option<String>,
-    #[serde(default)]
-    pub comment: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AssessmentDto {
     pub requirement_id: String,
@@ -64,8 +55,8 @@ pub struct AssessmentDto {
     pub assessed_at: String,
 }
 
-impl From<tillit_store::Assessment> for AssessmentDto {
-    fn from(a: tillit_store::Assessment) -> Self {
+impl From<tillit_app::views::Assessment> for AssessmentDto {
+    fn from(a: tillit_app::views::Assessment) -> Self {
         AssessmentDto {
             requirement_id: a.requirement_id,
             system_id: a.system_id,
@@ -84,15 +75,15 @@ async fn requirement_statuses(
     system_id: Option<&str>,
     triggers: &[Trigger],
 ) -> AppResult<Vec<RequirementStatusDto>> {
-    let assessed: HashMap<String, tillit_store::Assessment> = state
-        .store
-        .assessments(&m.tenant, system_id)
-        .await?
-        .into_iter()
-        .map(|a| (a.requirement_id.clone(), a))
-        .collect();
+    let assessed: HashMap<String, tillit_app::views::Assessment> =
+        tillit_app::assessments::assessments(&state.app, &m.who, system_id)
+            .await?
+            .into_iter()
+            .map(|a| (a.requirement_id.clone(), a))
+            .collect();
     let lang = m.ctx.tr.lang();
     Ok(state
+        .app
         .library
         .applicable(triggers)
         .into_iter()
@@ -123,8 +114,8 @@ pub async fn system_requirements(
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<RequirementStatusDto>>> {
     m.require(Permission::ViewRegisters)?;
-    let sys = state.store.system(&m.tenant, &id).await?;
-    let triggers = services::system_triggers(&sys, m.membership.org_kind);
+    let sys = tillit_app::systems::system(&state.app, &m.who, &id).await?;
+    let triggers = tillit_app::assessments::system_triggers(&sys, m.membership.org_kind);
     Ok(Json(
         requirement_statuses(&state, &m, Some(&id), &triggers).await?,
     ))
@@ -137,7 +128,7 @@ pub async fn organisation_requirements(
     m: Member,
 ) -> AppResult<Json<Vec<RequirementStatusDto>>> {
     m.require(Permission::ViewRegisters)?;
-    let triggers = services::organisation_triggers(m.membership.org_kind);
+    let triggers = tillit_app::assessments::organisation_triggers(m.membership.org_kind);
     Ok(Json(
         requirement_statuses(&state, &m, None, &triggers).await?,
     ))
@@ -148,44 +139,33 @@ async fn assess(
     m: &Member,
     system_id: Option<&str>,
     rid: &str,
-    body: &AssessmentBody,
+    body: &AssessmentDraft,
 ) -> AppResult<Json<AssessmentDto>> {
-    m.require(Permission::Assess)?;
-    let triggers = services::scope_triggers(state, m, system_id).await?;
-    if state.library.reasons(&triggers, rid).is_none() {
-        return Err(crate::error::AppError::NotFound);
-    }
-    let get = |k: &str| match k {
-        "status" => body.status.clone(),
-        "motivation" => body.motivation.clone().unwrap_or_default(),
-        "comment" => body.comment.clone().unwrap_or_default(),
-        _ => String::new(),
-    };
     Ok(Json(
-        services::record_assessment(state, m, system_id, rid, get)
+        tillit_app::assessments::assess(&state.app, &m.who, system_id, rid, body)
             .await?
             .into(),
     ))
 }
 
 /// Records the assessment of a requirement that applies to a system.
-#[utoipa::path(put, path = "/api/v1/systems/{id}/requirements/{rid}/assessment", params(("id" = String, Path), ("rid" = String, Path)), request_body = AssessmentBody, responses((status = 200, body = AssessmentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/systems/{id}/requirements/{rid}/assessment", params(("id" = String, Path), ("rid" = String, Path)), request_body = AssessmentDraft, responses((status = 200, body = AssessmentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn assess_system_requirement(
     State(state): State<AppState>,
     m: Member,
     Path((id, rid)): Path<(String, String)>,
-    ApiJson(body): ApiJson<AssessmentBody>,
+    ApiJson(body): ApiJson<AssessmentDraft>,
 ) -> AppResult<Json<AssessmentDto>> {
     assess(&state, &m, Some(&id), &rid, &body).await
 }
 
 /// Records the organisation-wide assessment of a requirement.
-#[utoipa::path(put, path = "/api/v1/requirements/{rid}/assessment", params(("rid" = String, Path)), request_body = AssessmentBody, responses((status = 200, body = AssessmentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/requirements/{rid}/assessment", params(("rid" = String, Path)), request_body = AssessmentDraft, responses((status = 200, body = AssessmentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn assess_org_requirement(
     State(state): State<AppState>,
     m: Member,
     Path(rid): Path<String>,
-    ApiJson(body): ApiJson<AssessmentBody>,
+    ApiJson(body): ApiJson<AssessmentDraft>,
 ) -> AppResult<Json<AssessmentDto>> {
     assess(&state, &m, None, &rid, &body).await
 }
@@ -218,36 +198,25 @@ pub async fn get_risk_matrix(
     m: Member,
 ) -> AppResult<Json<RiskMatrixDto>> {
     m.require(Permission::ViewRegisters)?;
-    Ok(Json(state.store.risk_matrix(&m.tenant).await?.into()))
+    Ok(Json(
+        tillit_app::risk::risk_matrix(&state.app, &m.who)
+            .await?
+            .into(),
+    ))
 }
 
 /// Sets the risk matrix; a scale cannot shrink below values scenarios use.
-#[utoipa::path(put, path = "/api/v1/risk-matrix", request_body = RiskMatrixDto, responses((status = 200, body = RiskMatrixDto), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/risk-matrix", request_body = RiskMatrixDraft, responses((status = 200, body = RiskMatrixDto), (status = 422, body = Problem)))]
 pub async fn put_risk_matrix(
     State(state): State<AppState>,
     m: Member,
-    ApiJson(body): ApiJson<RiskMatrixDto>,
+    ApiJson(body): ApiJson<RiskMatrixDraft>,
 ) -> AppResult<Json<RiskMatrixDto>> {
-    let f = fields_from_json(&serde_json::json!(body));
-    Ok(Json(work::set_risk_matrix(&state, &m, &f).await?.into()))
-}
-
-#[derive(Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RiskAnalysisBody {
-    pub title: String,
-    #[serde(default)]
-    pub scope: Option<String>,
-    #[serde(default)]
-    pub participants: Option<String>,
-    /// YYYY-MM-DD
-    pub analysed_on: String,
-    /// Months, 1–60 (default 12).
-    #[serde(default)]
-    pub review_interval_months: Option<i64>,
-    /// Systems in scope (the organisation's).
-    #[serde(default)]
-    pub system_ids: Vec<String>,
+    Ok(Json(
+        tillit_app::risk::set_risk_matrix(&state.app, &m.who, &body)
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -263,8 +232,8 @@ pub struct RiskAnalysisDto {
     pub scenario_count: i64,
 }
 
-impl From<tillit_store::RiskAnalysis> for RiskAnalysisDto {
-    fn from(a: tillit_store::RiskAnalysis) -> Self {
+impl From<tillit_app::views::RiskAnalysis> for RiskAnalysisDto {
+    fn from(a: tillit_app::views::RiskAnalysis) -> Self {
         RiskAnalysisDto {
             id: a.id,
             title: a.input.title,
@@ -299,7 +268,7 @@ pub async fn list_risk_analyses(
         q.get("page").map(String::as_str),
         q.get("per_page").map(String::as_str),
     )?;
-    let list = state.store.list_risk_analyses(&m.tenant, page).await?;
+    let list = tillit_app::risk::list_risk_analyses(&state.app, &m.who, page).await?;
     Ok(Json(RiskAnalysisPage {
         page: list.page,
         per_page: list.per_page,
@@ -309,14 +278,13 @@ pub async fn list_risk_analyses(
 }
 
 /// Starts a risk analysis.
-#[utoipa::path(post, path = "/api/v1/risk-analyses", request_body = RiskAnalysisBody, responses((status = 201, body = RiskAnalysisDto), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/risk-analyses", request_body = RiskAnalysisDraft, responses((status = 201, body = RiskAnalysisDto), (status = 422, body = Problem)))]
 pub async fn create_risk_analysis(
     State(state): State<AppState>,
     m: Member,
-    ApiJson(body): ApiJson<RiskAnalysisBody>,
+    ApiJson(body): ApiJson<RiskAnalysisDraft>,
 ) -> AppResult<Response> {
-    let f = fields_from_json(&serde_json::json!(body));
-    let a = work::save_risk_analysis(&state, &m, None, &f).await?;
+    let a = tillit_app::risk::save_risk_analysis(&state.app, &m.who, None, &body).await?;
     Ok((StatusCode::CREATED, Json(RiskAnalysisDto::from(a))).into_response())
 }
 
@@ -329,60 +297,25 @@ pub async fn get_risk_analysis(
 ) -> AppResult<Json<RiskAnalysisDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
-        state.store.risk_analysis(&m.tenant, &id).await?.into(),
-    ))
-}
-
-/// Replaces a risk analysis's facts (counts as a review).
-#[utoipa::path(put, path = "/api/v1/risk-analyses/{id}", params(("id" = String, Path)), request_body = RiskAnalysisBody, responses((status = 200, body = RiskAnalysisDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn update_risk_analysis(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<RiskAnalysisBody>,
-) -> AppResult<Json<RiskAnalysisDto>> {
-    let f = fields_from_json(&serde_json::json!(body));
-    Ok(Json(
-        work::save_risk_analysis(&state, &m, Some(&id), &f)
+        tillit_app::risk::risk_analysis(&state.app, &m.who, &id)
             .await?
             .into(),
     ))
 }
 
-#[derive(Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScenarioBody {
-    pub title: String,
-    /// A key of the threat catalog (e.g. `ransomware`), or leave out and give `threat_text`.
-    #[serde(default)]
-    pub threat_key: Option<String>,
-    #[serde(default)]
-    pub threat_text: Option<String>,
-    #[serde(default)]
-    pub vulnerability: Option<String>,
-    /// confidentiality, integrity, availability, traceability
-    #[serde(default)]
-    pub aspects: Vec<String>,
-    #[serde(default)]
-    pub asset_ids: Vec<String>,
-    #[serde(default)]
-    pub existing_measures: Option<String>,
-    pub inherent_likelihood: i64,
-    pub inherent_consequence: i64,
-    /// reduce, accept, avoid or transfer
-    #[serde(default)]
-    pub treatment: Option<String>,
-    #[serde(default)]
-    pub residual_likelihood: Option<i64>,
-    #[serde(default)]
-    pub residual_consequence: Option<i64>,
-    /// The information owner's membership id (needed to accept a risk above tolerance).
-    #[serde(default)]
-    pub accepted_by: Option<String>,
-    #[serde(default)]
-    pub accepted_on: Option<String>,
-    #[serde(default)]
-    pub acceptance_note: Option<String>,
+/// Replaces a risk analysis's facts (counts as a review).
+#[utoipa::path(put, path = "/api/v1/risk-analyses/{id}", params(("id" = String, Path)), request_body = RiskAnalysisDraft, responses((status = 200, body = RiskAnalysisDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_risk_analysis(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RiskAnalysisDraft>,
+) -> AppResult<Json<RiskAnalysisDto>> {
+    Ok(Json(
+        tillit_app::risk::save_risk_analysis(&state.app, &m.who, Some(&id), &body)
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -408,7 +341,7 @@ pub struct ScenarioDto {
     pub accepted_on: Option<String>,
 }
 
-fn scenario_dto(s: tillit_store::Scenario, m: &RiskMatrix) -> ScenarioDto {
+fn scenario_dto(s: tillit_app::views::Scenario, m: &RiskMatrix) -> ScenarioDto {
     let x = s.input;
     ScenarioDto {
         id: s.id,
@@ -441,12 +374,10 @@ pub async fn list_scenarios(
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<ScenarioDto>>> {
     m.require(Permission::ViewRegisters)?;
-    state.store.risk_analysis(&m.tenant, &id).await?;
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    tillit_app::risk::risk_analysis(&state.app, &m.who, &id).await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     Ok(Json(
-        state
-            .store
-            .scenarios(&m.tenant, &id)
+        tillit_app::risk::scenarios(&state.app, &m.who, &id)
             .await?
             .into_iter()
             .map(|s| scenario_dto(s, &matrix))
@@ -455,16 +386,15 @@ pub async fn list_scenarios(
 }
 
 /// Adds a scenario to an analysis.
-#[utoipa::path(post, path = "/api/v1/risk-analyses/{id}/scenarios", params(("id" = String, Path)), request_body = ScenarioBody, responses((status = 201, body = ScenarioDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/risk-analyses/{id}/scenarios", params(("id" = String, Path)), request_body = ScenarioDraft, responses((status = 201, body = ScenarioDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_scenario(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<ScenarioBody>,
+    ApiJson(body): ApiJson<ScenarioDraft>,
 ) -> AppResult<Response> {
-    let f = fields_from_json(&serde_json::json!(body));
-    let s = work::save_scenario(&state, &m, &id, None, &f).await?;
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let s = tillit_app::risk::save_scenario(&state.app, &m.who, &id, None, &body).await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     Ok((StatusCode::CREATED, Json(scenario_dto(s, &matrix))).into_response())
 }
 
@@ -476,23 +406,29 @@ pub async fn get_scenario(
     Path(id): Path<String>,
 ) -> AppResult<Json<ScenarioDto>> {
     m.require(Permission::ViewRegisters)?;
-    let s = state.store.scenario(&m.tenant, &id).await?;
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     Ok(Json(scenario_dto(s, &matrix)))
 }
 
 /// Replaces a scenario (its treatment, residual risk, acceptance …).
-#[utoipa::path(put, path = "/api/v1/scenarios/{id}", params(("id" = String, Path)), request_body = ScenarioBody, responses((status = 200, body = ScenarioDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/scenarios/{id}", params(("id" = String, Path)), request_body = ScenarioDraft, responses((status = 200, body = ScenarioDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_scenario(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<ScenarioBody>,
+    ApiJson(body): ApiJson<ScenarioDraft>,
 ) -> AppResult<Json<ScenarioDto>> {
-    let existing = state.store.scenario(&m.tenant, &id).await?;
-    let f = fields_from_json(&serde_json::json!(body));
-    let s = work::save_scenario(&state, &m, &existing.analysis_id, Some(&id), &f).await?;
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let existing = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
+    let s = tillit_app::risk::save_scenario(
+        &state.app,
+        &m.who,
+        &existing.analysis_id,
+        Some(&id),
+        &body,
+    )
+    .await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     Ok(Json(scenario_dto(s, &matrix)))
 }
 
@@ -514,7 +450,7 @@ pub struct HeatMapDto {
     pub residual: Vec<HeatCellDto>,
 }
 
-fn cells(m: &RiskMatrix, counts: &[tillit_store::CellCount]) -> Vec<HeatCellDto> {
+fn cells(m: &RiskMatrix, counts: &[tillit_app::views::CellCount]) -> Vec<HeatCellDto> {
     let grid = m.heat_map(counts.iter().map(|c| (c.point, c.count)));
     let mut out = Vec::new();
     for l in 1..=m.likelihoods {
@@ -545,49 +481,20 @@ pub async fn heat_map(
     m.require(Permission::ViewRegisters)?;
     let analysis = q.get("analysis_id").filter(|s| !s.is_empty());
     if let Some(a) = analysis {
-        state.store.risk_analysis(&m.tenant, a).await?;
+        tillit_app::risk::risk_analysis(&state.app, &m.who, a).await?;
     }
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
-    let inherent = state
-        .store
-        .heat_counts(&m.tenant, analysis.map(String::as_str), false)
-        .await?;
-    let residual = state
-        .store
-        .heat_counts(&m.tenant, analysis.map(String::as_str), true)
-        .await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let inherent =
+        tillit_app::risk::heat_counts(&state.app, &m.who, analysis.map(String::as_str), false)
+            .await?;
+    let residual =
+        tillit_app::risk::heat_counts(&state.app, &m.who, analysis.map(String::as_str), true)
+            .await?;
     Ok(Json(HeatMapDto {
         inherent: cells(&matrix, &inherent),
         residual: cells(&matrix, &residual),
         matrix: matrix.into(),
     }))
-}
-
-#[derive(Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MeasureBody {
-    pub title: String,
-    #[serde(default)]
-    pub description: Option<String>,
-    #[serde(default)]
-    pub owner_membership_id: Option<String>,
-    /// YYYY-MM-DD
-    #[serde(default)]
-    pub due_on: Option<String>,
-    /// planned (default), in_progress, done, verified (which needs `verification`)
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub cost_sek: Option<i64>,
-    #[serde(default)]
-    pub verification: Option<String>,
-    /// Risk scenarios it answers.
-    #[serde(default)]
-    pub scenario_ids: Vec<String>,
-    /// Requirements it answers, as `SYSTEM_ID/REQUIREMENT_ID` or `organisation/REQUIREMENT_ID`.
-    /// A measure must trace to at least one scenario or requirement.
-    #[serde(default)]
-    pub requirements: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -608,8 +515,8 @@ pub struct MeasureDto {
     pub requirements: Vec<String>,
 }
 
-impl From<tillit_store::Measure> for MeasureDto {
-    fn from(x: tillit_store::Measure) -> Self {
+impl From<tillit_app::views::Measure> for MeasureDto {
+    fn from(x: tillit_app::views::Measure) -> Self {
         let i = x.input;
         MeasureDto {
             overdue: tillit_domain::measure::is_overdue(
@@ -678,10 +585,7 @@ pub async fn list_measures(
         owner_membership_id: None,
         overdue_on: overdue.then(|| chrono::Utc::now().date_naive().to_string()),
     };
-    let list = state
-        .store
-        .list_measures(&m.tenant, &query, order, page)
-        .await?;
+    let list = tillit_app::measures::list_measures(&state.app, &m.who, &query, order, page).await?;
     Ok(Json(MeasurePage {
         page: list.page,
         per_page: list.per_page,
@@ -691,14 +595,13 @@ pub async fn list_measures(
 }
 
 /// Adds a measure (refused unless it traces to a scenario or requirement).
-#[utoipa::path(post, path = "/api/v1/measures", request_body = MeasureBody, responses((status = 201, body = MeasureDto), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/measures", request_body = MeasureDraft, responses((status = 201, body = MeasureDto), (status = 422, body = Problem)))]
 pub async fn create_measure(
     State(state): State<AppState>,
     m: Member,
-    ApiJson(body): ApiJson<MeasureBody>,
+    ApiJson(body): ApiJson<MeasureDraft>,
 ) -> AppResult<Response> {
-    let f = fields_from_json(&serde_json::json!(body));
-    let x = work::save_measure(&state, &m, None, &f).await?;
+    let x = tillit_app::measures::save_measure(&state.app, &m.who, None, &body).await?;
     Ok((StatusCode::CREATED, Json(MeasureDto::from(x))).into_response())
 }
 
@@ -710,21 +613,26 @@ pub async fn get_measure(
     Path(id): Path<String>,
 ) -> AppResult<Json<MeasureDto>> {
     m.require(Permission::ViewRegisters)?;
-    Ok(Json(state.store.measure(&m.tenant, &id).await?.into()))
+    Ok(Json(
+        tillit_app::measures::measure(&state.app, &m.who, &id)
+            .await?
+            .into(),
+    ))
 }
 
 /// Replaces a measure (status, verification, traces …).
-#[utoipa::path(put, path = "/api/v1/measures/{id}", params(("id" = String, Path)), request_body = MeasureBody, responses((status = 200, body = MeasureDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/measures/{id}", params(("id" = String, Path)), request_body = MeasureDraft, responses((status = 200, body = MeasureDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_measure(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<MeasureBody>,
+    ApiJson(body): ApiJson<MeasureDraft>,
 ) -> AppResult<Json<MeasureDto>> {
-    state.store.measure(&m.tenant, &id).await?;
-    let f = fields_from_json(&serde_json::json!(body));
+    tillit_app::measures::measure(&state.app, &m.who, &id).await?;
     Ok(Json(
-        work::save_measure(&state, &m, Some(&id), &f).await?.into(),
+        tillit_app::measures::save_measure(&state.app, &m.who, Some(&id), &body)
+            .await?
+            .into(),
     ))
 }
 
@@ -736,24 +644,6 @@ pub struct UserGroupDto {
     pub reason: String,
     #[serde(default)]
     pub access_rule: Option<String>,
-}
-
-#[derive(Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AccessAnalysisBody {
-    pub groups: Vec<UserGroupDto>,
-    pub risks_wider: String,
-    #[serde(default)]
-    pub risks_narrower: Option<String>,
-    pub access_rules: String,
-    /// The approving information owner's membership id.
-    #[serde(default)]
-    pub approved_by: Option<String>,
-    #[serde(default)]
-    pub approved_on: Option<String>,
-    /// Default: a year after approval.
-    #[serde(default)]
-    pub next_review_on: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -770,8 +660,8 @@ pub struct AccessAnalysisDto {
     pub updated_at: String,
 }
 
-impl From<tillit_store::AccessAnalysis> for AccessAnalysisDto {
-    fn from(a: tillit_store::AccessAnalysis) -> Self {
+impl From<tillit_app::views::AccessAnalysis> for AccessAnalysisDto {
+    fn from(a: tillit_app::views::AccessAnalysis) -> Self {
         let i = a.input;
         AccessAnalysisDto {
             system_id: a.system_id,
@@ -805,45 +695,23 @@ pub async fn get_access_analysis(
     Path(id): Path<String>,
 ) -> AppResult<Json<AccessAnalysisDto>> {
     m.require(Permission::ViewRegisters)?;
-    state.store.system(&m.tenant, &id).await?;
-    let a = state
-        .store
-        .access_analysis(&m.tenant, &id)
+    tillit_app::systems::system(&state.app, &m.who, &id).await?;
+    let a = tillit_app::access::access_analysis(&state.app, &m.who, &id)
         .await?
         .ok_or(crate::error::AppError::NotFound)?;
     Ok(Json(a.into()))
 }
 
 /// Saves a system's access-needs analysis.
-#[utoipa::path(put, path = "/api/v1/systems/{id}/access-analysis", params(("id" = String, Path)), request_body = AccessAnalysisBody, responses((status = 200, body = AccessAnalysisDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/systems/{id}/access-analysis", params(("id" = String, Path)), request_body = AccessAnalysisDraft, responses((status = 200, body = AccessAnalysisDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_access_analysis(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<AccessAnalysisBody>,
+    ApiJson(body): ApiJson<AccessAnalysisDraft>,
 ) -> AppResult<Json<AccessAnalysisDto>> {
-    let mut v = serde_json::json!({
-        "risks_wider": body.risks_wider,
-        "risks_narrower": body.risks_narrower,
-        "access_rules": body.access_rules,
-        "approved_by": body.approved_by,
-        "approved_on": body.approved_on,
-        "next_review_on": body.next_review_on,
-    });
-    for (field, get) in [
-        (
-            "group_name",
-            (|g: &UserGroupDto| g.name.clone()) as fn(&UserGroupDto) -> String,
-        ),
-        ("group_information", |g| g.information_needed.clone()),
-        ("group_reason", |g| g.reason.clone()),
-        ("group_rule", |g| g.access_rule.clone().unwrap_or_default()),
-    ] {
-        v[field] = serde_json::json!(body.groups.iter().map(get).collect::<Vec<_>>());
-    }
-    let f = fields_from_json(&v);
     Ok(Json(
-        work::save_access_analysis(&state, &m, &id, &f)
+        tillit_app::access::save_access_analysis(&state.app, &m.who, &id, &body)
             .await?
             .into(),
     ))
@@ -932,7 +800,7 @@ pub struct IntegrationsDto {
 }
 
 async fn integrations_dto(state: &AppState, m: &Member, id: &str) -> AppResult<IntegrationsDto> {
-    let (to, from) = state.store.integrations(&m.tenant, id).await?;
+    let (to, from) = tillit_app::systems::integrations(&state.app, &m.who, id).await?;
     let refs = |v: Vec<(String, String)>| {
         v.into_iter()
             .map(|(id, name)| SystemRefDto { id, name })
@@ -952,7 +820,7 @@ pub async fn get_integrations(
     Path(id): Path<String>,
 ) -> AppResult<Json<IntegrationsDto>> {
     m.require(Permission::ViewRegisters)?;
-    state.store.system(&m.tenant, &id).await?;
+    tillit_app::systems::system(&state.app, &m.who, &id).await?;
     Ok(Json(integrations_dto(&state, &m, &id).await?))
 }
 
@@ -965,10 +833,7 @@ pub async fn put_integrations(
     ApiJson(body): ApiJson<IntegrationsBody>,
 ) -> AppResult<Json<IntegrationsDto>> {
     m.require(Permission::EditRegisters)?;
-    state
-        .store
-        .set_integrations(&m.tenant, &m.auth.actor(), &id, &body.integration_ids)
-        .await?;
+    tillit_app::systems::set_integrations(&state.app, &m.who, &id, &body.integration_ids).await?;
     Ok(Json(integrations_dto(&state, &m, &id).await?))
 }
 
@@ -982,15 +847,11 @@ pub struct ReviewDto {
 async fn review(
     state: &AppState,
     m: &Member,
-    what: tillit_store::Reviewed,
+    what: tillit_app::views::Reviewed,
     id: &str,
 ) -> AppResult<Json<ReviewDto>> {
-    m.require(Permission::EditRegisters)?;
-    state
-        .store
-        .mark_reviewed(&m.tenant, &m.auth.actor(), what, id)
-        .await?;
-    let (reviewed_on, next_review_on) = state.store.next_review_of(&m.tenant, what, id).await?;
+    let (reviewed_on, next_review_on) =
+        tillit_app::followup::mark_reviewed(&state.app, &m.who, what, id).await?;
     Ok(Json(ReviewDto {
         reviewed_on,
         next_review_on,
@@ -1004,7 +865,7 @@ pub async fn review_asset(
     m: Member,
     Path(id): Path<String>,
 ) -> AppResult<Json<ReviewDto>> {
-    review(&state, &m, tillit_store::Reviewed::Asset, &id).await
+    review(&state, &m, tillit_app::views::Reviewed::Asset, &id).await
 }
 
 /// Records that a system was reviewed today.
@@ -1014,7 +875,7 @@ pub async fn review_system(
     m: Member,
     Path(id): Path<String>,
 ) -> AppResult<Json<ReviewDto>> {
-    review(&state, &m, tillit_store::Reviewed::System, &id).await
+    review(&state, &m, tillit_app::views::Reviewed::System, &id).await
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -1036,8 +897,8 @@ pub struct EvidenceDto {
     pub added_at: String,
 }
 
-impl From<tillit_store::Evidence> for EvidenceDto {
-    fn from(e: tillit_store::Evidence) -> Self {
+impl From<tillit_app::views::Evidence> for EvidenceDto {
+    fn from(e: tillit_app::views::Evidence) -> Self {
         EvidenceDto {
             id: e.id,
             kind: e.kind,
@@ -1057,27 +918,9 @@ async fn add_link(
     rid: &str,
     body: &EvidenceLinkBody,
 ) -> AppResult<Response> {
-    m.require(Permission::Assess)?;
-    if let Some(s) = system_id {
-        state.store.system(&m.tenant, s).await?;
-    }
-    let a = state
-        .store
-        .assessment(&m.tenant, system_id, rid)
-        .await?
-        .ok_or(crate::error::AppError::NotFound)?;
-    let url = tillit_domain::assessment::parse_evidence_link(&body.url)
-        .map_err(ValidationErrors::from)?;
-    let e = state
-        .store
-        .add_evidence(
-            &m.tenant,
-            &m.auth.actor(),
-            &m.auth.display_name,
-            &a.id,
-            tillit_store::NewEvidence::Link(&url),
-        )
-        .await?;
+    let e =
+        tillit_app::assessments::add_evidence_link(&state.app, &m.who, system_id, rid, &body.url)
+            .await?;
     Ok((StatusCode::CREATED, Json(EvidenceDto::from(e))).into_response())
 }
 

@@ -5,7 +5,6 @@ use crate::context::{CurrentUser, Member};
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::render::{page, see_other};
-use crate::services;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -34,7 +33,7 @@ async fn render_account(
     notice: Option<String>,
 ) -> AppResult<Response> {
     let tr = &user.ctx.tr;
-    let memberships = state.store.memberships_of_user(&user.auth.user_id).await?;
+    let memberships = tillit_app::auth::memberships(&state.app, &user.auth).await?;
     let orgs = memberships
         .iter()
         .map(|m| (m.org_name.clone(), tr.kind(m.org_kind), tr.role(m.role)))
@@ -43,19 +42,14 @@ async fn render_account(
     // change, so it shows the shell only when the user can act in an organisation.
     let mut c = PageCommon::bare(&user.ctx, tr.t("account-title"));
     if !user.auth.must_change_password && !memberships.is_empty() {
-        if let Some(first) = memberships.first() {
-            let current = match &user.auth.via {
-                crate::context::Via::Session {
-                    org_id: Some(o), ..
-                } => memberships.iter().find(|m| &m.org_id == o).unwrap_or(first),
-                _ => first,
-            };
+        {
+            let who = tillit_app::auth::acting(&state.app, user.auth.clone()).await?;
             let member = Member {
                 ctx: user.ctx.clone(),
                 auth: user.auth.clone(),
-                tenant: current.tenant().clone(),
-                membership: current.clone(),
-                memberships: memberships.clone(),
+                membership: who.membership().clone(),
+                memberships: who.memberships.clone(),
+                who,
             };
             c = PageCommon::member(&member, tr.t("account-title"), "/account");
         }
@@ -85,7 +79,7 @@ pub async fn change_password(
     user: CurrentUser,
     form: FormFields,
 ) -> AppResult<Response> {
-    let change = services::PasswordChange {
+    let change = tillit_app::members::PasswordChange {
         user_id: &user.auth.user_id,
         email: &user.auth.email,
         keep_session: user.auth.session_hash(),
@@ -94,7 +88,9 @@ pub async fn change_password(
         confirm: form.get("new_password_confirm"),
         client_ip: &user.ctx.client_ip,
     };
-    let res = services::change_password(&state, change).await;
+    let res = tillit_app::members::change_password(&state.app, change)
+        .await
+        .map_err(AppError::from);
     match res {
         Ok(()) => Ok(see_other("/account?done=password-changed")),
         Err(AppError::Invalid(v)) => {
@@ -146,10 +142,8 @@ async fn render_tokens(
     notice: Option<String>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let now = tillit_store::now_timestamp();
-    let tokens = state
-        .store
-        .list_tokens(&m.tenant, &m.auth.user_id)
+    let now = tillit_app::views::format_timestamp(chrono::Utc::now());
+    let tokens = tillit_app::members::list_tokens(&state.app, &m.who)
         .await?
         .into_iter()
         .map(|t| {
@@ -228,14 +222,15 @@ pub async fn create_token(
     m: Member,
     form: FormFields,
 ) -> AppResult<Response> {
-    match services::create_token(
-        &state,
-        &m,
+    match tillit_app::members::create_token(
+        &state.app,
+        &m.who,
         form.get("name"),
         &form.all("scopes"),
         Some(form.get("expires_in_days")),
     )
     .await
+    .map_err(AppError::from)
     {
         // The secret is shown in this response only; it is never stored or shown again.
         Ok(new) => {
@@ -271,9 +266,6 @@ pub async fn revoke_token(
     m: Member,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    state
-        .store
-        .revoke_token(&m.tenant, &m.auth.actor(), &m.auth.user_id, &id)
-        .await?;
+    tillit_app::members::revoke_token(&state.app, &m.who, &id).await?;
     Ok(see_other("/account/tokens?done=token-revoked"))
 }

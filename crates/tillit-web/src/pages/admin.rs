@@ -6,7 +6,6 @@ use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::render::{page, see_other};
-use crate::services;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -14,10 +13,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
+use tillit_app::views::{AuditFilter, MemberQuery};
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::{Permission, Role};
 use tillit_domain::{Rule, ValidationError, ValidationErrors};
-use tillit_store::{AuditFilter, MemberQuery};
 
 pub struct MemberRow {
     pub id: String,
@@ -92,17 +91,16 @@ async fn render_members(
                 .map_err(ValidationErrors::from)?,
         )
     };
-    let list = state
-        .store
-        .list_members(
-            &m.tenant,
-            &MemberQuery {
-                q: Some(text.clone()),
-                role,
-            },
-            page_req,
-        )
-        .await?;
+    let list = tillit_app::members::list_members(
+        &state.app,
+        &m.who,
+        &MemberQuery {
+            q: Some(text.clone()),
+            role,
+        },
+        page_req,
+    )
+    .await?;
     let summary = tr.f("members-summary", &[("count", list.total.to_string())]);
     let per_page = q.get("per_page").cloned().unwrap_or_default();
     let pager = Pager::new(
@@ -186,14 +184,15 @@ pub async fn add_member(
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let q = HashMap::new();
-    match services::add_member(
-        &state,
-        &m,
+    match tillit_app::members::add_member(
+        &state.app,
+        &m.who,
         form.get("email"),
         form.get("display_name"),
         form.get("role"),
     )
     .await
+    .map_err(AppError::from)
     {
         Ok((_, Some(pw))) => {
             let notice = Some(m.ctx.tr.t("done-member-added"));
@@ -253,7 +252,7 @@ async fn render_member(
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let tr = &m.ctx.tr;
-    let x = state.store.member(&m.tenant, id).await?;
+    let x = tillit_app::members::member(&state.app, &m.who, id).await?;
     let tpl = MemberPage {
         c: PageCommon::member(m, x.display_name.clone(), "/admin/members"),
         role_options: role_choices(m, x.role.key()),
@@ -282,15 +281,10 @@ pub async fn change_role(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
-    let result = match Role::parse_for("role", form.get("role"), m.membership.org_kind) {
-        Ok(role) => state
-            .store
-            .change_member_role(&m.tenant, &m.auth.actor(), &id, role)
-            .await
-            .map(|_| ())
-            .map_err(AppError::from),
-        Err(e) => Err(AppError::Invalid(e.into())),
-    };
+    let result = tillit_app::members::change_member_role(&state.app, &m.who, &id, form.get("role"))
+        .await
+        .map(|_| ())
+        .map_err(AppError::from);
     match result {
         Ok(()) => Ok(see_other("/admin/members?done=member-updated")),
         Err(AppError::Invalid(v)) => {
@@ -306,13 +300,12 @@ pub async fn remove_member(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
-    match state
-        .store
-        .remove_member(&m.tenant, &m.auth.actor(), &id)
+    match tillit_app::members::remove_member(&state.app, &m.who, &id)
         .await
+        .map_err(AppError::from)
     {
         Ok(()) => Ok(see_other("/admin/members?done=member-removed")),
-        Err(tillit_store::StoreError::Invalid(v)) => {
+        Err(AppError::Invalid(v)) => {
             render_member(&state, &m, &id, StatusCode::UNPROCESSABLE_ENTITY, Some(&v)).await
         }
         Err(e) => Err(e.into()),
@@ -414,11 +407,8 @@ pub async fn audit_page(
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     };
-    let list = state
-        .store
-        .list_audit_events(&m.tenant, &filter, page_req)
-        .await?;
-    let actions = state.store.audit_actions(&m.tenant).await?;
+    let list = tillit_app::audit::list_audit_events(&state.app, &m.who, &filter, page_req).await?;
+    let actions = tillit_app::audit::audit_actions(&state.app, &m.who).await?;
     let get = |k: &str| q.get(k).cloned().unwrap_or_default();
     let pager = Pager::new(
         tr,
@@ -489,7 +479,7 @@ struct AuditEventPage {
 
 /// What an event is about, as people read it: the kind of object and the e-mail or name recorded
 /// with the event (the id stays on the detail page).
-fn object_label(tr: &crate::i18n::Tr, e: &tillit_store::AuditEvent) -> String {
+fn object_label(tr: &crate::i18n::Tr, e: &tillit_app::views::AuditEvent) -> String {
     let key = format!("object-{}", e.object_type.replace('_', "-"));
     let kind = match tr.t(&key) {
         label if label == key => e.object_type.clone(),
@@ -522,7 +512,7 @@ pub async fn audit_event_page(
 ) -> AppResult<Response> {
     m.require(Permission::ViewAuditLog)?;
     let tr = &m.ctx.tr;
-    let e = state.store.audit_event(&m.tenant, &id).await?;
+    let e = tillit_app::audit::audit_event(&state.app, &m.who, &id).await?;
     let keys: BTreeSet<String> = [&e.before, &e.after]
         .into_iter()
         .flatten()

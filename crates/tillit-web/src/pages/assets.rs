@@ -6,18 +6,21 @@ use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::i18n::Tr;
 use crate::render::{page, see_other};
-use crate::services::{self, DATA_SUBJECTS, SPECIAL_CATEGORIES};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
+use tillit_app::views::{Asset, AssetQuery, AssetSort};
+use tillit_domain::asset::{
+    AssetDraft, CONFIDENTIALITY_STRENGTHS, DATA_SUBJECTS, SPECIAL_CATEGORIES,
+};
+use tillit_domain::classification::ClassificationDraft;
 use tillit_domain::classification::{Aspect, ConsequenceLevel, Levels};
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
-use tillit_store::{Asset, AssetQuery, AssetSort};
 
 pub struct AssetRow {
     pub id: String,
@@ -88,7 +91,7 @@ pub async fn list(
         sort: Some(sort),
         ..Default::default()
     };
-    let list = state.store.list_assets(&m.tenant, &query, page_req).await?;
+    let list = tillit_app::assets::list_assets(&state.app, &m.who, &query, page_req).await?;
     let pager = Pager::new(
         tr,
         "/assets",
@@ -194,7 +197,7 @@ async fn render_form(
             .and_then(|i| i.owner_membership_id.clone())
             .unwrap_or_default(),
     );
-    let members = crate::services::all_members(state, m).await?;
+    let members = tillit_app::members::all_members(&state.app, &m.who).await?;
     let mut owners = vec![Choice {
         key: String::new(),
         label: tr.t("assets-no-owner"),
@@ -278,15 +281,11 @@ async fn render_form(
         label: tr.t("strength-none"),
         selected: strength_now.is_empty(),
     }];
-    strengths.extend(
-        tillit_store::CONFIDENTIALITY_STRENGTHS
-            .iter()
-            .map(|k| Choice {
-                key: k.to_string(),
-                label: tr.t(&format!("strength-{}", k.replace('_', "-"))),
-                selected: *k == strength_now,
-            }),
-    );
+    strengths.extend(CONFIDENTIALITY_STRENGTHS.iter().map(|k| Choice {
+        key: k.to_string(),
+        label: tr.t(&format!("strength-{}", k.replace('_', "-"))),
+        selected: *k == strength_now,
+    }));
     let tpl = AssetFormPage {
         c: PageCommon::member(m, heading.clone(), "/assets"),
         action,
@@ -311,10 +310,8 @@ pub async fn create(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match services::parse_asset_input(|k| form.get(k).to_string(), |k| form.all(k)) {
-        Ok(input) => state
-            .store
-            .create_asset(&m.tenant, &m.auth.actor(), &input)
+    let result = match form.draft::<AssetDraft>() {
+        Ok(d) => tillit_app::assets::create_asset(&state.app, &m.who, &d)
             .await
             .map_err(AppError::from),
         Err(e) => Err(AppError::Invalid(e)),
@@ -342,7 +339,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let a = state.store.asset(&m.tenant, &id).await?;
+    let a = tillit_app::assets::asset(&state.app, &m.who, &id).await?;
     render_form(&state, &m, Some(&a), None, None, StatusCode::OK).await
 }
 
@@ -353,10 +350,8 @@ pub async fn update(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match services::parse_asset_input(|k| form.get(k).to_string(), |k| form.all(k)) {
-        Ok(input) => state
-            .store
-            .update_asset(&m.tenant, &m.auth.actor(), &id, &input)
+    let result = match form.draft::<AssetDraft>() {
+        Ok(d) => tillit_app::assets::update_asset(&state.app, &m.who, &id, &d)
             .await
             .map_err(AppError::from),
         Err(e) => Err(AppError::Invalid(e)),
@@ -365,7 +360,7 @@ pub async fn update(
         Ok(a) => Ok(see_other(&format!("/assets/{}?done=asset-saved", a.id))),
         Err(AppError::Invalid(v)) => {
             // Looked up only to show the form again; another organisation's asset is not found.
-            let existing = state.store.asset(&m.tenant, &id).await?;
+            let existing = tillit_app::assets::asset(&state.app, &m.who, &id).await?;
             render_form(
                 &state,
                 &m,
@@ -423,8 +418,8 @@ async fn render_asset(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let a = state.store.asset(&m.tenant, id).await?;
-    let history = state.store.asset_classifications(&m.tenant, id).await?;
+    let a = tillit_app::assets::asset(&state.app, &m.who, id).await?;
+    let history = tillit_app::assets::asset_classifications(&state.app, &m.who, id).await?;
     let list_of = |keys: &[String], prefix: &str| {
         if keys.is_empty() {
             "–".to_string()
@@ -488,10 +483,13 @@ async fn render_asset(
         ),
     ];
     let mut facts = facts;
-    let (last, next) = state
-        .store
-        .next_review_of(&m.tenant, tillit_store::Reviewed::Asset, &a.id)
-        .await?;
+    let (last, next) = tillit_app::followup::next_review_of(
+        &state.app,
+        &m.who,
+        tillit_app::views::Reviewed::Asset,
+        &a.id,
+    )
+    .await?;
     facts.push((tr.t("review-last"), last.unwrap_or_else(|| "–".into())));
     facts.push((tr.t("review-next"), next.unwrap_or_else(|| "–".into())));
     let current = match &a.levels {
@@ -584,7 +582,13 @@ pub async fn classify(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Classify)?;
-    match services::classify_asset(&state, &m, &id, |k| form.get(k).to_string()).await {
+    let result = match form.draft::<ClassificationDraft>() {
+        Ok(d) => tillit_app::assets::classify_asset(&state.app, &m.who, &id, &d)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
         Ok(_) => Ok(see_other(&format!("/assets/{id}?done=asset-classified"))),
         Err(AppError::Invalid(v)) => {
             render_asset(

@@ -1,22 +1,19 @@
 //! Signing in and out, switching organisation and language.
 
 use super::{FieldError, PageCommon};
-use crate::context::{cookie, session_cookie_name, set_cookie, Ctx, CurrentUser, Via, LANG_COOKIE};
-use crate::error::{AppError, AppResult};
+use crate::context::{cookie, session_cookie_name, set_cookie, Ctx, CurrentUser, LANG_COOKIE};
+use crate::error::AppResult;
 use crate::forms::FormFields;
 use crate::i18n::Locale;
 use crate::render::{page, safe_return_path, see_other};
-use crate::security;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
-use serde_json::json;
 use std::collections::HashMap;
-use std::time::Instant;
-use tillit_domain::{Rule, ValidationError, ValidationErrors};
-use tillit_store::{format_timestamp, Actor, NewSession};
+use tillit_app::auth::SignIn;
+use tillit_domain::{Rule, ValidationErrors};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -76,97 +73,45 @@ pub async fn login(
     form: FormFields,
 ) -> AppResult<Response> {
     let email = form.get("email").trim().to_lowercase();
-    let password = form.get("password").to_string();
     let next = safe_return_path(form.get("next"))
         .unwrap_or("/overview")
         .to_string();
-    let mut errs = ValidationErrors::new();
-    if email.is_empty() {
-        errs.push(ValidationError::new("email", Rule::Required));
-    } else if email.chars().count() > 254 {
-        errs.push(ValidationError::new("email", Rule::TooLong { max: 254 }));
-    }
-    if password.is_empty() {
-        errs.push(ValidationError::new("password", Rule::Required));
-    } else if password.chars().count() > tillit_domain::user::PASSWORD_MAX_CHARS {
-        errs.push(ValidationError::new(
-            "password",
-            Rule::TooLong {
-                max: tillit_domain::user::PASSWORD_MAX_CHARS,
-            },
-        ));
-    }
-    if !errs.is_empty() {
-        return Ok(login_again(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &email,
-            &next,
-            errs,
-        ));
-    }
-    let now = Instant::now();
-    if let Some(wait) = state.throttle.blocked(&email, &ctx.client_ip, now) {
-        tracing::warn!(email = %email, ip = %ctx.client_ip, "sign-in throttled");
-        return Err(AppError::TooManyAttempts {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
-    let creds = state.store.user_by_email(&email).await?;
-    let phc = creds
-        .as_ref()
-        .map(|c| c.password_hash.clone())
-        .unwrap_or_else(|| state.dummy_hash.as_ref().clone());
-    let verified = state.hashing.verify(password, phc).await && creds.is_some();
-    let Some(creds) = creds.filter(|_| verified) else {
-        state.throttle.record_failure(&email, &ctx.client_ip, now);
-        tracing::warn!(email = %email, ip = %ctx.client_ip, "sign-in failed");
-        return Ok(login_again(
-            &ctx,
-            StatusCode::UNAUTHORIZED,
-            &email,
-            &next,
-            ValidationErrors::single("password", Rule::Incorrect),
-        ));
-    };
-    state.throttle.record_success(&email);
-
-    // A new session id at every sign-in; any session the browser had before ends.
     let cookie_name = session_cookie_name(state.config.secure_cookies);
-    if let Some(old) = cookie(&headers, cookie_name) {
-        state
-            .store
-            .delete_session(&security::sha256_hex(&old))
-            .await?;
-    }
-    let memberships = state.store.memberships_of_user(&creds.user.id).await?;
-    let org_id = memberships.first().map(|m| m.org_id.clone());
-    let secret = security::random_secret();
-    let id_hash = security::sha256_hex(&secret);
-    let now_ts = chrono::Utc::now();
-    state
-        .store
-        .create_session(NewSession {
-            id_hash: &id_hash,
-            user_id: &creds.user.id,
-            org_id: org_id.as_deref(),
-            csrf_token: &security::random_secret(),
-            now: &format_timestamp(now_ts),
-            expires_at: &format_timestamp(now_ts + state.config.session_absolute),
-        })
-        .await?;
-    state
-        .store
-        .record_event(
-            &Actor::user(&creds.user.id, &creds.user.email),
-            org_id.as_deref(),
-            "auth.login",
-            "user",
-            &creds.user.id,
-            json!({"ip": ctx.client_ip}),
-        )
-        .await?;
-    let to = if creds.user.must_change_password {
+    let old = cookie(&headers, cookie_name);
+    let outcome = tillit_app::auth::sign_in(
+        &state.app,
+        &email,
+        form.get("password"),
+        &ctx.client_ip,
+        old.as_deref(),
+    )
+    .await;
+    let (secret, must_change) = match outcome {
+        Ok(SignIn::SignedIn {
+            session_secret,
+            must_change_password,
+        }) => (session_secret, must_change_password),
+        Ok(SignIn::Refused(errs)) => {
+            return Ok(login_again(
+                &ctx,
+                StatusCode::UNAUTHORIZED,
+                &email,
+                &next,
+                errs,
+            ))
+        }
+        Err(tillit_app::Error::Invalid(errs)) => {
+            return Ok(login_again(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &email,
+                &next,
+                errs,
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let to = if must_change {
         "/account?must_change=1#password".to_string()
     } else {
         next
@@ -187,9 +132,7 @@ pub async fn login(
 }
 
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    if let Some(h) = user.auth.session_hash() {
-        state.store.delete_session(h).await?;
-    }
+    tillit_app::auth::sign_out(&state.app, &user.auth).await?;
     let mut res = see_other("/login");
     res.headers_mut().append(
         header::SET_COOKIE,
@@ -210,20 +153,7 @@ pub async fn switch_org(
     user: CurrentUser,
     form: FormFields,
 ) -> AppResult<Response> {
-    let Via::Session { id_hash, .. } = &user.auth.via else {
-        return Err(AppError::Forbidden);
-    };
-    let org_id = form.get("org_id");
-    if org_id.is_empty() {
-        return Err(ValidationErrors::single("org_id", Rule::Required).into());
-    }
-    let memberships = state.store.memberships_of_user(&user.auth.user_id).await?;
-    // Not a member there: the organisation does not exist as far as this user can tell.
-    let m = memberships
-        .iter()
-        .find(|m| m.org_id == org_id)
-        .ok_or(AppError::NotFound)?;
-    state.store.set_session_org(id_hash, &m.org_id).await?;
+    tillit_app::auth::switch_organisation(&state.app, &user.auth, form.get("org_id")).await?;
     Ok(see_other("/overview?done=org-switched"))
 }
 
@@ -243,10 +173,7 @@ pub async fn switch_language(
         )
     })?;
     if let Some(a) = &ctx.auth {
-        state
-            .store
-            .set_user_locale(&a.actor(), &a.user_id, locale.key())
-            .await?;
+        tillit_app::auth::set_locale(&state.app, a, locale.key()).await?;
     }
     let back = safe_return_path(form.get("return_to")).unwrap_or("/");
     let mut res = see_other(back);

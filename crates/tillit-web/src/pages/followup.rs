@@ -13,10 +13,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
+use tillit_app::views::{GapList, KeyFigures, Reviewed};
 use tillit_domain::access::UserGroup;
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
-use tillit_store::{GapList, KeyFigures, Reviewed};
 
 pub struct GapView {
     pub key: &'static str,
@@ -27,7 +27,7 @@ pub struct GapView {
     pub items: Vec<(String, String, String)>,
 }
 
-fn gap_view(tr: &Tr, g: GapList, lib: &crate::library::Library) -> GapView {
+fn gap_view(tr: &Tr, g: GapList, lib: &tillit_app::library::Library) -> GapView {
     let key = g.kind.key();
     GapView {
         key,
@@ -40,19 +40,19 @@ fn gap_view(tr: &Tr, g: GapList, lib: &crate::library::Library) -> GapView {
             .into_iter()
             .map(|i| {
                 let label = match g.kind {
-                    tillit_store::GapKind::UnmetWithoutMeasure => lib
+                    tillit_app::views::GapKind::UnmetWithoutMeasure => lib
                         .requirement(&i.label)
                         .map(|r| format!("{} {}", r.label, r.title(tr.lang())))
                         .unwrap_or(i.label),
                     _ => i.label,
                 };
                 let detail = match g.kind {
-                    tillit_store::GapKind::UntreatedRisk => {
+                    tillit_app::views::GapKind::UntreatedRisk => {
                         tr.f("gap-score", &[("score", i.detail)])
                     }
-                    tillit_store::GapKind::UnclassifiedAsset => String::new(),
-                    tillit_store::GapKind::MissingAccessAnalysis => String::new(),
-                    tillit_store::GapKind::UnmetWithoutMeasure if i.detail.is_empty() => {
+                    tillit_app::views::GapKind::UnclassifiedAsset => String::new(),
+                    tillit_app::views::GapKind::MissingAccessAnalysis => String::new(),
+                    tillit_app::views::GapKind::UnmetWithoutMeasure if i.detail.is_empty() => {
                         tr.t("measure-scope-organisation")
                     }
                     _ => i.detail,
@@ -65,43 +65,7 @@ fn gap_view(tr: &Tr, g: GapList, lib: &crate::library::Library) -> GapView {
 
 /// The gaps and key figures of today, and today's snapshot saved for the trend.
 pub async fn gaps_now(state: &AppState, m: &Member) -> AppResult<(Vec<GapList>, KeyFigures)> {
-    snapshot(state, &m.tenant).await
-}
-
-/// Computes an organisation's gaps and key figures today and keeps today's snapshot.
-pub async fn snapshot(
-    state: &AppState,
-    t: &tillit_store::Tenant,
-) -> AppResult<(Vec<GapList>, KeyFigures)> {
-    let today = chrono::Utc::now().date_naive().to_string();
-    let matrix = state.store.risk_matrix(t).await?;
-    let gaps = state.store.gaps(t, &today, matrix.tolerance).await?;
-    let total = gaps.iter().map(|g| g.count).sum();
-    let mut figures = state
-        .store
-        .key_figures(t, &today, matrix.tolerance, total)
-        .await?;
-    // Compliance per requirement area, from the counts per requirement and status.
-    let mut tallies: std::collections::BTreeMap<String, tillit_domain::assessment::Tally> =
-        Default::default();
-    for (req, status, n) in state.store.assessment_counts(t).await? {
-        let (Some(r), Some(st)) = (
-            state.library.requirement(&req),
-            tillit_domain::assessment::Status::from_key(&status),
-        ) else {
-            continue;
-        };
-        tallies
-            .entry(r.area.clone())
-            .or_default()
-            .add_many(Some(st), u32::try_from(n).unwrap_or(u32::MAX));
-    }
-    figures.areas = tallies
-        .into_iter()
-        .filter_map(|(area, t)| t.compliance_percent().map(|p| (area, i64::from(p))))
-        .collect();
-    state.store.save_snapshot(t, &today, &figures).await?;
-    Ok((gaps, figures))
+    Ok(tillit_app::followup::gaps_now(&state.app, &m.who).await?)
 }
 
 /// A key figure in the trend: its label key and how to read it.
@@ -135,7 +99,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
     let (gaps, f) = gaps_now(&state, &m).await?;
     let total = gaps.iter().map(|g| g.count).sum();
     let since = (chrono::Utc::now().date_naive() - chrono::Days::new(90)).to_string();
-    let snaps = state.store.snapshots(&m.tenant, &since).await?;
+    let snaps = tillit_app::followup::snapshots(&state.app, &m.who, &since).await?;
     let series: [Series; 4] = [
         ("figure-gaps", |k| k.gaps),
         ("figure-compliance", |k| k.compliance_percent.unwrap_or(0)),
@@ -204,6 +168,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
     ];
     let lang = tr.lang();
     let area_headers = state
+        .app
         .library
         .areas
         .iter()
@@ -217,6 +182,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
             (
                 d.clone(),
                 state
+                    .app
                     .library
                     .areas
                     .iter()
@@ -234,7 +200,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
         c: PageCommon::member(&m, tr.t("followup-title"), "/follow-up"),
         gaps: gaps
             .into_iter()
-            .map(|g| gap_view(tr, g, &state.library))
+            .map(|g| gap_view(tr, g, &state.app.library))
             .collect(),
         total,
         figures,
@@ -253,16 +219,12 @@ pub async fn overview_gaps(state: &AppState, m: &Member) -> AppResult<Vec<GapVie
     Ok(gaps
         .into_iter()
         .filter(|g| g.count > 0)
-        .map(|g| gap_view(&m.ctx.tr, g, &state.library))
+        .map(|g| gap_view(&m.ctx.tr, g, &state.app.library))
         .collect())
 }
 
 async fn mark(state: &AppState, m: &Member, what: Reviewed, id: &str) -> AppResult<()> {
-    m.require(Permission::EditRegisters)?;
-    state
-        .store
-        .mark_reviewed(&m.tenant, &m.auth.actor(), what, id)
-        .await?;
+    tillit_app::followup::mark_reviewed(&state.app, &m.who, what, id).await?;
     Ok(())
 }
 
@@ -325,9 +287,9 @@ async fn render_access(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let sys = state.store.system(&m.tenant, system_id).await?;
-    let facts = crate::services::system_facts(&sys, m.membership.org_kind);
-    let existing = state.store.access_analysis(&m.tenant, system_id).await?;
+    let sys = tillit_app::systems::system(&state.app, &m.who, system_id).await?;
+    let facts = tillit_app::assessments::system_facts(&sys, m.membership.org_kind);
+    let existing = tillit_app::access::access_analysis(&state.app, &m.who, system_id).await?;
     let x = existing.as_ref().map(|a| &a.input);
     let get = |k: &str, stored: Option<String>| {
         form.map(|f| f.get(k).to_string())
@@ -377,7 +339,7 @@ async fn render_access(
         selected: approved_now.is_empty(),
     }];
     approver_choices.extend(
-        crate::work::approvers(state, m, &sys)
+        tillit_app::access::approvers(&state.app, &m.who, &sys)
             .await?
             .into_iter()
             .map(|(id, name)| super::Choice {
@@ -446,7 +408,10 @@ pub async fn save_access(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = crate::work::save_access_analysis(&state, &m, &id, &form).await;
+    let result =
+        tillit_app::access::save_access_analysis(&state.app, &m.who, &id, &access_draft(&form))
+            .await
+            .map_err(AppError::from);
     match result {
         Ok(_) => Ok(see_other(&format!(
             "/systems/{id}/access-analysis?done=access-saved"
@@ -455,5 +420,39 @@ pub async fn save_access(
             render_access(&state, &m, &id, Some(&form), Some(&v), None).await
         }
         Err(e) => Err(e),
+    }
+}
+
+/// The access-needs form sends each group as repeated fields in the same order; they are paired
+/// into the draft's groups here (an HTML form cannot nest), and the rest read by name.
+fn access_draft(form: &FormFields) -> tillit_domain::access::AccessAnalysisDraft {
+    use tillit_domain::access::{AccessAnalysisDraft, UserGroupDraft};
+    let (names, infos, reasons, rules) = (
+        form.all("group_name"),
+        form.all("group_information"),
+        form.all("group_reason"),
+        form.all("group_rule"),
+    );
+    let at = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_default();
+    let rows = names
+        .len()
+        .max(infos.len())
+        .max(reasons.len())
+        .max(rules.len());
+    AccessAnalysisDraft {
+        groups: (0..rows)
+            .map(|i| UserGroupDraft {
+                name: at(&names, i),
+                information_needed: at(&infos, i),
+                reason: at(&reasons, i),
+                access_rule: at(&rules, i),
+            })
+            .collect(),
+        risks_wider: form.get("risks_wider").to_string(),
+        risks_narrower: form.get("risks_narrower").to_string(),
+        access_rules: form.get("access_rules").to_string(),
+        approved_by: form.get("approved_by").to_string(),
+        approved_on: form.get("approved_on").to_string(),
+        next_review_on: form.get("next_review_on").to_string(),
     }
 }

@@ -15,11 +15,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
+use tillit_app::views::{Measure, MeasureOrder, MeasureQuery};
 use tillit_domain::measure::{is_overdue, MeasureStatus, RequirementRef};
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
-use tillit_store::{Measure, MeasureOrder, MeasureQuery};
 
 pub fn status_label(tr: &Tr, s: MeasureStatus) -> String {
     tr.t(&format!("measure-status-{}", s.key().replace('_', "-")))
@@ -84,8 +84,9 @@ pub async fn requirement_labeller(
     state: &AppState,
     m: &Member,
 ) -> AppResult<impl Fn(&RequirementRef) -> String> {
-    let systems: HashMap<String, String> = state.store.system_names(&m.tenant).await?;
-    let lib = state.library.clone();
+    let systems: HashMap<String, String> =
+        tillit_app::systems::system_names(&state.app, &m.who).await?;
+    let lib = state.app.library.clone();
     let tr = m.ctx.tr.clone();
     Ok(move |r: &RequirementRef| {
         let req = lib
@@ -139,10 +140,8 @@ pub async fn list(
         q.get("page").map(String::as_str),
         q.get("per_page").map(String::as_str),
     )?;
-    let list = state
-        .store
-        .list_measures(&m.tenant, &query, order, page_req)
-        .await?;
+    let list =
+        tillit_app::measures::list_measures(&state.app, &m.who, &query, order, page_req).await?;
     let label = requirement_labeller(&state, &m).await?;
     let pager = Pager::new(
         tr,
@@ -239,7 +238,7 @@ async fn measure_form(
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
     let x = existing.map(|e| &e.input);
-    let members = crate::services::all_members(state, m).await?;
+    let members = tillit_app::members::all_members(&state.app, &m.who).await?;
     let owner_now = value(form, "owner_membership_id", || {
         x.and_then(|x| x.owner_membership_id.clone())
             .unwrap_or_default()
@@ -267,24 +266,24 @@ async fn measure_form(
         })
         .collect();
     // Scenarios: all of the organisation's (with their analysis).
-    let scenarios = state.store.scenario_choices(&m.tenant).await?;
+    let scenarios = tillit_app::risk::scenario_choices(&state.app, &m.who).await?;
     let mut stored_scenarios = x.map(|x| x.scenario_ids.clone()).unwrap_or_default();
     if let Some(s) = prefill.get("scenario") {
         stored_scenarios.push(s.clone());
     }
     // Requirements: those assessed as not (fully) met, plus those the measure already answers.
     let label = requirement_labeller(state, m).await?;
-    let mut req_refs: Vec<RequirementRef> = state
-        .store
-        .assessment_statuses(&m.tenant)
-        .await?
-        .into_iter()
-        .filter(|a| a.status.is_gap())
-        .map(|a| RequirementRef {
-            system_id: (a.scope_key != tillit_store::ORGANISATION_SCOPE).then_some(a.scope_key),
-            requirement_id: a.requirement_id,
-        })
-        .collect();
+    let mut req_refs: Vec<RequirementRef> =
+        tillit_app::assessments::assessment_statuses(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .filter(|a| a.status.is_gap())
+            .map(|a| RequirementRef {
+                system_id: (a.scope_key != tillit_app::views::ORGANISATION_SCOPE)
+                    .then_some(a.scope_key),
+                requirement_id: a.requirement_id,
+            })
+            .collect();
     let mut stored_reqs: Vec<String> = x
         .map(|x| x.requirements.iter().map(RequirementRef::key).collect())
         .unwrap_or_default();
@@ -422,7 +421,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
-    let x = state.store.measure(&m.tenant, &id).await?;
+    let x = tillit_app::measures::measure(&state.app, &m.who, &id).await?;
     if !m.may(Permission::EditRegisters) {
         return Err(AppError::Forbidden);
     }
@@ -436,7 +435,17 @@ async fn save(
     form: &FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = crate::work::save_measure(state, m, existing.map(|e| e.id.as_str()), form).await;
+    let result = match form.draft::<tillit_domain::measure::MeasureDraft>() {
+        Ok(d) => tillit_app::measures::save_measure(
+            &state.app,
+            &m.who,
+            existing.map(|e| e.id.as_str()),
+            &d,
+        )
+        .await
+        .map_err(AppError::from),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
     match result {
         Ok(_) => Ok(see_other("/measures?done=measure-saved")),
         Err(AppError::Invalid(v)) => {
@@ -460,6 +469,6 @@ pub async fn update(
     Path(id): Path<String>,
     form: FormFields,
 ) -> AppResult<Response> {
-    let x = state.store.measure(&m.tenant, &id).await?;
+    let x = tillit_app::measures::measure(&state.app, &m.who, &id).await?;
     save(&state, &m, Some(&x), &form).await
 }

@@ -127,7 +127,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Register imports may be larger than the default body limit.
 fn import_limit() -> axum::extract::DefaultBodyLimit {
-    axum::extract::DefaultBodyLimit::max(crate::tabular::MAX_IMPORT_BYTES + 64 * 1024)
+    axum::extract::DefaultBodyLimit::max(tillit_app::tabular::MAX_IMPORT_BYTES + 64 * 1024)
 }
 
 /// Evidence uploads may be larger than the default body limit.

@@ -10,10 +10,10 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
+use tillit_app::views::AuditFilter;
 use tillit_domain::org::Side;
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::{Permission, Role};
-use tillit_store::AuditFilter;
 
 pub struct Step {
     pub label: String,
@@ -67,7 +67,7 @@ pub async fn overview(
 ) -> AppResult<Response> {
     m.require(Permission::ViewOverview)?;
     let tr = &m.ctx.tr;
-    let counts = state.store.count_members_by_role(&m.tenant).await?;
+    let counts = tillit_app::members::count_members_by_role(&state.app, &m.who).await?;
     let count_of = |r: Role| {
         counts
             .iter()
@@ -151,10 +151,13 @@ pub async fn overview(
             page: 1,
             per_page: 5,
         };
-        let events = state
-            .store
-            .list_audit_events(&m.tenant, &AuditFilter::default(), page_req)
-            .await?;
+        let events = tillit_app::audit::list_audit_events(
+            &state.app,
+            &m.who,
+            &AuditFilter::default(),
+            page_req,
+        )
+        .await?;
         Some(
             events
                 .items

@@ -6,20 +6,19 @@ use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::i18n::Tr;
-use crate::library::{Applicable, Library};
 use crate::render::{page, see_other};
-use crate::services;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
+use tillit_app::library::{Applicable, Library};
+use tillit_app::views::Assessment;
 use tillit_domain::assessment::{Status, Tally};
 use tillit_domain::requirements::Trigger;
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
-use tillit_store::{Assessment, NewEvidence};
 
 /// Where a requirement is assessed: one system, or the whole organisation.
 #[derive(Clone)]
@@ -164,12 +163,13 @@ pub async fn for_system(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let sys = state.store.system(&m.tenant, &id).await?;
-    let triggers = services::system_triggers(&sys, m.membership.org_kind);
-    let applicable = state.library.applicable(&triggers);
-    let assessed = status_map(state.store.assessments(&m.tenant, Some(&id)).await?);
+    let sys = tillit_app::systems::system(&state.app, &m.who, &id).await?;
+    let triggers = tillit_app::assessments::system_triggers(&sys, m.membership.org_kind);
+    let applicable = state.app.library.applicable(&triggers);
+    let assessed =
+        status_map(tillit_app::assessments::assessments(&state.app, &m.who, Some(&id)).await?);
     let base = format!("/systems/{id}/requirements");
-    let (areas, total) = area_blocks(tr, &state.library, &applicable, &assessed, &base);
+    let (areas, total) = area_blocks(tr, &state.app.library, &applicable, &assessed, &base);
     let mut intro = tr.t("requirements-system-intro");
     if sys.effective().is_none() {
         intro = format!("{intro} {}", tr.t("requirements-unclassified"));
@@ -194,7 +194,7 @@ pub async fn for_system(
         )),
         total: tally_summary(tr, &total),
         areas,
-        library: library_line(tr, &state.library),
+        library: library_line(tr, &state.app.library),
     };
     Ok(page(StatusCode::OK, &tpl))
 }
@@ -213,10 +213,17 @@ fn library_line(tr: &Tr, lib: &Library) -> String {
 pub async fn for_organisation(State(state): State<AppState>, m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let triggers = services::organisation_triggers(m.membership.org_kind);
-    let applicable = state.library.applicable(&triggers);
-    let assessed = status_map(state.store.assessments(&m.tenant, None).await?);
-    let (areas, total) = area_blocks(tr, &state.library, &applicable, &assessed, "/requirements");
+    let triggers = tillit_app::assessments::organisation_triggers(m.membership.org_kind);
+    let applicable = state.app.library.applicable(&triggers);
+    let assessed =
+        status_map(tillit_app::assessments::assessments(&state.app, &m.who, None).await?);
+    let (areas, total) = area_blocks(
+        tr,
+        &state.app.library,
+        &applicable,
+        &assessed,
+        "/requirements",
+    );
     let tpl = RequirementsPage {
         c: PageCommon::member(&m, tr.t("requirements-org-heading"), "/requirements"),
         heading: tr.t("requirements-org-heading"),
@@ -224,7 +231,7 @@ pub async fn for_organisation(State(state): State<AppState>, m: Member) -> AppRe
         back: None,
         total: tally_summary(tr, &total),
         areas,
-        library: library_line(tr, &state.library),
+        library: library_line(tr, &state.app.library),
     };
     Ok(page(StatusCode::OK, &tpl))
 }
@@ -284,9 +291,9 @@ struct Shown<'a> {
 async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> AppResult<Scope> {
     Ok(match system_id {
         Some(id) => {
-            let s = state.store.system(&m.tenant, &id).await?;
+            let s = tillit_app::systems::system(&state.app, &m.who, &id).await?;
             Scope {
-                triggers: services::system_triggers(&s, m.membership.org_kind),
+                triggers: tillit_app::assessments::system_triggers(&s, m.membership.org_kind),
                 system_id: Some(s.id),
                 system_name: Some(s.input.name),
             }
@@ -294,7 +301,7 @@ async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> Ap
         None => Scope {
             system_id: None,
             system_name: None,
-            triggers: services::organisation_triggers(m.membership.org_kind),
+            triggers: tillit_app::assessments::organisation_triggers(m.membership.org_kind),
         },
     })
 }
@@ -310,22 +317,24 @@ async fn render_requirement(
     let tr = &m.ctx.tr;
     let lang = tr.lang();
     let req = state
+        .app
         .library
         .requirement(requirement_id)
         .ok_or(AppError::NotFound)?;
     let reasons = state
+        .app
         .library
         .reasons(&scope.triggers, requirement_id)
         .ok_or(AppError::NotFound)?;
-    let current = state
-        .store
-        .assessment(&m.tenant, scope.system_id.as_deref(), requirement_id)
-        .await?;
+    let current = tillit_app::assessments::assessment(
+        &state.app,
+        &m.who,
+        scope.system_id.as_deref(),
+        requirement_id,
+    )
+    .await?;
     let (evidence, history) = match &current {
-        Some(a) => (
-            state.store.evidence_of(&m.tenant, &a.id).await?,
-            state.store.assessment_history(&m.tenant, &a.id).await?,
-        ),
+        Some(a) => tillit_app::assessments::evidence_and_history(&state.app, &m.who, &a.id).await?,
         None => (vec![], vec![]),
     };
     let chosen = shown
@@ -498,13 +507,17 @@ async fn assess(
     form: &FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Assess)?;
-    if state.library.reasons(&scope.triggers, rid).is_none() {
+    if state.app.library.reasons(&scope.triggers, rid).is_none() {
         return Err(AppError::NotFound);
     }
-    let result = services::record_assessment(state, m, scope.system_id.as_deref(), rid, |k| {
-        form.get(k).to_string()
-    })
-    .await;
+    let result = match form.draft::<tillit_domain::assessment::AssessmentDraft>() {
+        Ok(d) => {
+            tillit_app::assessments::assess(&state.app, &m.who, scope.system_id.as_deref(), rid, &d)
+                .await
+                .map_err(AppError::from)
+        }
+        Err(e) => Err(AppError::Invalid(e)),
+    };
     match result {
         Ok(_) => Ok(see_other(&format!(
             "{}/{rid}?done=assessment-saved",
@@ -607,47 +620,33 @@ async fn add_evidence(
 ) -> AppResult<Response> {
     m.require(Permission::Assess)?;
     let form = read_evidence_form(mp).await?;
-    let current = state
-        .store
-        .assessment(&m.tenant, scope.system_id.as_deref(), rid)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // Checked before anything is stored; a store failure is an error, not a field problem.
     let is_file = !form.content.is_empty() || !form.file_name.is_empty();
-    let url = if is_file {
-        Ok(String::new())
+    let added = if is_file {
+        tillit_app::assessments::add_evidence_file(
+            &state.app,
+            &m.who,
+            scope.system_id.as_deref(),
+            rid,
+            &form.file_name,
+            &form.content,
+        )
+        .await
     } else {
-        tillit_domain::assessment::parse_evidence_link(&form.url)
+        tillit_app::assessments::add_evidence_link(
+            &state.app,
+            &m.who,
+            scope.system_id.as_deref(),
+            rid,
+            &form.url,
+        )
+        .await
     };
-    let what = match (is_file, &url) {
-        (true, _) => tillit_domain::assessment::check_evidence_file(&form.file_name, &form.content)
-            .map(|media_type| NewEvidence::File {
-                name: form.file_name.trim(),
-                media_type,
-                content: &form.content,
-            }),
-        (false, Ok(u)) => Ok(NewEvidence::Link(u)),
-        (false, Err(e)) => Err(e.clone()),
-    };
-    match what {
-        Ok(what) => {
-            state
-                .store
-                .add_evidence(
-                    &m.tenant,
-                    &m.auth.actor(),
-                    &m.auth.display_name,
-                    &current.id,
-                    what,
-                )
-                .await?;
-            Ok(see_other(&format!(
-                "{}/{rid}?done=evidence-added",
-                scope.base()
-            )))
-        }
-        Err(e) => {
-            let v = ValidationErrors::from(e);
+    match added {
+        Ok(_) => Ok(see_other(&format!(
+            "{}/{rid}?done=evidence-added",
+            scope.base()
+        ))),
+        Err(tillit_app::Error::Invalid(v)) => {
             render_requirement(
                 state,
                 m,
@@ -663,6 +662,7 @@ async fn add_evidence(
             )
             .await
         }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -693,7 +693,7 @@ pub async fn download_evidence(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
-    let (ev, content) = state.store.evidence_file(&m.tenant, &id).await?;
+    let (ev, content) = tillit_app::assessments::evidence_file(&state.app, &m.who, &id).await?;
     let name: String = ev
         .file_name
         .unwrap_or_else(|| "evidence".into())
@@ -731,14 +731,7 @@ pub async fn remove_evidence(
     _form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Assess)?;
-    let ev = state
-        .store
-        .remove_evidence(&m.tenant, &m.auth.actor(), &id)
-        .await?;
-    let back = state
-        .store
-        .assessment_by_id(&m.tenant, &ev.assessment_id)
-        .await?;
+    let back = tillit_app::assessments::remove_evidence(&state.app, &m.who, &id).await?;
     let base = match back.system_id {
         Some(s) => format!("/systems/{s}/requirements"),
         None => "/requirements".into(),

@@ -14,12 +14,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
+use tillit_app::views::{CellCount, Scenario};
 use tillit_domain::classification::Aspect;
 use tillit_domain::paging::PageRequest;
 use tillit_domain::risk::{RiskMatrix, RiskPoint, Treatment, THREATS};
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
-use tillit_store::{CellCount, Scenario};
 
 pub struct HeatCell {
     pub count: u32,
@@ -156,12 +156,12 @@ pub async fn list(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     let page_req = PageRequest::parse(q.get("page").map(String::as_str), None)?;
-    let list = state.store.list_risk_analyses(&m.tenant, page_req).await?;
+    let list = tillit_app::risk::list_risk_analyses(&state.app, &m.who, page_req).await?;
     let pager = Pager::new(tr, "/risks", &[], &list);
-    let inherent = state.store.heat_counts(&m.tenant, None, false).await?;
-    let residual = state.store.heat_counts(&m.tenant, None, true).await?;
+    let inherent = tillit_app::risk::heat_counts(&state.app, &m.who, None, false).await?;
+    let residual = tillit_app::risk::heat_counts(&state.app, &m.who, None, true).await?;
     let tpl = RisksPage {
         c: PageCommon::member(&m, tr.t("risks-title"), "/risks")
             .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
@@ -215,21 +215,20 @@ async fn analysis_form(
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
     let existing = match id {
-        Some(id) => Some(state.store.risk_analysis(&m.tenant, id).await?),
+        Some(id) => Some(tillit_app::risk::risk_analysis(&state.app, &m.who, id).await?),
         None => None,
     };
     let x = existing.as_ref().map(|a| &a.input);
-    let systems = state
-        .store
-        .list_systems(
-            &m.tenant,
-            None,
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
+    let systems = tillit_app::systems::list_systems(
+        &state.app,
+        &m.who,
+        None,
+        PageRequest {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let fields = vec![
         Input::text(
@@ -324,7 +323,12 @@ pub async fn create(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = crate::work::save_risk_analysis(&state, &m, None, &form).await;
+    let result = match form.draft::<tillit_domain::risk::RiskAnalysisDraft>() {
+        Ok(d) => tillit_app::risk::save_risk_analysis(&state.app, &m.who, None, &d)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
     match result {
         Ok(a) => Ok(see_other(&format!("/risks/{}?done=risk-saved", a.id))),
         Err(AppError::Invalid(v)) => analysis_form(&state, &m, None, Some(&form), Some(&v)).await,
@@ -339,7 +343,12 @@ pub async fn update(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = crate::work::save_risk_analysis(&state, &m, Some(&id), &form).await;
+    let result = match form.draft::<tillit_domain::risk::RiskAnalysisDraft>() {
+        Ok(d) => tillit_app::risk::save_risk_analysis(&state.app, &m.who, Some(&id), &d)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
     match result {
         Ok(a) => Ok(see_other(&format!("/risks/{}?done=risk-saved", a.id))),
         Err(AppError::Invalid(v)) => {
@@ -383,11 +392,11 @@ pub async fn show(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let a = state.store.risk_analysis(&m.tenant, &id).await?;
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
-    let scenarios = state.store.scenarios(&m.tenant, &id).await?;
-    let inherent = state.store.heat_counts(&m.tenant, Some(&id), false).await?;
-    let residual = state.store.heat_counts(&m.tenant, Some(&id), true).await?;
+    let a = tillit_app::risk::risk_analysis(&state.app, &m.who, &id).await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let scenarios = tillit_app::risk::scenarios(&state.app, &m.who, &id).await?;
+    let inherent = tillit_app::risk::heat_counts(&state.app, &m.who, Some(&id), false).await?;
+    let residual = tillit_app::risk::heat_counts(&state.app, &m.who, Some(&id), true).await?;
     let dash = || "–".to_string();
     let next = chrono::NaiveDate::parse_from_str(
         &a.reviewed_on[..10.min(a.reviewed_on.len())],
@@ -486,24 +495,23 @@ async fn scenario_form(
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
-    let analysis = state.store.risk_analysis(&m.tenant, analysis_id).await?;
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
+    let analysis = tillit_app::risk::risk_analysis(&state.app, &m.who, analysis_id).await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     let x = existing.map(|s| &s.input);
-    let assets = state
-        .store
-        .list_assets(
-            &m.tenant,
-            &Default::default(),
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
+    let assets = tillit_app::assets::list_assets(
+        &state.app,
+        &m.who,
+        &Default::default(),
+        PageRequest {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
     let chosen_assets = form
         .map(|f| f.all("asset_ids"))
         .unwrap_or_else(|| x.map(|x| x.asset_ids.clone()).unwrap_or_default());
-    let deciders = crate::work::eligible_deciders(state, m, &chosen_assets).await?;
+    let deciders = tillit_app::risk::eligible_deciders(&state.app, &m.who, &chosen_assets).await?;
     let scale = |n: u8, name: &str, stored: Option<u8>, optional: bool| {
         let now = value(form, name, || {
             stored.map(|v| v.to_string()).unwrap_or_default()
@@ -743,7 +751,7 @@ pub async fn scenario_page(
     m: Member,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let s = state.store.scenario(&m.tenant, &id).await?;
+    let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
     scenario_form(&state, &m, &s.analysis_id.clone(), Some(&s), None, None).await
 }
 
@@ -755,9 +763,18 @@ async fn save_scenario(
     form: &FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result =
-        crate::work::save_scenario(state, m, analysis_id, existing.map(|s| s.id.as_str()), form)
-            .await;
+    let result = match form.draft::<tillit_domain::risk::ScenarioDraft>() {
+        Ok(draft) => tillit_app::risk::save_scenario(
+            &state.app,
+            &m.who,
+            analysis_id,
+            existing.map(|s| s.id.as_str()),
+            &draft,
+        )
+        .await
+        .map_err(AppError::from),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
     match result {
         Ok(_) => Ok(see_other(&format!(
             "/risks/{analysis_id}?done=scenario-saved"
@@ -776,7 +793,7 @@ pub async fn create_scenario(
     form: FormFields,
 ) -> AppResult<Response> {
     // The analysis must be this organisation's before anything is parsed.
-    state.store.risk_analysis(&m.tenant, &id).await?;
+    tillit_app::risk::risk_analysis(&state.app, &m.who, &id).await?;
     save_scenario(&state, &m, &id, None, &form).await
 }
 
@@ -786,7 +803,7 @@ pub async fn update_scenario(
     Path(id): Path<String>,
     form: FormFields,
 ) -> AppResult<Response> {
-    let s = state.store.scenario(&m.tenant, &id).await?;
+    let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
     save_scenario(&state, &m, &s.analysis_id.clone(), Some(&s), &form).await
 }
 
@@ -798,7 +815,7 @@ async fn matrix_form(
 ) -> AppResult<Response> {
     m.require(Permission::ManageRiskMatrix)?;
     let tr = &m.ctx.tr;
-    let cur = state.store.risk_matrix(&m.tenant).await?;
+    let cur = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     let fields = vec![
         Input::number(
             "likelihoods",
@@ -843,7 +860,12 @@ pub async fn set_matrix(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::ManageRiskMatrix)?;
-    let result = crate::work::set_risk_matrix(&state, &m, &form).await;
+    let result = match form.draft::<tillit_domain::risk::RiskMatrixDraft>() {
+        Ok(d) => tillit_app::risk::set_risk_matrix(&state.app, &m.who, &d)
+            .await
+            .map_err(AppError::from),
+        Err(e) => Err(AppError::Invalid(e)),
+    };
     match result {
         Ok(_) => Ok(see_other("/risks?done=matrix-saved")),
         Err(AppError::Invalid(v)) => matrix_form(&state, &m, Some(&form), Some(&v)).await,

@@ -6,18 +6,19 @@ use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::render::{page, see_other};
-use crate::services;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
+use tillit_app::views::{System, SystemQuery, SystemSort};
+use tillit_domain::classification::SystemLevelsDraft;
 use tillit_domain::classification::{Aspect, ConsequenceLevel};
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
+use tillit_domain::system::{SystemDraft, HOSTING};
 use tillit_domain::{Rule, ValidationErrors};
-use tillit_store::{System, SystemQuery, SystemSort, HOSTING};
 
 pub struct SystemRow {
     pub id: String,
@@ -90,10 +91,7 @@ pub async fn list(
         patient_data,
         sort,
     };
-    let list = state
-        .store
-        .list_systems_by(&m.tenant, &query, page_req)
-        .await?;
+    let list = tillit_app::systems::list_systems_by(&state.app, &m.who, &query, page_req).await?;
     let pager = Pager::new(
         tr,
         "/systems",
@@ -214,7 +212,7 @@ async fn render_form(
             .and_then(|i| i.owner_membership_id.clone())
             .unwrap_or_default(),
     );
-    let members = crate::services::all_members(state, m).await?;
+    let members = tillit_app::members::all_members(&state.app, &m.who).await?;
     let mut owners = vec![Choice {
         key: String::new(),
         label: tr.t("assets-no-owner"),
@@ -240,17 +238,16 @@ async fn render_form(
     let chosen = form
         .map(|f| f.all("asset_ids"))
         .unwrap_or_else(|| input.map(|i| i.asset_ids.clone()).unwrap_or_default());
-    let all_assets = state
-        .store
-        .list_assets(
-            &m.tenant,
-            &Default::default(),
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
+    let all_assets = tillit_app::assets::list_assets(
+        &state.app,
+        &m.who,
+        &Default::default(),
+        PageRequest {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?;
     let assets = all_assets
         .items
         .into_iter()
@@ -319,10 +316,8 @@ pub async fn create(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match services::parse_system_input(|k| form.get(k).to_string(), |k| form.all(k)) {
-        Ok(input) => state
-            .store
-            .create_system(&m.tenant, &m.auth.actor(), &input)
+    let result = match form.draft::<SystemDraft>() {
+        Ok(d) => tillit_app::systems::create_system(&state.app, &m.who, &d)
             .await
             .map_err(AppError::from),
         Err(e) => Err(AppError::Invalid(e)),
@@ -350,7 +345,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let s = state.store.system(&m.tenant, &id).await?;
+    let s = tillit_app::systems::system(&state.app, &m.who, &id).await?;
     render_form(&state, &m, Some(&s), None, None, StatusCode::OK).await
 }
 
@@ -361,10 +356,8 @@ pub async fn update(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match services::parse_system_input(|k| form.get(k).to_string(), |k| form.all(k)) {
-        Ok(input) => state
-            .store
-            .update_system(&m.tenant, &m.auth.actor(), &id, &input)
+    let result = match form.draft::<SystemDraft>() {
+        Ok(d) => tillit_app::systems::update_system(&state.app, &m.who, &id, &d)
             .await
             .map_err(AppError::from),
         Err(e) => Err(AppError::Invalid(e)),
@@ -373,7 +366,7 @@ pub async fn update(
         Ok(s) => Ok(see_other(&format!("/systems/{}?done=system-saved", s.id))),
         Err(AppError::Invalid(v)) => {
             // Looked up only to show the form again; another organisation's system is not found.
-            let existing = state.store.system(&m.tenant, &id).await?;
+            let existing = tillit_app::systems::system(&state.app, &m.who, &id).await?;
             render_form(
                 &state,
                 &m,
@@ -440,7 +433,7 @@ async fn render_system(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let s = state.store.system(&m.tenant, id).await?;
+    let s = tillit_app::systems::system(&state.app, &m.who, id).await?;
     let i = &s.input;
     let dash = || "–".to_string();
     let facts = vec![
@@ -473,10 +466,13 @@ async fn render_system(
         (tr.t("systems-updated"), show_time(&s.updated_at)),
     ];
     let mut facts = facts;
-    let (last, next) = state
-        .store
-        .next_review_of(&m.tenant, tillit_store::Reviewed::System, &s.id)
-        .await?;
+    let (last, next) = tillit_app::followup::next_review_of(
+        &state.app,
+        &m.who,
+        tillit_app::views::Reviewed::System,
+        &s.id,
+    )
+    .await?;
     facts.push((tr.t("review-last"), last.unwrap_or_else(dash)));
     facts.push((tr.t("review-next"), next.unwrap_or_else(dash)));
     let show = |l: Option<ConsequenceLevel>| l.map(|l| level_label(tr, l)).unwrap_or_else(dash);
@@ -533,10 +529,9 @@ async fn render_system(
                 .unwrap_or_else(|| tr.t("assets-unclassified")),
         })
         .collect();
-    let (integrations_to, integrations_from) = state.store.integrations(&m.tenant, &s.id).await?;
-    let mut names: Vec<(String, String)> = state
-        .store
-        .system_names(&m.tenant)
+    let (integrations_to, integrations_from) =
+        tillit_app::systems::integrations(&state.app, &m.who, &s.id).await?;
+    let mut names: Vec<(String, String)> = tillit_app::systems::system_names(&state.app, &m.who)
         .await?
         .into_iter()
         .filter(|(id, _)| *id != s.id)
@@ -581,15 +576,7 @@ pub async fn set_integrations(
     Path(id): Path<String>,
     form: FormFields,
 ) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let others: Vec<String> = form
-        .all("integration_ids")
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect();
-    state
-        .store
-        .set_integrations(&m.tenant, &m.auth.actor(), &id, &others)
+    tillit_app::systems::set_integrations(&state.app, &m.who, &id, &form.all("integration_ids"))
         .await?;
     Ok(see_other(&format!("/systems/{id}?done=system-saved")))
 }
@@ -611,8 +598,19 @@ pub async fn set_levels(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Classify)?;
-    let clear = form.get("clear") == "yes";
-    match services::set_system_levels(&state, &m, &id, clear, |k| form.get(k).to_string()).await {
+    let result = if form.get("clear") == "yes" {
+        tillit_app::systems::clear_system_levels(&state.app, &m.who, &id).await
+    } else {
+        let d = SystemLevelsDraft {
+            confidentiality: form.get("confidentiality").to_string(),
+            integrity: form.get("integrity").to_string(),
+            availability: form.get("availability").to_string(),
+            traceability: form.get("traceability").to_string(),
+            deviation_motivation: form.get("deviation_motivation").to_string(),
+        };
+        tillit_app::systems::set_system_levels(&state.app, &m.who, &id, &d).await
+    };
+    match result.map_err(AppError::from) {
         Ok(_) => Ok(see_other(&format!("/systems/{id}?done=system-levels"))),
         Err(AppError::Invalid(v)) => {
             render_system(

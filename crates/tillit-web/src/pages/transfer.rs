@@ -6,84 +6,30 @@ use super::{FieldError, PageCommon};
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::render::page;
-use crate::services;
 use crate::state::AppState;
-use crate::tabular::{self, Table};
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use std::collections::{HashMap, HashSet};
-use tillit_domain::classification::{parse_motivation, Aspect, Levels};
+use std::collections::HashMap;
+use tillit_app::tabular::{self, Table};
+use tillit_app::transfer::{Import, Register, RowAction};
+use tillit_app::views::{Asset, System};
+use tillit_domain::classification::{Aspect, Levels};
 use tillit_domain::role::Permission;
-use tillit_domain::{Rule, ValidationError, ValidationErrors};
-use tillit_store::{Asset, System};
-
-/// Which register a file is for.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Register {
-    Assets,
-    Systems,
-}
-
-impl Register {
-    fn key(self) -> &'static str {
-        match self {
-            Register::Assets => "assets",
-            Register::Systems => "systems",
-        }
-    }
-    /// The columns, in export order. Import reads them by name (any order; missing ones empty).
-    pub fn columns(self) -> &'static [&'static str] {
-        match self {
-            Register::Assets => &[
-                "name",
-                "description",
-                "owner_email",
-                "personal_data",
-                "special_categories",
-                "data_subjects",
-                "individuals_approx",
-                "confidentiality_provisions",
-                "confidentiality_strength",
-                "legal_basis",
-                "review_interval_months",
-                "confidentiality",
-                "integrity",
-                "availability",
-                "traceability",
-                "classification_motivation",
-            ],
-            Register::Systems => &[
-                "name",
-                "description",
-                "owner_email",
-                "supplier",
-                "hosting",
-                "country",
-                "review_interval_months",
-                "assets",
-                "confidentiality",
-                "integrity",
-                "availability",
-                "traceability",
-            ],
-        }
-    }
-}
+use tillit_domain::{Rule, ValidationErrors};
 
 async fn all_assets(state: &AppState, m: &Member) -> AppResult<Vec<Asset>> {
-    let q = Default::default();
-    services::all_pages(|page| state.store.list_assets(&m.tenant, &q, page)).await
+    Ok(tillit_app::assets::all_assets(&state.app, &m.who).await?)
 }
 
 async fn all_systems(state: &AppState, m: &Member) -> AppResult<Vec<System>> {
-    services::all_pages(|page| state.store.list_systems(&m.tenant, None, page)).await
+    Ok(tillit_app::systems::all_systems(&state.app, &m.who).await?)
 }
 
 /// Membership id ↔ e-mail of the organisation's members.
 async fn member_emails(state: &AppState, m: &Member) -> AppResult<Vec<(String, String)>> {
-    Ok(services::all_members(state, m)
+    Ok(tillit_app::members::all_members(&state.app, &m.who)
         .await?
         .into_iter()
         .map(|x| (x.id, x.email.to_lowercase()))
@@ -202,12 +148,13 @@ pub async fn export_measures(
     Query(q): Query<HashMap<String, String>>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
-    let query = tillit_store::MeasureQuery::default();
-    let list = services::all_pages(|page| {
-        state
-            .store
-            .list_measures(&m.tenant, &query, tillit_store::MeasureOrder::Due, page)
-    })
+    let query = tillit_app::views::MeasureQuery::default();
+    let list = tillit_app::measures::all_measures(
+        &state.app,
+        &m.who,
+        &query,
+        tillit_app::views::MeasureOrder::Due,
+    )
     .await?;
     let table = Table {
         headers: [
@@ -262,12 +209,11 @@ pub async fn export_scenarios(
     Query(q): Query<HashMap<String, String>>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
-    let matrix = state.store.risk_matrix(&m.tenant).await?;
-    let analyses =
-        services::all_pages(|page| state.store.list_risk_analyses(&m.tenant, page)).await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let analyses = tillit_app::risk::all_risk_analyses(&state.app, &m.who).await?;
     let mut rows = Vec::new();
     for a in analyses {
-        for s in state.store.scenarios(&m.tenant, &a.id).await? {
+        for s in tillit_app::risk::scenarios(&state.app, &m.who, &a.id).await? {
             let x = s.input;
             rows.push(vec![
                 a.input.title.clone(),
@@ -334,7 +280,7 @@ pub async fn export_assessments(
     Query(q): Query<HashMap<String, String>>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
-    let names = state.store.system_names(&m.tenant).await?;
+    let names = tillit_app::systems::system_names(&state.app, &m.who).await?;
     let lang = m.ctx.tr.lang();
     let mut rows = Vec::new();
     let mut scopes: Vec<Option<String>> = vec![None];
@@ -342,8 +288,8 @@ pub async fn export_assessments(
     ids.sort_by(|a, b| names[a].cmp(&names[b]));
     scopes.extend(ids.into_iter().map(Some));
     for scope in scopes {
-        for a in state.store.assessments(&m.tenant, scope.as_deref()).await? {
-            let req = state.library.requirement(&a.requirement_id);
+        for a in tillit_app::assessments::assessments(&state.app, &m.who, scope.as_deref()).await? {
+            let req = state.app.library.requirement(&a.requirement_id);
             rows.push(vec![
                 scope
                     .as_ref()
@@ -469,19 +415,6 @@ pub async fn import_systems_page(m: Member) -> AppResult<Response> {
     ))
 }
 
-/// One row checked: what to save, or its errors.
-enum Planned {
-    Asset {
-        existing: Option<String>,
-        input: tillit_store::AssetInput,
-        classification: Option<(Levels, String)>,
-    },
-    System {
-        existing: Option<String>,
-        input: tillit_store::SystemInput,
-    },
-}
-
 async fn read_upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>, bool)> {
     let mut name = String::new();
     let mut bytes = Vec::new();
@@ -513,22 +446,14 @@ async fn read_upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>, bool)> {
     Ok((name, bytes, dry_run))
 }
 
-fn yes_no(v: &str) -> String {
-    match v.trim().to_lowercase().as_str() {
-        "ja" | "j" | "yes" | "y" | "true" | "1" | "x" => "yes".into(),
-        "nej" | "n" | "no" | "false" | "0" => "no".into(),
-        other => other.to_string(),
-    }
-}
-
 async fn import(state: &AppState, m: &Member, reg: Register, mp: Multipart) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
     let (name, bytes, dry_run) = read_upload(mp).await?;
-    let table = match tabular::read(&name, &bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let v = ValidationErrors::from(e);
+    let outcome =
+        tillit_app::transfer::import(&state.app, &m.who, reg, &name, &bytes, dry_run).await?;
+    let (rows, saved) = match outcome {
+        Import::FileRefused(v) => {
             return Ok(render(
                 m,
                 reg,
@@ -539,227 +464,41 @@ async fn import(state: &AppState, m: &Member, reg: Register, mp: Multipart) -> A
                 StatusCode::UNPROCESSABLE_ENTITY,
             ));
         }
+        Import::Rows { rows, saved } => (rows, saved),
     };
-    if !table.headers.iter().any(|h| h == "name") {
-        let v = ValidationErrors::single("name", Rule::Required);
-        return Ok(render(
-            m,
-            reg,
-            FieldError::list(tr, &v),
-            vec![],
-            String::new(),
-            dry_run,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
-    }
-    let emails = member_emails(state, m).await?;
-    let by_email: HashMap<String, String> = emails.into_iter().map(|(id, e)| (e, id)).collect();
-    let assets: HashMap<String, String> = all_assets(state, m)
-        .await?
+    let results: Vec<RowResult> = rows
         .into_iter()
-        .map(|a| (a.input.name, a.id))
-        .collect();
-    let systems: HashMap<String, String> = match reg {
-        Register::Systems => all_systems(state, m)
-            .await?
-            .into_iter()
-            .map(|s| (s.input.name, s.id))
-            .collect(),
-        Register::Assets => HashMap::new(),
-    };
-    let may_classify = m.may(Permission::Classify);
-    let mut seen = HashSet::new();
-    let mut results = Vec::new();
-    let mut plan = Vec::new();
-    for (i, row) in table.rows.iter().enumerate() {
-        let line = i + 2;
-        let cell = |k: &str| table.get(row, k).to_string();
-        let mut errs = ValidationErrors::new();
-        let owner = match cell("owner_email").to_lowercase() {
-            e if e.is_empty() => String::new(),
-            e => match by_email.get(&e) {
-                Some(id) => id.clone(),
-                None => {
-                    errs.push(ValidationError::new("owner_email", Rule::NotFound));
-                    String::new()
-                }
+        .map(|r| RowResult {
+            line: r.line,
+            name: r.name,
+            action: match r.action {
+                RowAction::Update => tr.t("import-update"),
+                RowAction::Create => tr.t("import-create"),
+                RowAction::Nothing => "–".into(),
             },
-        };
-        let get = |k: &str| match k {
-            "owner_membership_id" => owner.clone(),
-            "personal_data" => yes_no(&cell("personal_data")),
-            other => cell(other),
-        };
-        let row_name = cell("name");
-        if !row_name.is_empty() && !seen.insert(row_name.clone()) {
-            errs.push(ValidationError::new("name", Rule::AlreadyExists));
-        }
-        let planned = match reg {
-            Register::Assets => {
-                let parsed = services::parse_asset_input(get, |k| vec![cell(k)]);
-                let levels_given = Aspect::ALL.iter().any(|a| !cell(a.key()).is_empty());
-                let classification = if levels_given {
-                    let l = Levels::parse(cell);
-                    let mo = parse_motivation(&cell("classification_motivation"))
-                        .map_err(|e| ValidationError::new("classification_motivation", e.rule));
-                    if !may_classify {
-                        errs.push(ValidationError::new(
-                            "confidentiality",
-                            Rule::NotPermittedForRole,
-                        ));
-                    }
-                    match (l, mo) {
-                        (Ok(l), Ok(mo)) => Some((l, mo)),
-                        (l, mo) => {
-                            if let Err(v) = l {
-                                errs.0.extend(v.0);
-                            }
-                            if let Err(e) = mo {
-                                errs.push(e);
-                            }
-                            None
-                        }
-                    }
-                } else {
-                    None
-                };
-                match parsed {
-                    Ok(input) => Some(Planned::Asset {
-                        existing: assets.get(&input.name).cloned(),
-                        input,
-                        classification,
-                    }),
-                    Err(v) => {
-                        errs.0.extend(v.0);
-                        None
-                    }
-                }
-            }
-            Register::Systems => {
-                let mut ids = Vec::new();
-                for n in cell("assets")
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                {
-                    match assets.get(n) {
-                        Some(id) => ids.push(id.clone()),
-                        None => errs.push(ValidationError::new("assets", Rule::NotFound)),
-                    }
-                }
-                match services::parse_system_input(get, |k| {
-                    if k == "asset_ids" {
-                        ids.clone()
-                    } else {
-                        vec![]
-                    }
-                }) {
-                    Ok(input) => Some(Planned::System {
-                        existing: systems.get(&input.name).cloned(),
-                        input,
-                    }),
-                    Err(v) => {
-                        errs.0.extend(v.0);
-                        None
-                    }
-                }
-            }
-        };
-        let action = match &planned {
-            Some(Planned::Asset {
-                existing: Some(_), ..
-            })
-            | Some(Planned::System {
-                existing: Some(_), ..
-            }) => tr.t("import-update"),
-            Some(_) => tr.t("import-create"),
-            None => "–".into(),
-        };
-        results.push(RowResult {
-            line,
-            name: row_name,
-            action,
-            errors: FieldError::list(tr, &errs),
-        });
-        if errs.is_empty() {
-            if let Some(p) = planned {
-                plan.push(p);
-            }
-        }
-    }
+            errors: FieldError::list(tr, &r.errors),
+        })
+        .collect();
     let failed = results.iter().filter(|r| !r.errors.is_empty()).count();
     let summary_args = [
         ("rows", results.len().to_string()),
         ("failed", failed.to_string()),
     ];
-    if failed > 0 || dry_run {
-        let key = if failed > 0 {
-            "import-summary-errors"
-        } else {
-            "import-summary-dry-run"
-        };
-        let status = if failed > 0 {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::OK
-        };
-        return Ok(render(
-            m,
-            reg,
-            vec![],
-            results,
-            tr.f(key, &summary_args),
-            dry_run,
-            status,
-        ));
-    }
-    let actor = m.auth.actor();
-    for p in plan {
-        match p {
-            Planned::Asset {
-                existing,
-                input,
-                classification,
-            } => {
-                let a = match existing {
-                    Some(id) => {
-                        state
-                            .store
-                            .update_asset(&m.tenant, &actor, &id, &input)
-                            .await?
-                    }
-                    None => state.store.create_asset(&m.tenant, &actor, &input).await?,
-                };
-                if let Some((l, mo)) = classification {
-                    if a.levels != Some(l) {
-                        state
-                            .store
-                            .classify_asset(&m.tenant, &actor, &a.id, &l, &mo)
-                            .await?;
-                    }
-                }
-            }
-            Planned::System { existing, input } => {
-                match existing {
-                    Some(id) => {
-                        state
-                            .store
-                            .update_system(&m.tenant, &actor, &id, &input)
-                            .await?
-                    }
-                    None => state.store.create_system(&m.tenant, &actor, &input).await?,
-                };
-            }
-        }
-    }
+    let (key, status) = if failed > 0 {
+        ("import-summary-errors", StatusCode::UNPROCESSABLE_ENTITY)
+    } else if saved {
+        ("import-summary-saved", StatusCode::OK)
+    } else {
+        ("import-summary-dry-run", StatusCode::OK)
+    };
     Ok(render(
         m,
         reg,
         vec![],
         results,
-        tr.f("import-summary-saved", &summary_args),
-        false,
-        StatusCode::OK,
+        tr.f(key, &summary_args),
+        dry_run && !saved,
+        status,
     ))
 }
 

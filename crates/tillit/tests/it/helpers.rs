@@ -3,11 +3,11 @@
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Response, StatusCode};
 use std::path::PathBuf;
+use tillit_app::security::PasswordHashing;
 use tillit_domain::org::{luhn_check_digit, OrgKind, OrgNumber};
 use tillit_domain::role::Role;
 use tillit_domain::user::Email;
 use tillit_store::{Actor, Organisation, Store, Tenant, User};
-use tillit_web::security::PasswordHashing;
 use tillit_web::{AppState, WebConfig};
 use tokio::sync::oneshot;
 
@@ -77,7 +77,8 @@ impl TestApp {
         store.migrate().await.unwrap();
         let hashing =
             PasswordHashing::new(config.argon2_memory_kib, config.argon2_iterations).unwrap();
-        let state = AppState::new(store.clone(), config).unwrap();
+        let app = tillit_app::App::new(store.clone(), AppState::app_config(&config)).unwrap();
+        let state = AppState::new(app, config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();

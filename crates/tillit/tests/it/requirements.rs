@@ -271,7 +271,7 @@ async fn self_assessment_rules_history_and_evidence() {
 
     // The assessments as a table.
     let res = b.get("/requirements/export?format=csv").await;
-    let table = tillit_web::tabular::read("a.csv", &res.bytes().await.unwrap()).unwrap();
+    let table = tillit_app::tabular::read("a.csv", &res.bytes().await.unwrap()).unwrap();
     let row = table
         .rows
         .iter()

@@ -219,7 +219,7 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
     // Exports of the scenarios and the action plan.
     let res = b.get("/risks/export?format=csv").await;
     assert_eq!(res.status(), StatusCode::OK);
-    let t1 = tillit_web::tabular::read("r.csv", &res.bytes().await.unwrap()).unwrap();
+    let t1 = tillit_app::tabular::read("r.csv", &res.bytes().await.unwrap()).unwrap();
     assert_eq!(t1.rows.len(), 2);
     let snoop_row = t1
         .rows
@@ -229,7 +229,7 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
     assert_eq!(t1.get(snoop_row, "residual_score"), "12");
     assert_eq!(t1.get(snoop_row, "above_tolerance"), "yes");
     let res = b.get("/measures/export?format=xlsx").await;
-    let t2 = tillit_web::tabular::read("m.xlsx", &res.bytes().await.unwrap()).unwrap();
+    let t2 = tillit_app::tabular::read("m.xlsx", &res.bytes().await.unwrap()).unwrap();
     assert_eq!(t2.rows.len(), 1);
     assert_eq!(t2.get(&t2.rows[0], "scenarios"), "Journalsnokning");
 

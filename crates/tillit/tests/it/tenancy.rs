@@ -227,13 +227,13 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .id;
     let b_scenario_input = tillit_domain::risk::parse_scenario(
         &Default::default(),
-        |k| match k {
-            "title" => "B:s scenario".to_string(),
-            "threat_key" => "ransomware".into(),
-            "inherent_likelihood" | "inherent_consequence" => "2".into(),
-            _ => String::new(),
+        &tillit_domain::risk::ScenarioDraft {
+            title: "B:s scenario".into(),
+            threat_key: "ransomware".into(),
+            inherent_likelihood: "2".into(),
+            inherent_consequence: "2".into(),
+            ..Default::default()
         },
-        |_| vec![],
     )
     .unwrap();
     let b_scenario = app
@@ -256,22 +256,11 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             &tillit_store::Actor::operator(),
             "B",
             None,
-            &tillit_domain::measure::parse_measure(
-                |k| {
-                    if k == "title" {
-                        "B:s åtgärd".into()
-                    } else {
-                        String::new()
-                    }
-                },
-                |k| {
-                    if k == "scenario_ids" {
-                        vec![b_scenario.clone()]
-                    } else {
-                        vec![]
-                    }
-                },
-            )
+            &tillit_domain::measure::parse_measure(&tillit_domain::measure::MeasureDraft {
+                title: "B:s åtgärd".into(),
+                scenario_ids: vec![b_scenario.clone()],
+                ..Default::default()
+            })
             .unwrap(),
         )
         .await

@@ -101,8 +101,8 @@ Tidbok;Dubblett;;nej;;;;;;;;;\n";
     assert!(journal.input.owner_membership_id.is_some());
 
     // Systems from XLSX naming the assets; an unknown asset is refused.
-    let xlsx = tillit_web::tabular::write_xlsx(
-        &tillit_web::tabular::Table {
+    let xlsx = tillit_app::tabular::write_xlsx(
+        &tillit_app::tabular::Table {
             headers: vec![
                 "name".into(),
                 "hosting".into(),
@@ -133,8 +133,8 @@ Tidbok;Dubblett;;nej;;;;;;;;;\n";
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(html.contains("2 rader, 1 med fel"));
-    let xlsx = tillit_web::tabular::write_xlsx(
-        &tillit_web::tabular::Table {
+    let xlsx = tillit_app::tabular::write_xlsx(
+        &tillit_app::tabular::Table {
             headers: vec!["name".into(), "hosting".into(), "assets".into()],
             rows: vec![vec![
                 "Journalsystemet".into(),
@@ -172,7 +172,7 @@ Tidbok;Dubblett;;nej;;;;;;;;;\n";
             .unwrap()
             .contains(&format!(".{format}")));
         let bytes = res.bytes().await.unwrap().to_vec();
-        let table = tillit_web::tabular::read(&format!("x.{format}"), &bytes).unwrap();
+        let table = tillit_app::tabular::read(&format!("x.{format}"), &bytes).unwrap();
         assert_eq!(table.rows.len(), 2);
         assert_eq!(
             table.get(&table.rows[0], "owner_email"),
@@ -198,7 +198,7 @@ Tidbok;Dubblett;;nej;;;;;;;;;\n";
             .post_multipart(
                 "/assets/import",
                 &[],
-                Some(("x.csv", tillit_web::tabular::write_csv(&t2))),
+                Some(("x.csv", tillit_app::tabular::write_csv(&t2))),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK);

@@ -1,0 +1,126 @@
+//! The register of information assets and their classification.
+
+use crate::acting::Acting;
+use crate::error::Result;
+use crate::views::{Asset, AssetQuery, AssetSort, ClassificationRecord};
+use crate::{valid_or_missing, App};
+use serde::Deserialize;
+use tillit_domain::asset::{AssetDraft, AssetInput};
+use tillit_domain::classification::ClassificationDraft;
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::role::Permission;
+use tillit_domain::{Rule, ValidationErrors};
+
+/// The filter and order of the asset list, as a query string gives it (pages and API alike).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AssetListParams {
+    #[serde(default)]
+    pub q: String,
+    /// yes or no
+    #[serde(default)]
+    pub classified: String,
+    /// name, level or updated
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub per_page: Option<String>,
+}
+
+impl AssetListParams {
+    pub fn parse(&self) -> Result<(AssetQuery, PageRequest)> {
+        let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
+        if self.q.chars().count() > 200 {
+            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+        }
+        let classified = match self.classified.as_str() {
+            "" => None,
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => return Err(ValidationErrors::single("classified", Rule::UnknownValue).into()),
+        };
+        let sort = match self.sort.as_str() {
+            "" | "name" => AssetSort::Name,
+            "updated" => AssetSort::Updated,
+            "level" => AssetSort::Level,
+            _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
+        };
+        Ok((
+            AssetQuery {
+                q: Some(self.q.clone()),
+                classified,
+                sort: Some(sort),
+                ..Default::default()
+            },
+            page,
+        ))
+    }
+}
+
+pub async fn list_assets(
+    app: &App,
+    who: &Acting,
+    q: &AssetQuery,
+    page: PageRequest,
+) -> Result<Page<Asset>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.list_assets(who.tenant(), q, page).await?)
+}
+
+/// Every asset of the organisation (for exports and choices).
+pub async fn all_assets(app: &App, who: &Acting) -> Result<Vec<Asset>> {
+    who.require(Permission::ViewRegisters)?;
+    let q = AssetQuery::default();
+    crate::all_pages(|page| app.store.list_assets(who.tenant(), &q, page)).await
+}
+
+pub async fn asset(app: &App, who: &Acting, id: &str) -> Result<Asset> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.asset(who.tenant(), id).await?)
+}
+
+/// The asset's classification history, newest first.
+pub async fn asset_classifications(
+    app: &App,
+    who: &Acting,
+    id: &str,
+) -> Result<Vec<ClassificationRecord>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.asset_classifications(who.tenant(), id).await?)
+}
+
+pub async fn create_asset(app: &App, who: &Acting, d: &AssetDraft) -> Result<Asset> {
+    who.require(Permission::EditRegisters)?;
+    let input = AssetInput::try_from(d)?;
+    Ok(app
+        .store
+        .create_asset(who.tenant(), &who.actor(), &input)
+        .await?)
+}
+
+pub async fn update_asset(app: &App, who: &Acting, id: &str, d: &AssetDraft) -> Result<Asset> {
+    who.require(Permission::EditRegisters)?;
+    let input =
+        valid_or_missing(AssetInput::try_from(d), app.store.asset(who.tenant(), id)).await?;
+    Ok(app
+        .store
+        .update_asset(who.tenant(), &who.actor(), id, &input)
+        .await?)
+}
+
+/// Classifies an asset after checking the levels and the motivation; kept in its history.
+pub async fn classify_asset(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    d: &ClassificationDraft,
+) -> Result<Asset> {
+    who.require(Permission::Classify)?;
+    let (levels, motivation) =
+        valid_or_missing(d.parse(), app.store.asset(who.tenant(), id)).await?;
+    Ok(app
+        .store
+        .classify_asset(who.tenant(), &who.actor(), id, &levels, &motivation)
+        .await?)
+}

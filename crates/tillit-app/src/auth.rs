@@ -1,0 +1,269 @@
+//! Authentication: API tokens and sessions, sign-in with throttling, sign-out, the organisation a
+//! session acts in, the person's language, and the [`Acting`] every other command needs.
+
+use crate::acting::{Acting, Auth, Via};
+use crate::error::{Error, Result};
+use crate::security::{random_secret, sha256_hex};
+use crate::App;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use std::time::Instant;
+use tillit_domain::{Rule, ValidationError, ValidationErrors};
+use tillit_store::{format_timestamp, Actor, NewSession};
+
+pub const TOKEN_PREFIX: &str = "tlt_";
+
+fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// The person behind a `Bearer` token: unknown, revoked or expired tokens are refused.
+pub async fn authenticate_token(app: &App, secret: &str) -> Result<Auth> {
+    if !secret.starts_with(TOKEN_PREFIX) {
+        return Err(Error::Unauthenticated);
+    }
+    let now = Utc::now();
+    let t = app
+        .store
+        .token_by_hash(&sha256_hex(secret))
+        .await?
+        .ok_or(Error::Unauthenticated)?;
+    let expired = t
+        .expires_at
+        .as_deref()
+        .and_then(parse_ts)
+        .is_some_and(|e| e <= now);
+    if t.revoked_at.is_some() || expired {
+        return Err(Error::Unauthenticated);
+    }
+    let stale = t
+        .last_used_at
+        .as_deref()
+        .and_then(parse_ts)
+        .is_none_or(|l| (now - l).num_seconds() >= 60);
+    if stale {
+        app.store
+            .touch_token(&t.token_id, &format_timestamp(now))
+            .await?;
+    }
+    Ok(Auth {
+        user_id: t.user_id,
+        email: t.email,
+        display_name: t.display_name,
+        must_change_password: false,
+        locale: t.locale,
+        via: Via::Token {
+            token_id: t.token_id,
+            org_id: t.org_id,
+            scopes: t.scopes,
+        },
+        csrf: None,
+    })
+}
+
+/// The person behind a session cookie, if the session is alive (idle and absolute expiry).
+pub async fn authenticate_session(app: &App, secret: &str) -> Result<Option<Auth>> {
+    let now = Utc::now();
+    let id_hash = sha256_hex(secret);
+    let Some(s) = app.store.session(&id_hash).await? else {
+        return Ok(None);
+    };
+    let last_seen = parse_ts(&s.last_seen_at);
+    let idle_expired = last_seen.is_none_or(|l| now - l > app.config.session_idle);
+    let expired = parse_ts(&s.expires_at).is_none_or(|e| e <= now);
+    if idle_expired || expired {
+        app.store.delete_session(&id_hash).await?;
+        return Ok(None);
+    }
+    // Refresh the idle clock at most once a minute, so reading pages does not write every time.
+    if last_seen.is_some_and(|l| (now - l).num_seconds() >= 60) {
+        app.store
+            .touch_session(&id_hash, &format_timestamp(now))
+            .await?;
+    }
+    Ok(Some(Auth {
+        user_id: s.user_id,
+        email: s.email,
+        display_name: s.display_name,
+        must_change_password: s.must_change_password,
+        locale: s.locale,
+        via: Via::Session {
+            id_hash,
+            org_id: s.org_id,
+        },
+        csrf: Some(s.csrf_token),
+    }))
+}
+
+/// The person acting in one organisation: the token's, or the session's chosen one (the first
+/// membership when none is chosen yet, remembered for the session).
+pub async fn acting(app: &App, auth: Auth) -> Result<Acting> {
+    let memberships = app.store.memberships_of_user(&auth.user_id).await?;
+    let membership = match &auth.via {
+        Via::Token { org_id, .. } => memberships
+            .iter()
+            .find(|m| &m.org_id == org_id)
+            .cloned()
+            .ok_or(Error::Forbidden)?,
+        Via::Session { id_hash, org_id } => {
+            match org_id
+                .as_ref()
+                .and_then(|o| memberships.iter().find(|m| &m.org_id == o))
+            {
+                Some(m) => m.clone(),
+                None => {
+                    let first = memberships.first().cloned().ok_or(Error::NoOrganisation)?;
+                    app.store.set_session_org(id_hash, &first.org_id).await?;
+                    first
+                }
+            }
+        }
+    };
+    Ok(Acting::new(auth, membership, memberships))
+}
+
+/// The person's memberships (any organisation).
+pub async fn memberships(app: &App, auth: &Auth) -> Result<Vec<tillit_store::UserMembership>> {
+    Ok(app.store.memberships_of_user(&auth.user_id).await?)
+}
+
+/// What a sign-in attempt gave.
+pub enum SignIn {
+    /// A new session: its secret (for the cookie) and whether the password must change first.
+    SignedIn {
+        session_secret: String,
+        must_change_password: bool,
+    },
+    /// Wrong address or password (never told apart).
+    Refused(ValidationErrors),
+}
+
+/// Signs a person in with e-mail and password. Attempts are throttled per account and per client
+/// address; an unknown address takes as long as a wrong password. A new session id is made at
+/// every sign-in, and the session the browser had before (`old_session`) ends.
+pub async fn sign_in(
+    app: &App,
+    email: &str,
+    password: &str,
+    client_ip: &str,
+    old_session: Option<&str>,
+) -> Result<SignIn> {
+    let email = email.trim().to_lowercase();
+    let mut errs = ValidationErrors::new();
+    if email.is_empty() {
+        errs.push(ValidationError::new("email", Rule::Required));
+    } else if email.chars().count() > 254 {
+        errs.push(ValidationError::new("email", Rule::TooLong { max: 254 }));
+    }
+    if password.is_empty() {
+        errs.push(ValidationError::new("password", Rule::Required));
+    } else if password.chars().count() > tillit_domain::user::PASSWORD_MAX_CHARS {
+        errs.push(ValidationError::new(
+            "password",
+            Rule::TooLong {
+                max: tillit_domain::user::PASSWORD_MAX_CHARS,
+            },
+        ));
+    }
+    errs.into_result()?;
+    let now = Instant::now();
+    if let Some(wait) = app.throttle.blocked(&email, client_ip, now) {
+        tracing::warn!(email = %email, ip = %client_ip, "sign-in throttled");
+        return Err(Error::TooManyAttempts {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let creds = app.store.user_by_email(&email).await?;
+    let phc = creds
+        .as_ref()
+        .map(|c| c.password_hash.clone())
+        .unwrap_or_else(|| app.dummy_hash.as_ref().clone());
+    let verified = app.hashing.verify(password.to_string(), phc).await && creds.is_some();
+    let Some(creds) = creds.filter(|_| verified) else {
+        app.throttle.record_failure(&email, client_ip, now);
+        tracing::warn!(email = %email, ip = %client_ip, "sign-in failed");
+        return Ok(SignIn::Refused(ValidationErrors::single(
+            "password",
+            Rule::Incorrect,
+        )));
+    };
+    app.throttle.record_success(&email);
+    if let Some(old) = old_session {
+        app.store.delete_session(&sha256_hex(old)).await?;
+    }
+    let memberships = app.store.memberships_of_user(&creds.user.id).await?;
+    let org_id = memberships.first().map(|m| m.org_id.clone());
+    let secret = random_secret();
+    let id_hash = sha256_hex(&secret);
+    let now_ts = Utc::now();
+    app.store
+        .create_session(NewSession {
+            id_hash: &id_hash,
+            user_id: &creds.user.id,
+            org_id: org_id.as_deref(),
+            csrf_token: &random_secret(),
+            now: &format_timestamp(now_ts),
+            expires_at: &format_timestamp(now_ts + app.config.session_absolute),
+        })
+        .await?;
+    app.store
+        .record_event(
+            &Actor::user(&creds.user.id, &creds.user.email),
+            org_id.as_deref(),
+            "auth.login",
+            "user",
+            &creds.user.id,
+            json!({"ip": client_ip}),
+        )
+        .await?;
+    Ok(SignIn::SignedIn {
+        session_secret: secret,
+        must_change_password: creds.user.must_change_password,
+    })
+}
+
+/// Ends the session (if the person came by session).
+pub async fn sign_out(app: &App, auth: &Auth) -> Result<()> {
+    if let Some(h) = auth.session_hash() {
+        app.store.delete_session(h).await?;
+    }
+    Ok(())
+}
+
+/// Makes the session act in another of the person's organisations. Not a member there: the
+/// organisation does not exist as far as this person can tell.
+pub async fn switch_organisation(app: &App, auth: &Auth, org_id: &str) -> Result<()> {
+    let Via::Session { id_hash, .. } = &auth.via else {
+        return Err(Error::Forbidden);
+    };
+    if org_id.is_empty() {
+        return Err(ValidationErrors::single("org_id", Rule::Required).into());
+    }
+    let memberships = app.store.memberships_of_user(&auth.user_id).await?;
+    let m = memberships
+        .iter()
+        .find(|m| m.org_id == org_id)
+        .ok_or(Error::NotFound)?;
+    app.store.set_session_org(id_hash, &m.org_id).await?;
+    Ok(())
+}
+
+/// Remembers the person's language.
+pub async fn set_locale(app: &App, auth: &Auth, locale: &str) -> Result<()> {
+    app.store
+        .set_user_locale(&auth.actor(), &auth.user_id, locale)
+        .await?;
+    Ok(())
+}
+
+/// Ends the sessions that have expired (idle or absolute); run periodically.
+pub async fn sweep_sessions(app: &App) -> Result<u64> {
+    let now = Utc::now();
+    let idle_before = format_timestamp(now - app.config.session_idle);
+    Ok(app
+        .store
+        .delete_expired_sessions(&format_timestamp(now), &idle_before)
+        .await?)
+}

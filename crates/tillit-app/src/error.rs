@@ -1,0 +1,48 @@
+//! The application layer's one error type. The web layer maps it once to a status and a page or
+//! problem document; the command line prints it.
+
+use tillit_domain::ValidationErrors;
+use tillit_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    /// The object does not exist in the acting organisation (or at all; never told apart).
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    #[error("too many failed attempts")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("no membership in any organisation")]
+    NoOrganisation,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Error::Internal(e.to_string())
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Error::NotFound,
+            StoreError::Invalid(v) => Error::Invalid(v),
+            other => Error::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<tillit_domain::ValidationError> for Error {
+    fn from(e: tillit_domain::ValidationError) -> Self {
+        Error::Invalid(e.into())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

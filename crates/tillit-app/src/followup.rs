@@ -1,0 +1,89 @@
+//! Follow-up: the gaps to close, the key figures with compliance per requirement area, the daily
+//! snapshots behind the trend, and review dates.
+
+use crate::acting::Acting;
+use crate::error::Result;
+use crate::views::{GapList, KeyFigures, Reviewed};
+use crate::App;
+use tillit_domain::role::Permission;
+use tillit_store::Tenant;
+
+/// The gaps and key figures of today; today's snapshot is kept for the trend.
+pub async fn gaps_now(app: &App, who: &Acting) -> Result<(Vec<GapList>, KeyFigures)> {
+    who.require(Permission::ViewRegisters)?;
+    snapshot(app, who.tenant()).await
+}
+
+/// Computes an organisation's gaps and key figures today and keeps today's snapshot.
+async fn snapshot(app: &App, t: &Tenant) -> Result<(Vec<GapList>, KeyFigures)> {
+    let today = chrono::Utc::now().date_naive().to_string();
+    let matrix = app.store.risk_matrix(t).await?;
+    let gaps = app.store.gaps(t, &today, matrix.tolerance).await?;
+    let total = gaps.iter().map(|g| g.count).sum();
+    let mut figures = app
+        .store
+        .key_figures(t, &today, matrix.tolerance, total)
+        .await?;
+    // Compliance per requirement area, from the counts per requirement and status.
+    let mut tallies: std::collections::BTreeMap<String, tillit_domain::assessment::Tally> =
+        Default::default();
+    for (req, status, n) in app.store.assessment_counts(t).await? {
+        let (Some(r), Some(st)) = (
+            app.library.requirement(&req),
+            tillit_domain::assessment::Status::from_key(&status),
+        ) else {
+            continue;
+        };
+        tallies
+            .entry(r.area.clone())
+            .or_default()
+            .add_many(Some(st), u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    figures.areas = tallies
+        .into_iter()
+        .filter_map(|(area, t)| t.compliance_percent().map(|p| (area, i64::from(p))))
+        .collect();
+    app.store.save_snapshot(t, &today, &figures).await?;
+    Ok((gaps, figures))
+}
+
+/// Today's snapshot of every care provider, for the trend (the background task's use case).
+pub async fn snapshot_all(app: &App) -> Result<()> {
+    for t in app.store.provider_tenants().await? {
+        if let Err(e) = snapshot(app, &t).await {
+            tracing::warn!(error = %e, "daily snapshot failed");
+        }
+    }
+    Ok(())
+}
+
+/// The key figures per day since a date (YYYY-MM-DD).
+pub async fn snapshots(app: &App, who: &Acting, since: &str) -> Result<Vec<(String, KeyFigures)>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.snapshots(who.tenant(), since).await?)
+}
+
+/// Records that an asset or system was reviewed today; gives its last and next review dates.
+pub async fn mark_reviewed(
+    app: &App,
+    who: &Acting,
+    what: Reviewed,
+    id: &str,
+) -> Result<(Option<String>, Option<String>)> {
+    who.require(Permission::EditRegisters)?;
+    app.store
+        .mark_reviewed(who.tenant(), &who.actor(), what, id)
+        .await?;
+    Ok(app.store.next_review_of(who.tenant(), what, id).await?)
+}
+
+/// The last and next review dates of an asset or system.
+pub async fn next_review_of(
+    app: &App,
+    who: &Acting,
+    what: Reviewed,
+    id: &str,
+) -> Result<(Option<String>, Option<String>)> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.next_review_of(who.tenant(), what, id).await?)
+}

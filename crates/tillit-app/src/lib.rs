@@ -1,0 +1,135 @@
+//! Tillit's application layer: the use cases, one module per feature. Every adapter — the web
+//! pages, the JSON API, background tasks — calls one command or query here with an [`Acting`]
+//! (who, in which organisation, with which role and token scopes). A command authorises, turns its
+//! typed draft into validated domain types, and stores the change with its audit event; a query
+//! authorises and returns the view that pages, API and exports all read. Nothing here knows HTTP.
+
+pub mod access;
+pub mod acting;
+pub mod assessments;
+pub mod assets;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod followup;
+pub mod library;
+pub mod measures;
+pub mod members;
+pub mod risk;
+pub mod security;
+pub mod systems;
+pub mod tabular;
+pub mod throttle;
+pub mod transfer;
+pub mod views;
+
+pub use acting::{Acting, Auth, Via};
+pub use error::{Error, Result};
+
+use library::Library;
+use security::PasswordHashing;
+use std::sync::Arc;
+use throttle::{Throttle, ThrottlePolicy};
+use tillit_store::Store;
+
+/// What the application layer needs to be configured with.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    pub session_idle: chrono::Duration,
+    pub session_absolute: chrono::Duration,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub throttle: ThrottlePolicy,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            session_idle: chrono::Duration::minutes(30),
+            session_absolute: chrono::Duration::hours(12),
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+            throttle: ThrottlePolicy::default(),
+        }
+    }
+}
+
+/// The application: the store, the requirement library resolved at start, password hashing and
+/// the sign-in throttle. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    /// The built-in requirement library, resolved at start.
+    pub library: Arc<Library>,
+    hashing: PasswordHashing,
+    throttle: Arc<Throttle>,
+    /// A hash to verify against when the account does not exist, so both cases take as long.
+    dummy_hash: Arc<String>,
+    config: Arc<AppConfig>,
+}
+
+impl App {
+    pub fn new(store: Store, config: AppConfig) -> std::result::Result<App, String> {
+        let hashing = PasswordHashing::new(config.argon2_memory_kib, config.argon2_iterations)?;
+        let dummy_hash = hashing.hash_blocking("tillit-dummy-password-for-timing")?;
+        Ok(App {
+            store,
+            library: Arc::new(Library::builtin()?),
+            throttle: Arc::new(Throttle::new(config.throttle)),
+            hashing,
+            dummy_hash: Arc::new(dummy_hash),
+            config: Arc::new(config),
+        })
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+
+    /// Ready means: the database answers and the schema is current.
+    pub async fn ready(&self) -> Result<()> {
+        Ok(self.store.ready().await?)
+    }
+}
+
+/// Every item of a paginated list, fetching 200 at a time.
+pub(crate) async fn all_pages<T, Fut>(
+    mut fetch: impl FnMut(tillit_domain::paging::PageRequest) -> Fut,
+) -> Result<Vec<T>>
+where
+    Fut: std::future::Future<
+        Output = std::result::Result<tillit_domain::paging::Page<T>, tillit_store::StoreError>,
+    >,
+{
+    let mut out = Vec::new();
+    for page in 1.. {
+        let p = fetch(tillit_domain::paging::PageRequest {
+            page,
+            per_page: 200,
+        })
+        .await?;
+        let more = p.has_next();
+        out.extend(p.items);
+        if !more {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Input about an object that may not be this organisation's: when the input is bad, the lookup
+/// answers first, so another organisation's object is reported as not found (404), never as a
+/// validation error (422). The lookup runs only on that path; a valid input goes to the store,
+/// whose own lookup answers 404.
+pub(crate) async fn valid_or_missing<X, T>(
+    input: std::result::Result<X, tillit_domain::ValidationErrors>,
+    lookup: impl std::future::Future<Output = std::result::Result<T, tillit_store::StoreError>>,
+) -> Result<X> {
+    match input {
+        Ok(x) => Ok(x),
+        Err(e) => {
+            lookup.await?;
+            Err(Error::Invalid(e))
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! Members and their roles, the organisation, API tokens and the person's own password.
+
+use crate::acting::Acting;
+use crate::auth::TOKEN_PREFIX;
+use crate::error::{Error, Result};
+use crate::views::{ApiToken, Member, MemberQuery, Organisation, RoleCount, UserMembership};
+use crate::App;
+use serde::Deserialize;
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::role::{Permission, Role, Scope};
+use tillit_domain::user::{check_new_password, parse_display_name, Email};
+use tillit_domain::{text, Rule, ValidationError, ValidationErrors};
+use tillit_store::format_timestamp;
+
+/// The filter of the members list, as a query string gives it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MemberListParams {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub per_page: Option<String>,
+}
+
+impl MemberListParams {
+    pub fn parse(&self, who: &Acting) -> Result<(MemberQuery, PageRequest)> {
+        let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
+        if self.q.chars().count() > 200 {
+            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+        }
+        let role = match self.role.trim() {
+            "" => None,
+            r => Some(Role::parse_for("role", r, who.org_kind()).map_err(ValidationErrors::from)?),
+        };
+        Ok((
+            MemberQuery {
+                q: Some(self.q.clone()),
+                role,
+            },
+            page,
+        ))
+    }
+}
+
+/// The organisation the person acts in.
+pub async fn organisation(app: &App, who: &Acting) -> Result<Organisation> {
+    who.require(Permission::ViewOverview)?;
+    Ok(app.store.organisation(who.tenant()).await?)
+}
+
+pub async fn list_members(
+    app: &App,
+    who: &Acting,
+    q: &MemberQuery,
+    page: PageRequest,
+) -> Result<Page<Member>> {
+    who.require(Permission::ViewMembers)?;
+    Ok(app.store.list_members(who.tenant(), q, page).await?)
+}
+
+pub async fn member(app: &App, who: &Acting, id: &str) -> Result<Member> {
+    who.require(Permission::ViewMembers)?;
+    Ok(app.store.member(who.tenant(), id).await?)
+}
+
+/// How many members have each role (for the overview).
+pub async fn count_members_by_role(app: &App, who: &Acting) -> Result<Vec<RoleCount>> {
+    who.require(Permission::ViewOverview)?;
+    Ok(app.store.count_members_by_role(who.tenant()).await?)
+}
+
+/// Every member of the organisation (for choosing owners and deciders).
+pub async fn all_members(app: &App, who: &Acting) -> Result<Vec<Member>> {
+    let q = MemberQuery::default();
+    crate::all_pages(|page| app.store.list_members(who.tenant(), &q, page)).await
+}
+
+/// Changes a member's role (administrators). The last administrator keeps the role.
+pub async fn change_member_role(app: &App, who: &Acting, id: &str, role: &str) -> Result<Member> {
+    who.require(Permission::ManageMembers)?;
+    let role = Role::parse_for("role", role, who.org_kind()).map_err(ValidationErrors::from)?;
+    Ok(app
+        .store
+        .change_member_role(who.tenant(), &who.actor(), id, role)
+        .await?)
+}
+
+/// Removes a member (administrators). Their tokens for this organisation are revoked.
+pub async fn remove_member(app: &App, who: &Acting, id: &str) -> Result<()> {
+    who.require(Permission::ManageMembers)?;
+    Ok(app
+        .store
+        .remove_member(who.tenant(), &who.actor(), id)
+        .await?)
+}
+
+/// The person's own API tokens in this organisation.
+pub async fn list_tokens(app: &App, who: &Acting) -> Result<Vec<ApiToken>> {
+    who.require_scope(Scope::Read)?;
+    Ok(app.store.list_tokens(who.tenant(), who.user_id()).await?)
+}
+
+/// Revokes one of the person's own tokens.
+pub async fn revoke_token(app: &App, who: &Acting, id: &str) -> Result<()> {
+    who.require_scope(Scope::Write)?;
+    Ok(app
+        .store
+        .revoke_token(who.tenant(), &who.actor(), who.user_id(), id)
+        .await?)
+}
+
+/// The person's memberships, for pages reachable before an organisation is chosen.
+pub async fn memberships_of(app: &App, user_id: &str) -> Result<Vec<UserMembership>> {
+    Ok(app.store.memberships_of_user(user_id).await?)
+}
+
+/// Adds a member by e-mail. An unknown address gets a new account with a one-time initial
+/// password, returned to be handed over; the new user must change it at first sign-in.
+pub async fn add_member(
+    app: &App,
+    who: &Acting,
+    email: &str,
+    display_name: &str,
+    role: &str,
+) -> Result<(Member, Option<String>)> {
+    who.require(Permission::ManageMembers)?;
+    let mut errs = ValidationErrors::new();
+    let email = errs.check(Email::parse("email", email));
+    let role = errs.check(Role::parse_for("role", role, who.org_kind()));
+    let name = errs.check(text::optional("display_name", display_name, 200));
+    errs.clone().into_result()?;
+    let (Some(email), Some(role), Some(name)) = (email, role, name) else {
+        return Err(Error::Invalid(errs));
+    };
+    let actor = who.actor();
+    let (user_id, initial) = match app.store.user_by_email(email.as_str()).await? {
+        Some(existing) => (existing.user.id, None),
+        None => {
+            let name = parse_display_name("display_name", name.as_deref().unwrap_or(""))
+                .map_err(ValidationErrors::from)?;
+            let password = crate::security::initial_password();
+            let hash = app
+                .hashing
+                .hash(password.clone())
+                .await
+                .map_err(Error::internal)?;
+            let user = app
+                .store
+                .create_user(&actor, &email, &name, &hash, true)
+                .await?;
+            (user.id, Some(password))
+        }
+    };
+    let member = app
+        .store
+        .add_member(who.tenant(), &actor, &user_id, role)
+        .await?;
+    Ok((member, initial))
+}
+
+pub struct NewToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+/// Makes an API token for the member in their current organisation. The secret is returned once.
+pub async fn create_token(
+    app: &App,
+    who: &Acting,
+    name: &str,
+    scopes: &[String],
+    expires_in_days: Option<&str>,
+) -> Result<NewToken> {
+    if who.auth.is_token() {
+        // A token cannot mint tokens: new credentials need a signed-in person.
+        return Err(Error::Forbidden);
+    }
+    let mut errs = ValidationErrors::new();
+    let name = errs.check(text::required("name", name, 100));
+    let scopes = errs.check(Scope::parse_list("scopes", scopes));
+    let days = errs.check(
+        match expires_in_days.map(str::trim).filter(|d| !d.is_empty()) {
+            None => Ok(None),
+            Some(d) => d
+                .parse::<i64>()
+                .map_err(|_| ValidationError::new("expires_in_days", Rule::InvalidFormat))
+                .and_then(|n| {
+                    if (1..=730).contains(&n) {
+                        Ok(Some(n))
+                    } else {
+                        Err(ValidationError::new(
+                            "expires_in_days",
+                            Rule::OutOfRange { min: 1, max: 730 },
+                        ))
+                    }
+                }),
+        },
+    );
+    if let Some(scopes) = &scopes {
+        // A token can never do more than its owner's role: admin scope needs an admin.
+        if scopes.contains(&Scope::Admin) && !who.role().is_admin() {
+            errs.push(ValidationError::new("scopes", Rule::NotPermittedForRole));
+        }
+    }
+    errs.clone().into_result()?;
+    let (Some(name), Some(scopes), Some(days)) = (name, scopes, days) else {
+        return Err(Error::Invalid(errs));
+    };
+    let secret = format!("{TOKEN_PREFIX}{}", crate::security::random_secret());
+    let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 8).collect();
+    let expires = days.map(|d| format_timestamp(chrono::Utc::now() + chrono::Duration::days(d)));
+    let token = app
+        .store
+        .create_token(
+            who.tenant(),
+            &who.actor(),
+            who.user_id(),
+            &name,
+            &scopes,
+            &crate::security::sha256_hex(&secret),
+            &prefix,
+            expires.as_deref(),
+        )
+        .await?;
+    Ok(NewToken { token, secret })
+}
+
+/// A user's request to change their own password.
+pub struct PasswordChange<'a> {
+    pub user_id: &'a str,
+    pub email: &'a str,
+    /// The session that asked; it stays signed in while the user's other sessions end.
+    pub keep_session: Option<&'a str>,
+    pub current: &'a str,
+    pub new: &'a str,
+    pub confirm: &'a str,
+    pub client_ip: &'a str,
+}
+
+/// Changes the signed-in user's own password after checking the current one. Other sessions end.
+pub async fn change_password(app: &App, c: PasswordChange<'_>) -> Result<()> {
+    let PasswordChange {
+        user_id,
+        email,
+        keep_session,
+        current,
+        new,
+        confirm,
+        client_ip,
+    } = c;
+    let mut errs = ValidationErrors::new();
+    if current.is_empty() {
+        errs.push(ValidationError::new("current_password", Rule::Required));
+    }
+    errs.check(check_new_password("new_password", new, email));
+    if new != confirm {
+        errs.push(ValidationError::new("new_password_confirm", Rule::Mismatch));
+    }
+    errs.into_result()?;
+    let now = std::time::Instant::now();
+    if let Some(wait) = app.throttle.blocked(email, client_ip, now) {
+        return Err(Error::TooManyAttempts {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let creds = app.store.user_by_id(user_id).await?;
+    if !app
+        .hashing
+        .verify(current.to_string(), creds.password_hash)
+        .await
+    {
+        app.throttle.record_failure(email, client_ip, now);
+        return Err(ValidationErrors::single("current_password", Rule::Incorrect).into());
+    }
+    if current == new {
+        return Err(ValidationErrors::single("new_password", Rule::AlreadyExists).into());
+    }
+    let hash = app
+        .hashing
+        .hash(new.to_string())
+        .await
+        .map_err(Error::internal)?;
+    let actor = tillit_store::Actor::user(user_id, email);
+    app.store
+        .set_password(&actor, user_id, &hash, false, keep_session)
+        .await?;
+    Ok(())
+}

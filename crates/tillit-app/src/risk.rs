@@ -1,0 +1,166 @@
+//! Risk analysis: the organisation's matrix and tolerance, analyses, scenarios with the owner's
+//! acceptance above tolerance, and heat maps.
+
+use crate::acting::Acting;
+use crate::error::Result;
+use crate::views::{CellCount, RiskAnalysis, Scenario};
+use crate::{valid_or_missing, App};
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::risk::{
+    parse_scenario, RiskAnalysisDraft, RiskAnalysisInput, RiskMatrix, RiskMatrixDraft,
+    ScenarioDraft,
+};
+use tillit_domain::role::{Permission, Role};
+use tillit_domain::{Rule, ValidationErrors};
+
+pub async fn risk_matrix(app: &App, who: &Acting) -> Result<RiskMatrix> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.risk_matrix(who.tenant()).await?)
+}
+
+/// Sets the risk matrix; a scale cannot shrink below values scenarios use.
+pub async fn set_risk_matrix(app: &App, who: &Acting, d: &RiskMatrixDraft) -> Result<RiskMatrix> {
+    who.require(Permission::ManageRiskMatrix)?;
+    let x = RiskMatrix::try_from(d)?;
+    app.store
+        .set_risk_matrix(who.tenant(), &who.actor(), &x)
+        .await?;
+    Ok(x)
+}
+
+pub async fn list_risk_analyses(
+    app: &App,
+    who: &Acting,
+    page: PageRequest,
+) -> Result<Page<RiskAnalysis>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.list_risk_analyses(who.tenant(), page).await?)
+}
+
+/// Every risk analysis of the organisation (for exports).
+pub async fn all_risk_analyses(app: &App, who: &Acting) -> Result<Vec<RiskAnalysis>> {
+    who.require(Permission::ViewRegisters)?;
+    crate::all_pages(|page| app.store.list_risk_analyses(who.tenant(), page)).await
+}
+
+pub async fn risk_analysis(app: &App, who: &Acting, id: &str) -> Result<RiskAnalysis> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.risk_analysis(who.tenant(), id).await?)
+}
+
+/// Adds (`id` None) or updates a risk analysis. Another organisation's analysis is not found,
+/// whatever the input.
+pub async fn save_risk_analysis(
+    app: &App,
+    who: &Acting,
+    id: Option<&str>,
+    d: &RiskAnalysisDraft,
+) -> Result<RiskAnalysis> {
+    who.require(Permission::EditRegisters)?;
+    let parsed = RiskAnalysisInput::try_from(d);
+    Ok(match id {
+        Some(id) => {
+            let x = valid_or_missing(parsed, app.store.risk_analysis(who.tenant(), id)).await?;
+            app.store
+                .update_risk_analysis(who.tenant(), &who.actor(), id, &x)
+                .await?
+        }
+        None => {
+            app.store
+                .create_risk_analysis(who.tenant(), &who.actor(), &parsed?)
+                .await?
+        }
+    })
+}
+
+pub async fn scenarios(app: &App, who: &Acting, analysis_id: &str) -> Result<Vec<Scenario>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.scenarios(who.tenant(), analysis_id).await?)
+}
+
+pub async fn scenario(app: &App, who: &Acting, id: &str) -> Result<Scenario> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.scenario(who.tenant(), id).await?)
+}
+
+/// Every scenario as (id, title, analysis title), for choosing what a measure answers.
+pub async fn scenario_choices(app: &App, who: &Acting) -> Result<Vec<(String, String, String)>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.scenario_choices(who.tenant()).await?)
+}
+
+/// Scenarios per heat-map cell, of one analysis or all, inherent or residual.
+pub async fn heat_counts(
+    app: &App,
+    who: &Acting,
+    analysis_id: Option<&str>,
+    residual: bool,
+) -> Result<Vec<CellCount>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app
+        .store
+        .heat_counts(who.tenant(), analysis_id, residual)
+        .await?)
+}
+
+/// Members whose decision can accept a risk above tolerance: information owners (by role) and
+/// the owners of the affected assets.
+pub async fn eligible_deciders(
+    app: &App,
+    who: &Acting,
+    asset_ids: &[String],
+) -> Result<Vec<(String, String)>> {
+    let members = crate::members::all_members(app, who).await?;
+    let mut asset_owners = Vec::new();
+    for a in asset_ids {
+        if let Ok(asset) = app.store.asset(who.tenant(), a).await {
+            if let Some(o) = asset.input.owner_membership_id {
+                asset_owners.push(o);
+            }
+        }
+    }
+    Ok(members
+        .into_iter()
+        .filter(|x| x.role == Role::Owner || asset_owners.contains(&x.id))
+        .map(|x| (x.id, x.display_name))
+        .collect())
+}
+
+/// Adds (`existing` None) or replaces a scenario of an analysis. Accepting a risk above tolerance
+/// needs the decision of an information owner (by role, or owning an affected asset).
+pub async fn save_scenario(
+    app: &App,
+    who: &Acting,
+    analysis_id: &str,
+    existing: Option<&str>,
+    d: &ScenarioDraft,
+) -> Result<Scenario> {
+    who.require(Permission::EditRegisters)?;
+    app.store.risk_analysis(who.tenant(), analysis_id).await?;
+    let matrix = app.store.risk_matrix(who.tenant()).await?;
+    let x = parse_scenario(&matrix, d)?;
+    let name = match &x.acceptance {
+        Some(a) => Some(
+            eligible_deciders(app, who, &x.asset_ids)
+                .await?
+                .into_iter()
+                .find(|(id, _)| *id == a.decided_by)
+                .map(|(_, n)| n)
+                .ok_or_else(|| {
+                    ValidationErrors::single("accepted_by", Rule::NotPermittedForRole)
+                })?,
+        ),
+        None => None,
+    };
+    Ok(app
+        .store
+        .save_scenario(
+            who.tenant(),
+            &who.actor(),
+            analysis_id,
+            existing,
+            &x,
+            name.as_deref(),
+        )
+        .await?)
+}

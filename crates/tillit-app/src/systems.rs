@@ -1,0 +1,180 @@
+//! The register of systems and IT services: the assets they process, inherited and own levels,
+//! integrations between them.
+
+use crate::acting::Acting;
+use crate::error::Result;
+use crate::views::{System, SystemQuery, SystemSort};
+use crate::{valid_or_missing, App};
+use serde::Deserialize;
+use std::collections::HashMap;
+use tillit_domain::classification::SystemLevelsDraft;
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::role::Permission;
+use tillit_domain::system::{SystemDraft, SystemInput, HOSTING};
+use tillit_domain::{Rule, ValidationErrors};
+
+/// The filter and order of the systems list, as a query string gives it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SystemListParams {
+    #[serde(default)]
+    pub q: String,
+    /// own_operation, outsourced or public_cloud
+    #[serde(default)]
+    pub hosting: String,
+    /// yes or no
+    #[serde(default)]
+    pub patient_data: String,
+    /// name, updated or review
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub per_page: Option<String>,
+}
+
+impl SystemListParams {
+    pub fn parse(&self) -> Result<(SystemQuery, PageRequest)> {
+        if self.q.chars().count() > 200 {
+            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+        }
+        let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
+        let hosting = match self.hosting.as_str() {
+            "" => None,
+            h if HOSTING.contains(&h) => Some(h.to_string()),
+            _ => return Err(ValidationErrors::single("hosting", Rule::UnknownValue).into()),
+        };
+        let patient_data = match self.patient_data.as_str() {
+            "" => None,
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => return Err(ValidationErrors::single("patient_data", Rule::UnknownValue).into()),
+        };
+        let sort = match self.sort.as_str() {
+            "" | "name" => SystemSort::Name,
+            "updated" => SystemSort::Updated,
+            "review" => SystemSort::NextReview,
+            _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
+        };
+        Ok((
+            SystemQuery {
+                q: Some(self.q.clone()),
+                hosting,
+                patient_data,
+                sort,
+            },
+            page,
+        ))
+    }
+}
+
+pub async fn list_systems(
+    app: &App,
+    who: &Acting,
+    q: Option<&str>,
+    page: PageRequest,
+) -> Result<Page<System>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.list_systems(who.tenant(), q, page).await?)
+}
+
+pub async fn list_systems_by(
+    app: &App,
+    who: &Acting,
+    q: &SystemQuery,
+    page: PageRequest,
+) -> Result<Page<System>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.list_systems_by(who.tenant(), q, page).await?)
+}
+
+/// Every system of the organisation (for exports and choices).
+pub async fn all_systems(app: &App, who: &Acting) -> Result<Vec<System>> {
+    who.require(Permission::ViewRegisters)?;
+    crate::all_pages(|page| app.store.list_systems(who.tenant(), None, page)).await
+}
+
+/// System names by id.
+pub async fn system_names(app: &App, who: &Acting) -> Result<HashMap<String, String>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.system_names(who.tenant()).await?)
+}
+
+pub async fn system(app: &App, who: &Acting, id: &str) -> Result<System> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.system(who.tenant(), id).await?)
+}
+
+pub async fn create_system(app: &App, who: &Acting, d: &SystemDraft) -> Result<System> {
+    who.require(Permission::EditRegisters)?;
+    let input = SystemInput::try_from(d)?;
+    Ok(app
+        .store
+        .create_system(who.tenant(), &who.actor(), &input)
+        .await?)
+}
+
+pub async fn update_system(app: &App, who: &Acting, id: &str, d: &SystemDraft) -> Result<System> {
+    who.require(Permission::EditRegisters)?;
+    let input =
+        valid_or_missing(SystemInput::try_from(d), app.store.system(who.tenant(), id)).await?;
+    Ok(app
+        .store
+        .update_system(who.tenant(), &who.actor(), id, &input)
+        .await?)
+}
+
+/// Sets a system's own levels (a deviation from the inherited ones needs a motivation).
+pub async fn set_system_levels(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    d: &SystemLevelsDraft,
+) -> Result<System> {
+    who.require(Permission::Classify)?;
+    let levels = valid_or_missing(d.levels(), app.store.system(who.tenant(), id)).await?;
+    Ok(app
+        .store
+        .set_system_levels(
+            who.tenant(),
+            &who.actor(),
+            id,
+            Some(&levels),
+            &d.deviation_motivation,
+        )
+        .await?)
+}
+
+/// Removes the system's own levels, so the inherited ones apply.
+pub async fn clear_system_levels(app: &App, who: &Acting, id: &str) -> Result<System> {
+    who.require(Permission::Classify)?;
+    Ok(app
+        .store
+        .set_system_levels(who.tenant(), &who.actor(), id, None, "")
+        .await?)
+}
+
+/// The systems this one sends data to, and those that send data to it: (id, name) each.
+#[allow(clippy::type_complexity)]
+pub async fn integrations(
+    app: &App,
+    who: &Acting,
+    id: &str,
+) -> Result<(Vec<(String, String)>, Vec<(String, String)>)> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.integrations(who.tenant(), id).await?)
+}
+
+/// Replaces the systems this one integrates with.
+pub async fn set_integrations(app: &App, who: &Acting, id: &str, others: &[String]) -> Result<()> {
+    who.require(Permission::EditRegisters)?;
+    let others: Vec<String> = others
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    Ok(app
+        .store
+        .set_integrations(who.tenant(), &who.actor(), id, &others)
+        .await?)
+}

@@ -1,0 +1,330 @@
+//! Import of the registers (information assets, systems) from CSV or XLSX: every row is checked
+//! first against the same rules as a form; with any error, or as a dry run, nothing is saved and
+//! each row's outcome is given (row number, what would happen, every field error).
+
+use crate::acting::Acting;
+use crate::error::Result;
+use crate::tabular::{self, Table};
+use crate::App;
+use std::collections::{HashMap, HashSet};
+use tillit_domain::asset::{AssetDraft, AssetInput};
+use tillit_domain::classification::{parse_motivation, Aspect, Levels};
+use tillit_domain::role::Permission;
+use tillit_domain::system::{SystemDraft, SystemInput};
+use tillit_domain::{Rule, ValidationError, ValidationErrors};
+
+/// Which register a file is for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Register {
+    Assets,
+    Systems,
+}
+
+impl Register {
+    pub fn key(self) -> &'static str {
+        match self {
+            Register::Assets => "assets",
+            Register::Systems => "systems",
+        }
+    }
+    /// The columns, in export order. Import reads them by name (any order; missing ones empty).
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Register::Assets => &[
+                "name",
+                "description",
+                "owner_email",
+                "personal_data",
+                "special_categories",
+                "data_subjects",
+                "individuals_approx",
+                "confidentiality_provisions",
+                "confidentiality_strength",
+                "legal_basis",
+                "review_interval_months",
+                "confidentiality",
+                "integrity",
+                "availability",
+                "traceability",
+                "classification_motivation",
+            ],
+            Register::Systems => &[
+                "name",
+                "description",
+                "owner_email",
+                "supplier",
+                "hosting",
+                "country",
+                "review_interval_months",
+                "assets",
+                "confidentiality",
+                "integrity",
+                "availability",
+                "traceability",
+            ],
+        }
+    }
+}
+
+/// What an import would do with one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAction {
+    Create,
+    Update,
+    /// The row has errors.
+    Nothing,
+}
+
+/// One row's outcome: its line in the file (the header is line 1), name, action and errors.
+#[derive(Debug, Clone)]
+pub struct RowOutcome {
+    pub line: usize,
+    pub name: String,
+    pub action: RowAction,
+    pub errors: ValidationErrors,
+}
+
+enum Planned {
+    Asset {
+        existing: Option<String>,
+        input: AssetInput,
+        classification: Option<(Levels, String)>,
+    },
+    System {
+        existing: Option<String>,
+        input: SystemInput,
+    },
+}
+
+/// The outcome of an import: either the file itself is refused, or every row's outcome, and
+/// whether the rows were saved.
+pub enum Import {
+    FileRefused(ValidationErrors),
+    Rows { rows: Vec<RowOutcome>, saved: bool },
+}
+
+fn yes_no(v: &str) -> String {
+    match v.trim().to_lowercase().as_str() {
+        "ja" | "j" | "yes" | "y" | "true" | "1" | "x" => "yes".into(),
+        "nej" | "n" | "no" | "false" | "0" => "no".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Imports a file into a register. Nothing is saved when any row has an error, or in a dry run.
+pub async fn import(
+    app: &App,
+    who: &Acting,
+    reg: Register,
+    file_name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+) -> Result<Import> {
+    who.require(Permission::EditRegisters)?;
+    let table = match tabular::read(file_name, bytes) {
+        Ok(t) => t,
+        Err(e) => return Ok(Import::FileRefused(e.into())),
+    };
+    if !table.headers.iter().any(|h| h == "name") {
+        return Ok(Import::FileRefused(ValidationErrors::single(
+            "name",
+            Rule::Required,
+        )));
+    }
+    let (rows, plan) = plan(app, who, reg, &table).await?;
+    let failed = rows.iter().any(|r| !r.errors.is_empty());
+    if failed || dry_run {
+        return Ok(Import::Rows { rows, saved: false });
+    }
+    apply(app, who, plan).await?;
+    Ok(Import::Rows { rows, saved: true })
+}
+
+async fn plan(
+    app: &App,
+    who: &Acting,
+    reg: Register,
+    table: &Table,
+) -> Result<(Vec<RowOutcome>, Vec<Planned>)> {
+    let by_email: HashMap<String, String> = crate::members::all_members(app, who)
+        .await?
+        .into_iter()
+        .map(|m| (m.email.to_lowercase(), m.id))
+        .collect();
+    let assets: HashMap<String, String> = crate::assets::all_assets(app, who)
+        .await?
+        .into_iter()
+        .map(|a| (a.input.name, a.id))
+        .collect();
+    let systems: HashMap<String, String> = match reg {
+        Register::Systems => crate::systems::all_systems(app, who)
+            .await?
+            .into_iter()
+            .map(|s| (s.input.name, s.id))
+            .collect(),
+        Register::Assets => HashMap::new(),
+    };
+    let may_classify = who.may(Permission::Classify);
+    let mut seen = HashSet::new();
+    let mut rows = Vec::new();
+    let mut plan = Vec::new();
+    for (i, row) in table.rows.iter().enumerate() {
+        let line = i + 2;
+        let cell = |k: &str| table.get(row, k).to_string();
+        let mut errs = ValidationErrors::new();
+        let owner = match cell("owner_email").to_lowercase() {
+            e if e.is_empty() => String::new(),
+            e => match by_email.get(&e) {
+                Some(id) => id.clone(),
+                None => {
+                    errs.push(ValidationError::new("owner_email", Rule::NotFound));
+                    String::new()
+                }
+            },
+        };
+        let row_name = cell("name");
+        if !row_name.is_empty() && !seen.insert(row_name.clone()) {
+            errs.push(ValidationError::new("name", Rule::AlreadyExists));
+        }
+        let planned = match reg {
+            Register::Assets => {
+                let draft = AssetDraft {
+                    name: cell("name"),
+                    description: cell("description"),
+                    owner_membership_id: owner,
+                    personal_data: yes_no(&cell("personal_data")),
+                    special_categories: vec![cell("special_categories")],
+                    data_subjects: vec![cell("data_subjects")],
+                    individuals_approx: cell("individuals_approx"),
+                    confidentiality_provisions: cell("confidentiality_provisions"),
+                    confidentiality_strength: cell("confidentiality_strength"),
+                    legal_basis: cell("legal_basis"),
+                    review_interval_months: cell("review_interval_months"),
+                };
+                let levels_given = Aspect::ALL.iter().any(|a| !cell(a.key()).is_empty());
+                let classification = if levels_given {
+                    let values = Aspect::ALL.map(|a| cell(a.key()));
+                    let l = Levels::parse_each([&values[0], &values[1], &values[2], &values[3]]);
+                    let mo = parse_motivation(&cell("classification_motivation"))
+                        .map_err(|e| ValidationError::new("classification_motivation", e.rule));
+                    if !may_classify {
+                        errs.push(ValidationError::new(
+                            "confidentiality",
+                            Rule::NotPermittedForRole,
+                        ));
+                    }
+                    match (l, mo) {
+                        (Ok(l), Ok(mo)) => Some((l, mo)),
+                        (l, mo) => {
+                            if let Err(v) = l {
+                                errs.0.extend(v.0);
+                            }
+                            if let Err(e) = mo {
+                                errs.push(e);
+                            }
+                            None
+                        }
+                    }
+                } else {
+                    None
+                };
+                match AssetInput::try_from(&draft) {
+                    Ok(input) => Some(Planned::Asset {
+                        existing: assets.get(&input.name).cloned(),
+                        input,
+                        classification,
+                    }),
+                    Err(v) => {
+                        errs.0.extend(v.0);
+                        None
+                    }
+                }
+            }
+            Register::Systems => {
+                let mut ids = Vec::new();
+                for n in cell("assets")
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
+                    match assets.get(n) {
+                        Some(id) => ids.push(id.clone()),
+                        None => errs.push(ValidationError::new("assets", Rule::NotFound)),
+                    }
+                }
+                let draft = SystemDraft {
+                    name: cell("name"),
+                    description: cell("description"),
+                    owner_membership_id: owner,
+                    supplier: cell("supplier"),
+                    hosting: cell("hosting"),
+                    country: cell("country"),
+                    review_interval_months: cell("review_interval_months"),
+                    asset_ids: ids,
+                };
+                match SystemInput::try_from(&draft) {
+                    Ok(input) => Some(Planned::System {
+                        existing: systems.get(&input.name).cloned(),
+                        input,
+                    }),
+                    Err(v) => {
+                        errs.0.extend(v.0);
+                        None
+                    }
+                }
+            }
+        };
+        let action = match &planned {
+            Some(Planned::Asset {
+                existing: Some(_), ..
+            })
+            | Some(Planned::System {
+                existing: Some(_), ..
+            }) => RowAction::Update,
+            Some(_) => RowAction::Create,
+            None => RowAction::Nothing,
+        };
+        if errs.is_empty() {
+            if let Some(p) = planned {
+                plan.push(p);
+            }
+        }
+        rows.push(RowOutcome {
+            line,
+            name: row_name,
+            action,
+            errors: errs,
+        });
+    }
+    Ok((rows, plan))
+}
+
+async fn apply(app: &App, who: &Acting, plan: Vec<Planned>) -> Result<()> {
+    let (t, actor) = (who.tenant(), who.actor());
+    for p in plan {
+        match p {
+            Planned::Asset {
+                existing,
+                input,
+                classification,
+            } => {
+                let a = match existing {
+                    Some(id) => app.store.update_asset(t, &actor, &id, &input).await?,
+                    None => app.store.create_asset(t, &actor, &input).await?,
+                };
+                if let Some((l, mo)) = classification {
+                    if a.levels != Some(l) {
+                        app.store.classify_asset(t, &actor, &a.id, &l, &mo).await?;
+                    }
+                }
+            }
+            Planned::System { existing, input } => {
+                match existing {
+                    Some(id) => app.store.update_system(t, &actor, &id, &input).await?,
+                    None => app.store.create_system(t, &actor, &input).await?,
+                };
+            }
+        }
+    }
+    Ok(())
+}
