@@ -308,7 +308,7 @@ pub async fn remove_member(
         Err(AppError::Invalid(v)) => {
             render_member(&state, &m, &id, StatusCode::UNPROCESSABLE_ENTITY, Some(&v)).await
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
