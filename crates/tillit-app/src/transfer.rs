@@ -1,6 +1,7 @@
 //! Import of the registers (information assets, systems) from CSV or XLSX: every row is checked
 //! first against the same rules as a form; with any error, or as a dry run, nothing is saved and
-//! each row's outcome is given (row number, what would happen, every field error).
+//! each row's outcome is given (row number, what would happen, every field error). The rows are
+//! stored in one transaction: all of them or none.
 
 use crate::acting::Acting;
 use crate::error::Result;
@@ -86,7 +87,8 @@ pub struct RowOutcome {
 
 enum Planned {
     Asset {
-        existing: Option<String>,
+        /// The asset of that name already in the register, and its current levels.
+        existing: Option<(String, Option<Levels>)>,
         input: AssetInput,
         classification: Option<(Levels, String)>,
     },
@@ -151,10 +153,10 @@ async fn plan(
         .into_iter()
         .map(|m| (m.email.to_lowercase(), m.id))
         .collect();
-    let assets: HashMap<String, String> = crate::assets::all_assets(app, who)
+    let assets: HashMap<String, (String, Option<Levels>)> = crate::assets::all_assets(app, who)
         .await?
         .into_iter()
-        .map(|a| (a.input.name, a.id))
+        .map(|a| (a.input.name, (a.id, a.levels)))
         .collect();
     let systems: HashMap<String, String> = match reg {
         Register::Systems => crate::systems::all_systems(app, who)
@@ -248,7 +250,7 @@ async fn plan(
                     .filter(|s| !s.is_empty())
                 {
                     match assets.get(n) {
-                        Some(id) => ids.push(id.clone()),
+                        Some((id, _)) => ids.push(id.clone()),
                         None => errs.push(ValidationError::new("assets", Rule::NotFound)),
                     }
                 }
@@ -299,32 +301,40 @@ async fn plan(
     Ok((rows, plan))
 }
 
+/// Stores the planned rows in one unit of work: every row or none (a failure in any row, or a
+/// lost connection, leaves the registers as they were), one audit event per change.
 async fn apply(app: &App, who: &Acting, plan: Vec<Planned>) -> Result<()> {
     let (t, actor) = (who.tenant(), who.actor());
+    let mut work = app.store.work().await?;
     for p in plan {
         match p {
             Planned::Asset {
                 existing,
                 input,
                 classification,
-            } => {
-                let a = match existing {
-                    Some(id) => app.store.update_asset(t, &actor, &id, &input).await?,
-                    None => app.store.create_asset(t, &actor, &input).await?,
-                };
-                if let Some((l, mo)) = classification {
-                    if a.levels != Some(l) {
-                        app.store.classify_asset(t, &actor, &a.id, &l, &mo).await?;
+            } => match (existing, classification) {
+                (None, Some((l, mo))) => {
+                    work.create_classified_asset(t, &actor, &input, &l, &mo)
+                        .await?;
+                }
+                (None, None) => {
+                    work.create_asset(t, &actor, &input).await?;
+                }
+                (Some((id, levels)), classification) => {
+                    work.update_asset(t, &actor, &id, &input).await?;
+                    if let Some((l, mo)) = classification.filter(|(l, _)| levels != Some(*l)) {
+                        work.classify_asset(t, &actor, &id, &l, &mo).await?;
                     }
                 }
-            }
+            },
             Planned::System { existing, input } => {
                 match existing {
-                    Some(id) => app.store.update_system(t, &actor, &id, &input).await?,
-                    None => app.store.create_system(t, &actor, &input).await?,
+                    Some(id) => work.update_system(t, &actor, &id, &input).await?,
+                    None => work.create_system(t, &actor, &input).await.map(drop)?,
                 };
             }
         }
     }
+    work.commit().await?;
     Ok(())
 }

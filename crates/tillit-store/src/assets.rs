@@ -1,7 +1,7 @@
 //! Information assets (informationsmängder) and their classification, tenant-scoped. The current
 //! classification is kept on the asset for fast lists; every classification is also kept as history.
 
-use crate::audit::{AuditEntry, AuditedTx};
+use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
 use crate::row::{i, os, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
@@ -214,56 +214,10 @@ impl Store {
         actor: &Actor,
         a: &AssetInput,
     ) -> Result<Asset, StoreError> {
-        let id = new_id();
-        let now = now_timestamp();
-        let mut tx = AuditedTx::begin(&self.pool).await?;
-        check_owner(tx.conn(), t, a.owner_membership_id.as_deref()).await?;
-        sqlx::query(
-            "INSERT INTO information_assets (id, org_id, name, description, owner_membership_id, personal_data, special_categories, data_subjects,
-               individuals_approx, confidentiality_provisions, legal_basis, review_interval_months, search_text, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
-        )
-        .bind(&id)
-        .bind(t.id())
-        .bind(&a.name)
-        .bind(&a.description)
-        .bind(&a.owner_membership_id)
-        .bind(i64::from(a.personal_data))
-        .bind(a.special_categories.join(","))
-        .bind(a.data_subjects.join(","))
-        .bind(a.individuals_approx)
-        .bind(&a.confidentiality_provisions)
-        .bind(&a.legal_basis)
-        .bind(a.review_interval_months)
-        .bind(search_key(&[&a.name, a.description.as_deref().unwrap_or("")]))
-        .bind(&now)
-        .execute(tx.conn())
-        .await
-        .map_err(unique_name)?;
-        tx.record(
-            actor,
-            Some(t.id()),
-            AuditEntry {
-                action: "asset.create",
-                object_type: "information_asset",
-                object_id: &id,
-                before: None,
-                after: Some(json!(a)),
-            },
-        )
-        .await?;
-        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, &id)
-            .await?;
-        crate::followup::refresh_patient_data(tx.conn(), t, None, Some(&id)).await?;
-        sqlx::query("UPDATE information_assets SET confidentiality_strength = $1 WHERE org_id = $2 AND id = $3")
-            .bind(&a.confidentiality_strength)
-            .bind(t.id())
-            .bind(&id)
-            .execute(tx.conn())
-            .await?;
-        let asset = asset_in(tx.conn(), t, &id).await?;
-        tx.commit().await?;
-        Ok(asset)
+        let mut w = self.work().await?;
+        let id = w.create_asset(t, actor, a).await?;
+        w.commit().await?;
+        self.asset(t, &id).await
     }
 
     pub async fn update_asset(
@@ -273,55 +227,10 @@ impl Store {
         id: &str,
         a: &AssetInput,
     ) -> Result<Asset, StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
-        let before = asset_in(tx.conn(), t, id).await?;
-        check_owner(tx.conn(), t, a.owner_membership_id.as_deref()).await?;
-        sqlx::query(
-            "UPDATE information_assets SET name = $1, description = $2, owner_membership_id = $3, personal_data = $4, special_categories = $5,
-               data_subjects = $6, individuals_approx = $7, confidentiality_provisions = $8, legal_basis = $9, review_interval_months = $10,
-               search_text = $11, updated_at = $12 WHERE org_id = $13 AND id = $14",
-        )
-        .bind(&a.name)
-        .bind(&a.description)
-        .bind(&a.owner_membership_id)
-        .bind(i64::from(a.personal_data))
-        .bind(a.special_categories.join(","))
-        .bind(a.data_subjects.join(","))
-        .bind(a.individuals_approx)
-        .bind(&a.confidentiality_provisions)
-        .bind(&a.legal_basis)
-        .bind(a.review_interval_months)
-        .bind(search_key(&[&a.name, a.description.as_deref().unwrap_or("")]))
-        .bind(now_timestamp())
-        .bind(t.id())
-        .bind(id)
-        .execute(tx.conn())
-        .await
-        .map_err(unique_name)?;
-        tx.record(
-            actor,
-            Some(t.id()),
-            AuditEntry {
-                action: "asset.update",
-                object_type: "information_asset",
-                object_id: id,
-                before: Some(json!(before.input)),
-                after: Some(json!(a)),
-            },
-        )
-        .await?;
-        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, id)
-            .await?;
-        crate::followup::refresh_patient_data(tx.conn(), t, None, Some(id)).await?;
-        sqlx::query("UPDATE information_assets SET confidentiality_strength = $1 WHERE org_id = $2 AND id = $3")
-            .bind(&a.confidentiality_strength)
-            .bind(t.id())
-            .bind(id)
-            .execute(tx.conn())
-            .await?;
-        let asset = asset_in(tx.conn(), t, id).await?;
-        tx.commit().await?;
-        Ok(asset)
+        let mut w = self.work().await?;
+        w.update_asset(t, actor, id, a).await?;
+        w.commit().await?;
+        self.asset(t, id).await
     }
 
     /// Classifies an asset: the new levels become current and are added to its history.
@@ -333,60 +242,10 @@ impl Store {
         levels: &Levels,
         motivation: &str,
     ) -> Result<Asset, StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
-        let before = asset_in(tx.conn(), t, id).await?;
-        let now = now_timestamp();
-        let n = |l: ConsequenceLevel| i64::from(l.number());
-        sqlx::query(
-            "UPDATE information_assets SET confidentiality = $1, integrity = $2, availability = $3, traceability = $4, highest_level = $5,
-               classified_at = $6, updated_at = $6 WHERE org_id = $7 AND id = $8",
-        )
-        .bind(n(levels.confidentiality))
-        .bind(n(levels.integrity))
-        .bind(n(levels.availability))
-        .bind(n(levels.traceability))
-        .bind(n(levels.highest()))
-        .bind(&now)
-        .bind(t.id())
-        .bind(id)
-        .execute(tx.conn())
-        .await?;
-        sqlx::query(
-            "INSERT INTO asset_classifications (id, org_id, asset_id, confidentiality, integrity, availability, traceability, motivation, classified_by, classified_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(new_id())
-        .bind(t.id())
-        .bind(id)
-        .bind(n(levels.confidentiality))
-        .bind(n(levels.integrity))
-        .bind(n(levels.availability))
-        .bind(n(levels.traceability))
-        .bind(motivation)
-        .bind(&actor.label)
-        .bind(&now)
-        .execute(tx.conn())
-        .await?;
-        tx.record(
-            actor,
-            Some(t.id()),
-            AuditEntry {
-                action: "asset.classify",
-                object_type: "information_asset",
-                object_id: id,
-                before: Some(json!({"name": before.input.name, "levels": before.levels})),
-                after: Some(
-                    json!({"name": before.input.name, "levels": levels, "motivation": motivation}),
-                ),
-            },
-        )
-        .await?;
-        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::Asset, id)
-            .await?;
-        crate::followup::refresh_patient_data(tx.conn(), t, None, Some(id)).await?;
-        let asset = asset_in(tx.conn(), t, id).await?;
-        tx.commit().await?;
-        Ok(asset)
+        let mut w = self.work().await?;
+        w.classify_asset(t, actor, id, levels, motivation).await?;
+        w.commit().await?;
+        self.asset(t, id).await
     }
 
     /// Every classification of an asset, newest first.
@@ -422,5 +281,214 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// The same changes inside a unit of work, to be stored with others or not at all.
+/// A classification to write: the asset, its name and levels before, the new levels and why.
+struct Classifying<'a> {
+    id: &'a str,
+    name: &'a str,
+    before: Option<Levels>,
+    levels: &'a Levels,
+    motivation: &'a str,
+}
+
+impl Work<'_> {
+    pub async fn create_asset(
+        &mut self,
+        t: &Tenant,
+        actor: &Actor,
+        a: &AssetInput,
+    ) -> Result<String, StoreError> {
+        let id = new_id();
+        let now = now_timestamp();
+        check_owner(self.conn(), t, a.owner_membership_id.as_deref()).await?;
+        sqlx::query(
+            "INSERT INTO information_assets (id, org_id, name, description, owner_membership_id, personal_data, special_categories, data_subjects,
+               individuals_approx, confidentiality_provisions, legal_basis, review_interval_months, search_text, created_at, updated_at,
+               confidentiality_strength, next_review_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)",
+        )
+        .bind(&id)
+        .bind(t.id())
+        .bind(&a.name)
+        .bind(&a.description)
+        .bind(&a.owner_membership_id)
+        .bind(i64::from(a.personal_data))
+        .bind(a.special_categories.join(","))
+        .bind(a.data_subjects.join(","))
+        .bind(a.individuals_approx)
+        .bind(&a.confidentiality_provisions)
+        .bind(&a.legal_basis)
+        .bind(a.review_interval_months)
+        .bind(search_key(&[&a.name, a.description.as_deref().unwrap_or("")]))
+        .bind(&now)
+        .bind(&a.confidentiality_strength)
+        .bind(crate::followup::first_review(&now, a.review_interval_months))
+        .execute(self.conn())
+        .await
+        .map_err(unique_name)?;
+        self.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "asset.create",
+                object_type: "information_asset",
+                object_id: &id,
+                before: None,
+                after: Some(json!(a)),
+            },
+        )
+        .await?;
+        // A new asset is processed by no system yet, so no system's patient-data flag changes.
+        Ok(id)
+    }
+
+    pub async fn update_asset(
+        &mut self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        a: &AssetInput,
+    ) -> Result<(), StoreError> {
+        let before = asset_in(self.conn(), t, id).await?;
+        check_owner(self.conn(), t, a.owner_membership_id.as_deref()).await?;
+        sqlx::query(
+            "UPDATE information_assets SET name = $1, description = $2, owner_membership_id = $3, personal_data = $4, special_categories = $5,
+               data_subjects = $6, individuals_approx = $7, confidentiality_provisions = $8, legal_basis = $9, review_interval_months = $10,
+               search_text = $11, updated_at = $12, confidentiality_strength = $15 WHERE org_id = $13 AND id = $14",
+        )
+        .bind(&a.name)
+        .bind(&a.description)
+        .bind(&a.owner_membership_id)
+        .bind(i64::from(a.personal_data))
+        .bind(a.special_categories.join(","))
+        .bind(a.data_subjects.join(","))
+        .bind(a.individuals_approx)
+        .bind(&a.confidentiality_provisions)
+        .bind(&a.legal_basis)
+        .bind(a.review_interval_months)
+        .bind(search_key(&[&a.name, a.description.as_deref().unwrap_or("")]))
+        .bind(now_timestamp())
+        .bind(t.id())
+        .bind(id)
+        .bind(&a.confidentiality_strength)
+        .execute(self.conn())
+        .await
+        .map_err(unique_name)?;
+        self.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "asset.update",
+                object_type: "information_asset",
+                object_id: id,
+                before: Some(json!(before.input)),
+                after: Some(json!(a)),
+            },
+        )
+        .await?;
+        crate::followup::refresh_next_review(self.conn(), t, crate::followup::Reviewed::Asset, id)
+            .await?;
+        crate::followup::refresh_patient_data(self.conn(), t, None, Some(id)).await?;
+        Ok(())
+    }
+
+    /// Classifies an asset: the new levels become current and are added to its history.
+    pub async fn classify_asset(
+        &mut self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        levels: &Levels,
+        motivation: &str,
+    ) -> Result<(), StoreError> {
+        let before = asset_in(self.conn(), t, id).await?;
+        let c = Classifying {
+            id,
+            name: &before.input.name,
+            before: before.levels,
+            levels,
+            motivation,
+        };
+        self.write_classification(t, actor, c).await
+    }
+
+    /// Creates an asset with its first classification: the import's path, which knows the asset
+    /// is new and so reads nothing back.
+    pub async fn create_classified_asset(
+        &mut self,
+        t: &Tenant,
+        actor: &Actor,
+        a: &AssetInput,
+        levels: &Levels,
+        motivation: &str,
+    ) -> Result<String, StoreError> {
+        let id = self.create_asset(t, actor, a).await?;
+        let c = Classifying {
+            id: &id,
+            name: &a.name,
+            before: None,
+            levels,
+            motivation,
+        };
+        self.write_classification(t, actor, c).await?;
+        Ok(id)
+    }
+
+    async fn write_classification(
+        &mut self,
+        t: &Tenant,
+        actor: &Actor,
+        c: Classifying<'_>,
+    ) -> Result<(), StoreError> {
+        let (id, levels) = (c.id, c.levels);
+        let now = now_timestamp();
+        let n = |l: ConsequenceLevel| i64::from(l.number());
+        sqlx::query(
+            "UPDATE information_assets SET confidentiality = $1, integrity = $2, availability = $3, traceability = $4, highest_level = $5,
+               classified_at = $6, updated_at = $6 WHERE org_id = $7 AND id = $8",
+        )
+        .bind(n(levels.confidentiality))
+        .bind(n(levels.integrity))
+        .bind(n(levels.availability))
+        .bind(n(levels.traceability))
+        .bind(n(levels.highest()))
+        .bind(&now)
+        .bind(t.id())
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        sqlx::query(
+            "INSERT INTO asset_classifications (id, org_id, asset_id, confidentiality, integrity, availability, traceability, motivation, classified_by, classified_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(new_id())
+        .bind(t.id())
+        .bind(id)
+        .bind(n(levels.confidentiality))
+        .bind(n(levels.integrity))
+        .bind(n(levels.availability))
+        .bind(n(levels.traceability))
+        .bind(c.motivation)
+        .bind(&actor.label)
+        .bind(&now)
+        .execute(self.conn())
+        .await?;
+        self.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "asset.classify",
+                object_type: "information_asset",
+                object_id: id,
+                before: Some(json!({"name": c.name, "levels": c.before})),
+                after: Some(json!({"name": c.name, "levels": levels, "motivation": c.motivation})),
+            },
+        )
+        .await?;
+        // The levels change neither the review date nor whether a system processes patient data.
+        Ok(())
     }
 }

@@ -12,7 +12,7 @@ use sqlx::Transaction;
 use tillit_domain::audit::{AuditRecord, ChainBreak, ChainVerifier, StoredAuditEvent};
 use tillit_domain::paging::{Page, PageRequest};
 
-/// What changed: recorded with the actor and time by [`AuditedTx::record`].
+/// What changed: recorded with the actor and time by [`Work::record`].
 pub struct AuditEntry<'a> {
     pub action: &'a str,
     pub object_type: &'a str,
@@ -21,15 +21,23 @@ pub struct AuditEntry<'a> {
     pub after: Option<Value>,
 }
 
-/// An audited transaction: holds the chain-head lock from its start to its commit.
-pub(crate) struct AuditedTx<'c> {
+/// A unit of work: one database transaction in which every change is audited. It holds the
+/// audit chain's head lock from its start to its commit, so a command that touches many objects
+/// (an import of thousands of rows) is stored all or nothing. Dropped without [`Work::commit`],
+/// nothing of it is stored.
+pub struct Work<'c> {
     tx: Transaction<'c, Any>,
     seq: i64,
     prev_hash: String,
+    /// Events chained but not yet written: written in batches, at the latest by `commit`.
+    pending: Vec<(AuditRecord, String, String)>,
 }
 
-impl<'c> AuditedTx<'c> {
-    pub(crate) async fn begin(pool: &'c sqlx::AnyPool) -> Result<AuditedTx<'c>, StoreError> {
+/// Events written per INSERT statement (13 values each, well under both backends' limits).
+const EVENTS_PER_INSERT: usize = 200;
+
+impl<'c> Work<'c> {
+    pub(crate) async fn begin(pool: &'c sqlx::AnyPool) -> Result<Work<'c>, StoreError> {
         let mut tx = pool.begin().await?;
         // A no-op update takes the write lock (SQLite) or the head row lock (PostgreSQL) first,
         // before anything is read, so concurrent audited transactions queue here.
@@ -37,10 +45,11 @@ impl<'c> AuditedTx<'c> {
             sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, last_hash")
                 .fetch_one(&mut *tx)
                 .await?;
-        Ok(AuditedTx {
+        Ok(Work {
             seq: i(&row, "seq")?,
             prev_hash: s(&row, "last_hash")?,
             tx,
+            pending: Vec::new(),
         })
     }
 
@@ -48,6 +57,7 @@ impl<'c> AuditedTx<'c> {
         &mut self.tx
     }
 
+    /// Chains an event to the one before it; it is stored with the rest of the unit of work.
     pub(crate) async fn record(
         &mut self,
         actor: &Actor,
@@ -68,31 +78,58 @@ impl<'c> AuditedTx<'c> {
             after_json: e.after.map(|v| v.to_string()),
         };
         let hash = record.chain_hash(&self.prev_hash);
-        sqlx::query(
-            "INSERT INTO audit_events (seq, id, occurred_at, actor_id, actor_label, org_id, action, object_type, object_id, before_json, after_json, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(record.seq)
-        .bind(&record.id)
-        .bind(&record.occurred_at)
-        .bind(&record.actor_id)
-        .bind(&record.actor_label)
-        .bind(&record.org_id)
-        .bind(&record.action)
-        .bind(&record.object_type)
-        .bind(&record.object_id)
-        .bind(&record.before_json)
-        .bind(&record.after_json)
-        .bind(&self.prev_hash)
-        .bind(&hash)
-        .execute(&mut *self.tx)
-        .await?;
+        let prev = std::mem::replace(&mut self.prev_hash, hash.clone());
         self.seq = record.seq;
-        self.prev_hash = hash;
+        self.pending.push((record, prev, hash));
+        if self.pending.len() >= EVENTS_PER_INSERT {
+            self.flush().await?;
+        }
         Ok(())
     }
 
-    pub(crate) async fn commit(mut self) -> Result<(), StoreError> {
+    /// Writes the chained events not yet written, in one statement.
+    async fn flush(&mut self) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let rows = (0..self.pending.len())
+            .map(|r| {
+                let p = (1..=13)
+                    .map(|c| format!("${}", r * 13 + c))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("({p})")
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO audit_events (seq, id, occurred_at, actor_id, actor_label, org_id, action, object_type, object_id, before_json, after_json, prev_hash, hash) VALUES {rows}"
+        );
+        let mut q = sqlx::query(&sql);
+        for (record, prev, hash) in &self.pending {
+            q = q
+                .bind(record.seq)
+                .bind(&record.id)
+                .bind(&record.occurred_at)
+                .bind(&record.actor_id)
+                .bind(&record.actor_label)
+                .bind(&record.org_id)
+                .bind(&record.action)
+                .bind(&record.object_type)
+                .bind(&record.object_id)
+                .bind(&record.before_json)
+                .bind(&record.after_json)
+                .bind(prev)
+                .bind(hash);
+        }
+        q.execute(&mut *self.tx).await?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Stores every change of the unit of work, with its audit events, at once.
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        self.flush().await?;
         sqlx::query("UPDATE audit_head SET seq = $1, last_hash = $2 WHERE id = 1")
             .bind(self.seq)
             .bind(&self.prev_hash)
@@ -282,7 +319,7 @@ impl Store {
         object_id: &str,
         details: Value,
     ) -> Result<(), StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         tx.record(
             actor,
             org_id,

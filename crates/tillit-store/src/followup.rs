@@ -1,7 +1,7 @@
 //! Follow-up: review dates of the registers, the gaps an organisation has to close, and daily
 //! snapshots of its key figures.
 
-use crate::audit::{AuditEntry, AuditedTx};
+use crate::audit::{AuditEntry, Work};
 use crate::row::{i, os, s};
 use crate::{now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,11 @@ fn day_of(ts: &str) -> Option<chrono::NaiveDate> {
 }
 
 /// Recomputes an object's next review: its last review (or creation) plus its interval.
+/// The first review date of an object made at `created_at` (an RFC 3339 timestamp).
+pub(crate) fn first_review(created_at: &str, interval_months: i64) -> Option<String> {
+    day_of(created_at).map(|d| next_review(d, interval_months).to_string())
+}
+
 pub(crate) async fn refresh_next_review(
     conn: &mut AnyConnection,
     t: &Tenant,
@@ -235,7 +240,7 @@ impl Store {
         what: Reviewed,
         id: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let today = now_timestamp()[..10].to_string();
         let sql = format!(
             "UPDATE {} SET reviewed_on = $1 WHERE org_id = $2 AND id = $3",

@@ -30,7 +30,7 @@ pub use assessments::{Assessment, AssessmentStatus, Evidence, NewEvidence, ORGAN
 pub use assets::{
     Asset, AssetInput, AssetQuery, AssetSort, ClassificationRecord, CONFIDENTIALITY_STRENGTHS,
 };
-pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport};
+pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport, Work};
 pub use dialect::Backend;
 pub use error::StoreError;
 pub use followup::{GapItem, GapKind, GapList, KeyFigures, Reviewed, GAP_ITEMS_SHOWN};
@@ -130,6 +130,12 @@ impl Store {
         }
         let pool = opts.connect(url).await?;
         Ok(Store { pool, backend })
+    }
+
+    /// Starts a unit of work: changes made through it are stored together by [`Work::commit`] or
+    /// not at all.
+    pub async fn work(&self) -> Result<Work<'_>, StoreError> {
+        Work::begin(&self.pool).await
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,7 +1,7 @@
 //! Measures and what they trace to (risk scenarios, requirements in a scope).
 
 use crate::assets::check_owner;
-use crate::audit::{AuditEntry, AuditedTx};
+use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
 use crate::risk::{set_links, Link};
 use crate::row::{os, s};
@@ -246,7 +246,7 @@ impl Store {
     ) -> Result<Measure, StoreError> {
         tillit_domain::measure::check_traced(&x.scenario_ids, &x.requirements)
             .map_err(ValidationErrors::from)?;
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let before = match id {
             Some(id) => Some(measure_in(tx.conn(), t, id).await?),
             None => None,

@@ -1,6 +1,6 @@
 //! Members of an organisation: who has which role. Tenant-scoped throughout.
 
-use crate::audit::{AuditEntry, AuditedTx};
+use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
 use crate::row::{i, role, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
@@ -124,7 +124,7 @@ impl Store {
         user_id: &str,
         role: Role,
     ) -> Result<Member, StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let user = sqlx::query("SELECT email, display_name FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(tx.conn())
@@ -176,7 +176,7 @@ impl Store {
         id: &str,
         new_role: Role,
     ) -> Result<Member, StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let before = member_in(tx.conn(), t, id).await?;
         if before.role == new_role {
             return Ok(before);
@@ -215,7 +215,7 @@ impl Store {
         actor: &Actor,
         id: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let before = member_in(tx.conn(), t, id).await?;
         let admins = admins_in(tx.conn(), t).await?;
         check_keeps_an_admin(before.role, None, admins).map_err(ValidationErrors::from)?;

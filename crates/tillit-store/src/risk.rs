@@ -1,6 +1,6 @@
 //! Risk analyses and their scenarios, and the organisation's risk matrix.
 
-use crate::audit::{AuditEntry, AuditedTx};
+use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
 use crate::row::{i, os, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
@@ -294,7 +294,7 @@ impl Store {
         actor: &Actor,
         m: &RiskMatrix,
     ) -> Result<(), StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let before = self.risk_matrix(t).await?;
         let row = sqlx::query(
             "SELECT COALESCE(MAX(CASE WHEN inherent_likelihood > residual_likelihood THEN inherent_likelihood ELSE residual_likelihood END), 0) AS l,
@@ -392,7 +392,7 @@ impl Store {
     ) -> Result<RiskAnalysis, StoreError> {
         let id = new_id();
         let now = now_timestamp();
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         sqlx::query(
             "INSERT INTO risk_analyses (id, org_id, title, scope, participants, analysed_on, review_interval_months, reviewed_on, search_text, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8, $9, $9)",
@@ -434,7 +434,7 @@ impl Store {
         id: &str,
         x: &RiskAnalysisInput,
     ) -> Result<RiskAnalysis, StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let before = analysis_in(tx.conn(), t, id).await?;
         let now = now_timestamp();
         sqlx::query(
@@ -528,7 +528,7 @@ impl Store {
         x: &ScenarioInput,
         accepted_by_name: Option<&str>,
     ) -> Result<Scenario, StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         analysis_in(tx.conn(), t, analysis_id).await?;
         let before = match id {
             Some(id) => {

@@ -3,7 +3,7 @@
 //! itself is a deviation and is stored with its motivation.
 
 use crate::assets::{asset_from_row, check_owner, level, unique_name, Asset};
-use crate::audit::{AuditEntry, AuditedTx};
+use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
 use crate::row::{i, os, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
@@ -259,46 +259,10 @@ impl Store {
         actor: &Actor,
         x: &SystemInput,
     ) -> Result<System, StoreError> {
-        let id = new_id();
-        let now = now_timestamp();
-        let mut tx = AuditedTx::begin(&self.pool).await?;
-        check_owner(tx.conn(), t, x.owner_membership_id.as_deref()).await?;
-        sqlx::query(
-            "INSERT INTO systems (id, org_id, name, description, owner_membership_id, supplier, hosting, country, review_interval_months, search_text, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-        )
-        .bind(&id)
-        .bind(t.id())
-        .bind(&x.name)
-        .bind(&x.description)
-        .bind(&x.owner_membership_id)
-        .bind(&x.supplier)
-        .bind(&x.hosting)
-        .bind(&x.country)
-        .bind(x.review_interval_months)
-        .bind(search_key(&[&x.name, x.description.as_deref().unwrap_or(""), x.supplier.as_deref().unwrap_or("")]))
-        .bind(&now)
-        .execute(tx.conn())
-        .await
-        .map_err(unique_name)?;
-        set_assets(tx.conn(), t, &id, &x.asset_ids).await?;
-        tx.record(
-            actor,
-            Some(t.id()),
-            AuditEntry {
-                action: "system.create",
-                object_type: "system",
-                object_id: &id,
-                before: None,
-                after: Some(json!(x)),
-            },
-        )
-        .await?;
-        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::System, &id)
-            .await?;
-        let sys = system_in(tx.conn(), t, &id).await?;
-        tx.commit().await?;
-        Ok(sys)
+        let mut w = self.work().await?;
+        let id = w.create_system(t, actor, x).await?;
+        w.commit().await?;
+        self.system(t, &id).await
     }
 
     pub async fn update_system(
@@ -308,45 +272,10 @@ impl Store {
         id: &str,
         x: &SystemInput,
     ) -> Result<System, StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
-        let before = system_in(tx.conn(), t, id).await?;
-        check_owner(tx.conn(), t, x.owner_membership_id.as_deref()).await?;
-        sqlx::query(
-            "UPDATE systems SET name = $1, description = $2, owner_membership_id = $3, supplier = $4, hosting = $5, country = $6,
-               review_interval_months = $7, search_text = $8, updated_at = $9 WHERE org_id = $10 AND id = $11",
-        )
-        .bind(&x.name)
-        .bind(&x.description)
-        .bind(&x.owner_membership_id)
-        .bind(&x.supplier)
-        .bind(&x.hosting)
-        .bind(&x.country)
-        .bind(x.review_interval_months)
-        .bind(search_key(&[&x.name, x.description.as_deref().unwrap_or(""), x.supplier.as_deref().unwrap_or("")]))
-        .bind(now_timestamp())
-        .bind(t.id())
-        .bind(id)
-        .execute(tx.conn())
-        .await
-        .map_err(unique_name)?;
-        set_assets(tx.conn(), t, id, &x.asset_ids).await?;
-        tx.record(
-            actor,
-            Some(t.id()),
-            AuditEntry {
-                action: "system.update",
-                object_type: "system",
-                object_id: id,
-                before: Some(json!(before.input)),
-                after: Some(json!(x)),
-            },
-        )
-        .await?;
-        crate::followup::refresh_next_review(tx.conn(), t, crate::followup::Reviewed::System, id)
-            .await?;
-        let sys = system_in(tx.conn(), t, id).await?;
-        tx.commit().await?;
-        Ok(sys)
+        let mut w = self.work().await?;
+        w.update_system(t, actor, id, x).await?;
+        w.commit().await?;
+        self.system(t, id).await
     }
 
     /// Sets the system's own levels (a deviation from what it inherits, with its motivation), or
@@ -359,7 +288,7 @@ impl Store {
         levels: Option<&Levels>,
         motivation: &str,
     ) -> Result<System, StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let before = system_in(tx.conn(), t, id).await?;
         let motivation = match levels {
             Some(l) => check_deviation(before.inherited.as_ref(), l, motivation)
@@ -442,7 +371,7 @@ impl Store {
         id: &str,
         others: &[String],
     ) -> Result<(), StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let sys = system_in(tx.conn(), t, id).await?;
         if others.iter().any(|o| o == id) {
             return Err(ValidationErrors::single("integration_ids", Rule::Mismatch).into());
@@ -485,6 +414,104 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The same changes inside a unit of work, to be stored with others or not at all.
+impl Work<'_> {
+    pub async fn create_system(
+        &mut self,
+        t: &Tenant,
+        actor: &Actor,
+        x: &SystemInput,
+    ) -> Result<String, StoreError> {
+        let id = new_id();
+        let now = now_timestamp();
+        check_owner(self.conn(), t, x.owner_membership_id.as_deref()).await?;
+        sqlx::query(
+            "INSERT INTO systems (id, org_id, name, description, owner_membership_id, supplier, hosting, country, review_interval_months, search_text, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(&id)
+        .bind(t.id())
+        .bind(&x.name)
+        .bind(&x.description)
+        .bind(&x.owner_membership_id)
+        .bind(&x.supplier)
+        .bind(&x.hosting)
+        .bind(&x.country)
+        .bind(x.review_interval_months)
+        .bind(search_key(&[&x.name, x.description.as_deref().unwrap_or(""), x.supplier.as_deref().unwrap_or("")]))
+        .bind(&now)
+        .execute(self.conn())
+        .await
+        .map_err(unique_name)?;
+        set_assets(self.conn(), t, &id, &x.asset_ids).await?;
+        self.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "system.create",
+                object_type: "system",
+                object_id: &id,
+                before: None,
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        crate::followup::refresh_next_review(
+            self.conn(),
+            t,
+            crate::followup::Reviewed::System,
+            &id,
+        )
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn update_system(
+        &mut self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        x: &SystemInput,
+    ) -> Result<(), StoreError> {
+        let before = system_in(self.conn(), t, id).await?;
+        check_owner(self.conn(), t, x.owner_membership_id.as_deref()).await?;
+        sqlx::query(
+            "UPDATE systems SET name = $1, description = $2, owner_membership_id = $3, supplier = $4, hosting = $5, country = $6,
+               review_interval_months = $7, search_text = $8, updated_at = $9 WHERE org_id = $10 AND id = $11",
+        )
+        .bind(&x.name)
+        .bind(&x.description)
+        .bind(&x.owner_membership_id)
+        .bind(&x.supplier)
+        .bind(&x.hosting)
+        .bind(&x.country)
+        .bind(x.review_interval_months)
+        .bind(search_key(&[&x.name, x.description.as_deref().unwrap_or(""), x.supplier.as_deref().unwrap_or("")]))
+        .bind(now_timestamp())
+        .bind(t.id())
+        .bind(id)
+        .execute(self.conn())
+        .await
+        .map_err(unique_name)?;
+        set_assets(self.conn(), t, id, &x.asset_ids).await?;
+        self.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "system.update",
+                object_type: "system",
+                object_id: id,
+                before: Some(json!(before.input)),
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        crate::followup::refresh_next_review(self.conn(), t, crate::followup::Reviewed::System, id)
+            .await?;
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! People and their memberships of organisations.
 
-use crate::audit::{AuditEntry, AuditedTx};
+use crate::audit::{AuditEntry, Work};
 use crate::row::{i, kind, role, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
@@ -94,7 +94,7 @@ impl Store {
             must_change_password,
             created_at: now.clone(),
         };
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let res = sqlx::query(
             "INSERT INTO users (id, email, display_name, password_hash, locale, must_change_password, created_at, password_changed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -157,7 +157,7 @@ impl Store {
         must_change_password: bool,
         keep_session: Option<&str>,
     ) -> Result<(), StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3 WHERE id = $4")
             .bind(password_hash)
             .bind(i64::from(must_change_password))
@@ -200,7 +200,7 @@ impl Store {
         user_id: &str,
         locale: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = AuditedTx::begin(&self.pool).await?;
+        let mut tx = Work::begin(&self.pool).await?;
         let before = sqlx::query("SELECT locale FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(tx.conn())
