@@ -10,6 +10,7 @@ use tillit_domain::role::{Permission, Role};
 use tillit_domain::{Rule, ValidationErrors};
 
 /// The system's analysis, if it has one.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn access_analysis(
     app: &App,
     who: &Acting,
@@ -21,6 +22,7 @@ pub async fn access_analysis(
 }
 
 /// The system's analysis, or not found.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn required_access_analysis(
     app: &App,
     who: &Acting,
@@ -32,6 +34,7 @@ pub async fn required_access_analysis(
 }
 
 /// Who can approve: information owners by role, and the owners of the assets the system processes.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn approvers(app: &App, who: &Acting, sys: &System) -> Result<Vec<(String, String)>> {
     let owners: Vec<String> = sys
         .assets
@@ -47,6 +50,7 @@ pub async fn approvers(app: &App, who: &Acting, sys: &System) -> Result<Vec<(Str
 }
 
 /// Saves a system's access-needs analysis; the approval must be an information owner's.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_access_analysis(
     app: &App,
     who: &Acting,

@@ -73,6 +73,7 @@ pub fn organisation_triggers(
 }
 
 /// The triggers of an assessment scope: a system of the organisation, or the organisation.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn scope_triggers(
     app: &App,
     who: &Acting,
@@ -85,6 +86,7 @@ pub async fn scope_triggers(
 }
 
 /// The assessments of a scope (a system, or the organisation with `None`).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn assessments(
     app: &App,
     who: &Acting,
@@ -95,12 +97,14 @@ pub async fn assessments(
 }
 
 /// The current status of every assessed requirement (for choosing what a measure answers).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn assessment_statuses(app: &App, who: &Acting) -> Result<Vec<AssessmentStatus>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.assessment_statuses(who.tenant()).await?)
 }
 
 /// The current assessment of one requirement in a scope, if any.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn assessment(
     app: &App,
     who: &Acting,
@@ -115,6 +119,7 @@ pub async fn assessment(
 }
 
 /// An assessment's evidence and its history of earlier assessments.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn evidence_and_history(
     app: &App,
     who: &Acting,
@@ -130,6 +135,7 @@ pub async fn evidence_and_history(
 }
 
 /// Records an assessment of a requirement that applies to the scope, by the acting person.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn assess(
     app: &App,
     who: &Acting,
@@ -174,6 +180,7 @@ async fn current(
 }
 
 /// Adds a link as evidence to the current assessment of a requirement.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_evidence_link(
     app: &App,
     who: &Acting,
@@ -196,6 +203,7 @@ pub async fn add_evidence_link(
 }
 
 /// Adds a file as evidence (its type is checked from its content, its SHA-256 kept).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_evidence_file(
     app: &App,
     who: &Acting,
@@ -223,12 +231,14 @@ pub async fn add_evidence_file(
 }
 
 /// A piece of evidence and its file content.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn evidence_file(app: &App, who: &Acting, id: &str) -> Result<(Evidence, Vec<u8>)> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.evidence_file(who.tenant(), id).await?)
 }
 
 /// Removes a piece of evidence; gives back the assessment it belonged to.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_evidence(app: &App, who: &Acting, id: &str) -> Result<Assessment> {
     who.require(Permission::Assess)?;
     let ev = app

@@ -58,6 +58,7 @@ impl AssetListParams {
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_assets(
     app: &App,
     who: &Acting,
@@ -69,18 +70,21 @@ pub async fn list_assets(
 }
 
 /// Every asset of the organisation (for exports and choices).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn all_assets(app: &App, who: &Acting) -> Result<Vec<Asset>> {
     who.require(Permission::ViewRegisters)?;
     let q = AssetQuery::default();
     crate::all_pages(|page| app.store.list_assets(who.tenant(), &q, page)).await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn asset(app: &App, who: &Acting, id: &str) -> Result<Asset> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.asset(who.tenant(), id).await?)
 }
 
 /// The asset's classification history, newest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn asset_classifications(
     app: &App,
     who: &Acting,
@@ -90,6 +94,7 @@ pub async fn asset_classifications(
     Ok(app.store.asset_classifications(who.tenant(), id).await?)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create_asset(app: &App, who: &Acting, d: &AssetDraft) -> Result<Asset> {
     who.require(Permission::EditRegisters)?;
     let input = AssetInput::try_from(d)?;
@@ -99,6 +104,7 @@ pub async fn create_asset(app: &App, who: &Acting, d: &AssetDraft) -> Result<Ass
         .await?)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_asset(app: &App, who: &Acting, id: &str, d: &AssetDraft) -> Result<Asset> {
     who.require(Permission::EditRegisters)?;
     let input =
@@ -110,6 +116,7 @@ pub async fn update_asset(app: &App, who: &Acting, id: &str, d: &AssetDraft) -> 
 }
 
 /// Classifies an asset after checking the levels and the motivation; kept in its history.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn classify_asset(
     app: &App,
     who: &Acting,

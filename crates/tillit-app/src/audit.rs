@@ -78,6 +78,7 @@ impl AuditParams {
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_audit_events(
     app: &App,
     who: &Acting,
@@ -89,6 +90,7 @@ pub async fn list_audit_events(
 }
 
 /// The latest changes, for the overview of those who may read the trail.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn latest_events(app: &App, who: &Acting, n: i64) -> Result<Vec<AuditEvent>> {
     who.require(Permission::ViewAuditLog)?;
     let page = PageRequest {
@@ -102,12 +104,14 @@ pub async fn latest_events(app: &App, who: &Acting, n: i64) -> Result<Vec<AuditE
         .items)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn audit_event(app: &App, who: &Acting, id: &str) -> Result<AuditEvent> {
     who.require(Permission::ViewAuditLog)?;
     Ok(app.store.audit_event(who.tenant(), id).await?)
 }
 
 /// The actions that occur in the trail (for the filter's choices).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn audit_actions(app: &App, who: &Acting) -> Result<Vec<String>> {
     who.require(Permission::ViewAuditLog)?;
     Ok(app.store.audit_actions(who.tenant()).await?)

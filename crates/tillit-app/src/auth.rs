@@ -20,6 +20,7 @@ fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
 }
 
 /// The person behind a `Bearer` token: unknown, revoked or expired tokens are refused.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn authenticate_token(app: &App, secret: &str) -> Result<Auth> {
     if !secret.starts_with(TOKEN_PREFIX) {
         return Err(Error::Unauthenticated);
@@ -64,6 +65,7 @@ pub async fn authenticate_token(app: &App, secret: &str) -> Result<Auth> {
 }
 
 /// The person behind a session cookie, if the session is alive (idle and absolute expiry).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn authenticate_session(app: &App, secret: &str) -> Result<Option<Auth>> {
     let now = Utc::now();
     let id_hash = sha256_hex(secret);
@@ -99,6 +101,7 @@ pub async fn authenticate_session(app: &App, secret: &str) -> Result<Option<Auth
 
 /// The person acting in one organisation: the token's, or the session's chosen one (the first
 /// membership when none is chosen yet, remembered for the session).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn acting(app: &App, auth: Auth) -> Result<Acting> {
     let memberships = app.store.memberships_of_user(&auth.user_id).await?;
     let membership = match &auth.via {
@@ -125,6 +128,7 @@ pub async fn acting(app: &App, auth: Auth) -> Result<Acting> {
 }
 
 /// The person's memberships (any organisation).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn memberships(app: &App, auth: &Auth) -> Result<Vec<tillit_store::UserMembership>> {
     Ok(app.store.memberships_of_user(&auth.user_id).await?)
 }
@@ -143,6 +147,7 @@ pub enum SignIn {
 /// Signs a person in with e-mail and password. Attempts are throttled per account and per client
 /// address; an unknown address takes as long as a wrong password. A new session id is made at
 /// every sign-in, and the session the browser had before (`old_session`) ends.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn sign_in(
     app: &App,
     email: &str,
@@ -225,6 +230,7 @@ pub async fn sign_in(
 }
 
 /// Ends the session (if the person came by session).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn sign_out(app: &App, auth: &Auth) -> Result<()> {
     if let Some(h) = auth.session_hash() {
         app.store.delete_session(h).await?;
@@ -234,6 +240,7 @@ pub async fn sign_out(app: &App, auth: &Auth) -> Result<()> {
 
 /// Makes the session act in another of the person's organisations. Not a member there: the
 /// organisation does not exist as far as this person can tell.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn switch_organisation(app: &App, auth: &Auth, org_id: &str) -> Result<()> {
     let Via::Session { id_hash, .. } = &auth.via else {
         return Err(Error::Forbidden);
@@ -251,6 +258,7 @@ pub async fn switch_organisation(app: &App, auth: &Auth, org_id: &str) -> Result
 }
 
 /// Remembers the person's language.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_locale(app: &App, auth: &Auth, locale: &str) -> Result<()> {
     app.store
         .set_user_locale(&auth.actor(), &auth.user_id, locale)
@@ -259,6 +267,7 @@ pub async fn set_locale(app: &App, auth: &Auth, locale: &str) -> Result<()> {
 }
 
 /// Ends the sessions that have expired (idle or absolute); run periodically.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn sweep_sessions(app: &App) -> Result<u64> {
     let now = Utc::now();
     let idle_before = format_timestamp(now - app.config.session_idle);

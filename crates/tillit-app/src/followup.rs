@@ -9,6 +9,7 @@ use tillit_domain::role::Permission;
 use tillit_store::Tenant;
 
 /// The gaps and key figures of today; today's snapshot is kept for the trend.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn gaps_now(app: &App, who: &Acting) -> Result<(Vec<GapList>, KeyFigures)> {
     who.require(Permission::ViewRegisters)?;
     snapshot(app, who.tenant()).await
@@ -48,6 +49,7 @@ async fn snapshot(app: &App, t: &Tenant) -> Result<(Vec<GapList>, KeyFigures)> {
 }
 
 /// Today's snapshot of every care provider, for the trend (the background task's use case).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn snapshot_all(app: &App) -> Result<()> {
     for t in app.store.provider_tenants().await? {
         if let Err(e) = snapshot(app, &t).await {
@@ -58,12 +60,14 @@ pub async fn snapshot_all(app: &App) -> Result<()> {
 }
 
 /// The key figures per day since a date (YYYY-MM-DD).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn snapshots(app: &App, who: &Acting, since: &str) -> Result<Vec<(String, KeyFigures)>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.snapshots(who.tenant(), since).await?)
 }
 
 /// Records that an asset or system was reviewed today; gives its last and next review dates.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn mark_reviewed(
     app: &App,
     who: &Acting,
@@ -78,6 +82,7 @@ pub async fn mark_reviewed(
 }
 
 /// The last and next review dates of an asset or system.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn next_review_of(
     app: &App,
     who: &Acting,

@@ -9,6 +9,7 @@ use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_measures(
     app: &App,
     who: &Acting,
@@ -24,6 +25,7 @@ pub async fn list_measures(
 }
 
 /// Every measure matching the filter (for exports).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn all_measures(
     app: &App,
     who: &Acting,
@@ -34,6 +36,7 @@ pub async fn all_measures(
     crate::all_pages(|page| app.store.list_measures(who.tenant(), q, order, page)).await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn measure(app: &App, who: &Acting, id: &str) -> Result<Measure> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.measure(who.tenant(), id).await?)
@@ -41,6 +44,7 @@ pub async fn measure(app: &App, who: &Acting, id: &str) -> Result<Measure> {
 
 /// Adds (`existing` None) or replaces a measure; it must trace to a scenario or a requirement of
 /// the library.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_measure(
     app: &App,
     who: &Acting,

@@ -46,11 +46,13 @@ impl MemberListParams {
 }
 
 /// The organisation the person acts in.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn organisation(app: &App, who: &Acting) -> Result<Organisation> {
     who.require(Permission::ViewOverview)?;
     Ok(app.store.organisation(who.tenant()).await?)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_members(
     app: &App,
     who: &Acting,
@@ -61,24 +63,28 @@ pub async fn list_members(
     Ok(app.store.list_members(who.tenant(), q, page).await?)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn member(app: &App, who: &Acting, id: &str) -> Result<Member> {
     who.require(Permission::ViewMembers)?;
     Ok(app.store.member(who.tenant(), id).await?)
 }
 
 /// How many members have each role (for the overview).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count_members_by_role(app: &App, who: &Acting) -> Result<Vec<RoleCount>> {
     who.require(Permission::ViewOverview)?;
     Ok(app.store.count_members_by_role(who.tenant()).await?)
 }
 
 /// Every member of the organisation (for choosing owners and deciders).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn all_members(app: &App, who: &Acting) -> Result<Vec<Member>> {
     let q = MemberQuery::default();
     crate::all_pages(|page| app.store.list_members(who.tenant(), &q, page)).await
 }
 
 /// Changes a member's role (administrators). The last administrator keeps the role.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn change_member_role(app: &App, who: &Acting, id: &str, role: &str) -> Result<Member> {
     who.require(Permission::ManageMembers)?;
     let role = Role::parse_for("role", role, who.org_kind()).map_err(ValidationErrors::from)?;
@@ -89,6 +95,7 @@ pub async fn change_member_role(app: &App, who: &Acting, id: &str, role: &str) -
 }
 
 /// Removes a member (administrators). Their tokens for this organisation are revoked.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_member(app: &App, who: &Acting, id: &str) -> Result<()> {
     who.require(Permission::ManageMembers)?;
     Ok(app
@@ -98,12 +105,14 @@ pub async fn remove_member(app: &App, who: &Acting, id: &str) -> Result<()> {
 }
 
 /// The person's own API tokens in this organisation.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_tokens(app: &App, who: &Acting) -> Result<Vec<ApiToken>> {
     who.require_scope(Scope::Read)?;
     Ok(app.store.list_tokens(who.tenant(), who.user_id()).await?)
 }
 
 /// Revokes one of the person's own tokens.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke_token(app: &App, who: &Acting, id: &str) -> Result<()> {
     who.require_scope(Scope::Write)?;
     Ok(app
@@ -113,12 +122,14 @@ pub async fn revoke_token(app: &App, who: &Acting, id: &str) -> Result<()> {
 }
 
 /// The person's memberships, for pages reachable before an organisation is chosen.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn memberships_of(app: &App, user_id: &str) -> Result<Vec<UserMembership>> {
     Ok(app.store.memberships_of_user(user_id).await?)
 }
 
 /// Adds a member by e-mail. An unknown address gets a new account with a one-time initial
 /// password, returned to be handed over; the new user must change it at first sign-in.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_member(
     app: &App,
     who: &Acting,
@@ -167,6 +178,7 @@ pub struct NewToken {
 }
 
 /// Makes an API token for the member in their current organisation. The secret is returned once.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create_token(
     app: &App,
     who: &Acting,
@@ -241,6 +253,7 @@ pub struct PasswordChange<'a> {
 }
 
 /// Changes the signed-in user's own password after checking the current one. Other sessions end.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn change_password(app: &App, c: PasswordChange<'_>) -> Result<()> {
     let PasswordChange {
         user_id,

@@ -13,12 +13,14 @@ use tillit_domain::risk::{
 use tillit_domain::role::{Permission, Role};
 use tillit_domain::{Rule, ValidationErrors};
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn risk_matrix(app: &App, who: &Acting) -> Result<RiskMatrix> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.risk_matrix(who.tenant()).await?)
 }
 
 /// Sets the risk matrix; a scale cannot shrink below values scenarios use.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_risk_matrix(app: &App, who: &Acting, d: &RiskMatrixDraft) -> Result<RiskMatrix> {
     who.require(Permission::ManageRiskMatrix)?;
     let x = RiskMatrix::try_from(d)?;
@@ -28,6 +30,7 @@ pub async fn set_risk_matrix(app: &App, who: &Acting, d: &RiskMatrixDraft) -> Re
     Ok(x)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_risk_analyses(
     app: &App,
     who: &Acting,
@@ -38,11 +41,13 @@ pub async fn list_risk_analyses(
 }
 
 /// Every risk analysis of the organisation (for exports).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn all_risk_analyses(app: &App, who: &Acting) -> Result<Vec<RiskAnalysis>> {
     who.require(Permission::ViewRegisters)?;
     crate::all_pages(|page| app.store.list_risk_analyses(who.tenant(), page)).await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn risk_analysis(app: &App, who: &Acting, id: &str) -> Result<RiskAnalysis> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.risk_analysis(who.tenant(), id).await?)
@@ -50,6 +55,7 @@ pub async fn risk_analysis(app: &App, who: &Acting, id: &str) -> Result<RiskAnal
 
 /// Adds (`id` None) or updates a risk analysis. Another organisation's analysis is not found,
 /// whatever the input.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_risk_analysis(
     app: &App,
     who: &Acting,
@@ -73,23 +79,27 @@ pub async fn save_risk_analysis(
     })
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn scenarios(app: &App, who: &Acting, analysis_id: &str) -> Result<Vec<Scenario>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.scenarios(who.tenant(), analysis_id).await?)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn scenario(app: &App, who: &Acting, id: &str) -> Result<Scenario> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.scenario(who.tenant(), id).await?)
 }
 
 /// Every scenario as (id, title, analysis title), for choosing what a measure answers.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn scenario_choices(app: &App, who: &Acting) -> Result<Vec<(String, String, String)>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.scenario_choices(who.tenant()).await?)
 }
 
 /// Scenarios per heat-map cell, of one analysis or all, inherent or residual.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn heat_counts(
     app: &App,
     who: &Acting,
@@ -105,6 +115,7 @@ pub async fn heat_counts(
 
 /// Members whose decision can accept a risk above tolerance: information owners (by role) and
 /// the owners of the affected assets.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn eligible_deciders(
     app: &App,
     who: &Acting,
@@ -128,6 +139,7 @@ pub async fn eligible_deciders(
 
 /// Adds (`existing` None) or replaces a scenario of an analysis. Accepting a risk above tolerance
 /// needs the decision of an information owner (by role, or owning an affected asset).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_scenario(
     app: &App,
     who: &Acting,

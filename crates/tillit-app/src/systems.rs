@@ -68,6 +68,7 @@ impl SystemListParams {
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_systems(
     app: &App,
     who: &Acting,
@@ -78,6 +79,7 @@ pub async fn list_systems(
     Ok(app.store.list_systems(who.tenant(), q, page).await?)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_systems_by(
     app: &App,
     who: &Acting,
@@ -89,22 +91,26 @@ pub async fn list_systems_by(
 }
 
 /// Every system of the organisation (for exports and choices).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn all_systems(app: &App, who: &Acting) -> Result<Vec<System>> {
     who.require(Permission::ViewRegisters)?;
     crate::all_pages(|page| app.store.list_systems(who.tenant(), None, page)).await
 }
 
 /// System names by id.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn system_names(app: &App, who: &Acting) -> Result<HashMap<String, String>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.system_names(who.tenant()).await?)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn system(app: &App, who: &Acting, id: &str) -> Result<System> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.system(who.tenant(), id).await?)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create_system(app: &App, who: &Acting, d: &SystemDraft) -> Result<System> {
     who.require(Permission::EditRegisters)?;
     let input = SystemInput::try_from(d)?;
@@ -114,6 +120,7 @@ pub async fn create_system(app: &App, who: &Acting, d: &SystemDraft) -> Result<S
         .await?)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_system(app: &App, who: &Acting, id: &str, d: &SystemDraft) -> Result<System> {
     who.require(Permission::EditRegisters)?;
     let input =
@@ -125,6 +132,7 @@ pub async fn update_system(app: &App, who: &Acting, id: &str, d: &SystemDraft) -
 }
 
 /// Sets a system's own levels (a deviation from the inherited ones needs a motivation).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_system_levels(
     app: &App,
     who: &Acting,
@@ -146,6 +154,7 @@ pub async fn set_system_levels(
 }
 
 /// Removes the system's own levels, so the inherited ones apply.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn clear_system_levels(app: &App, who: &Acting, id: &str) -> Result<System> {
     who.require(Permission::Classify)?;
     Ok(app
@@ -156,6 +165,7 @@ pub async fn clear_system_levels(app: &App, who: &Acting, id: &str) -> Result<Sy
 
 /// The systems this one sends data to, and those that send data to it: (id, name) each.
 #[allow(clippy::type_complexity)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn integrations(
     app: &App,
     who: &Acting,
@@ -166,6 +176,7 @@ pub async fn integrations(
 }
 
 /// Replaces the systems this one integrates with.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_integrations(app: &App, who: &Acting, id: &str, others: &[String]) -> Result<()> {
     who.require(Permission::EditRegisters)?;
     let others: Vec<String> = others

@@ -1,8 +1,11 @@
 //! Login throttling per account and per client address: failed attempts within a window are
 //! counted, and past the limit further attempts are refused until the oldest failure ages out.
+//!
+//! The throttle fails closed: every attempt is checked and every failure counted, even after a
+//! panic elsewhere poisoned the lock (the counts are recovered and used, never skipped).
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +40,13 @@ impl Throttle {
         }
     }
 
+    /// The counts, also after a panic while they were held: they are plain counters, always whole.
+    fn counts(&self) -> MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
+        self.failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     fn keys(account: &str, address: &str) -> [(String, usize); 2] {
         [
             (format!("a:{}", account.to_lowercase()), 0),
@@ -46,7 +56,7 @@ impl Throttle {
 
     /// `Some(wait)` when the account or the address must wait before trying again.
     pub fn blocked(&self, account: &str, address: &str, now: Instant) -> Option<Duration> {
-        let mut map = self.failures.lock().ok()?;
+        let mut map = self.counts();
         let mut wait: Option<Duration> = None;
         for (key, which) in Self::keys(account, address) {
             let limit = if which == 0 {
@@ -75,9 +85,7 @@ impl Throttle {
     }
 
     pub fn record_failure(&self, account: &str, address: &str, now: Instant) {
-        let Ok(mut map) = self.failures.lock() else {
-            return;
-        };
+        let mut map = self.counts();
         if map.len() > MAX_KEYS {
             let window = self.policy.window;
             map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
@@ -93,9 +101,8 @@ impl Throttle {
 
     /// A successful sign-in clears the account's failures (not the address's).
     pub fn record_success(&self, account: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(&format!("a:{}", account.to_lowercase()));
-        }
+        self.counts()
+            .remove(&format!("a:{}", account.to_lowercase()));
     }
 }
 
@@ -131,6 +138,25 @@ mod tests {
         }
         assert!(t.blocked("new@x.se", "9.9.9.9", now).is_some());
         assert!(t.blocked("new@x.se", "9.9.9.8", now).is_none());
+    }
+
+    #[test]
+    fn a_poisoned_lock_still_counts_and_refuses() {
+        let t = std::sync::Arc::new(Throttle::new(ThrottlePolicy::default()));
+        let now = Instant::now();
+        for _ in 0..5 {
+            t.record_failure("a@x.se", "3.3.3.3", now);
+        }
+        let t2 = t.clone();
+        let _ = std::thread::spawn(move || {
+            let _held = t2.failures.lock();
+            panic!("a panic while the counts are held");
+        })
+        .join();
+        assert!(t.failures.is_poisoned());
+        assert!(t.blocked("a@x.se", "4.4.4.4", now).is_some());
+        t.record_failure("b@x.se", "4.4.4.4", now);
+        assert_eq!(t.counts().get("a:b@x.se").map(VecDeque::len), Some(1));
     }
 
     #[test]

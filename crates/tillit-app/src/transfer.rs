@@ -114,6 +114,7 @@ fn yes_no(v: &str) -> String {
 }
 
 /// Imports a file into a register. Nothing is saved when any row has an error, or in a dry run.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn import(
     app: &App,
     who: &Acting,

@@ -27,6 +27,8 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("request body too large")]
     PayloadTooLarge,
+    #[error("the request took too long")]
+    Timeout,
     #[error("no membership in any organisation")]
     NoOrganisation,
     #[error("internal error: {0}")]
@@ -46,6 +48,7 @@ impl AppError {
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -62,6 +65,7 @@ impl AppError {
             AppError::TooManyAttempts { .. } => "too-many-attempts",
             AppError::UnsupportedMediaType => "unsupported-media-type",
             AppError::PayloadTooLarge => "payload-too-large",
+            AppError::Timeout => "timeout",
             AppError::NoOrganisation => "no-organisation",
             AppError::Internal(_) => "internal",
         }

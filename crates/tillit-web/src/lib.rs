@@ -8,6 +8,7 @@ pub mod context;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod middleware;
 pub mod pages;
 pub mod render;
 pub mod security;

@@ -1,10 +1,10 @@
 //! Building the application: configuration, routes, middleware, and serving with graceful shutdown.
 
+use crate::middleware::client::TrustedProxies;
 use crate::state::AppState;
-use crate::{api, assets, context, pages, security};
+use crate::{api, assets, middleware, pages};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
@@ -23,6 +23,10 @@ pub struct WebConfig {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub throttle: ThrottlePolicy,
+    /// Proxies whose `X-Forwarded-For` names the client (none: the connection's address is used).
+    pub trusted_proxies: TrustedProxies,
+    /// How long a request may take before it is answered with 503 and dropped.
+    pub request_timeout: Duration,
 }
 
 impl Default for WebConfig {
@@ -34,6 +38,8 @@ impl Default for WebConfig {
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
             throttle: ThrottlePolicy::default(),
+            trusted_proxies: TrustedProxies::default(),
+            request_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -53,42 +59,15 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 pub fn router(state: AppState) -> Router {
-    let hsts = state.config.secure_cookies;
-    Router::new()
+    let routes = Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .route("/static/{name}", get(assets::serve_static))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/lang", post(pages::auth::switch_language))
-        .fallback(pages::not_found)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            context::context_layer,
-        ))
-        .layer(middleware::from_fn(log_requests))
-        .layer(middleware::from_fn(move |req, next| {
-            security::security_headers(hsts, req, next)
-        }))
-        .with_state(state)
-}
-
-async fn log_requests(
-    req: axum::extract::Request,
-    next: middleware::Next,
-) -> axum::response::Response {
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let start = std::time::Instant::now();
-    let res = next.run(req).await;
-    let status = res.status().as_u16();
-    let ms = start.elapsed().as_secs_f64() * 1000.0;
-    if status >= 500 {
-        tracing::error!(%method, %path, status, ms, "request");
-    } else {
-        tracing::info!(%method, %path, status, ms, "request");
-    }
-    res
+        .fallback(pages::not_found);
+    middleware::stack(routes, &state).with_state(state)
 }
 
 /// Serves until `shutdown` completes, then lets requests in flight finish. Expired sessions are

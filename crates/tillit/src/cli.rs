@@ -53,6 +53,10 @@ pub struct ServeArgs {
     /// Log format: text or json.
     #[arg(long, env = "TILLIT_LOG_FORMAT")]
     pub log_format: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For names the client: addresses or networks,
+    /// comma-separated (e.g. 10.0.0.0/8,::1). Without it the connection's address is used.
+    #[arg(long, env = "TILLIT_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -138,6 +142,7 @@ fn load_settings(db: &DbArgs, serve: Option<&ServeArgs>) -> Result<Settings, Str
             database_url: db.database_url.as_deref(),
             secure_cookies: serve.and_then(|s| s.secure_cookies),
             log_format: serve.and_then(|s| s.log_format.as_deref()),
+            trusted_proxies: serve.and_then(|s| s.trusted_proxies.as_deref()),
         },
     )
 }

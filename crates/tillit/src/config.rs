@@ -18,6 +18,9 @@ pub struct FileConfig {
     pub argon2_memory_kib: Option<u32>,
     pub argon2_iterations: Option<u32>,
     pub log_format: Option<String>,
+    /// Addresses or networks of reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Option<Vec<String>>,
+    pub request_timeout_seconds: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +51,7 @@ pub struct Overrides<'a> {
     pub database_url: Option<&'a str>,
     pub secure_cookies: Option<bool>,
     pub log_format: Option<&'a str>,
+    pub trusted_proxies: Option<&'a str>,
 }
 
 pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> {
@@ -82,6 +86,19 @@ pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> 
     }
     if let Some(i) = file.argon2_iterations {
         web.argon2_iterations = i;
+    }
+    let proxies = o
+        .trusted_proxies
+        .map(str::to_string)
+        .or(file.trusted_proxies.map(|v| v.join(",")));
+    if let Some(p) = proxies {
+        web.trusted_proxies = tillit_web::middleware::client::TrustedProxies::parse(&p)?;
+    }
+    if let Some(t) = file.request_timeout_seconds {
+        if !(1..=3600).contains(&t) {
+            return Err("request_timeout_seconds: must be between 1 and 3600".into());
+        }
+        web.request_timeout = std::time::Duration::from_secs(t);
     }
     let log_format = o
         .log_format
