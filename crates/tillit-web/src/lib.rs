@@ -1,19 +1,36 @@
 //! Tillit's web layer: server-rendered pages (askama + htmx), the JSON API under `/api/v1` with its
 //! OpenAPI document, authentication (sessions, API tokens), CSRF, security headers and i18n.
 //! Handlers stay thin: decode, call one command or query of `tillit-app`, render.
+//!
+//! One module per feature, each with its pages (`pages.rs`) and its API (`api.rs`) side by side;
+//! `pages/` holds the page shell and routes, `api/` the API's router and OpenAPI document,
+//! `middleware/` what every request passes.
 
+pub mod access;
+pub mod account;
 pub mod api;
 pub mod assets;
+pub mod audit;
+pub mod auth;
 pub mod context;
 pub mod error;
+pub mod followup;
 pub mod forms;
 pub mod i18n;
+pub mod measures;
+pub mod members;
 pub mod middleware;
+pub mod overview;
 pub mod pages;
 pub mod render;
+pub mod requirements;
+pub mod risk;
 pub mod security;
 pub mod startup;
 pub mod state;
+pub mod static_files;
+pub mod systems;
+pub mod transfer;
 
 pub use startup::{router, serve, WebConfig};
 pub use state::AppState;

@@ -2,7 +2,7 @@
 
 use crate::middleware::client::TrustedProxies;
 use crate::state::AppState;
-use crate::{api, assets, middleware, pages};
+use crate::{api, middleware, pages, static_files};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -62,10 +62,10 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
-        .route("/static/{name}", get(assets::serve_static))
+        .route("/static/{name}", get(static_files::serve_static))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/lang", post(pages::auth::switch_language))
+        .route("/lang", post(crate::auth::pages::switch_language))
         .fallback(pages::not_found);
     middleware::stack(routes, &state).with_state(state)
 }

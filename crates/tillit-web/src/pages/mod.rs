@@ -1,17 +1,6 @@
 //! HTML pages: the shell shared by every page (navigation, organisation switch, language), and the
-//! page routes.
+//! page routes. Each feature's pages live in its own module (`crate::assets::pages`, …).
 
-pub mod account;
-pub mod admin;
-pub mod assets;
-pub mod auth;
-pub mod followup;
-pub mod measures;
-pub mod overview;
-pub mod requirements;
-pub mod risk;
-pub mod systems;
-pub mod transfer;
 pub mod ui;
 
 use crate::context::{Ctx, Member};
@@ -26,103 +15,191 @@ use tillit_domain::ValidationErrors;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(auth::root))
-        .route("/login", get(auth::login_page).post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route("/org/switch", post(auth::switch_org))
-        .route("/overview", get(overview::overview))
-        .route("/account", get(account::account_page))
-        .route("/account/password", post(account::change_password))
+        .route("/", get(crate::auth::pages::root))
+        .route(
+            "/login",
+            get(crate::auth::pages::login_page).post(crate::auth::pages::login),
+        )
+        .route("/logout", post(crate::auth::pages::logout))
+        .route("/org/switch", post(crate::auth::pages::switch_org))
+        .route("/overview", get(crate::overview::pages::overview))
+        .route("/account", get(crate::account::pages::account_page))
+        .route(
+            "/account/password",
+            post(crate::account::pages::change_password),
+        )
         .route(
             "/account/tokens",
-            get(account::tokens_page).post(account::create_token),
+            get(crate::account::pages::tokens_page).post(crate::account::pages::create_token),
         )
-        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route(
+            "/account/tokens/{id}/revoke",
+            post(crate::account::pages::revoke_token),
+        )
         .route(
             "/admin/members",
-            get(admin::members_page).post(admin::add_member),
+            get(crate::members::pages::members_page).post(crate::members::pages::add_member),
         )
-        .route("/admin/members/{id}", get(admin::member_page))
-        .route("/admin/members/{id}/role", post(admin::change_role))
-        .route("/admin/members/{id}/remove", post(admin::remove_member))
-        .route("/assets", get(assets::list).post(assets::create))
-        .route("/assets/new", get(assets::new_form))
-        .route("/assets/export", get(transfer::export_assets))
+        .route(
+            "/admin/members/{id}",
+            get(crate::members::pages::member_page),
+        )
+        .route(
+            "/admin/members/{id}/role",
+            post(crate::members::pages::change_role),
+        )
+        .route(
+            "/admin/members/{id}/remove",
+            post(crate::members::pages::remove_member),
+        )
+        .route(
+            "/assets",
+            get(crate::assets::pages::list).post(crate::assets::pages::create),
+        )
+        .route("/assets/new", get(crate::assets::pages::new_form))
+        .route("/assets/export", get(crate::transfer::pages::export_assets))
         .route(
             "/assets/import",
-            get(transfer::import_assets_page)
-                .post(transfer::import_assets)
+            get(crate::transfer::pages::import_assets_page)
+                .post(crate::transfer::pages::import_assets)
                 .layer(import_limit()),
         )
-        .route("/systems/export", get(transfer::export_systems))
-        .route("/measures/export", get(transfer::export_measures))
-        .route("/risks/export", get(transfer::export_scenarios))
-        .route("/requirements/export", get(transfer::export_assessments))
+        .route(
+            "/systems/export",
+            get(crate::transfer::pages::export_systems),
+        )
+        .route(
+            "/measures/export",
+            get(crate::transfer::pages::export_measures),
+        )
+        .route(
+            "/risks/export",
+            get(crate::transfer::pages::export_scenarios),
+        )
+        .route(
+            "/requirements/export",
+            get(crate::transfer::pages::export_assessments),
+        )
         .route(
             "/systems/import",
-            get(transfer::import_systems_page)
-                .post(transfer::import_systems)
+            get(crate::transfer::pages::import_systems_page)
+                .post(crate::transfer::pages::import_systems)
                 .layer(import_limit()),
         )
-        .route("/assets/{id}", get(assets::show).post(assets::update))
-        .route("/assets/{id}/edit", get(assets::edit_form))
-        .route("/assets/{id}/classify", post(assets::classify))
-        .route("/systems", get(systems::list).post(systems::create))
-        .route("/systems/new", get(systems::new_form))
-        .route("/systems/{id}", get(systems::show).post(systems::update))
-        .route("/systems/{id}/edit", get(systems::edit_form))
-        .route("/systems/{id}/levels", post(systems::set_levels))
+        .route(
+            "/assets/{id}",
+            get(crate::assets::pages::show).post(crate::assets::pages::update),
+        )
+        .route("/assets/{id}/edit", get(crate::assets::pages::edit_form))
+        .route(
+            "/assets/{id}/classify",
+            post(crate::assets::pages::classify),
+        )
+        .route(
+            "/systems",
+            get(crate::systems::pages::list).post(crate::systems::pages::create),
+        )
+        .route("/systems/new", get(crate::systems::pages::new_form))
+        .route(
+            "/systems/{id}",
+            get(crate::systems::pages::show).post(crate::systems::pages::update),
+        )
+        .route("/systems/{id}/edit", get(crate::systems::pages::edit_form))
+        .route(
+            "/systems/{id}/levels",
+            post(crate::systems::pages::set_levels),
+        )
         .route(
             "/systems/{id}/integrations",
-            post(systems::set_integrations),
+            post(crate::systems::pages::set_integrations),
         )
-        .route("/systems/{id}/requirements", get(requirements::for_system))
+        .route(
+            "/systems/{id}/requirements",
+            get(crate::requirements::pages::for_system),
+        )
         .route(
             "/systems/{id}/requirements/{rid}",
-            get(requirements::show_system_requirement)
-                .post(requirements::assess_system_requirement),
+            get(crate::requirements::pages::show_system_requirement)
+                .post(crate::requirements::pages::assess_system_requirement),
         )
         .route(
             "/systems/{id}/requirements/{rid}/evidence",
-            post(requirements::add_system_evidence).layer(evidence_limit()),
+            post(crate::requirements::pages::add_system_evidence).layer(evidence_limit()),
         )
-        .route("/risks", get(risk::list).post(risk::create))
-        .route("/risks/new", get(risk::new_form))
+        .route(
+            "/risks",
+            get(crate::risk::pages::list).post(crate::risk::pages::create),
+        )
+        .route("/risks/new", get(crate::risk::pages::new_form))
         .route(
             "/risks/matrix",
-            get(risk::matrix_page).post(risk::set_matrix),
+            get(crate::risk::pages::matrix_page).post(crate::risk::pages::set_matrix),
         )
-        .route("/risks/{id}", get(risk::show).post(risk::update))
-        .route("/risks/{id}/edit", get(risk::edit_form))
-        .route("/risks/{id}/scenarios/new", get(risk::new_scenario_form))
-        .route("/risks/{id}/scenarios", post(risk::create_scenario))
+        .route(
+            "/risks/{id}",
+            get(crate::risk::pages::show).post(crate::risk::pages::update),
+        )
+        .route("/risks/{id}/edit", get(crate::risk::pages::edit_form))
+        .route(
+            "/risks/{id}/scenarios/new",
+            get(crate::risk::pages::new_scenario_form),
+        )
+        .route(
+            "/risks/{id}/scenarios",
+            post(crate::risk::pages::create_scenario),
+        )
         .route(
             "/scenarios/{id}",
-            get(risk::scenario_page).post(risk::update_scenario),
+            get(crate::risk::pages::scenario_page).post(crate::risk::pages::update_scenario),
         )
-        .route("/measures", get(measures::list).post(measures::create))
-        .route("/measures/new", get(measures::new_form))
-        .route("/measures/{id}", get(measures::show).post(measures::update))
-        .route("/follow-up", get(followup::follow_up))
-        .route("/assets/{id}/review", post(followup::review_asset))
-        .route("/systems/{id}/review", post(followup::review_system))
+        .route(
+            "/measures",
+            get(crate::measures::pages::list).post(crate::measures::pages::create),
+        )
+        .route("/measures/new", get(crate::measures::pages::new_form))
+        .route(
+            "/measures/{id}",
+            get(crate::measures::pages::show).post(crate::measures::pages::update),
+        )
+        .route("/follow-up", get(crate::followup::pages::follow_up))
+        .route(
+            "/assets/{id}/review",
+            post(crate::followup::pages::review_asset),
+        )
+        .route(
+            "/systems/{id}/review",
+            post(crate::followup::pages::review_system),
+        )
         .route(
             "/systems/{id}/access-analysis",
-            get(followup::access_page).post(followup::save_access),
+            get(crate::access::pages::access_page).post(crate::access::pages::save_access),
         )
-        .route("/requirements", get(requirements::for_organisation))
+        .route(
+            "/requirements",
+            get(crate::requirements::pages::for_organisation),
+        )
         .route(
             "/requirements/{rid}",
-            get(requirements::show_org_requirement).post(requirements::assess_org_requirement),
+            get(crate::requirements::pages::show_org_requirement)
+                .post(crate::requirements::pages::assess_org_requirement),
         )
         .route(
             "/requirements/{rid}/evidence",
-            post(requirements::add_org_evidence).layer(evidence_limit()),
+            post(crate::requirements::pages::add_org_evidence).layer(evidence_limit()),
         )
-        .route("/evidence/{id}", get(requirements::download_evidence))
-        .route("/evidence/{id}/remove", post(requirements::remove_evidence))
-        .route("/admin/audit", get(admin::audit_page))
-        .route("/admin/audit/{id}", get(admin::audit_event_page))
+        .route(
+            "/evidence/{id}",
+            get(crate::requirements::pages::download_evidence),
+        )
+        .route(
+            "/evidence/{id}/remove",
+            post(crate::requirements::pages::remove_evidence),
+        )
+        .route("/admin/audit", get(crate::audit::pages::audit_page))
+        .route(
+            "/admin/audit/{id}",
+            get(crate::audit::pages::audit_event_page),
+        )
 }
 
 /// Register imports may be larger than the default body limit.
@@ -182,7 +259,7 @@ impl PageCommon {
             title,
             shell: None,
             notice: None,
-            asset_version: crate::assets::ASSET_VERSION,
+            asset_version: crate::static_files::ASSET_VERSION,
         }
     }
 

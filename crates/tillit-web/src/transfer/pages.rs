@@ -2,9 +2,9 @@
 //! checked row by row first; with errors, or as a dry run, nothing is saved and each row's result
 //! is shown (row number, what would happen, every field error).
 
-use super::{FieldError, PageCommon};
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
+use crate::pages::{FieldError, PageCommon};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;

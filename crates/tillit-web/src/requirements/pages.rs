@@ -1,11 +1,11 @@
 //! Requirements and self-assessment: what applies to a system and why, the organisation-wide
 //! requirements, one requirement with its assessment, evidence and history.
 
-use super::{notice_from, show_time, Choice, FieldError, PageCommon};
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::i18n::Tr;
+use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;

@@ -1,12 +1,12 @@
 //! Risk analysis: the organisation's matrix and tolerance, analyses with scope and participants,
 //! scenarios scored before and after treatment, owner acceptance above tolerance, heat maps.
 
-use super::ui::{choices, form_status, value, FormPage, Input};
-use super::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::i18n::Tr;
+use crate::pages::ui::{choices, form_status, value, FormPage, Input};
+use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;

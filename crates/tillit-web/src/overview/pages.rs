@@ -1,8 +1,8 @@
 //! The overview after sign-in: where the organisation stands and what to do first.
 
-use super::{notice_from, show_time, PageCommon};
 use crate::context::Member;
 use crate::error::AppResult;
+use crate::pages::{notice_from, show_time, PageCommon};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
@@ -46,7 +46,7 @@ struct OverviewPage {
     method_text: String,
     phases: Vec<String>,
     recent: Option<Vec<RecentEvent>>,
-    gaps: Option<Vec<super::followup::GapView>>,
+    gaps: Option<Vec<crate::followup::pages::GapView>>,
 }
 
 /// An action as people read it; unknown actions are shown by their key.
@@ -211,7 +211,7 @@ pub async fn overview(
         phases: phase_keys.iter().map(|k| tr.t(k)).collect(),
         recent,
         gaps: if m.may(Permission::ViewRegisters) {
-            Some(super::followup::overview_gaps(&state, &m).await?)
+            Some(crate::followup::pages::overview_gaps(&state, &m).await?)
         } else {
             None
         },

@@ -1,10 +1,10 @@
 //! The register of information assets (informationsmängder) and their classification.
 
-use super::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::i18n::Tr;
+use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;

@@ -1,10 +1,10 @@
 //! The register of information systems and IT services, with the classification they inherit.
 
-use super::assets::level_label;
-use super::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
+use crate::assets::pages::level_label;
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
+use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;

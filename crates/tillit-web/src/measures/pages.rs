@@ -2,12 +2,12 @@
 //! untraced one is refused), has an owner, a due date and a status, and records how its effect
 //! was verified. The plan groups by status, owner or due date.
 
-use super::ui::{choices, form_status, value, FormPage, Input};
-use super::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::i18n::Tr;
+use crate::pages::ui::{choices, form_status, value, FormPage, Input};
+use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
@@ -376,7 +376,7 @@ async fn measure_form(
                 ("name", e.verified_by.clone().unwrap_or_default()),
                 (
                     "at",
-                    super::show_time(e.verified_at.as_deref().unwrap_or("")),
+                    crate::pages::show_time(e.verified_at.as_deref().unwrap_or("")),
                 ),
             ],
         ),

@@ -1,10 +1,10 @@
 //! Signing in and out, switching organisation and language.
 
-use super::{FieldError, PageCommon};
 use crate::context::{cookie, session_cookie_name, set_cookie, Ctx, CurrentUser, LANG_COOKIE};
 use crate::error::AppResult;
 use crate::forms::FormFields;
 use crate::i18n::Locale;
+use crate::pages::{FieldError, PageCommon};
 use crate::render::{page, safe_return_path, see_other};
 use crate::state::AppState;
 use askama::Template;

@@ -1,9 +1,9 @@
 //! The signed-in user's own account: memberships, password, API tokens.
 
-use super::{notice_from, show_time, Choice, FieldError, PageCommon};
 use crate::context::{CurrentUser, Member};
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
+use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;

@@ -1,0 +1,94 @@
+//! The API of a system's access-needs analysis (behovs- och riskanalys).
+
+use crate::api::shared::Problem;
+use crate::context::Member;
+use crate::error::AppResult;
+use crate::forms::ApiJson;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tillit_domain::access::AccessAnalysisDraft;
+use tillit_domain::role::Permission;
+use utoipa::ToSchema;
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserGroupDto {
+    pub name: String,
+    pub information_needed: String,
+    pub reason: String,
+    #[serde(default)]
+    pub access_rule: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccessAnalysisDto {
+    pub system_id: String,
+    pub groups: Vec<UserGroupDto>,
+    pub risks_wider: String,
+    pub risks_narrower: Option<String>,
+    pub access_rules: String,
+    pub approved_by: Option<String>,
+    pub approved_by_name: Option<String>,
+    pub approved_on: Option<String>,
+    pub next_review_on: String,
+    pub updated_at: String,
+}
+
+impl From<tillit_app::views::AccessAnalysis> for AccessAnalysisDto {
+    fn from(a: tillit_app::views::AccessAnalysis) -> Self {
+        let i = a.input;
+        AccessAnalysisDto {
+            system_id: a.system_id,
+            groups: i
+                .groups
+                .into_iter()
+                .map(|g| UserGroupDto {
+                    name: g.name,
+                    information_needed: g.information_needed,
+                    reason: g.reason,
+                    access_rule: g.access_rule,
+                })
+                .collect(),
+            risks_wider: i.risks_wider,
+            risks_narrower: i.risks_narrower,
+            access_rules: i.access_rules,
+            approved_by: i.approved_by,
+            approved_by_name: a.approved_by_name,
+            approved_on: i.approved_on,
+            next_review_on: i.next_review_on,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// A system's access-needs analysis (behovs- och riskanalys, PDL 4 kap. 2 §).
+#[utoipa::path(get, path = "/api/v1/systems/{id}/access-analysis", params(("id" = String, Path)), responses((status = 200, body = AccessAnalysisDto), (status = 404, body = Problem)))]
+pub async fn get_access_analysis(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<AccessAnalysisDto>> {
+    m.require(Permission::ViewRegisters)?;
+    tillit_app::systems::system(&state.app, &m.who, &id).await?;
+    let a = tillit_app::access::access_analysis(&state.app, &m.who, &id)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok(Json(a.into()))
+}
+
+/// Saves a system's access-needs analysis.
+#[utoipa::path(put, path = "/api/v1/systems/{id}/access-analysis", params(("id" = String, Path)), request_body = AccessAnalysisDraft, responses((status = 200, body = AccessAnalysisDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_access_analysis(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AccessAnalysisDraft>,
+) -> AppResult<Json<AccessAnalysisDto>> {
+    Ok(Json(
+        tillit_app::access::save_access_analysis(&state.app, &m.who, &id, &body)
+            .await?
+            .into(),
+    ))
+}

@@ -1,0 +1,225 @@
+//! A system's access-needs analysis (behovs- och riskanalys): user groups, needs, approval.
+
+use crate::context::Member;
+use crate::error::{AppError, AppResult};
+use crate::forms::FormFields;
+use crate::pages::{notice_from, FieldError, PageCommon};
+use crate::render::{page, see_other};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use std::collections::HashMap;
+use tillit_domain::access::UserGroup;
+use tillit_domain::role::Permission;
+use tillit_domain::ValidationErrors;
+
+pub struct GroupRow {
+    pub name: String,
+    pub information: String,
+    pub reason: String,
+    pub rule: String,
+}
+
+#[derive(Template)]
+#[template(path = "access_analysis.html")]
+struct AccessPage {
+    c: PageCommon,
+    system_id: String,
+    system_name: String,
+    back_label: String,
+    patient_data: bool,
+    exists: bool,
+    groups: Vec<GroupRow>,
+    risks_wider: String,
+    risks_narrower: String,
+    access_rules: String,
+    approvers: Vec<crate::pages::Choice>,
+    approved: String,
+    approved_on: String,
+    next_review_on: String,
+    overdue: bool,
+    may_edit: bool,
+    errors: Vec<FieldError>,
+}
+
+async fn render_access(
+    state: &AppState,
+    m: &Member,
+    system_id: &str,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+    notice: Option<String>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let sys = tillit_app::systems::system(&state.app, &m.who, system_id).await?;
+    let facts = tillit_app::assessments::system_facts(&sys, m.membership.org_kind);
+    let existing = tillit_app::access::access_analysis(&state.app, &m.who, system_id).await?;
+    let x = existing.as_ref().map(|a| &a.input);
+    let get = |k: &str, stored: Option<String>| {
+        form.map(|f| f.get(k).to_string())
+            .unwrap_or_else(|| stored.unwrap_or_default())
+    };
+    let mut groups: Vec<GroupRow> = match form {
+        Some(f) => {
+            let (n, i, r, u) = (
+                f.all("group_name"),
+                f.all("group_information"),
+                f.all("group_reason"),
+                f.all("group_rule"),
+            );
+            (0..n.len())
+                .map(|k| GroupRow {
+                    name: n.get(k).cloned().unwrap_or_default(),
+                    information: i.get(k).cloned().unwrap_or_default(),
+                    reason: r.get(k).cloned().unwrap_or_default(),
+                    rule: u.get(k).cloned().unwrap_or_default(),
+                })
+                .collect()
+        }
+        None => x
+            .map(|x| x.groups.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|g: UserGroup| GroupRow {
+                name: g.name,
+                information: g.information_needed,
+                reason: g.reason,
+                rule: g.access_rule.unwrap_or_default(),
+            })
+            .collect(),
+    };
+    let blank = || GroupRow {
+        name: String::new(),
+        information: String::new(),
+        reason: String::new(),
+        rule: String::new(),
+    };
+    let blanks = if groups.is_empty() { 3 } else { 2 };
+    groups.extend((0..blanks).map(|_| blank()));
+    let approved_now = get("approved_by", x.and_then(|x| x.approved_by.clone()));
+    let mut approver_choices = vec![crate::pages::Choice {
+        key: String::new(),
+        label: tr.t("access-not-approved"),
+        selected: approved_now.is_empty(),
+    }];
+    approver_choices.extend(
+        tillit_app::access::approvers(&state.app, &m.who, &sys)
+            .await?
+            .into_iter()
+            .map(|(id, name)| crate::pages::Choice {
+                selected: id == approved_now,
+                key: id,
+                label: name,
+            }),
+    );
+    let next = get("next_review_on", x.map(|x| x.next_review_on.clone()));
+    let today = chrono::Utc::now().date_naive().to_string();
+    let tpl = AccessPage {
+        c: PageCommon::member(
+            m,
+            tr.f("access-heading", &[("name", sys.input.name.clone())]),
+            "/systems",
+        )
+        .with_notice(notice),
+        system_id: sys.id.clone(),
+        system_name: sys.input.name.clone(),
+        back_label: tr.f("back-to", &[("name", sys.input.name.clone())]),
+        patient_data: facts.health_data,
+        exists: existing.is_some(),
+        groups,
+        risks_wider: get("risks_wider", x.map(|x| x.risks_wider.clone())),
+        risks_narrower: get("risks_narrower", x.and_then(|x| x.risks_narrower.clone())),
+        access_rules: get("access_rules", x.map(|x| x.access_rules.clone())),
+        approvers: approver_choices,
+        approved: match (&existing, x.and_then(|x| x.approved_on.clone())) {
+            (Some(a), Some(on)) => tr.f(
+                "access-approved-by",
+                &[
+                    ("name", a.approved_by_name.clone().unwrap_or_default()),
+                    ("date", on),
+                ],
+            ),
+            _ => String::new(),
+        },
+        approved_on: get("approved_on", x.and_then(|x| x.approved_on.clone())),
+        overdue: existing.is_some() && !next.is_empty() && next < today,
+        next_review_on: next,
+        may_edit: m.may(Permission::EditRegisters),
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+    };
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(page(status, &tpl))
+}
+
+pub async fn access_page(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    render_access(&state, &m, &id, None, None, notice).await
+}
+
+pub async fn save_access(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let result =
+        tillit_app::access::save_access_analysis(&state.app, &m.who, &id, &access_draft(&form))
+            .await
+            .map_err(AppError::from);
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/systems/{id}/access-analysis?done=access-saved"
+        ))),
+        Err(AppError::Invalid(v)) => {
+            render_access(&state, &m, &id, Some(&form), Some(&v), None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The access-needs form sends each group as repeated fields in the same order; they are paired
+/// into the draft's groups here (an HTML form cannot nest), and the rest read by name.
+fn access_draft(form: &FormFields) -> tillit_domain::access::AccessAnalysisDraft {
+    use tillit_domain::access::{AccessAnalysisDraft, UserGroupDraft};
+    let (names, infos, reasons, rules) = (
+        form.all("group_name"),
+        form.all("group_information"),
+        form.all("group_reason"),
+        form.all("group_rule"),
+    );
+    let at = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_default();
+    let rows = names
+        .len()
+        .max(infos.len())
+        .max(reasons.len())
+        .max(rules.len());
+    AccessAnalysisDraft {
+        groups: (0..rows)
+            .map(|i| UserGroupDraft {
+                name: at(&names, i),
+                information_needed: at(&infos, i),
+                reason: at(&reasons, i),
+                access_rule: at(&rules, i),
+            })
+            .collect(),
+        risks_wider: form.get("risks_wider").to_string(),
+        risks_narrower: form.get("risks_narrower").to_string(),
+        access_rules: form.get("access_rules").to_string(),
+        approved_by: form.get("approved_by").to_string(),
+        approved_on: form.get("approved_on").to_string(),
+        next_review_on: form.get("next_review_on").to_string(),
+    }
+}

@@ -1,0 +1,4 @@
+//! The register of information assets and their classification.
+
+pub mod api;
+pub mod pages;

@@ -1,0 +1,4 @@
+//! The organisation's audit trail.
+
+pub mod api;
+pub mod pages;

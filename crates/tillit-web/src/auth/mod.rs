@@ -1,0 +1,3 @@
+//! Signing in and out, the organisation switch and the language switch.
+
+pub mod pages;

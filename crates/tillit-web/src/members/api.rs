@@ -1,0 +1,208 @@
+//! The API of the organisation and its members (administrators change them).
+
+use crate::api::shared::Problem;
+use crate::api::shared::*;
+use crate::context::Member;
+use crate::error::AppResult;
+use crate::forms::ApiJson;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tillit_app::views::MemberQuery;
+use tillit_domain::paging::PageRequest;
+use tillit_domain::role::{Permission, Role};
+use tillit_domain::{Rule, ValidationErrors};
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationDto {
+    pub id: String,
+    pub name: String,
+    pub org_number: String,
+    pub kind: String,
+    /// The caller's role in this organisation.
+    pub your_role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberDto {
+    pub id: String,
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub created_at: String,
+}
+
+impl From<tillit_app::views::Member> for MemberDto {
+    fn from(m: tillit_app::views::Member) -> Self {
+        MemberDto {
+            id: m.id,
+            user_id: m.user_id,
+            email: m.email,
+            display_name: m.display_name,
+            role: m.role.key().into(),
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberPage {
+    pub items: Vec<MemberDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMemberDto {
+    pub email: String,
+    /// Needed when the address has no account yet.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AddedMemberDto {
+    pub member: MemberDto,
+    /// Set when a new account was made: hand it over once; it must be changed at first sign-in.
+    pub initial_password: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChangeDto {
+    pub role: String,
+}
+
+/// The organisation the request acts in.
+#[utoipa::path(get, path = "/api/v1/organisation", responses((status = 200, body = OrganisationDto), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn organisation(
+    State(state): State<AppState>,
+    m: Member,
+) -> AppResult<Json<OrganisationDto>> {
+    m.require(Permission::ViewOverview)?;
+    let o = tillit_app::members::organisation(&state.app, &m.who).await?;
+    Ok(Json(OrganisationDto {
+        id: o.id,
+        name: o.name,
+        org_number: o.org_number,
+        kind: o.kind.key().into(),
+        your_role: m.membership.role.key().into(),
+    }))
+}
+
+/// Members of the organisation, by name.
+#[utoipa::path(get, path = "/api/v1/members",
+    params(("q" = Option<String>, Query, description = "text in name or e-mail"), ("role" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query, description = "1–200, default 50")),
+    responses((status = 200, body = MemberPage), (status = 422, body = Problem)))]
+pub async fn list_members(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<MemberPage>> {
+    m.require(Permission::ViewMembers)?;
+    let page = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
+    let role = match q.get("role").map(String::as_str).filter(|r| !r.is_empty()) {
+        Some(r) => Some(
+            Role::parse_for("role", r, m.membership.org_kind).map_err(ValidationErrors::from)?,
+        ),
+        None => None,
+    };
+    let text = q.get("q").cloned();
+    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
+        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+    }
+    let list =
+        tillit_app::members::list_members(&state.app, &m.who, &MemberQuery { q: text, role }, page)
+            .await?;
+    let (items, page, per_page, total) = page_of(list);
+    Ok(Json(MemberPage {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// Adds a member (administrators).
+#[utoipa::path(post, path = "/api/v1/members", request_body = NewMemberDto,
+    responses((status = 201, body = AddedMemberDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_member(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<NewMemberDto>,
+) -> AppResult<Response> {
+    m.require(Permission::ManageMembers)?;
+    let (member, initial_password) = tillit_app::members::add_member(
+        &state.app,
+        &m.who,
+        &body.email,
+        body.display_name.as_deref().unwrap_or(""),
+        &body.role,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AddedMemberDto {
+            member: member.into(),
+            initial_password,
+        }),
+    )
+        .into_response())
+}
+
+/// One member.
+#[utoipa::path(get, path = "/api/v1/members/{id}", params(("id" = String, Path)), responses((status = 200, body = MemberDto), (status = 404, body = Problem)))]
+pub async fn get_member(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<MemberDto>> {
+    m.require(Permission::ViewMembers)?;
+    Ok(Json(
+        tillit_app::members::member(&state.app, &m.who, &id)
+            .await?
+            .into(),
+    ))
+}
+
+/// Changes a member's role (administrators). The last administrator keeps the role.
+#[utoipa::path(patch, path = "/api/v1/members/{id}", params(("id" = String, Path)), request_body = RoleChangeDto,
+    responses((status = 200, body = MemberDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn change_member(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RoleChangeDto>,
+) -> AppResult<Json<MemberDto>> {
+    m.require(Permission::ManageMembers)?;
+    Ok(Json(
+        tillit_app::members::change_member_role(&state.app, &m.who, &id, &body.role)
+            .await?
+            .into(),
+    ))
+}
+
+/// Removes a member (administrators). Their tokens for this organisation are revoked.
+#[utoipa::path(delete, path = "/api/v1/members/{id}", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    m.require(Permission::ManageMembers)?;
+    tillit_app::members::remove_member(&state.app, &m.who, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

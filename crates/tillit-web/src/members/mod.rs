@@ -1,0 +1,4 @@
+//! The organisation and its members.
+
+pub mod api;
+pub mod pages;

@@ -1,0 +1,3 @@
+//! The overview: the first page after signing in.
+
+pub mod pages;

@@ -1,0 +1,4 @@
+//! The risk matrix, risk analyses, scenarios and heat maps.
+
+pub mod api;
+pub mod pages;

@@ -1,0 +1,236 @@
+//! The API of the register of systems: their facts, inherited and own levels, and integrations.
+
+use crate::api::shared::Problem;
+use crate::api::shared::*;
+use crate::context::Member;
+use crate::error::AppResult;
+use crate::forms::ApiJson;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tillit_domain::classification::SystemLevelsDraft;
+use tillit_domain::paging::PageRequest;
+use tillit_domain::role::Permission;
+use tillit_domain::system::SystemDraft;
+use tillit_domain::{Rule, ValidationErrors};
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct SystemDto {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub owner_membership_id: Option<String>,
+    pub owner_name: Option<String>,
+    pub supplier: Option<String>,
+    /// own_operation, outsourced or public_cloud
+    pub hosting: String,
+    pub country: Option<String>,
+    pub review_interval_months: i64,
+    pub asset_ids: Vec<String>,
+    /// Per aspect, the highest level of the classified assets it processes.
+    pub inherited: Option<LevelsDto>,
+    /// Levels set on the system itself (a motivated deviation).
+    pub deviation: Option<LevelsDto>,
+    pub deviation_motivation: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<tillit_app::views::System> for SystemDto {
+    fn from(s: tillit_app::views::System) -> Self {
+        let i = s.input;
+        SystemDto {
+            id: s.id,
+            name: i.name,
+            description: i.description,
+            owner_membership_id: i.owner_membership_id,
+            owner_name: s.owner_name,
+            supplier: i.supplier,
+            hosting: i.hosting,
+            country: i.country,
+            review_interval_months: i.review_interval_months,
+            asset_ids: i.asset_ids,
+            inherited: s.inherited.map(levels_dto),
+            deviation: s.deviation.map(levels_dto),
+            deviation_motivation: s.deviation_motivation,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SystemPage {
+    pub items: Vec<SystemDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+/// Systems and IT services with what they inherit.
+#[utoipa::path(get, path = "/api/v1/systems", params(("q" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = SystemPage), (status = 422, body = Problem)))]
+pub async fn list_systems(
+    State(state): State<AppState>,
+    m: Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<SystemPage>> {
+    m.require(Permission::ViewRegisters)?;
+    let page = PageRequest::parse(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+    )?;
+    let text = q.get("q").cloned().unwrap_or_default();
+    if text.chars().count() > 200 {
+        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+    }
+    let (items, page, per_page, total) =
+        page_of(tillit_app::systems::list_systems(&state.app, &m.who, Some(&text), page).await?);
+    Ok(Json(SystemPage {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// Adds a system.
+#[utoipa::path(post, path = "/api/v1/systems", request_body = SystemDraft, responses((status = 201, body = SystemDto), (status = 422, body = Problem)))]
+pub async fn create_system(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<SystemDraft>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let s = tillit_app::systems::create_system(&state.app, &m.who, &body).await?;
+    Ok((StatusCode::CREATED, Json(SystemDto::from(s))).into_response())
+}
+
+/// One system.
+#[utoipa::path(get, path = "/api/v1/systems/{id}", params(("id" = String, Path)), responses((status = 200, body = SystemDto), (status = 404, body = Problem)))]
+pub async fn get_system(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<SystemDto>> {
+    m.require(Permission::ViewRegisters)?;
+    Ok(Json(
+        tillit_app::systems::system(&state.app, &m.who, &id)
+            .await?
+            .into(),
+    ))
+}
+
+/// Replaces a system's facts and the assets it processes.
+#[utoipa::path(put, path = "/api/v1/systems/{id}", params(("id" = String, Path)), request_body = SystemDraft, responses((status = 200, body = SystemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_system(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SystemDraft>,
+) -> AppResult<Json<SystemDto>> {
+    m.require(Permission::EditRegisters)?;
+    Ok(Json(
+        tillit_app::systems::update_system(&state.app, &m.who, &id, &body)
+            .await?
+            .into(),
+    ))
+}
+
+/// Sets the system's own levels; a deviation from the inherited levels needs a motivation.
+#[utoipa::path(put, path = "/api/v1/systems/{id}/levels", params(("id" = String, Path)), request_body = SystemLevelsDraft, responses((status = 200, body = SystemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_system_levels(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SystemLevelsDraft>,
+) -> AppResult<Json<SystemDto>> {
+    m.require(Permission::Classify)?;
+    Ok(Json(
+        tillit_app::systems::set_system_levels(&state.app, &m.who, &id, &body)
+            .await?
+            .into(),
+    ))
+}
+
+/// Removes the system's own levels, so the inherited ones apply.
+#[utoipa::path(delete, path = "/api/v1/systems/{id}/levels", params(("id" = String, Path)), responses((status = 200, body = SystemDto), (status = 404, body = Problem)))]
+pub async fn clear_system_levels(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<SystemDto>> {
+    m.require(Permission::Classify)?;
+    Ok(Json(
+        tillit_app::systems::clear_system_levels(&state.app, &m.who, &id)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrationsBody {
+    /// The systems this one sends information to or exchanges it with.
+    pub integration_ids: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SystemRefDto {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IntegrationsDto {
+    /// Systems this one integrates with.
+    pub integrates_with: Vec<SystemRefDto>,
+    /// Systems that integrate with this one.
+    pub integrated_from: Vec<SystemRefDto>,
+}
+
+pub async fn integrations_dto(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+) -> AppResult<IntegrationsDto> {
+    let (to, from) = tillit_app::systems::integrations(&state.app, &m.who, id).await?;
+    let refs = |v: Vec<(String, String)>| {
+        v.into_iter()
+            .map(|(id, name)| SystemRefDto { id, name })
+            .collect()
+    };
+    Ok(IntegrationsDto {
+        integrates_with: refs(to),
+        integrated_from: refs(from),
+    })
+}
+
+/// A system's integrations, both ways.
+#[utoipa::path(get, path = "/api/v1/systems/{id}/integrations", params(("id" = String, Path)), responses((status = 200, body = IntegrationsDto), (status = 404, body = Problem)))]
+pub async fn get_integrations(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<IntegrationsDto>> {
+    m.require(Permission::ViewRegisters)?;
+    tillit_app::systems::system(&state.app, &m.who, &id).await?;
+    Ok(Json(integrations_dto(&state, &m, &id).await?))
+}
+
+/// Replaces the systems a system integrates with.
+#[utoipa::path(put, path = "/api/v1/systems/{id}/integrations", params(("id" = String, Path)), request_body = IntegrationsBody, responses((status = 200, body = IntegrationsDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_integrations(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<IntegrationsBody>,
+) -> AppResult<Json<IntegrationsDto>> {
+    m.require(Permission::EditRegisters)?;
+    tillit_app::systems::set_integrations(&state.app, &m.who, &id, &body.integration_ids).await?;
+    Ok(Json(integrations_dto(&state, &m, &id).await?))
+}

@@ -1,0 +1,3 @@
+//! Import and export of the registers (CSV and XLSX).
+
+pub mod pages;
