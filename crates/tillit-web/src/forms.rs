@@ -67,6 +67,33 @@ fn join_path(path: &str, name: &str) -> String {
     }
 }
 
+/// A typed query string (`?q=…&page=2`): the same struct for a page and its API. Parameters the
+/// struct does not name are ignored; a parameter given twice where one is expected is a 422 that
+/// names it.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for Params<T> {
+    type Rejection = AppError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let de = serde_html_form::Deserializer::from_bytes(query.as_bytes());
+        serde_path_to_error::deserialize(de)
+            .map(Params)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let field = if path.is_empty() || path == "." {
+                    "query".to_string()
+                } else {
+                    path
+                };
+                AppError::Invalid(ValidationErrors::single(field, Rule::InvalidFormat))
+            })
+    }
+}
+
 /// A urlencoded form as ordered pairs; handlers pick fields by name, so a missing field is simply
 /// empty and the domain reports it as required.
 pub struct FormFields(pub Vec<(String, String)>);

@@ -3,14 +3,15 @@
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
+use crate::forms::Params;
+use crate::pages::Notice;
 use crate::pages::{notice_from, FieldError, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use std::collections::HashMap;
 use tillit_domain::access::UserGroup;
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
@@ -162,9 +163,9 @@ pub async fn access_page(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
     render_access(&state, &m, &id, None, None, notice).await
 }
 

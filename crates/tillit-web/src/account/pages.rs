@@ -3,14 +3,15 @@
 use crate::context::{CurrentUser, Member};
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
+use crate::forms::Params;
+use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use std::collections::HashMap;
 use tillit_domain::role::Scope;
 use tillit_domain::ValidationErrors;
 
@@ -68,9 +69,9 @@ async fn render_account(
 pub async fn account_page(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<HashMap<String, String>>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let notice = notice_from(&user.ctx.tr, q.get("done").map(String::as_str));
+    let notice = notice_from(&user.ctx.tr, notice.done.as_deref());
     render_account(&state, &user, StatusCode::OK, vec![], notice).await
 }
 
@@ -211,9 +212,9 @@ async fn render_tokens(
 pub async fn tokens_page(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
     render_tokens(&state, &m, StatusCode::OK, None, None, None, notice).await
 }
 

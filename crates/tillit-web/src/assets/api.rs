@@ -5,18 +5,16 @@ use crate::api::shared::*;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
+use crate::forms::Params;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use std::collections::HashMap;
 use tillit_domain::asset::AssetDraft;
 use tillit_domain::classification::ClassificationDraft;
-use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
-use tillit_domain::{Rule, ValidationErrors};
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -82,42 +80,11 @@ pub struct AssetPage {
 pub async fn list_assets(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(p): Params<tillit_app::assets::AssetListParams>,
 ) -> AppResult<Json<AssetPage>> {
-    use tillit_app::views::{AssetQuery, AssetSort};
     m.require(Permission::ViewRegisters)?;
-    let page = PageRequest::parse(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-    )?;
-    let classified = match q.get("classified").map(String::as_str).unwrap_or("") {
-        "" => None,
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => return Err(ValidationErrors::single("classified", Rule::UnknownValue).into()),
-    };
-    let sort = match q.get("sort").map(String::as_str).unwrap_or("") {
-        "" | "name" => AssetSort::Name,
-        "level" => AssetSort::Level,
-        "updated" => AssetSort::Updated,
-        _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
-    };
-    let text = q.get("q").cloned();
-    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-    }
-    let list = tillit_app::assets::list_assets(
-        &state.app,
-        &m.who,
-        &AssetQuery {
-            q: text,
-            classified,
-            sort: Some(sort),
-            ..Default::default()
-        },
-        page,
-    )
-    .await?;
+    let (query, page) = p.parse()?;
+    let list = tillit_app::assets::list_assets(&state.app, &m.who, &query, page).await?;
     let (items, page, per_page, total) = page_of(list);
     Ok(Json(AssetPage {
         items,

@@ -3,24 +3,24 @@
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
+use crate::forms::Params;
 use crate::i18n::Tr;
+use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use std::collections::HashMap;
-use tillit_app::views::{Asset, AssetQuery, AssetSort};
+use tillit_app::views::Asset;
 use tillit_domain::asset::{
     AssetDraft, CONFIDENTIALITY_STRENGTHS, DATA_SUBJECTS, SPECIAL_CATEGORIES,
 };
 use tillit_domain::classification::ClassificationDraft;
 use tillit_domain::classification::{Aspect, ConsequenceLevel, Levels};
-use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
-use tillit_domain::{Rule, ValidationErrors};
+use tillit_domain::ValidationErrors;
 
 pub struct AssetRow {
     pub id: String,
@@ -60,46 +60,22 @@ fn aspect_headers(tr: &Tr) -> Vec<String> {
 pub async fn list(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(p): Params<tillit_app::assets::AssetListParams>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
-    let page_req = PageRequest::parse(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-    )?;
-    let text = get("q");
-    if text.chars().count() > 200 {
-        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-    }
-    let classified = match get("classified").as_str() {
-        "" => None,
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => return Err(ValidationErrors::single("classified", Rule::UnknownValue).into()),
-    };
-    let sort = match get("sort").as_str() {
-        "" | "name" => AssetSort::Name,
-        "updated" => AssetSort::Updated,
-        "level" => AssetSort::Level,
-        _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
-    };
-    let query = AssetQuery {
-        q: Some(text.clone()),
-        classified,
-        sort: Some(sort),
-        ..Default::default()
-    };
+    let (query, page_req) = p.parse()?;
+    let text = p.q.clone();
     let list = tillit_app::assets::list_assets(&state.app, &m.who, &query, page_req).await?;
     let pager = Pager::new(
         tr,
         "/assets",
         &[
             ("q", text.clone()),
-            ("classified", get("classified")),
-            ("sort", get("sort")),
-            ("per_page", get("per_page")),
+            ("classified", p.classified.clone()),
+            ("sort", p.sort.clone()),
+            ("per_page", p.per_page.clone().unwrap_or_default()),
         ],
         &list,
     );
@@ -133,17 +109,17 @@ pub async fn list(
     };
     let tpl = AssetsPage {
         c: PageCommon::member(&m, tr.t("assets-title"), "/assets")
-            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+            .with_notice(notice_from(tr, notice.done.as_deref())),
         q: text,
         classified_options: vec![
-            choice("", "filter-all", &get("classified")),
-            choice("yes", "assets-classified", &get("classified")),
-            choice("no", "assets-unclassified", &get("classified")),
+            choice("", "filter-all", &p.classified),
+            choice("yes", "assets-classified", &p.classified),
+            choice("no", "assets-unclassified", &p.classified),
         ],
         sort_options: vec![
-            choice("name", "sort-name", &get("sort")),
-            choice("level", "sort-level", &get("sort")),
-            choice("updated", "sort-updated", &get("sort")),
+            choice("name", "sort-name", &p.sort),
+            choice("level", "sort-level", &p.sort),
+            choice("updated", "sort-updated", &p.sort),
         ],
         rows,
         summary,
@@ -569,9 +545,9 @@ pub async fn show(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
     render_asset(&state, &m, &id, None, None, StatusCode::OK, notice).await
 }
 

@@ -2,14 +2,13 @@
 
 use crate::api::shared::Problem;
 use crate::api::shared::*;
-use crate::audit::pages::audit_filter;
 use crate::context::Member;
 use crate::error::AppResult;
+use crate::forms::Params;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::Json;
 use serde::Serialize;
-use std::collections::HashMap;
 use tillit_domain::role::Permission;
 use utoipa::ToSchema;
 
@@ -60,10 +59,10 @@ impl From<tillit_app::views::AuditEvent> for AuditEventDto {
 pub async fn list_audit_events(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<tillit_app::audit::AuditParams>,
 ) -> AppResult<Json<AuditEventPage>> {
     m.require(Permission::ViewAuditLog)?;
-    let (filter, page) = audit_filter(&q)?;
+    let (filter, page) = q.parse()?;
     let (items, page, per_page, total) =
         page_of(tillit_app::audit::list_audit_events(&state.app, &m.who, &filter, page).await?);
     Ok(Json(AuditEventPage {

@@ -2,20 +2,21 @@
 
 use crate::context::Member;
 use crate::error::AppResult;
+use crate::forms::Params;
 use crate::overview::pages::action_label;
 use crate::pages::{show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use tillit_app::audit::AuditParams;
 use tillit_app::views::AuditFilter;
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
-use tillit_domain::{Rule, ValidationError, ValidationErrors};
 
 pub struct AuditRow {
     pub id: String,
@@ -43,67 +44,14 @@ struct AuditPage {
     errors: Vec<FieldError>,
 }
 
-/// A `YYYY-MM-DD` date from a filter field.
-pub fn parse_date(field: &str, v: &str) -> Result<Option<String>, ValidationError> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .map(|d| Some(d.format("%Y-%m-%d").to_string()))
-        .map_err(|_| ValidationError::new(field, Rule::InvalidFormat))
-}
-
-/// Reads the audit filters shared by the page and the API.
-pub fn audit_filter(
-    q: &HashMap<String, String>,
-) -> Result<(AuditFilter, PageRequest), ValidationErrors> {
-    let mut errs = ValidationErrors::new();
-    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
-    let from = errs.check(parse_date("from", get("from")));
-    let to = errs.check(parse_date("to", get("to")));
-    let actor = errs.check(tillit_domain::text::optional("actor", get("actor"), 254));
-    let action = errs.check(tillit_domain::text::optional("action", get("action"), 100));
-    let object_type = errs.check(tillit_domain::text::optional(
-        "object_type",
-        get("object_type"),
-        100,
-    ));
-    let object_id = errs.check(tillit_domain::text::optional(
-        "object_id",
-        get("object_id"),
-        100,
-    ));
-    let page = match PageRequest::parse(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-    ) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            errs.0.extend(e.0);
-            None
-        }
-    };
-    errs.clone().into_result()?;
-    let filter = AuditFilter {
-        action: action.flatten(),
-        actor: actor.flatten(),
-        object_type: object_type.flatten(),
-        object_id: object_id.flatten(),
-        from_date: from.flatten(),
-        to_date: to.flatten(),
-    };
-    Ok((filter, page.unwrap_or_default()))
-}
-
 pub async fn audit_page(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<AuditParams>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewAuditLog)?;
     let tr = &m.ctx.tr;
-    let (filter, page_req, errors, status) = match audit_filter(&q) {
+    let (filter, page_req, errors, status) = match q.parse() {
         Ok((f, p)) => (f, p, vec![], StatusCode::OK),
         Err(v) => (
             AuditFilter::default(),
@@ -114,16 +62,15 @@ pub async fn audit_page(
     };
     let list = tillit_app::audit::list_audit_events(&state.app, &m.who, &filter, page_req).await?;
     let actions = tillit_app::audit::audit_actions(&state.app, &m.who).await?;
-    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
     let pager = Pager::new(
         tr,
         "/admin/audit",
         &[
-            ("action", get("action")),
-            ("actor", get("actor")),
-            ("from", get("from")),
-            ("to", get("to")),
-            ("per_page", get("per_page")),
+            ("action", q.action.clone()),
+            ("actor", q.actor.clone()),
+            ("from", q.from.clone()),
+            ("to", q.to.clone()),
+            ("per_page", q.per_page.clone().unwrap_or_default()),
         ],
         &list,
     );
@@ -139,13 +86,13 @@ pub async fn audit_page(
             id: e.id,
         })
         .collect();
-    let selected_action = get("action");
+    let selected_action = q.action.clone();
     let tpl = AuditPage {
         c: PageCommon::member(&m, tr.t("audit-title"), "/admin/audit"),
         f: AuditFilterForm {
-            actor: get("actor"),
-            from: get("from"),
-            to: get("to"),
+            actor: q.actor.clone(),
+            from: q.from.clone(),
+            to: q.to.clone(),
         },
         action_options: actions
             .iter()

@@ -3,15 +3,15 @@
 use crate::context::{cookie, session_cookie_name, set_cookie, Ctx, CurrentUser, LANG_COOKIE};
 use crate::error::AppResult;
 use crate::forms::FormFields;
+use crate::forms::Params;
 use crate::i18n::Locale;
 use crate::pages::{FieldError, PageCommon};
 use crate::render::{page, safe_return_path, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
-use std::collections::HashMap;
 use tillit_app::auth::SignIn;
 use tillit_domain::{Rule, ValidationErrors};
 
@@ -32,9 +32,16 @@ pub async fn root(ctx: Ctx) -> Response {
     })
 }
 
-pub async fn login_page(ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Response {
+/// Where to go after signing in (a local path).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct LoginParams {
+    pub next: Option<String>,
+}
+
+pub async fn login_page(ctx: Ctx, Params(q): Params<LoginParams>) -> Response {
     let next = q
-        .get("next")
+        .next
+        .as_deref()
         .and_then(|n| safe_return_path(n))
         .unwrap_or("/overview")
         .to_string();

@@ -4,13 +4,13 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
+use crate::forms::Params;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use std::collections::HashMap;
 use tillit_app::views::{MeasureOrder, MeasureQuery};
 use tillit_domain::measure::MeasureDraft;
 use tillit_domain::paging::PageRequest;
@@ -70,38 +70,46 @@ pub struct MeasurePage {
     pub total: i64,
 }
 
+/// The query parameters of `list_measures`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListMeasuresParams {
+    pub order: Option<String>,
+    pub overdue: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+    pub q: Option<String>,
+    pub status: Option<String>,
+}
+
 /// The action plan: measures, filtered and ordered.
 #[utoipa::path(get, path = "/api/v1/measures", params(("q" = Option<String>, Query), ("status" = Option<String>, Query), ("overdue" = Option<bool>, Query), ("order" = Option<String>, Query, description = "due (default), status or owner"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = MeasurePage), (status = 422, body = Problem)))]
 pub async fn list_measures(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<ListMeasuresParams>,
 ) -> AppResult<Json<MeasurePage>> {
     m.require(Permission::ViewRegisters)?;
-    let page = PageRequest::parse(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-    )?;
-    let order = match q.get("order").map(String::as_str).unwrap_or("due") {
+    let page = PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
+    let order = match q.order.as_deref().unwrap_or("due") {
         "due" => MeasureOrder::Due,
         "status" => MeasureOrder::Status,
         "owner" => MeasureOrder::Owner,
         _ => return Err(ValidationErrors::single("order", Rule::UnknownValue).into()),
     };
-    let status = match q.get("status").map(String::as_str).unwrap_or("") {
+    let status = match q.status.as_deref().unwrap_or("") {
         "" => None,
         k => Some(
             tillit_domain::measure::MeasureStatus::from_key(k)
                 .ok_or_else(|| ValidationErrors::single("status", Rule::UnknownValue))?,
         ),
     };
-    let overdue = match q.get("overdue").map(String::as_str).unwrap_or("false") {
+    let overdue = match q.overdue.as_deref().unwrap_or("false") {
         "true" | "1" => true,
         "false" | "0" | "" => false,
         _ => return Err(ValidationErrors::single("overdue", Rule::InvalidFormat).into()),
     };
     let query = MeasureQuery {
-        q: q.get("q").cloned(),
+        q: q.q.as_ref().cloned(),
         status,
         owner_membership_id: None,
         overdue_on: overdue.then(|| chrono::Utc::now().date_naive().to_string()),

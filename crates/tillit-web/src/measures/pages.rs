@@ -5,13 +5,14 @@
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
+use crate::forms::Params;
 use crate::i18n::Tr;
 use crate::pages::ui::{choices, form_status, value, FormPage, Input};
 use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
@@ -104,42 +105,51 @@ pub async fn requirement_labeller(
     })
 }
 
+/// The query parameters of `list`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct MeasureListParams {
+    pub done: Option<String>,
+    pub group: Option<String>,
+    pub overdue: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+    pub q: Option<String>,
+    pub status: Option<String>,
+}
+
 pub async fn list(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<MeasureListParams>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let group = q.get("group").map(String::as_str).unwrap_or("status");
+    let group = q.group.as_deref().unwrap_or("status");
     let order = match group {
         "owner" => MeasureOrder::Owner,
         "due" => MeasureOrder::Due,
         "status" => MeasureOrder::Status,
         _ => return Err(ValidationErrors::single("group", Rule::UnknownValue).into()),
     };
-    let status = match q.get("status").map(String::as_str).unwrap_or("") {
+    let status = match q.status.as_deref().unwrap_or("") {
         "" => None,
         k => Some(
             MeasureStatus::from_key(k)
                 .ok_or_else(|| ValidationErrors::single("status", Rule::UnknownValue))?,
         ),
     };
-    let text = q.get("q").cloned().unwrap_or_default();
+    let text = q.q.as_ref().cloned().unwrap_or_default();
     if text.chars().count() > 200 {
         return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
     }
-    let overdue_only = q.get("overdue").map(String::as_str) == Some("1");
+    let overdue_only = q.overdue.as_deref() == Some("1");
     let query = MeasureQuery {
         q: Some(text.clone()),
         status,
         owner_membership_id: None,
         overdue_on: overdue_only.then(|| today().to_string()),
     };
-    let page_req = PageRequest::parse(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-    )?;
+    let page_req = PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
     let list =
         tillit_app::measures::list_measures(&state.app, &m.who, &query, order, page_req).await?;
     let label = requirement_labeller(&state, &m).await?;
@@ -148,7 +158,7 @@ pub async fn list(
         "/measures",
         &[
             ("group", group.to_string()),
-            ("status", q.get("status").cloned().unwrap_or_default()),
+            ("status", q.status.as_ref().cloned().unwrap_or_default()),
             ("q", text.clone()),
             (
                 "overdue",
@@ -197,7 +207,7 @@ pub async fn list(
     }
     let tpl = MeasuresPage {
         c: PageCommon::member(&m, tr.t("measures-title"), "/measures")
-            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+            .with_notice(notice_from(tr, q.done.as_deref())),
         groups,
         group_by: ["status", "owner", "due"]
             .into_iter()
@@ -231,7 +241,7 @@ async fn measure_form(
     state: &AppState,
     m: &Member,
     existing: Option<&Measure>,
-    prefill: &HashMap<String, String>,
+    prefill: &Prefill,
     form: Option<&FormFields>,
     errors: Option<&ValidationErrors>,
 ) -> AppResult<Response> {
@@ -268,7 +278,7 @@ async fn measure_form(
     // Scenarios: all of the organisation's (with their analysis).
     let scenarios = tillit_app::risk::scenario_choices(&state.app, &m.who).await?;
     let mut stored_scenarios = x.map(|x| x.scenario_ids.clone()).unwrap_or_default();
-    if let Some(s) = prefill.get("scenario") {
+    if let Some(s) = prefill.scenario.as_ref() {
         stored_scenarios.push(s.clone());
     }
     // Requirements: those assessed as not (fully) met, plus those the measure already answers.
@@ -288,7 +298,8 @@ async fn measure_form(
         .map(|x| x.requirements.iter().map(RequirementRef::key).collect())
         .unwrap_or_default();
     if let Some(r) = prefill
-        .get("requirement")
+        .requirement
+        .as_ref()
         .and_then(|r| RequirementRef::parse(r))
     {
         stored_reqs.push(r.key());
@@ -407,10 +418,17 @@ async fn measure_form(
     .render(form_status(errors)))
 }
 
+/// What a new measure's form is filled in with when it is opened from a scenario or a gap.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Prefill {
+    pub scenario: Option<String>,
+    pub requirement: Option<String>,
+}
+
 pub async fn new_form(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<Prefill>,
 ) -> AppResult<Response> {
     measure_form(&state, &m, None, &q, None, None).await
 }
@@ -425,7 +443,7 @@ pub async fn show(
     if !m.may(Permission::EditRegisters) {
         return Err(AppError::Forbidden);
     }
-    measure_form(&state, &m, Some(&x), &HashMap::new(), None, None).await
+    measure_form(&state, &m, Some(&x), &Prefill::default(), None, None).await
 }
 
 async fn save(
@@ -449,7 +467,15 @@ async fn save(
     match result {
         Ok(_) => Ok(see_other("/measures?done=measure-saved")),
         Err(AppError::Invalid(v)) => {
-            measure_form(state, m, existing, &HashMap::new(), Some(form), Some(&v)).await
+            measure_form(
+                state,
+                m,
+                existing,
+                &Prefill::default(),
+                Some(form),
+                Some(&v),
+            )
+            .await
         }
         Err(e) => Err(e),
     }

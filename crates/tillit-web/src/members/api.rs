@@ -5,17 +5,14 @@ use crate::api::shared::*;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
+use crate::forms::Params;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use tillit_app::views::MemberQuery;
-use tillit_domain::paging::PageRequest;
-use tillit_domain::role::{Permission, Role};
-use tillit_domain::{Rule, ValidationErrors};
+use tillit_domain::role::Permission;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -106,26 +103,11 @@ pub async fn organisation(
 pub async fn list_members(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(p): Params<tillit_app::members::MemberListParams>,
 ) -> AppResult<Json<MemberPage>> {
     m.require(Permission::ViewMembers)?;
-    let page = PageRequest::parse(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-    )?;
-    let role = match q.get("role").map(String::as_str).filter(|r| !r.is_empty()) {
-        Some(r) => Some(
-            Role::parse_for("role", r, m.membership.org_kind).map_err(ValidationErrors::from)?,
-        ),
-        None => None,
-    };
-    let text = q.get("q").cloned();
-    if text.as_ref().is_some_and(|t| t.chars().count() > 200) {
-        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-    }
-    let list =
-        tillit_app::members::list_members(&state.app, &m.who, &MemberQuery { q: text, role }, page)
-            .await?;
+    let (query, page) = p.parse(&m.who)?;
+    let list = tillit_app::members::list_members(&state.app, &m.who, &query, page).await?;
     let (items, page, per_page, total) = page_of(list);
     Ok(Json(MemberPage {
         items,

@@ -3,18 +3,18 @@
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
+use crate::forms::Params;
+use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use std::collections::HashMap;
-use tillit_app::views::MemberQuery;
-use tillit_domain::paging::PageRequest;
+use tillit_app::members::MemberListParams;
 use tillit_domain::role::{Permission, Role};
-use tillit_domain::{Rule, ValidationErrors};
+use tillit_domain::ValidationErrors;
 
 pub struct MemberRow {
     pub id: String,
@@ -66,41 +66,18 @@ struct AddOutcome<'a> {
 async fn render_members(
     state: &AppState,
     m: &Member,
-    q: &HashMap<String, String>,
+    q: &MemberListParams,
     status: StatusCode,
     add: AddOutcome<'_>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewMembers)?;
     let tr = &m.ctx.tr;
-    let page_req = PageRequest::parse(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-    )?;
-    let text = q.get("q").cloned().unwrap_or_default();
-    if text.chars().count() > 200 {
-        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-    }
-    let role_key = q.get("role").cloned().unwrap_or_default();
-    let role = if role_key.is_empty() {
-        None
-    } else {
-        Some(
-            Role::parse_for("role", &role_key, m.membership.org_kind)
-                .map_err(ValidationErrors::from)?,
-        )
-    };
-    let list = tillit_app::members::list_members(
-        &state.app,
-        &m.who,
-        &MemberQuery {
-            q: Some(text.clone()),
-            role,
-        },
-        page_req,
-    )
-    .await?;
+    let (query, page_req) = q.parse(&m.who)?;
+    let text = q.q.clone();
+    let role_key = q.role.clone();
+    let list = tillit_app::members::list_members(&state.app, &m.who, &query, page_req).await?;
     let summary = tr.f("members-summary", &[("count", list.total.to_string())]);
-    let per_page = q.get("per_page").cloned().unwrap_or_default();
+    let per_page = q.per_page.clone().unwrap_or_default();
     let pager = Pager::new(
         tr,
         "/admin/members",
@@ -157,9 +134,10 @@ async fn render_members(
 pub async fn members_page(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<MemberListParams>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
     render_members(
         &state,
         &m,
@@ -181,7 +159,7 @@ pub async fn add_member(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
-    let q = HashMap::new();
+    let q = MemberListParams::default();
     match tillit_app::members::add_member(
         &state.app,
         &m.who,

@@ -2,14 +2,15 @@
 
 use crate::context::Member;
 use crate::error::AppResult;
+use crate::forms::Params;
+use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, PageCommon};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use std::collections::HashMap;
 use tillit_app::views::AuditFilter;
 use tillit_domain::org::Side;
 use tillit_domain::paging::PageRequest;
@@ -63,7 +64,7 @@ pub fn action_label(tr: &crate::i18n::Tr, action: &str) -> String {
 pub async fn overview(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewOverview)?;
     let tr = &m.ctx.tr;
@@ -201,7 +202,7 @@ pub async fn overview(
     );
     let tpl = OverviewPage {
         c: PageCommon::member(&m, tr.t("overview-title"), "/overview")
-            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+            .with_notice(notice_from(tr, notice.done.as_deref())),
         intro,
         steps,
         roles,

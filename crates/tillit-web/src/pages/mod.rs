@@ -212,6 +212,12 @@ fn evidence_limit() -> axum::extract::DefaultBodyLimit {
     axum::extract::DefaultBodyLimit::max(crate::context::MAX_MULTIPART_BYTES)
 }
 
+/// The `done` parameter a page is redirected to after a change (`?done=saved`), for its notice.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Notice {
+    pub done: Option<String>,
+}
+
 pub async fn not_found() -> AppError {
     AppError::NotFound
 }

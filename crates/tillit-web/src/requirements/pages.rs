@@ -4,12 +4,14 @@
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
+use crate::forms::Params;
 use crate::i18n::Tr;
+use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
@@ -481,10 +483,10 @@ pub async fn show_system_requirement(
     State(state): State<AppState>,
     m: Member,
     Path((id, rid)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let scope = scope_of(&state, &m, Some(id)).await?;
-    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
     render_requirement(&state, &m, &scope, &rid, shown_ok(notice)).await
 }
 
@@ -492,10 +494,10 @@ pub async fn show_org_requirement(
     State(state): State<AppState>,
     m: Member,
     Path(rid): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let scope = scope_of(&state, &m, None).await?;
-    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
     render_requirement(&state, &m, &scope, &rid, shown_ok(notice)).await
 }
 

@@ -4,13 +4,13 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
+use crate::forms::Params;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use tillit_domain::paging::PageRequest;
 use tillit_domain::risk::{RiskAnalysisDraft, RiskMatrix, RiskMatrixDraft, ScenarioDraft};
 use tillit_domain::role::Permission;
@@ -102,18 +102,22 @@ pub struct RiskAnalysisPage {
     pub total: i64,
 }
 
+/// The query parameters of `list_risk_analyses`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListRiskAnalysesParams {
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
 /// Risk analyses, newest first.
 #[utoipa::path(get, path = "/api/v1/risk-analyses", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = RiskAnalysisPage)))]
 pub async fn list_risk_analyses(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<ListRiskAnalysesParams>,
 ) -> AppResult<Json<RiskAnalysisPage>> {
     m.require(Permission::ViewRegisters)?;
-    let page = PageRequest::parse(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-    )?;
+    let page = PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
     let list = tillit_app::risk::list_risk_analyses(&state.app, &m.who, page).await?;
     Ok(Json(RiskAnalysisPage {
         page: list.page,
@@ -317,15 +321,21 @@ fn cells(m: &RiskMatrix, counts: &[tillit_app::views::CellCount]) -> Vec<HeatCel
     out
 }
 
+/// The query parameters of `heat_map`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct HeatMapParams {
+    pub analysis_id: Option<String>,
+}
+
 /// The heat map of all the organisation's scenarios, or of one analysis (`analysis_id`).
 #[utoipa::path(get, path = "/api/v1/heat-map", params(("analysis_id" = Option<String>, Query)), responses((status = 200, body = HeatMapDto), (status = 404, body = Problem)))]
 pub async fn heat_map(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<HeatMapParams>,
 ) -> AppResult<Json<HeatMapDto>> {
     m.require(Permission::ViewRegisters)?;
-    let analysis = q.get("analysis_id").filter(|s| !s.is_empty());
+    let analysis = q.analysis_id.as_ref().filter(|s| !s.is_empty());
     if let Some(a) = analysis {
         tillit_app::risk::risk_analysis(&state.app, &m.who, a).await?;
     }

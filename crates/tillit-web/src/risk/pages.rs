@@ -4,16 +4,17 @@
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
+use crate::forms::Params;
 use crate::i18n::Tr;
 use crate::pages::ui::{choices, form_status, value, FormPage, Input};
+use crate::pages::Notice;
 use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use std::collections::HashMap;
 use tillit_app::views::{CellCount, Scenario};
 use tillit_domain::classification::Aspect;
 use tillit_domain::paging::PageRequest;
@@ -149,22 +150,29 @@ fn matrix_line(tr: &Tr, m: &RiskMatrix) -> String {
     )
 }
 
+/// The query parameters of `list`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RiskListParams {
+    pub done: Option<String>,
+    pub page: Option<String>,
+}
+
 pub async fn list(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<RiskListParams>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
-    let page_req = PageRequest::parse(q.get("page").map(String::as_str), None)?;
+    let page_req = PageRequest::parse(q.page.as_deref(), None)?;
     let list = tillit_app::risk::list_risk_analyses(&state.app, &m.who, page_req).await?;
     let pager = Pager::new(tr, "/risks", &[], &list);
     let inherent = tillit_app::risk::heat_counts(&state.app, &m.who, None, false).await?;
     let residual = tillit_app::risk::heat_counts(&state.app, &m.who, None, true).await?;
     let tpl = RisksPage {
         c: PageCommon::member(&m, tr.t("risks-title"), "/risks")
-            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+            .with_notice(notice_from(tr, q.done.as_deref())),
         matrix: matrix_line(tr, &matrix),
         may_edit: m.may(Permission::EditRegisters),
         may_configure: m.may(Permission::ManageRiskMatrix),
@@ -388,7 +396,7 @@ pub async fn show(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
@@ -458,7 +466,7 @@ pub async fn show(
         .collect();
     let tpl = RiskPage {
         c: PageCommon::member(&m, a.input.title.clone(), "/risks")
-            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+            .with_notice(notice_from(tr, notice.done.as_deref())),
         id: a.id.clone(),
         title: a.input.title.clone(),
         facts,

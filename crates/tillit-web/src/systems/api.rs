@@ -5,18 +5,16 @@ use crate::api::shared::*;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
+use crate::forms::Params;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use tillit_domain::classification::SystemLevelsDraft;
-use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::system::SystemDraft;
-use tillit_domain::{Rule, ValidationErrors};
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -73,23 +71,16 @@ pub struct SystemPage {
 }
 
 /// Systems and IT services with what they inherit.
-#[utoipa::path(get, path = "/api/v1/systems", params(("q" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = SystemPage), (status = 422, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/systems", params(("q" = Option<String>, Query), ("hosting" = Option<String>, Query, description = "own_operation, outsourced or public_cloud"), ("patient_data" = Option<String>, Query, description = "yes or no"), ("sort" = Option<String>, Query, description = "name, updated or review"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = SystemPage), (status = 422, body = Problem)))]
 pub async fn list_systems(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(p): Params<tillit_app::systems::SystemListParams>,
 ) -> AppResult<Json<SystemPage>> {
     m.require(Permission::ViewRegisters)?;
-    let page = PageRequest::parse(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-    )?;
-    let text = q.get("q").cloned().unwrap_or_default();
-    if text.chars().count() > 200 {
-        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-    }
+    let (query, page) = p.parse()?;
     let (items, page, per_page, total) =
-        page_of(tillit_app::systems::list_systems(&state.app, &m.who, Some(&text), page).await?);
+        page_of(tillit_app::systems::list_systems_by(&state.app, &m.who, &query, page).await?);
     Ok(Json(SystemPage {
         items,
         page,

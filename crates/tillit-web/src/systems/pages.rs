@@ -4,21 +4,22 @@ use crate::assets::pages::level_label;
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
+use crate::forms::Params;
+use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use std::collections::HashMap;
-use tillit_app::views::{System, SystemQuery, SystemSort};
+use tillit_app::views::System;
 use tillit_domain::classification::SystemLevelsDraft;
 use tillit_domain::classification::{Aspect, ConsequenceLevel};
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::system::{SystemDraft, HOSTING};
-use tillit_domain::{Rule, ValidationErrors};
+use tillit_domain::ValidationErrors;
 
 pub struct SystemRow {
     pub id: String,
@@ -55,52 +56,23 @@ fn aspect_headers(tr: &crate::i18n::Tr) -> Vec<String> {
 pub async fn list(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(p): Params<tillit_app::systems::SystemListParams>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let text = q.get("q").cloned().unwrap_or_default();
-    if text.chars().count() > 200 {
-        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-    }
-    let page_req = PageRequest::parse(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-    )?;
-    let get = |k: &str| q.get(k).cloned().unwrap_or_default();
-    let hosting = match get("hosting").as_str() {
-        "" => None,
-        h if HOSTING.contains(&h) => Some(h.to_string()),
-        _ => return Err(ValidationErrors::single("hosting", Rule::UnknownValue).into()),
-    };
-    let patient_data = match get("patient_data").as_str() {
-        "" => None,
-        "yes" => Some(true),
-        "no" => Some(false),
-        _ => return Err(ValidationErrors::single("patient_data", Rule::UnknownValue).into()),
-    };
-    let sort = match get("sort").as_str() {
-        "" | "name" => SystemSort::Name,
-        "updated" => SystemSort::Updated,
-        "review" => SystemSort::NextReview,
-        _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
-    };
-    let query = SystemQuery {
-        q: Some(text.clone()),
-        hosting: hosting.clone(),
-        patient_data,
-        sort,
-    };
+    let (query, page_req) = p.parse()?;
+    let text = p.q.clone();
     let list = tillit_app::systems::list_systems_by(&state.app, &m.who, &query, page_req).await?;
     let pager = Pager::new(
         tr,
         "/systems",
         &[
             ("q", text.clone()),
-            ("hosting", get("hosting")),
-            ("patient_data", get("patient_data")),
-            ("sort", get("sort")),
-            ("per_page", get("per_page")),
+            ("hosting", p.hosting.clone()),
+            ("patient_data", p.patient_data.clone()),
+            ("sort", p.sort.clone()),
+            ("per_page", p.per_page.clone().unwrap_or_default()),
         ],
         &list,
     );
@@ -109,21 +81,21 @@ pub async fn list(
         selected: key == now,
         label,
     };
-    let hosting_options = std::iter::once(choice("", tr.t("filter-all"), &get("hosting")))
+    let hosting_options = std::iter::once(choice("", tr.t("filter-all"), &p.hosting))
         .chain(HOSTING.iter().map(|h| {
             choice(
                 h,
                 tr.t(&format!("hosting-{}", h.replace('_', "-"))),
-                &get("hosting"),
+                &p.hosting,
             )
         }))
         .collect();
     let patient_options = vec![
-        choice("", tr.t("filter-all"), &get("patient_data")),
-        choice("yes", tr.t("systems-patient-yes"), &get("patient_data")),
-        choice("no", tr.t("systems-patient-no"), &get("patient_data")),
+        choice("", tr.t("filter-all"), &p.patient_data),
+        choice("yes", tr.t("systems-patient-yes"), &p.patient_data),
+        choice("no", tr.t("systems-patient-no"), &p.patient_data),
     ];
-    let sort_now = match get("sort").as_str() {
+    let sort_now = match p.sort.clone().as_str() {
         "" => "name".to_string(),
         other => other.to_string(),
     };
@@ -159,7 +131,7 @@ pub async fn list(
         .collect();
     let tpl = SystemsPage {
         c: PageCommon::member(&m, tr.t("systems-title"), "/systems")
-            .with_notice(notice_from(tr, q.get("done").map(String::as_str))),
+            .with_notice(notice_from(tr, notice.done.as_deref())),
         q: text,
         rows,
         summary,
@@ -585,9 +557,9 @@ pub async fn show(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
+    Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let notice = notice_from(&m.ctx.tr, q.get("done").map(String::as_str));
+    let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
     render_system(&state, &m, &id, None, None, StatusCode::OK, notice).await
 }
 

@@ -4,11 +4,12 @@
 
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
+use crate::forms::Params;
 use crate::pages::{FieldError, PageCommon};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
@@ -107,21 +108,22 @@ async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Tabl
     })
 }
 
-async fn export(
-    state: &AppState,
-    m: &Member,
-    reg: Register,
-    q: &HashMap<String, String>,
-) -> AppResult<Response> {
+async fn export(state: &AppState, m: &Member, reg: Register, q: &Download) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let table = table_of(state, m, reg).await?;
     send_table(&table, reg.key(), q)
 }
 
+/// The format of a download: `?format=csv` (the default) or `?format=xlsx`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Download {
+    pub format: Option<String>,
+}
+
 /// A table as a CSV or XLSX download (`format`), named after the register and the day.
-pub fn send_table(table: &Table, name: &str, q: &HashMap<String, String>) -> AppResult<Response> {
+pub fn send_table(table: &Table, name: &str, q: &Download) -> AppResult<Response> {
     let day = chrono::Utc::now().format("%Y-%m-%d");
-    let (bytes, media, ext) = match q.get("format").map(String::as_str).unwrap_or("csv") {
+    let (bytes, media, ext) = match q.format.as_deref().unwrap_or("csv") {
         "csv" => (tabular::write_csv(table), "text/csv; charset=utf-8", "csv"),
         "xlsx" => (
             tabular::write_xlsx(table, name).map_err(AppError::internal)?,
@@ -145,7 +147,7 @@ pub fn send_table(table: &Table, name: &str, q: &HashMap<String, String>) -> App
 pub async fn export_measures(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<Download>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let query = tillit_app::views::MeasureQuery::default();
@@ -206,7 +208,7 @@ pub async fn export_measures(
 pub async fn export_scenarios(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<Download>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
@@ -277,7 +279,7 @@ pub async fn export_scenarios(
 pub async fn export_assessments(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<Download>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let names = tillit_app::systems::system_names(&state.app, &m.who).await?;
@@ -328,7 +330,7 @@ pub async fn export_assessments(
 pub async fn export_assets(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<Download>,
 ) -> AppResult<Response> {
     export(&state, &m, Register::Assets, &q).await
 }
@@ -336,7 +338,7 @@ pub async fn export_assets(
 pub async fn export_systems(
     State(state): State<AppState>,
     m: Member,
-    Query(q): Query<HashMap<String, String>>,
+    Params(q): Params<Download>,
 ) -> AppResult<Response> {
     export(&state, &m, Register::Systems, &q).await
 }

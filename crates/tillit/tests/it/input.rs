@@ -321,3 +321,25 @@ async fn the_last_administrator_cannot_be_removed_or_demoted() {
         Role::Admin
     );
 }
+
+#[tokio::test]
+async fn a_query_parameter_given_twice_is_named_in_the_error() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    app.member(&t, "anna@region.example", Role::Admin).await;
+    let b = app.login("anna@region.example").await;
+    let token = make_token(&b, "query", &["read"]).await;
+    let api = app.api(&token);
+    let (status, body) = api.get_json("/api/v1/assets?sort=name&sort=level").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "sort", "{body}");
+    let (status, body) = api.get_json("/api/v1/systems?hosting=moon").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["errors"][0]["field"], "hosting", "{body}");
+    let (status, _) = b.get_text("/assets?sort=level&unknown=1").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "parameters no page names are ignored"
+    );
+}
