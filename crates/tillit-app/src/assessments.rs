@@ -17,40 +17,18 @@ pub fn system_facts(
     sys: &System,
     kind: tillit_domain::org::OrgKind,
 ) -> tillit_domain::requirements::SystemFacts {
-    let provisions = |needle: &str| {
-        sys.assets.iter().any(|a| {
-            a.input
-                .confidentiality_provisions
-                .as_deref()
-                .is_some_and(|p| p.contains(needle))
-        })
-    };
-    let subject = |k: &str| {
-        sys.assets
-            .iter()
-            .any(|a| a.input.data_subjects.iter().any(|s| s == k))
-    };
     tillit_domain::requirements::SystemFacts {
         levels: sys.effective(),
-        // Patient data: patients among the data subjects, or health-care secrecy. Health data
-        // about staff alone (sick leave) does not bring the Patient Data Act.
-        health_data: subject("patients") || provisions("25 kap"),
-        social_care: subject("care_recipients") || provisions("26 kap"),
+        health_data: sys.assets.iter().any(|a| a.input.is_patient_data()),
+        social_care: sys.assets.iter().any(|a| a.input.is_social_care_data()),
         special_categories: sys
             .assets
             .iter()
             .any(|a| !a.input.special_categories.is_empty()),
         hosting: sys.input.hosting.clone(),
         country: sys.input.country.clone(),
-        cybersecurity_act: covered_by_cybersecurity_act(kind),
+        cybersecurity_act: kind.covered_by_cybersecurity_act(),
     }
-}
-
-/// All regions and municipalities are covered by the Cybersecurity Act; whether a private provider
-/// is depends on its size, which Tillit does not know yet.
-pub fn covered_by_cybersecurity_act(kind: tillit_domain::org::OrgKind) -> bool {
-    use tillit_domain::org::OrgKind;
-    matches!(kind, OrgKind::Region | OrgKind::Municipality)
 }
 
 pub fn system_triggers(
@@ -66,7 +44,7 @@ pub fn organisation_triggers(
 ) -> Vec<tillit_domain::requirements::Trigger> {
     use tillit_domain::requirements::Trigger;
     let mut t = vec![Trigger::Baseline];
-    if covered_by_cybersecurity_act(kind) {
+    if kind.covered_by_cybersecurity_act() {
         t.push(Trigger::CybersecurityAct);
     }
     t

@@ -10,7 +10,7 @@ use tillit_domain::risk::{
     parse_scenario, RiskAnalysisDraft, RiskAnalysisInput, RiskMatrix, RiskMatrixDraft,
     ScenarioDraft,
 };
-use tillit_domain::role::{Permission, Role};
+use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -132,7 +132,9 @@ pub async fn eligible_deciders(
     }
     Ok(members
         .into_iter()
-        .filter(|x| x.role == Role::Owner || asset_owners.contains(&x.id))
+        .filter(|x| {
+            tillit_domain::risk::may_decide_acceptance(x.role, asset_owners.contains(&x.id))
+        })
         .map(|x| (x.id, x.display_name))
         .collect())
 }

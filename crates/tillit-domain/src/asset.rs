@@ -6,34 +6,13 @@ use crate::{text, Rule, ValidationError, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
 /// Special categories of personal data (GDPR art. 9, and art. 10 for offences) an asset may hold.
-pub const SPECIAL_CATEGORIES: &[&str] = &[
-    "health",
-    "genetic",
-    "biometric",
-    "ethnic_origin",
-    "religion",
-    "sex_life",
-    "trade_union",
-    "political",
-    "offences",
-];
+pub const SPECIAL_CATEGORIES: &[&str] = crate::words::SpecialCategory::KEYS;
 
 /// Whom the personal data is about.
-pub const DATA_SUBJECTS: &[&str] = &[
-    "patients",
-    "care_recipients",
-    "children",
-    "relatives",
-    "staff",
-    "public",
-];
+pub const DATA_SUBJECTS: &[&str] = crate::words::DataSubject::KEYS;
 
 /// How strong the confidentiality of an asset is (presumption of secrecy, of openness, absolute).
-pub const CONFIDENTIALITY_STRENGTHS: &[&str] = &[
-    "presumption_of_secrecy",
-    "presumption_of_openness",
-    "absolute",
-];
+pub const CONFIDENTIALITY_STRENGTHS: &[&str] = crate::words::ConfidentialityStrength::KEYS;
 
 /// An asset's facts, validated.
 #[derive(Debug, Clone, Serialize)]
@@ -54,6 +33,37 @@ pub struct AssetInput {
     pub legal_basis: Option<String>,
     pub review_interval_months: i64,
 }
+
+impl AssetInput {
+    /// Patient data (patientuppgifter): the asset is about patients, or health-care secrecy
+    /// (25 kap. OSL) protects it. Health data about staff alone (sick leave) is not patient data.
+    /// A system that processes an asset with patient data processes patient data.
+    pub fn is_patient_data(&self) -> bool {
+        self.data_subjects
+            .iter()
+            .any(|s| s == crate::words::DataSubject::Patients.key())
+            || self.provisions_include(PATIENT_DATA_SECRECY)
+    }
+
+    /// Social-care data: about care recipients, or social-services secrecy (26 kap. OSL).
+    pub fn is_social_care_data(&self) -> bool {
+        self.data_subjects
+            .iter()
+            .any(|s| s == crate::words::DataSubject::CareRecipients.key())
+            || self.provisions_include(SOCIAL_CARE_SECRECY)
+    }
+
+    fn provisions_include(&self, chapter: &str) -> bool {
+        self.confidentiality_provisions
+            .as_deref()
+            .is_some_and(|p| p.contains(chapter))
+    }
+}
+
+/// The chapter of OSL on secrecy in health care, as written in an asset's provisions.
+pub const PATIENT_DATA_SECRECY: &str = "25 kap";
+/// The chapter of OSL on secrecy in social services.
+pub const SOCIAL_CARE_SECRECY: &str = "26 kap";
 
 /// An information asset's facts as entered (the whole set; an update replaces them).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -280,5 +290,27 @@ mod tests {
         let a = AssetInput::try_from(&d).unwrap();
         assert_eq!(a.individuals_approx, Some(250_000));
         assert_eq!(a.review_interval_months, 12);
+    }
+
+    fn asset(subjects: &[&str], provisions: &str) -> AssetInput {
+        let d = AssetDraft {
+            name: "Uppgifter".into(),
+            personal_data: "yes".into(),
+            data_subjects: vec![subjects.join(",")],
+            confidentiality_provisions: provisions.into(),
+            ..Default::default()
+        };
+        AssetInput::try_from(&d).unwrap()
+    }
+
+    #[test]
+    fn patient_data_is_data_about_patients_or_under_health_care_secrecy() {
+        assert!(asset(&["patients"], "").is_patient_data());
+        assert!(asset(&["relatives"], "25 kap. 1 § OSL").is_patient_data());
+        // Staff health data (sick leave) is personal data, not patient data.
+        assert!(!asset(&["staff"], "39 kap. 1 § OSL").is_patient_data());
+        assert!(!asset(&["care_recipients"], "26 kap. 1 § OSL").is_patient_data());
+        assert!(asset(&["care_recipients"], "").is_social_care_data());
+        assert!(asset(&["public"], "26 kap. 1 § OSL").is_social_care_data());
     }
 }

@@ -17,5 +17,6 @@ pub mod role;
 pub mod system;
 pub mod text;
 pub mod user;
+pub mod words;
 
 pub use error::{Rule, ValidationError, ValidationErrors};

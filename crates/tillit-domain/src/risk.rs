@@ -30,6 +30,28 @@ pub const MIN_SCALE: u8 = 2;
 pub const MAX_SCALE: u8 = 6;
 
 impl RiskMatrix {
+    /// A matrix may shrink only so far that every scenario still fits: each scale must keep at
+    /// least the highest step any scenario uses (`used`: the highest likelihood and consequence,
+    /// inherent or residual, of all the organisation's scenarios).
+    pub fn check_fits(&self, used: RiskPoint) -> Result<(), ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        for (field, have, need) in [
+            ("likelihoods", self.likelihoods, used.likelihood),
+            ("consequences", self.consequences, used.consequence),
+        ] {
+            if need > have {
+                errs.push(ValidationError::new(
+                    field,
+                    Rule::OutOfRange {
+                        min: need.into(),
+                        max: MAX_SCALE.into(),
+                    },
+                ));
+            }
+        }
+        errs.into_result()
+    }
+
     /// Validates a matrix from a form: each scale 2–6 steps, the tolerance within the scores.
     pub fn parse(
         likelihoods: &str,
@@ -181,22 +203,7 @@ impl Treatment {
 }
 
 /// The starter threat catalog (keys; the texts are translated). Free text is allowed too.
-pub const THREATS: &[&str] = &[
-    "ransomware",
-    "phishing",
-    "unauthorised_internal_access",
-    "misdirected_disclosure",
-    "lost_device",
-    "supplier_outage",
-    "foreign_law_disclosure",
-    "software_vulnerability",
-    "misconfiguration",
-    "faulty_data",
-    "power_or_network_failure",
-    "insider_misuse",
-    "missing_logging",
-    "key_person_dependency",
-];
+pub const THREATS: &[&str] = crate::words::Threat::KEYS;
 
 /// An information owner's decision to accept a risk above tolerance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -230,6 +237,12 @@ impl ScenarioInput {
     pub fn untreated_above_tolerance(&self, m: &RiskMatrix) -> bool {
         m.above_tolerance(self.residual) && self.treatment.is_none()
     }
+}
+
+/// Who may decide to accept a risk above tolerance: an information owner — a member with the
+/// owner role, or the owner of an information asset the scenario affects.
+pub fn may_decide_acceptance(role: crate::role::Role, owns_an_affected_asset: bool) -> bool {
+    role == crate::role::Role::Owner || owns_an_affected_asset
 }
 
 /// Accepting a risk whose residual score is above the tolerance requires the information owner's
@@ -598,6 +611,40 @@ mod tests {
             RiskMatrix::parse("4", "4", "0").unwrap_err().0[0].field,
             "tolerance"
         );
+    }
+
+    #[test]
+    fn a_matrix_may_shrink_only_while_every_scenario_still_fits() {
+        let m = RiskMatrix {
+            likelihoods: 3,
+            consequences: 4,
+            tolerance: 6,
+        };
+        assert!(m.check_fits(p(3, 4)).is_ok());
+        assert!(m.check_fits(p(1, 1)).is_ok());
+        let e = m.check_fits(p(4, 5)).unwrap_err();
+        let fields: Vec<_> = e.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["likelihoods", "consequences"]);
+        assert_eq!(e.0[0].rule, Rule::OutOfRange { min: 4, max: 6 });
+    }
+
+    #[test]
+    fn only_an_information_owner_may_accept_a_risk() {
+        use crate::role::Role;
+        assert!(may_decide_acceptance(Role::Owner, false));
+        assert!(
+            may_decide_acceptance(Role::SystemOwner, true),
+            "owns an affected asset"
+        );
+        for r in [
+            Role::Admin,
+            Role::Coordinator,
+            Role::SystemOwner,
+            Role::Dpo,
+            Role::Reader,
+        ] {
+            assert!(!may_decide_acceptance(r, false), "{r:?}");
+        }
     }
 
     #[test]

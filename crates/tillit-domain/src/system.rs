@@ -6,7 +6,7 @@ use crate::{text, Rule, ValidationError, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
 /// How a system is run.
-pub const HOSTING: &[&str] = &["own_operation", "outsourced", "public_cloud"];
+pub const HOSTING: &[&str] = crate::words::Hosting::KEYS;
 
 /// The most information assets one system may name.
 pub const MAX_ASSETS_PER_SYSTEM: usize = 500;

@@ -167,6 +167,9 @@ pub const GAP_ITEMS_SHOWN: i64 = 10;
 
 /// A patient-data asset: patients among its data subjects, or under the health-care secrecy
 /// provision (25 kap. OSL). Health data about staff alone is not patient data.
+/// The domain's rule of patient data (`AssetInput::is_patient_data`) in SQL over an asset `a`,
+/// kept as the denormalised `systems.patient_data` flag so that lists filter by an index. A test
+/// checks that the flag and the rule agree on every demo and generated system.
 pub(crate) const PATIENT_ASSET: &str = "((',' || a.data_subjects || ',') LIKE '%,patients,%' OR a.confidentiality_provisions LIKE '%25 kap%')";
 
 /// The statement that recomputes `systems.patient_data` for the systems matching `which`.

@@ -304,26 +304,13 @@ impl Store {
         .bind(t.id())
         .fetch_one(tx.conn())
         .await?;
-        let mut errs = ValidationErrors::new();
-        if i(&row, "l")? > i64::from(m.likelihoods) {
-            errs.push(tillit_domain::ValidationError::new(
-                "likelihoods",
-                Rule::OutOfRange {
-                    min: i(&row, "l")?,
-                    max: tillit_domain::risk::MAX_SCALE.into(),
-                },
-            ));
-        }
-        if i(&row, "c")? > i64::from(m.consequences) {
-            errs.push(tillit_domain::ValidationError::new(
-                "consequences",
-                Rule::OutOfRange {
-                    min: i(&row, "c")?,
-                    max: tillit_domain::risk::MAX_SCALE.into(),
-                },
-            ));
-        }
-        errs.into_result()?;
+        let step = |col: &str| -> Result<u8, StoreError> {
+            u8::try_from(i(&row, col)?).map_err(|_| StoreError::Corrupt(format!("{col}: step")))
+        };
+        m.check_fits(tillit_domain::risk::RiskPoint {
+            likelihood: step("l")?,
+            consequence: step("c")?,
+        })?;
         let now = now_timestamp();
         sqlx::query("DELETE FROM org_settings WHERE org_id = $1")
             .bind(t.id())

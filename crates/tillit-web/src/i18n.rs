@@ -199,8 +199,15 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut missing = vec![];
         let mut used = 0;
-        for dir in ["templates", "src", "src/pages", "src/api"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+        let mut dirs = vec![root.join("templates"), root.join("src")];
+        for entry in std::fs::read_dir(root.join("src")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            }
+        }
+        for dir in dirs {
+            for entry in std::fs::read_dir(&dir).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
                     continue;
@@ -224,6 +231,23 @@ mod tests {
             }
         }
         assert!(used > 50, "only {used} uses found");
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    #[test]
+    fn every_word_of_every_word_list_has_a_label_in_both_languages() {
+        let i = I18n::new().unwrap();
+        let words = tillit_domain::words::all_label_keys();
+        assert!(words.len() > 30, "{}", words.len());
+        let missing: Vec<_> = words
+            .iter()
+            .flat_map(|(label, key)| {
+                [Locale::Sv, Locale::En]
+                    .into_iter()
+                    .filter(|l| !i.has(*l, label))
+                    .map(move |l| format!("{key}: {label} ({})", l.key()))
+            })
+            .collect();
         assert!(missing.is_empty(), "{missing:#?}");
     }
 

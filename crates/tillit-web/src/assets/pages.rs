@@ -195,11 +195,11 @@ async fn render_form(
         "data_subjects",
         input.map(|i| i.data_subjects.clone()).unwrap_or_default(),
     );
-    let opts = |keys: &[&str], prefix: &str, chosen: &[String]| {
+    let opts = |keys: &[&str], label_key: fn(&str) -> String, chosen: &[String]| {
         keys.iter()
             .map(|k| Choice {
                 key: k.to_string(),
-                label: tr.t(&format!("{prefix}-{}", k.replace('_', "-"))),
+                label: tr.t(&label_key(k)),
                 selected: chosen.iter().any(|c| c == k),
             })
             .collect()
@@ -259,7 +259,7 @@ async fn render_form(
     }];
     strengths.extend(CONFIDENTIALITY_STRENGTHS.iter().map(|k| Choice {
         key: k.to_string(),
-        label: tr.t(&format!("strength-{}", k.replace('_', "-"))),
+        label: tr.t(&tillit_domain::words::ConfidentialityStrength::label_key_of(k)),
         selected: *k == strength_now,
     }));
     let tpl = AssetFormPage {
@@ -268,8 +268,16 @@ async fn render_form(
         heading,
         f,
         owners,
-        special: opts(SPECIAL_CATEGORIES, "special", &sc),
-        subjects: opts(DATA_SUBJECTS, "subject", &ds),
+        special: opts(
+            SPECIAL_CATEGORIES,
+            tillit_domain::words::SpecialCategory::label_key_of,
+            &sc,
+        ),
+        subjects: opts(
+            DATA_SUBJECTS,
+            tillit_domain::words::DataSubject::label_key_of,
+            &ds,
+        ),
         strengths,
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
     };
@@ -446,7 +454,7 @@ async fn render_asset(
             tr.t("field-confidentiality-strength"),
             i.confidentiality_strength
                 .as_deref()
-                .map(|k| tr.t(&format!("strength-{}", k.replace('_', "-"))))
+                .map(|k| tr.t(&tillit_domain::words::ConfidentialityStrength::label_key_of(k)))
                 .unwrap_or_else(|| "–".into()),
         ),
         (

@@ -105,8 +105,11 @@ pub fn heat_map(
 
 fn threat_label(tr: &Tr, s: &Scenario) -> String {
     match (&s.input.threat_key, &s.input.threat_text) {
-        (Some(k), Some(t)) => format!("{} – {t}", tr.t(&format!("threat-{}", k.replace('_', "-")))),
-        (Some(k), None) => tr.t(&format!("threat-{}", k.replace('_', "-"))),
+        (Some(k), Some(t)) => format!(
+            "{} – {t}",
+            tr.t(&tillit_domain::words::Threat::label_key_of(k))
+        ),
+        (Some(k), None) => tr.t(&tillit_domain::words::Threat::label_key_of(k)),
         (None, Some(t)) => t.clone(),
         (None, None) => "–".into(),
     }
@@ -580,7 +583,7 @@ async fn scenario_form(
                     .map(|k| {
                         (
                             k.to_string(),
-                            tr.t(&format!("threat-{}", k.replace('_', "-"))),
+                            tr.t(&tillit_domain::words::Threat::label_key_of(k)),
                         )
                     })
                     .collect(),

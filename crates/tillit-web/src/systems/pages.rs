@@ -85,7 +85,7 @@ pub async fn list(
         .chain(HOSTING.iter().map(|h| {
             choice(
                 h,
-                tr.t(&format!("hosting-{}", h.replace('_', "-"))),
+                tr.t(&tillit_domain::words::Hosting::label_key_of(h)),
                 &p.hosting,
             )
         }))
@@ -123,7 +123,9 @@ pub async fn list(
                 .owner_name
                 .clone()
                 .unwrap_or_else(|| tr.t("assets-no-owner")),
-            hosting: tr.t(&format!("hosting-{}", s.input.hosting.replace('_', "-"))),
+            hosting: tr.t(&tillit_domain::words::Hosting::label_key_of(
+                &s.input.hosting,
+            )),
             assets: s.assets.len(),
             name: s.input.name,
             id: s.id,
@@ -203,7 +205,7 @@ async fn render_form(
         .iter()
         .map(|h| Choice {
             key: h.to_string(),
-            label: tr.t(&format!("hosting-{}", h.replace('_', "-"))),
+            label: tr.t(&tillit_domain::words::Hosting::label_key_of(h)),
             selected: *h == hosting_now,
         })
         .collect();
@@ -425,7 +427,7 @@ async fn render_system(
         ),
         (
             tr.t("field-hosting"),
-            tr.t(&format!("hosting-{}", i.hosting.replace('_', "-"))),
+            tr.t(&tillit_domain::words::Hosting::label_key_of(&i.hosting)),
         ),
         (
             tr.t("field-country"),

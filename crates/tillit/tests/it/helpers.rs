@@ -17,7 +17,7 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub database_url: String,
-    hashing: PasswordHashing,
+    pub hashing: PasswordHashing,
     dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
 }

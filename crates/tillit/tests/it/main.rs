@@ -20,6 +20,7 @@ mod pages;
 mod requirements;
 mod risk;
 mod roles;
+mod rules;
 mod systems;
 mod tenancy;
 mod transfer;
