@@ -120,6 +120,7 @@ pub fn parse_access_analysis(
 /// One group of users and what it needs.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = UserGroupDto))]
 #[serde(deny_unknown_fields)]
 pub struct UserGroupDraft {
     #[serde(default, deserialize_with = "crate::draft::text")]
@@ -136,6 +137,7 @@ pub struct UserGroupDraft {
 /// An access-needs analysis as entered. A form sends the groups as repeated fields in the same order; the web layer pairs them into `groups`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = AccessAnalysisBody))]
 #[serde(deny_unknown_fields)]
 pub struct AccessAnalysisDraft {
     #[serde(default)]

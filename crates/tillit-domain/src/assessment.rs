@@ -227,6 +227,7 @@ impl TryFrom<&AssessmentDraft> for AssessmentInput {
 /// An assessment of one requirement as entered.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = AssessmentBody))]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentDraft {
     /// met, partly_met, not_met or not_applicable (which needs a motivation)

@@ -68,6 +68,7 @@ pub const SOCIAL_CARE_SECRECY: &str = "26 kap";
 /// An information asset's facts as entered (the whole set; an update replaces them).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = AssetBody))]
 #[serde(deny_unknown_fields)]
 pub struct AssetDraft {
     #[serde(default, deserialize_with = "draft::text")]

@@ -219,6 +219,7 @@ impl SystemLevelsDraft {
 /// A classification as entered: levels 0–4 per aspect and why.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ClassificationBody))]
 #[serde(deny_unknown_fields)]
 pub struct ClassificationDraft {
     #[serde(default, deserialize_with = "crate::draft::text")]
@@ -241,6 +242,7 @@ pub struct ClassificationDraft {
 /// A system's own levels as entered.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = SystemLevelsBody))]
 #[serde(deny_unknown_fields)]
 pub struct SystemLevelsDraft {
     #[serde(default, deserialize_with = "crate::draft::text")]

@@ -206,6 +206,7 @@ pub fn review_overdue(last: NaiveDate, interval_months: i64, today: NaiveDate) -
 /// A measure as entered.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = MeasureBody))]
 #[serde(deny_unknown_fields)]
 pub struct MeasureDraft {
     #[serde(default, deserialize_with = "crate::draft::text")]

@@ -475,6 +475,7 @@ impl TryFrom<&RiskMatrixDraft> for RiskMatrix {
 /// A risk scenario as entered.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ScenarioBody))]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioDraft {
     #[serde(default, deserialize_with = "crate::draft::text")]
@@ -528,6 +529,7 @@ pub struct ScenarioDraft {
 /// A risk analysis as entered.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = RiskAnalysisBody))]
 #[serde(deny_unknown_fields)]
 pub struct RiskAnalysisDraft {
     #[serde(default, deserialize_with = "crate::draft::text")]
@@ -553,6 +555,7 @@ pub struct RiskAnalysisDraft {
 /// The risk matrix and tolerance as entered.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = RiskMatrixDto))]
 #[serde(deny_unknown_fields)]
 pub struct RiskMatrixDraft {
     /// Likelihood steps, 2–6.

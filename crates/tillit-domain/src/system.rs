@@ -31,6 +31,7 @@ pub struct SystemInput {
 /// processes).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = SystemBody))]
 #[serde(deny_unknown_fields)]
 pub struct SystemDraft {
     #[serde(default, deserialize_with = "draft::text")]

@@ -179,4 +179,35 @@ async fn the_openapi_document_describes_the_api() {
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // Request bodies keep the schema names clients were generated from, and every reference
+    // resolves to a schema in the document.
+    for name in [
+        "AssetBody",
+        "SystemBody",
+        "SystemLevelsBody",
+        "ClassificationBody",
+        "AssessmentBody",
+        "RiskAnalysisBody",
+        "ScenarioBody",
+        "MeasureBody",
+        "AccessAnalysisBody",
+        "UserGroupDto",
+        "RiskMatrixDto",
+    ] {
+        assert!(doc["components"]["schemas"][name].is_object(), "{name}");
+    }
+    let text = doc.to_string();
+    for (pos, _) in text.match_indices("#/components/schemas/") {
+        let rest = &text[pos + "#/components/schemas/".len()..];
+        let name = &rest[..rest.find('"').unwrap()];
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "dangling $ref {name}"
+        );
+    }
+    assert_eq!(
+        doc["paths"]["/api/v1/assets"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"]["$ref"],
+        "#/components/schemas/AssetBody"
+    );
 }
