@@ -74,6 +74,13 @@ pub async fn assessments(
     Ok(app.store.assessments(who.tenant(), system_id).await?)
 }
 
+/// Every current assessment of the organisation, in every scope.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn all_assessments(app: &App, who: &Acting) -> Result<Vec<Assessment>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.all_assessments(who.tenant()).await?)
+}
+
 /// The current status of every assessed requirement (for choosing what a measure answers).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn assessment_statuses(app: &App, who: &Acting) -> Result<Vec<AssessmentStatus>> {

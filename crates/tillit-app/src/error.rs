@@ -1,8 +1,8 @@
 //! The application layer's one error type. The web layer maps it once to a status and a page or
 //! problem document; the command line prints it.
 
-use tillit_domain::ValidationErrors;
-use tillit_store::StoreError;
+use tillit_domain::{Rule, ValidationErrors};
+use tillit_store::{Reference, StoreError, Unique};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -29,11 +29,40 @@ impl Error {
     }
 }
 
+/// The field of a draft that refers to objects of this kind.
+pub fn reference_field(r: Reference) -> &'static str {
+    match r {
+        Reference::Owner => "owner_membership_id",
+        Reference::Asset => "asset_ids",
+        Reference::System => "system_ids",
+        Reference::Integration => "integration_ids",
+        Reference::Scenario => "scenario_ids",
+        Reference::Requirement => "requirements",
+        Reference::Person => "email",
+    }
+}
+
+/// The field of a draft that holds a value that must be unique.
+pub fn unique_field(u: Unique) -> &'static str {
+    match u {
+        Unique::Name => "name",
+        Unique::Email => "email",
+        Unique::OrgNumber => "org_number",
+    }
+}
+
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => Error::NotFound,
             StoreError::Invalid(v) => Error::Invalid(v),
+            StoreError::UnknownReference(r) => {
+                Error::Invalid(ValidationErrors::single(reference_field(r), Rule::NotFound))
+            }
+            StoreError::Duplicate(u) => Error::Invalid(ValidationErrors::single(
+                unique_field(u),
+                Rule::AlreadyExists,
+            )),
             other => Error::Internal(other.to_string()),
         }
     }

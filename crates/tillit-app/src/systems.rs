@@ -184,6 +184,11 @@ pub async fn set_integrations(app: &App, who: &Acting, id: &str, others: &[Strin
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
+    if others.iter().any(|o| o == id) {
+        // A system does not integrate with itself (a missing system is still a 404).
+        app.store.system(who.tenant(), id).await?;
+        return Err(ValidationErrors::single("integration_ids", Rule::Mismatch).into());
+    }
     Ok(app
         .store
         .set_integrations(who.tenant(), &who.actor(), id, &others)

@@ -159,6 +159,15 @@ impl Store {
         rows.iter().map(assessment_from_row).collect()
     }
 
+    /// Every current assessment of the organisation, every scope, in one query (for the export).
+    pub async fn all_assessments(&self, t: &Tenant) -> Result<Vec<Assessment>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM assessments WHERE org_id = $1 ORDER BY scope_key, requirement_id"
+        );
+        let rows = sqlx::query(&sql).bind(t.id()).fetch_all(&self.pool).await?;
+        rows.iter().map(assessment_from_row).collect()
+    }
+
     /// Every assessment of the organisation (scope, requirement, status), for summaries.
     pub async fn assessment_statuses(
         &self,

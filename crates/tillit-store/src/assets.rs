@@ -5,6 +5,7 @@ use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
 use crate::row::{i, os, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use crate::{Reference, Unique};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -12,7 +13,6 @@ use sqlx::Row;
 use tillit_domain::classification::{ConsequenceLevel, Levels};
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::text::search_key;
-use tillit_domain::{Rule, ValidationErrors};
 
 pub use tillit_domain::asset::{AssetInput, CONFIDENTIALITY_STRENGTHS};
 
@@ -146,7 +146,7 @@ pub(crate) async fn check_owner(
             .fetch_optional(conn)
             .await?;
         if found.is_none() {
-            return Err(ValidationErrors::single("owner_membership_id", Rule::NotFound).into());
+            return Err(StoreError::UnknownReference(Reference::Owner));
         }
     }
     Ok(())
@@ -154,7 +154,7 @@ pub(crate) async fn check_owner(
 
 pub(crate) fn unique_name(e: sqlx::Error) -> StoreError {
     if StoreError::is_unique_violation(&e) {
-        ValidationErrors::single("name", Rule::AlreadyExists).into()
+        StoreError::Duplicate(Unique::Name)
     } else {
         e.into()
     }

@@ -13,6 +13,7 @@ mod audit;
 mod dialect;
 mod error;
 mod followup;
+mod links;
 mod measures;
 mod members;
 mod migrate;
@@ -32,7 +33,7 @@ pub use assets::{
 };
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport, Work};
 pub use dialect::Backend;
-pub use error::StoreError;
+pub use error::{Reference, StoreError, Unique};
 pub use followup::{GapItem, GapKind, GapList, KeyFigures, Reviewed, GAP_ITEMS_SHOWN};
 pub use measures::{Measure, MeasureOrder, MeasureQuery};
 pub use members::{Member, MemberQuery, RoleCount};

@@ -3,8 +3,8 @@
 use crate::assets::check_owner;
 use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
-use crate::risk::{set_links, Link};
 use crate::row::{os, s};
+use crate::Reference;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
@@ -13,7 +13,7 @@ use sqlx::{AnyConnection, Row};
 use tillit_domain::measure::{MeasureInput, MeasureStatus, RequirementRef};
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::text::search_key;
-use tillit_domain::{Rule, ValidationErrors};
+use tillit_domain::ValidationErrors;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Measure {
@@ -72,37 +72,36 @@ async fn with_traces(
     t: &Tenant,
     list: &mut [Measure],
 ) -> Result<(), StoreError> {
-    for m in list.iter_mut() {
-        let rows = sqlx::query(
-            "SELECT s.id AS id, s.title AS title FROM measure_scenarios x JOIN risk_scenarios s ON s.id = x.scenario_id
-             WHERE x.org_id = $1 AND s.org_id = $1 AND x.measure_id = $2 ORDER BY s.title",
-        )
-        .bind(t.id())
-        .bind(&m.id)
-        .fetch_all(&mut *conn)
-        .await?;
-        m.scenarios = rows
-            .iter()
-            .map(|r| Ok((s(r, "id")?, s(r, "title")?)))
-            .collect::<Result<_, StoreError>>()?;
-        m.input.scenario_ids = m.scenarios.iter().map(|(id, _)| id.clone()).collect();
-        let rows = sqlx::query(
-            "SELECT scope_key, requirement_id FROM measure_requirements WHERE org_id = $1 AND measure_id = $2 ORDER BY scope_key, requirement_id",
-        )
-        .bind(t.id())
-        .bind(&m.id)
-        .fetch_all(&mut *conn)
-        .await?;
-        m.input.requirements = rows
-            .iter()
-            .map(|r| {
-                let scope = s(r, "scope_key")?;
-                Ok(RequirementRef {
+    let ids: Vec<String> = list.iter().map(|m| m.id.clone()).collect();
+    let mut scenarios =
+        crate::links::targets_of(conn, t, &crate::links::MEASURE_SCENARIOS, &ids).await?;
+    let mut requirements: std::collections::HashMap<String, Vec<RequirementRef>> =
+        std::collections::HashMap::new();
+    for chunk in ids.chunks(crate::links::IN_CHUNK) {
+        let sql = format!(
+            "SELECT measure_id, scope_key, requirement_id FROM measure_requirements
+             WHERE org_id = $1 AND measure_id IN ({}) ORDER BY scope_key, requirement_id",
+            crate::links::placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query(&sql).bind(t.id());
+        for id in chunk {
+            q = q.bind(id);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            let scope = s(&r, "scope_key")?;
+            requirements
+                .entry(s(&r, "measure_id")?)
+                .or_default()
+                .push(RequirementRef {
                     system_id: (scope != crate::ORGANISATION_SCOPE).then_some(scope),
-                    requirement_id: s(r, "requirement_id")?,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
+                    requirement_id: s(&r, "requirement_id")?,
+                });
+        }
+    }
+    for m in list.iter_mut() {
+        m.scenarios = scenarios.remove(&m.id).unwrap_or_default();
+        m.input.scenario_ids = m.scenarios.iter().map(|(id, _)| id.clone()).collect();
+        m.input.requirements = requirements.remove(&m.id).unwrap_or_default();
     }
     Ok(())
 }
@@ -119,32 +118,14 @@ async fn measure_in(conn: &mut AnyConnection, t: &Tenant, id: &str) -> Result<Me
     Ok(m)
 }
 
-const MEASURE_SCENARIOS: Link<'static> = Link {
-    table: "measure_scenarios",
-    owner_column: "measure_id",
-    target_column: "scenario_id",
-    target_table: "risk_scenarios",
-    field: "scenario_ids",
-};
-
 async fn set_requirements(
     conn: &mut AnyConnection,
     t: &Tenant,
     measure_id: &str,
     reqs: &[RequirementRef],
 ) -> Result<(), StoreError> {
-    for r in reqs {
-        if let Some(sid) = &r.system_id {
-            let found = sqlx::query("SELECT id FROM systems WHERE org_id = $1 AND id = $2")
-                .bind(t.id())
-                .bind(sid)
-                .fetch_optional(&mut *conn)
-                .await?;
-            if found.is_none() {
-                return Err(ValidationErrors::single("requirements", Rule::NotFound).into());
-            }
-        }
-    }
+    let scopes: Vec<String> = reqs.iter().filter_map(|r| r.system_id.clone()).collect();
+    crate::links::check_all_exist(conn, t, "systems", &scopes, Reference::Requirement).await?;
     let before = sqlx::query(
         "SELECT scope_key, requirement_id FROM measure_requirements WHERE org_id = $1 AND measure_id = $2",
     )
@@ -293,7 +274,14 @@ impl Store {
             .bind(t.id())
             .execute(tx.conn())
             .await?;
-        set_links(tx.conn(), t, MEASURE_SCENARIOS, &mid, &x.scenario_ids).await?;
+        crate::links::set(
+            tx.conn(),
+            t,
+            &crate::links::MEASURE_SCENARIOS,
+            &mid,
+            &x.scenario_ids,
+        )
+        .await?;
         set_requirements(tx.conn(), t, &mid, &x.requirements).await?;
         tx.record(
             actor,

@@ -4,6 +4,7 @@ use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
 use crate::row::{i, role, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use crate::{Reference, Unique};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -11,7 +12,7 @@ use sqlx::AnyConnection;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::{check_keeps_an_admin, Role};
 use tillit_domain::text::search_key;
-use tillit_domain::{Rule, ValidationErrors};
+use tillit_domain::ValidationErrors;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Member {
@@ -129,9 +130,7 @@ impl Store {
             .bind(user_id)
             .fetch_optional(tx.conn())
             .await?
-            .ok_or_else(|| {
-                StoreError::Invalid(ValidationErrors::single("email", Rule::NotFound))
-            })?;
+            .ok_or(StoreError::UnknownReference(Reference::Person))?;
         let (email, name) = (s(&user, "email")?, s(&user, "display_name")?);
         let id = new_id();
         let res = sqlx::query(
@@ -147,7 +146,7 @@ impl Store {
         .await;
         if let Err(e) = res {
             if StoreError::is_unique_violation(&e) {
-                return Err(ValidationErrors::single("email", Rule::AlreadyExists).into());
+                return Err(StoreError::Duplicate(Unique::Email));
             }
             return Err(e.into());
         }

@@ -2,12 +2,12 @@
 
 use crate::audit::{AuditEntry, Work};
 use crate::row::{kind, s};
+use crate::Unique;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use tillit_domain::org::{OrgKind, OrgNumber};
-use tillit_domain::{Rule, ValidationErrors};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Organisation {
@@ -55,7 +55,7 @@ impl Store {
             .await;
         if let Err(e) = res {
             if StoreError::is_unique_violation(&e) {
-                return Err(ValidationErrors::single("org_number", Rule::AlreadyExists).into());
+                return Err(StoreError::Duplicate(Unique::OrgNumber));
             }
             return Err(e.into());
         }

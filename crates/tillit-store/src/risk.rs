@@ -11,7 +11,6 @@ use sqlx::AnyConnection;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::risk::{Acceptance, RiskMatrix, RiskPoint, ScenarioInput, Treatment};
 use tillit_domain::text::search_key;
-use tillit_domain::{Rule, ValidationErrors};
 
 pub use tillit_domain::risk::RiskAnalysisInput;
 
@@ -177,95 +176,15 @@ async fn with_scenario_assets(
     t: &Tenant,
     list: &mut [Scenario],
 ) -> Result<(), StoreError> {
+    let ids: Vec<String> = list.iter().map(|sc| sc.id.clone()).collect();
+    let mut assets =
+        crate::links::targets_of(conn, t, &crate::links::SCENARIO_ASSETS, &ids).await?;
     for sc in list.iter_mut() {
-        let rows = sqlx::query(
-            "SELECT a.id AS id, a.name AS name FROM risk_scenario_assets x JOIN information_assets a ON a.id = x.asset_id
-             WHERE x.org_id = $1 AND a.org_id = $1 AND x.scenario_id = $2 ORDER BY a.name",
-        )
-        .bind(t.id())
-        .bind(&sc.id)
-        .fetch_all(&mut *conn)
-        .await?;
-        sc.assets = rows
-            .iter()
-            .map(|r| Ok((s(r, "id")?, s(r, "name")?)))
-            .collect::<Result<_, StoreError>>()?;
+        sc.assets = assets.remove(&sc.id).unwrap_or_default();
         sc.input.asset_ids = sc.assets.iter().map(|(id, _)| id.clone()).collect();
     }
     Ok(())
 }
-
-/// Replaces the rows of a link table after checking every target belongs to the organisation.
-pub(crate) async fn set_links(
-    conn: &mut AnyConnection,
-    t: &Tenant,
-    link: Link<'_>,
-    owner_id: &str,
-    targets: &[String],
-) -> Result<(), StoreError> {
-    for target in targets {
-        let sql = format!(
-            "SELECT id FROM {} WHERE org_id = $1 AND id = $2",
-            link.target_table
-        );
-        let found = sqlx::query(&sql)
-            .bind(t.id())
-            .bind(target)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if found.is_none() {
-            return Err(ValidationErrors::single(link.field, Rule::NotFound).into());
-        }
-    }
-    let sql = format!(
-        "DELETE FROM {} WHERE org_id = $1 AND {} = $2",
-        link.table, link.owner_column
-    );
-    sqlx::query(&sql)
-        .bind(t.id())
-        .bind(owner_id)
-        .execute(&mut *conn)
-        .await?;
-    let sql = format!(
-        "INSERT INTO {} (org_id, {}, {}) VALUES ($1, $2, $3)",
-        link.table, link.owner_column, link.target_column
-    );
-    for target in targets {
-        sqlx::query(&sql)
-            .bind(t.id())
-            .bind(owner_id)
-            .bind(target)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-/// A many-to-many link table of the organisation's objects.
-pub(crate) struct Link<'a> {
-    pub table: &'a str,
-    pub owner_column: &'a str,
-    pub target_column: &'a str,
-    pub target_table: &'a str,
-    /// The form field named when a target is not found.
-    pub field: &'a str,
-}
-
-const ANALYSIS_SYSTEMS: Link<'static> = Link {
-    table: "risk_analysis_systems",
-    owner_column: "analysis_id",
-    target_column: "system_id",
-    target_table: "systems",
-    field: "system_ids",
-};
-
-const SCENARIO_ASSETS: Link<'static> = Link {
-    table: "risk_scenario_assets",
-    owner_column: "scenario_id",
-    target_column: "asset_id",
-    target_table: "information_assets",
-    field: "asset_ids",
-};
 
 impl Store {
     /// The organisation's risk matrix (the default 4 × 4 until it sets its own).
@@ -395,7 +314,14 @@ impl Store {
         .bind(&now)
         .execute(tx.conn())
         .await?;
-        set_links(tx.conn(), t, ANALYSIS_SYSTEMS, &id, &x.system_ids).await?;
+        crate::links::set(
+            tx.conn(),
+            t,
+            &crate::links::ANALYSIS_SYSTEMS,
+            &id,
+            &x.system_ids,
+        )
+        .await?;
         tx.record(
             actor,
             Some(t.id()),
@@ -440,7 +366,14 @@ impl Store {
         .bind(id)
         .execute(tx.conn())
         .await?;
-        set_links(tx.conn(), t, ANALYSIS_SYSTEMS, id, &x.system_ids).await?;
+        crate::links::set(
+            tx.conn(),
+            t,
+            &crate::links::ANALYSIS_SYSTEMS,
+            id,
+            &x.system_ids,
+        )
+        .await?;
         tx.record(
             actor,
             Some(t.id()),
@@ -564,7 +497,14 @@ impl Store {
             .bind(t.id())
             .execute(tx.conn())
             .await?;
-        set_links(tx.conn(), t, SCENARIO_ASSETS, &sid, &x.asset_ids).await?;
+        crate::links::set(
+            tx.conn(),
+            t,
+            &crate::links::SCENARIO_ASSETS,
+            &sid,
+            &x.asset_ids,
+        )
+        .await?;
         tx.record(
             actor,
             Some(t.id()),

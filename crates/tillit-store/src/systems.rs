@@ -6,6 +6,7 @@ use crate::assets::{asset_from_row, check_owner, level, unique_name, Asset};
 use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
 use crate::row::{i, os, s};
+use crate::Reference;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
@@ -14,7 +15,7 @@ use sqlx::AnyConnection;
 use tillit_domain::classification::{check_deviation, inherited_levels, Levels};
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::text::search_key;
-use tillit_domain::{Rule, ValidationErrors};
+use tillit_domain::ValidationErrors;
 
 /// Where a system runs.
 pub use tillit_domain::system::{SystemInput, HOSTING};
@@ -86,27 +87,42 @@ fn system_from_row(r: &AnyRow) -> Result<System, StoreError> {
     })
 }
 
-/// Fills in the assets a system processes and what it inherits from them.
+/// Fills in the assets each system processes and what it inherits from them, in one query per
+/// chunk of systems.
 async fn with_assets(
     conn: &mut AnyConnection,
     t: &Tenant,
-    mut sys: System,
-) -> Result<System, StoreError> {
-    let sql = format!(
-        "SELECT {} FROM {} JOIN system_assets sa ON sa.asset_id = a.id WHERE a.org_id = $1 AND sa.org_id = $1 AND sa.system_id = $2 ORDER BY a.name",
-        crate::assets::COLUMNS,
-        crate::assets::FROM
-    );
-    let rows = sqlx::query(&sql)
-        .bind(t.id())
-        .bind(&sys.id)
-        .fetch_all(conn)
-        .await?;
-    sys.assets = rows.iter().map(asset_from_row).collect::<Result<_, _>>()?;
-    sys.input.asset_ids = sys.assets.iter().map(|a| a.id.clone()).collect();
-    let classified: Vec<Levels> = sys.assets.iter().filter_map(|a| a.levels).collect();
-    sys.inherited = inherited_levels(&classified);
-    Ok(sys)
+    list: &mut [System],
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = list.iter().map(|s| s.id.clone()).collect();
+    let mut by_system: std::collections::HashMap<String, Vec<Asset>> =
+        std::collections::HashMap::new();
+    for chunk in ids.chunks(crate::links::IN_CHUNK) {
+        let sql = format!(
+            "SELECT sa.system_id AS system_id, {} FROM {} JOIN system_assets sa ON sa.asset_id = a.id
+             WHERE a.org_id = $1 AND sa.org_id = $1 AND sa.system_id IN ({}) ORDER BY a.name, a.id",
+            crate::assets::COLUMNS,
+            crate::assets::FROM,
+            crate::links::placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query(&sql).bind(t.id());
+        for id in chunk {
+            q = q.bind(id);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            by_system
+                .entry(s(&r, "system_id")?)
+                .or_default()
+                .push(asset_from_row(&r)?);
+        }
+    }
+    for sys in list.iter_mut() {
+        sys.assets = by_system.remove(&sys.id).unwrap_or_default();
+        sys.input.asset_ids = sys.assets.iter().map(|a| a.id.clone()).collect();
+        let classified: Vec<Levels> = sys.assets.iter().filter_map(|a| a.levels).collect();
+        sys.inherited = inherited_levels(&classified);
+    }
+    Ok(())
 }
 
 async fn system_in(conn: &mut AnyConnection, t: &Tenant, id: &str) -> Result<System, StoreError> {
@@ -116,40 +132,20 @@ async fn system_in(conn: &mut AnyConnection, t: &Tenant, id: &str) -> Result<Sys
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    let sys = system_from_row(&row.ok_or(StoreError::NotFound)?)?;
-    with_assets(conn, t, sys).await
+    let mut sys = system_from_row(&row.ok_or(StoreError::NotFound)?)?;
+    with_assets(conn, t, std::slice::from_mut(&mut sys)).await?;
+    Ok(sys)
 }
 
-/// Every asset must be one of this organisation's.
+/// Replaces the assets a system processes (each must be one of the organisation's) and
+/// recomputes whether the system processes patient data.
 async fn set_assets(
     conn: &mut AnyConnection,
     t: &Tenant,
     system_id: &str,
     asset_ids: &[String],
 ) -> Result<(), StoreError> {
-    for a in asset_ids {
-        let found = sqlx::query("SELECT id FROM information_assets WHERE org_id = $1 AND id = $2")
-            .bind(t.id())
-            .bind(a)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if found.is_none() {
-            return Err(ValidationErrors::single("asset_ids", Rule::NotFound).into());
-        }
-    }
-    sqlx::query("DELETE FROM system_assets WHERE org_id = $1 AND system_id = $2")
-        .bind(t.id())
-        .bind(system_id)
-        .execute(&mut *conn)
-        .await?;
-    for a in asset_ids {
-        sqlx::query("INSERT INTO system_assets (org_id, system_id, asset_id) VALUES ($1, $2, $3)")
-            .bind(t.id())
-            .bind(system_id)
-            .bind(a)
-            .execute(&mut *conn)
-            .await?;
-    }
+    crate::links::set(conn, t, &crate::links::SYSTEM_ASSETS, system_id, asset_ids).await?;
     crate::followup::refresh_patient_data(conn, t, Some(system_id), None).await?;
     Ok(())
 }
@@ -227,11 +223,9 @@ impl Store {
         )
         .await?;
         let mut conn = self.pool.acquire().await?;
-        let mut items = Vec::with_capacity(list.items.len());
-        for sys in list.items {
-            items.push(with_assets(&mut conn, t, sys).await?);
-        }
-        Ok(Page { items, ..list })
+        let mut list = list;
+        with_assets(&mut conn, t, &mut list.items).await?;
+        Ok(list)
     }
 
     /// Every system's name by id (for labels).
@@ -374,7 +368,8 @@ impl Store {
         let mut tx = Work::begin(&self.pool).await?;
         let sys = system_in(tx.conn(), t, id).await?;
         if others.iter().any(|o| o == id) {
-            return Err(ValidationErrors::single("integration_ids", Rule::Mismatch).into());
+            // A system does not integrate with itself (the application layer says so first).
+            return Err(StoreError::UnknownReference(Reference::Integration));
         }
         // The audit's "before", read in the same transaction as the change.
         let before: Vec<String> = sqlx::query(
@@ -387,20 +382,7 @@ impl Store {
         .iter()
         .map(|r| s(r, "other_id"))
         .collect::<Result<_, _>>()?;
-        crate::risk::set_links(
-            tx.conn(),
-            t,
-            crate::risk::Link {
-                table: "system_integrations",
-                owner_column: "system_id",
-                target_column: "other_id",
-                target_table: "systems",
-                field: "integration_ids",
-            },
-            id,
-            others,
-        )
-        .await?;
+        crate::links::set(tx.conn(), t, &crate::links::SYSTEM_INTEGRATIONS, id, others).await?;
         tx.record(
             actor,
             Some(t.id()),

@@ -2,6 +2,7 @@
 
 use crate::audit::{AuditEntry, Work};
 use crate::row::{i, kind, role, s};
+use crate::Unique;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
@@ -9,7 +10,6 @@ use sqlx::any::AnyRow;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 use tillit_domain::user::Email;
-use tillit_domain::{Rule, ValidationErrors};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct User {
@@ -110,7 +110,7 @@ impl Store {
         .await;
         if let Err(e) = res {
             if StoreError::is_unique_violation(&e) {
-                return Err(ValidationErrors::single("email", Rule::AlreadyExists).into());
+                return Err(StoreError::Duplicate(Unique::Email));
             }
             return Err(e.into());
         }

@@ -284,29 +284,37 @@ pub async fn export_assessments(
     m.require(Permission::ViewRegisters)?;
     let names = tillit_app::systems::system_names(&state.app, &m.who).await?;
     let lang = m.ctx.tr.lang();
+    // The organisation's own assessments first, then each system's, systems by name.
+    let mut all = tillit_app::assessments::all_assessments(&state.app, &m.who).await?;
+    let scope_name = |a: &tillit_app::views::Assessment| {
+        a.system_id
+            .as_ref()
+            .map(|s| names.get(s).cloned().unwrap_or_default())
+    };
+    all.sort_by(|a, b| {
+        (scope_name(a), &a.system_id, &a.requirement_id).cmp(&(
+            scope_name(b),
+            &b.system_id,
+            &b.requirement_id,
+        ))
+    });
     let mut rows = Vec::new();
-    let mut scopes: Vec<Option<String>> = vec![None];
-    let mut ids: Vec<String> = names.keys().cloned().collect();
-    ids.sort_by(|a, b| names[a].cmp(&names[b]));
-    scopes.extend(ids.into_iter().map(Some));
-    for scope in scopes {
-        for a in tillit_app::assessments::assessments(&state.app, &m.who, scope.as_deref()).await? {
-            let req = state.app.library.requirement(&a.requirement_id);
-            rows.push(vec![
-                scope
-                    .as_ref()
-                    .and_then(|s| names.get(s).cloned())
-                    .unwrap_or_else(|| "organisation".into()),
-                req.map(|r| r.label.clone())
-                    .unwrap_or_else(|| a.requirement_id.clone()),
-                req.map(|r| r.title(lang).to_string()).unwrap_or_default(),
-                a.status.key().to_string(),
-                a.motivation.unwrap_or_default(),
-                a.comment.unwrap_or_default(),
-                a.assessed_by,
-                a.assessed_at,
-            ]);
-        }
+    for a in all {
+        let req = state.app.library.requirement(&a.requirement_id);
+        rows.push(vec![
+            a.system_id
+                .as_ref()
+                .and_then(|s| names.get(s).cloned())
+                .unwrap_or_else(|| "organisation".into()),
+            req.map(|r| r.label.clone())
+                .unwrap_or_else(|| a.requirement_id.clone()),
+            req.map(|r| r.title(lang).to_string()).unwrap_or_default(),
+            a.status.key().to_string(),
+            a.motivation.unwrap_or_default(),
+            a.comment.unwrap_or_default(),
+            a.assessed_by,
+            a.assessed_at,
+        ]);
     }
     let table = Table {
         headers: [
