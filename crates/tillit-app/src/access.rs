@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::views::{AccessAnalysis, System};
 use crate::App;
 use tillit_domain::access::{parse_access_analysis, AccessAnalysisDraft};
+use tillit_domain::ids::*;
 use tillit_domain::role::{Permission, Role};
 use tillit_domain::{Rule, ValidationErrors};
 
@@ -14,7 +15,7 @@ use tillit_domain::{Rule, ValidationErrors};
 pub async fn access_analysis(
     app: &App,
     who: &Acting,
-    system_id: &str,
+    system_id: &SystemId,
 ) -> Result<Option<AccessAnalysis>> {
     who.require(Permission::ViewRegisters)?;
     app.store.system(who.tenant(), system_id).await?;
@@ -26,7 +27,7 @@ pub async fn access_analysis(
 pub async fn required_access_analysis(
     app: &App,
     who: &Acting,
-    system_id: &str,
+    system_id: &SystemId,
 ) -> Result<AccessAnalysis> {
     access_analysis(app, who, system_id)
         .await?
@@ -44,8 +45,8 @@ pub async fn approvers(app: &App, who: &Acting, sys: &System) -> Result<Vec<(Str
     let members = crate::members::all_members(app, who).await?;
     Ok(members
         .into_iter()
-        .filter(|x| x.role == Role::Owner || owners.contains(&x.id))
-        .map(|x| (x.id, x.display_name))
+        .filter(|x| x.role == Role::Owner || owners.iter().any(|o| x.id == *o))
+        .map(|x| (x.id.into_string(), x.display_name))
         .collect())
 }
 
@@ -54,7 +55,7 @@ pub async fn approvers(app: &App, who: &Acting, sys: &System) -> Result<Vec<(Str
 pub async fn save_access_analysis(
     app: &App,
     who: &Acting,
-    system_id: &str,
+    system_id: &SystemId,
     d: &AccessAnalysisDraft,
 ) -> Result<AccessAnalysis> {
     who.require(Permission::EditRegisters)?;

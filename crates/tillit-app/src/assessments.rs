@@ -8,6 +8,7 @@ use crate::App;
 use tillit_domain::assessment::{
     check_evidence_file, parse_evidence_link, AssessmentDraft, AssessmentInput,
 };
+use tillit_domain::ids::*;
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
 use tillit_store::NewEvidence;
@@ -58,7 +59,10 @@ pub async fn scope_triggers(
     system_id: Option<&str>,
 ) -> Result<Vec<tillit_domain::requirements::Trigger>> {
     Ok(match system_id {
-        Some(id) => system_triggers(&app.store.system(who.tenant(), id).await?, who.org_kind()),
+        Some(id) => system_triggers(
+            &app.store.system(who.tenant(), &SystemId::from(id)).await?,
+            who.org_kind(),
+        ),
         None => organisation_triggers(who.org_kind()),
     })
 }
@@ -156,7 +160,7 @@ async fn current(
 ) -> Result<Assessment> {
     who.require(Permission::Assess)?;
     if let Some(s) = system_id {
-        app.store.system(who.tenant(), s).await?;
+        app.store.system(who.tenant(), &SystemId::from(s)).await?;
     }
     app.store
         .assessment(who.tenant(), system_id, requirement_id)
@@ -217,14 +221,18 @@ pub async fn add_evidence_file(
 
 /// A piece of evidence and its file content.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn evidence_file(app: &App, who: &Acting, id: &str) -> Result<(Evidence, Vec<u8>)> {
+pub async fn evidence_file(
+    app: &App,
+    who: &Acting,
+    id: &EvidenceId,
+) -> Result<(Evidence, Vec<u8>)> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.evidence_file(who.tenant(), id).await?)
 }
 
 /// Removes a piece of evidence; gives back the assessment it belonged to.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn remove_evidence(app: &App, who: &Acting, id: &str) -> Result<Assessment> {
+pub async fn remove_evidence(app: &App, who: &Acting, id: &EvidenceId) -> Result<Assessment> {
     who.require(Permission::Assess)?;
     let ev = app
         .store

@@ -7,6 +7,7 @@ use crate::{valid_or_missing, App};
 use serde::Deserialize;
 use tillit_domain::asset::{AssetDraft, AssetInput};
 use tillit_domain::classification::ClassificationDraft;
+use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
@@ -78,7 +79,7 @@ pub async fn all_assets(app: &App, who: &Acting) -> Result<Vec<Asset>> {
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn asset(app: &App, who: &Acting, id: &str) -> Result<Asset> {
+pub async fn asset(app: &App, who: &Acting, id: &AssetId) -> Result<Asset> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.asset(who.tenant(), id).await?)
 }
@@ -88,7 +89,7 @@ pub async fn asset(app: &App, who: &Acting, id: &str) -> Result<Asset> {
 pub async fn asset_classifications(
     app: &App,
     who: &Acting,
-    id: &str,
+    id: &AssetId,
 ) -> Result<Vec<ClassificationRecord>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.asset_classifications(who.tenant(), id).await?)
@@ -105,7 +106,7 @@ pub async fn create_asset(app: &App, who: &Acting, d: &AssetDraft) -> Result<Ass
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn update_asset(app: &App, who: &Acting, id: &str, d: &AssetDraft) -> Result<Asset> {
+pub async fn update_asset(app: &App, who: &Acting, id: &AssetId, d: &AssetDraft) -> Result<Asset> {
     who.require(Permission::EditRegisters)?;
     let input =
         valid_or_missing(AssetInput::try_from(d), app.store.asset(who.tenant(), id)).await?;
@@ -120,7 +121,7 @@ pub async fn update_asset(app: &App, who: &Acting, id: &str, d: &AssetDraft) -> 
 pub async fn classify_asset(
     app: &App,
     who: &Acting,
-    id: &str,
+    id: &AssetId,
     d: &ClassificationDraft,
 ) -> Result<Asset> {
     who.require(Permission::Classify)?;

@@ -4,6 +4,7 @@ use crate::acting::Acting;
 use crate::error::Result;
 use crate::views::{Measure, MeasureOrder, MeasureQuery};
 use crate::{valid_or_missing, App};
+use tillit_domain::ids::*;
 use tillit_domain::measure::{parse_measure, MeasureDraft};
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::Permission;
@@ -37,7 +38,7 @@ pub async fn all_measures(
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn measure(app: &App, who: &Acting, id: &str) -> Result<Measure> {
+pub async fn measure(app: &App, who: &Acting, id: &MeasureId) -> Result<Measure> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.measure(who.tenant(), id).await?)
 }
@@ -48,7 +49,7 @@ pub async fn measure(app: &App, who: &Acting, id: &str) -> Result<Measure> {
 pub async fn save_measure(
     app: &App,
     who: &Acting,
-    existing: Option<&str>,
+    existing: Option<&MeasureId>,
     d: &MeasureDraft,
 ) -> Result<Measure> {
     who.require(Permission::EditRegisters)?;

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::views::{ApiToken, Member, MemberQuery, Organisation, RoleCount, UserMembership};
 use crate::App;
 use serde::Deserialize;
+use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::{Permission, Role, Scope};
 use tillit_domain::user::{check_new_password, parse_display_name, Email};
@@ -64,7 +65,7 @@ pub async fn list_members(
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn member(app: &App, who: &Acting, id: &str) -> Result<Member> {
+pub async fn member(app: &App, who: &Acting, id: &MembershipId) -> Result<Member> {
     who.require(Permission::ViewMembers)?;
     Ok(app.store.member(who.tenant(), id).await?)
 }
@@ -85,7 +86,12 @@ pub async fn all_members(app: &App, who: &Acting) -> Result<Vec<Member>> {
 
 /// Changes a member's role (administrators). The last administrator keeps the role.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn change_member_role(app: &App, who: &Acting, id: &str, role: &str) -> Result<Member> {
+pub async fn change_member_role(
+    app: &App,
+    who: &Acting,
+    id: &MembershipId,
+    role: &str,
+) -> Result<Member> {
     who.require(Permission::ManageMembers)?;
     let role = Role::parse_for("role", role, who.org_kind()).map_err(ValidationErrors::from)?;
     Ok(app
@@ -96,7 +102,7 @@ pub async fn change_member_role(app: &App, who: &Acting, id: &str, role: &str) -
 
 /// Removes a member (administrators). Their tokens for this organisation are revoked.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn remove_member(app: &App, who: &Acting, id: &str) -> Result<()> {
+pub async fn remove_member(app: &App, who: &Acting, id: &MembershipId) -> Result<()> {
     who.require(Permission::ManageMembers)?;
     Ok(app
         .store

@@ -5,6 +5,7 @@ use crate::acting::Acting;
 use crate::error::Result;
 use crate::views::{CellCount, RiskAnalysis, Scenario};
 use crate::{valid_or_missing, App};
+use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::risk::{
     parse_scenario, RiskAnalysisDraft, RiskAnalysisInput, RiskMatrix, RiskMatrixDraft,
@@ -48,7 +49,7 @@ pub async fn all_risk_analyses(app: &App, who: &Acting) -> Result<Vec<RiskAnalys
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn risk_analysis(app: &App, who: &Acting, id: &str) -> Result<RiskAnalysis> {
+pub async fn risk_analysis(app: &App, who: &Acting, id: &AnalysisId) -> Result<RiskAnalysis> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.risk_analysis(who.tenant(), id).await?)
 }
@@ -59,7 +60,7 @@ pub async fn risk_analysis(app: &App, who: &Acting, id: &str) -> Result<RiskAnal
 pub async fn save_risk_analysis(
     app: &App,
     who: &Acting,
-    id: Option<&str>,
+    id: Option<&AnalysisId>,
     d: &RiskAnalysisDraft,
 ) -> Result<RiskAnalysis> {
     who.require(Permission::EditRegisters)?;
@@ -80,13 +81,13 @@ pub async fn save_risk_analysis(
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn scenarios(app: &App, who: &Acting, analysis_id: &str) -> Result<Vec<Scenario>> {
+pub async fn scenarios(app: &App, who: &Acting, analysis_id: &AnalysisId) -> Result<Vec<Scenario>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.scenarios(who.tenant(), analysis_id).await?)
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn scenario(app: &App, who: &Acting, id: &str) -> Result<Scenario> {
+pub async fn scenario(app: &App, who: &Acting, id: &ScenarioId) -> Result<Scenario> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.scenario(who.tenant(), id).await?)
 }
@@ -103,7 +104,7 @@ pub async fn scenario_choices(app: &App, who: &Acting) -> Result<Vec<(String, St
 pub async fn heat_counts(
     app: &App,
     who: &Acting,
-    analysis_id: Option<&str>,
+    analysis_id: Option<&AnalysisId>,
     residual: bool,
 ) -> Result<Vec<CellCount>> {
     who.require(Permission::ViewRegisters)?;
@@ -124,7 +125,11 @@ pub async fn eligible_deciders(
     let members = crate::members::all_members(app, who).await?;
     let mut asset_owners = Vec::new();
     for a in asset_ids {
-        if let Ok(asset) = app.store.asset(who.tenant(), a).await {
+        if let Ok(asset) = app
+            .store
+            .asset(who.tenant(), &AssetId::from(a.as_str()))
+            .await
+        {
             if let Some(o) = asset.input.owner_membership_id {
                 asset_owners.push(o);
             }
@@ -133,9 +138,10 @@ pub async fn eligible_deciders(
     Ok(members
         .into_iter()
         .filter(|x| {
-            tillit_domain::risk::may_decide_acceptance(x.role, asset_owners.contains(&x.id))
+            let owns = asset_owners.iter().any(|o| x.id == *o);
+            tillit_domain::risk::may_decide_acceptance(x.role, owns)
         })
-        .map(|x| (x.id, x.display_name))
+        .map(|x| (x.id.into_string(), x.display_name))
         .collect())
 }
 
@@ -145,8 +151,8 @@ pub async fn eligible_deciders(
 pub async fn save_scenario(
     app: &App,
     who: &Acting,
-    analysis_id: &str,
-    existing: Option<&str>,
+    analysis_id: &AnalysisId,
+    existing: Option<&ScenarioId>,
     d: &ScenarioDraft,
 ) -> Result<Scenario> {
     who.require(Permission::EditRegisters)?;

@@ -8,6 +8,7 @@ use crate::{valid_or_missing, App};
 use serde::Deserialize;
 use std::collections::HashMap;
 use tillit_domain::classification::SystemLevelsDraft;
+use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::Permission;
 use tillit_domain::system::{SystemDraft, SystemInput, HOSTING};
@@ -105,7 +106,7 @@ pub async fn system_names(app: &App, who: &Acting) -> Result<HashMap<String, Str
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn system(app: &App, who: &Acting, id: &str) -> Result<System> {
+pub async fn system(app: &App, who: &Acting, id: &SystemId) -> Result<System> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.system(who.tenant(), id).await?)
 }
@@ -121,7 +122,12 @@ pub async fn create_system(app: &App, who: &Acting, d: &SystemDraft) -> Result<S
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn update_system(app: &App, who: &Acting, id: &str, d: &SystemDraft) -> Result<System> {
+pub async fn update_system(
+    app: &App,
+    who: &Acting,
+    id: &SystemId,
+    d: &SystemDraft,
+) -> Result<System> {
     who.require(Permission::EditRegisters)?;
     let input =
         valid_or_missing(SystemInput::try_from(d), app.store.system(who.tenant(), id)).await?;
@@ -136,7 +142,7 @@ pub async fn update_system(app: &App, who: &Acting, id: &str, d: &SystemDraft) -
 pub async fn set_system_levels(
     app: &App,
     who: &Acting,
-    id: &str,
+    id: &SystemId,
     d: &SystemLevelsDraft,
 ) -> Result<System> {
     who.require(Permission::Classify)?;
@@ -155,7 +161,7 @@ pub async fn set_system_levels(
 
 /// Removes the system's own levels, so the inherited ones apply.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn clear_system_levels(app: &App, who: &Acting, id: &str) -> Result<System> {
+pub async fn clear_system_levels(app: &App, who: &Acting, id: &SystemId) -> Result<System> {
     who.require(Permission::Classify)?;
     Ok(app
         .store
@@ -169,7 +175,7 @@ pub async fn clear_system_levels(app: &App, who: &Acting, id: &str) -> Result<Sy
 pub async fn integrations(
     app: &App,
     who: &Acting,
-    id: &str,
+    id: &SystemId,
 ) -> Result<(Vec<(String, String)>, Vec<(String, String)>)> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.integrations(who.tenant(), id).await?)
@@ -177,14 +183,19 @@ pub async fn integrations(
 
 /// Replaces the systems this one integrates with.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn set_integrations(app: &App, who: &Acting, id: &str, others: &[String]) -> Result<()> {
+pub async fn set_integrations(
+    app: &App,
+    who: &Acting,
+    id: &SystemId,
+    others: &[String],
+) -> Result<()> {
     who.require(Permission::EditRegisters)?;
     let others: Vec<String> = others
         .iter()
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    if others.iter().any(|o| o == id) {
+    if others.iter().any(|o| id.as_str() == o) {
         // A system does not integrate with itself (a missing system is still a 404).
         app.store.system(who.tenant(), id).await?;
         return Err(ValidationErrors::single("integration_ids", Rule::Mismatch).into());

@@ -10,6 +10,7 @@ use crate::App;
 use std::collections::{HashMap, HashSet};
 use tillit_domain::asset::{AssetDraft, AssetInput};
 use tillit_domain::classification::{parse_motivation, Aspect, Levels};
+use tillit_domain::ids::{AssetId, SystemId};
 use tillit_domain::role::Permission;
 use tillit_domain::system::{SystemDraft, SystemInput};
 use tillit_domain::{Rule, ValidationError, ValidationErrors};
@@ -88,12 +89,12 @@ pub struct RowOutcome {
 enum Planned {
     Asset {
         /// The asset of that name already in the register, and its current levels.
-        existing: Option<(String, Option<Levels>)>,
+        existing: Option<(AssetId, Option<Levels>)>,
         input: AssetInput,
         classification: Option<(Levels, String)>,
     },
     System {
-        existing: Option<String>,
+        existing: Option<SystemId>,
         input: SystemInput,
     },
 }
@@ -152,14 +153,14 @@ async fn plan(
     let by_email: HashMap<String, String> = crate::members::all_members(app, who)
         .await?
         .into_iter()
-        .map(|m| (m.email.to_lowercase(), m.id))
+        .map(|m| (m.email.to_lowercase(), m.id.into_string()))
         .collect();
-    let assets: HashMap<String, (String, Option<Levels>)> = crate::assets::all_assets(app, who)
+    let assets: HashMap<String, (AssetId, Option<Levels>)> = crate::assets::all_assets(app, who)
         .await?
         .into_iter()
         .map(|a| (a.input.name, (a.id, a.levels)))
         .collect();
-    let systems: HashMap<String, String> = match reg {
+    let systems: HashMap<String, SystemId> = match reg {
         Register::Systems => crate::systems::all_systems(app, who)
             .await?
             .into_iter()
@@ -251,7 +252,7 @@ async fn plan(
                     .filter(|s| !s.is_empty())
                 {
                     match assets.get(n) {
-                        Some((id, _)) => ids.push(id.clone()),
+                        Some((id, _)) => ids.push(id.to_string()),
                         None => errs.push(ValidationError::new("assets", Rule::NotFound)),
                     }
                 }

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod classification;
 pub mod draft;
 pub mod error;
+pub mod ids;
 pub mod measure;
 pub mod org;
 pub mod paging;

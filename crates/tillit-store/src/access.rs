@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::AnyConnection;
 use tillit_domain::access::{AccessAnalysisInput, UserGroup};
+use tillit_domain::ids::*;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AccessAnalysis {
@@ -74,8 +75,9 @@ impl Store {
     pub async fn access_analysis(
         &self,
         t: &Tenant,
-        system_id: &str,
+        system_id: &SystemId,
     ) -> Result<Option<AccessAnalysis>, StoreError> {
+        let system_id = system_id.as_str();
         let mut conn = self.pool.acquire().await?;
         analysis_in(&mut conn, t, system_id).await
     }
@@ -85,10 +87,11 @@ impl Store {
         &self,
         t: &Tenant,
         actor: &Actor,
-        system_id: &str,
+        system_id: &SystemId,
         x: &AccessAnalysisInput,
         approved_by_name: Option<&str>,
     ) -> Result<AccessAnalysis, StoreError> {
+        let system_id = system_id.as_str();
         let mut tx = Work::begin(&self.pool).await?;
         let found = sqlx::query("SELECT id FROM systems WHERE org_id = $1 AND id = $2")
             .bind(t.id())

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use tillit_domain::assessment::{AssessmentInput, Status};
+use tillit_domain::ids::*;
 
 /// The scope key of the organisation-wide assessment.
 pub const ORGANISATION_SCOPE: &str = "organisation";
@@ -28,7 +29,7 @@ pub struct Assessment {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
-    pub id: String,
+    pub id: EvidenceId,
     pub assessment_id: String,
     /// `link` or `file`
     pub kind: String,
@@ -69,7 +70,7 @@ fn assessment_from_row(r: &AnyRow) -> Result<Assessment, StoreError> {
 
 fn evidence_from_row(r: &AnyRow) -> Result<Evidence, StoreError> {
     Ok(Evidence {
-        id: s(r, "id")?,
+        id: s(r, "id")?.into(),
         assessment_id: s(r, "assessment_id")?,
         kind: s(r, "kind")?,
         url: os(r, "url")?,
@@ -416,12 +417,13 @@ impl Store {
     pub async fn evidence_file(
         &self,
         t: &Tenant,
-        id: &str,
+        id: &EvidenceId,
     ) -> Result<(Evidence, Vec<u8>), StoreError> {
+        let id = id.as_str();
         let mut conn = self.pool.acquire().await?;
         let ev = evidence_in(&mut conn, t, id).await?;
         let row = sqlx::query("SELECT content FROM evidence_files WHERE evidence_id = $1")
-            .bind(&ev.id)
+            .bind(ev.id.as_str())
             .fetch_optional(&mut *conn)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -433,8 +435,9 @@ impl Store {
         &self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &EvidenceId,
     ) -> Result<Evidence, StoreError> {
+        let id = id.as_str();
         let mut tx = Work::begin(&self.pool).await?;
         let ev = evidence_in(tx.conn(), t, id).await?;
         sqlx::query("DELETE FROM evidence_files WHERE evidence_id = $1")

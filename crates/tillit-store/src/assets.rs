@@ -11,6 +11,7 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use tillit_domain::classification::{ConsequenceLevel, Levels};
+use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::text::search_key;
 
@@ -18,7 +19,7 @@ pub use tillit_domain::asset::{AssetInput, CONFIDENTIALITY_STRENGTHS};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Asset {
-    pub id: String,
+    pub id: AssetId,
     pub input: AssetInput,
     pub owner_name: Option<String>,
     pub levels: Option<Levels>,
@@ -97,7 +98,7 @@ pub(crate) fn asset_from_row(r: &AnyRow) -> Result<Asset, StoreError> {
         _ => None,
     };
     Ok(Asset {
-        id: s(r, "id")?,
+        id: s(r, "id")?.into(),
         input: AssetInput {
             name: s(r, "name")?,
             description: os(r, "description")?,
@@ -203,7 +204,8 @@ impl Store {
         .await
     }
 
-    pub async fn asset(&self, t: &Tenant, id: &str) -> Result<Asset, StoreError> {
+    pub async fn asset(&self, t: &Tenant, id: &AssetId) -> Result<Asset, StoreError> {
+        let id = id.as_str();
         let mut conn = self.pool.acquire().await?;
         asset_in(&mut conn, t, id).await
     }
@@ -217,14 +219,14 @@ impl Store {
         let mut w = self.work().await?;
         let id = w.create_asset(t, actor, a).await?;
         w.commit().await?;
-        self.asset(t, &id).await
+        self.asset(t, &AssetId::from(id)).await
     }
 
     pub async fn update_asset(
         &self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &AssetId,
         a: &AssetInput,
     ) -> Result<Asset, StoreError> {
         let mut w = self.work().await?;
@@ -238,7 +240,7 @@ impl Store {
         &self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &AssetId,
         levels: &Levels,
         motivation: &str,
     ) -> Result<Asset, StoreError> {
@@ -252,8 +254,9 @@ impl Store {
     pub async fn asset_classifications(
         &self,
         t: &Tenant,
-        id: &str,
+        id: &AssetId,
     ) -> Result<Vec<ClassificationRecord>, StoreError> {
+        let id = id.as_str();
         let rows = sqlx::query(
             "SELECT id, confidentiality, integrity, availability, traceability, motivation, classified_by, classified_at
              FROM asset_classifications WHERE org_id = $1 AND asset_id = $2 ORDER BY classified_at DESC, id DESC",
@@ -349,9 +352,10 @@ impl Work<'_> {
         &mut self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &AssetId,
         a: &AssetInput,
     ) -> Result<(), StoreError> {
+        let id = id.as_str();
         let before = asset_in(self.conn(), t, id).await?;
         check_owner(self.conn(), t, a.owner_membership_id.as_deref()).await?;
         sqlx::query(
@@ -400,10 +404,11 @@ impl Work<'_> {
         &mut self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &AssetId,
         levels: &Levels,
         motivation: &str,
     ) -> Result<(), StoreError> {
+        let id = id.as_str();
         let before = asset_in(self.conn(), t, id).await?;
         let c = Classifying {
             id,

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use tillit_domain::ids::*;
 use tillit_domain::measure::{MeasureInput, MeasureStatus, RequirementRef};
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::text::search_key;
@@ -17,7 +18,7 @@ use tillit_domain::ValidationErrors;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Measure {
-    pub id: String,
+    pub id: MeasureId,
     pub input: MeasureInput,
     pub owner_name: Option<String>,
     /// (id, title) of the scenarios it answers.
@@ -45,7 +46,7 @@ const FROM: &str = "measures x LEFT JOIN memberships m ON m.id = x.owner_members
 fn measure_from_row(r: &AnyRow) -> Result<Measure, StoreError> {
     let status = s(r, "status")?;
     Ok(Measure {
-        id: s(r, "id")?,
+        id: s(r, "id")?.into(),
         input: MeasureInput {
             title: s(r, "title")?,
             description: os(r, "description")?,
@@ -72,7 +73,7 @@ async fn with_traces(
     t: &Tenant,
     list: &mut [Measure],
 ) -> Result<(), StoreError> {
-    let ids: Vec<String> = list.iter().map(|m| m.id.clone()).collect();
+    let ids: Vec<String> = list.iter().map(|m| m.id.to_string()).collect();
     let mut scenarios =
         crate::links::targets_of(conn, t, &crate::links::MEASURE_SCENARIOS, &ids).await?;
     let mut requirements: std::collections::HashMap<String, Vec<RequirementRef>> =
@@ -99,9 +100,9 @@ async fn with_traces(
         }
     }
     for m in list.iter_mut() {
-        m.scenarios = scenarios.remove(&m.id).unwrap_or_default();
+        m.scenarios = scenarios.remove(m.id.as_str()).unwrap_or_default();
         m.input.scenario_ids = m.scenarios.iter().map(|(id, _)| id.clone()).collect();
-        m.input.requirements = requirements.remove(&m.id).unwrap_or_default();
+        m.input.requirements = requirements.remove(m.id.as_str()).unwrap_or_default();
     }
     Ok(())
 }
@@ -210,7 +211,8 @@ impl Store {
         Ok(list)
     }
 
-    pub async fn measure(&self, t: &Tenant, id: &str) -> Result<Measure, StoreError> {
+    pub async fn measure(&self, t: &Tenant, id: &MeasureId) -> Result<Measure, StoreError> {
+        let id = id.as_str();
         let mut conn = self.pool.acquire().await?;
         measure_in(&mut conn, t, id).await
     }
@@ -222,9 +224,10 @@ impl Store {
         t: &Tenant,
         actor: &Actor,
         by_name: &str,
-        id: Option<&str>,
+        id: Option<&MeasureId>,
         x: &MeasureInput,
     ) -> Result<Measure, StoreError> {
+        let id = id.map(MeasureId::as_str);
         tillit_domain::measure::check_traced(&x.scenario_ids, &x.requirements)
             .map_err(ValidationErrors::from)?;
         let mut tx = Work::begin(&self.pool).await?;
@@ -308,8 +311,9 @@ impl Store {
     pub async fn measures_for_scenario(
         &self,
         t: &Tenant,
-        scenario_id: &str,
+        scenario_id: &ScenarioId,
     ) -> Result<Vec<Measure>, StoreError> {
+        let scenario_id = scenario_id.as_str();
         let sql = format!(
             "SELECT {COLUMNS} FROM {FROM} JOIN measure_scenarios ms ON ms.measure_id = x.id WHERE x.org_id = $1 AND ms.org_id = $1 AND ms.scenario_id = $2 ORDER BY x.title"
         );

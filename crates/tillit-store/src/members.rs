@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::{check_keeps_an_admin, Role};
 use tillit_domain::text::search_key;
@@ -16,7 +17,7 @@ use tillit_domain::ValidationErrors;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Member {
-    pub id: String,
+    pub id: MembershipId,
     pub user_id: String,
     pub email: String,
     pub display_name: String,
@@ -42,7 +43,7 @@ const MEMBER_FROM: &str = "memberships m JOIN users u ON u.id = m.user_id";
 
 fn member_from_row(r: &AnyRow) -> Result<Member, StoreError> {
     Ok(Member {
-        id: s(r, "id")?,
+        id: s(r, "id")?.into(),
         user_id: s(r, "user_id")?,
         email: s(r, "email")?,
         display_name: s(r, "display_name")?,
@@ -97,7 +98,8 @@ impl Store {
         .await
     }
 
-    pub async fn member(&self, t: &Tenant, id: &str) -> Result<Member, StoreError> {
+    pub async fn member(&self, t: &Tenant, id: &MembershipId) -> Result<Member, StoreError> {
+        let id = id.as_str();
         let mut conn = self.pool.acquire().await?;
         member_in(&mut conn, t, id).await
     }
@@ -172,9 +174,10 @@ impl Store {
         &self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &MembershipId,
         new_role: Role,
     ) -> Result<Member, StoreError> {
+        let id = id.as_str();
         let mut tx = Work::begin(&self.pool).await?;
         let before = member_in(tx.conn(), t, id).await?;
         if before.role == new_role {
@@ -212,8 +215,9 @@ impl Store {
         &self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &MembershipId,
     ) -> Result<(), StoreError> {
+        let id = id.as_str();
         let mut tx = Work::begin(&self.pool).await?;
         let before = member_in(tx.conn(), t, id).await?;
         let admins = admins_in(tx.conn(), t).await?;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::risk::{Acceptance, RiskMatrix, RiskPoint, ScenarioInput, Treatment};
 use tillit_domain::text::search_key;
@@ -16,7 +17,7 @@ pub use tillit_domain::risk::RiskAnalysisInput;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskAnalysis {
-    pub id: String,
+    pub id: AnalysisId,
     pub input: RiskAnalysisInput,
     /// (id, name) of the systems in scope.
     pub systems: Vec<(String, String)>,
@@ -29,8 +30,8 @@ pub struct RiskAnalysis {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Scenario {
-    pub id: String,
-    pub analysis_id: String,
+    pub id: ScenarioId,
+    pub analysis_id: AnalysisId,
     pub input: ScenarioInput,
     pub accepted_by_name: Option<String>,
     /// (id, name) of the affected assets.
@@ -56,7 +57,7 @@ const ANALYSIS_COLUMNS: &str = "r.id AS id, r.title AS title, r.scope AS scope, 
 
 fn analysis_from_row(r: &AnyRow) -> Result<RiskAnalysis, StoreError> {
     Ok(RiskAnalysis {
-        id: s(r, "id")?,
+        id: s(r, "id")?.into(),
         input: RiskAnalysisInput {
             title: s(r, "title")?,
             scope: os(r, "scope")?,
@@ -93,8 +94,8 @@ fn scenario_from_row(r: &AnyRow) -> Result<Scenario, StoreError> {
         _ => None,
     };
     Ok(Scenario {
-        id: s(r, "id")?,
-        analysis_id: s(r, "analysis_id")?,
+        id: s(r, "id")?.into(),
+        analysis_id: s(r, "analysis_id")?.into(),
         input: ScenarioInput {
             title: s(r, "title")?,
             threat_key: os(r, "threat_key")?,
@@ -176,11 +177,11 @@ async fn with_scenario_assets(
     t: &Tenant,
     list: &mut [Scenario],
 ) -> Result<(), StoreError> {
-    let ids: Vec<String> = list.iter().map(|sc| sc.id.clone()).collect();
+    let ids: Vec<String> = list.iter().map(|sc| sc.id.to_string()).collect();
     let mut assets =
         crate::links::targets_of(conn, t, &crate::links::SCENARIO_ASSETS, &ids).await?;
     for sc in list.iter_mut() {
-        sc.assets = assets.remove(&sc.id).unwrap_or_default();
+        sc.assets = assets.remove(sc.id.as_str()).unwrap_or_default();
         sc.input.asset_ids = sc.assets.iter().map(|(id, _)| id.clone()).collect();
     }
     Ok(())
@@ -285,7 +286,12 @@ impl Store {
         .await
     }
 
-    pub async fn risk_analysis(&self, t: &Tenant, id: &str) -> Result<RiskAnalysis, StoreError> {
+    pub async fn risk_analysis(
+        &self,
+        t: &Tenant,
+        id: &AnalysisId,
+    ) -> Result<RiskAnalysis, StoreError> {
+        let id = id.as_str();
         let mut conn = self.pool.acquire().await?;
         analysis_in(&mut conn, t, id).await
     }
@@ -344,9 +350,10 @@ impl Store {
         &self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &AnalysisId,
         x: &RiskAnalysisInput,
     ) -> Result<RiskAnalysis, StoreError> {
+        let id = id.as_str();
         let mut tx = Work::begin(&self.pool).await?;
         let before = analysis_in(tx.conn(), t, id).await?;
         let now = now_timestamp();
@@ -395,8 +402,9 @@ impl Store {
     pub async fn scenarios(
         &self,
         t: &Tenant,
-        analysis_id: &str,
+        analysis_id: &AnalysisId,
     ) -> Result<Vec<Scenario>, StoreError> {
+        let analysis_id = analysis_id.as_str();
         let mut conn = self.pool.acquire().await?;
         let sql = format!(
             "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND analysis_id = $2 ORDER BY residual_score DESC, title, id"
@@ -432,7 +440,8 @@ impl Store {
             .collect()
     }
 
-    pub async fn scenario(&self, t: &Tenant, id: &str) -> Result<Scenario, StoreError> {
+    pub async fn scenario(&self, t: &Tenant, id: &ScenarioId) -> Result<Scenario, StoreError> {
+        let id = id.as_str();
         let mut conn = self.pool.acquire().await?;
         scenario_in(&mut conn, t, id).await
     }
@@ -443,11 +452,13 @@ impl Store {
         &self,
         t: &Tenant,
         actor: &Actor,
-        analysis_id: &str,
-        id: Option<&str>,
+        analysis_id: &AnalysisId,
+        id: Option<&ScenarioId>,
         x: &ScenarioInput,
         accepted_by_name: Option<&str>,
     ) -> Result<Scenario, StoreError> {
+        let analysis_id = analysis_id.as_str();
+        let id = id.map(ScenarioId::as_str);
         let mut tx = Work::begin(&self.pool).await?;
         analysis_in(tx.conn(), t, analysis_id).await?;
         let before = match id {
@@ -530,9 +541,10 @@ impl Store {
     pub async fn heat_counts(
         &self,
         t: &Tenant,
-        analysis_id: Option<&str>,
+        analysis_id: Option<&AnalysisId>,
         residual: bool,
     ) -> Result<Vec<CellCount>, StoreError> {
+        let analysis_id = analysis_id.map(AnalysisId::as_str);
         let (l, c) = if residual {
             ("residual_likelihood", "residual_consequence")
         } else {

@@ -13,6 +13,7 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use tillit_domain::classification::{check_deviation, inherited_levels, Levels};
+use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::text::search_key;
 use tillit_domain::ValidationErrors;
@@ -22,7 +23,7 @@ pub use tillit_domain::system::{SystemInput, HOSTING};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct System {
-    pub id: String,
+    pub id: SystemId,
     pub input: SystemInput,
     pub owner_name: Option<String>,
     pub assets: Vec<Asset>,
@@ -66,7 +67,7 @@ fn system_from_row(r: &AnyRow) -> Result<System, StoreError> {
         _ => None,
     };
     Ok(System {
-        id: s(r, "id")?,
+        id: s(r, "id")?.into(),
         input: SystemInput {
             name: s(r, "name")?,
             description: os(r, "description")?,
@@ -94,7 +95,7 @@ async fn with_assets(
     t: &Tenant,
     list: &mut [System],
 ) -> Result<(), StoreError> {
-    let ids: Vec<String> = list.iter().map(|s| s.id.clone()).collect();
+    let ids: Vec<String> = list.iter().map(|s| s.id.to_string()).collect();
     let mut by_system: std::collections::HashMap<String, Vec<Asset>> =
         std::collections::HashMap::new();
     for chunk in ids.chunks(crate::links::IN_CHUNK) {
@@ -117,8 +118,8 @@ async fn with_assets(
         }
     }
     for sys in list.iter_mut() {
-        sys.assets = by_system.remove(&sys.id).unwrap_or_default();
-        sys.input.asset_ids = sys.assets.iter().map(|a| a.id.clone()).collect();
+        sys.assets = by_system.remove(sys.id.as_str()).unwrap_or_default();
+        sys.input.asset_ids = sys.assets.iter().map(|a| a.id.to_string()).collect();
         let classified: Vec<Levels> = sys.assets.iter().filter_map(|a| a.levels).collect();
         sys.inherited = inherited_levels(&classified);
     }
@@ -242,7 +243,8 @@ impl Store {
             .collect()
     }
 
-    pub async fn system(&self, t: &Tenant, id: &str) -> Result<System, StoreError> {
+    pub async fn system(&self, t: &Tenant, id: &SystemId) -> Result<System, StoreError> {
+        let id = id.as_str();
         let mut conn = self.pool.acquire().await?;
         system_in(&mut conn, t, id).await
     }
@@ -256,14 +258,14 @@ impl Store {
         let mut w = self.work().await?;
         let id = w.create_system(t, actor, x).await?;
         w.commit().await?;
-        self.system(t, &id).await
+        self.system(t, &SystemId::from(id)).await
     }
 
     pub async fn update_system(
         &self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &SystemId,
         x: &SystemInput,
     ) -> Result<System, StoreError> {
         let mut w = self.work().await?;
@@ -278,10 +280,11 @@ impl Store {
         &self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &SystemId,
         levels: Option<&Levels>,
         motivation: &str,
     ) -> Result<System, StoreError> {
+        let id = id.as_str();
         let mut tx = Work::begin(&self.pool).await?;
         let before = system_in(tx.conn(), t, id).await?;
         let motivation = match levels {
@@ -330,8 +333,9 @@ impl Store {
     pub async fn integrations(
         &self,
         t: &Tenant,
-        id: &str,
+        id: &SystemId,
     ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), StoreError> {
+        let id = id.as_str();
         let pairs = |rows: Vec<AnyRow>| -> Result<Vec<(String, String)>, StoreError> {
             rows.iter()
                 .map(|r| Ok((s(r, "id")?, s(r, "name")?)))
@@ -362,9 +366,10 @@ impl Store {
         &self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &SystemId,
         others: &[String],
     ) -> Result<(), StoreError> {
+        let id = id.as_str();
         let mut tx = Work::begin(&self.pool).await?;
         let sys = system_in(tx.conn(), t, id).await?;
         if others.iter().any(|o| o == id) {
@@ -456,9 +461,10 @@ impl Work<'_> {
         &mut self,
         t: &Tenant,
         actor: &Actor,
-        id: &str,
+        id: &SystemId,
         x: &SystemInput,
     ) -> Result<(), StoreError> {
+        let id = id.as_str();
         let before = system_in(self.conn(), t, id).await?;
         check_owner(self.conn(), t, x.owner_membership_id.as_deref()).await?;
         sqlx::query(

@@ -244,7 +244,7 @@ async fn seed_region_assets(store: &Store, actor: &Actor) -> Result<(), StoreErr
         .await?
         .items
         .first()
-        .map(|m| m.id.clone());
+        .map(|m| m.id.to_string());
     for (name, description, special, subjects, individuals, provision, classification) in
         REGION_ASSETS
     {
@@ -288,7 +288,7 @@ async fn seed_region_assets(store: &Store, actor: &Actor) -> Result<(), StoreErr
         assets
             .iter()
             .filter(|a| names.contains(&a.input.name.as_str()))
-            .map(|a| a.id.clone())
+            .map(|a| a.id.to_string())
             .collect::<Vec<_>>()
     };
     let system_owner = store
@@ -303,7 +303,7 @@ async fn seed_region_assets(store: &Store, actor: &Actor) -> Result<(), StoreErr
         .await?
         .items
         .first()
-        .map(|m| m.id.clone());
+        .map(|m| m.id.to_string());
     for (name, supplier, hosting, linked) in [
         (
             "Journalsystemet",
@@ -397,7 +397,7 @@ async fn member_with(
         .await?
         .items
         .first()
-        .map(|m| m.id.clone()))
+        .map(|m| m.id.to_string()))
 }
 
 fn invalid(e: tillit_domain::ValidationErrors) -> StoreError {
@@ -477,8 +477,8 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
             actor,
             &journal.id,
             &[
-                system("Labbsystemet")?.id,
-                system("E-tjänstplattformen")?.id,
+                system("Labbsystemet")?.id.to_string(),
+                system("E-tjänstplattformen")?.id.to_string(),
             ],
         )
         .await?;
@@ -487,7 +487,7 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
         &t,
         actor,
         by,
-        Some(&journal.id),
+        Some(journal.id.as_str()),
         &[
             (
                 "beh-1",
@@ -532,7 +532,10 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
         ],
     )
     .await?;
-    if let Some(a) = store.assessment(&t, Some(&journal.id), "beh-2").await? {
+    if let Some(a) = store
+        .assessment(&t, Some(journal.id.as_str()), "beh-2")
+        .await?
+    {
         store
             .add_evidence(
                 &t,
@@ -553,7 +556,7 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
             participants: Some("Johan Berg (samordnare), Erik Sandberg (systemägare), Maria Holm (informationsägare), leverantörens driftchef".into()),
             analysed_on: "2026-10-14".into(),
             review_interval_months: 12,
-            system_ids: vec![journal.id.clone()],
+            system_ids: vec![journal.id.to_string()],
         })
         .await?;
     let journal_asset = journal.input.asset_ids.clone();
@@ -578,7 +581,7 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
         }
         let x = scenario(&fields, journal_asset.clone())?;
         let name = decision.then_some("Maria Holm");
-        ids.push(store.save_scenario(&t, actor, &analysis.id, None, &x, name).await?.id);
+        ids.push(store.save_scenario(&t, actor, &analysis.id, None, &x, name).await?.id.into_string());
     }
     let sysowner = member_with(store, &t, Role::SystemOwner)
         .await?
@@ -712,7 +715,7 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
                 hosting: "outsourced".into(),
                 country: Some("Sverige".into()),
                 review_interval_months: 12,
-                asset_ids: vec![plans.id.clone()],
+                asset_ids: vec![plans.id.to_string()],
             },
         )
         .await?;
@@ -728,7 +731,7 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
                 hosting: "public_cloud".into(),
                 country: Some("Irland, USA".into()),
                 review_interval_months: 12,
-                asset_ids: vec![school.id.clone()],
+                asset_ids: vec![school.id.to_string()],
             },
         )
         .await?;
@@ -737,7 +740,7 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
         &t,
         actor,
         "Peter Ek",
-        Some(&elev.id),
+        Some(elev.id.as_str()),
         &[
             ("beh-2", "not_met", "Ingen behovs- och riskanalys är gjord."),
             ("lev-6", "not_met", "Överföringsmekanism inte utredd."),
@@ -755,7 +758,7 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
                 participants: Some("Peter Ek (samordnare)".into()),
                 analysed_on: "2025-09-01".into(),
                 review_interval_months: 12,
-                system_ids: vec![elev.id.clone()],
+                system_ids: vec![elev.id.to_string()],
             },
         )
         .await?;
@@ -773,7 +776,7 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
                     ("inherent_likelihood", "3"),
                     ("inherent_consequence", "3"),
                 ],
-                vec![school.id.clone()],
+                vec![school.id.to_string()],
             )?,
             None,
         )
@@ -790,7 +793,7 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
                     ("due_on", "2026-06-30"),
                     ("status", "planned"),
                 ],
-                vec![s.id],
+                vec![s.id.into()],
                 vec![],
             )?,
         )

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tillit_domain::access::AccessAnalysisDraft;
+use tillit_domain::ids::*;
 use tillit_domain::role::Permission;
 use utoipa::ToSchema;
 
@@ -68,7 +69,7 @@ impl From<tillit_app::views::AccessAnalysis> for AccessAnalysisDto {
 pub async fn get_access_analysis(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
 ) -> AppResult<Json<AccessAnalysisDto>> {
     m.require(Permission::ViewRegisters)?;
     tillit_app::systems::system(&state.app, &m.who, &id).await?;
@@ -83,7 +84,7 @@ pub async fn get_access_analysis(
 pub async fn put_access_analysis(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
     ApiJson(body): ApiJson<AccessAnalysisDraft>,
 ) -> AppResult<Json<AccessAnalysisDto>> {
     Ok(Json(

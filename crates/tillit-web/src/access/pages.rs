@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_domain::access::UserGroup;
+use tillit_domain::ids::*;
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
 
@@ -55,9 +56,10 @@ async fn render_access(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let sys = tillit_app::systems::system(&state.app, &m.who, system_id).await?;
+    let sys = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(system_id)).await?;
     let facts = tillit_app::assessments::system_facts(&sys, m.membership.org_kind);
-    let existing = tillit_app::access::access_analysis(&state.app, &m.who, system_id).await?;
+    let existing =
+        tillit_app::access::access_analysis(&state.app, &m.who, &SystemId::from(system_id)).await?;
     let x = existing.as_ref().map(|a| &a.input);
     let get = |k: &str, stored: Option<String>| {
         form.map(|f| f.get(k).to_string())
@@ -125,7 +127,7 @@ async fn render_access(
             "/systems",
         )
         .with_notice(notice),
-        system_id: sys.id.clone(),
+        system_id: sys.id.to_string(),
         system_name: sys.input.name.clone(),
         back_label: tr.f("back-to", &[("name", sys.input.name.clone())]),
         patient_data: facts.health_data,
@@ -172,7 +174,7 @@ pub async fn access_page(
 pub async fn save_access(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
@@ -185,7 +187,7 @@ pub async fn save_access(
             "/systems/{id}/access-analysis?done=access-saved"
         ))),
         Err(AppError::Invalid(v)) => {
-            render_access(&state, &m, &id, Some(&form), Some(&v), None).await
+            render_access(&state, &m, id.as_str(), Some(&form), Some(&v), None).await
         }
         Err(e) => Err(e),
     }

@@ -14,6 +14,7 @@ use axum::Json;
 use serde::Serialize;
 use tillit_domain::asset::AssetDraft;
 use tillit_domain::classification::ClassificationDraft;
+use tillit_domain::ids::*;
 use tillit_domain::role::Permission;
 use utoipa::ToSchema;
 
@@ -44,7 +45,7 @@ impl From<tillit_app::views::Asset> for AssetDto {
     fn from(a: tillit_app::views::Asset) -> Self {
         let i = a.input;
         AssetDto {
-            id: a.id,
+            id: a.id.into(),
             name: i.name,
             description: i.description,
             owner_membership_id: i.owner_membership_id,
@@ -111,7 +112,7 @@ pub async fn create_asset(
 pub async fn get_asset(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AssetId>,
 ) -> AppResult<Json<AssetDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
@@ -126,7 +127,7 @@ pub async fn get_asset(
 pub async fn update_asset(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AssetId>,
     ApiJson(body): ApiJson<AssetDraft>,
 ) -> AppResult<Json<AssetDto>> {
     m.require(Permission::EditRegisters)?;
@@ -142,7 +143,7 @@ pub async fn update_asset(
 pub async fn classify_asset(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AssetId>,
     ApiJson(body): ApiJson<ClassificationDraft>,
 ) -> AppResult<Json<AssetDto>> {
     m.require(Permission::Classify)?;

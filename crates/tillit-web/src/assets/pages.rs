@@ -19,6 +19,7 @@ use tillit_domain::asset::{
 };
 use tillit_domain::classification::ClassificationDraft;
 use tillit_domain::classification::{Aspect, ConsequenceLevel, Levels};
+use tillit_domain::ids::*;
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
 
@@ -99,7 +100,7 @@ pub async fn list(
             personal: tr.t(if a.input.personal_data { "yes" } else { "no" }),
             updated: show_time(&a.updated_at),
             name: a.input.name,
-            id: a.id,
+            id: a.id.into(),
         })
         .collect();
     let choice = |key: &str, label: &str, current: &str| Choice {
@@ -181,7 +182,7 @@ async fn render_form(
     }];
     owners.extend(members.into_iter().map(|x| Choice {
         selected: x.id == owner_now,
-        key: x.id,
+        key: x.id.into(),
         label: format!("{} ({})", x.display_name, tr.role(x.role)),
     }));
     let chosen = |k: &str, from: Vec<String>| form.map(|f| f.all(k)).unwrap_or(from);
@@ -320,7 +321,7 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AssetId>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let a = tillit_app::assets::asset(&state.app, &m.who, &id).await?;
@@ -330,7 +331,7 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AssetId>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
@@ -402,8 +403,9 @@ async fn render_asset(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let a = tillit_app::assets::asset(&state.app, &m.who, id).await?;
-    let history = tillit_app::assets::asset_classifications(&state.app, &m.who, id).await?;
+    let a = tillit_app::assets::asset(&state.app, &m.who, &AssetId::from(id)).await?;
+    let history =
+        tillit_app::assets::asset_classifications(&state.app, &m.who, &AssetId::from(id)).await?;
     let list_of = |keys: &[String], prefix: &str| {
         if keys.is_empty() {
             "–".to_string()
@@ -471,7 +473,7 @@ async fn render_asset(
         &state.app,
         &m.who,
         tillit_app::views::Reviewed::Asset,
-        &a.id,
+        a.id.as_str(),
     )
     .await?;
     facts.push((tr.t("review-last"), last.unwrap_or_else(|| "–".into())));
@@ -523,7 +525,7 @@ async fn render_asset(
     };
     let tpl = AssetPage {
         c: PageCommon::member(m, a.input.name.clone(), "/assets").with_notice(notice),
-        id: a.id.clone(),
+        id: a.id.to_string(),
         name: a.input.name.clone(),
         facts,
         current,
@@ -562,7 +564,7 @@ pub async fn show(
 pub async fn classify(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AssetId>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Classify)?;
@@ -578,7 +580,7 @@ pub async fn classify(
             render_asset(
                 &state,
                 &m,
-                &id,
+                id.as_str(),
                 Some(&form),
                 Some(&v),
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use tillit_app::views::{MeasureOrder, MeasureQuery};
+use tillit_domain::ids::*;
 use tillit_domain::measure::MeasureDraft;
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
@@ -45,7 +46,7 @@ impl From<tillit_app::views::Measure> for MeasureDto {
                 i.status,
                 chrono::Utc::now().date_naive(),
             ),
-            id: x.id,
+            id: x.id.into(),
             title: i.title,
             description: i.description,
             owner_membership_id: i.owner_membership_id,
@@ -139,7 +140,7 @@ pub async fn create_measure(
 pub async fn get_measure(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<MeasureId>,
 ) -> AppResult<Json<MeasureDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
@@ -154,7 +155,7 @@ pub async fn get_measure(
 pub async fn update_measure(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<MeasureId>,
     ApiJson(body): ApiJson<MeasureDraft>,
 ) -> AppResult<Json<MeasureDto>> {
     tillit_app::measures::measure(&state.app, &m.who, &id).await?;

@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
 use tillit_app::views::{Measure, MeasureOrder, MeasureQuery};
+use tillit_domain::ids::*;
 use tillit_domain::measure::{is_overdue, MeasureStatus, RequirementRef};
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
@@ -67,7 +68,7 @@ fn row(tr: &Tr, x: &Measure, req_label: &dyn Fn(&RequirementRef) -> String) -> M
         .collect();
     traces.extend(x.input.requirements.iter().map(req_label));
     MeasureRow {
-        id: x.id.clone(),
+        id: x.id.to_string(),
         title: x.input.title.clone(),
         owner: x
             .owner_name
@@ -260,7 +261,7 @@ async fn measure_form(
     }];
     owners.extend(members.into_iter().map(|o| Choice {
         selected: o.id == owner_now,
-        key: o.id,
+        key: o.id.into(),
         label: o.display_name,
     }));
     let status_now = value(form, "status", || {
@@ -436,7 +437,7 @@ pub async fn new_form(
 pub async fn show(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<MeasureId>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let x = tillit_app::measures::measure(&state.app, &m.who, &id).await?;
@@ -454,14 +455,11 @@ async fn save(
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let result = match form.draft::<tillit_domain::measure::MeasureDraft>() {
-        Ok(d) => tillit_app::measures::save_measure(
-            &state.app,
-            &m.who,
-            existing.map(|e| e.id.as_str()),
-            &d,
-        )
-        .await
-        .map_err(AppError::from),
+        Ok(d) => {
+            tillit_app::measures::save_measure(&state.app, &m.who, existing.map(|e| &e.id), &d)
+                .await
+                .map_err(AppError::from)
+        }
         Err(e) => Err(AppError::Invalid(e)),
     };
     match result {
@@ -492,7 +490,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<MeasureId>,
     form: FormFields,
 ) -> AppResult<Response> {
     let x = tillit_app::measures::measure(&state.app, &m.who, &id).await?;

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use tillit_domain::ids::*;
 use tillit_domain::role::Permission;
 use utoipa::ToSchema;
 
@@ -38,7 +39,7 @@ pub struct MemberDto {
 impl From<tillit_app::views::Member> for MemberDto {
     fn from(m: tillit_app::views::Member) -> Self {
         MemberDto {
-            id: m.id,
+            id: m.id.into(),
             user_id: m.user_id,
             email: m.email,
             display_name: m.display_name,
@@ -149,7 +150,7 @@ pub async fn add_member(
 pub async fn get_member(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<MembershipId>,
 ) -> AppResult<Json<MemberDto>> {
     m.require(Permission::ViewMembers)?;
     Ok(Json(
@@ -165,7 +166,7 @@ pub async fn get_member(
 pub async fn change_member(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<MembershipId>,
     ApiJson(body): ApiJson<RoleChangeDto>,
 ) -> AppResult<Json<MemberDto>> {
     m.require(Permission::ManageMembers)?;
@@ -182,7 +183,7 @@ pub async fn change_member(
 pub async fn remove_member(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<MembershipId>,
 ) -> AppResult<StatusCode> {
     m.require(Permission::ManageMembers)?;
     tillit_app::members::remove_member(&state.app, &m.who, &id).await?;

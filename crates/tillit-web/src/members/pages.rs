@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::members::MemberListParams;
+use tillit_domain::ids::*;
 use tillit_domain::role::{Permission, Role};
 use tillit_domain::ValidationErrors;
 
@@ -92,7 +93,7 @@ async fn render_members(
         .items
         .into_iter()
         .map(|x| MemberRow {
-            id: x.id,
+            id: x.id.into(),
             name: x.display_name,
             email: x.email,
             role: tr.role(x.role),
@@ -228,11 +229,11 @@ async fn render_member(
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let tr = &m.ctx.tr;
-    let x = tillit_app::members::member(&state.app, &m.who, id).await?;
+    let x = tillit_app::members::member(&state.app, &m.who, &MembershipId::from(id)).await?;
     let tpl = MemberPage {
         c: PageCommon::member(m, x.display_name.clone(), "/admin/members"),
         role_options: role_choices(m, x.role.key()),
-        id: x.id,
+        id: x.id.into(),
         role_label: tr.role(x.role),
         name: x.display_name,
         email: x.email,
@@ -253,7 +254,7 @@ pub async fn member_page(
 pub async fn change_role(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<MembershipId>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
@@ -264,7 +265,14 @@ pub async fn change_role(
     match result {
         Ok(()) => Ok(see_other("/admin/members?done=member-updated")),
         Err(AppError::Invalid(v)) => {
-            render_member(&state, &m, &id, StatusCode::UNPROCESSABLE_ENTITY, Some(&v)).await
+            render_member(
+                &state,
+                &m,
+                id.as_str(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&v),
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -273,7 +281,7 @@ pub async fn change_role(
 pub async fn remove_member(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<MembershipId>,
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     match tillit_app::members::remove_member(&state.app, &m.who, &id)
@@ -282,7 +290,14 @@ pub async fn remove_member(
     {
         Ok(()) => Ok(see_other("/admin/members?done=member-removed")),
         Err(AppError::Invalid(v)) => {
-            render_member(&state, &m, &id, StatusCode::UNPROCESSABLE_ENTITY, Some(&v)).await
+            render_member(
+                &state,
+                &m,
+                id.as_str(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&v),
+            )
+            .await
         }
         Err(e) => Err(e),
     }

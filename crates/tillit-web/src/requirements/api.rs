@@ -12,6 +12,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use tillit_domain::assessment::AssessmentDraft;
+use tillit_domain::ids::*;
 use tillit_domain::requirements::Trigger;
 use tillit_domain::role::Permission;
 use utoipa::ToSchema;
@@ -102,13 +103,13 @@ pub async fn requirement_statuses(
 pub async fn system_requirements(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
 ) -> AppResult<Json<Vec<RequirementStatusDto>>> {
     m.require(Permission::ViewRegisters)?;
     let sys = tillit_app::systems::system(&state.app, &m.who, &id).await?;
     let triggers = tillit_app::assessments::system_triggers(&sys, m.membership.org_kind);
     Ok(Json(
-        requirement_statuses(&state, &m, Some(&id), &triggers).await?,
+        requirement_statuses(&state, &m, Some(id.as_str()), &triggers).await?,
     ))
 }
 
@@ -183,7 +184,7 @@ pub struct EvidenceDto {
 impl From<tillit_app::views::Evidence> for EvidenceDto {
     fn from(e: tillit_app::views::Evidence) -> Self {
         EvidenceDto {
-            id: e.id,
+            id: e.id.into(),
             kind: e.kind,
             url: e.url,
             file_name: e.file_name,

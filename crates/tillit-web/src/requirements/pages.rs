@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use tillit_app::library::{Applicable, Library};
 use tillit_app::views::Assessment;
 use tillit_domain::assessment::{Status, Tally};
+use tillit_domain::ids::*;
 use tillit_domain::requirements::Trigger;
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
@@ -161,15 +162,16 @@ fn status_map(list: Vec<Assessment>) -> HashMap<String, Status> {
 pub async fn for_system(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let sys = tillit_app::systems::system(&state.app, &m.who, &id).await?;
     let triggers = tillit_app::assessments::system_triggers(&sys, m.membership.org_kind);
     let applicable = state.app.library.applicable(&triggers);
-    let assessed =
-        status_map(tillit_app::assessments::assessments(&state.app, &m.who, Some(&id)).await?);
+    let assessed = status_map(
+        tillit_app::assessments::assessments(&state.app, &m.who, Some(id.as_str())).await?,
+    );
     let base = format!("/systems/{id}/requirements");
     let (areas, total) = area_blocks(tr, &state.app.library, &applicable, &assessed, &base);
     let mut intro = tr.t("requirements-system-intro");
@@ -293,10 +295,10 @@ struct Shown<'a> {
 async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> AppResult<Scope> {
     Ok(match system_id {
         Some(id) => {
-            let s = tillit_app::systems::system(&state.app, &m.who, &id).await?;
+            let s = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(id)).await?;
             Scope {
                 triggers: tillit_app::assessments::system_triggers(&s, m.membership.org_kind),
-                system_id: Some(s.id),
+                system_id: Some(s.id.into()),
                 system_name: Some(s.input.name),
             }
         }
@@ -424,14 +426,14 @@ async fn render_requirement(
                         ],
                     ),
                     by: format!("{}, {}", e.added_by, show_time(&e.added_at)),
-                    id: e.id,
+                    id: e.id.into(),
                 },
                 _ => EvidenceRow {
                     href: e.url.clone().unwrap_or_default(),
                     label: e.url.clone().unwrap_or_default(),
                     detail: tr.t("evidence-link"),
                     by: format!("{}, {}", e.added_by, show_time(&e.added_at)),
-                    id: e.id,
+                    id: e.id.into(),
                 },
             })
             .collect(),
@@ -692,7 +694,7 @@ pub async fn add_org_evidence(
 pub async fn download_evidence(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<EvidenceId>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let (ev, content) = tillit_app::assessments::evidence_file(&state.app, &m.who, &id).await?;
@@ -729,7 +731,7 @@ pub async fn download_evidence(
 pub async fn remove_evidence(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<EvidenceId>,
     _form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Assess)?;

@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use tillit_domain::ids::*;
 use tillit_domain::paging::PageRequest;
 use tillit_domain::risk::{RiskAnalysisDraft, RiskMatrix, RiskMatrixDraft, ScenarioDraft};
 use tillit_domain::role::Permission;
@@ -81,7 +82,7 @@ pub struct RiskAnalysisDto {
 impl From<tillit_app::views::RiskAnalysis> for RiskAnalysisDto {
     fn from(a: tillit_app::views::RiskAnalysis) -> Self {
         RiskAnalysisDto {
-            id: a.id,
+            id: a.id.into(),
             title: a.input.title,
             scope: a.input.scope,
             participants: a.input.participants,
@@ -143,7 +144,7 @@ pub async fn create_risk_analysis(
 pub async fn get_risk_analysis(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AnalysisId>,
 ) -> AppResult<Json<RiskAnalysisDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
@@ -158,7 +159,7 @@ pub async fn get_risk_analysis(
 pub async fn update_risk_analysis(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AnalysisId>,
     ApiJson(body): ApiJson<RiskAnalysisDraft>,
 ) -> AppResult<Json<RiskAnalysisDto>> {
     Ok(Json(
@@ -194,8 +195,8 @@ pub struct ScenarioDto {
 fn scenario_dto(s: tillit_app::views::Scenario, m: &RiskMatrix) -> ScenarioDto {
     let x = s.input;
     ScenarioDto {
-        id: s.id,
-        analysis_id: s.analysis_id,
+        id: s.id.into(),
+        analysis_id: s.analysis_id.into(),
         residual_score: m.score(x.residual),
         above_tolerance: m.above_tolerance(x.residual),
         title: x.title,
@@ -221,7 +222,7 @@ fn scenario_dto(s: tillit_app::views::Scenario, m: &RiskMatrix) -> ScenarioDto {
 pub async fn list_scenarios(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AnalysisId>,
 ) -> AppResult<Json<Vec<ScenarioDto>>> {
     m.require(Permission::ViewRegisters)?;
     tillit_app::risk::risk_analysis(&state.app, &m.who, &id).await?;
@@ -240,7 +241,7 @@ pub async fn list_scenarios(
 pub async fn create_scenario(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AnalysisId>,
     ApiJson(body): ApiJson<ScenarioDraft>,
 ) -> AppResult<Response> {
     let s = tillit_app::risk::save_scenario(&state.app, &m.who, &id, None, &body).await?;
@@ -253,7 +254,7 @@ pub async fn create_scenario(
 pub async fn get_scenario(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<ScenarioId>,
 ) -> AppResult<Json<ScenarioDto>> {
     m.require(Permission::ViewRegisters)?;
     let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
@@ -266,7 +267,7 @@ pub async fn get_scenario(
 pub async fn update_scenario(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<ScenarioId>,
     ApiJson(body): ApiJson<ScenarioDraft>,
 ) -> AppResult<Json<ScenarioDto>> {
     let existing = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
@@ -335,17 +336,19 @@ pub async fn heat_map(
     Params(q): Params<HeatMapParams>,
 ) -> AppResult<Json<HeatMapDto>> {
     m.require(Permission::ViewRegisters)?;
-    let analysis = q.analysis_id.as_ref().filter(|s| !s.is_empty());
-    if let Some(a) = analysis {
+    let analysis = q
+        .analysis_id
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(AnalysisId::from);
+    if let Some(a) = &analysis {
         tillit_app::risk::risk_analysis(&state.app, &m.who, a).await?;
     }
     let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     let inherent =
-        tillit_app::risk::heat_counts(&state.app, &m.who, analysis.map(String::as_str), false)
-            .await?;
+        tillit_app::risk::heat_counts(&state.app, &m.who, analysis.as_ref(), false).await?;
     let residual =
-        tillit_app::risk::heat_counts(&state.app, &m.who, analysis.map(String::as_str), true)
-            .await?;
+        tillit_app::risk::heat_counts(&state.app, &m.who, analysis.as_ref(), true).await?;
     Ok(Json(HeatMapDto {
         inherent: cells(&matrix, &inherent),
         residual: cells(&matrix, &residual),

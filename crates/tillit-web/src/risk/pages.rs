@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::views::{CellCount, Scenario};
 use tillit_domain::classification::Aspect;
+use tillit_domain::ids::*;
 use tillit_domain::paging::PageRequest;
 use tillit_domain::risk::{RiskMatrix, RiskPoint, Treatment, THREATS};
 use tillit_domain::role::Permission;
@@ -199,7 +200,7 @@ pub async fn list(
             .items
             .into_iter()
             .map(|a| AnalysisRow {
-                id: a.id,
+                id: a.id.into(),
                 title: a.input.title,
                 analysed_on: a.input.analysed_on,
                 scenarios: a.scenario_count,
@@ -226,7 +227,9 @@ async fn analysis_form(
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
     let existing = match id {
-        Some(id) => Some(tillit_app::risk::risk_analysis(&state.app, &m.who, id).await?),
+        Some(id) => {
+            Some(tillit_app::risk::risk_analysis(&state.app, &m.who, &AnalysisId::from(id)).await?)
+        }
         None => None,
     };
     let x = existing.as_ref().map(|a| &a.input);
@@ -264,7 +267,10 @@ async fn analysis_form(
                 form,
                 "system_ids",
                 &x.map(|x| x.system_ids.clone()).unwrap_or_default(),
-                systems.items.into_iter().map(|s| (s.id, s.input.name)),
+                systems
+                    .items
+                    .into_iter()
+                    .map(|s| (s.id.into_string(), s.input.name)),
             ),
         ),
         Input::area(
@@ -350,7 +356,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AnalysisId>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
@@ -363,7 +369,7 @@ pub async fn update(
     match result {
         Ok(a) => Ok(see_other(&format!("/risks/{}?done=risk-saved", a.id))),
         Err(AppError::Invalid(v)) => {
-            analysis_form(&state, &m, Some(&id), Some(&form), Some(&v)).await
+            analysis_form(&state, &m, Some(id.as_str()), Some(&form), Some(&v)).await
         }
         Err(e) => Err(e),
     }
@@ -398,7 +404,7 @@ struct RiskPage {
 pub async fn show(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AnalysisId>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
@@ -444,7 +450,7 @@ pub async fn show(
     let rows = scenarios
         .iter()
         .map(|s| ScenarioRow {
-            id: s.id.clone(),
+            id: s.id.to_string(),
             title: s.input.title.clone(),
             threat: threat_label(tr, s),
             assets: s
@@ -470,7 +476,7 @@ pub async fn show(
     let tpl = RiskPage {
         c: PageCommon::member(&m, a.input.title.clone(), "/risks")
             .with_notice(notice_from(tr, notice.done.as_deref())),
-        id: a.id.clone(),
+        id: a.id.to_string(),
         title: a.input.title.clone(),
         facts,
         matrix: matrix_line(tr, &matrix),
@@ -499,7 +505,7 @@ pub async fn show(
 async fn scenario_form(
     state: &AppState,
     m: &Member,
-    analysis_id: &str,
+    analysis_id: &AnalysisId,
     existing: Option<&Scenario>,
     form: Option<&FormFields>,
     errors: Option<&ValidationErrors>,
@@ -612,7 +618,10 @@ async fn scenario_form(
                 form,
                 "asset_ids",
                 &x.map(|x| x.asset_ids.clone()).unwrap_or_default(),
-                assets.items.into_iter().map(|a| (a.id, a.input.name)),
+                assets
+                    .items
+                    .into_iter()
+                    .map(|a| (a.id.into_string(), a.input.name)),
             ),
         ),
         Input::checks(
@@ -752,7 +761,7 @@ async fn scenario_form(
 pub async fn new_scenario_form(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AnalysisId>,
 ) -> AppResult<Response> {
     scenario_form(&state, &m, &id, None, None, None).await
 }
@@ -760,16 +769,16 @@ pub async fn new_scenario_form(
 pub async fn scenario_page(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<ScenarioId>,
 ) -> AppResult<Response> {
     let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
-    scenario_form(&state, &m, &s.analysis_id.clone(), Some(&s), None, None).await
+    scenario_form(&state, &m, &s.analysis_id, Some(&s), None, None).await
 }
 
 async fn save_scenario(
     state: &AppState,
     m: &Member,
-    analysis_id: &str,
+    analysis_id: &AnalysisId,
     existing: Option<&Scenario>,
     form: &FormFields,
 ) -> AppResult<Response> {
@@ -779,7 +788,7 @@ async fn save_scenario(
             &state.app,
             &m.who,
             analysis_id,
-            existing.map(|s| s.id.as_str()),
+            existing.map(|s| &s.id),
             &draft,
         )
         .await
@@ -800,7 +809,7 @@ async fn save_scenario(
 pub async fn create_scenario(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<AnalysisId>,
     form: FormFields,
 ) -> AppResult<Response> {
     // The analysis must be this organisation's before anything is parsed.
@@ -811,11 +820,11 @@ pub async fn create_scenario(
 pub async fn update_scenario(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<ScenarioId>,
     form: FormFields,
 ) -> AppResult<Response> {
     let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
-    save_scenario(&state, &m, &s.analysis_id.clone(), Some(&s), &form).await
+    save_scenario(&state, &m, &s.analysis_id, Some(&s), &form).await
 }
 
 async fn matrix_form(

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tillit_domain::classification::SystemLevelsDraft;
+use tillit_domain::ids::*;
 use tillit_domain::role::Permission;
 use tillit_domain::system::SystemDraft;
 use utoipa::ToSchema;
@@ -43,7 +44,7 @@ impl From<tillit_app::views::System> for SystemDto {
     fn from(s: tillit_app::views::System) -> Self {
         let i = s.input;
         SystemDto {
-            id: s.id,
+            id: s.id.into(),
             name: i.name,
             description: i.description,
             owner_membership_id: i.owner_membership_id,
@@ -106,7 +107,7 @@ pub async fn create_system(
 pub async fn get_system(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
@@ -121,7 +122,7 @@ pub async fn get_system(
 pub async fn update_system(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
     ApiJson(body): ApiJson<SystemDraft>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::EditRegisters)?;
@@ -137,7 +138,7 @@ pub async fn update_system(
 pub async fn set_system_levels(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
     ApiJson(body): ApiJson<SystemLevelsDraft>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::Classify)?;
@@ -153,7 +154,7 @@ pub async fn set_system_levels(
 pub async fn clear_system_levels(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::Classify)?;
     Ok(Json(
@@ -189,7 +190,8 @@ pub async fn integrations_dto(
     m: &Member,
     id: &str,
 ) -> AppResult<IntegrationsDto> {
-    let (to, from) = tillit_app::systems::integrations(&state.app, &m.who, id).await?;
+    let (to, from) =
+        tillit_app::systems::integrations(&state.app, &m.who, &SystemId::from(id)).await?;
     let refs = |v: Vec<(String, String)>| {
         v.into_iter()
             .map(|(id, name)| SystemRefDto { id, name })
@@ -206,11 +208,11 @@ pub async fn integrations_dto(
 pub async fn get_integrations(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
 ) -> AppResult<Json<IntegrationsDto>> {
     m.require(Permission::ViewRegisters)?;
     tillit_app::systems::system(&state.app, &m.who, &id).await?;
-    Ok(Json(integrations_dto(&state, &m, &id).await?))
+    Ok(Json(integrations_dto(&state, &m, id.as_str()).await?))
 }
 
 /// Replaces the systems a system integrates with.
@@ -218,10 +220,10 @@ pub async fn get_integrations(
 pub async fn put_integrations(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
     ApiJson(body): ApiJson<IntegrationsBody>,
 ) -> AppResult<Json<IntegrationsDto>> {
     m.require(Permission::EditRegisters)?;
     tillit_app::systems::set_integrations(&state.app, &m.who, &id, &body.integration_ids).await?;
-    Ok(Json(integrations_dto(&state, &m, &id).await?))
+    Ok(Json(integrations_dto(&state, &m, id.as_str()).await?))
 }

@@ -16,6 +16,7 @@ use axum::response::Response;
 use tillit_app::views::System;
 use tillit_domain::classification::SystemLevelsDraft;
 use tillit_domain::classification::{Aspect, ConsequenceLevel};
+use tillit_domain::ids::*;
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::system::{SystemDraft, HOSTING};
@@ -128,7 +129,7 @@ pub async fn list(
             )),
             assets: s.assets.len(),
             name: s.input.name,
-            id: s.id,
+            id: s.id.into(),
         })
         .collect();
     let tpl = SystemsPage {
@@ -194,7 +195,7 @@ async fn render_form(
     }];
     owners.extend(members.into_iter().map(|x| Choice {
         selected: x.id == owner_now,
-        key: x.id,
+        key: x.id.into(),
         label: format!("{} ({})", x.display_name, tr.role(x.role)),
     }));
     let hosting_now = val(
@@ -226,8 +227,8 @@ async fn render_form(
         .items
         .into_iter()
         .map(|a| Choice {
-            selected: chosen.contains(&a.id),
-            key: a.id,
+            selected: chosen.iter().any(|c| a.id == *c),
+            key: a.id.into(),
             label: a.input.name,
         })
         .collect();
@@ -316,7 +317,7 @@ pub async fn create(
 pub async fn edit_form(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let s = tillit_app::systems::system(&state.app, &m.who, &id).await?;
@@ -326,7 +327,7 @@ pub async fn edit_form(
 pub async fn update(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
@@ -407,7 +408,7 @@ async fn render_system(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let s = tillit_app::systems::system(&state.app, &m.who, id).await?;
+    let s = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(id)).await?;
     let i = &s.input;
     let dash = || "–".to_string();
     let facts = vec![
@@ -444,7 +445,7 @@ async fn render_system(
         &state.app,
         &m.who,
         tillit_app::views::Reviewed::System,
-        &s.id,
+        s.id.as_str(),
     )
     .await?;
     facts.push((tr.t("review-last"), last.unwrap_or_else(dash)));
@@ -489,7 +490,7 @@ async fn render_system(
         .assets
         .iter()
         .map(|a| AssetLine {
-            id: a.id.clone(),
+            id: a.id.to_string(),
             name: a.input.name.clone(),
             levels: a
                 .levels
@@ -508,7 +509,7 @@ async fn render_system(
     let mut names: Vec<(String, String)> = tillit_app::systems::system_names(&state.app, &m.who)
         .await?
         .into_iter()
-        .filter(|(id, _)| *id != s.id)
+        .filter(|(id, _)| s.id != *id)
         .collect();
     names.sort_by(|a, b| a.1.cmp(&b.1));
     let integration_choices = names
@@ -521,7 +522,7 @@ async fn render_system(
         .collect();
     let tpl = SystemPage {
         c: PageCommon::member(m, s.input.name.clone(), "/systems").with_notice(notice),
-        id: s.id.clone(),
+        id: s.id.to_string(),
         name: s.input.name.clone(),
         facts,
         assets,
@@ -547,7 +548,7 @@ async fn render_system(
 pub async fn set_integrations(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
     form: FormFields,
 ) -> AppResult<Response> {
     tillit_app::systems::set_integrations(&state.app, &m.who, &id, &form.all("integration_ids"))
@@ -568,7 +569,7 @@ pub async fn show(
 pub async fn set_levels(
     State(state): State<AppState>,
     m: Member,
-    Path(id): Path<String>,
+    Path(id): Path<SystemId>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Classify)?;
@@ -590,7 +591,7 @@ pub async fn set_levels(
             render_system(
                 &state,
                 &m,
-                &id,
+                id.as_str(),
                 Some(&form),
                 Some(&v),
                 StatusCode::UNPROCESSABLE_ENTITY,

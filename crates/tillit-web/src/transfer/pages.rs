@@ -33,7 +33,7 @@ async fn member_emails(state: &AppState, m: &Member) -> AppResult<Vec<(String, S
     Ok(tillit_app::members::all_members(&state.app, &m.who)
         .await?
         .into_iter()
-        .map(|x| (x.id, x.email.to_lowercase()))
+        .map(|x| (x.id.into_string(), x.email.to_lowercase()))
         .collect())
 }
 

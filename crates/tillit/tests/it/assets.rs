@@ -4,6 +4,7 @@
 use crate::helpers::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use tillit_domain::ids::*;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 use tillit_store::AuditFilter;
@@ -93,7 +94,11 @@ async fn a_coordinator_registers_and_classifies_an_asset() {
         ],
     )
     .await;
-    let history = app.store.asset_classifications(&t, &id).await.unwrap();
+    let history = app
+        .store
+        .asset_classifications(&t, &AssetId::from(id.as_str()))
+        .await
+        .unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].levels.confidentiality.number(), 4);
     assert_eq!(history[1].levels.confidentiality.number(), 3);
@@ -132,7 +137,11 @@ async fn a_coordinator_registers_and_classifies_an_asset() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let a = app.store.asset(&t, &id).await.unwrap();
+    let a = app
+        .store
+        .asset(&t, &AssetId::from(id.as_str()))
+        .await
+        .unwrap();
     assert_eq!(a.input.name, "Patientjournal (Cosmic)");
     assert_eq!(a.levels.unwrap().confidentiality.number(), 4);
 }

@@ -4,6 +4,7 @@
 use crate::helpers::*;
 use crate::requirements::patient_system;
 use reqwest::StatusCode;
+use tillit_domain::ids::*;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 use tillit_store::{Actor, AssetInput};
@@ -131,7 +132,7 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let a = app
         .store
-        .access_analysis(&t, &system)
+        .access_analysis(&t, &SystemId::from(system.as_str()))
         .await
         .unwrap()
         .unwrap();

@@ -135,6 +135,7 @@ impl TestApp {
             .await
             .unwrap()
             .id
+            .into_string()
     }
 
     pub fn browser(&self) -> Browser {

@@ -3,6 +3,7 @@
 use crate::helpers::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use tillit_domain::ids::*;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 
@@ -317,7 +318,11 @@ async fn the_last_administrator_cannot_be_removed_or_demoted() {
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        app.store.member(&t, &admin).await.unwrap().role,
+        app.store
+            .member(&t, &MembershipId::from(admin.as_str()))
+            .await
+            .unwrap()
+            .role,
         Role::Admin
     );
 }

@@ -60,12 +60,13 @@ pub async fn patient_system(app: &TestApp, t: &Tenant, hosting: &str) -> String 
                 hosting: hosting.into(),
                 country: Some("Sverige".into()),
                 review_interval_months: 12,
-                asset_ids: vec![asset.id],
+                asset_ids: vec![asset.id.into()],
             },
         )
         .await
         .unwrap()
         .id
+        .into_string()
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 use crate::helpers::*;
 use reqwest::StatusCode;
+use tillit_domain::ids::*;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 
@@ -120,7 +121,11 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
     assert!(html.contains("1 scenarier med sannolikhet 3 och konsekvens 4 (poäng 12)"));
 
     // Measures: untraced is refused with the reason; traced to the scenario is accepted.
-    let scenarios = app.store.scenarios(&t, &analysis).await.unwrap();
+    let scenarios = app
+        .store
+        .scenarios(&t, &AnalysisId::from(analysis.as_str()))
+        .await
+        .unwrap();
     let snoop_id = scenarios
         .iter()
         .find(|s| s.input.title == "Journalsnokning")
@@ -145,7 +150,7 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
             &[
                 ("title", "Inför stickprov i loggarna"),
                 ("due_on", "2026-01-31"),
-                ("scenario_ids", &snoop_id),
+                ("scenario_ids", snoop_id.as_str()),
             ],
         )
         .await;
@@ -189,7 +194,7 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
             &[
                 ("title", "Inför stickprov i loggarna"),
                 ("status", "verified"),
-                ("scenario_ids", &snoop_id),
+                ("scenario_ids", snoop_id.as_str()),
             ],
         )
         .await;
@@ -205,7 +210,7 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
                     "verification",
                     "Tre månaders stickprov granskade; två avvikelser utreddes.",
                 ),
-                ("scenario_ids", &snoop_id),
+                ("scenario_ids", snoop_id.as_str()),
             ],
         )
         .await;

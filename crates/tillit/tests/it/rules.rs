@@ -2,6 +2,7 @@
 
 use crate::helpers::*;
 use tillit_domain::asset::AssetInput;
+use tillit_domain::ids::AssetId;
 use tillit_domain::org::OrgKind;
 use tillit_domain::paging::PageRequest;
 use tillit_store::{Actor, Store, SystemInput, SystemQuery, Tenant};
@@ -35,13 +36,16 @@ async fn flag_agrees_with_rule(store: &Store, t: &Tenant) -> usize {
         }
         out
     };
-    let flagged: std::collections::HashSet<String> =
-        all_of(Some(true)).await.into_iter().map(|s| s.id).collect();
+    let flagged: std::collections::HashSet<String> = all_of(Some(true))
+        .await
+        .into_iter()
+        .map(|s| s.id.into_string())
+        .collect();
     let all = all_of(None).await;
     for s in &all {
         let rule = s.assets.iter().any(|a| a.input.is_patient_data());
         assert_eq!(
-            flagged.contains(&s.id),
+            flagged.contains(s.id.as_str()),
             rule,
             "system {} ({:?})",
             s.input.name,
@@ -101,7 +105,8 @@ async fn the_patient_data_flag_follows_the_rule_through_every_change() {
                 .create_asset(&t, &actor, &asset(i))
                 .await
                 .unwrap()
-                .id,
+                .id
+                .into_string(),
         );
     }
     // Each system processes a different pair of assets (and one none at all).
@@ -129,7 +134,7 @@ async fn the_patient_data_flag_follows_the_rule_through_every_change() {
         let mut changed = asset(n + 1);
         changed.name = format!("Mängd {n}");
         app.store
-            .update_asset(&t, &actor, id, &changed)
+            .update_asset(&t, &actor, &AssetId::from(id.as_str()), &changed)
             .await
             .unwrap();
     }

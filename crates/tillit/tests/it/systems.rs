@@ -5,6 +5,7 @@ use crate::helpers::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use tillit_domain::classification::{ConsequenceLevel, Levels};
+use tillit_domain::ids::*;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 use tillit_store::{Actor, AssetInput, Tenant};
@@ -39,7 +40,7 @@ async fn classified_asset(app: &TestApp, t: &Tenant, name: &str, l: [i64; 4]) ->
         .classify_asset(t, &Actor::operator(), &a.id, &levels, "test")
         .await
         .unwrap();
-    a.id
+    a.id.into()
 }
 
 #[tokio::test]
@@ -72,7 +73,11 @@ async fn a_system_inherits_the_highest_level_and_deviations_are_motivated() {
         .next()
         .unwrap()
         .to_string();
-    let s = app.store.system(&t, &id).await.unwrap();
+    let s = app
+        .store
+        .system(&t, &SystemId::from(id.as_str()))
+        .await
+        .unwrap();
     let inherited = s.inherited.unwrap();
     assert_eq!(
         [
@@ -106,7 +111,13 @@ async fn a_system_inherits_the_highest_level_and_deviations_are_motivated() {
         .await
         .unwrap()
         .contains("href=\"#deviation_motivation\""));
-    assert!(app.store.system(&t, &id).await.unwrap().deviation.is_none());
+    assert!(app
+        .store
+        .system(&t, &SystemId::from(id.as_str()))
+        .await
+        .unwrap()
+        .deviation
+        .is_none());
     let mut with_motivation = levels.to_vec();
     with_motivation.push((
         "deviation_motivation",
@@ -118,7 +129,11 @@ async fn a_system_inherits_the_highest_level_and_deviations_are_motivated() {
             .status(),
         StatusCode::SEE_OTHER
     );
-    let s = app.store.system(&t, &id).await.unwrap();
+    let s = app
+        .store
+        .system(&t, &SystemId::from(id.as_str()))
+        .await
+        .unwrap();
     assert_eq!(s.effective().unwrap().availability.number(), 2);
     assert_eq!(
         s.deviation_motivation.as_deref(),
@@ -131,7 +146,11 @@ async fn a_system_inherits_the_highest_level_and_deviations_are_motivated() {
             .status(),
         StatusCode::SEE_OTHER
     );
-    let s = app.store.system(&t, &id).await.unwrap();
+    let s = app
+        .store
+        .system(&t, &SystemId::from(id.as_str()))
+        .await
+        .unwrap();
     assert!(s.deviation.is_none());
     assert_eq!(s.effective().unwrap().availability.number(), 3);
     // Reclassifying an asset changes what the system inherits.
@@ -140,7 +159,7 @@ async fn a_system_inherits_the_highest_level_and_deviations_are_motivated() {
         .classify_asset(
             &t,
             &Actor::operator(),
-            &journal,
+            &AssetId::from(journal.as_str()),
             &Levels {
                 confidentiality: lv(4),
                 integrity: lv(3),
@@ -153,7 +172,7 @@ async fn a_system_inherits_the_highest_level_and_deviations_are_motivated() {
         .unwrap();
     assert_eq!(
         app.store
-            .system(&t, &id)
+            .system(&t, &SystemId::from(id.as_str()))
             .await
             .unwrap()
             .inherited
@@ -295,7 +314,7 @@ async fn systems_record_their_integrations_both_ways() {
     let res = b
         .post_form(
             &format!("/systems/{journal}/integrations"),
-            &[("integration_ids", &lab)],
+            &[("integration_ids", lab.as_str())],
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
@@ -307,7 +326,7 @@ async fn systems_record_their_integrations_both_ways() {
     let res = b
         .post_form(
             &format!("/systems/{journal}/integrations"),
-            &[("integration_ids", &journal)],
+            &[("integration_ids", journal.as_str())],
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);

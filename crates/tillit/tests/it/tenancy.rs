@@ -3,6 +3,7 @@
 
 use crate::helpers::*;
 use reqwest::{Method, StatusCode};
+use tillit_domain::ids::*;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 use tillit_store::AuditFilter;
@@ -174,7 +175,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
                 hosting: "own_operation".into(),
                 country: None,
                 review_interval_months: 12,
-                asset_ids: vec![b_asset.clone()],
+                asset_ids: vec![b_asset.to_string()],
             },
         )
         .await
@@ -186,7 +187,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             &b,
             &tillit_store::Actor::operator(),
             "B",
-            Some(&b_system),
+            Some(b_system.as_str()),
             "sty-1",
             &tillit_domain::assessment::parse_assessment("met", "", "").unwrap(),
         )
@@ -219,7 +220,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
                 participants: None,
                 analysed_on: "2026-11-01".into(),
                 review_interval_months: 12,
-                system_ids: vec![b_system.clone()],
+                system_ids: vec![b_system.to_string()],
             },
         )
         .await
@@ -258,7 +259,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             None,
             &tillit_domain::measure::parse_measure(&tillit_domain::measure::MeasureDraft {
                 title: "B:s åtgärd".into(),
-                scenario_ids: vec![b_scenario.clone()],
+                scenario_ids: vec![b_scenario.to_string()],
                 ..Default::default()
             })
             .unwrap(),
@@ -280,15 +281,15 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
     let a_api = app.api(&a_secret);
     for (method, path, object) in ROUTES {
         let id = match *object {
-            "membership" => &b_reader,
-            "audit_event" => &b_event,
-            "asset" => &b_asset,
-            "system" => &b_system,
-            "evidence" => &b_evidence,
-            "risk" => &b_risk,
-            "scenario" => &b_scenario,
-            "measure" => &b_measure,
-            _ => &b_token_id,
+            "membership" => b_reader.as_str(),
+            "audit_event" => b_event.as_str(),
+            "asset" => b_asset.as_str(),
+            "system" => b_system.as_str(),
+            "evidence" => b_evidence.as_str(),
+            "risk" => b_risk.as_str(),
+            "scenario" => b_scenario.as_str(),
+            "measure" => b_measure.as_str(),
+            _ => b_token_id.as_str(),
         };
         let url = path.replace("{id}", id).replace("{rid}", "sty-1");
         let m: Method = method.parse().unwrap();
@@ -419,7 +420,11 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
     assert_eq!(system.input.name, "B:s journalsystem");
     assert!(system.deviation.is_none());
     assert_eq!(system.input.asset_ids, vec![b_asset.clone()]);
-    let m = app.store.member(&b, &b_reader).await.unwrap();
+    let m = app
+        .store
+        .member(&b, &MembershipId::from(b_reader.as_str()))
+        .await
+        .unwrap();
     assert_eq!(m.role, Role::Reader);
     let (status, body) = app.api(&b_secret).get_json("/api/v1/members").await;
     assert_eq!(status, StatusCode::OK, "B's token was not revoked");
