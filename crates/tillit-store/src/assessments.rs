@@ -2,12 +2,13 @@
 //! and evidence (links, or files stored with a SHA-256 content hash).
 
 use crate::audit::{AuditEntry, Work};
-use crate::row::{i, os, s};
+use crate::row::{i, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
+use sqlx::FromRow;
 use sqlx::{AnyConnection, Row};
 use tillit_domain::assessment::{AssessmentInput, Status};
 use tillit_domain::ids::*;
@@ -50,37 +51,78 @@ pub struct AssessmentStatus {
     pub status: Status,
 }
 
-fn status(r: &AnyRow) -> Result<Status, StoreError> {
-    let k = s(r, "status")?;
-    Status::from_key(&k).ok_or_else(|| StoreError::Corrupt(format!("status: unknown {k}")))
+fn status(k: &str) -> Result<Status, StoreError> {
+    Status::from_key(k).ok_or_else(|| StoreError::Corrupt(format!("status: unknown {k}")))
+}
+
+/// The columns of a `Assessment` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AssessmentRow {
+    id: String,
+    status: String,
+    system_id: Option<String>,
+    requirement_id: String,
+    motivation: Option<String>,
+    comment: Option<String>,
+    assessed_by: String,
+    assessed_at: String,
+}
+
+impl AssessmentRow {
+    pub(crate) fn into_view(self) -> Result<Assessment, StoreError> {
+        let row = self;
+        Ok(Assessment {
+            id: row.id,
+            system_id: row.system_id,
+            requirement_id: row.requirement_id,
+            status: status(&row.status)?,
+            motivation: row.motivation,
+            comment: row.comment,
+            assessed_by: row.assessed_by,
+            assessed_at: row.assessed_at,
+        })
+    }
 }
 
 fn assessment_from_row(r: &AnyRow) -> Result<Assessment, StoreError> {
-    Ok(Assessment {
-        id: s(r, "id")?,
-        system_id: os(r, "system_id")?,
-        requirement_id: s(r, "requirement_id")?,
-        status: status(r)?,
-        motivation: os(r, "motivation")?,
-        comment: os(r, "comment")?,
-        assessed_by: s(r, "assessed_by")?,
-        assessed_at: s(r, "assessed_at")?,
-    })
+    AssessmentRow::from_row(r)?.into_view()
+}
+
+/// The columns of a `Evidence` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct EvidenceRow {
+    id: String,
+    assessment_id: String,
+    kind: String,
+    url: Option<String>,
+    file_name: Option<String>,
+    media_type: Option<String>,
+    sha256: Option<String>,
+    added_by: String,
+    added_at: String,
+    size_bytes: Option<i64>,
+}
+
+impl EvidenceRow {
+    pub(crate) fn into_view(self) -> Result<Evidence, StoreError> {
+        let row = self;
+        Ok(Evidence {
+            id: row.id.into(),
+            assessment_id: row.assessment_id,
+            kind: row.kind,
+            url: row.url,
+            file_name: row.file_name,
+            media_type: row.media_type,
+            size_bytes: row.size_bytes,
+            sha256: row.sha256,
+            added_by: row.added_by,
+            added_at: row.added_at,
+        })
+    }
 }
 
 fn evidence_from_row(r: &AnyRow) -> Result<Evidence, StoreError> {
-    Ok(Evidence {
-        id: s(r, "id")?.into(),
-        assessment_id: s(r, "assessment_id")?,
-        kind: s(r, "kind")?,
-        url: os(r, "url")?,
-        file_name: os(r, "file_name")?,
-        media_type: os(r, "media_type")?,
-        size_bytes: r.try_get::<Option<i64>, _>("size_bytes")?,
-        sha256: os(r, "sha256")?,
-        added_by: s(r, "added_by")?,
-        added_at: s(r, "added_at")?,
-    })
+    EvidenceRow::from_row(r)?.into_view()
 }
 
 const COLUMNS: &str =
@@ -185,7 +227,7 @@ impl Store {
                 Ok(AssessmentStatus {
                     scope_key: s(r, "scope_key")?,
                     requirement_id: s(r, "requirement_id")?,
-                    status: status(r)?,
+                    status: status(&s(r, "status")?)?,
                 })
             })
             .collect()

@@ -3,12 +3,13 @@
 
 use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
-use crate::row::{i, os, s};
+use crate::row::s;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use crate::{Reference, Unique};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
+use sqlx::FromRow;
 use sqlx::Row;
 use tillit_domain::classification::{ConsequenceLevel, Levels};
 use tillit_domain::ids::*;
@@ -80,44 +81,76 @@ pub(crate) fn level(r: &AnyRow, col: &str) -> Result<Option<ConsequenceLevel>, S
     .transpose()
 }
 
+/// The columns of a `Asset` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AssetRow {
+    confidentiality: Option<i64>,
+    integrity: Option<i64>,
+    availability: Option<i64>,
+    traceability: Option<i64>,
+    id: String,
+    name: String,
+    description: Option<String>,
+    owner_membership_id: Option<String>,
+    personal_data: i64,
+    special_categories: String,
+    data_subjects: String,
+    confidentiality_provisions: Option<String>,
+    confidentiality_strength: Option<String>,
+    legal_basis: Option<String>,
+    review_interval_months: i64,
+    owner_name: Option<String>,
+    classified_at: Option<String>,
+    created_at: String,
+    updated_at: String,
+    individuals_approx: Option<i64>,
+}
+
+impl AssetRow {
+    pub(crate) fn into_view(self) -> Result<Asset, StoreError> {
+        let row = self;
+        let levels = match (
+            crate::row::level_of("confidentiality", row.confidentiality)?,
+            crate::row::level_of("integrity", row.integrity)?,
+            crate::row::level_of("availability", row.availability)?,
+            crate::row::level_of("traceability", row.traceability)?,
+        ) {
+            (Some(confidentiality), Some(integrity), Some(availability), Some(traceability)) => {
+                Some(Levels {
+                    confidentiality,
+                    integrity,
+                    availability,
+                    traceability,
+                })
+            }
+            _ => None,
+        };
+        Ok(Asset {
+            id: row.id.into(),
+            input: AssetInput {
+                name: row.name,
+                description: row.description,
+                owner_membership_id: row.owner_membership_id,
+                personal_data: row.personal_data != 0,
+                special_categories: list(&row.special_categories),
+                data_subjects: list(&row.data_subjects),
+                individuals_approx: row.individuals_approx,
+                confidentiality_provisions: row.confidentiality_provisions,
+                confidentiality_strength: row.confidentiality_strength,
+                legal_basis: row.legal_basis,
+                review_interval_months: row.review_interval_months,
+            },
+            owner_name: row.owner_name,
+            levels,
+            classified_at: row.classified_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
 pub(crate) fn asset_from_row(r: &AnyRow) -> Result<Asset, StoreError> {
-    let levels = match (
-        level(r, "confidentiality")?,
-        level(r, "integrity")?,
-        level(r, "availability")?,
-        level(r, "traceability")?,
-    ) {
-        (Some(confidentiality), Some(integrity), Some(availability), Some(traceability)) => {
-            Some(Levels {
-                confidentiality,
-                integrity,
-                availability,
-                traceability,
-            })
-        }
-        _ => None,
-    };
-    Ok(Asset {
-        id: s(r, "id")?.into(),
-        input: AssetInput {
-            name: s(r, "name")?,
-            description: os(r, "description")?,
-            owner_membership_id: os(r, "owner_membership_id")?,
-            personal_data: i(r, "personal_data")? != 0,
-            special_categories: list(&s(r, "special_categories")?),
-            data_subjects: list(&s(r, "data_subjects")?),
-            individuals_approx: r.try_get::<Option<i64>, _>("individuals_approx")?,
-            confidentiality_provisions: os(r, "confidentiality_provisions")?,
-            confidentiality_strength: os(r, "confidentiality_strength")?,
-            legal_basis: os(r, "legal_basis")?,
-            review_interval_months: i(r, "review_interval_months")?,
-        },
-        owner_name: os(r, "owner_name")?,
-        levels,
-        classified_at: os(r, "classified_at")?,
-        created_at: s(r, "created_at")?,
-        updated_at: s(r, "updated_at")?,
-    })
+    AssetRow::from_row(r)?.into_view()
 }
 
 async fn asset_in(
@@ -199,7 +232,7 @@ impl Store {
             &filter,
             order,
             page,
-            asset_from_row,
+            AssetRow::into_view,
         )
         .await
     }

@@ -173,26 +173,47 @@ pub enum ChainReport {
     Broken(ChainBreak),
 }
 
-fn event_from_row(row: &AnyRow) -> Result<AuditEvent, StoreError> {
-    let parse = |col: &str| -> Result<Option<Value>, StoreError> {
-        os(row, col)?
-            .map(|t| {
+/// The columns of an audit event as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditEventRow {
+    id: String,
+    seq: i64,
+    occurred_at: String,
+    actor_id: Option<String>,
+    actor_label: String,
+    action: String,
+    object_type: String,
+    object_id: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+impl AuditEventRow {
+    pub(crate) fn into_view(self) -> Result<AuditEvent, StoreError> {
+        let parse = |col: &str, v: Option<String>| -> Result<Option<Value>, StoreError> {
+            v.map(|t| {
                 serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
             })
             .transpose()
-    };
-    Ok(AuditEvent {
-        id: s(row, "id")?,
-        seq: i(row, "seq")?,
-        occurred_at: s(row, "occurred_at")?,
-        actor_id: os(row, "actor_id")?,
-        actor_label: s(row, "actor_label")?,
-        action: s(row, "action")?,
-        object_type: s(row, "object_type")?,
-        object_id: s(row, "object_id")?,
-        before: parse("before_json")?,
-        after: parse("after_json")?,
-    })
+        };
+        Ok(AuditEvent {
+            id: self.id,
+            seq: self.seq,
+            occurred_at: self.occurred_at,
+            actor_id: self.actor_id,
+            actor_label: self.actor_label,
+            action: self.action,
+            object_type: self.object_type,
+            object_id: self.object_id,
+            before: parse("before_json", self.before_json)?,
+            after: parse("after_json", self.after_json)?,
+        })
+    }
+}
+
+fn event_from_row(row: &AnyRow) -> Result<AuditEvent, StoreError> {
+    use sqlx::FromRow;
+    AuditEventRow::from_row(row)?.into_view()
 }
 
 const EVENT_COLUMNS: &str =
@@ -233,7 +254,7 @@ impl Store {
             &filter,
             "seq DESC",
             page,
-            event_from_row,
+            AuditEventRow::into_view,
         )
         .await
     }

@@ -3,13 +3,14 @@
 use crate::assets::check_owner;
 use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
-use crate::row::{os, s};
+use crate::row::s;
 use crate::Reference;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
+use sqlx::FromRow;
 use tillit_domain::ids::*;
 use tillit_domain::measure::{MeasureInput, MeasureStatus, RequirementRef};
 use tillit_domain::paging::{Page, PageRequest};
@@ -43,29 +44,54 @@ const COLUMNS: &str = "x.id AS id, x.title AS title, x.description AS descriptio
     x.verified_at AS verified_at, x.created_at AS created_at, x.updated_at AS updated_at, u.display_name AS owner_name";
 const FROM: &str = "measures x LEFT JOIN memberships m ON m.id = x.owner_membership_id LEFT JOIN users u ON u.id = m.user_id";
 
+/// The columns of a `Measure` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MeasureRow {
+    status: String,
+    id: String,
+    title: String,
+    description: Option<String>,
+    owner_membership_id: Option<String>,
+    due_on: Option<String>,
+    verification: Option<String>,
+    owner_name: Option<String>,
+    verified_by: Option<String>,
+    verified_at: Option<String>,
+    created_at: String,
+    updated_at: String,
+    cost_sek: Option<i64>,
+}
+
+impl MeasureRow {
+    pub(crate) fn into_view(self) -> Result<Measure, StoreError> {
+        let row = self;
+        let status = row.status;
+        Ok(Measure {
+            id: row.id.into(),
+            input: MeasureInput {
+                title: row.title,
+                description: row.description,
+                owner_membership_id: row.owner_membership_id,
+                due_on: row.due_on,
+                status: MeasureStatus::from_key(&status)
+                    .ok_or_else(|| StoreError::Corrupt(format!("status: unknown {status}")))?,
+                cost_sek: row.cost_sek,
+                verification: row.verification,
+                scenario_ids: vec![],
+                requirements: vec![],
+            },
+            owner_name: row.owner_name,
+            scenarios: vec![],
+            verified_by: row.verified_by,
+            verified_at: row.verified_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
 fn measure_from_row(r: &AnyRow) -> Result<Measure, StoreError> {
-    let status = s(r, "status")?;
-    Ok(Measure {
-        id: s(r, "id")?.into(),
-        input: MeasureInput {
-            title: s(r, "title")?,
-            description: os(r, "description")?,
-            owner_membership_id: os(r, "owner_membership_id")?,
-            due_on: os(r, "due_on")?,
-            status: MeasureStatus::from_key(&status)
-                .ok_or_else(|| StoreError::Corrupt(format!("status: unknown {status}")))?,
-            cost_sek: r.try_get::<Option<i64>, _>("cost_sek")?,
-            verification: os(r, "verification")?,
-            scenario_ids: vec![],
-            requirements: vec![],
-        },
-        owner_name: os(r, "owner_name")?,
-        scenarios: vec![],
-        verified_by: os(r, "verified_by")?,
-        verified_at: os(r, "verified_at")?,
-        created_at: s(r, "created_at")?,
-        updated_at: s(r, "updated_at")?,
-    })
+    MeasureRow::from_row(r)?.into_view()
 }
 
 async fn with_traces(
@@ -203,7 +229,7 @@ impl Store {
             &filter,
             order,
             page,
-            measure_from_row,
+            MeasureRow::into_view,
         )
         .await?;
         let mut conn = self.pool.acquire().await?;

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use sqlx::FromRow;
 use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::{check_keeps_an_admin, Role};
@@ -41,15 +42,33 @@ pub struct RoleCount {
 const MEMBER_COLUMNS: &str = "m.id AS id, m.user_id AS user_id, u.email AS email, u.display_name AS display_name, m.role AS role, m.created_at AS created_at";
 const MEMBER_FROM: &str = "memberships m JOIN users u ON u.id = m.user_id";
 
+/// The columns of a `Member` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MemberRow {
+    id: String,
+    user_id: String,
+    email: String,
+    display_name: String,
+    role: String,
+    created_at: String,
+}
+
+impl MemberRow {
+    pub(crate) fn into_view(self) -> Result<Member, StoreError> {
+        let row = self;
+        Ok(Member {
+            id: row.id.into(),
+            user_id: row.user_id,
+            email: row.email,
+            display_name: row.display_name,
+            role: crate::row::role_of("role", &row.role)?,
+            created_at: row.created_at,
+        })
+    }
+}
+
 fn member_from_row(r: &AnyRow) -> Result<Member, StoreError> {
-    Ok(Member {
-        id: s(r, "id")?.into(),
-        user_id: s(r, "user_id")?,
-        email: s(r, "email")?,
-        display_name: s(r, "display_name")?,
-        role: role(r, "role")?,
-        created_at: s(r, "created_at")?,
-    })
+    MemberRow::from_row(r)?.into_view()
 }
 
 async fn member_in(conn: &mut AnyConnection, t: &Tenant, id: &str) -> Result<Member, StoreError> {
@@ -93,7 +112,7 @@ impl Store {
             &filter,
             "u.display_name, u.email",
             page,
-            member_from_row,
+            MemberRow::into_view,
         )
         .await
     }

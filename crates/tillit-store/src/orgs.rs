@@ -1,12 +1,12 @@
 //! Organisations (tenants).
 
 use crate::audit::{AuditEntry, Work};
-use crate::row::{kind, s};
 use crate::Unique;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
+use sqlx::FromRow;
 use tillit_domain::org::{OrgKind, OrgNumber};
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,14 +18,31 @@ pub struct Organisation {
     pub created_at: String,
 }
 
+/// The columns of a `Organisation` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct OrganisationRow {
+    id: String,
+    name: String,
+    org_number: String,
+    kind: String,
+    created_at: String,
+}
+
+impl OrganisationRow {
+    pub(crate) fn into_view(self) -> Result<Organisation, StoreError> {
+        let row = self;
+        Ok(Organisation {
+            id: row.id,
+            name: row.name,
+            org_number: row.org_number,
+            kind: crate::row::kind_of("kind", &row.kind)?,
+            created_at: row.created_at,
+        })
+    }
+}
+
 fn org_from_row(r: &AnyRow) -> Result<Organisation, StoreError> {
-    Ok(Organisation {
-        id: s(r, "id")?,
-        name: s(r, "name")?,
-        org_number: s(r, "org_number")?,
-        kind: kind(r, "kind")?,
-        created_at: s(r, "created_at")?,
-    })
+    OrganisationRow::from_row(r)?.into_view()
 }
 
 impl Store {

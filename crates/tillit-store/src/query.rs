@@ -58,16 +58,19 @@ impl Filter {
 }
 
 /// Counts the rows of `from` (tables and joins) matching `filter`, and fetches one page of
-/// `select` columns in `order`, mapping each row with `map`.
-pub(crate) async fn fetch_page<T>(
+/// `select` columns in `order` as row structs `R`, turning each into a view with `view`.
+pub(crate) async fn fetch_page<R, T>(
     pool: &AnyPool,
     select: &str,
     from: &str,
     filter: &Filter,
     order: &str,
     page: PageRequest,
-    map: fn(&AnyRow) -> Result<T, StoreError>,
-) -> Result<Page<T>, StoreError> {
+    view: fn(R) -> Result<T, StoreError>,
+) -> Result<Page<T>, StoreError>
+where
+    R: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+{
     let count_sql = format!("SELECT COUNT(*) AS n FROM {from} WHERE {}", filter.sql);
     let mut q = sqlx::query(&count_sql);
     for b in &filter.binds {
@@ -81,7 +84,7 @@ pub(crate) async fn fetch_page<T>(
         n + 1,
         n + 2
     );
-    let mut q = sqlx::query(&list_sql);
+    let mut q = sqlx::query_as::<_, R>(&list_sql);
     for b in &filter.binds {
         q = q.bind(b);
     }
@@ -90,6 +93,6 @@ pub(crate) async fn fetch_page<T>(
         .bind(page.offset())
         .fetch_all(pool)
         .await?;
-    let items = rows.iter().map(map).collect::<Result<Vec<_>, _>>()?;
+    let items = rows.into_iter().map(view).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::new(items, page, total))
 }

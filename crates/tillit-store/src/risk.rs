@@ -2,12 +2,13 @@
 
 use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
-use crate::row::{i, os, s};
+use crate::row::{i, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use sqlx::FromRow;
 use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::risk::{Acceptance, RiskMatrix, RiskPoint, ScenarioInput, Treatment};
@@ -47,83 +48,137 @@ pub struct CellCount {
     pub count: u32,
 }
 
-fn small(r: &AnyRow, col: &str) -> Result<u8, StoreError> {
-    u8::try_from(i(r, col)?).map_err(|_| StoreError::Corrupt(format!("{col} out of range")))
+fn small(col: &str, v: i64) -> Result<u8, StoreError> {
+    u8::try_from(v).map_err(|_| StoreError::Corrupt(format!("{col} out of range")))
 }
 
 const ANALYSIS_COLUMNS: &str = "r.id AS id, r.title AS title, r.scope AS scope, r.participants AS participants, r.analysed_on AS analysed_on, \
     r.review_interval_months AS review_interval_months, r.reviewed_on AS reviewed_on, r.created_at AS created_at, r.updated_at AS updated_at, \
     (SELECT COUNT(*) FROM risk_scenarios x WHERE x.org_id = r.org_id AND x.analysis_id = r.id) AS scenario_count";
 
+/// The columns of a `RiskAnalysis` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AnalysisRow {
+    id: String,
+    title: String,
+    scope: Option<String>,
+    participants: Option<String>,
+    analysed_on: String,
+    review_interval_months: i64,
+    scenario_count: i64,
+    reviewed_on: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl AnalysisRow {
+    pub(crate) fn into_view(self) -> Result<RiskAnalysis, StoreError> {
+        let row = self;
+        Ok(RiskAnalysis {
+            id: row.id.into(),
+            input: RiskAnalysisInput {
+                title: row.title,
+                scope: row.scope,
+                participants: row.participants,
+                analysed_on: row.analysed_on,
+                review_interval_months: row.review_interval_months,
+                system_ids: vec![],
+            },
+            systems: vec![],
+            scenario_count: row.scenario_count,
+            reviewed_on: row.reviewed_on,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
 fn analysis_from_row(r: &AnyRow) -> Result<RiskAnalysis, StoreError> {
-    Ok(RiskAnalysis {
-        id: s(r, "id")?.into(),
-        input: RiskAnalysisInput {
-            title: s(r, "title")?,
-            scope: os(r, "scope")?,
-            participants: os(r, "participants")?,
-            analysed_on: s(r, "analysed_on")?,
-            review_interval_months: i(r, "review_interval_months")?,
-            system_ids: vec![],
-        },
-        systems: vec![],
-        scenario_count: i(r, "scenario_count")?,
-        reviewed_on: s(r, "reviewed_on")?,
-        created_at: s(r, "created_at")?,
-        updated_at: s(r, "updated_at")?,
-    })
+    AnalysisRow::from_row(r)?.into_view()
 }
 
 const SCENARIO_COLUMNS: &str = "id, analysis_id, title, threat_key, threat_text, vulnerability, aspects, existing_measures, inherent_likelihood, \
     inherent_consequence, treatment, residual_likelihood, residual_consequence, accepted_by, accepted_by_name, accepted_on, acceptance_note, created_at, updated_at";
 
+/// The columns of a `Scenario` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ScenarioRow {
+    inherent_likelihood: i64,
+    inherent_consequence: i64,
+    residual_likelihood: i64,
+    residual_consequence: i64,
+    treatment: Option<String>,
+    accepted_by: Option<String>,
+    accepted_on: Option<String>,
+    acceptance_note: Option<String>,
+    id: String,
+    analysis_id: String,
+    title: String,
+    threat_key: Option<String>,
+    threat_text: Option<String>,
+    vulnerability: Option<String>,
+    aspects: String,
+    existing_measures: Option<String>,
+    accepted_by_name: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl ScenarioRow {
+    pub(crate) fn into_view(self) -> Result<Scenario, StoreError> {
+        let row = self;
+        let treatment = match row.treatment {
+            Some(k) => Some(
+                Treatment::from_key(&k)
+                    .ok_or_else(|| StoreError::Corrupt(format!("treatment: unknown {k}")))?,
+            ),
+            None => None,
+        };
+        let acceptance = match (row.accepted_by, row.accepted_on) {
+            (Some(decided_by), Some(decided_on)) => Some(Acceptance {
+                decided_by,
+                decided_on,
+                note: row.acceptance_note.unwrap_or_default(),
+            }),
+            _ => None,
+        };
+        Ok(Scenario {
+            id: row.id.into(),
+            analysis_id: row.analysis_id.into(),
+            input: ScenarioInput {
+                title: row.title,
+                threat_key: row.threat_key,
+                threat_text: row.threat_text,
+                vulnerability: row.vulnerability,
+                aspects: row
+                    .aspects
+                    .split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                asset_ids: vec![],
+                existing_measures: row.existing_measures,
+                inherent: RiskPoint {
+                    likelihood: small("inherent_likelihood", row.inherent_likelihood)?,
+                    consequence: small("inherent_consequence", row.inherent_consequence)?,
+                },
+                treatment,
+                residual: RiskPoint {
+                    likelihood: small("residual_likelihood", row.residual_likelihood)?,
+                    consequence: small("residual_consequence", row.residual_consequence)?,
+                },
+                acceptance,
+            },
+            accepted_by_name: row.accepted_by_name,
+            assets: vec![],
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
 fn scenario_from_row(r: &AnyRow) -> Result<Scenario, StoreError> {
-    let treatment = match os(r, "treatment")? {
-        Some(k) => Some(
-            Treatment::from_key(&k)
-                .ok_or_else(|| StoreError::Corrupt(format!("treatment: unknown {k}")))?,
-        ),
-        None => None,
-    };
-    let acceptance = match (os(r, "accepted_by")?, os(r, "accepted_on")?) {
-        (Some(decided_by), Some(decided_on)) => Some(Acceptance {
-            decided_by,
-            decided_on,
-            note: os(r, "acceptance_note")?.unwrap_or_default(),
-        }),
-        _ => None,
-    };
-    Ok(Scenario {
-        id: s(r, "id")?.into(),
-        analysis_id: s(r, "analysis_id")?.into(),
-        input: ScenarioInput {
-            title: s(r, "title")?,
-            threat_key: os(r, "threat_key")?,
-            threat_text: os(r, "threat_text")?,
-            vulnerability: os(r, "vulnerability")?,
-            aspects: s(r, "aspects")?
-                .split(',')
-                .filter(|a| !a.is_empty())
-                .map(str::to_string)
-                .collect(),
-            asset_ids: vec![],
-            existing_measures: os(r, "existing_measures")?,
-            inherent: RiskPoint {
-                likelihood: small(r, "inherent_likelihood")?,
-                consequence: small(r, "inherent_consequence")?,
-            },
-            treatment,
-            residual: RiskPoint {
-                likelihood: small(r, "residual_likelihood")?,
-                consequence: small(r, "residual_consequence")?,
-            },
-            acceptance,
-        },
-        accepted_by_name: os(r, "accepted_by_name")?,
-        assets: vec![],
-        created_at: s(r, "created_at")?,
-        updated_at: s(r, "updated_at")?,
-    })
+    ScenarioRow::from_row(r)?.into_view()
 }
 
 async fn analysis_in(
@@ -198,8 +253,8 @@ impl Store {
         .await?;
         Ok(match row {
             Some(r) => RiskMatrix {
-                likelihoods: small(&r, "risk_likelihoods")?,
-                consequences: small(&r, "risk_consequences")?,
+                likelihoods: small("risk_likelihoods", i(&r, "risk_likelihoods")?)?,
+                consequences: small("risk_consequences", i(&r, "risk_consequences")?)?,
                 tolerance: u32::try_from(i(&r, "risk_tolerance")?)
                     .map_err(|_| StoreError::Corrupt("risk_tolerance".into()))?,
             },
@@ -281,7 +336,7 @@ impl Store {
             &filter,
             "r.analysed_on DESC, r.id",
             page,
-            analysis_from_row,
+            AnalysisRow::into_view,
         )
         .await
     }
@@ -567,8 +622,8 @@ impl Store {
             .map(|r| {
                 Ok(CellCount {
                     point: RiskPoint {
-                        likelihood: small(r, "l")?,
-                        consequence: small(r, "c")?,
+                        likelihood: small("l", i(r, "l")?)?,
+                        consequence: small("c", i(r, "c")?)?,
                     },
                     count: u32::try_from(i(r, "n")?).unwrap_or(u32::MAX),
                 })

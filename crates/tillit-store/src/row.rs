@@ -22,8 +22,26 @@ pub(crate) fn role(row: &AnyRow, col: &str) -> Result<tillit_domain::role::Role,
         .ok_or_else(|| StoreError::Corrupt(format!("{col}: unknown role {k}")))
 }
 
-pub(crate) fn kind(row: &AnyRow, col: &str) -> Result<tillit_domain::org::OrgKind, StoreError> {
-    let k = s(row, col)?;
-    tillit_domain::org::OrgKind::parse(col, &k)
+/// A consequence level (0–4) from its column, if set.
+pub(crate) fn level_of(
+    col: &str,
+    v: Option<i64>,
+) -> Result<Option<tillit_domain::classification::ConsequenceLevel>, StoreError> {
+    v.map(|n| {
+        tillit_domain::classification::ConsequenceLevel::from_number(n)
+            .ok_or_else(|| StoreError::Corrupt(format!("{col}: level {n}")))
+    })
+    .transpose()
+}
+
+/// A role from its stored key.
+pub(crate) fn role_of(col: &str, k: &str) -> Result<tillit_domain::role::Role, StoreError> {
+    tillit_domain::role::Role::from_key(k)
+        .ok_or_else(|| StoreError::Corrupt(format!("{col}: unknown role {k}")))
+}
+
+/// An organisation kind from its stored key.
+pub(crate) fn kind_of(col: &str, k: &str) -> Result<tillit_domain::org::OrgKind, StoreError> {
+    tillit_domain::org::OrgKind::parse(col, k)
         .map_err(|_| StoreError::Corrupt(format!("{col}: unknown kind {k}")))
 }

@@ -2,16 +2,17 @@
 //! (many-to-many) and inherits, per aspect, the highest level among them; a level set on the system
 //! itself is a deviation and is stored with its motivation.
 
-use crate::assets::{asset_from_row, check_owner, level, unique_name, Asset};
+use crate::assets::{asset_from_row, check_owner, unique_name, Asset};
 use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
-use crate::row::{i, os, s};
+use crate::row::s;
 use crate::Reference;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use sqlx::FromRow;
 use tillit_domain::classification::{check_deviation, inherited_levels, Levels};
 use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
@@ -49,43 +50,71 @@ const COLUMNS: &str = "s.id AS id, s.name AS name, s.description AS description,
     s.deviation_motivation AS deviation_motivation, s.created_at AS created_at, s.updated_at AS updated_at, u.display_name AS owner_name";
 const FROM: &str = "systems s LEFT JOIN memberships m ON m.id = s.owner_membership_id LEFT JOIN users u ON u.id = m.user_id";
 
+/// The columns of a `System` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SystemRow {
+    confidentiality: Option<i64>,
+    integrity: Option<i64>,
+    availability: Option<i64>,
+    traceability: Option<i64>,
+    id: String,
+    name: String,
+    description: Option<String>,
+    owner_membership_id: Option<String>,
+    supplier: Option<String>,
+    hosting: String,
+    country: Option<String>,
+    review_interval_months: i64,
+    owner_name: Option<String>,
+    deviation_motivation: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl SystemRow {
+    pub(crate) fn into_view(self) -> Result<System, StoreError> {
+        let row = self;
+        let deviation = match (
+            crate::row::level_of("confidentiality", row.confidentiality)?,
+            crate::row::level_of("integrity", row.integrity)?,
+            crate::row::level_of("availability", row.availability)?,
+            crate::row::level_of("traceability", row.traceability)?,
+        ) {
+            (Some(confidentiality), Some(integrity), Some(availability), Some(traceability)) => {
+                Some(Levels {
+                    confidentiality,
+                    integrity,
+                    availability,
+                    traceability,
+                })
+            }
+            _ => None,
+        };
+        Ok(System {
+            id: row.id.into(),
+            input: SystemInput {
+                name: row.name,
+                description: row.description,
+                owner_membership_id: row.owner_membership_id,
+                supplier: row.supplier,
+                hosting: row.hosting,
+                country: row.country,
+                review_interval_months: row.review_interval_months,
+                asset_ids: vec![],
+            },
+            owner_name: row.owner_name,
+            assets: vec![],
+            inherited: None,
+            deviation,
+            deviation_motivation: row.deviation_motivation,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
 fn system_from_row(r: &AnyRow) -> Result<System, StoreError> {
-    let deviation = match (
-        level(r, "confidentiality")?,
-        level(r, "integrity")?,
-        level(r, "availability")?,
-        level(r, "traceability")?,
-    ) {
-        (Some(confidentiality), Some(integrity), Some(availability), Some(traceability)) => {
-            Some(Levels {
-                confidentiality,
-                integrity,
-                availability,
-                traceability,
-            })
-        }
-        _ => None,
-    };
-    Ok(System {
-        id: s(r, "id")?.into(),
-        input: SystemInput {
-            name: s(r, "name")?,
-            description: os(r, "description")?,
-            owner_membership_id: os(r, "owner_membership_id")?,
-            supplier: os(r, "supplier")?,
-            hosting: s(r, "hosting")?,
-            country: os(r, "country")?,
-            review_interval_months: i(r, "review_interval_months")?,
-            asset_ids: vec![],
-        },
-        owner_name: os(r, "owner_name")?,
-        assets: vec![],
-        inherited: None,
-        deviation,
-        deviation_motivation: os(r, "deviation_motivation")?,
-        created_at: s(r, "created_at")?,
-        updated_at: s(r, "updated_at")?,
-    })
+    SystemRow::from_row(r)?.into_view()
 }
 
 /// Fills in the assets each system processes and what it inherits from them, in one query per
@@ -220,7 +249,7 @@ impl Store {
             &filter,
             order,
             page,
-            system_from_row,
+            SystemRow::into_view,
         )
         .await?;
         let mut conn = self.pool.acquire().await?;

@@ -7,6 +7,7 @@ use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
+use sqlx::FromRow;
 use tillit_domain::role::Scope;
 
 #[derive(Debug, Clone, Serialize)]
@@ -36,24 +37,43 @@ pub struct TokenAuth {
     pub last_used_at: Option<String>,
 }
 
-fn scopes(r: &AnyRow) -> Result<Vec<Scope>, StoreError> {
-    s(r, "scopes")?
-        .split_whitespace()
+fn scopes(text: &str) -> Result<Vec<Scope>, StoreError> {
+    text.split_whitespace()
         .map(|k| Scope::parse("scopes", k).map_err(|_| StoreError::Corrupt(format!("scope {k}"))))
         .collect()
 }
 
+/// The columns of a `ApiToken` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct TokenRow {
+    id: String,
+    scopes: String,
+    name: String,
+    prefix: String,
+    created_at: String,
+    expires_at: Option<String>,
+    last_used_at: Option<String>,
+    revoked_at: Option<String>,
+}
+
+impl TokenRow {
+    pub(crate) fn into_view(self) -> Result<ApiToken, StoreError> {
+        let row = self;
+        Ok(ApiToken {
+            id: row.id,
+            name: row.name,
+            prefix: row.prefix,
+            scopes: scopes(&row.scopes)?,
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+            last_used_at: row.last_used_at,
+            revoked_at: row.revoked_at,
+        })
+    }
+}
+
 fn token_from_row(r: &AnyRow) -> Result<ApiToken, StoreError> {
-    Ok(ApiToken {
-        id: s(r, "id")?,
-        name: s(r, "name")?,
-        prefix: s(r, "prefix")?,
-        scopes: scopes(r)?,
-        created_at: s(r, "created_at")?,
-        expires_at: os(r, "expires_at")?,
-        last_used_at: os(r, "last_used_at")?,
-        revoked_at: os(r, "revoked_at")?,
-    })
+    TokenRow::from_row(r)?.into_view()
 }
 
 const TOKEN_COLUMNS: &str =
@@ -185,7 +205,7 @@ impl Store {
             display_name: s(&r, "display_name")?,
             locale: s(&r, "locale")?,
             org_id: s(&r, "org_id")?,
-            scopes: scopes(&r)?,
+            scopes: scopes(&s(&r, "scopes")?)?,
             expires_at: os(&r, "expires_at")?,
             revoked_at: os(&r, "revoked_at")?,
             last_used_at: os(&r, "last_used_at")?,

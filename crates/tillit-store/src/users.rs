@@ -1,12 +1,13 @@
 //! People and their memberships of organisations.
 
 use crate::audit::{AuditEntry, Work};
-use crate::row::{i, kind, role, s};
+use crate::row::s;
 use crate::Unique;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
+use sqlx::FromRow;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 use tillit_domain::user::Email;
@@ -43,18 +44,37 @@ pub struct UserMembership {
 const USER_COLUMNS: &str =
     "id, email, display_name, locale, must_change_password, created_at, password_hash";
 
+/// The columns of a `UserCredentials` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: String,
+    email: String,
+    display_name: String,
+    locale: String,
+    must_change_password: i64,
+    created_at: String,
+    password_hash: String,
+}
+
+impl UserRow {
+    pub(crate) fn into_view(self) -> Result<UserCredentials, StoreError> {
+        let row = self;
+        Ok(UserCredentials {
+            user: User {
+                id: row.id,
+                email: row.email,
+                display_name: row.display_name,
+                locale: row.locale,
+                must_change_password: row.must_change_password != 0,
+                created_at: row.created_at,
+            },
+            password_hash: row.password_hash,
+        })
+    }
+}
+
 fn user_from_row(r: &AnyRow) -> Result<UserCredentials, StoreError> {
-    Ok(UserCredentials {
-        user: User {
-            id: s(r, "id")?,
-            email: s(r, "email")?,
-            display_name: s(r, "display_name")?,
-            locale: s(r, "locale")?,
-            must_change_password: i(r, "must_change_password")? != 0,
-            created_at: s(r, "created_at")?,
-        },
-        password_hash: s(r, "password_hash")?,
-    })
+    UserRow::from_row(r)?.into_view()
 }
 
 impl UserMembership {
@@ -64,16 +84,33 @@ impl UserMembership {
     }
 }
 
+/// The columns of a `UserMembership` as the database returns them.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MembershipRow {
+    org_id: String,
+    membership_id: String,
+    org_name: String,
+    org_kind: String,
+    role: String,
+}
+
+impl MembershipRow {
+    pub(crate) fn into_view(self) -> Result<UserMembership, StoreError> {
+        let row = self;
+        let org_id = row.org_id;
+        Ok(UserMembership {
+            tenant: Tenant::checked(org_id.clone()),
+            membership_id: row.membership_id,
+            org_id,
+            org_name: row.org_name,
+            org_kind: crate::row::kind_of("org_kind", &row.org_kind)?,
+            role: crate::row::role_of("role", &row.role)?,
+        })
+    }
+}
+
 fn membership_from_row(r: &AnyRow) -> Result<UserMembership, StoreError> {
-    let org_id = s(r, "org_id")?;
-    Ok(UserMembership {
-        tenant: Tenant::checked(org_id.clone()),
-        membership_id: s(r, "membership_id")?,
-        org_id,
-        org_name: s(r, "org_name")?,
-        org_kind: kind(r, "org_kind")?,
-        role: role(r, "role")?,
-    })
+    MembershipRow::from_row(r)?.into_view()
 }
 
 impl Store {
