@@ -106,6 +106,18 @@ impl FormFields {
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
     }
+    /// Decodes the form into its draft and runs the command with it. A form that does not decode
+    /// gives field errors, like a draft the command refuses.
+    pub async fn submit<D: DeserializeOwned, T>(
+        &self,
+        command: impl AsyncFnOnce(D) -> Result<T, tillit_app::Error>,
+    ) -> Result<T, AppError> {
+        match self.draft::<D>() {
+            Ok(d) => command(d).await.map_err(AppError::from),
+            Err(e) => Err(AppError::Invalid(e)),
+        }
+    }
+
     /// The form as a typed draft (the same struct the API decodes from JSON). Repeated fields
     /// become lists; the CSRF token is the transport's, not the draft's.
     pub fn draft<T: DeserializeOwned>(&self) -> Result<T, ValidationErrors> {
@@ -154,6 +166,21 @@ impl<S: Send + Sync> FromRequest<S> for FormFields {
                 AppError::Invalid(ValidationErrors::single("body", Rule::InvalidFormat))
             })?;
         Ok(FormFields(pairs))
+    }
+}
+
+/// The answer to a form post, the same for every form: success redirects (303) to `to(result)`;
+/// field errors show the form again with them (`again`, which answers 422); any other error is
+/// rendered as an error page.
+pub async fn answer<T>(
+    result: Result<T, AppError>,
+    to: impl FnOnce(T) -> String,
+    again: impl AsyncFnOnce(ValidationErrors) -> crate::error::AppResult<axum::response::Response>,
+) -> crate::error::AppResult<axum::response::Response> {
+    match result {
+        Ok(x) => Ok(crate::render::see_other(&to(x))),
+        Err(AppError::Invalid(v)) => again(v).await,
+        Err(e) => Err(e),
     }
 }
 

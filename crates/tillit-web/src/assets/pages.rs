@@ -2,6 +2,7 @@
 
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
+use crate::forms::answer;
 use crate::forms::FormFields;
 use crate::forms::Params;
 use crate::i18n::Tr;
@@ -295,27 +296,20 @@ pub async fn create(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match form.draft::<AssetDraft>() {
-        Ok(d) => tillit_app::assets::create_asset(&state.app, &m.who, &d)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(a) => Ok(see_other(&format!("/assets/{}?done=asset-saved", a.id))),
-        Err(AppError::Invalid(v)) => {
-            render_form(
-                &state,
-                &m,
-                None,
-                Some(&form),
-                Some(&v),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = form
+        .submit(async |d: AssetDraft| {
+            tillit_app::assets::create_asset(&state.app, &m.who, &d).await
+        })
+        .await;
+    answer(result, saved, async |v| {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        render_form(&state, &m, None, Some(&form), Some(&v), status).await
+    })
+    .await
+}
+
+fn saved(a: Asset) -> String {
+    format!("/assets/{}?done=asset-saved", a.id)
 }
 
 pub async fn edit_form(
@@ -335,29 +329,18 @@ pub async fn update(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match form.draft::<AssetDraft>() {
-        Ok(d) => tillit_app::assets::update_asset(&state.app, &m.who, &id, &d)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(a) => Ok(see_other(&format!("/assets/{}?done=asset-saved", a.id))),
-        Err(AppError::Invalid(v)) => {
-            // Looked up only to show the form again; another organisation's asset is not found.
-            let existing = tillit_app::assets::asset(&state.app, &m.who, &id).await?;
-            render_form(
-                &state,
-                &m,
-                Some(&existing),
-                Some(&form),
-                Some(&v),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = form
+        .submit(async |d: AssetDraft| {
+            tillit_app::assets::update_asset(&state.app, &m.who, &id, &d).await
+        })
+        .await;
+    answer(result, saved, async |v| {
+        // Looked up only to show the form again; another organisation's asset is not found.
+        let existing = tillit_app::assets::asset(&state.app, &m.who, &id).await?;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        render_form(&state, &m, Some(&existing), Some(&form), Some(&v), status).await
+    })
+    .await
 }
 
 pub struct HistoryRow {

@@ -4,12 +4,13 @@
 
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
+use crate::forms::answer;
 use crate::forms::FormFields;
 use crate::forms::Params;
 use crate::i18n::Tr;
 use crate::pages::ui::{choices, form_status, value, FormPage, Input};
 use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
-use crate::render::{page, see_other};
+use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -454,29 +455,18 @@ async fn save(
     form: &FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match form.draft::<tillit_domain::measure::MeasureDraft>() {
-        Ok(d) => {
-            tillit_app::measures::save_measure(&state.app, &m.who, existing.map(|e| &e.id), &d)
-                .await
-                .map_err(AppError::from)
-        }
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(_) => Ok(see_other("/measures?done=measure-saved")),
-        Err(AppError::Invalid(v)) => {
-            measure_form(
-                state,
-                m,
-                existing,
-                &Prefill::default(),
-                Some(form),
-                Some(&v),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let id = existing.map(|e| &e.id);
+    let result = form
+        .submit(async |d: tillit_domain::measure::MeasureDraft| {
+            tillit_app::measures::save_measure(&state.app, &m.who, id, &d).await
+        })
+        .await;
+    let to = |_| "/measures?done=measure-saved".to_string();
+    answer(result, to, async |v| {
+        let prefill = Prefill::default();
+        measure_form(state, m, existing, &prefill, Some(form), Some(&v)).await
+    })
+    .await
 }
 
 pub async fn create(

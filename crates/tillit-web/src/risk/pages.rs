@@ -3,6 +3,7 @@
 
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
+use crate::forms::answer;
 use crate::forms::FormFields;
 use crate::forms::Params;
 use crate::i18n::Tr;
@@ -339,18 +340,26 @@ pub async fn create(
     m: Member,
     form: FormFields,
 ) -> AppResult<Response> {
+    save_analysis(&state, &m, None, &form).await
+}
+
+async fn save_analysis(
+    state: &AppState,
+    m: &Member,
+    id: Option<&AnalysisId>,
+    form: &FormFields,
+) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match form.draft::<tillit_domain::risk::RiskAnalysisDraft>() {
-        Ok(d) => tillit_app::risk::save_risk_analysis(&state.app, &m.who, None, &d)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(a) => Ok(see_other(&format!("/risks/{}?done=risk-saved", a.id))),
-        Err(AppError::Invalid(v)) => analysis_form(&state, &m, None, Some(&form), Some(&v)).await,
-        Err(e) => Err(e),
-    }
+    let result = form
+        .submit(async |d: tillit_domain::risk::RiskAnalysisDraft| {
+            tillit_app::risk::save_risk_analysis(&state.app, &m.who, id, &d).await
+        })
+        .await;
+    let to = |a: tillit_app::views::RiskAnalysis| format!("/risks/{}?done=risk-saved", a.id);
+    answer(result, to, async |v| {
+        analysis_form(state, m, id.map(AnalysisId::as_str), Some(form), Some(&v)).await
+    })
+    .await
 }
 
 pub async fn update(
@@ -359,20 +368,7 @@ pub async fn update(
     Path(id): Path<AnalysisId>,
     form: FormFields,
 ) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = match form.draft::<tillit_domain::risk::RiskAnalysisDraft>() {
-        Ok(d) => tillit_app::risk::save_risk_analysis(&state.app, &m.who, Some(&id), &d)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(a) => Ok(see_other(&format!("/risks/{}?done=risk-saved", a.id))),
-        Err(AppError::Invalid(v)) => {
-            analysis_form(&state, &m, Some(id.as_str()), Some(&form), Some(&v)).await
-        }
-        Err(e) => Err(e),
-    }
+    save_analysis(&state, &m, Some(&id), &form).await
 }
 
 pub struct ScenarioRow {
@@ -880,15 +876,14 @@ pub async fn set_matrix(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::ManageRiskMatrix)?;
-    let result = match form.draft::<tillit_domain::risk::RiskMatrixDraft>() {
-        Ok(d) => tillit_app::risk::set_risk_matrix(&state.app, &m.who, &d)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(_) => Ok(see_other("/risks?done=matrix-saved")),
-        Err(AppError::Invalid(v)) => matrix_form(&state, &m, Some(&form), Some(&v)).await,
-        Err(e) => Err(e),
-    }
+    let result = form
+        .submit(async |d: tillit_domain::risk::RiskMatrixDraft| {
+            tillit_app::risk::set_risk_matrix(&state.app, &m.who, &d).await
+        })
+        .await;
+    let to = |_| "/risks?done=matrix-saved".to_string();
+    answer(result, to, async |v| {
+        matrix_form(&state, &m, Some(&form), Some(&v)).await
+    })
+    .await
 }

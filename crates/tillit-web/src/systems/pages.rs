@@ -3,6 +3,7 @@
 use crate::assets::pages::level_label;
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
+use crate::forms::answer;
 use crate::forms::FormFields;
 use crate::forms::Params;
 use crate::pages::Notice;
@@ -291,27 +292,20 @@ pub async fn create(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match form.draft::<SystemDraft>() {
-        Ok(d) => tillit_app::systems::create_system(&state.app, &m.who, &d)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(s) => Ok(see_other(&format!("/systems/{}?done=system-saved", s.id))),
-        Err(AppError::Invalid(v)) => {
-            render_form(
-                &state,
-                &m,
-                None,
-                Some(&form),
-                Some(&v),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = form
+        .submit(async |d: SystemDraft| {
+            tillit_app::systems::create_system(&state.app, &m.who, &d).await
+        })
+        .await;
+    answer(result, saved, async |v| {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        render_form(&state, &m, None, Some(&form), Some(&v), status).await
+    })
+    .await
+}
+
+fn saved(s: System) -> String {
+    format!("/systems/{}?done=system-saved", s.id)
 }
 
 pub async fn edit_form(
@@ -331,29 +325,18 @@ pub async fn update(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let result = match form.draft::<SystemDraft>() {
-        Ok(d) => tillit_app::systems::update_system(&state.app, &m.who, &id, &d)
-            .await
-            .map_err(AppError::from),
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match result {
-        Ok(s) => Ok(see_other(&format!("/systems/{}?done=system-saved", s.id))),
-        Err(AppError::Invalid(v)) => {
-            // Looked up only to show the form again; another organisation's system is not found.
-            let existing = tillit_app::systems::system(&state.app, &m.who, &id).await?;
-            render_form(
-                &state,
-                &m,
-                Some(&existing),
-                Some(&form),
-                Some(&v),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = form
+        .submit(async |d: SystemDraft| {
+            tillit_app::systems::update_system(&state.app, &m.who, &id, &d).await
+        })
+        .await;
+    answer(result, saved, async |v| {
+        // Looked up only to show the form again; another organisation's system is not found.
+        let existing = tillit_app::systems::system(&state.app, &m.who, &id).await?;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        render_form(&state, &m, Some(&existing), Some(&form), Some(&v), status).await
+    })
+    .await
 }
 
 pub struct LevelRow {
