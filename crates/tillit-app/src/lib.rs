@@ -66,7 +66,12 @@ pub struct App {
     /// A hash to verify against when the account does not exist, so both cases take as long.
     dummy_hash: Arc<String>,
     config: Arc<AppConfig>,
+    /// Files being read for import at once (each on a blocking thread).
+    import_slots: Arc<tokio::sync::Semaphore>,
 }
+
+/// How many import files are read at the same time.
+pub const IMPORT_SLOTS: usize = 2;
 
 impl App {
     pub fn new(store: Store, config: AppConfig) -> std::result::Result<App, String> {
@@ -79,6 +84,7 @@ impl App {
             hashing,
             dummy_hash: Arc::new(dummy_hash),
             config: Arc::new(config),
+            import_slots: Arc::new(tokio::sync::Semaphore::new(IMPORT_SLOTS)),
         })
     }
 

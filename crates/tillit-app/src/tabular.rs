@@ -16,6 +16,8 @@ pub struct Table {
 pub const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
 /// The most data rows in one import.
 pub const MAX_ROWS: usize = 10_000;
+/// The most columns a sheet may use (the registers have 16 at most).
+pub const MAX_COLUMNS: usize = 100;
 /// The most an XLSX file may unpack to.
 const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
 
@@ -132,22 +134,58 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, ValidationError> {
     }
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|_| bad(Rule::InvalidFormat))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| bad(Rule::Required))?
+    let first = wb
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| bad(Rule::Required))?;
+    // The sheet is read cell by cell, never as a grid: a sheet may declare (or hold a value at)
+    // XFD1048576, and only the cells with values count. Rows and columns are capped as they come.
+    let mut cells = wb
+        .worksheet_cells_reader(&first)
         .map_err(|_| bad(Rule::InvalidFormat))?;
-    let mut rows = range.rows().map(|r| {
-        r.iter()
-            .map(|c| match c {
-                calamine::Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                    format!("{}", *f as i64)
-                }
-                other => other.to_string(),
-            })
-            .collect::<Vec<_>>()
-    });
-    let headers = rows.next().unwrap_or_default();
-    Ok(normalise(headers, rows.collect()))
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| bad(Rule::InvalidFormat))? {
+        let text = cell_text(cell.get_value());
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        let (row, col) = (row as usize, col as usize);
+        if row > MAX_ROWS {
+            return Err(bad(Rule::TooLong { max: MAX_ROWS }));
+        }
+        if col >= MAX_COLUMNS {
+            return Err(ValidationError::new(
+                "file",
+                Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_COLUMNS as i64,
+                },
+            ));
+        }
+        if rows.len() <= row {
+            rows.resize_with(row + 1, Vec::new);
+        }
+        let r = &mut rows[row];
+        if r.len() <= col {
+            r.resize(col + 1, String::new());
+        }
+        r[col] = text;
+    }
+    let mut it = rows.into_iter();
+    let headers = it.next().unwrap_or_default();
+    Ok(normalise(headers, it.collect()))
+}
+
+/// A cell's value as text; whole numbers without a decimal part.
+fn cell_text(v: &calamine::DataRef<'_>) -> String {
+    use calamine::DataRef;
+    match v {
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Empty => String::new(),
+        other => calamine::Data::from(other.clone()).to_string(),
+    }
 }
 
 /// A cell as written to CSV: text that a spreadsheet would run as a formula gets a leading `'`.
@@ -255,5 +293,52 @@ mod tests {
             read("a.csv", &big).unwrap_err().rule,
             Rule::TooLong { .. }
         ));
+    }
+
+    /// A workbook with "name" in A1 and a value (or only formatting) at one far cell.
+    fn far_cell(row: u32, col: u16, value: bool) -> Vec<u8> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "name").unwrap();
+        ws.write_string(1, 0, "Journal").unwrap();
+        if value {
+            ws.write_string(row, col, "x").unwrap();
+        } else {
+            ws.write_blank(row, col, &Format::new().set_bold()).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_value_at_the_last_cell_of_a_sheet_is_refused_without_reading_a_grid() {
+        // A1 and XFD1048576: a grid would be 17 billion cells.
+        let bytes = far_cell(1_048_575, 16_383, true);
+        assert!(bytes.len() < 10_000, "a small file: {}", bytes.len());
+        let e = read("a.xlsx", &bytes).unwrap_err();
+        assert_eq!(e.field, "file");
+        assert!(
+            matches!(e.rule, Rule::TooLong { .. } | Rule::OutOfRange { .. }),
+            "{e:?}"
+        );
+        // P1048576: 16 columns, a million rows.
+        let e = read("a.xlsx", &far_cell(1_048_575, 15, true)).unwrap_err();
+        assert_eq!(e.rule, Rule::TooLong { max: MAX_ROWS });
+        // A value in a far column of a short sheet.
+        let e = read("a.xlsx", &far_cell(1, 16_383, true)).unwrap_err();
+        assert_eq!(
+            e.rule,
+            Rule::OutOfRange {
+                min: 1,
+                max: MAX_COLUMNS as i64
+            }
+        );
+    }
+
+    #[test]
+    fn formatting_far_below_the_data_does_not_count_as_rows() {
+        let t = read("a.xlsx", &far_cell(1_048_575, 16_383, false)).unwrap();
+        assert_eq!(t.headers, ["name"]);
+        assert_eq!(t.rows, [vec!["Journal".to_string()]]);
     }
 }

@@ -125,7 +125,7 @@ pub async fn import(
     dry_run: bool,
 ) -> Result<Import> {
     who.require(Permission::EditRegisters)?;
-    let table = match tabular::read(file_name, bytes) {
+    let table = match read_file(app, file_name, bytes).await? {
         Ok(t) => t,
         Err(e) => return Ok(Import::FileRefused(e.into())),
     };
@@ -142,6 +142,25 @@ pub async fn import(
     }
     apply(app, who, plan).await?;
     Ok(Import::Rows { rows, saved: true })
+}
+
+/// Reads the file on a blocking thread, never on the async workers, and at most
+/// [`crate::IMPORT_SLOTS`] files at a time, so that imports cannot stall other requests or add up
+/// to more memory than their limits allow together.
+async fn read_file(
+    app: &App,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<std::result::Result<Table, ValidationError>> {
+    let _slot = app
+        .import_slots
+        .acquire()
+        .await
+        .map_err(crate::Error::internal)?;
+    let (name, bytes) = (file_name.to_string(), bytes.to_vec());
+    tokio::task::spawn_blocking(move || tabular::read(&name, &bytes))
+        .await
+        .map_err(crate::Error::internal)
 }
 
 async fn plan(

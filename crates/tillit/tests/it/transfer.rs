@@ -251,3 +251,48 @@ Tidbok;Dubblett;;nej;;;;;;;;;\n";
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// A 1–2 KB workbook with "name" in A1 and one value at the last cell of the sheet.
+fn workbook_with_a_far_cell(row: u32, col: u16) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "name").unwrap();
+    ws.write_string(row, col, "x").unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn a_workbook_that_spans_the_whole_sheet_is_refused_and_the_server_lives_on() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Fil", OrgKind::Region).await;
+    app.member(&t, "samordnare@fil.example", Role::Coordinator)
+        .await;
+    let b = app.login("samordnare@fil.example").await;
+    // A1 and XFD1048576 (a grid of 17 billion cells), then A1 and P1048576, on both registers,
+    // as a dry run and for real.
+    for (row, col) in [(1_048_575, 16_383), (1_048_575, 15)] {
+        let xlsx = workbook_with_a_far_cell(row, col);
+        assert!(xlsx.len() < 10_000, "{}", xlsx.len());
+        for path in ["/assets/import", "/systems/import"] {
+            for fields in [vec![("dry_run", "yes")], vec![]] {
+                let res = b
+                    .post_multipart(path, &fields, Some(("far.xlsx", xlsx.clone())))
+                    .await;
+                assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+                let html = res.text().await.unwrap();
+                assert!(html.contains("10000"), "the limit is named: {html}");
+            }
+        }
+    }
+    // The server still answers, and nothing was stored.
+    let (status, _) = b.get_text("/assets").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        app.store
+            .list_assets(&t, &Default::default(), Default::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+}
