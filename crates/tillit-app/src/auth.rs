@@ -174,7 +174,9 @@ pub async fn sign_in(
     }
     errs.into_result()?;
     let now = Instant::now();
-    if let Some(wait) = app.throttle.blocked(&email, client_ip, now) {
+    // The attempt is counted before the (slow) password check, so parallel attempts cannot all
+    // pass the throttle before any failure is recorded.
+    if let Err(wait) = app.throttle.reserve(&email, client_ip, now) {
         tracing::warn!(email = %email, ip = %client_ip, "sign-in throttled");
         return Err(Error::TooManyAttempts {
             retry_after_secs: wait.as_secs().max(1),
@@ -187,14 +189,14 @@ pub async fn sign_in(
         .unwrap_or_else(|| app.dummy_hash.as_ref().clone());
     let verified = app.hashing.verify(password.to_string(), phc).await && creds.is_some();
     let Some(creds) = creds.filter(|_| verified) else {
-        app.throttle.record_failure(&email, client_ip, now);
+        // The reservation stands as the failure.
         tracing::warn!(email = %email, ip = %client_ip, "sign-in failed");
         return Ok(SignIn::Refused(ValidationErrors::single(
             "password",
             Rule::Incorrect,
         )));
     };
-    app.throttle.record_success(&email);
+    app.throttle.record_success(&email, client_ip, now);
     if let Some(old) = old_session {
         app.store.delete_session(&sha256_hex(old)).await?;
     }

@@ -280,7 +280,7 @@ pub async fn change_password(app: &App, c: PasswordChange<'_>) -> Result<()> {
     }
     errs.into_result()?;
     let now = std::time::Instant::now();
-    if let Some(wait) = app.throttle.blocked(email, client_ip, now) {
+    if let Err(wait) = app.throttle.reserve(email, client_ip, now) {
         return Err(Error::TooManyAttempts {
             retry_after_secs: wait.as_secs().max(1),
         });
@@ -291,9 +291,10 @@ pub async fn change_password(app: &App, c: PasswordChange<'_>) -> Result<()> {
         .verify(current.to_string(), creds.password_hash)
         .await
     {
-        app.throttle.record_failure(email, client_ip, now);
+        // The reservation stands as the failure.
         return Err(ValidationErrors::single("current_password", Rule::Incorrect).into());
     }
+    app.throttle.record_success(email, client_ip, now);
     if current == new {
         return Err(ValidationErrors::single("new_password", Rule::AlreadyExists).into());
     }

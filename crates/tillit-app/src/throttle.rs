@@ -57,26 +57,33 @@ impl Throttle {
     /// `Some(wait)` when the account or the address must wait before trying again.
     pub fn blocked(&self, account: &str, address: &str, now: Instant) -> Option<Duration> {
         let mut map = self.counts();
+        Self::wait(&self.policy, &mut map, account, address, now)
+    }
+
+    fn wait(
+        policy: &ThrottlePolicy,
+        map: &mut HashMap<String, VecDeque<Instant>>,
+        account: &str,
+        address: &str,
+        now: Instant,
+    ) -> Option<Duration> {
         let mut wait: Option<Duration> = None;
         for (key, which) in Self::keys(account, address) {
             let limit = if which == 0 {
-                self.policy.max_per_account
+                policy.max_per_account
             } else {
-                self.policy.max_per_address
+                policy.max_per_address
             };
             if let Some(q) = map.get_mut(&key) {
                 while q
                     .front()
-                    .is_some_and(|t| now.duration_since(*t) >= self.policy.window)
+                    .is_some_and(|t| now.duration_since(*t) >= policy.window)
                 {
                     q.pop_front();
                 }
                 if q.len() >= limit {
                     let oldest = q.front().copied().unwrap_or(now);
-                    let w = self
-                        .policy
-                        .window
-                        .saturating_sub(now.duration_since(oldest));
+                    let w = policy.window.saturating_sub(now.duration_since(oldest));
                     wait = Some(wait.map_or(w, |x| x.max(w)));
                 }
             }
@@ -84,12 +91,12 @@ impl Throttle {
         wait
     }
 
-    pub fn record_failure(&self, account: &str, address: &str, now: Instant) {
-        let mut map = self.counts();
-        if map.len() > MAX_KEYS {
-            let window = self.policy.window;
-            map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
-        }
+    fn push(
+        map: &mut HashMap<String, VecDeque<Instant>>,
+        account: &str,
+        address: &str,
+        now: Instant,
+    ) {
         for (key, _) in Self::keys(account, address) {
             let q = map.entry(key).or_default();
             q.push_back(now);
@@ -99,10 +106,38 @@ impl Throttle {
         }
     }
 
-    /// A successful sign-in clears the account's failures (not the address's).
-    pub fn record_success(&self, account: &str) {
-        self.counts()
-            .remove(&format!("a:{}", account.to_lowercase()));
+    /// Checks and reserves one attempt in the same step: the attempt counts as a failure from
+    /// now on, so parallel attempts cannot all pass the check before any failure is recorded.
+    /// `Err(wait)` when the account or the address must wait. A successful attempt gives its
+    /// reservation back with [`Throttle::record_success`].
+    pub fn reserve(&self, account: &str, address: &str, now: Instant) -> Result<(), Duration> {
+        let mut map = self.counts();
+        if let Some(wait) = Self::wait(&self.policy, &mut map, account, address, now) {
+            return Err(wait);
+        }
+        Self::push(&mut map, account, address, now);
+        Ok(())
+    }
+
+    pub fn record_failure(&self, account: &str, address: &str, now: Instant) {
+        let mut map = self.counts();
+        if map.len() > MAX_KEYS {
+            let window = self.policy.window;
+            map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
+        }
+        Self::push(&mut map, account, address, now);
+    }
+
+    /// A successful sign-in clears the account's failures, and gives back the address's
+    /// reservation made at `reserved_at` (the address's earlier failures stay).
+    pub fn record_success(&self, account: &str, address: &str, reserved_at: Instant) {
+        let mut map = self.counts();
+        map.remove(&format!("a:{}", account.to_lowercase()));
+        if let Some(q) = map.get_mut(&format!("ip:{address}")) {
+            if let Some(i) = q.iter().rposition(|t| *t == reserved_at) {
+                q.remove(i);
+            }
+        }
     }
 }
 
@@ -166,7 +201,30 @@ mod tests {
         for _ in 0..5 {
             t.record_failure("a@x.se", "1.1.1.1", now);
         }
-        t.record_success("a@x.se");
+        t.record_success("a@x.se", "1.1.1.1", now);
         assert!(t.blocked("a@x.se", "2.2.2.2", now).is_none());
+    }
+
+    #[test]
+    fn a_reservation_counts_at_once_and_a_success_gives_it_back() {
+        let t = Throttle::new(ThrottlePolicy::default());
+        let now = Instant::now();
+        // Five attempts in flight at once: the sixth is refused before any has been checked.
+        for _ in 0..5 {
+            assert!(t.reserve("a@x.se", "1.1.1.1", now).is_ok());
+        }
+        assert!(t.reserve("a@x.se", "1.1.1.1", now).is_err());
+        // A success clears the account and returns its own reservation to the address.
+        let u = Throttle::new(ThrottlePolicy::default());
+        for _ in 0..19 {
+            u.record_failure("other@x.se", "9.9.9.9", now);
+        }
+        assert!(u.reserve("b@x.se", "9.9.9.9", now).is_ok());
+        u.record_success("b@x.se", "9.9.9.9", now);
+        assert!(
+            u.reserve("c@x.se", "9.9.9.9", now).is_ok(),
+            "19 failures, 20 allowed"
+        );
+        assert!(u.reserve("d@x.se", "9.9.9.9", now).is_err());
     }
 }

@@ -211,6 +211,16 @@ impl Store {
             .bind(keep_session.unwrap_or(""))
             .execute(tx.conn())
             .await?;
+        // A new password ends every API token of the person too: a token made by whoever knew
+        // the old password must not outlive it.
+        let revoked = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now_timestamp())
+        .bind(user_id)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
         tx.record(
             actor,
             None,
@@ -223,7 +233,10 @@ impl Store {
                 object_type: "user",
                 object_id: user_id,
                 before: None,
-                after: Some(json!({"must_change_password": must_change_password})),
+                after: Some(json!({
+                    "must_change_password": must_change_password,
+                    "tokens_revoked": revoked,
+                })),
             },
         )
         .await?;

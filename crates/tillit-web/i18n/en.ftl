@@ -155,7 +155,7 @@ action-auth-login = Sign-in
 done-member-added = The member has been added.
 done-member-updated = The role has been changed.
 done-member-removed = The member has been removed.
-done-password-changed = The password has been changed.
+done-password-changed = The password has been changed. Your other sessions have ended and your API tokens have been revoked.
 done-token-revoked = The API token has been revoked.
 done-org-switched = You are now working in the chosen organisation.
 

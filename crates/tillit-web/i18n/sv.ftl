@@ -155,7 +155,7 @@ action-auth-login = Inloggning
 done-member-added = Medlemmen har lagts till.
 done-member-updated = Rollen har ändrats.
 done-member-removed = Medlemmen har tagits bort.
-done-password-changed = Lösenordet har bytts.
+done-password-changed = Lösenordet har bytts. Dina andra inloggningar har avslutats och dina API-nycklar har återkallats.
 done-token-revoked = API-nyckeln har återkallats.
 done-org-switched = Du arbetar nu i den valda organisationen.
 

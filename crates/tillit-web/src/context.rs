@@ -104,6 +104,11 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::from_request_parts(parts, s).await?;
         let auth = ctx.auth.clone().ok_or(AppError::Unauthenticated)?;
+        // The account pages (where the password is changed) take a `CurrentUser`; the API takes
+        // nothing before the password is changed.
+        if auth.must_change_password && ctx.is_api {
+            return Err(AppError::MustChangePassword);
+        }
         Ok(CurrentUser { ctx, auth })
     }
 }
@@ -141,7 +146,9 @@ impl FromRequestParts<AppState> for Member {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let CurrentUser { ctx, auth } = CurrentUser::from_request_parts(parts, state).await?;
-        if auth.must_change_password && !ctx.is_api {
+        // Until a one-time password is changed, only the password change itself may succeed —
+        // on the pages (which lead there) and in the API alike.
+        if auth.must_change_password {
             return Err(AppError::MustChangePassword);
         }
         let who = tillit_app::auth::acting(&state.app, auth.clone()).await?;

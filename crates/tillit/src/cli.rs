@@ -409,7 +409,7 @@ async fn admin(
                 .await
                 .map_err(store_err)?;
             println!(
-                "password reset for {}; their sessions have ended",
+                "password reset for {}; their sessions have ended and their API tokens are revoked",
                 user.user.email
             );
             println!("one-time password (must be changed at first sign-in): {password}");

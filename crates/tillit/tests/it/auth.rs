@@ -220,6 +220,26 @@ async fn a_new_account_must_change_its_one_time_password_first() {
     let mut b = app.browser();
     let res = b.sign_in("ny@asby.example", &one_time).await;
     assert_eq!(location(res.headers()), "/account?must_change=1#password");
+    // The API, with the same session, does nothing before the password is changed.
+    b.refresh_csrf().await;
+    for (method, path) in [
+        (reqwest::Method::GET, "/api/v1/assets"),
+        (reqwest::Method::GET, "/api/v1/me"),
+        (reqwest::Method::POST, "/api/v1/tokens"),
+        (reqwest::Method::POST, "/api/v1/assets"),
+    ] {
+        let res = b
+            .client
+            .request(method.clone(), app.url(path))
+            .header("x-csrf-token", &b.csrf)
+            .json(&serde_json::json!({"name": "x", "scopes": ["read"]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{method} {path}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["type"], "urn:tillit:problem:must-change-password");
+    }
     let res = b.get("/overview").await;
     assert_eq!(
         res.status(),
@@ -242,6 +262,12 @@ async fn a_new_account_must_change_its_one_time_password_first() {
     let (status, html) = b.get_text("/overview").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Åsby kommun"));
+    let res = b.get("/api/v1/assets").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "after the change the API answers"
+    );
 }
 
 #[tokio::test]
@@ -340,4 +366,126 @@ async fn an_idle_session_expires_and_is_removed() {
         "n",
     );
     assert_eq!(left, 0, "the expired session is deleted");
+}
+
+#[tokio::test]
+async fn parallel_sign_ins_cannot_outrun_the_throttle() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    app.member(&t, "anna@region.example", Role::Admin).await;
+    let mut b = app.browser();
+    let (_, html) = b.get_text("/login").await;
+    b.csrf = csrf_in(&html).unwrap();
+    // 39 wrong passwords and the right one, all at once.
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let client = b.client.clone();
+        let url = app.url("/login");
+        let csrf = b.csrf.clone();
+        let password = if i == 20 {
+            PASSWORD.to_string()
+        } else {
+            format!("fel lösenord {i}")
+        };
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&[
+                    ("email", "anna@region.example"),
+                    ("password", password.as_str()),
+                    ("csrf", csrf.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s != StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    // Five attempts per account are allowed in the window; every other one is refused before
+    // its password is checked.
+    assert!(checked <= 5, "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count()
+            >= 35,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_password_revokes_the_api_tokens() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    app.member(&t, "anna@region.example", Role::Admin).await;
+    let b = app.login("anna@region.example").await;
+    let token = make_token(&b, "integration", &["read"]).await;
+    let api = app.api(&token);
+    assert_eq!(api.get_json("/api/v1/assets").await.0, StatusCode::OK);
+    let res = b
+        .post_form(
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "ett nytt långt lösenord"),
+                ("new_password_confirm", "ett nytt långt lösenord"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text(&location(res.headers())).await;
+    assert!(
+        html.contains("API-nycklar har återkallats"),
+        "the change says so"
+    );
+    assert_eq!(
+        api.get_json("/api/v1/assets").await.0,
+        StatusCode::UNAUTHORIZED,
+        "the token made before the change no longer works"
+    );
+    // A reset (by the operator) revokes the tokens made since, too.
+    let b = {
+        let mut b = app.browser();
+        let res = b
+            .sign_in("anna@region.example", "ett nytt långt lösenord")
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        b.refresh_csrf().await;
+        b
+    };
+    let token = make_token(&b, "second", &["read"]).await;
+    let user = app
+        .store
+        .user_by_email("anna@region.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let hash = app
+        .hashing
+        .hash("ett tredje långt lösenord".into())
+        .await
+        .unwrap();
+    app.store
+        .set_password(
+            &tillit_store::Actor::operator(),
+            &user.user.id,
+            &hash,
+            true,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        app.api(&token).get_json("/api/v1/assets").await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
