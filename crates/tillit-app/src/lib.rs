@@ -88,6 +88,11 @@ impl App {
         })
     }
 
+    /// A secret of the installation (the same for every instance and after restarts).
+    pub async fn instance_secret(&self, name: &str) -> Result<String> {
+        Ok(self.store.instance_secret(name).await?)
+    }
+
     pub fn config(&self) -> &AppConfig {
         &self.config
     }

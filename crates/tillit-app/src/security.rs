@@ -14,6 +14,37 @@ pub fn random_secret() -> String {
     hex::encode(b)
 }
 
+/// A token the server issues and can recognise as its own: a random nonce and a MAC of it under
+/// the installation's key (HMAC-SHA-256, truncated), 64 hex characters in all. A client cannot
+/// choose one, and a token from another installation does not verify.
+pub fn signed_token(key: &[u8]) -> String {
+    let mut nonce = [0u8; 16];
+    OsRng.fill_bytes(&mut nonce);
+    let nonce = hex::encode(nonce);
+    let mac = token_mac(key, &nonce);
+    format!("{nonce}{mac}")
+}
+
+/// Whether `token` is one [`signed_token`] made with `key`.
+pub fn verify_signed_token(key: &[u8], token: &str) -> bool {
+    if token.len() != 64 || !token.is_ascii() {
+        return false;
+    }
+    let (nonce, mac) = token.split_at(32);
+    secrets_equal(&token_mac(key, nonce), mac)
+}
+
+fn token_mac(key: &[u8], nonce: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut m = match Hmac::<sha2::Sha256>::new_from_slice(key) {
+        Ok(m) => m,
+        // HMAC takes a key of any length; this cannot happen.
+        Err(_) => return String::new(),
+    };
+    m.update(nonce.as_bytes());
+    hex::encode(&m.finalize().into_bytes()[..16])
+}
+
 pub fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
@@ -89,6 +120,19 @@ impl PasswordHashing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signed_token_verifies_only_under_its_key_and_unchanged() {
+        let t = signed_token(b"key one");
+        assert_eq!(t.len(), 64);
+        assert!(verify_signed_token(b"key one", &t));
+        assert!(!verify_signed_token(b"key two", &t));
+        let mut forged = t.clone();
+        forged.replace_range(0..1, if t.starts_with('a') { "b" } else { "a" });
+        assert!(!verify_signed_token(b"key one", &forged));
+        assert!(!verify_signed_token(b"key one", &"a".repeat(64)));
+        assert!(!verify_signed_token(b"key one", "short"));
+    }
 
     #[test]
     fn initial_passwords_are_long_and_differ() {

@@ -139,6 +139,29 @@ impl Store {
         Work::begin(&self.pool).await
     }
 
+    /// A secret of the installation, made (random, 32 bytes, hex) the first time it is asked for
+    /// and the same for every instance and after every restart.
+    pub async fn instance_secret(&self, name: &str) -> Result<String, StoreError> {
+        let fresh = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        sqlx::query(
+            "INSERT INTO instance_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(&fresh)
+        .bind(now_timestamp())
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query("SELECT value FROM instance_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
+        row::s(&row, "value")
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

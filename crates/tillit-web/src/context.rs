@@ -14,7 +14,15 @@ use tillit_app::Acting;
 use tillit_domain::role::{Permission, Scope};
 
 pub const LANG_COOKIE: &str = "tillit_lang";
-pub const ANON_CSRF_COOKIE: &str = "tillit_csrf";
+/// The anonymous CSRF cookie (before sign-in). With secure cookies it has the `__Host-` prefix,
+/// so no other site — not a sibling subdomain either — can set it.
+pub fn anon_csrf_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-tillit_csrf"
+    } else {
+        "tillit_csrf"
+    }
+}
 pub use tillit_app::auth::TOKEN_PREFIX;
 /// The largest multipart body (an evidence file and its form fields).
 pub const MAX_MULTIPART_BYTES: usize = tillit_domain::assessment::MAX_EVIDENCE_BYTES + 64 * 1024;

@@ -10,6 +10,8 @@ pub struct AppState {
     pub app: App,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
+    /// The key that signs anonymous CSRF tokens, read from the installation once.
+    csrf_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl AppState {
@@ -18,7 +20,19 @@ impl AppState {
             app,
             i18n: Arc::new(I18n::new()?),
             config: Arc::new(config),
+            csrf_key: Arc::new(tokio::sync::OnceCell::new()),
         })
+    }
+
+    /// The key that signs the anonymous CSRF tokens (the same for every instance).
+    pub async fn csrf_key(&self) -> Result<&[u8], tillit_app::Error> {
+        self.csrf_key
+            .get_or_try_init(|| async {
+                let hex_key = self.app.instance_secret("anonymous_csrf").await?;
+                hex::decode(hex_key).map_err(tillit_app::Error::internal)
+            })
+            .await
+            .map(Vec::as_slice)
     }
 
     /// The application configuration a web configuration implies.

@@ -17,26 +17,30 @@ use tillit_app::{security, Auth};
 /// The largest form body read to find the CSRF token.
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 
-pub async fn check(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let auth = req.extensions().get::<Ctx>().and_then(|c| c.auth.clone());
     if !unsafe_method || auth.as_ref().is_some_and(Auth::is_token) {
         return next.run(req).await;
     }
-    match verified(req, auth).await {
+    match verified(&state, req, auth).await {
         Ok(req) => next.run(req).await,
         Err(e) => e.into_response(),
     }
 }
 
-async fn verified(req: Request, auth: Option<Auth>) -> Result<Request, AppError> {
+async fn verified(state: &AppState, req: Request, auth: Option<Auth>) -> Result<Request, AppError> {
     let headers = req.headers().clone();
     if !same_origin(&headers) {
         return Err(AppError::Csrf);
     }
-    let expected = auth
-        .and_then(|a| a.csrf)
-        .or_else(|| anonymous_csrf(&headers));
+    let expected = match auth.and_then(|a| a.csrf) {
+        Some(c) => Some(c),
+        None => {
+            let key = state.csrf_key().await?;
+            anonymous_csrf(&headers, key, state.config.secure_cookies)
+        }
+    };
     let mut presented = headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())

@@ -5,7 +5,7 @@
 
 use super::authentication::Authenticated;
 use super::request::RequestMeta;
-use crate::context::{cookie, set_cookie, Ctx, ANON_CSRF_COOKIE, LANG_COOKIE};
+use crate::context::{anon_csrf_cookie_name, cookie, set_cookie, Ctx, LANG_COOKIE};
 use crate::i18n::{Locale, Tr};
 use crate::state::AppState;
 use axum::extract::{Request, State};
@@ -28,10 +28,18 @@ pub async fn choose(State(state): State<AppState>, mut req: Request, next: Next)
     let meta = req.extensions().get::<RequestMeta>().cloned();
     let headers = req.headers();
     let locale = pick_locale(headers, auth.as_ref().map(|a| a.locale.as_str()), is_api);
-    let anon_csrf = anonymous_csrf(headers);
     let session_csrf = auth.as_ref().and_then(|a| a.csrf.clone());
-    let new_anon_csrf =
-        (session_csrf.is_none() && anon_csrf.is_none()).then(security::random_secret);
+    // Only a signed-out request needs the anonymous token; a key that cannot be read leaves the
+    // request without one, and its form posts are refused.
+    let key = match session_csrf {
+        Some(_) => None,
+        None => state.csrf_key().await.ok(),
+    };
+    let anon_csrf = key.and_then(|k| anonymous_csrf(headers, k, state.config.secure_cookies));
+    let new_anon_csrf = match (&session_csrf, &anon_csrf, key) {
+        (None, None, Some(k)) => Some(security::signed_token(k)),
+        _ => None,
+    };
     let ctx = Ctx {
         tr: Tr::new(state.i18n.clone(), locale),
         auth,
@@ -52,9 +60,9 @@ pub async fn choose(State(state): State<AppState>, mut req: Request, next: Next)
     with_anon_cookie(&state, res, new_anon_csrf)
 }
 
-/// The anonymous CSRF cookie, when it has the right shape.
-pub(crate) fn anonymous_csrf(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, ANON_CSRF_COOKIE).filter(|c| c.len() == 64)
+/// The anonymous CSRF cookie, when it is a token this installation issued.
+pub(crate) fn anonymous_csrf(headers: &HeaderMap, key: &[u8], secure: bool) -> Option<String> {
+    cookie(headers, anon_csrf_cookie_name(secure)).filter(|c| security::verify_signed_token(key, c))
 }
 
 fn pick_locale(headers: &HeaderMap, user_locale: Option<&str>, is_api: bool) -> Locale {
@@ -91,7 +99,7 @@ fn with_anon_cookie(
         res.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(
-                ANON_CSRF_COOKIE,
+                anon_csrf_cookie_name(state.config.secure_cookies),
                 &c,
                 state.config.secure_cookies,
                 true,

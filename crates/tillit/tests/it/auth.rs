@@ -489,3 +489,48 @@ async fn a_new_password_revokes_the_api_tokens() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn the_anonymous_csrf_token_is_the_servers_not_the_clients() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    app.member(&t, "anna@region.example", Role::Admin).await;
+    // A token the client made up (or a sibling site planted) is not accepted.
+    let planted = "a".repeat(64);
+    let res = reqwest::Client::new()
+        .post(app.url("/login"))
+        .header("cookie", format!("tillit_csrf={planted}"))
+        .form(&[
+            ("email", "anna@region.example"),
+            ("password", PASSWORD),
+            ("csrf", planted.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The one the server issued with the sign-in page is.
+    let b = app.login("anna@region.example").await;
+    assert_eq!(b.get("/overview").await.status(), StatusCode::OK);
+
+    // Behind HTTPS the cookie carries the __Host- prefix.
+    let secure = TestApp::spawn_with(tillit_web::WebConfig {
+        secure_cookies: true,
+        ..test_config()
+    })
+    .await;
+    let res = secure.browser().get("/login").await;
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        cookies.iter().any(|c| c.starts_with("__Host-tillit_csrf=")
+            && c.contains("Secure")
+            && c.contains("Path=/")
+            && !c.contains("Domain")),
+        "{cookies:?}"
+    );
+}
