@@ -27,6 +27,11 @@ pub struct WebConfig {
     pub trusted_proxies: TrustedProxies,
     /// How long a request may take before it is answered with 503 and dropped.
     pub request_timeout: Duration,
+    /// How long a client may take to send a request's headers (and may stay idle between
+    /// requests) before the connection is closed.
+    pub header_read_timeout: Duration,
+    /// The most connections served at once.
+    pub max_connections: usize,
 }
 
 impl Default for WebConfig {
@@ -40,6 +45,8 @@ impl Default for WebConfig {
             throttle: ThrottlePolicy::default(),
             trusted_proxies: TrustedProxies::default(),
             request_timeout: Duration::from_secs(60),
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 1024,
         }
     }
 }
@@ -99,11 +106,99 @@ pub async fn serve(
             }
         }
     });
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let res = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let limits = ConnectionLimits::from(state.config.as_ref());
+    let res = serve_connections(listener, router(state), shutdown, limits).await;
     sweeper.abort();
     snapshots.abort();
     res
+}
+
+/// What a connection may take: its request headers must arrive within `header_read_timeout`
+/// (which also closes a connection left idle between requests), and at most `max_connections`
+/// are served at once — further clients wait in the listen queue.
+#[derive(Debug, Clone, Copy)]
+struct ConnectionLimits {
+    header_read_timeout: Duration,
+    max_connections: usize,
+    /// How long requests in flight may take to finish at shutdown.
+    drain: Duration,
+}
+
+impl From<&WebConfig> for ConnectionLimits {
+    fn from(c: &WebConfig) -> Self {
+        ConnectionLimits {
+            header_read_timeout: c.header_read_timeout,
+            max_connections: c.max_connections,
+            drain: c.request_timeout,
+        }
+    }
+}
+
+/// Accepts connections and serves each with hyper, within the limits, until `shutdown`
+/// completes; then stops accepting and lets the requests in flight finish.
+async fn serve_connections(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    limits: ConnectionLimits,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    use tower_service::Service;
+
+    let mut make_service = app.into_make_service_with_connect_info::<SocketAddr>();
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    // HTTP/1.1 only: Tillit is reached over HTTP/1.1 (a TLS-terminating proxy in front speaks
+    // HTTP/2 to browsers), and detecting the version would wait on a silent connection.
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(s) => s,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = match make_service.call(peer).await {
+            Ok(s) => s,
+            Err(never) => match never {},
+        };
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(limits.drain, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still running at shutdown were stopped");
+    }
+    Ok(())
 }

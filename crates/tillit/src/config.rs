@@ -21,6 +21,8 @@ pub struct FileConfig {
     /// Addresses or networks of reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Option<Vec<String>>,
     pub request_timeout_seconds: Option<u64>,
+    pub header_read_timeout_seconds: Option<u64>,
+    pub max_connections: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +101,18 @@ pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> 
             return Err("request_timeout_seconds: must be between 1 and 3600".into());
         }
         web.request_timeout = std::time::Duration::from_secs(t);
+    }
+    if let Some(t) = file.header_read_timeout_seconds {
+        if !(1..=300).contains(&t) {
+            return Err("header_read_timeout_seconds: must be between 1 and 300".into());
+        }
+        web.header_read_timeout = std::time::Duration::from_secs(t);
+    }
+    if let Some(n) = file.max_connections {
+        if !(1..=100_000).contains(&n) {
+            return Err("max_connections: must be between 1 and 100000".into());
+        }
+        web.max_connections = n;
     }
     let log_format = o
         .log_format

@@ -135,3 +135,63 @@ async fn a_body_over_the_limit_is_refused_before_it_is_read() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["type"], "urn:tillit:problem:payload-too-large");
 }
+
+/// Reads until the server closes the connection; how long that took.
+async fn until_closed(mut stream: tokio::net::TcpStream) -> std::time::Duration {
+    use tokio::io::AsyncReadExt;
+    let start = std::time::Instant::now();
+    let mut buf = [0u8; 1024];
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(20), stream.read(&mut buf)).await
+        {
+            Ok(Ok(0)) | Ok(Err(_)) => return start.elapsed(),
+            Ok(Ok(_)) => continue,
+            Err(_) => return start.elapsed(),
+        }
+    }
+}
+
+#[tokio::test]
+async fn slow_and_silent_connections_are_closed() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_with(tillit_web::WebConfig {
+        header_read_timeout: std::time::Duration::from_secs(1),
+        ..test_config()
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    // Silent: connects and sends nothing.
+    let silent = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    // Slow: a header line every 300 ms, never the end of the headers.
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let dripping = tokio::spawn(async move {
+        for i in 0..60 {
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            if slow
+                .write_all(format!("X-Drip-{i}: 1\r\n").as_bytes())
+                .await
+                .is_err()
+            {
+                return true;
+            }
+        }
+        false
+    });
+    let closed_after = until_closed(silent).await;
+    assert!(
+        closed_after < std::time::Duration::from_secs(15),
+        "a silent connection is closed ({closed_after:?})"
+    );
+    assert!(
+        dripping.await.unwrap(),
+        "the server stops reading a request whose headers never end"
+    );
+    // An ordinary client is served as before.
+    assert_eq!(
+        app.browser().get("/healthz").await.status(),
+        reqwest::StatusCode::OK
+    );
+}
