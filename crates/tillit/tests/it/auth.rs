@@ -534,3 +534,52 @@ async fn the_anonymous_csrf_token_is_the_servers_not_the_clients() {
         "{cookies:?}"
     );
 }
+
+#[tokio::test]
+async fn failures_from_elsewhere_do_not_lock_the_real_user_out() {
+    // Behind a trusted proxy, so that each request can come from its own address.
+    let app = TestApp::spawn_with(tillit_web::WebConfig {
+        trusted_proxies: tillit_web::middleware::client::TrustedProxies::parse("127.0.0.0/8")
+            .unwrap(),
+        ..test_config()
+    })
+    .await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    app.member(&t, "anna@region.example", Role::Admin).await;
+    let mut b = app.browser();
+    let (_, html) = b.get_text("/login").await;
+    b.csrf = csrf_in(&html).unwrap();
+    let attempt = |from: &'static str, password: &'static str| {
+        let (client, url, csrf) = (b.client.clone(), app.url("/login"), b.csrf.clone());
+        async move {
+            client
+                .post(url)
+                .header("x-forwarded-for", from)
+                .form(&[
+                    ("email", "anna@region.example"),
+                    ("password", password),
+                    ("csrf", csrf.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            attempt("203.0.113.66", "fel lösenord").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The guesser is slowed down …
+    assert_eq!(
+        attempt("203.0.113.66", "fel lösenord").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // … and the real user, elsewhere, signs in at once.
+    assert_eq!(
+        attempt("198.51.100.7", PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+}
