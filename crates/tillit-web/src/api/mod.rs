@@ -150,10 +150,121 @@ pub fn routes() -> Router<AppState> {
     info(title = "Tillit API", version = "1", description = "Systematic, risk-based protection of personal data in Swedish health and social care. Authenticate with `Authorization: Bearer tlt_…` (an API token made under Account → API tokens) or a browser session with the `X-CSRF-Token` header on changes. Every request acts in the organisation of the token (or the session's chosen one)."),
     paths(crate::followup::api::review_asset, crate::followup::api::review_system, crate::requirements::api::add_system_evidence, crate::requirements::api::add_org_evidence, crate::systems::api::get_integrations, crate::systems::api::put_integrations, crate::requirements::api::system_requirements, crate::requirements::api::organisation_requirements, crate::requirements::api::assess_system_requirement, crate::requirements::api::assess_org_requirement, crate::risk::api::get_risk_matrix, crate::risk::api::put_risk_matrix, crate::risk::api::list_risk_analyses, crate::risk::api::create_risk_analysis, crate::risk::api::get_risk_analysis, crate::risk::api::update_risk_analysis, crate::risk::api::list_scenarios, crate::risk::api::create_scenario, crate::risk::api::get_scenario, crate::risk::api::update_scenario, crate::risk::api::heat_map, crate::measures::api::list_measures, crate::measures::api::create_measure, crate::measures::api::get_measure, crate::measures::api::update_measure, crate::access::api::get_access_analysis, crate::access::api::put_access_analysis, crate::followup::api::follow_up, crate::systems::api::list_systems, crate::systems::api::create_system, crate::systems::api::get_system, crate::systems::api::update_system, crate::systems::api::set_system_levels, crate::systems::api::clear_system_levels, crate::assets::api::list_assets, crate::assets::api::create_asset, crate::assets::api::get_asset, crate::assets::api::update_asset, crate::assets::api::classify_asset, crate::account::api::me, crate::members::api::organisation, crate::members::api::list_members, crate::members::api::add_member, crate::members::api::get_member, crate::members::api::change_member, crate::members::api::remove_member, crate::audit::api::list_audit_events, crate::audit::api::get_audit_event, crate::account::api::list_tokens, crate::account::api::create_token, crate::account::api::revoke_token),
     components(schemas(crate::followup::api::ReviewDto, crate::requirements::api::EvidenceLinkBody, crate::requirements::api::EvidenceDto, crate::systems::api::IntegrationsBody, crate::systems::api::IntegrationsDto, crate::systems::api::SystemRefDto, crate::requirements::api::RequirementStatusDto, AssessmentDraft, crate::requirements::api::AssessmentDto, crate::risk::api::RiskMatrixDto, RiskAnalysisDraft, crate::risk::api::RiskAnalysisDto, crate::risk::api::RiskAnalysisPage, ScenarioDraft, crate::risk::api::ScenarioDto, crate::risk::api::HeatCellDto, crate::risk::api::HeatMapDto, MeasureDraft, crate::measures::api::MeasureDto, crate::measures::api::MeasurePage, crate::access::api::UserGroupDto, AccessAnalysisDraft, crate::access::api::AccessAnalysisDto, crate::followup::api::GapItemDto, crate::followup::api::GapDto, crate::followup::api::FollowUpDto, crate::systems::api::SystemDto, crate::systems::api::SystemPage, SystemDraft, SystemLevelsDraft, crate::assets::api::AssetDto, crate::assets::api::AssetPage, AssetDraft, crate::api::shared::LevelsDto, ClassificationDraft, crate::account::api::MeDto, crate::account::api::MembershipDto, crate::members::api::OrganisationDto, crate::members::api::MemberDto, crate::members::api::MemberPage, crate::members::api::NewMemberDto, crate::members::api::AddedMemberDto, crate::members::api::RoleChangeDto, crate::audit::api::AuditEventDto, crate::audit::api::AuditEventPage, crate::account::api::TokenDto, crate::account::api::NewTokenDto, crate::account::api::CreatedTokenDto, crate::api::shared::Problem, crate::api::shared::FieldProblem)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
+
+/// Documents what every operation can answer besides its own responses, as the API does it:
+/// errors as `application/problem+json` (401 without credentials, 403 without the role or scope,
+/// 404 for another organisation's or a missing object, 413/415/422 for a body, 422 for a query,
+/// 429 after failed sign-ins, 503 past the request timeout), and the limits of the paging
+/// parameters.
+struct ProblemResponses;
+
+impl utoipa::Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Response};
+        const PROBLEM: &str = "application/problem+json";
+        let problem = |description: &str| {
+            let content = utoipa::openapi::ContentBuilder::new()
+                .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                .build();
+            RefOr::T(
+                utoipa::openapi::ResponseBuilder::new()
+                    .description(description)
+                    .content(PROBLEM, content)
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let path_has_id = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                // Problem documents are application/problem+json, not application/json.
+                for r in op.responses.responses.values_mut() {
+                    if let RefOr::T(Response { content, .. }) = r {
+                        let is_problem = content.get("application/json").is_some_and(|c| {
+                            matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"))
+                        });
+                        if is_problem {
+                            if let Some(c) = content.shift_remove("application/json") {
+                                content.insert(PROBLEM.to_string(), c);
+                            }
+                        }
+                    }
+                }
+                if path == "/api/v1/openapi.json" {
+                    continue;
+                }
+                let has_body = op.request_body.is_some();
+                let has_query = op.parameters.as_ref().is_some_and(|ps| {
+                    ps.iter().any(|p| {
+                        matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query)
+                    })
+                });
+                let mut add = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| problem(description));
+                };
+                add(
+                    "401",
+                    "Not signed in: no, an unknown or an expired token or session.",
+                );
+                add("403", "The role or the token's scopes do not allow it (or a session without the CSRF token, or a one-time password not yet changed).");
+                add(
+                    "503",
+                    "The request took longer than the server's request timeout.",
+                );
+                if path_has_id {
+                    add(
+                        "404",
+                        "No such object in the organisation the request acts in.",
+                    );
+                }
+                if has_body {
+                    add("413", "The body is larger than accepted.");
+                    add("415", "The body is not application/json.");
+                    add(
+                        "422",
+                        "The body breaks a rule; each error names the field and the rule.",
+                    );
+                }
+                if has_query {
+                    add(
+                        "422",
+                        "A query parameter breaks a rule; each error names it.",
+                    );
+                }
+                // The paging parameters' limits.
+                for p in op.parameters.iter_mut().flatten() {
+                    let (min, max) = match p.name.as_str() {
+                        "page" => (1, None),
+                        "per_page" => (1, Some(tillit_domain::paging::MAX_PER_PAGE)),
+                        _ => continue,
+                    };
+                    p.schema = Some(RefOr::T(utoipa::openapi::Schema::Object(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::Integer)
+                            .minimum(Some(min))
+                            .maximum(max)
+                            .build(),
+                    )));
+                }
+            }
+        }
+    }
+}
 
 struct BearerAuth;
 impl utoipa::Modify for BearerAuth {

@@ -1,7 +1,8 @@
 //! Cross-site request forgery: a state-changing request made with a cookie (or anonymously) must
 //! come from this site and carry the CSRF token — the session's, or the anonymous cookie's before
 //! sign-in — in the `x-csrf-token` header or the form's `csrf` field (URL-encoded or multipart).
-//! API tokens carry no ambient authority and need none.
+//! API tokens carry no ambient authority and need none; nor does an API request without any
+//! credentials, which is refused as unauthenticated.
 
 use super::language::anonymous_csrf;
 use crate::context::{Ctx, MAX_MULTIPART_BYTES};
@@ -19,8 +20,12 @@ const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let auth = req.extensions().get::<Ctx>().and_then(|c| c.auth.clone());
-    if !unsafe_method || auth.as_ref().is_some_and(Auth::is_token) {
+    let ctx = req.extensions().get::<Ctx>();
+    let auth = ctx.and_then(|c| c.auth.clone());
+    let anonymous_api = ctx.is_some_and(|c| c.is_api) && auth.is_none();
+    // An API request without credentials carries no ambient authority to forge: it goes on to be
+    // refused as unauthenticated (401), not as a CSRF failure.
+    if !unsafe_method || anonymous_api || auth.as_ref().is_some_and(Auth::is_token) {
         return next.run(req).await;
     }
     match verified(&state, req, auth).await {

@@ -210,4 +210,35 @@ async fn the_openapi_document_describes_the_api() {
             ["schema"]["$ref"],
         "#/components/schemas/AssetBody"
     );
+    // Errors are documented as the API sends them: problem documents, for every operation.
+    let put = &doc["paths"]["/api/v1/assets/{id}"]["put"]["responses"];
+    for status in ["401", "403", "404", "413", "415", "422", "503"] {
+        assert_eq!(
+            put[status]["content"]["application/problem+json"]["schema"]["$ref"],
+            "#/components/schemas/Problem",
+            "{status}"
+        );
+    }
+    assert!(!text
+        .contains("\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\""));
+    let per_page = doc["paths"]["/api/v1/assets"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "per_page")
+        .unwrap();
+    assert_eq!(per_page["schema"]["maximum"], 200);
+
+    // What the document says about an anonymous write is what the API answers.
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/assets"))
+        .json(&serde_json::json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
 }
