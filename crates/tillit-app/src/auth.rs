@@ -200,15 +200,37 @@ pub async fn sign_in(
     if let Some(old) = old_session {
         app.store.delete_session(&sha256_hex(old)).await?;
     }
-    let memberships = app.store.memberships_of_user(&creds.user.id).await?;
-    let org_id = memberships.first().map(|m| m.org_id.clone());
+    start_session(
+        app,
+        &creds.user.id,
+        &creds.user.email,
+        creds.user.must_change_password,
+        client_ip,
+    )
+    .await
+}
+
+/// A new session for a person who has proved who they are, in the organisation they last acted
+/// in (while they are still a member there), else their first.
+pub(crate) async fn start_session(
+    app: &App,
+    user_id: &str,
+    email: &str,
+    must_change_password: bool,
+    client_ip: &str,
+) -> Result<SignIn> {
+    let memberships = app.store.memberships_of_user(user_id).await?;
+    let last = app.store.last_org_of(user_id).await?;
+    let org_id = last
+        .filter(|l| memberships.iter().any(|m| &m.org_id == l))
+        .or_else(|| memberships.first().map(|m| m.org_id.clone()));
     let secret = random_secret();
     let id_hash = sha256_hex(&secret);
     let now_ts = Utc::now();
     app.store
         .create_session(NewSession {
             id_hash: &id_hash,
-            user_id: &creds.user.id,
+            user_id,
             org_id: org_id.as_deref(),
             csrf_token: &random_secret(),
             now: &format_timestamp(now_ts),
@@ -217,17 +239,17 @@ pub async fn sign_in(
         .await?;
     app.store
         .record_event(
-            &Actor::user(&creds.user.id, &creds.user.email),
+            &Actor::user(user_id, email),
             org_id.as_deref(),
             "auth.login",
             "user",
-            &creds.user.id,
+            user_id,
             json!({"ip": client_ip}),
         )
         .await?;
     Ok(SignIn::SignedIn {
         session_secret: secret,
-        must_change_password: creds.user.must_change_password,
+        must_change_password,
     })
 }
 
@@ -256,6 +278,7 @@ pub async fn switch_organisation(app: &App, auth: &Auth, org_id: &str) -> Result
         .find(|m| m.org_id == org_id)
         .ok_or(Error::NotFound)?;
     app.store.set_session_org(id_hash, &m.org_id).await?;
+    app.store.set_last_org(&auth.user_id, &m.org_id).await?;
     Ok(())
 }
 

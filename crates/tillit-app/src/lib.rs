@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod followup;
+pub mod invitations;
 pub mod library;
 pub mod measures;
 pub mod members;

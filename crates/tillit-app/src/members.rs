@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::{Permission, Role, Scope};
-use tillit_domain::user::{check_new_password, parse_display_name, Email};
+use tillit_domain::user::check_new_password;
 use tillit_domain::{text, Rule, ValidationError, ValidationErrors};
 use tillit_store::format_timestamp;
 
@@ -131,51 +131,6 @@ pub async fn revoke_token(app: &App, who: &Acting, id: &str) -> Result<()> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn memberships_of(app: &App, user_id: &str) -> Result<Vec<UserMembership>> {
     Ok(app.store.memberships_of_user(user_id).await?)
-}
-
-/// Adds a member by e-mail. An unknown address gets a new account with a one-time initial
-/// password, returned to be handed over; the new user must change it at first sign-in.
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn add_member(
-    app: &App,
-    who: &Acting,
-    email: &str,
-    display_name: &str,
-    role: &str,
-) -> Result<(Member, Option<String>)> {
-    who.require(Permission::ManageMembers)?;
-    let mut errs = ValidationErrors::new();
-    let email = errs.check(Email::parse("email", email));
-    let role = errs.check(Role::parse_for("role", role, who.org_kind()));
-    let name = errs.check(text::optional("display_name", display_name, 200));
-    errs.clone().into_result()?;
-    let (Some(email), Some(role), Some(name)) = (email, role, name) else {
-        return Err(Error::Invalid(errs));
-    };
-    let actor = who.actor();
-    let (user_id, initial) = match app.store.user_by_email(email.as_str()).await? {
-        Some(existing) => (existing.user.id, None),
-        None => {
-            let name = parse_display_name("display_name", name.as_deref().unwrap_or(""))
-                .map_err(ValidationErrors::from)?;
-            let password = crate::security::initial_password();
-            let hash = app
-                .hashing
-                .hash(password.clone())
-                .await
-                .map_err(Error::internal)?;
-            let user = app
-                .store
-                .create_user(&actor, &email, &name, &hash, true)
-                .await?;
-            (user.id, Some(password))
-        }
-    };
-    let member = app
-        .store
-        .add_member(who.tenant(), &actor, &user_id, role)
-        .await?;
-    Ok((member, initial))
 }
 
 pub struct NewToken {

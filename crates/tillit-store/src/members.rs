@@ -147,42 +147,7 @@ impl Store {
         role: Role,
     ) -> Result<Member, StoreError> {
         let mut tx = Work::begin(&self.pool).await?;
-        let user = sqlx::query("SELECT email, display_name FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(tx.conn())
-            .await?
-            .ok_or(StoreError::UnknownReference(Reference::Person))?;
-        let (email, name) = (s(&user, "email")?, s(&user, "display_name")?);
-        let id = new_id();
-        let res = sqlx::query(
-            "INSERT INTO memberships (id, org_id, user_id, role, search_text, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&id)
-        .bind(t.id())
-        .bind(user_id)
-        .bind(role.key())
-        .bind(search_key(&[&name, &email]))
-        .bind(now_timestamp())
-        .execute(tx.conn())
-        .await;
-        if let Err(e) = res {
-            if StoreError::is_unique_violation(&e) {
-                return Err(StoreError::Duplicate(Unique::Email));
-            }
-            return Err(e.into());
-        }
-        tx.record(
-            actor,
-            Some(t.id()),
-            AuditEntry {
-                action: "member.add",
-                object_type: "membership",
-                object_id: &id,
-                before: None,
-                after: Some(json!({"user_id": user_id, "email": email, "role": role.key()})),
-            },
-        )
-        .await?;
+        let id = tx.add_member(t, actor, user_id, role, "member.add").await?;
         let m = member_in(tx.conn(), t, &id).await?;
         tx.commit().await?;
         Ok(m)
@@ -265,5 +230,56 @@ impl Store {
         )
         .await?;
         tx.commit().await
+    }
+}
+
+impl Work<'_> {
+    /// Makes a person a member with a role; `action` names the audit event (`member.add` by an
+    /// operator, `member.join` when the person accepts an invitation).
+    pub(crate) async fn add_member(
+        &mut self,
+        t: &Tenant,
+        actor: &Actor,
+        user_id: &str,
+        role: Role,
+        action: &str,
+    ) -> Result<String, StoreError> {
+        let user = sqlx::query("SELECT email, display_name FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or(StoreError::UnknownReference(Reference::Person))?;
+        let (email, name) = (s(&user, "email")?, s(&user, "display_name")?);
+        let id = new_id();
+        let res = sqlx::query(
+            "INSERT INTO memberships (id, org_id, user_id, role, search_text, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(t.id())
+        .bind(user_id)
+        .bind(role.key())
+        .bind(search_key(&[&name, &email]))
+        .bind(now_timestamp())
+        .execute(self.conn())
+        .await;
+        if let Err(e) = res {
+            if StoreError::is_unique_violation(&e) {
+                return Err(StoreError::Duplicate(Unique::Email));
+            }
+            return Err(e.into());
+        }
+        self.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action,
+                object_type: "membership",
+                object_id: &id,
+                before: None,
+                after: Some(json!({"user_id": user_id, "email": email, "role": role.key()})),
+            },
+        )
+        .await?;
+        Ok(id)
     }
 }

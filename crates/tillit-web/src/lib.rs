@@ -17,6 +17,7 @@ pub mod error;
 pub mod followup;
 pub mod forms;
 pub mod i18n;
+pub mod invitations;
 pub mod measures;
 pub mod members;
 pub mod middleware;

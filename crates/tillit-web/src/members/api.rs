@@ -61,17 +61,22 @@ pub struct MemberPage {
 #[serde(deny_unknown_fields)]
 pub struct NewMemberDto {
     pub email: String,
-    /// Needed when the address has no account yet.
+    /// The person's name, as the invitation shows it.
     #[serde(default)]
     pub display_name: Option<String>,
     pub role: String,
 }
 
+/// An invitation: the person with the address takes the role by opening `url` — signing in, or
+/// making an account. The answer is the same whether the address has an account or not.
 #[derive(Serialize, ToSchema)]
-pub struct AddedMemberDto {
-    pub member: MemberDto,
-    /// Set when a new account was made: hand it over once; it must be changed at first sign-in.
-    pub initial_password: Option<String>,
+pub struct InvitationDto {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub expires_at: String,
+    /// Hand it to the person; it is shown only now.
+    pub url: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -118,16 +123,16 @@ pub async fn list_members(
     }))
 }
 
-/// Adds a member (administrators).
+/// Invites a person to the organisation (administrators).
 #[utoipa::path(post, path = "/api/v1/members", request_body = NewMemberDto,
-    responses((status = 201, body = AddedMemberDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = InvitationDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_member(
     State(state): State<AppState>,
     m: Member,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<NewMemberDto>,
 ) -> AppResult<Response> {
-    m.require(Permission::ManageMembers)?;
-    let (member, initial_password) = tillit_app::members::add_member(
+    let invited = tillit_app::invitations::invite(
         &state.app,
         &m.who,
         &body.email,
@@ -135,11 +140,16 @@ pub async fn add_member(
         &body.role,
     )
     .await?;
+    let url = crate::members::pages::invitation_url(&state, &headers, &invited.secret);
+    let i = invited.invitation;
     Ok((
         StatusCode::CREATED,
-        Json(AddedMemberDto {
-            member: member.into(),
-            initial_password,
+        Json(InvitationDto {
+            id: i.id,
+            email: i.email,
+            role: i.role.key().into(),
+            expires_at: i.expires_at,
+            url,
         }),
     )
         .into_response())

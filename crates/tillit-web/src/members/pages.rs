@@ -10,7 +10,7 @@ use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use tillit_app::members::MemberListParams;
 use tillit_domain::ids::*;
@@ -43,7 +43,17 @@ struct MembersPage {
     may_manage: bool,
     errors: Vec<FieldError>,
     form: AddForm,
-    initial_password: Option<String>,
+    /// The link of the invitation just made, shown once.
+    invitation_link: Option<String>,
+    invitations: Vec<InvitationRow>,
+}
+
+/// An invitation not yet taken.
+pub struct InvitationRow {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub expires: String,
 }
 
 fn role_choices(m: &Member, selected: &str) -> Vec<Choice> {
@@ -60,7 +70,7 @@ fn role_choices(m: &Member, selected: &str) -> Vec<Choice> {
 struct AddOutcome<'a> {
     errors: Option<&'a ValidationErrors>,
     form: Option<&'a FormFields>,
-    initial_password: Option<String>,
+    invitation_link: Option<String>,
     notice: Option<String>,
 }
 
@@ -104,6 +114,20 @@ async fn render_members(
         .form
         .map(|f| f.get("role").to_string())
         .unwrap_or_default();
+    let invitations = if m.may(Permission::ManageMembers) {
+        tillit_app::invitations::open_invitations(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(|i| InvitationRow {
+                id: i.id,
+                email: i.email,
+                role: tr.role(i.role),
+                expires: show_time(&i.expires_at),
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     let tpl = MembersPage {
         c: PageCommon::member(m, tr.t("members-title"), "/admin/members").with_notice(add.notice),
         q: text,
@@ -127,7 +151,8 @@ async fn render_members(
                 .map(|f| f.get("display_name").to_string())
                 .unwrap_or_default(),
         },
-        initial_password: add.initial_password,
+        invitation_link: add.invitation_link,
+        invitations,
     };
     Ok(page(status, &tpl))
 }
@@ -147,21 +172,24 @@ pub async fn members_page(
         AddOutcome {
             errors: None,
             form: None,
-            initial_password: None,
+            invitation_link: None,
             notice,
         },
     )
     .await
 }
 
+/// Invites a person to the organisation: the answer is the same whether their address has an
+/// account or not — a link to hand over, with which they take the role.
 pub async fn add_member(
     State(state): State<AppState>,
     m: Member,
+    headers: HeaderMap,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let q = MemberListParams::default();
-    match tillit_app::members::add_member(
+    let result = tillit_app::invitations::invite(
         &state.app,
         &m.who,
         form.get("email"),
@@ -169,42 +197,52 @@ pub async fn add_member(
         form.get("role"),
     )
     .await
-    .map_err(AppError::from)
-    {
-        Ok((_, Some(pw))) => {
-            let notice = Some(m.ctx.tr.t("done-member-added"));
-            render_members(
-                &state,
-                &m,
-                &q,
-                StatusCode::CREATED,
-                AddOutcome {
-                    errors: None,
-                    form: None,
-                    initial_password: Some(pw),
-                    notice,
-                },
-            )
-            .await
-        }
-        Ok((_, None)) => Ok(see_other("/admin/members?done=member-added")),
+    .map_err(AppError::from);
+    let (status, outcome) = match result {
+        Ok(invited) => (
+            StatusCode::CREATED,
+            AddOutcome {
+                errors: None,
+                form: None,
+                invitation_link: Some(invitation_url(&state, &headers, &invited.secret)),
+                notice: Some(m.ctx.tr.t("done-member-invited")),
+            },
+        ),
         Err(AppError::Invalid(v)) => {
-            render_members(
-                &state,
-                &m,
-                &q,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                AddOutcome {
-                    errors: Some(&v),
-                    form: Some(&form),
-                    initial_password: None,
-                    notice: None,
-                },
-            )
-            .await
+            let outcome = AddOutcome {
+                errors: Some(&v),
+                form: Some(&form),
+                invitation_link: None,
+                notice: None,
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_members(&state, &m, &q, status, outcome).await;
         }
-        Err(e) => Err(e),
+        Err(e) => return Err(e),
+    };
+    render_members(&state, &m, &q, status, outcome).await
+}
+
+/// The address of an invitation's page, on the host the administrator reached Tillit by.
+pub fn invitation_url(state: &AppState, headers: &HeaderMap, secret: &str) -> String {
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
+        Some(host) => format!("{scheme}://{host}/invitations/{secret}"),
+        None => format!("/invitations/{secret}"),
     }
+}
+
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    tillit_app::invitations::revoke_invitation(&state.app, &m.who, &id).await?;
+    Ok(see_other("/admin/members?done=invitation-revoked"))
 }
 
 #[derive(Template)]

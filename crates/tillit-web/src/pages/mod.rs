@@ -49,6 +49,22 @@ pub fn routes() -> Router<AppState> {
             post(crate::members::pages::change_role),
         )
         .route(
+            "/admin/invitations/{id}/revoke",
+            post(crate::members::pages::revoke_invitation),
+        )
+        .route(
+            "/invitations/{secret}",
+            get(crate::invitations::pages::show),
+        )
+        .route(
+            "/invitations/{secret}/accept",
+            post(crate::invitations::pages::accept),
+        )
+        .route(
+            "/invitations/{secret}/register",
+            post(crate::invitations::pages::register),
+        )
+        .route(
             "/admin/members/{id}/remove",
             post(crate::members::pages::remove_member),
         )

@@ -200,22 +200,29 @@ async fn secure_cookies_and_hsts_when_configured_for_tls() {
 async fn a_new_account_must_change_its_one_time_password_first() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Åsby kommun", OrgKind::Municipality).await;
-    app.member(&t, "admin@asby.example", Role::Admin).await;
-    let admin = app.login("admin@asby.example").await;
-    let res = admin
-        .post_form(
-            "/admin/members",
-            &[
-                ("email", "ny@asby.example"),
-                ("display_name", "Ny Person"),
-                ("role", "coordinator"),
-            ],
+    // An account made by the operator (`tillit admin create-user`), with a one-time password.
+    let one_time = tillit_app::security::initial_password();
+    let hash = app.hashing.hash(one_time.clone()).await.unwrap();
+    let user = app
+        .store
+        .create_user(
+            &tillit_store::Actor::operator(),
+            &tillit_domain::user::Email::parse("email", "ny@asby.example").unwrap(),
+            "Ny Person",
+            &hash,
+            true,
         )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let html = res.text().await.unwrap();
-    let i = html.find("class=\"secret\">").unwrap() + "class=\"secret\">".len();
-    let one_time = html[i..i + 19].to_string();
+        .await
+        .unwrap();
+    app.store
+        .add_member(
+            &t,
+            &tillit_store::Actor::operator(),
+            &user.id,
+            Role::Coordinator,
+        )
+        .await
+        .unwrap();
 
     let mut b = app.browser();
     let res = b.sign_in("ny@asby.example", &one_time).await;

@@ -88,7 +88,7 @@ async fn the_add_member_form_names_the_broken_field_and_stores_nothing() {
         (
             vec![
                 ("email", "admin@r.example"),
-                ("display_name", ""),
+                ("display_name", "X"),
                 ("role", "reader"),
             ],
             "email",

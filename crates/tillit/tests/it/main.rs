@@ -14,6 +14,7 @@ mod assets;
 mod audit;
 mod auth;
 mod input;
+mod invitations;
 mod middleware;
 mod oscal;
 mod pages;

@@ -78,6 +78,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/admin/members/{id}", "membership"),
     ("POST", "/admin/members/{id}/role", "membership"),
     ("POST", "/admin/members/{id}/remove", "membership"),
+    ("POST", "/admin/invitations/{id}/revoke", "invitation"),
     ("GET", "/admin/audit/{id}", "audit_event"),
     ("POST", "/account/tokens/{id}/revoke", "token"),
     ("GET", "/api/v1/members/{id}", "membership"),
@@ -276,12 +277,30 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .id
         .clone();
 
+    let b_invitation = app
+        .store
+        .create_invitation(
+            &b,
+            &tillit_store::Actor::operator(),
+            tillit_store::NewInvitation {
+                email: &tillit_domain::user::Email::parse("email", "bjuden@b.example").unwrap(),
+                display_name: "Bjuden",
+                role: Role::Reader,
+                token_hash: "0".repeat(64).as_str(),
+                expires_at: "2999-01-01T00:00:00.000Z",
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+
     let a_admin = app.login("admin@a.example").await;
     let a_secret = make_token(&a_admin, "A:s admin", &["read", "write", "admin"]).await;
     let a_api = app.api(&a_secret);
     for (method, path, object) in ROUTES {
         let id = match *object {
             "membership" => b_reader.as_str(),
+            "invitation" => b_invitation.as_str(),
             "audit_event" => b_event.as_str(),
             "asset" => b_asset.as_str(),
             "system" => b_system.as_str(),
