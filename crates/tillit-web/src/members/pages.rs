@@ -205,7 +205,8 @@ pub async fn add_member(
                 errors: None,
                 form: None,
                 invitation_link: Some(invitation_url(&state, &headers, &invited.secret)),
-                notice: Some(m.ctx.tr.t("done-member-invited")),
+                // The box with the link says that the invitation is made.
+                notice: None,
             },
         ),
         Err(AppError::Invalid(v)) => {
