@@ -281,6 +281,23 @@ impl Store {
     }
 
     /// Walks the whole chain in order and reports the first broken link.
+    /// The chain's head: the sequence number and hash of the last event.
+    pub async fn audit_head(&self) -> Result<(i64, String), StoreError> {
+        let row = sqlx::query("SELECT seq, last_hash FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((i(&row, "seq")?, s(&row, "last_hash")?))
+    }
+
+    /// The hash of the event with this sequence number, if there is one.
+    pub async fn audit_hash_at(&self, seq: i64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT hash FROM audit_events WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| s(&r, "hash")).transpose()
+    }
+
     pub async fn verify_audit_chain(&self) -> Result<ChainReport, StoreError> {
         let mut verifier = ChainVerifier::default();
         let mut after_seq = 0i64;

@@ -125,8 +125,19 @@ pub enum AdminCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Walk the whole hash chain and report the first broken link.
-    Verify,
+    /// Walk the whole hash chain and report the first broken link; with `--checkpoints`, also
+    /// check that the chain still extends every signed checkpoint.
+    Verify {
+        /// A checkpoint file (JSON lines) to check the chain against.
+        #[arg(long)]
+        checkpoints: Option<PathBuf>,
+        /// The checkpoint signer's public key (hex); default: the configured key file's.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
+    /// Write a signed checkpoint of the chain's head now (also done every ten minutes while
+    /// serving, and at shutdown); prints it and the public key to verify it with.
+    Checkpoint,
 }
 
 fn load_settings(db: &DbArgs, serve: Option<&ServeArgs>) -> Result<Settings, String> {
@@ -236,6 +247,26 @@ async fn serve(
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let app = tillit_app::App::new(store.clone(), AppState::app_config(&settings.web))?;
     let state = AppState::new(app, settings.web.clone())?;
+    // Signed checkpoints of the audit chain: at start, every ten minutes, and at shutdown.
+    let key = crate::checkpoints::load_or_create_key(&settings.checkpoint_key_file)?;
+    tracing::info!(
+        key_file = %settings.checkpoint_key_file.display(),
+        checkpoints = %settings.checkpoint_file.display(),
+        public_key = %crate::checkpoints::public_key_hex(&key),
+        "audit checkpoints"
+    );
+    let checkpointing = {
+        let (store, key, file) = (store.clone(), key.clone(), settings.checkpoint_file.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+            loop {
+                tick.tick().await;
+                if let Err(e) = crate::checkpoints::write(&store, &key, &file).await {
+                    tracing::warn!(error = %e, "audit checkpoint failed");
+                }
+            }
+        })
+    };
     tracing::info!(address = %addr, backend = store.backend().name(), "listening");
     println!("Tillit listening on http://{addr}");
     if let Some(b) = banner {
@@ -244,6 +275,10 @@ async fn serve(
     tillit_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
+    checkpointing.abort();
+    if let Err(e) = crate::checkpoints::write(&store, &key, &settings.checkpoint_file).await {
+        tracing::warn!(error = %e, "audit checkpoint at shutdown failed");
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
@@ -277,22 +312,58 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
             )?;
             admin(cmd, &store, &hashing).await
         }
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify {
+            checkpoints,
+            public_key,
+        }) => {
             let settings = load_settings(&cli.db, None)?;
             let store = open_store(&settings).await?;
             match store.verify_audit_chain().await.map_err(store_err)? {
                 ChainReport::Intact { events } => {
                     println!("audit chain intact: {events} events verified");
-                    Ok(ExitCode::SUCCESS)
                 }
                 ChainReport::Broken(b) => {
                     println!("audit chain BROKEN: {b}");
                     if let Some(id) = b.event_id() {
                         println!("first broken event: {id}");
                     }
+                    return Ok(ExitCode::from(2));
+                }
+            }
+            let Some(file) = checkpoints else {
+                return Ok(ExitCode::SUCCESS);
+            };
+            let public = match public_key {
+                Some(k) => crate::checkpoints::parse_public_key(&k)?,
+                None => {
+                    crate::checkpoints::load_key(&settings.checkpoint_key_file)?.verifying_key()
+                }
+            };
+            match crate::checkpoints::verify(&store, &file, &public).await? {
+                Ok(n) => {
+                    println!("the chain extends all {n} signed checkpoints");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(f) => {
+                    println!("audit chain does NOT extend its checkpoints: {f}");
                     Ok(ExitCode::from(2))
                 }
             }
+        }
+        Command::Audit(AuditCommand::Checkpoint) => {
+            let settings = load_settings(&cli.db, None)?;
+            let store = open_store(&settings).await?;
+            let key = crate::checkpoints::load_or_create_key(&settings.checkpoint_key_file)?;
+            match crate::checkpoints::write(&store, &key, &settings.checkpoint_file).await? {
+                Some(c) => println!(
+                    "checkpoint at event {} written to {}",
+                    c.seq,
+                    settings.checkpoint_file.display()
+                ),
+                None => println!("the chain has not moved since the last checkpoint"),
+            }
+            println!("public key: {}", crate::checkpoints::public_key_hex(&key));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Oscal(cmd) => crate::oscal::run(cmd),
         Command::Backup { to } => {

@@ -22,6 +22,11 @@ pub struct FileConfig {
     pub trusted_proxies: Option<Vec<String>>,
     pub request_timeout_seconds: Option<u64>,
     pub header_read_timeout_seconds: Option<u64>,
+    /// The key that signs audit checkpoints (default: `DATA_DIR.checkpoint.key`, beside the
+    /// data directory, not in it).
+    pub checkpoint_key_file: Option<PathBuf>,
+    /// Where checkpoints are appended (default: `DATA_DIR.checkpoints.jsonl`).
+    pub checkpoint_file: Option<PathBuf>,
     pub max_connections: Option<usize>,
 }
 
@@ -32,6 +37,18 @@ pub struct Settings {
     pub database_url: String,
     pub web: WebConfig,
     pub log_json: bool,
+    pub checkpoint_key_file: PathBuf,
+    pub checkpoint_file: PathBuf,
+}
+
+/// A file beside the data directory: `DIR` + `suffix` (`./tillit-data.checkpoint.key`).
+fn beside(data_dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = data_dir
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "tillit-data".into());
+    name.push(suffix);
+    data_dir.with_file_name(name)
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -130,6 +147,12 @@ pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> 
             .map(str::to_string)
             .or(file.bind)
             .unwrap_or_else(|| DEFAULT_BIND.into()),
+        checkpoint_key_file: file
+            .checkpoint_key_file
+            .unwrap_or_else(|| beside(&data_dir, ".checkpoint.key")),
+        checkpoint_file: file
+            .checkpoint_file
+            .unwrap_or_else(|| beside(&data_dir, ".checkpoints.jsonl")),
         data_dir,
         database_url,
         web,

@@ -1,6 +1,7 @@
 //! The `tillit` command: serve the web application, start it with demo data, administer the
 //! platform, verify the audit trail and back up the database.
 
+pub mod checkpoints;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -122,3 +122,177 @@ async fn concurrent_changes_keep_one_unbroken_chain() {
         matches!(app.store.verify_audit_chain().await.unwrap(), ChainReport::Intact { events } if events == 41)
     );
 }
+
+/// Every event of the chain, in order, as the hash covers it.
+async fn chain_records(pool: &sqlx::AnyPool) -> Vec<tillit_domain::audit::AuditRecord> {
+    use sqlx::Row;
+    sqlx::query("SELECT seq, id, occurred_at, actor_id, actor_label, org_id, action, object_type, object_id, before_json, after_json FROM audit_events ORDER BY seq")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| tillit_domain::audit::AuditRecord {
+            seq: r.get("seq"),
+            id: r.get("id"),
+            occurred_at: r.get("occurred_at"),
+            actor_id: r.get("actor_id"),
+            actor_label: r.get("actor_label"),
+            org_id: r.get("org_id"),
+            action: r.get("action"),
+            object_type: r.get("object_type"),
+            object_id: r.get("object_id"),
+            before_json: r.get("before_json"),
+            after_json: r.get("after_json"),
+        })
+        .collect()
+}
+
+async fn drop_append_only_guard(pool: &sqlx::AnyPool) {
+    let drops: &[&str] = if is_postgres() {
+        &["DROP TRIGGER audit_events_append_only ON audit_events"]
+    } else {
+        &[
+            "DROP TRIGGER audit_events_no_update",
+            "DROP TRIGGER audit_events_no_delete",
+        ]
+    };
+    for d in drops {
+        sqlx::query(d).execute(pool).await.unwrap();
+    }
+}
+
+fn verify_with_checkpoints(app: &TestApp, dir: &std::path::Path, public: &str) -> (i32, String) {
+    let file = dir.join("checkpoints.jsonl");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tillit"))
+        .args(["--database-url", &app.database_url, "--data-dir"])
+        .arg(dir.join("data"))
+        .args(["audit", "verify", "--checkpoints"])
+        .arg(&file)
+        .args(["--public-key", public])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+    )
+}
+
+/// An audit trail with some events and a signed checkpoint of its head, in a fresh directory.
+async fn checkpointed() -> (TestApp, std::path::PathBuf, String) {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    for i in 0..4 {
+        app.member(&t, &format!("p{i}@r.example"), Role::Reader)
+            .await;
+    }
+    let dir = std::env::temp_dir().join(format!("tillit-cp-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = tillit::checkpoints::load_or_create_key(&dir.join("checkpoint.key")).unwrap();
+    let file = dir.join("checkpoints.jsonl");
+    let written = tillit::checkpoints::write(&app.store, &key, &file)
+        .await
+        .unwrap();
+    assert!(written.is_some());
+    // Nothing changed: no second checkpoint.
+    assert!(tillit::checkpoints::write(&app.store, &key, &file)
+        .await
+        .unwrap()
+        .is_none());
+    let public = tillit::checkpoints::public_key_hex(&key);
+    let (code, out) = verify_with_checkpoints(&app, &dir, &public);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("extends all 1 signed checkpoints"), "{out}");
+    (app, dir, public)
+}
+
+#[tokio::test]
+async fn removing_the_last_events_is_found_by_the_checkpoints() {
+    let (app, dir, public) = checkpointed().await;
+    let pool = raw_pool(&app).await;
+    drop_append_only_guard(&pool).await;
+    // Delete the last event and move the head back to the one before: the chain alone verifies.
+    let records = chain_records(&pool).await;
+    let last = records.last().unwrap();
+    sqlx::query("DELETE FROM audit_events WHERE seq = $1")
+        .bind(last.seq)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let prev: String = {
+        use sqlx::Row;
+        sqlx::query("SELECT hash FROM audit_events WHERE seq = $1")
+            .bind(last.seq - 1)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .get("hash")
+    };
+    sqlx::query("UPDATE audit_head SET seq = $1, last_hash = $2 WHERE id = 1")
+        .bind(last.seq - 1)
+        .bind(&prev)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.store.verify_audit_chain().await.unwrap(),
+        ChainReport::Intact { .. }
+    ));
+    let (code, out) = verify_with_checkpoints(&app, &dir, &public);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("events were removed"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_rewritten_chain_is_found_by_the_checkpoints() {
+    let (app, dir, public) = checkpointed().await;
+    let pool = raw_pool(&app).await;
+    drop_append_only_guard(&pool).await;
+    // Change an event in the middle and recompute every later hash and the head.
+    let mut records = chain_records(&pool).await;
+    let k = records.len() / 2;
+    records[k].after_json = Some(r#"{"role":"admin"}"#.into());
+    let mut prev: String = {
+        use sqlx::Row;
+        sqlx::query("SELECT prev_hash FROM audit_events WHERE seq = $1")
+            .bind(records[0].seq)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+            .get("prev_hash")
+    };
+    for r in &records {
+        let hash = r.chain_hash(&prev);
+        sqlx::query(
+            "UPDATE audit_events SET after_json = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
+        )
+        .bind(&r.after_json)
+        .bind(&prev)
+        .bind(&hash)
+        .bind(r.seq)
+        .execute(&pool)
+        .await
+        .unwrap();
+        prev = hash;
+    }
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
+        .bind(&prev)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.store.verify_audit_chain().await.unwrap(),
+        ChainReport::Intact { .. }
+    ));
+    let (code, out) = verify_with_checkpoints(&app, &dir, &public);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("rewritten"), "{out}");
+    // A checkpoint file signed with another key is refused too.
+    let other = tillit::checkpoints::public_key_hex(
+        &tillit::checkpoints::load_or_create_key(&dir.join("other.key")).unwrap(),
+    );
+    let (code, out) = verify_with_checkpoints(&app, &dir, &other);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not signed by the pinned key"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
