@@ -71,7 +71,7 @@ pub fn read_document(bytes: &[u8], format: Format, label: &str) -> Result<Docume
             // parser's time grows with the square of the depth.
             yaml_nesting_guard(bytes).map_err(|m| parse_err(".".into(), m))?;
             let value: serde_json::Value =
-                serde_yaml::from_slice(bytes).map_err(|e| parse_err(".".into(), e.to_string()))?;
+                serde_norway::from_slice(bytes).map_err(|e| parse_err(".".into(), e.to_string()))?;
             serde_path_to_error::deserialize(value)
                 .map_err(|e| parse_err(e.path().to_string(), e.inner().to_string()))
         }
@@ -165,5 +165,5 @@ pub fn write_json(doc: &Document) -> Result<String, OscalError> {
 /// YAML in OSCAL's form: the same structure as the JSON, the model name as the top-level key.
 pub fn write_yaml(doc: &Document) -> Result<String, OscalError> {
     let value = serde_json::to_value(doc).map_err(|e| OscalError::Write(e.to_string()))?;
-    serde_yaml::to_string(&value).map_err(|e| OscalError::Write(e.to_string()))
+    serde_norway::to_string(&value).map_err(|e| OscalError::Write(e.to_string()))
 }

@@ -116,7 +116,7 @@ fn yaml_is_oscal_yaml_with_the_model_as_a_key() {
 
 #[test]
 fn yaml_aliases_cannot_blow_up() {
-    // A "billion laughs" document: serde_yaml refuses runaway alias expansion.
+    // A "billion laughs" document: the YAML reader refuses runaway alias expansion.
     let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..12 {
         let prev = format!("*a{}", i - 1);
