@@ -341,4 +341,58 @@ mod tests {
         assert_eq!(t.headers, ["name"]);
         assert_eq!(t.rows, [vec!["Journal".to_string()]]);
     }
+
+    /// A small deterministic generator, so that a failure can be repeated.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Property: whatever bytes arrive — random, or a valid file with bytes changed, cut or
+    /// repeated — reading answers a table or an error about the file, and never panics.
+    #[test]
+    fn any_bytes_give_a_table_or_a_file_error_never_a_panic() {
+        let mut rng = Rng(0x5eed_1234_abcd_ef01);
+        let xlsx = write_xlsx(&table(), "assets").unwrap();
+        let csv = write_csv(&table());
+        let check = |name: &str, bytes: &[u8]| match read(name, bytes) {
+            Ok(t) => assert!(t.rows.len() <= MAX_ROWS),
+            Err(e) => assert_eq!(e.field, "file"),
+        };
+        for round in 0..600 {
+            let (name, base) = if round % 2 == 0 {
+                ("a.xlsx", &xlsx)
+            } else {
+                ("a.csv", &csv)
+            };
+            let mut bytes = base.clone();
+            match rng.below(4) {
+                0 => {
+                    for _ in 0..=rng.below(8) {
+                        let i = rng.below(bytes.len());
+                        bytes[i] = rng.next() as u8;
+                    }
+                }
+                1 => bytes.truncate(rng.below(bytes.len())),
+                2 => {
+                    let i = rng.below(bytes.len());
+                    let chunk = bytes[i..].to_vec();
+                    bytes.extend_from_slice(&chunk);
+                }
+                _ => {
+                    let n = rng.below(512);
+                    bytes = (0..n).map(|_| rng.next() as u8).collect();
+                }
+            }
+            check(name, &bytes);
+        }
+    }
 }

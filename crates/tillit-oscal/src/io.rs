@@ -70,8 +70,8 @@ pub fn read_document(bytes: &[u8], format: Format, label: &str) -> Result<Docume
             // tag), so it is read through a JSON value. Deep nesting is refused first: the YAML
             // parser's time grows with the square of the depth.
             yaml_nesting_guard(bytes).map_err(|m| parse_err(".".into(), m))?;
-            let value: serde_json::Value =
-                serde_norway::from_slice(bytes).map_err(|e| parse_err(".".into(), e.to_string()))?;
+            let value: serde_json::Value = serde_norway::from_slice(bytes)
+                .map_err(|e| parse_err(".".into(), e.to_string()))?;
             serde_path_to_error::deserialize(value)
                 .map_err(|e| parse_err(e.path().to_string(), e.inner().to_string()))
         }

@@ -224,4 +224,121 @@ mod tests {
         );
         assert_eq!(field_of("not json"), ("body".into(), Rule::InvalidFormat));
     }
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            from[(self.next() % from.len() as u64) as usize]
+        }
+    }
+
+    /// Decodes into every draft; a field error is fine, a panic is not.
+    fn decode_all(f: &FormFields, json: &[u8]) {
+        use tillit_domain::*;
+        let _ = f.draft::<asset::AssetDraft>();
+        let _ = f.draft::<system::SystemDraft>();
+        let _ = f.draft::<risk::ScenarioDraft>();
+        let _ = f.draft::<risk::RiskAnalysisDraft>();
+        let _ = f.draft::<risk::RiskMatrixDraft>();
+        let _ = f.draft::<measure::MeasureDraft>();
+        let _ = f.draft::<access::AccessAnalysisDraft>();
+        let _ = f.draft::<assessment::AssessmentDraft>();
+        let _ = f.draft::<classification::ClassificationDraft>();
+        let _ = parse_json::<asset::AssetDraft>(json);
+        let _ = parse_json::<system::SystemDraft>(json);
+        let _ = parse_json::<risk::ScenarioDraft>(json);
+        let _ = parse_json::<measure::MeasureDraft>(json);
+        let _ = parse_json::<access::AccessAnalysisDraft>(json);
+        let _ = parse_json::<assessment::AssessmentDraft>(json);
+    }
+
+    /// Property: any form fields and any JSON body decode into a draft or field errors, never a
+    /// panic.
+    #[test]
+    fn any_form_or_json_decodes_or_names_a_field() {
+        let mut rng = Rng(0x0dec_0de5_f00d_cafe);
+        let keys = [
+            "name",
+            "description",
+            "personal_data",
+            "special_categories",
+            "data_subjects",
+            "individuals_approx",
+            "review_interval_months",
+            "hosting",
+            "asset_ids",
+            "title",
+            "likelihoods",
+            "inherent_likelihood",
+            "treatment",
+            "groups",
+            "status",
+            "due_on",
+            "requirements",
+            "scenario_ids",
+            "confidentiality",
+            "motivation",
+            "x",
+            "",
+            "name[0]",
+            "groups.name",
+            "csrf",
+        ];
+        let values = [
+            "",
+            "ja",
+            "yes",
+            "true",
+            "1",
+            "-1",
+            "99999999999999999999",
+            "2026-02-30",
+            "a,b",
+            "\u{0}",
+            "Ä",
+            "<script>",
+            "{\"a\":1}",
+            "[1,2]",
+            " ",
+            "%ZZ",
+            "null",
+        ];
+        let json_parts = [
+            "{",
+            "}",
+            "[",
+            "]",
+            "\"name\"",
+            ":",
+            ",",
+            "1",
+            "1e999",
+            "-0",
+            "true",
+            "null",
+            "\"ja\"",
+            "\"\\u0000\"",
+            "{\"groups\":[{\"name\":1}]}",
+            "\"asset_ids\"",
+            "[[[[[[[[",
+            "\"",
+            " ",
+        ];
+        for _ in 0..3000 {
+            let n = (rng.next() % 8) as usize;
+            let pairs = (0..n)
+                .map(|_| (rng.pick(&keys).to_string(), rng.pick(&values).to_string()))
+                .collect();
+            let json: String = (0..(rng.next() % 12))
+                .map(|_| rng.pick(&json_parts))
+                .collect();
+            decode_all(&FormFields(pairs), json.as_bytes());
+        }
+    }
 }
