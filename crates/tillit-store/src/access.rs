@@ -1,6 +1,6 @@
 //! Access-needs analyses (behovs- och riskanalys) per system, with their user groups.
 
-use crate::audit::{AuditEntry, Work};
+use crate::audit::AuditEntry;
 use crate::row::{os, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
@@ -92,7 +92,7 @@ impl Store {
         approved_by_name: Option<&str>,
     ) -> Result<AccessAnalysis, StoreError> {
         let system_id = system_id.as_str();
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let found = sqlx::query("SELECT id FROM systems WHERE org_id = $1 AND id = $2")
             .bind(t.id())
             .bind(system_id)

@@ -1,7 +1,7 @@
 //! Self-assessments of requirements, per system or for the whole organisation, with their history
 //! and evidence (links, or files stored with a SHA-256 content hash).
 
-use crate::audit::{AuditEntry, Work};
+use crate::audit::AuditEntry;
 use crate::row::{i, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
@@ -283,7 +283,7 @@ impl Store {
         requirement_id: &str,
         x: &AssessmentInput,
     ) -> Result<Assessment, StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         if let Some(sid) = system_id {
             let found = sqlx::query("SELECT id FROM systems WHERE org_id = $1 AND id = $2")
                 .bind(t.id())
@@ -394,7 +394,7 @@ impl Store {
         assessment_id: &str,
         what: NewEvidence<'_>,
     ) -> Result<Evidence, StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let found = sqlx::query("SELECT id FROM assessments WHERE org_id = $1 AND id = $2")
             .bind(t.id())
             .bind(assessment_id)
@@ -480,7 +480,7 @@ impl Store {
         id: &EvidenceId,
     ) -> Result<Evidence, StoreError> {
         let id = id.as_str();
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let ev = evidence_in(tx.conn(), t, id).await?;
         sqlx::query("DELETE FROM evidence_files WHERE evidence_id = $1")
             .bind(id)

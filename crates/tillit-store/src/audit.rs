@@ -26,6 +26,9 @@ pub struct AuditEntry<'a> {
 /// (an import of thousands of rows) is stored all or nothing. Dropped without [`Work::commit`],
 /// nothing of it is stored.
 pub struct Work<'c> {
+    /// On SQLite, the turn of this process's single writer, held until the unit ends (declared
+    /// first so that it is released after the transaction).
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     tx: Transaction<'c, Any>,
     seq: i64,
     prev_hash: String,
@@ -37,7 +40,16 @@ pub struct Work<'c> {
 const EVENTS_PER_INSERT: usize = 200;
 
 impl<'c> Work<'c> {
-    pub(crate) async fn begin(pool: &'c sqlx::AnyPool) -> Result<Work<'c>, StoreError> {
+    pub(crate) async fn begin(
+        pool: &'c sqlx::AnyPool,
+        writer: Option<&std::sync::Arc<tokio::sync::Mutex<()>>>,
+    ) -> Result<Work<'c>, StoreError> {
+        // SQLite has one writer at a time: audited writers queue for it here, in order, rather
+        // than in SQLite's busy handler, which polls with growing sleeps.
+        let turn = match writer {
+            Some(w) => Some(w.clone().lock_owned().await),
+            None => None,
+        };
         let mut tx = pool.begin().await?;
         // A no-op update takes the write lock (SQLite) or the head row lock (PostgreSQL) first,
         // before anything is read, so concurrent audited transactions queue here.
@@ -46,6 +58,7 @@ impl<'c> Work<'c> {
                 .fetch_one(&mut *tx)
                 .await?;
         Ok(Work {
+            _turn: turn,
             seq: i(&row, "seq")?,
             prev_hash: s(&row, "last_hash")?,
             tx,
@@ -357,7 +370,7 @@ impl Store {
         object_id: &str,
         details: Value,
     ) -> Result<(), StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         tx.record(
             actor,
             org_id,

@@ -1,7 +1,7 @@
 //! Follow-up: review dates of the registers, the gaps an organisation has to close, and daily
 //! snapshots of its key figures.
 
-use crate::audit::{AuditEntry, Work};
+use crate::audit::AuditEntry;
 use crate::row::{i, os, s};
 use crate::{now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::{Deserialize, Serialize};
@@ -243,7 +243,7 @@ impl Store {
         what: Reviewed,
         id: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let today = now_timestamp()[..10].to_string();
         let sql = format!(
             "UPDATE {} SET reviewed_on = $1 WHERE org_id = $2 AND id = $3",

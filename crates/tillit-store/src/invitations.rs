@@ -2,7 +2,7 @@
 //! with that address takes it (signing in, or making an account). Only the invitation's token —
 //! handed to the person as a link — finds it; the store keeps the token's hash.
 
-use crate::audit::{AuditEntry, Work};
+use crate::audit::AuditEntry;
 use crate::row::{kind_of, role_of};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant, Unique};
 use serde_json::json;
@@ -92,7 +92,7 @@ impl Store {
         actor: &Actor,
         n: NewInvitation<'_>,
     ) -> Result<Invitation, StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let member = sqlx::query(
             "SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND u.email = $2",
         )
@@ -183,7 +183,7 @@ impl Store {
         actor: &Actor,
         id: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let n = sqlx::query(
             "UPDATE invitations SET revoked_at = $1 WHERE org_id = $2 AND id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
         )
@@ -219,7 +219,7 @@ impl Store {
         user_id: &str,
     ) -> Result<(), StoreError> {
         let t = Tenant::checked(invitation.org_id.clone());
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let now = now_timestamp();
         // Taken in the same statement that checks it is open, so it is taken once.
         let n = sqlx::query(

@@ -98,6 +98,9 @@ impl Tenant {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite's single writer, taken by every unit of work (none on PostgreSQL, whose row locks
+    /// order writers).
+    writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// The current time as stored: UTC, RFC 3339, millisecond precision.
@@ -132,13 +135,18 @@ impl Store {
             });
         }
         let pool = opts.connect(url).await?;
-        Ok(Store { pool, backend })
+        let writer = (backend == Backend::Sqlite).then(Default::default);
+        Ok(Store {
+            pool,
+            backend,
+            writer,
+        })
     }
 
     /// Starts a unit of work: changes made through it are stored together by [`Work::commit`] or
     /// not at all.
     pub async fn work(&self) -> Result<Work<'_>, StoreError> {
-        Work::begin(&self.pool).await
+        Work::begin(&self.pool, self.writer.as_ref()).await
     }
 
     /// A secret of the installation, made (random, 32 bytes, hex) the first time it is asked for

@@ -1,7 +1,7 @@
 //! Measures and what they trace to (risk scenarios, requirements in a scope).
 
 use crate::assets::check_owner;
-use crate::audit::{AuditEntry, Work};
+use crate::audit::AuditEntry;
 use crate::query::{fetch_page, Filter};
 use crate::row::s;
 use crate::Reference;
@@ -256,7 +256,7 @@ impl Store {
         let id = id.map(MeasureId::as_str);
         tillit_domain::measure::check_traced(&x.scenario_ids, &x.requirements)
             .map_err(ValidationErrors::from)?;
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let before = match id {
             Some(id) => Some(measure_in(tx.conn(), t, id).await?),
             None => None,

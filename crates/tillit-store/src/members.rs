@@ -146,7 +146,7 @@ impl Store {
         user_id: &str,
         role: Role,
     ) -> Result<Member, StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let id = tx.add_member(t, actor, user_id, role, "member.add").await?;
         let m = member_in(tx.conn(), t, &id).await?;
         tx.commit().await?;
@@ -162,7 +162,7 @@ impl Store {
         new_role: Role,
     ) -> Result<Member, StoreError> {
         let id = id.as_str();
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let before = member_in(tx.conn(), t, id).await?;
         if before.role == new_role {
             return Ok(before);
@@ -202,7 +202,7 @@ impl Store {
         id: &MembershipId,
     ) -> Result<(), StoreError> {
         let id = id.as_str();
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let before = member_in(tx.conn(), t, id).await?;
         let admins = admins_in(tx.conn(), t).await?;
         check_keeps_an_admin(before.role, None, admins).map_err(ValidationErrors::from)?;

@@ -1,6 +1,6 @@
 //! Organisations (tenants).
 
-use crate::audit::{AuditEntry, Work};
+use crate::audit::AuditEntry;
 use crate::Unique;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
@@ -61,7 +61,7 @@ impl Store {
             kind,
             created_at: now_timestamp(),
         };
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let res = sqlx::query("INSERT INTO organisations (id, name, org_number, kind, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(&org.id)
             .bind(&org.name)

@@ -1,6 +1,6 @@
 //! Risk analyses and their scenarios, and the organisation's risk matrix.
 
-use crate::audit::{AuditEntry, Work};
+use crate::audit::AuditEntry;
 use crate::query::{fetch_page, Filter};
 use crate::row::{i, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
@@ -269,7 +269,7 @@ impl Store {
         actor: &Actor,
         m: &RiskMatrix,
     ) -> Result<(), StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let before = self.risk_matrix(t).await?;
         let row = sqlx::query(
             "SELECT COALESCE(MAX(CASE WHEN inherent_likelihood > residual_likelihood THEN inherent_likelihood ELSE residual_likelihood END), 0) AS l,
@@ -359,7 +359,7 @@ impl Store {
     ) -> Result<RiskAnalysis, StoreError> {
         let id = new_id();
         let now = now_timestamp();
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         sqlx::query(
             "INSERT INTO risk_analyses (id, org_id, title, scope, participants, analysed_on, review_interval_months, reviewed_on, search_text, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $8, $9, $9)",
@@ -409,7 +409,7 @@ impl Store {
         x: &RiskAnalysisInput,
     ) -> Result<RiskAnalysis, StoreError> {
         let id = id.as_str();
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let before = analysis_in(tx.conn(), t, id).await?;
         let now = now_timestamp();
         sqlx::query(
@@ -514,7 +514,7 @@ impl Store {
     ) -> Result<Scenario, StoreError> {
         let analysis_id = analysis_id.as_str();
         let id = id.map(ScenarioId::as_str);
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         analysis_in(tx.conn(), t, analysis_id).await?;
         let before = match id {
             Some(id) => {

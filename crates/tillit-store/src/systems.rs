@@ -314,7 +314,7 @@ impl Store {
         motivation: &str,
     ) -> Result<System, StoreError> {
         let id = id.as_str();
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let before = system_in(tx.conn(), t, id).await?;
         let motivation = match levels {
             Some(l) => check_deviation(before.inherited.as_ref(), l, motivation)
@@ -399,7 +399,7 @@ impl Store {
         others: &[String],
     ) -> Result<(), StoreError> {
         let id = id.as_str();
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let sys = system_in(tx.conn(), t, id).await?;
         if others.iter().any(|o| o == id) {
             // A system does not integrate with itself (the application layer says so first).

@@ -1,7 +1,7 @@
 //! API tokens: one user's key to one organisation's API, with scopes. Only the SHA-256 of the
 //! secret is stored; the secret is shown once, when the token is made.
 
-use crate::audit::{AuditEntry, Work};
+use crate::audit::AuditEntry;
 use crate::row::{os, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
@@ -98,7 +98,7 @@ impl Store {
             .map(|s| s.key())
             .collect::<Vec<_>>()
             .join(" ");
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         sqlx::query(
             "INSERT INTO api_tokens (id, user_id, org_id, name, token_hash, prefix, scopes, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
@@ -153,7 +153,7 @@ impl Store {
         user_id: &str,
         id: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let sql = format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE org_id = $1 AND user_id = $2 AND id = $3"
         );

@@ -1,6 +1,6 @@
 //! People and their memberships of organisations.
 
-use crate::audit::{AuditEntry, Work};
+use crate::audit::AuditEntry;
 use crate::row::s;
 use crate::Unique;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
@@ -131,7 +131,7 @@ impl Store {
             must_change_password,
             created_at: now.clone(),
         };
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let res = sqlx::query(
             "INSERT INTO users (id, email, display_name, password_hash, locale, must_change_password, created_at, password_changed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -194,7 +194,7 @@ impl Store {
         must_change_password: bool,
         keep_session: Option<&str>,
     ) -> Result<(), StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let n = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3 WHERE id = $4")
             .bind(password_hash)
             .bind(i64::from(must_change_password))
@@ -250,7 +250,7 @@ impl Store {
         user_id: &str,
         locale: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = Work::begin(&self.pool).await?;
+        let mut tx = self.work().await?;
         let before = sqlx::query("SELECT locale FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(tx.conn())
