@@ -145,3 +145,175 @@ async fn no_acknowledged_write_is_lost_when_the_server_is_killed() {
     child.wait().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Writes assets through the API until `stop` is set; the names that were acknowledged.
+async fn write_until(
+    base: String,
+    token: String,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    tag: usize,
+) -> usize {
+    let client = reqwest::Client::new();
+    let mut n = 0;
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        let res = client
+            .post(format!("{base}/api/v1/assets"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"name": format!("Under last {tag}-{n}"), "personal_data": "no"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        n += 1;
+    }
+    n
+}
+
+/// In a copy: every asset has its creation event and the audit chain verifies — the copy is a
+/// whole moment of the database, not a half-written one.
+async fn copy_is_whole(copy: &tillit_store::Store, t_number: &str) -> usize {
+    let n = tillit_domain::org::OrgNumber::parse("org_number", t_number).unwrap();
+    let (t, _) = copy.operator_tenant(&n).await.unwrap();
+    let assets = copy
+        .list_assets(&t, &Default::default(), Default::default())
+        .await
+        .unwrap()
+        .total;
+    let events = copy
+        .list_audit_events(
+            &t,
+            &AuditFilter {
+                action: Some("asset.create".into()),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(assets, events, "each asset in the copy has its audit event");
+    assert!(matches!(
+        copy.verify_audit_chain().await.unwrap(),
+        ChainReport::Intact { .. }
+    ));
+    assets as usize
+}
+
+#[tokio::test]
+async fn a_backup_taken_under_write_load_restores_whole() {
+    let app = TestApp::spawn().await;
+    let (t, org) = app.org("Region Säker", OrgKind::Region).await;
+    app.member(&t, "skrivare@s.example", Role::Coordinator)
+        .await;
+    let b = app.login("skrivare@s.example").await;
+    let token = make_token(&b, "backup", &["read", "write"]).await;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..6)
+        .map(|i| {
+            tokio::spawn(write_until(
+                app.base.clone(),
+                token.clone(),
+                stop.clone(),
+                i,
+            ))
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let dir =
+        std::env::temp_dir().join(format!("tillit-restore-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let restored_url = if is_postgres() {
+        // pg_dump under load, pg_restore into a new database.
+        let admin = std::env::var("TILLIT_TEST_POSTGRES_URL").unwrap();
+        let bin = |name: &str| -> std::path::PathBuf {
+            std::env::var("PATH")
+                .unwrap_or_default()
+                .split(':')
+                .map(|d| std::path::Path::new(d).join(name))
+                .chain(
+                    std::fs::read_dir("/usr/lib/postgresql")
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                        .map(|e| e.path().join("bin").join(name)),
+                )
+                .find(|p| p.exists())
+                .unwrap_or_else(|| panic!("{name} not found"))
+        };
+        let dump = dir.join("tillit.dump");
+        let out = Command::new(bin("pg_dump"))
+            .args(["--format=custom", "--file"])
+            .arg(&dump)
+            .arg(&app.database_url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let name = format!("r_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = {
+            use sqlx::Connection;
+            sqlx::AnyConnection::connect(&admin).await.unwrap()
+        };
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let restored = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        let out = Command::new(bin("pg_restore"))
+            .args(["--no-owner", "--dbname", &restored])
+            .arg(&dump)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        restored
+    } else {
+        // tillit backup under load, the copy placed in a fresh data directory.
+        let copy = dir.join("copy.db");
+        let out = Command::new(env!("CARGO_BIN_EXE_tillit"))
+            .args(["--database-url", &app.database_url, "backup", "--to"])
+            .arg(&copy)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let data = dir.join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        std::fs::rename(&copy, data.join("tillit.db")).unwrap();
+        format!("sqlite://{}?mode=rwc", data.join("tillit.db").display())
+    };
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut written = 0;
+    for w in writers {
+        written += w.await.unwrap();
+    }
+    assert!(written > 20, "writes went on during the backup: {written}");
+    // `tillit audit verify` on the restored copy.
+    let out = Command::new(env!("CARGO_BIN_EXE_tillit"))
+        .args(["--database-url", &restored_url, "audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let copy = tillit_store::Store::connect(&restored_url).await.unwrap();
+    let in_copy = copy_is_whole(&copy, &org.org_number).await;
+    let live = copy_is_whole(&app.store, &org.org_number).await;
+    assert!(
+        in_copy <= live && live <= in_copy + written,
+        "{in_copy} in the copy, {live} live"
+    );
+    copy.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
