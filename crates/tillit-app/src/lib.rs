@@ -67,6 +67,8 @@ pub struct App {
     /// A hash to verify against when the account does not exist, so both cases take as long.
     dummy_hash: Arc<String>,
     config: Arc<AppConfig>,
+    /// This process's name among the instances on one database.
+    instance: Arc<String>,
     /// Files being read for import at once (each on a blocking thread).
     import_slots: Arc<tokio::sync::Semaphore>,
 }
@@ -86,7 +88,14 @@ impl App {
             dummy_hash: Arc::new(dummy_hash),
             config: Arc::new(config),
             import_slots: Arc::new(tokio::sync::Semaphore::new(IMPORT_SLOTS)),
+            instance: Arc::new(uuid::Uuid::new_v4().simple().to_string()),
         })
+    }
+
+    /// Claims a run of a background task (the task and its time slot) for this instance: `true`
+    /// for exactly one of the instances sharing the database.
+    pub async fn claim_job_run(&self, job: &str, slot: &str) -> Result<bool> {
+        Ok(self.store.claim_job_run(job, slot, &self.instance).await?)
     }
 
     /// A secret of the installation (the same for every instance and after restarts).

@@ -172,6 +172,47 @@ impl Store {
         row::s(&row, "value")
     }
 
+    /// Claims one run of a background task — the task and its time slot (`"2026-12-01T14"` for
+    /// an hourly task) — for this instance. `true` for the one instance that claimed it: with
+    /// several instances on one database, each run happens once.
+    pub async fn claim_job_run(
+        &self,
+        job: &str,
+        slot: &str,
+        instance: &str,
+    ) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "INSERT INTO job_runs (job, slot, instance, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (job, slot) DO NOTHING",
+        )
+        .bind(job)
+        .bind(slot)
+        .bind(instance)
+        .bind(now_timestamp())
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        // Runs older than a week are only history.
+        sqlx::query("DELETE FROM job_runs WHERE claimed_at < $1")
+            .bind(format_timestamp(
+                chrono::Utc::now() - chrono::Duration::days(7),
+            ))
+            .execute(&self.pool)
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// Who ran a task's runs: (slot, instance), newest first.
+    pub async fn job_runs(&self, job: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT slot, instance FROM job_runs WHERE job = $1 ORDER BY slot DESC")
+                .bind(job)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| Ok((row::s(r, "slot")?, row::s(r, "instance")?)))
+            .collect()
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -78,7 +78,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves until `shutdown` completes, then lets requests in flight finish. Expired sessions are
-/// swept every ten minutes meanwhile.
+/// swept every ten minutes and snapshots taken every hour meanwhile — by one of the instances
+/// sharing the database, each run claimed in the database.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -89,8 +90,21 @@ pub async fn serve(
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) = tillit_app::auth::sweep_sessions(&sweeper_app).await {
-                tracing::warn!(error = %e, "session sweep failed");
+            // One instance sweeps each ten-minute slot.
+            let now = chrono::Utc::now();
+            let slot = format!(
+                "{}{}0",
+                now.format("%Y-%m-%dT%H:"),
+                chrono::Timelike::minute(&now) / 10
+            );
+            match sweeper_app.claim_job_run("session-sweep", &slot).await {
+                Ok(true) => {
+                    if let Err(e) = tillit_app::auth::sweep_sessions(&sweeper_app).await {
+                        tracing::warn!(error = %e, "session sweep failed");
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "session sweep: claiming the run failed"),
             }
         }
     });
@@ -101,8 +115,16 @@ pub async fn serve(
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            if let Err(e) = tillit_app::followup::snapshot_all(&snap_app).await {
-                tracing::warn!(error = %e, "daily snapshot: listing organisations failed");
+            // One instance takes each hour's snapshots.
+            let slot = chrono::Utc::now().format("%Y-%m-%dT%H").to_string();
+            match snap_app.claim_job_run("daily-snapshot", &slot).await {
+                Ok(true) => {
+                    if let Err(e) = tillit_app::followup::snapshot_all(&snap_app).await {
+                        tracing::warn!(error = %e, "daily snapshot: listing organisations failed");
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "daily snapshot: claiming the run failed"),
             }
         }
     });

@@ -317,3 +317,62 @@ async fn a_backup_taken_under_write_load_restores_whole() {
     copy.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn two_instances_share_sessions_and_run_each_task_once() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Två", OrgKind::Region).await;
+    app.member(&t, "anna@tva.example", Role::Admin).await;
+    let dir = std::env::temp_dir().join(format!("tillit-two-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mut one, url_one) = start(&app.database_url, &dir.join("one"));
+    let (mut two, url_two) = start(&app.database_url, &dir.join("two"));
+
+    // Signed in on one instance, the session goes on on the other (cookies are per host, not port).
+    let mut b = app.browser();
+    b.base = url_one.clone();
+    let res = b.sign_in("anna@tva.example", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    b.base = url_two.clone();
+    let (status, html) = b.get_text("/overview").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Region Två"));
+    // A form made by one instance is accepted by the other (the CSRF key is the installation's).
+    let mut anon = app.browser();
+    anon.base = url_one.clone();
+    let (_, login_page) = anon.get_text("/login").await;
+    anon.csrf = csrf_in(&login_page).unwrap();
+    anon.base = url_two.clone();
+    let res = anon
+        .post_form(
+            "/login",
+            &[("email", "anna@tva.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // Each instance has started its tasks; each run (task and time slot) was claimed once.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    for job in ["daily-snapshot", "session-sweep"] {
+        let runs = app.store.job_runs(job).await.unwrap();
+        let mut slots: Vec<&String> = runs.iter().map(|(s, _)| s).collect();
+        let all = slots.len();
+        slots.dedup();
+        assert!(all >= 1, "{job} ran");
+        assert_eq!(slots.len(), all, "{job}: one run per slot: {runs:?}");
+    }
+    let now = app.store.job_runs("daily-snapshot").await.unwrap()[0]
+        .0
+        .clone();
+    assert!(!app
+        .store
+        .claim_job_run("daily-snapshot", &now, "a third")
+        .await
+        .unwrap());
+
+    one.kill().unwrap();
+    two.kill().unwrap();
+    one.wait().unwrap();
+    two.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
