@@ -11,7 +11,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench_platform import machine  # noqa: E402
+from bench_platform import machine, write_section  # noqa: E402
 
 SECTION = "## Import of 5,000 assets"
 
@@ -51,15 +51,7 @@ The audit events of a unit of work are chained in memory and written 200 to a st
 asset's first review date is computed as it is inserted, so a row costs three statements.
 PostgreSQL is a throw-away local cluster (`scripts/lib/postgres.sh`, `fsync=off`).
 """
-    path = a.out
-    existing = open(path).read() if os.path.exists(path) else "# Performance\n"
-    if SECTION in existing:
-        head, _, rest = existing.partition(SECTION)
-        nxt = rest.find("\n## ")
-        existing = head + (rest[nxt + 1:] if nxt >= 0 else "")
-    with open(path, "w") as f:
-        f.write(existing.rstrip() + "\n\n" + section)
-    print(section)
+    write_section(a.out, SECTION, section)
 
 
 if __name__ == "__main__":

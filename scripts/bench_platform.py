@@ -76,6 +76,17 @@ def wrk(url, cookie, seconds, connections):
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50": lat("50"), "p99": lat("99"), "non2xx": int(errors.group(1)) if errors else 0, "raw": out}
 
+def write_section(path, title, section):
+    """Replaces the section that starts with `title` in docs/performance.md (or adds it)."""
+    existing = open(path).read() if os.path.exists(path) else "# Performance\n\nEvery figure here was measured by the command named with it; compare ratios within one run.\n"
+    if title in existing:
+        head, _, rest = existing.partition(title)
+        nxt = rest.find("\n## ")
+        existing = head + (rest[nxt + 1:] if nxt >= 0 else "")
+    with open(path, "w") as f:
+        f.write(existing.rstrip() + "\n\n" + section)
+    print(section)
+
 def machine():
     cpu = "unknown CPU"
     try:
@@ -161,15 +172,7 @@ role and the five latest audit events (5 queries), renders the template and sets
 headers. PostgreSQL is a throw-away local cluster made by `scripts/lib/postgres.sh` with
 `fsync=off`, so its figures show the query path rather than disk durability.
 """
-    path = a.out
-    existing = open(path).read() if os.path.exists(path) else "# Performance\n\nEvery figure here was measured by the command named with it; compare ratios within one run.\n"
-    if "## Platform foundation" in existing:
-        head, _, rest = existing.partition("## Platform foundation")
-        nxt = rest.find("\n## ")
-        existing = head + (rest[nxt + 1:] if nxt >= 0 else "")
-    with open(path, "w") as f:
-        f.write(existing.rstrip() + "\n\n" + section)
-    print(section)
+    write_section(a.out, "## Platform foundation", section)
 
 if __name__ == "__main__":
     main()

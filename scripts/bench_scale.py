@@ -11,7 +11,7 @@ import argparse, json, os, re, shutil, statistics, subprocess, sys, tempfile, ti
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench_platform import free_port, login, machine, pct, stop  # noqa: E402
+from bench_platform import free_port, login, machine, pct, stop, write_section  # noqa: E402
 
 PAGES = [
     ("Overview (gaps, key figures)", "/overview"),
@@ -144,15 +144,7 @@ stay fast because the store keeps two facts up to date as data changes — wheth
 requirement has a measure, and whether a system processes patient data — so each gap is an index
 range. PostgreSQL is a throw-away local cluster (`scripts/lib/postgres.sh`, `fsync=off`).
 """
-    path = a.out
-    existing = open(path).read() if os.path.exists(path) else "# Performance\n"
-    if "## Systematic work at scale" in existing:
-        head, _, rest = existing.partition("## Systematic work at scale")
-        nxt = rest.find("\n## ")
-        existing = head + (rest[nxt + 1:] if nxt >= 0 else "")
-    with open(path, "w") as f:
-        f.write(existing.rstrip() + "\n\n" + section)
-    print(section)
+    write_section(a.out, "## Systematic work at scale", section)
 
 
 if __name__ == "__main__":

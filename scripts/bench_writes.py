@@ -13,7 +13,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench_platform import login, machine, start, stop  # noqa: E402
+from bench_platform import login, machine, start, stop, write_section  # noqa: E402
 
 SECTION = "## Audited writes under contention"
 
@@ -99,15 +99,7 @@ backup is taken daily. PostgreSQL is the throw-away cluster of `scripts/lib/post
 Target on SQLite: ≥ 500 writes/s with p99 under 100 ms and no error reaching a client. This run
 {"meets" if meets else "does NOT meet"} it.
 """
-    path = a.out
-    existing = open(path).read() if os.path.exists(path) else "# Performance\n"
-    if SECTION in existing:
-        head, _, rest = existing.partition(SECTION)
-        nxt = rest.find("\n## ")
-        existing = head + (rest[nxt + 1:] if nxt >= 0 else "")
-    with open(path, "w") as f:
-        f.write(existing.rstrip() + "\n\n" + section)
-    print(section)
+    write_section(a.out, SECTION, section)
     for n, r in results.items():
         print(n, r["raw"], file=sys.stderr)
 
