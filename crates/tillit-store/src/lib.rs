@@ -222,6 +222,12 @@ impl Store {
         migrate::run(&self.pool, self.backend).await
     }
 
+    /// Recomputes the facts the store keeps for speed (review dates, patient-data flags) from the
+    /// data — cheap, run by the server at start to heal any drift.
+    pub async fn heal(&self) -> Result<(), StoreError> {
+        followup::backfill_next_reviews(&self.pool).await
+    }
+
     /// Ready means: the database answers and the schema is current.
     pub async fn ready(&self) -> Result<(), StoreError> {
         migrate::check_current(&self.pool).await

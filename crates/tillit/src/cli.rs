@@ -245,6 +245,7 @@ async fn serve(
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    store.heal().await.map_err(store_err)?;
     let app = tillit_app::App::new(store.clone(), AppState::app_config(&settings.web))?;
     let state = AppState::new(app, settings.web.clone())?;
     // Signed checkpoints of the audit chain: at start, every ten minutes, and at shutdown.
