@@ -41,7 +41,7 @@ def main():
         run = subprocess.run([st, "run", url + "/api/v1/openapi.json", "--checks", "all",
                               "--exclude-checks", "positive_data_acceptance,negative_data_rejection",
                               "--exclude-path-regex", "^/api/v1/tokens/", "--max-examples", examples,
-                              "-H", f"Authorization: Bearer {t}", "--no-color"], capture_output=True, text=True)
+                              "-H", f"Authorization: Bearer {t}", "--no-color"], capture_output=True, text=True, cwd=d)
         print("\n".join(run.stdout.splitlines()[-25:]))
         if run.returncode != 0:
             print(run.stdout[-20000:])
