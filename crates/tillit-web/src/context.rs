@@ -9,7 +9,6 @@ use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
-use tillit_app::views::UserMembership;
 use tillit_app::Acting;
 use tillit_domain::role::{Permission, Scope};
 
@@ -124,11 +123,9 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 /// A signed-in member acting in one organisation (the session's chosen one, or the token's).
 pub struct Member {
     pub ctx: Ctx,
-    pub auth: Auth,
-    /// Who acts, for the application layer's commands and queries.
+    /// Who acts — the person, the membership they act in, all their memberships — for the
+    /// application layer's commands and queries and for the page shell.
     pub who: Acting,
-    pub membership: UserMembership,
-    pub memberships: Vec<UserMembership>,
 }
 
 impl Member {
@@ -159,13 +156,7 @@ impl FromRequestParts<AppState> for Member {
         if auth.must_change_password {
             return Err(AppError::MustChangePassword);
         }
-        let who = tillit_app::auth::acting(&state.app, auth.clone()).await?;
-        Ok(Member {
-            ctx,
-            auth,
-            membership: who.membership().clone(),
-            memberships: who.memberships.clone(),
-            who,
-        })
+        let who = tillit_app::auth::acting(&state.app, auth).await?;
+        Ok(Member { ctx, who })
     }
 }

@@ -47,9 +47,6 @@ async fn render_account(
             let who = tillit_app::auth::acting(&state.app, user.auth.clone()).await?;
             let member = Member {
                 ctx: user.ctx.clone(),
-                auth: user.auth.clone(),
-                membership: who.membership().clone(),
-                memberships: who.memberships.clone(),
                 who,
             };
             c = PageCommon::member(&member, tr.t("account-title"), "/account");
@@ -188,7 +185,7 @@ async fn render_tokens(
         .unwrap_or_else(|| vec!["read".into()]);
     let scope_options = Scope::ALL
         .into_iter()
-        .filter(|s| *s != Scope::Admin || m.membership.role.is_admin())
+        .filter(|s| *s != Scope::Admin || m.who.membership().role.is_admin())
         .map(|s| Choice {
             key: s.key().into(),
             label: tr.t(&format!("scope-{}", s.key())),

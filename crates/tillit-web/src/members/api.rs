@@ -98,7 +98,7 @@ pub async fn organisation(
         name: o.name,
         org_number: o.org_number,
         kind: o.kind.key().into(),
-        your_role: m.membership.role.key().into(),
+        your_role: m.who.membership().role.key().into(),
     }))
 }
 

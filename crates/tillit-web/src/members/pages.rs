@@ -57,7 +57,7 @@ pub struct InvitationRow {
 }
 
 fn role_choices(m: &Member, selected: &str) -> Vec<Choice> {
-    Role::for_kind(m.membership.org_kind)
+    Role::for_kind(m.who.membership().org_kind)
         .into_iter()
         .map(|r| Choice {
             key: r.key().into(),

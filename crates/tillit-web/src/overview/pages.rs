@@ -83,7 +83,7 @@ pub async fn overview(
     } else {
         None
     };
-    let authority = m.membership.org_kind.side() == Side::Authority;
+    let authority = m.who.membership().org_kind.side() == Side::Authority;
     let step = |label: &str, help: &str, href: Option<&'static str>, done: bool| Step {
         label: tr.t(label),
         help: tr.t(help),
@@ -140,7 +140,7 @@ pub async fn overview(
             ),
         ]
     };
-    let roles = Role::for_kind(m.membership.org_kind)
+    let roles = Role::for_kind(m.who.membership().org_kind)
         .into_iter()
         .map(|r| RoleRow {
             label: tr.role(r),
@@ -195,9 +195,9 @@ pub async fn overview(
     let intro = tr.f(
         "overview-intro",
         &[
-            ("org", m.membership.org_name.clone()),
-            ("role", tr.role(m.membership.role)),
-            ("kind", tr.kind(m.membership.org_kind)),
+            ("org", m.who.membership().org_name.clone()),
+            ("role", tr.role(m.who.membership().role)),
+            ("kind", tr.kind(m.who.membership().org_kind)),
         ],
     );
     let tpl = OverviewPage {

@@ -306,18 +306,19 @@ impl PageCommon {
         nav.push(("/account", "nav-account"));
         nav.push(("/account/tokens", "nav-tokens"));
         let shell = Shell {
-            user_name: m.auth.display_name.clone(),
-            org_name: m.membership.org_name.clone(),
-            org_kind_label: tr.kind(m.membership.org_kind),
-            role_label: tr.role(m.membership.role),
-            authority: m.membership.org_kind.side() == tillit_domain::org::Side::Authority,
+            user_name: m.who.auth.display_name.clone(),
+            org_name: m.who.membership().org_name.clone(),
+            org_kind_label: tr.kind(m.who.membership().org_kind),
+            role_label: tr.role(m.who.membership().role),
+            authority: m.who.membership().org_kind.side() == tillit_domain::org::Side::Authority,
             orgs: m
+                .who
                 .memberships
                 .iter()
                 .map(|o| OrgChoice {
                     id: o.org_id.clone(),
                     name: o.org_name.clone(),
-                    selected: o.org_id == m.membership.org_id,
+                    selected: o.org_id == m.who.membership().org_id,
                 })
                 .collect(),
             nav: nav

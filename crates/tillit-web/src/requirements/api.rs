@@ -107,7 +107,7 @@ pub async fn system_requirements(
 ) -> AppResult<Json<Vec<RequirementStatusDto>>> {
     m.require(Permission::ViewRegisters)?;
     let sys = tillit_app::systems::system(&state.app, &m.who, &id).await?;
-    let triggers = tillit_app::assessments::system_triggers(&sys, m.membership.org_kind);
+    let triggers = tillit_app::assessments::system_triggers(&sys, m.who.membership().org_kind);
     Ok(Json(
         requirement_statuses(&state, &m, Some(id.as_str()), &triggers).await?,
     ))
@@ -120,7 +120,7 @@ pub async fn organisation_requirements(
     m: Member,
 ) -> AppResult<Json<Vec<RequirementStatusDto>>> {
     m.require(Permission::ViewRegisters)?;
-    let triggers = tillit_app::assessments::organisation_triggers(m.membership.org_kind);
+    let triggers = tillit_app::assessments::organisation_triggers(m.who.membership().org_kind);
     Ok(Json(
         requirement_statuses(&state, &m, None, &triggers).await?,
     ))

@@ -167,7 +167,7 @@ pub async fn for_system(
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let sys = tillit_app::systems::system(&state.app, &m.who, &id).await?;
-    let triggers = tillit_app::assessments::system_triggers(&sys, m.membership.org_kind);
+    let triggers = tillit_app::assessments::system_triggers(&sys, m.who.membership().org_kind);
     let applicable = state.app.library.applicable(&triggers);
     let assessed = status_map(
         tillit_app::assessments::assessments(&state.app, &m.who, Some(id.as_str())).await?,
@@ -217,7 +217,7 @@ fn library_line(tr: &Tr, lib: &Library) -> String {
 pub async fn for_organisation(State(state): State<AppState>, m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let triggers = tillit_app::assessments::organisation_triggers(m.membership.org_kind);
+    let triggers = tillit_app::assessments::organisation_triggers(m.who.membership().org_kind);
     let applicable = state.app.library.applicable(&triggers);
     let assessed =
         status_map(tillit_app::assessments::assessments(&state.app, &m.who, None).await?);
@@ -297,7 +297,7 @@ async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> Ap
         Some(id) => {
             let s = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(id)).await?;
             Scope {
-                triggers: tillit_app::assessments::system_triggers(&s, m.membership.org_kind),
+                triggers: tillit_app::assessments::system_triggers(&s, m.who.membership().org_kind),
                 system_id: Some(s.id.into()),
                 system_name: Some(s.input.name),
             }
@@ -305,7 +305,7 @@ async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> Ap
         None => Scope {
             system_id: None,
             system_name: None,
-            triggers: tillit_app::assessments::organisation_triggers(m.membership.org_kind),
+            triggers: tillit_app::assessments::organisation_triggers(m.who.membership().org_kind),
         },
     })
 }
