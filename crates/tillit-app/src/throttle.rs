@@ -137,8 +137,9 @@ impl Throttle {
         }
     }
 
-    /// `Some(wait)` when the attempt must wait before it may be made.
-    pub fn blocked(&self, account: &str, address: &str, now: Instant) -> Option<Duration> {
+    /// `Some(wait)` when the attempt must wait before it may be made (what `reserve` checks).
+    #[cfg(test)]
+    fn blocked(&self, account: &str, address: &str, now: Instant) -> Option<Duration> {
         let mut map = self.counts();
         self.wait(&mut map, account, address, now)
     }
@@ -157,7 +158,8 @@ impl Throttle {
     }
 
     /// Records a failure that was not reserved.
-    pub fn record_failure(&self, account: &str, address: &str, now: Instant) {
+    #[cfg(test)]
+    fn record_failure(&self, account: &str, address: &str, now: Instant) {
         let mut map = self.counts();
         self.push(&mut map, account, address, now);
     }
