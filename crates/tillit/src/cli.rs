@@ -245,7 +245,11 @@ async fn serve(
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    store.heal().await.map_err(store_err)?;
+    // Healing the kept facts is a repair, not a condition of serving: a busy database at start
+    // is logged, and the facts heal at the next start (the code keeps them current meanwhile).
+    if let Err(e) = store.heal().await {
+        tracing::warn!(error = %e, "healing the kept facts at start failed");
+    }
     let app = tillit_app::App::new(store.clone(), AppState::app_config(&settings.web))?;
     let state = AppState::new(app, settings.web.clone())?;
     // Signed checkpoints of the audit chain: at start, every ten minutes, and at shutdown.

@@ -13,6 +13,8 @@ use tillit_store::{AuditFilter, ChainReport};
 
 /// Starts `tillit serve` on the database in its own process; its address.
 fn start(database_url: &str, dir: &std::path::Path) -> (Child, String) {
+    std::fs::create_dir_all(dir).unwrap();
+    let log = dir.join(format!("serve-{}.log", uuid::Uuid::new_v4().simple()));
     let mut child = Command::new(env!("CARGO_BIN_EXE_tillit"))
         .args([
             "serve",
@@ -25,7 +27,7 @@ fn start(database_url: &str, dir: &std::path::Path) -> (Child, String) {
         .arg(dir)
         .env("TILLIT_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -35,7 +37,12 @@ fn start(database_url: &str, dir: &std::path::Path) -> (Child, String) {
     let url = line
         .trim()
         .strip_prefix("Tillit listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .unwrap_or_else(|| {
+            panic!(
+                "unexpected first line: {line}; its log: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            )
+        })
         .to_string();
     (child, url)
 }
