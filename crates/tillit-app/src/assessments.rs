@@ -3,22 +3,24 @@
 
 use crate::acting::Acting;
 use crate::error::{Error, Result};
+use crate::library::Library;
 use crate::views::{Assessment, AssessmentStatus, Evidence, System};
 use crate::App;
+use std::sync::Arc;
 use tillit_domain::assessment::{
     check_evidence_file, parse_evidence_link, AssessmentDraft, AssessmentInput,
 };
 use tillit_domain::ids::*;
+use tillit_domain::org::OrgFacts;
+use tillit_domain::requirements::{SystemFacts, Trigger};
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
 use tillit_store::NewEvidence;
 
-/// The facts about a system that decide which requirements apply to it.
-pub fn system_facts(
-    sys: &System,
-    kind: tillit_domain::org::OrgKind,
-) -> tillit_domain::requirements::SystemFacts {
-    tillit_domain::requirements::SystemFacts {
+/// The facts about a system that decide which requirements apply to it, with the organisation's
+/// (public body or private, covered by the Cybersecurity Act).
+pub fn system_facts(sys: &System, org: &OrgFacts) -> SystemFacts {
+    SystemFacts {
         levels: sys.effective(),
         health_data: sys.assets.iter().any(|a| a.input.is_patient_data()),
         social_care: sys.assets.iter().any(|a| a.input.is_social_care_data()),
@@ -26,29 +28,30 @@ pub fn system_facts(
             .assets
             .iter()
             .any(|a| !a.input.special_categories.is_empty()),
+        offences: sys.assets.iter().any(|a| a.input.offences),
         hosting: sys.input.hosting.clone(),
         country: sys.input.country.clone(),
-        cybersecurity_act: kind.covered_by_cybersecurity_act(),
+        ..SystemFacts::default()
     }
+    .with_org(org)
 }
 
-pub fn system_triggers(
-    sys: &System,
-    kind: tillit_domain::org::OrgKind,
-) -> Vec<tillit_domain::requirements::Trigger> {
-    tillit_domain::requirements::triggers(&system_facts(sys, kind))
+pub fn system_triggers(sys: &System, org: &OrgFacts) -> Vec<Trigger> {
+    tillit_domain::requirements::triggers(&system_facts(sys, org))
 }
 
-/// The organisation-wide requirements: the baseline, and the Cybersecurity Act where it applies.
-pub fn organisation_triggers(
-    kind: tillit_domain::org::OrgKind,
-) -> Vec<tillit_domain::requirements::Trigger> {
-    use tillit_domain::requirements::Trigger;
-    let mut t = vec![Trigger::Baseline];
-    if kind.covered_by_cybersecurity_act() {
-        t.push(Trigger::CybersecurityAct);
-    }
-    t
+/// The organisation-wide requirements' triggers (see the domain's rule).
+pub fn organisation_triggers(org: &OrgFacts) -> Vec<Trigger> {
+    tillit_domain::requirements::organisation_triggers(org)
+}
+
+/// The acting organisation's facts and the catalog version it works against.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn org_context(app: &App, who: &Acting) -> Result<(OrgFacts, Arc<Library>)> {
+    who.require(Permission::ViewOverview)?;
+    let org = app.store.organisation(who.tenant()).await?;
+    let lib = app.catalogs.for_org(&org.catalog_version).clone();
+    Ok((org.facts, lib))
 }
 
 /// The triggers of an assessment scope: a system of the organisation, or the organisation.
@@ -57,13 +60,14 @@ pub async fn scope_triggers(
     app: &App,
     who: &Acting,
     system_id: Option<&str>,
-) -> Result<Vec<tillit_domain::requirements::Trigger>> {
+) -> Result<Vec<Trigger>> {
+    let (facts, _) = org_context(app, who).await?;
     Ok(match system_id {
         Some(id) => system_triggers(
             &app.store.system(who.tenant(), &SystemId::from(id)).await?,
-            who.org_kind(),
+            &facts,
         ),
-        None => organisation_triggers(who.org_kind()),
+        None => organisation_triggers(&facts),
     })
 }
 
@@ -134,7 +138,11 @@ pub async fn assess(
 ) -> Result<Assessment> {
     who.require(Permission::Assess)?;
     let triggers = scope_triggers(app, who, system_id).await?;
-    if app.library.reasons(&triggers, requirement_id).is_none() {
+    if app
+        .library(who)
+        .reasons(&triggers, requirement_id)
+        .is_none()
+    {
         return Err(Error::NotFound);
     }
     let input = AssessmentInput::try_from(d)?;

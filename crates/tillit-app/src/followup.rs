@@ -25,12 +25,15 @@ async fn snapshot(app: &App, t: &Tenant) -> Result<(Vec<GapList>, KeyFigures)> {
         .store
         .key_figures(t, &today, matrix.tolerance, total)
         .await?;
-    // Compliance per requirement area, from the counts per requirement and status.
+    // Compliance per requirement area, from the counts per requirement and status, in the
+    // catalog version the organisation works against.
+    let org = app.store.organisation(t).await?;
+    let lib = app.catalogs.for_org(&org.catalog_version).clone();
     let mut tallies: std::collections::BTreeMap<String, tillit_domain::assessment::Tally> =
         Default::default();
     for (req, status, n) in app.store.assessment_counts(t).await? {
         let (Some(r), Some(st)) = (
-            app.library.requirement(&req),
+            lib.requirement(&req),
             tillit_domain::assessment::Status::from_key(&status),
         ) else {
             continue;

@@ -10,6 +10,7 @@ pub mod assessments;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod catalog;
 pub mod error;
 pub mod followup;
 pub mod invitations;
@@ -27,7 +28,7 @@ pub mod views;
 pub use acting::{Acting, Auth, Via};
 pub use error::{Error, Result};
 
-use library::Library;
+use library::{Catalogs, Library};
 use security::PasswordHashing;
 use std::sync::Arc;
 use throttle::{Throttle, ThrottlePolicy};
@@ -60,8 +61,8 @@ impl Default for AppConfig {
 #[derive(Clone)]
 pub struct App {
     store: Store,
-    /// The built-in requirement library, resolved at start.
-    pub library: Arc<Library>,
+    /// Every version of the built-in requirement catalog, resolved at start.
+    pub catalogs: Arc<Catalogs>,
     hashing: PasswordHashing,
     throttle: Arc<Throttle>,
     /// A hash to verify against when the account does not exist, so both cases take as long.
@@ -82,7 +83,7 @@ impl App {
         let dummy_hash = hashing.hash_blocking("tillit-dummy-password-for-timing")?;
         Ok(App {
             store,
-            library: Arc::new(Library::builtin()?),
+            catalogs: Arc::new(Catalogs::builtin()?),
             throttle: Arc::new(Throttle::new(config.throttle)),
             hashing,
             dummy_hash: Arc::new(dummy_hash),
@@ -101,6 +102,13 @@ impl App {
     /// A secret of the installation (the same for every instance and after restarts).
     pub async fn instance_secret(&self, name: &str) -> Result<String> {
         Ok(self.store.instance_secret(name).await?)
+    }
+
+    /// The catalog version the acting organisation works against.
+    pub fn library(&self, who: &Acting) -> Arc<Library> {
+        self.catalogs
+            .for_org(&who.membership().catalog_version)
+            .clone()
     }
 
     pub fn config(&self) -> &AppConfig {

@@ -58,9 +58,10 @@ pub async fn save_measure(
         Some(id) => valid_or_missing(parsed, app.store.measure(who.tenant(), id)).await?,
         None => parsed?,
     };
+    let lib = app.library(who);
     if x.requirements
         .iter()
-        .any(|r| app.library.requirement(&r.requirement_id).is_none())
+        .any(|r| lib.requirement(&r.requirement_id).is_none())
     {
         return Err(ValidationErrors::single("requirements", Rule::NotFound).into());
     }

@@ -53,6 +53,25 @@ pub async fn organisation(app: &App, who: &Acting) -> Result<Organisation> {
     Ok(app.store.organisation(who.tenant()).await?)
 }
 
+/// Replaces the organisation's facts (legal form, care, size, the answers on the Cybersecurity
+/// Act and the data protection officer, the controllers): its administrator only.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn set_organisation_facts(
+    app: &App,
+    who: &Acting,
+    d: &tillit_domain::org::OrgFactsDraft,
+) -> Result<Organisation> {
+    who.require(Permission::ManageOrganisation)?;
+    if who.org_kind().side() != tillit_domain::org::Side::Provider {
+        return Err(crate::Error::Forbidden);
+    }
+    let facts = tillit_domain::org::OrgFacts::try_from(d)?;
+    Ok(app
+        .store
+        .set_organisation_facts(who.tenant(), &who.actor(), &facts)
+        .await?)
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_members(
     app: &App,

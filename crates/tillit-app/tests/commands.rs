@@ -86,7 +86,13 @@ impl World {
         );
         let n = OrgNumber::parse("org_number", &number).unwrap();
         self.store
-            .create_organisation(&Actor::operator(), name, &n, OrgKind::Region)
+            .create_organisation(
+                &Actor::operator(),
+                name,
+                &n,
+                OrgKind::Region,
+                tillit_app::library::LATEST,
+            )
             .await
             .unwrap();
         self.store.operator_tenant(&n).await.unwrap().0

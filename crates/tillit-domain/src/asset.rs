@@ -5,7 +5,7 @@ use crate::draft::{self, present};
 use crate::{text, Rule, ValidationError, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
-/// Special categories of personal data (GDPR art. 9, and art. 10 for offences) an asset may hold.
+/// Special categories of personal data (GDPR art. 9) an asset may hold.
 pub const SPECIAL_CATEGORIES: &[&str] = crate::words::SpecialCategory::KEYS;
 
 /// Whom the personal data is about.
@@ -21,8 +21,10 @@ pub struct AssetInput {
     pub description: Option<String>,
     pub owner_membership_id: Option<String>,
     pub personal_data: bool,
-    /// Keys, e.g. `health`, `genetic`, `offences`.
+    /// Keys of art. 9 categories, e.g. `health`, `genetic`.
     pub special_categories: Vec<String>,
+    /// Data about criminal offences (GDPR art. 10, not an art. 9 category).
+    pub offences: bool,
     /// Keys, e.g. `patients`, `staff`, `children`.
     pub data_subjects: Vec<String>,
     pub individuals_approx: Option<i64>,
@@ -60,6 +62,9 @@ impl AssetInput {
     }
 }
 
+/// The key under which version 1 kept offences among the special categories.
+const OLD_OFFENCES_KEY: &str = "offences";
+
 /// The chapter of OSL on secrecy in health care, as written in an asset's provisions.
 pub const PATIENT_DATA_SECRECY: &str = "25 kap";
 /// The chapter of OSL on secrecy in social services.
@@ -82,9 +87,14 @@ pub struct AssetDraft {
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = bool))]
     pub personal_data: String,
-    /// health, genetic, biometric, ethnic_origin, religion, sex_life, trade_union, political, offences
+    /// ethnic_origin, political, religion, trade_union, genetic, biometric, health, sex_life (GDPR
+    /// art. 9). `offences` is still read here from older files and means `offences: true`.
     #[serde(default, deserialize_with = "draft::texts")]
     pub special_categories: Vec<String>,
+    /// Data about criminal offences (GDPR art. 10): true or false
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub offences: String,
     /// patients, care_recipients, children, relatives, staff, public
     #[serde(default, deserialize_with = "draft::texts")]
     pub data_subjects: Vec<String>,
@@ -174,12 +184,21 @@ impl TryFrom<&AssetDraft> for AssetInput {
         let personal_data = errs
             .check(yes_no("personal_data", &d.personal_data))
             .unwrap_or(false);
-        let special_categories = keys(
+        // Version 1 listed offences among the special categories; it is art. 10, its own fact.
+        let mut offences = errs.check(yes_no("offences", &d.offences)).unwrap_or(false);
+        let mut special_categories = keys(
             "special_categories",
             &d.special_categories,
-            SPECIAL_CATEGORIES,
+            &[SPECIAL_CATEGORIES, &[OLD_OFFENCES_KEY]].concat(),
             &mut errs,
         );
+        if let Some(i) = special_categories
+            .iter()
+            .position(|k| k == OLD_OFFENCES_KEY)
+        {
+            special_categories.remove(i);
+            offences = true;
+        }
         let data_subjects = keys("data_subjects", &d.data_subjects, DATA_SUBJECTS, &mut errs);
         let individuals_approx = errs
             .check(int_field(
@@ -215,7 +234,9 @@ impl TryFrom<&AssetDraft> for AssetInput {
                 None
             }
         };
-        if (!special_categories.is_empty() || !data_subjects.is_empty()) && !personal_data {
+        if (!special_categories.is_empty() || !data_subjects.is_empty() || offences)
+            && !personal_data
+        {
             errs.push(ValidationError::new("personal_data", Rule::Mismatch));
         }
         errs.clone().into_result()?;
@@ -235,6 +256,7 @@ impl TryFrom<&AssetDraft> for AssetInput {
             owner_membership_id,
             personal_data,
             special_categories,
+            offences,
             data_subjects,
             individuals_approx,
             confidentiality_provisions,
@@ -253,6 +275,30 @@ mod tests {
         r.err()
             .map(|e| e.0.into_iter().map(|e| (e.field, e.rule)).collect())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn offences_are_art_10_not_a_special_category_and_old_files_still_read() {
+        let old = AssetDraft {
+            name: "Orosanmälningar".into(),
+            personal_data: "true".into(),
+            special_categories: vec!["health,offences".into()],
+            ..Default::default()
+        };
+        let a = AssetInput::try_from(&old).unwrap();
+        assert!(a.offences);
+        assert_eq!(a.special_categories, vec!["health"]);
+        assert!(!SPECIAL_CATEGORIES.contains(&"offences"));
+        assert_eq!(SPECIAL_CATEGORIES[0], "ethnic_origin");
+        let no_personal = AssetDraft {
+            name: "x".into(),
+            offences: "true".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            fields(AssetInput::try_from(&no_personal)),
+            vec![("personal_data".to_string(), Rule::Mismatch)]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod assessment;
 pub mod asset;
 pub mod audit;
 pub mod classification;
+pub mod diff;
 pub mod draft;
 pub mod error;
 pub mod ids;

@@ -1,9 +1,13 @@
 //! Which requirements apply to a system, and why. The requirement library has one profile per
 //! aspect and level (each level includes the levels below it), a baseline for every system, and
 //! profiles triggered by facts about the information and how the system is run. This module decides
-//! which profiles a system triggers; the library resolves them to requirements.
+//! which profiles a system or the organisation triggers; the library resolves them to
+//! requirements. Who a rule binds turns on the organisation's facts as well as the system's: OSL
+//! binds public bodies only, a private provider's staff are bound by their own statutes' duty of
+//! confidentiality, NIS2 duties bind covered organisations only.
 
 use crate::classification::{Aspect, ConsequenceLevel, Levels};
+use crate::org::OrgFacts;
 use serde::Serialize;
 
 /// The facts about a system that decide its requirements.
@@ -20,10 +24,23 @@ pub struct SystemFacts {
     pub special_categories: bool,
     /// One of `own_operation`, `outsourced`, `public_cloud`.
     pub hosting: String,
+    /// It processes data about criminal offences (GDPR art. 10).
+    pub offences: bool,
     /// Country of processing as written in the register.
     pub country: Option<String>,
-    /// The organisation is covered by the Cybersecurity Act (all regions and municipalities).
+    /// The organisation is a public authority or a body treated as one (OSL binds it).
+    pub public_authority: bool,
+    /// The organisation is covered by the Cybersecurity Act.
     pub cybersecurity_act: bool,
+}
+
+impl SystemFacts {
+    /// Takes the organisation's facts that decide a system's requirements.
+    pub fn with_org(mut self, org: &OrgFacts) -> SystemFacts {
+        self.public_authority = org.public_authority();
+        self.cybersecurity_act = org.cybersecurity_act().0;
+        self
+    }
 }
 
 /// Why a profile, and so each requirement in it, applies.
@@ -44,6 +61,28 @@ pub enum Trigger {
     PublicCloud,
     ThirdCountry,
     CybersecurityAct,
+    /// Patient data at a public body: health-care secrecy (25 kap. 1 § OSL).
+    OslHealth,
+    /// Social-care data at a public body: social-services secrecy (26 kap. 1 § OSL).
+    OslSocial,
+    /// Patient data at a private provider: the staff's duty of confidentiality under
+    /// patientsäkerhetslagen.
+    PslHealth,
+    /// Social-care data at a private provider: the duty of confidentiality of socialtjänstlagen
+    /// and LSS.
+    PrivateSocialCare,
+    /// Data on criminal offences (GDPR art. 10).
+    Offences,
+    /// Run by a supplier for a public body: the 10 kap. 2 a § OSL test and lag (2020:914).
+    OutsourcedPublic,
+    /// Run by a supplier for a private provider: disclosure must not breach its own duty.
+    OutsourcedPrivate,
+    /// The organisation gives health care (lex Maria, quality management).
+    HealthCareProvider,
+    /// The organisation gives social care (lex Sarah, quality management).
+    SocialCareProvider,
+    /// The organisation must have a data protection officer.
+    DataProtectionOfficer,
 }
 
 /// An aspect as a plain, orderable key (for use inside [`Trigger`]).
@@ -91,6 +130,16 @@ impl Trigger {
             Trigger::PublicCloud => "public-cloud".into(),
             Trigger::ThirdCountry => "third-country".into(),
             Trigger::CybersecurityAct => "cybersecurity-act".into(),
+            Trigger::OslHealth => "osl-health".into(),
+            Trigger::OslSocial => "osl-social".into(),
+            Trigger::PslHealth => "psl-health".into(),
+            Trigger::PrivateSocialCare => "private-social-care".into(),
+            Trigger::Offences => "offences".into(),
+            Trigger::OutsourcedPublic => "outsourced-public".into(),
+            Trigger::OutsourcedPrivate => "outsourced-private".into(),
+            Trigger::HealthCareProvider => "health-care-provider".into(),
+            Trigger::SocialCareProvider => "social-care-provider".into(),
+            Trigger::DataProtectionOfficer => "data-protection-officer".into(),
         }
     }
 
@@ -113,9 +162,39 @@ impl Trigger {
             Trigger::PublicCloud,
             Trigger::ThirdCountry,
             Trigger::CybersecurityAct,
+            Trigger::OslHealth,
+            Trigger::OslSocial,
+            Trigger::PslHealth,
+            Trigger::PrivateSocialCare,
+            Trigger::Offences,
+            Trigger::OutsourcedPublic,
+            Trigger::OutsourcedPrivate,
+            Trigger::HealthCareProvider,
+            Trigger::SocialCareProvider,
+            Trigger::DataProtectionOfficer,
         ]);
         out
     }
+}
+
+/// The organisation-wide requirements' triggers: the baseline; the care it gives (lex Maria,
+/// lex Sarah, quality management); the Cybersecurity Act where it covers the organisation; the
+/// data protection officer where one is mandatory.
+pub fn organisation_triggers(org: &OrgFacts) -> Vec<Trigger> {
+    let mut out = vec![Trigger::Baseline];
+    if org.gives_health_care() {
+        out.push(Trigger::HealthCareProvider);
+    }
+    if org.gives_social_care() {
+        out.push(Trigger::SocialCareProvider);
+    }
+    if org.cybersecurity_act().0 {
+        out.push(Trigger::CybersecurityAct);
+    }
+    if org.data_protection_officer().0 {
+        out.push(Trigger::DataProtectionOfficer);
+    }
+    out
 }
 
 /// The profiles a system triggers, baseline first. An aspect at level 0 (Försumbar) adds nothing
@@ -137,20 +216,45 @@ pub fn triggers(f: &SystemFacts) -> Vec<Trigger> {
     }
     if f.health_data {
         out.push(Trigger::HealthData);
+        out.push(if f.public_authority {
+            Trigger::OslHealth
+        } else {
+            Trigger::PslHealth
+        });
     }
     if f.social_care {
         out.push(Trigger::SocialCare);
+        out.push(if f.public_authority {
+            Trigger::OslSocial
+        } else {
+            Trigger::PrivateSocialCare
+        });
     }
-    if f.special_categories {
+    // Patient data is health data, always a special category of art. 9.
+    if f.special_categories || f.health_data {
         out.push(Trigger::SpecialCategories);
     }
-    match f.hosting.as_str() {
-        "outsourced" => out.push(Trigger::Outsourced),
+    if f.offences {
+        out.push(Trigger::Offences);
+    }
+    let supplier = match f.hosting.as_str() {
+        "outsourced" => {
+            out.push(Trigger::Outsourced);
+            true
+        }
         "public_cloud" => {
             out.push(Trigger::Outsourced);
             out.push(Trigger::PublicCloud);
+            true
         }
-        _ => {}
+        _ => false,
+    };
+    if supplier {
+        out.push(if f.public_authority {
+            Trigger::OutsourcedPublic
+        } else {
+            Trigger::OutsourcedPrivate
+        });
     }
     if f.country.as_deref().is_some_and(|c| !is_eu_eea(c)) {
         out.push(Trigger::ThirdCountry);
@@ -290,6 +394,7 @@ mod tests {
         SystemFacts {
             hosting: "own_operation".into(),
             country: Some("Sverige".into()),
+            public_authority: true,
             ..Default::default()
         }
     }
@@ -318,13 +423,116 @@ mod tests {
     }
 
     #[test]
-    fn health_data_brings_the_patient_data_act_profile() {
-        let f = SystemFacts {
+    fn health_data_brings_the_patient_data_act_and_the_secrecy_that_binds_the_organisation() {
+        let public = SystemFacts {
             health_data: true,
             ..facts()
         };
-        assert!(triggers(&f).contains(&Trigger::HealthData));
+        let t = triggers(&public);
+        assert!(t.contains(&Trigger::HealthData));
+        assert!(t.contains(&Trigger::OslHealth) && !t.contains(&Trigger::PslHealth));
+        // Patient data is always an art. 9 category.
+        assert!(t.contains(&Trigger::SpecialCategories));
+        let private = SystemFacts {
+            public_authority: false,
+            ..public
+        };
+        let t = triggers(&private);
+        assert!(t.contains(&Trigger::HealthData));
+        assert!(t.contains(&Trigger::PslHealth) && !t.contains(&Trigger::OslHealth));
         assert!(!triggers(&facts()).contains(&Trigger::HealthData));
+    }
+
+    #[test]
+    fn social_care_data_brings_osl_at_a_public_body_and_its_own_statute_at_a_private_one() {
+        let public = SystemFacts {
+            social_care: true,
+            ..facts()
+        };
+        assert!(triggers(&public).contains(&Trigger::OslSocial));
+        let private = SystemFacts {
+            public_authority: false,
+            ..public
+        };
+        let t = triggers(&private);
+        assert!(t.contains(&Trigger::PrivateSocialCare) && !t.contains(&Trigger::OslSocial));
+        assert!(t.contains(&Trigger::SocialCare));
+    }
+
+    #[test]
+    fn the_osl_outsourcing_test_binds_public_bodies_only() {
+        for hosting in ["outsourced", "public_cloud"] {
+            let public = SystemFacts {
+                hosting: hosting.into(),
+                ..facts()
+            };
+            assert!(triggers(&public).contains(&Trigger::OutsourcedPublic));
+            let private = SystemFacts {
+                public_authority: false,
+                ..public
+            };
+            let t = triggers(&private);
+            assert!(t.contains(&Trigger::OutsourcedPrivate));
+            assert!(!t.contains(&Trigger::OutsourcedPublic));
+        }
+        let own = triggers(&facts());
+        assert!(
+            !own.contains(&Trigger::OutsourcedPublic) && !own.contains(&Trigger::OutsourcedPrivate)
+        );
+    }
+
+    #[test]
+    fn offences_are_their_own_trigger_not_a_special_category() {
+        let f = SystemFacts {
+            offences: true,
+            ..facts()
+        };
+        let t = triggers(&f);
+        assert!(t.contains(&Trigger::Offences));
+        assert!(!t.contains(&Trigger::SpecialCategories));
+    }
+
+    #[test]
+    fn organisation_triggers_follow_the_organisation_facts() {
+        use crate::org::{OrgFacts, OrgKind};
+        use crate::words::{CareScope, LegalForm};
+        let municipality = OrgFacts::default_for(OrgKind::Municipality);
+        assert_eq!(
+            organisation_triggers(&municipality),
+            vec![
+                Trigger::Baseline,
+                Trigger::HealthCareProvider,
+                Trigger::SocialCareProvider,
+                Trigger::CybersecurityAct,
+                Trigger::DataProtectionOfficer
+            ]
+        );
+        let small_home_care = OrgFacts {
+            legal_form: LegalForm::Private,
+            care: CareScope::Social,
+            employees: Some(12),
+            ..OrgFacts::default_for(OrgKind::PrivateProvider)
+        };
+        assert_eq!(
+            organisation_triggers(&small_home_care),
+            vec![Trigger::Baseline, Trigger::SocialCareProvider]
+        );
+        let medium_clinic = OrgFacts {
+            employees: Some(180),
+            ..OrgFacts::default_for(OrgKind::PrivateProvider)
+        };
+        assert_eq!(
+            organisation_triggers(&medium_clinic),
+            vec![
+                Trigger::Baseline,
+                Trigger::HealthCareProvider,
+                Trigger::CybersecurityAct,
+                Trigger::DataProtectionOfficer
+            ]
+        );
+        // A system inherits the organisation's public status and coverage.
+        let sys = SystemFacts::default().with_org(&medium_clinic);
+        assert!(!sys.public_authority && sys.cybersecurity_act);
     }
 
     #[test]
@@ -373,6 +581,6 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), all.len());
-        assert_eq!(all.len(), 1 + 16 + 7);
+        assert_eq!(all.len(), 1 + 16 + 7 + 10);
     }
 }

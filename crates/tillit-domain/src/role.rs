@@ -43,6 +43,10 @@ pub enum Permission {
     Assess,
     /// Set the organisation's risk matrix and tolerance.
     ManageRiskMatrix,
+    /// Keep the facts the law turns on (legal form, care, size, controllers).
+    ManageOrganisation,
+    /// Move the organisation to a new version of the requirement catalog.
+    UpgradeCatalog,
 }
 
 /// What an API token may be used for. A request needs both the role and the scope.
@@ -92,9 +96,11 @@ impl Permission {
                 Scope::Read
             }
             Permission::EditRegisters | Permission::Classify | Permission::Assess => Scope::Write,
-            Permission::ManageMembers | Permission::ViewAuditLog | Permission::ManageRiskMatrix => {
-                Scope::Admin
-            }
+            Permission::ManageMembers
+            | Permission::ViewAuditLog
+            | Permission::ManageRiskMatrix
+            | Permission::ManageOrganisation
+            | Permission::UpgradeCatalog => Scope::Admin,
         }
     }
 }
@@ -193,7 +199,11 @@ impl Role {
                 self,
                 Role::Admin | Role::Coordinator | Role::Owner | Role::SystemOwner
             ),
-            Permission::ManageRiskMatrix => matches!(self, Role::Admin | Role::Coordinator),
+            Permission::ManageRiskMatrix | Permission::UpgradeCatalog => {
+                matches!(self, Role::Admin | Role::Coordinator)
+            }
+            // A provider's facts: an authority's organisation has none of these duties.
+            Permission::ManageOrganisation => self == Role::Admin,
             Permission::Classify => {
                 matches!(self, Role::Admin | Role::Coordinator | Role::Owner)
             }

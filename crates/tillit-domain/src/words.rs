@@ -12,6 +12,12 @@ macro_rules! word_list {
             $($(#[$vmeta])* $variant),+
         }
 
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.key())
+            }
+        }
+
         impl $name {
             /// Every word, in the order forms show them.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -48,17 +54,38 @@ macro_rules! word_list {
 }
 
 word_list!(
-    /// Special categories of personal data (GDPR art. 9, and art. 10 for offences) an asset may hold.
+    /// The special categories of personal data of GDPR art. 9(1), in the article's order. Data
+    /// about criminal convictions and offences is not one of them (art. 10): it is an asset fact
+    /// of its own.
     SpecialCategory, "special", {
-        Health = "health",
+        EthnicOrigin = "ethnic_origin",
+        Political = "political",
+        Religion = "religion",
+        TradeUnion = "trade_union",
         Genetic = "genetic",
         Biometric = "biometric",
-        EthnicOrigin = "ethnic_origin",
-        Religion = "religion",
+        Health = "health",
         SexLife = "sex_life",
-        TradeUnion = "trade_union",
-        Political = "political",
-        Offences = "offences",
+    }
+);
+
+word_list!(
+    /// An organisation's legal form, which decides whether OSL binds it.
+    LegalForm, "legal-form", {
+        Region = "region",
+        Municipality = "municipality",
+        MunicipalAssociation = "municipal_association",
+        MunicipalCompany = "municipal_company",
+        Private = "private",
+    }
+);
+
+word_list!(
+    /// What care an organisation gives.
+    CareScope, "care-scope", {
+        Health = "health",
+        Social = "social",
+        Both = "both",
     }
 );
 
@@ -134,6 +161,8 @@ pub fn all_label_keys() -> Vec<(String, &'static str)> {
             ConfidentialityStrength::label_key,
         ),
         of(Hosting::ALL, Hosting::key, Hosting::label_key),
+        of(LegalForm::ALL, LegalForm::key, LegalForm::label_key),
+        of(CareScope::ALL, CareScope::key, CareScope::label_key),
         of(Threat::ALL, Threat::key, Threat::label_key),
     ]
     .concat()

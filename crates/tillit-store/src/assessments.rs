@@ -335,6 +335,15 @@ impl Store {
             }
         };
         refresh_has_measure(tx.conn(), t, scope_key(system_id), requirement_id).await?;
+        // An assessment settles what a catalog upgrade asked of this requirement in this scope.
+        sqlx::query(
+            "DELETE FROM reassessments WHERE org_id = $1 AND scope_key = $2 AND requirement_id = $3",
+        )
+        .bind(t.id())
+        .bind(scope_key(system_id))
+        .bind(requirement_id)
+        .execute(tx.conn())
+        .await?;
         sqlx::query(
             "INSERT INTO assessment_history (id, org_id, assessment_id, status, motivation, comment, assessed_by, assessed_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

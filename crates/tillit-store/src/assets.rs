@@ -57,7 +57,7 @@ pub struct AssetQuery {
 }
 
 pub(crate) const COLUMNS: &str = "a.id AS id, a.name AS name, a.description AS description, a.owner_membership_id AS owner_membership_id, \
-    a.personal_data AS personal_data, a.special_categories AS special_categories, a.data_subjects AS data_subjects, \
+    a.personal_data AS personal_data, a.special_categories AS special_categories, a.offences AS offences, a.data_subjects AS data_subjects, \
     a.individuals_approx AS individuals_approx, a.confidentiality_provisions AS confidentiality_provisions, a.confidentiality_strength AS confidentiality_strength, a.legal_basis AS legal_basis, \
     a.review_interval_months AS review_interval_months, a.confidentiality AS confidentiality, a.integrity AS integrity, \
     a.availability AS availability, a.traceability AS traceability, a.classified_at AS classified_at, a.created_at AS created_at, \
@@ -94,6 +94,7 @@ pub(crate) struct AssetRow {
     owner_membership_id: Option<String>,
     personal_data: i64,
     special_categories: String,
+    offences: i64,
     data_subjects: String,
     confidentiality_provisions: Option<String>,
     confidentiality_strength: Option<String>,
@@ -133,6 +134,7 @@ impl AssetRow {
                 owner_membership_id: row.owner_membership_id,
                 personal_data: row.personal_data != 0,
                 special_categories: list(&row.special_categories),
+                offences: row.offences != 0,
                 data_subjects: list(&row.data_subjects),
                 individuals_approx: row.individuals_approx,
                 confidentiality_provisions: row.confidentiality_provisions,
@@ -343,8 +345,8 @@ impl Work<'_> {
         sqlx::query(
             "INSERT INTO information_assets (id, org_id, name, description, owner_membership_id, personal_data, special_categories, data_subjects,
                individuals_approx, confidentiality_provisions, legal_basis, review_interval_months, search_text, created_at, updated_at,
-               confidentiality_strength, next_review_on)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)",
+               confidentiality_strength, next_review_on, offences)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17)",
         )
         .bind(&id)
         .bind(t.id())
@@ -362,6 +364,7 @@ impl Work<'_> {
         .bind(&now)
         .bind(&a.confidentiality_strength)
         .bind(crate::followup::first_review(&now, a.review_interval_months))
+        .bind(i64::from(a.offences))
         .execute(self.conn())
         .await
         .map_err(unique_name)?;
@@ -394,7 +397,7 @@ impl Work<'_> {
         sqlx::query(
             "UPDATE information_assets SET name = $1, description = $2, owner_membership_id = $3, personal_data = $4, special_categories = $5,
                data_subjects = $6, individuals_approx = $7, confidentiality_provisions = $8, legal_basis = $9, review_interval_months = $10,
-               search_text = $11, updated_at = $12, confidentiality_strength = $15 WHERE org_id = $13 AND id = $14",
+               search_text = $11, updated_at = $12, confidentiality_strength = $15, offences = $16 WHERE org_id = $13 AND id = $14",
         )
         .bind(&a.name)
         .bind(&a.description)
@@ -411,6 +414,7 @@ impl Work<'_> {
         .bind(t.id())
         .bind(id)
         .bind(&a.confidentiality_strength)
+        .bind(i64::from(a.offences))
         .execute(self.conn())
         .await
         .map_err(unique_name)?;

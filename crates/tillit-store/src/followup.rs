@@ -104,10 +104,12 @@ pub enum GapKind {
     UntreatedRisk,
     OverdueMeasure,
     UnmetWithoutMeasure,
+    /// A requirement a catalog upgrade changed or added, not yet assessed since.
+    Reassessment,
 }
 
 impl GapKind {
-    pub const ALL: [GapKind; 9] = [
+    pub const ALL: [GapKind; 10] = [
         GapKind::UnclassifiedAsset,
         GapKind::OverdueAssetReview,
         GapKind::OverdueSystemReview,
@@ -117,6 +119,7 @@ impl GapKind {
         GapKind::UntreatedRisk,
         GapKind::OverdueMeasure,
         GapKind::UnmetWithoutMeasure,
+        GapKind::Reassessment,
     ];
     pub fn key(self) -> &'static str {
         match self {
@@ -129,6 +132,7 @@ impl GapKind {
             GapKind::UntreatedRisk => "untreated-risk",
             GapKind::OverdueMeasure => "overdue-measure",
             GapKind::UnmetWithoutMeasure => "unmet-without-measure",
+            GapKind::Reassessment => "reassessment",
         }
     }
 }
@@ -312,7 +316,7 @@ impl Store {
         let tol = tolerance.to_string();
         let mut out = Vec::new();
         // (kind, FROM … WHERE …, argument $2, label, detail, href prefix, id column, order)
-        let specs: [GapSpec<'_>; 8] = [
+        let specs: [GapSpec<'_>; 9] = [
             (GapKind::UnclassifiedAsset, "information_assets a WHERE a.org_id = $1 AND a.highest_level IS NULL", None,
              "a.name", "a.created_at", "/assets/", "a.id", "a.name"),
             (GapKind::OverdueAssetReview, "information_assets a WHERE a.org_id = $1 AND a.next_review_on < $2", Some(today),
@@ -334,6 +338,9 @@ impl Store {
             (GapKind::UnmetWithoutMeasure,
              "assessments x WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met') AND x.has_measure = 0",
              None, "x.requirement_id", "COALESCE((SELECT s.name FROM systems s WHERE s.id = x.system_id AND s.org_id = x.org_id), '')", "", "x.scope_key", "x.status, x.requirement_id"),
+            (GapKind::Reassessment, "reassessments x WHERE x.org_id = $1", None,
+             "x.requirement_id", "COALESCE((SELECT s.name FROM systems s WHERE s.id = x.system_id AND s.org_id = x.org_id), '')", "", "x.scope_key",
+             "x.reason, x.scope_key, x.requirement_id"),
         ];
         for (kind, from_where, arg, label, detail, href, id_col, order) in specs {
             let n = count(
@@ -378,7 +385,7 @@ impl Store {
                     .or_else(|| i(&r, "detail").ok().map(|n| n.to_string()))
                     .unwrap_or_default();
                 let href_v = match kind {
-                    GapKind::UnmetWithoutMeasure => {
+                    GapKind::UnmetWithoutMeasure | GapKind::Reassessment => {
                         if link_id == crate::ORGANISATION_SCOPE {
                             format!("/requirements/{label_v}")
                         } else {

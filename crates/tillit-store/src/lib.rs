@@ -10,6 +10,7 @@ mod access;
 mod assessments;
 mod assets;
 mod audit;
+mod catalog;
 mod dialect;
 mod error;
 mod followup;
@@ -33,6 +34,7 @@ pub use assets::{
     Asset, AssetInput, AssetQuery, AssetSort, ClassificationRecord, CONFIDENTIALITY_STRENGTHS,
 };
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport, Work};
+pub use catalog::{NewReassessment, ReassessReason, Reassessment, RequirementMeasure};
 pub use dialect::Backend;
 pub use error::{Reference, StoreError, Unique};
 pub use followup::{GapItem, GapKind, GapList, KeyFigures, Reviewed, GAP_ITEMS_SHOWN};

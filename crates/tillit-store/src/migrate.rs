@@ -85,6 +85,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 11,
+        name: "law_and_catalog_versions",
+        common: include_str!("../migrations/0011_law_and_catalog_versions.sql"),
+        sqlite: include_str!("../migrations/0011_law_and_catalog_versions.sqlite.sql"),
+        postgres: include_str!("../migrations/0011_law_and_catalog_versions.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

@@ -38,6 +38,8 @@ pub struct UserMembership {
     pub org_id: String,
     pub org_name: String,
     pub org_kind: OrgKind,
+    /// The requirement catalog version the organisation works against.
+    pub catalog_version: String,
     pub role: Role,
 }
 
@@ -91,6 +93,7 @@ pub(crate) struct MembershipRow {
     membership_id: String,
     org_name: String,
     org_kind: String,
+    catalog_version: String,
     role: String,
 }
 
@@ -104,6 +107,7 @@ impl MembershipRow {
             org_id,
             org_name: row.org_name,
             org_kind: crate::row::kind_of("org_kind", &row.org_kind)?,
+            catalog_version: row.catalog_version,
             role: crate::row::role_of("role", &row.role)?,
         })
     }
@@ -286,7 +290,7 @@ impl Store {
         user_id: &str,
     ) -> Result<Vec<UserMembership>, StoreError> {
         let rows = sqlx::query(
-            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, m.role AS role
+            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.catalog_version AS catalog_version, m.role AS role
              FROM memberships m JOIN organisations o ON o.id = m.org_id
              WHERE m.user_id = $1 ORDER BY o.name",
         )
@@ -303,7 +307,7 @@ impl Store {
         org_id: &str,
     ) -> Result<Option<(Tenant, UserMembership)>, StoreError> {
         let row = sqlx::query(
-            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, m.role AS role
+            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.catalog_version AS catalog_version, m.role AS role
              FROM memberships m JOIN organisations o ON o.id = m.org_id
              WHERE m.user_id = $1 AND m.org_id = $2",
         )

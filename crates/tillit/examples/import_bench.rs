@@ -93,7 +93,13 @@ async fn run(url: &str, rounds: usize, xlsx: &[u8]) -> Result<String, String> {
         let n = org_number(seed.wrapping_mul(31).wrapping_add(round as u32));
         let name = format!("Region Import {round}");
         store
-            .create_organisation(&Actor::operator(), &name, &n, OrgKind::Region)
+            .create_organisation(
+                &Actor::operator(),
+                &name,
+                &n,
+                OrgKind::Region,
+                tillit_app::library::LATEST,
+            )
             .await
             .map_err(|x| e(&x))?;
         let (t, _) = store.operator_tenant(&n).await.map_err(|x| e(&x))?;

@@ -109,7 +109,13 @@ async fn main() -> Result<(), String> {
         return Err("Region Skala exists already; use a fresh database".into());
     }
     store
-        .create_organisation(&actor, "Region Skala", &number, OrgKind::Region)
+        .create_organisation(
+            &actor,
+            "Region Skala",
+            &number,
+            OrgKind::Region,
+            tillit_app::library::LATEST,
+        )
         .await
         .map_err(|e| e.to_string())?;
     let (t, _) = store
@@ -378,7 +384,8 @@ async fn main() -> Result<(), String> {
     )
     .await?;
 
-    let library = tillit_app::library::Library::builtin()?;
+    let catalogs = tillit_app::library::Catalogs::builtin()?;
+    let library = catalogs.latest();
     let reqs: Vec<String> = library.requirements.iter().map(|r| r.id.clone()).collect();
     let statuses = ["met", "met", "partly_met", "not_met", "not_applicable"];
     let mut current = Vec::new();

@@ -401,7 +401,7 @@ async fn admin(
                 return Err(explain(&errs));
             };
             let org = store
-                .create_organisation(&actor, &name, &number, kind)
+                .create_organisation(&actor, &name, &number, kind, tillit_app::library::LATEST)
                 .await
                 .map_err(store_err)?;
             println!(

@@ -16,6 +16,9 @@ pub struct DemoOrg {
     pub name: &'static str,
     pub number: &'static str,
     pub kind: OrgKind,
+    /// The requirement catalog version it starts on: Åsby kommun still works against version 1,
+    /// so the demo shows the upgrade.
+    pub catalog_version: &'static str,
 }
 
 pub const ORGS: &[DemoOrg] = &[
@@ -23,31 +26,37 @@ pub const ORGS: &[DemoOrg] = &[
         name: "Region Norrfjäll",
         number: "232100-9991",
         kind: OrgKind::Region,
+        catalog_version: tillit_app::library::LATEST,
     },
     DemoOrg {
         name: "Åsby kommun",
         number: "212000-9994",
         kind: OrgKind::Municipality,
+        catalog_version: "1",
     },
     DemoOrg {
         name: "Östervik kommun",
         number: "212000-9986",
         kind: OrgKind::Municipality,
+        catalog_version: tillit_app::library::LATEST,
     },
     DemoOrg {
         name: "Omsorgshuset Linden AB",
         number: "556999-1234",
         kind: OrgKind::PrivateProvider,
+        catalog_version: tillit_app::library::LATEST,
     },
     DemoOrg {
         name: "Integritetsskyddsmyndigheten (demo)",
         number: "202100-9994",
         kind: OrgKind::Authority,
+        catalog_version: tillit_app::library::LATEST,
     },
     DemoOrg {
         name: "Inspektionen för vård och omsorg (demo)",
         number: "202100-9986",
         kind: OrgKind::Authority,
+        catalog_version: tillit_app::library::LATEST,
     },
 ];
 
@@ -254,6 +263,7 @@ async fn seed_region_assets(store: &Store, actor: &Actor) -> Result<(), StoreErr
             owner_membership_id: owner.clone(),
             personal_data: true,
             special_categories: special.iter().map(|s| s.to_string()).collect(),
+            offences: false,
             data_subjects: subjects.iter().map(|s| s.to_string()).collect(),
             individuals_approx: *individuals,
             confidentiality_provisions: provision.map(str::to_string),
@@ -351,8 +361,14 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
         let n = number(o.number)?;
         if store.organisation_by_number(&n).await?.is_none() {
             store
-                .create_organisation(&actor, o.name, &n, o.kind)
+                .create_organisation(&actor, o.name, &n, o.kind, o.catalog_version)
                 .await?;
+            let (tenant, _) = store.operator_tenant(&n).await?;
+            if let Some(facts) = demo_facts(o.number)? {
+                store
+                    .set_organisation_facts(&tenant, &actor, &facts)
+                    .await?;
+            }
         }
     }
     let hash = hashing
@@ -376,7 +392,124 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
     }
     seed_region_assets(store, &actor).await?;
     seed_region_work(store, &actor).await?;
-    seed_municipality(store, &actor).await
+    seed_municipality(store, &actor).await?;
+    seed_private_provider(store, &actor).await
+}
+
+/// The facts the law turns on, for the demo organisations that differ from their kind's defaults.
+fn demo_facts(number: &str) -> Result<Option<tillit_domain::org::OrgFacts>, StoreError> {
+    let fields: &[(&str, &str)] = match number {
+        "232100-9991" => &[
+            ("legal_form", "region"),
+            ("care", "health"),
+            ("employees", "8200"),
+            (
+                "controllers",
+                "Regionstyrelsen\nHälso- och sjukvårdsnämnden\nPatientnämnden",
+            ),
+        ],
+        "212000-9994" => &[
+            ("legal_form", "municipality"),
+            ("care", "both"),
+            ("employees", "1900"),
+            (
+                "controllers",
+                "Kommunstyrelsen\nSocialnämnden\nBarn- och utbildningsnämnden",
+            ),
+        ],
+        // A medium-sized private care company: elderly care with home health care, so both
+        // health care and social care; its size brings it under the Cybersecurity Act.
+        "556999-1234" => &[
+            ("legal_form", "private"),
+            ("care", "both"),
+            ("employees", "240"),
+            ("turnover_meur", "21"),
+            ("balance_meur", "9"),
+            ("controllers", "Omsorgshuset Linden AB"),
+        ],
+        _ => return Ok(None),
+    };
+    let d: tillit_domain::org::OrgFactsDraft = draft(fields)?;
+    tillit_domain::org::OrgFacts::try_from(&d)
+        .map(Some)
+        .map_err(invalid)
+}
+
+/// The private provider's record system for home health care and its care documentation.
+async fn seed_private_provider(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+    let (t, _) = store.operator_tenant(&number("556999-1234")?).await?;
+    if store
+        .list_assets(&t, &Default::default(), Default::default())
+        .await?
+        .total
+        > 0
+    {
+        return Ok(());
+    }
+    let journal = store
+        .create_asset(
+            &t,
+            actor,
+            &tillit_store::AssetInput {
+                name: "Patientjournal i hemsjukvården".into(),
+                description: Some(
+                    "Sjuksköterskornas journal för boendets och hemsjukvårdens patienter.".into(),
+                ),
+                owner_membership_id: None,
+                personal_data: true,
+                special_categories: vec!["health".into()],
+                offences: false,
+                data_subjects: vec!["patients".into()],
+                individuals_approx: Some(1_400),
+                // A private provider is not bound by OSL: its staff by patientsäkerhetslagen.
+                confidentiality_provisions: Some(
+                    "6 kap. 12 § patientsäkerhetslagen (2010:659)".into(),
+                ),
+                confidentiality_strength: None,
+                legal_basis: Some("Vårddokumentation enligt patientdatalagen".into()),
+                review_interval_months: 12,
+            },
+        )
+        .await?;
+    let care = store
+        .create_asset(
+            &t,
+            actor,
+            &tillit_store::AssetInput {
+                name: "Social dokumentation i äldreomsorgen".into(),
+                description: Some("Genomförandeplaner och anteckningar om de boendes stöd.".into()),
+                owner_membership_id: None,
+                personal_data: true,
+                special_categories: vec!["health".into()],
+                offences: false,
+                data_subjects: vec!["care_recipients".into()],
+                individuals_approx: Some(300),
+                confidentiality_provisions: None,
+                confidentiality_strength: None,
+                legal_basis: None,
+                review_interval_months: 12,
+            },
+        )
+        .await?;
+    store
+        .create_system(
+            &t,
+            actor,
+            &tillit_store::SystemInput {
+                name: "Omsorgsjournalen".into(),
+                description: Some(
+                    "Journal- och dokumentationssystem som leverantören driftar.".into(),
+                ),
+                owner_membership_id: None,
+                supplier: Some("Vårddata Norden AB".into()),
+                hosting: "outsourced".into(),
+                country: Some("Sverige".into()),
+                review_interval_months: 12,
+                asset_ids: vec![journal.id.to_string(), care.id.to_string()],
+            },
+        )
+        .await?;
+    Ok(())
 }
 
 /// The first member with a role, as a membership id.
@@ -653,6 +786,7 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
             owner_membership_id: None,
             personal_data: true,
             special_categories: special.iter().map(|s| s.to_string()).collect(),
+            offences: false,
             data_subjects: subjects.iter().map(|s| s.to_string()).collect(),
             individuals_approx: None,
             confidentiality_provisions: Some(provision.into()),
@@ -683,7 +817,8 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
                 "Skolsköterskans och skolläkarens journaler.",
                 &["health"],
                 &["children", "patients"],
-                "25 kap. 1 § OSL",
+                // The medical part of a municipal school's elevhälsa: 23 kap. 2 § OSL.
+                "23 kap. 2 § OSL",
             ),
         )
         .await?;
@@ -744,6 +879,25 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
         &[
             ("beh-2", "not_met", "Ingen behovs- och riskanalys är gjord."),
             ("lev-6", "not_met", "Överföringsmekanism inte utredd."),
+            ("log-2", "partly_met", "Stickprov görs, men utan plan."),
+        ],
+    )
+    .await?;
+    assess(
+        store,
+        &t,
+        actor,
+        "Peter Ek",
+        None,
+        &[
+            ("sty-1", "met", "Policy antagen av kommunfullmäktige 2025."),
+            ("sty-2", "partly_met", "Förteckningen saknar elevhälsan."),
+            ("inc-2", "met", "Rutin för anmälan till IMY finns."),
+            (
+                "inc-4",
+                "not_met",
+                "Rutin för rapportering enligt cybersäkerhetslagen saknas.",
+            ),
         ],
     )
     .await?;

@@ -57,7 +57,8 @@ async fn render_access(
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let sys = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(system_id)).await?;
-    let facts = tillit_app::assessments::system_facts(&sys, m.who.membership().org_kind);
+    let (org_facts, _) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+    let facts = tillit_app::assessments::system_facts(&sys, &org_facts);
     let existing =
         tillit_app::access::access_analysis(&state.app, &m.who, &SystemId::from(system_id)).await?;
     let x = existing.as_ref().map(|a| &a.input);

@@ -26,7 +26,10 @@ pub struct AssetDto {
     pub owner_membership_id: Option<String>,
     pub owner_name: Option<String>,
     pub personal_data: bool,
+    /// GDPR art. 9 categories.
     pub special_categories: Vec<String>,
+    /// Data about criminal offences (GDPR art. 10).
+    pub offences: bool,
     pub data_subjects: Vec<String>,
     pub individuals_approx: Option<i64>,
     pub confidentiality_provisions: Option<String>,
@@ -52,6 +55,7 @@ impl From<tillit_app::views::Asset> for AssetDto {
             owner_name: a.owner_name,
             personal_data: i.personal_data,
             special_categories: i.special_categories,
+            offences: i.offences,
             data_subjects: i.data_subjects,
             individuals_approx: i.individuals_approx,
             confidentiality_provisions: i.confidentiality_provisions,

@@ -136,6 +136,7 @@ pub struct AssetForm {
     pub name: String,
     pub description: String,
     pub personal_data: bool,
+    pub offences: bool,
     pub individuals_approx: String,
     pub confidentiality_provisions: String,
     pub legal_basis: String,
@@ -217,6 +218,9 @@ async fn render_form(
         personal_data: form
             .map(|f| !f.get("personal_data").is_empty())
             .unwrap_or(input.is_some_and(|i| i.personal_data)),
+        offences: form
+            .map(|f| !f.get("offences").is_empty())
+            .unwrap_or(input.is_some_and(|i| i.offences)),
         individuals_approx: val(
             "individuals_approx",
             input
@@ -418,6 +422,10 @@ async fn render_asset(
         (
             tr.t("field-special-categories"),
             list_of(&i.special_categories, "special"),
+        ),
+        (
+            tr.t("field-offences"),
+            tr.t(if i.offences { "yes" } else { "no" }),
         ),
         (
             tr.t("field-data-subjects"),

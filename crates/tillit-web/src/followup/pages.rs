@@ -164,9 +164,8 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
         ),
     ];
     let lang = tr.lang();
-    let area_headers = state
-        .app
-        .library
+    let lib = state.app.library(&m.who);
+    let area_headers = lib
         .areas
         .iter()
         .map(|a| a.title(lang).to_string())
@@ -178,10 +177,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
         .map(|(d, k)| {
             (
                 d.clone(),
-                state
-                    .app
-                    .library
-                    .areas
+                lib.areas
                     .iter()
                     .map(|a| {
                         k.areas
@@ -195,10 +191,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
         .collect();
     let tpl = FollowUpPage {
         c: PageCommon::member(&m, tr.t("followup-title"), "/follow-up"),
-        gaps: gaps
-            .into_iter()
-            .map(|g| gap_view(tr, g, &state.app.library))
-            .collect(),
+        gaps: gaps.into_iter().map(|g| gap_view(tr, g, &lib)).collect(),
         total,
         figures,
         trends,
@@ -216,7 +209,7 @@ pub async fn overview_gaps(state: &AppState, m: &Member) -> AppResult<Vec<GapVie
     Ok(gaps
         .into_iter()
         .filter(|g| g.count > 0)
-        .map(|g| gap_view(&m.ctx.tr, g, &state.app.library))
+        .map(|g| gap_view(&m.ctx.tr, g, &state.app.library(&m.who)))
         .collect())
 }
 

@@ -89,7 +89,7 @@ pub async fn requirement_labeller(
 ) -> AppResult<impl Fn(&RequirementRef) -> String> {
     let systems: HashMap<String, String> =
         tillit_app::systems::system_names(&state.app, &m.who).await?;
-    let lib = state.app.library.clone();
+    let lib = state.app.library(&m.who);
     let tr = m.ctx.tr.clone();
     Ok(move |r: &RequirementRef| {
         let req = lib

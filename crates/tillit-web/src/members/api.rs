@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tillit_domain::ids::*;
+use tillit_domain::org::OrgFactsDraft;
 use tillit_domain::role::Permission;
 use utoipa::ToSchema;
 
@@ -24,6 +25,72 @@ pub struct OrganisationDto {
     pub kind: String,
     /// The caller's role in this organisation.
     pub your_role: String,
+    /// The facts the law turns on, as the organisation's administrator keeps them.
+    pub facts: OrganisationFactsDto,
+    /// The requirement catalog version the organisation works against.
+    pub catalog_version: String,
+}
+
+/// The organisation's facts and what follows from them.
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationFactsDto {
+    /// region, municipality, municipal_association, municipal_company or private
+    pub legal_form: String,
+    /// health, social or both
+    pub care: String,
+    pub employees: Option<i64>,
+    pub turnover_meur: Option<i64>,
+    pub balance_meur: Option<i64>,
+    pub cybersecurity_override: Option<bool>,
+    pub dpo_override: Option<bool>,
+    pub controllers: Vec<String>,
+    /// OSL binds the organisation (a public authority or a body treated as one).
+    pub public_authority: bool,
+    /// The Cybersecurity Act (2025:1506) covers the organisation.
+    pub cybersecurity_act: bool,
+    /// Why: region_or_municipality, medium_health_care, small_health_care, size_unknown,
+    /// social_care_only or override
+    pub cybersecurity_act_reason: String,
+    /// A data protection officer is mandatory (GDPR art. 37).
+    pub data_protection_officer: bool,
+    /// Why: public_authority, large_scale_care, small_private or override
+    pub data_protection_officer_reason: String,
+}
+
+fn key_of<T: Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn organisation_dto(o: tillit_app::views::Organisation, role: &str) -> OrganisationDto {
+    let f = &o.facts;
+    let (cyber, cyber_why) = f.cybersecurity_act();
+    let (dpo, dpo_why) = f.data_protection_officer();
+    OrganisationDto {
+        facts: OrganisationFactsDto {
+            legal_form: f.legal_form.key().into(),
+            care: f.care.key().into(),
+            employees: f.employees,
+            turnover_meur: f.turnover_meur,
+            balance_meur: f.balance_meur,
+            cybersecurity_override: f.cybersecurity_override,
+            dpo_override: f.dpo_override,
+            controllers: f.controllers.clone(),
+            public_authority: f.public_authority(),
+            cybersecurity_act: cyber,
+            cybersecurity_act_reason: key_of(cyber_why),
+            data_protection_officer: dpo,
+            data_protection_officer_reason: key_of(dpo_why),
+        },
+        id: o.id,
+        name: o.name,
+        org_number: o.org_number,
+        kind: o.kind.key().into(),
+        your_role: role.into(),
+        catalog_version: o.catalog_version,
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -93,13 +160,20 @@ pub async fn organisation(
 ) -> AppResult<Json<OrganisationDto>> {
     m.require(Permission::ViewOverview)?;
     let o = tillit_app::members::organisation(&state.app, &m.who).await?;
-    Ok(Json(OrganisationDto {
-        id: o.id,
-        name: o.name,
-        org_number: o.org_number,
-        kind: o.kind.key().into(),
-        your_role: m.who.membership().role.key().into(),
-    }))
+    Ok(Json(organisation_dto(o, m.who.membership().role.key())))
+}
+
+/// Replaces the organisation's facts (administrator). What applies follows at once: OSL-based
+/// requirements for public bodies, NIS2 duties for covered organisations, the data protection
+/// officer where mandatory.
+#[utoipa::path(put, path = "/api/v1/organisation/facts", request_body = OrgFactsDraft, responses((status = 200, body = OrganisationDto), (status = 422, body = Problem)))]
+pub async fn put_facts(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<OrgFactsDraft>,
+) -> AppResult<Json<OrganisationDto>> {
+    let o = tillit_app::members::set_organisation_facts(&state.app, &m.who, &body).await?;
+    Ok(Json(organisation_dto(o, m.who.membership().role.key())))
 }
 
 /// Members of the organisation, by name.

@@ -23,6 +23,17 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(crate::auth::pages::logout))
         .route("/org/switch", post(crate::auth::pages::switch_org))
         .route("/overview", get(crate::overview::pages::overview))
+        .route("/organisation", get(crate::organisation::pages::show))
+        .route(
+            "/organisation/edit",
+            get(crate::organisation::pages::edit_form).post(crate::organisation::pages::save),
+        )
+        .route("/catalog", get(crate::catalog::pages::overview))
+        .route("/catalog/diff", get(crate::catalog::pages::diff))
+        .route(
+            "/catalog/upgrade",
+            get(crate::catalog::pages::upgrade_form).post(crate::catalog::pages::upgrade),
+        )
         .route("/account", get(crate::account::pages::account_page))
         .route(
             "/account/password",
@@ -293,9 +304,13 @@ impl PageCommon {
             nav.push(("/assets", "nav-assets"));
             nav.push(("/systems", "nav-systems"));
             nav.push(("/requirements", "nav-requirements"));
+            nav.push(("/catalog", "nav-catalog"));
             nav.push(("/risks", "nav-risks"));
             nav.push(("/measures", "nav-measures"));
             nav.push(("/follow-up", "nav-follow-up"));
+        }
+        if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
+            nav.push(("/organisation", "nav-organisation"));
         }
         if m.may(Permission::ViewMembers) {
             nav.push(("/admin/members", "nav-members"));
@@ -437,6 +452,8 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "measure-saved",
         "reviewed",
         "access-saved",
+        "facts-saved",
+        "catalog-upgraded",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

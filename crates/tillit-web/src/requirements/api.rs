@@ -76,7 +76,7 @@ pub async fn requirement_statuses(
     let lang = m.ctx.tr.lang();
     Ok(state
         .app
-        .library
+        .library(&m.who)
         .applicable(triggers)
         .into_iter()
         .map(|a| {
@@ -107,7 +107,8 @@ pub async fn system_requirements(
 ) -> AppResult<Json<Vec<RequirementStatusDto>>> {
     m.require(Permission::ViewRegisters)?;
     let sys = tillit_app::systems::system(&state.app, &m.who, &id).await?;
-    let triggers = tillit_app::assessments::system_triggers(&sys, m.who.membership().org_kind);
+    let (facts, _) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+    let triggers = tillit_app::assessments::system_triggers(&sys, &facts);
     Ok(Json(
         requirement_statuses(&state, &m, Some(id.as_str()), &triggers).await?,
     ))
@@ -120,7 +121,8 @@ pub async fn organisation_requirements(
     m: Member,
 ) -> AppResult<Json<Vec<RequirementStatusDto>>> {
     m.require(Permission::ViewRegisters)?;
-    let triggers = tillit_app::assessments::organisation_triggers(m.who.membership().org_kind);
+    let (facts, _) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+    let triggers = tillit_app::assessments::organisation_triggers(&facts);
     Ok(Json(
         requirement_statuses(&state, &m, None, &triggers).await?,
     ))

@@ -167,13 +167,14 @@ pub async fn for_system(
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let sys = tillit_app::systems::system(&state.app, &m.who, &id).await?;
-    let triggers = tillit_app::assessments::system_triggers(&sys, m.who.membership().org_kind);
-    let applicable = state.app.library.applicable(&triggers);
+    let (facts, lib) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+    let triggers = tillit_app::assessments::system_triggers(&sys, &facts);
+    let applicable = lib.applicable(&triggers);
     let assessed = status_map(
         tillit_app::assessments::assessments(&state.app, &m.who, Some(id.as_str())).await?,
     );
     let base = format!("/systems/{id}/requirements");
-    let (areas, total) = area_blocks(tr, &state.app.library, &applicable, &assessed, &base);
+    let (areas, total) = area_blocks(tr, &lib, &applicable, &assessed, &base);
     let mut intro = tr.t("requirements-system-intro");
     if sys.effective().is_none() {
         intro = format!("{intro} {}", tr.t("requirements-unclassified"));
@@ -198,7 +199,7 @@ pub async fn for_system(
         )),
         total: tally_summary(tr, &total),
         areas,
-        library: library_line(tr, &state.app.library),
+        library: library_line(tr, &lib),
     };
     Ok(page(StatusCode::OK, &tpl))
 }
@@ -217,17 +218,12 @@ fn library_line(tr: &Tr, lib: &Library) -> String {
 pub async fn for_organisation(State(state): State<AppState>, m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let triggers = tillit_app::assessments::organisation_triggers(m.who.membership().org_kind);
-    let applicable = state.app.library.applicable(&triggers);
+    let (facts, lib) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+    let triggers = tillit_app::assessments::organisation_triggers(&facts);
+    let applicable = lib.applicable(&triggers);
     let assessed =
         status_map(tillit_app::assessments::assessments(&state.app, &m.who, None).await?);
-    let (areas, total) = area_blocks(
-        tr,
-        &state.app.library,
-        &applicable,
-        &assessed,
-        "/requirements",
-    );
+    let (areas, total) = area_blocks(tr, &lib, &applicable, &assessed, "/requirements");
     let tpl = RequirementsPage {
         c: PageCommon::member(&m, tr.t("requirements-org-heading"), "/requirements"),
         heading: tr.t("requirements-org-heading"),
@@ -235,7 +231,7 @@ pub async fn for_organisation(State(state): State<AppState>, m: Member) -> AppRe
         back: None,
         total: tally_summary(tr, &total),
         areas,
-        library: library_line(tr, &state.app.library),
+        library: library_line(tr, &lib),
     };
     Ok(page(StatusCode::OK, &tpl))
 }
@@ -293,11 +289,12 @@ struct Shown<'a> {
 }
 
 async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> AppResult<Scope> {
+    let (facts, _) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
     Ok(match system_id {
         Some(id) => {
             let s = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(id)).await?;
             Scope {
-                triggers: tillit_app::assessments::system_triggers(&s, m.who.membership().org_kind),
+                triggers: tillit_app::assessments::system_triggers(&s, &facts),
                 system_id: Some(s.id.into()),
                 system_name: Some(s.input.name),
             }
@@ -305,7 +302,7 @@ async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> Ap
         None => Scope {
             system_id: None,
             system_name: None,
-            triggers: tillit_app::assessments::organisation_triggers(m.who.membership().org_kind),
+            triggers: tillit_app::assessments::organisation_triggers(&facts),
         },
     })
 }
@@ -320,14 +317,9 @@ async fn render_requirement(
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let lang = tr.lang();
-    let req = state
-        .app
-        .library
-        .requirement(requirement_id)
-        .ok_or(AppError::NotFound)?;
-    let reasons = state
-        .app
-        .library
+    let lib = state.app.library(&m.who);
+    let req = lib.requirement(requirement_id).ok_or(AppError::NotFound)?;
+    let reasons = lib
         .reasons(&scope.triggers, requirement_id)
         .ok_or(AppError::NotFound)?;
     let current = tillit_app::assessments::assessment(
@@ -511,7 +503,12 @@ async fn assess(
     form: &FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Assess)?;
-    if state.app.library.reasons(&scope.triggers, rid).is_none() {
+    if state
+        .app
+        .library(&m.who)
+        .reasons(&scope.triggers, rid)
+        .is_none()
+    {
         return Err(AppError::NotFound);
     }
     let result = match form.draft::<tillit_domain::assessment::AssessmentDraft>() {

@@ -63,6 +63,7 @@ async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Tabl
                     email(&i.owner_membership_id),
                     if i.personal_data { "yes" } else { "no" }.to_string(),
                     i.special_categories.join(","),
+                    if i.offences { "yes" } else { "no" }.to_string(),
                     i.data_subjects.join(","),
                     i.individuals_approx
                         .map(|n| n.to_string())
@@ -299,8 +300,9 @@ pub async fn export_assessments(
         ))
     });
     let mut rows = Vec::new();
+    let lib = state.app.library(&m.who);
     for a in all {
-        let req = state.app.library.requirement(&a.requirement_id);
+        let req = lib.requirement(&a.requirement_id);
         rows.push(vec![
             a.system_id
                 .as_ref()

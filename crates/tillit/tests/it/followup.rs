@@ -55,6 +55,7 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
                 owner_membership_id: None,
                 personal_data: true,
                 special_categories: vec![],
+                offences: false,
                 data_subjects: vec!["care_recipients".into()],
                 individuals_approx: None,
                 confidentiality_provisions: None,

@@ -103,7 +103,13 @@ impl TestApp {
         let number = unique_org_number();
         let n = OrgNumber::parse("org_number", &number).unwrap();
         self.store
-            .create_organisation(&Actor::operator(), name, &n, kind)
+            .create_organisation(
+                &Actor::operator(),
+                name,
+                &n,
+                kind,
+                tillit_app::library::LATEST,
+            )
             .await
             .unwrap();
         self.store.operator_tenant(&n).await.unwrap()

@@ -22,6 +22,7 @@ pub async fn patient_system(app: &TestApp, t: &Tenant, hosting: &str) -> String 
                 owner_membership_id: None,
                 personal_data: true,
                 special_categories: vec!["health".into()],
+                offences: false,
                 data_subjects: vec!["patients".into()],
                 individuals_approx: Some(250_000),
                 confidentiality_provisions: Some("25 kap. 1 § OSL".into()),

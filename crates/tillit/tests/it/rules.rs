@@ -91,6 +91,7 @@ async fn the_patient_data_flag_follows_the_rule_through_every_change() {
         owner_membership_id: None,
         personal_data: true,
         special_categories: vec![],
+        offences: false,
         data_subjects: subjects[i % 4].iter().map(|s| s.to_string()).collect(),
         individuals_approx: None,
         confidentiality_provisions: provisions[(i / 4) % 4].map(str::to_string),

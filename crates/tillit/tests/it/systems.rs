@@ -17,6 +17,7 @@ async fn classified_asset(app: &TestApp, t: &Tenant, name: &str, l: [i64; 4]) ->
         owner_membership_id: None,
         personal_data: true,
         special_categories: vec![],
+        offences: false,
         data_subjects: vec![],
         individuals_approx: None,
         confidentiality_provisions: None,

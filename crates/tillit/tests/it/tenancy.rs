@@ -152,6 +152,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
                 owner_membership_id: None,
                 personal_data: true,
                 special_categories: vec!["health".into()],
+                offences: false,
                 data_subjects: vec!["patients".into()],
                 individuals_approx: Some(1000),
                 confidentiality_provisions: None,

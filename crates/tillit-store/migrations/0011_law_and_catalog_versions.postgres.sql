@@ -1,0 +1,3 @@
+UPDATE information_assets
+    SET special_categories = btrim(replace(',' || special_categories || ',', ',offences,', ','), ',')
+    WHERE offences = 1;

@@ -1,0 +1,333 @@
+//! The catalog versions in the API: the versions, the comparison of two, the upgrade plan with
+//! its impact, the upgrade, and what it leaves to be assessed.
+
+use crate::api::shared::Problem;
+use crate::context::Member;
+use crate::error::{AppError, AppResult};
+use crate::forms::{ApiJson, Params};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use tillit_app::catalog::{CatalogDiff, ChangeKind, UpgradePlan};
+use tillit_domain::diff::Piece;
+use utoipa::ToSchema;
+
+/// One version of the requirement catalog.
+#[derive(Serialize, ToSchema)]
+pub struct CatalogVersionDto {
+    /// The version an organisation names: "1", "2", …
+    pub version: String,
+    pub title: String,
+    pub last_modified: String,
+    pub remarks: String,
+    pub requirements: usize,
+    pub areas: usize,
+    /// The organisation works against this version.
+    pub current: bool,
+}
+
+/// Every version of the catalog, oldest first.
+#[utoipa::path(get, path = "/api/v1/catalog/versions", responses((status = 200, body = [CatalogVersionDto])))]
+pub async fn versions(
+    State(state): State<AppState>,
+    m: Member,
+) -> AppResult<Json<Vec<CatalogVersionDto>>> {
+    Ok(Json(
+        tillit_app::catalog::versions(&state.app, &m.who)?
+            .into_iter()
+            .map(|v| CatalogVersionDto {
+                version: v.key,
+                title: v.title,
+                last_modified: v.last_modified,
+                remarks: v.remarks,
+                requirements: v.requirements,
+                areas: v.areas,
+                current: v.current,
+            })
+            .collect(),
+    ))
+}
+
+/// A run of words shared by both versions, or only in the old (removed) or the new (added).
+#[derive(Serialize, ToSchema)]
+pub struct PieceDto {
+    /// same, removed or added
+    pub kind: String,
+    pub text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldChangeDto {
+    /// title, statement, guidance, provisions, iso, params or area
+    pub field: String,
+    /// sv or en for the texts written in both languages
+    pub lang: Option<String>,
+    pub before: String,
+    pub after: String,
+    pub pieces: Vec<PieceDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RequirementChangeDto {
+    pub requirement_id: String,
+    pub label: String,
+    pub area: String,
+    pub title_sv: String,
+    pub title_en: String,
+    /// added, removed or changed
+    pub kind: String,
+    pub fields: Vec<FieldChangeDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CatalogDiffDto {
+    pub from: String,
+    pub to: String,
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub changes: Vec<RequirementChangeDto>,
+}
+
+fn kind(k: ChangeKind) -> String {
+    match k {
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Changed => "changed",
+    }
+    .into()
+}
+
+fn diff_dto(d: CatalogDiff) -> CatalogDiffDto {
+    CatalogDiffDto {
+        added: d.count(ChangeKind::Added),
+        removed: d.count(ChangeKind::Removed),
+        changed: d.count(ChangeKind::Changed),
+        unchanged: d.unchanged,
+        from: d.from,
+        to: d.to,
+        changes: d
+            .changes
+            .into_iter()
+            .map(|c| {
+                let [title_sv, title_en] = c.title;
+                RequirementChangeDto {
+                    requirement_id: c.id,
+                    label: c.label,
+                    area: c.area,
+                    title_sv,
+                    title_en,
+                    kind: kind(c.kind),
+                    fields: c
+                        .fields
+                        .into_iter()
+                        .map(|f| FieldChangeDto {
+                            field: f.field.into(),
+                            lang: f.lang.map(str::to_string),
+                            before: f.before,
+                            after: f.after,
+                            pieces: f
+                                .pieces
+                                .into_iter()
+                                .map(|p| match p {
+                                    Piece::Same(text) => PieceDto {
+                                        kind: "same".into(),
+                                        text,
+                                    },
+                                    Piece::Removed(text) => PieceDto {
+                                        kind: "removed".into(),
+                                        text,
+                                    },
+                                    Piece::Added(text) => PieceDto {
+                                        kind: "added".into(),
+                                        text,
+                                    },
+                                })
+                                .collect(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// `?from=1&to=2`
+#[derive(Deserialize, ToSchema)]
+pub struct DiffQuery {
+    pub from: String,
+    pub to: String,
+}
+
+/// What changed between two versions: requirements added, removed and changed, each changed
+/// field with the words marked.
+#[utoipa::path(get, path = "/api/v1/catalog/diff", params(("from" = String, Query), ("to" = String, Query)), responses((status = 200, body = CatalogDiffDto), (status = 404, body = Problem, description = "No such version.")))]
+pub async fn diff(
+    State(state): State<AppState>,
+    m: Member,
+    Params(q): Params<DiffQuery>,
+) -> AppResult<Json<CatalogDiffDto>> {
+    Ok(Json(diff_dto(tillit_app::catalog::diff_versions(
+        &state.app, &m.who, &q.from, &q.to,
+    )?)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TouchedAssessmentDto {
+    pub requirement_id: String,
+    /// added, removed or changed
+    pub change: String,
+    /// None for the organisation-wide scope.
+    pub system_id: Option<String>,
+    pub status: String,
+    pub evidence: i64,
+    /// Still applies after the upgrade (so it is to be re-assessed); otherwise kept but no
+    /// longer counted.
+    pub still_applies: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TouchedMeasureDto {
+    pub requirement_id: String,
+    pub system_id: Option<String>,
+    pub measure_id: String,
+    pub title: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScopedRequirementDto {
+    pub requirement_id: String,
+    pub system_id: Option<String>,
+}
+
+/// What the upgrade to the newest version would do to the organisation's work.
+#[derive(Serialize, ToSchema)]
+pub struct UpgradePlanDto {
+    pub from: String,
+    pub to: String,
+    pub carried_over: usize,
+    pub to_reassess: usize,
+    pub assessments: Vec<TouchedAssessmentDto>,
+    pub measures: Vec<TouchedMeasureDto>,
+    pub newly_applicable: Vec<ScopedRequirementDto>,
+    pub diff: CatalogDiffDto,
+}
+
+fn plan_dto(p: UpgradePlan) -> UpgradePlanDto {
+    let to_reassess = p.to_reassess();
+    let mut assessments = Vec::new();
+    let mut measures = Vec::new();
+    for i in p.impacts {
+        for a in i.assessments {
+            assessments.push(TouchedAssessmentDto {
+                requirement_id: i.requirement_id.clone(),
+                change: kind(i.kind),
+                system_id: a.system_id,
+                status: a.status.key().into(),
+                evidence: a.evidence,
+                still_applies: a.still_applies,
+            });
+        }
+        for x in i.measures {
+            measures.push(TouchedMeasureDto {
+                requirement_id: x.requirement_id,
+                system_id: x.system_id,
+                measure_id: x.measure_id,
+                title: x.title,
+            });
+        }
+    }
+    UpgradePlanDto {
+        from: p.from,
+        to: p.to,
+        carried_over: p.carried_over,
+        to_reassess,
+        assessments,
+        measures,
+        newly_applicable: p
+            .newly_applicable
+            .into_iter()
+            .map(|n| ScopedRequirementDto {
+                requirement_id: n.requirement_id,
+                system_id: n.system_id,
+            })
+            .collect(),
+        diff: diff_dto(p.diff),
+    }
+}
+
+/// The upgrade on offer: what changed and which of the organisation's assessments, evidence and
+/// measures each change touches. 404 when the organisation is on the newest version.
+#[utoipa::path(get, path = "/api/v1/catalog/upgrade", responses((status = 200, body = UpgradePlanDto), (status = 404, body = Problem, description = "Already on the newest version.")))]
+pub async fn plan(State(state): State<AppState>, m: Member) -> AppResult<Json<UpgradePlanDto>> {
+    tillit_app::catalog::upgrade_plan(&state.app, &m.who)
+        .await?
+        .map(|p| Json(plan_dto(p)))
+        .ok_or(AppError::NotFound)
+}
+
+/// The version the caller saw the plan for; the upgrade is refused if the organisation has moved.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpgradeBody {
+    pub from: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UpgradeOutcomeDto {
+    pub from: String,
+    pub to: String,
+    pub to_reassess: usize,
+    pub to_assess: usize,
+    pub carried_over: usize,
+}
+
+/// Moves the organisation to the newest version (administrator or coordinator).
+#[utoipa::path(post, path = "/api/v1/catalog/upgrade", request_body = UpgradeBody, responses((status = 200, body = UpgradeOutcomeDto), (status = 404, body = Problem, description = "Already on the newest version."), (status = 422, body = Problem)))]
+pub async fn upgrade(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<UpgradeBody>,
+) -> AppResult<Json<UpgradeOutcomeDto>> {
+    let o = tillit_app::catalog::upgrade(&state.app, &m.who, &body.from).await?;
+    Ok(Json(UpgradeOutcomeDto {
+        from: o.from,
+        to: o.to,
+        to_reassess: o.to_reassess,
+        to_assess: o.to_assess,
+        carried_over: o.carried_over,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReassessmentDto {
+    pub requirement_id: String,
+    pub system_id: Option<String>,
+    /// changed (assess again) or added (assess for the first time)
+    pub reason: String,
+    pub catalog_version: String,
+    pub since: String,
+}
+
+/// What the organisation's catalog upgrades ask to be assessed and is not yet.
+#[utoipa::path(get, path = "/api/v1/catalog/reassessments", responses((status = 200, body = [ReassessmentDto])))]
+pub async fn reassessments(
+    State(state): State<AppState>,
+    m: Member,
+) -> AppResult<Json<Vec<ReassessmentDto>>> {
+    Ok(Json(
+        tillit_app::catalog::reassessments(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(|r| ReassessmentDto {
+                requirement_id: r.requirement_id,
+                system_id: r.system_id,
+                reason: r.reason.key().into(),
+                catalog_version: r.catalog_version,
+                since: r.created_at,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,411 @@
+//! Catalog pages: `/catalog` (versions, the upgrade offer, what is to be assessed),
+//! `/catalog/diff` (two versions side by side with the changed words marked) and
+//! `/catalog/upgrade` (what the upgrade touches, and accepting it).
+
+use crate::context::Member;
+use crate::error::{AppError, AppResult};
+use crate::forms::{FormFields, Params};
+use crate::i18n::Tr;
+use crate::pages::{notice_from, Notice, PageCommon};
+use crate::render::{page, see_other};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use std::collections::HashMap;
+use tillit_app::catalog::{ChangeKind, UpgradePlan};
+use tillit_app::library::Library;
+use tillit_domain::diff::Piece;
+use tillit_domain::role::Permission;
+use tillit_domain::ValidationErrors;
+
+pub struct VersionRow {
+    pub key: String,
+    pub title: String,
+    pub date: String,
+    pub requirements: usize,
+    pub current: bool,
+    pub diff_href: Option<String>,
+}
+
+pub struct TodoRow {
+    pub href: String,
+    pub requirement: String,
+    pub scope: String,
+    pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "catalog.html")]
+struct CatalogPage {
+    c: PageCommon,
+    current: String,
+    versions: Vec<VersionRow>,
+    offer: Option<String>,
+    todo: Vec<TodoRow>,
+}
+
+/// A requirement as `LABEL Title`, from the library that has it.
+fn req_name(lang: &str, libs: &[&Library], id: &str) -> String {
+    libs.iter()
+        .find_map(|l| l.requirement(id))
+        .map(|r| format!("{} {}", r.label, r.title(lang)))
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn requirement_href(system_id: Option<&str>, id: &str) -> String {
+    match system_id {
+        Some(s) => format!("/systems/{s}/requirements/{id}"),
+        None => format!("/requirements/{id}"),
+    }
+}
+
+pub async fn overview(
+    State(state): State<AppState>,
+    m: Member,
+    Params(n): Params<Notice>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let lang = tr.lang();
+    let versions = tillit_app::catalog::versions(&state.app, &m.who)?;
+    let plan = tillit_app::catalog::upgrade_plan(&state.app, &m.who).await?;
+    let todo = tillit_app::catalog::reassessments(&state.app, &m.who).await?;
+    let lib = state.app.library(&m.who);
+    let current = versions
+        .iter()
+        .find(|v| v.current)
+        .map(|v| {
+            tr.f(
+                "catalog-current",
+                &[("version", v.key.clone()), ("title", v.title.clone())],
+            )
+        })
+        .unwrap_or_default();
+    let mut rows = Vec::new();
+    let mut prev: Option<String> = None;
+    for v in &versions {
+        rows.push(VersionRow {
+            key: v.key.clone(),
+            title: v.title.clone(),
+            date: v.last_modified.chars().take(10).collect(),
+            requirements: v.requirements,
+            current: v.current,
+            diff_href: prev
+                .as_ref()
+                .map(|p| format!("/catalog/diff?from={p}&to={}", v.key)),
+        });
+        prev = Some(v.key.clone());
+    }
+    let offer = plan.map(|p| {
+        tr.f(
+            "catalog-offer",
+            &[
+                ("from", p.from.clone()),
+                ("to", p.to.clone()),
+                ("changed", p.diff.count(ChangeKind::Changed).to_string()),
+                ("added", p.diff.count(ChangeKind::Added).to_string()),
+                ("reassess", p.to_reassess().to_string()),
+            ],
+        )
+    });
+    let todo = todo
+        .into_iter()
+        .map(|r| TodoRow {
+            href: requirement_href(r.system_id.as_deref(), &r.requirement_id),
+            requirement: req_name(lang, &[&lib], &r.requirement_id),
+            scope: r
+                .system_name
+                .clone()
+                .unwrap_or_else(|| tr.t("catalog-scope-organisation")),
+            reason: tr.t(&format!("catalog-reason-{}", r.reason.key())),
+        })
+        .collect();
+    let mut c = PageCommon::member(&m, tr.t("catalog-heading"), "/catalog");
+    c.notice = notice_from(tr, n.done.as_deref());
+    Ok(page(
+        StatusCode::OK,
+        &CatalogPage {
+            c,
+            current,
+            versions: rows,
+            offer,
+            todo,
+        },
+    ))
+}
+
+/// A changed field as the page shows it: its name, and the old and new text as marked pieces.
+pub struct FieldView {
+    pub name: String,
+    pub before: Vec<(&'static str, String)>,
+    pub after: Vec<(&'static str, String)>,
+}
+
+pub struct ChangeView {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub kind_key: &'static str,
+    pub fields: Vec<FieldView>,
+}
+
+fn side(pieces: &[Piece], old: bool) -> Vec<(&'static str, String)> {
+    pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Same(s) => Some(("same", s.clone())),
+            Piece::Removed(s) if old => Some(("del", s.clone())),
+            Piece::Added(s) if !old => Some(("ins", s.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn kind_key(k: ChangeKind) -> &'static str {
+    match k {
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Changed => "changed",
+    }
+}
+
+/// The changes of a diff as the pages show them, in the reader's language (both languages'
+/// texts are compared; the other language's changes are shown too, marked with the language).
+fn change_views(tr: &Tr, d: &tillit_app::catalog::CatalogDiff) -> Vec<ChangeView> {
+    let lang = tr.lang();
+    let idx = usize::from(lang == "en");
+    d.changes
+        .iter()
+        .map(|c| ChangeView {
+            id: c.id.clone(),
+            name: format!("{} {}", c.label, c.title[idx]),
+            kind: tr.t(&format!("catalog-kind-{}", kind_key(c.kind))),
+            kind_key: kind_key(c.kind),
+            fields: c
+                .fields
+                .iter()
+                .map(|f| FieldView {
+                    name: match f.lang {
+                        Some(l) => format!("{} ({l})", tr.t(&format!("catalog-field-{}", f.field))),
+                        None => tr.t(&format!("catalog-field-{}", f.field)),
+                    },
+                    before: side(&f.pieces, true),
+                    after: side(&f.pieces, false),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "catalog_diff.html")]
+struct DiffPage {
+    c: PageCommon,
+    heading: String,
+    summary: String,
+    from: String,
+    to: String,
+    versions: Vec<String>,
+    changes: Vec<ChangeView>,
+}
+
+/// `?from=1&to=2`
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DiffParams {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+pub async fn diff(
+    State(state): State<AppState>,
+    m: Member,
+    Params(p): Params<DiffParams>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let versions: Vec<String> = state
+        .app
+        .catalogs
+        .all()
+        .iter()
+        .map(|l| l.key.clone())
+        .collect();
+    let latest = state.app.catalogs.latest().key.clone();
+    let to = p.to.filter(|s| !s.is_empty()).unwrap_or(latest);
+    let from = p
+        .from
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| versions.first().cloned().unwrap_or_default());
+    let d = tillit_app::catalog::diff_versions(&state.app, &m.who, &from, &to)?;
+    let heading = tr.f(
+        "catalog-diff-heading",
+        &[("from", from.clone()), ("to", to.clone())],
+    );
+    let summary = tr.f(
+        "catalog-diff-summary",
+        &[
+            ("added", d.count(ChangeKind::Added).to_string()),
+            ("removed", d.count(ChangeKind::Removed).to_string()),
+            ("changed", d.count(ChangeKind::Changed).to_string()),
+            ("unchanged", d.unchanged.to_string()),
+        ],
+    );
+    Ok(page(
+        StatusCode::OK,
+        &DiffPage {
+            c: PageCommon::member(&m, heading.clone(), "/catalog"),
+            heading,
+            summary,
+            changes: change_views(tr, &d),
+            from,
+            to,
+            versions,
+        },
+    ))
+}
+
+pub struct ImpactRow {
+    pub requirement: String,
+    pub href: String,
+    pub kind: String,
+    pub scope: String,
+    pub status: String,
+    pub evidence: i64,
+    pub outcome: String,
+}
+
+pub struct MeasureRow {
+    pub requirement: String,
+    pub href: String,
+    pub title: String,
+}
+
+#[derive(Template)]
+#[template(path = "catalog_upgrade.html")]
+struct UpgradePage {
+    c: PageCommon,
+    heading: String,
+    summary: String,
+    from: String,
+    impacts: Vec<ImpactRow>,
+    measures: Vec<MeasureRow>,
+    added: Vec<TodoRow>,
+    changes: Vec<ChangeView>,
+    may_upgrade: bool,
+    errors: Vec<crate::pages::FieldError>,
+}
+
+async fn upgrade_page(
+    state: &AppState,
+    m: &Member,
+    errors: Option<&ValidationErrors>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let lang = tr.lang();
+    let Some(plan): Option<UpgradePlan> =
+        tillit_app::catalog::upgrade_plan(&state.app, &m.who).await?
+    else {
+        return Ok(see_other("/catalog"));
+    };
+    let old = state.app.catalogs.for_org(&plan.from).clone();
+    let new = state.app.catalogs.for_org(&plan.to).clone();
+    let libs = [new.as_ref(), old.as_ref()];
+    let names: HashMap<String, String> = tillit_app::systems::system_names(&state.app, &m.who)
+        .await?
+        .into_iter()
+        .collect();
+    let scope_name = |s: &Option<String>| match s {
+        Some(id) => names.get(id).cloned().unwrap_or_else(|| id.clone()),
+        None => tr.t("catalog-scope-organisation"),
+    };
+    let mut impacts = Vec::new();
+    let mut measures = Vec::new();
+    for i in &plan.impacts {
+        let requirement = req_name(lang, &libs, &i.requirement_id);
+        for a in &i.assessments {
+            impacts.push(ImpactRow {
+                requirement: requirement.clone(),
+                href: requirement_href(a.system_id.as_deref(), &i.requirement_id),
+                kind: tr.t(&format!("catalog-kind-{}", kind_key(i.kind))),
+                scope: scope_name(&a.system_id),
+                status: crate::requirements::pages::status_label(tr, Some(a.status)),
+                evidence: a.evidence,
+                outcome: tr.t(match (i.kind, a.still_applies) {
+                    (ChangeKind::Changed, true) => "catalog-outcome-reassess",
+                    _ => "catalog-outcome-no-longer-applies",
+                }),
+            });
+        }
+        for ms in &i.measures {
+            measures.push(MeasureRow {
+                requirement: format!("{} – {}", requirement, scope_name(&ms.system_id)),
+                href: format!("/measures/{}", ms.measure_id),
+                title: ms.title.clone(),
+            });
+        }
+    }
+    let added = plan
+        .newly_applicable
+        .iter()
+        .map(|n| TodoRow {
+            href: requirement_href(n.system_id.as_deref(), &n.requirement_id),
+            requirement: req_name(lang, &libs, &n.requirement_id),
+            scope: scope_name(&n.system_id),
+            reason: tr.t("catalog-reason-added"),
+        })
+        .collect();
+    let heading = tr.f(
+        "catalog-upgrade-heading",
+        &[("from", plan.from.clone()), ("to", plan.to.clone())],
+    );
+    let summary = tr.f(
+        "catalog-upgrade-summary",
+        &[
+            ("carried", plan.carried_over.to_string()),
+            ("reassess", plan.to_reassess().to_string()),
+            ("added", plan.newly_applicable.len().to_string()),
+        ],
+    );
+    let status = if errors.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(page(
+        status,
+        &UpgradePage {
+            c: PageCommon::member(m, heading.clone(), "/catalog"),
+            heading,
+            summary,
+            from: plan.from.clone(),
+            impacts,
+            measures,
+            added,
+            changes: change_views(tr, &plan.diff),
+            may_upgrade: m.may(Permission::UpgradeCatalog),
+            errors: errors
+                .map(|e| crate::pages::FieldError::list(tr, e))
+                .unwrap_or_default(),
+        },
+    ))
+}
+
+pub async fn upgrade_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+    upgrade_page(&state, &m, None).await
+}
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::UpgradeCatalog)?;
+    match tillit_app::catalog::upgrade(&state.app, &m.who, form.get("from")).await {
+        Ok(_) => Ok(see_other("/catalog?done=catalog-upgraded")),
+        Err(tillit_app::Error::Invalid(v)) => upgrade_page(&state, &m, Some(&v)).await,
+        Err(e) => Err(AppError::from(e)),
+    }
+}

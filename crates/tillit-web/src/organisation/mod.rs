@@ -1,0 +1,3 @@
+//! The organisation's own page: the facts the law turns on, and their form.
+
+pub mod pages;
