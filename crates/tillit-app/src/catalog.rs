@@ -47,7 +47,14 @@ pub struct RequirementChange {
     pub title: [String; 2],
     pub kind: ChangeKind,
     pub fields: Vec<FieldChange>,
+    /// What the requirement asks changed: its statement, guidance, citations or parameters.
+    /// A change of only the title, area or ISO numbers is editorial: assessments carry over.
+    pub material: bool,
 }
+
+/// The fields whose change changes what a requirement asks, so that its assessment must be made
+/// again.
+const MATERIAL: &[&str] = &["statement", "guidance", "provisions", "params"];
 
 /// What changed from one version of a catalog to another.
 #[derive(Debug, Clone, Serialize)]
@@ -144,12 +151,14 @@ pub fn diff(from: &Library, to: &Library) -> CatalogDiff {
                 title: b.title.clone(),
                 kind: ChangeKind::Added,
                 fields: Vec::new(),
+                material: true,
             }),
             Some(a) => {
                 let fields = field_changes(a, b);
                 if fields.is_empty() {
                     unchanged += 1;
                 } else {
+                    let material = fields.iter().any(|f| MATERIAL.contains(&f.field));
                     changes.push(RequirementChange {
                         id: b.id.clone(),
                         label: b.label.clone(),
@@ -157,6 +166,7 @@ pub fn diff(from: &Library, to: &Library) -> CatalogDiff {
                         title: b.title.clone(),
                         kind: ChangeKind::Changed,
                         fields,
+                        material,
                     });
                 }
             }
@@ -171,6 +181,7 @@ pub fn diff(from: &Library, to: &Library) -> CatalogDiff {
                 title: a.title.clone(),
                 kind: ChangeKind::Removed,
                 fields: Vec::new(),
+                material: true,
             });
         }
     }
@@ -360,7 +371,7 @@ pub async fn upgrade_plan(app: &App, who: &Acting) -> Result<Option<UpgradePlan>
         }
     }
     for a in &assessments {
-        if d.change(&a.requirement_id).is_none() {
+        if d.change(&a.requirement_id).is_none_or(|c| !c.material) {
             carried_over += 1;
         }
     }

@@ -75,6 +75,12 @@ impl World {
     }
 
     async fn org(&self, name: &str) -> Tenant {
+        self.org_on(name, OrgKind::Region, tillit_app::library::LATEST)
+            .await
+    }
+
+    /// An organisation of a kind, working against a catalog version.
+    async fn org_on(&self, name: &str, kind: OrgKind, version: &str) -> Tenant {
         let n: u32 = uuid::Uuid::new_v4().as_u128() as u32 % 1_000_000;
         let first9 = format!("556{n:06}");
         let digits: Vec<u32> = first9.chars().filter_map(|c| c.to_digit(10)).collect();
@@ -86,13 +92,7 @@ impl World {
         );
         let n = OrgNumber::parse("org_number", &number).unwrap();
         self.store
-            .create_organisation(
-                &Actor::operator(),
-                name,
-                &n,
-                OrgKind::Region,
-                tillit_app::library::LATEST,
-            )
+            .create_organisation(&Actor::operator(), name, &n, kind, version)
             .await
             .unwrap();
         self.store.operator_tenant(&n).await.unwrap().0
@@ -380,4 +380,383 @@ async fn a_failure_in_row_4999_leaves_nothing_stored() {
         events_before, events_after,
         "no audit event of a row survives"
     );
+}
+
+/// Sets an organisation's facts through the administrator's command.
+async fn set_facts(w: &World, admin: &Acting, fields: &[(&str, &str)]) {
+    let d: tillit_domain::org::OrgFactsDraft = serde_json::from_value(serde_json::Value::Object(
+        fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+            .collect(),
+    ))
+    .unwrap();
+    tillit_app::members::set_organisation_facts(&w.app, admin, &d)
+        .await
+        .unwrap();
+}
+
+/// A system run by a supplier that processes one asset about the given data subjects.
+async fn system_with(w: &World, who: &Acting, subject: &str) -> tillit_domain::ids::SystemId {
+    let a = tillit_app::assets::create_asset(
+        &w.app,
+        who,
+        &AssetDraft {
+            name: format!("Uppgifter om {subject}"),
+            personal_data: "yes".into(),
+            data_subjects: vec![subject.into()],
+            ..AssetDraft::default()
+        },
+    )
+    .await
+    .unwrap();
+    let s = tillit_app::systems::create_system(
+        &w.app,
+        who,
+        &tillit_domain::system::SystemDraft {
+            name: format!("System för {subject}"),
+            hosting: "outsourced".into(),
+            country: "Sverige".into(),
+            asset_ids: vec![a.id.to_string()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    s.id
+}
+
+/// The requirement ids that apply to a scope of the acting organisation.
+async fn applicable(
+    w: &World,
+    who: &Acting,
+    system: Option<&tillit_domain::ids::SystemId>,
+) -> std::collections::BTreeSet<String> {
+    let (facts, lib) = tillit_app::assessments::org_context(&w.app, who)
+        .await
+        .unwrap();
+    let triggers = match system {
+        Some(id) => tillit_app::assessments::system_triggers(
+            &tillit_app::systems::system(&w.app, who, id).await.unwrap(),
+            &facts,
+        ),
+        None => tillit_app::assessments::organisation_triggers(&facts),
+    };
+    lib.applicable(&triggers)
+        .into_iter()
+        .map(|a| a.requirement.id.clone())
+        .collect()
+}
+
+fn set(ids: &[&str]) -> std::collections::BTreeSet<String> {
+    ids.iter().map(|s| s.to_string()).collect()
+}
+
+const BASELINE: &[&str] = &[
+    "sty-1", "sty-2", "sty-3", "sty-4", "sty-8", "sty-10", "sty-12", "inc-1", "inc-2",
+];
+const CYBER: &[&str] = &["lev-4", "inc-4", "inc-5", "inc-8", "cyb-1", "cyb-2"];
+const DPO: &[&str] = &["sty-14", "sty-15"];
+
+#[tokio::test]
+async fn who_each_rule_binds_follows_the_organisation_facts() {
+    let w = World::new().await;
+    // A region: public health care, covered by the Cybersecurity Act, a DPO is mandatory.
+    let region = w.org_on("Region", OrgKind::Region, "2").await;
+    let r = w.person(&region, "admin@region.example", Role::Admin).await;
+    let mut expected = set(BASELINE);
+    expected.extend(set(&["sty-13", "inc-6"]));
+    expected.extend(set(CYBER));
+    expected.extend(set(DPO));
+    assert_eq!(applicable(&w, &r, None).await, expected);
+    let rs = system_with(&w, &r, "patients").await;
+    let sys = applicable(&w, &r, Some(&rs)).await;
+    for id in [
+        "sek-1", "sek-3", "lev-2", "lev-3", "beh-2", "log-2", "sty-5", "sty-9",
+    ] {
+        assert!(sys.contains(id), "region system lacks {id}");
+    }
+    assert!(!sys.contains("sek-4") && !sys.contains("lev-7"));
+
+    // A medium-sized private provider of health and social care: PSL instead of OSL, its own
+    // confidentiality for social care, NIS2 duties by size, a DPO by scale.
+    let private = w.org_on("Linden", OrgKind::PrivateProvider, "2").await;
+    let p = w
+        .person(&private, "admin@linden.example", Role::Admin)
+        .await;
+    set_facts(
+        &w,
+        &p,
+        &[
+            ("legal_form", "private"),
+            ("care", "both"),
+            ("employees", "240"),
+        ],
+    )
+    .await;
+    let mut expected = set(BASELINE);
+    expected.extend(set(&["sty-13", "inc-6", "inc-7"]));
+    expected.extend(set(CYBER));
+    expected.extend(set(DPO));
+    assert_eq!(applicable(&w, &p, None).await, expected);
+    let ps = system_with(&w, &p, "patients").await;
+    let sys = applicable(&w, &p, Some(&ps)).await;
+    assert!(sys.contains("sek-4") && sys.contains("lev-7") && sys.contains("beh-2"));
+    for id in ["sek-1", "sek-2", "sek-3", "lev-2", "lev-3"] {
+        assert!(
+            !sys.contains(id),
+            "OSL requirement {id} binds a private provider"
+        );
+    }
+    let cs = system_with(&w, &p, "care_recipients").await;
+    let sys = applicable(&w, &p, Some(&cs)).await;
+    assert!(sys.contains("sek-5") && sys.contains("log-9") && !sys.contains("sek-2"));
+
+    // The same company with 20 staff: not covered, no mandatory DPO by the rule.
+    set_facts(
+        &w,
+        &p,
+        &[
+            ("legal_form", "private"),
+            ("care", "both"),
+            ("employees", "20"),
+        ],
+    )
+    .await;
+    let mut expected = set(BASELINE);
+    expected.extend(set(&["sty-13", "inc-6", "inc-7"]));
+    assert_eq!(applicable(&w, &p, None).await, expected);
+
+    // A large private home-care company: social care only is not covered on that ground.
+    set_facts(
+        &w,
+        &p,
+        &[
+            ("legal_form", "private"),
+            ("care", "social"),
+            ("employees", "900"),
+        ],
+    )
+    .await;
+    let mut expected = set(BASELINE);
+    expected.extend(set(&["sty-13", "inc-7"]));
+    expected.extend(set(DPO));
+    assert_eq!(applicable(&w, &p, None).await, expected);
+    // ... unless it says otherwise.
+    set_facts(
+        &w,
+        &p,
+        &[
+            ("legal_form", "private"),
+            ("care", "social"),
+            ("employees", "900"),
+            ("cybersecurity_override", "yes"),
+        ],
+    )
+    .await;
+    assert!(applicable(&w, &p, None).await.contains("cyb-1"));
+}
+
+#[tokio::test]
+async fn only_the_administrator_keeps_the_facts_and_bad_ones_name_their_field() {
+    let w = World::new().await;
+    let t = w.org("Region").await;
+    let admin = w.person(&t, "admin@r.example", Role::Admin).await;
+    let coordinator = w
+        .person(&t, "samordnare@r.example", Role::Coordinator)
+        .await;
+    let d = tillit_domain::org::OrgFactsDraft {
+        legal_form: "region".into(),
+        care: "health".into(),
+        ..Default::default()
+    };
+    let e = tillit_app::members::set_organisation_facts(&w.app, &coordinator, &d)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Forbidden), "{e:?}");
+    let bad = tillit_domain::org::OrgFactsDraft {
+        legal_form: "stiftelse".into(),
+        care: "health".into(),
+        employees: "många".into(),
+        ..Default::default()
+    };
+    let e = tillit_app::members::set_organisation_facts(&w.app, &admin, &bad)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fields(&e),
+        vec![
+            ("legal_form".to_string(), Rule::UnknownValue),
+            ("employees".to_string(), Rule::InvalidFormat)
+        ]
+    );
+    let o = tillit_app::members::set_organisation_facts(&w.app, &admin, &d)
+        .await
+        .unwrap();
+    assert!(o.facts.public_authority());
+    let events = tillit_app::audit::latest_events(&w.app, &admin, 10)
+        .await
+        .unwrap();
+    assert!(events.iter().any(|e| e.action == "organisation.facts"));
+}
+
+#[tokio::test]
+async fn an_upgrade_carries_over_marks_changed_lists_new_and_an_assessment_settles_it() {
+    use tillit_app::catalog::{self, ChangeKind};
+    use tillit_domain::assessment::AssessmentDraft;
+    let w = World::new().await;
+    let t = w.org_on("Åsby", OrgKind::Municipality, "1").await;
+    let coordinator = w
+        .person(&t, "samordnare@asby.example", Role::Coordinator)
+        .await;
+    let reader = w.person(&t, "reader@asby.example", Role::Reader).await;
+    let sys = system_with(&w, &coordinator, "patients").await;
+    let assess = |rid: &'static str, scope: Option<String>| {
+        let (app, who) = (&w.app, &coordinator);
+        async move {
+            tillit_app::assessments::assess(
+                app,
+                who,
+                scope.as_deref(),
+                rid,
+                &AssessmentDraft {
+                    status: "met".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    // One requirement that changes (log-2) and one the upgrade leaves as it was.
+    let c = tillit_app::library::Catalogs::builtin().unwrap();
+    let d = catalog::diff(c.get("1").unwrap(), c.get("2").unwrap());
+    assert_eq!(d.change("log-2").unwrap().kind, ChangeKind::Changed);
+    let (_, v1) = tillit_app::assessments::org_context(&w.app, &coordinator)
+        .await
+        .unwrap();
+    assert_eq!(v1.key, "1");
+    // Integrity level 1 brings rik-1 (change control), which version 2 leaves as it was.
+    let asset = tillit_app::systems::system(&w.app, &coordinator, &sys)
+        .await
+        .unwrap()
+        .assets[0]
+        .id
+        .clone();
+    tillit_app::assets::classify_asset(
+        &w.app,
+        &coordinator,
+        &asset,
+        &tillit_domain::classification::ClassificationDraft {
+            confidentiality: "0".into(),
+            integrity: "1".into(),
+            availability: "0".into(),
+            traceability: "0".into(),
+            motivation: "Fel kan rättas i efterhand.".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let unchanged = applicable(&w, &coordinator, Some(&sys))
+        .await
+        .into_iter()
+        .find(|id| d.change(id).is_none())
+        .expect("an unchanged requirement applies");
+    assess("log-2", Some(sys.to_string())).await;
+    let kept: &'static str = Box::leak(unchanged.clone().into_boxed_str());
+    assess(kept, Some(sys.to_string())).await;
+
+    let plan = catalog::upgrade_plan(&w.app, &coordinator)
+        .await
+        .unwrap()
+        .expect("an upgrade is offered");
+    assert_eq!((plan.from.as_str(), plan.to.as_str()), ("1", "2"));
+    assert_eq!(plan.to_reassess(), 1);
+    assert_eq!(plan.carried_over, 1);
+    assert!(plan
+        .newly_applicable
+        .iter()
+        .any(|n| n.requirement_id == "beh-7" && n.system_id.as_deref() == Some(sys.as_str())));
+
+    // A reader sees the plan but may not accept it; a stale plan is refused.
+    assert!(matches!(
+        catalog::upgrade(&w.app, &reader, "1").await.unwrap_err(),
+        Error::Forbidden
+    ));
+    let e = catalog::upgrade(&w.app, &coordinator, "0")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fields(&e),
+        vec![("catalog_version".to_string(), Rule::Mismatch)]
+    );
+
+    let out = catalog::upgrade(&w.app, &coordinator, "1").await.unwrap();
+    assert_eq!((out.to_reassess, out.carried_over), (1, 1));
+    assert_eq!(out.to_assess, plan.newly_applicable.len());
+    // Acting again reads the new version.
+    let coordinator = auth_again(&w, "samordnare@asby.example").await;
+    let (_, v2) = tillit_app::assessments::org_context(&w.app, &coordinator)
+        .await
+        .unwrap();
+    assert_eq!(v2.key, "2");
+    assert!(catalog::upgrade_plan(&w.app, &coordinator)
+        .await
+        .unwrap()
+        .is_none());
+
+    let todo = catalog::reassessments(&w.app, &coordinator).await.unwrap();
+    let log2 = todo
+        .iter()
+        .find(|r| r.requirement_id == "log-2")
+        .expect("log-2 to re-assess");
+    assert_eq!(log2.reason, tillit_store::ReassessReason::Changed);
+    assert!(!todo.iter().any(|r| r.requirement_id == unchanged));
+    // Assessments are kept: the earlier one of log-2 is still there.
+    let current =
+        tillit_app::assessments::assessment(&w.app, &coordinator, Some(sys.as_str()), "log-2")
+            .await
+            .unwrap();
+    assert!(current.is_some());
+    // The follow-up shows what is to be assessed as a gap.
+    let (gaps, _) = tillit_app::followup::gaps_now(&w.app, &coordinator)
+        .await
+        .unwrap();
+    let gap = gaps
+        .iter()
+        .find(|g| g.kind == tillit_store::GapKind::Reassessment)
+        .unwrap();
+    assert_eq!(gap.count as usize, todo.len());
+    // Assessing settles it.
+    tillit_app::assessments::assess(
+        &w.app,
+        &coordinator,
+        Some(sys.as_str()),
+        "log-2",
+        &AssessmentDraft {
+            status: "partly_met".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let after = catalog::reassessments(&w.app, &coordinator).await.unwrap();
+    assert_eq!(after.len(), todo.len() - 1);
+    assert!(!after.iter().any(|r| r.requirement_id == "log-2"));
+}
+
+/// Signs a person in again, as a new request would (its organisation's version is read anew).
+async fn auth_again(w: &World, email: &str) -> Acting {
+    let SignIn::SignedIn { session_secret, .. } =
+        auth::sign_in(&w.app, email, PASSWORD, "127.0.0.1", None)
+            .await
+            .unwrap()
+    else {
+        panic!("sign-in of {email} refused");
+    };
+    let a = auth::authenticate_session(&w.app, &session_secret)
+        .await
+        .unwrap()
+        .unwrap();
+    auth::acting(&w.app, a).await.unwrap()
 }

@@ -824,3 +824,4 @@ catalog-added-heading = Requirements that begin to apply
 catalog-added-none = No new requirements apply to the organisation.
 catalog-changes-heading = All changes
 requirements-iso27001 = ISO/IEC 27001:2022
+catalog-kind-editorial = Editorial change (the assessment carries over)

@@ -824,3 +824,4 @@ catalog-added-heading = Krav som börjar gälla
 catalog-added-none = Inga nya krav gäller för organisationen.
 catalog-changes-heading = Alla ändringar
 requirements-iso27001 = ISO/IEC 27001:2022
+catalog-kind-editorial = Redaktionellt ändrat (bedömningen följer med)

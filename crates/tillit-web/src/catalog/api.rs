@@ -77,6 +77,9 @@ pub struct RequirementChangeDto {
     pub title_en: String,
     /// added, removed or changed
     pub kind: String,
+    /// What the requirement asks changed (statement, guidance, citations or parameters); a
+    /// change of only title, area or ISO numbers is editorial and assessments carry over.
+    pub material: bool,
     pub fields: Vec<FieldChangeDto>,
 }
 
@@ -120,6 +123,7 @@ fn diff_dto(d: CatalogDiff) -> CatalogDiffDto {
                     title_sv,
                     title_en,
                     kind: kind(c.kind),
+                    material: c.material,
                     fields: c
                         .fields
                         .into_iter()

@@ -181,7 +181,11 @@ fn change_views(tr: &Tr, d: &tillit_app::catalog::CatalogDiff) -> Vec<ChangeView
         .map(|c| ChangeView {
             id: c.id.clone(),
             name: format!("{} {}", c.label, c.title[idx]),
-            kind: tr.t(&format!("catalog-kind-{}", kind_key(c.kind))),
+            kind: if c.kind == ChangeKind::Changed && !c.material {
+                tr.t("catalog-kind-editorial")
+            } else {
+                tr.t(&format!("catalog-kind-{}", kind_key(c.kind)))
+            },
             kind_key: kind_key(c.kind),
             fields: c
                 .fields
