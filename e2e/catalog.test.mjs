@@ -48,7 +48,7 @@ test('Åsby kommun is offered version 2, accepts it and sees what to re-assess',
 
   await nav(page).getByRole('link', { name: 'Kravkatalog', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Kravkatalog' }).waitFor();
-  assert.ok((await page.textContent('main')).includes('arbetar mot version 1'));
+  assert.ok((await page.textContent('main')).includes('arbetar efter version 1'));
   await page.getByRole('heading', { name: 'En ny version finns' }).waitFor();
   await expectAccessible(page, 'catalog with an upgrade offer');
 
@@ -67,7 +67,7 @@ test('Åsby kommun is offered version 2, accepts it and sees what to re-assess',
   await expectAccessible(page, 'upgrade plan');
 
   await page.getByRole('button', { name: 'Uppgradera kravkatalogen' }).click();
-  await page.getByText('Organisationen arbetar nu mot den nya versionen').waitFor();
+  await page.getByText('Organisationen arbetar nu efter den nya versionen').waitFor();
   const todo = page.locator('#reassessments');
   const todoText = await todo.textContent();
   assert.ok(todoText.includes('LOG-2'), 're-assessment list names log-2');
@@ -99,8 +99,8 @@ test('the private provider is bound by the Patient Safety Act and the Cybersecur
   const page = await signIn(context, 'admin@linden.example');
   await nav(page).getByRole('link', { name: 'Organisation', exact: true }).click();
   const org = await page.textContent('main');
-  assert.ok(org.includes('Gäller inte: en privat vårdgivare är inte myndighet'));
-  assert.ok(org.includes('Hälso- och sjukvård från medelstor storlek'));
+  assert.ok(org.includes('Gäller inte: en privat vård- eller omsorgsgivare är inte en myndighet'));
+  assert.ok(org.includes('Hälso- och sjukvårdsgivare som är medelstora eller större'));
   await expectAccessible(page, 'organisation page');
 
   await nav(page).getByRole('link', { name: 'System och it-tjänster', exact: true }).click();
@@ -111,7 +111,7 @@ test('the private provider is bound by the Patient Safety Act and the Cybersecur
   assert.ok(text.includes('6 kap. 12 § patientsäkerhetslagen (2010:659)'));
   assert.ok(text.includes('tystnadsplikt enligt patientsäkerhetslagen'), 'and why: the organisation is private');
   assert.ok(!text.includes('25 kap. 1 § OSL'), 'OSL does not bind a private provider');
-  assert.ok(text.includes('CYB-1') && text.includes('Organisationen omfattas av cybersäkerhetslagen'));
+  assert.ok(text.includes('INC-4') && text.includes('Organisationen omfattas av cybersäkerhetslagen'));
   await expectAccessible(page, 'private provider requirements');
   await context.close();
 });

@@ -483,6 +483,7 @@ mod tests {
         "4 kap. 2 § patientdatalagen (2008:355)",
         "4 kap. 3 § patientdatalagen (2008:355)",
         "4 kap. 4 § patientdatalagen (2008:355)",
+        "4 kap. patientdatalagen (2008:355)",
         "6 kap. patientdatalagen (2008:355)",
         "Patientdatalagen (2008:355)",
         "HSLF-FS 2016:40",
@@ -498,6 +499,7 @@ mod tests {
         "6 kap. 12 § patientsäkerhetslagen (2010:659)",
         "Socialtjänstlagen (2025:400)",
         "29 § LSS",
+        "LSS",
         "Cybersäkerhetslag (2025:1506)",
         "2 kap. 2 § cybersäkerhetslagen (2025:1506)",
         "2 kap. 5–8 §§ cybersäkerhetslagen (2025:1506)",
@@ -614,7 +616,13 @@ mod tests {
             }
         }
         // NIS2 duties are cited only by what binds covered organisations.
-        let cyber = ids(&lib, &[Trigger::CybersecurityAct]);
+        let cyber = ids(
+            &lib,
+            &[
+                Trigger::CybersecurityAct,
+                Trigger::CybersecurityActOrganisation,
+            ],
+        );
         for r in &lib.requirements {
             if r.provisions
                 .iter()

@@ -452,8 +452,9 @@ fn set(ids: &[&str]) -> std::collections::BTreeSet<String> {
     ids.iter().map(|s| s.to_string()).collect()
 }
 
+/// The baseline of version 2, in the order of its profile.
 const BASELINE: &[&str] = &[
-    "sty-1", "sty-2", "sty-3", "sty-4", "sty-8", "sty-10", "sty-12", "inc-1", "inc-2",
+    "sty-1", "sty-2", "sty-3", "sty-4", "sty-8", "sty-10", "sty-12", "inc-1", "inc-2", "inc-3",
 ];
 const CYBER: &[&str] = &["lev-4", "inc-4", "inc-5", "inc-8", "cyb-1", "cyb-2"];
 const DPO: &[&str] = &["sty-14", "sty-15"];

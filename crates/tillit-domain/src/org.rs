@@ -46,6 +46,10 @@ pub struct OrgFacts {
     pub cybersecurity_override: Option<bool>,
     /// The organisation's own answer on the data protection officer, which replaces the rule.
     pub dpo_override: Option<bool>,
+    /// Whether the organisation has found that it carries on security-sensitive activity
+    /// (säkerhetsskyddslagen 1 kap. 1 §); `None` while not assessed. A classification level is
+    /// only a prompt to assess it.
+    pub security_sensitive: Option<bool>,
     /// The controllers (personuppgiftsansvariga): in a region or municipality usually each
     /// committee (nämnd).
     pub controllers: Vec<String>,
@@ -102,6 +106,7 @@ impl OrgFacts {
             balance_meur: None,
             cybersecurity_override: None,
             dpo_override: None,
+            security_sensitive: None,
             controllers: Vec::new(),
         }
     }
@@ -203,6 +208,10 @@ pub struct OrgFactsDraft {
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub dpo_override: String,
+    /// Empty (not assessed), yes or no
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub security_sensitive: String,
     /// One controller per line (at most 50, each at most 200 characters)
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
@@ -249,6 +258,8 @@ impl TryFrom<&OrgFactsDraft> for OrgFacts {
             &d.cybersecurity_override,
         ));
         let dpo_override = errs.check(override_field("dpo_override", &d.dpo_override));
+        let security_sensitive =
+            errs.check(override_field("security_sensitive", &d.security_sensitive));
         let controllers: Vec<String> = d
             .controllers
             .lines()
@@ -269,19 +280,30 @@ impl TryFrom<&OrgFactsDraft> for OrgFacts {
             ));
         }
         errs.clone().into_result()?;
-        match (legal_form, care, cybersecurity_override, dpo_override) {
-            (Some(legal_form), Some(care), Some(cybersecurity_override), Some(dpo_override)) => {
-                Ok(OrgFacts {
-                    legal_form,
-                    care,
-                    employees,
-                    turnover_meur,
-                    balance_meur,
-                    cybersecurity_override,
-                    dpo_override,
-                    controllers,
-                })
-            }
+        match (
+            legal_form,
+            care,
+            cybersecurity_override,
+            dpo_override,
+            security_sensitive,
+        ) {
+            (
+                Some(legal_form),
+                Some(care),
+                Some(cybersecurity_override),
+                Some(dpo_override),
+                Some(security_sensitive),
+            ) => Ok(OrgFacts {
+                legal_form,
+                care,
+                employees,
+                turnover_meur,
+                balance_meur,
+                cybersecurity_override,
+                dpo_override,
+                security_sensitive,
+                controllers,
+            }),
             _ => Err(errs),
         }
     }

@@ -32,6 +32,8 @@ pub struct SystemFacts {
     pub public_authority: bool,
     /// The organisation is covered by the Cybersecurity Act.
     pub cybersecurity_act: bool,
+    /// The organisation has found that it carries on security-sensitive activity.
+    pub security_sensitive: bool,
 }
 
 impl SystemFacts {
@@ -39,6 +41,7 @@ impl SystemFacts {
     pub fn with_org(mut self, org: &OrgFacts) -> SystemFacts {
         self.public_authority = org.public_authority();
         self.cybersecurity_act = org.cybersecurity_act().0;
+        self.security_sensitive = org.security_sensitive == Some(true);
         self
     }
 }
@@ -83,6 +86,13 @@ pub enum Trigger {
     SocialCareProvider,
     /// The organisation must have a data protection officer.
     DataProtectionOfficer,
+    /// The organisation's own duties under the Cybersecurity Act (registration, management).
+    CybersecurityActOrganisation,
+    /// The organisation carries on security-sensitive activity: the protective security analysis.
+    SecuritySensitive,
+    /// A security-sensitive organisation's system run by a supplier: the special assessment
+    /// before outsourcing.
+    SecuritySensitiveOutsourced,
 }
 
 /// An aspect as a plain, orderable key (for use inside [`Trigger`]).
@@ -140,6 +150,9 @@ impl Trigger {
             Trigger::HealthCareProvider => "health-care-provider".into(),
             Trigger::SocialCareProvider => "social-care-provider".into(),
             Trigger::DataProtectionOfficer => "data-protection-officer".into(),
+            Trigger::CybersecurityActOrganisation => "cybersecurity-act-organisation".into(),
+            Trigger::SecuritySensitive => "security-sensitive".into(),
+            Trigger::SecuritySensitiveOutsourced => "security-sensitive-outsourced".into(),
         }
     }
 
@@ -172,6 +185,9 @@ impl Trigger {
             Trigger::HealthCareProvider,
             Trigger::SocialCareProvider,
             Trigger::DataProtectionOfficer,
+            Trigger::CybersecurityActOrganisation,
+            Trigger::SecuritySensitive,
+            Trigger::SecuritySensitiveOutsourced,
         ]);
         out
     }
@@ -190,9 +206,13 @@ pub fn organisation_triggers(org: &OrgFacts) -> Vec<Trigger> {
     }
     if org.cybersecurity_act().0 {
         out.push(Trigger::CybersecurityAct);
+        out.push(Trigger::CybersecurityActOrganisation);
     }
     if org.data_protection_officer().0 {
         out.push(Trigger::DataProtectionOfficer);
+    }
+    if org.security_sensitive == Some(true) {
+        out.push(Trigger::SecuritySensitive);
     }
     out
 }
@@ -255,6 +275,9 @@ pub fn triggers(f: &SystemFacts) -> Vec<Trigger> {
         } else {
             Trigger::OutsourcedPrivate
         });
+        if f.security_sensitive {
+            out.push(Trigger::SecuritySensitiveOutsourced);
+        }
     }
     if f.country.as_deref().is_some_and(|c| !is_eu_eea(c)) {
         out.push(Trigger::ThirdCountry);
@@ -504,6 +527,7 @@ mod tests {
                 Trigger::HealthCareProvider,
                 Trigger::SocialCareProvider,
                 Trigger::CybersecurityAct,
+                Trigger::CybersecurityActOrganisation,
                 Trigger::DataProtectionOfficer
             ]
         );
@@ -527,9 +551,25 @@ mod tests {
                 Trigger::Baseline,
                 Trigger::HealthCareProvider,
                 Trigger::CybersecurityAct,
+                Trigger::CybersecurityActOrganisation,
                 Trigger::DataProtectionOfficer
             ]
         );
+        // Security-sensitive activity is the organisation's own finding, never a level.
+        let sensitive = OrgFacts {
+            security_sensitive: Some(true),
+            ..medium_clinic.clone()
+        };
+        assert!(organisation_triggers(&sensitive).contains(&Trigger::SecuritySensitive));
+        assert!(!organisation_triggers(&medium_clinic).contains(&Trigger::SecuritySensitive));
+        let outsourced = SystemFacts {
+            hosting: "outsourced".into(),
+            ..SystemFacts::default()
+        };
+        assert!(triggers(&outsourced.clone().with_org(&sensitive))
+            .contains(&Trigger::SecuritySensitiveOutsourced));
+        assert!(!triggers(&outsourced.with_org(&medium_clinic))
+            .contains(&Trigger::SecuritySensitiveOutsourced));
         // A system inherits the organisation's public status and coverage.
         let sys = SystemFacts::default().with_org(&medium_clinic);
         assert!(!sys.public_authority && sys.cybersecurity_act);
@@ -581,6 +621,6 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), all.len());
-        assert_eq!(all.len(), 1 + 16 + 7 + 10);
+        assert_eq!(all.len(), 1 + 16 + 7 + 13);
     }
 }

@@ -7,6 +7,7 @@ ALTER TABLE organisations ADD COLUMN turnover_meur BIGINT;
 ALTER TABLE organisations ADD COLUMN balance_meur BIGINT;
 ALTER TABLE organisations ADD COLUMN cybersecurity_override BIGINT;
 ALTER TABLE organisations ADD COLUMN dpo_override BIGINT;
+ALTER TABLE organisations ADD COLUMN security_sensitive BIGINT;
 ALTER TABLE organisations ADD COLUMN controllers TEXT NOT NULL DEFAULT '';
 ALTER TABLE organisations ADD COLUMN catalog_version TEXT NOT NULL DEFAULT '1';
 UPDATE organisations SET legal_form = 'region' WHERE kind = 'region';

@@ -25,7 +25,8 @@ pub struct Organisation {
 
 /// The columns every organisation query selects.
 const ORG_COLUMNS: &str = "id, name, org_number, kind, created_at, legal_form, care, employees, \
-    turnover_meur, balance_meur, cybersecurity_override, dpo_override, controllers, catalog_version";
+    turnover_meur, balance_meur, cybersecurity_override, dpo_override, security_sensitive, controllers, \
+    catalog_version";
 
 /// The columns of a `Organisation` as the database returns them.
 #[derive(sqlx::FromRow)]
@@ -42,6 +43,7 @@ pub(crate) struct OrganisationRow {
     balance_meur: Option<i64>,
     cybersecurity_override: Option<i64>,
     dpo_override: Option<i64>,
+    security_sensitive: Option<i64>,
     controllers: String,
     catalog_version: String,
 }
@@ -65,6 +67,7 @@ impl OrganisationRow {
                 balance_meur: row.balance_meur,
                 cybersecurity_override: row.cybersecurity_override.map(|v| v != 0),
                 dpo_override: row.dpo_override.map(|v| v != 0),
+                security_sensitive: row.security_sensitive.map(|v| v != 0),
                 controllers: row
                     .controllers
                     .lines()
@@ -194,7 +197,7 @@ impl Store {
         let mut tx = self.work().await?;
         sqlx::query(
             "UPDATE organisations SET legal_form = $1, care = $2, employees = $3, turnover_meur = $4, balance_meur = $5,
-             cybersecurity_override = $6, dpo_override = $7, controllers = $8 WHERE id = $9",
+             cybersecurity_override = $6, dpo_override = $7, controllers = $8, security_sensitive = $10 WHERE id = $9",
         )
         .bind(facts.legal_form.key())
         .bind(facts.care.key())
@@ -205,6 +208,7 @@ impl Store {
         .bind(facts.dpo_override.map(i64::from))
         .bind(facts.controllers.join("\n"))
         .bind(t.id())
+        .bind(facts.security_sensitive.map(i64::from))
         .execute(tx.conn())
         .await?;
         tx.record(

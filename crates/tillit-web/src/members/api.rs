@@ -43,6 +43,8 @@ pub struct OrganisationFactsDto {
     pub balance_meur: Option<i64>,
     pub cybersecurity_override: Option<bool>,
     pub dpo_override: Option<bool>,
+    /// The organisation's finding on security-sensitive activity; null while not assessed.
+    pub security_sensitive: Option<bool>,
     pub controllers: Vec<String>,
     /// OSL binds the organisation (a public authority or a body treated as one).
     pub public_authority: bool,
@@ -77,6 +79,7 @@ fn organisation_dto(o: tillit_app::views::Organisation, role: &str) -> Organisat
             balance_meur: f.balance_meur,
             cybersecurity_override: f.cybersecurity_override,
             dpo_override: f.dpo_override,
+            security_sensitive: f.security_sensitive,
             controllers: f.controllers.clone(),
             public_authority: f.public_authority(),
             cybersecurity_act: cyber,

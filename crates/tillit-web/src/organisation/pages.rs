@@ -29,6 +29,7 @@ struct OrganisationPage {
     facts: Vec<(String, String)>,
     cyber: (String, String),
     dpo: (String, String),
+    ssk: String,
     osl: String,
     controllers: Vec<String>,
     catalog: String,
@@ -105,6 +106,11 @@ pub async fn show(
             }),
             dpo_reason(tr, dpo_why),
         ),
+        ssk: tr.t(match f.security_sensitive {
+            None => "org-ssk-not-assessed",
+            Some(true) => "org-ssk-yes",
+            Some(false) => "org-ssk-no",
+        }),
         osl: tr.t(if f.public_authority() {
             "org-osl-binds"
         } else {
@@ -218,6 +224,20 @@ async fn facts_form(
                 rule_yes_no("org-follow-rule-dpo"),
             ),
         ),
+        Input::select(
+            "security_sensitive",
+            tr.t("field-security-sensitive"),
+            pick(
+                "security_sensitive",
+                override_choice(f.security_sensitive),
+                vec![
+                    (String::new(), tr.t("org-ssk-not-assessed")),
+                    ("yes".to_string(), tr.t("org-ssk-answer-yes")),
+                    ("no".to_string(), tr.t("org-ssk-answer-no")),
+                ],
+            ),
+        )
+        .hint(tr.t("org-ssk-hint")),
         Input::area(
             "controllers",
             tr.t("field-controllers"),

@@ -86,7 +86,7 @@ async fn a_system_shows_what_applies_and_why() {
     // Health data → the Patient Data Act's needs-and-risk analysis, with the reason shown.
     assert!(html.contains("Behovs- och riskanalys före tilldelning av behörighet"));
     assert!(html.contains("4 kap. 2 § patientdatalagen (2008:355)"));
-    assert!(html.contains("Behandlar hälso- och sjukvårdsuppgifter"));
+    assert!(html.contains("Behandlar patientuppgifter i hälso- och sjukvården"));
     // Outsourced → supplier requirements; confidentiality 3 → encryption at rest.
     assert!(html.contains("10 kap. 2 a § OSL"));
     assert!(html.contains("Drift hos leverantör"));
