@@ -1,5 +1,6 @@
-//! The access-needs analysis (behovs- och riskanalys) that PDL 4 kap. 2 § requires before access to
-//! patient information is granted: the user groups, what each needs and why, the risks of wider
+//! The access-needs analysis (behovs- och riskanalys) that HSLF-FS 2016:40 4 kap. 2 § requires
+//! before access to patient information is granted (the care provider decides the conditions for
+//! access, PDL 4 kap. 2 §): the user groups, what each needs and why, the risks of wider
 //! (and narrower) access, the resulting access rules, approval and the next review.
 
 use crate::error::{Rule, ValidationError, ValidationErrors};

@@ -1,6 +1,7 @@
 //! Information classification (informationsklassning): each information asset is rated for
-//! confidentiality, integrity, availability and traceability on the consequence scale 0–4 (MSB's
-//! model with SKR KLASSA's fifth level). A system inherits, per aspect, the highest level of the
+//! confidentiality, integrity, availability and traceability on the consequence scale 0–4 (the
+//! four levels of the classification model in the method support of MCF, formerly MSB, with SKR
+//! KLASSA's fifth level). A system inherits, per aspect, the highest level of the
 //! assets it processes; setting a system's level differently is a deviation and needs a motivation.
 
 use crate::error::{Rule, ValidationError, ValidationErrors};

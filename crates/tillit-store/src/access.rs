@@ -1,4 +1,5 @@
-//! Access-needs analyses (behovs- och riskanalys) per system, with their user groups.
+//! Access-needs analyses (behovs- och riskanalys, HSLF-FS 2016:40 4 kap. 2 §; PDL 4 kap. 2 §) per
+//! system, with their user groups.
 
 use crate::audit::AuditEntry;
 use crate::row::{os, s};

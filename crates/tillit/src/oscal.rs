@@ -24,6 +24,17 @@ pub enum OscalCommand {
         #[arg(long, env = "TILLIT_OSCAL_SCHEMA")]
         schema: Option<PathBuf>,
     },
+    /// Compare two versions of a requirement library (directories with `catalog.json` and
+    /// `profiles/`, Tillit's or anyone's): requirements added, removed and changed, field by field.
+    Diff {
+        /// The older version's directory.
+        from: PathBuf,
+        /// The newer version's directory.
+        to: PathBuf,
+        /// Write the whole comparison as JSON (the API's words marked as runs).
+        #[arg(long)]
+        json: bool,
+    },
     /// Convert between JSON and YAML.
     Convert {
         file: PathBuf,
@@ -59,6 +70,58 @@ pub fn run(cmd: OscalCommand) -> Result<ExitCode, String> {
                 .map(Format::of_path)
                 .unwrap_or(Format::Json);
             emit(&Document::Catalog(catalog), format, output.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        OscalCommand::Diff { from, to, json } => {
+            use std::fmt::Write as _;
+            use tillit_app::catalog::ChangeKind;
+            let a = tillit_app::library::Library::load(&from)?;
+            let b = tillit_app::library::Library::load(&to)?;
+            let d = tillit_app::catalog::diff(&a, &b);
+            let mut out = String::new();
+            if json {
+                out = serde_json::to_string_pretty(&d).map_err(|e| e.to_string())?;
+                out.push('\n');
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{} → {}: {} added, {} removed, {} changed ({} editorially), {} unchanged",
+                    a.version,
+                    b.version,
+                    d.count(ChangeKind::Added),
+                    d.count(ChangeKind::Removed),
+                    d.count(ChangeKind::Changed),
+                    d.changes
+                        .iter()
+                        .filter(|c| c.kind == ChangeKind::Changed && !c.material)
+                        .count(),
+                    d.unchanged
+                );
+                for c in &d.changes {
+                    let fields: Vec<String> = c
+                        .fields
+                        .iter()
+                        .map(|f| match f.lang {
+                            Some(l) => format!("{} ({l})", f.field),
+                            None => f.field.to_string(),
+                        })
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "{:<8} {:<8} {}{}",
+                        format!("{:?}", c.kind).to_lowercase(),
+                        c.id,
+                        c.title[0],
+                        if fields.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" [{}]", fields.join(", "))
+                        }
+                    );
+                }
+            }
+            // A closed pipe (`| head`) is not an error of the comparison.
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
             Ok(ExitCode::SUCCESS)
         }
         OscalCommand::Convert { file, to, output } => {

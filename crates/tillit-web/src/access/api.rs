@@ -1,4 +1,5 @@
-//! The API of a system's access-needs analysis (behovs- och riskanalys).
+//! The API of a system's access-needs analysis (behovs- och riskanalys, HSLF-FS 2016:40 4 kap.
+//! 2 §; PDL 4 kap. 2 §).
 
 use crate::api::shared::Problem;
 use crate::context::Member;
@@ -64,7 +65,8 @@ impl From<tillit_app::views::AccessAnalysis> for AccessAnalysisDto {
     }
 }
 
-/// A system's access-needs analysis (behovs- och riskanalys, PDL 4 kap. 2 §).
+/// A system's access-needs analysis (behovs- och riskanalys, HSLF-FS 2016:40 4 kap. 2 §; the
+/// conditions for access, PDL 4 kap. 2 §).
 #[utoipa::path(get, path = "/api/v1/systems/{id}/access-analysis", params(("id" = String, Path)), responses((status = 200, body = AccessAnalysisDto), (status = 404, body = Problem)))]
 pub async fn get_access_analysis(
     State(state): State<AppState>,

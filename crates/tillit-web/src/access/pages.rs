@@ -1,4 +1,5 @@
-//! A system's access-needs analysis (behovs- och riskanalys): user groups, needs, approval.
+//! A system's access-needs analysis (behovs- och riskanalys, HSLF-FS 2016:40 4 kap. 2 §; the
+//! conditions for access, PDL 4 kap. 2 §): user groups, needs, approval.
 
 use crate::context::Member;
 use crate::error::{AppError, AppResult};

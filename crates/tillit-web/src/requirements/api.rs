@@ -28,6 +28,8 @@ pub struct RequirementStatusDto {
     pub provisions: Vec<String>,
     /// ISO/IEC 27002:2022 control numbers.
     pub iso_iec_27002: Vec<String>,
+    /// ISO/IEC 27001:2022 clause numbers (a risk analysis cites 6.1.2 and 8.2).
+    pub iso_iec_27001: Vec<String>,
     /// The profiles that select it (e.g. `baseline`, `confidentiality-3`, `health-data`).
     pub reasons: Vec<String>,
     /// met, partly_met, not_met, not_applicable; absent when not assessed.
@@ -89,6 +91,7 @@ pub async fn requirement_statuses(
                 area: r.area.clone(),
                 provisions: r.provisions.clone(),
                 iso_iec_27002: r.iso.clone(),
+                iso_iec_27001: r.iso27001.clone(),
                 reasons: a.reasons.iter().map(Trigger::profile).collect(),
                 status: s.map(|s| s.status.key().to_string()),
                 assessed_by: s.map(|s| s.assessed_by.clone()),

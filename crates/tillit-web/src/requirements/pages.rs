@@ -379,7 +379,17 @@ async fn render_requirement(
         statement: req.statement(lang).to_string(),
         guidance: req.guidance(lang).to_string(),
         provisions: req.provisions.clone(),
-        iso: req.iso.join(", "),
+        iso: req
+            .iso
+            .iter()
+            .map(|n| format!("ISO/IEC 27002:2022 {n}"))
+            .chain(
+                req.iso27001
+                    .iter()
+                    .map(|n| format!("ISO/IEC 27001:2022 {n}")),
+            )
+            .collect::<Vec<_>>()
+            .join(", "),
         reasons: reasons.iter().map(|t| trigger_label(tr, t)).collect(),
         current: current.as_ref().map(|a| {
             (

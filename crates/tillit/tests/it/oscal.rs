@@ -110,3 +110,63 @@ fn resolve_convert_and_validate_from_the_command_line() {
     }
     let _ = std::fs::remove_dir_all(d);
 }
+
+/// Copies a directory tree (a requirement library version).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn two_versions_of_any_library_are_compared_from_the_command_line() {
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../catalogs/tillit-vard-omsorg");
+    // Another publisher's next version: one statement reworded, one requirement added.
+    let d = std::env::temp_dir().join(format!("tillit-diff-{}", uuid::Uuid::new_v4().simple()));
+    copy_dir(&lib.join("v2"), &d);
+    let path = d.join("catalog.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let group = &mut doc["catalog"]["groups"][0];
+    group["controls"][0]["parts"][0]["prose"] =
+        serde_json::json!("Ledningen ska fastställa och varje år se över en policy.");
+    let mut extra = group["controls"][1].clone();
+    extra["id"] = serde_json::json!("sty-99");
+    for p in extra["parts"].as_array_mut().unwrap() {
+        let id = p["id"].as_str().unwrap().replace("sty-2", "sty-99");
+        p["id"] = serde_json::json!(id);
+    }
+    group["controls"].as_array_mut().unwrap().push(extra);
+    std::fs::write(&path, serde_json::to_string(&doc).unwrap()).unwrap();
+
+    let from = lib.join("v2").display().to_string();
+    let to = d.display().to_string();
+    let (code, out, err) = tillit(&["oscal", "diff", &from, &to, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let diff: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let changes = diff["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert_eq!(changes[0]["id"], "sty-1");
+    assert_eq!(changes[0]["kind"], "changed");
+    assert_eq!(changes[0]["material"], true);
+    assert_eq!(changes[1]["id"], "sty-99");
+    assert_eq!(changes[1]["kind"], "added");
+    let (code, out, _) = tillit(&["oscal", "diff", &from, &to]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("2.0 → 2.0: 1 added, 0 removed, 1 changed"),
+        "{out}"
+    );
+    // A directory that is no library is an error that names the file.
+    let (code, _, err) = tillit(&["oscal", "diff", &from, "/no/such/dir"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/no/such/dir/catalog.json"), "{err}");
+    let _ = std::fs::remove_dir_all(&d);
+}
