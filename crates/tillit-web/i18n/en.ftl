@@ -834,3 +834,5 @@ org-ssk-no = The organisation has assessed and found that it does not carry on s
 org-ssk-answer-yes = Yes, wholly or partly security-sensitive
 org-ssk-answer-no = No, assessed and not security-sensitive
 org-ssk-hint = The Act applies to activity of importance for Sweden's security, not to a classification level. Confidentiality level 4 is a prompt to assess the question.
+org-dpo-answer-yes = Yes, a data protection officer is required
+org-dpo-answer-no = No, not required

@@ -834,3 +834,5 @@ org-ssk-no = Organisationen har prövat och funnit att den inte bedriver säkerh
 org-ssk-answer-yes = Ja, helt eller delvis säkerhetskänslig
 org-ssk-answer-no = Nej, prövat och inte säkerhetskänslig
 org-ssk-hint = Lagen gäller verksamhet av betydelse för Sveriges säkerhet, inte en klassningsnivå. Konfidentialitet nivå 4 är en signal att pröva frågan.
+org-dpo-answer-yes = Ja, ett dataskyddsombud krävs
+org-dpo-answer-no = Nej, krävs inte

@@ -156,11 +156,11 @@ async fn facts_form(
             .collect::<Vec<_>>()
     };
     let opt = |n: Option<i64>| n.map(|v| v.to_string()).unwrap_or_default();
-    let rule_yes_no = |rule_key: &str| {
+    let rule_yes_no = |rule_key: &str, yes: &str, no: &str| {
         vec![
             (String::new(), tr.t(rule_key)),
-            ("yes".to_string(), tr.t("org-answer-yes")),
-            ("no".to_string(), tr.t("org-answer-no")),
+            ("yes".to_string(), tr.t(yes)),
+            ("no".to_string(), tr.t(no)),
         ]
     };
     let fields = vec![
@@ -211,7 +211,7 @@ async fn facts_form(
             pick(
                 "cybersecurity_override",
                 override_choice(f.cybersecurity_override),
-                rule_yes_no("org-follow-rule-cyber"),
+                rule_yes_no("org-follow-rule-cyber", "org-answer-yes", "org-answer-no"),
             ),
         )
         .hint(tr.t("org-cyber-override-hint")),
@@ -221,7 +221,11 @@ async fn facts_form(
             pick(
                 "dpo_override",
                 override_choice(f.dpo_override),
-                rule_yes_no("org-follow-rule-dpo"),
+                rule_yes_no(
+                    "org-follow-rule-dpo",
+                    "org-dpo-answer-yes",
+                    "org-dpo-answer-no",
+                ),
             ),
         ),
         Input::select(
