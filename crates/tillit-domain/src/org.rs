@@ -19,15 +19,6 @@ pub enum OrgKind {
     Authority,
 }
 
-impl OrgKind {
-    /// Whether the Cybersecurity Act (cybersäkerhetslag 2025:1506, from 2026-01-15) covers the
-    /// organisation by its kind alone: every region and municipality is covered. A private
-    /// health-care provider is covered from medium size, which its kind does not tell; an
-    /// authority supervises, it is not covered here.
-    pub fn covered_by_cybersecurity_act(self) -> bool {
-        matches!(self, OrgKind::Region | OrgKind::Municipality)
-    }
-}
 
 /// The facts about a care provider that decide which legal duties bind it. Its administrator keeps
 /// them; each defaults from the organisation's kind.
@@ -427,14 +418,6 @@ pub fn parse_org_name(field: &str, value: &str) -> Result<String, ValidationErro
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_region_and_municipality_is_covered_by_the_cybersecurity_act() {
-        assert!(OrgKind::Region.covered_by_cybersecurity_act());
-        assert!(OrgKind::Municipality.covered_by_cybersecurity_act());
-        assert!(!OrgKind::PrivateProvider.covered_by_cybersecurity_act());
-        assert!(!OrgKind::Authority.covered_by_cybersecurity_act());
-    }
 
     fn facts(form: LegalForm, care: CareScope) -> OrgFacts {
         OrgFacts {
