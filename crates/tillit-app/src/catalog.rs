@@ -12,7 +12,6 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use tillit_domain::assessment::Status;
 use tillit_domain::diff::{words, Piece};
-use tillit_domain::ids::SystemId;
 use tillit_domain::role::Permission;
 use tillit_store::{NewReassessment, ReassessReason, Reassessment, RequirementMeasure};
 
@@ -284,7 +283,104 @@ pub struct UpgradePlan {
     pub carried_over: usize,
 }
 
+/// How many scopes a summary names; the rest are counted.
+pub const SCOPES_NAMED: usize = 12;
+
+/// A scope (a system, or the organisation with `None`) with its name.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeRef {
+    pub system_id: Option<String>,
+    pub system_name: Option<String>,
+}
+
+/// What one changed or removed requirement touches, counted (for pages and the API, which must
+/// stay small when thousands of systems have assessed it).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImpactSummary {
+    pub requirement_id: String,
+    pub kind: ChangeKind,
+    /// Assessments of the requirement, in any scope.
+    pub assessments: usize,
+    /// Of them, those to be re-assessed (the requirement still applies to the scope).
+    pub to_reassess: usize,
+    /// Pieces of evidence attached to those assessments.
+    pub evidence: i64,
+    /// The first scopes, by name.
+    pub scopes: Vec<ScopeRef>,
+    pub measures: Vec<RequirementMeasure>,
+}
+
+/// A requirement that newly applies, with the scopes it applies to.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddedSummary {
+    pub requirement_id: String,
+    pub scopes: usize,
+    /// The first scopes, by name.
+    pub named: Vec<ScopeRef>,
+}
+
 impl UpgradePlan {
+    /// Each touched requirement with its assessments counted and its first scopes named.
+    pub fn impact_summaries(&self) -> Vec<ImpactSummary> {
+        self.impacts
+            .iter()
+            .map(|i| {
+                let mut scopes: Vec<ScopeRef> = i
+                    .assessments
+                    .iter()
+                    .map(|a| ScopeRef {
+                        system_id: a.system_id.clone(),
+                        system_name: a.system_name.clone(),
+                    })
+                    .collect();
+                scopes.sort_by(|a, b| {
+                    (a.system_id.is_some(), &a.system_name)
+                        .cmp(&(b.system_id.is_some(), &b.system_name))
+                });
+                scopes.truncate(SCOPES_NAMED);
+                ImpactSummary {
+                    requirement_id: i.requirement_id.clone(),
+                    kind: i.kind,
+                    assessments: i.assessments.len(),
+                    to_reassess: i
+                        .assessments
+                        .iter()
+                        .filter(|a| i.kind == ChangeKind::Changed && a.still_applies)
+                        .count(),
+                    evidence: i.assessments.iter().map(|a| a.evidence).sum(),
+                    scopes,
+                    measures: i.measures.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// Each newly applicable requirement with the number of scopes and the first named, in
+    /// catalog order of the new version as the plan lists them.
+    pub fn added_summaries(&self) -> Vec<AddedSummary> {
+        let mut out: Vec<AddedSummary> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for n in &self.newly_applicable {
+            let i = *index.entry(&n.requirement_id).or_insert_with(|| {
+                out.push(AddedSummary {
+                    requirement_id: n.requirement_id.clone(),
+                    scopes: 0,
+                    named: Vec::new(),
+                });
+                out.len() - 1
+            });
+            let s = &mut out[i];
+            s.scopes += 1;
+            if s.named.len() < SCOPES_NAMED {
+                s.named.push(ScopeRef {
+                    system_id: n.system_id.clone(),
+                    system_name: n.system_name.clone(),
+                });
+            }
+        }
+        out
+    }
+
     /// The assessments to be re-assessed: of changed requirements that still apply.
     pub fn to_reassess(&self) -> usize {
         self.impacts
@@ -309,6 +405,48 @@ fn applicable_ids(
         .collect()
 }
 
+/// The upgrade on offer, in brief: the versions, how many requirements changed or were added,
+/// and how many of the organisation's assessments concern a changed or removed requirement.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpgradeOffer {
+    pub from: String,
+    pub to: String,
+    pub changed: usize,
+    pub added: usize,
+    pub assessments_touched: usize,
+}
+
+/// The upgrade on offer without working out each scope's requirements (for the catalog page);
+/// `None` when the organisation is on the newest version.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn upgrade_offer(app: &App, who: &Acting) -> Result<Option<UpgradeOffer>> {
+    who.require(Permission::ViewRegisters)?;
+    let org = app.store.organisation(who.tenant()).await?;
+    let to = app.catalogs.latest().clone();
+    if org.catalog_version == to.key {
+        return Ok(None);
+    }
+    let from = app.catalogs.for_org(&org.catalog_version).clone();
+    let d = diff(&from, &to);
+    let touched = app
+        .store
+        .assessment_statuses(who.tenant())
+        .await?
+        .iter()
+        .filter(|a| {
+            d.change(&a.requirement_id)
+                .is_some_and(|c| c.kind != ChangeKind::Added && c.material)
+        })
+        .count();
+    Ok(Some(UpgradeOffer {
+        changed: d.count(ChangeKind::Changed),
+        added: d.count(ChangeKind::Added),
+        from: from.key.clone(),
+        to: to.key.clone(),
+        assessments_touched: touched,
+    }))
+}
+
 /// The plan of the upgrade from the organisation's version to the newest; `None` when it is on
 /// the newest already.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -330,12 +468,15 @@ pub async fn upgrade_plan(app: &App, who: &Acting) -> Result<Option<UpgradePlan>
     before.insert(None, applicable_ids(&from, &org_t));
     after.insert(None, applicable_ids(&to, &org_t));
     names.insert(None, None);
-    for (id, name) in app.store.system_names(t).await? {
-        let sys = app.store.system(t, &SystemId::from(id.as_str())).await?;
+    // Every system with its assets, 200 at a time (the assets of a page in one query).
+    let every = tillit_store::SystemQuery::default();
+    let systems = crate::all_pages(|page| app.store.list_systems_by(t, &every, page)).await?;
+    for sys in systems {
         let trig = system_triggers(&sys, &org.facts);
+        let id = sys.id.to_string();
         before.insert(Some(id.clone()), applicable_ids(&from, &trig));
         after.insert(Some(id.clone()), applicable_ids(&to, &trig));
-        names.insert(Some(id), Some(name));
+        names.insert(Some(id), Some(sys.input.name));
     }
     let assessments = app.store.all_assessments(t).await?;
     let evidence = app.store.evidence_counts(t).await?;

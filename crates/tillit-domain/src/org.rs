@@ -19,7 +19,6 @@ pub enum OrgKind {
     Authority,
 }
 
-
 /// The facts about a care provider that decide which legal duties bind it. Its administrator keeps
 /// them; each defaults from the organisation's kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -178,32 +178,45 @@ pub async fn diff(
     )?)))
 }
 
+/// A scope: a system, or the organisation-wide scope (`system_id` null).
 #[derive(Serialize, ToSchema)]
-pub struct TouchedAssessmentDto {
-    pub requirement_id: String,
-    /// added, removed or changed
-    pub change: String,
-    /// None for the organisation-wide scope.
+pub struct ScopeDto {
     pub system_id: Option<String>,
-    pub status: String,
-    pub evidence: i64,
-    /// Still applies after the upgrade (so it is to be re-assessed); otherwise kept but no
-    /// longer counted.
-    pub still_applies: bool,
+    pub system_name: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct TouchedMeasureDto {
-    pub requirement_id: String,
     pub system_id: Option<String>,
     pub measure_id: String,
     pub title: String,
 }
 
+/// What one changed or removed requirement touches of the organisation's work.
 #[derive(Serialize, ToSchema)]
-pub struct ScopedRequirementDto {
+pub struct ImpactDto {
     pub requirement_id: String,
-    pub system_id: Option<String>,
+    /// changed or removed
+    pub change: String,
+    /// Assessments of the requirement, in any scope.
+    pub assessments: usize,
+    /// Of them, those to be re-assessed after the upgrade.
+    pub to_reassess: usize,
+    /// Pieces of evidence attached to those assessments.
+    pub evidence: i64,
+    /// The first scopes by name (at most 12).
+    pub scopes: Vec<ScopeDto>,
+    pub measures: Vec<TouchedMeasureDto>,
+}
+
+/// A requirement that will apply and is not yet assessed.
+#[derive(Serialize, ToSchema)]
+pub struct NewlyApplicableDto {
+    pub requirement_id: String,
+    /// How many scopes it will apply to.
+    pub scopes: usize,
+    /// The first scopes by name (at most 12).
+    pub named: Vec<ScopeDto>,
 }
 
 /// What the upgrade to the newest version would do to the organisation's work.
@@ -213,51 +226,54 @@ pub struct UpgradePlanDto {
     pub to: String,
     pub carried_over: usize,
     pub to_reassess: usize,
-    pub assessments: Vec<TouchedAssessmentDto>,
-    pub measures: Vec<TouchedMeasureDto>,
-    pub newly_applicable: Vec<ScopedRequirementDto>,
+    pub impacts: Vec<ImpactDto>,
+    pub newly_applicable: Vec<NewlyApplicableDto>,
     pub diff: CatalogDiffDto,
 }
 
-fn plan_dto(p: UpgradePlan) -> UpgradePlanDto {
-    let to_reassess = p.to_reassess();
-    let mut assessments = Vec::new();
-    let mut measures = Vec::new();
-    for i in p.impacts {
-        for a in i.assessments {
-            assessments.push(TouchedAssessmentDto {
-                requirement_id: i.requirement_id.clone(),
-                change: kind(i.kind),
-                system_id: a.system_id,
-                status: a.status.key().into(),
-                evidence: a.evidence,
-                still_applies: a.still_applies,
-            });
-        }
-        for x in i.measures {
-            measures.push(TouchedMeasureDto {
-                requirement_id: x.requirement_id,
-                system_id: x.system_id,
-                measure_id: x.measure_id,
-                title: x.title,
-            });
-        }
+fn scope(s: tillit_app::catalog::ScopeRef) -> ScopeDto {
+    ScopeDto {
+        system_id: s.system_id,
+        system_name: s.system_name,
     }
+}
+
+fn plan_dto(p: UpgradePlan) -> UpgradePlanDto {
     UpgradePlanDto {
-        from: p.from,
-        to: p.to,
-        carried_over: p.carried_over,
-        to_reassess,
-        assessments,
-        measures,
-        newly_applicable: p
-            .newly_applicable
+        to_reassess: p.to_reassess(),
+        impacts: p
+            .impact_summaries()
             .into_iter()
-            .map(|n| ScopedRequirementDto {
-                requirement_id: n.requirement_id,
-                system_id: n.system_id,
+            .map(|i| ImpactDto {
+                requirement_id: i.requirement_id,
+                change: kind(i.kind),
+                assessments: i.assessments,
+                to_reassess: i.to_reassess,
+                evidence: i.evidence,
+                scopes: i.scopes.into_iter().map(scope).collect(),
+                measures: i
+                    .measures
+                    .into_iter()
+                    .map(|x| TouchedMeasureDto {
+                        system_id: x.system_id,
+                        measure_id: x.measure_id,
+                        title: x.title,
+                    })
+                    .collect(),
             })
             .collect(),
+        newly_applicable: p
+            .added_summaries()
+            .into_iter()
+            .map(|a| NewlyApplicableDto {
+                requirement_id: a.requirement_id,
+                scopes: a.scopes,
+                named: a.named.into_iter().map(scope).collect(),
+            })
+            .collect(),
+        carried_over: p.carried_over,
+        from: p.from,
+        to: p.to,
         diff: diff_dto(p.diff),
     }
 }

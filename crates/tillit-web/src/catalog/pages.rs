@@ -70,7 +70,7 @@ pub async fn overview(
     let tr = &m.ctx.tr;
     let lang = tr.lang();
     let versions = tillit_app::catalog::versions(&state.app, &m.who)?;
-    let plan = tillit_app::catalog::upgrade_plan(&state.app, &m.who).await?;
+    let offer = tillit_app::catalog::upgrade_offer(&state.app, &m.who).await?;
     let todo = tillit_app::catalog::reassessments(&state.app, &m.who).await?;
     let lib = state.app.library(&m.who);
     let current = versions
@@ -98,15 +98,15 @@ pub async fn overview(
         });
         prev = Some(v.key.clone());
     }
-    let offer = plan.map(|p| {
+    let offer = offer.map(|p| {
         tr.f(
             "catalog-offer",
             &[
                 ("from", p.from.clone()),
                 ("to", p.to.clone()),
-                ("changed", p.diff.count(ChangeKind::Changed).to_string()),
-                ("added", p.diff.count(ChangeKind::Added).to_string()),
-                ("reassess", p.to_reassess().to_string()),
+                ("changed", p.changed.to_string()),
+                ("added", p.added.to_string()),
+                ("touched", p.assessments_touched.to_string()),
             ],
         )
     });
@@ -274,16 +274,37 @@ pub struct ImpactRow {
     pub requirement: String,
     pub href: String,
     pub kind: String,
-    pub scope: String,
-    pub status: String,
+    pub assessments: usize,
+    pub to_reassess: usize,
     pub evidence: i64,
-    pub outcome: String,
+    pub scopes: String,
+    pub measures: Vec<(String, String)>,
 }
 
-pub struct MeasureRow {
+pub struct AddedRow {
     pub requirement: String,
-    pub href: String,
-    pub title: String,
+    pub scopes: String,
+}
+
+/// The scopes of a summary as a line: the first names, and how many more.
+fn scopes_line(tr: &Tr, named: &[tillit_app::catalog::ScopeRef], total: usize) -> String {
+    let mut names: Vec<String> = named
+        .iter()
+        .map(|s| {
+            s.system_name
+                .clone()
+                .unwrap_or_else(|| tr.t("catalog-scope-organisation"))
+        })
+        .collect();
+    names.dedup();
+    let mut line = names.join(", ");
+    if total > named.len() {
+        line.push_str(&tr.f(
+            "catalog-and-more",
+            &[("n", (total - named.len()).to_string())],
+        ));
+    }
+    line
 }
 
 #[derive(Template)]
@@ -294,8 +315,7 @@ struct UpgradePage {
     summary: String,
     from: String,
     impacts: Vec<ImpactRow>,
-    measures: Vec<MeasureRow>,
-    added: Vec<TodoRow>,
+    added: Vec<AddedRow>,
     changes: Vec<ChangeView>,
     may_upgrade: bool,
     errors: Vec<crate::pages::FieldError>,
@@ -317,48 +337,41 @@ async fn upgrade_page(
     let old = state.app.catalogs.for_org(&plan.from).clone();
     let new = state.app.catalogs.for_org(&plan.to).clone();
     let libs = [new.as_ref(), old.as_ref()];
-    let names: HashMap<String, String> = tillit_app::systems::system_names(&state.app, &m.who)
-        .await?
+    let impacts = plan
+        .impact_summaries()
         .into_iter()
+        .map(|i| ImpactRow {
+            requirement: req_name(lang, &libs, &i.requirement_id),
+            // The requirement as the organisation has it now (in the version it upgrades from).
+            href: requirement_href(
+                i.scopes.first().and_then(|s| s.system_id.as_deref()),
+                &i.requirement_id,
+            ),
+            kind: tr.t(&format!("catalog-kind-{}", kind_key(i.kind))),
+            assessments: i.assessments,
+            to_reassess: i.to_reassess,
+            evidence: i.evidence,
+            scopes: scopes_line(tr, &i.scopes, i.assessments),
+            measures: i
+                .measures
+                .iter()
+                .map(|x| (format!("/measures/{}", x.measure_id), x.title.clone()))
+                .collect(),
+        })
         .collect();
-    let scope_name = |s: &Option<String>| match s {
-        Some(id) => names.get(id).cloned().unwrap_or_else(|| id.clone()),
-        None => tr.t("catalog-scope-organisation"),
-    };
-    let mut impacts = Vec::new();
-    let mut measures = Vec::new();
-    for i in &plan.impacts {
-        let requirement = req_name(lang, &libs, &i.requirement_id);
-        for a in &i.assessments {
-            impacts.push(ImpactRow {
-                requirement: requirement.clone(),
-                href: requirement_href(a.system_id.as_deref(), &i.requirement_id),
-                kind: tr.t(&format!("catalog-kind-{}", kind_key(i.kind))),
-                scope: scope_name(&a.system_id),
-                status: crate::requirements::pages::status_label(tr, Some(a.status)),
-                evidence: a.evidence,
-                outcome: tr.t(match (i.kind, a.still_applies) {
-                    (ChangeKind::Changed, true) => "catalog-outcome-reassess",
-                    _ => "catalog-outcome-no-longer-applies",
-                }),
-            });
-        }
-        for ms in &i.measures {
-            measures.push(MeasureRow {
-                requirement: format!("{} – {}", requirement, scope_name(&ms.system_id)),
-                href: format!("/measures/{}", ms.measure_id),
-                title: ms.title.clone(),
-            });
-        }
-    }
-    let added = plan
-        .newly_applicable
+    let position: HashMap<&str, usize> = new
+        .requirements
         .iter()
-        .map(|n| TodoRow {
-            href: requirement_href(n.system_id.as_deref(), &n.requirement_id),
-            requirement: req_name(lang, &libs, &n.requirement_id),
-            scope: scope_name(&n.system_id),
-            reason: tr.t("catalog-reason-added"),
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let mut added_summaries = plan.added_summaries();
+    added_summaries.sort_by_key(|a| position.get(a.requirement_id.as_str()).copied());
+    let added = added_summaries
+        .into_iter()
+        .map(|a| AddedRow {
+            requirement: req_name(lang, &libs, &a.requirement_id),
+            scopes: scopes_line(tr, &a.named, a.scopes),
         })
         .collect();
     let heading = tr.f(
@@ -386,7 +399,6 @@ async fn upgrade_page(
             summary,
             from: plan.from.clone(),
             impacts,
-            measures,
             added,
             changes: change_views(tr, &plan.diff),
             may_upgrade: m.may(Permission::UpgradeCatalog),
@@ -412,4 +424,87 @@ pub async fn upgrade(
         Err(tillit_app::Error::Invalid(v)) => upgrade_page(&state, &m, Some(&v)).await,
         Err(e) => Err(AppError::from(e)),
     }
+}
+
+/// Every assessment and measure the upgrade touches, and every requirement it adds per scope, as
+/// a CSV or XLSX table: the exact list behind the plan's counts.
+pub async fn upgrade_export(
+    State(state): State<AppState>,
+    m: Member,
+    Params(q): Params<crate::transfer::pages::Download>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let Some(plan) = tillit_app::catalog::upgrade_plan(&state.app, &m.who).await? else {
+        return Err(AppError::NotFound);
+    };
+    let scope = |name: &Option<String>| {
+        name.clone()
+            .unwrap_or_else(|| tr.t("catalog-scope-organisation"))
+    };
+    let mut rows = Vec::new();
+    for i in &plan.impacts {
+        for a in &i.assessments {
+            rows.push(vec![
+                i.requirement_id.clone(),
+                kind_key(i.kind).to_string(),
+                scope(&a.system_name),
+                a.system_id.clone().unwrap_or_default(),
+                a.status.key().to_string(),
+                a.evidence.to_string(),
+                String::new(),
+                if i.kind == ChangeKind::Changed && a.still_applies {
+                    "reassess"
+                } else {
+                    "kept_not_applicable"
+                }
+                .to_string(),
+            ]);
+        }
+        for x in &i.measures {
+            rows.push(vec![
+                i.requirement_id.clone(),
+                kind_key(i.kind).to_string(),
+                String::new(),
+                x.system_id.clone().unwrap_or_default(),
+                String::new(),
+                String::new(),
+                x.title.clone(),
+                "measure".to_string(),
+            ]);
+        }
+    }
+    for n in &plan.newly_applicable {
+        rows.push(vec![
+            n.requirement_id.clone(),
+            "added".to_string(),
+            scope(&n.system_name),
+            n.system_id.clone().unwrap_or_default(),
+            String::new(),
+            String::new(),
+            String::new(),
+            "assess".to_string(),
+        ]);
+    }
+    let table = tillit_app::tabular::Table {
+        headers: [
+            "requirement_id",
+            "change",
+            "scope",
+            "system_id",
+            "status",
+            "evidence",
+            "measure",
+            "after_upgrade",
+        ]
+        .iter()
+        .map(|h| h.to_string())
+        .collect(),
+        rows,
+    };
+    crate::transfer::pages::send_table(
+        &table,
+        &format!("catalog-upgrade-{}-{}", plan.from, plan.to),
+        &q,
+    )
 }

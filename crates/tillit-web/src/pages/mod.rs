@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
             "/catalog/upgrade",
             get(crate::catalog::pages::upgrade_form).post(crate::catalog::pages::upgrade),
         )
+        .route(
+            "/catalog/upgrade/export",
+            get(crate::catalog::pages::upgrade_export),
+        )
         .route("/account", get(crate::account::pages::account_page))
         .route(
             "/account/password",

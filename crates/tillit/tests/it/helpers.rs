@@ -100,16 +100,15 @@ impl TestApp {
     }
 
     pub async fn org(&self, name: &str, kind: OrgKind) -> (Tenant, Organisation) {
+        self.org_on(name, kind, tillit_app::library::LATEST).await
+    }
+
+    /// An organisation working against a given version of the requirement catalog.
+    pub async fn org_on(&self, name: &str, kind: OrgKind, version: &str) -> (Tenant, Organisation) {
         let number = unique_org_number();
         let n = OrgNumber::parse("org_number", &number).unwrap();
         self.store
-            .create_organisation(
-                &Actor::operator(),
-                name,
-                &n,
-                kind,
-                tillit_app::library::LATEST,
-            )
+            .create_organisation(&Actor::operator(), name, &n, kind, version)
             .await
             .unwrap();
         self.store.operator_tenant(&n).await.unwrap()

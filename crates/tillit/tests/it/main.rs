@@ -13,6 +13,7 @@ mod api;
 mod assets;
 mod audit;
 mod auth;
+mod catalog;
 mod durability;
 mod input;
 mod invitations;
