@@ -606,11 +606,15 @@ pub async fn upgrade(app: &App, who: &Acting, expected_from: &str) -> Result<Upg
     })
 }
 
-/// What the organisation's upgrades ask to be assessed and is not yet.
+/// What the organisation's upgrades ask to be assessed and is not yet, a page at a time.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn reassessments(app: &App, who: &Acting) -> Result<Vec<Reassessment>> {
+pub async fn reassessments(
+    app: &App,
+    who: &Acting,
+    page: tillit_domain::paging::PageRequest,
+) -> Result<tillit_domain::paging::Page<Reassessment>> {
     who.require(Permission::ViewRegisters)?;
-    Ok(app.store.reassessments(who.tenant()).await?)
+    Ok(app.store.reassessments(who.tenant(), page).await?)
 }
 
 #[cfg(test)]

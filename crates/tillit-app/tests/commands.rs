@@ -706,7 +706,10 @@ async fn an_upgrade_carries_over_marks_changed_lists_new_and_an_assessment_settl
         .unwrap()
         .is_none());
 
-    let todo = catalog::reassessments(&w.app, &coordinator).await.unwrap();
+    let todo = catalog::reassessments(&w.app, &coordinator, Default::default())
+        .await
+        .unwrap()
+        .items;
     let log2 = todo
         .iter()
         .find(|r| r.requirement_id == "log-2")
@@ -741,7 +744,10 @@ async fn an_upgrade_carries_over_marks_changed_lists_new_and_an_assessment_settl
     )
     .await
     .unwrap();
-    let after = catalog::reassessments(&w.app, &coordinator).await.unwrap();
+    let after = catalog::reassessments(&w.app, &coordinator, Default::default())
+        .await
+        .unwrap()
+        .items;
     assert_eq!(after.len(), todo.len() - 1);
     assert!(!after.iter().any(|r| r.requirement_id == "log-2"));
 }

@@ -7,6 +7,7 @@ use crate::{now_timestamp, Actor, Store, StoreError, Tenant, ORGANISATION_SCOPE}
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
+use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::{Rule, ValidationError, ValidationErrors};
 
 /// Why a requirement is to be assessed after an upgrade.
@@ -165,18 +166,35 @@ impl Store {
         tx.commit().await
     }
 
-    /// What the organisation's catalog upgrades ask to be assessed and is not yet.
-    pub async fn reassessments(&self, t: &Tenant) -> Result<Vec<Reassessment>, StoreError> {
+    /// What the organisation's catalog upgrades ask to be assessed and is not yet, a page at a
+    /// time: changed requirements first, the organisation-wide scope before the systems by name.
+    pub async fn reassessments(
+        &self,
+        t: &Tenant,
+        page: PageRequest,
+    ) -> Result<Page<Reassessment>, StoreError> {
+        let total = crate::row::i(
+            &sqlx::query("SELECT COUNT(*) AS n FROM reassessments WHERE org_id = $1")
+                .bind(t.id())
+                .fetch_one(&self.pool)
+                .await?,
+            "n",
+        )?;
         let rows = sqlx::query(
             "SELECT r.system_id AS system_id, sy.name AS system_name, r.requirement_id AS requirement_id, r.reason AS reason,
                     r.catalog_version AS catalog_version, r.created_at AS created_at
              FROM reassessments r LEFT JOIN systems sy ON sy.id = r.system_id AND sy.org_id = r.org_id
-             WHERE r.org_id = $1 ORDER BY r.reason, sy.name, r.requirement_id",
+             WHERE r.org_id = $1
+             ORDER BY r.reason, CASE WHEN r.system_id IS NULL THEN 0 ELSE 1 END, sy.name, r.scope_key, r.requirement_id
+             LIMIT $2 OFFSET $3",
         )
         .bind(t.id())
+        .bind(page.per_page)
+        .bind(page.offset())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        let items = rows
+            .iter()
             .map(|r| {
                 Ok(Reassessment {
                     system_id: os(r, "system_id")?,
@@ -195,6 +213,7 @@ impl Store {
                     created_at: s(r, "created_at")?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Page::new(items, page, total))
     }
 }

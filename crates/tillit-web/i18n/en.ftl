@@ -837,3 +837,4 @@ catalog-to-reassess = To re-assess
 catalog-measures = Measures
 catalog-and-more = {" "}and { $n } more
 catalog-impact-export = Every touched assessment, measure and new requirement per scope
+catalog-todo-total = { $n } to assess.

@@ -837,3 +837,4 @@ catalog-to-reassess = Bedöms igen
 catalog-measures = Åtgärder
 catalog-and-more = {" "}och { $n } till
 catalog-impact-export = Varje berörd bedömning, åtgärd och nytt krav per omfattning
+catalog-todo-total = { $n } att bedöma.

@@ -5,6 +5,9 @@
 //! is benchmark data, not user activity). Prints the id of one system for the applicability page.
 //!
 //! cargo run --release -p tillit --example scale_seed -- DATABASE_URL
+//!
+//! `TILLIT_SCALE_CATALOG=1` puts the organisation on catalog version 1 (its assessments then cover
+//! version 1's requirements), so that the newest version's upgrade has a large plan to work out.
 
 use sqlx::AnyPool;
 use tillit_domain::org::{OrgKind, OrgNumber};
@@ -108,14 +111,15 @@ async fn main() -> Result<(), String> {
     {
         return Err("Region Skala exists already; use a fresh database".into());
     }
+    let catalogs = tillit_app::library::Catalogs::builtin()?;
+    let version = std::env::var("TILLIT_SCALE_CATALOG")
+        .unwrap_or_else(|_| tillit_app::library::LATEST.to_string());
+    let library = catalogs
+        .get(&version)
+        .ok_or_else(|| format!("TILLIT_SCALE_CATALOG: no catalog version {version}"))?
+        .clone();
     store
-        .create_organisation(
-            &actor,
-            "Region Skala",
-            &number,
-            OrgKind::Region,
-            tillit_app::library::LATEST,
-        )
+        .create_organisation(&actor, "Region Skala", &number, OrgKind::Region, &version)
         .await
         .map_err(|e| e.to_string())?;
     let (t, _) = store
@@ -384,8 +388,6 @@ async fn main() -> Result<(), String> {
     )
     .await?;
 
-    let catalogs = tillit_app::library::Catalogs::builtin()?;
-    let library = catalogs.latest();
     let reqs: Vec<String> = library.requirements.iter().map(|r| r.id.clone()).collect();
     let statuses = ["met", "met", "partly_met", "not_met", "not_applicable"];
     let mut current = Vec::new();

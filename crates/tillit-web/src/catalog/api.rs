@@ -331,15 +331,39 @@ pub struct ReassessmentDto {
     pub since: String,
 }
 
+/// A page of what is to be assessed.
+#[derive(Serialize, ToSchema)]
+pub struct ReassessmentPage {
+    pub items: Vec<ReassessmentDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+/// `?page=2&per_page=200`
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
 /// What the organisation's catalog upgrades ask to be assessed and is not yet.
-#[utoipa::path(get, path = "/api/v1/catalog/reassessments", responses((status = 200, body = [ReassessmentDto])))]
+#[utoipa::path(get, path = "/api/v1/catalog/reassessments",
+    params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query, description = "1–200, default 50")),
+    responses((status = 200, body = ReassessmentPage), (status = 422, body = Problem)))]
 pub async fn reassessments(
     State(state): State<AppState>,
     m: Member,
-) -> AppResult<Json<Vec<ReassessmentDto>>> {
-    Ok(Json(
-        tillit_app::catalog::reassessments(&state.app, &m.who)
-            .await?
+    Params(q): Params<PageQuery>,
+) -> AppResult<Json<ReassessmentPage>> {
+    let page = tillit_domain::paging::PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
+    let list = tillit_app::catalog::reassessments(&state.app, &m.who, page).await?;
+    Ok(Json(ReassessmentPage {
+        page: list.page,
+        per_page: list.per_page,
+        total: list.total,
+        items: list
+            .items
             .into_iter()
             .map(|r| ReassessmentDto {
                 requirement_id: r.requirement_id,
@@ -349,5 +373,5 @@ pub async fn reassessments(
                 since: r.created_at,
             })
             .collect(),
-    ))
+    }))
 }

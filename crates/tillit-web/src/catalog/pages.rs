@@ -6,7 +6,7 @@ use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormFields, Params};
 use crate::i18n::Tr;
-use crate::pages::{notice_from, Notice, PageCommon};
+use crate::pages::{notice_from, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
@@ -44,6 +44,16 @@ struct CatalogPage {
     versions: Vec<VersionRow>,
     offer: Option<String>,
     todo: Vec<TodoRow>,
+    todo_total: String,
+    pager: crate::pages::Pager,
+}
+
+/// `?page=2` of the list of what to assess, and the notice after a change.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CatalogParams {
+    pub done: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
 }
 
 /// A requirement as `LABEL Title`, from the library that has it.
@@ -64,14 +74,17 @@ fn requirement_href(system_id: Option<&str>, id: &str) -> String {
 pub async fn overview(
     State(state): State<AppState>,
     m: Member,
-    Params(n): Params<Notice>,
+    Params(n): Params<CatalogParams>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let lang = tr.lang();
+    let req = tillit_domain::paging::PageRequest::parse(n.page.as_deref(), n.per_page.as_deref())?;
     let versions = tillit_app::catalog::versions(&state.app, &m.who)?;
     let offer = tillit_app::catalog::upgrade_offer(&state.app, &m.who).await?;
-    let todo = tillit_app::catalog::reassessments(&state.app, &m.who).await?;
+    let todo = tillit_app::catalog::reassessments(&state.app, &m.who, req).await?;
+    let pager = crate::pages::Pager::new(tr, "/catalog", &[], &todo);
+    let todo_total = tr.f("catalog-todo-total", &[("n", todo.total.to_string())]);
     let lib = state.app.library(&m.who);
     let current = versions
         .iter()
@@ -111,6 +124,7 @@ pub async fn overview(
         )
     });
     let todo = todo
+        .items
         .into_iter()
         .map(|r| TodoRow {
             href: requirement_href(r.system_id.as_deref(), &r.requirement_id),
@@ -132,6 +146,8 @@ pub async fn overview(
             versions: rows,
             offer,
             todo,
+            todo_total,
+            pager,
         },
     ))
 }
