@@ -7,7 +7,6 @@ use crate::security::{random_secret, sha256_hex};
 use crate::App;
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use std::time::Instant;
 use tillit_domain::{Rule, ValidationError, ValidationErrors};
 use tillit_store::{format_timestamp, Actor, NewSession};
 
@@ -173,15 +172,25 @@ pub async fn sign_in(
         ));
     }
     errs.into_result()?;
-    let now = Instant::now();
-    // The attempt is counted before the (slow) password check, so parallel attempts cannot all
-    // pass the throttle before any failure is recorded.
-    if let Err(wait) = app.throttle.reserve(&email, client_ip, now) {
-        tracing::warn!(email = %email, ip = %client_ip, "sign-in throttled");
-        return Err(Error::TooManyAttempts {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    // The attempt is counted before the (slow) password check, so parallel attempts — on this
+    // instance or another on the same database — cannot all pass the throttle before any failure
+    // is recorded.
+    let reservation = match app
+        .throttle
+        .reserve(&app.store, &email, client_ip, now_ms)
+        .await?
+    {
+        Ok(r) => r,
+        Err(wait) => {
+            tracing::warn!(email = %email, ip = %client_ip, "sign-in throttled");
+            return Err(Error::TooManyAttempts {
+                retry_after_secs: u64::try_from(wait.as_millis().div_ceil(1000))
+                    .unwrap_or(u64::MAX)
+                    .max(1),
+            });
+        }
+    };
     let creds = app.store.user_by_email(&email).await?;
     let phc = creds
         .as_ref()
@@ -196,7 +205,9 @@ pub async fn sign_in(
             Rule::Incorrect,
         )));
     };
-    app.throttle.record_success(&email, client_ip, now);
+    app.throttle
+        .record_success(&app.store, &email, client_ip, &reservation)
+        .await?;
     if let Some(old) = old_session {
         app.store.delete_session(&sha256_hex(old)).await?;
     }

@@ -253,12 +253,21 @@ pub async fn change_password(app: &App, c: PasswordChange<'_>) -> Result<()> {
         errs.push(ValidationError::new("new_password_confirm", Rule::Mismatch));
     }
     errs.into_result()?;
-    let now = std::time::Instant::now();
-    if let Err(wait) = app.throttle.reserve(email, client_ip, now) {
-        return Err(Error::TooManyAttempts {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let reservation = match app
+        .throttle
+        .reserve(&app.store, email, client_ip, now_ms)
+        .await?
+    {
+        Ok(r) => r,
+        Err(wait) => {
+            return Err(Error::TooManyAttempts {
+                retry_after_secs: u64::try_from(wait.as_millis().div_ceil(1000))
+                    .unwrap_or(u64::MAX)
+                    .max(1),
+            })
+        }
+    };
     let creds = app.store.user_by_id(user_id).await?;
     if !app
         .hashing
@@ -268,7 +277,9 @@ pub async fn change_password(app: &App, c: PasswordChange<'_>) -> Result<()> {
         // The reservation stands as the failure.
         return Err(ValidationErrors::single("current_password", Rule::Incorrect).into());
     }
-    app.throttle.record_success(email, client_ip, now);
+    app.throttle
+        .record_success(&app.store, email, client_ip, &reservation)
+        .await?;
     if current == new {
         return Err(ValidationErrors::single("new_password", Rule::AlreadyExists).into());
     }

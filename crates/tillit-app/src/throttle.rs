@@ -6,13 +6,13 @@
 //! its real user only after many failures, and only progressively.
 //!
 //! An attempt is reserved before its password is checked ([`Throttle::reserve`]), so parallel
-//! attempts cannot all pass the check. The throttle fails closed: after a panic that poisoned its
-//! lock, the counts are recovered and used, never skipped. Failures are forgotten after the
-//! window (15 minutes). The counts live in the process: a restart clears them.
+//! attempts cannot all pass the check. The counts live in the database (`sign_in_attempts`): every
+//! instance on it counts the same attempts, and a restart does not clear them. Failures are
+//! forgotten after the window (15 minutes). The rule itself ([`Throttle::wait`]) is a plain
+//! function of the failure times.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tillit_store::{Store, StoreError};
 
 #[derive(Debug, Clone, Copy)]
 pub struct ThrottlePolicy {
@@ -55,29 +55,25 @@ impl ThrottlePolicy {
     }
 }
 
+/// A reserved attempt, given back by [`Throttle::record_success`].
+#[derive(Debug, Clone)]
+pub struct Reservation(String);
+
 pub struct Throttle {
     policy: ThrottlePolicy,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
-const MAX_KEYS: usize = 100_000;
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
 
 impl Throttle {
     pub fn new(policy: ThrottlePolicy) -> Self {
-        Self {
-            policy,
-            failures: Mutex::new(HashMap::new()),
-        }
+        Self { policy }
     }
 
-    /// The counts, also after a panic while they were held: they are plain counters, always whole.
-    fn counts(&self) -> MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
-        self.failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// The three counts an attempt touches, with the failures each allows before delays.
+    /// The three counts an attempt touches (pair, account, address), with the failures each
+    /// allows before delays.
     fn keys(&self, account: &str, address: &str) -> [(String, usize); 3] {
         let account = account.to_lowercase();
         [
@@ -87,29 +83,23 @@ impl Throttle {
         ]
     }
 
-    /// How long the attempt must wait, if at all.
-    fn wait(
-        &self,
-        map: &mut HashMap<String, VecDeque<Instant>>,
-        account: &str,
-        address: &str,
-        now: Instant,
-    ) -> Option<Duration> {
+    /// How long an attempt at `now_ms` must wait, given each count's failure times (in the order
+    /// of the keys, oldest first, milliseconds since the epoch); `None` when it may go ahead.
+    pub fn wait(&self, free: [usize; 3], failures: &[Vec<i64>], now_ms: i64) -> Option<Duration> {
+        let window = millis(self.policy.window);
         let mut wait: Option<Duration> = None;
-        for (key, free) in self.keys(account, address) {
-            let Some(q) = map.get_mut(&key) else {
+        for (times, free) in failures.iter().zip(free) {
+            let recent: Vec<i64> = times
+                .iter()
+                .copied()
+                .filter(|t| now_ms.saturating_sub(*t) < window)
+                .collect();
+            let (Some(delay), Some(last)) = (self.policy.delay(recent.len(), free), recent.last())
+            else {
                 continue;
             };
-            while q
-                .front()
-                .is_some_and(|t| now.duration_since(*t) >= self.policy.window)
-            {
-                q.pop_front();
-            }
-            let (Some(delay), Some(last)) = (self.policy.delay(q.len(), free), q.back()) else {
-                continue;
-            };
-            let w = delay.saturating_sub(now.duration_since(*last));
+            let since = u64::try_from(now_ms.saturating_sub(*last)).unwrap_or(0);
+            let w = delay.saturating_sub(Duration::from_millis(since));
             if !w.is_zero() {
                 wait = Some(wait.map_or(w, |x| x.max(w)));
             }
@@ -117,174 +107,143 @@ impl Throttle {
         wait
     }
 
-    fn push(
+    /// Checks and reserves one attempt in the same step: the attempt counts as a failure from
+    /// now on, so parallel attempts (on any instance) cannot all pass the check before any
+    /// failure is recorded. `Ok(Err(wait))` when it must wait.
+    pub async fn reserve(
         &self,
-        map: &mut HashMap<String, VecDeque<Instant>>,
+        store: &Store,
         account: &str,
         address: &str,
-        now: Instant,
-    ) {
-        if map.len() > MAX_KEYS {
-            let window = self.policy.window;
-            map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));
-        }
-        for (key, _) in self.keys(account, address) {
-            let q = map.entry(key).or_default();
-            q.push_back(now);
-            if q.len() > 1000 {
-                q.pop_front();
-            }
-        }
-    }
-
-    /// `Some(wait)` when the attempt must wait before it may be made (what `reserve` checks).
-    #[cfg(test)]
-    fn blocked(&self, account: &str, address: &str, now: Instant) -> Option<Duration> {
-        let mut map = self.counts();
-        self.wait(&mut map, account, address, now)
-    }
-
-    /// Checks and reserves one attempt in the same step: the attempt counts as a failure from
-    /// now on, so parallel attempts cannot all pass the check before any failure is recorded.
-    /// `Err(wait)` when it must wait. A successful attempt gives its reservation back with
-    /// [`Throttle::record_success`].
-    pub fn reserve(&self, account: &str, address: &str, now: Instant) -> Result<(), Duration> {
-        let mut map = self.counts();
-        if let Some(wait) = self.wait(&mut map, account, address, now) {
-            return Err(wait);
-        }
-        self.push(&mut map, account, address, now);
-        Ok(())
-    }
-
-    /// Records a failure that was not reserved.
-    #[cfg(test)]
-    fn record_failure(&self, account: &str, address: &str, now: Instant) {
-        let mut map = self.counts();
-        self.push(&mut map, account, address, now);
+        now_ms: i64,
+    ) -> Result<Result<Reservation, Duration>, StoreError> {
+        let keys = self.keys(account, address);
+        let free = [keys[0].1, keys[1].1, keys[2].1];
+        let names: Vec<String> = keys.into_iter().map(|(k, _)| k).collect();
+        let since = now_ms.saturating_sub(millis(self.policy.window));
+        Ok(store
+            .reserve_sign_in(&names, now_ms, since, |lists| {
+                self.wait(free, lists, now_ms)
+            })
+            .await?
+            .map(Reservation))
     }
 
     /// A successful sign-in clears the account's failures (from this address and from anywhere),
-    /// and gives back the address's reservation made at `reserved_at`; the address's earlier
-    /// failures on other accounts stay.
-    pub fn record_success(&self, account: &str, address: &str, reserved_at: Instant) {
-        let mut map = self.counts();
-        let [(pair, _), (acct, _), (ip, _)] = self.keys(account, address);
-        map.remove(&pair);
-        map.remove(&acct);
-        if let Some(q) = map.get_mut(&ip) {
-            if let Some(i) = q.iter().rposition(|t| *t == reserved_at) {
-                q.remove(i);
-            }
-        }
+    /// and gives back the address's reservation; the address's earlier failures on other
+    /// accounts stay.
+    pub async fn record_success(
+        &self,
+        store: &Store,
+        account: &str,
+        address: &str,
+        r: &Reservation,
+    ) -> Result<(), StoreError> {
+        let [(pair, _), (acct, _), _] = self.keys(account, address);
+        store.sign_in_succeeded(&[pair, acct], &r.0).await
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     fn s(n: u64) -> Duration {
         Duration::from_secs(n)
     }
 
+    /// The counts as the database keeps them, in memory: the same `wait` rule decides.
+    struct Counts {
+        t: Throttle,
+        map: HashMap<String, Vec<i64>>,
+    }
+
+    impl Counts {
+        fn new() -> Counts {
+            Counts {
+                t: Throttle::new(ThrottlePolicy::default()),
+                map: HashMap::new(),
+            }
+        }
+        fn blocked(&self, account: &str, address: &str, now: i64) -> Option<Duration> {
+            let keys = self.t.keys(account, address);
+            let lists: Vec<Vec<i64>> = keys
+                .iter()
+                .map(|(k, _)| self.map.get(k).cloned().unwrap_or_default())
+                .collect();
+            self.t.wait([keys[0].1, keys[1].1, keys[2].1], &lists, now)
+        }
+        fn record_failure(&mut self, account: &str, address: &str, now: i64) {
+            for (k, _) in self.t.keys(account, address) {
+                self.map.entry(k).or_default().push(now);
+            }
+        }
+        fn reserve(&mut self, account: &str, address: &str, now: i64) -> Result<(), Duration> {
+            if let Some(w) = self.blocked(account, address, now) {
+                return Err(w);
+            }
+            self.record_failure(account, address, now);
+            Ok(())
+        }
+    }
+
+    const T0: i64 = 1_800_000_000_000;
+    fn at(secs: i64) -> i64 {
+        T0 + secs * 1000
+    }
+
     #[test]
     fn after_five_failures_from_one_address_each_further_attempt_waits_twice_as_long() {
-        let t = Throttle::new(ThrottlePolicy::default());
-        let start = Instant::now();
+        let mut c = Counts::new();
         for i in 0..5 {
             assert!(
-                t.reserve("Anna@x.se", "1.2.3.4", start).is_ok(),
+                c.reserve("Anna@x.se", "1.2.3.4", at(0)).is_ok(),
                 "attempt {i}"
             );
         }
-        assert_eq!(t.reserve("anna@x.se", "1.2.3.4", start), Err(s(1)));
-        assert!(t.reserve("anna@x.se", "1.2.3.4", start + s(1)).is_ok());
-        assert_eq!(t.reserve("anna@x.se", "1.2.3.4", start + s(1)), Err(s(2)));
-        assert!(t.reserve("anna@x.se", "1.2.3.4", start + s(3)).is_ok());
-        assert_eq!(t.reserve("anna@x.se", "1.2.3.4", start + s(3)), Err(s(4)));
+        assert_eq!(c.reserve("anna@x.se", "1.2.3.4", at(0)), Err(s(1)));
+        assert!(c.reserve("anna@x.se", "1.2.3.4", at(1)).is_ok());
+        assert_eq!(c.reserve("anna@x.se", "1.2.3.4", at(1)), Err(s(2)));
+        assert!(c.reserve("anna@x.se", "1.2.3.4", at(3)).is_ok());
+        assert_eq!(c.reserve("anna@x.se", "1.2.3.4", at(3)), Err(s(4)));
         // The real user at another address is not slowed by these seven failures.
-        assert!(t.blocked("anna@x.se", "5.6.7.8", start + s(3)).is_none());
+        assert!(c.blocked("anna@x.se", "5.6.7.8", at(3)).is_none());
     }
 
     #[test]
     fn failures_from_anywhere_slow_an_account_only_after_twenty_and_never_lock_it() {
-        let t = Throttle::new(ThrottlePolicy::default());
-        let now = Instant::now();
+        let mut c = Counts::new();
         for i in 0..20 {
-            t.record_failure("anna@x.se", &format!("10.0.0.{i}"), now);
+            c.record_failure("anna@x.se", &format!("10.0.0.{i}"), at(0));
         }
-        assert_eq!(t.blocked("anna@x.se", "5.6.7.8", now), Some(s(1)));
-        assert!(t.blocked("anna@x.se", "5.6.7.8", now + s(1)).is_none());
+        assert_eq!(c.blocked("anna@x.se", "5.6.7.8", at(0)), Some(s(1)));
+        assert!(c.blocked("anna@x.se", "5.6.7.8", at(1)).is_none());
         // Many more failures: the delay grows to at most 15 minutes, then failures age out.
         for i in 0..40 {
-            t.record_failure("anna@x.se", &format!("10.0.1.{i}"), now);
+            c.record_failure("anna@x.se", &format!("10.0.1.{i}"), at(0));
         }
-        assert_eq!(t.blocked("anna@x.se", "5.6.7.8", now), Some(s(900)));
-        assert!(t.blocked("anna@x.se", "5.6.7.8", now + s(901)).is_none());
+        assert_eq!(c.blocked("anna@x.se", "5.6.7.8", at(0)), Some(s(900)));
+        assert!(c.blocked("anna@x.se", "5.6.7.8", at(901)).is_none());
     }
 
     #[test]
     fn an_address_failing_at_many_accounts_is_slowed_across_accounts() {
-        let t = Throttle::new(ThrottlePolicy::default());
-        let now = Instant::now();
+        let mut c = Counts::new();
         for i in 0..20 {
-            t.record_failure(&format!("user{i}@x.se"), "9.9.9.9", now);
+            c.record_failure(&format!("user{i}@x.se"), "9.9.9.9", at(0));
         }
-        assert!(t.blocked("new@x.se", "9.9.9.9", now).is_some());
-        assert!(t.blocked("new@x.se", "9.9.9.8", now).is_none());
+        assert!(c.blocked("new@x.se", "9.9.9.9", at(0)).is_some());
+        assert!(c.blocked("new@x.se", "9.9.9.8", at(0)).is_none());
     }
 
     #[test]
-    fn a_poisoned_lock_still_counts_and_refuses() {
-        let t = std::sync::Arc::new(Throttle::new(ThrottlePolicy::default()));
-        let now = Instant::now();
-        for _ in 0..5 {
-            t.record_failure("a@x.se", "3.3.3.3", now);
+    fn failures_older_than_the_window_are_forgotten() {
+        let mut c = Counts::new();
+        for _ in 0..6 {
+            c.record_failure("a@x.se", "1.1.1.1", at(0));
         }
-        let t2 = t.clone();
-        let _ = std::thread::spawn(move || {
-            let _held = t2.failures.lock();
-            panic!("a panic while the counts are held");
-        })
-        .join();
-        assert!(t.failures.is_poisoned());
-        assert!(t.blocked("a@x.se", "3.3.3.3", now).is_some());
-        t.record_failure("b@x.se", "4.4.4.4", now);
-        assert_eq!(t.counts().get("a:b@x.se").map(VecDeque::len), Some(1));
-    }
-
-    #[test]
-    fn success_clears_the_account() {
-        let t = Throttle::new(ThrottlePolicy::default());
-        let now = Instant::now();
-        for _ in 0..5 {
-            t.record_failure("a@x.se", "1.1.1.1", now);
-        }
-        t.record_success("a@x.se", "1.1.1.1", now);
-        assert!(t.blocked("a@x.se", "1.1.1.1", now).is_none());
-    }
-
-    #[test]
-    fn a_reservation_counts_at_once_and_a_success_gives_it_back() {
-        let t = Throttle::new(ThrottlePolicy::default());
-        let now = Instant::now();
-        // Five attempts in flight at once: the sixth is refused before any has been checked.
-        for _ in 0..5 {
-            assert!(t.reserve("a@x.se", "1.1.1.1", now).is_ok());
-        }
-        assert!(t.reserve("a@x.se", "1.1.1.1", now).is_err());
-        // A success returns its own reservation to the address.
-        let u = Throttle::new(ThrottlePolicy::default());
-        for i in 0..19 {
-            u.record_failure(&format!("other{i}@x.se"), "9.9.9.9", now);
-        }
-        assert!(u.reserve("b@x.se", "9.9.9.9", now).is_ok());
-        u.record_success("b@x.se", "9.9.9.9", now);
-        assert!(
-            u.reserve("c@x.se", "9.9.9.9", now).is_ok(),
-            "19 failures, 20 free"
-        );
-        assert!(u.reserve("d@x.se", "9.9.9.9", now).is_err());
+        assert!(c.blocked("a@x.se", "1.1.1.1", at(0)).is_some());
+        assert!(c.blocked("a@x.se", "1.1.1.1", at(15 * 60)).is_none());
     }
 }

@@ -9,6 +9,7 @@
 mod access;
 mod assessments;
 mod assets;
+mod attempts;
 mod audit;
 mod catalog;
 mod dialect;

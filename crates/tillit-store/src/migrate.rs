@@ -92,6 +92,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0011_law_and_catalog_versions.sqlite.sql"),
         postgres: include_str!("../migrations/0011_law_and_catalog_versions.postgres.sql"),
     },
+    Migration {
+        version: 12,
+        name: "sign_in_attempts",
+        common: include_str!("../migrations/0012_sign_in_attempts.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

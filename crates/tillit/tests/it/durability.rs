@@ -358,6 +358,23 @@ async fn two_instances_share_sessions_and_run_each_task_once() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
+    // Failed sign-ins count across instances: five on one, then the other makes the next wait.
+    app.member(&t, "bo@tva.example", Role::Reader).await;
+    for _ in 0..5 {
+        let mut guess = app.browser();
+        guess.base = url_one.clone();
+        let res = guess.sign_in("bo@tva.example", "fel lösenord").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let mut sixth = app.browser();
+    sixth.base = url_two.clone();
+    let res = sixth.sign_in("bo@tva.example", PASSWORD).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the other instance counts the same failures"
+    );
+
     // Each instance has started its tasks; each run (task and time slot) was claimed once.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     for job in ["daily-snapshot", "session-sweep"] {
