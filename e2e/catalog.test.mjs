@@ -57,7 +57,10 @@ test('Åsby kommun is offered version 2, accepts it and sees what to re-assess',
   const impact = page.locator('section', { has: page.getByRole('heading', { name: 'Era bedömningar som ändringarna berör' }) });
   const impactText = await impact.textContent();
   assert.ok(impactText.includes('LOG-2'), 'the assessment of log-2 is touched');
-  assert.ok(impactText.includes('Behålls, ska bedömas igen'));
+  const log2Row = impact.locator('tr', { hasText: 'LOG-2' });
+  const cells = await log2Row.locator('td').allTextContents();
+  assert.equal(cells[2], '1', 'one assessment of log-2');
+  assert.equal(cells[3], '1', 'to be re-assessed');
   const added = await page.locator('section', { has: page.getByRole('heading', { name: 'Krav som börjar gälla' }) }).textContent();
   assert.ok(added.includes('STY-14'), 'the data protection officer now applies');
   // The changed words are marked: "fortlöpande" struck, "återkommande" inserted.
