@@ -428,16 +428,18 @@ pub async fn upgrade_offer(app: &App, who: &Acting) -> Result<Option<UpgradeOffe
     }
     let from = app.catalogs.for_org(&org.catalog_version).clone();
     let d = diff(&from, &to);
-    let touched = app
-        .store
-        .assessment_statuses(who.tenant())
-        .await?
+    let changed: Vec<&str> = d
+        .changes
         .iter()
-        .filter(|a| {
-            d.change(&a.requirement_id)
-                .is_some_and(|c| c.kind != ChangeKind::Added && c.material)
-        })
-        .count();
+        .filter(|c| c.kind != ChangeKind::Added && c.material)
+        .map(|c| c.id.as_str())
+        .collect();
+    let touched = usize::try_from(
+        app.store
+            .count_assessments_of(who.tenant(), &changed)
+            .await?,
+    )
+    .unwrap_or(0);
     Ok(Some(UpgradeOffer {
         changed: d.count(ChangeKind::Changed),
         added: d.count(ChangeKind::Added),

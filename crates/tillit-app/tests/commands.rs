@@ -402,7 +402,7 @@ async fn system_with(w: &World, who: &Acting, subject: &str) -> tillit_domain::i
         &w.app,
         who,
         &AssetDraft {
-            name: format!("Uppgifter om {subject}"),
+            name: format!("Uppgifter om {subject} {}", uuid::Uuid::new_v4().simple()),
             personal_data: "yes".into(),
             data_subjects: vec![subject.into()],
             ..AssetDraft::default()
@@ -414,7 +414,7 @@ async fn system_with(w: &World, who: &Acting, subject: &str) -> tillit_domain::i
         &w.app,
         who,
         &tillit_domain::system::SystemDraft {
-            name: format!("System för {subject}"),
+            name: format!("System för {subject} {}", uuid::Uuid::new_v4().simple()),
             hosting: "outsourced".into(),
             country: "Sverige".into(),
             asset_ids: vec![a.id.to_string()],
@@ -766,4 +766,50 @@ async fn auth_again(w: &World, email: &str) -> Acting {
         .unwrap()
         .unwrap();
     auth::acting(&w.app, a).await.unwrap()
+}
+
+#[tokio::test]
+async fn an_upgrade_with_many_systems_records_every_pair_to_assess() {
+    use tillit_app::catalog;
+    let w = World::new().await;
+    let t = w.org_on("Stora", OrgKind::Region, "1").await;
+    let coordinator = w
+        .person(&t, "samordnare@stora.example", Role::Coordinator)
+        .await;
+    // Enough systems that what to assess runs past one INSERT's rows.
+    for i in 0..60 {
+        system_with(
+            &w,
+            &coordinator,
+            if i % 2 == 0 {
+                "patients"
+            } else {
+                "care_recipients"
+            },
+        )
+        .await;
+    }
+    let plan = catalog::upgrade_plan(&w.app, &coordinator)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        plan.newly_applicable.len() > 500,
+        "{}",
+        plan.newly_applicable.len()
+    );
+    let out = catalog::upgrade(&w.app, &coordinator, "1").await.unwrap();
+    let coordinator = auth_again(&w, "samordnare@stora.example").await;
+    let page = catalog::reassessments(
+        &w.app,
+        &coordinator,
+        tillit_domain::paging::PageRequest {
+            page: 2,
+            per_page: 200,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(page.total as usize, out.to_assess + out.to_reassess);
+    assert_eq!(page.items.len(), 200);
 }

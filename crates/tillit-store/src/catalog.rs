@@ -57,11 +57,37 @@ pub struct RequirementMeasure {
     pub title: String,
 }
 
+/// Rows per INSERT of an upgrade (7 values each, well under both backends' limits).
+const REASSESSMENTS_PER_INSERT: usize = 500;
+
 fn system_of(scope_key: &str) -> Option<String> {
     (scope_key != ORGANISATION_SCOPE).then(|| scope_key.to_string())
 }
 
 impl Store {
+    /// How many current assessments of the organisation concern one of the requirements.
+    pub async fn count_assessments_of(
+        &self,
+        t: &Tenant,
+        requirement_ids: &[&str],
+    ) -> Result<i64, StoreError> {
+        if requirement_ids.is_empty() {
+            return Ok(0);
+        }
+        let marks: Vec<String> = (0..requirement_ids.len())
+            .map(|i| format!("${}", i + 2))
+            .collect();
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM assessments WHERE org_id = $1 AND requirement_id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(t.id());
+        for id in requirement_ids {
+            q = q.bind(*id);
+        }
+        crate::row::i(&q.fetch_one(&self.pool).await?, "n")
+    }
+
     /// How many pieces of evidence each assessment of the organisation has.
     pub async fn evidence_counts(&self, t: &Tenant) -> Result<HashMap<String, i64>, StoreError> {
         let rows = sqlx::query(
@@ -126,22 +152,42 @@ impl Store {
                 ValidationError::new("catalog_version", Rule::Mismatch),
             )));
         }
-        for it in items {
-            sqlx::query(
+        // Many rows per statement: an upgrade of a large organisation records tens of thousands.
+        for chunk in items.chunks(REASSESSMENTS_PER_INSERT) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let b = i * 7;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6,
+                        b + 7
+                    )
+                })
+                .collect();
+            let sql = format!(
                 "INSERT INTO reassessments (org_id, scope_key, system_id, requirement_id, reason, catalog_version, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 VALUES {}
                  ON CONFLICT (org_id, scope_key, requirement_id)
                  DO UPDATE SET reason = excluded.reason, catalog_version = excluded.catalog_version, created_at = excluded.created_at",
-            )
-            .bind(t.id())
-            .bind(it.system_id.unwrap_or(ORGANISATION_SCOPE))
-            .bind(it.system_id)
-            .bind(it.requirement_id)
-            .bind(it.reason.key())
-            .bind(to)
-            .bind(&now)
-            .execute(tx.conn())
-            .await?;
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for it in chunk {
+                q = q
+                    .bind(t.id())
+                    .bind(it.system_id.unwrap_or(ORGANISATION_SCOPE))
+                    .bind(it.system_id)
+                    .bind(it.requirement_id)
+                    .bind(it.reason.key())
+                    .bind(to)
+                    .bind(&now);
+            }
+            q.execute(tx.conn()).await?;
         }
         let changed = items
             .iter()
