@@ -108,7 +108,7 @@ test('a coordinator runs the whole cycle and the overview follows', async () => 
   await expectAccessible(page, 'new scenario form');
   await page.getByRole('button', { name: 'Spara' }).click();
   await page.getByText('Scenariot har sparats.').waitFor();
-  assert.ok((await page.textContent('main')).includes('1 scenarier, 1 över tolerans'), 'the heat map counts it');
+  assert.ok((await page.textContent('main')).includes('1 scenario, 1 över tolerans'), 'the heat map counts it');
   await expectAccessible(page, 'risk analysis with a scenario');
   await page.screenshot({ path: `${SHOTS}risk-sv.png`, fullPage: true });
   const untreated = await gapCount(page, 'Risker över tolerans utan behandling');
@@ -139,7 +139,7 @@ test('a coordinator runs the whole cycle and the overview follows', async () => 
   await page.getByRole('button', { name: 'Spara' }).click();
   await page.getByText('Scenariot har sparats.').waitFor();
   const residual = await page.locator('#heat-residual-caption').textContent();
-  assert.ok(residual.includes('1 scenarier, 0 över tolerans'), `the residual heat map changes: ${residual}`);
+  assert.ok(residual.includes('1 scenario, 0 över tolerans'), `the residual heat map changes: ${residual}`);
   assert.equal(await gapCount(page, 'Risker över tolerans utan behandling'), 0, 'the overview follows');
 
   // Follow-up with the trend.

@@ -403,7 +403,10 @@ status-partly-met = Partly met
 status-not-met = Not met
 status-not-applicable = Not applicable
 status-unassessed = Not assessed
-requirements-tally = { $assessed } of { $applicable } requirements assessed · compliance { $compliance }
+requirements-tally = { $assessed } of { $applicable ->
+    [one] 1 requirement
+   *[other] { $applicable } requirements
+} assessed · compliance { $compliance }
 requirements-system-heading = Requirements for { $name }
 requirements-system-intro = The requirements that apply to the system, from the classification of the information it processes and facts about the information and how it is run. Each requirement shows why it applies.
 requirements-unclassified = Nothing the system processes is classified yet, so only the baseline and the requirements from facts are shown. Classify the information assets to see them all.
@@ -475,9 +478,15 @@ heat-inherent = Risk before measures
 heat-residual = Residual risk
 heat-inherent-all = All scenarios before measures
 heat-residual-all = All scenarios, residual risk
-heat-summary = { $total } scenarios, { $above } above tolerance
+heat-summary = { $total ->
+    [one] 1 scenario
+   *[other] { $total } scenarios
+}, { $above } above tolerance
 heat-likelihood-consequence = Likelihood ↓ / consequence →
-heat-cell = { $count } scenarios with likelihood { $likelihood } and consequence { $consequence } (score { $score })
+heat-cell = { $count ->
+    [one] 1 scenario
+   *[other] { $count } scenarios
+} with likelihood { $likelihood } and consequence { $consequence } (score { $score })
 heat-legend = The number in a cell is the number of scenarios. ▲ and a dashed border: above the risk tolerance.
 field-title = Title
 field-scope = Scope
@@ -529,7 +538,10 @@ done-matrix-saved = The risk matrix has been saved.
 nav-measures = Action plan
 measures-title = Action plan
 measures-intro = Measures answering risk scenarios and requirements. Every measure must trace to what it is meant to fix. Done is not verified: describe how the effect was checked.
-measures-summary = { $count } measures
+measures-summary = { $count ->
+    [one] 1 measure
+   *[other] { $count } measures
+}
 measures-none = No measures match.
 measures-search = Search measures
 measures-group-by = Group by
@@ -658,9 +670,18 @@ import-errors = Errors
 import-ok = No errors
 import-create = Added
 import-update = Changed
-import-summary-errors = { $rows } rows, { $failed } with errors. Nothing has been saved; correct the rows and read the file again.
-import-summary-dry-run = { $rows } rows without errors. Dry run: nothing has been saved.
-import-summary-saved = { $rows } rows have been saved.
+import-summary-errors = { $rows ->
+    [one] 1 row
+   *[other] { $rows } rows
+}, { $failed } with errors. Nothing has been saved; correct the rows and read the file again.
+import-summary-dry-run = { $rows ->
+    [one] 1 row without errors
+   *[other] { $rows } rows without errors
+}. Dry run: nothing has been saved.
+import-summary-saved = { $rows ->
+    [one] 1 row has been saved
+   *[other] { $rows } rows have been saved
+}.
 field-owner-email = Owner's e-mail address
 field-classification-motivation = Classification motivation
 field-assets = Information assets
@@ -771,7 +792,13 @@ catalog-heading = Requirement catalog
 catalog-intro = The requirement catalog comes in versions. The organisation uses one version and is offered the next when it comes; before upgrading you see what changed and which of your assessments, evidence and measures the changes touch.
 catalog-current = The organisation uses version { $version }: { $title }.
 catalog-offer-heading = A new version is available
-catalog-offer = Version { $to } replaces version { $from }: { $changed } requirements changed and { $added } were added. { $touched } of your assessments concern changed requirements.
+catalog-offer = Version { $to } replaces version { $from }: { $changed ->
+    [one] 1 requirement changed
+   *[other] { $changed } requirements changed
+} and { $added } were added. { $touched ->
+    [one] 1 of your assessments concerns
+   *[other] { $touched } of your assessments concern
+} changed requirements.
 catalog-offer-see = See what the upgrade means
 catalog-todo-heading = To assess after the upgrade
 catalog-todo-none = Nothing is waiting to be assessed after an upgrade.
@@ -790,7 +817,10 @@ catalog-changes = Changes
 catalog-in-use = in use
 catalog-see-changes = Compare with the previous
 catalog-diff-heading = The requirement catalog: version { $from } compared with version { $to }
-catalog-diff-summary = { $added } requirements were added, { $removed } removed, { $changed } changed and { $unchanged } are unchanged.
+catalog-diff-summary = { $added ->
+    [one] 1 requirement was added
+   *[other] { $added } requirements were added
+}, { $removed } removed, { $changed } changed and { $unchanged } are unchanged.
 catalog-diff-legend = Removed words are struck through in the old text on the left; added words are marked in the new text on the right.
 catalog-from = From version
 catalog-to = To version
@@ -808,7 +838,16 @@ catalog-field-iso = ISO/IEC
 catalog-field-params = Parameters
 catalog-field-area = Area
 catalog-upgrade-heading = Upgrade from version { $from } to version { $to }
-catalog-upgrade-summary = { $carried } assessments of unchanged requirements carry over. { $reassess } assessments of changed requirements are kept and marked to be assessed again. { $added } requirements now apply and are not assessed.
+catalog-upgrade-summary = { $carried ->
+    [one] 1 assessment
+   *[other] { $carried } assessments
+} of unchanged requirements carry over. { $reassess ->
+    [one] 1 assessment
+   *[other] { $reassess } assessments
+} of changed requirements are kept and marked to be assessed again. { $added ->
+    [one] 1 requirement now applies and is
+   *[other] { $added } requirements now apply and are
+} not assessed.
 catalog-upgrade-explain = The upgrade changes no assessment, evidence or measure. It moves the organisation to the new version and lists what is to be assessed; the follow-up shows those requirements as gaps until they are assessed.
 catalog-upgrade-accept = Upgrade the requirement catalog
 catalog-upgrade-not-allowed = The administrator or the information-security coordinator can carry out the upgrade.
@@ -838,3 +877,4 @@ catalog-measures = Measures
 catalog-and-more = {" "}and { $n } more
 catalog-impact-export = Every touched assessment, measure and new requirement per scope
 catalog-todo-total = { $n } to assess.
+nav-menu = Menu

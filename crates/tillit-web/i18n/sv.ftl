@@ -3,7 +3,7 @@
 skip-to-content = Hoppa till innehållet
 footer-text = Tillit – systematiskt och riskbaserat skydd av personuppgifter i vård och omsorg.
 nav-main-label = Huvudmeny
-nav-heading-provider = Informationssäkerhetsarbete
+nav-heading-provider = Informations­säkerhetsarbete
 nav-heading-authority = Tillsyn och stöd
 nav-overview = Översikt
 nav-members = Medlemmar
@@ -475,9 +475,15 @@ heat-inherent = Risk före åtgärder
 heat-residual = Kvarvarande risk
 heat-inherent-all = Alla scenarier före åtgärder
 heat-residual-all = Alla scenarier, kvarvarande risk
-heat-summary = { $total } scenarier, { $above } över tolerans
+heat-summary = { $total ->
+    [one] 1 scenario
+   *[other] { $total } scenarier
+}, { $above } över tolerans
 heat-likelihood-consequence = Sannolikhet ↓ / konsekvens →
-heat-cell = { $count } scenarier med sannolikhet { $likelihood } och konsekvens { $consequence } (poäng { $score })
+heat-cell = { $count ->
+    [one] 1 scenario
+   *[other] { $count } scenarier
+} med sannolikhet { $likelihood } och konsekvens { $consequence } (poäng { $score })
 heat-legend = Siffran i rutan är antalet scenarier. ▲ och streckad ram: över risktoleransen.
 field-title = Rubrik
 field-scope = Omfattning
@@ -529,7 +535,10 @@ done-matrix-saved = Riskmatrisen har sparats.
 nav-measures = Åtgärdsplan
 measures-title = Åtgärdsplan
 measures-intro = Åtgärder som svarar mot riskscenarier och krav. Varje åtgärd ska kunna kopplas till det den ska åtgärda. Genomförd är inte detsamma som verifierad: beskriv hur effekten har kontrollerats.
-measures-summary = { $count } åtgärder
+measures-summary = { $count ->
+    [one] 1 åtgärd
+   *[other] { $count } åtgärder
+}
 measures-none = Inga åtgärder matchar.
 measures-search = Sök åtgärd
 measures-group-by = Gruppera efter
@@ -658,9 +667,18 @@ import-errors = Fel
 import-ok = Inga fel
 import-create = Läggs till
 import-update = Ändras
-import-summary-errors = { $rows } rader, { $failed } med fel. Inget har sparats; rätta raderna och läs in filen igen.
-import-summary-dry-run = { $rows } rader utan fel. Provkörning: inget har sparats.
-import-summary-saved = { $rows } rader har sparats.
+import-summary-errors = { $rows ->
+    [one] 1 rad
+   *[other] { $rows } rader
+}, { $failed } med fel. Inget har sparats; rätta raderna och läs in filen igen.
+import-summary-dry-run = { $rows ->
+    [one] 1 rad utan fel
+   *[other] { $rows } rader utan fel
+}. Provkörning: inget har sparats.
+import-summary-saved = { $rows ->
+    [one] 1 rad har sparats
+   *[other] { $rows } rader har sparats
+}.
 field-owner-email = Ägarens e-postadress
 field-classification-motivation = Motivering till klassningen
 field-assets = Informationsmängder
@@ -771,7 +789,10 @@ catalog-heading = Kravkatalog
 catalog-intro = Kravkatalogen finns i flera versioner. Organisationen arbetar efter en version och erbjuds nästa när den kommer; före uppgraderingen ser ni vad som ändrats och vilka av era bedömningar, bevis och åtgärder ändringarna berör.
 catalog-current = Organisationen arbetar efter version { $version }: { $title }.
 catalog-offer-heading = En ny version finns
-catalog-offer = Version { $to } ersätter version { $from }: { $changed } krav har ändrats och { $added } tillkommit. { $touched } av era bedömningar gäller krav som har ändrats.
+catalog-offer = Version { $to } ersätter version { $from }: { $changed } krav har ändrats och { $added } tillkommit. { $touched ->
+    [one] 1 av era bedömningar gäller
+   *[other] { $touched } av era bedömningar gäller
+} krav som har ändrats.
 catalog-offer-see = Se vad uppgraderingen innebär
 catalog-todo-heading = Att bedöma efter uppgradering
 catalog-todo-none = Inget väntar på bedömning efter en uppgradering.
@@ -808,7 +829,13 @@ catalog-field-iso = ISO/IEC
 catalog-field-params = Parametrar
 catalog-field-area = Område
 catalog-upgrade-heading = Uppgradera från version { $from } till version { $to }
-catalog-upgrade-summary = { $carried } bedömningar av oförändrade krav följer med. { $reassess } bedömningar av ändrade krav behålls men markeras för ny bedömning. { $added } krav gäller nu och är inte bedömda.
+catalog-upgrade-summary = { $carried ->
+    [one] 1 bedömning
+   *[other] { $carried } bedömningar
+} av oförändrade krav följer med. { $reassess ->
+    [one] 1 bedömning
+   *[other] { $reassess } bedömningar
+} av ändrade krav behålls men markeras för ny bedömning. { $added } krav gäller nu och är inte bedömda.
 catalog-upgrade-explain = Uppgraderingen ändrar inga bedömningar, bevis eller åtgärder. Den flyttar organisationen till den nya versionen och listar vad som ska bedömas; uppföljningen visar kraven som brister tills de är bedömda.
 catalog-upgrade-accept = Uppgradera kravkatalogen
 catalog-upgrade-not-allowed = Administratören eller informationssäkerhetssamordnaren kan genomföra uppgraderingen.
@@ -838,3 +865,4 @@ catalog-measures = Åtgärder
 catalog-and-more = {" "}och { $n } till
 catalog-impact-export = Varje berörd bedömning, åtgärd och nytt krav per omfattning
 catalog-todo-total = { $n } att bedöma.
+nav-menu = Meny

@@ -111,7 +111,7 @@ impl I18n {
         };
         let mut fa = FluentArgs::new();
         for (k, v) in args {
-            fa.set(*k, FluentValue::from(v.clone()));
+            fa.set(*k, arg_value(v));
         }
         let mut errors = vec![];
         c.bundle
@@ -121,6 +121,20 @@ impl I18n {
 
     pub fn has(&self, l: Locale, key: &str) -> bool {
         self.catalog(l).bundle.has_message(key)
+    }
+}
+
+/// An argument as Fluent sees it: a whole number is a number (so that plural rules choose the
+/// form), anything else text.
+fn arg_value(v: &str) -> FluentValue<'static> {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let plain = !digits.is_empty()
+        && digits.len() <= 15
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    match v.parse::<i64>() {
+        Ok(n) if plain => FluentValue::from(n),
+        _ => FluentValue::from(v.to_string()),
     }
 }
 
@@ -176,6 +190,88 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every message's entries: its key and its whole text (with selectors).
+    fn entries(src: &str) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for line in src.lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            if !line.starts_with(' ') && !line.starts_with('}') {
+                if let Some((k, v)) = line.split_once(" = ") {
+                    out.push((k.to_string(), v.to_string()));
+                    continue;
+                }
+            }
+            if let Some(last) = out.last_mut() {
+                last.1.push('\n');
+                last.1.push_str(line);
+            }
+        }
+        out
+    }
+
+    /// Plural nouns that must never follow the number 1.
+    const PLURALS: &[&str] = &[
+        "scenarier",
+        "åtgärder",
+        "rader",
+        "bedömningar",
+        "medlemmar",
+        "händelser",
+        "informationsmängder",
+        "scenarios",
+        "measures",
+        "rows",
+        "assessments",
+        "members",
+        "events",
+        "assets",
+        "requirements",
+        "systems",
+    ];
+
+    #[test]
+    fn every_message_with_a_number_has_its_plural_forms_in_both_languages() {
+        let i = I18n::new().unwrap();
+        for (locale, src) in [(Locale::Sv, SV), (Locale::En, EN)] {
+            for (key, text) in entries(src) {
+                let vars: Vec<String> = text
+                    .split('$')
+                    .skip(1)
+                    .map(|r| {
+                        r.chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                            .collect()
+                    })
+                    .collect();
+                if vars.is_empty() {
+                    continue;
+                }
+                for n in ["1", "2", "0"] {
+                    let args: Vec<(&str, String)> =
+                        vars.iter().map(|v| (v.as_str(), n.to_string())).collect();
+                    let out = i.format(locale, &key, &args);
+                    if n == "1" {
+                        for p in PLURALS {
+                            assert!(
+                                !out.contains(&format!("1 {p}")),
+                                "{key} ({}) with 1: {out}",
+                                locale.key()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // And the plural form where there are more.
+        let tr = |l, key: &str, n: &str| i.format(l, key, &[("count", n.to_string())]);
+        assert_eq!(tr(Locale::Sv, "measures-summary", "1"), "1 åtgärd");
+        assert_eq!(tr(Locale::Sv, "measures-summary", "3"), "3 åtgärder");
+        assert_eq!(tr(Locale::En, "members-summary", "1"), "1 member");
+        assert_eq!(tr(Locale::En, "members-summary", "12"), "12 members");
+    }
 
     #[test]
     fn swedish_and_english_have_the_same_messages() {

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 const APP_CSS: &[u8] = include_bytes!("../static/app.css");
 const HTMX_JS: &[u8] = include_bytes!("../static/htmx.min.js");
 const FAVICON: &[u8] = include_bytes!("../static/favicon.svg");
+const NAV_JS: &[u8] = include_bytes!("../static/nav.js");
 
 /// Changes whenever the assets of this build change (the crate version is enough: assets ship
 /// inside the binary).
@@ -17,6 +18,7 @@ pub async fn serve_static(Path(name): Path<String>) -> Response {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "htmx.min.js" => (HTMX_JS, "text/javascript; charset=utf-8"),
         "favicon.svg" => (FAVICON, "image/svg+xml"),
+        "nav.js" => (NAV_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     let mut res = body.into_response();

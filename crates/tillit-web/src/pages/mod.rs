@@ -424,13 +424,31 @@ impl Pager {
 }
 
 /// A stored timestamp as shown: local date and time to the minute (UTC is marked).
+/// A stored time (UTC) as a Swedish user reads it: in Swedish time (Europe/Stockholm, with
+/// summer time), to the minute.
 pub fn show_time(ts: &str) -> String {
     match chrono::DateTime::parse_from_rfc3339(ts) {
         Ok(t) => t
-            .with_timezone(&chrono::Utc)
-            .format("%Y-%m-%d %H:%M UTC")
+            .with_timezone(&chrono_tz::Europe::Stockholm)
+            .format("%Y-%m-%d %H:%M")
             .to_string(),
         Err(_) => ts.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn times_are_shown_in_swedish_time_winter_and_summer() {
+        assert_eq!(
+            super::show_time("2026-12-01T14:42:10.123Z"),
+            "2026-12-01 15:42"
+        );
+        assert_eq!(super::show_time("2026-07-01T14:42:00Z"), "2026-07-01 16:42");
+        // The night summer time ends: 01:30 UTC is 02:30 in summer time, 02:30 UTC in winter.
+        assert_eq!(super::show_time("2026-10-25T00:30:00Z"), "2026-10-25 02:30");
+        assert_eq!(super::show_time("2026-10-25T01:30:00Z"), "2026-10-25 02:30");
+        assert_eq!(super::show_time("not a time"), "not a time");
     }
 }
 

@@ -118,7 +118,7 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
     assert!(html.contains("över tolerans utan behandling"));
     // The heat maps carry numbers: two scenarios, both above tolerance.
     assert!(html.contains("2 scenarier, 2 över tolerans"));
-    assert!(html.contains("1 scenarier med sannolikhet 3 och konsekvens 4 (poäng 12)"));
+    assert!(html.contains("1 scenario med sannolikhet 3 och konsekvens 4 (poäng 12)"));
 
     // Measures: untraced is refused with the reason; traced to the scenario is accepted.
     let scenarios = app
@@ -170,7 +170,7 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
     assert!(html.contains("Försenade") && html.contains("Inför stickprov i loggarna"));
     assert!(html.contains("Risk: Journalsnokning"));
     let (_, html) = b.get_text("/measures?overdue=1").await;
-    assert!(html.contains("1 åtgärder"));
+    assert!(html.contains("1 åtgärd"));
     let (status, _) = b.get_text("/measures?group=nonsense").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 

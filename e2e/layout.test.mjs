@@ -1,0 +1,91 @@
+// Every page of the demo, as four users reach them (the region's coordinator, a municipality's
+// and a private provider's administrator, an authority's administrator): no page is wider than
+// the screen at 1280 × 800 or at 390 × 844, and axe-core finds nothing at the narrow width, where
+// the navigation folds behind its "Meny" button.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const BASE = process.env.TILLIT_URL;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+let browser;
+
+before(async () => {
+  assert.ok(BASE, 'TILLIT_URL must name a running Tillit demo');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => { await browser?.close(); });
+
+async function signIn(context, email) {
+  const page = await context.newPage();
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('E-postadress').fill(email);
+  await page.getByLabel('Lösenord').fill('tillit-demo-2026');
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL(/\/overview/);
+  return page;
+}
+
+/// The pages a user reaches: the navigation's, and every page those link to (no downloads).
+async function pagesOf(page) {
+  const nav = await page.$$eval('#sidenav a', (as) => as.map((a) => a.getAttribute('href')));
+  const found = [...nav];
+  for (const href of nav) {
+    await page.goto(BASE + href);
+    found.push(...await page.$$eval('main a[href^="/"]', (as) => as.map((a) => a.getAttribute('href'))));
+  }
+  const seen = new Set();
+  return found.map((h) => h.split('#')[0])
+    .filter((p) => !/export|\.csv|\.xlsx|\/file$|\/evidence\//.test(p))
+    .filter((p) => (seen.has(p) ? false : (seen.add(p), true)));
+}
+
+for (const email of ['samordnare@norrfjall.example', 'admin@asby.example', 'admin@linden.example', 'admin@imy.example']) {
+  test(`no page is wider than the screen, for ${email}`, async () => {
+    const context = await browser.newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 800 } });
+    const page = await signIn(context, email);
+    const pages = await pagesOf(page);
+    assert.ok(pages.length >= 10, `pages found: ${pages.length}`);
+    const wide = [];
+    const axe = [];
+    for (const path of pages) {
+      for (const [w, h] of [[1280, 800], [390, 844]]) {
+        await page.setViewportSize({ width: w, height: h });
+        await page.goto(BASE + path);
+        const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (sw > w) wide.push(`${path} at ${w}: ${sw} px`);
+        if (w === 390) {
+          const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+          for (const v of result.violations) axe.push(`${path}: ${v.id} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        }
+      }
+    }
+    assert.deepEqual(wide, [], 'pages wider than the screen');
+    assert.deepEqual(axe, [], 'axe-core violations at 390 px');
+    await context.close();
+  });
+}
+
+test('on a narrow screen the navigation folds behind the menu button', async () => {
+  const context = await browser.newContext({ locale: 'sv-SE', viewport: { width: 390, height: 844 } });
+  const page = await signIn(context, 'samordnare@norrfjall.example');
+  const menu = page.getByRole('button', { name: 'Meny' });
+  await menu.waitFor();
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.locator('#sidenav-list').isVisible(), false);
+  await menu.click();
+  assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+  await page.locator('#sidenav').getByRole('link', { name: 'Informationsmängder' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Informationsmängder' }).waitFor();
+  // At full width there is no button and the navigation is always shown.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert.equal(await page.getByRole('button', { name: 'Meny' }).isVisible(), false);
+  assert.equal(await page.locator('#sidenav-list').isVisible(), true);
+  await context.close();
+});
