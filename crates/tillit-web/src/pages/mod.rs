@@ -436,21 +436,6 @@ pub fn show_time(ts: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod time_tests {
-    #[test]
-    fn times_are_shown_in_swedish_time_winter_and_summer() {
-        assert_eq!(
-            super::show_time("2026-12-01T14:42:10.123Z"),
-            "2026-12-01 15:42"
-        );
-        assert_eq!(super::show_time("2026-07-01T14:42:00Z"), "2026-07-01 16:42");
-        // The night summer time ends: 01:30 UTC is 02:30 in summer time, 02:30 UTC in winter.
-        assert_eq!(super::show_time("2026-10-25T00:30:00Z"), "2026-10-25 02:30");
-        assert_eq!(super::show_time("2026-10-25T01:30:00Z"), "2026-10-25 02:30");
-        assert_eq!(super::show_time("not a time"), "not a time");
-    }
-}
 
 /// A notice after a redirect, from a fixed list of keys (never echoes free text).
 pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
@@ -479,4 +464,20 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))
+}
+
+#[cfg(test)]
+mod time_tests {
+    #[test]
+    fn times_are_shown_in_swedish_time_winter_and_summer() {
+        assert_eq!(
+            super::show_time("2026-12-01T14:42:10.123Z"),
+            "2026-12-01 15:42"
+        );
+        assert_eq!(super::show_time("2026-07-01T14:42:00Z"), "2026-07-01 16:42");
+        // The night summer time ends: 01:30 UTC is 02:30 in summer time, 02:30 UTC in winter.
+        assert_eq!(super::show_time("2026-10-25T00:30:00Z"), "2026-10-25 02:30");
+        assert_eq!(super::show_time("2026-10-25T01:30:00Z"), "2026-10-25 02:30");
+        assert_eq!(super::show_time("not a time"), "not a time");
+    }
 }
