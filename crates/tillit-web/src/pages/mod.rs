@@ -436,7 +436,6 @@ pub fn show_time(ts: &str) -> String {
     }
 }
 
-
 /// A notice after a redirect, from a fixed list of keys (never echoes free text).
 pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
     const KNOWN: &[&str] = &[
