@@ -161,8 +161,10 @@ fn load_settings(db: &DbArgs, serve: Option<&ServeArgs>) -> Result<Settings, Str
 fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TILLIT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    // Colours only where a person reads the log; a file or a log collector gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     if json {
         builder.json().init();

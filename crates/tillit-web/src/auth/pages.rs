@@ -68,7 +68,23 @@ fn login_again(
         c: PageCommon::bare(ctx, ctx.tr.t("login-title")),
         email: email.to_string(),
         next: next.to_string(),
-        errors: FieldError::list(&ctx.tr, &errors),
+        // A wrong password says no more than that the pair is wrong (not whether the account
+        // exists).
+        errors: FieldError::list(&ctx.tr, &errors)
+            .into_iter()
+            .zip(errors.0.iter())
+            .map(|(f, e)| {
+                if e.field == "password" && e.rule == tillit_domain::Rule::Incorrect {
+                    FieldError {
+                        field: "password".into(),
+                        label: String::new(),
+                        message: ctx.tr.t("login-failed"),
+                    }
+                } else {
+                    f
+                }
+            })
+            .collect(),
     };
     page(status, &tpl)
 }

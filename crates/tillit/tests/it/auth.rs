@@ -590,3 +590,46 @@ async fn failures_from_elsewhere_do_not_lock_the_real_user_out() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn a_wrong_password_says_only_that_the_pair_is_wrong_and_forms_mark_the_field() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Fel", OrgKind::Region).await;
+    app.member(&t, "anna@fel.example", Role::Coordinator).await;
+    let mut b = app.browser();
+    let res = b.sign_in("anna@fel.example", "inte rätt").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Fel e-postadress eller lösenord."), "{html}");
+    assert!(!html.contains("finns inte kontot"));
+    assert!(
+        html.contains("autofocus"),
+        "focus moves to the error summary"
+    );
+    // The same words for an address that has no account.
+    let res = b.sign_in("ingen@fel.example", "inte rätt").await;
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("Fel e-postadress eller lösenord."));
+
+    // A form with an error names it at the field as well as in the summary.
+    let b = app.login("anna@fel.example").await;
+    let res = b
+        .post_form(
+            "/risks/matrix",
+            &[
+                ("likelihoods", "9"),
+                ("consequences", "4"),
+                ("tolerance", "8"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("class=\"field-error\" id=\"likelihoods-error\""),
+        "{html}"
+    );
+}
