@@ -881,3 +881,7 @@ nav-menu = Menu
 requirements-history = Earlier assessments
 requirements-history-none = No earlier assessments.
 login-failed = Wrong e-mail address or password.
+overview-start-heading = Start here
+overview-start-text = The organisation has not registered any information assets or systems yet, so Tillit cannot show any gaps. Begin by listing the information the operations handle and who owns it; then classify it and register the systems that process it.
+overview-start-action = Add the first information asset
+overview-start-facts = Give the organisation's facts

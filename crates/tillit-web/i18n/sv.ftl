@@ -869,3 +869,7 @@ nav-menu = Meny
 requirements-history = Tidigare bedömningar
 requirements-history-none = Inga tidigare bedömningar.
 login-failed = Fel e-postadress eller lösenord.
+overview-start-heading = Börja här
+overview-start-text = Organisationen har inte registrerat några informationsmängder eller system ännu, så Tillit kan inte visa några brister. Börja med att inventera den information verksamheten hanterar och vem som äger den; klassa den sedan och registrera systemen som behandlar den.
+overview-start-action = Lägg till den första informationsmängden
+overview-start-facts = Ange organisationens uppgifter

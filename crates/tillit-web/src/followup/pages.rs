@@ -204,13 +204,18 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
 }
 
 /// Gaps as the overview lists them (counts with links), for providers.
-pub async fn overview_gaps(state: &AppState, m: &Member) -> AppResult<Vec<GapView>> {
-    let (gaps, _) = gaps_now(state, m).await?;
-    Ok(gaps
-        .into_iter()
-        .filter(|g| g.count > 0)
-        .map(|g| gap_view(&m.ctx.tr, g, &state.app.library(&m.who)))
-        .collect())
+/// `None` when the organisation has registered nothing yet (no gap can be found in nothing).
+pub async fn overview_gaps(state: &AppState, m: &Member) -> AppResult<Option<Vec<GapView>>> {
+    let (gaps, figures) = gaps_now(state, m).await?;
+    if figures.assets == 0 && figures.systems == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        gaps.into_iter()
+            .filter(|g| g.count > 0)
+            .map(|g| gap_view(&m.ctx.tr, g, &state.app.library(&m.who)))
+            .collect(),
+    ))
 }
 
 async fn mark(state: &AppState, m: &Member, what: Reviewed, id: &str) -> AppResult<()> {

@@ -48,6 +48,8 @@ struct OverviewPage {
     phases: Vec<String>,
     recent: Option<Vec<RecentEvent>>,
     gaps: Option<Vec<crate::followup::pages::GapView>>,
+    /// A care provider that has registered nothing yet: told where to begin.
+    empty: bool,
 }
 
 /// An action as people read it; unknown actions are shown by their key.
@@ -200,6 +202,14 @@ pub async fn overview(
             ("kind", tr.kind(m.who.membership().org_kind)),
         ],
     );
+    let (gaps, empty) = if m.may(Permission::ViewRegisters) {
+        match crate::followup::pages::overview_gaps(&state, &m).await? {
+            Some(g) => (Some(g), false),
+            None => (None, true),
+        }
+    } else {
+        (None, false)
+    };
     let tpl = OverviewPage {
         c: PageCommon::member(&m, tr.t("overview-title"), "/overview")
             .with_notice(notice_from(tr, notice.done.as_deref())),
@@ -211,11 +221,8 @@ pub async fn overview(
         method_text: tr.t(method_text),
         phases: phase_keys.iter().map(|k| tr.t(k)).collect(),
         recent,
-        gaps: if m.may(Permission::ViewRegisters) {
-            Some(crate::followup::pages::overview_gaps(&state, &m).await?)
-        } else {
-            None
-        },
+        gaps,
+        empty,
     };
     Ok(page(StatusCode::OK, &tpl))
 }

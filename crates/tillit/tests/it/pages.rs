@@ -233,3 +233,19 @@ fn serve_logs_the_chosen_port_and_stops_gracefully_on_sigterm() {
     assert!(status.success(), "clean exit after SIGTERM: {status:?}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn an_organisation_with_nothing_registered_is_told_where_to_begin() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Tom", OrgKind::Region).await;
+    app.member(&t, "anna@tom.example", Role::Coordinator).await;
+    let b = app.login("anna@tom.example").await;
+    let (status, html) = b.get_text("/overview").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Börja här"), "{html}");
+    assert!(html.contains("href=\"/assets/new\""));
+    assert!(
+        !html.contains("Inga brister just nu"),
+        "no gaps is not said of nothing"
+    );
+}
