@@ -2,46 +2,14 @@
 // touches, accepts it and finds the re-assessment list and the gap; the comparison marks the
 // corrected words; the medium-sized private provider sees the confidentiality of the Patient
 // Safety Act (not OSL) and the Cybersecurity Act's duties, and why. axe-core checks each page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { BASE, useBrowser, nav, expectAccessible, signIn } from './lib.mjs';
 
-const BASE = process.env.TILLIT_URL;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-let browser;
-
-before(async () => {
-  assert.ok(BASE, 'TILLIT_URL must name a running Tillit demo');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => { await browser?.close(); });
-
-const nav = (page) => page.getByRole('navigation', { name: 'Huvudmeny' });
-
-async function expectAccessible(page, name) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(summary, [], `axe-core violations on ${name}`);
-}
-
-async function signIn(context, email) {
-  const page = await context.newPage();
-  await page.goto(`${BASE}/login`);
-  await page.getByLabel('E-postadress').fill(email);
-  await page.getByLabel('Lösenord').fill('tillit-demo-2026');
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(/\/overview/);
-  return page;
-}
+const browser = useBrowser();
 
 test('Åsby kommun is offered version 2, accepts it and sees what to re-assess', async () => {
-  const context = await browser.newContext({ locale: 'sv-SE' });
+  const context = await browser().newContext({ locale: 'sv-SE' });
   const page = await signIn(context, 'admin@asby.example');
   const scriptErrors = [];
   page.on('pageerror', (e) => scriptErrors.push(String(e)));
@@ -98,7 +66,7 @@ test('Åsby kommun is offered version 2, accepts it and sees what to re-assess',
 });
 
 test('the private provider is bound by the Patient Safety Act and the Cybersecurity Act', async () => {
-  const context = await browser.newContext({ locale: 'sv-SE' });
+  const context = await browser().newContext({ locale: 'sv-SE' });
   const page = await signIn(context, 'admin@linden.example');
   await nav(page).getByRole('link', { name: 'Organisation', exact: true }).click();
   const org = await page.textContent('main');

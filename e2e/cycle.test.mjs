@@ -2,46 +2,11 @@
 // applies and why, assess a requirement, run a risk analysis, add a measure (an untraced one is
 // refused), treat the risk and watch the heat map and the overview change. A municipality's
 // overview shows its gaps. axe-core checks every page on the way.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { BASE, SHOTS, useBrowser, nav, expectAccessible, signIn } from './lib.mjs';
 
-const BASE = process.env.TILLIT_URL;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SHOTS = new URL('./test-results/', import.meta.url).pathname;
-let browser;
-
-before(async () => {
-  assert.ok(BASE, 'TILLIT_URL must name a running Tillit demo');
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => { await browser?.close(); });
-
-const nav = (page) => page.getByRole('navigation', { name: 'Huvudmeny' });
-
-async function expectAccessible(page, name) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(summary, [], `axe-core violations on ${name}`);
-}
-
-async function signIn(context, email) {
-  const page = await context.newPage();
-  await page.goto(`${BASE}/login`);
-  await page.getByLabel('E-postadress').fill(email);
-  await page.getByLabel('Lösenord').fill('tillit-demo-2026');
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(/\/overview/);
-  return page;
-}
+const browser = useBrowser();
 
 /// The count shown for a gap on the overview (0 when the gap is not listed).
 async function gapCount(page, heading) {
@@ -52,7 +17,7 @@ async function gapCount(page, heading) {
 }
 
 test('a coordinator runs the whole cycle and the overview follows', async () => {
-  const context = await browser.newContext({ locale: 'sv-SE' });
+  const context = await browser().newContext({ locale: 'sv-SE' });
   const page = await signIn(context, 'samordnare@norrfjall.example');
   const scriptErrors = [];
   page.on('pageerror', (e) => scriptErrors.push(String(e)));
@@ -160,7 +125,7 @@ test('a coordinator runs the whole cycle and the overview follows', async () => 
 });
 
 test("a municipality's overview shows its gaps", async () => {
-  const context = await browser.newContext({ locale: 'sv-SE' });
+  const context = await browser().newContext({ locale: 'sv-SE' });
   const page = await signIn(context, 'admin@asby.example');
   const text = await page.textContent('main');
   for (const gap of ['Oklassade informationsmängder', 'System med patientuppgifter utan behovs- och riskanalys',

@@ -2,35 +2,11 @@
 // and a private provider's administrator, an authority's administrator): no page is wider than
 // the screen at 1280 × 800 or at 390 × 844, and axe-core finds nothing at the narrow width, where
 // the navigation folds behind its "Meny" button.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { BASE, useBrowser, axeViolations, signIn } from './lib.mjs';
 
-const BASE = process.env.TILLIT_URL;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-let browser;
-
-before(async () => {
-  assert.ok(BASE, 'TILLIT_URL must name a running Tillit demo');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => { await browser?.close(); });
-
-async function signIn(context, email) {
-  const page = await context.newPage();
-  await page.goto(`${BASE}/login`);
-  await page.getByLabel('E-postadress').fill(email);
-  await page.getByLabel('Lösenord').fill('tillit-demo-2026');
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(/\/overview/);
-  return page;
-}
+const browser = useBrowser();
 
 /// The pages a user reaches: the navigation's, and every page those link to (no downloads).
 async function pagesOf(page) {
@@ -48,7 +24,7 @@ async function pagesOf(page) {
 
 for (const email of ['samordnare@norrfjall.example', 'admin@asby.example', 'admin@linden.example', 'admin@imy.example']) {
   test(`no page is wider than the screen, for ${email}`, async () => {
-    const context = await browser.newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 800 } });
+    const context = await browser().newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 800 } });
     const page = await signIn(context, email);
     const pages = await pagesOf(page);
     assert.ok(pages.length >= 10, `pages found: ${pages.length}`);
@@ -61,8 +37,7 @@ for (const email of ['samordnare@norrfjall.example', 'admin@asby.example', 'admi
         const sw = await page.evaluate(() => document.documentElement.scrollWidth);
         if (sw > w) wide.push(`${path} at ${w}: ${sw} px`);
         if (w === 390) {
-          const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-          for (const v of result.violations) axe.push(`${path}: ${v.id} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+          for (const v of await axeViolations(page)) axe.push(`${path}: ${v}`);
         }
       }
     }
@@ -73,7 +48,7 @@ for (const email of ['samordnare@norrfjall.example', 'admin@asby.example', 'admi
 }
 
 test('on a narrow screen the navigation folds behind the menu button', async () => {
-  const context = await browser.newContext({ locale: 'sv-SE', viewport: { width: 390, height: 844 } });
+  const context = await browser().newContext({ locale: 'sv-SE', viewport: { width: 390, height: 844 } });
   const page = await signIn(context, 'samordnare@norrfjall.example');
   const menu = page.getByRole('button', { name: 'Meny' });
   await menu.waitFor();

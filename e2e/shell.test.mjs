@@ -1,39 +1,13 @@
 // Browser test of the web shell in headless Chromium: sign in, overview, language switch, the
 // admin pages, keyboard use, sign out — and axe-core finds no WCAG 2.1 A/AA violations on any page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
+import { BASE, SHOTS, useBrowser, nav, expectAccessible } from './lib.mjs';
 
-const BASE = process.env.TILLIT_URL;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SHOTS = new URL('./test-results/', import.meta.url).pathname;
-let browser;
-
-before(async () => {
-  assert.ok(BASE, 'TILLIT_URL must name a running Tillit demo');
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-after(async () => { await browser?.close(); });
-
-const nav = (page) => page.getByRole('navigation', { name: /Main menu|Huvudmeny/ });
-
-async function expectAccessible(page, name) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  assert.deepEqual(summary, [], `axe-core violations on ${name}`);
-  assert.ok(result.passes.length > 10, `axe ran its checks on ${name}`);
-}
+const browser = useBrowser();
 
 test('a coordinator signs in, sees the overview, switches language and signs out', async () => {
-  const context = await browser.newContext({ locale: 'sv-SE' });
+  const context = await browser().newContext({ locale: 'sv-SE' });
   const page = await context.newPage();
   const scriptErrors = [];
   page.on('pageerror', (e) => scriptErrors.push(String(e)));

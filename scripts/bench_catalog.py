@@ -7,12 +7,12 @@ assets, 2,000 systems and every version-1 requirement assessed for every system 
 CSV list), then accepts the upgrade once and times the catalog page with what is left to assess.
 Server time is the `ms` Tillit logs per request.
 """
-import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, subprocess, sys, time
 import urllib.request, urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
 from bench_platform import login, machine, pct, stop, write_section  # noqa: E402
-from bench_scale import serve, server_times  # noqa: E402
+from bench_scale import on_both, serve, server_times  # noqa: E402
 
 BEFORE = [
     ("Catalog page with the upgrade offer", "/catalog"),
@@ -93,16 +93,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("-n", type=int, default=10)
     a = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="tillit-catalog-")
-    try:
-        sqlite_url = f"sqlite://{work}/catalog.db?mode=rwc"
-        subprocess.run(["psql", a.postgres, "-q", "-c", "DROP DATABASE IF EXISTS tillit_catalog", "-c", "CREATE DATABASE tillit_catalog"],
-                       check=True, capture_output=True)
-        pg_url = a.postgres.rsplit("/", 1)[0] + "/tillit_catalog"
-        res = {"SQLite": run_backend("sqlite", a.binary, a.seed, sqlite_url, a.n, work),
-               "PostgreSQL": run_backend("postgres", a.binary, a.seed, pg_url, a.n, work)}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    res = on_both(run_backend, a, "tillit_catalog")
     lite, pg = res["SQLite"], res["PostgreSQL"]
     s = lite["seeded"]
     rows = []

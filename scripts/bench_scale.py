@@ -92,6 +92,21 @@ def run_backend(name, binary, seed, url, n, work):
         stop(proc)
 
 
+def on_both(run, a, name):
+    """Runs `run(backend, binary, seed, url, n, work)` on a fresh SQLite file and a fresh
+    PostgreSQL database called `name`, and gives both results."""
+    work = tempfile.mkdtemp(prefix=f"{name}-")
+    try:
+        sqlite_url = f"sqlite://{work}/{name}.db?mode=rwc"
+        subprocess.run(["psql", a.postgres, "-q", "-c", f"DROP DATABASE IF EXISTS {name}", "-c", f"CREATE DATABASE {name}"],
+                       check=True, capture_output=True)
+        pg_url = a.postgres.rsplit("/", 1)[0] + f"/{name}"
+        return {"SQLite": run("sqlite", a.binary, a.seed, sqlite_url, a.n, work),
+                "PostgreSQL": run("postgres", a.binary, a.seed, pg_url, a.n, work)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
@@ -100,16 +115,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("-n", type=int, default=60)
     a = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="tillit-scale-")
-    try:
-        sqlite_url = f"sqlite://{work}/scale.db?mode=rwc"
-        subprocess.run(["psql", a.postgres, "-q", "-c", "DROP DATABASE IF EXISTS tillit_scale", "-c", "CREATE DATABASE tillit_scale"],
-                       check=True, capture_output=True)
-        pg_url = a.postgres.rsplit("/", 1)[0] + "/tillit_scale"
-        res = {"SQLite": run_backend("sqlite", a.binary, a.seed, sqlite_url, a.n, work),
-               "PostgreSQL": run_backend("postgres", a.binary, a.seed, pg_url, a.n, work)}
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    res = on_both(run_backend, a, "tillit_scale")
 
     s = res["SQLite"]["seeded"]
     rows = []

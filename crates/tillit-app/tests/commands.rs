@@ -111,18 +111,7 @@ impl World {
             .add_member(t, &Actor::operator(), &u.id, role)
             .await
             .unwrap();
-        let SignIn::SignedIn { session_secret, .. } =
-            auth::sign_in(&self.app, email, PASSWORD, "127.0.0.1", None)
-                .await
-                .unwrap()
-        else {
-            panic!("sign-in of {email} refused");
-        };
-        let a = auth::authenticate_session(&self.app, &session_secret)
-            .await
-            .unwrap()
-            .unwrap();
-        auth::acting(&self.app, a).await.unwrap()
+        auth_again(self, email).await
     }
 }
 
@@ -752,7 +741,8 @@ async fn an_upgrade_carries_over_marks_changed_lists_new_and_an_assessment_settl
     assert!(!after.iter().any(|r| r.requirement_id == "log-2"));
 }
 
-/// Signs a person in again, as a new request would (its organisation's version is read anew).
+/// Signs a person in, as the web layer does for a new request (so the organisation's catalog
+/// version and facts are read anew).
 async fn auth_again(w: &World, email: &str) -> Acting {
     let SignIn::SignedIn { session_secret, .. } =
         auth::sign_in(&w.app, email, PASSWORD, "127.0.0.1", None)
