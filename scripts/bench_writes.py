@@ -26,7 +26,7 @@ end
 local counter = 0
 request = function()
   counter = counter + 1
-  local body = '{"name":"Bench ' .. tid .. '-' .. counter .. '","personal_data":"no"}'
+  local body = '{"name":"Bench ' .. tid .. '-' .. counter .. '","personal_data":false}'
   return wrk.format("POST", "/api/v1/assets",
     {["Content-Type"] = "application/json", ["Cookie"] = COOKIE, ["X-CSRF-Token"] = CSRF}, body)
 end

@@ -27,14 +27,15 @@ pub struct MemberListParams {
 }
 
 impl MemberListParams {
-    pub fn parse(&self, who: &Acting) -> Result<(MemberQuery, PageRequest)> {
+    pub fn parse(&self) -> Result<(MemberQuery, PageRequest)> {
         let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
         if self.q.chars().count() > 200 {
             return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
         }
         let role = match self.role.trim() {
             "" => None,
-            r => Some(Role::parse_for("role", r, who.org_kind()).map_err(ValidationErrors::from)?),
+            // Any role filters; one of the other side simply has no members here.
+            r => Some(Role::parse("role", r).map_err(ValidationErrors::from)?),
         };
         Ok((
             MemberQuery {

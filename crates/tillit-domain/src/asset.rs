@@ -84,7 +84,7 @@ pub struct AssetDraft {
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub owner_membership_id: String,
-    #[serde(default, deserialize_with = "draft::text")]
+    #[serde(default, deserialize_with = "draft::flag")]
     #[cfg_attr(feature = "openapi", schema(value_type = bool))]
     pub personal_data: String,
     /// ethnic_origin, political, religion, trade_union, genetic, biometric, health, sex_life (GDPR
@@ -92,13 +92,13 @@ pub struct AssetDraft {
     #[serde(default, deserialize_with = "draft::texts")]
     pub special_categories: Vec<String>,
     /// Data about criminal offences (GDPR art. 10): true or false
-    #[serde(default, deserialize_with = "draft::text")]
+    #[serde(default, deserialize_with = "draft::flag")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
     pub offences: String,
     /// patients, care_recipients, children, relatives, staff, public
     #[serde(default, deserialize_with = "draft::texts")]
     pub data_subjects: Vec<String>,
-    #[serde(default, deserialize_with = "draft::text")]
+    #[serde(default, deserialize_with = "draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub individuals_approx: String,
     #[serde(default, deserialize_with = "draft::text")]
@@ -112,7 +112,7 @@ pub struct AssetDraft {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub legal_basis: String,
     /// 1–60, default 12.
-    #[serde(default, deserialize_with = "draft::text")]
+    #[serde(default, deserialize_with = "draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub review_interval_months: String,
 }

@@ -172,7 +172,10 @@ pub fn check_deviation(
     let motivation = text::optional("deviation_motivation", motivation, 4000)?;
     let deviates = inherited.is_some_and(|i| !deviations(i, chosen).is_empty());
     if deviates && motivation.is_none() {
-        return Err(ValidationError::new("deviation_motivation", Rule::Required));
+        return Err(ValidationError::new(
+            "deviation_motivation",
+            Rule::RequiredByRecords,
+        ));
     }
     Ok(motivation)
 }
@@ -223,16 +226,16 @@ impl SystemLevelsDraft {
 #[cfg_attr(feature = "openapi", schema(as = ClassificationBody))]
 #[serde(deny_unknown_fields)]
 pub struct ClassificationDraft {
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub confidentiality: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub integrity: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub availability: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub traceability: String,
     /// Why these levels: required.
@@ -246,16 +249,16 @@ pub struct ClassificationDraft {
 #[cfg_attr(feature = "openapi", schema(as = SystemLevelsBody))]
 #[serde(deny_unknown_fields)]
 pub struct SystemLevelsDraft {
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub confidentiality: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub integrity: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub availability: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub traceability: String,
     /// Required when any level differs from the inherited one.

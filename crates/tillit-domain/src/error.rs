@@ -30,6 +30,13 @@ pub enum Rule {
     NotFound,
     /// A measure that traces to no risk scenario and no requirement.
     Untraced,
+    /// Required because of what the organisation has already recorded (a deviation from the
+    /// inherited levels, a risk above the organisation's tolerance).
+    RequiredByRecords,
+    /// A likelihood or consequence beyond the steps of the organisation's risk matrix.
+    OutsideRiskMatrix {
+        max: i64,
+    },
 }
 
 impl Rule {
@@ -51,6 +58,8 @@ impl Rule {
             Rule::LastAdministrator => "rule-last-administrator",
             Rule::NotFound => "rule-not-found",
             Rule::Untraced => "rule-untraced",
+            Rule::RequiredByRecords => "rule-required",
+            Rule::OutsideRiskMatrix { .. } => "rule-outside-risk-matrix",
         }
     }
 
@@ -72,7 +81,26 @@ impl Rule {
             Rule::LastAdministrator => "last_administrator",
             Rule::NotFound => "not_found",
             Rule::Untraced => "untraced",
+            Rule::RequiredByRecords => "required_by_records",
+            Rule::OutsideRiskMatrix { .. } => "outside_risk_matrix",
         }
+    }
+
+    /// A rule a well-formed body can break only because of the organisation's data as it is now
+    /// (a reference to an object it does not have, a name it already uses, its risk matrix, the
+    /// levels it has recorded, a member's role). The OpenAPI document states every other rule; a
+    /// body that breaks only these gets 409 Conflict from the API rather than 422.
+    pub fn depends_on_records(&self) -> bool {
+        matches!(
+            self,
+            Rule::AlreadyExists
+                | Rule::NotFound
+                | Rule::LastAdministrator
+                | Rule::NotPermittedForRole
+                | Rule::NotAllowedForOrganisationKind
+                | Rule::RequiredByRecords
+                | Rule::OutsideRiskMatrix { .. }
+        )
     }
 }
 

@@ -225,7 +225,7 @@ pub struct MeasureDraft {
     #[serde(default, deserialize_with = "crate::draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub status: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub cost_sek: String,
     #[serde(default, deserialize_with = "crate::draft::text")]

@@ -179,15 +179,15 @@ pub struct OrgFactsDraft {
     #[serde(default, deserialize_with = "draft::text")]
     pub care: String,
     /// 0–10,000,000
-    #[serde(default, deserialize_with = "draft::text")]
+    #[serde(default, deserialize_with = "draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub employees: String,
     /// Million euro, 0–1,000,000
-    #[serde(default, deserialize_with = "draft::text")]
+    #[serde(default, deserialize_with = "draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub turnover_meur: String,
     /// Million euro, 0–1,000,000
-    #[serde(default, deserialize_with = "draft::text")]
+    #[serde(default, deserialize_with = "draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub balance_meur: String,
     /// Empty (follow the rule), yes or no

@@ -121,18 +121,21 @@ impl RiskMatrix {
             self.consequences
         };
         let n = int(field, value)?;
-        u8::try_from(n)
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| {
-                ValidationError::new(
-                    field,
-                    Rule::OutOfRange {
-                        min: 1,
-                        max: max.into(),
-                    },
-                )
-            })
+        match u8::try_from(n) {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            // Inside the largest matrix there is but beyond this organisation's.
+            Ok(n) if (1..=MAX_SCALE).contains(&n) => Err(ValidationError::new(
+                field,
+                Rule::OutsideRiskMatrix { max: max.into() },
+            )),
+            _ => Err(ValidationError::new(
+                field,
+                Rule::OutOfRange {
+                    min: 1,
+                    max: max.into(),
+                },
+            )),
+        }
     }
 
     /// Counts scenarios per cell from (point, how many) pairs — the same point may come more than
@@ -254,7 +257,7 @@ pub fn check_acceptance(
     acceptance: Option<&Acceptance>,
 ) -> Result<(), ValidationError> {
     if treatment == Some(Treatment::Accept) && m.above_tolerance(residual) && acceptance.is_none() {
-        return Err(ValidationError::new("accepted_by", Rule::Required));
+        return Err(ValidationError::new("accepted_by", Rule::RequiredByRecords));
     }
     Ok(())
 }
@@ -352,6 +355,11 @@ pub fn parse_scenario(
         &mut errs,
     );
     let acceptance = if d.accepted_by.trim().is_empty() {
+        // Nobody accepted: the date and note are not kept, but what was sent must still be valid.
+        if !d.accepted_on.trim().is_empty() {
+            errs.check(parse_date("accepted_on", &d.accepted_on));
+        }
+        errs.check(text::optional("acceptance_note", &d.acceptance_note, 4000));
         None
     } else {
         let on = errs.check(parse_date("accepted_on", &d.accepted_on));
@@ -498,20 +506,20 @@ pub struct ScenarioDraft {
     #[serde(default, deserialize_with = "crate::draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub existing_measures: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub inherent_likelihood: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub inherent_consequence: String,
     /// reduce, accept, avoid or transfer
     #[serde(default, deserialize_with = "crate::draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub treatment: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub residual_likelihood: String,
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub residual_consequence: String,
     /// The information owner's membership id (needed to accept a risk above tolerance).
@@ -544,7 +552,7 @@ pub struct RiskAnalysisDraft {
     #[serde(default, deserialize_with = "crate::draft::text")]
     pub analysed_on: String,
     /// Months, 1–60 (default 12).
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub review_interval_months: String,
     /// Systems in scope (the organisation's).
@@ -559,15 +567,15 @@ pub struct RiskAnalysisDraft {
 #[serde(deny_unknown_fields)]
 pub struct RiskMatrixDraft {
     /// Likelihood steps, 2–6.
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub likelihoods: String,
     /// Consequence steps, 2–6.
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub consequences: String,
     /// The highest tolerated score (likelihood × consequence).
-    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[serde(default, deserialize_with = "crate::draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = i64))]
     pub tolerance: String,
 }
@@ -655,7 +663,10 @@ mod tests {
         let m = RiskMatrix::default();
         let high = p(3, 3);
         let e = check_acceptance(&m, Some(Treatment::Accept), high, None).unwrap_err();
-        assert_eq!((e.field.as_str(), e.rule), ("accepted_by", Rule::Required));
+        assert_eq!(
+            (e.field.as_str(), e.rule),
+            ("accepted_by", Rule::RequiredByRecords)
+        );
         let decision = Acceptance {
             decided_by: "owner".into(),
             decided_on: "2026-11-20".into(),
@@ -683,7 +694,12 @@ mod tests {
         d.inherent_likelihood = "5".into();
         let e = parse_scenario(&m, &d).unwrap_err();
         assert_eq!(e.0[0].field, "inherent_likelihood");
+        assert_eq!(e.0[0].rule, Rule::OutsideRiskMatrix { max: 4 });
+        assert!(e.0[0].rule.depends_on_records());
+        d.inherent_likelihood = "7".into();
+        let e = parse_scenario(&m, &d).unwrap_err();
         assert_eq!(e.0[0].rule, Rule::OutOfRange { min: 1, max: 4 });
+        assert!(!e.0[0].rule.depends_on_records());
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub struct SystemDraft {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub country: String,
     /// 1–60, default 12.
-    #[serde(default, deserialize_with = "draft::text")]
+    #[serde(default, deserialize_with = "draft::number")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub review_interval_months: String,
     #[serde(default, deserialize_with = "draft::texts")]

@@ -4,32 +4,40 @@ use crate::error::{Rule, ValidationError};
 
 /// Trims `value` and checks it is present and at most `max` characters.
 pub fn required(field: &str, value: &str, max: usize) -> Result<String, ValidationError> {
+    bounded(field, value, max)?;
     let v = value.trim();
     if v.is_empty() {
         return Err(ValidationError::new(field, Rule::Required));
     }
-    bounded(field, v, max)
+    Ok(v.to_string())
 }
 
 /// Trims `value`; empty becomes `None`; otherwise at most `max` characters.
 pub fn optional(field: &str, value: &str, max: usize) -> Result<Option<String>, ValidationError> {
+    bounded(field, value, max)?;
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
     }
-    bounded(field, v, max).map(Some)
+    Ok(Some(v.to_string()))
 }
 
-fn bounded(field: &str, v: &str, max: usize) -> Result<String, ValidationError> {
+/// The rules on the value as sent, before trimming, so that they read the same as the OpenAPI
+/// document's `maxLength` and `pattern`: at most `max` characters, and no control character but
+/// tab, line feed and carriage return.
+fn bounded(field: &str, v: &str, max: usize) -> Result<(), ValidationError> {
     if v.chars().count() > max {
         return Err(ValidationError::new(field, Rule::TooLong { max }));
     }
-    if v.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
+    if v.chars().any(is_refused_control) {
         return Err(ValidationError::new(field, Rule::InvalidFormat));
     }
-    Ok(v.to_string())
+    Ok(())
+}
+
+/// A control character a text field refuses (all but tab, line feed and carriage return).
+pub fn is_refused_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\r' && c != '\t'
 }
 
 /// Lower-cased text used for case-insensitive search, the same on every database.
@@ -76,6 +84,17 @@ mod tests {
             required("name", "a\u{0}b", 10).unwrap_err().rule,
             Rule::InvalidFormat
         );
+        // The rules read the value as sent, as the API document's maxLength and pattern do: a
+        // control character at the edge is refused too, and spaces count towards the length.
+        assert_eq!(
+            optional("name", "\u{b}Anna", 10).unwrap_err().rule,
+            Rule::InvalidFormat
+        );
+        assert_eq!(
+            optional("name", "Anna       ", 10).unwrap_err().rule,
+            Rule::TooLong { max: 10 }
+        );
+        assert_eq!(optional("name", " \t\n", 10).unwrap(), None);
     }
 
     #[test]

@@ -197,6 +197,7 @@ rule-incorrect = is wrong
 rule-last-administrator = the organisation must keep at least one administrator
 rule-not-found = does not exist
 rule-untraced = a measure must trace to at least one risk scenario or requirement – otherwise nobody can tell what it is for
+rule-outside-risk-matrix = must be between 1 and { $max }, as the organisation's risk matrix has
 
 role-admin = Administrator
 role-coordinator = Information security coordinator
@@ -226,6 +227,8 @@ error-not-found = Not found
 error-not-found-detail = What you are looking for does not exist, or you do not have access to it.
 error-invalid = The input needs correcting
 error-invalid-detail = One or more values break the rules.
+error-conflict = The data does not fit what is already recorded
+error-conflict-detail = The data is well formed but does not fit the organisation's records as they are now.
 error-too-many-attempts = Too many failed attempts
 error-too-many-attempts-detail = For security, signing in is blocked for a while. Try again later.
 error-unsupported-media-type = Wrong content type

@@ -197,6 +197,7 @@ rule-incorrect = är fel
 rule-last-administrator = organisationen måste ha minst en administratör kvar
 rule-not-found = finns inte
 rule-untraced = en åtgärd måste kopplas till minst ett riskscenario eller ett krav – annars går det inte att se vad den ska åtgärda
+rule-outside-risk-matrix = måste vara mellan 1 och { $max }, som organisationens riskmatris har
 
 role-admin = Administratör
 role-coordinator = Informationssäkerhetssamordnare
@@ -226,6 +227,8 @@ error-not-found = Sidan finns inte
 error-not-found-detail = Det du söker finns inte, eller så har du inte tillgång till det.
 error-invalid = Uppgifterna behöver rättas
 error-invalid-detail = En eller flera uppgifter följer inte reglerna.
+error-conflict = Uppgifterna stämmer inte med det som redan finns
+error-conflict-detail = Uppgifterna är rätt formulerade men passar inte med organisationens uppgifter som de är nu.
 error-too-many-attempts = För många misslyckade försök
 error-too-many-attempts-detail = Av säkerhetsskäl är inloggningen spärrad en stund. Försök igen senare.
 error-unsupported-media-type = Fel innehållstyp

@@ -44,6 +44,7 @@ impl AppError {
             | AppError::Csrf
             | AppError::NoOrganisation => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(v) if conflicts_with_records(v) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -61,6 +62,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
             AppError::NotFound => "not-found",
+            AppError::Invalid(v) if conflicts_with_records(v) => "conflict",
             AppError::Invalid(_) => "invalid",
             AppError::TooManyAttempts { .. } => "too-many-attempts",
             AppError::UnsupportedMediaType => "unsupported-media-type",
@@ -74,6 +76,12 @@ impl AppError {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         AppError::Internal(e.to_string())
     }
+}
+
+/// Every error of the body is one the OpenAPI document cannot state: the body is well formed but
+/// does not fit the organisation's data as it is now (see `Rule::depends_on_records`).
+fn conflicts_with_records(v: &ValidationErrors) -> bool {
+    !v.0.is_empty() && v.0.iter().all(|e| e.rule.depends_on_records())
 }
 
 impl From<tillit_app::Error> for AppError {

@@ -34,9 +34,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Decodes an API body strictly, with the JSON types the OpenAPI document gives each field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    tillit_domain::draft::strictly(|| serde_path_to_error::deserialize(de)).map_err(|e| {
         let path = e.path().to_string();
         let msg = e.inner().to_string();
         let (field, rule) = if let Some(name) = quoted_after(&msg, "missing field `") {

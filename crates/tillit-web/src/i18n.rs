@@ -175,6 +175,7 @@ impl Tr {
             Rule::OutOfRange { min, max } => {
                 vec![("min", min.to_string()), ("max", max.to_string())]
             }
+            Rule::OutsideRiskMatrix { max } => vec![("max", max.to_string())],
             _ => vec![],
         };
         self.f(e.rule.message_key(), &args)

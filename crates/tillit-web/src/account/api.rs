@@ -64,8 +64,9 @@ pub struct NewTokenDto {
     /// Any of read, write, admin (admin only for administrators).
     pub scopes: Vec<String>,
     /// 1–730; omitted means the token does not expire.
-    #[serde(default)]
-    pub expires_in_days: Option<i64>,
+    #[serde(default, deserialize_with = "tillit_domain::draft::number")]
+    #[schema(value_type = Option<i64>)]
+    pub expires_in_days: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -119,7 +120,7 @@ pub async fn create_token(
     m: Member,
     ApiJson(body): ApiJson<NewTokenDto>,
 ) -> AppResult<Response> {
-    let days = body.expires_in_days.map(|d| d.to_string());
+    let days = Some(body.expires_in_days.clone()).filter(|d| !d.is_empty());
     let new = tillit_app::members::create_token(
         &state.app,
         &m.who,

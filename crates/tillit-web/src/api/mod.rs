@@ -16,6 +16,7 @@ use tillit_domain::risk::{RiskAnalysisDraft, ScenarioDraft};
 use tillit_domain::system::SystemDraft;
 use utoipa::OpenApi;
 
+mod rules;
 pub mod shared;
 
 pub fn routes() -> Router<AppState> {
@@ -172,8 +173,8 @@ pub struct ApiDoc;
 /// Documents what every operation can answer besides its own responses, as the API does it:
 /// errors as `application/problem+json` (401 without credentials, 403 without the role or scope,
 /// 404 for another organisation's or a missing object, 413/415/422 for a body, 422 for a query,
-/// 429 after failed sign-ins, 503 past the request timeout), and the limits of the paging
-/// parameters.
+/// 429 after failed sign-ins, 503 past the request timeout). The rules of bodies and query
+/// parameters are added by `rules`.
 struct ProblemResponses;
 
 impl utoipa::Modify for ProblemResponses {
@@ -251,29 +252,15 @@ impl utoipa::Modify for ProblemResponses {
                     add("415", "The body is not application/json.");
                     add(
                         "422",
-                        "The body breaks a rule; each error names the field and the rule.",
+                        "The body breaks a rule this document states; each error names the field and the rule.",
                     );
+                    add("409", "The body is well formed but does not fit the organisation's records as they are now: an id it does not have, a name it already uses, a value beyond its risk matrix, a motivation its recorded levels call for, or a member whose role does not allow it. Each error names the field and the rule.");
                 }
                 if has_query {
                     add(
                         "422",
                         "A query parameter breaks a rule; each error names it.",
                     );
-                }
-                // The paging parameters' limits.
-                for p in op.parameters.iter_mut().flatten() {
-                    let (min, max) = match p.name.as_str() {
-                        "page" => (1, None),
-                        "per_page" => (1, Some(tillit_domain::paging::MAX_PER_PAGE)),
-                        _ => continue,
-                    };
-                    p.schema = Some(RefOr::T(utoipa::openapi::Schema::Object(
-                        utoipa::openapi::ObjectBuilder::new()
-                            .schema_type(utoipa::openapi::schema::Type::Integer)
-                            .minimum(Some(min))
-                            .maximum(max)
-                            .build(),
-                    )));
                 }
             }
         }
@@ -292,6 +279,17 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The OpenAPI document as served: the derived document with the domain's rules added.
+pub fn document() -> serde_json::Value {
+    static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        rules::apply(&mut doc);
+        doc
+    })
+    .clone()
+}
+
 async fn openapi() -> Response {
-    Json(ApiDoc::openapi()).into_response()
+    Json(document()).into_response()
 }

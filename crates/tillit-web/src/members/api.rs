@@ -189,7 +189,7 @@ pub async fn list_members(
     Params(p): Params<tillit_app::members::MemberListParams>,
 ) -> AppResult<Json<MemberPage>> {
     m.require(Permission::ViewMembers)?;
-    let (query, page) = p.parse(&m.who)?;
+    let (query, page) = p.parse()?;
     let list = tillit_app::members::list_members(&state.app, &m.who, &query, page).await?;
     let (items, page, per_page, total) = page_of(list);
     Ok(Json(MemberPage {

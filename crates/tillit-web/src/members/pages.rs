@@ -83,7 +83,7 @@ async fn render_members(
 ) -> AppResult<Response> {
     m.require(Permission::ViewMembers)?;
     let tr = &m.ctx.tr;
-    let (query, page_req) = q.parse(&m.who)?;
+    let (query, page_req) = q.parse()?;
     let text = q.q.clone();
     let role_key = q.role.clone();
     let list = tillit_app::members::list_members(&state.app, &m.who, &query, page_req).await?;

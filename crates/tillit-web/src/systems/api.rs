@@ -168,6 +168,7 @@ pub async fn clear_system_levels(
 #[serde(deny_unknown_fields)]
 pub struct IntegrationsBody {
     /// The systems this one sends information to or exchanges it with.
+    #[serde(deserialize_with = "tillit_domain::draft::texts")]
     pub integration_ids: Vec<String>,
 }
 

@@ -230,7 +230,15 @@ async fn the_openapi_document_describes_the_api() {
         .iter()
         .find(|p| p["name"] == "per_page")
         .unwrap();
-    assert_eq!(per_page["schema"]["maximum"], 200);
+    assert_eq!(per_page["schema"]["anyOf"][0]["maximum"], 200);
+    // The document states the domain's rules: a required name with its length, a word list.
+    let asset = &doc["components"]["schemas"]["AssetBody"];
+    assert_eq!(asset["required"], json!(["name"]));
+    assert_eq!(asset["properties"]["name"]["maxLength"], 200);
+    assert!(asset["properties"]["data_subjects"]["items"]["enum"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("patients")));
 
     // What the document says about an anonymous write is what the API answers.
     let res = reqwest::Client::new()

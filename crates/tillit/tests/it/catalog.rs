@@ -136,7 +136,7 @@ async fn the_catalog_and_the_facts_in_the_api() {
         .req(
             Method::PUT,
             "/api/v1/organisation/facts",
-            Some(json!({"legal_form": "aktiebolag", "care": "both", "employees": "-1"})),
+            Some(json!({"legal_form": "aktiebolag", "care": "both", "employees": -1})),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -153,7 +153,7 @@ async fn the_catalog_and_the_facts_in_the_api() {
             Method::PUT,
             "/api/v1/organisation/facts",
             Some(
-                json!({"legal_form": "private", "care": "health", "employees": "180",
+                json!({"legal_form": "private", "care": "health", "employees": 180,
                         "controllers": "Linden AB"}),
             ),
         )

@@ -71,7 +71,7 @@ async fn no_acknowledged_write_is_lost_when_the_server_is_killed() {
                     let sent = client
                         .post(format!("{base}/api/v1/assets"))
                         .bearer_auth(&token)
-                        .json(&serde_json::json!({"name": name, "personal_data": "no"}))
+                        .json(&serde_json::json!({"name": name, "personal_data": false}))
                         .send()
                         .await;
                     match sent {
@@ -166,7 +166,7 @@ async fn write_until(
         let res = client
             .post(format!("{base}/api/v1/assets"))
             .bearer_auth(&token)
-            .json(&serde_json::json!({"name": format!("Under last {tag}-{n}"), "personal_data": "no"}))
+            .json(&serde_json::json!({"name": format!("Under last {tag}-{n}"), "personal_data": false}))
             .send()
             .await
             .unwrap();

@@ -264,9 +264,11 @@ async fn the_api_shows_inherited_levels_and_refuses_an_unmotivated_deviation() {
             ),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // The document cannot know the inherited levels: a missing motivation is a 409.
+    assert_eq!(res.status(), StatusCode::CONFLICT);
     let p: serde_json::Value = res.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "deviation_motivation");
+    assert_eq!(p["errors"][0]["rule"], "required_by_records");
     let res = api.req(Method::PUT, &format!("/api/v1/systems/{id}/levels"), Some(json!({"confidentiality": 3, "integrity": 3, "availability": 2, "traceability": 3, "deviation_motivation": "Bilderna granskas alltid av läkare innan beslut."}))).await;
     assert_eq!(res.status(), StatusCode::OK);
     let (_, list) = api.get_json("/api/v1/systems").await;
@@ -337,6 +339,23 @@ async fn systems_record_their_integrations_both_ways() {
             Method::PUT,
             &format!("/api/v1/systems/{journal}/integrations"),
             Some(json!({"integration_ids": ["nope"]})),
+        )
+        .await;
+    // Well formed, but no such system in the organisation: a conflict with its records.
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            p["errors"][0]["field"].as_str(),
+            p["errors"][0]["rule"].as_str()
+        ),
+        (Some("integration_ids"), Some("not_found"))
+    );
+    let res = api
+        .req(
+            Method::PUT,
+            &format!("/api/v1/systems/{journal}/integrations"),
+            Some(json!({"integration_ids": [7]})),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);

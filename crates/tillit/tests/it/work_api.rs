@@ -105,6 +105,35 @@ async fn the_whole_cycle_through_the_api() {
     let p: serde_json::Value = res.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "inherent_likelihood");
     assert_eq!(p["errors"][0]["rule"], "out_of_range");
+    // Inside the largest matrix the document allows (6) but beyond this organisation's (4):
+    // refused as a conflict with its records, not as a broken rule of the document.
+    let res = api
+        .req(
+            Method::POST,
+            &format!("/api/v1/risk-analyses/{aid}/scenarios"),
+            Some(json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": 5, "inherent_consequence": 3})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["rule"], "outside_risk_matrix");
+    // The API reads JSON types as the document gives them: a number sent as text is refused.
+    let res = api
+        .req(
+            Method::POST,
+            &format!("/api/v1/risk-analyses/{aid}/scenarios"),
+            Some(json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": "3", "inherent_consequence": 3})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            p["errors"][0]["field"].as_str(),
+            p["errors"][0]["rule"].as_str()
+        ),
+        (Some("inherent_likelihood"), Some("invalid_format"))
+    );
     let res = api
         .req(
             Method::POST,

@@ -1,0 +1,639 @@
+//! The domain's rules, stated in the OpenAPI document. The derived schemas give each field its
+//! type; this adds what the domain checks — lengths, allowed characters, word lists, ranges,
+//! which fields are required, and the rules between fields — so that a client (and the API
+//! fuzzer of `scripts/check`) can tell from the document alone which bodies the API accepts: a
+//! body valid against the document is accepted, or refused only by a rule that depends on the
+//! organisation's records (409, see `Rule::depends_on_records`); a body the document calls invalid
+//! is refused with 422. Limits and word lists are read from the domain, not copied.
+
+use serde_json::{json, Map, Value};
+use tillit_domain::{
+    assessment::Status, classification::Aspect, measure::MeasureStatus, paging, risk, role::Role,
+    role::Scope, words,
+};
+
+/// Control characters a text field refuses (all but tab, line feed and carriage return; see
+/// `tillit_domain::text`), as a regular-expression class body.
+const CONTROL: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
+/// The white space `str::trim` removes, less the control characters refused anyway.
+const SPACE: &str = r"\t\n\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+/// A date, `YYYY-MM-DD`.
+const DATE: &str = "date";
+
+/// Optional text: at most `max` characters, no control characters; empty or null is "not given".
+fn text(max: usize) -> Value {
+    json!({"type": ["string", "null"], "maxLength": max, "pattern": format!("^[^{CONTROL}]*$")})
+}
+
+/// Required text: as `text`, with at least one character that is not white space.
+fn required_text(max: usize) -> Value {
+    json!({"type": "string", "maxLength": max,
+           "pattern": format!("^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$")})
+}
+
+/// Text that is empty or only white space (a row left empty).
+fn blank() -> Value {
+    json!({"type": ["string", "null"], "pattern": format!("^[{SPACE}]*$")})
+}
+
+/// One of the words; `optional` also allows empty and null ("not given").
+fn word(keys: &[&str], optional: bool) -> Value {
+    let mut allowed: Vec<Value> = keys.iter().map(|k| json!(k)).collect();
+    if optional {
+        allowed.push(json!(""));
+        allowed.push(Value::Null);
+        json!({"type": ["string", "null"], "enum": allowed})
+    } else {
+        json!({"type": "string", "enum": allowed})
+    }
+}
+
+/// A list of words (a word given twice counts once).
+fn words(keys: &[&str]) -> Value {
+    json!({"type": ["array", "null"], "items": {"type": "string", "enum": keys}})
+}
+
+/// A whole number in a range; `optional` also allows null.
+fn int(min: i64, max: i64, optional: bool) -> Value {
+    let ty = if optional {
+        json!(["integer", "null"])
+    } else {
+        json!("integer")
+    };
+    json!({"type": ty, "minimum": min, "maximum": max})
+}
+
+/// A date; `optional` also allows empty and null.
+fn date(optional: bool) -> Value {
+    if optional {
+        json!({"anyOf": [{"type": "string", "format": DATE}, {"type": "string", "maxLength": 0}, {"type": "null"}]})
+    } else {
+        json!({"type": "string", "format": DATE})
+    }
+}
+
+/// The id of an object (a UUID); `optional` also allows empty and null.
+fn id(optional: bool) -> Value {
+    if optional {
+        json!({"anyOf": [{"type": "string", "format": "uuid"}, {"type": "string", "maxLength": 0}, {"type": "null"}]})
+    } else {
+        json!({"type": "string", "format": "uuid"})
+    }
+}
+
+/// A list of ids.
+fn ids() -> Value {
+    json!({"type": ["array", "null"], "items": {"type": "string", "format": "uuid"}})
+}
+
+fn keys<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| key(*v)).collect()
+}
+
+/// The rules of one schema: its fields' constraints, its required fields and rules between fields.
+struct SchemaRules {
+    fields: Vec<(&'static str, Value)>,
+    required: Vec<&'static str>,
+    /// JSON Schema keywords on the whole object (`allOf` of rules between fields).
+    between: Vec<Value>,
+}
+
+fn rules() -> Vec<(&'static str, SchemaRules)> {
+    let aspects = keys(&Aspect::ALL, Aspect::key);
+    let treatments = keys(&risk::Treatment::ALL, risk::Treatment::key);
+    let measure_statuses = keys(&MeasureStatus::ALL, MeasureStatus::key);
+    let statuses = keys(&Status::ALL, Status::key);
+    let roles = keys(&Role::ALL, Role::key);
+    let scopes = keys(&Scope::ALL, Scope::key);
+    let level = || int(0, 4, false);
+    let step = |optional| int(1, i64::from(risk::MAX_SCALE), optional);
+    let yes_no_rule = ["", "rule", "yes", "no", "true", "false"];
+    vec![
+        (
+            "AssetBody",
+            SchemaRules {
+                fields: vec![
+                    ("name", required_text(200)),
+                    ("description", text(4000)),
+                    ("owner_membership_id", id(true)),
+                    ("personal_data", json!({"type": ["boolean", "null"]})),
+                    ("offences", json!({"type": ["boolean", "null"]})),
+                    ("special_categories", words(words::SpecialCategory::KEYS)),
+                    ("data_subjects", words(words::DataSubject::KEYS)),
+                    ("individuals_approx", int(0, 100_000_000, true)),
+                    ("confidentiality_provisions", text(1000)),
+                    (
+                        "confidentiality_strength",
+                        word(words::ConfidentialityStrength::KEYS, true),
+                    ),
+                    ("legal_basis", text(1000)),
+                    ("review_interval_months", int(1, 60, true)),
+                ],
+                required: vec!["name"],
+                // Special categories, data subjects or offences are personal data.
+                between: vec![json!({"anyOf": [
+                    {"required": ["personal_data"], "properties": {"personal_data": {"const": true}}},
+                    {"properties": {"special_categories": {"type": ["array", "null"], "maxItems": 0},
+                                    "data_subjects": {"type": ["array", "null"], "maxItems": 0},
+                                    "offences": {"enum": [false, null]}}}
+                ]})],
+            },
+        ),
+        (
+            "SystemBody",
+            SchemaRules {
+                fields: vec![
+                    ("name", required_text(200)),
+                    ("description", text(4000)),
+                    ("owner_membership_id", id(true)),
+                    ("supplier", text(200)),
+                    ("country", text(100)),
+                    ("hosting", word(words::Hosting::KEYS, false)),
+                    ("review_interval_months", int(1, 60, true)),
+                    ("asset_ids", ids()),
+                ],
+                required: vec!["name", "hosting"],
+                between: vec![],
+            },
+        ),
+        (
+            "ClassificationBody",
+            SchemaRules {
+                fields: vec![
+                    ("confidentiality", level()),
+                    ("integrity", level()),
+                    ("availability", level()),
+                    ("traceability", level()),
+                    ("motivation", required_text(4000)),
+                ],
+                required: vec![
+                    "confidentiality",
+                    "integrity",
+                    "availability",
+                    "traceability",
+                    "motivation",
+                ],
+                between: vec![],
+            },
+        ),
+        (
+            "SystemLevelsBody",
+            SchemaRules {
+                fields: vec![
+                    ("confidentiality", level()),
+                    ("integrity", level()),
+                    ("availability", level()),
+                    ("traceability", level()),
+                    ("deviation_motivation", text(4000)),
+                ],
+                required: vec![
+                    "confidentiality",
+                    "integrity",
+                    "availability",
+                    "traceability",
+                ],
+                between: vec![],
+            },
+        ),
+        (
+            "RiskAnalysisBody",
+            SchemaRules {
+                fields: vec![
+                    ("title", required_text(200)),
+                    ("scope", text(4000)),
+                    ("participants", text(2000)),
+                    ("analysed_on", date(false)),
+                    ("review_interval_months", int(1, 60, true)),
+                    ("system_ids", ids()),
+                ],
+                required: vec!["title", "analysed_on"],
+                between: vec![],
+            },
+        ),
+        (
+            "ScenarioBody",
+            SchemaRules {
+                fields: vec![
+                    ("title", required_text(200)),
+                    ("threat_key", word(words::Threat::KEYS, true)),
+                    ("threat_text", text(1000)),
+                    ("vulnerability", text(2000)),
+                    ("existing_measures", text(4000)),
+                    ("aspects", words(&aspects)),
+                    ("asset_ids", ids()),
+                    ("inherent_likelihood", step(false)),
+                    ("inherent_consequence", step(false)),
+                    ("treatment", word(&treatments, true)),
+                    ("residual_likelihood", step(true)),
+                    ("residual_consequence", step(true)),
+                    ("accepted_by", id(true)),
+                    ("accepted_on", date(true)),
+                    ("acceptance_note", text(4000)),
+                ],
+                required: vec!["title", "inherent_likelihood", "inherent_consequence"],
+                between: vec![
+                    // A threat from the catalog, or one in free text.
+                    json!({"anyOf": [
+                        {"required": ["threat_key"], "properties": {"threat_key": {"type": "string", "minLength": 1}}},
+                        {"required": ["threat_text"], "properties": {"threat_text": required_text(1000)}}
+                    ]}),
+                    // Whoever accepts a risk says when and why.
+                    json!({"anyOf": [
+                        {"properties": {"accepted_by": {"enum": ["", null]}}},
+                        {"required": ["accepted_on", "acceptance_note"],
+                         "properties": {"accepted_on": date(false), "acceptance_note": required_text(4000)}}
+                    ]}),
+                ],
+            },
+        ),
+        (
+            "MeasureBody",
+            SchemaRules {
+                fields: vec![
+                    ("title", required_text(200)),
+                    ("description", text(4000)),
+                    ("owner_membership_id", id(true)),
+                    ("due_on", date(true)),
+                    ("status", word(&measure_statuses, true)),
+                    ("cost_sek", int(0, 10_000_000_000, true)),
+                    ("verification", text(4000)),
+                    ("scenario_ids", ids()),
+                    (
+                        "requirements",
+                        json!({"type": ["array", "null"], "items": {"type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$", "maxLength": 200}}),
+                    ),
+                ],
+                required: vec!["title"],
+                between: vec![
+                    // A measure traces to a risk scenario or a requirement.
+                    json!({"anyOf": [
+                        {"required": ["scenario_ids"], "properties": {"scenario_ids": {"type": "array", "minItems": 1}}},
+                        {"required": ["requirements"], "properties": {"requirements": {"type": "array", "minItems": 1}}}
+                    ]}),
+                    // A verified measure says how it was verified.
+                    json!({"anyOf": [
+                        {"properties": {"status": {"not": {"const": "verified"}}}},
+                        {"required": ["verification"], "properties": {"verification": required_text(4000)}}
+                    ]}),
+                ],
+            },
+        ),
+        (
+            "UserGroupDto",
+            SchemaRules {
+                // A row is filled in (name, information and reason) or left wholly empty.
+                fields: vec![
+                    ("name", text(200)),
+                    ("information_needed", text(2000)),
+                    ("reason", text(2000)),
+                    ("access_rule", text(2000)),
+                ],
+                required: vec![],
+                between: vec![json!({"anyOf": [
+                    {"properties": {"name": blank(), "information_needed": blank(), "reason": blank(), "access_rule": blank()}},
+                    {"required": ["name", "information_needed", "reason"],
+                     "properties": {"name": required_text(200), "information_needed": required_text(2000), "reason": required_text(2000)}}
+                ]})],
+            },
+        ),
+        (
+            "AccessAnalysisBody",
+            SchemaRules {
+                fields: vec![
+                    ("risks_wider", required_text(4000)),
+                    ("risks_narrower", text(4000)),
+                    ("access_rules", required_text(4000)),
+                    ("approved_by", id(true)),
+                    ("approved_on", date(true)),
+                    ("next_review_on", date(true)),
+                ],
+                required: vec!["groups", "risks_wider", "access_rules"],
+                between: vec![
+                    // At least one group filled in.
+                    json!({"properties": {"groups": {"type": "array", "contains": {
+                        "type": "object", "required": ["name", "information_needed", "reason"],
+                        "properties": {"name": required_text(200), "information_needed": required_text(2000), "reason": required_text(2000)}}}}}),
+                    // Approval names who and when; the next review is given or follows from it.
+                    json!({"anyOf": [
+                        {"properties": {"approved_by": {"enum": ["", null]}, "approved_on": {"enum": ["", null]}},
+                         "required": ["next_review_on"], "not": {"properties": {"next_review_on": {"enum": ["", null]}}}},
+                        {"required": ["approved_by", "approved_on"],
+                         "properties": {"approved_by": id(false), "approved_on": date(false)}}
+                    ]}),
+                ],
+            },
+        ),
+        (
+            "AssessmentBody",
+            SchemaRules {
+                fields: vec![
+                    ("status", word(&statuses, false)),
+                    ("motivation", text(4000)),
+                    ("comment", text(4000)),
+                ],
+                required: vec!["status"],
+                // "Not applicable" says why.
+                between: vec![json!({"anyOf": [
+                    {"properties": {"status": {"not": {"const": "not_applicable"}}}},
+                    {"required": ["motivation"], "properties": {"motivation": required_text(4000)}}
+                ]})],
+            },
+        ),
+        (
+            "EvidenceLinkBody",
+            SchemaRules {
+                fields: vec![(
+                    "url",
+                    json!({"type": "string", "maxLength": 2000, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/\\s][^\\s]*$"}),
+                )],
+                required: vec!["url"],
+                between: vec![],
+            },
+        ),
+        (
+            "IntegrationsBody",
+            SchemaRules {
+                fields: vec![(
+                    "integration_ids",
+                    json!({"type": ["array", "null"], "items": {"type": "string", "format": "uuid"}}),
+                )],
+                required: vec!["integration_ids"],
+                between: vec![],
+            },
+        ),
+        (
+            "OrganisationFactsBody",
+            SchemaRules {
+                fields: vec![
+                    ("legal_form", word(words::LegalForm::KEYS, false)),
+                    ("care", word(words::CareScope::KEYS, false)),
+                    ("employees", int(0, 10_000_000, true)),
+                    ("turnover_meur", int(0, 1_000_000, true)),
+                    ("balance_meur", int(0, 1_000_000, true)),
+                    ("cybersecurity_override", word(&yes_no_rule, true)),
+                    ("dpo_override", word(&yes_no_rule, true)),
+                    ("security_sensitive", word(&yes_no_rule, true)),
+                    (
+                        "controllers",
+                        json!({"type": ["string", "null"], "pattern": "^([^\\n]{0,200}\\n){0,49}[^\\n]{0,200}$"}),
+                    ),
+                ],
+                required: vec!["legal_form", "care"],
+                between: vec![],
+            },
+        ),
+        (
+            "NewTokenDto",
+            SchemaRules {
+                fields: vec![
+                    ("name", required_text(100)),
+                    (
+                        "scopes",
+                        json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": scopes}}),
+                    ),
+                    ("expires_in_days", int(1, 730, true)),
+                ],
+                required: vec!["name", "scopes"],
+                between: vec![],
+            },
+        ),
+        (
+            "NewMemberDto",
+            SchemaRules {
+                fields: vec![
+                    (
+                        "email",
+                        json!({"type": "string", "format": "email", "maxLength": 254}),
+                    ),
+                    ("display_name", text(200)),
+                    ("role", word(&roles, false)),
+                ],
+                required: vec!["email", "role"],
+                between: vec![],
+            },
+        ),
+        (
+            "RoleChangeDto",
+            SchemaRules {
+                fields: vec![("role", word(&roles, false))],
+                required: vec!["role"],
+                between: vec![],
+            },
+        ),
+        (
+            "RiskMatrixDto",
+            SchemaRules {
+                fields: vec![
+                    ("likelihoods", int(2, 6, false)),
+                    ("consequences", int(2, 6, false)),
+                    ("tolerance", int(1, 35, false)),
+                ],
+                required: vec!["likelihoods", "consequences", "tolerance"],
+                // The tolerance lies below the highest score (likelihoods × consequences).
+                between: vec![json!({"oneOf": matrix_shapes()})],
+            },
+        ),
+    ]
+}
+
+/// One branch per matrix size: its steps and the tolerances it allows.
+fn matrix_shapes() -> Vec<Value> {
+    let (min, max) = (2, i64::from(risk::MAX_SCALE));
+    let mut out = Vec::new();
+    for l in min..=max {
+        for c in min..=max {
+            out.push(json!({"properties": {
+                "likelihoods": {"const": l}, "consequences": {"const": c},
+                "tolerance": {"maximum": l * c - 1}}}));
+        }
+    }
+    out
+}
+
+/// The query parameters' rules, by name (the same name has the same rule on every list).
+fn query_rule(path: &str, name: &str) -> Option<Value> {
+    let measure_statuses = keys(&MeasureStatus::ALL, MeasureStatus::key);
+    let roles = keys(&Role::ALL, Role::key);
+    Some(match (path, name) {
+        // Empty is the default, as a form's empty field sends it.
+        (_, "page") => json!({"anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": paging::MAX_PAGE},
+            {"type": "string", "maxLength": 0}]}),
+        (_, "per_page") => json!({"anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": paging::MAX_PER_PAGE},
+            {"type": "string", "maxLength": 0}]}),
+        (_, "q") => json!({"type": "string", "maxLength": 200}),
+        ("/api/v1/assets", "classified") | ("/api/v1/systems", "patient_data") => {
+            json!({"type": "string", "enum": ["", "yes", "no"]})
+        }
+        ("/api/v1/assets", "sort") => {
+            json!({"type": "string", "enum": ["", "name", "level", "updated"]})
+        }
+        ("/api/v1/systems", "sort") => {
+            json!({"type": "string", "enum": ["", "name", "updated", "review"]})
+        }
+        ("/api/v1/systems", "hosting") => word(words::Hosting::KEYS, true),
+        ("/api/v1/measures", "status") => word(&measure_statuses, true),
+        ("/api/v1/measures", "overdue") => {
+            json!({"type": "string", "enum": ["", "true", "false", "1", "0"]})
+        }
+        ("/api/v1/measures", "order") => {
+            json!({"type": "string", "enum": ["", "due", "status", "owner"]})
+        }
+        ("/api/v1/members", "role") => word(&roles, true),
+        ("/api/v1/audit-events", "from" | "to") => date(true),
+        ("/api/v1/audit-events", "actor") => text(254),
+        ("/api/v1/audit-events", "action" | "object_type" | "object_id") => text(100),
+        _ => return None,
+    })
+}
+
+/// Adds the rules to a serialised OpenAPI document.
+pub fn apply(doc: &mut Value) {
+    let schemas = &mut doc["components"]["schemas"];
+    for (name, r) in rules() {
+        let Some(schema) = schemas.get_mut(name).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let props = schema
+            .entry("properties")
+            .or_insert_with(|| Value::Object(Map::new()));
+        for (field, rule) in r.fields {
+            let slot = &mut props[field];
+            // Keep the field's description; the rule replaces its type.
+            let description = slot.get("description").cloned();
+            *slot = rule;
+            if let Some(d) = description {
+                slot["description"] = d;
+            }
+        }
+        if r.required.is_empty() {
+            schema.remove("required");
+        } else {
+            schema.insert("required".into(), json!(r.required));
+        }
+        if !r.between.is_empty() {
+            schema.insert("allOf".into(), Value::Array(r.between));
+        }
+    }
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for op in item.values_mut() {
+            let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            for p in params.iter_mut().filter(|p| p["in"] == "query") {
+                let name = p["name"].as_str().unwrap_or_default().to_string();
+                if let Some(rule) = query_rule(path, &name) {
+                    p["schema"] = rule;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The patterns must read the characters as the domain does.
+    #[test]
+    fn the_text_patterns_match_the_domains_text_rules() {
+        let required = regex_lite(&required_text(20));
+        let optional = regex_lite(&text(20));
+        for (value, req_ok, opt_ok) in [
+            ("Anna", true, true),
+            ("  Anna ", true, true),
+            ("   ", false, true),
+            ("", false, true),
+            ("a\u{0}b", false, false),
+            ("\u{b}Anna", false, false),
+            ("\u{a0}\u{3000}", false, true),
+            ("rad ett\nrad två", true, true),
+        ] {
+            assert_eq!(
+                tillit_domain::text::required("f", value, 20).is_ok(),
+                req_ok,
+                "{value:?}"
+            );
+            assert_eq!(
+                tillit_domain::text::optional("f", value, 20).is_ok(),
+                opt_ok,
+                "{value:?}"
+            );
+            assert_eq!(required(value), req_ok, "required pattern on {value:?}");
+            assert_eq!(optional(value), opt_ok, "optional pattern on {value:?}");
+        }
+    }
+
+    /// A small reader of the two pattern shapes used above (character classes with `\uXXXX` and
+    /// ranges), enough to check them against the domain without a regex engine.
+    fn regex_lite(schema: &Value) -> impl Fn(&str) -> bool {
+        let pattern = schema["pattern"].as_str().unwrap().to_string();
+        let control = parse_class(CONTROL);
+        let space = parse_class(SPACE);
+        move |v: &str| {
+            let no_control = v.chars().all(|c| !control(c));
+            if pattern.contains(SPACE) {
+                no_control && v.chars().any(|c| !space(c))
+            } else {
+                no_control
+            }
+        }
+    }
+
+    fn parse_class(class: &str) -> impl Fn(char) -> bool {
+        let mut chars: Vec<char> = Vec::new();
+        let mut it = class.chars().peekable();
+        while let Some(c) = it.next() {
+            if c == '\\' {
+                match it.next() {
+                    Some('u') => {
+                        let hex: String = (0..4).filter_map(|_| it.next()).collect();
+                        chars.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
+                    }
+                    Some('t') => chars.push('\t'),
+                    Some('n') => chars.push('\n'),
+                    Some('r') => chars.push('\r'),
+                    Some(o) => chars.push(o),
+                    None => {}
+                }
+            } else {
+                chars.push(c);
+            }
+        }
+        // Pairs joined by '-' are ranges.
+        let mut ranges = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if i + 2 < chars.len() && chars[i + 1] == '-' {
+                ranges.push((chars[i], chars[i + 2]));
+                i += 3;
+            } else {
+                ranges.push((chars[i], chars[i]));
+                i += 1;
+            }
+        }
+        move |c| ranges.iter().any(|(a, b)| (*a..=*b).contains(&c))
+    }
+
+    #[test]
+    fn every_rule_names_a_schema_and_fields_of_the_document() {
+        let doc = crate::api::document();
+        for (name, r) in rules() {
+            let schema = &doc["components"]["schemas"][name];
+            assert!(schema.is_object(), "{name} is not in the document");
+            for (field, _) in r.fields {
+                assert!(
+                    schema["properties"][field].is_object(),
+                    "{name}.{field} is not in the document"
+                );
+            }
+        }
+    }
+}
