@@ -12,6 +12,7 @@ pub mod error;
 pub mod ids;
 pub mod measure;
 pub mod org;
+pub mod outsourcing;
 pub mod paging;
 pub mod requirements;
 pub mod risk;
