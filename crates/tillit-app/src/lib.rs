@@ -19,6 +19,7 @@ pub mod measures;
 pub mod members;
 pub mod risk;
 pub mod security;
+pub mod suppliers;
 pub mod systems;
 pub mod tabular;
 pub mod throttle;

@@ -111,6 +111,10 @@ id_type!(
     /// A piece of evidence of an assessment.
     EvidenceId
 );
+id_type!(
+    /// A supplier of the supplier register.
+    SupplierId
+);
 
 #[cfg(test)]
 mod tests {

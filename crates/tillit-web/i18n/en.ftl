@@ -888,3 +888,50 @@ overview-start-heading = Start here
 overview-start-text = The organisation has not registered any information assets or systems yet, so Tillit cannot show any gaps. Begin by listing the information the operations handle and who owns it; then classify it and register the systems that process it.
 overview-start-action = Add the first information asset
 overview-start-facts = Give the organisation's facts
+
+# The supplier register
+nav-suppliers = Suppliers
+suppliers-title = Suppliers
+suppliers-intro = The suppliers that process or store the organisation's information: who they are, which countries' law can reach them, sub-processors, agreements and certifications. The outsourcing assessment reads these facts from here.
+suppliers-new-heading = Add a supplier
+suppliers-edit-heading = Edit { $name }
+suppliers-form-intro = Leave an answer you do not know as "Don't know"; it never counts as a good answer in the assessment. An unknown country never counts as inside the EU/EEA.
+suppliers-search = Search by name, organisation number, parent company or sub-processor
+suppliers-summary = { $count ->
+    [one] { $count } supplier
+   *[other] { $count } suppliers
+}
+suppliers-none = No suppliers yet.
+suppliers-back = ← All suppliers
+suppliers-no-dpa = No data processing agreement recorded
+suppliers-outside-eea = Outside the EU/EEA or unknown
+suppliers-agreements = Agreements
+suppliers-no-subprocessors = No sub-processors recorded.
+suppliers-no-certifications = No certifications recorded.
+suppliers-valid-until = Valid until
+suppliers-exposure-yes = The supplier, its parent or a sub-processor is subject to the law of a country outside the EU/EEA that can compel disclosure of data.
+suppliers-exposure-no = According to the register, the supplier, its parent and its sub-processors are inside the EU/EEA.
+suppliers-exposure-unknown = The register does not tell whether a third country's law can reach the supplier: give the country of the supplier, its parent and its sub-processors.
+done-supplier-saved = The supplier has been saved.
+country-unknown = Unknown
+answer-yes = Yes
+answer-no = No
+answer-unknown = Don't know
+field-org-number-hint = A Swedish organisation number (checked when the country is Sweden) or a foreign registration number.
+field-parent-company = Parent company
+field-parent-country = Parent company's country
+field-jurisdictions = Countries whose law can compel disclosure
+field-jurisdictions-hint = For example the United States for a supplier with a US parent. Hold Ctrl (Cmd on a Mac) to choose several.
+field-subprocessors = Sub-processors
+field-subprocessors-hint = One per line: name; country code (for example "Drift AB; SE").
+field-data-locations = Countries where the data is stored or processed
+field-support-locations = Countries support is given from
+field-dpa-signed-on = Data processing agreement signed
+field-dpa-signed-on-hint = An agreement under article 28 of the GDPR. Leave empty if there is none.
+field-confidentiality-undertaking = The supplier's staff owe confidentiality (lag (2020:914) or contract)
+field-audit-rights = Right to audit and inspect
+field-subprocessor-approval = Sub-processors need our approval
+field-exit-terms = Terms for return and deletion at the end
+field-certifications = Certifications
+field-certifications-hint = One per line: name; valid until (YYYY-MM-DD), for example "ISO/IEC 27001; 2027-05-31".
+field-notes = Notes

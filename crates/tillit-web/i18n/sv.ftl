@@ -876,3 +876,50 @@ overview-start-heading = Börja här
 overview-start-text = Organisationen har inte registrerat några informationsmängder eller system ännu, så Tillit kan inte visa några brister. Börja med att inventera den information verksamheten hanterar och vem som äger den; klassa den sedan och registrera systemen som behandlar den.
 overview-start-action = Lägg till den första informationsmängden
 overview-start-facts = Ange organisationens uppgifter
+
+# The supplier register
+nav-suppliers = Leverantörer
+suppliers-title = Leverantörer
+suppliers-intro = Leverantörerna som behandlar eller lagrar organisationens information: vem de är, vilka länders lag som kan nå dem, underbiträden, avtal och certifieringar. Utkontrakteringsbedömningen läser uppgifterna härifrån.
+suppliers-new-heading = Lägg till leverantör
+suppliers-edit-heading = Ändra { $name }
+suppliers-form-intro = Ett okänt svar lämnas som ”Vet inte”; det räknas aldrig som ett gott svar i bedömningen. Ett okänt land räknas aldrig som inom EU/EES.
+suppliers-search = Sök på namn, organisationsnummer, moderbolag eller underbiträde
+suppliers-summary = { $count ->
+    [one] { $count } leverantör
+   *[other] { $count } leverantörer
+}
+suppliers-none = Inga leverantörer ännu.
+suppliers-back = ← Alla leverantörer
+suppliers-no-dpa = Inget biträdesavtal registrerat
+suppliers-outside-eea = Utanför EU/EES eller okänt
+suppliers-agreements = Avtal
+suppliers-no-subprocessors = Inga underbiträden registrerade.
+suppliers-no-certifications = Inga certifieringar registrerade.
+suppliers-valid-until = Giltig till
+suppliers-exposure-yes = Leverantören, moderbolaget eller ett underbiträde lyder under lag i ett land utanför EU/EES som kan tvinga fram utlämnande av uppgifter.
+suppliers-exposure-no = Enligt registret finns leverantören, moderbolaget och underbiträdena inom EU/EES.
+suppliers-exposure-unknown = Registret räcker inte för att avgöra om ett tredjelands lag kan nå leverantören: ange land för leverantör, moderbolag och underbiträden.
+done-supplier-saved = Leverantören har sparats.
+country-unknown = Okänt
+answer-yes = Ja
+answer-no = Nej
+answer-unknown = Vet inte
+field-org-number-hint = Svenskt organisationsnummer (kontrolleras när landet är Sverige) eller utländskt registreringsnummer.
+field-parent-company = Moderbolag
+field-parent-country = Moderbolagets land
+field-jurisdictions = Länder vars lag kan tvinga fram utlämnande
+field-jurisdictions-hint = Till exempel USA för en leverantör med amerikanskt moderbolag. Håll ned Ctrl (Cmd på Mac) för att välja flera.
+field-subprocessors = Underbiträden
+field-subprocessors-hint = Ett per rad: namn; landkod (till exempel ”Drift AB; SE”).
+field-data-locations = Länder där uppgifterna lagras eller behandlas
+field-support-locations = Länder som support ges från
+field-dpa-signed-on = Personuppgiftsbiträdesavtal undertecknat
+field-dpa-signed-on-hint = Avtal enligt artikel 28 i dataskyddsförordningen. Lämna tomt om det saknas.
+field-confidentiality-undertaking = Leverantörens personal har tystnadsplikt (lag (2020:914) eller avtal)
+field-audit-rights = Rätt till revision och inspektion
+field-subprocessor-approval = Underbiträden kräver vårt godkännande
+field-exit-terms = Villkor för återlämnande och radering vid avslut
+field-certifications = Certifieringar
+field-certifications-hint = En per rad: namn; giltig till (ÅÅÅÅ-MM-DD), till exempel ”ISO/IEC 27001; 2027-05-31”.
+field-notes = Anteckningar

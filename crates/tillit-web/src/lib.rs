@@ -32,6 +32,7 @@ pub mod security;
 pub mod startup;
 pub mod state;
 pub mod static_files;
+pub mod suppliers;
 pub mod systems;
 pub mod transfer;
 

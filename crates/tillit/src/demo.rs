@@ -392,6 +392,7 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
     }
     seed_region_assets(store, &actor).await?;
     seed_region_work(store, &actor).await?;
+    seed_region_suppliers(store, &actor).await?;
     seed_municipality(store, &actor).await?;
     seed_private_provider(store, &actor).await
 }
@@ -535,6 +536,93 @@ async fn member_with(
 
 fn invalid(e: tillit_domain::ValidationErrors) -> StoreError {
     StoreError::Invalid(e)
+}
+
+/// The region's suppliers: the e-service platform's cloud supplier with a US parent, the
+/// municipally owned data centre that keeps the backups, and the record and payroll suppliers.
+async fn seed_region_suppliers(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+    let (t, _) = store.operator_tenant(&number("232100-9991")?).await?;
+    if store
+        .list_suppliers(&t, None, Default::default())
+        .await?
+        .total
+        > 0
+    {
+        return Ok(());
+    }
+    let suppliers: [&[(&str, &str)]; 4] = [
+        &[
+            ("name", "Digitala Vårdtjänster AB"),
+            ("org_number", "559012-3450"),
+            ("country", "SE"),
+            ("parent_company", "Global Cloud Inc."),
+            ("parent_country", "US"),
+            ("jurisdictions", "US"),
+            (
+                "subprocessors",
+                "Global Cloud Ireland Ltd; IE\nGlobal Cloud Inc.; US",
+            ),
+            ("data_locations", "SE, IE"),
+            ("support_locations", "SE, US"),
+            ("dpa_signed_on", "2024-09-01"),
+            ("confidentiality_undertaking", "yes"),
+            ("audit_rights", "yes"),
+            ("subprocessor_approval", "no"),
+            ("exit_terms", "yes"),
+            (
+                "certifications",
+                "ISO/IEC 27001; 2027-03-31\nSOC 2 Typ II; 2026-12-31",
+            ),
+            (
+                "notes",
+                "Plattformen för 1177-ärenden och e-tjänster körs i leverantörens publika moln.",
+            ),
+        ],
+        &[
+            ("name", "Norrlands IT-drift AB"),
+            ("org_number", "556036-0793"),
+            ("country", "SE"),
+            ("parent_company", "Kommunerna i Norrfjäll (gemensamt ägt)"),
+            ("parent_country", "SE"),
+            ("subprocessors", "Kylan Datahall AB; SE"),
+            ("data_locations", "SE"),
+            ("support_locations", "SE"),
+            ("dpa_signed_on", "2023-05-15"),
+            ("confidentiality_undertaking", "yes"),
+            ("audit_rights", "yes"),
+            ("subprocessor_approval", "yes"),
+            ("exit_terms", "yes"),
+            ("certifications", "ISO/IEC 27001; 2026-10-31"),
+            (
+                "notes",
+                "Kommunägt driftbolag; tar emot regionens krypterade säkerhetskopior.",
+            ),
+        ],
+        &[
+            ("name", "Vårdsystem Norr AB"),
+            ("country", "SE"),
+            ("data_locations", "SE"),
+            ("support_locations", "SE"),
+            ("dpa_signed_on", "2021-02-01"),
+            ("confidentiality_undertaking", "yes"),
+            ("audit_rights", "yes"),
+            ("subprocessor_approval", "yes"),
+            ("exit_terms", "no"),
+        ],
+        &[
+            ("name", "Lönepartner AB"),
+            ("country", "SE"),
+            ("data_locations", "SE"),
+            ("dpa_signed_on", "2022-01-10"),
+            ("confidentiality_undertaking", "yes"),
+        ],
+    ];
+    for fields in suppliers {
+        let d: tillit_domain::supplier::SupplierDraft = draft(fields)?;
+        let input = tillit_domain::supplier::SupplierInput::try_from(&d).map_err(invalid)?;
+        store.create_supplier(&t, actor, &input).await?;
+    }
+    Ok(())
 }
 
 /// A scenario from its fields (checked by the same rules as the form).

@@ -8,8 +8,8 @@
 
 use serde_json::{json, Map, Value};
 use tillit_domain::{
-    assessment::Status, classification::Aspect, measure::MeasureStatus, paging, risk, role::Role,
-    role::Scope, words,
+    assessment::Status, classification::Aspect, country, measure::MeasureStatus, paging, risk,
+    role::Role, role::Scope, supplier, words,
 };
 
 /// Control characters a text field refuses (all but tab, line feed and carriage return; see
@@ -90,6 +90,12 @@ fn keys<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|v| key(*v)).collect()
 }
 
+/// Text of at most `lines` lines of at most `per_line` characters, no control characters.
+fn lines(lines: usize, per_line: usize) -> Value {
+    json!({"type": ["string", "null"],
+           "pattern": format!("^[^{CONTROL}\\n]{{0,{per_line}}}(\\n[^{CONTROL}\\n]{{0,{per_line}}}){{0,{}}}$", lines - 1)})
+}
+
 /// The rules of one schema: its fields' constraints, its required fields and rules between fields.
 struct SchemaRules {
     fields: Vec<(&'static str, Value)>,
@@ -108,7 +114,44 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
     let level = || int(0, 4, false);
     let step = |optional| int(1, i64::from(risk::MAX_SCALE), optional);
     let yes_no_rule = ["", "rule", "yes", "no", "true", "false"];
+    let codes: Vec<&str> = country::all().iter().map(|c| c.code.as_str()).collect();
+    let answer = || word(&["yes", "no", "unknown", "true", "false"], true);
     vec![
+        (
+            "SupplierBody",
+            SchemaRules {
+                fields: vec![
+                    ("name", required_text(200)),
+                    ("org_number", text(40)),
+                    ("country", word(&codes, true)),
+                    ("parent_company", text(200)),
+                    ("parent_country", word(&codes, true)),
+                    ("jurisdictions", words(&codes)),
+                    (
+                        "subprocessors",
+                        lines(supplier::MAX_LIST, supplier::MAX_LINE),
+                    ),
+                    ("dpa_signed_on", date(true)),
+                    ("confidentiality_undertaking", answer()),
+                    ("audit_rights", answer()),
+                    ("subprocessor_approval", answer()),
+                    ("exit_terms", answer()),
+                    (
+                        "certifications",
+                        lines(supplier::MAX_LIST, supplier::MAX_LINE),
+                    ),
+                    ("data_locations", words(&codes)),
+                    ("support_locations", words(&codes)),
+                    ("notes", text(4000)),
+                ],
+                required: vec!["name"],
+                // A parent's country names a parent.
+                between: vec![json!({"anyOf": [
+                    {"properties": {"parent_country": {"enum": ["", null]}}},
+                    {"required": ["parent_company"], "properties": {"parent_company": required_text(200)}}
+                ]})],
+            },
+        ),
         (
             "AssetBody",
             SchemaRules {
@@ -260,7 +303,8 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
                     ("scenario_ids", ids()),
                     (
                         "requirements",
-                        json!({"type": ["array", "null"], "items": {"type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$", "maxLength": 200}}),
+                        json!({"type": ["array", "null"], "items": {"type": "string", "maxLength": 200,
+                            "pattern": format!("^[^/{CONTROL}{SPACE}]+/[^/{CONTROL}{SPACE}]+$")}}),
                     ),
                 ],
                 required: vec!["title"],
@@ -344,7 +388,8 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
             SchemaRules {
                 fields: vec![(
                     "url",
-                    json!({"type": "string", "maxLength": 2000, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/\\s][^\\s]*$"}),
+                    json!({"type": "string", "maxLength": 2000,
+                           "pattern": format!("^[Hh][Tt][Tt][Pp][Ss]?://[^/{CONTROL}{SPACE}][^{CONTROL}{SPACE}]*$")}),
                 )],
                 required: vec!["url"],
                 between: vec![],

@@ -132,6 +132,19 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/systems/new", get(crate::systems::pages::new_form))
         .route(
+            "/suppliers",
+            get(crate::suppliers::pages::list).post(crate::suppliers::pages::create),
+        )
+        .route("/suppliers/new", get(crate::suppliers::pages::new_form))
+        .route(
+            "/suppliers/{id}",
+            get(crate::suppliers::pages::show).post(crate::suppliers::pages::update),
+        )
+        .route(
+            "/suppliers/{id}/edit",
+            get(crate::suppliers::pages::edit_form),
+        )
+        .route(
             "/systems/{id}",
             get(crate::systems::pages::show).post(crate::systems::pages::update),
         )
@@ -307,6 +320,9 @@ impl PageCommon {
         if m.may(Permission::ViewRegisters) {
             nav.push(("/assets", "nav-assets"));
             nav.push(("/systems", "nav-systems"));
+            if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
+                nav.push(("/suppliers", "nav-suppliers"));
+            }
             nav.push(("/requirements", "nav-requirements"));
             nav.push(("/catalog", "nav-catalog"));
             nav.push(("/risks", "nav-risks"));
@@ -449,6 +465,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "asset-classified",
         "system-saved",
         "system-levels",
+        "supplier-saved",
         "assessment-saved",
         "evidence-added",
         "evidence-removed",

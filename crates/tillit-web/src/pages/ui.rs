@@ -11,7 +11,7 @@ use tillit_domain::ValidationErrors;
 
 /// One form field.
 pub struct Input {
-    /// text, number, date, textarea, select, checks or radios
+    /// text, number, date, textarea, select, multiselect, checks or radios
     pub kind: &'static str,
     pub name: String,
     pub label: String,
@@ -55,6 +55,20 @@ impl Input {
         Input {
             options,
             ..Input::new("checks", name, label, String::new())
+        }
+    }
+    /// One choice of a few, as radio buttons.
+    pub fn radios(name: &str, label: String, options: Vec<Choice>) -> Input {
+        Input {
+            options,
+            ..Input::new("radios", name, label, String::new())
+        }
+    }
+    /// Several choices of a long list (countries), as a list box.
+    pub fn multi(name: &str, label: String, options: Vec<Choice>) -> Input {
+        Input {
+            options,
+            ..Input::new("multiselect", name, label, String::new())
         }
     }
     pub fn hint(mut self, hint: String) -> Input {

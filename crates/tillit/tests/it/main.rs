@@ -24,6 +24,7 @@ mod requirements;
 mod risk;
 mod roles;
 mod rules;
+mod suppliers;
 mod systems;
 mod tenancy;
 mod transfer;

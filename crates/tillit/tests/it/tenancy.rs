@@ -68,6 +68,11 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("PUT", "/api/v1/systems/{id}", "system"),
     ("PUT", "/api/v1/systems/{id}/levels", "system"),
     ("DELETE", "/api/v1/systems/{id}/levels", "system"),
+    ("GET", "/suppliers/{id}", "supplier"),
+    ("POST", "/suppliers/{id}", "supplier"),
+    ("GET", "/suppliers/{id}/edit", "supplier"),
+    ("GET", "/api/v1/suppliers/{id}", "supplier"),
+    ("PUT", "/api/v1/suppliers/{id}", "supplier"),
     ("GET", "/assets/{id}", "asset"),
     ("POST", "/assets/{id}", "asset"),
     ("GET", "/assets/{id}/edit", "asset"),
@@ -295,6 +300,23 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .unwrap()
         .id;
 
+    let b_supplier = app
+        .store
+        .create_supplier(
+            &b,
+            &tillit_store::Actor::operator(),
+            &tillit_domain::supplier::SupplierInput::try_from(
+                &tillit_domain::supplier::SupplierDraft {
+                    name: "B:s driftleverantör".into(),
+                    country: "SE".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
     let a_admin = app.login("admin@a.example").await;
     let a_secret = make_token(&a_admin, "A:s admin", &["read", "write", "admin"]).await;
     let a_api = app.api(&a_secret);
@@ -305,6 +327,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             "audit_event" => b_event.as_str(),
             "asset" => b_asset.as_str(),
             "system" => b_system.as_str(),
+            "supplier" => b_supplier.as_str(),
             "evidence" => b_evidence.as_str(),
             "risk" => b_risk.as_str(),
             "scenario" => b_scenario.as_str(),
@@ -316,7 +339,9 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         // A body valid enough that only the lookup can refuse it.
         let body = match (method, *object) {
             (&"PATCH", _) => Some(serde_json::json!({"role": "admin"})),
-            (&"PUT", "asset") => Some(serde_json::json!({"name": "Övertagen"})),
+            (&"PUT", "asset") | (&"PUT", "supplier") => {
+                Some(serde_json::json!({"name": "Övertagen"}))
+            }
             (&"POST", "system") if path.ends_with("/evidence") => {
                 Some(serde_json::json!({"url": "https://a.example/x"}))
             }
@@ -402,6 +427,11 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             Method::PUT,
             format!("/api/v1/systems/{b_system}"),
             serde_json::json!({"name": "", "hosting": "x"}),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/suppliers/{b_supplier}"),
+            serde_json::json!({"name": "", "country": "XX"}),
         ),
         (
             Method::POST,

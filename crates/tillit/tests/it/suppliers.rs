@@ -1,0 +1,193 @@
+//! The supplier register: over HTTP, pages and API; bad input names the field and stores
+//! nothing; roles and tenancy hold; countries come from the ISO list and an unknown one is never
+//! inside the EU/EEA.
+
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use tillit_domain::org::OrgKind;
+use tillit_domain::role::Role;
+
+#[tokio::test]
+async fn a_supplier_is_registered_read_and_changed_through_the_api() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    app.member(&t, "samordnare@r.example", Role::Coordinator)
+        .await;
+    let b = app.login("samordnare@r.example").await;
+    let api = app.api(&make_token(&b, "leverantörer", &["read", "write"]).await);
+
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/suppliers",
+            Some(json!({
+                "name": "Molnbolaget Sverige AB", "org_number": "5560360793", "country": "SE",
+                "parent_company": "Cloud Corp", "parent_country": "US", "jurisdictions": ["US"],
+                "subprocessors": "Drift AB; SE\nSupport Inc; IN",
+                "dpa_signed_on": "2025-03-01", "confidentiality_undertaking": "yes",
+                "audit_rights": "no", "certifications": "ISO/IEC 27001; 2027-05-31",
+                "data_locations": ["SE", "IE"], "support_locations": ["SE", "IN"]
+            })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let s: serde_json::Value = res.json().await.unwrap();
+    let id = s["id"].as_str().unwrap().to_string();
+    assert_eq!(s["org_number"], "556036-0793");
+    assert_eq!(
+        s["subprocessors"][1],
+        json!({"name": "Support Inc", "country": "IN"})
+    );
+    assert_eq!(s["confidentiality_undertaking"], true);
+    assert_eq!(s["audit_rights"], false);
+    assert_eq!(
+        s["exit_terms"],
+        serde_json::Value::Null,
+        "not answered is unknown"
+    );
+    assert_eq!(s["data_in_eea"], true);
+    assert_eq!(s["foreign_law_exposure"], true);
+
+    // Bad input: each field named, nothing stored.
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/suppliers",
+            Some(json!({"name": " ", "country": "Sverige", "data_locations": ["XX"], "audit_rights": "kanske"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = res.json().await.unwrap();
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in ["name", "country", "data_locations", "audit_rights"] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    let (_, list) = api.get_json("/api/v1/suppliers").await;
+    assert_eq!(list["total"], 1);
+
+    // A second supplier with the same name is a conflict with the register.
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/suppliers",
+            Some(json!({"name": "Molnbolaget Sverige AB"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    // An update replaces the facts; an unknown data location makes "in the EEA" unknown.
+    let res = api
+        .req(
+            Method::PUT,
+            &format!("/api/v1/suppliers/{id}"),
+            Some(json!({"name": "Molnbolaget Sverige AB", "country": "SE", "data_locations": []})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let s: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(s["data_in_eea"], serde_json::Value::Null);
+    assert_eq!(s["parent_company"], serde_json::Value::Null);
+    let (_, found) = api.get_json("/api/v1/suppliers?q=molnbolaget").await;
+    assert_eq!(found["total"], 1);
+
+    // Every change is in the audit trail.
+    let events = app
+        .store
+        .list_audit_events(
+            &t,
+            &Default::default(),
+            tillit_domain::paging::PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    let actions: Vec<&str> = events.items.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"supplier.create") && actions.contains(&"supplier.update"));
+}
+
+#[tokio::test]
+async fn suppliers_are_the_organisations_own_and_only_editors_change_them() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region A", OrgKind::Region).await;
+    let (other, _) = app.org("Kommun B", OrgKind::Municipality).await;
+    app.member(&t, "samordnare@a.example", Role::Coordinator)
+        .await;
+    app.member(&t, "lasare@a.example", Role::Reader).await;
+    app.member(&other, "samordnare@b.example", Role::Coordinator)
+        .await;
+    let a = app.login("samordnare@a.example").await;
+    let res = a
+        .post_form(
+            "/suppliers",
+            &[
+                ("name", "Drifthallen AB"),
+                ("country", "SE"),
+                ("data_locations", "SE"),
+                ("data_locations", "NO"),
+                ("exit_terms", "yes"),
+                ("subprocessors", "Kylan AB; Sverige"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let path = location(res.headers());
+    let id = path
+        .trim_start_matches("/suppliers/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, html) = a.get_text(&format!("/suppliers/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Drifthallen AB") && html.contains("Norge"),
+        "{html}"
+    );
+    assert!(html.contains("Kylan AB"));
+
+    // Another organisation: not found, on the page and in the API.
+    let b = app.login("samordnare@b.example").await;
+    let (status, _) = b.get_text(&format!("/suppliers/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let api_b = app.api(&make_token(&b, "b", &["read", "write"]).await);
+    let res = api_b
+        .req(
+            Method::PUT,
+            &format!("/api/v1/suppliers/{id}"),
+            Some(json!({"name": "Kapad"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (_, list) = api_b.get_json("/api/v1/suppliers").await;
+    assert_eq!(list["total"], 0);
+
+    // A reader sees but does not change.
+    let r = app.login("lasare@a.example").await;
+    let (status, html) = r.get_text("/suppliers").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Drifthallen AB"));
+    assert!(!html.contains("/suppliers/new"));
+    let res = r.post_form("/suppliers", &[("name", "Nytt")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // A form with errors is shown again with the field named and the input kept.
+    let res = a
+        .post_form(
+            "/suppliers",
+            &[
+                ("name", ""),
+                ("parent_country", "US"),
+                ("notes", "behåll mig"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("behåll mig"));
+    assert!(html.contains("id=\"parent_company-error\""), "{html}");
+}
