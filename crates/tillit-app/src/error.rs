@@ -39,6 +39,7 @@ pub fn reference_field(r: Reference) -> &'static str {
         Reference::Scenario => "scenario_ids",
         Reference::Requirement => "requirements",
         Reference::Person => "email",
+        Reference::Supplier => "supplier_id",
     }
 }
 

@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod library;
 pub mod measures;
 pub mod members;
+pub mod outsourcing;
 pub mod risk;
 pub mod security;
 pub mod suppliers;
@@ -64,6 +65,8 @@ pub struct App {
     store: Store,
     /// Every version of the built-in requirement catalog, resolved at start.
     pub catalogs: Arc<Catalogs>,
+    /// The outsourcing rule set, checked at start.
+    pub rules: Arc<tillit_domain::outsourcing::RuleSet>,
     hashing: PasswordHashing,
     throttle: Arc<Throttle>,
     /// A hash to verify against when the account does not exist, so both cases take as long.
@@ -85,6 +88,7 @@ impl App {
         Ok(App {
             store,
             catalogs: Arc::new(Catalogs::builtin()?),
+            rules: Arc::new(outsourcing::builtin_rules()?),
             throttle: Arc::new(Throttle::new(config.throttle)),
             hashing,
             dummy_hash: Arc::new(dummy_hash),

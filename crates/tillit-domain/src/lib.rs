@@ -14,6 +14,7 @@ pub mod ids;
 pub mod measure;
 pub mod org;
 pub mod outsourcing;
+pub mod outsourcing_case;
 pub mod paging;
 pub mod requirements;
 pub mod risk;

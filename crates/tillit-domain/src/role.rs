@@ -47,6 +47,8 @@ pub enum Permission {
     ManageOrganisation,
     /// Move the organisation to a new version of the requirement catalog.
     UpgradeCatalog,
+    /// Decide an outsourcing case (an information owner: the role the administrator grants).
+    DecideOutsourcing,
 }
 
 /// What an API token may be used for. A request needs both the role and the scope.
@@ -95,7 +97,10 @@ impl Permission {
             Permission::ViewOverview | Permission::ViewMembers | Permission::ViewRegisters => {
                 Scope::Read
             }
-            Permission::EditRegisters | Permission::Classify | Permission::Assess => Scope::Write,
+            Permission::EditRegisters
+            | Permission::Classify
+            | Permission::Assess
+            | Permission::DecideOutsourcing => Scope::Write,
             Permission::ManageMembers
             | Permission::ViewAuditLog
             | Permission::ManageRiskMatrix
@@ -207,6 +212,7 @@ impl Role {
             Permission::Classify => {
                 matches!(self, Role::Admin | Role::Coordinator | Role::Owner)
             }
+            Permission::DecideOutsourcing => self == Role::Owner,
         }
     }
 }

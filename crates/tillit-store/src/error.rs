@@ -40,6 +40,8 @@ pub enum Reference {
     Requirement,
     /// A person (by e-mail) to add as a member.
     Person,
+    /// The supplier of an outsourcing case.
+    Supplier,
 }
 
 /// What must be unique.

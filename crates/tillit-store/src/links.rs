@@ -64,6 +64,24 @@ pub(crate) const MEASURE_SCENARIOS: Link = Link {
     reference: Reference::Scenario,
 };
 
+pub(crate) const CASE_SYSTEMS: Link = Link {
+    table: "outsourcing_case_systems",
+    owner_column: "case_id",
+    target_column: "system_id",
+    target_table: "systems",
+    target_label: "name",
+    reference: Reference::System,
+};
+
+pub(crate) const CASE_ASSETS: Link = Link {
+    table: "outsourcing_case_assets",
+    owner_column: "case_id",
+    target_column: "asset_id",
+    target_table: "information_assets",
+    target_label: "name",
+    reference: Reference::Asset,
+};
+
 /// Placeholders `$from, $from+1, …` for `n` values.
 pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)

@@ -106,6 +106,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 14,
+        name: "outsourcing",
+        common: include_str!("../migrations/0014_outsourcing.sql"),
+        sqlite: include_str!("../migrations/0014_outsourcing.sqlite.sql"),
+        postgres: include_str!("../migrations/0014_outsourcing.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

@@ -23,6 +23,7 @@ pub mod measures;
 pub mod members;
 pub mod middleware;
 pub mod organisation;
+pub mod outsourcing;
 pub mod overview;
 pub mod pages;
 pub mod render;

@@ -394,7 +394,193 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
     seed_region_work(store, &actor).await?;
     seed_region_suppliers(store, &actor).await?;
     seed_municipality(store, &actor).await?;
-    seed_private_provider(store, &actor).await
+    seed_private_provider(store, &actor).await?;
+    seed_outsourcing(store, &actor).await
+}
+
+/// One outsourcing case from its supplier's fields, the systems it concerns (by name) and its
+/// answers, in an organisation that has no case by that title yet.
+async fn outsourcing_case(
+    store: &Store,
+    actor: &Actor,
+    t: &tillit_store::Tenant,
+    supplier: &[(&str, &str)],
+    systems: &[&str],
+    answers: &[(&str, &str)],
+) -> Result<(), StoreError> {
+    let supplier_name = supplier
+        .iter()
+        .find(|(k, _)| *k == "name")
+        .map(|(_, v)| *v)
+        .unwrap_or_default();
+    let existing = store
+        .list_suppliers(t, Some(supplier_name), Default::default())
+        .await?;
+    let supplier_id = match existing
+        .items
+        .into_iter()
+        .find(|s| s.input.name == supplier_name)
+    {
+        Some(s) => s.id.to_string(),
+        None => {
+            let d: tillit_domain::supplier::SupplierDraft = draft(supplier)?;
+            let input = tillit_domain::supplier::SupplierInput::try_from(&d).map_err(invalid)?;
+            store
+                .create_supplier(t, actor, &input)
+                .await?
+                .id
+                .to_string()
+        }
+    };
+    let all = store.list_systems(t, None, Default::default()).await?.items;
+    let mut d: tillit_domain::outsourcing_case::CaseDraft = draft(answers)?;
+    d.supplier_id = supplier_id;
+    d.system_ids = all
+        .iter()
+        .filter(|s| systems.contains(&s.input.name.as_str()))
+        .map(|s| s.id.to_string())
+        .collect();
+    let input = tillit_domain::outsourcing_case::CaseInput::try_from(&d).map_err(invalid)?;
+    store.create_case(t, actor, &input).await?;
+    Ok(())
+}
+
+/// The outsourcing cases of the demo: the region's e-service platform in a US-owned public cloud
+/// as offered (unsuitable) and with its own keys (suitable with conditions), its backups at the
+/// municipal data centre (suitable); Åsby's half-answered case; and the private provider's, which
+/// 10 kap. 2 a § OSL does not govern.
+async fn seed_outsourcing(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+    let (region, _) = store.operator_tenant(&number("232100-9991")?).await?;
+    if store
+        .list_cases(&region, None, Default::default())
+        .await?
+        .total
+        > 0
+    {
+        return Ok(());
+    }
+    let cloud: &[(&str, &str)] = &[("name", "Digitala Vårdtjänster AB")];
+    let common: &[(&str, &str)] = &[
+        ("scope", "technical"),
+        ("encryption_in_transit", "yes"),
+        ("encryption_at_rest", "yes"),
+        ("supplier_access_logged", "yes"),
+        ("transfer_basis", "dpf"),
+        ("dpf_certified", "yes"),
+        ("large_scale", "yes"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut v: Vec<(&str, &str)> = common.to_vec();
+        v.extend_from_slice(extra);
+        v
+    };
+    outsourcing_case(
+        store,
+        actor,
+        &region,
+        cloud,
+        &["E-tjänstplattformen"],
+        &with(&[
+            ("title", "E-tjänstplattformen i publikt moln, som offererad"),
+            ("service", "Drift av e-tjänstplattformen i leverantörens publika moln; leverantören hanterar nycklarna och dess support kan se uppgifterna vid felsökning."),
+            ("key_holder", "supplier"),
+            ("supplier_plaintext_access", "yes"),
+        ]),
+    )
+    .await?;
+    outsourcing_case(
+        store,
+        actor,
+        &region,
+        cloud,
+        &["E-tjänstplattformen"],
+        &with(&[
+            ("title", "E-tjänstplattformen i publikt moln med regionens egna nycklar"),
+            ("service", "Samma drift, med regionens egen nyckelhantering utanför leverantörens kontroll; leverantören ser aldrig klartext."),
+            ("key_holder", "customer_outside_supplier"),
+            ("supplier_plaintext_access", "no"),
+        ]),
+    )
+    .await?;
+    outsourcing_case(
+        store,
+        actor,
+        &region,
+        &[("name", "Norrlands IT-drift AB")],
+        &["Journalsystemet"],
+        &[
+            (
+                "title",
+                "Säkerhetskopior av journalsystemet hos Norrlands IT-drift",
+            ),
+            (
+                "service",
+                "Lagring av regionens krypterade säkerhetskopior i kommunägt datacenter.",
+            ),
+            ("scope", "technical"),
+            ("encryption_in_transit", "yes"),
+            ("encryption_at_rest", "yes"),
+            ("key_holder", "customer_outside_supplier"),
+            ("supplier_plaintext_access", "no"),
+            ("supplier_access_logged", "yes"),
+            ("large_scale", "yes"),
+        ],
+    )
+    .await?;
+    let (asby, _) = store.operator_tenant(&number("212000-9994")?).await?;
+    outsourcing_case(
+        store,
+        actor,
+        &asby,
+        &[
+            ("name", "Omsorgsmolnet Sverige AB"),
+            ("country", "SE"),
+            ("data_locations", "SE"),
+            ("dpa_signed_on", "2026-02-01"),
+        ],
+        &["Verksamhetssystem för socialtjänsten"],
+        &[
+            ("title", "Verksamhetssystemet som molntjänst"),
+            ("service", "Leverantören erbjuder verksamhetssystemet som tjänst; frågorna om nycklar och support är inte besvarade ännu."),
+            ("scope", "technical"),
+            ("encryption_in_transit", "yes"),
+        ],
+    )
+    .await?;
+    let (linden, _) = store.operator_tenant(&number("556999-1234")?).await?;
+    outsourcing_case(
+        store,
+        actor,
+        &linden,
+        &[
+            ("name", "Journaldrift Norden AB"),
+            ("country", "SE"),
+            ("data_locations", "SE"),
+            ("support_locations", "SE"),
+            ("dpa_signed_on", "2025-06-01"),
+            ("confidentiality_undertaking", "yes"),
+            ("audit_rights", "yes"),
+            ("subprocessor_approval", "yes"),
+            ("exit_terms", "yes"),
+        ],
+        &["Omsorgsjournalen"],
+        &[
+            ("title", "Drift av omsorgsjournalen"),
+            (
+                "service",
+                "Leverantören driftar omsorgsjournalen i sitt datacenter.",
+            ),
+            ("scope", "technical"),
+            ("encryption_in_transit", "yes"),
+            ("encryption_at_rest", "yes"),
+            ("key_holder", "supplier"),
+            ("supplier_plaintext_access", "no"),
+            ("supplier_access_logged", "yes"),
+            ("covered_by_lag_2020_914", "no"),
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// The facts the law turns on, for the demo organisations that differ from their kind's defaults.

@@ -116,7 +116,63 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
     let yes_no_rule = ["", "rule", "yes", "no", "true", "false"];
     let codes: Vec<&str> = country::all().iter().map(|c| c.code.as_str()).collect();
     let answer = || word(&["yes", "no", "unknown", "true", "false"], true);
+    let mut case_fields = vec![
+        ("title", required_text(200)),
+        ("supplier_id", id(false)),
+        ("service", text(4000)),
+        ("system_ids", ids()),
+        ("asset_ids", ids()),
+    ];
+    for (fact, words) in tillit_domain::outsourcing_case::ASKED {
+        let rule = match words {
+            Some(ws) => {
+                let mut ws = ws.to_vec();
+                ws.push("unknown");
+                word(&ws, true)
+            }
+            None => answer(),
+        };
+        case_fields.push((fact, rule));
+    }
     vec![
+        (
+            "OutsourcingCaseBody",
+            SchemaRules {
+                fields: case_fields,
+                required: vec!["title", "supplier_id"],
+                // A case concerns at least one system or information asset.
+                between: vec![json!({"anyOf": [
+                    {"required": ["system_ids"], "properties": {"system_ids": {"type": "array", "minItems": 1}}},
+                    {"required": ["asset_ids"], "properties": {"asset_ids": {"type": "array", "minItems": 1}}}
+                ]})],
+            },
+        ),
+        (
+            "OutsourcingDecisionBody",
+            SchemaRules {
+                fields: vec![
+                    (
+                        "outcome",
+                        word(&["approved", "approved_with_conditions", "rejected"], false),
+                    ),
+                    ("motivation", required_text(4000)),
+                    (
+                        "conditions",
+                        json!({"type": ["array", "null"], "items": required_text(100)}),
+                    ),
+                    ("conditions_due_on", date(true)),
+                ],
+                required: vec!["outcome", "motivation"],
+                // Conditions belong to an approval with conditions, which needs at least one.
+                between: vec![json!({"anyOf": [
+                    {"properties": {"outcome": {"const": "approved_with_conditions"},
+                                    "conditions": {"type": "array", "minItems": 1}},
+                     "required": ["conditions"]},
+                    {"properties": {"outcome": {"enum": ["approved", "rejected"]},
+                                    "conditions": {"type": ["array", "null"], "maxItems": 0}}}
+                ]})],
+            },
+        ),
         (
             "SupplierBody",
             SchemaRules {

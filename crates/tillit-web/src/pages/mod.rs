@@ -132,6 +132,28 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/systems/new", get(crate::systems::pages::new_form))
         .route(
+            "/outsourcing",
+            get(crate::outsourcing::pages::list).post(crate::outsourcing::pages::create),
+        )
+        .route("/outsourcing/new", get(crate::outsourcing::pages::new_form))
+        .route("/outsourcing/rules", get(crate::outsourcing::pages::rules))
+        .route(
+            "/outsourcing/{id}",
+            get(crate::outsourcing::pages::show).post(crate::outsourcing::pages::update),
+        )
+        .route(
+            "/outsourcing/{id}/edit",
+            get(crate::outsourcing::pages::edit_form),
+        )
+        .route(
+            "/outsourcing/{id}/decision",
+            post(crate::outsourcing::pages::decide),
+        )
+        .route(
+            "/outsourcing/{id}/memo",
+            get(crate::outsourcing::pages::memo),
+        )
+        .route(
             "/suppliers",
             get(crate::suppliers::pages::list).post(crate::suppliers::pages::create),
         )
@@ -322,6 +344,7 @@ impl PageCommon {
             nav.push(("/systems", "nav-systems"));
             if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
                 nav.push(("/suppliers", "nav-suppliers"));
+                nav.push(("/outsourcing", "nav-outsourcing"));
             }
             nav.push(("/requirements", "nav-requirements"));
             nav.push(("/catalog", "nav-catalog"));
@@ -466,6 +489,8 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "system-saved",
         "system-levels",
         "supplier-saved",
+        "outsourcing-saved",
+        "outsourcing-decided",
         "assessment-saved",
         "evidence-added",
         "evidence-removed",

@@ -90,7 +90,7 @@ async fn changes_are_recorded_and_tampering_is_detected_with_the_event_id() {
     assert!(out.contains(&ev.id), "{out}");
 }
 
-async fn raw_pool(app: &TestApp) -> sqlx::AnyPool {
+pub(crate) async fn raw_pool(app: &TestApp) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
     sqlx::AnyPool::connect(&app.database_url).await.unwrap()
 }

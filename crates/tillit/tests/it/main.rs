@@ -19,6 +19,7 @@ mod input;
 mod invitations;
 mod middleware;
 mod oscal;
+mod outsourcing;
 mod pages;
 mod requirements;
 mod risk;

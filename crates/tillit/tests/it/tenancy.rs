@@ -68,6 +68,14 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("PUT", "/api/v1/systems/{id}", "system"),
     ("PUT", "/api/v1/systems/{id}/levels", "system"),
     ("DELETE", "/api/v1/systems/{id}/levels", "system"),
+    ("GET", "/outsourcing/{id}", "case"),
+    ("POST", "/outsourcing/{id}", "case"),
+    ("GET", "/outsourcing/{id}/edit", "case"),
+    ("POST", "/outsourcing/{id}/decision", "case"),
+    ("GET", "/outsourcing/{id}/memo", "case"),
+    ("GET", "/api/v1/outsourcing-cases/{id}", "case"),
+    ("PUT", "/api/v1/outsourcing-cases/{id}", "case"),
+    ("POST", "/api/v1/outsourcing-cases/{id}/decision", "case"),
     ("GET", "/suppliers/{id}", "supplier"),
     ("POST", "/suppliers/{id}", "supplier"),
     ("GET", "/suppliers/{id}/edit", "supplier"),
@@ -317,6 +325,24 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .await
         .unwrap()
         .id;
+    let b_case = app
+        .store
+        .create_case(
+            &b,
+            &tillit_store::Actor::operator(),
+            &tillit_domain::outsourcing_case::CaseInput::try_from(
+                &tillit_domain::outsourcing_case::CaseDraft {
+                    title: "B:s utkontraktering".into(),
+                    supplier_id: b_supplier.to_string(),
+                    system_ids: vec![b_system.to_string()],
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
     let a_admin = app.login("admin@a.example").await;
     let a_secret = make_token(&a_admin, "A:s admin", &["read", "write", "admin"]).await;
     let a_api = app.api(&a_secret);
@@ -328,6 +354,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             "asset" => b_asset.as_str(),
             "system" => b_system.as_str(),
             "supplier" => b_supplier.as_str(),
+            "case" => b_case.as_str(),
             "evidence" => b_evidence.as_str(),
             "risk" => b_risk.as_str(),
             "scenario" => b_scenario.as_str(),
@@ -341,6 +368,10 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             (&"PATCH", _) => Some(serde_json::json!({"role": "admin"})),
             (&"PUT", "asset") | (&"PUT", "supplier") => {
                 Some(serde_json::json!({"name": "Övertagen"}))
+            }
+            (&"PUT", "case") => Some(serde_json::json!({"title": "Övertagen"})),
+            (&"POST", "case") => {
+                Some(serde_json::json!({"outcome": "rejected", "motivation": "Övertagen"}))
             }
             (&"POST", "system") if path.ends_with("/evidence") => {
                 Some(serde_json::json!({"url": "https://a.example/x"}))

@@ -1,0 +1,310 @@
+//! Outsourcing cases: the guided assessment of handing information to a supplier (10 kap. 2 a §
+//! OSL, a private provider's duty of confidentiality, GDPR), computed from the registers and the
+//! case's answers by the rule set, and the decision maker's immutable decision record.
+
+use crate::acting::Acting;
+use crate::error::{Error, Result};
+use crate::App;
+use serde::Deserialize;
+use std::collections::HashSet;
+use tillit_domain::ids::{AssetId, SupplierId, SystemId};
+use tillit_domain::measure::{MeasureInput, MeasureStatus, RequirementRef};
+use tillit_domain::outsourcing::{assess, Assessment, Facts, RuleSet};
+use tillit_domain::outsourcing_case::{
+    case_facts, parse_decision, register_facts, CaseDraft, CaseInput, DataFacts, DecisionDraft,
+    Outcome,
+};
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::role::Permission;
+use tillit_domain::{Rule, ValidationErrors};
+use tillit_store::{Decision, NewDecision, OutsourcingCase, Supplier};
+
+/// The built-in rule set, checked at start: a broken one stops the server naming the rule and
+/// the field.
+pub fn builtin_rules() -> std::result::Result<RuleSet, String> {
+    RuleSet::parse(include_str!("../../../rules/outsourcing/v1.json"))
+        .map_err(|e| format!("the outsourcing rule set is invalid: {e}"))
+}
+
+/// The filter of the case list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CaseListParams {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub per_page: Option<String>,
+}
+
+impl CaseListParams {
+    pub fn parse(&self) -> Result<(Option<String>, PageRequest)> {
+        let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
+        if self.q.chars().count() > 200 {
+            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+        }
+        Ok((Some(self.q.clone()).filter(|q| !q.trim().is_empty()), page))
+    }
+}
+
+/// A case with everything its page shows: the supplier, the facts from the registers and from
+/// the answers, the engine's assessment, and the decisions.
+pub struct CaseView {
+    pub case: OutsourcingCase,
+    pub supplier: Supplier,
+    pub registers: Facts,
+    pub facts: Facts,
+    pub assessment: Assessment,
+    pub decisions: Vec<Decision>,
+    /// The latest decision rests on other facts than today's.
+    pub facts_changed: bool,
+    /// The latest decision used another rule-set version than today's.
+    pub rules_changed: bool,
+}
+
+impl CaseView {
+    pub fn needs_reassessment(&self) -> bool {
+        self.facts_changed || self.rules_changed
+    }
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn list_cases(
+    app: &App,
+    who: &Acting,
+    q: Option<&str>,
+    page: PageRequest,
+) -> Result<Page<OutsourcingCase>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.list_cases(who.tenant(), q, page).await?)
+}
+
+/// The register facts of what the case concerns: each system's own levels and assets, and the
+/// assets named directly.
+async fn data_facts(app: &App, who: &Acting, case: &CaseInput) -> Result<Vec<DataFacts>> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let of_asset = |a: &tillit_store::Asset| DataFacts {
+        has_provision: a.input.confidentiality_provisions.is_some(),
+        strength: a.input.confidentiality_strength.clone(),
+        confidentiality: a.levels.map(|l| l.confidentiality.number()),
+        personal_data: a.input.personal_data,
+        special_categories: !a.input.special_categories.is_empty(),
+        staff: a.input.data_subjects.iter().any(|s| s == "staff"),
+        individuals: a.input.individuals_approx,
+    };
+    for id in &case.system_ids {
+        let s = app
+            .store
+            .system(who.tenant(), &SystemId::from(id.as_str()))
+            .await?;
+        if let Some(d) = s.deviation {
+            out.push(DataFacts {
+                confidentiality: Some(d.confidentiality.number()),
+                ..Default::default()
+            });
+        }
+        for a in &s.assets {
+            if seen.insert(a.id.to_string()) {
+                out.push(of_asset(a));
+            }
+        }
+    }
+    for id in &case.asset_ids {
+        if seen.insert(id.clone()) {
+            let a = app
+                .store
+                .asset(who.tenant(), &AssetId::from(id.as_str()))
+                .await?;
+            out.push(of_asset(&a));
+        }
+    }
+    Ok(out)
+}
+
+/// The facts of a case today: the registers', and its answers where they do not tell.
+async fn facts_of(
+    app: &App,
+    who: &Acting,
+    c: &OutsourcingCase,
+) -> Result<(Supplier, Facts, Facts)> {
+    let supplier = app
+        .store
+        .supplier(
+            who.tenant(),
+            &SupplierId::from(c.input.supplier_id.as_str()),
+        )
+        .await?;
+    let org = app.store.organisation(who.tenant()).await?;
+    let data = data_facts(app, who, &c.input).await?;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let registers = register_facts(
+        Some(org.facts.public_authority()),
+        &data,
+        &supplier.input,
+        &today,
+    );
+    let facts = case_facts(&registers, &c.input.answers);
+    Ok((supplier, registers, facts))
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
+    who.require(Permission::ViewRegisters)?;
+    let case = app.store.case(who.tenant(), id).await?;
+    let (supplier, registers, facts) = facts_of(app, who, &case).await?;
+    let assessment = assess(&app.rules, &facts);
+    let decisions = app.store.decisions(who.tenant(), id).await?;
+    let (facts_changed, rules_changed) = match decisions.first() {
+        Some(d) => (
+            d.facts_sha256 != facts.sha256(),
+            d.rule_set_version != app.rules.version || d.rule_set_id != app.rules.id,
+        ),
+        None => (false, false),
+    };
+    Ok(CaseView {
+        case,
+        supplier,
+        registers,
+        facts,
+        assessment,
+        decisions,
+        facts_changed,
+        rules_changed,
+    })
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn create_case(app: &App, who: &Acting, d: &CaseDraft) -> Result<OutsourcingCase> {
+    who.require(Permission::EditRegisters)?;
+    let input = CaseInput::try_from(d)?;
+    Ok(app
+        .store
+        .create_case(who.tenant(), &who.actor(), &input)
+        .await?)
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn update_case(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    d: &CaseDraft,
+) -> Result<OutsourcingCase> {
+    who.require(Permission::EditRegisters)?;
+    let input =
+        crate::valid_or_missing(CaseInput::try_from(d), app.store.case(who.tenant(), id)).await?;
+    Ok(app
+        .store
+        .update_case(who.tenant(), &who.actor(), id, &input)
+        .await?)
+}
+
+/// Records the decision maker's decision: the outcome and motivation with the facts as they are
+/// (whole, with their SHA-256), the rule-set version and the engine's recommendation. The chosen
+/// conditions become measures in the action plan, traced to the outsourcing requirement of each
+/// system the case concerns.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn decide(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    d: &DecisionDraft,
+    lang: &str,
+) -> Result<Decision> {
+    // Another organisation's case is not found before the role is asked about.
+    let view = case(app, who, id).await?;
+    who.require(Permission::DecideOutsourcing)?;
+    let offered: Vec<String> = view
+        .assessment
+        .conditions
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
+    let input = parse_decision(d, &offered)?;
+    let assessment = serde_json::to_value(&view.assessment).map_err(Error::internal)?;
+    let decision = app
+        .store
+        .record_decision(
+            who.tenant(),
+            &who.actor(),
+            id,
+            &NewDecision {
+                decided_by: &who.membership().membership_id,
+                decided_by_name: who.display_name(),
+                outcome: input.outcome.key(),
+                motivation: &input.motivation,
+                conditions: &input.conditions,
+                facts: &view.facts,
+                rule_set_id: &app.rules.id,
+                rule_set_version: &app.rules.version,
+                recommendation: view.assessment.recommendation.key(),
+                assessment: &assessment,
+            },
+        )
+        .await?;
+    if input.outcome == Outcome::ApprovedWithConditions {
+        let requirement = if view.facts.get("public_body") == Some(&serde_json::Value::from(false))
+            && app.library(who).requirement("lev-7").is_some()
+        {
+            "lev-7"
+        } else {
+            "lev-2"
+        };
+        let traces: Vec<RequirementRef> = if view.case.input.system_ids.is_empty() {
+            vec![RequirementRef {
+                system_id: None,
+                requirement_id: requirement.into(),
+            }]
+        } else {
+            view.case
+                .input
+                .system_ids
+                .iter()
+                .map(|s| RequirementRef {
+                    system_id: Some(s.clone()),
+                    requirement_id: requirement.into(),
+                })
+                .collect()
+        };
+        for c in view
+            .assessment
+            .conditions
+            .iter()
+            .filter(|c| input.conditions.contains(&c.id))
+        {
+            let text = c.text.get(lang);
+            let title: String = text.chars().take(200).collect();
+            let measure = MeasureInput {
+                title,
+                description: Some(format!(
+                    "{text}\n\n{}: {} ({})",
+                    if lang == "en" {
+                        "Condition of the outsourcing decision"
+                    } else {
+                        "Villkor i utkontrakteringsbeslutet"
+                    },
+                    view.case.input.title,
+                    decision.decided_at
+                )),
+                owner_membership_id: None,
+                due_on: input.conditions_due_on.clone(),
+                status: MeasureStatus::Planned,
+                cost_sek: None,
+                verification: None,
+                scenario_ids: vec![],
+                requirements: traces.clone(),
+            };
+            app.store
+                .save_measure(
+                    who.tenant(),
+                    &who.actor(),
+                    who.display_name(),
+                    None,
+                    &measure,
+                )
+                .await?;
+        }
+    }
+    Ok(decision)
+}

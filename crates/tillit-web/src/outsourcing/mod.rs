@@ -1,0 +1,4 @@
+//! Outsourcing cases: the guided assessment, the decision record and the memo.
+
+pub mod api;
+pub mod pages;

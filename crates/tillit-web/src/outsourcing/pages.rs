@@ -1,0 +1,806 @@
+//! Outsourcing cases: the list, the case with its assessment and decision, its form, the memo
+//! for a committee, and the rule set read-only.
+
+use crate::context::Member;
+use crate::error::AppResult;
+use crate::forms::{answer, FormFields, Params};
+use crate::i18n::Tr;
+use crate::pages::ui::{choices, form_status, value, FormPage, Input};
+use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon, Pager};
+use crate::render::page;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::Value;
+use tillit_app::outsourcing::CaseView;
+use tillit_domain::outsourcing::{
+    Confidence, Factor, Question, Recommendation, RuleKind, Severity, TransferVerdict, FACTS,
+};
+use tillit_domain::outsourcing_case::{CaseDraft, DecisionDraft, Outcome, ASKED};
+use tillit_domain::paging::PageRequest;
+use tillit_domain::role::Permission;
+use tillit_domain::ValidationErrors;
+
+/// The label of a fact, and of one of its values.
+pub fn fact_label(tr: &Tr, fact: &str) -> String {
+    tr.t(&format!("fact-{}", fact.replace('_', "-")))
+}
+
+pub fn fact_value(tr: &Tr, v: Option<&Value>) -> String {
+    match v {
+        None => tr.t("answer-unknown"),
+        Some(Value::Bool(true)) => tr.t("answer-yes"),
+        Some(Value::Bool(false)) => tr.t("answer-no"),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => tr.t(&format!("fact-value-{}", s.replace('_', "-"))),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The words of a recommendation under its question: a private provider's test is whether the
+/// disclosure is unauthorised, not unsuitable; without confidentiality only protection is judged.
+pub fn recommendation_label(tr: &Tr, q: Question, r: Recommendation) -> String {
+    let prefix = match q {
+        Question::PrivateConfidentiality => "rec-private",
+        Question::NoConfidentiality => "rec-open",
+        _ => "rec",
+    };
+    tr.t(&format!("{prefix}-{}", r.key().replace('_', "-")))
+}
+
+fn question_label(tr: &Tr, q: Question) -> String {
+    tr.t(&format!("question-{}", q.key().replace('_', "-")))
+}
+
+fn factor_label(tr: &Tr, f: Factor) -> String {
+    let k = serde_json::to_value(f)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    tr.t(&format!("factor-{}", k.replace('_', "-")))
+}
+
+fn severity_label(tr: &Tr, s: Severity) -> (String, &'static str) {
+    let (k, chip) = match s {
+        Severity::Decisive => ("decisive", "not-met"),
+        Severity::Condition => ("condition", "partly-met"),
+        Severity::Weight => ("weight", "unassessed"),
+        Severity::Favourable => ("favourable", "met"),
+        Severity::Info => ("info", "not-applicable"),
+    };
+    (tr.t(&format!("severity-{k}")), chip)
+}
+
+fn transfer_label(tr: &Tr, t: TransferVerdict) -> String {
+    let k = serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    tr.t(&format!("transfer-{}", k.replace('_', "-")))
+}
+
+fn rec_chip(r: Recommendation) -> &'static str {
+    match r {
+        Recommendation::Suitable => "met",
+        Recommendation::SuitableWithConditions => "partly-met",
+        Recommendation::Unsuitable => "not-met",
+        Recommendation::AnotherGroundNeeded => "unassessed",
+    }
+}
+
+pub struct CaseRow {
+    pub id: String,
+    pub title: String,
+    pub supplier: String,
+    pub concerns: String,
+    pub decided: String,
+    pub decided_chip: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "outsourcing_cases.html")]
+struct CasesPage {
+    c: PageCommon,
+    q: String,
+    rows: Vec<CaseRow>,
+    summary: String,
+    pager: Pager,
+    may_edit: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    m: Member,
+    Params(p): Params<tillit_app::outsourcing::CaseListParams>,
+    Params(notice): Params<Notice>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let (q, page_req) = p.parse()?;
+    let list =
+        tillit_app::outsourcing::list_cases(&state.app, &m.who, q.as_deref(), page_req).await?;
+    let pager = Pager::new(
+        tr,
+        "/outsourcing",
+        &[
+            ("q", p.q.clone()),
+            ("per_page", p.per_page.clone().unwrap_or_default()),
+        ],
+        &list,
+    );
+    let summary = tr.f("outsourcing-summary", &[("count", list.total.to_string())]);
+    let rows = list
+        .items
+        .into_iter()
+        .map(|c| {
+            let concerns = c
+                .systems
+                .iter()
+                .chain(c.assets.iter())
+                .map(|(_, n)| n.clone())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let (decided, decided_chip) = match &c.decided {
+                Some((o, at)) => (
+                    format!(
+                        "{} {}",
+                        tr.t(&format!("outcome-{}", o.replace('_', "-"))),
+                        crate::pages::show_time(at)
+                    ),
+                    match Outcome::from_key(o) {
+                        Some(Outcome::Approved) => "met",
+                        Some(Outcome::ApprovedWithConditions) => "partly-met",
+                        _ => "not-met",
+                    },
+                ),
+                None => (tr.t("outsourcing-undecided"), "unassessed"),
+            };
+            CaseRow {
+                id: c.id,
+                title: c.input.title,
+                supplier: c.supplier_name,
+                concerns,
+                decided,
+                decided_chip,
+            }
+        })
+        .collect();
+    let tpl = CasesPage {
+        c: PageCommon::member(&m, tr.t("outsourcing-title"), "/outsourcing")
+            .with_notice(notice_from(tr, notice.done.as_deref())),
+        q: p.q.clone(),
+        rows,
+        summary,
+        pager,
+        may_edit: m.may(Permission::EditRegisters),
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+pub struct FindingView {
+    pub factor: String,
+    pub severity: String,
+    pub chip: &'static str,
+    pub explanation: String,
+    pub provision: String,
+}
+
+pub struct ConditionView {
+    pub id: String,
+    pub text: String,
+    pub change: String,
+}
+
+pub struct DecisionView {
+    pub outcome: String,
+    pub chip: &'static str,
+    pub by: String,
+    pub at: String,
+    pub motivation: String,
+    pub recommendation: String,
+    pub rule_set: String,
+    pub facts_sha256: String,
+    pub conditions: Vec<String>,
+}
+
+/// Everything the case page and the memo show, in words.
+pub struct CaseWords {
+    pub id: String,
+    pub title: String,
+    pub supplier_id: String,
+    pub supplier: String,
+    pub service: String,
+    pub concerns: Vec<(String, String, String)>,
+    pub question: String,
+    pub question_explanation: String,
+    pub question_provision: String,
+    pub recommendation: String,
+    pub rec_chip: &'static str,
+    pub confidence: String,
+    pub best: String,
+    pub transfer: String,
+    pub findings: Vec<FindingView>,
+    pub transfers: Vec<FindingView>,
+    pub open: Vec<(String, String)>,
+    pub conditions: Vec<ConditionView>,
+    pub risks: Vec<String>,
+    pub facts: Vec<(String, String, String)>,
+    pub decisions: Vec<DecisionView>,
+    pub stale: Vec<String>,
+    pub rule_set: String,
+}
+
+fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) -> CaseWords {
+    let a = &v.assessment;
+    let lang = tr.lang();
+    let q = a.question;
+    let finding = |f: &tillit_domain::outsourcing::Finding| {
+        let (severity, chip) = severity_label(tr, f.severity);
+        FindingView {
+            factor: factor_label(tr, f.factor),
+            severity,
+            chip,
+            explanation: f.explanation.get(lang).to_string(),
+            provision: f.provision.clone(),
+        }
+    };
+    let mut findings: Vec<&tillit_domain::outsourcing::Finding> = a
+        .findings
+        .iter()
+        .filter(|f| f.kind == RuleKind::Finding)
+        .collect();
+    findings.sort_by_key(|f| (f.factor, f.severity));
+    let concerns = v
+        .case
+        .systems
+        .iter()
+        .map(|(id, n)| (format!("/systems/{id}"), n.clone(), tr.t("nav-systems")))
+        .chain(
+            v.case
+                .assets
+                .iter()
+                .map(|(id, n)| (format!("/assets/{id}"), n.clone(), tr.t("nav-assets"))),
+        )
+        .collect();
+    let facts = FACTS
+        .iter()
+        .map(|(name, _)| {
+            let from = if v.registers.get(name).is_some() {
+                tr.t("outsourcing-from-registers")
+            } else if v.facts.get(name).is_some() {
+                tr.t("outsourcing-from-answers")
+            } else {
+                tr.t("outsourcing-not-answered")
+            };
+            (
+                fact_label(tr, name),
+                fact_value(tr, v.facts.get(name)),
+                from,
+            )
+        })
+        .collect();
+    let mut stale = vec![];
+    if v.facts_changed {
+        stale.push(tr.t("outsourcing-facts-changed"));
+    }
+    if v.rules_changed {
+        stale.push(tr.t("outsourcing-rules-changed"));
+    }
+    CaseWords {
+        id: v.case.id.clone(),
+        title: v.case.input.title.clone(),
+        supplier_id: v.supplier.id.to_string(),
+        supplier: v.supplier.input.name.clone(),
+        service: v.case.input.service.clone().unwrap_or_default(),
+        concerns,
+        question: question_label(tr, q),
+        question_explanation: a.question_explanation.get(lang).to_string(),
+        question_provision: a.question_provision.clone(),
+        recommendation: recommendation_label(tr, q, a.recommendation),
+        rec_chip: rec_chip(a.recommendation),
+        confidence: tr.t(match a.confidence {
+            Confidence::High => "confidence-high",
+            Confidence::Medium => "confidence-medium",
+            Confidence::Low => "confidence-low",
+        }),
+        best: if a.best != a.worst {
+            tr.f(
+                "outsourcing-best",
+                &[("best", recommendation_label(tr, q, a.best))],
+            )
+        } else {
+            String::new()
+        },
+        transfer: transfer_label(tr, a.transfer),
+        findings: findings.into_iter().map(finding).collect(),
+        transfers: a
+            .findings
+            .iter()
+            .filter(|f| f.kind == RuleKind::Transfer)
+            .map(finding)
+            .collect(),
+        open: a
+            .open_questions
+            .iter()
+            .map(|o| {
+                (
+                    o.facts
+                        .iter()
+                        .map(|f| fact_label(tr, f))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    o.explanation.get(lang).to_string(),
+                )
+            })
+            .collect(),
+        conditions: a
+            .conditions
+            .iter()
+            .map(|c| ConditionView {
+                id: c.id.clone(),
+                text: c.text.get(lang).to_string(),
+                change: if c.recommendation_to != c.recommendation_from {
+                    tr.f(
+                        "outsourcing-changes",
+                        &[
+                            ("from", recommendation_label(tr, q, c.recommendation_from)),
+                            ("to", recommendation_label(tr, q, c.recommendation_to)),
+                        ],
+                    )
+                } else if c.transfer_to != c.transfer_from {
+                    tr.f(
+                        "outsourcing-changes",
+                        &[
+                            ("from", transfer_label(tr, c.transfer_from)),
+                            ("to", transfer_label(tr, c.transfer_to)),
+                        ],
+                    )
+                } else {
+                    tr.t("outsourcing-lowers-risk")
+                },
+            })
+            .collect(),
+        risks: a
+            .residual_risks
+            .iter()
+            .map(|(_, t)| t.get(lang).to_string())
+            .collect(),
+        facts,
+        decisions: v
+            .decisions
+            .iter()
+            .map(|d| {
+                let outcome = Outcome::from_key(&d.outcome);
+                let conditions: Vec<String> =
+                    serde_json::from_str(&d.conditions).unwrap_or_default();
+                let assessment: Value = serde_json::from_str(&d.assessment).unwrap_or_default();
+                let texts: Vec<String> = conditions
+                    .iter()
+                    .map(|id| {
+                        assessment["conditions"]
+                            .as_array()
+                            .and_then(|cs| cs.iter().find(|c| c["id"] == id.as_str()))
+                            .and_then(|c| c["text"][lang].as_str())
+                            .unwrap_or(id)
+                            .to_string()
+                    })
+                    .collect();
+                let rec = serde_json::from_value::<Recommendation>(Value::from(
+                    d.recommendation.as_str(),
+                ))
+                .map(|r| recommendation_label(tr, q, r))
+                .unwrap_or_else(|_| d.recommendation.clone());
+                DecisionView {
+                    outcome: tr.t(&format!("outcome-{}", d.outcome.replace('_', "-"))),
+                    chip: match outcome {
+                        Some(Outcome::Approved) => "met",
+                        Some(Outcome::ApprovedWithConditions) => "partly-met",
+                        _ => "not-met",
+                    },
+                    by: d.decided_by_name.clone(),
+                    at: crate::pages::show_time(&d.decided_at),
+                    motivation: d.motivation.clone(),
+                    recommendation: rec,
+                    rule_set: format!("{} {}", d.rule_set_id, d.rule_set_version),
+                    facts_sha256: d.facts_sha256.clone(),
+                    conditions: texts,
+                }
+            })
+            .collect(),
+        stale,
+        rule_set: format!("{} {}", rules.id, rules.version),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "outsourcing_case.html")]
+struct CasePage {
+    c: PageCommon,
+    w: CaseWords,
+    may_edit: bool,
+    may_decide: bool,
+    outcomes: Vec<Choice>,
+    offered: Vec<Choice>,
+    motivation: String,
+    due_on: String,
+    errors: Vec<FieldError>,
+}
+
+async fn show_case(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+    notice: Option<&str>,
+) -> AppResult<Response> {
+    let tr = &m.ctx.tr;
+    let v = tillit_app::outsourcing::case(&state.app, &m.who, id).await?;
+    let w = words_of(tr, &v, &state.app.rules);
+    let outcomes = choices(
+        form,
+        "outcome",
+        &[],
+        Outcome::ALL.into_iter().map(|o| {
+            (
+                o.key().to_string(),
+                tr.t(&format!("outcome-{}", o.key().replace('_', "-"))),
+            )
+        }),
+    );
+    let offered = choices(
+        form,
+        "conditions",
+        &[],
+        w.conditions.iter().map(|c| (c.id.clone(), c.text.clone())),
+    );
+    let tpl = CasePage {
+        c: PageCommon::member(m, w.title.clone(), "/outsourcing")
+            .with_notice(notice_from(tr, notice)),
+        may_edit: m.may(Permission::EditRegisters),
+        may_decide: m.may(Permission::DecideOutsourcing),
+        outcomes,
+        offered,
+        motivation: value(form, "motivation", String::new),
+        due_on: value(form, "conditions_due_on", String::new),
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+        w,
+    };
+    Ok(page(form_status(errors), &tpl))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    Params(notice): Params<Notice>,
+) -> AppResult<Response> {
+    show_case(&state, &m, &id, None, None, notice.done.as_deref()).await
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let lang = m.ctx.tr.lang();
+    let result = form
+        .submit(async |d: DecisionDraft| {
+            tillit_app::outsourcing::decide(&state.app, &m.who, &id, &d, lang).await
+        })
+        .await;
+    answer(
+        result,
+        |_| format!("/outsourcing/{id}?done=outsourcing-decided"),
+        async |v| show_case(&state, &m, &id, Some(&form), Some(&v), None).await,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "outsourcing_memo.html")]
+struct MemoPage {
+    c: PageCommon,
+    w: CaseWords,
+    org_name: String,
+    printed: String,
+}
+
+/// The assessment and decision as a document for a lawyer and a committee: an A4 print view.
+pub async fn memo(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let tr = &m.ctx.tr;
+    let v = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
+    let w = words_of(tr, &v, &state.app.rules);
+    let tpl = MemoPage {
+        c: PageCommon::member(
+            &m,
+            tr.f("memo-title", &[("name", w.title.clone())]),
+            "/outsourcing",
+        ),
+        org_name: m.who.membership().org_name.clone(),
+        printed: crate::pages::show_time(&chrono::Utc::now().to_rfc3339()),
+        w,
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+async fn form_page(
+    state: &AppState,
+    m: &Member,
+    existing: Option<&tillit_app::views::OutsourcingCase>,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let tr = &m.ctx.tr;
+    let x = existing.map(|c| &c.input);
+    let all = PageRequest {
+        page: 1,
+        per_page: 200,
+    };
+    let suppliers = tillit_app::suppliers::list_suppliers(&state.app, &m.who, None, all).await?;
+    let systems = tillit_app::systems::list_systems(&state.app, &m.who, None, all).await?;
+    let assets =
+        tillit_app::assets::list_assets(&state.app, &m.who, &Default::default(), all).await?;
+    let mut supplier_choices = vec![Choice {
+        key: String::new(),
+        label: tr.t("outsourcing-choose-supplier"),
+        selected: false,
+    }];
+    supplier_choices.extend(choices(
+        form,
+        "supplier_id",
+        &x.map(|x| vec![x.supplier_id.clone()]).unwrap_or_default(),
+        suppliers
+            .items
+            .into_iter()
+            .map(|s| (s.id.to_string(), s.input.name)),
+    ));
+    let mut fields = vec![
+        Input::text(
+            "title",
+            tr.t("field-title"),
+            value(form, "title", || {
+                x.map(|x| x.title.clone()).unwrap_or_default()
+            }),
+        ),
+        Input::select("supplier_id", tr.t("field-supplier-id"), supplier_choices)
+            .hint(tr.t("field-supplier-id-hint")),
+        Input::area(
+            "service",
+            tr.t("field-service"),
+            value(form, "service", || {
+                x.and_then(|x| x.service.clone()).unwrap_or_default()
+            }),
+        )
+        .hint(tr.t("field-service-hint")),
+        Input::checks(
+            "system_ids",
+            tr.t("field-system-ids"),
+            choices(
+                form,
+                "system_ids",
+                x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
+                systems
+                    .items
+                    .into_iter()
+                    .map(|s| (s.id.to_string(), s.input.name)),
+            ),
+        ),
+        Input::checks(
+            "asset_ids",
+            tr.t("field-asset-ids"),
+            choices(
+                form,
+                "asset_ids",
+                x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
+                assets
+                    .items
+                    .into_iter()
+                    .map(|a| (a.id.to_string(), a.input.name)),
+            ),
+        )
+        .hint(tr.t("field-case-assets-hint")),
+    ];
+    // The guided questions, in the order of the assessment.
+    for (fact, words) in ASKED {
+        let stored = x
+            .and_then(|x| x.answers.get(fact))
+            .map(|v| match v {
+                Value::Bool(true) => "yes".to_string(),
+                Value::Bool(false) => "no".to_string(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .unwrap_or_default();
+        let options: Vec<(String, String)> =
+            std::iter::once((String::new(), tr.t("answer-unknown")))
+                .chain(match words {
+                    Some(ws) => ws
+                        .iter()
+                        .map(|w| {
+                            (
+                                w.to_string(),
+                                tr.t(&format!("fact-value-{}", w.replace('_', "-"))),
+                            )
+                        })
+                        .collect::<Vec<_>>(),
+                    None => vec![
+                        ("yes".into(), tr.t("answer-yes")),
+                        ("no".into(), tr.t("answer-no")),
+                    ],
+                })
+                .collect();
+        fields.push(
+            Input::radios(
+                fact,
+                fact_label(tr, fact),
+                choices(form, fact, &[stored], options),
+            )
+            .hint(tr.t(&format!("fact-{}-hint", fact.replace('_', "-")))),
+        );
+    }
+    let (heading, action, back) = match existing {
+        Some(c) => (
+            tr.f(
+                "outsourcing-edit-heading",
+                &[("name", c.input.title.clone())],
+            ),
+            format!("/outsourcing/{}", c.id),
+            format!("/outsourcing/{}", c.id),
+        ),
+        None => (
+            tr.t("outsourcing-new-heading"),
+            "/outsourcing".to_string(),
+            "/outsourcing".to_string(),
+        ),
+    };
+    Ok(FormPage {
+        c: PageCommon::member(m, heading.clone(), "/outsourcing"),
+        back_href: back,
+        back_label: tr.t("back"),
+        heading,
+        intro: tr.t("outsourcing-form-intro"),
+        action,
+        submit: tr.t("save"),
+        fields,
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+    }
+    .render(form_status(errors)))
+}
+
+pub async fn new_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+    form_page(&state, &m, None, None, None).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let result = form
+        .submit(async |d: CaseDraft| {
+            tillit_app::outsourcing::create_case(&state.app, &m.who, &d).await
+        })
+        .await;
+    answer(
+        result,
+        |c| format!("/outsourcing/{}?done=outsourcing-saved", c.id),
+        async |v| form_page(&state, &m, None, Some(&form), Some(&v)).await,
+    )
+    .await
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let v = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
+    form_page(&state, &m, Some(&v.case), None, None).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let existing = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
+    let result = form
+        .submit(async |d: CaseDraft| {
+            tillit_app::outsourcing::update_case(&state.app, &m.who, &id, &d).await
+        })
+        .await;
+    answer(
+        result,
+        |c| format!("/outsourcing/{}?done=outsourcing-saved", c.id),
+        async |v| form_page(&state, &m, Some(&existing.case), Some(&form), Some(&v)).await,
+    )
+    .await
+}
+
+pub struct RuleRow {
+    pub id: String,
+    pub kind: String,
+    pub factor: String,
+    pub severity: String,
+    pub chip: &'static str,
+    pub weight: i32,
+    pub provision: String,
+    pub explanation: String,
+    pub conditions: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "outsourcing_rules.html")]
+struct RulesPage {
+    c: PageCommon,
+    title: String,
+    intro: String,
+    rows: Vec<RuleRow>,
+}
+
+/// The rule set, read-only: what each rule looks at, what it weighs and what it rests on.
+pub async fn rules(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let rs = &state.app.rules;
+    let lang = tr.lang();
+    let rows = rs
+        .rules
+        .iter()
+        .map(|r| {
+            let (severity, chip) = severity_label(tr, r.severity);
+            RuleRow {
+                id: r.id.clone(),
+                kind: tr.t(match r.kind {
+                    RuleKind::Question => "rulekind-question",
+                    RuleKind::Finding => "rulekind-finding",
+                    RuleKind::Transfer => "rulekind-transfer",
+                }),
+                factor: factor_label(tr, r.factor),
+                severity: match r.kind {
+                    RuleKind::Question => r
+                        .question
+                        .map(|q| question_label(tr, q))
+                        .unwrap_or_default(),
+                    _ => severity,
+                },
+                chip,
+                weight: r.weight,
+                provision: r.provision.clone(),
+                explanation: r.explanation.get(lang).to_string(),
+                conditions: r
+                    .conditions
+                    .iter()
+                    .map(|c| c.text.get(lang).to_string())
+                    .collect(),
+            }
+        })
+        .collect();
+    let tpl = RulesPage {
+        c: PageCommon::member(&m, tr.t("outsourcing-rules-title"), "/outsourcing"),
+        title: rs.title.get(lang).to_string(),
+        intro: tr.f(
+            "outsourcing-rules-intro",
+            &[
+                ("version", rs.version.clone()),
+                ("from", rs.valid_from.clone()),
+                ("threshold", rs.unsuitable_from.to_string()),
+            ],
+        ),
+        rows,
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
