@@ -1105,8 +1105,8 @@ field-conditions = Conditions that become measures in the action plan
 field-conditions-hint = Each chosen condition becomes a measure traced to the requirement to assess disclosure to the supplier.
 field-conditions-due-on = The conditions are to be met by
 field-decision-motivation = Motivation
-question-osl-10-2a = Is the disclosure unsuitable? (10 kap. 2 a § OSL)
-question-private-confidentiality = Would the disclosure be unauthorised? (the activity's duty of confidentiality)
+question-osl-10-2a = Is the disclosure unsuitable?
+question-private-confidentiality = Would the disclosure be unauthorised under the activity's duty of confidentiality?
 question-beyond-technical = More than technical processing or storage
 question-no-confidentiality = No confidentiality: protection and data protection
 rec-suitable = Suitable
@@ -1147,3 +1147,13 @@ outcome-rejected = Rejected
 rulekind-question = Question
 rulekind-finding = Factor
 rulekind-transfer = Transfer
+outsourcing-open-in-case = Answered in the assessment.
+outsourcing-open-in-registers = Given in the registers (classify the information or complete the supplier).
+outsourcing-open-rules = { $count ->
+    [one] { $count } rule waits for the answer.
+   *[other] { $count } rules wait for the answer.
+}
+outsourcing-open-decisive = { $count ->
+    [one] { $count } rule waits for the answer, and it alone can make the disclosure unsuitable.
+   *[other] { $count } rules wait for the answer, and one of them alone can make the disclosure unsuitable.
+}

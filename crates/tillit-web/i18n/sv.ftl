@@ -1093,8 +1093,8 @@ field-conditions = Villkor som blir åtgärder i handlingsplanen
 field-conditions-hint = Varje valt villkor blir en åtgärd kopplad till kravet på prövning av utlämnande till leverantören.
 field-conditions-due-on = Villkoren ska vara uppfyllda senast
 field-decision-motivation = Motivering
-question-osl-10-2a = Är utlämnandet olämpligt? (10 kap. 2 a § OSL)
-question-private-confidentiality = Vore utlämnandet ett obehörigt röjande? (tystnadsplikten i verksamheten)
+question-osl-10-2a = Är utlämnandet olämpligt?
+question-private-confidentiality = Vore utlämnandet ett obehörigt röjande enligt tystnadsplikten i verksamheten?
 question-beyond-technical = Mer än teknisk bearbetning eller lagring
 question-no-confidentiality = Ingen sekretess: skydd och dataskydd
 rec-suitable = Lämpligt
@@ -1135,3 +1135,13 @@ outcome-rejected = Avslaget
 rulekind-question = Fråga
 rulekind-finding = Faktor
 rulekind-transfer = Överföring
+outsourcing-open-in-case = Besvaras i bedömningen.
+outsourcing-open-in-registers = Anges i registren (klassa informationen eller komplettera leverantören).
+outsourcing-open-rules = { $count ->
+    [one] { $count } regel väntar på svaret.
+   *[other] { $count } regler väntar på svaret.
+}
+outsourcing-open-decisive = { $count ->
+    [one] { $count } regel väntar på svaret, och den kan ensam göra utlämnandet olämpligt.
+   *[other] { $count } regler väntar på svaret, och en av dem kan ensam göra utlämnandet olämpligt.
+}

@@ -232,6 +232,44 @@ pub struct CaseWords {
     pub rule_set: String,
 }
 
+/// The open questions by fact: each unanswered fact once, where it is answered, and how much it
+/// can weigh (how many rules wait for it, and whether one of them is decisive).
+fn open_by_fact(tr: &Tr, v: &CaseView) -> Vec<(String, String)> {
+    let mut by_fact: Vec<(String, usize, bool)> = Vec::new();
+    for o in &v.assessment.open_questions {
+        for f in &o.facts {
+            let decisive = o.severity == Severity::Decisive;
+            match by_fact.iter_mut().find(|(name, _, _)| name == f) {
+                Some(e) => {
+                    e.1 += 1;
+                    e.2 |= decisive;
+                }
+                None => by_fact.push((f.clone(), 1, decisive)),
+            }
+        }
+    }
+    let asked: Vec<&str> = ASKED.iter().map(|(f, _)| *f).collect();
+    by_fact
+        .into_iter()
+        .map(|(fact, rules, decisive)| {
+            let where_ = if asked.contains(&fact.as_str()) {
+                tr.t("outsourcing-open-in-case")
+            } else {
+                tr.t("outsourcing-open-in-registers")
+            };
+            let weight = tr.f(
+                if decisive {
+                    "outsourcing-open-decisive"
+                } else {
+                    "outsourcing-open-rules"
+                },
+                &[("count", rules.to_string())],
+            );
+            (fact_label(tr, &fact), format!("{where_} {weight}"))
+        })
+        .collect()
+}
+
 fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) -> CaseWords {
     let a = &v.assessment;
     let lang = tr.lang();
@@ -251,7 +289,8 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
         .iter()
         .filter(|f| f.kind == RuleKind::Finding)
         .collect();
-    findings.sort_by_key(|f| (f.factor, f.severity));
+    // What decides first: decisive, then conditions, stakes, what speaks for it, notes.
+    findings.sort_by_key(|f| (f.severity, f.factor));
     let concerns = v
         .case
         .systems
@@ -321,20 +360,7 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
             .filter(|f| f.kind == RuleKind::Transfer)
             .map(finding)
             .collect(),
-        open: a
-            .open_questions
-            .iter()
-            .map(|o| {
-                (
-                    o.facts
-                        .iter()
-                        .map(|f| fact_label(tr, f))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    o.explanation.get(lang).to_string(),
-                )
-            })
-            .collect(),
+        open: open_by_fact(tr, v),
         conditions: a
             .conditions
             .iter()
