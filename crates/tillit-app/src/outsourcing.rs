@@ -308,3 +308,65 @@ pub async fn decide(
     }
     Ok(decision)
 }
+
+/// Carries a residual risk of the case's assessment into a risk analysis as a scenario, with the
+/// case's information assets, the consequence its classification gives (within the matrix) and a
+/// likelihood to be judged; the analysis's owners refine it there.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn residual_risk_to_scenario(
+    app: &App,
+    who: &Acting,
+    case_id: &str,
+    rule_id: &str,
+    analysis_id: &tillit_domain::ids::AnalysisId,
+    lang: &str,
+) -> Result<tillit_store::Scenario> {
+    let view = case(app, who, case_id).await?;
+    let Some((_, text)) = view
+        .assessment
+        .residual_risks
+        .iter()
+        .find(|(id, _)| id == rule_id)
+    else {
+        return Err(ValidationErrors::single("rule_id", Rule::NotFound).into());
+    };
+    let text = text.get(lang);
+    let matrix = app.store.risk_matrix(who.tenant()).await?;
+    let consequence = view
+        .facts
+        .get("confidentiality_level")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(2)
+        .clamp(1, i64::from(matrix.consequences));
+    let mut asset_ids: Vec<String> = view.case.input.asset_ids.clone();
+    for id in &view.case.input.system_ids {
+        let s = app
+            .store
+            .system(who.tenant(), &SystemId::from(id.as_str()))
+            .await?;
+        for a in s.assets {
+            let a = a.id.to_string();
+            if !asset_ids.contains(&a) {
+                asset_ids.push(a);
+            }
+        }
+    }
+    let d = tillit_domain::risk::ScenarioDraft {
+        title: text.chars().take(200).collect(),
+        threat_text: text.chars().take(1000).collect(),
+        vulnerability: format!(
+            "{}: {}",
+            if lang == "en" {
+                "Outsourcing"
+            } else {
+                "Utkontraktering"
+            },
+            view.case.input.title
+        ),
+        asset_ids,
+        inherent_likelihood: "2".into(),
+        inherent_consequence: consequence.to_string(),
+        ..Default::default()
+    };
+    crate::risk::save_scenario(app, who, analysis_id, None, &d).await
+}

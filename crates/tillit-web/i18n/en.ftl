@@ -1157,3 +1157,5 @@ outsourcing-open-decisive = { $count ->
     [one] { $count } rule waits for the answer, and it alone can make the disclosure unsuitable.
    *[other] { $count } rules wait for the answer, and one of them alone can make the disclosure unsuitable.
 }
+outsourcing-risk-into = Risk analysis
+outsourcing-risk-add = Add as a risk scenario

@@ -1145,3 +1145,5 @@ outsourcing-open-decisive = { $count ->
     [one] { $count } regel väntar på svaret, och den kan ensam göra utlämnandet olämpligt.
    *[other] { $count } regler väntar på svaret, och en av dem kan ensam göra utlämnandet olämpligt.
 }
+outsourcing-risk-into = Riskanalys
+outsourcing-risk-add = Lägg till som riskscenario

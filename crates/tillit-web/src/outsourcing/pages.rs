@@ -225,7 +225,8 @@ pub struct CaseWords {
     pub transfers: Vec<FindingView>,
     pub open: Vec<(String, String)>,
     pub conditions: Vec<ConditionView>,
-    pub risks: Vec<String>,
+    /// (rule id, text) of each residual risk.
+    pub risks: Vec<(String, String)>,
     pub facts: Vec<(String, String, String)>,
     pub decisions: Vec<DecisionView>,
     pub stale: Vec<String>,
@@ -391,7 +392,7 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
         risks: a
             .residual_risks
             .iter()
-            .map(|(_, t)| t.get(lang).to_string())
+            .map(|(id, t)| (id.clone(), t.get(lang).to_string()))
             .collect(),
         facts,
         decisions: v
@@ -445,6 +446,8 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
 struct CasePage {
     c: PageCommon,
     w: CaseWords,
+    /// The risk analyses a residual risk can be carried into.
+    analyses: Vec<Choice>,
     may_edit: bool,
     may_decide: bool,
     outcomes: Vec<Choice>,
@@ -482,9 +485,23 @@ async fn show_case(
         &[],
         w.conditions.iter().map(|c| (c.id.clone(), c.text.clone())),
     );
+    let analyses = if m.may(Permission::EditRegisters) {
+        tillit_app::risk::all_risk_analyses(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(|a| Choice {
+                key: a.id.to_string(),
+                label: a.input.title,
+                selected: false,
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     let tpl = CasePage {
         c: PageCommon::member(m, w.title.clone(), "/outsourcing")
             .with_notice(notice_from(tr, notice)),
+        analyses,
         may_edit: m.may(Permission::EditRegisters),
         may_decide: m.may(Permission::DecideOutsourcing),
         outcomes,
@@ -531,6 +548,7 @@ pub async fn decide(
 struct MemoPage {
     c: PageCommon,
     w: CaseWords,
+    analyses: Vec<Choice>,
     org_name: String,
     printed: String,
 }
@@ -550,6 +568,7 @@ pub async fn memo(
             tr.f("memo-title", &[("name", w.title.clone())]),
             "/outsourcing",
         ),
+        analyses: vec![],
         org_name: m.who.membership().org_name.clone(),
         printed: crate::pages::show_time(&chrono::Utc::now().to_rfc3339()),
         w,
@@ -829,4 +848,26 @@ pub async fn rules(State(state): State<AppState>, m: Member) -> AppResult<Respon
         rows,
     };
     Ok(page(StatusCode::OK, &tpl))
+}
+
+/// Carries a residual risk into a risk analysis as a scenario.
+pub async fn add_risk(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let analysis = tillit_domain::ids::AnalysisId::from(form.get("analysis_id"));
+    tillit_app::outsourcing::residual_risk_to_scenario(
+        &state.app,
+        &m.who,
+        &id,
+        form.get("rule_id"),
+        &analysis,
+        m.ctx.tr.lang(),
+    )
+    .await?;
+    Ok(crate::render::see_other(&format!(
+        "/risks/{analysis}?done=scenario-saved"
+    )))
 }

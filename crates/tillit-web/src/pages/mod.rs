@@ -154,6 +154,10 @@ pub fn routes() -> Router<AppState> {
             get(crate::outsourcing::pages::memo),
         )
         .route(
+            "/outsourcing/{id}/risk",
+            post(crate::outsourcing::pages::add_risk),
+        )
+        .route(
             "/suppliers",
             get(crate::suppliers::pages::list).post(crate::suppliers::pages::create),
         )

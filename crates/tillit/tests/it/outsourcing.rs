@@ -232,6 +232,57 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
         "suitable_with_conditions"
     );
 
+    // A residual risk goes into a risk analysis as a scenario with one click.
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/risk-analyses",
+            Some(json!({"title": "Molntjänster 2027", "analysed_on": "2026-12-01", "system_ids": [system]})),
+        )
+        .await;
+    let analysis = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let assessment = &v["assessment"];
+    let risk_rule = assessment["residual_risks"][0][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = coordinator
+        .post_form(
+            &format!("/outsourcing/{id}/risk"),
+            &[
+                ("rule_id", risk_rule.as_str()),
+                ("analysis_id", analysis.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, scenarios) = api
+        .get_json(&format!("/api/v1/risk-analyses/{analysis}/scenarios"))
+        .await;
+    let s = &scenarios.as_array().unwrap()[0];
+    assert_eq!(s["inherent_consequence"], 3, "from the classification");
+    assert!(s["vulnerability"]
+        .as_str()
+        .unwrap()
+        .contains("E-tjänster i publikt moln"));
+    let res = coordinator
+        .post_form(
+            &format!("/outsourcing/{id}/risk"),
+            &[
+                ("rule_id", "no-such-rule"),
+                ("analysis_id", analysis.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "a risk the assessment does not give"
+    );
+
     // The page and the memo show it in words.
     let (status, html) = coordinator.get_text(&format!("/outsourcing/{id}")).await;
     assert_eq!(status, StatusCode::OK);

@@ -73,6 +73,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/outsourcing/{id}/edit", "case"),
     ("POST", "/outsourcing/{id}/decision", "case"),
     ("GET", "/outsourcing/{id}/memo", "case"),
+    ("POST", "/outsourcing/{id}/risk", "case"),
     ("GET", "/api/v1/outsourcing-cases/{id}", "case"),
     ("PUT", "/api/v1/outsourcing-cases/{id}", "case"),
     ("POST", "/api/v1/outsourcing-cases/{id}/decision", "case"),
