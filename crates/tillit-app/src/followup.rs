@@ -19,7 +19,8 @@ pub async fn gaps_now(app: &App, who: &Acting) -> Result<(Vec<GapList>, KeyFigur
 async fn snapshot(app: &App, t: &Tenant) -> Result<(Vec<GapList>, KeyFigures)> {
     let today = chrono::Utc::now().date_naive().to_string();
     let matrix = app.store.risk_matrix(t).await?;
-    let gaps = app.store.gaps(t, &today, matrix.tolerance).await?;
+    let mut gaps = app.store.gaps(t, &today, matrix.tolerance).await?;
+    gaps.push(crate::outsourcing::reassessment_gap(app, t).await?);
     let total = gaps.iter().map(|g| g.count).sum();
     let mut figures = app
         .store

@@ -17,7 +17,7 @@ use tillit_domain::outsourcing_case::{
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
-use tillit_store::{Decision, NewDecision, OutsourcingCase, Supplier};
+use tillit_store::{Decision, NewDecision, OutsourcingCase, Supplier, Tenant};
 
 /// The built-in rule set, checked at start: a broken one stops the server naming the rule and
 /// the field.
@@ -81,7 +81,7 @@ pub async fn list_cases(
 
 /// The register facts of what the case concerns: each system's own levels and assets, and the
 /// assets named directly.
-async fn data_facts(app: &App, who: &Acting, case: &CaseInput) -> Result<Vec<DataFacts>> {
+async fn data_facts(app: &App, t: &Tenant, case: &CaseInput) -> Result<Vec<DataFacts>> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     let of_asset = |a: &tillit_store::Asset| DataFacts {
@@ -94,10 +94,7 @@ async fn data_facts(app: &App, who: &Acting, case: &CaseInput) -> Result<Vec<Dat
         individuals: a.input.individuals_approx,
     };
     for id in &case.system_ids {
-        let s = app
-            .store
-            .system(who.tenant(), &SystemId::from(id.as_str()))
-            .await?;
+        let s = app.store.system(t, &SystemId::from(id.as_str())).await?;
         if let Some(d) = s.deviation {
             out.push(DataFacts {
                 confidentiality: Some(d.confidentiality.number()),
@@ -112,10 +109,7 @@ async fn data_facts(app: &App, who: &Acting, case: &CaseInput) -> Result<Vec<Dat
     }
     for id in &case.asset_ids {
         if seen.insert(id.clone()) {
-            let a = app
-                .store
-                .asset(who.tenant(), &AssetId::from(id.as_str()))
-                .await?;
+            let a = app.store.asset(t, &AssetId::from(id.as_str())).await?;
             out.push(of_asset(&a));
         }
     }
@@ -123,20 +117,13 @@ async fn data_facts(app: &App, who: &Acting, case: &CaseInput) -> Result<Vec<Dat
 }
 
 /// The facts of a case today: the registers', and its answers where they do not tell.
-async fn facts_of(
-    app: &App,
-    who: &Acting,
-    c: &OutsourcingCase,
-) -> Result<(Supplier, Facts, Facts)> {
+async fn facts_of(app: &App, t: &Tenant, c: &OutsourcingCase) -> Result<(Supplier, Facts, Facts)> {
     let supplier = app
         .store
-        .supplier(
-            who.tenant(),
-            &SupplierId::from(c.input.supplier_id.as_str()),
-        )
+        .supplier(t, &SupplierId::from(c.input.supplier_id.as_str()))
         .await?;
-    let org = app.store.organisation(who.tenant()).await?;
-    let data = data_facts(app, who, &c.input).await?;
+    let org = app.store.organisation(t).await?;
+    let data = data_facts(app, t, &c.input).await?;
     let today = chrono::Utc::now().date_naive().to_string();
     let registers = register_facts(
         Some(org.facts.public_authority()),
@@ -152,7 +139,7 @@ async fn facts_of(
 pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
     who.require(Permission::ViewRegisters)?;
     let case = app.store.case(who.tenant(), id).await?;
-    let (supplier, registers, facts) = facts_of(app, who, &case).await?;
+    let (supplier, registers, facts) = facts_of(app, who.tenant(), &case).await?;
     let assessment = assess(&app.rules, &facts);
     let decisions = app.store.decisions(who.tenant(), id).await?;
     let (facts_changed, rules_changed) = match decisions.first() {
@@ -369,4 +356,39 @@ pub async fn residual_risk_to_scenario(
         ..Default::default()
     };
     crate::risk::save_scenario(app, who, analysis_id, None, &d).await
+}
+
+/// The decided cases whose facts or rule set have changed since their latest decision: a gap of
+/// the follow-up. Each case is assessed as it is today.
+pub(crate) async fn reassessment_gap(app: &App, t: &Tenant) -> Result<tillit_store::GapList> {
+    let cases = crate::all_pages(|page| app.store.list_cases(t, None, page)).await?;
+    let mut items = Vec::new();
+    for c in cases.into_iter().filter(|c| c.decided.is_some()) {
+        let Some(d) = app.store.decisions(t, &c.id).await?.into_iter().next() else {
+            continue;
+        };
+        let (_, _, facts) = facts_of(app, t, &c).await?;
+        let facts_changed = d.facts_sha256 != facts.sha256();
+        let rules_changed =
+            d.rule_set_version != app.rules.version || d.rule_set_id != app.rules.id;
+        if facts_changed || rules_changed {
+            items.push(tillit_store::GapItem {
+                label: c.input.title.clone(),
+                detail: if rules_changed {
+                    format!("{} {}", app.rules.id, app.rules.version)
+                } else {
+                    d.decided_at.get(..10).unwrap_or_default().to_string()
+                },
+                href: format!("/outsourcing/{}", c.id),
+            });
+        }
+    }
+    Ok(tillit_store::GapList {
+        kind: tillit_store::GapKind::OutsourcingReassessment,
+        count: i64::try_from(items.len()).unwrap_or(i64::MAX),
+        items: items
+            .into_iter()
+            .take(usize::try_from(tillit_store::GAP_ITEMS_SHOWN).unwrap_or(5))
+            .collect(),
+    })
 }

@@ -106,10 +106,12 @@ pub enum GapKind {
     UnmetWithoutMeasure,
     /// A requirement a catalog upgrade changed or added, not yet assessed since.
     Reassessment,
+    /// An outsourcing decision whose facts or rule set have changed since.
+    OutsourcingReassessment,
 }
 
 impl GapKind {
-    pub const ALL: [GapKind; 10] = [
+    pub const ALL: [GapKind; 11] = [
         GapKind::UnclassifiedAsset,
         GapKind::OverdueAssetReview,
         GapKind::OverdueSystemReview,
@@ -120,6 +122,7 @@ impl GapKind {
         GapKind::OverdueMeasure,
         GapKind::UnmetWithoutMeasure,
         GapKind::Reassessment,
+        GapKind::OutsourcingReassessment,
     ];
     pub fn key(self) -> &'static str {
         match self {
@@ -133,6 +136,7 @@ impl GapKind {
             GapKind::OverdueMeasure => "overdue-measure",
             GapKind::UnmetWithoutMeasure => "unmet-without-measure",
             GapKind::Reassessment => "reassessment",
+            GapKind::OutsourcingReassessment => "outsourcing-reassessment",
         }
     }
 }

@@ -1159,3 +1159,5 @@ outsourcing-open-decisive = { $count ->
 }
 outsourcing-risk-into = Risk analysis
 outsourcing-risk-add = Add as a risk scenario
+gap-outsourcing-reassessment = Outsourcing decisions to review again
+gap-outsourcing-reassessment-help = The facts the decision rested on (classification, supplier, answers) or the rules have changed since the decision.

@@ -1147,3 +1147,5 @@ outsourcing-open-decisive = { $count ->
 }
 outsourcing-risk-into = Riskanalys
 outsourcing-risk-add = Lägg till som riskscenario
+gap-outsourcing-reassessment = Utkontrakteringsbeslut att pröva igen
+gap-outsourcing-reassessment-help = Uppgifterna som beslutet vilade på (klassning, leverantör, svar) eller reglerna har ändrats sedan beslutet.

@@ -227,6 +227,16 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
         .get_json(&format!("/api/v1/outsourcing-cases/{id}"))
         .await;
     assert_eq!(v["needs_reassessment"], true);
+    // ... and the follow-up lists it as a gap.
+    let (_, follow_up) = api.get_json("/api/v1/follow-up").await;
+    let gap = follow_up["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["kind"] == "outsourcing_reassessment")
+        .expect("the outsourcing gap");
+    assert_eq!(gap["count"], 1);
+    assert_eq!(gap["items"][0]["href"], format!("/outsourcing/{id}"));
     assert_eq!(
         v["assessment"]["recommendation"],
         "suitable_with_conditions"
