@@ -58,6 +58,34 @@ pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     d.deserialize_any(FlagVisitor)
 }
 
+/// The visits a typed field shares: text only when reading leniently (a form), `null` as empty,
+/// and a repeated form field as its last value (never strictly).
+macro_rules! typed_field {
+    ($visitor:ident) => {
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+            lenient(de::Unexpected::Str(v), &self)?;
+            Ok(v.to_string())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_any($visitor)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
+            lenient(de::Unexpected::Seq, &self)?;
+            let mut last = String::new();
+            while let Some(v) = seq.next_element_seed(TextSeed)? {
+                last = v;
+            }
+            Ok(last)
+        }
+    };
+}
+
 struct NumberVisitor;
 
 impl<'de> Visitor<'de> for NumberVisitor {
@@ -78,31 +106,7 @@ impl<'de> Visitor<'de> for NumberVisitor {
             Err(E::invalid_type(de::Unexpected::Float(v), &self))
         }
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        if is_strict() {
-            return Err(E::invalid_type(de::Unexpected::Str(v), &self));
-        }
-        Ok(v.to_string())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
-        Ok(String::new())
-    }
-    fn visit_none<E: de::Error>(self) -> Result<String, E> {
-        Ok(String::new())
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-        d.deserialize_any(NumberVisitor)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
-        if is_strict() {
-            return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
-        }
-        let mut last = String::new();
-        while let Some(v) = seq.next_element_seed(TextSeed)? {
-            last = v;
-        }
-        Ok(last)
-    }
+    typed_field!(NumberVisitor);
 }
 
 struct FlagVisitor;
@@ -115,31 +119,7 @@ impl<'de> Visitor<'de> for FlagVisitor {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
         Ok(v.to_string())
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        if is_strict() {
-            return Err(E::invalid_type(de::Unexpected::Str(v), &self));
-        }
-        Ok(v.to_string())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
-        Ok(String::new())
-    }
-    fn visit_none<E: de::Error>(self) -> Result<String, E> {
-        Ok(String::new())
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-        d.deserialize_any(FlagVisitor)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
-        if is_strict() {
-            return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
-        }
-        let mut last = String::new();
-        while let Some(v) = seq.next_element_seed(TextSeed)? {
-            last = v;
-        }
-        Ok(last)
-    }
+    typed_field!(FlagVisitor);
 }
 
 /// The visits of a single value that reads as text: a string, a number or a boolean; a unit
