@@ -208,7 +208,8 @@ pub async fn decide(
         .iter()
         .map(|c| c.id.clone())
         .collect();
-    let input = parse_decision(d, &offered)?;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let input = parse_decision(d, &offered, &today)?;
     let assessment = serde_json::to_value(&view.assessment).map_err(Error::internal)?;
     let decision = app
         .store
@@ -222,6 +223,7 @@ pub async fn decide(
                 outcome: input.outcome.key(),
                 motivation: &input.motivation,
                 conditions: &input.conditions,
+                conditions_due_on: input.conditions_due_on.as_deref(),
                 facts: &view.facts,
                 rule_set_id: &app.rules.id,
                 rule_set_version: &app.rules.version,
@@ -265,16 +267,19 @@ pub async fn decide(
             let measure = MeasureInput {
                 title,
                 description: Some(format!(
-                    "{text}\n\n{}: {} ({})",
+                    "{text}\n\n{}: {} ({}, /outsourcing/{})",
                     if lang == "en" {
                         "Condition of the outsourcing decision"
                     } else {
                         "Villkor i utkontrakteringsbeslutet"
                     },
                     view.case.input.title,
-                    decision.decided_at
+                    decision.decided_at.get(..10).unwrap_or_default(),
+                    view.case.id
                 )),
-                owner_membership_id: None,
+                // The information owner who set the condition answers for it until they hand
+                // it on in the action plan.
+                owner_membership_id: Some(who.membership().membership_id.clone()),
                 due_on: input.conditions_due_on.clone(),
                 status: MeasureStatus::Planned,
                 cost_sek: None,

@@ -37,6 +37,8 @@ pub enum Rule {
     OutsideRiskMatrix {
         max: i64,
     },
+    /// A date that must be today or later.
+    InThePast,
 }
 
 impl Rule {
@@ -60,6 +62,7 @@ impl Rule {
             Rule::Untraced => "rule-untraced",
             Rule::RequiredByRecords => "rule-required",
             Rule::OutsideRiskMatrix { .. } => "rule-outside-risk-matrix",
+            Rule::InThePast => "rule-in-the-past",
         }
     }
 
@@ -83,6 +86,7 @@ impl Rule {
             Rule::Untraced => "untraced",
             Rule::RequiredByRecords => "required_by_records",
             Rule::OutsideRiskMatrix { .. } => "outside_risk_matrix",
+            Rule::InThePast => "in_the_past",
         }
     }
 

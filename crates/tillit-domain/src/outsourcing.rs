@@ -707,6 +707,8 @@ pub struct Assessment {
     /// recommendation), and favourably.
     pub worst: Recommendation,
     pub best: Recommendation,
+    /// No answer still to come can change the recommendation.
+    pub determined: bool,
 }
 
 /// The outcome of the rules for one set of facts, without the conditions' effects.
@@ -731,25 +733,132 @@ fn weighs_under(r: &RuleDef, q: Question) -> bool {
 }
 
 /// The recommendation from the findings that hold.
-fn recommend(rs: &RuleSet, q: Question, holding: &[&RuleDef]) -> (Recommendation, i32) {
-    let findings: Vec<&&RuleDef> = holding
+/// The values a fact can take, for trying the answers of an open question.
+fn candidates(fact: &str) -> Vec<Value> {
+    match fact_type(fact) {
+        Some(FactType::Bool) => vec![Value::Bool(true), Value::Bool(false)],
+        Some(FactType::Level) => (0..=4).map(Value::from).collect(),
+        Some(FactType::Word(ws)) => ws.iter().map(|w| Value::from(*w)).collect(),
+        None => vec![],
+    }
+}
+
+/// The most answer combinations tried for one group of facts that open rules share.
+const MAX_COMBINATIONS: usize = 512;
+
+/// How open findings weigh under one combination of answers: decisive, the weight, and whether a
+/// finding calls for conditions.
+type Weighing = (bool, i32, bool);
+
+/// The worst and best recommendation over the answers open questions could get, and the worst
+/// score. Open findings are grouped by the unknown facts they share; each group's answers are
+/// tried together (up to [`MAX_COMBINATIONS`]; a larger group counts every finding at once for
+/// the worst case, and only the favourable ones for the best).
+fn bounds(
+    rs: &RuleSet,
+    q: Question,
+    f: &Facts,
+    held: &[&RuleDef],
+    open: &[(usize, Vec<String>)],
+) -> (Recommendation, Recommendation, i32) {
+    let findings: Vec<(&RuleDef, &Vec<String>)> = open
         .iter()
+        .map(|(i, fs)| (&rs.rules[*i], fs))
+        .filter(|(r, _)| r.kind == RuleKind::Finding)
+        .collect();
+    // Groups: facts joined by the rules that wait for them together.
+    let mut groups: Vec<(Vec<String>, Vec<&RuleDef>)> = Vec::new();
+    for (r, fs) in &findings {
+        let mut merged: (Vec<String>, Vec<&RuleDef>) = ((*fs).clone(), vec![*r]);
+        let mut rest = Vec::new();
+        for g in groups.drain(..) {
+            if g.0.iter().any(|x| merged.0.contains(x)) {
+                merged.0.extend(
+                    g.0.into_iter()
+                        .filter(|x| !merged.0.contains(x))
+                        .collect::<Vec<_>>(),
+                );
+                merged.1.extend(g.1);
+            } else {
+                rest.push(g);
+            }
+        }
+        rest.push(merged);
+        groups = rest;
+    }
+    let weigh = |rules: &[&RuleDef], facts: &Facts| -> Weighing {
+        let mut w = (false, 0, false);
+        for r in rules {
+            if eval(&r.when, facts) == Truth::True {
+                w.0 |= r.severity == Severity::Decisive;
+                w.1 += r.weight;
+                w.2 |= r.severity == Severity::Condition;
+            }
+        }
+        w
+    };
+    let held: Vec<&RuleDef> = held
+        .iter()
+        .copied()
         .filter(|r| r.kind == RuleKind::Finding)
         .collect();
-    let score: i32 = findings.iter().map(|r| r.weight).sum();
-    if q == Question::BeyondTechnical {
-        return (Recommendation::AnotherGroundNeeded, score);
+    let mut worst = weigh(&held, f);
+    let mut best = worst;
+    for (facts, rules) in &groups {
+        let domains: Vec<Vec<Value>> = facts.iter().map(|x| candidates(x)).collect();
+        let combinations = domains
+            .iter()
+            .try_fold(1usize, |n, d| n.checked_mul(d.len().max(1)))
+            .unwrap_or(usize::MAX);
+        let (hi, lo) = if combinations <= MAX_COMBINATIONS {
+            let mut hi: Option<Weighing> = None;
+            let mut lo: Option<Weighing> = None;
+            for k in 0..combinations {
+                let mut tried = f.clone();
+                let mut rem = k;
+                for (fact, d) in facts.iter().zip(&domains) {
+                    if d.is_empty() {
+                        continue;
+                    }
+                    tried.0.insert(fact.clone(), d[rem % d.len()].clone());
+                    rem /= d.len();
+                }
+                let w = weigh(rules, &tried);
+                if hi.is_none_or(|h| w > h) {
+                    hi = Some(w);
+                }
+                if lo.is_none_or(|l| w < l) {
+                    lo = Some(w);
+                }
+            }
+            (hi.unwrap_or_default(), lo.unwrap_or_default())
+        } else {
+            let all = rules.iter().filter(|r| r.severity != Severity::Favourable);
+            let fav = rules.iter().filter(|r| r.severity == Severity::Favourable);
+            (
+                (
+                    all.clone().any(|r| r.severity == Severity::Decisive),
+                    all.clone().map(|r| r.weight).sum(),
+                    all.clone().any(|r| r.severity == Severity::Condition),
+                ),
+                (false, fav.map(|r| r.weight).sum(), false),
+            )
+        };
+        worst = (worst.0 || hi.0, worst.1 + hi.1, worst.2 || hi.2);
+        best = (best.0 || lo.0, best.1 + lo.1, best.2 || lo.2);
     }
-    let rec = if findings.iter().any(|r| r.severity == Severity::Decisive)
-        || score >= rs.unsuitable_from
-    {
-        Recommendation::Unsuitable
-    } else if findings.iter().any(|r| r.severity == Severity::Condition) {
-        Recommendation::SuitableWithConditions
-    } else {
-        Recommendation::Suitable
+    let rec = |w: Weighing| {
+        if q == Question::BeyondTechnical {
+            Recommendation::AnotherGroundNeeded
+        } else if w.0 || w.1 >= rs.unsuitable_from {
+            Recommendation::Unsuitable
+        } else if w.2 {
+            Recommendation::SuitableWithConditions
+        } else {
+            Recommendation::Suitable
+        }
     };
-    (rec, score)
+    (rec(worst), rec(best), worst.1)
 }
 
 /// The chapter V verdict from the transfer rules alone (the rule set says what a transfer is).
@@ -805,19 +914,11 @@ fn outcome(rs: &RuleSet, f: &Facts) -> Outcome {
     let held: Vec<&RuleDef> = holding.iter().map(|i| &rs.rules[*i]).collect();
     let opened: Vec<&RuleDef> = open.iter().map(|(i, _)| &rs.rules[*i]).collect();
     let transfer = transfer_verdict(&held, &opened);
-    // Worst: every open finding holds; best: none does (favourable ones the other way round).
-    // An unanswered question is never taken as favourable: the recommendation is the worst case,
-    // and the best case says what answering could bring.
-    let (mut worst_set, mut best_set) = (held.clone(), held.clone());
-    for r in &opened {
-        if r.severity == Severity::Favourable {
-            best_set.push(r);
-        } else {
-            worst_set.push(r);
-        }
-    }
-    let (worst, score) = recommend(rs, q, &worst_set);
-    let (best, _) = recommend(rs, q, &best_set);
+    // An unanswered question is never taken as favourable: the recommendation is the worst case
+    // over the answers the open questions could get, and the best case says what answering
+    // could bring. Answers are tried together for the facts that rules share, so answers that
+    // cannot both be true (level 3 and level 4) are never counted at once.
+    let (worst, best, score) = bounds(rs, q, f, &held, &open);
     let recommendation = worst;
     Outcome {
         question,
@@ -899,11 +1000,22 @@ pub fn assess(rs: &RuleSet, f: &Facts) -> Assessment {
                 }
                 continue;
             }
+            // A condition already met offers nothing.
+            if c.set.iter().all(|(k, v)| f.get(k) == Some(v)) {
+                continue;
+            }
             let mut changed = f.clone();
             for (k, v) in &c.set {
                 changed.0.insert(k.clone(), v.clone());
             }
             let after = outcome(rs, &changed);
+            // Nor does one that changes neither the outcome nor the weight.
+            if after.recommendation == o.recommendation
+                && after.transfer == o.transfer
+                && after.score == o.score
+            {
+                continue;
+            }
             conditions.push(ConditionEffect {
                 id: c.id.clone(),
                 text: c.text.clone(),
@@ -963,6 +1075,7 @@ pub fn assess(rs: &RuleSet, f: &Facts) -> Assessment {
         confidence,
         worst: o.worst,
         best: o.best,
+        determined: o.worst == o.best && o.question_open.is_empty(),
     }
 }
 

@@ -156,7 +156,7 @@ impl TryFrom<&CaseDraft> for CaseInput {
         let system_ids = ids(&d.system_ids);
         let asset_ids = ids(&d.asset_ids);
         if system_ids.is_empty() && asset_ids.is_empty() {
-            errs.push(ValidationError::new("system_ids", Rule::Required));
+            errs.push(ValidationError::new("concerns", Rule::Required));
         }
         let mut answers = Facts::default();
         for (fact, words) in ASKED {
@@ -399,6 +399,7 @@ pub struct DecisionInput {
 pub fn parse_decision(
     d: &DecisionDraft,
     offered: &[String],
+    today: &str,
 ) -> Result<DecisionInput, ValidationErrors> {
     let mut errs = ValidationErrors::new();
     let outcome = match draft::present(&d.outcome) {
@@ -428,7 +429,17 @@ pub fn parse_decision(
     }
     let conditions_due_on = match draft::present(&d.conditions_due_on) {
         None => None,
-        Some(v) => errs.check(crate::risk::parse_date("conditions_due_on", v)),
+        Some(v) => match crate::risk::parse_date("conditions_due_on", v) {
+            Ok(date) if date.as_str() < today => {
+                errs.push(ValidationError::new("conditions_due_on", Rule::InThePast));
+                None
+            }
+            Ok(date) => Some(date),
+            Err(e) => {
+                errs.push(e);
+                None
+            }
+        },
     };
     errs.clone().into_result()?;
     match (outcome, motivation) {
@@ -559,7 +570,7 @@ mod tests {
     fn a_case_needs_a_title_a_supplier_and_what_it_concerns() {
         let e = CaseInput::try_from(&CaseDraft::default()).unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["title", "supplier_id", "system_ids"]);
+        assert_eq!(fields, ["title", "supplier_id", "concerns"]);
         let d = CaseDraft {
             title: "E-tjänster i molnet".into(),
             supplier_id: "s1".into(),
@@ -600,6 +611,7 @@ mod tests {
                 ..Default::default()
             },
             &offered,
+            "2026-12-01",
         )
         .unwrap();
         assert_eq!(ok.outcome, Outcome::ApprovedWithConditions);
@@ -608,13 +620,14 @@ mod tests {
                 outcome: "approved_with_conditions".into(),
                 motivation: " ".into(),
                 conditions: vec!["made-up".into()],
-                ..Default::default()
+                conditions_due_on: "2020-01-01".into(),
             },
             &offered,
+            "2026-12-01",
         )
         .unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["motivation", "conditions"]);
+        assert_eq!(fields, ["motivation", "conditions", "conditions_due_on"]);
         let e = parse_decision(
             &DecisionDraft {
                 outcome: "approved_with_conditions".into(),
@@ -622,6 +635,7 @@ mod tests {
                 ..Default::default()
             },
             &offered,
+            "2026-12-01",
         )
         .unwrap_err();
         assert_eq!(

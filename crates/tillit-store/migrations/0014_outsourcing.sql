@@ -37,6 +37,7 @@ CREATE TABLE outsourcing_decisions (
     outcome TEXT NOT NULL,
     motivation TEXT NOT NULL,
     conditions TEXT NOT NULL,
+    conditions_due_on TEXT,
     facts TEXT NOT NULL,
     facts_sha256 TEXT NOT NULL,
     rule_set_id TEXT NOT NULL,

@@ -40,6 +40,8 @@ pub struct Decision {
     pub motivation: String,
     /// JSON list of condition ids.
     pub conditions: String,
+    /// YYYY-MM-DD: when the conditions are to be met.
+    pub conditions_due_on: Option<String>,
     /// The facts as they were, canonical JSON.
     pub facts: String,
     pub facts_sha256: String,
@@ -57,6 +59,7 @@ pub struct NewDecision<'a> {
     pub outcome: &'a str,
     pub motivation: &'a str,
     pub conditions: &'a [String],
+    pub conditions_due_on: Option<&'a str>,
     pub facts: &'a Facts,
     pub rule_set_id: &'a str,
     pub rule_set_version: &'a str,
@@ -279,8 +282,8 @@ impl Store {
         let mut w = self.work().await?;
         sqlx::query(
             "INSERT INTO outsourcing_decisions (id, org_id, case_id, decided_by, decided_by_name, decided_at, outcome, motivation,
-               conditions, facts, facts_sha256, rule_set_id, rule_set_version, recommendation, assessment)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+               conditions, conditions_due_on, facts, facts_sha256, rule_set_id, rule_set_version, recommendation, assessment)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(&id)
         .bind(t.id())
@@ -291,6 +294,7 @@ impl Store {
         .bind(d.outcome)
         .bind(d.motivation)
         .bind(json!(d.conditions).to_string())
+        .bind(d.conditions_due_on)
         .bind(d.facts.canonical_json())
         .bind(d.facts.sha256())
         .bind(d.rule_set_id)
@@ -327,7 +331,7 @@ impl Store {
     /// The case's decisions, newest first.
     pub async fn decisions(&self, t: &Tenant, case_id: &str) -> Result<Vec<Decision>, StoreError> {
         Ok(sqlx::query_as::<_, Decision>(
-            "SELECT id, case_id, decided_by, decided_by_name, decided_at, outcome, motivation, conditions, facts,
+            "SELECT id, case_id, decided_by, decided_by_name, decided_at, outcome, motivation, conditions, conditions_due_on, facts,
                facts_sha256, rule_set_id, rule_set_version, recommendation, assessment
              FROM outsourcing_decisions WHERE org_id = $1 AND case_id = $2 ORDER BY decided_at DESC, id DESC",
         )

@@ -71,6 +71,8 @@ pub struct DecisionDto {
     pub outcome: String,
     pub motivation: String,
     pub conditions: Vec<String>,
+    /// YYYY-MM-DD: when the conditions are to be met.
+    pub conditions_due_on: Option<String>,
     /// The facts the decision rested on, whole.
     #[schema(value_type = Object)]
     pub facts: serde_json::Value,
@@ -85,6 +87,7 @@ impl From<Decision> for DecisionDto {
         DecisionDto {
             conditions: serde_json::from_str(&d.conditions).unwrap_or_default(),
             facts: serde_json::from_str(&d.facts).unwrap_or_default(),
+            conditions_due_on: d.conditions_due_on,
             id: d.id,
             decided_by: d.decided_by,
             decided_by_name: d.decided_by_name,

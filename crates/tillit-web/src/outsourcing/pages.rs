@@ -203,6 +203,7 @@ pub struct DecisionView {
     pub rule_set: String,
     pub facts_sha256: String,
     pub conditions: Vec<String>,
+    pub due: String,
 }
 
 /// Everything the case page and the memo show, in words.
@@ -218,6 +219,12 @@ pub struct CaseWords {
     pub question_provision: String,
     pub recommendation: String,
     pub rec_chip: &'static str,
+    /// No answer still to come can change the recommendation.
+    pub determined: bool,
+    /// The recommendation (or its worst case) is unsuitable.
+    pub unsuitable: bool,
+    /// "The assessment says …", for the decision form.
+    pub against: String,
     pub confidence: String,
     pub best: String,
     pub transfer: String,
@@ -336,10 +343,27 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
         service: v.case.input.service.clone().unwrap_or_default(),
         concerns,
         question: question_label(tr, q),
+        against: tr.f(
+            "outsourcing-decide-against",
+            &[(
+                "rec",
+                recommendation_label(tr, q, a.recommendation).to_lowercase(),
+            )],
+        ),
         question_explanation: a.question_explanation.get(lang).to_string(),
         question_provision: a.question_provision.clone(),
-        recommendation: recommendation_label(tr, q, a.recommendation),
-        rec_chip: rec_chip(a.recommendation),
+        recommendation: if a.determined {
+            recommendation_label(tr, q, a.recommendation)
+        } else {
+            tr.t("outsourcing-undetermined")
+        },
+        rec_chip: if a.determined {
+            rec_chip(a.recommendation)
+        } else {
+            "unassessed"
+        },
+        determined: a.determined,
+        unsuitable: a.recommendation == Recommendation::Unsuitable,
         confidence: tr.t(match a.confidence {
             Confidence::High => "confidence-high",
             Confidence::Medium => "confidence-medium",
@@ -348,7 +372,10 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
         best: if a.best != a.worst {
             tr.f(
                 "outsourcing-best",
-                &[("best", recommendation_label(tr, q, a.best))],
+                &[
+                    ("best", recommendation_label(tr, q, a.best).to_lowercase()),
+                    ("worst", recommendation_label(tr, q, a.worst).to_lowercase()),
+                ],
             )
         } else {
             String::new()
@@ -433,6 +460,11 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
                     rule_set: format!("{} {}", d.rule_set_id, d.rule_set_version),
                     facts_sha256: d.facts_sha256.clone(),
                     conditions: texts,
+                    due: d
+                        .conditions_due_on
+                        .as_ref()
+                        .map(|date| tr.f("outsourcing-decision-due", &[("date", date.clone())]))
+                        .unwrap_or_default(),
                 }
             })
             .collect(),

@@ -321,7 +321,7 @@ async fn form_page(
         .hint(tr.t("field-org-number-hint")),
         Input::select(
             "country",
-            tr.t("field-country"),
+            tr.t("field-supplier-country"),
             country_select(tr, form, "country", x.and_then(|x| x.country.as_deref())),
         ),
         text(
