@@ -1173,3 +1173,4 @@ field-conditions-due-on-hint = Today or later.
 field-concerns = What the assessment concerns (systems or information assets)
 field-rule-id = Residual risk
 field-analysis-id = Risk analysis
+outsourcing-weighing = The factors weigh { $score } in all, with the open questions counted against; the disclosure is judged unsuitable from { $threshold } or when a decisive factor holds.

@@ -1161,3 +1161,4 @@ field-conditions-due-on-hint = Dagens datum eller senare.
 field-concerns = Vad bedömningen gäller (system eller informationsmängder)
 field-rule-id = Kvarstående risk
 field-analysis-id = Riskanalys
+outsourcing-weighing = Faktorernas sammanlagda vikt är { $score } med de öppna frågorna räknade till nackdel; utlämnandet bedöms som olämpligt från { $threshold } eller när en avgörande faktor finns.

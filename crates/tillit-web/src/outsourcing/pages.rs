@@ -225,6 +225,8 @@ pub struct CaseWords {
     pub unsuitable: bool,
     /// "The assessment says …", for the decision form.
     pub against: String,
+    /// The weights against the threshold, in words (empty where no weighing is done).
+    pub weighing: String,
     pub confidence: String,
     pub best: String,
     pub transfer: String,
@@ -343,6 +345,16 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
         service: v.case.input.service.clone().unwrap_or_default(),
         concerns,
         question: question_label(tr, q),
+        weighing: match q {
+            Question::Osl10_2a | Question::PrivateConfidentiality => tr.f(
+                "outsourcing-weighing",
+                &[
+                    ("score", a.score.to_string()),
+                    ("threshold", rules.unsuitable_from.to_string()),
+                ],
+            ),
+            _ => String::new(),
+        },
         against: tr.f(
             "outsourcing-decide-against",
             &[(
