@@ -560,19 +560,17 @@ impl Store {
                 return Ok(());
             }
         }
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM daily_snapshots WHERE org_id = $1 AND day = $2")
-            .bind(t.id())
-            .bind(day)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO daily_snapshots (org_id, day, figures) VALUES ($1, $2, $3)")
-            .bind(t.id())
-            .bind(day)
-            .bind(json!(f).to_string())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        // One statement, so that two computations of the same day (a page and the daily task,
+        // or two instances) never race into a duplicate key: the later one wins.
+        sqlx::query(
+            "INSERT INTO daily_snapshots (org_id, day, figures) VALUES ($1, $2, $3)
+             ON CONFLICT (org_id, day) DO UPDATE SET figures = excluded.figures",
+        )
+        .bind(t.id())
+        .bind(day)
+        .bind(json!(f).to_string())
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

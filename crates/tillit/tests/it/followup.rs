@@ -174,3 +174,29 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
     let res = r.post_form(&format!("/systems/{system}/review"), &[]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+/// The overview and the daily task may compute the same day's snapshot at once (on PostgreSQL a
+/// delete-then-insert raced into a duplicate key and a 500): every concurrent save succeeds and
+/// one snapshot of the day remains.
+#[tokio::test]
+async fn concurrent_snapshots_of_one_day_never_collide() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Samtidig", OrgKind::Region).await;
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let store = app.store.clone();
+        let t = t.clone();
+        tasks.push(tokio::spawn(async move {
+            let f = tillit_store::KeyFigures {
+                assets: i,
+                ..Default::default()
+            };
+            store.save_snapshot(&t, "2026-12-01", &f).await
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    let kept = app.store.snapshots(&t, "2026-12-01").await.unwrap();
+    assert_eq!(kept.len(), 1);
+}
