@@ -5,7 +5,6 @@
 use crate::acting::Acting;
 use crate::error::{Error, Result};
 use crate::App;
-use serde::Deserialize;
 use std::collections::HashSet;
 use tillit_domain::ids::{AssetId, SupplierId, SystemId};
 use tillit_domain::measure::{MeasureInput, MeasureStatus, RequirementRef};
@@ -26,26 +25,8 @@ pub fn builtin_rules() -> std::result::Result<RuleSet, String> {
         .map_err(|e| format!("the outsourcing rule set is invalid: {e}"))
 }
 
-/// The filter of the case list.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct CaseListParams {
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub page: Option<String>,
-    #[serde(default)]
-    pub per_page: Option<String>,
-}
-
-impl CaseListParams {
-    pub fn parse(&self) -> Result<(Option<String>, PageRequest)> {
-        let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
-        if self.q.chars().count() > 200 {
-            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-        }
-        Ok((Some(self.q.clone()).filter(|q| !q.trim().is_empty()), page))
-    }
-}
+/// The filter of the case list: a text and a page, as the supplier list reads them.
+pub type CaseListParams = crate::suppliers::SupplierListParams;
 
 /// A case with everything its page shows: the supplier, the facts from the registers and from
 /// the answers, the engine's assessment, and the decisions.

@@ -12,7 +12,8 @@ use tillit_domain::supplier::{SupplierDraft, SupplierInput};
 use tillit_domain::{Rule, ValidationErrors};
 use tillit_store::Supplier;
 
-/// The filter of the supplier list, as a query string gives it (pages and API alike).
+/// A text filter and a page, as a query string gives them (pages and API alike): the supplier
+/// list and the outsourcing case list.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SupplierListParams {
     #[serde(default)]

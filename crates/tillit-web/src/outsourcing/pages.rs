@@ -805,16 +805,19 @@ pub async fn update(
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let existing = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
     let result = form
         .submit(async |d: CaseDraft| {
             tillit_app::outsourcing::update_case(&state.app, &m.who, &id, &d).await
         })
         .await;
+    // The case is read again only to show the form with its errors, not on every save.
     answer(
         result,
         |c| format!("/outsourcing/{}?done=outsourcing-saved", c.id),
-        async |v| form_page(&state, &m, Some(&existing.case), Some(&form), Some(&v)).await,
+        async |v| {
+            let existing = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
+            form_page(&state, &m, Some(&existing.case), Some(&form), Some(&v)).await
+        },
     )
     .await
 }

@@ -508,8 +508,8 @@ pub async fn update(
             tillit_app::suppliers::update_supplier(&state.app, &m.who, &id, &d).await
         })
         .await;
-    let existing = tillit_app::suppliers::supplier(&state.app, &m.who, &id).await?;
     answer(result, saved, async |v| {
+        let existing = tillit_app::suppliers::supplier(&state.app, &m.who, &id).await?;
         form_page(&m, Some(&existing), Some(&form), Some(&v)).await
     })
     .await
