@@ -24,25 +24,69 @@ pub struct UserGroupDto {
     pub access_rule: Option<String>,
 }
 
+/// Where a system's access-needs analysis stands.
+#[derive(Serialize, ToSchema, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessAnalysisStatus {
+    /// No analysis has been written for the system.
+    Missing,
+    /// Written, but no information owner has approved it.
+    NotApproved,
+    /// Approved, and the next review is not yet due.
+    Approved,
+    /// Approved, but the date for the next review has passed.
+    ReviewOverdue,
+}
+
+/// A system's access-needs analysis. A system without one is answered with the status `missing`
+/// and no content, so a client can tell "not written" from "no such system" (404).
 #[derive(Serialize, ToSchema)]
 pub struct AccessAnalysisDto {
     pub system_id: String,
+    pub status: AccessAnalysisStatus,
     pub groups: Vec<UserGroupDto>,
-    pub risks_wider: String,
+    pub risks_wider: Option<String>,
     pub risks_narrower: Option<String>,
-    pub access_rules: String,
+    pub access_rules: Option<String>,
     pub approved_by: Option<String>,
     pub approved_by_name: Option<String>,
     pub approved_on: Option<String>,
-    pub next_review_on: String,
-    pub updated_at: String,
+    pub next_review_on: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+impl AccessAnalysisDto {
+    fn missing(system_id: &SystemId) -> Self {
+        AccessAnalysisDto {
+            system_id: system_id.as_str().to_string(),
+            status: AccessAnalysisStatus::Missing,
+            groups: Vec::new(),
+            risks_wider: None,
+            risks_narrower: None,
+            access_rules: None,
+            approved_by: None,
+            approved_by_name: None,
+            approved_on: None,
+            next_review_on: None,
+            updated_at: None,
+        }
+    }
 }
 
 impl From<tillit_app::views::AccessAnalysis> for AccessAnalysisDto {
     fn from(a: tillit_app::views::AccessAnalysis) -> Self {
         let i = a.input;
+        let today = chrono::Utc::now().date_naive().to_string();
+        let status = match (&i.approved_by, &i.approved_on) {
+            (Some(_), Some(_)) if i.next_review_on.as_str() < today.as_str() => {
+                AccessAnalysisStatus::ReviewOverdue
+            }
+            (Some(_), Some(_)) => AccessAnalysisStatus::Approved,
+            _ => AccessAnalysisStatus::NotApproved,
+        };
         AccessAnalysisDto {
             system_id: a.system_id,
+            status,
             groups: i
                 .groups
                 .into_iter()
@@ -53,14 +97,14 @@ impl From<tillit_app::views::AccessAnalysis> for AccessAnalysisDto {
                     access_rule: g.access_rule,
                 })
                 .collect(),
-            risks_wider: i.risks_wider,
+            risks_wider: Some(i.risks_wider),
             risks_narrower: i.risks_narrower,
-            access_rules: i.access_rules,
+            access_rules: Some(i.access_rules),
             approved_by: i.approved_by,
             approved_by_name: a.approved_by_name,
             approved_on: i.approved_on,
-            next_review_on: i.next_review_on,
-            updated_at: a.updated_at,
+            next_review_on: Some(i.next_review_on),
+            updated_at: Some(a.updated_at),
         }
     }
 }
@@ -75,10 +119,12 @@ pub async fn get_access_analysis(
 ) -> AppResult<Json<AccessAnalysisDto>> {
     m.require(Permission::ViewRegisters)?;
     tillit_app::systems::system(&state.app, &m.who, &id).await?;
-    let a = tillit_app::access::access_analysis(&state.app, &m.who, &id)
-        .await?
-        .ok_or(crate::error::AppError::NotFound)?;
-    Ok(Json(a.into()))
+    Ok(Json(
+        match tillit_app::access::access_analysis(&state.app, &m.who, &id).await? {
+            Some(a) => a.into(),
+            None => AccessAnalysisDto::missing(&id),
+        },
+    ))
 }
 
 /// Saves a system's access-needs analysis.

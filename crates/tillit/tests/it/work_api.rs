@@ -183,7 +183,20 @@ async fn the_whole_cycle_through_the_api() {
     let (_, list) = api.get_json("/api/v1/measures?overdue=true").await;
     assert_eq!(list["total"], 1);
 
-    // The access-needs analysis.
+    // The access-needs analysis: a system without one says so, rather than "not found".
+    let (s, a) = api
+        .get_json(&format!("/api/v1/systems/{system}/access-analysis"))
+        .await;
+    assert_eq!((s, a["status"].clone()), (StatusCode::OK, json!("missing")));
+    assert_eq!(a["risks_wider"], serde_json::Value::Null);
+    let (s, _) = api
+        .get_json("/api/v1/systems/01a233f2-aef2-729e-88a5-4fa5419b385f/access-analysis")
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "an unknown system is still not found"
+    );
     let res = api
         .req(
             Method::PUT,
@@ -203,6 +216,7 @@ async fn the_whole_cycle_through_the_api() {
     assert_eq!(res.status(), StatusCode::OK);
     let a: serde_json::Value = res.json().await.unwrap();
     assert_eq!(a["next_review_on"], "2027-11-04");
+    assert_eq!(a["status"], "approved");
 
     // Follow-up: the overdue measure is a gap; the analysed system is not.
     let (_, f) = api.get_json("/api/v1/follow-up").await;
