@@ -17,7 +17,7 @@ pub async fn gaps_now(app: &App, who: &Acting) -> Result<(Vec<GapList>, KeyFigur
 
 /// Computes an organisation's gaps and key figures today and keeps today's snapshot.
 async fn snapshot(app: &App, t: &Tenant) -> Result<(Vec<GapList>, KeyFigures)> {
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = crate::today();
     let matrix = app.store.risk_matrix(t).await?;
     let mut gaps = app.store.gaps(t, &today, matrix.tolerance).await?;
     gaps.push(crate::outsourcing::reassessment_gap(app, t).await?);

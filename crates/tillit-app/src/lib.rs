@@ -78,6 +78,18 @@ pub struct App {
     import_slots: Arc<tokio::sync::Semaphore>,
 }
 
+/// Today's date in Sweden (Europe/Stockholm), the day every "due", "overdue", "signed" and
+/// "review" date is compared with — never the UTC date, which is yesterday's until 01:00 or
+/// 02:00 Swedish time.
+pub fn today_date() -> chrono::NaiveDate {
+    tillit_domain::time::today()
+}
+
+/// [`today_date`] as YYYY-MM-DD.
+pub fn today() -> String {
+    today_date().to_string()
+}
+
 /// How many import files are read at the same time.
 pub const IMPORT_SLOTS: usize = 2;
 

@@ -105,7 +105,7 @@ async fn facts_of(app: &App, t: &Tenant, c: &OutsourcingCase) -> Result<(Supplie
         .await?;
     let org = app.store.organisation(t).await?;
     let data = data_facts(app, t, &c.input).await?;
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = crate::today();
     let registers = register_facts(
         Some(org.facts.public_authority()),
         &data,
@@ -189,7 +189,7 @@ pub async fn decide(
         .iter()
         .map(|c| c.id.clone())
         .collect();
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = crate::today();
     let input = parse_decision(d, &offered, &today)?;
     let assessment = serde_json::to_value(&view.assessment).map_err(Error::internal)?;
     let decision = app

@@ -22,6 +22,7 @@ pub mod role;
 pub mod supplier;
 pub mod system;
 pub mod text;
+pub mod time;
 pub mod user;
 pub mod words;
 

@@ -3,7 +3,7 @@
 
 use crate::audit::AuditEntry;
 use crate::row::{i, os, s};
-use crate::{now_timestamp, Actor, Store, StoreError, Tenant};
+use crate::{Actor, Store, StoreError, Tenant};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -25,8 +25,9 @@ impl Reviewed {
     }
 }
 
+/// The Swedish day of a stored instant or date.
 fn day_of(ts: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(ts.get(..10)?, "%Y-%m-%d").ok()
+    tillit_domain::time::day_of(ts)
 }
 
 /// Recomputes an object's next review: its last review (or creation) plus its interval.
@@ -252,7 +253,7 @@ impl Store {
         id: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.work().await?;
-        let today = now_timestamp()[..10].to_string();
+        let today = tillit_domain::time::today().to_string();
         let sql = format!(
             "UPDATE {} SET reviewed_on = $1 WHERE org_id = $2 AND id = $3",
             what.table()

@@ -421,7 +421,7 @@ impl Store {
         .bind(&x.participants)
         .bind(&x.analysed_on)
         .bind(x.review_interval_months)
-        .bind(&now[..10])
+        .bind(tillit_domain::time::today().to_string())
         .bind(search_key(&[&x.title, x.scope.as_deref().unwrap_or("")]))
         .bind(&now)
         .bind(t.id())

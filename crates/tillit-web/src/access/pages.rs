@@ -121,7 +121,7 @@ async fn render_access(
             }),
     );
     let next = get("next_review_on", x.map(|x| x.next_review_on.clone()));
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = tillit_app::today();
     let tpl = AccessPage {
         c: PageCommon::member(
             m,

@@ -95,7 +95,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
     let tr = &m.ctx.tr;
     let (gaps, f) = gaps_now(&state, &m).await?;
     let total = gaps.iter().map(|g| g.count).sum();
-    let since = (chrono::Utc::now().date_naive() - chrono::Days::new(90)).to_string();
+    let since = (tillit_app::today_date() - chrono::Days::new(90)).to_string();
     let snaps = tillit_app::followup::snapshots(&state.app, &m.who, &since).await?;
     let series: [Series; 4] = [
         ("figure-gaps", |k| k.gaps),

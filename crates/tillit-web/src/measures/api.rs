@@ -44,7 +44,7 @@ impl From<tillit_app::views::Measure> for MeasureDto {
             overdue: tillit_domain::measure::is_overdue(
                 i.due_on.as_deref(),
                 i.status,
-                chrono::Utc::now().date_naive(),
+                tillit_app::today_date(),
             ),
             id: x.id.into(),
             title: i.title,
@@ -116,7 +116,7 @@ pub async fn list_measures(
         q: q.q.as_ref().cloned(),
         status,
         owner_membership_id: None,
-        overdue_on: overdue.then(|| chrono::Utc::now().date_naive().to_string()),
+        overdue_on: overdue.then(tillit_app::today),
     };
     let list = tillit_app::measures::list_measures(&state.app, &m.who, &query, order, page).await?;
     Ok(Json(MeasurePage {

@@ -29,7 +29,7 @@ pub fn status_label(tr: &Tr, s: MeasureStatus) -> String {
 }
 
 pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+    tillit_app::today_date()
 }
 
 pub struct MeasureRow {

@@ -101,11 +101,7 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
         html.contains("Försenade åtgärder") && html.contains("Inför tvåfaktorsinloggning"),
         "the measure is overdue"
     );
-    let gaps = app
-        .store
-        .gaps(&t, &chrono::Utc::now().date_naive().to_string(), 6)
-        .await
-        .unwrap();
+    let gaps = app.store.gaps(&t, &tillit_app::today(), 6).await.unwrap();
     let count = |k: tillit_store::GapKind| gaps.iter().find(|g| g.kind == k).unwrap().count;
     assert_eq!(
         count(tillit_store::GapKind::UnmetWithoutMeasure),
@@ -149,7 +145,7 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
     assert!(!html.contains("System med patientuppgifter utan behovs- och riskanalys"));
 
     // Today's snapshot is kept for the trend.
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = tillit_app::today();
     let snaps = app.store.snapshots(&t, &today).await.unwrap();
     assert_eq!(snaps.len(), 1);
     assert_eq!(snaps[0].1.overdue_measures, 1);
@@ -168,7 +164,7 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
         .await
         .unwrap();
     assert_eq!(last.as_deref(), Some(today.as_str()));
-    let expected = tillit_domain::measure::next_review(chrono::Utc::now().date_naive(), 12);
+    let expected = tillit_domain::measure::next_review(tillit_app::today_date(), 12);
     assert_eq!(next, Some(expected.to_string()));
     let r = app.login("lasare@upp.example").await;
     let res = r.post_form(&format!("/systems/{system}/review"), &[]).await;

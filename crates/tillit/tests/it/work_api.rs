@@ -76,10 +76,7 @@ async fn the_whole_cycle_through_the_api() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let r: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(
-        r["reviewed_on"],
-        json!(chrono::Utc::now().date_naive().to_string())
-    );
+    assert_eq!(r["reviewed_on"], json!(tillit_app::today()));
 
     // A risk analysis and a scenario above tolerance accepted by the owner.
     let res = api
