@@ -30,7 +30,12 @@ pub fn system_facts(sys: &System, org: &OrgFacts) -> SystemFacts {
             .any(|a| !a.input.special_categories.is_empty()),
         offences: sys.assets.iter().any(|a| a.input.offences),
         hosting: sys.input.hosting.clone(),
-        country: sys.input.country.clone(),
+        // A country written before the list is still read, so a third country is not missed.
+        country: sys
+            .input
+            .country
+            .clone()
+            .or_else(|| sys.unmatched_country.clone()),
         ..SystemFacts::default()
     }
     .with_org(org)

@@ -45,6 +45,20 @@ pub async fn list_suppliers(
     Ok(app.store.list_suppliers(who.tenant(), q, page).await?)
 }
 
+/// Every supplier of the organisation with its facts, by name (for exports).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn all_suppliers(app: &App, who: &Acting) -> Result<Vec<Supplier>> {
+    who.require(Permission::ViewRegisters)?;
+    crate::all_pages(|page| app.store.list_suppliers(who.tenant(), None, page)).await
+}
+
+/// Every supplier of the organisation, (id, name) by name, for choosing one.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn supplier_names(app: &App, who: &Acting) -> Result<Vec<(String, String)>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.supplier_names(who.tenant()).await?)
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn supplier(app: &App, who: &Acting, id: &SupplierId) -> Result<Supplier> {
     who.require(Permission::ViewRegisters)?;
@@ -54,7 +68,7 @@ pub async fn supplier(app: &App, who: &Acting, id: &SupplierId) -> Result<Suppli
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn create_supplier(app: &App, who: &Acting, d: &SupplierDraft) -> Result<Supplier> {
     who.require(Permission::EditRegisters)?;
-    let input = SupplierInput::try_from(d)?;
+    let input = SupplierInput::parse(d, &crate::today())?;
     Ok(app
         .store
         .create_supplier(who.tenant(), &who.actor(), &input)
@@ -70,7 +84,7 @@ pub async fn update_supplier(
 ) -> Result<Supplier> {
     who.require(Permission::EditRegisters)?;
     let input = crate::valid_or_missing(
-        SupplierInput::try_from(d),
+        SupplierInput::parse(d, &crate::today()),
         app.store.supplier(who.tenant(), id),
     )
     .await?;

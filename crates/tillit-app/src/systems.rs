@@ -12,7 +12,7 @@ use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::Permission;
 use tillit_domain::system::{SystemDraft, SystemInput, HOSTING};
-use tillit_domain::{Rule, ValidationErrors};
+use tillit_domain::{Rule, ValidationError, ValidationErrors};
 
 /// The filter and order of the systems list, as a query string gives it.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -62,6 +62,7 @@ impl SystemListParams {
                 q: Some(self.q.clone()),
                 hosting,
                 patient_data,
+                supplier_id: None,
                 sort,
             },
             page,
@@ -111,10 +112,36 @@ pub async fn system(app: &App, who: &Acting, id: &SystemId) -> Result<System> {
     Ok(app.store.system(who.tenant(), id).await?)
 }
 
+/// The draft's facts, validated, with a supplier given by name turned into its id in the
+/// register (a name the register does not hold, or one that contradicts the id, is refused).
+async fn input_of(app: &App, who: &Acting, d: &SystemDraft) -> Result<SystemInput> {
+    let name = d.supplier.trim().to_lowercase();
+    let mut d = d.clone();
+    let mut errs = ValidationErrors::new();
+    if !name.is_empty() {
+        let names = app.store.supplier_names(who.tenant()).await?;
+        match names.iter().find(|(_, n)| n.to_lowercase() == name) {
+            None => errs.push(ValidationError::new("supplier", Rule::NotFound)),
+            Some((id, _)) if !d.supplier_id.trim().is_empty() && d.supplier_id.trim() != id => {
+                errs.push(ValidationError::new("supplier", Rule::Mismatch))
+            }
+            Some((id, _)) => d.supplier_id = id.clone(),
+        }
+    }
+    match SystemInput::try_from(&d) {
+        Ok(input) if errs.is_empty() => Ok(input),
+        Ok(_) => Err(errs.into()),
+        Err(mut v) => {
+            v.0.extend(errs.0);
+            Err(v.into())
+        }
+    }
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn create_system(app: &App, who: &Acting, d: &SystemDraft) -> Result<System> {
     who.require(Permission::EditRegisters)?;
-    let input = SystemInput::try_from(d)?;
+    let input = input_of(app, who, d).await?;
     Ok(app
         .store
         .create_system(who.tenant(), &who.actor(), &input)
@@ -129,8 +156,14 @@ pub async fn update_system(
     d: &SystemDraft,
 ) -> Result<System> {
     who.require(Permission::EditRegisters)?;
-    let input =
-        valid_or_missing(SystemInput::try_from(d), app.store.system(who.tenant(), id)).await?;
+    // An unknown system is "not found" before its form is judged.
+    let input = match input_of(app, who, d).await {
+        Err(crate::Error::Invalid(e)) => {
+            app.store.system(who.tenant(), id).await?;
+            return Err(crate::Error::Invalid(e));
+        }
+        other => other?,
+    };
     Ok(app
         .store
         .update_system(who.tenant(), &who.actor(), id, &input)

@@ -1,4 +1,4 @@
-//! Import of the registers (information assets, systems) from CSV or XLSX: every row is checked
+//! Import of the registers (information assets, systems, suppliers) from CSV or XLSX: every row is checked
 //! first against the same rules as a form; with any error, or as a dry run, nothing is saved and
 //! each row's outcome is given (row number, what would happen, every field error). The rows are
 //! stored in one transaction: all of them or none.
@@ -10,8 +10,9 @@ use crate::App;
 use std::collections::{HashMap, HashSet};
 use tillit_domain::asset::{AssetDraft, AssetInput};
 use tillit_domain::classification::{parse_motivation, Aspect, Levels};
-use tillit_domain::ids::{AssetId, SystemId};
+use tillit_domain::ids::{AssetId, SupplierId, SystemId};
 use tillit_domain::role::Permission;
+use tillit_domain::supplier::{SupplierDraft, SupplierInput};
 use tillit_domain::system::{SystemDraft, SystemInput};
 use tillit_domain::{Rule, ValidationError, ValidationErrors};
 
@@ -20,6 +21,7 @@ use tillit_domain::{Rule, ValidationError, ValidationErrors};
 pub enum Register {
     Assets,
     Systems,
+    Suppliers,
 }
 
 impl Register {
@@ -27,6 +29,7 @@ impl Register {
         match self {
             Register::Assets => "assets",
             Register::Systems => "systems",
+            Register::Suppliers => "suppliers",
         }
     }
     /// The columns, in export order. Import reads them by name (any order; missing ones empty).
@@ -65,6 +68,24 @@ impl Register {
                 "availability",
                 "traceability",
             ],
+            Register::Suppliers => &[
+                "name",
+                "org_number",
+                "country",
+                "parent_company",
+                "parent_country",
+                "jurisdictions",
+                "subprocessors",
+                "dpa_signed_on",
+                "confidentiality_undertaking",
+                "audit_rights",
+                "subprocessor_approval",
+                "exit_terms",
+                "certifications",
+                "data_locations",
+                "support_locations",
+                "notes",
+            ],
         }
     }
 }
@@ -98,6 +119,10 @@ enum Planned {
         existing: Option<SystemId>,
         input: SystemInput,
     },
+    Supplier {
+        existing: Option<SupplierId>,
+        input: SupplierInput,
+    },
 }
 
 /// The outcome of an import: either the file itself is refused, or every row's outcome, and
@@ -111,8 +136,26 @@ fn yes_no(v: &str) -> String {
     match v.trim().to_lowercase().as_str() {
         "ja" | "j" | "yes" | "y" | "true" | "1" | "x" => "yes".into(),
         "nej" | "n" | "no" | "false" | "0" => "no".into(),
+        "vet ej" | "vet inte" | "okänt" | "okänd" | "unknown" | "?" => "unknown".into(),
         other => other.to_string(),
     }
+}
+
+/// A country cell: a code, or a Swedish or English name, as its code; anything else as written
+/// (for the domain to refuse, naming the field).
+fn country_cell(v: &str) -> String {
+    tillit_domain::country::match_text(v)
+        .map(|c| c.code.clone())
+        .unwrap_or_else(|| v.trim().to_string())
+}
+
+/// A cell listing countries, separated by commas.
+fn countries_cell(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(country_cell)
+        .collect()
 }
 
 /// Imports a file into a register. Nothing is saved when any row has an error, or in a dry run.
@@ -180,14 +223,25 @@ async fn plan(
         .into_iter()
         .map(|a| (a.input.name, (a.id, a.levels)))
         .collect();
+    let suppliers: HashMap<String, String> = match reg {
+        Register::Systems | Register::Suppliers => app
+            .store
+            .supplier_names(who.tenant())
+            .await?
+            .into_iter()
+            .map(|(id, name)| (name.to_lowercase(), id))
+            .collect(),
+        Register::Assets => HashMap::new(),
+    };
     let systems: HashMap<String, SystemId> = match reg {
         Register::Systems => crate::systems::all_systems(app, who)
             .await?
             .into_iter()
             .map(|s| (s.input.name, s.id))
             .collect(),
-        Register::Assets => HashMap::new(),
+        Register::Assets | Register::Suppliers => HashMap::new(),
     };
+    let today = crate::today();
     let may_classify = who.may(Permission::Classify);
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
@@ -277,13 +331,26 @@ async fn plan(
                         None => errs.push(ValidationError::new("assets", Rule::NotFound)),
                     }
                 }
+                // The supplier by its name in the register; the country by code or name.
+                let supplier_id = match cell("supplier").trim().to_lowercase() {
+                    n if n.is_empty() => String::new(),
+                    n => suppliers.get(&n).cloned().unwrap_or_else(|| {
+                        errs.push(ValidationError::new("supplier", Rule::NotFound));
+                        String::new()
+                    }),
+                };
+                let country = cell("country");
+                let country = tillit_domain::country::match_text(&country)
+                    .map(|c| c.code.clone())
+                    .unwrap_or(country);
                 let draft = SystemDraft {
                     name: cell("name"),
                     description: cell("description"),
                     owner_membership_id: owner,
-                    supplier: cell("supplier"),
+                    supplier_id,
+                    supplier: String::new(),
                     hosting: cell("hosting"),
-                    country: cell("country"),
+                    country,
                     review_interval_months: cell("review_interval_months"),
                     asset_ids: ids,
                 };
@@ -298,12 +365,47 @@ async fn plan(
                     }
                 }
             }
+            Register::Suppliers => {
+                let draft = SupplierDraft {
+                    name: cell("name"),
+                    org_number: cell("org_number"),
+                    country: country_cell(&cell("country")),
+                    parent_company: cell("parent_company"),
+                    parent_country: country_cell(&cell("parent_country")),
+                    jurisdictions: countries_cell(&cell("jurisdictions")),
+                    subprocessors: cell("subprocessors"),
+                    dpa_signed_on: cell("dpa_signed_on"),
+                    confidentiality_undertaking: yes_no(&cell("confidentiality_undertaking")),
+                    audit_rights: yes_no(&cell("audit_rights")),
+                    subprocessor_approval: yes_no(&cell("subprocessor_approval")),
+                    exit_terms: yes_no(&cell("exit_terms")),
+                    certifications: cell("certifications"),
+                    data_locations: countries_cell(&cell("data_locations")),
+                    support_locations: countries_cell(&cell("support_locations")),
+                    notes: cell("notes"),
+                };
+                match SupplierInput::parse(&draft, &today) {
+                    Ok(input) => Some(Planned::Supplier {
+                        existing: suppliers
+                            .get(&input.name.to_lowercase())
+                            .map(|id| SupplierId::from(id.as_str())),
+                        input,
+                    }),
+                    Err(v) => {
+                        errs.0.extend(v.0);
+                        None
+                    }
+                }
+            }
         };
         let action = match &planned {
             Some(Planned::Asset {
                 existing: Some(_), ..
             })
             | Some(Planned::System {
+                existing: Some(_), ..
+            })
+            | Some(Planned::Supplier {
                 existing: Some(_), ..
             }) => RowAction::Update,
             Some(_) => RowAction::Create,
@@ -354,6 +456,12 @@ async fn apply(app: &App, who: &Acting, plan: Vec<Planned>) -> Result<()> {
                 match existing {
                     Some(id) => work.update_system(t, &actor, &id, &input).await?,
                     None => work.create_system(t, &actor, &input).await.map(drop)?,
+                };
+            }
+            Planned::Supplier { existing, input } => {
+                match existing {
+                    Some(id) => work.update_supplier(t, &actor, &id, &input).await?,
+                    None => work.create_supplier(t, &actor, &input).await.map(drop)?,
                 };
             }
         }

@@ -405,7 +405,7 @@ async fn system_with(w: &World, who: &Acting, subject: &str) -> tillit_domain::i
         &tillit_domain::system::SystemDraft {
             name: format!("System för {subject} {}", uuid::Uuid::new_v4().simple()),
             hosting: "outsourced".into(),
-            country: "Sverige".into(),
+            country: "SE".into(),
             asset_ids: vec![a.id.to_string()],
             ..Default::default()
         },

@@ -70,6 +70,18 @@ const ALIASES: &[(&str, &str)] = &[
     ("russia", "RU"),
 ];
 
+/// A country code from the list, exactly as the list writes it (`SE`); empty is none.
+pub fn code_field(field: &str, value: &str) -> Result<Option<String>, crate::ValidationError> {
+    match crate::draft::present(value) {
+        None => Ok(None),
+        Some(v) => all()
+            .iter()
+            .find(|c| c.code == v)
+            .map(|c| Some(c.code.clone()))
+            .ok_or_else(|| crate::ValidationError::new(field, crate::Rule::UnknownValue)),
+    }
+}
+
 /// The country a free text names (a code, the Swedish or English name, or a common alias), for
 /// texts written before countries were chosen from the list.
 pub fn match_text(text: &str) -> Option<&'static Country> {

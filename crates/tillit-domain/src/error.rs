@@ -39,6 +39,8 @@ pub enum Rule {
     },
     /// A date that must be today or later.
     InThePast,
+    /// A date that must be today or earlier (a day something was signed).
+    InTheFuture,
 }
 
 impl Rule {
@@ -63,6 +65,7 @@ impl Rule {
             Rule::RequiredByRecords => "rule-required",
             Rule::OutsideRiskMatrix { .. } => "rule-outside-risk-matrix",
             Rule::InThePast => "rule-in-the-past",
+            Rule::InTheFuture => "rule-in-the-future",
         }
     }
 
@@ -87,12 +90,14 @@ impl Rule {
             Rule::RequiredByRecords => "required_by_records",
             Rule::OutsideRiskMatrix { .. } => "outside_risk_matrix",
             Rule::InThePast => "in_the_past",
+            Rule::InTheFuture => "in_the_future",
         }
     }
 
     /// A rule a well-formed body can break only because of the organisation's data as it is now
     /// (a reference to an object it does not have, a name it already uses, its risk matrix, the
-    /// levels it has recorded, a member's role). The OpenAPI document states every other rule; a
+    /// levels it has recorded, a member's role) or of today's date (a day signed after today, a due
+    /// date before it). The OpenAPI document states every other rule; a
     /// body that breaks only these gets 409 Conflict from the API rather than 422.
     pub fn depends_on_records(&self) -> bool {
         matches!(
@@ -104,6 +109,8 @@ impl Rule {
                 | Rule::NotAllowedForOrganisationKind
                 | Rule::RequiredByRecords
                 | Rule::OutsideRiskMatrix { .. }
+                | Rule::InThePast
+                | Rule::InTheFuture
         )
     }
 }

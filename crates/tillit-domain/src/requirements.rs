@@ -288,110 +288,22 @@ pub fn triggers(f: &SystemFacts) -> Vec<Trigger> {
     out
 }
 
-/// EU and EEA member states, in Swedish and English, with common short forms.
-const EU_EEA: &[&str] = &[
-    "sverige",
-    "sweden",
-    "se",
-    "danmark",
-    "denmark",
-    "dk",
-    "finland",
-    "fi",
-    "norge",
-    "norway",
-    "no",
-    "island",
-    "iceland",
-    "is",
-    "liechtenstein",
-    "li",
-    "tyskland",
-    "germany",
-    "de",
-    "frankrike",
-    "france",
-    "fr",
-    "nederländerna",
-    "netherlands",
-    "nl",
-    "belgien",
-    "belgium",
-    "be",
-    "luxemburg",
-    "luxembourg",
-    "lu",
-    "irland",
-    "ireland",
-    "ie",
-    "österrike",
-    "austria",
-    "at",
-    "spanien",
-    "spain",
-    "es",
-    "portugal",
-    "pt",
-    "italien",
-    "italy",
-    "it",
-    "grekland",
-    "greece",
-    "gr",
-    "polen",
-    "poland",
-    "pl",
-    "tjeckien",
-    "czechia",
-    "czech republic",
-    "cz",
-    "slovakien",
-    "slovakia",
-    "sk",
-    "ungern",
-    "hungary",
-    "hu",
-    "slovenien",
-    "slovenia",
-    "si",
-    "kroatien",
-    "croatia",
-    "hr",
-    "rumänien",
-    "romania",
-    "ro",
-    "bulgarien",
-    "bulgaria",
-    "bg",
-    "estland",
-    "estonia",
-    "ee",
-    "lettland",
-    "latvia",
-    "lv",
-    "litauen",
-    "lithuania",
-    "lt",
-    "malta",
-    "mt",
-    "cypern",
-    "cyprus",
-    "cy",
-    "eu",
-    "eu/ees",
-    "ees",
-    "eea",
-];
-
-/// Whether a country of processing is inside the EU/EEA. Several countries may be listed,
-/// separated by commas; one outside makes the whole answer no. An empty entry counts as inside
-/// (nothing is known that triggers third-country requirements).
+/// Whether a country of processing is inside the EU/EEA: an ISO code or, for a system whose
+/// country was written as text before the list, the text. Several countries may be listed,
+/// separated by commas; one outside — or one that names no known country — makes the answer no.
+/// "EU", "EES" and "EU/EES" count as inside.
 pub fn is_eu_eea(country: &str) -> bool {
     country
         .split([',', ';'])
-        .map(|c| c.trim().to_lowercase())
+        .map(str::trim)
         .filter(|c| !c.is_empty())
-        .all(|c| EU_EEA.contains(&c.as_str()))
+        .all(|c| {
+            matches!(
+                c.to_lowercase().as_str(),
+                "eu" | "eu/ees" | "ees" | "eea" | "eu/eea"
+            ) || crate::country::match_text(c)
+                .is_some_and(|x| crate::country::in_eea(&x.code) == Some(true))
+        })
 }
 
 #[cfg(test)]

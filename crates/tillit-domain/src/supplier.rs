@@ -175,22 +175,10 @@ pub struct SupplierDraft {
     pub notes: String,
 }
 
-/// A country code from the list, exactly as the list writes it (`SE`).
-fn country_field(field: &str, value: &str) -> Result<Option<String>, ValidationError> {
-    match draft::present(value) {
-        None => Ok(None),
-        Some(v) => country::all()
-            .iter()
-            .find(|c| c.code == v)
-            .map(|c| Some(c.code.clone()))
-            .ok_or_else(|| ValidationError::new(field, Rule::UnknownValue)),
-    }
-}
-
 fn countries(field: &str, values: &[String], errs: &mut ValidationErrors) -> Vec<String> {
     let mut out = Vec::new();
     for v in values.iter().flat_map(|v| v.split(',')) {
-        match country_field(field, v) {
+        match country::code_field(field, v) {
             Ok(Some(c)) if !out.contains(&c) => out.push(c),
             Ok(_) => {}
             Err(e) => {
@@ -254,13 +242,35 @@ fn split_tail<T>(line: &str, read: impl Fn(&str) -> Option<T>) -> (String, Optio
     (line.to_string(), None)
 }
 
+impl SupplierInput {
+    /// The draft's facts, validated, with the day the agreement was signed checked against
+    /// `today` (YYYY-MM-DD): it cannot have been signed after today.
+    pub fn parse(d: &SupplierDraft, today: &str) -> Result<SupplierInput, ValidationErrors> {
+        let future = draft::present(&d.dpa_signed_on)
+            .and_then(|v| parse_date("dpa_signed_on", v).ok())
+            .is_some_and(|day| day.as_str() > today);
+        let in_the_future = || ValidationError::new("dpa_signed_on", Rule::InTheFuture);
+        match (SupplierInput::try_from(d), future) {
+            (Ok(x), false) => Ok(x),
+            (Ok(_), true) => Err(ValidationErrors(vec![in_the_future()])),
+            (Err(mut e), true) => {
+                e.push(in_the_future());
+                Err(e)
+            }
+            (Err(e), false) => Err(e),
+        }
+    }
+}
+
 impl TryFrom<&SupplierDraft> for SupplierInput {
     type Error = ValidationErrors;
 
     fn try_from(d: &SupplierDraft) -> Result<SupplierInput, ValidationErrors> {
         let mut errs = ValidationErrors::new();
         let name = errs.check(text::required("name", &d.name, 200));
-        let country = errs.check(country_field("country", &d.country)).flatten();
+        let country = errs
+            .check(country::code_field("country", &d.country))
+            .flatten();
         // Kept as written (Swedish or foreign); a valid Swedish number is written the usual way.
         let org_number = errs
             .check(text::optional("org_number", &d.org_number, 40))
@@ -273,7 +283,7 @@ impl TryFrom<&SupplierDraft> for SupplierInput {
             .check(text::optional("parent_company", &d.parent_company, 200))
             .flatten();
         let parent_country = errs
-            .check(country_field("parent_country", &d.parent_country))
+            .check(country::code_field("parent_country", &d.parent_country))
             .flatten();
         let jurisdictions = countries("jurisdictions", &d.jurisdictions, &mut errs);
         let subprocessors = lines("subprocessors", &d.subprocessors, &mut errs)

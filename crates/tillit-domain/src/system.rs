@@ -17,10 +17,11 @@ pub struct SystemInput {
     pub name: String,
     pub description: Option<String>,
     pub owner_membership_id: Option<String>,
-    pub supplier: Option<String>,
+    /// The supplier in the register that runs or delivers the system.
+    pub supplier_id: Option<String>,
     /// One of [`HOSTING`].
     pub hosting: String,
-    /// Country of processing.
+    /// The country where the information is processed: an ISO 3166-1 alpha-2 code.
     pub country: Option<String>,
     pub review_interval_months: i64,
     /// The information assets the system processes.
@@ -42,12 +43,19 @@ pub struct SystemDraft {
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub owner_membership_id: String,
+    /// The supplier's id in the supplier register.
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub supplier_id: String,
+    /// The supplier's name as the supplier register writes it (case aside), in place of its id;
+    /// a name the register does not hold is refused.
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub supplier: String,
     /// own_operation, outsourced or public_cloud
     #[serde(default, deserialize_with = "draft::text")]
     pub hosting: String,
+    /// The country of processing: an ISO 3166-1 alpha-2 code (`SE`).
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub country: String,
@@ -71,8 +79,11 @@ impl TryFrom<&SystemDraft> for SystemInput {
             &d.owner_membership_id,
             100,
         ));
-        let supplier = errs.check(text::optional("supplier", &d.supplier, 200));
-        let country = errs.check(text::optional("country", &d.country, 100));
+        let supplier_id = errs.check(text::optional("supplier_id", &d.supplier_id, 100));
+        // A name is turned into an id by the application layer, which reads the register; here
+        // only its form is checked.
+        errs.check(text::optional("supplier", &d.supplier, 200));
+        let country = errs.check(crate::country::code_field("country", &d.country));
         let hosting = d.hosting.trim().to_string();
         if hosting.is_empty() {
             errs.push(ValidationError::new("hosting", Rule::Required));
@@ -109,9 +120,9 @@ impl TryFrom<&SystemDraft> for SystemInput {
             Some(name),
             Some(description),
             Some(owner_membership_id),
-            Some(supplier),
+            Some(supplier_id),
             Some(country),
-        ) = (name, description, owner, supplier, country)
+        ) = (name, description, owner, supplier_id, country)
         else {
             return Err(errs);
         };
@@ -119,7 +130,7 @@ impl TryFrom<&SystemDraft> for SystemInput {
             name,
             description,
             owner_membership_id,
-            supplier,
+            supplier_id,
             hosting,
             country,
             review_interval_months,

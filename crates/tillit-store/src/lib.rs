@@ -230,9 +230,12 @@ impl Store {
     }
 
     /// Recomputes the facts the store keeps for speed (review dates, patient-data flags) from the
-    /// data — cheap, run by the server at start to heal any drift.
+    /// data — cheap, run by the server at start to heal any drift — and links systems' supplier
+    /// and country texts written before the register and the country list where it can.
     pub async fn heal(&self) -> Result<(), StoreError> {
-        followup::backfill_next_reviews(&self.pool).await
+        followup::backfill_next_reviews(&self.pool).await?;
+        self.link_written_system_facts().await?;
+        Ok(())
     }
 
     /// Ready means: the database answers and the schema is current.

@@ -113,6 +113,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0014_outsourcing.sqlite.sql"),
         postgres: include_str!("../migrations/0014_outsourcing.postgres.sql"),
     },
+    Migration {
+        version: 15,
+        name: "system_supplier_and_country",
+        common: include_str!("../migrations/0015_system_supplier_and_country.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

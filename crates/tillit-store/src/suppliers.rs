@@ -2,8 +2,9 @@
 //! document beside its name and country; every change is audited with the whole before and after.
 
 use crate::assets::unique_name;
-use crate::audit::AuditEntry;
+use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
+use crate::row::s;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -134,14 +135,8 @@ impl Store {
     }
 
     pub async fn supplier(&self, t: &Tenant, id: &SupplierId) -> Result<Supplier, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM suppliers WHERE org_id = $1 AND id = $2");
-        sqlx::query_as::<_, SupplierRow>(&sql)
-            .bind(t.id())
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?
-            .into_view()
+        let mut conn = self.pool.acquire().await?;
+        supplier_in(&mut conn, t, id.as_str()).await
     }
 
     pub async fn create_supplier(
@@ -150,9 +145,63 @@ impl Store {
         actor: &Actor,
         x: &SupplierInput,
     ) -> Result<Supplier, StoreError> {
+        let mut w = self.work().await?;
+        let id = w.create_supplier(t, actor, x).await?;
+        w.commit().await?;
+        self.supplier(t, &SupplierId::from(id)).await
+    }
+
+    pub async fn update_supplier(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &SupplierId,
+        x: &SupplierInput,
+    ) -> Result<Supplier, StoreError> {
+        let mut w = self.work().await?;
+        w.update_supplier(t, actor, id, x).await?;
+        w.commit().await?;
+        self.supplier(t, id).await
+    }
+
+    /// Every supplier of the organisation: (id, name), by name.
+    pub async fn supplier_names(&self, t: &Tenant) -> Result<Vec<(String, String)>, StoreError> {
+        sqlx::query("SELECT id, name FROM suppliers WHERE org_id = $1 ORDER BY name, id")
+            .bind(t.id())
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((s(r, "id")?, s(r, "name")?)))
+            .collect()
+    }
+}
+
+async fn supplier_in(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    id: &str,
+) -> Result<Supplier, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM suppliers WHERE org_id = $1 AND id = $2");
+    sqlx::query_as::<_, SupplierRow>(&sql)
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .into_view()
+}
+
+/// The same changes inside a unit of work, to be stored with others or not at all. A supplier
+/// added or renamed is linked to the systems whose supplier was written as its name before.
+impl Work<'_> {
+    pub async fn create_supplier(
+        &mut self,
+        t: &Tenant,
+        actor: &Actor,
+        x: &SupplierInput,
+    ) -> Result<String, StoreError> {
         let id = new_id();
         let now = now_timestamp();
-        let mut w = self.work().await?;
         sqlx::query(
             "INSERT INTO suppliers (id, org_id, name, org_number, country, parent_company, parent_country, details, search_text, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
@@ -167,10 +216,10 @@ impl Store {
         .bind(details_of(x))
         .bind(search_text(x))
         .bind(&now)
-        .execute(w.conn())
+        .execute(self.conn())
         .await
         .map_err(unique_name)?;
-        w.record(
+        self.record(
             actor,
             Some(t.id()),
             AuditEntry {
@@ -182,20 +231,19 @@ impl Store {
             },
         )
         .await?;
-        w.commit().await?;
-        self.supplier(t, &SupplierId::from(id)).await
+        crate::systems::link_written_facts(self, actor, Some((t, &id))).await?;
+        Ok(id)
     }
 
     pub async fn update_supplier(
-        &self,
+        &mut self,
         t: &Tenant,
         actor: &Actor,
         id: &SupplierId,
         x: &SupplierInput,
-    ) -> Result<Supplier, StoreError> {
-        let before = self.supplier(t, id).await?;
-        let mut w = self.work().await?;
-        let done = sqlx::query(
+    ) -> Result<(), StoreError> {
+        let before = supplier_in(self.conn(), t, id.as_str()).await?;
+        sqlx::query(
             "UPDATE suppliers SET name = $1, org_number = $2, country = $3, parent_company = $4, parent_country = $5,
              details = $6, search_text = $7, updated_at = $8 WHERE org_id = $9 AND id = $10",
         )
@@ -209,13 +257,10 @@ impl Store {
         .bind(now_timestamp())
         .bind(t.id())
         .bind(id.as_str())
-        .execute(w.conn())
+        .execute(self.conn())
         .await
         .map_err(unique_name)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        w.record(
+        self.record(
             actor,
             Some(t.id()),
             AuditEntry {
@@ -227,7 +272,7 @@ impl Store {
             },
         )
         .await?;
-        w.commit().await?;
-        self.supplier(t, id).await
+        crate::systems::link_written_facts(self, actor, Some((t, id.as_str()))).await?;
+        Ok(())
     }
 }

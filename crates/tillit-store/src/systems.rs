@@ -33,6 +33,12 @@ pub struct System {
     /// Levels set on the system itself, when it deviates.
     pub deviation: Option<Levels>,
     pub deviation_motivation: Option<String>,
+    /// The supplier's name in the register, when the system names one.
+    pub supplier_name: Option<String>,
+    /// A supplier name written before the register, not yet linked to a supplier in it.
+    pub unlinked_supplier: Option<String>,
+    /// A country text written before countries were chosen from the list, naming none of them.
+    pub unmatched_country: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -45,10 +51,12 @@ impl System {
 }
 
 const COLUMNS: &str = "s.id AS id, s.name AS name, s.description AS description, s.owner_membership_id AS owner_membership_id, \
-    s.supplier AS supplier, s.hosting AS hosting, s.country AS country, s.review_interval_months AS review_interval_months, \
+    s.supplier_id AS supplier_id, sup.name AS supplier_name, s.unlinked_supplier AS unlinked_supplier, s.hosting AS hosting, \
+    s.country AS country, s.unmatched_country AS unmatched_country, s.review_interval_months AS review_interval_months, \
     s.confidentiality AS confidentiality, s.integrity AS integrity, s.availability AS availability, s.traceability AS traceability, \
     s.deviation_motivation AS deviation_motivation, s.created_at AS created_at, s.updated_at AS updated_at, u.display_name AS owner_name";
-const FROM: &str = "systems s LEFT JOIN memberships m ON m.id = s.owner_membership_id LEFT JOIN users u ON u.id = m.user_id";
+const FROM: &str = "systems s LEFT JOIN memberships m ON m.id = s.owner_membership_id LEFT JOIN users u ON u.id = m.user_id \
+    LEFT JOIN suppliers sup ON sup.id = s.supplier_id AND sup.org_id = s.org_id";
 
 /// The columns of a `System` as the database returns them.
 #[derive(sqlx::FromRow)]
@@ -61,9 +69,12 @@ pub(crate) struct SystemRow {
     name: String,
     description: Option<String>,
     owner_membership_id: Option<String>,
-    supplier: Option<String>,
+    supplier_id: Option<String>,
+    supplier_name: Option<String>,
+    unlinked_supplier: Option<String>,
     hosting: String,
     country: Option<String>,
+    unmatched_country: Option<String>,
     review_interval_months: i64,
     owner_name: Option<String>,
     deviation_motivation: Option<String>,
@@ -96,7 +107,7 @@ impl SystemRow {
                 name: row.name,
                 description: row.description,
                 owner_membership_id: row.owner_membership_id,
-                supplier: row.supplier,
+                supplier_id: row.supplier_id,
                 hosting: row.hosting,
                 country: row.country,
                 review_interval_months: row.review_interval_months,
@@ -107,6 +118,9 @@ impl SystemRow {
             inherited: None,
             deviation,
             deviation_motivation: row.deviation_motivation,
+            supplier_name: row.supplier_name,
+            unlinked_supplier: row.unlinked_supplier,
+            unmatched_country: row.unmatched_country,
             created_at: row.created_at,
             updated_at: row.updated_at,
         })
@@ -188,6 +202,8 @@ pub struct SystemQuery {
     pub hosting: Option<String>,
     /// Only systems that process patient data (`Some(true)`) or that do not.
     pub patient_data: Option<bool>,
+    /// Only the systems of this supplier (an id in the register).
+    pub supplier_id: Option<String>,
     pub sort: SystemSort,
 }
 
@@ -227,6 +243,9 @@ impl Store {
         }
         if let Some(h) = &query.hosting {
             filter.and("s.hosting =", h.clone());
+        }
+        if let Some(x) = &query.supplier_id {
+            filter.and("s.supplier_id =", x.clone());
         }
         match query.patient_data {
             Some(true) => {
@@ -434,6 +453,153 @@ impl Store {
     }
 }
 
+/// What a system is found by: its name, description and supplier (from the register, or as
+/// written before it).
+fn system_search_text(name: &str, description: Option<&str>, supplier: &[Option<&str>]) -> String {
+    let mut parts = vec![name, description.unwrap_or("")];
+    parts.extend(supplier.iter().flatten());
+    search_key(&parts)
+}
+
+/// The name of the organisation's supplier `id`; an id that is not one of its suppliers is an
+/// unknown reference.
+async fn supplier_name(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    id: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    let Some(id) = id else { return Ok(None) };
+    let row = sqlx::query("SELECT name FROM suppliers WHERE org_id = $1 AND id = $2")
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StoreError::UnknownReference(Reference::Supplier))?;
+    Ok(Some(s(&row, "name")?))
+}
+
+/// Links systems whose supplier was written as text before the register to `supplier` when the
+/// names are the same (case aside), moves recognised country texts to their codes, and keeps
+/// every system's search text in step with its supplier's name. `supplier: None` does it for
+/// every organisation (at start-up); each change is audited as the system's.
+pub(crate) async fn link_written_facts(
+    w: &mut Work<'_>,
+    actor: &Actor,
+    only: Option<(&Tenant, &str)>,
+) -> Result<usize, StoreError> {
+    let mut sql = String::from(
+        "SELECT s.id AS id, s.org_id AS org_id, s.name AS name, s.description AS description, s.unlinked_supplier AS unlinked_supplier,
+                s.unmatched_country AS unmatched_country, s.supplier_id AS supplier_id
+         FROM systems s WHERE (s.unlinked_supplier IS NOT NULL OR s.unmatched_country IS NOT NULL",
+    );
+    if only.is_some() {
+        sql.push_str(" OR s.supplier_id = $2) AND s.org_id = $1");
+    } else {
+        sql.push(')');
+    }
+    let mut q = sqlx::query(&sql);
+    if let Some((t, id)) = only {
+        q = q.bind(t.id()).bind(id);
+    }
+    let rows = q.fetch_all(w.conn()).await?;
+    let mut suppliers: std::collections::HashMap<String, Vec<(String, String)>> =
+        std::collections::HashMap::new();
+    let mut changed = 0;
+    for r in rows {
+        let (id, org) = (s(&r, "id")?, s(&r, "org_id")?);
+        let name = s(&r, "name")?;
+        let description: Option<String> = crate::row::os(&r, "description")?;
+        let unlinked: Option<String> = crate::row::os(&r, "unlinked_supplier")?;
+        let unmatched: Option<String> = crate::row::os(&r, "unmatched_country")?;
+        let mut supplier_id: Option<String> = crate::row::os(&r, "supplier_id")?;
+        if !suppliers.contains_key(&org) {
+            let list = sqlx::query("SELECT id, name FROM suppliers WHERE org_id = $1")
+                .bind(&org)
+                .fetch_all(w.conn())
+                .await?
+                .iter()
+                .map(|x| Ok((s(x, "id")?, s(x, "name")?)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            suppliers.insert(org.clone(), list);
+        }
+        let register = &suppliers[&org];
+        let linked = match (&supplier_id, &unlinked) {
+            (None, Some(text)) => register
+                .iter()
+                .find(|(_, n)| n.to_lowercase() == text.trim().to_lowercase())
+                .map(|(i, _)| i.clone()),
+            _ => None,
+        };
+        let country = unmatched
+            .as_deref()
+            .and_then(tillit_domain::country::match_text)
+            .map(|c| c.code.clone());
+        if linked.is_some() {
+            supplier_id = linked.clone();
+        }
+        let unlinked_now = unlinked.clone().filter(|_| linked.is_none());
+        let supplier = supplier_id
+            .as_ref()
+            .and_then(|i| register.iter().find(|(x, _)| x == i))
+            .map(|(_, n)| n.as_str());
+        let search = system_search_text(
+            &name,
+            description.as_deref(),
+            &[supplier, unlinked_now.as_deref()],
+        );
+        let tenant = Tenant::checked(org.clone());
+        sqlx::query(
+            "UPDATE systems SET supplier_id = $1, unlinked_supplier = $2, country = COALESCE($3, country),
+               unmatched_country = $4, search_text = $5 WHERE org_id = $6 AND id = $7",
+        )
+        .bind(&supplier_id)
+        .bind(&unlinked_now)
+        .bind(&country)
+        .bind(unmatched.clone().filter(|_| country.is_none()))
+        .bind(&search)
+        .bind(tenant.id())
+        .bind(&id)
+        .execute(w.conn())
+        .await?;
+        if linked.is_some() || country.is_some() {
+            changed += 1;
+            w.record(
+                actor,
+                Some(tenant.id()),
+                AuditEntry {
+                    action: "system.link",
+                    object_type: "system",
+                    object_id: &id,
+                    before: Some(json!({"name": name, "supplier": unlinked, "country": unmatched})),
+                    after: Some(json!({"name": name, "supplier_id": linked, "country": country})),
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(changed)
+}
+
+impl Store {
+    /// Links what was written as text before the supplier register and the country list, in
+    /// every organisation (see [`link_written_facts`]); run at start-up.
+    pub async fn link_written_system_facts(&self) -> Result<usize, StoreError> {
+        // Read first: a start with nothing to link takes no write lock.
+        let any = sqlx::query(
+            "SELECT id FROM systems WHERE unlinked_supplier IS NOT NULL OR unmatched_country IS NOT NULL LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        if any.is_none() {
+            return Ok(0);
+        }
+        let mut w = self.work().await?;
+        let n = link_written_facts(&mut w, &Actor::system(), None).await?;
+        w.commit().await?;
+        Ok(n)
+    }
+}
+
 /// The same changes inside a unit of work, to be stored with others or not at all.
 impl Work<'_> {
     pub async fn create_system(
@@ -445,8 +611,9 @@ impl Work<'_> {
         let id = new_id();
         let now = now_timestamp();
         check_owner(self.conn(), t, x.owner_membership_id.as_deref()).await?;
+        let supplier = supplier_name(self.conn(), t, x.supplier_id.as_deref()).await?;
         sqlx::query(
-            "INSERT INTO systems (id, org_id, name, description, owner_membership_id, supplier, hosting, country, review_interval_months, search_text, created_at, updated_at)
+            "INSERT INTO systems (id, org_id, name, description, owner_membership_id, supplier_id, hosting, country, review_interval_months, search_text, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
         )
         .bind(&id)
@@ -454,11 +621,11 @@ impl Work<'_> {
         .bind(&x.name)
         .bind(&x.description)
         .bind(&x.owner_membership_id)
-        .bind(&x.supplier)
+        .bind(&x.supplier_id)
         .bind(&x.hosting)
         .bind(&x.country)
         .bind(x.review_interval_months)
-        .bind(search_key(&[&x.name, x.description.as_deref().unwrap_or(""), x.supplier.as_deref().unwrap_or("")]))
+        .bind(system_search_text(&x.name, x.description.as_deref(), &[supplier.as_deref()]))
         .bind(&now)
         .execute(self.conn())
         .await
@@ -496,19 +663,31 @@ impl Work<'_> {
         let id = id.as_str();
         let before = system_in(self.conn(), t, id).await?;
         check_owner(self.conn(), t, x.owner_membership_id.as_deref()).await?;
+        let supplier = supplier_name(self.conn(), t, x.supplier_id.as_deref()).await?;
+        // Text written before the register and the country list is kept until the user chooses
+        // a supplier or a country in its place.
+        let unlinked = before.unlinked_supplier.filter(|_| x.supplier_id.is_none());
+        let unmatched = before.unmatched_country.filter(|_| x.country.is_none());
         sqlx::query(
-            "UPDATE systems SET name = $1, description = $2, owner_membership_id = $3, supplier = $4, hosting = $5, country = $6,
-               review_interval_months = $7, search_text = $8, updated_at = $9 WHERE org_id = $10 AND id = $11",
+            "UPDATE systems SET name = $1, description = $2, owner_membership_id = $3, supplier_id = $4, hosting = $5, country = $6,
+               review_interval_months = $7, search_text = $8, updated_at = $9, unlinked_supplier = $10, unmatched_country = $11
+             WHERE org_id = $12 AND id = $13",
         )
         .bind(&x.name)
         .bind(&x.description)
         .bind(&x.owner_membership_id)
-        .bind(&x.supplier)
+        .bind(&x.supplier_id)
         .bind(&x.hosting)
         .bind(&x.country)
         .bind(x.review_interval_months)
-        .bind(search_key(&[&x.name, x.description.as_deref().unwrap_or(""), x.supplier.as_deref().unwrap_or("")]))
+        .bind(system_search_text(
+            &x.name,
+            x.description.as_deref(),
+            &[supplier.as_deref(), unlinked.as_deref()],
+        ))
         .bind(now_timestamp())
+        .bind(&unlinked)
+        .bind(&unmatched)
         .bind(t.id())
         .bind(id)
         .execute(self.conn())

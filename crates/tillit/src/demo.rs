@@ -344,9 +344,10 @@ async fn seed_region_assets(store: &Store, actor: &Actor) -> Result<(), StoreErr
             name: name.into(),
             description: None,
             owner_membership_id: system_owner.clone(),
-            supplier: Some(supplier.into()),
+            supplier_id: supplier_named(store, &tenant, actor, supplier, &[("country", "SE")])
+                .await?,
             hosting: hosting.into(),
-            country: Some("Sverige".into()),
+            country: Some("SE".into()),
             review_interval_months: 12,
             asset_ids: linked,
         };
@@ -390,9 +391,10 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
             Err(e) => return Err(e),
         }
     }
+    // The suppliers first: the systems name them.
+    seed_region_suppliers(store, &actor).await?;
     seed_region_assets(store, &actor).await?;
     seed_region_work(store, &actor).await?;
-    seed_region_suppliers(store, &actor).await?;
     seed_municipality(store, &actor).await?;
     seed_private_provider(store, &actor).await?;
     seed_outsourcing(store, &actor).await
@@ -688,9 +690,16 @@ async fn seed_private_provider(store: &Store, actor: &Actor) -> Result<(), Store
                     "Journal- och dokumentationssystem som leverantören driftar.".into(),
                 ),
                 owner_membership_id: None,
-                supplier: Some("Vårddata Norden AB".into()),
+                supplier_id: supplier_named(
+                    store,
+                    &t,
+                    actor,
+                    "Vårddata Norden AB",
+                    &[("country", "SE"), ("data_locations", "SE")],
+                )
+                .await?,
                 hosting: "outsourced".into(),
-                country: Some("Sverige".into()),
+                country: Some("SE".into()),
                 review_interval_months: 12,
                 asset_ids: vec![journal.id.to_string(), care.id.to_string()],
             },
@@ -722,6 +731,36 @@ async fn member_with(
 
 fn invalid(e: tillit_domain::ValidationErrors) -> StoreError {
     StoreError::Invalid(e)
+}
+
+/// The id of the organisation's supplier of that name, added to the register with the given
+/// facts when it is not there yet.
+async fn supplier_named(
+    store: &Store,
+    t: &tillit_store::Tenant,
+    actor: &Actor,
+    name: &str,
+    facts: &[(&str, &str)],
+) -> Result<Option<String>, StoreError> {
+    if let Some((id, _)) = store
+        .supplier_names(t)
+        .await?
+        .into_iter()
+        .find(|(_, n)| n == name)
+    {
+        return Ok(Some(id));
+    }
+    let mut fields = vec![("name", name)];
+    fields.extend_from_slice(facts);
+    let d: tillit_domain::supplier::SupplierDraft = draft(&fields)?;
+    let input = tillit_domain::supplier::SupplierInput::try_from(&d).map_err(invalid)?;
+    Ok(Some(
+        store
+            .create_supplier(t, actor, &input)
+            .await?
+            .id
+            .to_string(),
+    ))
 }
 
 /// The region's suppliers: the e-service platform's cloud supplier with a US parent, the
@@ -1120,9 +1159,16 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
                 name: "Verksamhetssystem för socialtjänsten".into(),
                 description: None,
                 owner_membership_id: None,
-                supplier: Some("Omsorgsdata AB".into()),
+                supplier_id: supplier_named(
+                    store,
+                    &t,
+                    actor,
+                    "Omsorgsdata AB",
+                    &[("country", "SE")],
+                )
+                .await?,
                 hosting: "outsourced".into(),
-                country: Some("Sverige".into()),
+                country: Some("SE".into()),
                 review_interval_months: 12,
                 asset_ids: vec![plans.id.to_string()],
             },
@@ -1136,9 +1182,20 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
                 name: "Elevhälsans journalsystem".into(),
                 description: Some("Molntjänst med support från USA.".into()),
                 owner_membership_id: None,
-                supplier: Some("SchoolHealth Cloud Inc.".into()),
+                supplier_id: supplier_named(
+                    store,
+                    &t,
+                    actor,
+                    "SchoolHealth Cloud Inc.",
+                    &[
+                        ("country", "US"),
+                        ("data_locations", "IE"),
+                        ("support_locations", "US"),
+                    ],
+                )
+                .await?,
                 hosting: "public_cloud".into(),
-                country: Some("Irland, USA".into()),
+                country: Some("IE".into()),
                 review_interval_months: 12,
                 asset_ids: vec![school.id.to_string()],
             },

@@ -76,7 +76,7 @@ impl AccessAnalysisDto {
 impl From<tillit_app::views::AccessAnalysis> for AccessAnalysisDto {
     fn from(a: tillit_app::views::AccessAnalysis) -> Self {
         let i = a.input;
-        let today = chrono::Utc::now().date_naive().to_string();
+        let today = tillit_app::today();
         let status = match (&i.approved_by, &i.approved_on) {
             (Some(_), Some(_)) if i.next_review_on.as_str() < today.as_str() => {
                 AccessAnalysisStatus::ReviewOverdue

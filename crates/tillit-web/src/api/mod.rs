@@ -275,7 +275,7 @@ impl utoipa::Modify for ProblemResponses {
                         "422",
                         "The body breaks a rule this document states; each error names the field and the rule.",
                     );
-                    add("409", "The body is well formed but does not fit the organisation's records as they are now: an id it does not have, a name it already uses, a value beyond its risk matrix, a motivation its recorded levels call for, or a member whose role does not allow it. Each error names the field and the rule.");
+                    add("409", "The body is well formed but does not fit the organisation's records as they are now: an id it does not have, a name it already uses, a value beyond its risk matrix, a motivation its recorded levels call for, a member whose role does not allow it, or a date today's date rules out (signed after today, due before today). Each error names the field and the rule.");
                 }
                 if has_query {
                     add(

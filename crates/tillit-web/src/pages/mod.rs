@@ -112,6 +112,16 @@ pub fn routes() -> Router<AppState> {
             get(crate::transfer::pages::export_assessments),
         )
         .route(
+            "/suppliers/export",
+            get(crate::transfer::pages::export_suppliers),
+        )
+        .route(
+            "/suppliers/import",
+            get(crate::transfer::pages::import_suppliers_page)
+                .post(crate::transfer::pages::import_suppliers)
+                .layer(import_limit()),
+        )
+        .route(
             "/systems/import",
             get(crate::transfer::pages::import_systems_page)
                 .post(crate::transfer::pages::import_systems)

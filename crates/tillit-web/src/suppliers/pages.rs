@@ -15,6 +15,7 @@ use axum::response::Response;
 use tillit_app::views::Supplier;
 use tillit_domain::country;
 use tillit_domain::ids::SupplierId;
+use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::supplier::{certification_lines, subprocessor_lines, SupplierDraft};
 use tillit_domain::ValidationErrors;
@@ -135,6 +136,8 @@ struct SupplierPage {
     agreements: Vec<(String, String)>,
     subprocessors: Vec<(String, String)>,
     certifications: Vec<(String, String)>,
+    /// The systems that name this supplier: (id, name).
+    systems: Vec<(String, String)>,
     exposure: String,
     may_edit: bool,
 }
@@ -215,6 +218,23 @@ pub async fn show(
         .iter()
         .map(|x| (x.name.clone(), x.valid_until.clone().unwrap_or_else(dash)))
         .collect();
+    let systems = tillit_app::systems::list_systems_by(
+        &state.app,
+        &m.who,
+        &tillit_app::views::SystemQuery {
+            supplier_id: Some(s.id.to_string()),
+            ..Default::default()
+        },
+        PageRequest {
+            page: 1,
+            per_page: 200,
+        },
+    )
+    .await?
+    .items
+    .into_iter()
+    .map(|x| (x.id.to_string(), x.input.name))
+    .collect();
     let exposure = tr.t(match i.foreign_law_exposure() {
         Some(true) => "suppliers-exposure-yes",
         Some(false) => "suppliers-exposure-no",
@@ -229,6 +249,7 @@ pub async fn show(
         agreements,
         subprocessors,
         certifications,
+        systems,
         exposure,
         may_edit: m.may(Permission::EditRegisters),
     };
@@ -256,7 +277,7 @@ fn country_choices(
 }
 
 /// One country, with "not known" first.
-fn country_select(
+pub(crate) fn country_select(
     tr: &Tr,
     form: Option<&FormFields>,
     name: &str,
@@ -465,8 +486,19 @@ fn saved(s: Supplier) -> String {
     format!("/suppliers/{}?done=supplier-saved", s.id)
 }
 
-pub async fn new_form(m: Member) -> AppResult<Response> {
-    form_page(&m, None, None, None).await
+/// The new-supplier form may start from a name (`?name=`), as the system form's link to add a
+/// supplier written before the register gives it.
+#[derive(serde::Deserialize, Default)]
+pub struct NewSupplier {
+    #[serde(default)]
+    name: String,
+}
+
+pub async fn new_form(m: Member, Params(p): Params<NewSupplier>) -> AppResult<Response> {
+    let name = p.name.trim();
+    let start = (!name.is_empty() && name.chars().count() <= 200)
+        .then(|| FormFields(vec![("name".to_string(), name.to_string())]));
+    form_page(&m, None, start.as_ref(), None).await
 }
 
 pub async fn create(

@@ -25,10 +25,18 @@ pub struct SystemDto {
     pub description: Option<String>,
     pub owner_membership_id: Option<String>,
     pub owner_name: Option<String>,
+    /// The supplier in the supplier register.
+    pub supplier_id: Option<String>,
+    /// The supplier's name in the register.
     pub supplier: Option<String>,
+    /// A supplier name written before the register that no supplier in it carries yet.
+    pub unlinked_supplier: Option<String>,
     /// own_operation, outsourced or public_cloud
     pub hosting: String,
+    /// The country of processing: an ISO 3166-1 alpha-2 code.
     pub country: Option<String>,
+    /// A country written as text before the list that names none of its countries.
+    pub unmatched_country: Option<String>,
     pub review_interval_months: i64,
     pub asset_ids: Vec<String>,
     /// Per aspect, the highest level of the classified assets it processes.
@@ -49,9 +57,12 @@ impl From<tillit_app::views::System> for SystemDto {
             description: i.description,
             owner_membership_id: i.owner_membership_id,
             owner_name: s.owner_name,
-            supplier: i.supplier,
+            supplier_id: i.supplier_id,
+            supplier: s.supplier_name,
+            unlinked_supplier: s.unlinked_supplier,
             hosting: i.hosting,
             country: i.country,
+            unmatched_country: s.unmatched_country,
             review_interval_months: i.review_interval_months,
             asset_ids: i.asset_ids,
             inherited: s.inherited.map(levels_dto),

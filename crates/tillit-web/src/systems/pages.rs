@@ -152,9 +152,13 @@ pub async fn list(
 pub struct SystemForm {
     pub name: String,
     pub description: String,
-    pub supplier: String,
-    pub country: String,
     pub review_interval_months: String,
+    /// What to choose, or that a supplier written before the register is not linked yet.
+    pub supplier_hint: String,
+    /// Where to add a supplier to the register (with the name written before, if any).
+    pub add_supplier_href: String,
+    /// That a country written before the list names none of its countries.
+    pub country_hint: Option<String>,
 }
 
 #[derive(Template)]
@@ -166,6 +170,8 @@ struct SystemFormPage {
     f: SystemForm,
     owners: Vec<Choice>,
     hosting: Vec<Choice>,
+    suppliers: Vec<Choice>,
+    countries: Vec<Choice>,
     assets: Vec<Choice>,
     errors: Vec<FieldError>,
 }
@@ -211,6 +217,34 @@ async fn render_form(
             selected: *h == hosting_now,
         })
         .collect();
+    let supplier_now = val(
+        "supplier_id",
+        input
+            .and_then(|i| i.supplier_id.clone())
+            .unwrap_or_default(),
+    );
+    let mut suppliers = vec![Choice {
+        key: String::new(),
+        label: tr.t("systems-no-supplier"),
+        selected: supplier_now.is_empty(),
+    }];
+    suppliers.extend(
+        tillit_app::suppliers::supplier_names(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(|(id, name)| Choice {
+                selected: id == supplier_now,
+                key: id,
+                label: name,
+            }),
+    );
+    // A new system is in Sweden until told otherwise.
+    let country_stored = match existing {
+        Some(s) => s.input.country.clone(),
+        None => Some("SE".to_string()),
+    };
+    let countries =
+        crate::suppliers::pages::country_select(tr, form, "country", country_stored.as_deref());
     let chosen = form
         .map(|f| f.all("asset_ids"))
         .unwrap_or_else(|| input.map(|i| i.asset_ids.clone()).unwrap_or_default());
@@ -241,20 +275,18 @@ async fn render_form(
                 .and_then(|i| i.description.clone())
                 .unwrap_or_default(),
         ),
-        supplier: val(
-            "supplier",
-            input.and_then(|i| i.supplier.clone()).unwrap_or_default(),
-        ),
-        country: val(
-            "country",
-            input.and_then(|i| i.country.clone()).unwrap_or_else(|| {
-                if existing.is_none() {
-                    "Sverige".into()
-                } else {
-                    String::new()
-                }
-            }),
-        ),
+        supplier_hint: match existing.and_then(|s| s.unlinked_supplier.clone()) {
+            Some(name) => tr.f("systems-unlinked-supplier-hint", &[("name", name)]),
+            None => tr.t("systems-supplier-hint"),
+        },
+        add_supplier_href: match existing.and_then(|s| s.unlinked_supplier.as_deref()) {
+            Some(name) => format!("/suppliers/new?name={}", crate::render::urlencode(name)),
+            None => "/suppliers/new".to_string(),
+        },
+        country_hint: existing
+            .and_then(|s| s.unmatched_country.clone())
+            .filter(|_| existing.is_some_and(|s| s.input.country.is_none()))
+            .map(|text| tr.f("systems-unmatched-country-hint", &[("text", text)])),
         review_interval_months: val(
             "review_interval_months",
             input
@@ -276,6 +308,8 @@ async fn render_form(
         f,
         owners,
         hosting,
+        suppliers,
+        countries,
         assets,
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
     };
@@ -407,7 +441,11 @@ async fn render_system(
         ),
         (
             tr.t("field-supplier"),
-            i.supplier.clone().unwrap_or_else(dash),
+            match (&s.supplier_name, &s.unlinked_supplier) {
+                (Some(n), _) => n.clone(),
+                (None, Some(text)) => tr.f("systems-unlinked-supplier", &[("name", text.clone())]),
+                (None, None) => dash(),
+            },
         ),
         (
             tr.t("field-hosting"),
@@ -415,7 +453,11 @@ async fn render_system(
         ),
         (
             tr.t("field-country"),
-            i.country.clone().unwrap_or_else(dash),
+            match (&i.country, &s.unmatched_country) {
+                (Some(c), _) => crate::suppliers::pages::country_name(tr, Some(c)),
+                (None, Some(text)) => tr.f("systems-unmatched-country", &[("text", text.clone())]),
+                (None, None) => dash(),
+            },
         ),
         (
             tr.t("field-review-interval-months"),

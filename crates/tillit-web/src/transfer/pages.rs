@@ -1,4 +1,4 @@
-//! Import and export of the registers (information assets, systems) as CSV or XLSX. An import is
+//! Import and export of the registers (information assets, systems, suppliers) as CSV or XLSX. An import is
 //! checked row by row first; with errors, or as a dry run, nothing is saved and each row's result
 //! is shown (row number, what would happen, every field error).
 
@@ -44,6 +44,55 @@ fn level_cells(l: Option<Levels>) -> Vec<String> {
         .collect()
 }
 
+/// The supplier register's rows, as its import reads them: countries as codes separated by
+/// commas, sub-processors and certifications one per line, unanswered questions empty.
+async fn supplier_rows(state: &AppState, m: &Member) -> AppResult<Vec<Vec<String>>> {
+    let answer = |v: Option<bool>| match v {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => String::new(),
+    };
+    Ok(tillit_app::suppliers::all_suppliers(&state.app, &m.who)
+        .await?
+        .into_iter()
+        .map(|x| {
+            let i = x.input;
+            vec![
+                i.name,
+                i.org_number.unwrap_or_default(),
+                i.country.unwrap_or_default(),
+                i.parent_company.unwrap_or_default(),
+                i.parent_country.unwrap_or_default(),
+                i.jurisdictions.join(","),
+                i.subprocessors
+                    .iter()
+                    .map(|p| match &p.country {
+                        Some(c) => format!("{}; {c}", p.name),
+                        None => p.name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                i.dpa_signed_on.unwrap_or_default(),
+                answer(i.confidentiality_undertaking),
+                answer(i.audit_rights),
+                answer(i.subprocessor_approval),
+                answer(i.exit_terms),
+                i.certifications
+                    .iter()
+                    .map(|c| match &c.valid_until {
+                        Some(d) => format!("{}; {d}", c.name),
+                        None => c.name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                i.data_locations.join(","),
+                i.support_locations.join(","),
+                i.notes.unwrap_or_default(),
+            ]
+        })
+        .collect())
+}
+
 async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Table> {
     let emails: HashMap<String, String> = member_emails(state, m).await?.into_iter().collect();
     let email = |id: &Option<String>| {
@@ -78,6 +127,7 @@ async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Tabl
                 r
             })
             .collect(),
+        Register::Suppliers => supplier_rows(state, m).await?,
         Register::Systems => all_systems(state, m)
             .await?
             .into_iter()
@@ -88,9 +138,9 @@ async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Tabl
                     i.name,
                     i.description.unwrap_or_default(),
                     email(&i.owner_membership_id),
-                    i.supplier.unwrap_or_default(),
+                    s.supplier_name.or(s.unlinked_supplier).unwrap_or_default(),
                     i.hosting,
-                    i.country.unwrap_or_default(),
+                    i.country.or(s.unmatched_country).unwrap_or_default(),
                     i.review_interval_months.to_string(),
                     s.assets
                         .iter()
@@ -123,7 +173,7 @@ pub struct Download {
 
 /// A table as a CSV or XLSX download (`format`), named after the register and the day.
 pub fn send_table(table: &Table, name: &str, q: &Download) -> AppResult<Response> {
-    let day = chrono::Utc::now().format("%Y-%m-%d");
+    let day = tillit_app::today();
     let (bytes, media, ext) = match q.format.as_deref().unwrap_or("csv") {
         "csv" => (tabular::write_csv(table), "text/csv; charset=utf-8", "csv"),
         "xlsx" => (
@@ -351,6 +401,35 @@ pub async fn export_systems(
     Params(q): Params<Download>,
 ) -> AppResult<Response> {
     export(&state, &m, Register::Systems, &q).await
+}
+
+pub async fn export_suppliers(
+    State(state): State<AppState>,
+    m: Member,
+    Params(q): Params<Download>,
+) -> AppResult<Response> {
+    export(&state, &m, Register::Suppliers, &q).await
+}
+
+pub async fn import_suppliers_page(m: Member) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    Ok(render(
+        &m,
+        Register::Suppliers,
+        vec![],
+        vec![],
+        String::new(),
+        true,
+        StatusCode::OK,
+    ))
+}
+
+pub async fn import_suppliers(
+    State(state): State<AppState>,
+    m: Member,
+    mp: Multipart,
+) -> AppResult<Response> {
+    import(&state, &m, Register::Suppliers, mp).await
 }
 
 pub struct RowResult {

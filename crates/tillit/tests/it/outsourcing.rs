@@ -60,7 +60,7 @@ async fn region(app: &TestApp) -> (Tenant, String, String) {
                 name: "E-tjänstplattformen".into(),
                 description: None,
                 owner_membership_id: None,
-                supplier: None,
+                supplier_id: None,
                 hosting: "public_cloud".into(),
                 country: None,
                 review_interval_months: 12,

@@ -121,7 +121,7 @@ async fn the_patient_data_flag_follows_the_rule_through_every_change() {
             name: format!("System {i}"),
             description: None,
             owner_membership_id: None,
-            supplier: None,
+            supplier_id: None,
             hosting: "own_operation".into(),
             country: None,
             review_interval_months: 12,

@@ -49,6 +49,21 @@ async fn a_supplier_is_registered_read_and_changed_through_the_api() {
     assert_eq!(s["data_in_eea"], true);
     assert_eq!(s["foreign_law_exposure"], true);
 
+    // An agreement cannot have been signed after today (today's date rules it out: 409).
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/suppliers",
+            Some(json!({"name": "Framtiden AB", "dpa_signed_on": "2999-01-01"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("dpa_signed_on") && body.contains("in_the_future"),
+        "{body}"
+    );
+
     // Bad input: each field named, nothing stored.
     let res = api
         .req(
@@ -190,4 +205,164 @@ async fn suppliers_are_the_organisations_own_and_only_editors_change_them() {
     let html = res.text().await.unwrap();
     assert!(html.contains("behåll mig"));
     assert!(html.contains("id=\"parent_company-error\""), "{html}");
+}
+
+#[tokio::test]
+async fn the_supplier_register_is_imported_and_exported_and_systems_name_its_suppliers() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Fil", OrgKind::Region).await;
+    app.member(&t, "samordnare@fil.example", Role::Coordinator)
+        .await;
+    let b = app.login("samordnare@fil.example").await;
+    let csv = |rows: &[[&str; 8]]| {
+        let table = tillit_app::tabular::Table {
+            headers: [
+                "name",
+                "country",
+                "parent_country",
+                "parent_company",
+                "subprocessors",
+                "dpa_signed_on",
+                "audit_rights",
+                "data_locations",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: rows.iter().map(|r| r.map(String::from).to_vec()).collect(),
+        };
+        tillit_app::tabular::write_csv(&table)
+    };
+    let good = [
+        "Molnbolaget AB",
+        "Sverige",
+        "USA",
+        "Cloud Corp",
+        "Drift AB; SE\nSupport Inc; Indien",
+        "2025-03-01",
+        "ja",
+        "Sverige, Irland",
+    ];
+    let bad = [
+        "Atlantis AB",
+        "Atlantis",
+        "",
+        "",
+        "",
+        "2999-01-01",
+        "kanske",
+        "SE",
+    ];
+
+    // Every row checked first: with one bad row nothing is saved, and each error is named.
+    let res = b
+        .post_multipart(
+            "/suppliers/import",
+            &[],
+            Some(("lev.csv", csv(&[good, bad]))),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    for f in [
+        "Land där uppgifterna behandlas: är inte ett av de tillåtna värdena",
+        "framåt i tiden",
+        "Rätt till revision och inspektion: är inte ett av de tillåtna värdena",
+    ] {
+        assert!(html.contains(f), "{f} named: {html}");
+    }
+    let (_, list) = b.get_text("/suppliers").await;
+    assert!(!list.contains("Molnbolaget AB"), "nothing saved");
+
+    // A good file is saved: names of countries become codes, "ja" yes.
+    let res = b
+        .post_multipart("/suppliers/import", &[], Some(("lev.csv", csv(&[good]))))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let s = app
+        .store
+        .list_suppliers(&t, None, Default::default())
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(s.len(), 1);
+    let i = &s[0].input;
+    assert_eq!(
+        (i.country.as_deref(), i.parent_country.as_deref()),
+        (Some("SE"), Some("US"))
+    );
+    assert_eq!(i.data_locations, ["SE", "IE"]);
+    assert_eq!(i.subprocessors[1].country.as_deref(), Some("IN"));
+    assert_eq!(i.audit_rights, Some(true));
+
+    // Exported and read back, nothing changes.
+    for format in ["csv", "xlsx"] {
+        let res = b.get(&format!("/suppliers/export?format={format}")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let bytes = res.bytes().await.unwrap().to_vec();
+        let res = b
+            .post_multipart(
+                "/suppliers/import",
+                &[],
+                Some((&format!("x.{format}"), bytes)),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{format}");
+        let after = app
+            .store
+            .list_suppliers(&t, None, Default::default())
+            .await
+            .unwrap()
+            .items;
+        assert_eq!(after.len(), 1);
+        assert_eq!(after[0].input, s[0].input, "{format} round trip");
+    }
+
+    // A systems file names suppliers as the register does; an unknown one is a row error.
+    let systems = |supplier: &str| {
+        tillit_app::tabular::write_csv(&tillit_app::tabular::Table {
+            headers: ["name", "hosting", "supplier", "country"]
+                .map(String::from)
+                .to_vec(),
+            rows: vec![["Journalen", "outsourced", supplier, "Norge"]
+                .map(String::from)
+                .to_vec()],
+        })
+    };
+    let res = b
+        .post_multipart(
+            "/systems/import",
+            &[],
+            Some(("s.csv", systems("Okänd leverantör AB"))),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Leverantör: finns inte"));
+    let res = b
+        .post_multipart(
+            "/systems/import",
+            &[],
+            Some(("s.csv", systems("molnbolaget ab"))),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let sys = &app
+        .store
+        .list_systems(&t, None, Default::default())
+        .await
+        .unwrap()
+        .items[0];
+    assert_eq!(sys.supplier_name.as_deref(), Some("Molnbolaget AB"));
+    assert_eq!(sys.input.country.as_deref(), Some("NO"));
+
+    // A reader may export but not import.
+    app.member(&t, "lasare@fil.example", Role::Reader).await;
+    let r = app.login("lasare@fil.example").await;
+    assert_eq!(
+        r.get("/suppliers/export?format=csv").await.status(),
+        StatusCode::OK
+    );
+    let res = r
+        .post_multipart("/suppliers/import", &[], Some(("x.csv", csv(&[good]))))
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

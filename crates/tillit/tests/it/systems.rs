@@ -60,8 +60,7 @@ async fn a_system_inherits_the_highest_level_and_deviations_are_motivated() {
             &[
                 ("name", "Journalsystemet"),
                 ("hosting", "outsourced"),
-                ("supplier", "Vårdsystem AB"),
-                ("country", "Sverige"),
+                ("country", "SE"),
                 ("asset_ids", &journal),
                 ("asset_ids", &booking),
             ],
@@ -295,7 +294,7 @@ async fn systems_record_their_integrations_both_ways() {
         name: name.into(),
         description: None,
         owner_membership_id: None,
-        supplier: None,
+        supplier_id: None,
         hosting: "own_operation".into(),
         country: None,
         review_interval_months: 12,
@@ -386,4 +385,185 @@ async fn systems_record_their_integrations_both_ways() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["integrates_with"][0]["name"], "Labb");
     assert_eq!(v["integrated_from"], json!([]));
+}
+
+#[tokio::test]
+async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_linked() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Test", OrgKind::Region).await;
+    let (other, _) = app.org("Region Annan", OrgKind::Region).await;
+    app.member(&t, "samordnare@r.example", Role::Coordinator)
+        .await;
+    let b = app.login("samordnare@r.example").await;
+    let api = app.api(&make_token(&b, "system", &["read", "write"]).await);
+    let supplier = |name: &str| json!({"name": name, "country": "SE"});
+
+    // Chosen by its id or by its name in the register (case aside).
+    let (_, s) = {
+        let res = api
+            .req(
+                Method::POST,
+                "/api/v1/suppliers",
+                Some(supplier("Vårdsystem Norr AB")),
+            )
+            .await;
+        (res.status(), res.json::<serde_json::Value>().await.unwrap())
+    };
+    let sup = s["id"].as_str().unwrap().to_string();
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/systems",
+            Some(json!({"name": "Journalsystemet", "hosting": "outsourced",
+                        "supplier": "vårdsystem norr ab", "country": "SE"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let x: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(x["supplier_id"], sup.as_str());
+    assert_eq!(x["supplier"], "Vårdsystem Norr AB");
+    assert_eq!(x["country"], "SE");
+
+    // A name the register does not hold, a country not on the list, another organisation's
+    // supplier: each refused, naming its field; nothing stored.
+    let refused = |body: serde_json::Value, field: &'static str, status: StatusCode| {
+        let api = &api;
+        async move {
+            let res = api.req(Method::POST, "/api/v1/systems", Some(body)).await;
+            assert_eq!(res.status(), status, "{field}");
+            let p: serde_json::Value = res.json().await.unwrap();
+            assert!(
+                p["errors"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["field"] == field),
+                "{field}: {p}"
+            );
+        }
+    };
+    refused(
+        json!({"name": "A", "hosting": "outsourced", "supplier": "Okänd AB"}),
+        "supplier",
+        StatusCode::CONFLICT,
+    )
+    .await;
+    refused(
+        json!({"name": "B", "hosting": "outsourced", "country": "Sverige"}),
+        "country",
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let theirs = app
+        .store
+        .create_supplier(
+            &other,
+            &Actor::operator(),
+            &tillit_domain::supplier::SupplierInput::try_from(
+                &serde_json::from_value::<tillit_domain::supplier::SupplierDraft>(supplier(
+                    "Deras AB",
+                ))
+                .unwrap(),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    refused(
+        json!({"name": "C", "hosting": "outsourced", "supplier_id": theirs.id.as_str()}),
+        "supplier_id",
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let (_, list) = api.get_json("/api/v1/systems").await;
+    assert_eq!(list["total"], 1);
+
+    // The supplier's page lists the systems that use it.
+    let (_, html) = b.get_text(&format!("/suppliers/{sup}")).await;
+    assert!(html.contains("Journalsystemet"));
+
+    // Text written before the register and the country list (as an older version stored it).
+    let mut ids = Vec::new();
+    for name in ["Labbsystemet", "Röntgensystemet"] {
+        let res = api
+            .req(
+                Method::POST,
+                "/api/v1/systems",
+                Some(json!({"name": name, "hosting": "outsourced"})),
+            )
+            .await;
+        let x: serde_json::Value = res.json().await.unwrap();
+        ids.push(x["id"].as_str().unwrap().to_string());
+    }
+    let pool = sqlx::AnyPool::connect(&app.database_url).await.unwrap();
+    for (id, supplier, country) in [
+        (&ids[0], Some("Labbdata Nordic AB"), "Sverige"),
+        (&ids[1], None, "Norden"),
+    ] {
+        sqlx::query("UPDATE systems SET unlinked_supplier = $1, unmatched_country = $2, country = NULL WHERE id = $3")
+            .bind(supplier)
+            .bind(country)
+            .bind(id.as_str())
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    app.store.heal().await.unwrap();
+    let (_, lab) = api.get_json(&format!("/api/v1/systems/{}", ids[0])).await;
+    assert_eq!(lab["country"], "SE", "a country's name becomes its code");
+    assert_eq!(lab["unmatched_country"], serde_json::Value::Null);
+    assert_eq!(
+        lab["unlinked_supplier"], "Labbdata Nordic AB",
+        "kept, not lost"
+    );
+    assert_eq!(lab["supplier_id"], serde_json::Value::Null);
+    let (_, xray) = api.get_json(&format!("/api/v1/systems/{}", ids[1])).await;
+    assert_eq!(
+        (xray["country"].clone(), xray["unmatched_country"].clone()),
+        (serde_json::Value::Null, json!("Norden")),
+        "a text that names no country is kept for the user to choose"
+    );
+    let (_, html) = b.get_text(&format!("/systems/{}", ids[0])).await;
+    assert!(html.contains("Labbdata Nordic AB (inte kopplad till leverantörsregistret)"));
+    let (_, html) = b.get_text(&format!("/systems/{}/edit", ids[0])).await;
+    assert!(html.contains("/suppliers/new?name=Labbdata+Nordic+AB"));
+    let (_, html) = b.get_text("/suppliers/new?name=Labbdata+Nordic+AB").await;
+    assert!(html.contains("value=\"Labbdata Nordic AB\""));
+
+    // Adding the supplier to the register links the system to it.
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/suppliers",
+            Some(supplier("Labbdata Nordic AB")),
+        )
+        .await;
+    let lab_supplier: serde_json::Value = res.json().await.unwrap();
+    let (_, lab) = api.get_json(&format!("/api/v1/systems/{}", ids[0])).await;
+    assert_eq!(lab["supplier_id"], lab_supplier["id"]);
+    assert_eq!(lab["unlinked_supplier"], serde_json::Value::Null);
+    let (_, found) = api.get_json("/api/v1/systems?q=labbdata").await;
+    assert_eq!(found["total"], 1, "found by its supplier's name");
+
+    // Saving without choosing a country keeps the text; choosing one replaces it.
+    let put = |country: &str| json!({"name": "Röntgensystemet", "hosting": "outsourced", "country": country});
+    let path = format!("/api/v1/systems/{}", ids[1]);
+    let res = api.req(Method::PUT, &path, Some(put(""))).await;
+    let x: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(x["unmatched_country"], "Norden");
+    let res = api.req(Method::PUT, &path, Some(put("NO"))).await;
+    let x: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        (x["country"].clone(), x["unmatched_country"].clone()),
+        (json!("NO"), serde_json::Value::Null)
+    );
+
+    // Each link is in the audit trail: the country at start-up, the supplier when added.
+    let linked: Vec<String> = sqlx::query_scalar(
+        "SELECT object_id FROM audit_events WHERE action = 'system.link' ORDER BY seq",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(linked, [ids[0].clone(), ids[0].clone()]);
 }

@@ -187,7 +187,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
                 name: "B:s journalsystem".into(),
                 description: None,
                 owner_membership_id: None,
-                supplier: None,
+                supplier_id: None,
                 hosting: "own_operation".into(),
                 country: None,
                 review_interval_months: 12,
