@@ -192,6 +192,11 @@ pub async fn decide(
     let today = crate::today();
     let input = parse_decision(d, &offered, &today)?;
     let assessment = serde_json::to_value(&view.assessment).map_err(Error::internal)?;
+    let measures = if input.outcome == Outcome::ApprovedWithConditions {
+        condition_measures(app, who, &view, &input, &today, lang)
+    } else {
+        vec![]
+    };
     let decision = app
         .store
         .record_decision(
@@ -211,80 +216,81 @@ pub async fn decide(
                 recommendation: view.assessment.recommendation.key(),
                 assessment: &assessment,
             },
+            &measures,
         )
         .await?;
-    if input.outcome == Outcome::ApprovedWithConditions {
-        let requirement = if view.facts.get("public_body") == Some(&serde_json::Value::from(false))
-            && app.library(who).requirement("lev-7").is_some()
-        {
-            "lev-7"
-        } else {
-            "lev-2"
-        };
-        let traces: Vec<RequirementRef> = if view.case.input.system_ids.is_empty() {
-            vec![RequirementRef {
-                system_id: None,
-                requirement_id: requirement.into(),
-            }]
-        } else {
-            view.case
-                .input
-                .system_ids
-                .iter()
-                .map(|s| RequirementRef {
-                    system_id: Some(s.clone()),
-                    requirement_id: requirement.into(),
-                })
-                .collect()
-        };
-        for c in view
-            .assessment
-            .conditions
-            .iter()
-            .filter(|c| input.conditions.contains(&c.id))
-        {
-            let text = c.text.get(lang);
-            let title: String = text.chars().take(200).collect();
-            let measure = MeasureInput {
-                title,
-                description: Some(format!(
-                    "{text}\n\n{}: {} ({}, /outsourcing/{})",
-                    if lang == "en" {
-                        "Condition of the outsourcing decision"
-                    } else {
-                        "Villkor i utkontrakteringsbeslutet"
-                    },
-                    view.case.input.title,
-                    decision.decided_at.get(..10).unwrap_or_default(),
-                    view.case.id
-                )),
-                // The information owner who set the condition answers for it until they hand
-                // it on in the action plan.
-                owner_membership_id: Some(who.membership().membership_id.clone()),
-                due_on: input.conditions_due_on.clone(),
-                status: MeasureStatus::Planned,
-                cost_sek: None,
-                verification: None,
-                scenario_ids: vec![],
-                requirements: traces.clone(),
-            };
-            app.store
-                .save_measure(
-                    who.tenant(),
-                    &who.actor(),
-                    who.display_name(),
-                    None,
-                    &measure,
-                )
-                .await?;
-        }
-    }
     Ok(decision)
+}
+
+/// The measures a decision's conditions call for: each condition's short name as the title, its
+/// whole text and the decision it comes from as the description, owned by the decider and traced
+/// to the outsourcing requirement (lev-7 for a private provider whose library has it, else lev-2)
+/// of each system the case concerns.
+fn condition_measures(
+    app: &App,
+    who: &Acting,
+    view: &CaseView,
+    input: &tillit_domain::outsourcing_case::DecisionInput,
+    today: &str,
+    lang: &str,
+) -> Vec<MeasureInput> {
+    let requirement = if view.facts.get("public_body") == Some(&serde_json::Value::from(false))
+        && app.library(who).requirement("lev-7").is_some()
+    {
+        "lev-7"
+    } else {
+        "lev-2"
+    };
+    let traces: Vec<RequirementRef> = if view.case.input.system_ids.is_empty() {
+        vec![RequirementRef {
+            system_id: None,
+            requirement_id: requirement.into(),
+        }]
+    } else {
+        view.case
+            .input
+            .system_ids
+            .iter()
+            .map(|s| RequirementRef {
+                system_id: Some(s.clone()),
+                requirement_id: requirement.into(),
+            })
+            .collect()
+    };
+    view.assessment
+        .conditions
+        .iter()
+        .filter(|c| input.conditions.contains(&c.id))
+        .map(|c| MeasureInput {
+            title: c.title.get(lang).chars().take(200).collect(),
+            description: Some(format!(
+                "{}\n\n{}: {} ({today}, /outsourcing/{})",
+                c.text.get(lang),
+                if lang == "en" {
+                    "Condition of the outsourcing decision"
+                } else {
+                    "Villkor i utkontrakteringsbeslutet"
+                },
+                view.case.input.title,
+                view.case.id
+            )),
+            // The information owner who set the condition answers for it until they hand it on
+            // in the action plan.
+            owner_membership_id: Some(who.membership().membership_id.clone()),
+            due_on: input.conditions_due_on.clone(),
+            status: MeasureStatus::Planned,
+            cost_sek: None,
+            verification: None,
+            scenario_ids: vec![],
+            requirements: traces.clone(),
+        })
+        .collect()
 }
 
 /// Carries a residual risk of the case's assessment into a risk analysis as a scenario, with the
 /// case's information assets, the consequence its classification gives (within the matrix) and a
-/// likelihood to be judged; the analysis's owners refine it there.
+/// likelihood to be judged; the analysis's owners refine it there. A residual risk already carried
+/// into the analysis is not added twice: the scenario there is returned with `false`.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn residual_risk_to_scenario(
     app: &App,
@@ -293,7 +299,7 @@ pub async fn residual_risk_to_scenario(
     rule_id: &str,
     analysis_id: &tillit_domain::ids::AnalysisId,
     lang: &str,
-) -> Result<tillit_store::Scenario> {
+) -> Result<(tillit_store::Scenario, bool)> {
     let view = case(app, who, case_id).await?;
     let Some((_, text)) = view
         .assessment
@@ -341,7 +347,22 @@ pub async fn residual_risk_to_scenario(
         inherent_consequence: consequence.to_string(),
         ..Default::default()
     };
-    crate::risk::save_scenario(app, who, analysis_id, None, &d).await
+    if let Some(existing) = app
+        .store
+        .scenarios(who.tenant(), analysis_id)
+        .await?
+        .into_iter()
+        .find(|s| {
+            s.input.title == d.title
+                && s.input.vulnerability.as_deref() == Some(d.vulnerability.as_str())
+        })
+    {
+        return Ok((existing, false));
+    }
+    Ok((
+        crate::risk::save_scenario(app, who, analysis_id, None, &d).await?,
+        true,
+    ))
 }
 
 /// The decided cases whose facts or rule set have changed since their latest decision: a gap of

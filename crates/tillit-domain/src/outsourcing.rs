@@ -249,6 +249,8 @@ pub enum Factor {
 #[serde(deny_unknown_fields)]
 pub struct ConditionDef {
     pub id: String,
+    /// A short name, the title of the measure the condition becomes.
+    pub title: Texts,
     pub text: Texts,
     pub set: BTreeMap<String, Value>,
 }
@@ -658,6 +660,7 @@ pub struct OpenQuestion {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConditionEffect {
     pub id: String,
+    pub title: Texts,
     pub text: Texts,
     /// The rules whose findings it answers.
     pub rule_ids: Vec<String>,
@@ -1018,6 +1021,7 @@ pub fn assess(rs: &RuleSet, f: &Facts) -> Assessment {
             }
             conditions.push(ConditionEffect {
                 id: c.id.clone(),
+                title: c.title.clone(),
                 text: c.text.clone(),
                 rule_ids: vec![r.id.clone()],
                 recommendation_from: o.recommendation,

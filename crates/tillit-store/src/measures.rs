@@ -253,10 +253,77 @@ impl Store {
         id: Option<&MeasureId>,
         x: &MeasureInput,
     ) -> Result<Measure, StoreError> {
+        let mut tx = self.work().await?;
+        let mid = tx.save_measure(t, actor, by_name, id, x).await?;
+        let m = measure_in(tx.conn(), t, &mid).await?;
+        tx.commit().await?;
+        Ok(m)
+    }
+
+    /// The measures that trace to one scenario.
+    pub async fn measures_for_scenario(
+        &self,
+        t: &Tenant,
+        scenario_id: &ScenarioId,
+    ) -> Result<Vec<Measure>, StoreError> {
+        let scenario_id = scenario_id.as_str();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM {FROM} JOIN measure_scenarios ms ON ms.measure_id = x.id WHERE x.org_id = $1 AND ms.org_id = $1 AND ms.scenario_id = $2 ORDER BY x.title"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(scenario_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(measure_from_row).collect()
+    }
+
+    /// The measures that trace to one requirement in one scope.
+    pub async fn measures_for_requirement(
+        &self,
+        t: &Tenant,
+        system_id: Option<&str>,
+        requirement_id: &str,
+    ) -> Result<Vec<Measure>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM {FROM} JOIN measure_requirements mr ON mr.measure_id = x.id
+             WHERE x.org_id = $1 AND mr.org_id = $1 AND mr.scope_key = $2 AND mr.requirement_id = $3 ORDER BY x.title"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(system_id.unwrap_or(crate::ORGANISATION_SCOPE))
+            .bind(requirement_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(measure_from_row).collect()
+    }
+}
+
+/// How the action plan is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MeasureOrder {
+    #[default]
+    Due,
+    Status,
+    Owner,
+}
+
+/// The same change inside a unit of work, to be stored with others or not at all.
+impl crate::audit::Work<'_> {
+    /// Adds (`id` None) or replaces a measure. The owner must be a member, the scenarios and
+    /// systems the organisation's. Marking it verified records who and when.
+    pub async fn save_measure(
+        &mut self,
+        t: &Tenant,
+        actor: &Actor,
+        by_name: &str,
+        id: Option<&MeasureId>,
+        x: &MeasureInput,
+    ) -> Result<String, StoreError> {
         let id = id.map(MeasureId::as_str);
         tillit_domain::measure::check_traced(&x.scenario_ids, &x.requirements)
             .map_err(ValidationErrors::from)?;
-        let mut tx = self.work().await?;
+        let tx = self;
         let before = match id {
             Some(id) => Some(measure_in(tx.conn(), t, id).await?),
             None => None,
@@ -328,55 +395,6 @@ impl Store {
             },
         )
         .await?;
-        let m = measure_in(tx.conn(), t, &mid).await?;
-        tx.commit().await?;
-        Ok(m)
+        Ok(mid)
     }
-
-    /// The measures that trace to one scenario.
-    pub async fn measures_for_scenario(
-        &self,
-        t: &Tenant,
-        scenario_id: &ScenarioId,
-    ) -> Result<Vec<Measure>, StoreError> {
-        let scenario_id = scenario_id.as_str();
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} JOIN measure_scenarios ms ON ms.measure_id = x.id WHERE x.org_id = $1 AND ms.org_id = $1 AND ms.scenario_id = $2 ORDER BY x.title"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(t.id())
-            .bind(scenario_id)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(measure_from_row).collect()
-    }
-
-    /// The measures that trace to one requirement in one scope.
-    pub async fn measures_for_requirement(
-        &self,
-        t: &Tenant,
-        system_id: Option<&str>,
-        requirement_id: &str,
-    ) -> Result<Vec<Measure>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} JOIN measure_requirements mr ON mr.measure_id = x.id
-             WHERE x.org_id = $1 AND mr.org_id = $1 AND mr.scope_key = $2 AND mr.requirement_id = $3 ORDER BY x.title"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(t.id())
-            .bind(system_id.unwrap_or(crate::ORGANISATION_SCOPE))
-            .bind(requirement_id)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(measure_from_row).collect()
-    }
-}
-
-/// How the action plan is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum MeasureOrder {
-    #[default]
-    Due,
-    Status,
-    Owner,
 }

@@ -269,13 +269,15 @@ impl Store {
         self.case(t, id).await
     }
 
-    /// Appends a decision record to the case, in the same unit of work as its audit event.
+    /// Appends a decision record to the case with the measures its conditions call for, in one
+    /// unit of work with their audit events: the decision and its measures, or nothing.
     pub async fn record_decision(
         &self,
         t: &Tenant,
         actor: &Actor,
         case_id: &str,
         d: &NewDecision<'_>,
+        measures: &[tillit_domain::measure::MeasureInput],
     ) -> Result<Decision, StoreError> {
         self.case(t, case_id).await?;
         let id = new_id();
@@ -320,6 +322,9 @@ impl Store {
             },
         )
         .await?;
+        for m in measures {
+            w.save_measure(t, actor, d.decided_by_name, None, m).await?;
+        }
         w.commit().await?;
         self.decisions(t, case_id)
             .await?

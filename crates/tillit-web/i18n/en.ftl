@@ -535,6 +535,7 @@ form-no-choices = There is nothing to choose yet.
 back = Back
 done-risk-saved = The risk analysis has been saved.
 done-scenario-saved = The scenario has been saved.
+done-scenario-exists = The risk is already a scenario in the analysis; no new scenario was added.
 done-matrix-saved = The risk matrix has been saved.
 
 ## Measures and action plan

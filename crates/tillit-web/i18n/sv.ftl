@@ -532,6 +532,7 @@ form-no-choices = Det finns inget att välja ännu.
 back = Tillbaka
 done-risk-saved = Riskanalysen har sparats.
 done-scenario-saved = Scenariot har sparats.
+done-scenario-exists = Risken finns redan som scenario i analysen; inget nytt scenario lades till.
 done-matrix-saved = Riskmatrisen har sparats.
 
 ## Measures and action plan

@@ -905,7 +905,7 @@ pub async fn add_risk(
     form: FormFields,
 ) -> AppResult<Response> {
     let analysis = tillit_domain::ids::AnalysisId::from(form.get("analysis_id"));
-    tillit_app::outsourcing::residual_risk_to_scenario(
+    let (_, created) = tillit_app::outsourcing::residual_risk_to_scenario(
         &state.app,
         &m.who,
         &id,
@@ -915,6 +915,11 @@ pub async fn add_risk(
     )
     .await?;
     Ok(crate::render::see_other(&format!(
-        "/risks/{analysis}?done=scenario-saved"
+        "/risks/{analysis}?done={}",
+        if created {
+            "scenario-saved"
+        } else {
+            "scenario-exists"
+        }
     )))
 }

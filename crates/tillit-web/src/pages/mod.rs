@@ -510,6 +510,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "evidence-removed",
         "risk-saved",
         "scenario-saved",
+        "scenario-exists",
         "matrix-saved",
         "measure-saved",
         "reviewed",

@@ -202,6 +202,14 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
         .find(|m| m["due_on"] == "2027-03-31")
         .expect("the condition's measure");
     assert_eq!(m["requirements"], json!([format!("{system}/lev-2")]));
+    assert_eq!(
+        m["title"], "Kundhållna krypteringsnycklar",
+        "the condition's name"
+    );
+    assert!(m["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("Kunden håller nycklarna i egen nyckelhantering"));
 
     // The record cannot be changed, even in the database.
     let pool = crate::audit::raw_pool(&app).await;
@@ -274,6 +282,21 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
         .await;
     let s = &scenarios.as_array().unwrap()[0];
     assert_eq!(s["inherent_consequence"], 3, "from the classification");
+    // Carried again (a double click, a second visit): still one scenario, and the user is told.
+    let res = coordinator
+        .post_form(
+            &format!("/outsourcing/{id}/risk"),
+            &[
+                ("rule_id", risk_rule.as_str()),
+                ("analysis_id", analysis.as_str()),
+            ],
+        )
+        .await;
+    assert!(location(res.headers()).ends_with("done=scenario-exists"));
+    let (_, again) = api
+        .get_json(&format!("/api/v1/risk-analyses/{analysis}/scenarios"))
+        .await;
+    assert_eq!(again.as_array().unwrap().len(), 1);
     assert!(s["vulnerability"]
         .as_str()
         .unwrap()
