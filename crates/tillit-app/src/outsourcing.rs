@@ -5,7 +5,7 @@
 use crate::acting::Acting;
 use crate::error::{Error, Result};
 use crate::App;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use tillit_domain::ids::{AssetId, SupplierId, SystemId};
 use tillit_domain::measure::{MeasureInput, MeasureStatus, RequirementRef};
 use tillit_domain::outsourcing::{assess, Assessment, Facts, RuleSet};
@@ -58,6 +58,72 @@ pub async fn list_cases(
 ) -> Result<Page<OutsourcingCase>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.list_cases(who.tenant(), q, page).await?)
+}
+
+/// A case as its list shows it: the assessment today and whether the latest decision rests on
+/// other facts or rules than today's.
+pub struct CaseSummary {
+    pub case: OutsourcingCase,
+    pub assessment: Assessment,
+    pub needs_reassessment: bool,
+}
+
+/// A page of cases, each assessed as it is today.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn list_case_summaries(
+    app: &App,
+    who: &Acting,
+    q: Option<&str>,
+    page: PageRequest,
+) -> Result<Page<CaseSummary>> {
+    who.require(Permission::ViewRegisters)?;
+    let list = app.store.list_cases(who.tenant(), q, page).await?;
+    Ok(Page {
+        items: summaries(app, who.tenant(), list.items).await?,
+        page: list.page,
+        per_page: list.per_page,
+        total: list.total,
+    })
+}
+
+/// Each case assessed today, reading the organisation once and each supplier once.
+async fn summaries(app: &App, t: &Tenant, cases: Vec<OutsourcingCase>) -> Result<Vec<CaseSummary>> {
+    let public = Some(app.store.organisation(t).await?.facts.public_authority());
+    let today = crate::today();
+    let mut suppliers: HashMap<String, Supplier> = HashMap::new();
+    let mut out = Vec::with_capacity(cases.len());
+    for case in cases {
+        let sid = case.input.supplier_id.clone();
+        if !suppliers.contains_key(&sid) {
+            let s = app
+                .store
+                .supplier(t, &SupplierId::from(sid.as_str()))
+                .await?;
+            suppliers.insert(sid.clone(), s);
+        }
+        let data = data_facts(app, t, &case.input).await?;
+        let registers = register_facts(public, &data, &suppliers[&sid].input, &today);
+        let facts = case_facts(&registers, &case.input.answers);
+        let needs_reassessment = match case.decided {
+            Some(_) => app
+                .store
+                .decisions(t, &case.id)
+                .await?
+                .first()
+                .is_some_and(|d| {
+                    d.facts_sha256 != facts.sha256()
+                        || d.rule_set_version != app.rules.version
+                        || d.rule_set_id != app.rules.id
+                }),
+            None => false,
+        };
+        out.push(CaseSummary {
+            assessment: assess(&app.rules, &facts),
+            case,
+            needs_reassessment,
+        });
+    }
+    Ok(out)
 }
 
 /// The register facts of what the case concerns: each system's own levels and assets, and the
@@ -369,24 +435,20 @@ pub async fn residual_risk_to_scenario(
 /// the follow-up. Each case is assessed as it is today.
 pub(crate) async fn reassessment_gap(app: &App, t: &Tenant) -> Result<tillit_store::GapList> {
     let cases = crate::all_pages(|page| app.store.list_cases(t, None, page)).await?;
+    let decided: Vec<OutsourcingCase> = cases.into_iter().filter(|c| c.decided.is_some()).collect();
     let mut items = Vec::new();
-    for c in cases.into_iter().filter(|c| c.decided.is_some()) {
-        let Some(d) = app.store.decisions(t, &c.id).await?.into_iter().next() else {
-            continue;
-        };
-        let (_, _, facts) = facts_of(app, t, &c).await?;
-        let facts_changed = d.facts_sha256 != facts.sha256();
-        let rules_changed =
-            d.rule_set_version != app.rules.version || d.rule_set_id != app.rules.id;
-        if facts_changed || rules_changed {
+    for c in summaries(app, t, decided).await? {
+        if c.needs_reassessment {
             items.push(tillit_store::GapItem {
-                label: c.input.title.clone(),
-                detail: if rules_changed {
-                    format!("{} {}", app.rules.id, app.rules.version)
-                } else {
-                    d.decided_at.get(..10).unwrap_or_default().to_string()
-                },
-                href: format!("/outsourcing/{}", c.id),
+                label: c.case.input.title.clone(),
+                detail: c
+                    .case
+                    .decided
+                    .as_ref()
+                    .and_then(|(_, at)| at.get(..10))
+                    .unwrap_or_default()
+                    .to_string(),
+                href: format!("/outsourcing/{}", c.case.id),
             });
         }
     }

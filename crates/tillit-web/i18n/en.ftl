@@ -1060,6 +1060,8 @@ outsourcing-summary = { $count ->
 }
 outsourcing-none = No outsourcing assessments yet.
 outsourcing-undecided = Not decided
+outsourcing-assessment-today = Assessment today
+outsourcing-needs-reassessment = Reassess
 outsourcing-concerns = Concerns
 outsourcing-decision = Decision
 outsourcing-back = ← All outsourcing assessments

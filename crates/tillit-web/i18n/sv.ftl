@@ -1048,6 +1048,8 @@ outsourcing-summary = { $count ->
 }
 outsourcing-none = Inga utkontrakteringsbedömningar ännu.
 outsourcing-undecided = Inte beslutad
+outsourcing-assessment-today = Bedömning i dag
+outsourcing-needs-reassessment = Pröva igen
 outsourcing-concerns = Gäller
 outsourcing-decision = Beslut
 outsourcing-back = ← Alla utkontrakteringsbedömningar

@@ -53,9 +53,23 @@ impl From<OutsourcingCase> for CaseDto {
     }
 }
 
+/// A case in the list, with the assessment as it stands today.
+#[derive(Serialize, ToSchema)]
+pub struct CaseListItem {
+    #[serde(flatten)]
+    pub case: CaseDto,
+    /// Today's recommendation: suitable, suitable_with_conditions, unsuitable or
+    /// another_ground_needed.
+    pub recommendation: String,
+    /// Whether the answers settle the recommendation (no open question could change it).
+    pub determined: bool,
+    /// The latest decision rests on other facts or another rule-set version than today's.
+    pub needs_reassessment: bool,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct CasePage {
-    pub items: Vec<CaseDto>,
+    pub items: Vec<CaseListItem>,
     pub page: i64,
     pub per_page: i64,
     pub total: i64,
@@ -131,12 +145,22 @@ pub async fn list_cases(
 ) -> AppResult<Json<CasePage>> {
     m.require(Permission::ViewRegisters)?;
     let (q, page) = p.parse()?;
-    let list = tillit_app::outsourcing::list_cases(&state.app, &m.who, q.as_deref(), page).await?;
+    let list = tillit_app::outsourcing::list_case_summaries(&state.app, &m.who, q.as_deref(), page)
+        .await?;
     Ok(Json(CasePage {
         page: list.page,
         per_page: list.per_page,
         total: list.total,
-        items: list.items.into_iter().map(Into::into).collect(),
+        items: list
+            .items
+            .into_iter()
+            .map(|x| CaseListItem {
+                recommendation: x.assessment.recommendation.key().to_string(),
+                determined: x.assessment.determined,
+                needs_reassessment: x.needs_reassessment,
+                case: x.case.into(),
+            })
+            .collect(),
     }))
 }
 

@@ -95,8 +95,12 @@ pub struct CaseRow {
     pub title: String,
     pub supplier: String,
     pub concerns: String,
+    /// Today's assessment.
+    pub recommendation: String,
+    pub rec_chip: &'static str,
     pub decided: String,
     pub decided_chip: &'static str,
+    pub needs_reassessment: bool,
 }
 
 #[derive(Template)]
@@ -120,7 +124,8 @@ pub async fn list(
     let tr = &m.ctx.tr;
     let (q, page_req) = p.parse()?;
     let list =
-        tillit_app::outsourcing::list_cases(&state.app, &m.who, q.as_deref(), page_req).await?;
+        tillit_app::outsourcing::list_case_summaries(&state.app, &m.who, q.as_deref(), page_req)
+            .await?;
     let pager = Pager::new(
         tr,
         "/outsourcing",
@@ -134,7 +139,17 @@ pub async fn list(
     let rows = list
         .items
         .into_iter()
-        .map(|c| {
+        .map(|x| {
+            let a = &x.assessment;
+            let (recommendation, rec) = if a.determined {
+                (
+                    recommendation_label(tr, a.question, a.recommendation),
+                    rec_chip(a.recommendation),
+                )
+            } else {
+                (tr.t("outsourcing-undetermined"), "unassessed")
+            };
+            let c = x.case;
             let concerns = c
                 .systems
                 .iter()
@@ -162,8 +177,11 @@ pub async fn list(
                 title: c.input.title,
                 supplier: c.supplier_name,
                 concerns,
+                recommendation,
+                rec_chip: rec,
                 decided,
                 decided_chip,
+                needs_reassessment: x.needs_reassessment,
             }
         })
         .collect();

@@ -235,6 +235,17 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
         .get_json(&format!("/api/v1/outsourcing-cases/{id}"))
         .await;
     assert_eq!(v["needs_reassessment"], true);
+    // The list says so too, beside today's assessment.
+    let (_, list) = api.get_json("/api/v1/outsourcing-cases").await;
+    let item = &list["items"][0];
+    assert_eq!(
+        (item["id"].as_str(), item["needs_reassessment"].clone()),
+        (Some(id.as_str()), json!(true))
+    );
+    assert_eq!(item["recommendation"], "suitable_with_conditions");
+    assert_eq!(item["decided"], "approved_with_conditions");
+    let (_, html) = coordinator.get_text("/outsourcing").await;
+    assert!(html.contains("Pröva igen") && html.contains("Bedömning i dag"));
     // ... and the follow-up lists it as a gap.
     let (_, follow_up) = api.get_json("/api/v1/follow-up").await;
     let gap = follow_up["gaps"]
