@@ -40,6 +40,7 @@ pub fn reference_field(r: Reference) -> &'static str {
         Reference::Requirement => "requirements",
         Reference::Person => "email",
         Reference::Supplier => "supplier_id",
+        Reference::PreparedBy => "prepared_by",
     }
 }
 

@@ -211,7 +211,11 @@ pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn create_case(app: &App, who: &Acting, d: &CaseDraft) -> Result<OutsourcingCase> {
     who.require(Permission::EditRegisters)?;
-    let input = CaseInput::try_from(d)?;
+    let mut input = CaseInput::try_from(d)?;
+    // Whoever opens a case prepares it, unless someone else is named.
+    if input.prepared_by.is_none() {
+        input.prepared_by = Some(who.membership().membership_id.clone());
+    }
     Ok(app
         .store
         .create_case(who.tenant(), &who.actor(), &input)
@@ -281,6 +285,7 @@ pub async fn decide(
                 rule_set_version: &app.rules.version,
                 recommendation: view.assessment.recommendation.key(),
                 assessment: &assessment,
+                delegation: input.delegation.as_deref(),
             },
             &measures,
         )

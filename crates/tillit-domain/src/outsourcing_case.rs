@@ -37,6 +37,10 @@ pub const ASKED: &[(&str, Option<&[&str]>)] = &[
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseInput {
     pub title: String,
+    /// The case's reference in the organisation's diary (diarienummer), as written.
+    pub reference: Option<String>,
+    /// The member who prepares the case (handläggare).
+    pub prepared_by: Option<String>,
     pub supplier_id: String,
     pub service: Option<String>,
     pub system_ids: Vec<String>,
@@ -53,6 +57,14 @@ pub struct CaseInput {
 pub struct CaseDraft {
     #[serde(default, deserialize_with = "draft::text")]
     pub title: String,
+    /// The case's reference in the organisation's diary (diarienummer), e.g. `RS 2026/1234`.
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub reference: String,
+    /// The member who prepares the case (handläggare): a membership id.
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub prepared_by: String,
     #[serde(default, deserialize_with = "draft::text")]
     pub supplier_id: String,
     /// What the supplier does: the service and the processing.
@@ -149,6 +161,12 @@ impl TryFrom<&CaseDraft> for CaseInput {
     fn try_from(d: &CaseDraft) -> Result<CaseInput, ValidationErrors> {
         let mut errs = ValidationErrors::new();
         let title = errs.check(text::required("title", &d.title, 200));
+        let reference = errs
+            .check(text::optional("reference", &d.reference, 60))
+            .flatten();
+        let prepared_by = errs
+            .check(text::optional("prepared_by", &d.prepared_by, 100))
+            .flatten();
         let supplier_id = errs.check(text::required("supplier_id", &d.supplier_id, 100));
         let service = errs
             .check(text::optional("service", &d.service, 4000))
@@ -186,6 +204,8 @@ impl TryFrom<&CaseDraft> for CaseInput {
         match (title, supplier_id) {
             (Some(title), Some(supplier_id)) => Ok(CaseInput {
                 title,
+                reference,
+                prepared_by,
                 supplier_id,
                 service,
                 system_ids,
@@ -384,6 +404,11 @@ pub struct DecisionDraft {
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub conditions_due_on: String,
+    /// The delegation the decision is made under (e.g. the point of the board's delegation
+    /// order), as written.
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub delegation: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -392,6 +417,7 @@ pub struct DecisionInput {
     pub motivation: String,
     pub conditions: Vec<String>,
     pub conditions_due_on: Option<String>,
+    pub delegation: Option<String>,
 }
 
 /// Checks a decision against the assessment's conditions: conditions belong to an approval with
@@ -416,6 +442,9 @@ pub fn parse_decision(
         }
     };
     let motivation = errs.check(text::required("motivation", &d.motivation, 4000));
+    let delegation = errs
+        .check(text::optional("delegation", &d.delegation, 300))
+        .flatten();
     let conditions = ids(&d.conditions);
     // The conditions on offer depend on the case's assessment today.
     if conditions.iter().any(|c| !offered.contains(c)) {
@@ -448,6 +477,7 @@ pub fn parse_decision(
             motivation,
             conditions,
             conditions_due_on,
+            delegation,
         }),
         _ => Err(errs),
     }
@@ -621,13 +651,22 @@ mod tests {
                 motivation: " ".into(),
                 conditions: vec!["made-up".into()],
                 conditions_due_on: "2020-01-01".into(),
+                delegation: "x".repeat(301),
             },
             &offered,
             "2026-12-01",
         )
         .unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["motivation", "conditions", "conditions_due_on"]);
+        assert_eq!(
+            fields,
+            [
+                "motivation",
+                "delegation",
+                "conditions",
+                "conditions_due_on"
+            ]
+        );
         let e = parse_decision(
             &DecisionDraft {
                 outcome: "approved_with_conditions".into(),

@@ -42,6 +42,8 @@ pub enum Reference {
     Person,
     /// The supplier of an outsourcing case.
     Supplier,
+    /// The member who prepares an outsourcing case.
+    PreparedBy,
 }
 
 /// What must be unique.

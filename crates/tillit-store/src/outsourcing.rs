@@ -24,6 +24,8 @@ pub struct OutsourcingCase {
     pub assets: Vec<(String, String)>,
     /// The latest decision's outcome and time, if decided.
     pub decided: Option<(String, String)>,
+    /// The name of the member who prepares the case.
+    pub prepared_by_name: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -50,6 +52,8 @@ pub struct Decision {
     pub recommendation: String,
     /// The engine's assessment as it was, JSON.
     pub assessment: String,
+    /// The delegation the decision was made under, as written.
+    pub delegation: Option<String>,
 }
 
 /// A decision to record.
@@ -65,19 +69,25 @@ pub struct NewDecision<'a> {
     pub rule_set_version: &'a str,
     pub recommendation: &'a str,
     pub assessment: &'a serde_json::Value,
+    pub delegation: Option<&'a str>,
 }
 
-const COLUMNS: &str = "c.id AS id, c.title AS title, c.supplier_id AS supplier_id, c.service AS service, c.answers AS answers, \
+const COLUMNS: &str = "c.id AS id, c.title AS title, c.reference AS reference, c.prepared_by AS prepared_by, pu.display_name AS prepared_by_name, \
+    c.supplier_id AS supplier_id, c.service AS service, c.answers AS answers, \
     c.created_at AS created_at, c.updated_at AS updated_at, s.name AS supplier_name, \
     (SELECT d.outcome FROM outsourcing_decisions d WHERE d.org_id = c.org_id AND d.case_id = c.id ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS decided_outcome, \
     (SELECT d.decided_at FROM outsourcing_decisions d WHERE d.org_id = c.org_id AND d.case_id = c.id ORDER BY d.decided_at DESC, d.id DESC LIMIT 1) AS decided_at";
 const FROM: &str =
-    "outsourcing_cases c JOIN suppliers s ON s.id = c.supplier_id AND s.org_id = c.org_id";
+    "outsourcing_cases c JOIN suppliers s ON s.id = c.supplier_id AND s.org_id = c.org_id \
+     LEFT JOIN memberships pm ON pm.id = c.prepared_by AND pm.org_id = c.org_id LEFT JOIN users pu ON pu.id = pm.user_id";
 
 #[derive(sqlx::FromRow)]
 struct CaseRow {
     id: String,
     title: String,
+    reference: Option<String>,
+    prepared_by: Option<String>,
+    prepared_by_name: Option<String>,
     supplier_id: String,
     service: Option<String>,
     answers: String,
@@ -95,6 +105,8 @@ impl CaseRow {
         Ok(OutsourcingCase {
             input: CaseInput {
                 title: self.title,
+                reference: self.reference,
+                prepared_by: self.prepared_by,
                 supplier_id: self.supplier_id,
                 service: self.service,
                 system_ids: vec![],
@@ -106,6 +118,7 @@ impl CaseRow {
             systems: vec![],
             assets: vec![],
             decided: self.decided_outcome.zip(self.decided_at),
+            prepared_by_name: self.prepared_by_name,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -127,6 +140,31 @@ async fn with_links(
         c.input.asset_ids = c.assets.iter().map(|(id, _)| id.clone()).collect();
     }
     Ok(())
+}
+
+/// The member who prepares a case must be one of the organisation's.
+async fn check_preparer(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    id: Option<&str>,
+) -> Result<(), StoreError> {
+    crate::assets::check_owner(conn, t, id)
+        .await
+        .map_err(|e| match e {
+            StoreError::UnknownReference(Reference::Owner) => {
+                StoreError::UnknownReference(Reference::PreparedBy)
+            }
+            e => e,
+        })
+}
+
+/// What a case is found by: its title, reference and service.
+fn case_search_text(x: &CaseInput) -> String {
+    search_key(&[
+        &x.title,
+        x.reference.as_deref().unwrap_or(""),
+        x.service.as_deref().unwrap_or(""),
+    ])
 }
 
 impl Store {
@@ -186,9 +224,10 @@ impl Store {
             Reference::Supplier,
         )
         .await?;
+        check_preparer(w.conn(), t, x.prepared_by.as_deref()).await?;
         sqlx::query(
-            "INSERT INTO outsourcing_cases (id, org_id, title, supplier_id, service, answers, search_text, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            "INSERT INTO outsourcing_cases (id, org_id, title, supplier_id, service, answers, search_text, created_at, updated_at, reference, prepared_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)",
         )
         .bind(&id)
         .bind(t.id())
@@ -196,8 +235,10 @@ impl Store {
         .bind(&x.supplier_id)
         .bind(&x.service)
         .bind(x.answers.canonical_json())
-        .bind(search_key(&[&x.title, x.service.as_deref().unwrap_or("")]))
+        .bind(case_search_text(x))
         .bind(&now)
+        .bind(&x.reference)
+        .bind(&x.prepared_by)
         .execute(w.conn())
         .await
         .map_err(unique_name)?;
@@ -236,18 +277,22 @@ impl Store {
             Reference::Supplier,
         )
         .await?;
+        check_preparer(w.conn(), t, x.prepared_by.as_deref()).await?;
         sqlx::query(
-            "UPDATE outsourcing_cases SET title = $1, supplier_id = $2, service = $3, answers = $4, search_text = $5, updated_at = $6
+            "UPDATE outsourcing_cases SET title = $1, supplier_id = $2, service = $3, answers = $4, search_text = $5, updated_at = $6,
+               reference = $9, prepared_by = $10
              WHERE org_id = $7 AND id = $8",
         )
         .bind(&x.title)
         .bind(&x.supplier_id)
         .bind(&x.service)
         .bind(x.answers.canonical_json())
-        .bind(search_key(&[&x.title, x.service.as_deref().unwrap_or("")]))
+        .bind(case_search_text(x))
         .bind(now_timestamp())
         .bind(t.id())
         .bind(id)
+        .bind(&x.reference)
+        .bind(&x.prepared_by)
         .execute(w.conn())
         .await
         .map_err(unique_name)?;
@@ -284,8 +329,8 @@ impl Store {
         let mut w = self.work().await?;
         sqlx::query(
             "INSERT INTO outsourcing_decisions (id, org_id, case_id, decided_by, decided_by_name, decided_at, outcome, motivation,
-               conditions, conditions_due_on, facts, facts_sha256, rule_set_id, rule_set_version, recommendation, assessment)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+               conditions, conditions_due_on, facts, facts_sha256, rule_set_id, rule_set_version, recommendation, assessment, delegation)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(&id)
         .bind(t.id())
@@ -303,6 +348,7 @@ impl Store {
         .bind(d.rule_set_version)
         .bind(d.recommendation)
         .bind(d.assessment.to_string())
+        .bind(d.delegation)
         .execute(w.conn())
         .await?;
         w.record(
@@ -317,7 +363,7 @@ impl Store {
                     "decision_id": id, "outcome": d.outcome, "motivation": d.motivation,
                     "conditions": d.conditions, "facts_sha256": d.facts.sha256(),
                     "rule_set": format!("{} {}", d.rule_set_id, d.rule_set_version),
-                    "recommendation": d.recommendation,
+                    "recommendation": d.recommendation, "delegation": d.delegation,
                 })),
             },
         )
@@ -337,7 +383,7 @@ impl Store {
     pub async fn decisions(&self, t: &Tenant, case_id: &str) -> Result<Vec<Decision>, StoreError> {
         Ok(sqlx::query_as::<_, Decision>(
             "SELECT id, case_id, decided_by, decided_by_name, decided_at, outcome, motivation, conditions, conditions_due_on, facts,
-               facts_sha256, rule_set_id, rule_set_version, recommendation, assessment
+               facts_sha256, rule_set_id, rule_set_version, recommendation, assessment, delegation
              FROM outsourcing_decisions WHERE org_id = $1 AND case_id = $2 ORDER BY decided_at DESC, id DESC",
         )
         .bind(t.id())

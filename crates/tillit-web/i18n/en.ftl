@@ -1060,6 +1060,13 @@ outsourcing-summary = { $count ->
 }
 outsourcing-none = No outsourcing assessments yet.
 outsourcing-undecided = Not decided
+outsourcing-no-preparer = None named
+field-reference = Reference number
+field-reference-hint = The case's number in the diary (diarienummer), e.g. RS 2026/1234.
+field-prepared-by = Prepared by
+field-delegation = Delegation
+field-delegation-hint = The delegation the decision is made under, e.g. point 4.2 of the board's delegation order.
+outsourcing-decision-delegation = Decided under { $delegation }.
 outsourcing-assessment-today = Assessment today
 outsourcing-needs-reassessment = Reassess
 outsourcing-concerns = Concerns

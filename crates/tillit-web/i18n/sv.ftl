@@ -1048,6 +1048,13 @@ outsourcing-summary = { $count ->
 }
 outsourcing-none = Inga utkontrakteringsbedömningar ännu.
 outsourcing-undecided = Inte beslutad
+outsourcing-no-preparer = Ingen angiven
+field-reference = Diarienummer
+field-reference-hint = Ärendets nummer i diariet, till exempel RS 2026/1234.
+field-prepared-by = Handläggare
+field-delegation = Delegation
+field-delegation-hint = Beslutet fattas med stöd av, till exempel punkt 4.2 i regionstyrelsens delegationsordning.
+outsourcing-decision-delegation = Beslutat med stöd av { $delegation }.
 outsourcing-assessment-today = Bedömning i dag
 outsourcing-needs-reassessment = Pröva igen
 outsourcing-concerns = Gäller

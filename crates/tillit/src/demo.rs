@@ -484,6 +484,7 @@ async fn seed_outsourcing(store: &Store, actor: &Actor) -> Result<(), StoreError
         &["E-tjänstplattformen"],
         &with(&[
             ("title", "E-tjänstplattformen i publikt moln, som offererad"),
+            ("reference", "RS 2026/0412"),
             ("service", "Drift av e-tjänstplattformen i leverantörens publika moln; leverantören hanterar nycklarna och dess support kan se uppgifterna vid felsökning."),
             ("key_holder", "supplier"),
             ("supplier_plaintext_access", "yes"),
@@ -498,6 +499,7 @@ async fn seed_outsourcing(store: &Store, actor: &Actor) -> Result<(), StoreError
         &["E-tjänstplattformen"],
         &with(&[
             ("title", "E-tjänstplattformen i publikt moln med regionens egna nycklar"),
+            ("reference", "RS 2026/0413"),
             ("service", "Samma drift, med regionens egen nyckelhantering utanför leverantörens kontroll; leverantören ser aldrig klartext."),
             ("key_holder", "customer_outside_supplier"),
             ("supplier_plaintext_access", "no"),

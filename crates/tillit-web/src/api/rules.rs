@@ -118,6 +118,8 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
     let answer = || word(&["yes", "no", "unknown", "true", "false"], true);
     let mut case_fields = vec![
         ("title", required_text(200)),
+        ("reference", text(60)),
+        ("prepared_by", id(true)),
         ("supplier_id", id(false)),
         ("service", text(4000)),
         ("system_ids", ids()),
@@ -161,6 +163,7 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
                         json!({"type": ["array", "null"], "items": required_text(100)}),
                     ),
                     ("conditions_due_on", date(true)),
+                    ("delegation", text(300)),
                 ],
                 required: vec!["outcome", "motivation"],
                 // Conditions belong to an approval with conditions, which needs at least one.

@@ -21,6 +21,11 @@ use utoipa::ToSchema;
 pub struct CaseDto {
     pub id: String,
     pub title: String,
+    /// The diary reference (diarienummer).
+    pub reference: Option<String>,
+    /// The member who prepares the case (a membership id) and their name.
+    pub prepared_by: Option<String>,
+    pub prepared_by_name: Option<String>,
     pub supplier_id: String,
     pub supplier_name: String,
     pub service: Option<String>,
@@ -42,6 +47,9 @@ impl From<OutsourcingCase> for CaseDto {
             decided: c.decided.map(|(o, _)| o),
             id: c.id,
             title: c.input.title,
+            reference: c.input.reference,
+            prepared_by: c.input.prepared_by,
+            prepared_by_name: c.prepared_by_name,
             supplier_id: c.input.supplier_id,
             supplier_name: c.supplier_name,
             service: c.input.service,
@@ -94,6 +102,8 @@ pub struct DecisionDto {
     pub rule_set_id: String,
     pub rule_set_version: String,
     pub recommendation: String,
+    /// The delegation the decision was made under, as written.
+    pub delegation: Option<String>,
 }
 
 impl From<Decision> for DecisionDto {
@@ -106,6 +116,7 @@ impl From<Decision> for DecisionDto {
             decided_by: d.decided_by,
             decided_by_name: d.decided_by_name,
             decided_at: d.decided_at,
+            delegation: d.delegation,
             outcome: d.outcome,
             motivation: d.motivation,
             facts_sha256: d.facts_sha256,

@@ -222,6 +222,8 @@ pub struct DecisionView {
     pub facts_sha256: String,
     pub conditions: Vec<String>,
     pub due: String,
+    /// "Under delegation: …", or empty.
+    pub delegation: String,
 }
 
 /// Everything the case page and the memo show, in words.
@@ -231,6 +233,10 @@ pub struct CaseWords {
     pub supplier_id: String,
     pub supplier: String,
     pub service: String,
+    /// The diary reference (diarienummer), or empty.
+    pub reference: String,
+    /// The member who prepares the case, or empty.
+    pub prepared_by: String,
     pub concerns: Vec<(String, String, String)>,
     pub question: String,
     pub question_explanation: String,
@@ -361,6 +367,8 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
         supplier_id: v.supplier.id.to_string(),
         supplier: v.supplier.input.name.clone(),
         service: v.case.input.service.clone().unwrap_or_default(),
+        reference: v.case.input.reference.clone().unwrap_or_default(),
+        prepared_by: v.case.prepared_by_name.clone().unwrap_or_default(),
         concerns,
         question: question_label(tr, q),
         weighing: match q {
@@ -495,6 +503,16 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
                         .as_ref()
                         .map(|date| tr.f("outsourcing-decision-due", &[("date", date.clone())]))
                         .unwrap_or_default(),
+                    delegation: d
+                        .delegation
+                        .as_ref()
+                        .map(|x| {
+                            tr.f(
+                                "outsourcing-decision-delegation",
+                                &[("delegation", x.clone())],
+                            )
+                        })
+                        .unwrap_or_default(),
                 }
             })
             .collect(),
@@ -516,6 +534,7 @@ struct CasePage {
     offered: Vec<Choice>,
     motivation: String,
     due_on: String,
+    delegation: String,
     errors: Vec<FieldError>,
 }
 
@@ -570,6 +589,13 @@ async fn show_case(
         offered,
         motivation: value(form, "motivation", String::new),
         due_on: value(form, "conditions_due_on", String::new),
+        // The delegation of the decider's last decision is the likely one again.
+        delegation: value(form, "delegation", || {
+            v.decisions
+                .iter()
+                .find_map(|d| d.delegation.clone())
+                .unwrap_or_default()
+        }),
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
         w,
     };
@@ -670,6 +696,25 @@ async fn form_page(
             .into_iter()
             .map(|s| (s.id.to_string(), s.input.name)),
     ));
+    // Whoever opens a case prepares it, until someone else is named.
+    let preparer_now = match x {
+        Some(x) => x.prepared_by.clone().unwrap_or_default(),
+        None => m.who.membership().membership_id.clone(),
+    };
+    let mut preparers = vec![Choice {
+        key: String::new(),
+        label: tr.t("outsourcing-no-preparer"),
+        selected: false,
+    }];
+    preparers.extend(choices(
+        form,
+        "prepared_by",
+        &[preparer_now],
+        tillit_app::members::all_members(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(|x| (x.id.into_string(), x.display_name)),
+    ));
     let mut fields = vec![
         Input::text(
             "title",
@@ -678,6 +723,15 @@ async fn form_page(
                 x.map(|x| x.title.clone()).unwrap_or_default()
             }),
         ),
+        Input::text(
+            "reference",
+            tr.t("field-reference"),
+            value(form, "reference", || {
+                x.and_then(|x| x.reference.clone()).unwrap_or_default()
+            }),
+        )
+        .hint(tr.t("field-reference-hint")),
+        Input::select("prepared_by", tr.t("field-prepared-by"), preparers),
         Input::select("supplier_id", tr.t("field-supplier-id"), supplier_choices)
             .hint(tr.t("field-supplier-id-hint")),
         Input::area(

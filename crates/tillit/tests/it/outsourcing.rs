@@ -114,17 +114,21 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
             Method::POST,
             "/api/v1/outsourcing-cases",
             Some(json!({
-                "title": "E-tjänster i publikt moln", "supplier_id": supplier, "system_ids": [system],
+                "title": "E-tjänster i publikt moln", "reference": "RS 2026/1234",
+                "supplier_id": supplier, "system_ids": [system],
                 "scope": "technical", "encryption_in_transit": "yes", "encryption_at_rest": "yes",
                 "key_holder": "supplier", "supplier_plaintext_access": "yes", "supplier_access_logged": "yes"
             })),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let id = res.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let created: serde_json::Value = res.json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_string();
+    assert_eq!(created["reference"], "RS 2026/1234");
+    assert_eq!(
+        created["prepared_by_name"], "Test samordnare@r.example",
+        "whoever opens the case prepares it"
+    );
     let (_, v) = api
         .get_json(&format!("/api/v1/outsourcing-cases/{id}"))
         .await;
@@ -182,7 +186,8 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
             &format!("/api/v1/outsourcing-cases/{id}/decision"),
             Some(json!({"outcome": "approved_with_conditions",
                         "motivation": "Godkänns bara med regionens egna nycklar utanför leverantörens kontroll.",
-                        "conditions": ["customer-held-keys"], "conditions_due_on": "2027-03-31"})),
+                        "conditions": ["customer-held-keys"], "conditions_due_on": "2027-03-31",
+                        "delegation": "punkt 4.2 i regionstyrelsens delegationsordning"})),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -192,6 +197,18 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
     assert_eq!(d["recommendation"], "unsuitable");
     assert_eq!(d["facts_sha256"].as_str().unwrap().len(), 64);
     assert_eq!(d["facts"]["key_holder"], "supplier");
+    // The memo names the diary reference, who prepared the case and the delegation.
+    let (_, memo) = coordinator
+        .get_text(&format!("/outsourcing/{id}/memo"))
+        .await;
+    for text in [
+        "RS 2026/1234",
+        "Handläggare",
+        "Test samordnare@r.example",
+        "Beslutat med stöd av punkt 4.2 i regionstyrelsens delegationsordning.",
+    ] {
+        assert!(memo.contains(text), "{text}");
+    }
 
     // The condition became a measure in the action plan, traced to the outsourcing requirement.
     let (_, measures) = api.get_json("/api/v1/measures").await;
