@@ -442,6 +442,21 @@ async fn outsourcing_case(
         .filter(|s| systems.contains(&s.input.name.as_str()))
         .map(|s| s.id.to_string())
         .collect();
+    // The organisation's coordinator prepares its cases.
+    d.prepared_by = store
+        .list_members(
+            t,
+            &tillit_store::MemberQuery {
+                role: Some(Role::Coordinator),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await?
+        .items
+        .first()
+        .map(|m| m.id.to_string())
+        .unwrap_or_default();
     let input = tillit_domain::outsourcing_case::CaseInput::try_from(&d).map_err(invalid)?;
     store.create_case(t, actor, &input).await?;
     Ok(())

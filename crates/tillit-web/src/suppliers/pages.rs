@@ -158,7 +158,7 @@ pub async fn show(
             i.org_number.clone().unwrap_or_else(dash),
         ),
         (
-            tr.t("field-country"),
+            tr.t("field-supplier-country"),
             country_name(tr, i.country.as_deref()),
         ),
         (

@@ -567,7 +567,16 @@ async fn import(state: &AppState, m: &Member, reg: Register, mp: Multipart) -> A
                 RowAction::Create => tr.t("import-create"),
                 RowAction::Nothing => "–".into(),
             },
-            errors: FieldError::list(tr, &r.errors),
+            errors: FieldError::list(tr, &r.errors)
+                .into_iter()
+                .map(|mut e| {
+                    // A supplier's own country, not the country of processing of a system.
+                    if reg == Register::Suppliers && e.field == "country" {
+                        e.label = tr.t("field-supplier-country");
+                    }
+                    e
+                })
+                .collect(),
         })
         .collect();
     let failed = results.iter().filter(|r| !r.errors.is_empty()).count();

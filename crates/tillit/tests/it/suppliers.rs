@@ -264,7 +264,7 @@ async fn the_supplier_register_is_imported_and_exported_and_systems_name_its_sup
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     for f in [
-        "Land där uppgifterna behandlas: är inte ett av de tillåtna värdena",
+        "Leverantörens land: är inte ett av de tillåtna värdena",
         "framåt i tiden",
         "Rätt till revision och inspektion: är inte ett av de tillåtna värdena",
     ] {
