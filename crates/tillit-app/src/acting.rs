@@ -74,7 +74,7 @@ impl Acting {
 
     /// The one authorisation check: the role must allow it, and a token must carry the scope.
     pub fn require(&self, p: Permission) -> Result<()> {
-        if !self.membership.role.permits(p) {
+        if !self.may(p) {
             return Err(Error::Forbidden);
         }
         self.require_scope(p.scope())
@@ -88,9 +88,12 @@ impl Acting {
         }
     }
 
-    /// Whether the role allows it (for showing or hiding what the person may do).
+    /// Whether the role allows it, or a right an administrator has delegated to the member (to
+    /// decide outsourcing cases); also for showing or hiding what the person may do.
     pub fn may(&self, p: Permission) -> bool {
         self.membership.role.permits(p)
+            || (p == Permission::DecideOutsourcing
+                && self.membership.outsourcing_delegation.is_some())
     }
 
     pub fn membership(&self) -> &UserMembership {

@@ -120,6 +120,29 @@ pub async fn change_member_role(
         .await?)
 }
 
+/// Grants a member a delegated right to decide outsourcing cases, or withdraws it (administrators).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn set_outsourcing_delegation(
+    app: &App,
+    who: &Acting,
+    id: &MembershipId,
+    d: &tillit_domain::role::DelegationDraft,
+) -> Result<Member> {
+    who.require(Permission::ManageMembers)?;
+    let delegation = match d.parse() {
+        Ok(x) => x,
+        Err(e) => {
+            // An unknown member is "not found" before the form is judged.
+            app.store.member(who.tenant(), id).await?;
+            return Err(ValidationErrors::from(e).into());
+        }
+    };
+    Ok(app
+        .store
+        .set_outsourcing_delegation(who.tenant(), &who.actor(), id, delegation.as_deref())
+        .await?)
+}
+
 /// Removes a member (administrators). Their tokens for this organisation are revoked.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_member(app: &App, who: &Acting, id: &MembershipId) -> Result<()> {

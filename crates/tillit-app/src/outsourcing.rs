@@ -39,8 +39,27 @@ pub struct CaseView {
     pub decisions: Vec<Decision>,
     /// The latest decision rests on other facts than today's.
     pub facts_changed: bool,
-    /// The latest decision used another rule-set version than today's.
+    /// The latest decision used another rule-set version than today's, and today's rules would
+    /// answer the decision's own facts differently.
     pub rules_changed: bool,
+}
+
+/// Whether today's rule set would answer a decision's own facts differently from the rule set it
+/// was made under (recommendation or third-country verdict). The same version answers the same.
+fn rules_answer_differently(rules: &RuleSet, d: &Decision) -> bool {
+    if d.rule_set_version == rules.version && d.rule_set_id == rules.id {
+        return false;
+    }
+    let Ok(facts) = serde_json::from_str::<Facts>(&d.facts) else {
+        // Facts that cannot be read cannot be trusted to answer the same.
+        return true;
+    };
+    let now = assess(rules, &facts);
+    let then_transfer = serde_json::from_str::<serde_json::Value>(&d.assessment)
+        .ok()
+        .and_then(|a| a.get("transfer").cloned());
+    now.recommendation.key() != d.recommendation
+        || then_transfer != serde_json::to_value(now.transfer).ok()
 }
 
 impl CaseView {
@@ -111,9 +130,7 @@ async fn summaries(app: &App, t: &Tenant, cases: Vec<OutsourcingCase>) -> Result
                 .await?
                 .first()
                 .is_some_and(|d| {
-                    d.facts_sha256 != facts.sha256()
-                        || d.rule_set_version != app.rules.version
-                        || d.rule_set_id != app.rules.id
+                    d.facts_sha256 != facts.sha256() || rules_answer_differently(&app.rules, d)
                 }),
             None => false,
         };
@@ -192,7 +209,7 @@ pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
     let (facts_changed, rules_changed) = match decisions.first() {
         Some(d) => (
             d.facts_sha256 != facts.sha256(),
-            d.rule_set_version != app.rules.version || d.rule_set_id != app.rules.id,
+            rules_answer_differently(&app.rules, d),
         ),
         None => (false, false),
     };
@@ -260,7 +277,14 @@ pub async fn decide(
         .map(|c| c.id.clone())
         .collect();
     let today = crate::today();
-    let input = parse_decision(d, &offered, &today)?;
+    // A member deciding under a delegated right decides under that delegation unless told which.
+    let mut d = d.clone();
+    if d.delegation.trim().is_empty() {
+        if let Some(x) = &who.membership().outsourcing_delegation {
+            d.delegation = x.clone();
+        }
+    }
+    let input = parse_decision(&d, &offered, &today)?;
     let assessment = serde_json::to_value(&view.assessment).map_err(Error::internal)?;
     let measures = if input.outcome == Outcome::ApprovedWithConditions {
         condition_measures(app, who, &view, &input, &today, lang)

@@ -281,22 +281,29 @@ fn asset_table(n: usize) -> Table {
 /// Makes the database refuse the insert of the asset with this name, as a full disk or a lost
 /// connection would at that row.
 async fn fail_on_insert_of(w: &World, name: &str) {
+    fail_on_insert_into(w, "information_assets", "name", name).await;
+}
+
+/// A trigger that refuses to insert a row whose `column` is `value`: a failure in the middle of a
+/// unit of work, as a lost connection or a full disk would cause.
+async fn fail_on_insert_into(w: &World, table: &str, column: &str, value: &str) {
     use sqlx::Connection;
     let mut conn = sqlx::AnyConnection::connect(&w.url).await.unwrap();
     let statements = match w.store.backend() {
         Backend::Sqlite => vec![format!(
-            "CREATE TRIGGER refuse_row BEFORE INSERT ON information_assets WHEN NEW.name = '{name}' \
+            "CREATE TRIGGER refuse_row BEFORE INSERT ON {table} WHEN NEW.{column} = '{value}' \
              BEGIN SELECT RAISE(ABORT, 'refused'); END"
         )],
         Backend::Postgres => vec![
             format!(
                 "CREATE FUNCTION refuse_row() RETURNS trigger AS $$ BEGIN \
-                 IF NEW.name = '{name}' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ \
+                 IF NEW.{column} = '{value}' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ \
                  LANGUAGE plpgsql"
             ),
-            "CREATE TRIGGER refuse_row BEFORE INSERT ON information_assets \
-             FOR EACH ROW EXECUTE FUNCTION refuse_row()"
-                .to_string(),
+            format!(
+                "CREATE TRIGGER refuse_row BEFORE INSERT ON {table} \
+                 FOR EACH ROW EXECUTE FUNCTION refuse_row()"
+            ),
         ],
     };
     for s in statements {
@@ -802,4 +809,193 @@ async fn an_upgrade_with_many_systems_records_every_pair_to_assess() {
     .unwrap();
     assert_eq!(page.total as usize, out.to_assess + out.to_reassess);
     assert_eq!(page.items.len(), 200);
+}
+
+/// A region's outsourcing case whose assessment offers conditions: a classified patient-data asset
+/// in a system, a supplier with a US parent that holds the keys and sees plaintext.
+async fn outsourcing_case(w: &World, t: &Tenant, who: &Acting) -> String {
+    let a = tillit_app::assets::create_asset(
+        &w.app,
+        who,
+        &AssetDraft {
+            name: "1177-ärenden".into(),
+            personal_data: "yes".into(),
+            special_categories: vec!["health".into()],
+            data_subjects: vec!["patients".into()],
+            confidentiality_provisions: "25 kap. 1 § OSL".into(),
+            confidentiality_strength: "presumption_of_secrecy".into(),
+            review_interval_months: "12".into(),
+            ..AssetDraft::default()
+        },
+    )
+    .await
+    .unwrap();
+    let lv = |n| tillit_domain::classification::ConsequenceLevel::from_number(n).unwrap();
+    w.store
+        .classify_asset(
+            t,
+            &Actor::operator(),
+            &a.id,
+            &tillit_domain::classification::Levels {
+                confidentiality: lv(3),
+                integrity: lv(2),
+                availability: lv(2),
+                traceability: lv(2),
+            },
+            "Patientuppgifter",
+        )
+        .await
+        .unwrap();
+    let sys = tillit_app::systems::create_system(
+        &w.app,
+        who,
+        &tillit_domain::system::SystemDraft {
+            name: "E-tjänstplattformen".into(),
+            hosting: "public_cloud".into(),
+            country: "SE".into(),
+            asset_ids: vec![a.id.to_string()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let sup = tillit_app::suppliers::create_supplier(
+        &w.app,
+        who,
+        &tillit_domain::supplier::SupplierDraft {
+            name: "Moln AB".into(),
+            country: "SE".into(),
+            parent_company: "Cloud Inc.".into(),
+            parent_country: "US".into(),
+            data_locations: vec!["SE".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let c = tillit_app::outsourcing::create_case(
+        &w.app,
+        who,
+        &tillit_domain::outsourcing_case::CaseDraft {
+            title: "E-tjänster i molnet".into(),
+            supplier_id: sup.id.to_string(),
+            system_ids: vec![sys.id.to_string()],
+            scope: "technical".into(),
+            key_holder: "supplier".into(),
+            supplier_plaintext_access: "yes".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    c.id
+}
+
+#[tokio::test]
+async fn a_decision_and_its_condition_measures_are_saved_together_or_not_at_all() {
+    let w = World::new().await;
+    let t = w.org("Region Beslut").await;
+    let owner = w.person(&t, "agare@beslut.example", Role::Owner).await;
+    let case = outsourcing_case(&w, &t, &owner).await;
+    let view = tillit_app::outsourcing::case(&w.app, &owner, &case)
+        .await
+        .unwrap();
+    let condition = view
+        .assessment
+        .conditions
+        .iter()
+        .find(|c| c.id == "customer-held-keys")
+        .expect("the keys condition is offered")
+        .clone();
+    let draft = tillit_domain::outsourcing_case::DecisionDraft {
+        outcome: "approved_with_conditions".into(),
+        motivation: "Med regionens egna nycklar.".into(),
+        conditions: vec![condition.id.clone()],
+        ..Default::default()
+    };
+    // The measure cannot be stored: the decision is not stored either.
+    fail_on_insert_into(&w, "measures", "title", condition.title.sv.as_str()).await;
+    let e = tillit_app::outsourcing::decide(&w.app, &owner, &case, &draft, "sv").await;
+    assert!(e.is_err(), "the unit of work fails");
+    let after = tillit_app::outsourcing::case(&w.app, &owner, &case)
+        .await
+        .unwrap();
+    assert!(
+        after.decisions.is_empty(),
+        "no decision without its measures"
+    );
+    let measures = w
+        .store
+        .list_measures(
+            &t,
+            &Default::default(),
+            Default::default(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(measures.total, 0);
+}
+
+#[tokio::test]
+async fn a_new_rule_set_version_calls_for_reassessment_only_where_it_answers_differently() {
+    let w = World::new().await;
+    let t = w.org("Region Regler").await;
+    let owner = w.person(&t, "agare@regler.example", Role::Owner).await;
+    let case = outsourcing_case(&w, &t, &owner).await;
+    let view = tillit_app::outsourcing::case(&w.app, &owner, &case)
+        .await
+        .unwrap();
+    let assessment = serde_json::to_value(&view.assessment).unwrap();
+    // Decisions made under an earlier version (as an older Tillit recorded them).
+    let record = |recommendation: &'static str| {
+        let (w, t, case, view, assessment, owner) = (&w, &t, &case, &view, &assessment, &owner);
+        async move {
+            w.store
+                .record_decision(
+                    t,
+                    &Actor::operator(),
+                    case,
+                    &tillit_store::NewDecision {
+                        decided_by: &owner.membership().membership_id,
+                        decided_by_name: "Ägare",
+                        outcome: "rejected",
+                        motivation: "Olämpligt.",
+                        conditions: &[],
+                        conditions_due_on: None,
+                        facts: &view.facts,
+                        rule_set_id: &w.app.rules.id,
+                        rule_set_version: "0",
+                        recommendation,
+                        assessment,
+                        delegation: None,
+                    },
+                    &[],
+                )
+                .await
+                .unwrap();
+        }
+    };
+    // The earlier version answered as today's does: nothing to reassess.
+    record(view.assessment.recommendation.key()).await;
+    let v = tillit_app::outsourcing::case(&w.app, &owner, &case)
+        .await
+        .unwrap();
+    assert!(!v.rules_changed && !v.needs_reassessment());
+    // It answered differently: the case must be reassessed, and the list says so.
+    let other = if view.assessment.recommendation.key() == "suitable" {
+        "unsuitable"
+    } else {
+        "suitable"
+    };
+    record(other).await;
+    let v = tillit_app::outsourcing::case(&w.app, &owner, &case)
+        .await
+        .unwrap();
+    assert!(v.rules_changed && v.needs_reassessment());
+    let list =
+        tillit_app::outsourcing::list_case_summaries(&w.app, &owner, None, Default::default())
+            .await
+            .unwrap();
+    assert!(list.items[0].needs_reassessment);
 }

@@ -3,7 +3,7 @@
 
 use crate::error::{Rule, ValidationError};
 use crate::org::{OrgKind, Side};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -219,6 +219,25 @@ impl Role {
 
 /// An organisation must keep at least one administrator: removing or demoting the last one would
 /// leave nobody able to manage members.
+/// A delegated right to decide outsourcing cases, as an administrator grants it: the delegation it
+/// rests on (e.g. the point of the board's delegation order); empty withdraws the right.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = DelegationBody))]
+#[serde(deny_unknown_fields)]
+pub struct DelegationDraft {
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub outsourcing_delegation: String,
+}
+
+impl DelegationDraft {
+    /// The delegation, or `None` to withdraw the right.
+    pub fn parse(&self) -> Result<Option<String>, ValidationError> {
+        crate::text::optional("outsourcing_delegation", &self.outsourcing_delegation, 300)
+    }
+}
+
 pub fn check_keeps_an_admin(
     current: Role,
     new: Option<Role>,

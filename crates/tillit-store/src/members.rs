@@ -23,6 +23,8 @@ pub struct Member {
     pub email: String,
     pub display_name: String,
     pub role: Role,
+    /// A delegated right to decide outsourcing cases: the delegation it rests on.
+    pub outsourcing_delegation: Option<String>,
     pub created_at: String,
 }
 
@@ -39,7 +41,8 @@ pub struct RoleCount {
     pub count: i64,
 }
 
-const MEMBER_COLUMNS: &str = "m.id AS id, m.user_id AS user_id, u.email AS email, u.display_name AS display_name, m.role AS role, m.created_at AS created_at";
+const MEMBER_COLUMNS: &str = "m.id AS id, m.user_id AS user_id, u.email AS email, u.display_name AS display_name, m.role AS role, \
+    m.outsourcing_delegation AS outsourcing_delegation, m.created_at AS created_at";
 const MEMBER_FROM: &str = "memberships m JOIN users u ON u.id = m.user_id";
 
 /// The columns of a `Member` as the database returns them.
@@ -50,6 +53,7 @@ pub(crate) struct MemberRow {
     email: String,
     display_name: String,
     role: String,
+    outsourcing_delegation: Option<String>,
     created_at: String,
 }
 
@@ -62,6 +66,7 @@ impl MemberRow {
             email: row.email,
             display_name: row.display_name,
             role: crate::row::role_of("role", &row.role)?,
+            outsourcing_delegation: row.outsourcing_delegation,
             created_at: row.created_at,
         })
     }
@@ -185,6 +190,43 @@ impl Store {
                 object_id: id,
                 before: Some(json!({"email": before.email, "role": before.role.key()})),
                 after: Some(json!({"email": before.email, "role": new_role.key()})),
+            },
+        )
+        .await?;
+        let after = member_in(tx.conn(), t, id).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Grants a member a delegated right to decide outsourcing cases, resting on `delegation`, or
+    /// withdraws it (`None`).
+    pub async fn set_outsourcing_delegation(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &MembershipId,
+        delegation: Option<&str>,
+    ) -> Result<Member, StoreError> {
+        let id = id.as_str();
+        let mut tx = self.work().await?;
+        let before = member_in(tx.conn(), t, id).await?;
+        sqlx::query(
+            "UPDATE memberships SET outsourcing_delegation = $1 WHERE org_id = $2 AND id = $3",
+        )
+        .bind(delegation)
+        .bind(t.id())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "member.outsourcing_delegation",
+                object_type: "membership",
+                object_id: id,
+                before: Some(json!({"email": before.email, "outsourcing_delegation": before.outsourcing_delegation})),
+                after: Some(json!({"email": before.email, "outsourcing_delegation": delegation})),
             },
         )
         .await?;

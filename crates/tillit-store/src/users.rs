@@ -41,6 +41,8 @@ pub struct UserMembership {
     /// The requirement catalog version the organisation works against.
     pub catalog_version: String,
     pub role: Role,
+    /// A delegated right to decide outsourcing cases: the delegation it rests on.
+    pub outsourcing_delegation: Option<String>,
 }
 
 const USER_COLUMNS: &str =
@@ -95,6 +97,7 @@ pub(crate) struct MembershipRow {
     org_kind: String,
     catalog_version: String,
     role: String,
+    outsourcing_delegation: Option<String>,
 }
 
 impl MembershipRow {
@@ -109,6 +112,7 @@ impl MembershipRow {
             org_kind: crate::row::kind_of("org_kind", &row.org_kind)?,
             catalog_version: row.catalog_version,
             role: crate::row::role_of("role", &row.role)?,
+            outsourcing_delegation: row.outsourcing_delegation,
         })
     }
 }
@@ -290,7 +294,7 @@ impl Store {
         user_id: &str,
     ) -> Result<Vec<UserMembership>, StoreError> {
         let rows = sqlx::query(
-            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.catalog_version AS catalog_version, m.role AS role
+            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.catalog_version AS catalog_version, m.role AS role, m.outsourcing_delegation AS outsourcing_delegation
              FROM memberships m JOIN organisations o ON o.id = m.org_id
              WHERE m.user_id = $1 ORDER BY o.name",
         )
@@ -307,7 +311,7 @@ impl Store {
         org_id: &str,
     ) -> Result<Option<(Tenant, UserMembership)>, StoreError> {
         let row = sqlx::query(
-            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.catalog_version AS catalog_version, m.role AS role
+            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.catalog_version AS catalog_version, m.role AS role, m.outsourcing_delegation AS outsourcing_delegation
              FROM memberships m JOIN organisations o ON o.id = m.org_id
              WHERE m.user_id = $1 AND m.org_id = $2",
         )

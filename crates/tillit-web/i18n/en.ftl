@@ -88,6 +88,11 @@ member-change-role = Change role
 member-remove-heading = Remove from the organisation
 member-remove-help = The person keeps their account and other memberships but loses access to this organisation. Their API tokens for this organisation are revoked.
 member-remove-submit = Remove member
+member-decides-outsourcing = decides outsourcing cases
+member-delegation-heading = Delegated right to decide: outsourcing
+member-delegation-help = Information owners decide outsourcing cases through their role. Give another member the right by naming the delegation it rests on; empty the field and save to withdraw it. Decisions are recorded with the delegation.
+field-outsourcing-delegation = Delegation
+field-outsourcing-delegation-hint = For example: point 4.2 of the board's delegation order. Empty = no delegated right.
 
 account-title = My account
 account-must-change = You must change your password before you can go on.
@@ -1108,7 +1113,7 @@ outsourcing-from-registers = The registers
 outsourcing-from-answers = Answer in the assessment
 outsourcing-not-answered = Not answered
 outsourcing-facts-changed = The facts have changed since the decision (classification, supplier or answers): the assessment needs to be made again.
-outsourcing-rules-changed = The rule set has a new version since the decision: the assessment needs to be made again.
+outsourcing-rules-changed = The rule set has a new version since the decision, and it answers the facts the decision rested on differently: the assessment needs to be made again.
 outsourcing-choose-supplier = Choose a supplier
 done-outsourcing-saved = The assessment has been saved.
 done-outsourcing-decided = The decision has been recorded.

@@ -88,6 +88,11 @@ member-change-role = Ändra roll
 member-remove-heading = Ta bort ur organisationen
 member-remove-help = Personen behåller sitt konto och andra medlemskap, men förlorar åtkomsten till den här organisationen. Personens API-nycklar för organisationen återkallas.
 member-remove-submit = Ta bort medlem
+member-decides-outsourcing = beslutar om utkontraktering
+member-delegation-heading = Delegerad beslutsrätt: utkontraktering
+member-delegation-help = Informationsägare beslutar om utkontraktering genom sin roll. Ge en annan medlem rätten genom att ange den delegation den vilar på; töm fältet och spara för att återkalla rätten. Beslutet registreras med delegationen.
+field-outsourcing-delegation = Delegation
+field-outsourcing-delegation-hint = Till exempel: punkt 4.2 i regionstyrelsens delegationsordning. Tomt = ingen delegerad beslutsrätt.
 
 account-title = Mitt konto
 account-must-change = Du måste byta lösenord innan du kan fortsätta.
@@ -1096,7 +1101,7 @@ outsourcing-from-registers = Registren
 outsourcing-from-answers = Svar i bedömningen
 outsourcing-not-answered = Inte besvarad
 outsourcing-facts-changed = Uppgifterna har ändrats sedan beslutet (klassning, leverantör eller svar): bedömningen behöver göras om.
-outsourcing-rules-changed = Regeluppsättningen har en ny version sedan beslutet: bedömningen behöver göras om.
+outsourcing-rules-changed = Regeluppsättningen har en ny version sedan beslutet, och den svarar annorlunda på de uppgifter beslutet vilade på: bedömningen behöver göras om.
 outsourcing-choose-supplier = Välj leverantör
 done-outsourcing-saved = Bedömningen har sparats.
 done-outsourcing-decided = Beslutet har registrerats.

@@ -526,6 +526,14 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
             },
         ),
         (
+            "DelegationBody",
+            SchemaRules {
+                fields: vec![("outsourcing_delegation", text(300))],
+                required: vec![],
+                between: vec![],
+            },
+        ),
+        (
             "RiskMatrixDto",
             SchemaRules {
                 fields: vec![

@@ -103,6 +103,8 @@ pub struct MemberDto {
     pub email: String,
     pub display_name: String,
     pub role: String,
+    /// A delegated right to decide outsourcing cases: the delegation it rests on.
+    pub outsourcing_delegation: Option<String>,
     pub created_at: String,
 }
 
@@ -114,6 +116,7 @@ impl From<tillit_app::views::Member> for MemberDto {
             email: m.email,
             display_name: m.display_name,
             role: m.role.key().into(),
+            outsourcing_delegation: m.outsourcing_delegation,
             created_at: m.created_at,
         }
     }
@@ -259,6 +262,24 @@ pub async fn change_member(
     m.require(Permission::ManageMembers)?;
     Ok(Json(
         tillit_app::members::change_member_role(&state.app, &m.who, &id, &body.role)
+            .await?
+            .into(),
+    ))
+}
+
+/// Grants a member a delegated right to decide outsourcing cases, resting on the delegation given,
+/// or withdraws it (an empty delegation). Administrators.
+#[utoipa::path(put, path = "/api/v1/members/{id}/outsourcing-delegation", params(("id" = String, Path)),
+    request_body = tillit_domain::role::DelegationDraft,
+    responses((status = 200, body = MemberDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_outsourcing_delegation(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<MembershipId>,
+    ApiJson(body): ApiJson<tillit_domain::role::DelegationDraft>,
+) -> AppResult<Json<MemberDto>> {
+    Ok(Json(
+        tillit_app::members::set_outsourcing_delegation(&state.app, &m.who, &id, &body)
             .await?
             .into(),
     ))

@@ -106,7 +106,14 @@ async fn render_members(
             id: x.id.into(),
             name: x.display_name,
             email: x.email,
-            role: tr.role(x.role),
+            role: match &x.outsourcing_delegation {
+                Some(_) => format!(
+                    "{} · {}",
+                    tr.role(x.role),
+                    tr.t("member-decides-outsourcing")
+                ),
+                None => tr.role(x.role),
+            },
             since: show_time(&x.created_at),
         })
         .collect();
@@ -256,6 +263,10 @@ struct MemberPage {
     role_label: String,
     since: String,
     role_options: Vec<Choice>,
+    /// The delegation the member's right to decide outsourcing cases rests on, if granted.
+    delegation: Option<String>,
+    /// The form's value (what was sent, or the delegation).
+    delegation_value: String,
     errors: Vec<FieldError>,
 }
 
@@ -265,6 +276,7 @@ async fn render_member(
     id: &str,
     status: StatusCode,
     errors: Option<&ValidationErrors>,
+    form: Option<&FormFields>,
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let tr = &m.ctx.tr;
@@ -277,6 +289,11 @@ async fn render_member(
         name: x.display_name,
         email: x.email,
         since: show_time(&x.created_at),
+        delegation_value: form
+            .map(|f| f.get("outsourcing_delegation").to_string())
+            .or_else(|| x.outsourcing_delegation.clone())
+            .unwrap_or_default(),
+        delegation: x.outsourcing_delegation,
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
     };
     Ok(page(status, &tpl))
@@ -287,7 +304,7 @@ pub async fn member_page(
     m: Member,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    render_member(&state, &m, &id, StatusCode::OK, None).await
+    render_member(&state, &m, &id, StatusCode::OK, None, None).await
 }
 
 pub async fn change_role(
@@ -310,6 +327,40 @@ pub async fn change_role(
                 id.as_str(),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(&v),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Grants or withdraws a member's delegated right to decide outsourcing cases.
+pub async fn set_delegation(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<MembershipId>,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::ManageMembers)?;
+    let result = form
+        .submit(async |d: tillit_domain::role::DelegationDraft| {
+            tillit_app::members::set_outsourcing_delegation(&state.app, &m.who, &id, &d).await
+        })
+        .await;
+    match result {
+        Ok(x) => Ok(see_other(&format!(
+            "/admin/members/{}?done=member-updated",
+            x.id
+        ))),
+        Err(AppError::Invalid(v)) => {
+            render_member(
+                &state,
+                &m,
+                id.as_str(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&v),
+                Some(&form),
             )
             .await
         }
@@ -335,6 +386,7 @@ pub async fn remove_member(
                 id.as_str(),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(&v),
+                None,
             )
             .await
         }

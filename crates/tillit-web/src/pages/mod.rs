@@ -64,6 +64,10 @@ pub fn routes() -> Router<AppState> {
             post(crate::members::pages::change_role),
         )
         .route(
+            "/admin/members/{id}/delegation",
+            post(crate::members::pages::set_delegation),
+        )
+        .route(
             "/admin/invitations/{id}/revoke",
             post(crate::members::pages::revoke_invitation),
         )

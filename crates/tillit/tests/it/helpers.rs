@@ -313,6 +313,7 @@ impl Browser {
     }
 }
 
+#[derive(Clone)]
 pub struct Api {
     pub client: Client,
     pub base: String,

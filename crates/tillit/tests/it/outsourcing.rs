@@ -429,3 +429,108 @@ async fn a_private_provider_is_told_that_10_kap_2_a_does_not_govern_it() {
     let (_, list) = api.get_json("/api/v1/outsourcing-cases").await;
     assert_eq!(list["total"], 1, "nothing stored from bad input");
 }
+
+#[tokio::test]
+async fn an_administrator_delegates_the_right_to_decide_and_withdraws_it() {
+    let app = TestApp::spawn().await;
+    let (t, system, supplier) = region(&app).await;
+    let (other, _) = app.org("Region Annan", OrgKind::Region).await;
+    let coordinator_id = app
+        .member(&t, "samordnare@r.example", Role::Coordinator)
+        .await;
+    app.member(&t, "admin@r.example", Role::Admin).await;
+    app.member(&other, "admin@annan.example", Role::Admin).await;
+    let coordinator = app.login("samordnare@r.example").await;
+    let api = app.api(&make_token(&coordinator, "beslut", &["read", "write"]).await);
+    let admin = app.login("admin@r.example").await;
+    let admin_api = app.api(&make_token(&admin, "admin", &["read", "write", "admin"]).await);
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/outsourcing-cases",
+            Some(
+                json!({"title": "Drift", "supplier_id": supplier, "system_ids": [system],
+                        "scope": "technical"}),
+            ),
+        )
+        .await;
+    let id = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let decide = |api: &Api| {
+        let path = format!("/api/v1/outsourcing-cases/{id}/decision");
+        let api = api.clone();
+        async move {
+            api.req(
+                Method::POST,
+                &path,
+                Some(json!({"outcome": "rejected", "motivation": "Underlaget räcker inte."})),
+            )
+            .await
+        }
+    };
+    let delegation = format!("/api/v1/members/{coordinator_id}/outsourcing-delegation");
+
+    // A coordinator may not decide by role.
+    assert_eq!(decide(&api).await.status(), StatusCode::FORBIDDEN);
+    // Only an administrator grants the right; bad input names the field; another
+    // organisation's administrator does not find the member.
+    let body = json!({"outsourcing_delegation": "punkt 4.2 i regionstyrelsens delegationsordning"});
+    let res = api.req(Method::PUT, &delegation, Some(body.clone())).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = admin_api
+        .req(
+            Method::PUT,
+            &delegation,
+            Some(json!({"outsourcing_delegation": "x".repeat(301)})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("outsourcing_delegation"));
+    let stranger = app.login("admin@annan.example").await;
+    let stranger_api = app.api(&make_token(&stranger, "admin", &["read", "write", "admin"]).await);
+    let res = stranger_api
+        .req(Method::PUT, &delegation, Some(body.clone()))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Granted: the coordinator decides, and the record names the delegation.
+    let res = admin_api.req(Method::PUT, &delegation, Some(body)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let m: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        m["outsourcing_delegation"],
+        "punkt 4.2 i regionstyrelsens delegationsordning"
+    );
+    let res = decide(&api).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let d: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        d["delegation"],
+        "punkt 4.2 i regionstyrelsens delegationsordning"
+    );
+    let (_, html) = admin.get_text("/admin/members").await;
+    assert!(html.contains("beslutar om utkontraktering"));
+
+    // Withdrawn: the right is gone at once.
+    let res = admin_api
+        .req(
+            Method::PUT,
+            &delegation,
+            Some(json!({"outsourcing_delegation": ""})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(decide(&api).await.status(), StatusCode::FORBIDDEN);
+
+    // Both changes are in the audit trail.
+    let pool = crate::audit::raw_pool(&app).await;
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'member.outsourcing_delegation'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(n, 2);
+}

@@ -91,12 +91,18 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/assets/{id}/classification", "asset"),
     ("GET", "/admin/members/{id}", "membership"),
     ("POST", "/admin/members/{id}/role", "membership"),
+    ("POST", "/admin/members/{id}/delegation", "membership"),
     ("POST", "/admin/members/{id}/remove", "membership"),
     ("POST", "/admin/invitations/{id}/revoke", "invitation"),
     ("GET", "/admin/audit/{id}", "audit_event"),
     ("POST", "/account/tokens/{id}/revoke", "token"),
     ("GET", "/api/v1/members/{id}", "membership"),
     ("PATCH", "/api/v1/members/{id}", "membership"),
+    (
+        "PUT",
+        "/api/v1/members/{id}/outsourcing-delegation",
+        "membership",
+    ),
     ("DELETE", "/api/v1/members/{id}", "membership"),
     ("GET", "/api/v1/audit-events/{id}", "audit_event"),
     ("DELETE", "/api/v1/tokens/{id}", "token"),
@@ -402,6 +408,9 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             (&"PUT", "system") => {
                 Some(serde_json::json!({"name": "Övertagen", "hosting": "own_operation"}))
             }
+            (&"PUT", "membership") => {
+                Some(serde_json::json!({"outsourcing_delegation": "Övertagen"}))
+            }
             (&"POST", "asset") => Some(
                 serde_json::json!({"confidentiality": 1, "integrity": 1, "availability": 1, "traceability": 1, "motivation": "x"}),
             ),
@@ -421,6 +430,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
                     &url,
                     &[
                         ("role", "admin"),
+                        ("outsourcing_delegation", "Övertagen"),
                         ("name", "Övertagen"),
                         ("confidentiality", "1"),
                         ("integrity", "1"),
