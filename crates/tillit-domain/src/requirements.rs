@@ -279,7 +279,18 @@ pub fn triggers(f: &SystemFacts) -> Vec<Trigger> {
             out.push(Trigger::SecuritySensitiveOutsourced);
         }
     }
-    if f.country.as_deref().is_some_and(|c| !is_eu_eea(c)) {
+    // An unknown place is never counted as inside the EU/EEA: a system run by a supplier whose
+    // country is not given is treated as possibly outside until someone says where it runs.
+    let outside = match f
+        .country
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(c) => !is_eu_eea(c),
+        None => supplier,
+    };
+    if outside {
         out.push(Trigger::ThirdCountry);
     }
     if f.cybersecurity_act {
@@ -513,6 +524,7 @@ mod tests {
             ("USA", true),
             ("Sverige, USA", true),
             ("", false),
+            ("Atlantis", true),
         ] {
             let f = SystemFacts {
                 country: Some(country.into()),
@@ -522,6 +534,26 @@ mod tests {
                 triggers(&f).contains(&Trigger::ThirdCountry),
                 third,
                 "{country}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_country_never_counts_as_inside_for_a_suppliers_system() {
+        for (hosting, third) in [
+            ("own_operation", false),
+            ("outsourced", true),
+            ("public_cloud", true),
+        ] {
+            let f = SystemFacts {
+                hosting: hosting.into(),
+                country: None,
+                ..facts()
+            };
+            assert_eq!(
+                triggers(&f).contains(&Trigger::ThirdCountry),
+                third,
+                "{hosting}"
             );
         }
     }
