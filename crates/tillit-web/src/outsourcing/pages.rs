@@ -207,6 +207,8 @@ pub struct FindingView {
 
 pub struct ConditionView {
     pub id: String,
+    /// Its short name (the title of the measure it becomes).
+    pub title: String,
     pub text: String,
     pub change: String,
 }
@@ -432,6 +434,7 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
             .iter()
             .map(|c| ConditionView {
                 id: c.id.clone(),
+                title: c.title.get(lang).to_string(),
                 text: c.text.get(lang).to_string(),
                 change: if c.recommendation_to != c.recommendation_from {
                     tr.f(
@@ -564,7 +567,9 @@ async fn show_case(
         form,
         "conditions",
         &[],
-        w.conditions.iter().map(|c| (c.id.clone(), c.text.clone())),
+        w.conditions
+            .iter()
+            .map(|c| (c.id.clone(), format!("{}: {}", c.title, c.text))),
     );
     let analyses = if m.may(Permission::EditRegisters) {
         tillit_app::risk::all_risk_analyses(&state.app, &m.who)
@@ -589,11 +594,12 @@ async fn show_case(
         offered,
         motivation: value(form, "motivation", String::new),
         due_on: value(form, "conditions_due_on", String::new),
-        // The delegation of the decider's last decision is the likely one again.
+        // A member with a delegated right decides under it unless they say otherwise.
         delegation: value(form, "delegation", || {
-            v.decisions
-                .iter()
-                .find_map(|d| d.delegation.clone())
+            m.who
+                .membership()
+                .outsourcing_delegation
+                .clone()
                 .unwrap_or_default()
         }),
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
