@@ -307,6 +307,32 @@ pub async fn member_page(
     render_member(&state, &m, &id, StatusCode::OK, None, None).await
 }
 
+/// A member command's answer: on to `Ok`'s address, or the member's page again with the field
+/// errors (and what was sent).
+async fn after_change(
+    state: &AppState,
+    m: &Member,
+    id: &MembershipId,
+    result: Result<String, AppError>,
+    form: Option<&FormFields>,
+) -> AppResult<Response> {
+    match result {
+        Ok(to) => Ok(see_other(&to)),
+        Err(AppError::Invalid(v)) => {
+            render_member(
+                state,
+                m,
+                id.as_str(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&v),
+                form,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
 pub async fn change_role(
     State(state): State<AppState>,
     m: Member,
@@ -316,23 +342,9 @@ pub async fn change_role(
     m.require(Permission::ManageMembers)?;
     let result = tillit_app::members::change_member_role(&state.app, &m.who, &id, form.get("role"))
         .await
-        .map(|_| ())
+        .map(|_| "/admin/members?done=member-updated".to_string())
         .map_err(AppError::from);
-    match result {
-        Ok(()) => Ok(see_other("/admin/members?done=member-updated")),
-        Err(AppError::Invalid(v)) => {
-            render_member(
-                &state,
-                &m,
-                id.as_str(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&v),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    after_change(&state, &m, &id, result, None).await
 }
 
 /// Grants or withdraws a member's delegated right to decide outsourcing cases.
@@ -347,25 +359,9 @@ pub async fn set_delegation(
         .submit(async |d: tillit_domain::role::DelegationDraft| {
             tillit_app::members::set_outsourcing_delegation(&state.app, &m.who, &id, &d).await
         })
-        .await;
-    match result {
-        Ok(x) => Ok(see_other(&format!(
-            "/admin/members/{}?done=member-updated",
-            x.id
-        ))),
-        Err(AppError::Invalid(v)) => {
-            render_member(
-                &state,
-                &m,
-                id.as_str(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&v),
-                Some(&form),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+        .await
+        .map(|x| format!("/admin/members/{}?done=member-updated", x.id));
+    after_change(&state, &m, &id, result, Some(&form)).await
 }
 
 pub async fn remove_member(
@@ -374,22 +370,9 @@ pub async fn remove_member(
     Path(id): Path<MembershipId>,
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
-    match tillit_app::members::remove_member(&state.app, &m.who, &id)
+    let result = tillit_app::members::remove_member(&state.app, &m.who, &id)
         .await
-        .map_err(AppError::from)
-    {
-        Ok(()) => Ok(see_other("/admin/members?done=member-removed")),
-        Err(AppError::Invalid(v)) => {
-            render_member(
-                &state,
-                &m,
-                id.as_str(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&v),
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+        .map(|_| "/admin/members?done=member-removed".to_string())
+        .map_err(AppError::from);
+    after_change(&state, &m, &id, result, None).await
 }
