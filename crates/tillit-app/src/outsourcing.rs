@@ -37,6 +37,8 @@ pub struct CaseView {
     pub facts: Facts,
     pub assessment: Assessment,
     pub decisions: Vec<Decision>,
+    /// The measures the decisions' conditions became, with their status today.
+    pub measures: Vec<tillit_store::DecisionMeasure>,
     /// The latest decision rests on other facts than today's.
     pub facts_changed: bool,
     /// The latest decision used another rule-set version than today's, and today's rules would
@@ -206,6 +208,7 @@ pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
     let (supplier, registers, facts) = facts_of(app, who.tenant(), &case).await?;
     let assessment = assess(&app.rules, &facts);
     let decisions = app.store.decisions(who.tenant(), id).await?;
+    let measures = app.store.decision_measures(who.tenant(), id).await?;
     let (facts_changed, rules_changed) = match decisions.first() {
         Some(d) => (
             d.facts_sha256 != facts.sha256(),
@@ -220,6 +223,7 @@ pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
         facts,
         assessment,
         decisions,
+        measures,
         facts_changed,
         rules_changed,
     })

@@ -45,7 +45,7 @@ pub use invitations::{Invitation, NewInvitation};
 pub use measures::{Measure, MeasureOrder, MeasureQuery};
 pub use members::{Member, MemberQuery, RoleCount};
 pub use orgs::Organisation;
-pub use outsourcing::{Decision, NewDecision, OutsourcingCase};
+pub use outsourcing::{Decision, DecisionMeasure, NewDecision, OutsourcingCase};
 pub use risk::{CellCount, RiskAnalysis, RiskAnalysisInput, Scenario};
 pub use sessions::{NewSession, SessionUser};
 pub use suppliers::Supplier;

@@ -56,6 +56,17 @@ pub struct Decision {
     pub delegation: Option<String>,
 }
 
+/// A measure a decision's condition became.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct DecisionMeasure {
+    pub id: String,
+    pub title: String,
+    /// The measure's status key.
+    pub status: String,
+    pub due_on: Option<String>,
+    pub decision_id: String,
+}
+
 /// A decision to record.
 pub struct NewDecision<'a> {
     pub decided_by: &'a str,
@@ -369,7 +380,15 @@ impl Store {
         )
         .await?;
         for m in measures {
-            w.save_measure(t, actor, d.decided_by_name, None, m).await?;
+            let mid = w.save_measure(t, actor, d.decided_by_name, None, m).await?;
+            sqlx::query(
+                "INSERT INTO outsourcing_decision_measures (org_id, decision_id, measure_id) VALUES ($1, $2, $3)",
+            )
+            .bind(t.id())
+            .bind(&id)
+            .bind(&mid)
+            .execute(w.conn())
+            .await?;
         }
         w.commit().await?;
         self.decisions(t, case_id)
@@ -377,6 +396,26 @@ impl Store {
             .into_iter()
             .find(|x| x.id == id)
             .ok_or(StoreError::NotFound)
+    }
+
+    /// The measures the case's decisions' conditions became: (measure id, title, status key,
+    /// due date), by due date.
+    pub async fn decision_measures(
+        &self,
+        t: &Tenant,
+        case_id: &str,
+    ) -> Result<Vec<DecisionMeasure>, StoreError> {
+        Ok(sqlx::query_as::<_, DecisionMeasure>(
+            "SELECT m.id AS id, m.title AS title, m.status AS status, m.due_on AS due_on, dm.decision_id AS decision_id
+             FROM outsourcing_decision_measures dm
+             JOIN outsourcing_decisions d ON d.id = dm.decision_id AND d.org_id = dm.org_id
+             JOIN measures m ON m.id = dm.measure_id AND m.org_id = dm.org_id
+             WHERE dm.org_id = $1 AND d.case_id = $2 ORDER BY m.due_on, m.title, m.id",
+        )
+        .bind(t.id())
+        .bind(case_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The case's decisions, newest first.

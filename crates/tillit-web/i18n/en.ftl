@@ -1065,6 +1065,7 @@ outsourcing-summary = { $count ->
 }
 outsourcing-none = No outsourcing assessments yet.
 outsourcing-undecided = Not decided
+outsourcing-condition-measures = The conditions' measures
 outsourcing-no-preparer = None named
 field-reference = Reference number
 field-reference-hint = The case's number in the diary (diarienummer), e.g. RS 2026/1234.

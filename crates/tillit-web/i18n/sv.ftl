@@ -1053,6 +1053,7 @@ outsourcing-summary = { $count ->
 }
 outsourcing-none = Inga utkontrakteringsbedömningar ännu.
 outsourcing-undecided = Inte beslutad
+outsourcing-condition-measures = Villkorens åtgärder
 outsourcing-no-preparer = Ingen angiven
 field-reference = Diarienummer
 field-reference-hint = Ärendets nummer i diariet, till exempel RS 2026/1234.

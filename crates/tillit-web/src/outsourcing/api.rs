@@ -141,8 +141,21 @@ pub struct CaseAssessmentDto {
     #[schema(value_type = Object)]
     pub assessment: serde_json::Value,
     pub decisions: Vec<DecisionDto>,
+    /// The measures the decisions' conditions became, with their status today.
+    pub measures: Vec<DecisionMeasureDto>,
     /// The latest decision rests on other facts or another rule-set version than today's.
     pub needs_reassessment: bool,
+}
+
+/// A measure a decision's condition became.
+#[derive(Serialize, ToSchema)]
+pub struct DecisionMeasureDto {
+    pub id: String,
+    pub title: String,
+    /// planned, in_progress, done or verified
+    pub status: String,
+    pub due_on: Option<String>,
+    pub decision_id: String,
 }
 
 /// Outsourcing cases.
@@ -202,6 +215,17 @@ pub async fn get_case(
         from_registers: v.registers.0.keys().cloned().collect(),
         assessment: serde_json::to_value(&v.assessment).unwrap_or_default(),
         decisions: v.decisions.into_iter().map(Into::into).collect(),
+        measures: v
+            .measures
+            .into_iter()
+            .map(|x| DecisionMeasureDto {
+                id: x.id,
+                title: x.title,
+                status: x.status,
+                due_on: x.due_on,
+                decision_id: x.decision_id,
+            })
+            .collect(),
         case: v.case.into(),
         needs_reassessment,
     }))

@@ -264,6 +264,8 @@ pub struct CaseWords {
     pub risks: Vec<(String, String)>,
     pub facts: Vec<(String, String, String)>,
     pub decisions: Vec<DecisionView>,
+    /// (href, title, status, due) of the measures the conditions became.
+    pub measures: Vec<(String, String, String, String)>,
     pub stale: Vec<String>,
     pub rule_set: String,
 }
@@ -520,6 +522,20 @@ fn words_of(tr: &Tr, v: &CaseView, rules: &tillit_domain::outsourcing::RuleSet) 
             })
             .collect(),
         stale,
+        measures: v
+            .measures
+            .iter()
+            .map(|x| {
+                (
+                    format!("/measures/{}", x.id),
+                    x.title.clone(),
+                    tillit_domain::measure::MeasureStatus::from_key(&x.status)
+                        .map(|s| crate::measures::pages::status_label(tr, s))
+                        .unwrap_or_else(|| x.status.clone()),
+                    x.due_on.clone().unwrap_or_else(|| "–".into()),
+                )
+            })
+            .collect(),
         rule_set: format!("{} {}", rules.id, rules.version),
     }
 }

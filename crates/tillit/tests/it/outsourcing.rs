@@ -223,6 +223,13 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
         m["title"], "Kundhållna krypteringsnycklar",
         "the condition's name"
     );
+    // The case follows its conditions' measures.
+    let (_, v) = owner_api
+        .get_json(&format!("/api/v1/outsourcing-cases/{id}"))
+        .await;
+    assert_eq!(v["measures"][0]["id"], m["id"]);
+    assert_eq!(v["measures"][0]["status"], "planned");
+    assert_eq!(v["measures"][0]["decision_id"], d["id"]);
     assert!(m["description"]
         .as_str()
         .unwrap()
