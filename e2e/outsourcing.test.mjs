@@ -80,7 +80,7 @@ test('the region assesses the cloud platform and the owner decides the backups',
   assert.ok((await p2.locator('.recommendation').textContent()).includes('Lämpligt'));
   await p2.locator('fieldset#outcome').getByLabel('Godkänt', { exact: true }).check();
   await p2.getByLabel('Motivering').fill('Krypterade säkerhetskopior med regionens egna nycklar i kommunägt datacenter inom Sverige.');
-  await p2.getByLabel('Delegation').fill('punkt 4.2 i regionstyrelsens delegationsordning');
+  await p2.getByLabel('Beslutanderätt enligt').fill('punkt 4.2 i regionstyrelsens delegationsordning');
   await p2.getByRole('button', { name: 'Fatta beslut' }).click();
   await p2.getByText('Beslutet har registrerats.').waitFor();
   const decision = await p2.locator('section', { has: p2.getByRole('heading', { name: 'Beslut', exact: true }) }).textContent();

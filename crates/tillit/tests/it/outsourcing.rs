@@ -220,7 +220,7 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
         .expect("the condition's measure");
     assert_eq!(m["requirements"], json!([format!("{system}/lev-2")]));
     assert_eq!(
-        m["title"], "Kundhållna krypteringsnycklar",
+        m["title"], "Krypteringsnycklar enbart hos kunden, utom leverantörens kontroll",
         "the condition's name"
     );
     // The case follows its conditions' measures.
@@ -518,7 +518,7 @@ async fn an_administrator_delegates_the_right_to_decide_and_withdraws_it() {
         "punkt 4.2 i regionstyrelsens delegationsordning"
     );
     let (_, html) = admin.get_text("/admin/members").await;
-    assert!(html.contains("beslutar om utkontraktering"));
+    assert!(html.contains("beslutanderätt för utkontraktering"));
 
     // Withdrawn: the right is gone at once.
     let res = admin_api
