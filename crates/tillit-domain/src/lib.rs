@@ -11,6 +11,7 @@ pub mod diff;
 pub mod draft;
 pub mod error;
 pub mod ids;
+pub mod incident;
 pub mod measure;
 pub mod org;
 pub mod outsourcing;
