@@ -123,7 +123,7 @@ async fn input_of(app: &App, who: &Acting, d: &SystemDraft) -> Result<SystemInpu
         match names.iter().find(|(_, n)| n.to_lowercase() == name) {
             None => errs.push(ValidationError::new("supplier", Rule::NotFound)),
             Some((id, _)) if !d.supplier_id.trim().is_empty() && d.supplier_id.trim() != id => {
-                errs.push(ValidationError::new("supplier", Rule::Mismatch))
+                errs.push(ValidationError::new("supplier", Rule::ContradictsRecords))
             }
             Some((id, _)) => d.supplier_id = id.clone(),
         }

@@ -41,6 +41,11 @@ pub enum Rule {
     InThePast,
     /// A date that must be today or earlier (a day something was signed).
     InTheFuture,
+    /// A time earlier than one that must come before it (awareness before the incident started).
+    OutOfOrder,
+    /// Two fields name different objects of the organisation's records (a supplier's name that is
+    /// another supplier than the id given).
+    ContradictsRecords,
 }
 
 impl Rule {
@@ -66,6 +71,8 @@ impl Rule {
             Rule::OutsideRiskMatrix { .. } => "rule-outside-risk-matrix",
             Rule::InThePast => "rule-in-the-past",
             Rule::InTheFuture => "rule-in-the-future",
+            Rule::OutOfOrder => "rule-out-of-order",
+            Rule::ContradictsRecords => "rule-contradicts-records",
         }
     }
 
@@ -91,6 +98,8 @@ impl Rule {
             Rule::OutsideRiskMatrix { .. } => "outside_risk_matrix",
             Rule::InThePast => "in_the_past",
             Rule::InTheFuture => "in_the_future",
+            Rule::OutOfOrder => "out_of_order",
+            Rule::ContradictsRecords => "contradicts_records",
         }
     }
 
@@ -111,6 +120,7 @@ impl Rule {
                 | Rule::OutsideRiskMatrix { .. }
                 | Rule::InThePast
                 | Rule::InTheFuture
+                | Rule::ContradictsRecords
         )
     }
 }

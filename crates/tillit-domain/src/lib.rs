@@ -12,6 +12,7 @@ pub mod draft;
 pub mod error;
 pub mod ids;
 pub mod incident;
+pub mod incident_case;
 pub mod measure;
 pub mod org;
 pub mod outsourcing;

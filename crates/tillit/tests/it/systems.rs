@@ -475,6 +475,22 @@ async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_l
         StatusCode::CONFLICT,
     )
     .await;
+    // A name that is another supplier than the id given contradicts the register (409).
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/suppliers",
+            Some(supplier("Annan AB")),
+        )
+        .await;
+    let annan: serde_json::Value = res.json().await.unwrap();
+    refused(
+        json!({"name": "D", "hosting": "outsourced", "supplier": "Vårdsystem Norr AB",
+               "supplier_id": annan["id"]}),
+        "supplier",
+        StatusCode::CONFLICT,
+    )
+    .await;
     let (_, list) = api.get_json("/api/v1/systems").await;
     assert_eq!(list["total"], 1);
 
