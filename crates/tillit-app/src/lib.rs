@@ -13,6 +13,7 @@ pub mod auth;
 pub mod catalog;
 pub mod error;
 pub mod followup;
+pub mod incidents;
 pub mod invitations;
 pub mod library;
 pub mod measures;

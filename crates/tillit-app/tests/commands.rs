@@ -999,3 +999,153 @@ async fn a_new_rule_set_version_calls_for_reassessment_only_where_it_answers_dif
             .unwrap();
     assert!(list.items[0].needs_reassessment);
 }
+
+#[tokio::test]
+async fn an_incident_is_registered_and_its_obligations_follow_the_facts() {
+    use tillit_domain::incident::{Applies, Kind};
+    use tillit_domain::incident_case::IncidentDraft;
+    let w = World::new().await;
+    let t = w.org("Region Incident").await;
+    let other = w.org("Region Annan").await;
+    let coordinator = w
+        .person(&t, "samordnare@incident.example", Role::Coordinator)
+        .await;
+    let reader = w.person(&t, "lasare@incident.example", Role::Reader).await;
+    let stranger = w.person(&other, "admin@annan.example", Role::Admin).await;
+    let system = system_with(&w, &coordinator, "patients").await;
+    let theirs = system_with(&w, &stranger, "patients").await;
+    let aware = chrono::Utc::now() - chrono::Duration::hours(30);
+    let draft = IncidentDraft {
+        title: "Utpressningsprogram i labbsystemet".into(),
+        aware_at: aware.to_rfc3339(),
+        system_ids: vec![system.to_string()],
+        personal_data: "yes".into(),
+        breach_risk: "high_risk".into(),
+        risk_motivation: "Provsvar för många patienter kan ha lästs.".into(),
+        significant: "yes".into(),
+        significance_motivation: "Labbet står still.".into(),
+        ..Default::default()
+    };
+
+    // A reader may not register; another organisation's system is refused; bad input names the
+    // field; nothing is stored by any of them.
+    assert!(matches!(
+        tillit_app::incidents::create_incident(&w.app, &reader, &draft).await,
+        Err(Error::Forbidden)
+    ));
+    let foreign = IncidentDraft {
+        system_ids: vec![theirs.to_string()],
+        ..draft.clone()
+    };
+    let e = tillit_app::incidents::create_incident(&w.app, &coordinator, &foreign)
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&e)[0].0, "system_ids");
+    let bad = IncidentDraft {
+        aware_at: "2020-01-01T00:00".into(),
+        started_at: "2021-01-01T00:00".into(),
+        individuals_approx: "-1".into(),
+        ..draft.clone()
+    };
+    let e = tillit_app::incidents::create_incident(&w.app, &coordinator, &bad)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fields(&e),
+        [
+            ("aware_at".to_string(), Rule::OutOfOrder),
+            (
+                "individuals_approx".to_string(),
+                Rule::OutOfRange {
+                    min: 0,
+                    max: 100_000_000
+                }
+            )
+        ]
+    );
+    let list =
+        tillit_app::incidents::list_incidents(&w.app, &coordinator, None, None, Default::default())
+            .await
+            .unwrap();
+    assert_eq!(list.total, 0);
+
+    // Registered: a region is covered by the Cybersecurity Act and gives health care.
+    let v = tillit_app::incidents::create_incident(&w.app, &coordinator, &draft)
+        .await
+        .unwrap();
+    let id = v.incident.id.clone();
+    let applies = |v: &tillit_app::incidents::IncidentView, k: Kind| {
+        v.obligations
+            .iter()
+            .find(|o| o.obligation.kind == k)
+            .unwrap()
+            .obligation
+            .applies
+    };
+    for k in [
+        Kind::Nis2EarlyWarning,
+        Kind::ImyNotification,
+        Kind::Nis2Notification,
+        Kind::DataSubjects,
+    ] {
+        assert_eq!(applies(&v, k), Applies::Yes, "{k:?}");
+    }
+    assert_eq!(applies(&v, Kind::LexMaria), Applies::NotYetKnown);
+    let early = v.obligations[0].obligation.due.at().unwrap();
+    assert_eq!(
+        early,
+        v.incident.input.aware_at + chrono::Duration::hours(24),
+        "the early warning, 24 hours from awareness, comes first"
+    );
+
+    // The early warning marked sent, with the CSIRT's reference.
+    let sent = tillit_app::incidents::ReportSentDraft {
+        kind: "nis2_early_warning".into(),
+        reference: "CSIRT-2026-118".into(),
+        ..Default::default()
+    };
+    let v = tillit_app::incidents::mark_report_sent(&w.app, &coordinator, &id, &sent)
+        .await
+        .unwrap();
+    let o = &v.obligations[0];
+    assert_eq!(o.obligation.kind, Kind::Nis2EarlyWarning);
+    assert_eq!(
+        o.sent.as_ref().and_then(|s| s.reference.as_deref()),
+        Some("CSIRT-2026-118")
+    );
+    // A report that the incident does not call for cannot be marked sent.
+    let e = tillit_app::incidents::mark_report_sent(
+        &w.app,
+        &coordinator,
+        &id,
+        &tillit_app::incidents::ReportSentDraft {
+            kind: "lex_sarah".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(fields(&e)[0], ("kind".to_string(), Rule::RequiredByRecords));
+
+    // The risk reassessed as unlikely: IMY no longer, the people no longer; the change is audited.
+    let changed = IncidentDraft {
+        breach_risk: "unlikely".into(),
+        risk_motivation: "Krypterade data; nycklarna var inte åtkomliga.".into(),
+        ..draft.clone()
+    };
+    let v = tillit_app::incidents::update_incident(&w.app, &coordinator, &id, &changed)
+        .await
+        .unwrap();
+    assert_eq!(applies(&v, Kind::ImyNotification), Applies::No);
+    assert_eq!(applies(&v, Kind::DataSubjects), Applies::No);
+
+    // Another organisation neither sees nor changes it.
+    assert!(matches!(
+        tillit_app::incidents::incident(&w.app, &stranger, &id).await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        tillit_app::incidents::update_incident(&w.app, &stranger, &id, &changed).await,
+        Err(Error::NotFound)
+    ));
+}

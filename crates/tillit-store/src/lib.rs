@@ -15,6 +15,7 @@ mod catalog;
 mod dialect;
 mod error;
 mod followup;
+mod incidents;
 mod invitations;
 mod links;
 mod measures;
@@ -41,6 +42,7 @@ pub use catalog::{NewReassessment, ReassessReason, Reassessment, RequirementMeas
 pub use dialect::Backend;
 pub use error::{Reference, StoreError, Unique};
 pub use followup::{GapItem, GapKind, GapList, KeyFigures, Reviewed, GAP_ITEMS_SHOWN};
+pub use incidents::{Incident, NewSentReport, SentReport};
 pub use invitations::{Invitation, NewInvitation};
 pub use measures::{Measure, MeasureOrder, MeasureQuery};
 pub use members::{Member, MemberQuery, RoleCount};

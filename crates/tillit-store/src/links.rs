@@ -73,6 +73,24 @@ pub(crate) const CASE_SYSTEMS: Link = Link {
     reference: Reference::System,
 };
 
+pub(crate) const INCIDENT_SYSTEMS: Link = Link {
+    table: "incident_systems",
+    owner_column: "incident_id",
+    target_column: "system_id",
+    target_table: "systems",
+    target_label: "name",
+    reference: Reference::System,
+};
+
+pub(crate) const INCIDENT_ASSETS: Link = Link {
+    table: "incident_assets",
+    owner_column: "incident_id",
+    target_column: "asset_id",
+    target_table: "information_assets",
+    target_label: "name",
+    reference: Reference::Asset,
+};
+
 pub(crate) const CASE_ASSETS: Link = Link {
     table: "outsourcing_case_assets",
     owner_column: "case_id",

@@ -1,0 +1,229 @@
+//! The incident register and its reporting obligations: what must be reported to whom and by
+//! when, computed by the domain's deadline engine from the incident's facts and the
+//! organisation's, each with the report marked sent if it has been.
+
+use crate::acting::Acting;
+use crate::error::Result;
+use crate::App;
+use serde::Deserialize;
+use tillit_domain::incident::{obligations, Kind, Obligation, OrgContext};
+use tillit_domain::incident_case::{parse_incident, parse_instant, IncidentDraft, STATUSES};
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::role::Permission;
+use tillit_domain::{draft, text, Rule, ValidationError, ValidationErrors};
+use tillit_store::{Incident, SentReport, Tenant};
+
+/// An obligation with its report, if marked sent.
+#[derive(Debug, Clone)]
+pub struct ObligationView {
+    pub obligation: Obligation,
+    pub sent: Option<SentReport>,
+}
+
+/// An incident with every obligation, as its page and the API show it.
+#[derive(Debug, Clone)]
+pub struct IncidentView {
+    pub incident: Incident,
+    pub obligations: Vec<ObligationView>,
+}
+
+/// The filter of the incident list: a text, a status and a page.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct IncidentListParams {
+    #[serde(default)]
+    pub q: String,
+    /// open, contained or closed
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub page: Option<String>,
+    #[serde(default)]
+    pub per_page: Option<String>,
+}
+
+impl IncidentListParams {
+    pub fn parse(&self) -> Result<(Option<String>, Option<String>, PageRequest)> {
+        let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
+        if self.q.chars().count() > 200 {
+            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
+        }
+        let status = match self.status.as_str() {
+            "" => None,
+            s if STATUSES.contains(&s) => Some(s.to_string()),
+            _ => return Err(ValidationErrors::single("status", Rule::UnknownValue).into()),
+        };
+        Ok((
+            Some(self.q.clone()).filter(|q| !q.trim().is_empty()),
+            status,
+            page,
+        ))
+    }
+}
+
+/// A report marked sent: which obligation, when (default now) and the recipient's reference.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSentDraft {
+    /// The obligation's key (e.g. imy_notification).
+    #[serde(default, deserialize_with = "draft::text")]
+    pub kind: String,
+    /// When it was sent: RFC 3339, or Swedish local time; empty is now.
+    #[serde(default, deserialize_with = "draft::text")]
+    pub sent_at: String,
+    /// The reference the recipient gave (a case number).
+    #[serde(default, deserialize_with = "draft::text")]
+    pub reference: String,
+}
+
+/// What the organisation's facts say about an incident's obligations.
+async fn org_context(app: &App, t: &Tenant) -> Result<OrgContext> {
+    let facts = app.store.organisation(t).await?.facts;
+    Ok(OrgContext {
+        cybersecurity_act: facts.cybersecurity_act().0,
+        health_care: facts.gives_health_care(),
+        social_care: facts.gives_social_care(),
+    })
+}
+
+/// The obligations of an incident as it is now, with the reports marked sent.
+async fn view_of(app: &App, t: &Tenant, incident: Incident) -> Result<IncidentView> {
+    let org = org_context(app, t).await?;
+    let sent = app.store.sent_reports(t, &incident.id).await?;
+    let notification_sent = sent
+        .iter()
+        .find(|s| s.kind == Kind::Nis2Notification.key())
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s.sent_at).ok())
+        .map(|t| t.with_timezone(&chrono::Utc));
+    let facts = incident.input.facts(notification_sent);
+    let obligations = obligations(&facts, &org)
+        .into_iter()
+        .map(|o| ObligationView {
+            sent: sent.iter().find(|s| s.kind == o.kind.key()).cloned(),
+            obligation: o,
+        })
+        .collect();
+    Ok(IncidentView {
+        incident,
+        obligations,
+    })
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn list_incidents(
+    app: &App,
+    who: &Acting,
+    q: Option<&str>,
+    status: Option<&str>,
+    page: PageRequest,
+) -> Result<Page<Incident>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app
+        .store
+        .list_incidents(who.tenant(), q, status, page)
+        .await?)
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn incident(app: &App, who: &Acting, id: &str) -> Result<IncidentView> {
+    who.require(Permission::ViewRegisters)?;
+    let x = app.store.incident(who.tenant(), id).await?;
+    view_of(app, who.tenant(), x).await
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn create_incident(app: &App, who: &Acting, d: &IncidentDraft) -> Result<IncidentView> {
+    who.require(Permission::EditRegisters)?;
+    let input = parse_incident(d, chrono::Utc::now())?;
+    let x = app
+        .store
+        .create_incident(who.tenant(), &who.actor(), &input)
+        .await?;
+    view_of(app, who.tenant(), x).await
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn update_incident(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    d: &IncidentDraft,
+) -> Result<IncidentView> {
+    who.require(Permission::EditRegisters)?;
+    let input = crate::valid_or_missing(
+        parse_incident(d, chrono::Utc::now()),
+        app.store.incident(who.tenant(), id),
+    )
+    .await?;
+    let x = app
+        .store
+        .update_incident(who.tenant(), &who.actor(), id, &input)
+        .await?;
+    view_of(app, who.tenant(), x).await
+}
+
+/// Marks an obligation's report sent. Only an obligation that applies, or may apply, can be
+/// marked; it cannot have been sent before the organisation became aware, nor in the future.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn mark_report_sent(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    d: &ReportSentDraft,
+) -> Result<IncidentView> {
+    who.require(Permission::EditRegisters)?;
+    let view = incident(app, who, id).await?;
+    let mut errs = ValidationErrors::new();
+    let kind = match Kind::from_key(d.kind.trim()) {
+        None => {
+            errs.push(ValidationError::new("kind", Rule::UnknownValue));
+            None
+        }
+        Some(k) => {
+            let applies = view.obligations.iter().any(|o| {
+                o.obligation.kind == k
+                    && o.obligation.applies != tillit_domain::incident::Applies::No
+            });
+            if !applies {
+                errs.push(ValidationError::new("kind", Rule::RequiredByRecords));
+            }
+            Some(k)
+        }
+    };
+    let now = chrono::Utc::now();
+    let sent_at = match parse_instant("sent_at", &d.sent_at) {
+        Ok(Some(t)) => Some(t),
+        Ok(None) => Some(now),
+        Err(e) => {
+            errs.push(e);
+            None
+        }
+    };
+    if let Some(t) = sent_at {
+        if t > now + chrono::Duration::minutes(5) {
+            errs.push(ValidationError::new("sent_at", Rule::InTheFuture));
+        } else if t < view.incident.input.aware_at {
+            errs.push(ValidationError::new("sent_at", Rule::OutOfOrder));
+        }
+    }
+    let reference = errs
+        .check(text::optional("reference", &d.reference, 200))
+        .flatten();
+    errs.clone().into_result()?;
+    let (Some(kind), Some(sent_at)) = (kind, sent_at) else {
+        return Err(errs.into());
+    };
+    app.store
+        .mark_report_sent(
+            who.tenant(),
+            &who.actor(),
+            id,
+            &tillit_store::NewSentReport {
+                kind: kind.key(),
+                sent_at: &sent_at,
+                by_name: who.display_name(),
+                reference: reference.as_deref(),
+            },
+        )
+        .await?;
+    incident(app, who, id).await
+}

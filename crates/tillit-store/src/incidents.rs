@@ -1,0 +1,394 @@
+//! The incident register, tenant-scoped: the incident's facts, the systems and information assets
+//! it touched, and the reports marked sent. Every change is audited with the whole before and
+//! after.
+
+use crate::assets::unique_name;
+use crate::audit::{AuditEntry, Work};
+use crate::links::{self, INCIDENT_ASSETS, INCIDENT_SYSTEMS};
+use crate::query::{fetch_page, Filter};
+use crate::{new_id, now_timestamp, Actor, Reference, Store, StoreError, Tenant};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tillit_domain::incident::Known;
+use tillit_domain::incident_case::IncidentInput;
+use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::text::search_key;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    pub id: String,
+    pub input: IncidentInput,
+    /// (id, name) of the systems and assets it touched.
+    pub systems: Vec<(String, String)>,
+    pub assets: Vec<(String, String)>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A report marked sent: which obligation, when, by whom, and the recipient's reference.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SentReport {
+    pub kind: String,
+    pub sent_at: String,
+    pub sent_by_name: String,
+    pub reference: Option<String>,
+}
+
+/// A report to mark sent.
+#[derive(Clone, Copy)]
+pub struct NewSentReport<'a> {
+    /// The obligation's key.
+    pub kind: &'a str,
+    pub sent_at: &'a DateTime<Utc>,
+    pub by_name: &'a str,
+    pub reference: Option<&'a str>,
+}
+
+/// What `details` holds.
+#[derive(Serialize, Deserialize, Default)]
+struct Details {
+    description: Option<String>,
+    #[serde(default)]
+    aspects: Vec<String>,
+    personal_data: Known,
+    data_categories: Option<String>,
+    individuals_approx: Option<i64>,
+    records_approx: Option<i64>,
+    cause: Option<String>,
+    consequences: Option<String>,
+    actions_taken: Option<String>,
+    data_role: String,
+    breach_risk: String,
+    risk_motivation: Option<String>,
+    art34_exception: Option<String>,
+    significant: Known,
+    significance_motivation: Option<String>,
+    serious_care_injury: Known,
+    serious_social_care_wrong: Known,
+}
+
+fn details_of(x: &IncidentInput) -> String {
+    json!({
+        "description": x.description, "aspects": x.aspects, "personal_data": x.personal_data,
+        "data_categories": x.data_categories, "individuals_approx": x.individuals_approx,
+        "records_approx": x.records_approx, "cause": x.cause, "consequences": x.consequences,
+        "actions_taken": x.actions_taken, "data_role": x.data_role, "breach_risk": x.breach_risk,
+        "risk_motivation": x.risk_motivation, "art34_exception": x.art34_exception,
+        "significant": x.significant, "significance_motivation": x.significance_motivation,
+        "serious_care_injury": x.serious_care_injury,
+        "serious_social_care_wrong": x.serious_social_care_wrong,
+    })
+    .to_string()
+}
+
+fn instant(col: &str, v: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(v)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("{col} {v}: {e}")))
+}
+
+fn stored(t: &DateTime<Utc>) -> String {
+    crate::format_timestamp(*t)
+}
+
+const COLUMNS: &str = "id, title, status, aware_at, started_at, discovered_at, supplier_id, details, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+struct IncidentRow {
+    id: String,
+    title: String,
+    status: String,
+    aware_at: String,
+    started_at: Option<String>,
+    discovered_at: Option<String>,
+    supplier_id: Option<String>,
+    details: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl IncidentRow {
+    fn into_view(self) -> Result<Incident, StoreError> {
+        let d: Details = serde_json::from_str(&self.details)
+            .map_err(|e| StoreError::Corrupt(format!("incident {}: {e}", self.id)))?;
+        let opt = |col: &str, v: Option<String>| v.map(|v| instant(col, &v)).transpose();
+        Ok(Incident {
+            input: IncidentInput {
+                title: self.title,
+                description: d.description,
+                started_at: opt("started_at", self.started_at)?,
+                discovered_at: opt("discovered_at", self.discovered_at)?,
+                aware_at: instant("aware_at", &self.aware_at)?,
+                status: self.status,
+                system_ids: vec![],
+                asset_ids: vec![],
+                aspects: d.aspects,
+                personal_data: d.personal_data,
+                data_categories: d.data_categories,
+                individuals_approx: d.individuals_approx,
+                records_approx: d.records_approx,
+                cause: d.cause,
+                supplier_id: self.supplier_id,
+                consequences: d.consequences,
+                actions_taken: d.actions_taken,
+                data_role: d.data_role,
+                breach_risk: d.breach_risk,
+                risk_motivation: d.risk_motivation,
+                art34_exception: d.art34_exception,
+                significant: d.significant,
+                significance_motivation: d.significance_motivation,
+                serious_care_injury: d.serious_care_injury,
+                serious_social_care_wrong: d.serious_social_care_wrong,
+            },
+            id: self.id,
+            systems: vec![],
+            assets: vec![],
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+async fn with_links(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    list: &mut [Incident],
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = list.iter().map(|c| c.id.clone()).collect();
+    let mut systems = links::targets_of(conn, t, &INCIDENT_SYSTEMS, &ids).await?;
+    let mut assets = links::targets_of(conn, t, &INCIDENT_ASSETS, &ids).await?;
+    for c in list {
+        c.systems = systems.remove(&c.id).unwrap_or_default();
+        c.assets = assets.remove(&c.id).unwrap_or_default();
+        c.input.system_ids = c.systems.iter().map(|(id, _)| id.clone()).collect();
+        c.input.asset_ids = c.assets.iter().map(|(id, _)| id.clone()).collect();
+    }
+    Ok(())
+}
+
+async fn incident_in(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    id: &str,
+) -> Result<Incident, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM incidents WHERE org_id = $1 AND id = $2");
+    let mut x = sqlx::query_as::<_, IncidentRow>(&sql)
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .into_view()?;
+    with_links(conn, t, std::slice::from_mut(&mut x)).await?;
+    Ok(x)
+}
+
+fn search_text(x: &IncidentInput) -> String {
+    search_key(&[&x.title, x.description.as_deref().unwrap_or("")])
+}
+
+/// Writes the columns, details and links of an incident (new or changed), checking that its
+/// supplier, systems and assets are the organisation's.
+async fn write(
+    w: &mut Work<'_>,
+    t: &Tenant,
+    id: &str,
+    x: &IncidentInput,
+    new: bool,
+) -> Result<(), StoreError> {
+    if let Some(s) = &x.supplier_id {
+        links::check_all_exist(
+            w.conn(),
+            t,
+            "suppliers",
+            std::slice::from_ref(s),
+            Reference::Supplier,
+        )
+        .await?;
+    }
+    let sql = if new {
+        "INSERT INTO incidents (title, status, aware_at, started_at, discovered_at, supplier_id, details, search_text, updated_at, org_id, id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $9)"
+    } else {
+        "UPDATE incidents SET title = $1, status = $2, aware_at = $3, started_at = $4, discovered_at = $5, supplier_id = $6,
+           details = $7, search_text = $8, updated_at = $9 WHERE org_id = $10 AND id = $11"
+    };
+    sqlx::query(sql)
+        .bind(&x.title)
+        .bind(&x.status)
+        .bind(stored(&x.aware_at))
+        .bind(x.started_at.as_ref().map(stored))
+        .bind(x.discovered_at.as_ref().map(stored))
+        .bind(&x.supplier_id)
+        .bind(details_of(x))
+        .bind(search_text(x))
+        .bind(now_timestamp())
+        .bind(t.id())
+        .bind(id)
+        .execute(w.conn())
+        .await
+        .map_err(unique_name)?;
+    links::set(w.conn(), t, &INCIDENT_SYSTEMS, id, &x.system_ids).await?;
+    links::set(w.conn(), t, &INCIDENT_ASSETS, id, &x.asset_ids).await?;
+    Ok(())
+}
+
+impl Store {
+    /// The organisation's incidents, the latest awareness first, filtered by a text in the title
+    /// or description and by status.
+    pub async fn list_incidents(
+        &self,
+        t: &Tenant,
+        q: Option<&str>,
+        status: Option<&str>,
+        page: PageRequest,
+    ) -> Result<Page<Incident>, StoreError> {
+        let mut filter = Filter::tenant("org_id", t.id());
+        if let Some(text) = q.map(str::trim).filter(|s| !s.is_empty()) {
+            filter.and_contains("search_text", text);
+        }
+        if let Some(s) = status {
+            filter.and("status =", s.to_string());
+        }
+        let mut list = fetch_page(
+            &self.pool,
+            COLUMNS,
+            "incidents",
+            &filter,
+            "aware_at DESC, id",
+            page,
+            IncidentRow::into_view,
+        )
+        .await?;
+        let mut conn = self.pool.acquire().await?;
+        with_links(&mut conn, t, &mut list.items).await?;
+        Ok(list)
+    }
+
+    pub async fn incident(&self, t: &Tenant, id: &str) -> Result<Incident, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        incident_in(&mut conn, t, id).await
+    }
+
+    pub async fn create_incident(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        x: &IncidentInput,
+    ) -> Result<Incident, StoreError> {
+        let id = new_id();
+        let mut w = self.work().await?;
+        write(&mut w, t, &id, x, true).await?;
+        w.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "incident.create",
+                object_type: "incident",
+                object_id: &id,
+                before: None,
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        let out = incident_in(w.conn(), t, &id).await?;
+        w.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn update_incident(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &str,
+        x: &IncidentInput,
+    ) -> Result<Incident, StoreError> {
+        let mut w = self.work().await?;
+        let before = incident_in(w.conn(), t, id).await?;
+        write(&mut w, t, id, x, false).await?;
+        w.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "incident.update",
+                object_type: "incident",
+                object_id: id,
+                before: Some(json!(before.input)),
+                after: Some(json!(x)),
+            },
+        )
+        .await?;
+        let out = incident_in(w.conn(), t, id).await?;
+        w.commit().await?;
+        Ok(out)
+    }
+
+    /// The reports of an incident marked sent.
+    pub async fn sent_reports(
+        &self,
+        t: &Tenant,
+        incident_id: &str,
+    ) -> Result<Vec<SentReport>, StoreError> {
+        Ok(sqlx::query_as::<_, SentReport>(
+            "SELECT kind, sent_at, sent_by_name, reference FROM incident_reports
+             WHERE org_id = $1 AND incident_id = $2 ORDER BY sent_at, kind",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Marks an obligation's report sent (once: a second mark replaces when, who and reference).
+    pub async fn mark_report_sent(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        incident_id: &str,
+        r: &NewSentReport<'_>,
+    ) -> Result<(), StoreError> {
+        let NewSentReport {
+            kind,
+            sent_at,
+            by_name,
+            reference,
+        } = *r;
+        let mut w = self.work().await?;
+        let incident = incident_in(w.conn(), t, incident_id).await?;
+        sqlx::query(
+            "DELETE FROM incident_reports WHERE org_id = $1 AND incident_id = $2 AND kind = $3",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .bind(kind)
+        .execute(w.conn())
+        .await?;
+        sqlx::query(
+            "INSERT INTO incident_reports (org_id, incident_id, kind, sent_at, sent_by_name, reference) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .bind(kind)
+        .bind(stored(sent_at))
+        .bind(by_name)
+        .bind(reference)
+        .execute(w.conn())
+        .await?;
+        w.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "incident.report_sent",
+                object_type: "incident",
+                object_id: incident_id,
+                before: None,
+                after: Some(json!({"title": incident.input.title, "kind": kind,
+                    "sent_at": stored(sent_at), "reference": reference})),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+}
