@@ -27,6 +27,24 @@ pub struct IncidentView {
     pub obligations: Vec<ObligationView>,
 }
 
+impl IncidentView {
+    /// The next report still to send: the earliest deadline of an obligation that applies (or
+    /// may) and is not marked sent.
+    pub fn next_due(&self) -> Option<&ObligationView> {
+        self.obligations
+            .iter()
+            .filter(|o| {
+                o.sent.is_none() && o.obligation.applies != tillit_domain::incident::Applies::No
+            })
+            .min_by_key(|o| {
+                o.obligation
+                    .due
+                    .at()
+                    .unwrap_or(chrono::DateTime::<chrono::Utc>::MAX_UTC)
+            })
+    }
+}
+
 /// The filter of the incident list: a text, a status and a page.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct IncidentListParams {
@@ -66,7 +84,7 @@ impl IncidentListParams {
 pub struct ReportSentDraft {
     /// The obligation's key (e.g. imy_notification).
     #[serde(default, deserialize_with = "draft::text")]
-    pub kind: String,
+    pub obligation: String,
     /// When it was sent: RFC 3339, or Swedish local time; empty is now.
     #[serde(default, deserialize_with = "draft::text")]
     pub sent_at: String,
@@ -88,6 +106,15 @@ async fn org_context(app: &App, t: &Tenant) -> Result<OrgContext> {
 /// The obligations of an incident as it is now, with the reports marked sent.
 async fn view_of(app: &App, t: &Tenant, incident: Incident) -> Result<IncidentView> {
     let org = org_context(app, t).await?;
+    view_with(app, t, &org, incident).await
+}
+
+async fn view_with(
+    app: &App,
+    t: &Tenant,
+    org: &OrgContext,
+    incident: Incident,
+) -> Result<IncidentView> {
     let sent = app.store.sent_reports(t, &incident.id).await?;
     let notification_sent = sent
         .iter()
@@ -95,7 +122,7 @@ async fn view_of(app: &App, t: &Tenant, incident: Incident) -> Result<IncidentVi
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s.sent_at).ok())
         .map(|t| t.with_timezone(&chrono::Utc));
     let facts = incident.input.facts(notification_sent);
-    let obligations = obligations(&facts, &org)
+    let obligations = obligations(&facts, org)
         .into_iter()
         .map(|o| ObligationView {
             sent: sent.iter().find(|s| s.kind == o.kind.key()).cloned(),
@@ -121,6 +148,29 @@ pub async fn list_incidents(
         .store
         .list_incidents(who.tenant(), q, status, page)
         .await?)
+}
+
+/// A page of incidents, each with its obligations (the organisation's facts read once).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn list_incident_views(
+    app: &App,
+    who: &Acting,
+    q: Option<&str>,
+    status: Option<&str>,
+    page: PageRequest,
+) -> Result<Page<IncidentView>> {
+    let list = list_incidents(app, who, q, status, page).await?;
+    let org = org_context(app, who.tenant()).await?;
+    let mut items = Vec::with_capacity(list.items.len());
+    for x in list.items {
+        items.push(view_with(app, who.tenant(), &org, x).await?);
+    }
+    Ok(Page {
+        items,
+        page: list.page,
+        per_page: list.per_page,
+        total: list.total,
+    })
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -173,9 +223,9 @@ pub async fn mark_report_sent(
     who.require(Permission::EditRegisters)?;
     let view = incident(app, who, id).await?;
     let mut errs = ValidationErrors::new();
-    let kind = match Kind::from_key(d.kind.trim()) {
+    let kind = match Kind::from_key(d.obligation.trim()) {
         None => {
-            errs.push(ValidationError::new("kind", Rule::UnknownValue));
+            errs.push(ValidationError::new("obligation", Rule::UnknownValue));
             None
         }
         Some(k) => {
@@ -184,7 +234,7 @@ pub async fn mark_report_sent(
                     && o.obligation.applies != tillit_domain::incident::Applies::No
             });
             if !applies {
-                errs.push(ValidationError::new("kind", Rule::RequiredByRecords));
+                errs.push(ValidationError::new("obligation", Rule::RequiredByRecords));
             }
             Some(k)
         }

@@ -1100,7 +1100,7 @@ async fn an_incident_is_registered_and_its_obligations_follow_the_facts() {
 
     // The early warning marked sent, with the CSIRT's reference.
     let sent = tillit_app::incidents::ReportSentDraft {
-        kind: "nis2_early_warning".into(),
+        obligation: "nis2_early_warning".into(),
         reference: "CSIRT-2026-118".into(),
         ..Default::default()
     };
@@ -1119,13 +1119,16 @@ async fn an_incident_is_registered_and_its_obligations_follow_the_facts() {
         &coordinator,
         &id,
         &tillit_app::incidents::ReportSentDraft {
-            kind: "lex_sarah".into(),
+            obligation: "lex_sarah".into(),
             ..Default::default()
         },
     )
     .await
     .unwrap_err();
-    assert_eq!(fields(&e)[0], ("kind".to_string(), Rule::RequiredByRecords));
+    assert_eq!(
+        fields(&e)[0],
+        ("obligation".to_string(), Rule::RequiredByRecords)
+    );
 
     // The risk reassessed as unlikely: IMY no longer, the people no longer; the change is audited.
     let changed = IncidentDraft {

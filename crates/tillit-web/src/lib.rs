@@ -18,6 +18,7 @@ pub mod error;
 pub mod followup;
 pub mod forms;
 pub mod i18n;
+pub mod incidents;
 pub mod invitations;
 pub mod measures;
 pub mod members;

@@ -146,6 +146,23 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/systems/new", get(crate::systems::pages::new_form))
         .route(
+            "/incidents",
+            get(crate::incidents::pages::list).post(crate::incidents::pages::create),
+        )
+        .route("/incidents/new", get(crate::incidents::pages::new_form))
+        .route(
+            "/incidents/{id}",
+            get(crate::incidents::pages::show).post(crate::incidents::pages::update),
+        )
+        .route(
+            "/incidents/{id}/edit",
+            get(crate::incidents::pages::edit_form),
+        )
+        .route(
+            "/incidents/{id}/reports",
+            post(crate::incidents::pages::mark_sent),
+        )
+        .route(
             "/outsourcing",
             get(crate::outsourcing::pages::list).post(crate::outsourcing::pages::create),
         )
@@ -363,6 +380,7 @@ impl PageCommon {
             if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
                 nav.push(("/suppliers", "nav-suppliers"));
                 nav.push(("/outsourcing", "nav-outsourcing"));
+                nav.push(("/incidents", "nav-incidents"));
             }
             nav.push(("/requirements", "nav-requirements"));
             nav.push(("/catalog", "nav-catalog"));
@@ -509,6 +527,8 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "supplier-saved",
         "outsourcing-saved",
         "outsourcing-decided",
+        "incident-saved",
+        "report-sent",
         "assessment-saved",
         "evidence-added",
         "evidence-removed",

@@ -11,7 +11,7 @@ use tillit_domain::ValidationErrors;
 
 /// One form field.
 pub struct Input {
-    /// text, number, date, textarea, select, multiselect, checks or radios
+    /// text, number, date, datetime, textarea, select, multiselect, checks or radios
     pub kind: &'static str,
     pub name: String,
     pub label: String,
@@ -41,6 +41,10 @@ impl Input {
     }
     pub fn date(name: &str, label: String, value: String) -> Input {
         Input::new("date", name, label, value)
+    }
+    /// A date and time in Swedish local time.
+    pub fn datetime(name: &str, label: String, value: String) -> Input {
+        Input::new("datetime", name, label, value)
     }
     pub fn area(name: &str, label: String, value: String) -> Input {
         Input::new("textarea", name, label, value)

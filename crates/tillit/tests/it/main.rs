@@ -8,6 +8,7 @@
 
 mod followup;
 mod helpers;
+mod incidents;
 
 mod api;
 mod assets;

@@ -68,6 +68,10 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("PUT", "/api/v1/systems/{id}", "system"),
     ("PUT", "/api/v1/systems/{id}/levels", "system"),
     ("DELETE", "/api/v1/systems/{id}/levels", "system"),
+    ("GET", "/incidents/{id}", "incident"),
+    ("POST", "/incidents/{id}", "incident"),
+    ("GET", "/incidents/{id}/edit", "incident"),
+    ("POST", "/incidents/{id}/reports", "incident"),
     ("GET", "/outsourcing/{id}", "case"),
     ("POST", "/outsourcing/{id}", "case"),
     ("GET", "/outsourcing/{id}/edit", "case"),
@@ -350,6 +354,25 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .await
         .unwrap()
         .id;
+    let b_incident = app
+        .store
+        .create_incident(
+            &b,
+            &tillit_store::Actor::operator(),
+            &tillit_domain::incident_case::parse_incident(
+                &tillit_domain::incident_case::IncidentDraft {
+                    title: "B:s incident".into(),
+                    aware_at: "2026-11-01T09:00".into(),
+                    personal_data: "yes".into(),
+                    ..Default::default()
+                },
+                chrono::Utc::now(),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
     let a_admin = app.login("admin@a.example").await;
     let a_secret = make_token(&a_admin, "A:s admin", &["read", "write", "admin"]).await;
     let a_api = app.api(&a_secret);
@@ -362,6 +385,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             "system" => b_system.as_str(),
             "supplier" => b_supplier.as_str(),
             "case" => b_case.as_str(),
+            "incident" => b_incident.as_str(),
             "evidence" => b_evidence.as_str(),
             "risk" => b_risk.as_str(),
             "scenario" => b_scenario.as_str(),
@@ -431,6 +455,8 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
                     &[
                         ("role", "admin"),
                         ("outsourcing_delegation", "Övertagen"),
+                        ("aware_at", "2026-11-02T09:00"),
+                        ("obligation", "imy_notification"),
                         ("name", "Övertagen"),
                         ("confidentiality", "1"),
                         ("integrity", "1"),

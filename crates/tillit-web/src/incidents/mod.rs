@@ -1,0 +1,3 @@
+//! The incident register: what happened, and what must be reported to whom and by when.
+
+pub mod pages;

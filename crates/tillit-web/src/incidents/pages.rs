@@ -1,0 +1,792 @@
+//! The incident register's pages: the list with the next report due, one incident with every
+//! obligation (recipient, deadline in Swedish time, provision, why), its form, and marking a
+//! report sent.
+
+use crate::context::Member;
+use crate::error::AppResult;
+use crate::forms::{answer, FormFields, Params};
+use crate::i18n::Tr;
+use crate::pages::ui::{choices, form_status, value, FormPage, Input};
+use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon, Pager};
+use crate::render::page;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use tillit_app::incidents::{IncidentView, ObligationView, ReportSentDraft};
+use tillit_domain::classification::Aspect;
+use tillit_domain::incident::{Applies, Due};
+use tillit_domain::incident_case::{
+    IncidentDraft, ART34_EXCEPTIONS, CAUSES, RISKS, ROLES, STATUSES,
+};
+use tillit_domain::paging::PageRequest;
+use tillit_domain::role::Permission;
+use tillit_domain::ValidationErrors;
+
+/// An instant as a Swedish user reads it.
+fn swedish(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Stockholm)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// For a datetime-local field: Swedish local time.
+fn local_field(t: &DateTime<Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Stockholm)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// How long until an instant, or how long it is overdue, in words.
+fn countdown(tr: &Tr, at: &DateTime<Utc>, now: &DateTime<Utc>) -> (String, bool) {
+    let mins = (*at - *now).num_minutes();
+    let (h, m) = (mins.abs() / 60, mins.abs() % 60);
+    let span = if h >= 48 {
+        tr.f("incident-days", &[("days", (h / 24).to_string())])
+    } else {
+        tr.f(
+            "incident-hours-minutes",
+            &[("hours", h.to_string()), ("minutes", m.to_string())],
+        )
+    };
+    if mins < 0 {
+        (tr.f("incident-overdue-by", &[("span", span)]), true)
+    } else {
+        (tr.f("incident-due-in", &[("span", span)]), false)
+    }
+}
+
+fn key_words(k: &str) -> String {
+    k.replace('_', "-")
+}
+
+pub struct ObligationRow {
+    pub key: String,
+    pub name: String,
+    pub recipient: String,
+    pub applies: String,
+    pub chip: &'static str,
+    pub due: String,
+    pub countdown: String,
+    pub overdue: bool,
+    pub next_weekday: String,
+    pub provision: String,
+    pub reason: String,
+    /// "Sent 2026-11-11 10:00 by … (reference …)", or empty.
+    pub sent: String,
+    /// May be marked sent.
+    pub open: bool,
+}
+
+fn obligation_row(tr: &Tr, o: &ObligationView, now: &DateTime<Utc>) -> ObligationRow {
+    let ob = &o.obligation;
+    let key = ob.kind.key().to_string();
+    let due = match ob.due {
+        Due::By { at } => swedish(&at),
+        Due::WithoutUndueDelayBy { at } => {
+            tr.f("incident-due-without-delay-by", &[("at", swedish(&at))])
+        }
+        Due::WithoutUndueDelay => tr.t("incident-due-without-delay"),
+        Due::Snarast => tr.t("incident-due-snarast"),
+    };
+    let (countdown, overdue) = match (ob.due.at(), &o.sent, ob.applies) {
+        (Some(at), None, a) if a != Applies::No => countdown(tr, &at, now),
+        _ => (String::new(), false),
+    };
+    let (applies, chip) = match ob.applies {
+        Applies::Yes => (tr.t("incident-applies-yes"), "not-met"),
+        Applies::No => (tr.t("incident-applies-no"), "not-applicable"),
+        Applies::NotYetKnown => (tr.t("incident-applies-unknown"), "unassessed"),
+    };
+    let recipient = serde_json::to_value(ob.recipient)
+        .ok()
+        .and_then(|v| v.as_str().map(key_words))
+        .unwrap_or_default();
+    let reason = serde_json::to_value(ob.reason)
+        .ok()
+        .and_then(|v| v.as_str().map(key_words))
+        .unwrap_or_default();
+    ObligationRow {
+        name: tr.t(&format!("obligation-{}", key_words(&key))),
+        recipient: tr.t(&format!("recipient-{recipient}")),
+        applies,
+        chip: if o.sent.is_some() { "met" } else { chip },
+        due,
+        countdown,
+        overdue,
+        next_weekday: ob
+            .next_weekday
+            .map(|d| tr.f("incident-next-weekday", &[("date", d.to_string())]))
+            .unwrap_or_default(),
+        provision: ob.provision.to_string(),
+        reason: tr.t(&format!("reason-{reason}")),
+        sent: o
+            .sent
+            .as_ref()
+            .map(|s| {
+                tr.f(
+                    "incident-sent",
+                    &[
+                        ("at", crate::pages::show_time(&s.sent_at)),
+                        ("by", s.sent_by_name.clone()),
+                        (
+                            "reference",
+                            s.reference.clone().unwrap_or_else(|| "–".into()),
+                        ),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+        open: o.sent.is_none() && ob.applies != Applies::No,
+        key,
+    }
+}
+
+pub struct IncidentRow {
+    pub id: String,
+    pub title: String,
+    pub aware: String,
+    pub status: String,
+    pub next: String,
+    pub countdown: String,
+    pub overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "incidents.html")]
+struct IncidentsPage {
+    c: PageCommon,
+    q: String,
+    status_options: Vec<Choice>,
+    rows: Vec<IncidentRow>,
+    summary: String,
+    pager: Pager,
+    may_edit: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    m: Member,
+    Params(p): Params<tillit_app::incidents::IncidentListParams>,
+    Params(notice): Params<Notice>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let (q, status, page_req) = p.parse()?;
+    let list = tillit_app::incidents::list_incident_views(
+        &state.app,
+        &m.who,
+        q.as_deref(),
+        status.as_deref(),
+        page_req,
+    )
+    .await?;
+    let pager = Pager::new(
+        tr,
+        "/incidents",
+        &[
+            ("q", p.q.clone()),
+            ("status", p.status.clone()),
+            ("per_page", p.per_page.clone().unwrap_or_default()),
+        ],
+        &list,
+    );
+    let now = Utc::now();
+    let summary = tr.f("incidents-summary", &[("count", list.total.to_string())]);
+    let rows = list
+        .items
+        .iter()
+        .map(|v| {
+            let next = v.next_due().map(|o| obligation_row(tr, o, &now));
+            IncidentRow {
+                id: v.incident.id.clone(),
+                title: v.incident.input.title.clone(),
+                aware: swedish(&v.incident.input.aware_at),
+                status: tr.t(&format!("incident-status-{}", v.incident.input.status)),
+                next: next
+                    .as_ref()
+                    .map(|r| format!("{}: {}", r.name, r.due))
+                    .unwrap_or_else(|| tr.t("incident-nothing-due")),
+                countdown: next
+                    .as_ref()
+                    .map(|r| r.countdown.clone())
+                    .unwrap_or_default(),
+                overdue: next.as_ref().is_some_and(|r| r.overdue),
+            }
+        })
+        .collect();
+    let mut status_options = vec![Choice {
+        key: String::new(),
+        label: tr.t("filter-all"),
+        selected: p.status.is_empty(),
+    }];
+    status_options.extend(STATUSES.iter().map(|s| Choice {
+        key: s.to_string(),
+        label: tr.t(&format!("incident-status-{s}")),
+        selected: p.status == *s,
+    }));
+    let tpl = IncidentsPage {
+        c: PageCommon::member(&m, tr.t("incidents-title"), "/incidents")
+            .with_notice(notice_from(tr, notice.done.as_deref())),
+        q: p.q.clone(),
+        status_options,
+        rows,
+        summary,
+        pager,
+        may_edit: m.may(Permission::EditRegisters),
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+#[derive(Template)]
+#[template(path = "incident.html")]
+struct IncidentPage {
+    c: PageCommon,
+    id: String,
+    title: String,
+    facts: Vec<(String, String)>,
+    obligations: Vec<ObligationRow>,
+    may_edit: bool,
+    errors: Vec<FieldError>,
+}
+
+/// Field errors, with the labels the incident form uses where a field name means something else
+/// elsewhere (a risk's consequence).
+fn field_errors(tr: &Tr, e: &ValidationErrors) -> Vec<FieldError> {
+    FieldError::list(tr, e)
+        .into_iter()
+        .map(|mut x| {
+            if x.field == "consequences" {
+                x.label = tr.t("field-incident-consequences");
+            }
+            x
+        })
+        .collect()
+}
+
+fn yes_no(tr: &Tr, v: Option<bool>) -> String {
+    tr.t(match v {
+        Some(true) => "answer-yes",
+        Some(false) => "answer-no",
+        None => "answer-unknown",
+    })
+}
+
+async fn show_incident(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    errors: Option<&ValidationErrors>,
+    notice: Option<&str>,
+) -> AppResult<Response> {
+    let tr = &m.ctx.tr;
+    let v: IncidentView = tillit_app::incidents::incident(&state.app, &m.who, id).await?;
+    let i = &v.incident.input;
+    let dash = || "–".to_string();
+    let time = |t: &Option<DateTime<Utc>>| t.as_ref().map(swedish).unwrap_or_else(dash);
+    let words = |prefix: &str, k: &Option<String>| {
+        k.as_ref()
+            .map(|k| tr.t(&format!("{prefix}-{}", key_words(k))))
+            .unwrap_or_else(dash)
+    };
+    let names = |xs: &[(String, String)]| {
+        if xs.is_empty() {
+            dash()
+        } else {
+            xs.iter()
+                .map(|(_, n)| n.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let facts = vec![
+        (
+            tr.t("field-incident-status"),
+            tr.t(&format!("incident-status-{}", i.status)),
+        ),
+        (tr.t("field-aware-at"), swedish(&i.aware_at)),
+        (tr.t("field-started-at"), time(&i.started_at)),
+        (tr.t("field-discovered-at"), time(&i.discovered_at)),
+        (
+            tr.t("field-description"),
+            i.description.clone().unwrap_or_else(dash),
+        ),
+        (tr.t("field-system-ids"), names(&v.incident.systems)),
+        (tr.t("field-asset-ids"), names(&v.incident.assets)),
+        (
+            tr.t("field-aspects"),
+            if i.aspects.is_empty() {
+                dash()
+            } else {
+                i.aspects
+                    .iter()
+                    .map(|a| tr.t(&format!("aspect-{a}")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        (
+            tr.t("field-incident-personal-data"),
+            yes_no(tr, i.personal_data),
+        ),
+        (
+            tr.t("field-individuals-approx"),
+            i.individuals_approx
+                .map(|n| n.to_string())
+                .unwrap_or_else(dash),
+        ),
+        (tr.t("field-cause"), words("cause", &i.cause)),
+        (
+            tr.t("field-data-role"),
+            words("data-role", &Some(i.data_role.clone())),
+        ),
+        (
+            tr.t("field-breach-risk"),
+            words("breach-risk", &Some(i.breach_risk.clone())),
+        ),
+        (
+            tr.t("field-risk-motivation"),
+            i.risk_motivation.clone().unwrap_or_else(dash),
+        ),
+        (tr.t("field-significant"), yes_no(tr, i.significant)),
+        (
+            tr.t("field-serious-care-injury"),
+            yes_no(tr, i.serious_care_injury),
+        ),
+        (
+            tr.t("field-serious-social-care-wrong"),
+            yes_no(tr, i.serious_social_care_wrong),
+        ),
+        (
+            tr.t("field-incident-consequences"),
+            i.consequences.clone().unwrap_or_else(dash),
+        ),
+        (
+            tr.t("field-actions-taken"),
+            i.actions_taken.clone().unwrap_or_else(dash),
+        ),
+    ];
+    let now = Utc::now();
+    let tpl = IncidentPage {
+        c: PageCommon::member(m, i.title.clone(), "/incidents")
+            .with_notice(notice_from(tr, notice)),
+        id: v.incident.id.clone(),
+        title: i.title.clone(),
+        facts,
+        obligations: v
+            .obligations
+            .iter()
+            .map(|o| obligation_row(tr, o, &now))
+            .collect(),
+        may_edit: m.may(Permission::EditRegisters),
+        errors: errors.map(|e| field_errors(tr, e)).unwrap_or_default(),
+    };
+    Ok(page(form_status(errors), &tpl))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    Params(notice): Params<Notice>,
+) -> AppResult<Response> {
+    show_incident(&state, &m, &id, None, notice.done.as_deref()).await
+}
+
+pub async fn mark_sent(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let result = form
+        .submit(async |d: ReportSentDraft| {
+            tillit_app::incidents::mark_report_sent(&state.app, &m.who, &id, &d).await
+        })
+        .await;
+    answer(
+        result,
+        |v: IncidentView| format!("/incidents/{}?done=report-sent", v.incident.id),
+        async |v| show_incident(&state, &m, &id, Some(&v), None).await,
+    )
+    .await
+}
+
+fn word_choices(
+    tr: &Tr,
+    form: Option<&FormFields>,
+    name: &str,
+    stored: Option<&str>,
+    prefix: &str,
+    words: &[&str],
+    empty: Option<&str>,
+) -> Vec<Choice> {
+    let stored: Vec<String> = stored.map(str::to_string).into_iter().collect();
+    let mut options: Vec<(String, String)> = Vec::new();
+    if let Some(e) = empty {
+        options.push((String::new(), tr.t(e)));
+    }
+    options.extend(
+        words
+            .iter()
+            .map(|w| (w.to_string(), tr.t(&format!("{prefix}-{}", key_words(w))))),
+    );
+    let stored = if stored.is_empty() && empty.is_some() {
+        vec![String::new()]
+    } else {
+        stored
+    };
+    choices(form, name, &stored, options)
+}
+
+fn answer_choices(tr: &Tr, form: Option<&FormFields>, name: &str, v: Option<bool>) -> Vec<Choice> {
+    let stored = match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    };
+    choices(
+        form,
+        name,
+        &[stored.to_string()],
+        [
+            (String::new(), tr.t("answer-unknown")),
+            ("yes".into(), tr.t("answer-yes")),
+            ("no".into(), tr.t("answer-no")),
+        ],
+    )
+}
+
+async fn form_page(
+    state: &AppState,
+    m: &Member,
+    existing: Option<&IncidentView>,
+    form: Option<&FormFields>,
+    errors: Option<&ValidationErrors>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let tr = &m.ctx.tr;
+    let x = existing.map(|v| &v.incident.input);
+    let all = PageRequest {
+        page: 1,
+        per_page: 200,
+    };
+    let systems = tillit_app::systems::list_systems(&state.app, &m.who, None, all).await?;
+    let assets =
+        tillit_app::assets::list_assets(&state.app, &m.who, &Default::default(), all).await?;
+    let mut suppliers = vec![(String::new(), tr.t("incident-no-supplier"))];
+    suppliers.extend(tillit_app::suppliers::supplier_names(&state.app, &m.who).await?);
+    let text = |name: &str, label: &str, stored: Option<String>| {
+        Input::text(
+            name,
+            tr.t(label),
+            value(form, name, || stored.unwrap_or_default()),
+        )
+    };
+    let area = |name: &str, label: &str, stored: Option<String>| {
+        Input::area(
+            name,
+            tr.t(label),
+            value(form, name, || stored.unwrap_or_default()),
+        )
+    };
+    let when = |name: &str, label: &str, stored: Option<DateTime<Utc>>| {
+        Input::datetime(
+            name,
+            tr.t(label),
+            value(form, name, || {
+                stored.as_ref().map(local_field).unwrap_or_default()
+            }),
+        )
+    };
+    let fields = vec![
+        text("title", "field-title", x.map(|x| x.title.clone())),
+        area(
+            "description",
+            "field-description",
+            x.and_then(|x| x.description.clone()),
+        ),
+        when("aware_at", "field-aware-at", x.map(|x| x.aware_at)).hint(tr.t("field-aware-at-hint")),
+        when(
+            "started_at",
+            "field-started-at",
+            x.and_then(|x| x.started_at),
+        ),
+        when(
+            "discovered_at",
+            "field-discovered-at",
+            x.and_then(|x| x.discovered_at),
+        ),
+        Input::select(
+            "status",
+            tr.t("field-incident-status"),
+            word_choices(
+                tr,
+                form,
+                "status",
+                x.map(|x| x.status.as_str()),
+                "incident-status",
+                STATUSES,
+                None,
+            ),
+        ),
+        Input::checks(
+            "system_ids",
+            tr.t("field-system-ids"),
+            choices(
+                form,
+                "system_ids",
+                x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
+                systems
+                    .items
+                    .into_iter()
+                    .map(|s| (s.id.to_string(), s.input.name)),
+            ),
+        ),
+        Input::checks(
+            "asset_ids",
+            tr.t("field-asset-ids"),
+            choices(
+                form,
+                "asset_ids",
+                x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
+                assets
+                    .items
+                    .into_iter()
+                    .map(|a| (a.id.to_string(), a.input.name)),
+            ),
+        ),
+        Input::checks(
+            "aspects",
+            tr.t("field-aspects"),
+            choices(
+                form,
+                "aspects",
+                x.map(|x| x.aspects.as_slice()).unwrap_or_default(),
+                Aspect::ALL
+                    .iter()
+                    .map(|a| (a.key().to_string(), tr.t(&format!("aspect-{}", a.key())))),
+            ),
+        ),
+        Input::radios(
+            "personal_data",
+            tr.t("field-incident-personal-data"),
+            answer_choices(tr, form, "personal_data", x.and_then(|x| x.personal_data)),
+        ),
+        text(
+            "data_categories",
+            "field-data-categories",
+            x.and_then(|x| x.data_categories.clone()),
+        ),
+        Input::number(
+            "individuals_approx",
+            tr.t("field-individuals-approx"),
+            value(form, "individuals_approx", || {
+                x.and_then(|x| x.individuals_approx)
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            }),
+        ),
+        Input::number(
+            "records_approx",
+            tr.t("field-records-approx"),
+            value(form, "records_approx", || {
+                x.and_then(|x| x.records_approx)
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            }),
+        ),
+        Input::select(
+            "cause",
+            tr.t("field-cause"),
+            word_choices(
+                tr,
+                form,
+                "cause",
+                x.and_then(|x| x.cause.as_deref()),
+                "cause",
+                CAUSES,
+                Some("answer-unknown"),
+            ),
+        ),
+        Input::select(
+            "supplier_id",
+            tr.t("field-incident-supplier"),
+            choices(
+                form,
+                "supplier_id",
+                &[x.and_then(|x| x.supplier_id.clone()).unwrap_or_default()],
+                suppliers,
+            ),
+        ),
+        area(
+            "consequences",
+            "field-incident-consequences",
+            x.and_then(|x| x.consequences.clone()),
+        ),
+        area(
+            "actions_taken",
+            "field-actions-taken",
+            x.and_then(|x| x.actions_taken.clone()),
+        ),
+        Input::select(
+            "data_role",
+            tr.t("field-data-role"),
+            word_choices(
+                tr,
+                form,
+                "data_role",
+                x.map(|x| x.data_role.as_str()),
+                "data-role",
+                ROLES,
+                None,
+            ),
+        ),
+        Input::select(
+            "breach_risk",
+            tr.t("field-breach-risk"),
+            word_choices(
+                tr,
+                form,
+                "breach_risk",
+                x.map(|x| x.breach_risk.as_str()),
+                "breach-risk",
+                RISKS,
+                None,
+            ),
+        )
+        .hint(tr.t("field-breach-risk-hint")),
+        area(
+            "risk_motivation",
+            "field-risk-motivation",
+            x.and_then(|x| x.risk_motivation.clone()),
+        ),
+        Input::select(
+            "art34_exception",
+            tr.t("field-art34-exception"),
+            word_choices(
+                tr,
+                form,
+                "art34_exception",
+                x.and_then(|x| x.art34_exception.as_deref()),
+                "art34",
+                ART34_EXCEPTIONS,
+                Some("incident-no-exception"),
+            ),
+        ),
+        Input::radios(
+            "significant",
+            tr.t("field-significant"),
+            answer_choices(tr, form, "significant", x.and_then(|x| x.significant)),
+        )
+        .hint(tr.t("field-significant-hint")),
+        area(
+            "significance_motivation",
+            "field-significance-motivation",
+            x.and_then(|x| x.significance_motivation.clone()),
+        ),
+        Input::radios(
+            "serious_care_injury",
+            tr.t("field-serious-care-injury"),
+            answer_choices(
+                tr,
+                form,
+                "serious_care_injury",
+                x.and_then(|x| x.serious_care_injury),
+            ),
+        ),
+        Input::radios(
+            "serious_social_care_wrong",
+            tr.t("field-serious-social-care-wrong"),
+            answer_choices(
+                tr,
+                form,
+                "serious_social_care_wrong",
+                x.and_then(|x| x.serious_social_care_wrong),
+            ),
+        ),
+    ];
+    let (heading, action, back) = match existing {
+        Some(v) => (
+            tr.f(
+                "incident-edit-heading",
+                &[("title", v.incident.input.title.clone())],
+            ),
+            format!("/incidents/{}", v.incident.id),
+            format!("/incidents/{}", v.incident.id),
+        ),
+        None => (
+            tr.t("incident-new-heading"),
+            "/incidents".to_string(),
+            "/incidents".to_string(),
+        ),
+    };
+    Ok(FormPage {
+        c: PageCommon::member(m, heading.clone(), "/incidents"),
+        back_href: back,
+        back_label: tr.t("incidents-back"),
+        heading,
+        intro: tr.t("incident-form-intro"),
+        action,
+        submit: tr.t("save"),
+        fields,
+        errors: errors.map(|e| field_errors(tr, e)).unwrap_or_default(),
+    }
+    .render(form_status(errors)))
+}
+
+pub async fn new_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+    form_page(&state, &m, None, None, None).await
+}
+
+fn saved(v: IncidentView) -> String {
+    format!("/incidents/{}?done=incident-saved", v.incident.id)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let result = form
+        .submit(async |d: IncidentDraft| {
+            tillit_app::incidents::create_incident(&state.app, &m.who, &d).await
+        })
+        .await;
+    answer(result, saved, async |v| {
+        form_page(&state, &m, None, Some(&form), Some(&v)).await
+    })
+    .await
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let v = tillit_app::incidents::incident(&state.app, &m.who, &id).await?;
+    form_page(&state, &m, Some(&v), None, None).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let result = form
+        .submit(async |d: IncidentDraft| {
+            tillit_app::incidents::update_incident(&state.app, &m.who, &id, &d).await
+        })
+        .await;
+    answer(result, saved, async |v| {
+        let existing = tillit_app::incidents::incident(&state.app, &m.who, &id).await?;
+        form_page(&state, &m, Some(&existing), Some(&form), Some(&v)).await
+    })
+    .await
+}
