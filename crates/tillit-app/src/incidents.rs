@@ -277,3 +277,39 @@ pub async fn mark_report_sent(
         .await?;
     incident(app, who, id).await
 }
+
+/// The incidents with a report whose deadline has passed without it being marked sent: the most
+/// urgent gap of the follow-up, first. Each incident once, with its earliest missed deadline.
+pub(crate) async fn overdue_gap(app: &App, t: &Tenant) -> Result<tillit_store::GapList> {
+    let org = org_context(app, t).await?;
+    let all = crate::all_pages(|page| app.store.list_incidents(t, None, None, page)).await?;
+    let now = chrono::Utc::now();
+    let mut items = Vec::new();
+    for x in all {
+        let v = view_with(app, t, &org, x).await?;
+        let missed = v
+            .obligations
+            .iter()
+            .filter(|o| {
+                o.sent.is_none() && o.obligation.applies != tillit_domain::incident::Applies::No
+            })
+            .filter_map(|o| o.obligation.due.at())
+            .filter(|at| *at < now)
+            .min();
+        if let Some(at) = missed {
+            items.push(tillit_store::GapItem {
+                label: v.incident.input.title.clone(),
+                detail: tillit_domain::time::swedish_minute(at),
+                href: format!("/incidents/{}", v.incident.id),
+            });
+        }
+    }
+    Ok(tillit_store::GapList {
+        kind: tillit_store::GapKind::OverdueIncidentReport,
+        count: i64::try_from(items.len()).unwrap_or(i64::MAX),
+        items: items
+            .into_iter()
+            .take(usize::try_from(tillit_store::GAP_ITEMS_SHOWN).unwrap_or(5))
+            .collect(),
+    })
+}

@@ -9,6 +9,13 @@ pub fn swedish_day(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&chrono_tz::Europe::Stockholm).date_naive()
 }
 
+/// An instant as a Swedish user reads it: date, hour and minute in Swedish time.
+pub fn swedish_minute(t: DateTime<Utc>) -> String {
+    t.with_timezone(&chrono_tz::Europe::Stockholm)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// Today in Sweden.
 pub fn today() -> NaiveDate {
     swedish_day(Utc::now())

@@ -109,10 +109,12 @@ pub enum GapKind {
     Reassessment,
     /// An outsourcing decision whose facts or rule set have changed since.
     OutsourcingReassessment,
+    /// An incident report whose deadline has passed without it being marked sent.
+    OverdueIncidentReport,
 }
 
 impl GapKind {
-    pub const ALL: [GapKind; 11] = [
+    pub const ALL: [GapKind; 12] = [
         GapKind::UnclassifiedAsset,
         GapKind::OverdueAssetReview,
         GapKind::OverdueSystemReview,
@@ -124,6 +126,7 @@ impl GapKind {
         GapKind::UnmetWithoutMeasure,
         GapKind::Reassessment,
         GapKind::OutsourcingReassessment,
+        GapKind::OverdueIncidentReport,
     ];
     pub fn key(self) -> &'static str {
         match self {
@@ -138,6 +141,7 @@ impl GapKind {
             GapKind::UnmetWithoutMeasure => "unmet-without-measure",
             GapKind::Reassessment => "reassessment",
             GapKind::OutsourcingReassessment => "outsourcing-reassessment",
+            GapKind::OverdueIncidentReport => "overdue-incident-report",
         }
     }
 }

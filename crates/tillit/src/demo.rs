@@ -397,7 +397,162 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
     seed_region_work(store, &actor).await?;
     seed_municipality(store, &actor).await?;
     seed_private_provider(store, &actor).await?;
-    seed_outsourcing(store, &actor).await
+    seed_outsourcing(store, &actor).await?;
+    seed_incidents(store, &actor).await
+}
+
+/// One incident from its fields, the systems it touched (by name) and the reports marked sent
+/// (obligation, hours after awareness, reference), awareness `hours_ago` before now.
+async fn incident(
+    store: &Store,
+    actor: &Actor,
+    t: &tillit_store::Tenant,
+    hours_ago: i64,
+    fields: &[(&str, &str)],
+    systems: &[&str],
+    sent: &[(&str, i64, &str)],
+) -> Result<(), StoreError> {
+    let now = chrono::Utc::now();
+    let aware = now - chrono::Duration::hours(hours_ago);
+    let all = store.list_systems(t, None, Default::default()).await?.items;
+    let mut d: tillit_domain::incident_case::IncidentDraft = draft(fields)?;
+    d.aware_at = aware.to_rfc3339();
+    // (The draft helper leaves "aspects" to the scenarios; an incident's are a list.)
+    d.aspects = fields
+        .iter()
+        .filter(|(k, _)| *k == "aspects")
+        .flat_map(|(_, v)| v.split(',').map(str::to_string))
+        .collect();
+    d.system_ids = all
+        .iter()
+        .filter(|s| systems.contains(&s.input.name.as_str()))
+        .map(|s| s.id.to_string())
+        .collect();
+    let input = tillit_domain::incident_case::parse_incident(&d, now).map_err(invalid)?;
+    let x = store.create_incident(t, actor, &input).await?;
+    for (kind, after, reference) in sent {
+        let at = aware + chrono::Duration::hours(*after);
+        store
+            .mark_report_sent(
+                t,
+                actor,
+                &x.id,
+                &tillit_store::NewSentReport {
+                    kind,
+                    sent_at: &at,
+                    by_name: "Johan Berg",
+                    reference: Some(reference),
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// The demo's incidents, timed from now: the region's ongoing ransomware on its lab system
+/// (early warning sent, the incident notification due in a few hours) and a closed misdirected
+/// letters breach reported to IMY; Åsby's breach whose 72 hours have passed without a report.
+async fn seed_incidents(store: &Store, actor: &Actor) -> Result<(), StoreError> {
+    let (region, _) = store.operator_tenant(&number("232100-9991")?).await?;
+    if store
+        .list_incidents(&region, None, None, Default::default())
+        .await?
+        .total
+        > 0
+    {
+        return Ok(());
+    }
+    incident(
+        store,
+        actor,
+        &region,
+        64,
+        &[
+            ("title", "Utpressningsprogram krypterar labbsystemet"),
+            (
+                "description",
+                "Servrarna för klinisk kemi är krypterade; provsvar lämnas manuellt.",
+            ),
+            ("status", "contained"),
+            ("aspects", "availability,confidentiality"),
+            ("personal_data", "yes"),
+            ("data_categories", "Provsvar, personnummer"),
+            ("individuals_approx", "150000"),
+            ("cause", "attack"),
+            ("breach_risk", "high_risk"),
+            (
+                "risk_motivation",
+                "Angriparen kan ha fört ut provsvar för många patienter.",
+            ),
+            ("significant", "yes"),
+            (
+                "significance_motivation",
+                "Labbet står still; vården påverkas i hela regionen.",
+            ),
+            ("serious_care_injury", "no"),
+            (
+                "actions_taken",
+                "Nätet segmenterat, återläsning från säkerhetskopior pågår.",
+            ),
+        ],
+        &["Labbsystemet"],
+        &[("nis2_early_warning", 10, "CSIRT-2026-0412")],
+    )
+    .await?;
+    incident(
+        store,
+        actor,
+        &region,
+        24 * 40,
+        &[
+            ("title", "Kallelser skickade till fel adresser"),
+            (
+                "description",
+                "En felaktig adressfil gav 212 kallelser till fel mottagare.",
+            ),
+            ("status", "closed"),
+            ("aspects", "confidentiality"),
+            ("personal_data", "yes"),
+            ("individuals_approx", "212"),
+            ("cause", "mistake"),
+            ("breach_risk", "risk"),
+            (
+                "risk_motivation",
+                "Kallelserna röjer vårdkontakt men inte diagnoser.",
+            ),
+            ("significant", "no"),
+            ("serious_care_injury", "no"),
+        ],
+        &["Journalsystemet"],
+        &[("imy_notification", 30, "IMY-2026-7713")],
+    )
+    .await?;
+    let (asby, _) = store.operator_tenant(&number("212000-9994")?).await?;
+    incident(
+        store,
+        actor,
+        &asby,
+        80,
+        &[
+            (
+                "title",
+                "Genomförandeplaner skickade till fel vårdnadshavare",
+            ),
+            ("status", "open"),
+            ("aspects", "confidentiality"),
+            ("personal_data", "yes"),
+            ("individuals_approx", "3"),
+            ("cause", "mistake"),
+            ("breach_risk", "risk"),
+            (
+                "risk_motivation",
+                "Uppgifter om barns hälsa och sociala förhållanden har röjts.",
+            ),
+        ],
+        &[],
+        &[],
+    )
+    .await
 }
 
 /// One outsourcing case from its supplier's fields, the systems it concerns (by name) and its

@@ -27,9 +27,7 @@ use tillit_domain::ValidationErrors;
 
 /// An instant as a Swedish user reads it.
 fn swedish(t: &DateTime<Utc>) -> String {
-    t.with_timezone(&chrono_tz::Europe::Stockholm)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    tillit_domain::time::swedish_minute(*t)
 }
 
 /// For a datetime-local field: Swedish local time.

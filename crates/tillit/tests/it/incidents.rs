@@ -108,4 +108,27 @@ async fn an_incident_is_registered_and_shows_what_to_report_by_when() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A breach known for 80 hours and not reported: IMY's deadline has passed, and the
+    // follow-up says so first.
+    let late = (chrono::Utc::now() - chrono::Duration::hours(80)).to_rfc3339();
+    let res = b
+        .post_form(
+            "/incidents",
+            &[
+                ("title", "Fel mottagare för genomförandeplaner"),
+                ("aware_at", late.as_str()),
+                ("personal_data", "yes"),
+                ("breach_risk", "risk"),
+                ("risk_motivation", "Uppgifter om barns hälsa har röjts."),
+                ("significant", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text("/follow-up").await;
+    assert!(html.contains("Incidentrapporter vars frist har passerat"));
+    assert!(html.contains("Fel mottagare för genomförandeplaner"));
+    let (_, list) = b.get_text("/incidents").await;
+    assert!(list.contains("försenad 8 h"), "{list}");
 }
