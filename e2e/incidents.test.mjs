@@ -1,0 +1,71 @@
+// Incidents: the region's coordinator finds the demo's ongoing ransomware incident with its early
+// warning sent and the incident notification due, registers a new breach through the form in
+// Swedish local time, sees every obligation appear with its deadline and marks the IMY
+// notification sent. axe-core checks each page; screenshots at 1280 and 390 px.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SHOTS, useBrowser, nav, expectAccessible, signIn } from './lib.mjs';
+
+const browser = useBrowser();
+
+async function shots(page, name) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `${SHOTS}incidents-${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/// An instant as a datetime-local field in Swedish time takes it.
+function swedishLocal(date) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('sv-SE', {
+    timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hour12: false,
+  }).formatToParts(date).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+test('a coordinator follows the reporting of an incident and registers a new one', async () => {
+  const context = await browser().newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 900 } });
+  const page = await signIn(context, 'samordnare@norrfjall.example');
+  const scriptErrors = [];
+  page.on('pageerror', (e) => scriptErrors.push(String(e)));
+
+  await nav(page).getByRole('link', { name: 'Incidenter', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Incidenter' }).waitFor();
+  await expectAccessible(page, 'the incident list');
+  await shots(page, 'list');
+  await page.getByRole('link', { name: 'Utpressningsprogram krypterar labbsystemet' }).click();
+  const reporting = page.locator('section', { has: page.getByRole('heading', { name: 'Rapportering' }) });
+  const text = await reporting.textContent();
+  assert.ok(text.includes('CSIRT-2026-0412'), 'the early warning is marked sent with its reference');
+  assert.ok(text.includes('Incidentanmälan') && /om \d+ h/.test(text), 'the notification counts down');
+  await expectAccessible(page, 'an incident');
+  await shots(page, 'incident');
+
+  // A new breach, known since an hour ago.
+  await page.goto(page.url().replace(/\/incidents\/.*/, '/incidents/new'));
+  await page.getByLabel('Rubrik').fill('Journalkopior skickade till fel mottagare');
+  await page.getByLabel('Kännedom').fill(swedishLocal(new Date(Date.now() - 3600 * 1000)));
+  await page.getByLabel('Journalsystemet').check();
+  await page.locator('fieldset#personal_data').getByLabel('Ja').check();
+  await page.getByLabel('Risk för de registrerade').selectOption('risk');
+  await page.getByLabel('Motivering av riskbedömningen').fill('Journalkopior om en patient har röjts för en annan.');
+  await page.locator('fieldset#significant').getByLabel('Nej').check();
+  await expectAccessible(page, 'the incident form');
+  await page.getByRole('button', { name: 'Spara' }).click();
+  await page.getByText('Incidenten har sparats.').waitFor();
+  const after = await page.locator('section', { has: page.getByRole('heading', { name: 'Rapportering' }) }).textContent();
+  assert.ok(after.includes('Anmälan av personuppgiftsincident') && after.includes('GDPR art. 33'));
+  assert.ok(/om (2 dygn|\d+ h)/.test(after), 'IMY within 72 hours, counting down');
+  await expectAccessible(page, 'a new incident');
+
+  // The IMY notification marked sent with IMY's case number.
+  const imy = page.getByRole('row', { name: /Anmälan av personuppgiftsincident/ });
+  await imy.getByLabel('Mottagarens referens').fill('IMY-2026-9001');
+  await imy.getByRole('button', { name: 'Markera som skickad' }).click();
+  await page.getByText('Rapporten är markerad som skickad.').waitFor();
+  assert.ok((await page.textContent('main')).includes('referens IMY-2026-9001'));
+  assert.deepEqual(scriptErrors, []);
+  await context.close();
+});
