@@ -150,21 +150,24 @@ impl IncidentRow {
     }
 }
 
+impl links::ConcernsSystemsAndAssets for Incident {
+    fn object_id(&self) -> &str {
+        &self.id
+    }
+    fn take_links(&mut self, systems: Vec<(String, String)>, assets: Vec<(String, String)>) {
+        self.input.system_ids = systems.iter().map(|(id, _)| id.clone()).collect();
+        self.input.asset_ids = assets.iter().map(|(id, _)| id.clone()).collect();
+        self.systems = systems;
+        self.assets = assets;
+    }
+}
+
 async fn with_links(
     conn: &mut sqlx::AnyConnection,
     t: &Tenant,
     list: &mut [Incident],
 ) -> Result<(), StoreError> {
-    let ids: Vec<String> = list.iter().map(|c| c.id.clone()).collect();
-    let mut systems = links::targets_of(conn, t, &INCIDENT_SYSTEMS, &ids).await?;
-    let mut assets = links::targets_of(conn, t, &INCIDENT_ASSETS, &ids).await?;
-    for c in list {
-        c.systems = systems.remove(&c.id).unwrap_or_default();
-        c.assets = assets.remove(&c.id).unwrap_or_default();
-        c.input.system_ids = c.systems.iter().map(|(id, _)| id.clone()).collect();
-        c.input.asset_ids = c.assets.iter().map(|(id, _)| id.clone()).collect();
-    }
-    Ok(())
+    links::fill_systems_and_assets(conn, t, (&INCIDENT_SYSTEMS, &INCIDENT_ASSETS), list).await
 }
 
 async fn incident_in(

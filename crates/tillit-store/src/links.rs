@@ -213,3 +213,30 @@ pub(crate) async fn targets_of(
     }
     Ok(out)
 }
+
+/// An object that concerns systems and information assets (an outsourcing case, an incident).
+pub(crate) trait ConcernsSystemsAndAssets {
+    fn object_id(&self) -> &str;
+    /// Takes the (id, name) of its systems and of its assets.
+    fn take_links(&mut self, systems: Vec<(String, String)>, assets: Vec<(String, String)>);
+}
+
+/// Fills in the systems and assets of each object, two queries for the whole list.
+pub(crate) async fn fill_systems_and_assets<T: ConcernsSystemsAndAssets>(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    (system_link, asset_link): (&Link, &Link),
+    list: &mut [T],
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = list.iter().map(|c| c.object_id().to_string()).collect();
+    let mut systems = targets_of(conn, t, system_link, &ids).await?;
+    let mut assets = targets_of(conn, t, asset_link, &ids).await?;
+    for c in list {
+        let id = c.object_id().to_string();
+        c.take_links(
+            systems.remove(&id).unwrap_or_default(),
+            assets.remove(&id).unwrap_or_default(),
+        );
+    }
+    Ok(())
+}

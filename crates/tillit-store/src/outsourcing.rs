@@ -136,21 +136,24 @@ impl CaseRow {
     }
 }
 
+impl links::ConcernsSystemsAndAssets for OutsourcingCase {
+    fn object_id(&self) -> &str {
+        &self.id
+    }
+    fn take_links(&mut self, systems: Vec<(String, String)>, assets: Vec<(String, String)>) {
+        self.input.system_ids = systems.iter().map(|(id, _)| id.clone()).collect();
+        self.input.asset_ids = assets.iter().map(|(id, _)| id.clone()).collect();
+        self.systems = systems;
+        self.assets = assets;
+    }
+}
+
 async fn with_links(
     conn: &mut sqlx::AnyConnection,
     t: &Tenant,
     list: &mut [OutsourcingCase],
 ) -> Result<(), StoreError> {
-    let ids: Vec<String> = list.iter().map(|c| c.id.clone()).collect();
-    let mut systems = links::targets_of(conn, t, &CASE_SYSTEMS, &ids).await?;
-    let mut assets = links::targets_of(conn, t, &CASE_ASSETS, &ids).await?;
-    for c in list {
-        c.systems = systems.remove(&c.id).unwrap_or_default();
-        c.assets = assets.remove(&c.id).unwrap_or_default();
-        c.input.system_ids = c.systems.iter().map(|(id, _)| id.clone()).collect();
-        c.input.asset_ids = c.assets.iter().map(|(id, _)| id.clone()).collect();
-    }
-    Ok(())
+    links::fill_systems_and_assets(conn, t, (&CASE_SYSTEMS, &CASE_ASSETS), list).await
 }
 
 /// The member who prepares a case must be one of the organisation's.
