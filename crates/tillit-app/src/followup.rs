@@ -21,6 +21,7 @@ async fn snapshot(app: &App, t: &Tenant) -> Result<(Vec<GapList>, KeyFigures)> {
     let matrix = app.store.risk_matrix(t).await?;
     let mut gaps = app.store.gaps(t, &today, matrix.tolerance).await?;
     gaps.insert(0, crate::incidents::overdue_gap(app, t).await?);
+    gaps.push(crate::incidents::without_lessons_gap(app, t).await?);
     gaps.push(crate::outsourcing::reassessment_gap(app, t).await?);
     let total = gaps.iter().map(|g| g.count).sum();
     let mut figures = app

@@ -313,3 +313,89 @@ pub(crate) async fn overdue_gap(app: &App, t: &Tenant) -> Result<tillit_store::G
             .collect(),
     })
 }
+
+/// The closed incidents with no lesson recorded.
+pub(crate) async fn without_lessons_gap(app: &App, t: &Tenant) -> Result<tillit_store::GapList> {
+    let closed =
+        crate::all_pages(|page| app.store.list_incidents(t, None, Some("closed"), page)).await?;
+    let items: Vec<tillit_store::GapItem> = closed
+        .into_iter()
+        .filter(|x| x.input.lessons.is_none())
+        .map(|x| tillit_store::GapItem {
+            detail: tillit_domain::time::swedish_minute(x.input.aware_at),
+            href: format!("/incidents/{}/edit", x.id),
+            label: x.input.title,
+        })
+        .collect();
+    Ok(tillit_store::GapList {
+        kind: tillit_store::GapKind::IncidentWithoutLessons,
+        count: i64::try_from(items.len()).unwrap_or(i64::MAX),
+        items: items
+            .into_iter()
+            .take(usize::try_from(tillit_store::GAP_ITEMS_SHOWN).unwrap_or(5))
+            .collect(),
+    })
+}
+
+/// Carries an incident's lesson into a risk analysis as a scenario: the lesson as the threat, the
+/// incident's information assets (its own and its systems'), the aspects it touched, and a
+/// likelihood and consequence to be judged there. A lesson already carried into the analysis is
+/// not added twice: the scenario there is returned with `false`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn lesson_to_scenario(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    analysis_id: &tillit_domain::ids::AnalysisId,
+) -> Result<(tillit_store::Scenario, bool)> {
+    who.require(Permission::EditRegisters)?;
+    let x = app.store.incident(who.tenant(), id).await?;
+    let Some(lesson) = x.input.lessons.clone() else {
+        return Err(ValidationErrors::single("lessons", Rule::RequiredByRecords).into());
+    };
+    let mut asset_ids: Vec<String> = x.input.asset_ids.clone();
+    for s in &x.input.system_ids {
+        let sys = app
+            .store
+            .system(
+                who.tenant(),
+                &tillit_domain::ids::SystemId::from(s.as_str()),
+            )
+            .await?;
+        for a in sys.assets {
+            let a = a.id.to_string();
+            if !asset_ids.contains(&a) {
+                asset_ids.push(a);
+            }
+        }
+    }
+    let d = tillit_domain::risk::ScenarioDraft {
+        title: x.input.title.chars().take(200).collect(),
+        threat_text: lesson.chars().take(1000).collect(),
+        vulnerability: format!("Incident: {}", x.input.title)
+            .chars()
+            .take(1000)
+            .collect(),
+        aspects: x.input.aspects.clone(),
+        asset_ids,
+        inherent_likelihood: "2".into(),
+        inherent_consequence: "2".into(),
+        ..Default::default()
+    };
+    if let Some(existing) = app
+        .store
+        .scenarios(who.tenant(), analysis_id)
+        .await?
+        .into_iter()
+        .find(|s| {
+            s.input.title == d.title
+                && s.input.vulnerability.as_deref() == Some(d.vulnerability.as_str())
+        })
+    {
+        return Ok((existing, false));
+    }
+    Ok((
+        crate::risk::save_scenario(app, who, analysis_id, None, &d).await?,
+        true,
+    ))
+}

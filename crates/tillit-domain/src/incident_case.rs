@@ -66,6 +66,8 @@ pub struct IncidentInput {
     pub significance_motivation: Option<String>,
     pub serious_care_injury: Known,
     pub serious_social_care_wrong: Known,
+    /// What the organisation learned (asked when the incident is closed).
+    pub lessons: Option<String>,
 }
 
 impl IncidentInput {
@@ -191,6 +193,10 @@ pub struct IncidentDraft {
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub serious_social_care_wrong: String,
+    /// What was learned (asked when the incident is closed).
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub lessons: String,
 }
 
 /// An instant: RFC 3339 with its offset, or a local date and time read as Swedish time. A local
@@ -364,6 +370,9 @@ pub fn parse_incident(
         "serious_social_care_wrong",
         &d.serious_social_care_wrong,
     ));
+    let lessons = errs
+        .check(text::optional("lessons", &d.lessons, 4000))
+        .flatten();
     errs.clone().into_result()?;
     let (Some(title), Some(aware_at)) = (title, aware_at) else {
         return Err(errs);
@@ -394,6 +403,7 @@ pub fn parse_incident(
         significance_motivation,
         serious_care_injury: serious_care_injury.flatten(),
         serious_social_care_wrong: serious_social_care_wrong.flatten(),
+        lessons,
     })
 }
 

@@ -111,10 +111,12 @@ pub enum GapKind {
     OutsourcingReassessment,
     /// An incident report whose deadline has passed without it being marked sent.
     OverdueIncidentReport,
+    /// A closed incident with no lesson recorded.
+    IncidentWithoutLessons,
 }
 
 impl GapKind {
-    pub const ALL: [GapKind; 12] = [
+    pub const ALL: [GapKind; 13] = [
         GapKind::UnclassifiedAsset,
         GapKind::OverdueAssetReview,
         GapKind::OverdueSystemReview,
@@ -127,6 +129,7 @@ impl GapKind {
         GapKind::Reassessment,
         GapKind::OutsourcingReassessment,
         GapKind::OverdueIncidentReport,
+        GapKind::IncidentWithoutLessons,
     ];
     pub fn key(self) -> &'static str {
         match self {
@@ -142,6 +145,7 @@ impl GapKind {
             GapKind::Reassessment => "reassessment",
             GapKind::OutsourcingReassessment => "outsourcing-reassessment",
             GapKind::OverdueIncidentReport => "overdue-incident-report",
+            GapKind::IncidentWithoutLessons => "incident-without-lessons",
         }
     }
 }

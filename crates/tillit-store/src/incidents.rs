@@ -66,6 +66,7 @@ struct Details {
     significance_motivation: Option<String>,
     serious_care_injury: Known,
     serious_social_care_wrong: Known,
+    lessons: Option<String>,
 }
 
 fn details_of(x: &IncidentInput) -> String {
@@ -77,7 +78,7 @@ fn details_of(x: &IncidentInput) -> String {
         "risk_motivation": x.risk_motivation, "art34_exception": x.art34_exception,
         "significant": x.significant, "significance_motivation": x.significance_motivation,
         "serious_care_injury": x.serious_care_injury,
-        "serious_social_care_wrong": x.serious_social_care_wrong,
+        "serious_social_care_wrong": x.serious_social_care_wrong, "lessons": x.lessons,
     })
     .to_string()
 }
@@ -140,6 +141,7 @@ impl IncidentRow {
                 significance_motivation: d.significance_motivation,
                 serious_care_injury: d.serious_care_injury,
                 serious_social_care_wrong: d.serious_social_care_wrong,
+                lessons: d.lessons,
             },
             id: self.id,
             systems: vec![],

@@ -522,6 +522,10 @@ async fn seed_incidents(store: &Store, actor: &Actor) -> Result<(), StoreError> 
             ),
             ("significant", "no"),
             ("serious_care_injury", "no"),
+            (
+                "lessons",
+                "Adressfiler kontrolleras nu mot folkbokföringen före varje utskick.",
+            ),
         ],
         &["Journalsystemet"],
         &[("imy_notification", 30, "IMY-2026-7713")],

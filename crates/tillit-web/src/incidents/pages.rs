@@ -247,6 +247,9 @@ struct IncidentPage {
     facts: Vec<(String, String)>,
     obligations: Vec<ObligationRow>,
     may_edit: bool,
+    /// The lesson can be carried into one of these risk analyses.
+    has_lessons: bool,
+    analyses: Vec<Choice>,
     errors: Vec<FieldError>,
 }
 
@@ -365,8 +368,25 @@ async fn show_incident(
             tr.t("field-actions-taken"),
             i.actions_taken.clone().unwrap_or_else(dash),
         ),
+        (
+            tr.t("field-lessons"),
+            i.lessons.clone().unwrap_or_else(dash),
+        ),
     ];
     let now = Utc::now();
+    let analyses = if m.may(Permission::EditRegisters) && i.lessons.is_some() {
+        tillit_app::risk::all_risk_analyses(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(|a| Choice {
+                key: a.id.to_string(),
+                label: a.input.title,
+                selected: false,
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     let tpl = IncidentPage {
         c: PageCommon::member(m, i.title.clone(), "/incidents")
             .with_notice(notice_from(tr, notice)),
@@ -379,6 +399,8 @@ async fn show_incident(
             .map(|o| obligation_row(tr, o, &now))
             .collect(),
         may_edit: m.may(Permission::EditRegisters),
+        has_lessons: i.lessons.is_some(),
+        analyses,
         errors: errors.map(|e| field_errors(tr, e)).unwrap_or_default(),
     };
     Ok(page(form_status(errors), &tpl))
@@ -410,6 +432,26 @@ pub async fn mark_sent(
         async |v| show_incident(&state, &m, &id, Some(&v), None).await,
     )
     .await
+}
+
+/// Carries the incident's lesson into a risk analysis as a scenario.
+pub async fn lesson_to_scenario(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let analysis = tillit_domain::ids::AnalysisId::from(form.get("analysis_id"));
+    let (_, created) =
+        tillit_app::incidents::lesson_to_scenario(&state.app, &m.who, &id, &analysis).await?;
+    Ok(crate::render::see_other(&format!(
+        "/risks/{analysis}?done={}",
+        if created {
+            "scenario-saved"
+        } else {
+            "scenario-exists"
+        }
+    )))
 }
 
 fn word_choices(
@@ -629,6 +671,12 @@ async fn form_page(
             "field-actions-taken",
             x.and_then(|x| x.actions_taken.clone()),
         ),
+        area(
+            "lessons",
+            "field-lessons",
+            x.and_then(|x| x.lessons.clone()),
+        )
+        .hint(tr.t("field-lessons-hint")),
         Input::select(
             "data_role",
             tr.t("field-data-role"),

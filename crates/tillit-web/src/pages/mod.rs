@@ -163,6 +163,10 @@ pub fn routes() -> Router<AppState> {
             post(crate::incidents::pages::mark_sent),
         )
         .route(
+            "/incidents/{id}/scenario",
+            post(crate::incidents::pages::lesson_to_scenario),
+        )
+        .route(
             "/outsourcing",
             get(crate::outsourcing::pages::list).post(crate::outsourcing::pages::create),
         )

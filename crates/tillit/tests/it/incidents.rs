@@ -131,4 +131,74 @@ async fn an_incident_is_registered_and_shows_what_to_report_by_when() {
     assert!(html.contains("Fel mottagare för genomförandeplaner"));
     let (_, list) = b.get_text("/incidents").await;
     assert!(list.contains("försenad 8 h"), "{list}");
+
+    // Closed without a lesson: the follow-up asks for one. With a lesson, it becomes a risk.
+    let closed = (chrono::Utc::now() - chrono::Duration::hours(200)).to_rfc3339();
+    let res = b
+        .post_form(
+            "/incidents",
+            &[
+                ("title", "Strömavbrott i serverhallen"),
+                ("aware_at", closed.as_str()),
+                ("personal_data", "no"),
+                ("significant", "no"),
+                ("serious_care_injury", "no"),
+                ("status", "closed"),
+                ("aspects", "availability"),
+            ],
+        )
+        .await;
+    let to = location(res.headers());
+    let power = to
+        .trim_start_matches("/incidents/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, html) = b.get_text("/follow-up").await;
+    assert!(html.contains("Avslutade incidenter utan lärdomar"));
+    let res = b
+        .post_form(
+            &format!("/incidents/{power}"),
+            &[
+                ("title", "Strömavbrott i serverhallen"),
+                ("aware_at", closed.as_str()),
+                ("personal_data", "no"),
+                ("significant", "no"),
+                ("serious_care_injury", "no"),
+                ("status", "closed"),
+                ("aspects", "availability"),
+                ("lessons", "Reservkraften testades aldrig under last."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text("/follow-up").await;
+    assert!(
+        !html.contains("Strömavbrott i serverhallen"),
+        "the gap closes"
+    );
+    let res = b
+        .post_form(
+            "/risks",
+            &[("title", "Driftmiljön 2027"), ("analysed_on", "2026-11-20")],
+        )
+        .await;
+    let analysis = location(res.headers())
+        .trim_start_matches("/risks/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    for expected in ["done=scenario-saved", "done=scenario-exists"] {
+        let res = b
+            .post_form(
+                &format!("/incidents/{power}/scenario"),
+                &[("analysis_id", analysis.as_str())],
+            )
+            .await;
+        assert!(location(res.headers()).ends_with(expected), "{expected}");
+    }
+    let (_, html) = b.get_text(&format!("/risks/{analysis}")).await;
+    assert!(html.contains("Reservkraften testades aldrig under last."));
 }

@@ -72,6 +72,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/incidents/{id}", "incident"),
     ("GET", "/incidents/{id}/edit", "incident"),
     ("POST", "/incidents/{id}/reports", "incident"),
+    ("POST", "/incidents/{id}/scenario", "incident"),
     ("GET", "/outsourcing/{id}", "case"),
     ("POST", "/outsourcing/{id}", "case"),
     ("GET", "/outsourcing/{id}/edit", "case"),
