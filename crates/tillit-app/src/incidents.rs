@@ -353,22 +353,8 @@ pub async fn lesson_to_scenario(
     let Some(lesson) = x.input.lessons.clone() else {
         return Err(ValidationErrors::single("lessons", Rule::RequiredByRecords).into());
     };
-    let mut asset_ids: Vec<String> = x.input.asset_ids.clone();
-    for s in &x.input.system_ids {
-        let sys = app
-            .store
-            .system(
-                who.tenant(),
-                &tillit_domain::ids::SystemId::from(s.as_str()),
-            )
-            .await?;
-        for a in sys.assets {
-            let a = a.id.to_string();
-            if !asset_ids.contains(&a) {
-                asset_ids.push(a);
-            }
-        }
-    }
+    let asset_ids =
+        crate::risk::assets_with_systems(app, who, &x.input.asset_ids, &x.input.system_ids).await?;
     let d = tillit_domain::risk::ScenarioDraft {
         title: x.input.title.chars().take(200).collect(),
         threat_text: lesson.chars().take(1000).collect(),
@@ -382,20 +368,5 @@ pub async fn lesson_to_scenario(
         inherent_consequence: "2".into(),
         ..Default::default()
     };
-    if let Some(existing) = app
-        .store
-        .scenarios(who.tenant(), analysis_id)
-        .await?
-        .into_iter()
-        .find(|s| {
-            s.input.title == d.title
-                && s.input.vulnerability.as_deref() == Some(d.vulnerability.as_str())
-        })
-    {
-        return Ok((existing, false));
-    }
-    Ok((
-        crate::risk::save_scenario(app, who, analysis_id, None, &d).await?,
-        true,
-    ))
+    crate::risk::save_scenario_once(app, who, analysis_id, &d).await
 }

@@ -416,19 +416,13 @@ pub async fn residual_risk_to_scenario(
         .and_then(serde_json::Value::as_i64)
         .unwrap_or(2)
         .clamp(1, i64::from(matrix.consequences));
-    let mut asset_ids: Vec<String> = view.case.input.asset_ids.clone();
-    for id in &view.case.input.system_ids {
-        let s = app
-            .store
-            .system(who.tenant(), &SystemId::from(id.as_str()))
-            .await?;
-        for a in s.assets {
-            let a = a.id.to_string();
-            if !asset_ids.contains(&a) {
-                asset_ids.push(a);
-            }
-        }
-    }
+    let asset_ids = crate::risk::assets_with_systems(
+        app,
+        who,
+        &view.case.input.asset_ids,
+        &view.case.input.system_ids,
+    )
+    .await?;
     let d = tillit_domain::risk::ScenarioDraft {
         title: text.chars().take(200).collect(),
         threat_text: text.chars().take(1000).collect(),
@@ -446,22 +440,7 @@ pub async fn residual_risk_to_scenario(
         inherent_consequence: consequence.to_string(),
         ..Default::default()
     };
-    if let Some(existing) = app
-        .store
-        .scenarios(who.tenant(), analysis_id)
-        .await?
-        .into_iter()
-        .find(|s| {
-            s.input.title == d.title
-                && s.input.vulnerability.as_deref() == Some(d.vulnerability.as_str())
-        })
-    {
-        return Ok((existing, false));
-    }
-    Ok((
-        crate::risk::save_scenario(app, who, analysis_id, None, &d).await?,
-        true,
-    ))
+    crate::risk::save_scenario_once(app, who, analysis_id, &d).await
 }
 
 /// The decided cases whose facts or rule set have changed since their latest decision: a gap of

@@ -147,6 +147,58 @@ pub async fn eligible_deciders(
 
 /// Adds (`existing` None) or replaces a scenario of an analysis. Accepting a risk above tolerance
 /// needs the decision of an information owner (by role, or owning an affected asset).
+/// Adds a scenario to an analysis unless one with the same title and vulnerability is already
+/// there (a risk carried in twice, by a double click or a second visit): then that one is
+/// returned, with `false`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn save_scenario_once(
+    app: &App,
+    who: &Acting,
+    analysis_id: &AnalysisId,
+    d: &ScenarioDraft,
+) -> Result<(Scenario, bool)> {
+    who.require(Permission::EditRegisters)?;
+    let existing = app
+        .store
+        .scenarios(who.tenant(), analysis_id)
+        .await?
+        .into_iter()
+        .find(|s| {
+            s.input.title == d.title
+                && s.input.vulnerability.as_deref() == Some(d.vulnerability.as_str())
+        });
+    match existing {
+        Some(s) => Ok((s, false)),
+        None => Ok((save_scenario(app, who, analysis_id, None, d).await?, true)),
+    }
+}
+
+/// The information assets named directly and those the systems process, each once.
+pub(crate) async fn assets_with_systems(
+    app: &App,
+    who: &Acting,
+    asset_ids: &[String],
+    system_ids: &[String],
+) -> Result<Vec<String>> {
+    let mut out: Vec<String> = asset_ids.to_vec();
+    for id in system_ids {
+        let s = app
+            .store
+            .system(
+                who.tenant(),
+                &tillit_domain::ids::SystemId::from(id.as_str()),
+            )
+            .await?;
+        for a in s.assets {
+            let a = a.id.to_string();
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn save_scenario(
     app: &App,

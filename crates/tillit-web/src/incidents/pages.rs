@@ -444,14 +444,7 @@ pub async fn lesson_to_scenario(
     let analysis = tillit_domain::ids::AnalysisId::from(form.get("analysis_id"));
     let (_, created) =
         tillit_app::incidents::lesson_to_scenario(&state.app, &m.who, &id, &analysis).await?;
-    Ok(crate::render::see_other(&format!(
-        "/risks/{analysis}?done={}",
-        if created {
-            "scenario-saved"
-        } else {
-            "scenario-exists"
-        }
-    )))
+    Ok(crate::risk::pages::after_carrying_in(&analysis, created))
 }
 
 fn word_choices(

@@ -1008,12 +1008,5 @@ pub async fn add_risk(
         m.ctx.tr.lang(),
     )
     .await?;
-    Ok(crate::render::see_other(&format!(
-        "/risks/{analysis}?done={}",
-        if created {
-            "scenario-saved"
-        } else {
-            "scenario-exists"
-        }
-    )))
+    Ok(crate::risk::pages::after_carrying_in(&analysis, created))
 }

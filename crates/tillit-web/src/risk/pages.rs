@@ -887,3 +887,16 @@ pub async fn set_matrix(
     })
     .await
 }
+
+/// After a risk was carried into an analysis from elsewhere (an outsourcing case's residual risk,
+/// an incident's lesson): the analysis, saying whether a scenario was added or already there.
+pub fn after_carrying_in(analysis: &AnalysisId, created: bool) -> Response {
+    crate::render::see_other(&format!(
+        "/risks/{analysis}?done={}",
+        if created {
+            "scenario-saved"
+        } else {
+            "scenario-exists"
+        }
+    ))
+}
