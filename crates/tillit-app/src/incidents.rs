@@ -7,10 +7,11 @@ use crate::error::Result;
 use crate::App;
 use serde::Deserialize;
 use tillit_domain::incident::{obligations, Kind, Obligation, OrgContext};
+pub use tillit_domain::incident_case::ReportSentDraft;
 use tillit_domain::incident_case::{parse_incident, parse_instant, IncidentDraft, STATUSES};
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::Permission;
-use tillit_domain::{draft, text, Rule, ValidationError, ValidationErrors};
+use tillit_domain::{text, Rule, ValidationError, ValidationErrors};
 use tillit_store::{Incident, SentReport, Tenant};
 
 /// An obligation with its report, if marked sent.
@@ -76,21 +77,6 @@ impl IncidentListParams {
             page,
         ))
     }
-}
-
-/// A report marked sent: which obligation, when (default now) and the recipient's reference.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReportSentDraft {
-    /// The obligation's key (e.g. imy_notification).
-    #[serde(default, deserialize_with = "draft::text")]
-    pub obligation: String,
-    /// When it was sent: RFC 3339, or Swedish local time; empty is now.
-    #[serde(default, deserialize_with = "draft::text")]
-    pub sent_at: String,
-    /// The reference the recipient gave (a case number).
-    #[serde(default, deserialize_with = "draft::text")]
-    pub reference: String,
 }
 
 /// What the organisation's facts say about an incident's obligations.
@@ -252,7 +238,7 @@ pub async fn mark_report_sent(
         if t > now + chrono::Duration::minutes(5) {
             errs.push(ValidationError::new("sent_at", Rule::InTheFuture));
         } else if t < view.incident.input.aware_at {
-            errs.push(ValidationError::new("sent_at", Rule::OutOfOrder));
+            errs.push(ValidationError::new("sent_at", Rule::EarlierThanRecorded));
         }
     }
     let reference = errs

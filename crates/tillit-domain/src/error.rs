@@ -43,6 +43,9 @@ pub enum Rule {
     InTheFuture,
     /// A time earlier than one that must come before it (awareness before the incident started).
     OutOfOrder,
+    /// A time earlier than one the records give (a report sent before the organisation became
+    /// aware of the incident).
+    EarlierThanRecorded,
     /// Two fields name different objects of the organisation's records (a supplier's name that is
     /// another supplier than the id given).
     ContradictsRecords,
@@ -72,6 +75,7 @@ impl Rule {
             Rule::InThePast => "rule-in-the-past",
             Rule::InTheFuture => "rule-in-the-future",
             Rule::OutOfOrder => "rule-out-of-order",
+            Rule::EarlierThanRecorded => "rule-earlier-than-recorded",
             Rule::ContradictsRecords => "rule-contradicts-records",
         }
     }
@@ -99,6 +103,7 @@ impl Rule {
             Rule::InThePast => "in_the_past",
             Rule::InTheFuture => "in_the_future",
             Rule::OutOfOrder => "out_of_order",
+            Rule::EarlierThanRecorded => "earlier_than_recorded",
             Rule::ContradictsRecords => "contradicts_records",
         }
     }
@@ -121,6 +126,7 @@ impl Rule {
                 | Rule::InThePast
                 | Rule::InTheFuture
                 | Rule::ContradictsRecords
+                | Rule::EarlierThanRecorded
         )
     }
 }

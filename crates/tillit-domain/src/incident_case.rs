@@ -114,13 +114,16 @@ pub struct IncidentDraft {
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub description: String,
+    /// When it started; not after `discovered_at` or `aware_at` (422 `out_of_order`).
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub started_at: String,
+    /// When it was discovered; not after `aware_at` (422 `out_of_order`).
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub discovered_at: String,
-    /// When the organisation became aware: the clock of every deadline.
+    /// When the organisation became aware: the clock of every deadline. Not before
+    /// `started_at` or `discovered_at` (422 `out_of_order`); not in the future (409).
     #[serde(default, deserialize_with = "draft::text")]
     pub aware_at: String,
     /// open, contained or closed (default open)
@@ -197,6 +200,25 @@ pub struct IncidentDraft {
     #[serde(default, deserialize_with = "draft::text")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub lessons: String,
+}
+
+/// A report marked sent: which obligation, when (default now) and the recipient's reference.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ReportSentBody))]
+#[serde(deny_unknown_fields)]
+pub struct ReportSentDraft {
+    /// The obligation's key (e.g. imy_notification).
+    #[serde(default, deserialize_with = "draft::text")]
+    pub obligation: String,
+    /// When it was sent: RFC 3339, or Swedish local time; empty is now.
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub sent_at: String,
+    /// The reference the recipient gave (a case number).
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub reference: String,
 }
 
 /// An instant: RFC 3339 with its offset, or a local date and time read as Swedish time. A local

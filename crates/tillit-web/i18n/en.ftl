@@ -1200,6 +1200,7 @@ field-supplier-country = Supplier's country
 rule-in-the-past = must not be in the past
 rule-in-the-future = must not be in the future
 rule-out-of-order = is earlier than a time that must come before it (started, discovered, aware)
+rule-earlier-than-recorded = is earlier than the organisation became aware of the incident
 rule-contradicts-records = names another object in the register than the id given
 field-conditions-due-on-hint = Today or later.
 field-concerns = What the assessment concerns (systems or information assets)

@@ -1188,6 +1188,7 @@ field-supplier-country = Leverantörens land
 rule-in-the-past = får inte ligga bakåt i tiden
 rule-in-the-future = får inte ligga framåt i tiden
 rule-out-of-order = ligger före en tidpunkt som måste komma först (började, upptäcktes, kännedom)
+rule-earlier-than-recorded = ligger före den tidpunkt då organisationen fick kännedom om incidenten
 rule-contradicts-records = pekar ut något annat i registret än det id som angavs
 field-conditions-due-on-hint = Dagens datum eller senare.
 field-concerns = Vad bedömningen gäller (system eller informationsmängder)

@@ -8,8 +8,8 @@
 
 use serde_json::{json, Map, Value};
 use tillit_domain::{
-    assessment::Status, classification::Aspect, country, measure::MeasureStatus, paging, risk,
-    role::Role, role::Scope, supplier, words,
+    assessment::Status, classification::Aspect, country, incident, incident_case,
+    measure::MeasureStatus, paging, risk, role::Role, role::Scope, supplier, words,
 };
 
 /// Control characters a text field refuses (all but tab, line feed and carriage return; see
@@ -69,6 +69,17 @@ fn date(optional: bool) -> Value {
         json!({"anyOf": [{"type": "string", "format": DATE}, {"type": "string", "maxLength": 0}, {"type": "null"}]})
     } else {
         json!({"type": "string", "format": DATE})
+    }
+}
+
+/// An instant, RFC 3339 with its offset (a local date and time, `2026-11-10T09:00`, is also
+/// read, as Swedish time); `optional` also allows empty and null.
+fn instant(optional: bool) -> Value {
+    let one = json!({"type": "string", "format": "date-time", "maxLength": 40});
+    if optional {
+        json!({"anyOf": [one, {"type": "string", "maxLength": 0}, {"type": "null"}]})
+    } else {
+        one
     }
 }
 
@@ -174,6 +185,73 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
                     {"properties": {"outcome": {"enum": ["approved", "rejected"]},
                                     "conditions": {"type": ["array", "null"], "maxItems": 0}}}
                 ]})],
+            },
+        ),
+        (
+            "IncidentBody",
+            SchemaRules {
+                fields: vec![
+                    ("title", required_text(200)),
+                    ("description", text(4000)),
+                    // The order of events (started ≤ discovered ≤ aware) is a rule between
+                    // fields that JSON Schema cannot state; the descriptions say it, and it is
+                    // refused with 422 `out_of_order`.
+                    ("started_at", instant(true)),
+                    ("discovered_at", instant(true)),
+                    ("aware_at", instant(false)),
+                    ("status", word(incident_case::STATUSES, true)),
+                    ("system_ids", ids()),
+                    ("asset_ids", ids()),
+                    ("aspects", words(&aspects)),
+                    ("personal_data", answer()),
+                    ("data_categories", text(500)),
+                    ("individuals_approx", int(0, 100_000_000, true)),
+                    ("records_approx", int(0, 1_000_000_000, true)),
+                    ("cause", word(incident_case::CAUSES, true)),
+                    ("supplier_id", id(true)),
+                    ("consequences", text(4000)),
+                    ("actions_taken", text(4000)),
+                    ("data_role", word(incident_case::ROLES, true)),
+                    ("breach_risk", word(incident_case::RISKS, true)),
+                    ("risk_motivation", text(2000)),
+                    (
+                        "art34_exception",
+                        word(incident_case::ART34_EXCEPTIONS, true),
+                    ),
+                    ("significant", answer()),
+                    ("significance_motivation", text(2000)),
+                    ("serious_care_injury", answer()),
+                    ("serious_social_care_wrong", answer()),
+                    ("lessons", text(4000)),
+                ],
+                required: vec!["title", "aware_at"],
+                between: vec![
+                    // An assessed risk is documented with its motivation (GDPR art. 33.5).
+                    json!({"anyOf": [
+                        {"properties": {"breach_risk": {"enum": ["", null, "unassessed"]}}},
+                        {"required": ["risk_motivation"], "properties": {"risk_motivation": required_text(2000)}}
+                    ]}),
+                    // An art. 34.3 exception belongs to a high risk.
+                    json!({"anyOf": [
+                        {"properties": {"art34_exception": {"enum": ["", null]}}},
+                        {"required": ["breach_risk"], "properties": {"breach_risk": {"const": "high_risk"}}}
+                    ]}),
+                ],
+            },
+        ),
+        (
+            "ReportSentBody",
+            SchemaRules {
+                fields: vec![
+                    (
+                        "obligation",
+                        word(&keys(&incident::Kind::ALL, incident::Kind::key), false),
+                    ),
+                    ("sent_at", instant(true)),
+                    ("reference", text(200)),
+                ],
+                required: vec!["obligation"],
+                between: vec![],
             },
         ),
         (
@@ -587,6 +665,7 @@ fn query_rule(path: &str, name: &str) -> Option<Value> {
         }
         ("/api/v1/systems", "hosting") => word(words::Hosting::KEYS, true),
         ("/api/v1/measures", "status") => word(&measure_statuses, true),
+        ("/api/v1/incidents", "status") => word(tillit_domain::incident_case::STATUSES, true),
         ("/api/v1/measures", "overdue") => {
             json!({"type": "string", "enum": ["", "true", "false", "1", "0"]})
         }

@@ -1,3 +1,4 @@
 //! The incident register: what happened, and what must be reported to whom and by when.
 
+pub mod api;
 pub mod pages;

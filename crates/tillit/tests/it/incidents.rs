@@ -202,3 +202,144 @@ async fn an_incident_is_registered_and_shows_what_to_report_by_when() {
     let (_, html) = b.get_text(&format!("/risks/{analysis}")).await;
     assert!(html.contains("Reservkraften testades aldrig under last."));
 }
+
+#[tokio::test]
+async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Incident-API", OrgKind::Region).await;
+    app.member(&t, "samordnare@ia.example", Role::Coordinator)
+        .await;
+    app.member(&t, "lasare@ia.example", Role::Reader).await;
+    let b = app.login("samordnare@ia.example").await;
+    let api = app.api(&make_token(&b, "incidenter", &["read", "write"]).await);
+    let post =
+        |body: serde_json::Value| api.req(reqwest::Method::POST, "/api/v1/incidents", Some(body));
+
+    // Awareness before the start, an unknown system and a negative count: each field named,
+    // nothing stored.
+    let res = post(serde_json::json!({
+        "title": "Fel mottagare",
+        "started_at": "2026-11-20T10:00:00+01:00",
+        "aware_at": "2026-11-19T10:00:00+01:00",
+        "individuals_approx": -3,
+    }))
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: serde_json::Value = res.json().await.unwrap();
+    let fields: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["rule"].as_str().unwrap()))
+        .collect();
+    assert!(fields.contains(&("aware_at", "out_of_order")), "{fields:?}");
+    assert!(
+        fields.contains(&("individuals_approx", "out_of_range")),
+        "{fields:?}"
+    );
+    let res = post(serde_json::json!({
+        "title": "Fel mottagare",
+        "aware_at": "2026-11-19T10:00:00+01:00",
+        "system_ids": ["00000000-0000-4000-8000-000000000000"],
+    }))
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let (_, list) = api.get_json("/api/v1/incidents").await;
+    assert_eq!(list["total"], 0);
+
+    // A breach known 10 hours ago, risk assessed: IMY's notification 72 hours from awareness.
+    let aware = chrono::DateTime::from_timestamp(
+        (chrono::Utc::now() - chrono::Duration::hours(10)).timestamp(),
+        0,
+    )
+    .unwrap();
+    let res = post(serde_json::json!({
+        "title": "Fel mottagare för provsvar",
+        "aware_at": aware.to_rfc3339(),
+        "personal_data": "yes",
+        "breach_risk": "risk",
+        "risk_motivation": "Provsvar till fel vårdnadshavare.",
+        "individuals_approx": 12,
+    }))
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let x: serde_json::Value = res.json().await.unwrap();
+    let id = x["id"].as_str().unwrap().to_string();
+    let imy = |x: &serde_json::Value| {
+        x["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["kind"] == "imy_notification")
+            .cloned()
+            .unwrap()
+    };
+    let o = imy(&x);
+    assert_eq!(o["applies"], "yes");
+    assert_eq!(o["due_kind"], "without_undue_delay_by");
+    let due = chrono::DateTime::parse_from_rfc3339(o["due_at"].as_str().unwrap()).unwrap();
+    assert_eq!((due.with_timezone(&chrono::Utc) - aware).num_hours(), 72);
+    assert_eq!(
+        o["due_local"],
+        tillit_domain::time::swedish_minute(aware + chrono::Duration::hours(72))
+    );
+    // The region is covered by the Cybersecurity Act and the significance is not assessed yet:
+    // the early warning (24 hours) is shown as due until it is, and comes first.
+    assert_eq!(x["next_due"], "nis2_early_warning");
+    assert_eq!(o["overdue"], false);
+
+    // Awareness moved back 80 hours: the deadline has passed.
+    let earlier = chrono::Utc::now() - chrono::Duration::hours(80);
+    let res = api
+        .req(
+            reqwest::Method::PUT,
+            &format!("/api/v1/incidents/{id}"),
+            Some(serde_json::json!({
+                "title": "Fel mottagare för provsvar",
+                "aware_at": earlier.to_rfc3339(),
+                "personal_data": "yes",
+                "breach_risk": "risk",
+                "risk_motivation": "Provsvar till fel vårdnadshavare.",
+            })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let x: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(imy(&x)["overdue"], true);
+
+    // Marked sent: not before awareness (409, the records say when), then with IMY's reference.
+    let reports = format!("/api/v1/incidents/{id}/reports");
+    let report = |body: serde_json::Value| api.req(reqwest::Method::POST, &reports, Some(body));
+    let res = report(
+        serde_json::json!({"obligation": "imy_notification", "sent_at": "2020-01-01T00:00:00Z"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let problem: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["rule"], "earlier_than_recorded");
+    let res =
+        report(serde_json::json!({"obligation": "imy_notification", "reference": "IMY-2026-77"}))
+            .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, x) = api.get_json(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(imy(&x)["sent"]["reference"], "IMY-2026-77");
+    assert_eq!(imy(&x)["overdue"], false);
+    let (_, list) = api.get_json("/api/v1/incidents?status=open").await;
+    assert_eq!(list["total"], 1);
+    let (status, _) = api.get_json("/api/v1/incidents?status=lost").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A reader's token sees the incident but may not register one.
+    let r = app.login("lasare@ia.example").await;
+    let reader = app.api(&make_token(&r, "läsare", &["read", "write"]).await);
+    let (status, _) = reader.get_json(&format!("/api/v1/incidents/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let res = reader
+        .req(
+            reqwest::Method::POST,
+            "/api/v1/incidents",
+            Some(serde_json::json!({"title": "x", "aware_at": aware.to_rfc3339()})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

@@ -73,6 +73,9 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/incidents/{id}/edit", "incident"),
     ("POST", "/incidents/{id}/reports", "incident"),
     ("POST", "/incidents/{id}/scenario", "incident"),
+    ("GET", "/api/v1/incidents/{id}", "incident"),
+    ("PUT", "/api/v1/incidents/{id}", "incident"),
+    ("POST", "/api/v1/incidents/{id}/reports", "incident"),
     ("GET", "/outsourcing/{id}", "case"),
     ("POST", "/outsourcing/{id}", "case"),
     ("GET", "/outsourcing/{id}/edit", "case"),
@@ -402,6 +405,10 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
                 Some(serde_json::json!({"name": "Övertagen"}))
             }
             (&"PUT", "case") => Some(serde_json::json!({"title": "Övertagen"})),
+            (&"PUT", "incident") => Some(
+                serde_json::json!({"title": "Övertagen", "aware_at": "2026-11-02T09:00:00+01:00"}),
+            ),
+            (&"POST", "incident") => Some(serde_json::json!({"obligation": "imy_notification"})),
             (&"POST", "case") => {
                 Some(serde_json::json!({"outcome": "rejected", "motivation": "Övertagen"}))
             }
@@ -501,6 +508,11 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             Method::PUT,
             format!("/api/v1/suppliers/{b_supplier}"),
             serde_json::json!({"name": "", "country": "XX"}),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/incidents/{b_incident}"),
+            serde_json::json!({"title": "", "aware_at": "igår", "individuals_approx": -1}),
         ),
         (
             Method::POST,
