@@ -264,15 +264,23 @@ pub async fn mark_report_sent(
     incident(app, who, id).await
 }
 
+/// Every incident of an organisation with its obligations (for the reminders and the gaps).
+pub(crate) async fn all_views(app: &App, t: &Tenant) -> Result<Vec<IncidentView>> {
+    let org = org_context(app, t).await?;
+    let all = crate::all_pages(|page| app.store.list_incidents(t, None, None, page)).await?;
+    let mut out = Vec::with_capacity(all.len());
+    for x in all {
+        out.push(view_with(app, t, &org, x).await?);
+    }
+    Ok(out)
+}
+
 /// The incidents with a report whose deadline has passed without it being marked sent: the most
 /// urgent gap of the follow-up, first. Each incident once, with its earliest missed deadline.
 pub(crate) async fn overdue_gap(app: &App, t: &Tenant) -> Result<tillit_store::GapList> {
-    let org = org_context(app, t).await?;
-    let all = crate::all_pages(|page| app.store.list_incidents(t, None, None, page)).await?;
     let now = chrono::Utc::now();
     let mut items = Vec::new();
-    for x in all {
-        let v = view_with(app, t, &org, x).await?;
+    for v in all_views(app, t).await? {
         let missed = v
             .obligations
             .iter()

@@ -19,6 +19,7 @@ pub mod library;
 pub mod measures;
 pub mod members;
 pub mod outsourcing;
+pub mod reminders;
 pub mod risk;
 pub mod security;
 pub mod suppliers;

@@ -1341,3 +1341,27 @@ incident-lesson-to-scenario = Carry in as a risk
 incident-no-analyses = There is no risk analysis to carry the lesson into yet.
 gap-incident-without-lessons = Closed incidents without lessons
 gap-incident-without-lessons-help = The incident is closed but no lesson is recorded.
+
+# E-mail reminders of incident deadlines
+reminder-subject-before = Reminder: { $obligation } to { $recipient } by { $at } – { $title }
+reminder-subject-overdue = Overdue: { $obligation } to { $recipient } was due by { $at } – { $title }
+reminder-greeting = Hello { $name },
+reminder-line-by = { $obligation } to { $recipient } for the incident "{ $title }" is due by { $at } (Swedish time), { $countdown }.
+reminder-line-without-delay-by = { $obligation } to { $recipient } for the incident "{ $title }" is due without undue delay and where feasible by { $at } (Swedish time), { $countdown }.
+reminder-line-overdue = { $obligation } to { $recipient } for the incident "{ $title }" was due by { $at } (Swedish time) and is not marked sent: { $countdown }. A later notification must give the reasons for the delay.
+reminder-provision = The obligation rests on { $provision }.
+reminder-open = Open the incident: { $link }
+reminder-how-to-stop = Once the report is sent, mark it sent on the incident's page; no further reminders of it will come. Tillit does not send reports to the authorities itself.
+reminder-why-you = You receive this message from Tillit as an information security coordinator, administrator or data protection officer of the organisation.
+reminder-heading = Reminders
+reminder-email-on = Reminders are sent by e-mail { $hours } before each deadline and when a deadline has passed, to the organisation's information security coordinators and administrators (and data protection officer for personal data breaches), until the report is marked sent.
+reminder-email-off = E-mail reminders are off: no e-mail server (SMTP) is configured for Tillit. The deadlines are still shown here, in the incident list and on the overview.
+reminder-to = To
+reminder-what = Reminder
+reminder-status = Status
+reminder-point-before = { $hours } h before the deadline
+reminder-point-overdue = deadline passed
+reminder-status-sent = sent { $at }
+reminder-status-retrying = not sent yet, { $attempts } attempts; trying again
+reminder-status-planned = planned
+list-and = {" "}and{" "}

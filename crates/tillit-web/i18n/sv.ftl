@@ -1329,3 +1329,27 @@ incident-lesson-to-scenario = För in som risk
 incident-no-analyses = Det finns ingen riskanalys att föra in lärdomen i ännu.
 gap-incident-without-lessons = Avslutade incidenter utan lärdomar
 gap-incident-without-lessons-help = Incidenten är avslutad men ingen lärdom är registrerad.
+
+# E-mail reminders of incident deadlines
+reminder-subject-before = Påminnelse: { $obligation } till { $recipient } senast { $at } – { $title }
+reminder-subject-overdue = Försenad: { $obligation } till { $recipient } skulle ha skickats senast { $at } – { $title }
+reminder-greeting = Hej { $name },
+reminder-line-by = { $obligation } till { $recipient } för incidenten "{ $title }" ska skickas senast { $at } (svensk tid), { $countdown }.
+reminder-line-without-delay-by = { $obligation } till { $recipient } för incidenten "{ $title }" ska skickas utan onödigt dröjsmål och om möjligt senast { $at } (svensk tid), { $countdown }.
+reminder-line-overdue = { $obligation } till { $recipient } för incidenten "{ $title }" skulle ha skickats senast { $at } (svensk tid) och är inte markerad som skickad: { $countdown }. En senare anmälan ska ange skälen till dröjsmålet.
+reminder-provision = Skyldigheten följer av { $provision }.
+reminder-open = Öppna incidenten: { $link }
+reminder-how-to-stop = När rapporten är skickad markerar du den som skickad på incidentens sida; då kommer inga fler påminnelser om den. Tillit skickar inte rapporter till myndigheterna själv.
+reminder-why-you = Du får det här meddelandet från Tillit som informationssäkerhetssamordnare, administratör eller dataskyddsombud i organisationen.
+reminder-heading = Påminnelser
+reminder-email-on = Påminnelser skickas per e-post { $hours } före varje tidsfrist och när en frist har passerats, till organisationens informationssäkerhetssamordnare och administratörer (och dataskyddsombud för personuppgiftsincidenter), tills rapporten markeras som skickad.
+reminder-email-off = E-postpåminnelser är avstängda: ingen e-postserver (SMTP) är inställd för Tillit. Tidsfristerna visas ändå här, i incidentlistan och på översikten.
+reminder-to = Till
+reminder-what = Påminnelse
+reminder-status = Status
+reminder-point-before = { $hours } h före fristen
+reminder-point-overdue = frist passerad
+reminder-status-sent = skickad { $at }
+reminder-status-retrying = inte skickad än, { $attempts } försök; försöker igen
+reminder-status-planned = planerad
+list-and = {" "}och{" "}

@@ -32,6 +32,8 @@ pub struct WebConfig {
     pub header_read_timeout: Duration,
     /// The most connections served at once.
     pub max_connections: usize,
+    /// SMTP for e-mail reminders of incident deadlines; none: e-mail is off.
+    pub mail: Option<tillit_app::reminders::MailConfig>,
 }
 
 impl Default for WebConfig {
@@ -47,6 +49,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(60),
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
+            mail: None,
         }
     }
 }
@@ -128,10 +131,19 @@ pub async fn serve(
             }
         }
     });
+    // E-mail reminders of incident deadlines, when SMTP is configured.
+    let reminders = state
+        .config
+        .mail
+        .clone()
+        .and_then(|c| crate::incidents::reminders::spawn(state.clone(), c));
     let limits = ConnectionLimits::from(state.config.as_ref());
     let res = serve_connections(listener, router(state), shutdown, limits).await;
     sweeper.abort();
     snapshots.abort();
+    if let Some(r) = reminders {
+        r.abort();
+    }
     res
 }
 

@@ -28,6 +28,103 @@ pub struct FileConfig {
     /// Where checkpoints are appended (default: `DATA_DIR.checkpoints.jsonl`).
     pub checkpoint_file: Option<PathBuf>,
     pub max_connections: Option<usize>,
+    /// The address Tillit is reached at, for links in e-mail (`https://tillit.region.example`).
+    pub public_url: Option<String>,
+    /// SMTP for e-mail reminders of incident deadlines; without it e-mail is off.
+    pub smtp: Option<SmtpFile>,
+}
+
+/// The `[smtp]` table. Every key can also come from the environment (`TILLIT_SMTP_HOST`,
+/// `TILLIT_SMTP_PORT`, `TILLIT_SMTP_SECURITY`, `TILLIT_SMTP_USER`, `TILLIT_SMTP_PASSWORD` or
+/// `TILLIT_SMTP_PASSWORD_FILE`, `TILLIT_SMTP_FROM`), which wins over the file. The password is
+/// read from the environment or a file, never from this file itself.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpFile {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    /// starttls (default), tls or none.
+    pub security: Option<String>,
+    pub user: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub from: Option<String>,
+    /// Hours before a deadline to remind (default [12, 2]).
+    pub reminder_hours_before: Option<Vec<u32>>,
+    pub reminder_interval_seconds: Option<u64>,
+    /// The pause after a first failed attempt; it doubles up to an hour (default 30).
+    pub retry_seconds: Option<u64>,
+}
+
+/// The SMTP settings from the file and the environment (`env` looks a variable up); none when
+/// no host is given anywhere.
+pub fn mail_config(
+    file: Option<SmtpFile>,
+    public_url: Option<String>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<tillit_app::reminders::MailConfig>, String> {
+    use tillit_app::reminders::{MailConfig, SmtpSecurity};
+    let f = file.unwrap_or_default();
+    let var = |k: &str| env(k).filter(|v| !v.trim().is_empty());
+    let Some(host) = var("TILLIT_SMTP_HOST").or(f.host) else {
+        return Ok(None);
+    };
+    let security = match var("TILLIT_SMTP_SECURITY").or(f.security) {
+        None => SmtpSecurity::StartTls,
+        Some(v) => SmtpSecurity::parse(&v)
+            .ok_or_else(|| format!("smtp security: must be starttls, tls or none, not {v}"))?,
+    };
+    let port = match var("TILLIT_SMTP_PORT") {
+        Some(p) => p
+            .trim()
+            .parse::<u16>()
+            .map_err(|_| format!("TILLIT_SMTP_PORT: must be a port number, not {p}"))?,
+        None => f.port.unwrap_or(match security {
+            SmtpSecurity::Tls => 465,
+            SmtpSecurity::StartTls => 587,
+            SmtpSecurity::None => 25,
+        }),
+    };
+    let from = var("TILLIT_SMTP_FROM")
+        .or(f.from)
+        .ok_or("smtp from: the sender address is required with an SMTP host")?;
+    let mut c = MailConfig::new(host, port, security, from);
+    c.user = var("TILLIT_SMTP_USER").or(f.user);
+    let password_file = var("TILLIT_SMTP_PASSWORD_FILE")
+        .map(PathBuf::from)
+        .or(f.password_file);
+    c.password = match (var("TILLIT_SMTP_PASSWORD"), password_file) {
+        (Some(p), _) => Some(p),
+        (None, Some(path)) => Some(
+            std::fs::read_to_string(&path)
+                .map_err(|e| format!("smtp password file {}: {e}", path.display()))?
+                .trim_end_matches(['\n', '\r'])
+                .to_string(),
+        ),
+        (None, None) => None,
+    };
+    if c.password.is_some() && c.user.is_none() {
+        return Err("smtp: a password needs a user".into());
+    }
+    if let Some(h) = f.reminder_hours_before {
+        if h.is_empty() || h.iter().any(|h| !(1..=720).contains(h)) {
+            return Err("smtp reminder_hours_before: one or more hours between 1 and 720".into());
+        }
+        c.hours_before = h;
+    }
+    if let Some(s) = f.reminder_interval_seconds {
+        if !(1..=3600).contains(&s) {
+            return Err("smtp reminder_interval_seconds: must be between 1 and 3600".into());
+        }
+        c.interval = std::time::Duration::from_secs(s);
+    }
+    if let Some(s) = f.retry_seconds {
+        if !(1..=3600).contains(&s) {
+            return Err("smtp retry_seconds: must be between 1 and 3600".into());
+        }
+        c.retry_base = std::time::Duration::from_secs(s);
+    }
+    c.public_url = var("TILLIT_PUBLIC_URL").or(public_url);
+    Ok(Some(c))
 }
 
 #[derive(Debug, Clone)]
@@ -131,6 +228,7 @@ pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> 
         }
         web.max_connections = n;
     }
+    web.mail = mail_config(file.smtp, file.public_url, |k| std::env::var(k).ok())?;
     let log_format = o
         .log_format
         .map(str::to_string)

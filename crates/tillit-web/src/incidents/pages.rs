@@ -38,7 +38,7 @@ fn local_field(t: &DateTime<Utc>) -> String {
 }
 
 /// How long until an instant, or how long it is overdue, in words.
-fn countdown(tr: &Tr, at: &DateTime<Utc>, now: &DateTime<Utc>) -> (String, bool) {
+pub(crate) fn countdown(tr: &Tr, at: &DateTime<Utc>, now: &DateTime<Utc>) -> (String, bool) {
     let mins = (*at - *now).num_minutes();
     let (h, m) = (mins.abs() / 60, mins.abs() % 60);
     let span = if h >= 48 {
@@ -251,6 +251,52 @@ struct IncidentPage {
     has_lessons: bool,
     analyses: Vec<Choice>,
     errors: Vec<FieldError>,
+    /// What the page says of e-mail reminders: on (and when) or off.
+    email: String,
+    reminders: Vec<ReminderRow>,
+}
+
+/// A reminder e-mail planned for the incident: to whom, at which point, and whether it went.
+struct ReminderRow {
+    to: String,
+    what: String,
+    status: String,
+    sent: bool,
+}
+
+fn reminder_rows(tr: &Tr, list: Vec<tillit_app::reminders::Reminder>) -> Vec<ReminderRow> {
+    list.into_iter()
+        .map(|r| {
+            let obligation = tr.t(&format!("obligation-{}", key_words(&r.obligation)));
+            let point = match r
+                .point
+                .strip_prefix("before_")
+                .and_then(|h| h.strip_suffix('h'))
+            {
+                Some(h) => tr.f("reminder-point-before", &[("hours", h.to_string())]),
+                None => tr.t("reminder-point-overdue"),
+            };
+            let at = |s: &str| {
+                DateTime::parse_from_rfc3339(s)
+                    .map(|t| swedish(&t.with_timezone(&Utc)))
+                    .unwrap_or_else(|_| s.to_string())
+            };
+            let status = match (&r.sent_at, &r.last_error) {
+                (Some(s), _) => tr.f("reminder-status-sent", &[("at", at(s))]),
+                (None, Some(_)) => tr.f(
+                    "reminder-status-retrying",
+                    &[("attempts", r.attempts.to_string())],
+                ),
+                (None, None) => tr.t("reminder-status-planned"),
+            };
+            ReminderRow {
+                to: r.recipient,
+                what: format!("{obligation} · {point}"),
+                sent: r.sent_at.is_some(),
+                status,
+            }
+        })
+        .collect()
 }
 
 /// Field errors, with the labels the incident form uses where a field name means something else
@@ -387,7 +433,27 @@ async fn show_incident(
     } else {
         vec![]
     };
+    let email = match &state.config.mail {
+        Some(c) => tr.f(
+            "reminder-email-on",
+            &[(
+                "hours",
+                c.hours_before
+                    .iter()
+                    .map(|h| format!("{h} h"))
+                    .collect::<Vec<_>>()
+                    .join(tr.t("list-and").as_str()),
+            )],
+        ),
+        None => tr.t("reminder-email-off"),
+    };
+    let reminders = reminder_rows(
+        tr,
+        tillit_app::reminders::of_incident(&state.app, &m.who, &v.incident.id).await?,
+    );
     let tpl = IncidentPage {
+        email,
+        reminders,
         c: PageCommon::member(m, i.title.clone(), "/incidents")
             .with_notice(notice_from(tr, notice)),
         id: v.incident.id.clone(),

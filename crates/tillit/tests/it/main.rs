@@ -22,6 +22,7 @@ mod middleware;
 mod oscal;
 mod outsourcing;
 mod pages;
+mod reminders;
 mod requirements;
 mod risk;
 mod roles;

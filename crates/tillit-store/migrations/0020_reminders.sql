@@ -1,0 +1,25 @@
+-- E-mail reminders of incident reporting deadlines. A reminder is planned once per obligation,
+-- point (hours before the deadline, or overdue), deadline and recipient — the unique key — with
+-- its message written at planning, so what is sent is what was planned and a restart neither
+-- loses nor repeats one. Sending claims a row for a while (several instances may run); a failure
+-- counts an attempt and sets when to try again.
+CREATE TABLE reminders (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    obligation TEXT NOT NULL,
+    point TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    attempts BIGINT NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    claimed_until TEXT,
+    last_error TEXT,
+    sent_at TEXT,
+    UNIQUE (incident_id, obligation, point, due_at, recipient)
+);
+CREATE INDEX reminders_due ON reminders (sent_at, next_attempt_at);
+CREATE INDEX reminders_incident ON reminders (org_id, incident_id);

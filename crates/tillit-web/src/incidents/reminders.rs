@@ -1,0 +1,142 @@
+//! The reminder task: every interval it plans the reminders whose time has come — each written
+//! in its recipient's language — and sends those due over SMTP. It runs beside the server and
+//! never in a request; with no SMTP configured it does not run.
+
+use crate::i18n::{Locale, Tr};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use tillit_app::reminders::{Contact, DueReminder, MailConfig, Mailer, NewReminder};
+use tillit_domain::incident::Due;
+
+/// The subject and body of a reminder to one recipient.
+pub fn message(
+    tr: &Tr,
+    r: &DueReminder,
+    to: &Contact,
+    public_url: Option<&str>,
+    now: DateTime<Utc>,
+) -> (String, String) {
+    let o = &r.obligation;
+    let kind = tr.t(&format!("obligation-{}", o.kind.key().replace('_', "-")));
+    let recipient = tr.t(&format!(
+        "recipient-{}",
+        serde_json::to_value(o.recipient)
+            .ok()
+            .and_then(|v| v.as_str().map(|s| s.replace('_', "-")))
+            .unwrap_or_default()
+    ));
+    let due = o.due.at().unwrap_or(now);
+    let at = tillit_domain::time::swedish_minute(due);
+    let args = |extra: Vec<(&'static str, String)>| {
+        let mut a = vec![
+            ("obligation", kind.clone()),
+            ("recipient", recipient.clone()),
+            ("at", at.clone()),
+            ("title", r.incident_title.clone()),
+            ("name", to.display_name.clone()),
+        ];
+        a.extend(extra);
+        a
+    };
+    let overdue = r.point == "overdue";
+    let subject = if overdue {
+        tr.f("reminder-subject-overdue", &args(vec![]))
+    } else {
+        tr.f("reminder-subject-before", &args(vec![]))
+    };
+    let (countdown, _) = super::pages::countdown(tr, &due, &now);
+    let mut body = vec![tr.f("reminder-greeting", &args(vec![]))];
+    body.push(match (overdue, o.due) {
+        (true, _) => tr.f(
+            "reminder-line-overdue",
+            &args(vec![("countdown", countdown)]),
+        ),
+        (false, Due::WithoutUndueDelayBy { .. }) => tr.f(
+            "reminder-line-without-delay-by",
+            &args(vec![("countdown", countdown)]),
+        ),
+        (false, _) => tr.f("reminder-line-by", &args(vec![("countdown", countdown)])),
+    });
+    if let Some(d) = o.next_weekday {
+        body.push(tr.f("incident-next-weekday", &[("date", d.to_string())]));
+    }
+    body.push(tr.f(
+        "reminder-provision",
+        &[("provision", o.provision.to_string())],
+    ));
+    let link = format!(
+        "{}/incidents/{}",
+        public_url.unwrap_or("").trim_end_matches('/'),
+        r.incident_id
+    );
+    body.push(tr.f("reminder-open", &[("link", link)]));
+    body.push(tr.t("reminder-how-to-stop"));
+    body.push(tr.t("reminder-why-you"));
+    (subject, body.join("\n\n"))
+}
+
+/// Plans the reminders whose time has come and sends those due. Returns (planned, sent, failed).
+pub async fn run_once(
+    state: &AppState,
+    mailer: &Mailer,
+    config: &MailConfig,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize, usize), tillit_app::Error> {
+    let app = &state.app;
+    let mut planned = 0;
+    for r in tillit_app::reminders::due_reminders(app, now, &config.hours_before).await? {
+        for to in &r.recipients {
+            let locale = Locale::parse(&to.locale).unwrap_or(Locale::Sv);
+            let tr = Tr::new(state.i18n.clone(), locale);
+            let (subject, body) = message(&tr, &r, to, config.public_url.as_deref(), now);
+            let Some(due_at) = r.obligation.due.at() else {
+                continue;
+            };
+            let new = tillit_app::reminders::plan(
+                app,
+                &r.tenant,
+                &NewReminder {
+                    incident_id: &r.incident_id,
+                    obligation: r.obligation.kind.key(),
+                    point: &r.point,
+                    due_at,
+                    recipient: &to.email,
+                    subject: &subject,
+                    body: &body,
+                },
+            )
+            .await?;
+            if new {
+                planned += 1;
+            }
+        }
+    }
+    let (sent, failed) = tillit_app::reminders::send_due(app, mailer, config, now).await?;
+    Ok((planned, sent, failed))
+}
+
+/// Runs the reminder task until the returned handle is aborted.
+pub fn spawn(state: AppState, config: MailConfig) -> Option<tokio::task::JoinHandle<()>> {
+    let mailer = match Mailer::new(&config) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "e-mail reminders are off: the SMTP settings are not usable");
+            return None;
+        }
+    };
+    tracing::info!(host = %config.host, port = config.port, "e-mail reminders on");
+    Some(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(config.interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match run_once(&state, &mailer, &config, Utc::now()).await {
+                Ok((planned, sent, failed)) if planned + sent + failed > 0 => {
+                    tracing::info!(planned, sent, failed, "reminders");
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "reminders: a run failed"),
+            }
+        }
+    }))
+}
