@@ -264,6 +264,58 @@ pub async fn mark_report_sent(
     incident(app, who, id).await
 }
 
+/// A report still to send: an obligation that applies (or may) and is not marked sent.
+#[derive(Debug, Clone)]
+pub struct DueReport {
+    pub incident_id: String,
+    pub incident_title: String,
+    pub obligation: Obligation,
+}
+
+impl DueReport {
+    /// Whether its deadline has passed at `now`.
+    pub fn overdue(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.obligation.due.at().is_some_and(|t| t < now)
+    }
+}
+
+/// The reports still to send, for the overview and the navigation: of the incidents not closed
+/// and those closed in the last 60 days, each report that applies (or may) and is not marked
+/// sent — those with an hour first, soonest (most overdue) first, then those due "snarast" or
+/// without undue delay.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn reports_due(app: &App, who: &Acting) -> Result<Vec<DueReport>> {
+    who.require(Permission::ViewRegisters)?;
+    let t = who.tenant();
+    let since = chrono::Utc::now() - chrono::Duration::days(60);
+    let active = app.store.active_incidents(t, &since).await?;
+    if active.is_empty() {
+        return Ok(vec![]);
+    }
+    let org = org_context(app, t).await?;
+    let mut out = Vec::new();
+    for x in active {
+        let v = view_with(app, t, &org, x).await?;
+        for o in v.obligations {
+            if o.sent.is_none() && o.obligation.applies != tillit_domain::incident::Applies::No {
+                out.push(DueReport {
+                    incident_id: v.incident.id.clone(),
+                    incident_title: v.incident.input.title.clone(),
+                    obligation: o.obligation,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|d| {
+        (
+            d.obligation.due.at().is_none(),
+            d.obligation.due.at(),
+            d.obligation.kind,
+        )
+    });
+    Ok(out)
+}
+
 /// Every incident of an organisation with its obligations (for the reminders and the gaps).
 pub(crate) async fn all_views(app: &App, t: &Tenant) -> Result<Vec<IncidentView>> {
     let org = org_context(app, t).await?;

@@ -271,6 +271,29 @@ impl Store {
         Ok(list)
     }
 
+    /// The incidents whose reports may still be due: those not closed, and those closed that the
+    /// organisation became aware of after `since`. Oldest awareness first.
+    pub async fn active_incidents(
+        &self,
+        t: &Tenant,
+        since: &DateTime<Utc>,
+    ) -> Result<Vec<Incident>, StoreError> {
+        let rows: Vec<IncidentRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM incidents WHERE org_id = $1 AND (status <> 'closed' OR aware_at >= $2) ORDER BY aware_at, id LIMIT 500"
+        ))
+        .bind(t.id())
+        .bind(stored(since))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut list = rows
+            .into_iter()
+            .map(IncidentRow::into_view)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut conn = self.pool.acquire().await?;
+        with_links(&mut conn, t, &mut list).await?;
+        Ok(list)
+    }
+
     pub async fn incident(&self, t: &Tenant, id: &str) -> Result<Incident, StoreError> {
         let mut conn = self.pool.acquire().await?;
         incident_in(&mut conn, t, id).await

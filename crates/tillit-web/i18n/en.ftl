@@ -1365,3 +1365,15 @@ reminder-status-sent = sent { $at }
 reminder-status-retrying = not sent yet, { $attempts } attempts; trying again
 reminder-status-planned = planned
 list-and = {" "}and{" "}
+nav-reports-due = { $count } { $count ->
+    [one] report
+   *[other] reports
+} to send
+nav-reports-due-overdue = { $count } { $count ->
+    [one] report
+   *[other] reports
+} to send, { $overdue } overdue
+overview-reports-heading = Incident reports to send
+overview-reports-help = Reports the incidents' facts call for that are not marked sent, the nearest deadline first.
+overview-reports-incident = Incident
+overview-reports-more = { $count } more in the incident register

@@ -1353,3 +1353,18 @@ reminder-status-sent = skickad { $at }
 reminder-status-retrying = inte skickad än, { $attempts } försök; försöker igen
 reminder-status-planned = planerad
 list-and = {" "}och{" "}
+nav-reports-due = { $count } { $count ->
+    [one] rapport
+   *[other] rapporter
+} att skicka
+nav-reports-due-overdue = { $count } { $count ->
+    [one] rapport
+   *[other] rapporter
+} att skicka, { $overdue } { $overdue ->
+    [one] försenad
+   *[other] försenade
+}
+overview-reports-heading = Incidentrapporter att skicka
+overview-reports-help = Rapporter som incidenternas fakta kräver och som inte är markerade som skickade, den närmaste fristen först.
+overview-reports-incident = Incident
+overview-reports-more = { $count } till i incidentregistret

@@ -126,9 +126,33 @@ pub struct Member {
     /// Who acts — the person, the membership they act in, all their memberships — for the
     /// application layer's commands and queries and for the page shell.
     pub who: Acting,
+    /// Reports still to send for incidents, and how many of them are overdue, for the
+    /// navigation (counted for pages only).
+    pub reports_due: (usize, usize),
 }
 
 impl Member {
+    pub fn new(ctx: Ctx, who: Acting) -> Member {
+        Member {
+            ctx,
+            who,
+            reports_due: (0, 0),
+        }
+    }
+
+    /// Counts the reports still to send, for a page's navigation (a care provider's member who
+    /// may see the registers).
+    pub async fn count_reports_due(&mut self, state: &AppState) -> Result<(), AppError> {
+        if self.who.org_kind().side() == tillit_domain::org::Side::Provider
+            && self.may(Permission::ViewRegisters)
+        {
+            let due = tillit_app::incidents::reports_due(&state.app, &self.who).await?;
+            let now = chrono::Utc::now();
+            self.reports_due = (due.len(), due.iter().filter(|d| d.overdue(now)).count());
+        }
+        Ok(())
+    }
+
     /// The one authorisation check: the role must allow it, and a token must carry the scope.
     pub fn require(&self, p: Permission) -> Result<(), AppError> {
         Ok(self.who.require(p)?)
@@ -157,6 +181,11 @@ impl FromRequestParts<AppState> for Member {
             return Err(AppError::MustChangePassword);
         }
         let who = tillit_app::auth::acting(&state.app, auth).await?;
-        Ok(Member { ctx, who })
+        let is_page = !ctx.is_api && parts.method == axum::http::Method::GET;
+        let mut m = Member::new(ctx, who);
+        if is_page {
+            m.count_reports_due(state).await?;
+        }
+        Ok(m)
     }
 }

@@ -257,3 +257,93 @@ pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> 
         log_json,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn without_a_host_e_mail_is_off() {
+        assert!(mail_config(None, None, env(&[]))
+            .unwrap_or_default()
+            .is_none());
+    }
+
+    #[test]
+    fn the_environment_wins_and_the_password_comes_from_a_file_never_printed() {
+        let dir = std::env::temp_dir().join(format!("tillit-smtp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let secret = dir.join("password");
+        std::fs::write(&secret, "hemligt-lösen\n").unwrap_or_default();
+        let file = SmtpFile {
+            host: Some("smtp.fil.example".into()),
+            user: Some("tillit".into()),
+            password_file: Some(secret),
+            from: Some("Tillit <tillit@region.example>".into()),
+            reminder_hours_before: Some(vec![24, 4]),
+            ..SmtpFile::default()
+        };
+        let c = mail_config(
+            Some(file),
+            Some("https://tillit.region.example".into()),
+            env(&[("TILLIT_SMTP_HOST", "smtp.env.example")]),
+        )
+        .ok()
+        .flatten();
+        let Some(c) = c else {
+            unreachable!("configured")
+        };
+        assert_eq!(c.host, "smtp.env.example");
+        assert_eq!(c.port, 587, "STARTTLS's port by default");
+        assert_eq!(c.password.as_deref(), Some("hemligt-lösen"));
+        assert_eq!(c.hours_before, vec![24, 4]);
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("hemligt") && shown.contains("(hidden)"),
+            "{shown}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let err = |file: SmtpFile, vars: &[(&str, &str)]| {
+            mail_config(Some(file), None, env(vars))
+                .err()
+                .unwrap_or_default()
+        };
+        let host = || SmtpFile {
+            host: Some("smtp.example".into()),
+            from: Some("tillit@region.example".into()),
+            ..SmtpFile::default()
+        };
+        assert!(err(
+            SmtpFile {
+                from: None,
+                ..host()
+            },
+            &[]
+        )
+        .contains("smtp from"));
+        assert!(err(host(), &[("TILLIT_SMTP_SECURITY", "ssl3")]).contains("security"));
+        assert!(err(host(), &[("TILLIT_SMTP_PORT", "99999")]).contains("TILLIT_SMTP_PORT"));
+        assert!(err(host(), &[("TILLIT_SMTP_PASSWORD", "x")]).contains("needs a user"));
+        assert!(err(
+            SmtpFile {
+                reminder_hours_before: Some(vec![0]),
+                ..host()
+            },
+            &[]
+        )
+        .contains("reminder_hours_before"));
+    }
+}

@@ -45,10 +45,8 @@ async fn render_account(
     if !user.auth.must_change_password && !memberships.is_empty() {
         {
             let who = tillit_app::auth::acting(&state.app, user.auth.clone()).await?;
-            let member = Member {
-                ctx: user.ctx.clone(),
-                who,
-            };
+            let mut member = Member::new(user.ctx.clone(), who);
+            member.count_reports_due(state).await?;
             c = PageCommon::member(&member, tr.t("account-title"), "/account");
         }
     }

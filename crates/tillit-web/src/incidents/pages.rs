@@ -78,6 +78,45 @@ pub struct ObligationRow {
     pub open: bool,
 }
 
+/// A report still to send, as the overview lists it.
+pub struct DueRow {
+    pub href: String,
+    pub incident: String,
+    pub name: String,
+    pub recipient: String,
+    pub due: String,
+    pub countdown: String,
+    pub overdue: bool,
+}
+
+pub fn due_rows(
+    tr: &Tr,
+    list: &[tillit_app::incidents::DueReport],
+    now: &DateTime<Utc>,
+) -> Vec<DueRow> {
+    list.iter()
+        .map(|d| {
+            let row = obligation_row(
+                tr,
+                &ObligationView {
+                    obligation: d.obligation.clone(),
+                    sent: None,
+                },
+                now,
+            );
+            DueRow {
+                href: format!("/incidents/{}", d.incident_id),
+                incident: d.incident_title.clone(),
+                name: row.name,
+                recipient: row.recipient,
+                due: row.due,
+                countdown: row.countdown,
+                overdue: row.overdue,
+            }
+        })
+        .collect()
+}
+
 fn obligation_row(tr: &Tr, o: &ObligationView, now: &DateTime<Utc>) -> ObligationRow {
     let ob = &o.obligation;
     let key = ob.kind.key().to_string();

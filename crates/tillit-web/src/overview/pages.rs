@@ -48,6 +48,9 @@ struct OverviewPage {
     phases: Vec<String>,
     recent: Option<Vec<RecentEvent>>,
     gaps: Option<Vec<crate::followup::pages::GapView>>,
+    /// Incident reports still to send, soonest first.
+    reports: Vec<crate::incidents::pages::DueRow>,
+    reports_more: String,
     /// A care provider that has registered nothing yet: told where to begin.
     empty: bool,
 }
@@ -202,6 +205,20 @@ pub async fn overview(
             ("kind", tr.kind(m.who.membership().org_kind)),
         ],
     );
+    let (reports, reports_more) = if m.reports_due.0 > 0 {
+        let due = tillit_app::incidents::reports_due(&state.app, &m.who).await?;
+        let shown =
+            crate::incidents::pages::due_rows(tr, &due[..due.len().min(8)], &chrono::Utc::now());
+        let more = due.len().saturating_sub(8);
+        let more = if more > 0 {
+            tr.f("overview-reports-more", &[("count", more.to_string())])
+        } else {
+            String::new()
+        };
+        (shown, more)
+    } else {
+        (vec![], String::new())
+    };
     let (gaps, empty) = if m.may(Permission::ViewRegisters) {
         match crate::followup::pages::overview_gaps(&state, &m).await? {
             Some(g) => (Some(g), false),
@@ -222,6 +239,8 @@ pub async fn overview(
         phases: phase_keys.iter().map(|k| tr.t(k)).collect(),
         recent,
         gaps,
+        reports,
+        reports_more,
         empty,
     };
     Ok(page(StatusCode::OK, &tpl))

@@ -331,6 +331,9 @@ pub struct NavItem {
     pub href: &'static str,
     pub label: String,
     pub current: bool,
+    /// A count beside the label (reports to send), with its words for a screen reader, and
+    /// whether it is urgent (something overdue).
+    pub badge: Option<(usize, String, bool)>,
 }
 
 pub struct OrgChoice {
@@ -425,6 +428,21 @@ impl PageCommon {
                     href,
                     label: tr.t(key),
                     current: href == current,
+                    badge: match (href, m.reports_due) {
+                        ("/incidents", (n, overdue)) if n > 0 => Some((
+                            n,
+                            if overdue > 0 {
+                                tr.f(
+                                    "nav-reports-due-overdue",
+                                    &[("count", n.to_string()), ("overdue", overdue.to_string())],
+                                )
+                            } else {
+                                tr.f("nav-reports-due", &[("count", n.to_string())])
+                            },
+                            overdue > 0,
+                        )),
+                        _ => None,
+                    },
                 })
                 .collect(),
         };

@@ -131,6 +131,27 @@ async fn an_incident_is_registered_and_shows_what_to_report_by_when() {
     assert!(html.contains("Fel mottagare för genomförandeplaner"));
     let (_, list) = b.get_text("/incidents").await;
     assert!(list.contains("försenad 8 h"), "{list}");
+    // The overview lists the reports to send, the overdue one first, and the navigation counts
+    // them on every page.
+    let (_, overview) = b.get_text("/overview").await;
+    let reports = overview
+        .split("Incidentrapporter att skicka")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(reports.contains("försenad 8 h"), "{overview}");
+    let first_overdue = reports
+        .find("Fel mottagare för genomförandeplaner")
+        .unwrap_or(usize::MAX);
+    let first_lab = reports
+        .find("Utpressningsprogram i labbsystemet")
+        .unwrap_or(0);
+    assert!(first_overdue < first_lab, "the overdue report first");
+    assert!(overview.contains("nav-badge urgent"));
+    let (_, assets) = b.get_text("/assets").await;
+    assert!(
+        assets.contains("rapporter att skicka, 1 försenad"),
+        "the count in the navigation"
+    );
 
     // Closed without a lesson: the follow-up asks for one. With a lesson, it becomes a risk.
     let closed = (chrono::Utc::now() - chrono::Duration::hours(200)).to_rfc3339();
