@@ -416,3 +416,74 @@ pub async fn lesson_to_scenario(
     };
     crate::risk::save_scenario_once(app, who, analysis_id, &d).await
 }
+
+/// A report's draft: the incident, the obligation, the draft saved (if any), and the
+/// organisation's data protection officers (the contact point a notification names).
+#[derive(Debug, Clone)]
+pub struct ReportDraftView {
+    pub incident: IncidentView,
+    pub kind: Kind,
+    pub saved: Option<tillit_store::SavedReportDraft>,
+    pub dpos: Vec<tillit_store::Contact>,
+}
+
+/// The obligation a report draft is for: one the incident calls for (or may), else not found.
+fn draft_kind(v: &IncidentView, key: &str) -> Result<Kind> {
+    let kind = Kind::from_key(key).ok_or(crate::Error::NotFound)?;
+    let applies = v.obligations.iter().any(|o| {
+        o.obligation.kind == kind && o.obligation.applies != tillit_domain::incident::Applies::No
+    });
+    if applies {
+        Ok(kind)
+    } else {
+        Err(crate::Error::NotFound)
+    }
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn report_draft(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    kind: &str,
+) -> Result<ReportDraftView> {
+    let incident = incident(app, who, id).await?;
+    let kind = draft_kind(&incident, kind)?;
+    let saved = app.store.report_draft(who.tenant(), id, kind.key()).await?;
+    let dpos = app
+        .store
+        .contacts_with_roles(who.tenant(), &["dpo"])
+        .await?;
+    Ok(ReportDraftView {
+        incident,
+        kind,
+        saved,
+        dpos,
+    })
+}
+
+/// Saves a report's draft as edited.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn save_report_draft(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    kind: &str,
+    d: &tillit_domain::incident_report::ReportTextDraft,
+) -> Result<ReportDraftView> {
+    who.require(Permission::EditRegisters)?;
+    let view = incident(app, who, id).await?;
+    let k = draft_kind(&view, kind)?;
+    let fields = tillit_domain::incident_report::parse_report_text(k, d)?;
+    app.store
+        .save_report_draft(
+            who.tenant(),
+            &who.actor(),
+            id,
+            k.key(),
+            &fields,
+            who.display_name(),
+        )
+        .await?;
+    report_draft(app, who, id, kind).await
+}

@@ -13,6 +13,7 @@ pub mod error;
 pub mod ids;
 pub mod incident;
 pub mod incident_case;
+pub mod incident_report;
 pub mod measure;
 pub mod org;
 pub mod outsourcing;

@@ -35,6 +35,14 @@ pub struct SentReport {
     pub reference: Option<String>,
 }
 
+/// A report's draft as saved: its fields (key, text), when and by whom.
+#[derive(Debug, Clone, Serialize)]
+pub struct SavedReportDraft {
+    pub fields: Vec<(String, String)>,
+    pub updated_at: String,
+    pub updated_by_name: String,
+}
+
 /// A report to mark sent.
 #[derive(Clone, Copy)]
 pub struct NewSentReport<'a> {
@@ -413,6 +421,90 @@ impl Store {
                 before: None,
                 after: Some(json!({"title": incident.input.title, "kind": kind,
                     "sent_at": stored(sent_at), "reference": reference})),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// A report's saved draft, if one is saved.
+    pub async fn report_draft(
+        &self,
+        t: &Tenant,
+        incident_id: &str,
+        kind: &str,
+    ) -> Result<Option<SavedReportDraft>, StoreError> {
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT fields, updated_at, updated_by_name FROM incident_report_drafts WHERE org_id = $1 AND incident_id = $2 AND kind = $3",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .bind(kind)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(fields, updated_at, updated_by_name)| {
+            Ok(SavedReportDraft {
+                fields: serde_json::from_str(&fields).map_err(|e| {
+                    StoreError::Corrupt(format!("report draft {incident_id} {kind}: {e}"))
+                })?,
+                updated_at,
+                updated_by_name,
+            })
+        })
+        .transpose()
+    }
+
+    /// Saves a report's draft (replacing the one saved before), audited.
+    pub async fn save_report_draft(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        incident_id: &str,
+        kind: &str,
+        fields: &[(String, String)],
+        by_name: &str,
+    ) -> Result<(), StoreError> {
+        let mut w = self.work().await?;
+        let incident = incident_in(w.conn(), t, incident_id).await?;
+        let before = sqlx::query_as::<_, (String,)>(
+            "SELECT fields FROM incident_report_drafts WHERE org_id = $1 AND incident_id = $2 AND kind = $3",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .bind(kind)
+        .fetch_optional(w.conn())
+        .await?
+        .and_then(|(f,)| serde_json::from_str::<serde_json::Value>(&f).ok());
+        sqlx::query(
+            "DELETE FROM incident_report_drafts WHERE org_id = $1 AND incident_id = $2 AND kind = $3",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .bind(kind)
+        .execute(w.conn())
+        .await?;
+        let value = json!(fields);
+        sqlx::query(
+            "INSERT INTO incident_report_drafts (org_id, incident_id, kind, fields, updated_at, updated_by_name) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .bind(kind)
+        .bind(value.to_string())
+        .bind(crate::now_timestamp())
+        .bind(by_name)
+        .execute(w.conn())
+        .await?;
+        w.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "incident.report_draft",
+                object_type: "incident",
+                object_id: incident_id,
+                before: before.map(|b| json!({"kind": kind, "fields": b})),
+                after: Some(json!({"title": incident.input.title, "kind": kind, "fields": value})),
             },
         )
         .await?;

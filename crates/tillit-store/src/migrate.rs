@@ -150,8 +150,8 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 20,
-        name: "reminders",
-        common: include_str!("../migrations/0020_reminders.sql"),
+        name: "reminders_and_report_drafts",
+        common: include_str!("../migrations/0020_reminders_and_report_drafts.sql"),
         sqlite: "",
         postgres: "",
     },

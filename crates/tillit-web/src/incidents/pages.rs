@@ -76,6 +76,8 @@ pub struct ObligationRow {
     pub sent: String,
     /// May be marked sent.
     pub open: bool,
+    /// Has a report draft (the obligation applies, or may).
+    pub draft: bool,
 }
 
 /// A report still to send, as the overview lists it.
@@ -177,6 +179,7 @@ fn obligation_row(tr: &Tr, o: &ObligationView, now: &DateTime<Utc>) -> Obligatio
             })
             .unwrap_or_default(),
         open: o.sent.is_none() && ob.applies != Applies::No,
+        draft: ob.applies != Applies::No,
         key,
     }
 }

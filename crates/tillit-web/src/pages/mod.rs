@@ -163,6 +163,14 @@ pub fn routes() -> Router<AppState> {
             post(crate::incidents::pages::mark_sent),
         )
         .route(
+            "/incidents/{id}/reports/{kind}",
+            get(crate::incidents::drafts::show).post(crate::incidents::drafts::save),
+        )
+        .route(
+            "/incidents/{id}/reports/{kind}/edit",
+            get(crate::incidents::drafts::edit),
+        )
+        .route(
             "/incidents/{id}/scenario",
             post(crate::incidents::pages::lesson_to_scenario),
         )
@@ -551,6 +559,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "outsourcing-decided",
         "incident-saved",
         "report-sent",
+        "report-draft-saved",
         "assessment-saved",
         "evidence-added",
         "evidence-removed",

@@ -364,3 +364,122 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_report_draft_is_prefilled_edited_and_printed() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Kommun Utkast", OrgKind::Municipality).await;
+    app.member(&t, "samordnare@u.example", Role::Coordinator)
+        .await;
+    app.member(&t, "dso@u.example", Role::Dpo).await;
+    app.member(&t, "lasare@u.example", Role::Reader).await;
+    let b = app.login("samordnare@u.example").await;
+    let aware = (chrono::Utc::now() - chrono::Duration::hours(30)).to_rfc3339();
+    let res = b
+        .post_form(
+            "/incidents",
+            &[
+                ("title", "Genomförandeplaner till fel mottagare"),
+                ("description", "Ett utskick gick till fel vårdnadshavare."),
+                ("aware_at", aware.as_str()),
+                ("personal_data", "yes"),
+                ("data_categories", "Hälsouppgifter om barn"),
+                ("individuals_approx", "14"),
+                ("breach_risk", "risk"),
+                ("risk_motivation", "Känsliga uppgifter har röjts."),
+                ("actions_taken", "Mottagarna har ombetts radera breven."),
+                ("cause", "mistake"),
+            ],
+        )
+        .await;
+    let id = location(res.headers())
+        .trim_start_matches("/incidents/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, html) = b.get_text(&format!("/incidents/{id}")).await;
+    assert!(html.contains(&format!("/incidents/{id}/reports/imy_notification")));
+
+    // Pre-filled from the register, with the DPO as the contact point.
+    let draft = format!("/incidents/{id}/reports/imy_notification");
+    let (status, html) = b.get_text(&draft).await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [
+        "Utkast: Anmälan av personuppgiftsincident till IMY",
+        "Ett utskick gick till fel vårdnadshavare.",
+        "Hälsouppgifter om barn. Ungefärligt antal registrerade: 14.",
+        "Mottagarna har ombetts radera breven.",
+        "dso@u.example",
+        "GDPR art. 33.3",
+        "Förifyllt från incidentregistret",
+    ] {
+        assert!(html.contains(&htmlescape(text)), "{text}");
+    }
+    // A report the incident does not call for has no draft.
+    let (status, _) = b
+        .get_text(&format!("/incidents/{id}/reports/controller_notification"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Edited: a field of another report, or one too long, is refused by name, nothing saved.
+    let long = "x".repeat(4001);
+    for (field, value) in [("malicious", "Nej"), ("nature", long.as_str())] {
+        let res = b.post_form(&draft, &[(field, value)]).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains(&format!("href=\"#{field}\"")));
+    }
+    let (_, html) = b.get_text(&draft).await;
+    assert!(html.contains("Förifyllt från incidentregistret"));
+    let res = b
+        .post_form(
+            &draft,
+            &[
+                (
+                    "nature",
+                    "Brev med genomförandeplaner skickades till fel adress.",
+                ),
+                ("delay_reasons", "Ingen försening."),
+                ("contact", "Dataskyddsombudet, dso@u.example"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text(&draft).await;
+    assert!(html.contains("Brev med genomförandeplaner skickades till fel adress."));
+    assert!(html.contains("Sparat av"));
+    assert!(!html.contains("Ett utskick gick till fel vårdnadshavare."));
+    let ev = app
+        .store
+        .list_audit_events(
+            &t,
+            &tillit_store::AuditFilter {
+                action: Some("incident.report_draft".into()),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ev.total, 1, "the saved draft is audited");
+
+    // A reader reads the draft but may not change it.
+    let r = app.login("lasare@u.example").await;
+    let (status, html) = r.get_text(&draft).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("/edit\""));
+    assert_eq!(
+        r.post_form(&draft, &[("nature", "x")]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+fn htmlescape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

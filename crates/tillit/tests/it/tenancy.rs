@@ -73,6 +73,9 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/incidents/{id}/edit", "incident"),
     ("POST", "/incidents/{id}/reports", "incident"),
     ("POST", "/incidents/{id}/scenario", "incident"),
+    ("GET", "/incidents/{id}/reports/{kind}", "incident"),
+    ("POST", "/incidents/{id}/reports/{kind}", "incident"),
+    ("GET", "/incidents/{id}/reports/{kind}/edit", "incident"),
     ("GET", "/api/v1/incidents/{id}", "incident"),
     ("PUT", "/api/v1/incidents/{id}", "incident"),
     ("POST", "/api/v1/incidents/{id}/reports", "incident"),
@@ -396,7 +399,10 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             "measure" => b_measure.as_str(),
             _ => b_token_id.as_str(),
         };
-        let url = path.replace("{id}", id).replace("{rid}", "sty-1");
+        let url = path
+            .replace("{id}", id)
+            .replace("{rid}", "sty-1")
+            .replace("{kind}", "imy_notification");
         let m: Method = method.parse().unwrap();
         // A body valid enough that only the lookup can refuse it.
         let body = match (method, *object) {

@@ -23,3 +23,15 @@ CREATE TABLE reminders (
 );
 CREATE INDEX reminders_due ON reminders (sent_at, next_attempt_at);
 CREATE INDEX reminders_incident ON reminders (org_id, incident_id);
+
+-- A report's draft as the organisation edited it (the fields as JSON), once per obligation;
+-- until one is saved the page pre-fills it from the register.
+CREATE TABLE incident_report_drafts (
+    org_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    kind TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by_name TEXT NOT NULL,
+    PRIMARY KEY (org_id, incident_id, kind)
+);
