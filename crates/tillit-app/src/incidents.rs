@@ -487,3 +487,84 @@ pub async fn save_report_draft(
         .await?;
     report_draft(app, who, id, kind).await
 }
+
+/// Makes the incident's lesson a measure in the action plan: the title given, the lesson and the
+/// incident as its description, owned by the one who makes it, traced to the requirement of an
+/// incident-handling routine (inc-1) and linked to the incident. A measure of the same title
+/// already made from the incident is not made twice: it is returned with `false`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn lesson_to_measure(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    d: &tillit_domain::incident_case::LessonMeasureDraft,
+) -> Result<(String, bool)> {
+    who.require(Permission::EditRegisters)?;
+    let x = app.store.incident(who.tenant(), id).await?;
+    let english = who.auth.locale == "en";
+    let description = x.input.lessons.as_ref().map(|lesson| {
+        let from = if english {
+            "Lesson of the incident"
+        } else {
+            "Lärdom av incidenten"
+        };
+        format!(
+            "{lesson}\n\n{from}: {} (/incidents/{})",
+            x.input.title, x.id
+        )
+        .chars()
+        .take(4000)
+        .collect::<String>()
+    });
+    let draft = tillit_domain::measure::MeasureDraft {
+        title: d.title.clone(),
+        description: description.clone().unwrap_or_default(),
+        owner_membership_id: who.membership().membership_id.clone(),
+        due_on: d.due_on.clone(),
+        status: "planned".into(),
+        requirements: vec![format!("organisation/{INCIDENT_ROUTINE}")],
+        ..Default::default()
+    };
+    let mut errs = ValidationErrors::new();
+    if description.is_none() {
+        errs.push(ValidationError::new("lessons", Rule::RequiredByRecords));
+    }
+    let input = match tillit_domain::measure::parse_measure(&draft) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            for x in e.0 {
+                errs.push(x);
+            }
+            None
+        }
+    };
+    if let Some(due) = input.as_ref().and_then(|m| m.due_on.as_deref()) {
+        if due < crate::today().as_str() {
+            errs.push(ValidationError::new("due_on", Rule::InThePast));
+        }
+    }
+    errs.clone().into_result()?;
+    let Some(input) = input else {
+        return Err(errs.into());
+    };
+    if app.library(who).requirement(INCIDENT_ROUTINE).is_none() {
+        return Err(ValidationErrors::single("requirements", Rule::NotFound).into());
+    }
+    Ok(app
+        .store
+        .lesson_to_measure(who.tenant(), &who.actor(), who.display_name(), id, &input)
+        .await?)
+}
+
+/// The requirement a lesson's measure answers: a routine for handling incidents.
+const INCIDENT_ROUTINE: &str = "inc-1";
+
+/// The measures the incident's lessons became.
+pub async fn incident_measures(
+    app: &App,
+    who: &Acting,
+    id: &str,
+) -> Result<Vec<tillit_store::LinkedMeasure>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.incident_measures(who.tenant(), id).await?)
+}

@@ -221,6 +221,20 @@ pub struct ReportSentDraft {
     pub reference: String,
 }
 
+/// A lesson of an incident made a measure: its title and, if set, its due date.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = LessonMeasureBody))]
+#[serde(deny_unknown_fields)]
+pub struct LessonMeasureDraft {
+    #[serde(default, deserialize_with = "draft::text")]
+    pub title: String,
+    /// YYYY-MM-DD, today or later
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub due_on: String,
+}
+
 /// An instant: RFC 3339 with its offset, or a local date and time read as Swedish time. A local
 /// time the spring change skips does not exist and is refused.
 pub fn parse_instant(field: &str, value: &str) -> Result<Option<DateTime<Utc>>, ValidationError> {

@@ -35,6 +35,16 @@ pub struct SentReport {
     pub reference: Option<String>,
 }
 
+/// A measure made from an incident's lesson, with its status today.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct LinkedMeasure {
+    pub id: String,
+    pub title: String,
+    /// The measure's status key.
+    pub status: String,
+    pub due_on: Option<String>,
+}
+
 /// A report's draft as saved: its fields (key, text), when and by whom.
 #[derive(Debug, Clone, Serialize)]
 pub struct SavedReportDraft {
@@ -510,5 +520,60 @@ impl Store {
         .await?;
         w.commit().await?;
         Ok(())
+    }
+
+    /// Makes a lesson of the incident a measure in the action plan, linked to the incident, in
+    /// one unit of work. A measure with the same title already made from the incident is not
+    /// made twice: it is returned with `false`.
+    pub async fn lesson_to_measure(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        by_name: &str,
+        incident_id: &str,
+        x: &tillit_domain::measure::MeasureInput,
+    ) -> Result<(String, bool), StoreError> {
+        let mut w = self.work().await?;
+        incident_in(w.conn(), t, incident_id).await?;
+        let existing: Option<(String,)> = sqlx::query_as(
+            "SELECT m.id FROM incident_measures im JOIN measures m ON m.id = im.measure_id AND m.org_id = im.org_id
+             WHERE im.org_id = $1 AND im.incident_id = $2 AND m.title = $3",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .bind(&x.title)
+        .fetch_optional(w.conn())
+        .await?;
+        if let Some((id,)) = existing {
+            return Ok((id, false));
+        }
+        let mid = w.save_measure(t, actor, by_name, None, x).await?;
+        sqlx::query(
+            "INSERT INTO incident_measures (org_id, incident_id, measure_id) VALUES ($1, $2, $3)",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .bind(&mid)
+        .execute(w.conn())
+        .await?;
+        w.commit().await?;
+        Ok((mid, true))
+    }
+
+    /// The measures the incident's lessons became.
+    pub async fn incident_measures(
+        &self,
+        t: &Tenant,
+        incident_id: &str,
+    ) -> Result<Vec<LinkedMeasure>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT m.id AS id, m.title AS title, m.status AS status, m.due_on AS due_on
+             FROM incident_measures im JOIN measures m ON m.id = im.measure_id AND m.org_id = im.org_id
+             WHERE im.org_id = $1 AND im.incident_id = $2 ORDER BY m.due_on, m.title, m.id",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

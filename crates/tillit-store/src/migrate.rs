@@ -150,8 +150,8 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 20,
-        name: "reminders_and_report_drafts",
-        common: include_str!("../migrations/0020_reminders_and_report_drafts.sql"),
+        name: "incident_follow_through",
+        common: include_str!("../migrations/0020_incident_follow_through.sql"),
         sqlite: "",
         postgres: "",
     },

@@ -411,7 +411,7 @@ async fn incident(
     fields: &[(&str, &str)],
     systems: &[&str],
     sent: &[(&str, i64, &str)],
-) -> Result<(), StoreError> {
+) -> Result<String, StoreError> {
     let now = chrono::Utc::now();
     let aware = now - chrono::Duration::hours(hours_ago);
     let all = store.list_systems(t, None, Default::default()).await?.items;
@@ -446,7 +446,7 @@ async fn incident(
             )
             .await?;
     }
-    Ok(())
+    Ok(x.id)
 }
 
 /// The demo's incidents, timed from now: the region's ongoing ransomware on its lab system
@@ -499,7 +499,7 @@ async fn seed_incidents(store: &Store, actor: &Actor) -> Result<(), StoreError> 
         &[("nis2_early_warning", 10, "CSIRT-2026-0412")],
     )
     .await?;
-    incident(
+    let letters = incident(
         store,
         actor,
         &region,
@@ -531,6 +531,32 @@ async fn seed_incidents(store: &Store, actor: &Actor) -> Result<(), StoreError> 
         &[("imy_notification", 30, "IMY-2026-7713")],
     )
     .await?;
+    // Its lesson became a measure, done and traced to the incident-handling routine.
+    let lesson = "Adressfiler kontrolleras nu mot folkbokföringen före varje utskick.";
+    store
+        .lesson_to_measure(
+            &region,
+            actor,
+            "Johan Berg",
+            &letters,
+            &tillit_domain::measure::MeasureInput {
+                title: "Kontrollera adressfiler mot folkbokföringen före utskick".into(),
+                description: Some(format!(
+                    "{lesson}\n\nLärdom av incidenten: Kallelser skickade till fel adresser (/incidents/{letters})"
+                )),
+                owner_membership_id: None,
+                due_on: None,
+                status: tillit_domain::measure::MeasureStatus::Done,
+                cost_sek: None,
+                verification: None,
+                scenario_ids: vec![],
+                requirements: vec![tillit_domain::measure::RequirementRef {
+                    system_id: None,
+                    requirement_id: "inc-1".into(),
+                }],
+            },
+        )
+        .await?;
     let (asby, _) = store.operator_tenant(&number("212000-9994")?).await?;
     incident(
         store,
@@ -556,7 +582,8 @@ async fn seed_incidents(store: &Store, actor: &Actor) -> Result<(), StoreError> 
         &[],
         &[],
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// One outsourcing case from its supplier's fields, the systems it concerns (by name) and its

@@ -240,6 +240,14 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
             },
         ),
         (
+            "LessonMeasureBody",
+            SchemaRules {
+                fields: vec![("title", required_text(200)), ("due_on", date(true))],
+                required: vec!["title"],
+                between: vec![],
+            },
+        ),
+        (
             "ReportSentBody",
             SchemaRules {
                 fields: vec![

@@ -14,7 +14,7 @@ use axum::Json;
 use serde::Serialize;
 use tillit_app::incidents::{IncidentView, ObligationView, ReportSentDraft};
 use tillit_domain::incident::{Applies, Due};
-use tillit_domain::incident_case::IncidentDraft;
+use tillit_domain::incident_case::{IncidentDraft, LessonMeasureDraft};
 use tillit_domain::role::Permission;
 use tillit_domain::time::swedish_minute;
 use utoipa::ToSchema;
@@ -276,4 +276,35 @@ pub async fn mark_report_sent(
     m.require(Permission::EditRegisters)?;
     let v = tillit_app::incidents::mark_report_sent(&state.app, &m.who, &id, &body).await?;
     Ok(Json(v.into()))
+}
+
+/// Makes the incident's lesson a measure in the action plan, traced to the requirement of an
+/// incident-handling routine and linked to the incident: 201 with the measure, or 200 with the
+/// one already made from the incident under that title.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/lesson-measures", params(("id" = String, Path)), request_body = LessonMeasureDraft, responses((status = 201, body = crate::measures::api::MeasureDto), (status = 200, body = crate::measures::api::MeasureDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn lesson_to_measure(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<tillit_domain::incident_case::LessonMeasureDraft>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let (mid, created) =
+        tillit_app::incidents::lesson_to_measure(&state.app, &m.who, &id, &body).await?;
+    let measure = tillit_app::measures::measure(
+        &state.app,
+        &m.who,
+        &tillit_domain::ids::MeasureId::from(mid.as_str()),
+    )
+    .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        Json(crate::measures::api::MeasureDto::from(measure)),
+    )
+        .into_response())
 }

@@ -296,6 +296,10 @@ struct IncidentPage {
     /// What the page says of e-mail reminders: on (and when) or off.
     email: String,
     reminders: Vec<ReminderRow>,
+    /// The measures the lessons became: (href, title, status, due).
+    measures: Vec<(String, String, String, String)>,
+    /// A title to start from for a new measure: the lesson's first line.
+    measure_title: String,
 }
 
 /// A reminder e-mail planned for the incident: to whom, at which point, and whether it went.
@@ -493,9 +497,32 @@ async fn show_incident(
         tr,
         tillit_app::reminders::of_incident(&state.app, &m.who, &v.incident.id).await?,
     );
+    let measures = tillit_app::incidents::incident_measures(&state.app, &m.who, &v.incident.id)
+        .await?
+        .into_iter()
+        .map(|x| {
+            let status = tillit_domain::measure::MeasureStatus::from_key(&x.status)
+                .map(|s| crate::measures::pages::status_label(tr, s))
+                .unwrap_or(x.status);
+            (
+                format!("/measures/{}", x.id),
+                x.title,
+                status,
+                x.due_on.unwrap_or_else(|| "–".into()),
+            )
+        })
+        .collect();
+    let measure_title = i
+        .lessons
+        .as_deref()
+        .and_then(|l| l.lines().find(|l| !l.trim().is_empty()))
+        .map(|l| l.trim().chars().take(120).collect())
+        .unwrap_or_default();
     let tpl = IncidentPage {
         email,
         reminders,
+        measures,
+        measure_title,
         c: PageCommon::member(m, i.title.clone(), "/incidents")
             .with_notice(notice_from(tr, notice)),
         id: v.incident.id.clone(),
@@ -537,6 +564,37 @@ pub async fn mark_sent(
     answer(
         result,
         |v: IncidentView| format!("/incidents/{}?done=report-sent", v.incident.id),
+        async |v| show_incident(&state, &m, &id, Some(&v), None).await,
+    )
+    .await
+}
+
+/// Makes the incident's lesson a measure in the action plan.
+pub async fn lesson_to_measure(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let result = form
+        .submit(
+            async |d: tillit_domain::incident_case::LessonMeasureDraft| {
+                tillit_app::incidents::lesson_to_measure(&state.app, &m.who, &id, &d).await
+            },
+        )
+        .await;
+    answer(
+        result,
+        |(_, created): (String, bool)| {
+            format!(
+                "/incidents/{id}?done={}",
+                if created {
+                    "measure-saved"
+                } else {
+                    "measure-exists"
+                }
+            )
+        },
         async |v| show_incident(&state, &m, &id, Some(&v), None).await,
     )
     .await

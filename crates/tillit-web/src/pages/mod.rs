@@ -163,6 +163,10 @@ pub fn routes() -> Router<AppState> {
             post(crate::incidents::pages::mark_sent),
         )
         .route(
+            "/incidents/{id}/measure",
+            post(crate::incidents::pages::lesson_to_measure),
+        )
+        .route(
             "/incidents/{id}/reports/{kind}",
             get(crate::incidents::drafts::show).post(crate::incidents::drafts::save),
         )
@@ -560,6 +564,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "incident-saved",
         "report-sent",
         "report-draft-saved",
+        "measure-exists",
         "assessment-saved",
         "evidence-added",
         "evidence-removed",

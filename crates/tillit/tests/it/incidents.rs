@@ -222,6 +222,35 @@ async fn an_incident_is_registered_and_shows_what_to_report_by_when() {
     }
     let (_, html) = b.get_text(&format!("/risks/{analysis}")).await;
     assert!(html.contains("Reservkraften testades aldrig under last."));
+
+    // The lesson as a measure: made once, listed on the incident, traced in the action plan.
+    for expected in ["done=measure-saved", "done=measure-exists"] {
+        let res = b
+            .post_form(
+                &format!("/incidents/{power}/measure"),
+                &[("title", "Provkör reservkraften under last")],
+            )
+            .await;
+        assert!(location(res.headers()).ends_with(expected), "{expected}");
+    }
+    let res = b
+        .post_form(
+            &format!("/incidents/{power}/measure"),
+            &[("title", ""), ("due_on", "2020-01-01")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, html) = b.get_text(&format!("/incidents/{power}")).await;
+    assert!(
+        html.contains("Åtgärder från lärdomarna")
+            && html.contains("Provkör reservkraften under last")
+    );
+    let (_, plan) = b.get_text("/measures").await;
+    assert_eq!(plan.matches("Provkör reservkraften under last").count(), 1);
+    assert!(
+        plan.contains("Rutin för incidenthantering"),
+        "traced to the incident routine requirement"
+    );
 }
 
 #[tokio::test]
@@ -349,6 +378,50 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
     assert_eq!(list["total"], 1);
     let (status, _) = api.get_json("/api/v1/incidents?status=lost").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A lesson made a measure: refused while there is no lesson (the records decide), then made
+    // once.
+    let lesson = format!("/api/v1/incidents/{id}/lesson-measures");
+    let res = api
+        .req(
+            reqwest::Method::POST,
+            &lesson,
+            Some(serde_json::json!({"title": "Dubbelkontroll av mottagare"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let res = api
+        .req(
+            reqwest::Method::PUT,
+            &format!("/api/v1/incidents/{id}"),
+            Some(serde_json::json!({
+                "title": "Fel mottagare för provsvar",
+                "aware_at": earlier.to_rfc3339(),
+                "personal_data": "yes",
+                "breach_risk": "risk",
+                "risk_motivation": "Provsvar till fel vårdnadshavare.",
+                "status": "closed",
+                "lessons": "Mottagaren kontrollerades inte mot folkbokföringen.",
+            })),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    for expected in [StatusCode::CREATED, StatusCode::OK] {
+        let res = api
+            .req(
+                reqwest::Method::POST,
+                &lesson,
+                Some(serde_json::json!({"title": "Dubbelkontroll av mottagare"})),
+            )
+            .await;
+        assert_eq!(res.status(), expected);
+        let m: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(m["title"], "Dubbelkontroll av mottagare");
+        assert!(m["description"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Mottagaren kontrollerades inte"));
+    }
 
     // A reader's token sees the incident but may not register one.
     let r = app.login("lasare@ia.example").await;

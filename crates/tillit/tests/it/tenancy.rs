@@ -76,6 +76,8 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/incidents/{id}/reports/{kind}", "incident"),
     ("POST", "/incidents/{id}/reports/{kind}", "incident"),
     ("GET", "/incidents/{id}/reports/{kind}/edit", "incident"),
+    ("POST", "/incidents/{id}/measure", "incident"),
+    ("POST", "/api/v1/incidents/{id}/lesson-measures", "incident"),
     ("GET", "/api/v1/incidents/{id}", "incident"),
     ("PUT", "/api/v1/incidents/{id}", "incident"),
     ("POST", "/api/v1/incidents/{id}/reports", "incident"),
@@ -414,6 +416,9 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             (&"PUT", "incident") => Some(
                 serde_json::json!({"title": "Övertagen", "aware_at": "2026-11-02T09:00:00+01:00"}),
             ),
+            (&"POST", "incident") if path.ends_with("/lesson-measures") => {
+                Some(serde_json::json!({"title": "Övertagen"}))
+            }
             (&"POST", "incident") => Some(serde_json::json!({"obligation": "imy_notification"})),
             (&"POST", "case") => {
                 Some(serde_json::json!({"outcome": "rejected", "motivation": "Övertagen"}))

@@ -1,3 +1,6 @@
+-- Incidents followed through: e-mail reminders of their deadlines, drafts of their reports, and
+-- the measures their lessons became.
+
 -- E-mail reminders of incident reporting deadlines. A reminder is planned once per obligation,
 -- point (hours before the deadline, or overdue), deadline and recipient — the unique key — with
 -- its message written at planning, so what is sent is what was planned and a restart neither
@@ -35,3 +38,13 @@ CREATE TABLE incident_report_drafts (
     updated_by_name TEXT NOT NULL,
     PRIMARY KEY (org_id, incident_id, kind)
 );
+
+-- The measures an incident's lessons became, so the incident shows how its lessons are acted on
+-- and a measure can be traced back to the incident.
+CREATE TABLE incident_measures (
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    measure_id TEXT NOT NULL REFERENCES measures(id),
+    PRIMARY KEY (org_id, incident_id, measure_id)
+);
+CREATE INDEX incident_measures_measure ON incident_measures (org_id, measure_id);
