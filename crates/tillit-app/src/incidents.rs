@@ -568,3 +568,21 @@ pub async fn incident_measures(
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.incident_measures(who.tenant(), id).await?)
 }
+
+/// The incident statistics of the last `months` months (per month, cause and type).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn incident_statistics(
+    app: &App,
+    who: &Acting,
+    months: u32,
+) -> Result<tillit_domain::incident_stats::IncidentStats> {
+    who.require(Permission::ViewRegisters)?;
+    let t = who.tenant();
+    let all = crate::all_pages(|page| app.store.list_incidents(t, None, None, page)).await?;
+    let inputs: Vec<_> = all.into_iter().map(|x| x.input).collect();
+    Ok(tillit_domain::incident_stats::statistics(
+        &inputs,
+        crate::today_date(),
+        months,
+    ))
+}

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod incident;
 pub mod incident_case;
 pub mod incident_report;
+pub mod incident_stats;
 pub mod measure;
 pub mod org;
 pub mod outsourcing;

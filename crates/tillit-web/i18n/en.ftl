@@ -1447,3 +1447,20 @@ incident-lesson-to-measure = Make a measure
 incident-measures-heading = Measures from the lessons
 done-measure-exists = The measure already exists from this incident.
 incident-measure-status = Status
+followup-incidents = Incidents per month
+followup-incidents-summary = { $total } { $total ->
+    [one] incident
+   *[other] incidents
+} in the last { $months } months, by the month the organisation became aware (Swedish time), by cause.
+followup-incidents-max = Highest bar:
+followup-incidents-table = Incidents per month and cause
+followup-incidents-types = Incidents per type (an incident can be of several types)
+followup-incidents-total = Count
+followup-month = Month
+followup-incident-type = Type
+cause-unknown = Unknown cause
+incident-type-personal-data-breach = Personal data breach
+incident-type-significant = Significant incident (Cybersecurity Act)
+incident-type-care-injury = Serious care injury or risk of one (lex Maria)
+incident-type-social-care-wrong = Serious wrong or clear risk of one (lex Sarah)
+incident-type-other = Other incident

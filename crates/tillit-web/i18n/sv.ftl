@@ -1438,3 +1438,20 @@ incident-lesson-to-measure = Gör till åtgärd
 incident-measures-heading = Åtgärder från lärdomarna
 done-measure-exists = Åtgärden finns redan från den här incidenten.
 incident-measure-status = Status
+followup-incidents = Incidenter per månad
+followup-incidents-summary = { $total } { $total ->
+    [one] incident
+   *[other] incidenter
+} de senaste { $months } månaderna, efter den månad organisationen fick kännedom (svensk tid), uppdelat på orsak.
+followup-incidents-max = Högsta stapeln:
+followup-incidents-table = Incidenter per månad och orsak
+followup-incidents-types = Incidenter per typ (en incident kan vara av flera typer)
+followup-incidents-total = Antal
+followup-month = Månad
+followup-incident-type = Typ
+cause-unknown = Okänd orsak
+incident-type-personal-data-breach = Personuppgiftsincident
+incident-type-significant = Betydande incident (cybersäkerhetslagen)
+incident-type-care-injury = Allvarlig vårdskada eller risk för (lex Maria)
+incident-type-social-care-wrong = Allvarligt missförhållande eller påtaglig risk för (lex Sarah)
+incident-type-other = Övrig incident

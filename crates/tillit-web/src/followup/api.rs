@@ -37,6 +37,27 @@ pub struct FollowUpDto {
     pub open_measures: i64,
     pub overdue_measures: i64,
     pub compliance_percent: Option<i64>,
+    /// The incidents of the last 12 months per month (YYYY-MM, Swedish time), cause and type
+    /// (a care provider's; null for an authority).
+    pub incidents: Option<IncidentStatsDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IncidentMonthDto {
+    /// YYYY-MM
+    pub month: String,
+    pub total: usize,
+    /// Cause key → count (attack, mistake, system_fault, supplier, physical, other, unknown).
+    pub by_cause: std::collections::BTreeMap<String, usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IncidentStatsDto {
+    pub total: usize,
+    pub months: Vec<IncidentMonthDto>,
+    /// Type key → count (personal_data_breach, significant, care_injury, social_care_wrong,
+    /// other); an incident can be of several types.
+    pub by_type: std::collections::BTreeMap<String, usize>,
 }
 
 /// The gaps to close and today's key figures.
@@ -44,7 +65,31 @@ pub struct FollowUpDto {
 pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Json<FollowUpDto>> {
     m.require(Permission::ViewRegisters)?;
     let (gaps, f) = crate::followup::pages::gaps_now(&state, &m).await?;
+    let incidents = if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
+        let s = tillit_app::incidents::incident_statistics(&state.app, &m.who, 12).await?;
+        let causes = tillit_domain::incident_stats::causes();
+        Some(IncidentStatsDto {
+            total: s.total,
+            months: s
+                .months
+                .into_iter()
+                .map(|mo| IncidentMonthDto {
+                    by_cause: causes
+                        .iter()
+                        .zip(mo.by_cause)
+                        .map(|(c, n)| (c.to_string(), n))
+                        .collect(),
+                    month: mo.month,
+                    total: mo.total,
+                })
+                .collect(),
+            by_type: s.by_type.into_iter().collect(),
+        })
+    } else {
+        None
+    };
     Ok(Json(FollowUpDto {
+        incidents,
         gaps: gaps
             .into_iter()
             .map(|g| GapDto {

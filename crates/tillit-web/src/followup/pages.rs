@@ -88,6 +88,84 @@ struct FollowUpPage {
     headers: Vec<String>,
     area_headers: Vec<String>,
     area_rows: Vec<(String, Vec<String>)>,
+    incidents: Option<IncidentChart>,
+}
+
+/// A bar's segment: x, y, height, colour class and title.
+pub type Segment = (f64, f64, f64, String, String);
+/// A month of the chart: its label, total, bar segments and counts per cause.
+pub type ChartMonth = (String, usize, Vec<Segment>, Vec<usize>);
+
+/// Incidents per month as stacked bars by cause, with the same figures as tables.
+pub struct IncidentChart {
+    pub total: usize,
+    /// (label, colour class) per cause, for the legend and the table's columns.
+    pub causes: Vec<(String, String)>,
+    /// Per month: its label, total, bar segments (x, y, height, class, title) and counts per cause.
+    pub months: Vec<ChartMonth>,
+    pub bar_width: f64,
+    pub max: usize,
+    pub by_type: Vec<(String, usize)>,
+    pub summary: String,
+}
+
+fn incident_chart(
+    tr: &crate::i18n::Tr,
+    s: tillit_domain::incident_stats::IncidentStats,
+) -> IncidentChart {
+    let causes = tillit_domain::incident_stats::causes();
+    let max = s.months.iter().map(|m| m.total).max().unwrap_or(0).max(1);
+    let slot = 300.0 / s.months.len().max(1) as f64;
+    let bar_width = (slot * 0.7).max(2.0);
+    let label = |c: &str| tr.t(&format!("cause-{}", c.replace('_', "-")));
+    let months = s
+        .months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let x = i as f64 * slot + (slot - bar_width) / 2.0;
+            let mut y = 100.0;
+            let mut segments = Vec::new();
+            for (ci, n) in m.by_cause.iter().enumerate() {
+                if *n == 0 {
+                    continue;
+                }
+                let h = 100.0 * *n as f64 / max as f64;
+                y -= h;
+                segments.push((
+                    x,
+                    y,
+                    h,
+                    format!("cause-{ci}"),
+                    format!("{}: {} {n}", m.month, label(causes[ci])),
+                ));
+            }
+            (m.month.clone(), m.total, segments, m.by_cause.clone())
+        })
+        .collect();
+    IncidentChart {
+        total: s.total,
+        causes: causes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (label(c), format!("cause-{i}")))
+            .collect(),
+        months,
+        bar_width,
+        max,
+        by_type: s
+            .by_type
+            .into_iter()
+            .map(|(t, n)| (tr.t(&format!("incident-type-{}", t.replace('_', "-"))), n))
+            .collect(),
+        summary: tr.f(
+            "followup-incidents-summary",
+            &[
+                ("total", s.total.to_string()),
+                ("months", s.months.len().to_string()),
+            ],
+        ),
+    }
 }
 
 pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Response> {
@@ -189,7 +267,16 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
             )
         })
         .collect();
+    let incidents = if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
+        Some(incident_chart(
+            tr,
+            tillit_app::incidents::incident_statistics(&state.app, &m.who, 12).await?,
+        ))
+    } else {
+        None
+    };
     let tpl = FollowUpPage {
+        incidents,
         c: PageCommon::member(&m, tr.t("followup-title"), "/follow-up"),
         gaps: gaps.into_iter().map(|g| gap_view(tr, g, &lib)).collect(),
         total,

@@ -251,6 +251,24 @@ async fn an_incident_is_registered_and_shows_what_to_report_by_when() {
         plan.contains("Rutin för incidenthantering"),
         "traced to the incident routine requirement"
     );
+
+    // The follow-up counts them per month, cause and type.
+    let (_, html) = b.get_text("/follow-up").await;
+    assert!(html.contains("Incidenter per månad"));
+    assert!(
+        html.contains("3 incidenter de senaste 12 månaderna"),
+        "{html}"
+    );
+    let types = html.split("Incidenter per typ").nth(1).unwrap_or_default();
+    // Two personal data breaches (the lab and the letters) and one other (the power cut).
+    assert!(
+        types.contains("Personuppgiftsincident</th><td class=\"num\">2</td>"),
+        "{types}"
+    );
+    assert!(
+        types.contains("Övrig incident</th><td class=\"num\">1</td>"),
+        "{types}"
+    );
 }
 
 #[tokio::test]
