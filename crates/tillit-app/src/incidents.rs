@@ -586,3 +586,146 @@ pub async fn incident_statistics(
         months,
     ))
 }
+
+/// Writes an entry in the incident's log.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn add_entry(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    d: &tillit_domain::incident_case::IncidentEntryDraft,
+) -> Result<()> {
+    who.require(Permission::EditRegisters)?;
+    app.store.incident(who.tenant(), id).await?;
+    let mut errs = ValidationErrors::new();
+    let now = chrono::Utc::now();
+    let at = match parse_instant("at", &d.at) {
+        Ok(Some(t)) => Some(t),
+        Ok(None) => Some(now),
+        Err(e) => {
+            errs.push(e);
+            None
+        }
+    };
+    if at.is_some_and(|t| t > now + chrono::Duration::minutes(5)) {
+        errs.push(ValidationError::new("at", Rule::InTheFuture));
+    }
+    let text = errs.check(text::required("text", &d.text, 2000));
+    errs.clone().into_result()?;
+    let (Some(at), Some(text)) = (at, text) else {
+        return Err(errs.into());
+    };
+    Ok(app
+        .store
+        .add_incident_entry(
+            who.tenant(),
+            &who.actor(),
+            id,
+            &at,
+            who.display_name(),
+            &text,
+        )
+        .await?)
+}
+
+/// One line of an incident's timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineItem {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub by: String,
+    pub what: Timeline,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Timeline {
+    /// The times of the incident itself: started, discovered, aware (a key).
+    Fact(&'static str),
+    /// An entry written in the log.
+    Entry(String),
+    /// A change recorded in the audit trail (its action key), with the obligation of a report.
+    Change {
+        action: String,
+        obligation: Option<String>,
+    },
+    /// A reminder e-mail sent (the obligation key, to whom).
+    Reminder { obligation: String, to: String },
+}
+
+/// The incident's timeline, oldest first: when it started, was discovered and became known, the
+/// entries of its log, every change to it (from the audit trail) and the reminders sent.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn timeline(app: &App, who: &Acting, id: &str) -> Result<Vec<TimelineItem>> {
+    who.require(Permission::ViewRegisters)?;
+    let t = who.tenant();
+    let x = app.store.incident(t, id).await?;
+    let mut out = Vec::new();
+    for (key, at) in [
+        ("started", x.input.started_at),
+        ("discovered", x.input.discovered_at),
+        ("aware", Some(x.input.aware_at)),
+    ] {
+        if let Some(at) = at {
+            out.push(TimelineItem {
+                at,
+                by: String::new(),
+                what: Timeline::Fact(key),
+            });
+        }
+    }
+    let parse = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    for e in app.store.incident_entries(t, id).await? {
+        if let Some(at) = parse(&e.at) {
+            out.push(TimelineItem {
+                at,
+                by: e.by_name,
+                what: Timeline::Entry(e.text),
+            });
+        }
+    }
+    let filter = tillit_store::AuditFilter {
+        object_type: Some("incident".into()),
+        object_id: Some(id.to_string()),
+        ..Default::default()
+    };
+    let events = crate::all_pages(|page| app.store.list_audit_events(t, &filter, page)).await?;
+    for e in events {
+        if e.action == "incident.entry" {
+            continue;
+        }
+        let Some(at) = parse(&e.occurred_at) else {
+            continue;
+        };
+        let obligation = e
+            .after
+            .as_ref()
+            .and_then(|a| a.get("kind"))
+            .and_then(|k| k.as_str())
+            .map(str::to_string);
+        out.push(TimelineItem {
+            at,
+            by: e.actor_label,
+            what: Timeline::Change {
+                action: e.action,
+                obligation,
+            },
+        });
+    }
+    for r in app.store.reminders_of_incident(t, id).await? {
+        if let Some(at) = r.sent_at.as_deref().and_then(parse) {
+            out.push(TimelineItem {
+                at,
+                by: "Tillit".into(),
+                what: Timeline::Reminder {
+                    obligation: r.obligation,
+                    to: r.recipient,
+                },
+            });
+        }
+    }
+    out.sort_by_key(|i| i.at);
+    Ok(out)
+}

@@ -235,6 +235,20 @@ pub struct LessonMeasureDraft {
     pub due_on: String,
 }
 
+/// An entry in an incident's log: when it happened (default now) and what.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = IncidentEntryBody))]
+#[serde(deny_unknown_fields)]
+pub struct IncidentEntryDraft {
+    /// RFC 3339, or Swedish local time; empty is now. Not in the future.
+    #[serde(default, deserialize_with = "draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub at: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub text: String,
+}
+
 /// An instant: RFC 3339 with its offset, or a local date and time read as Swedish time. A local
 /// time the spring change skips does not exist and is refused.
 pub fn parse_instant(field: &str, value: &str) -> Result<Option<DateTime<Utc>>, ValidationError> {

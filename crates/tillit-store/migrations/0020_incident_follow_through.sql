@@ -48,3 +48,16 @@ CREATE TABLE incident_measures (
     PRIMARY KEY (org_id, incident_id, measure_id)
 );
 CREATE INDEX incident_measures_measure ON incident_measures (org_id, measure_id);
+
+-- The incident's log: entries written as it is handled (when, by whom, what). Changes to the
+-- incident itself come from the audit trail; together they are its timeline.
+CREATE TABLE incident_entries (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    at TEXT NOT NULL,
+    by_name TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX incident_entries_incident ON incident_entries (org_id, incident_id, at);

@@ -35,6 +35,16 @@ pub struct SentReport {
     pub reference: Option<String>,
 }
 
+/// An entry in an incident's log.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct IncidentEntry {
+    pub id: String,
+    /// When it happened (RFC 3339, UTC).
+    pub at: String,
+    pub by_name: String,
+    pub text: String,
+}
+
 /// A measure made from an incident's lesson, with its status today.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct LinkedMeasure {
@@ -570,6 +580,62 @@ impl Store {
             "SELECT m.id AS id, m.title AS title, m.status AS status, m.due_on AS due_on
              FROM incident_measures im JOIN measures m ON m.id = im.measure_id AND m.org_id = im.org_id
              WHERE im.org_id = $1 AND im.incident_id = $2 ORDER BY m.due_on, m.title, m.id",
+        )
+        .bind(t.id())
+        .bind(incident_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Writes an entry in the incident's log, audited.
+    pub async fn add_incident_entry(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        incident_id: &str,
+        at: &DateTime<Utc>,
+        by_name: &str,
+        text: &str,
+    ) -> Result<(), StoreError> {
+        let mut w = self.work().await?;
+        incident_in(w.conn(), t, incident_id).await?;
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO incident_entries (id, org_id, incident_id, at, by_name, text, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&id)
+        .bind(t.id())
+        .bind(incident_id)
+        .bind(stored(at))
+        .bind(by_name)
+        .bind(text)
+        .bind(crate::now_timestamp())
+        .execute(w.conn())
+        .await?;
+        w.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "incident.entry",
+                object_type: "incident",
+                object_id: incident_id,
+                before: None,
+                after: Some(json!({"entry": id, "at": stored(at), "text": text})),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// The entries of the incident's log, in time order.
+    pub async fn incident_entries(
+        &self,
+        t: &Tenant,
+        incident_id: &str,
+    ) -> Result<Vec<IncidentEntry>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, at, by_name, text FROM incident_entries WHERE org_id = $1 AND incident_id = $2 ORDER BY at, created_at, id",
         )
         .bind(t.id())
         .bind(incident_id)

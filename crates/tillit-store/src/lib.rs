@@ -43,7 +43,9 @@ pub use catalog::{NewReassessment, ReassessReason, Reassessment, RequirementMeas
 pub use dialect::Backend;
 pub use error::{Reference, StoreError, Unique};
 pub use followup::{GapItem, GapKind, GapList, KeyFigures, Reviewed, GAP_ITEMS_SHOWN};
-pub use incidents::{Incident, LinkedMeasure, NewSentReport, SavedReportDraft, SentReport};
+pub use incidents::{
+    Incident, IncidentEntry, LinkedMeasure, NewSentReport, SavedReportDraft, SentReport,
+};
 pub use invitations::{Invitation, NewInvitation};
 pub use measures::{Measure, MeasureOrder, MeasureQuery};
 pub use members::{Member, MemberQuery, RoleCount};

@@ -240,6 +240,14 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
             },
         ),
         (
+            "IncidentEntryBody",
+            SchemaRules {
+                fields: vec![("at", instant(true)), ("text", required_text(2000))],
+                required: vec!["text"],
+                between: vec![],
+            },
+        ),
+        (
             "LessonMeasureBody",
             SchemaRules {
                 fields: vec![("title", required_text(200)), ("due_on", date(true))],

@@ -14,7 +14,7 @@ use axum::Json;
 use serde::Serialize;
 use tillit_app::incidents::{IncidentView, ObligationView, ReportSentDraft};
 use tillit_domain::incident::{Applies, Due};
-use tillit_domain::incident_case::{IncidentDraft, LessonMeasureDraft};
+use tillit_domain::incident_case::{IncidentDraft, IncidentEntryDraft, LessonMeasureDraft};
 use tillit_domain::role::Permission;
 use tillit_domain::time::swedish_minute;
 use utoipa::ToSchema;
@@ -307,4 +307,73 @@ pub async fn lesson_to_measure(
         Json(crate::measures::api::MeasureDto::from(measure)),
     )
         .into_response())
+}
+
+/// One line of an incident's timeline.
+#[derive(Serialize, ToSchema)]
+pub struct TimelineItemDto {
+    /// RFC 3339, UTC
+    pub at: String,
+    /// Swedish time, YYYY-MM-DD HH:MM
+    pub at_local: String,
+    /// Who did it (empty for the incident's own times).
+    pub by: String,
+    /// started, discovered, aware, entry, change or reminder
+    pub kind: String,
+    /// The entry's text, the change's audit action, or the reminder's recipient.
+    pub text: String,
+    /// The obligation a report change or a reminder concerns.
+    pub obligation: Option<String>,
+}
+
+/// The incident's timeline, oldest first: its own times, the entries of its log, every change
+/// (from the audit trail) and the reminders sent.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/timeline", params(("id" = String, Path)), responses((status = 200, body = Vec<TimelineItemDto>), (status = 404, body = Problem)))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<Vec<TimelineItemDto>>> {
+    use tillit_app::incidents::Timeline;
+    m.require(Permission::ViewRegisters)?;
+    let items = tillit_app::incidents::timeline(&state.app, &m.who, &id).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| {
+                let (kind, text, obligation) = match i.what {
+                    Timeline::Fact(k) => (k.to_string(), String::new(), None),
+                    Timeline::Entry(t) => ("entry".into(), t, None),
+                    Timeline::Change { action, obligation } => {
+                        ("change".into(), action, obligation)
+                    }
+                    Timeline::Reminder { obligation, to } => {
+                        ("reminder".into(), to, Some(obligation))
+                    }
+                };
+                TimelineItemDto {
+                    at: instant(i.at),
+                    at_local: swedish_minute(i.at),
+                    by: i.by,
+                    kind,
+                    text,
+                    obligation,
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// Writes an entry in the incident's log; answers with the timeline.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/entries", params(("id" = String, Path)), request_body = IncidentEntryDraft, responses((status = 201, body = Vec<TimelineItemDto>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_entry(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<tillit_domain::incident_case::IncidentEntryDraft>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    tillit_app::incidents::add_entry(&state.app, &m.who, &id, &body).await?;
+    let Json(items) = timeline(State(state), m, Path(id)).await?;
+    Ok((StatusCode::CREATED, Json(items)).into_response())
 }

@@ -300,6 +300,47 @@ struct IncidentPage {
     measures: Vec<(String, String, String, String)>,
     /// A title to start from for a new measure: the lesson's first line.
     measure_title: String,
+    /// (when, who, what) oldest first.
+    timeline: Vec<(String, String, String)>,
+    /// The entry form's value of "when": now, in Swedish local time.
+    now_local: String,
+}
+
+fn timeline_rows(
+    tr: &Tr,
+    items: Vec<tillit_app::incidents::TimelineItem>,
+) -> Vec<(String, String, String)> {
+    use tillit_app::incidents::Timeline;
+    items
+        .into_iter()
+        .map(|i| {
+            let what = match i.what {
+                Timeline::Fact(k) => tr.t(&format!("timeline-{k}")),
+                Timeline::Entry(text) => text,
+                Timeline::Change { action, obligation } => {
+                    let label = crate::overview::pages::action_label(tr, &action);
+                    match obligation {
+                        Some(o) => format!(
+                            "{label}: {}",
+                            tr.t(&format!("obligation-{}", key_words(&o)))
+                        ),
+                        None => label,
+                    }
+                }
+                Timeline::Reminder { obligation, to } => tr.f(
+                    "timeline-reminder",
+                    &[
+                        (
+                            "obligation",
+                            tr.t(&format!("obligation-{}", key_words(&obligation))),
+                        ),
+                        ("to", to),
+                    ],
+                ),
+            };
+            (swedish(&i.at), i.by, what)
+        })
+        .collect()
 }
 
 /// A reminder e-mail planned for the incident: to whom, at which point, and whether it went.
@@ -518,7 +559,13 @@ async fn show_incident(
         .and_then(|l| l.lines().find(|l| !l.trim().is_empty()))
         .map(|l| l.trim().chars().take(120).collect())
         .unwrap_or_default();
+    let timeline = timeline_rows(
+        tr,
+        tillit_app::incidents::timeline(&state.app, &m.who, &v.incident.id).await?,
+    );
     let tpl = IncidentPage {
+        timeline,
+        now_local: local_field(&Utc::now()),
         email,
         reminders,
         measures,
@@ -564,6 +611,28 @@ pub async fn mark_sent(
     answer(
         result,
         |v: IncidentView| format!("/incidents/{}?done=report-sent", v.incident.id),
+        async |v| show_incident(&state, &m, &id, Some(&v), None).await,
+    )
+    .await
+}
+
+/// Writes an entry in the incident's log.
+pub async fn add_entry(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let result = form
+        .submit(
+            async |d: tillit_domain::incident_case::IncidentEntryDraft| {
+                tillit_app::incidents::add_entry(&state.app, &m.who, &id, &d).await
+            },
+        )
+        .await;
+    answer(
+        result,
+        |()| format!("/incidents/{id}?done=entry-added#timeline-heading"),
         async |v| show_incident(&state, &m, &id, Some(&v), None).await,
     )
     .await

@@ -163,6 +163,10 @@ pub fn routes() -> Router<AppState> {
             post(crate::incidents::pages::mark_sent),
         )
         .route(
+            "/incidents/{id}/entries",
+            post(crate::incidents::pages::add_entry),
+        )
+        .route(
             "/incidents/{id}/measure",
             post(crate::incidents::pages::lesson_to_measure),
         )
@@ -564,6 +568,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "incident-saved",
         "report-sent",
         "report-draft-saved",
+        "entry-added",
         "measure-exists",
         "assessment-saved",
         "evidence-added",

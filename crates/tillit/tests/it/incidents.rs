@@ -441,6 +441,59 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
             .contains("Mottagaren kontrollerades inte"));
     }
 
+    // The timeline: the incident's own times, entries of its log and every change, in order.
+    let entries = format!("/api/v1/incidents/{id}/entries");
+    let res = api
+        .req(
+            reqwest::Method::POST,
+            &entries,
+            Some(serde_json::json!({"text": ""})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = api
+        .req(
+            reqwest::Method::POST,
+            &entries,
+            Some(serde_json::json!({"text": "Vårdnadshavarna kontaktade per telefon."})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let (_, tl) = api
+        .get_json(&format!("/api/v1/incidents/{id}/timeline"))
+        .await;
+    let kinds: Vec<(String, String)> = tl
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap_or_default().to_string(),
+                i["text"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds[0].0, "aware", "{kinds:?}");
+    for expected in [
+        ("change", "incident.create"),
+        ("change", "incident.report_sent"),
+        ("entry", "Vårdnadshavarna kontaktade per telefon."),
+    ] {
+        assert!(
+            kinds
+                .iter()
+                .any(|(k, t)| k == expected.0 && t == expected.1),
+            "{expected:?} in {kinds:?}"
+        );
+    }
+    let sent = tl
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["text"] == "incident.report_sent")
+        .unwrap();
+    assert_eq!(sent["obligation"], "imy_notification");
+
     // A reader's token sees the incident but may not register one.
     let r = app.login("lasare@ia.example").await;
     let reader = app.api(&make_token(&r, "läsare", &["read", "write"]).await);

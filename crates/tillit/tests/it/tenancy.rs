@@ -77,7 +77,10 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/incidents/{id}/reports/{kind}", "incident"),
     ("GET", "/incidents/{id}/reports/{kind}/edit", "incident"),
     ("POST", "/incidents/{id}/measure", "incident"),
+    ("POST", "/incidents/{id}/entries", "incident"),
     ("POST", "/api/v1/incidents/{id}/lesson-measures", "incident"),
+    ("GET", "/api/v1/incidents/{id}/timeline", "incident"),
+    ("POST", "/api/v1/incidents/{id}/entries", "incident"),
     ("GET", "/api/v1/incidents/{id}", "incident"),
     ("PUT", "/api/v1/incidents/{id}", "incident"),
     ("POST", "/api/v1/incidents/{id}/reports", "incident"),
@@ -416,6 +419,9 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             (&"PUT", "incident") => Some(
                 serde_json::json!({"title": "Övertagen", "aware_at": "2026-11-02T09:00:00+01:00"}),
             ),
+            (&"POST", "incident") if path.ends_with("/entries") => {
+                Some(serde_json::json!({"text": "Övertagen"}))
+            }
             (&"POST", "incident") if path.ends_with("/lesson-measures") => {
                 Some(serde_json::json!({"title": "Övertagen"}))
             }
