@@ -729,3 +729,79 @@ pub async fn timeline(app: &App, who: &Acting, id: &str) -> Result<Vec<TimelineI
     out.sort_by_key(|i| i.at);
     Ok(out)
 }
+
+/// Attaches a link (http or https) to the incident, as evidence is attached to an assessment.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn attach_link(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    url: &str,
+) -> Result<tillit_store::Attachment> {
+    who.require(Permission::EditRegisters)?;
+    app.store.incident(who.tenant(), id).await?;
+    let url =
+        tillit_domain::assessment::parse_evidence_link(url).map_err(ValidationErrors::from)?;
+    Ok(app
+        .store
+        .add_incident_attachment(
+            who.tenant(),
+            &who.actor(),
+            who.display_name(),
+            id,
+            tillit_store::NewEvidence::Link(&url),
+        )
+        .await?)
+}
+
+/// Attaches a file to the incident (its type checked from its content, its SHA-256 kept).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn attach_file(
+    app: &App,
+    who: &Acting,
+    id: &str,
+    file_name: &str,
+    content: &[u8],
+) -> Result<tillit_store::Attachment> {
+    who.require(Permission::EditRegisters)?;
+    app.store.incident(who.tenant(), id).await?;
+    let media_type = tillit_domain::assessment::check_evidence_file(file_name, content)
+        .map_err(ValidationErrors::from)?;
+    Ok(app
+        .store
+        .add_incident_attachment(
+            who.tenant(),
+            &who.actor(),
+            who.display_name(),
+            id,
+            tillit_store::NewEvidence::File {
+                name: file_name.trim(),
+                media_type,
+                content,
+            },
+        )
+        .await?)
+}
+
+/// The incident's attachments.
+pub async fn attachments(
+    app: &App,
+    who: &Acting,
+    id: &str,
+) -> Result<Vec<tillit_store::Attachment>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.incident_attachments(who.tenant(), id).await?)
+}
+
+/// An attachment's file.
+pub async fn attachment_file(
+    app: &App,
+    who: &Acting,
+    attachment_id: &str,
+) -> Result<(tillit_store::Attachment, Vec<u8>)> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app
+        .store
+        .incident_attachment_file(who.tenant(), attachment_id)
+        .await?)
+}

@@ -61,3 +61,20 @@ CREATE TABLE incident_entries (
     created_at TEXT NOT NULL
 );
 CREATE INDEX incident_entries_incident ON incident_entries (org_id, incident_id, at);
+
+-- Attachments to an incident, as evidence is to an assessment: links, or files whose bytes are
+-- kept in incident_attachment_files (made per database: BLOB or BYTEA).
+CREATE TABLE incident_attachments (
+    id TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organisations(id),
+    incident_id TEXT NOT NULL REFERENCES incidents(id),
+    kind TEXT NOT NULL,
+    url TEXT,
+    file_name TEXT,
+    media_type TEXT,
+    size_bytes BIGINT,
+    sha256 TEXT,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX incident_attachments_of ON incident_attachments (org_id, incident_id);

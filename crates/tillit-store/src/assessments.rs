@@ -6,10 +6,9 @@ use crate::row::{i, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
 use sqlx::FromRow;
-use sqlx::{AnyConnection, Row};
 use tillit_domain::assessment::{AssessmentInput, Status};
 use tillit_domain::ids::*;
 
@@ -171,6 +170,13 @@ pub(crate) async fn refresh_has_measure(
     .await?;
     Ok(())
 }
+
+const EVIDENCE_FILES: crate::files::FileTables = crate::files::FileTables {
+    table: "evidence",
+    owner: "assessment_id",
+    files: "evidence_files",
+    file_key: "evidence_id",
+};
 
 async fn evidence_in(
     conn: &mut AnyConnection,
@@ -412,41 +418,8 @@ impl Store {
         if found.is_none() {
             return Err(StoreError::NotFound);
         }
-        let id = new_id();
-        let now = now_timestamp();
-        let (kind, url, file) = match &what {
-            NewEvidence::Link(u) => ("link", Some(u.to_string()), None),
-            NewEvidence::File {
-                name,
-                media_type,
-                content,
-            } => ("file", None, Some((name, media_type, content))),
-        };
-        let sha = file.map(|(_, _, c)| hex::encode(Sha256::digest(c)));
-        sqlx::query(
-            "INSERT INTO evidence (id, org_id, assessment_id, kind, url, file_name, media_type, size_bytes, sha256, added_by, added_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&id)
-        .bind(t.id())
-        .bind(assessment_id)
-        .bind(kind)
-        .bind(&url)
-        .bind(file.map(|(n, _, _)| n.to_string()))
-        .bind(file.map(|(_, m, _)| m.to_string()))
-        .bind(file.map(|(_, _, c)| i64::try_from(c.len()).unwrap_or(i64::MAX)))
-        .bind(&sha)
-        .bind(by_name)
-        .bind(&now)
-        .execute(tx.conn())
-        .await?;
-        if let Some((_, _, content)) = file {
-            sqlx::query("INSERT INTO evidence_files (evidence_id, content) VALUES ($1, $2)")
-                .bind(&id)
-                .bind(content.to_vec())
-                .execute(tx.conn())
-                .await?;
-        }
+        let id = crate::files::insert(tx.conn(), &EVIDENCE_FILES, t, assessment_id, by_name, &what)
+            .await?;
         let ev = evidence_in(tx.conn(), t, &id).await?;
         tx.record(
             actor,
@@ -473,12 +446,7 @@ impl Store {
         let id = id.as_str();
         let mut conn = self.pool.acquire().await?;
         let ev = evidence_in(&mut conn, t, id).await?;
-        let row = sqlx::query("SELECT content FROM evidence_files WHERE evidence_id = $1")
-            .bind(ev.id.as_str())
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let content: Vec<u8> = row.try_get("content")?;
+        let content = crate::files::content(&mut conn, &EVIDENCE_FILES, ev.id.as_str()).await?;
         Ok((ev, content))
     }
 

@@ -35,6 +35,22 @@ pub struct SentReport {
     pub reference: Option<String>,
 }
 
+/// A link or a file attached to an incident.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Attachment {
+    pub id: String,
+    pub incident_id: String,
+    /// `link` or `file`
+    pub kind: String,
+    pub url: Option<String>,
+    pub file_name: Option<String>,
+    pub media_type: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub sha256: Option<String>,
+    pub added_by: String,
+    pub added_at: String,
+}
+
 /// An entry in an incident's log.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct IncidentEntry {
@@ -642,4 +658,86 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+
+    /// Attaches a link or a file to the incident, audited.
+    pub async fn add_incident_attachment(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        by_name: &str,
+        incident_id: &str,
+        what: crate::NewEvidence<'_>,
+    ) -> Result<Attachment, StoreError> {
+        let mut w = self.work().await?;
+        incident_in(w.conn(), t, incident_id).await?;
+        let id = crate::files::insert(w.conn(), &ATTACHMENT_FILES, t, incident_id, by_name, &what)
+            .await?;
+        let a = attachment_in(w.conn(), t, &id).await?;
+        w.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "incident.attach",
+                object_type: "incident",
+                object_id: incident_id,
+                before: None,
+                after: Some(json!(a)),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(a)
+    }
+
+    /// The incident's attachments, oldest first.
+    pub async fn incident_attachments(
+        &self,
+        t: &Tenant,
+        incident_id: &str,
+    ) -> Result<Vec<Attachment>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM incident_attachments WHERE org_id = $1 AND incident_id = $2 ORDER BY added_at, id"
+        ))
+        .bind(t.id())
+        .bind(incident_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// An attachment's metadata and its file's bytes.
+    pub async fn incident_attachment_file(
+        &self,
+        t: &Tenant,
+        id: &str,
+    ) -> Result<(Attachment, Vec<u8>), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let a = attachment_in(&mut conn, t, id).await?;
+        let content = crate::files::content(&mut conn, &ATTACHMENT_FILES, &a.id).await?;
+        Ok((a, content))
+    }
+}
+
+const ATTACHMENT_FILES: crate::files::FileTables = crate::files::FileTables {
+    table: "incident_attachments",
+    owner: "incident_id",
+    files: "incident_attachment_files",
+    file_key: "attachment_id",
+};
+
+const ATTACHMENT_COLUMNS: &str =
+    "id, incident_id, kind, url, file_name, media_type, size_bytes, sha256, added_by, added_at";
+
+async fn attachment_in(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    id: &str,
+) -> Result<Attachment, StoreError> {
+    sqlx::query_as(&format!(
+        "SELECT {ATTACHMENT_COLUMNS} FROM incident_attachments WHERE org_id = $1 AND id = $2"
+    ))
+    .bind(t.id())
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::NotFound)
 }

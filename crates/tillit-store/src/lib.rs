@@ -14,6 +14,7 @@ mod audit;
 mod catalog;
 mod dialect;
 mod error;
+mod files;
 mod followup;
 mod incidents;
 mod invitations;
@@ -44,7 +45,7 @@ pub use dialect::Backend;
 pub use error::{Reference, StoreError, Unique};
 pub use followup::{GapItem, GapKind, GapList, KeyFigures, Reviewed, GAP_ITEMS_SHOWN};
 pub use incidents::{
-    Incident, IncidentEntry, LinkedMeasure, NewSentReport, SavedReportDraft, SentReport,
+    Attachment, Incident, IncidentEntry, LinkedMeasure, NewSentReport, SavedReportDraft, SentReport,
 };
 pub use invitations::{Invitation, NewInvitation};
 pub use measures::{Measure, MeasureOrder, MeasureQuery};

@@ -152,8 +152,8 @@ const MIGRATIONS: &[Migration] = &[
         version: 20,
         name: "incident_follow_through",
         common: include_str!("../migrations/0020_incident_follow_through.sql"),
-        sqlite: "",
-        postgres: "",
+        sqlite: include_str!("../migrations/0020_incident_follow_through.sqlite.sql"),
+        postgres: include_str!("../migrations/0020_incident_follow_through.postgres.sql"),
     },
 ];
 

@@ -304,6 +304,10 @@ struct IncidentPage {
     timeline: Vec<(String, String, String)>,
     /// The entry form's value of "when": now, in Swedish local time.
     now_local: String,
+    attachments: Vec<crate::requirements::pages::EvidenceRow>,
+    attachment_errors: Vec<FieldError>,
+    file_help: String,
+    accept: String,
 }
 
 fn timeline_rows(
@@ -414,6 +418,18 @@ async fn show_incident(
     id: &str,
     errors: Option<&ValidationErrors>,
     notice: Option<&str>,
+) -> AppResult<Response> {
+    show_incident_with(state, m, id, errors, notice, None).await
+}
+
+/// The incident page, with the errors of a form on it or of its attachment form.
+async fn show_incident_with(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    errors: Option<&ValidationErrors>,
+    notice: Option<&str>,
+    attachment_errors: Option<&ValidationErrors>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
     let v: IncidentView = tillit_app::incidents::incident(&state.app, &m.who, id).await?;
@@ -563,7 +579,33 @@ async fn show_incident(
         tr,
         tillit_app::incidents::timeline(&state.app, &m.who, &v.incident.id).await?,
     );
+    let attachments = tillit_app::incidents::attachments(&state.app, &m.who, &v.incident.id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            crate::requirements::pages::file_row(
+                tr,
+                &crate::requirements::pages::FileFacts {
+                    id: a.id.clone(),
+                    download: format!("/incident-attachments/{}", a.id),
+                    kind: &a.kind,
+                    url: a.url.as_deref(),
+                    file_name: a.file_name.as_deref(),
+                    size_bytes: a.size_bytes,
+                    sha256: a.sha256.as_deref(),
+                    added_by: &a.added_by,
+                    added_at: &a.added_at,
+                },
+            )
+        })
+        .collect();
     let tpl = IncidentPage {
+        attachments,
+        attachment_errors: attachment_errors
+            .map(|e| FieldError::list(tr, e))
+            .unwrap_or_default(),
+        file_help: crate::requirements::pages::file_help(tr),
+        accept: crate::requirements::pages::accept(),
         timeline,
         now_local: local_field(&Utc::now()),
         email,
@@ -585,7 +627,7 @@ async fn show_incident(
         analyses,
         errors: errors.map(|e| field_errors(tr, e)).unwrap_or_default(),
     };
-    Ok(page(form_status(errors), &tpl))
+    Ok(page(form_status(errors.or(attachment_errors)), &tpl))
 }
 
 pub async fn show(
@@ -614,6 +656,48 @@ pub async fn mark_sent(
         async |v| show_incident(&state, &m, &id, Some(&v), None).await,
     )
     .await
+}
+
+/// Attaches a link or a file to the incident.
+pub async fn attach(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let form = crate::requirements::pages::read_evidence_form(mp).await?;
+    let is_file = !form.content.is_empty() || !form.file_name.is_empty();
+    let added = if is_file {
+        tillit_app::incidents::attach_file(&state.app, &m.who, &id, &form.file_name, &form.content)
+            .await
+    } else {
+        tillit_app::incidents::attach_link(&state.app, &m.who, &id, &form.url).await
+    };
+    match added {
+        Ok(_) => Ok(crate::render::see_other(&format!(
+            "/incidents/{id}?done=attachment-added#attachments-heading"
+        ))),
+        Err(tillit_app::Error::Invalid(v)) => {
+            show_incident_with(&state, &m, &id, None, None, Some(&v)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Downloads a file attached to an incident (never shown inline).
+pub async fn download_attachment(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let (a, content) = tillit_app::incidents::attachment_file(&state.app, &m.who, &id).await?;
+    Ok(crate::requirements::pages::download(
+        a.file_name.as_deref().unwrap_or("attachment"),
+        a.media_type.as_deref(),
+        content,
+    ))
 }
 
 /// Writes an entry in the incident's log.

@@ -163,6 +163,14 @@ pub fn routes() -> Router<AppState> {
             post(crate::incidents::pages::mark_sent),
         )
         .route(
+            "/incidents/{id}/attachments",
+            post(crate::incidents::pages::attach).layer(evidence_limit()),
+        )
+        .route(
+            "/incident-attachments/{id}",
+            get(crate::incidents::pages::download_attachment),
+        )
+        .route(
             "/incidents/{id}/entries",
             post(crate::incidents::pages::add_entry),
         )
@@ -569,6 +577,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "report-sent",
         "report-draft-saved",
         "entry-added",
+        "attachment-added",
         "measure-exists",
         "assessment-saved",
         "evidence-added",

@@ -244,6 +244,70 @@ pub struct EvidenceRow {
     pub by: String,
 }
 
+/// What a row of a link or file shows, whatever it is attached to.
+pub struct FileFacts<'a> {
+    pub id: String,
+    /// Where a file downloads from.
+    pub download: String,
+    pub kind: &'a str,
+    pub url: Option<&'a str>,
+    pub file_name: Option<&'a str>,
+    pub size_bytes: Option<i64>,
+    pub sha256: Option<&'a str>,
+    pub added_by: &'a str,
+    pub added_at: &'a str,
+}
+
+/// A link or a file as a list row: a file with its size and SHA-256, a link as itself.
+pub fn file_row(tr: &Tr, f: &FileFacts<'_>) -> EvidenceRow {
+    let by = format!("{}, {}", f.added_by, show_time(f.added_at));
+    match f.kind {
+        "file" => EvidenceRow {
+            href: f.download.clone(),
+            label: f.file_name.unwrap_or_default().to_string(),
+            detail: tr.f(
+                "evidence-file-detail",
+                &[
+                    (
+                        "size",
+                        ((f.size_bytes.unwrap_or(0) + 1023) / 1024).to_string(),
+                    ),
+                    ("sha", f.sha256.unwrap_or_default().to_string()),
+                ],
+            ),
+            by,
+            id: f.id.clone(),
+        },
+        _ => EvidenceRow {
+            href: f.url.unwrap_or_default().to_string(),
+            label: f.url.unwrap_or_default().to_string(),
+            detail: tr.t("evidence-link"),
+            by,
+            id: f.id.clone(),
+        },
+    }
+}
+
+/// The help of a file field: the types and the largest size accepted.
+pub fn file_help(tr: &Tr) -> String {
+    tr.f(
+        "evidence-file-help",
+        &[(
+            "mib",
+            (tillit_domain::assessment::MAX_EVIDENCE_BYTES / (1024 * 1024)).to_string(),
+        )],
+    )
+}
+
+/// The file types a file field accepts, as its `accept` attribute.
+pub fn accept() -> String {
+    tillit_domain::assessment::EVIDENCE_TYPES
+        .iter()
+        .map(|(e, _)| format!(".{e}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 pub struct HistoryRow {
     pub at: String,
     pub status: String,
@@ -413,30 +477,21 @@ async fn render_requirement(
         assessed: current.is_some(),
         evidence: evidence
             .into_iter()
-            .map(|e| match e.kind.as_str() {
-                "file" => EvidenceRow {
-                    href: format!("/evidence/{}", e.id),
-                    label: e.file_name.clone().unwrap_or_default(),
-                    detail: tr.f(
-                        "evidence-file-detail",
-                        &[
-                            (
-                                "size",
-                                ((e.size_bytes.unwrap_or(0) + 1023) / 1024).to_string(),
-                            ),
-                            ("sha", e.sha256.clone().unwrap_or_default()),
-                        ],
-                    ),
-                    by: format!("{}, {}", e.added_by, show_time(&e.added_at)),
-                    id: e.id.into(),
-                },
-                _ => EvidenceRow {
-                    href: e.url.clone().unwrap_or_default(),
-                    label: e.url.clone().unwrap_or_default(),
-                    detail: tr.t("evidence-link"),
-                    by: format!("{}, {}", e.added_by, show_time(&e.added_at)),
-                    id: e.id.into(),
-                },
+            .map(|e| {
+                file_row(
+                    tr,
+                    &FileFacts {
+                        id: e.id.to_string(),
+                        download: format!("/evidence/{}", e.id),
+                        kind: &e.kind,
+                        url: e.url.as_deref(),
+                        file_name: e.file_name.as_deref(),
+                        size_bytes: e.size_bytes,
+                        sha256: e.sha256.as_deref(),
+                        added_by: &e.added_by,
+                        added_at: &e.added_at,
+                    },
+                )
             })
             .collect(),
         history: history
@@ -457,18 +512,8 @@ async fn render_requirement(
             .evidence_errors
             .map(|e| FieldError::list(tr, e))
             .unwrap_or_default(),
-        file_help: tr.f(
-            "evidence-file-help",
-            &[(
-                "mib",
-                (tillit_domain::assessment::MAX_EVIDENCE_BYTES / (1024 * 1024)).to_string(),
-            )],
-        ),
-        accept: tillit_domain::assessment::EVIDENCE_TYPES
-            .iter()
-            .map(|(e, _)| format!(".{e}"))
-            .collect::<Vec<_>>()
-            .join(","),
+        file_help: file_help(tr),
+        accept: accept(),
     };
     Ok(page(shown.status, &tpl))
 }
@@ -583,13 +628,13 @@ fn malformed() -> AppError {
 
 /// The fields of an evidence form (link or file), read from a multipart body.
 #[derive(Default)]
-struct EvidenceForm {
-    url: String,
-    file_name: String,
-    content: Vec<u8>,
+pub(crate) struct EvidenceForm {
+    pub url: String,
+    pub file_name: String,
+    pub content: Vec<u8>,
 }
 
-async fn read_evidence_form(mut mp: Multipart) -> AppResult<EvidenceForm> {
+pub(crate) async fn read_evidence_form(mut mp: Multipart) -> AppResult<EvidenceForm> {
     let mut f = EvidenceForm::default();
     loop {
         let field = match mp.next_field().await {
@@ -705,9 +750,17 @@ pub async fn download_evidence(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let (ev, content) = tillit_app::assessments::evidence_file(&state.app, &m.who, &id).await?;
-    let name: String = ev
-        .file_name
-        .unwrap_or_else(|| "evidence".into())
+    Ok(download(
+        ev.file_name.as_deref().unwrap_or("evidence"),
+        ev.media_type.as_deref(),
+        content,
+    ))
+}
+
+/// A stored file as a download (never shown inline): its name made safe for the header, its
+/// media type as recorded.
+pub(crate) fn download(name: &str, media_type: Option<&str>, content: Vec<u8>) -> Response {
+    let name: String = name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || ".-_".contains(c) {
@@ -721,17 +774,13 @@ pub async fn download_evidence(
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(
-            ev.media_type
-                .as_deref()
-                .unwrap_or("application/octet-stream"),
-        )
-        .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        HeaderValue::from_str(media_type.unwrap_or("application/octet-stream"))
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(res)
+    res
 }
 
 /// Removes a piece of evidence and returns to the requirement it belonged to.

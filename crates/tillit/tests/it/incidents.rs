@@ -611,6 +611,44 @@ async fn a_report_draft_is_prefilled_edited_and_printed() {
         .unwrap();
     assert_eq!(ev.total, 1, "the saved draft is audited");
 
+    // Attachments: a log extract as a file (downloaded as it was sent), a link, and a file of a
+    // type that is not accepted, refused by name with nothing stored.
+    let attach = format!("/incidents/{id}/attachments");
+    let res = b
+        .post_multipart(&attach, &[], Some(("utskick.exe", b"MZ\x90\x00".to_vec())))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("href=\"#file\""));
+    let log = "2026-11-30 08:14 utskick 4711 till fel adressfil\n"
+        .as_bytes()
+        .to_vec();
+    let res = b
+        .post_multipart(&attach, &[], Some(("utskickslogg.txt", log.clone())))
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = b
+        .post_multipart(&attach, &[("url", "https://ärende.u.example/4711")], None)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text(&format!("/incidents/{id}")).await;
+    assert!(html.contains("utskickslogg.txt") && html.contains("https://ärende.u.example/4711"));
+    assert!(!html.contains("utskick.exe"));
+    let href = html
+        .split("href=\"/incident-attachments/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let res = b.get(&format!("/incident-attachments/{href}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .starts_with("attachment"));
+    assert_eq!(res.bytes().await.unwrap().to_vec(), log);
+
     // A reader reads the draft but may not change it.
     let r = app.login("lasare@u.example").await;
     let (status, html) = r.get_text(&draft).await;
@@ -620,6 +658,12 @@ async fn a_report_draft_is_prefilled_edited_and_printed() {
         r.post_form(&draft, &[("nature", "x")]).await.status(),
         StatusCode::FORBIDDEN
     );
+    let res = r.get(&format!("/incident-attachments/{href}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = r
+        .post_multipart(&attach, &[("url", "https://x.example/")], None)
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 
 fn htmlescape(s: &str) -> String {

@@ -78,6 +78,8 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/incidents/{id}/reports/{kind}/edit", "incident"),
     ("POST", "/incidents/{id}/measure", "incident"),
     ("POST", "/incidents/{id}/entries", "incident"),
+    ("POST", "/incidents/{id}/attachments", "incident"),
+    ("GET", "/incident-attachments/{id}", "attachment"),
     ("POST", "/api/v1/incidents/{id}/lesson-measures", "incident"),
     ("GET", "/api/v1/incidents/{id}/timeline", "incident"),
     ("POST", "/api/v1/incidents/{id}/entries", "incident"),
@@ -385,6 +387,22 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .await
         .unwrap()
         .id;
+    let b_attachment = app
+        .store
+        .add_incident_attachment(
+            &b,
+            &tillit_store::Actor::operator(),
+            "B",
+            &b_incident,
+            tillit_store::NewEvidence::File {
+                name: "logg.txt",
+                media_type: "text/plain",
+                content: b"B:s logg",
+            },
+        )
+        .await
+        .unwrap()
+        .id;
     let a_admin = app.login("admin@a.example").await;
     let a_secret = make_token(&a_admin, "A:s admin", &["read", "write", "admin"]).await;
     let a_api = app.api(&a_secret);
@@ -399,6 +417,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             "case" => b_case.as_str(),
             "incident" => b_incident.as_str(),
             "evidence" => b_evidence.as_str(),
+            "attachment" => b_attachment.as_str(),
             "risk" => b_risk.as_str(),
             "scenario" => b_scenario.as_str(),
             "measure" => b_measure.as_str(),
@@ -469,7 +488,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             a_admin.json(m.clone(), &url, body.clone()).await
         } else if m == Method::GET {
             a_admin.get(&url).await
-        } else if url.ends_with("/evidence") {
+        } else if url.ends_with("/evidence") || url.ends_with("/attachments") {
             a_admin
                 .post_multipart(&url, &[("url", "https://a.example/underlag")], None)
                 .await
