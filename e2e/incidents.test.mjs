@@ -31,7 +31,10 @@ test('a coordinator follows the reporting of an incident and registers a new one
   const scriptErrors = [];
   page.on('pageerror', (e) => scriptErrors.push(String(e)));
 
-  await nav(page).getByRole('link', { name: 'Incidenter', exact: true }).click();
+  // The menu counts the reports to send (the demo region has some due).
+  const menuLink = nav(page).getByRole('link', { name: /^Incidenter/ });
+  assert.match(await menuLink.textContent(), /rapporter? att skicka/);
+  await menuLink.click();
   await page.getByRole('heading', { level: 1, name: 'Incidenter' }).waitFor();
   await expectAccessible(page, 'the incident list');
   await shots(page, 'list');
@@ -66,6 +69,40 @@ test('a coordinator follows the reporting of an incident and registers a new one
   await imy.getByRole('button', { name: 'Markera som skickad' }).click();
   await page.getByText('Rapporten är markerad som skickad.').waitFor();
   assert.ok((await page.textContent('main')).includes('referens IMY-2026-9001'));
+  const incidentUrl = page.url().split('?')[0];
+
+  // The draft of the IMY notification: pre-filled, edited, saved, ready to print.
+  await imy.getByRole('link', { name: 'Rapportutkast' }).click();
+  await page.getByRole('heading', { level: 1, name: /Utkast: Anmälan av personuppgiftsincident till IMY/ }).waitFor();
+  assert.ok((await page.textContent('main')).includes('Journalkopior om en patient har röjts för en annan.'));
+  await expectAccessible(page, 'a report draft');
+  await shots(page, 'draft');
+  await page.getByRole('link', { name: 'Redigera utkastet' }).click();
+  await page.getByLabel('Sannolika konsekvenser').fill('Patienten kan uppleva integritetsintrång.');
+  await expectAccessible(page, 'the report draft form');
+  await page.getByRole('button', { name: 'Spara utkastet' }).click();
+  await page.getByText('Utkastet är sparat.').waitFor();
+  assert.ok((await page.textContent('main')).includes('Patienten kan uppleva integritetsintrång.'));
+
+  // An entry in the timeline.
+  await page.goto(incidentUrl);
+  await page.getByLabel('Vad som hände eller gjordes').fill('Mottagaren har raderat kopiorna.');
+  await page.getByRole('button', { name: 'Lägg till i tidslinjen' }).click();
+  await page.getByText('Händelsen är tillagd i tidslinjen.').waitFor();
+  const timeline = await page.locator('section', { has: page.getByRole('heading', { name: 'Tidslinje' }) }).textContent();
+  assert.ok(timeline.includes('Mottagaren har raderat kopiorna.') && timeline.includes('Organisationen fick kännedom'));
+  await expectAccessible(page, 'an incident with its timeline');
+  await shots(page, 'timeline');
+
+  // The overview lists the reports to send; the follow-up counts incidents per month.
+  await nav(page).getByRole('link', { name: 'Översikt' }).click();
+  await page.getByRole('heading', { name: 'Incidentrapporter att skicka' }).waitFor();
+  await expectAccessible(page, 'the overview with reports to send');
+  await shots(page, 'overview');
+  await nav(page).getByRole('link', { name: 'Uppföljning' }).click();
+  await page.getByRole('heading', { name: 'Incidenter per månad' }).waitFor();
+  await expectAccessible(page, 'the follow-up with incident statistics');
+  await shots(page, 'followup');
   assert.deepEqual(scriptErrors, []);
   await context.close();
 });
