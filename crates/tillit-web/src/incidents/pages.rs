@@ -305,9 +305,7 @@ struct IncidentPage {
     /// The entry form's value of "when": now, in Swedish local time.
     now_local: String,
     attachments: Vec<crate::requirements::pages::EvidenceRow>,
-    attachment_errors: Vec<FieldError>,
-    file_help: String,
-    accept: String,
+    attach: crate::requirements::pages::AttachForm,
 }
 
 fn timeline_rows(
@@ -601,11 +599,12 @@ async fn show_incident_with(
         .collect();
     let tpl = IncidentPage {
         attachments,
-        attachment_errors: attachment_errors
-            .map(|e| FieldError::list(tr, e))
-            .unwrap_or_default(),
-        file_help: crate::requirements::pages::file_help(tr),
-        accept: crate::requirements::pages::accept(),
+        attach: crate::requirements::pages::AttachForm::new(
+            tr,
+            format!("/incidents/{}/attachments", v.incident.id),
+            "incident-attach",
+            attachment_errors,
+        ),
         timeline,
         now_local: local_field(&Utc::now()),
         email,

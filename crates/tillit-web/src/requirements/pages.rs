@@ -288,6 +288,27 @@ pub fn file_row(tr: &Tr, f: &FileFacts<'_>) -> EvidenceRow {
     }
 }
 
+/// The form that attaches a link or a file (evidence, an incident's attachments).
+pub struct AttachForm {
+    pub action: String,
+    pub errors: Vec<FieldError>,
+    pub accept: String,
+    pub help: String,
+    pub submit: String,
+}
+
+impl AttachForm {
+    pub fn new(tr: &Tr, action: String, submit: &str, errors: Option<&ValidationErrors>) -> Self {
+        AttachForm {
+            action,
+            errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+            accept: accept(),
+            help: file_help(tr),
+            submit: tr.t(submit),
+        }
+    }
+}
+
 /// The help of a file field: the types and the largest size accepted.
 pub fn file_help(tr: &Tr) -> String {
     tr.f(
@@ -339,9 +360,7 @@ struct RequirementPage {
     evidence: Vec<EvidenceRow>,
     history: Vec<HistoryRow>,
     errors: Vec<FieldError>,
-    evidence_errors: Vec<FieldError>,
-    file_help: String,
-    accept: String,
+    attach: AttachForm,
 }
 
 struct Shown<'a> {
@@ -508,12 +527,12 @@ async fn render_requirement(
             .errors
             .map(|e| FieldError::list(tr, e))
             .unwrap_or_default(),
-        evidence_errors: shown
-            .evidence_errors
-            .map(|e| FieldError::list(tr, e))
-            .unwrap_or_default(),
-        file_help: file_help(tr),
-        accept: accept(),
+        attach: AttachForm::new(
+            tr,
+            format!("{base}/{}/evidence", req.id),
+            "evidence-add",
+            shown.evidence_errors,
+        ),
     };
     Ok(page(shown.status, &tpl))
 }
