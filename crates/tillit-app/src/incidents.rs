@@ -107,7 +107,10 @@ async fn view_with(
         .find(|s| s.kind == Kind::Nis2Notification.key())
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(&s.sent_at).ok())
         .map(|t| t.with_timezone(&chrono::Utc));
-    let facts = incident.input.facts(notification_sent);
+    let progress_sent = sent
+        .iter()
+        .any(|s| s.kind == Kind::Nis2ProgressReport.key());
+    let facts = incident.input.facts(notification_sent, progress_sent);
     let obligations = obligations(&facts, org)
         .into_iter()
         .map(|o| ObligationView {

@@ -65,6 +65,9 @@ pub struct IncidentFacts {
     pub nis2_notification_sent_at: Option<DateTime<Utc>>,
     /// Still ongoing when the final report falls due (a progress report instead, then a final one).
     pub ongoing: bool,
+    /// A progress report has been sent to the CSIRT: the final report is then due one month after
+    /// the incident has been handled (NIS2 art. 23.4).
+    pub nis2_progress_report_sent: bool,
     /// Caused or could have caused a serious vårdskada (lex Maria).
     pub serious_care_injury: Known,
     /// An allvarligt missförhållande or a påtaglig risk för one in social care (lex Sarah).
@@ -196,6 +199,9 @@ pub enum Due {
     WithoutUndueDelay,
     /// As soon as possible ("snarast": lex Maria, lex Sarah).
     Snarast,
+    /// Within one month of the incident having been handled (the final report after a progress
+    /// report): no instant until it is handled.
+    MonthAfterHandled,
 }
 
 impl Due {
@@ -203,7 +209,7 @@ impl Due {
     pub fn at(&self) -> Option<DateTime<Utc>> {
         match self {
             Due::By { at } | Due::WithoutUndueDelayBy { at } => Some(*at),
-            Due::WithoutUndueDelay | Due::Snarast => None,
+            Due::WithoutUndueDelay | Due::Snarast | Due::MonthAfterHandled => None,
         }
     }
 }
@@ -229,6 +235,7 @@ pub enum Reason {
     FinalReportAfterNotification,
     FinalReportFromNotificationDeadline,
     StillOngoing,
+    FinalReportAfterHandling,
     SeriousCareInjury,
     NoSeriousCareInjury,
     CareInjuryNotAssessed,
@@ -442,6 +449,17 @@ fn nis2(f: &IncidentFacts, org: &OrgContext) -> Vec<Obligation> {
             }
             Kind::Nis2ProgressReport if applies != Applies::No => {
                 obligation(kind, applies, due, Reason::StillOngoing)
+            }
+            // Ongoing with a progress report sent: the final report one month after handling.
+            Kind::Nis2FinalReport
+                if applies != Applies::No && f.ongoing && f.nis2_progress_report_sent =>
+            {
+                obligation(
+                    kind,
+                    applies,
+                    Due::MonthAfterHandled,
+                    Reason::FinalReportAfterHandling,
+                )
             }
             Kind::Nis2FinalReport if applies != Applies::No => {
                 obligation(kind, applies, due, final_reason)

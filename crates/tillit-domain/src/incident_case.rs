@@ -71,8 +71,13 @@ pub struct IncidentInput {
 }
 
 impl IncidentInput {
-    /// The facts the deadline engine reads, with the CSIRT notification's sending time if known.
-    pub fn facts(&self, nis2_notification_sent_at: Option<DateTime<Utc>>) -> IncidentFacts {
+    /// The facts the deadline engine reads, with the CSIRT notification's sending time if known
+    /// and whether a progress report has been sent.
+    pub fn facts(
+        &self,
+        nis2_notification_sent_at: Option<DateTime<Utc>>,
+        nis2_progress_report_sent: bool,
+    ) -> IncidentFacts {
         IncidentFacts {
             aware_at: self.aware_at,
             personal_data: self.personal_data,
@@ -95,6 +100,7 @@ impl IncidentInput {
             },
             significant: self.significant,
             nis2_notification_sent_at,
+            nis2_progress_report_sent,
             ongoing: self.status != "closed",
             serious_care_injury: self.serious_care_injury,
             serious_social_care_wrong: self.serious_social_care_wrong,

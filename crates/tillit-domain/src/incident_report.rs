@@ -16,14 +16,17 @@ pub const MAX_FIELD: usize = 4000;
 pub fn fields(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::ImyNotification => &[
+            "notification_kind",
             "nature",
             "timeline",
             "categories_people",
             "categories_records",
             "consequences",
+            "risk_assessment",
             "measures",
             "data_subjects_informed",
             "delay_reasons",
+            "other_reports",
             "contact",
         ],
         Kind::ControllerNotification => &[
@@ -32,6 +35,7 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
             "categories_people",
             "categories_records",
             "consequences",
+            "risk_assessment",
             "measures",
             "contact",
         ],
@@ -39,6 +43,7 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
         Kind::Nis2EarlyWarning => &[
             "summary",
             "timeline",
+            "services_affected",
             "malicious",
             "cross_border",
             "contact",
@@ -46,9 +51,13 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
         Kind::Nis2Notification => &[
             "summary",
             "timeline",
+            "services_affected",
             "severity_impact",
+            "malicious",
+            "cross_border",
             "indicators",
             "measures",
+            "other_reports",
             "contact",
         ],
         Kind::Nis2ProgressReport => &["status_now", "measures", "contact"],
@@ -58,6 +67,7 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
             "root_cause",
             "measures",
             "cross_border",
+            "other_reports",
             "contact",
         ],
         Kind::LexMaria | Kind::LexSarah => &[
@@ -66,6 +76,9 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
             "consequences",
             "causes",
             "measures",
+            "informed_persons",
+            "investigation",
+            "other_reports",
             "contact",
         ],
     }
@@ -74,13 +87,16 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
 /// The provision that says what the report holds, written as the law is cited.
 pub fn content_provision(kind: Kind) -> &'static str {
     match kind {
-        Kind::ImyNotification | Kind::ControllerNotification => "GDPR art. 33.3",
+        Kind::ImyNotification => "GDPR art. 33.3",
+        // A processor's notification has no content of its own in the regulation; the controller
+        // needs what art. 33.3 lists for its own.
+        Kind::ControllerNotification => "GDPR art. 33.2",
         Kind::DataSubjects => "GDPR art. 34.2",
         Kind::Nis2EarlyWarning
         | Kind::Nis2Notification
         | Kind::Nis2ProgressReport
         | Kind::Nis2FinalReport => "NIS2 art. 23",
-        Kind::LexMaria => "HSLF-FS 2017:40",
+        Kind::LexMaria => "HSLF-FS 2017:40; HSLF-FS 2017:41",
         Kind::LexSarah => "socialtjänstlagen (2025:400); LSS",
     }
 }
@@ -129,6 +145,18 @@ pub struct ReportTextDraft {
     pub event: String,
     #[serde(default, deserialize_with = "draft::text")]
     pub causes: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub notification_kind: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub risk_assessment: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub other_reports: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub services_affected: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub informed_persons: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub investigation: String,
 }
 
 impl ReportTextDraft {
@@ -154,6 +182,12 @@ impl ReportTextDraft {
             "root_cause" => &self.root_cause,
             "event" => &self.event,
             "causes" => &self.causes,
+            "notification_kind" => &self.notification_kind,
+            "risk_assessment" => &self.risk_assessment,
+            "other_reports" => &self.other_reports,
+            "services_affected" => &self.services_affected,
+            "informed_persons" => &self.informed_persons,
+            "investigation" => &self.investigation,
             _ => "",
         }
     }
@@ -206,6 +240,12 @@ pub const ALL_FIELDS: &[&str] = &[
     "root_cause",
     "event",
     "causes",
+    "notification_kind",
+    "risk_assessment",
+    "other_reports",
+    "services_affected",
+    "informed_persons",
+    "investigation",
 ];
 
 #[cfg(test)]
@@ -229,7 +269,10 @@ mod tests {
         ] {
             assert!(fields(Kind::ImyNotification).contains(&k));
         }
-        // What NIS2 art. 23 asks of an early warning.
+        // What NIS2 art. 23 asks of an early warning, updated by the notification.
+        for k in ["malicious", "cross_border"] {
+            assert!(fields(Kind::Nis2Notification).contains(&k));
+        }
         assert!(fields(Kind::Nis2EarlyWarning).contains(&"malicious"));
         assert!(fields(Kind::Nis2EarlyWarning).contains(&"cross_border"));
     }

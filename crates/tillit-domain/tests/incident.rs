@@ -41,6 +41,7 @@ fn breach() -> IncidentFacts {
         significant: Some(false),
         nis2_notification_sent_at: None,
         ongoing: false,
+        nis2_progress_report_sent: false,
         serious_care_injury: Some(false),
         serious_social_care_wrong: Some(false),
     }
@@ -417,6 +418,39 @@ fn the_final_report_runs_from_the_notification_sent_or_its_deadline() {
     };
     let fin = get(&obligations(&sent, &REGION), Kind::Nis2FinalReport).clone();
     assert_eq!(local(fin.due.at().unwrap()), "2026-02-27 23:59");
+}
+
+#[test]
+fn after_a_progress_report_the_final_report_waits_for_the_incident_to_be_handled() {
+    let f = IncidentFacts {
+        personal_data: Some(false),
+        significant: Some(true),
+        ongoing: true,
+        nis2_notification_sent_at: Some(se("2026-11-12 09:00")),
+        ..breach()
+    };
+    // Before a progress report: the final report (or, if still ongoing then, a progress report)
+    // one month after the notification.
+    let o = obligations(&f, &REGION);
+    let progress = get(&o, Kind::Nis2ProgressReport).clone();
+    assert_eq!(local(progress.due.at().unwrap()), "2026-12-12 23:59");
+    assert_eq!(progress.reason, Reason::StillOngoing);
+    // The progress report sent: the final report has no hour until the incident is handled.
+    let sent = IncidentFacts {
+        nis2_progress_report_sent: true,
+        ..f
+    };
+    let fin = get(&obligations(&sent, &REGION), Kind::Nis2FinalReport).clone();
+    assert_eq!(fin.due, Due::MonthAfterHandled);
+    assert_eq!(fin.due.at(), None);
+    assert_eq!(fin.reason, Reason::FinalReportAfterHandling);
+    // Handled (closed): one month after the notification again, as the facts hold no other date.
+    let closed = IncidentFacts {
+        ongoing: false,
+        ..sent
+    };
+    let fin = get(&obligations(&closed, &REGION), Kind::Nis2FinalReport).clone();
+    assert!(fin.due.at().is_some());
 }
 
 #[test]

@@ -39,7 +39,8 @@ pub struct ObligationDto {
     pub recipient: String,
     /// yes, no or not_yet_known (a fact it depends on is not known: shown as due until it is)
     pub applies: String,
-    /// by, without_undue_delay_by, without_undue_delay or snarast
+    /// by, without_undue_delay_by, without_undue_delay, snarast or month_after_handled (the final
+    /// report after a progress report: within one month of the incident being handled)
     pub due_kind: String,
     /// The deadline, RFC 3339 in UTC, when it has one.
     pub due_at: Option<String>,
@@ -81,6 +82,7 @@ impl From<&ObligationView> for ObligationDto {
                 Due::WithoutUndueDelayBy { .. } => "without_undue_delay_by",
                 Due::WithoutUndueDelay => "without_undue_delay",
                 Due::Snarast => "snarast",
+                Due::MonthAfterHandled => "month_after_handled",
             }
             .to_string(),
             due_at: at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),

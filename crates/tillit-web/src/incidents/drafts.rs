@@ -78,20 +78,56 @@ pub fn prefill(tr: &Tr, v: &ReportDraftView, me: (&str, &str)) -> Vec<(String, S
             ("aware", swedish(&i.aware_at)),
         ],
     );
-    let people = match (&i.data_categories, i.individuals_approx) {
+    let people = i
+        .individuals_approx
+        .map(|n| tr.f("report-prefill-people", &[("count", n.to_string())]))
+        .unwrap_or_default();
+    let records = match (&i.data_categories, i.records_approx) {
         (None, None) => String::new(),
         (c, n) => tr.f(
-            "report-prefill-people",
+            "report-prefill-records",
             &[
                 ("categories", c.clone().unwrap_or_else(unknown)),
                 ("count", n.map(|n| n.to_string()).unwrap_or_else(unknown)),
             ],
         ),
     };
-    let records = i
-        .records_approx
-        .map(|n| tr.f("report-prefill-records", &[("count", n.to_string())]))
-        .unwrap_or_default();
+    // The other reports of the incident already marked sent, with their references.
+    let sent: Vec<String> = v
+        .incident
+        .obligations
+        .iter()
+        .filter(|o| o.obligation.kind != v.kind)
+        .filter_map(|o| {
+            let s = o.sent.as_ref()?;
+            let at = DateTime::parse_from_rfc3339(&s.sent_at)
+                .map(|t| swedish(&t.with_timezone(&Utc)))
+                .unwrap_or_else(|_| s.sent_at.clone());
+            Some(format!(
+                "{} ({}, {at}{})",
+                report_name(tr, o.obligation.kind),
+                recipient_name(tr, o.obligation.kind),
+                s.reference
+                    .as_ref()
+                    .map(|r| format!(", {r}"))
+                    .unwrap_or_default()
+            ))
+        })
+        .collect();
+    let other_reports = if sent.is_empty() {
+        String::new()
+    } else {
+        tr.f(
+            "report-prefill-sent-reports",
+            &[("reports", sent.join("; "))],
+        )
+    };
+    let first = v
+        .incident
+        .obligations
+        .iter()
+        .any(|o| o.obligation.kind == v.kind && o.sent.is_none());
+    let services = names(&v.incident.incident.systems);
     let cause = i
         .cause
         .as_ref()
@@ -112,7 +148,13 @@ pub fn prefill(tr: &Tr, v: &ReportDraftView, me: (&str, &str)) -> Vec<(String, S
             ("motivation", i.risk_motivation.clone().unwrap_or_default()),
         ],
     );
-    let contact = if v.dpos.is_empty() {
+    // The data protection officer is the contact point of a personal data breach; the CSIRT and
+    // IVO reach the one who writes the report.
+    let gdpr = matches!(
+        v.kind,
+        Kind::ImyNotification | Kind::ControllerNotification | Kind::DataSubjects
+    );
+    let contact = if v.dpos.is_empty() || !gdpr {
         format!("{} <{}>", me.0, me.1)
     } else {
         v.dpos
@@ -132,7 +174,10 @@ pub fn prefill(tr: &Tr, v: &ReportDraftView, me: (&str, &str)) -> Vec<(String, S
                 "categories_records" => records.clone(),
                 "consequences" | "severity_impact" => i.consequences.clone().unwrap_or_default(),
                 "measures" => i.actions_taken.clone().unwrap_or_default(),
-                "data_subjects_informed" => risk.clone(),
+                "risk_assessment" => risk.clone(),
+                "notification_kind" if first => tr.t("report-prefill-first"),
+                "other_reports" => other_reports.clone(),
+                "services_affected" => services.clone(),
                 "contact" => contact.clone(),
                 "malicious" => malicious.clone(),
                 "status_now" => match &i.actions_taken {

@@ -129,6 +129,7 @@ fn obligation_row(tr: &Tr, o: &ObligationView, now: &DateTime<Utc>) -> Obligatio
         }
         Due::WithoutUndueDelay => tr.t("incident-due-without-delay"),
         Due::Snarast => tr.t("incident-due-snarast"),
+        Due::MonthAfterHandled => tr.t("incident-due-month-after-handled"),
     };
     let (countdown, overdue) = match (ob.due.at(), &o.sent, ob.applies) {
         (Some(at), None, a) if a != Applies::No => countdown(tr, &at, now),

@@ -6,7 +6,7 @@ use crate::i18n::{Locale, Tr};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use tillit_app::reminders::{Contact, DueReminder, MailConfig, Mailer, NewReminder};
-use tillit_domain::incident::Due;
+use tillit_domain::incident::{Applies, Due, Kind};
 
 /// The subject and body of a reminder to one recipient.
 pub fn message(
@@ -46,17 +46,23 @@ pub fn message(
     };
     let (countdown, _) = super::pages::countdown(tr, &due, &now);
     let mut body = vec![tr.f("reminder-greeting", &args(vec![]))];
-    body.push(match (overdue, o.due) {
-        (true, _) => tr.f(
-            "reminder-line-overdue",
-            &args(vec![("countdown", countdown)]),
-        ),
-        (false, Due::WithoutUndueDelayBy { .. }) => tr.f(
-            "reminder-line-without-delay-by",
-            &args(vec![("countdown", countdown)]),
-        ),
-        (false, _) => tr.f("reminder-line-by", &args(vec![("countdown", countdown)])),
+    let countdown = vec![("countdown", countdown)];
+    body.push(match (overdue, o.due, o.kind) {
+        (true, _, Kind::ImyNotification) => tr.f("reminder-line-overdue-imy", &args(countdown)),
+        (true, _, _) => tr.f("reminder-line-overdue", &args(countdown)),
+        (false, Due::WithoutUndueDelayBy { .. }, _) => {
+            tr.f("reminder-line-without-delay-by", &args(countdown))
+        }
+        // The CSIRT's early warning and notification: without undue delay and at the latest by;
+        // the progress and final reports: at the latest by.
+        (false, _, Kind::Nis2EarlyWarning | Kind::Nis2Notification) => {
+            tr.f("reminder-line-by", &args(countdown))
+        }
+        (false, _, _) => tr.f("reminder-line-latest", &args(countdown)),
     });
+    if o.applies == Applies::NotYetKnown {
+        body.push(tr.t("reminder-not-yet-assessed"));
+    }
     if let Some(d) = o.next_weekday {
         body.push(tr.f("incident-next-weekday", &[("date", d.to_string())]));
     }

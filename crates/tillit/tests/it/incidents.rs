@@ -552,7 +552,9 @@ async fn a_report_draft_is_prefilled_edited_and_printed() {
     for text in [
         "Utkast: Anmälan av personuppgiftsincident till IMY",
         "Ett utskick gick till fel vårdnadshavare.",
-        "Hälsouppgifter om barn. Ungefärligt antal registrerade: 14.",
+        "Ungefärligt antal registrerade: 14.",
+        "Kategorier av personuppgifter: Hälsouppgifter om barn.",
+        "Första anmälan.",
         "Mottagarna har ombetts radera breven.",
         "dso@u.example",
         "GDPR art. 33.3",
