@@ -23,6 +23,7 @@ pub mod paging;
 pub mod requirements;
 pub mod risk;
 pub mod role;
+pub mod submission;
 pub mod supplier;
 pub mod system;
 pub mod text;

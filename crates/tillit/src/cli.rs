@@ -74,11 +74,27 @@ pub enum Command {
     /// OSCAL catalogs and profiles: resolve, validate, convert (works on files; no database).
     #[command(subcommand)]
     Oscal(crate::oscal::OscalCommand),
+    /// Signed submissions to the supervising authorities (works on files; no database).
+    #[command(subcommand)]
+    Submission(SubmissionCommand),
     /// A consistent online copy of the SQLite database (for PostgreSQL use pg_dump).
     Backup {
         /// The file to write; it must not exist.
         #[arg(long)]
         to: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SubmissionCommand {
+    /// Checks a downloaded submission offline: its content against its SHA-256 and its Ed25519
+    /// signature, and with --public-key that the organisation's published key signed it.
+    /// Exit 0 when it holds, 2 with the reason when it does not.
+    Verify {
+        file: PathBuf,
+        /// The public key the organisation publishes (hex), to pin the signer.
+        #[arg(long)]
+        public_key: Option<String>,
     },
 }
 
@@ -373,6 +389,24 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Oscal(cmd) => crate::oscal::run(cmd),
+        Command::Submission(SubmissionCommand::Verify { file, public_key }) => {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            match tillit_domain::submission::verify(&text, public_key.as_deref()) {
+                Ok(v) => {
+                    println!("valid: SHA-256 {}", v.sha256);
+                    println!("signed with key {} ({})", v.key_id, v.public_key);
+                    if public_key.is_none() {
+                        println!("the signer is not pinned: compare the key with the one the organisation publishes, or pass --public-key");
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("NOT VALID: {e}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
         Command::Backup { to } => {
             let settings = load_settings(&cli.db, None)?;
             let store = open_store(&settings).await?;

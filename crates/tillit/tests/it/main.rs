@@ -27,6 +27,7 @@ mod requirements;
 mod risk;
 mod roles;
 mod rules;
+mod submissions;
 mod suppliers;
 mod systems;
 mod tenancy;

@@ -1,0 +1,71 @@
+//! `tillit submission verify FILE`: a signed submission checked offline — valid, valid for the
+//! pinned key, refused when a byte changed or another organisation's key signed it.
+
+use std::process::Command;
+
+fn verify(path: &std::path::Path, key: Option<&str>) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tillit"));
+    cmd.args(["submission", "verify"]).arg(path);
+    if let Some(k) = key {
+        cmd.args(["--public-key", k]);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn a_downloaded_submission_is_checked_offline() {
+    let dir = std::env::temp_dir().join(format!("tillit-sub-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[42; 32]);
+    let other = ed25519_dalek::SigningKey::from_bytes(&[43; 32]);
+    let published = hex::encode(key.verifying_key().to_bytes());
+    let content = serde_json::json!({
+        "organisation": {"name": "Region Norrfjäll", "org_number": "232100-9991"},
+        "risk_profile": {"above_tolerance": 2, "untreated": 1},
+    });
+    let env = tillit_domain::submission::sign(content.clone(), &key, "k1").unwrap();
+    let file = dir.join("inlamning.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&env).unwrap()).unwrap();
+
+    let (code, out) = verify(&file, None);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&env.sha256) && out.contains("not pinned"),
+        "{out}"
+    );
+    let (code, out) = verify(&file, Some(&published));
+    assert_eq!(code, 0, "{out}");
+
+    // One byte of the content changed.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\"untreated\": 1", "\"untreated\": 0");
+    let changed = dir.join("andrad.json");
+    std::fs::write(&changed, text).unwrap();
+    let (code, out) = verify(&changed, Some(&published));
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("NOT VALID") && out.contains("SHA-256"),
+        "{out}"
+    );
+
+    // Signed by another organisation, presented against this one's published key.
+    let forged = tillit_domain::submission::sign(content, &other, "k1").unwrap();
+    let forged_file = dir.join("forfalskad.json");
+    std::fs::write(&forged_file, serde_json::to_string(&forged).unwrap()).unwrap();
+    let (code, out) = verify(&forged_file, Some(&published));
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("not with the organisation's published key"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
