@@ -22,6 +22,7 @@ pub mod outsourcing;
 pub mod reminders;
 pub mod risk;
 pub mod security;
+pub mod signing;
 pub mod suppliers;
 pub mod systems;
 pub mod tabular;
@@ -46,6 +47,8 @@ pub struct AppConfig {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub throttle: ThrottlePolicy,
+    /// The key that seals the organisations' signing keys (ADR 0011); none: no keys are made.
+    pub signing_kek: Option<signing::Kek>,
 }
 
 impl Default for AppConfig {
@@ -56,6 +59,7 @@ impl Default for AppConfig {
             argon2_memory_kib: 19 * 1024,
             argon2_iterations: 2,
             throttle: ThrottlePolicy::default(),
+            signing_kek: None,
         }
     }
 }

@@ -155,6 +155,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0020_incident_follow_through.sqlite.sql"),
         postgres: include_str!("../migrations/0020_incident_follow_through.postgres.sql"),
     },
+    Migration {
+        version: 21,
+        name: "signing_keys",
+        common: include_str!("../migrations/0021_signing_keys.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

@@ -34,6 +34,8 @@ pub struct WebConfig {
     pub max_connections: usize,
     /// SMTP for e-mail reminders of incident deadlines; none: e-mail is off.
     pub mail: Option<tillit_app::reminders::MailConfig>,
+    /// The key that seals the organisations' signing keys (ADR 0011); none: no keys are made.
+    pub signing_kek: Option<tillit_app::signing::Kek>,
 }
 
 impl Default for WebConfig {
@@ -50,6 +52,7 @@ impl Default for WebConfig {
             header_read_timeout: Duration::from_secs(10),
             max_connections: 1024,
             mail: None,
+            signing_kek: None,
         }
     }
 }

@@ -43,6 +43,7 @@ impl AppState {
             argon2_memory_kib: config.argon2_memory_kib,
             argon2_iterations: config.argon2_iterations,
             throttle: config.throttle,
+            signing_kek: config.signing_kek.clone(),
         }
     }
 }

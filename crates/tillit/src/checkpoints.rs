@@ -36,7 +36,7 @@ pub fn load_or_create_key(path: &Path) -> Result<SigningKey, String> {
         let bytes: [u8; 32] = hex::decode(text.trim())
             .ok()
             .and_then(|b| b.try_into().ok())
-            .ok_or_else(|| format!("{shown}: not a checkpoint key (64 hex characters)"))?;
+            .ok_or_else(|| format!("{shown}: not a key file (64 hex characters)"))?;
         return Ok(SigningKey::from_bytes(&bytes));
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

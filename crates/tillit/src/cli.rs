@@ -268,8 +268,18 @@ async fn serve(
     if let Err(e) = store.heal().await {
         tracing::warn!(error = %e, "healing the kept facts at start failed");
     }
-    let app = tillit_app::App::new(store.clone(), AppState::app_config(&settings.web))?;
-    let state = AppState::new(app, settings.web.clone())?;
+    // The key that seals the organisations' signing keys (ADR 0011), kept beside the data.
+    let mut web = settings.web.clone();
+    let kek = crate::checkpoints::load_or_create_key(&settings.signing_key_file)?;
+    web.signing_kek = Some(tillit_app::signing::Kek(kek.to_bytes()));
+    let app = tillit_app::App::new(store.clone(), AppState::app_config(&web))?;
+    match tillit_app::signing::ensure_all(&app).await {
+        Ok(n) => {
+            tracing::info!(organisations = n, key_file = %settings.signing_key_file.display(), "signing keys")
+        }
+        Err(e) => tracing::warn!(error = %e, "giving the organisations their signing keys failed"),
+    }
+    let state = AppState::new(app, web)?;
     // Signed checkpoints of the audit chain: at start, every ten minutes, and at shutdown.
     let key = crate::checkpoints::load_or_create_key(&settings.checkpoint_key_file)?;
     tracing::info!(

@@ -28,6 +28,9 @@ pub struct FileConfig {
     /// Where checkpoints are appended (default: `DATA_DIR.checkpoints.jsonl`).
     pub checkpoint_file: Option<PathBuf>,
     pub max_connections: Option<usize>,
+    /// The key that seals the organisations' signing keys (default: `DATA_DIR.signing.key`,
+    /// beside the data directory; instances sharing a database share it).
+    pub signing_key_file: Option<PathBuf>,
     /// The address Tillit is reached at, for links in e-mail (`https://tillit.region.example`).
     pub public_url: Option<String>,
     /// SMTP for e-mail reminders of incident deadlines; without it e-mail is off.
@@ -136,6 +139,7 @@ pub struct Settings {
     pub log_json: bool,
     pub checkpoint_key_file: PathBuf,
     pub checkpoint_file: PathBuf,
+    pub signing_key_file: PathBuf,
 }
 
 /// A file beside the data directory: `DIR` + `suffix` (`./tillit-data.checkpoint.key`).
@@ -251,6 +255,9 @@ pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> 
         checkpoint_file: file
             .checkpoint_file
             .unwrap_or_else(|| beside(&data_dir, ".checkpoints.jsonl")),
+        signing_key_file: file
+            .signing_key_file
+            .unwrap_or_else(|| beside(&data_dir, ".signing.key")),
         data_dir,
         database_url,
         web,

@@ -29,6 +29,20 @@ pub struct OrganisationDto {
     pub facts: OrganisationFactsDto,
     /// The requirement catalog version the organisation works against.
     pub catalog_version: String,
+    /// The Ed25519 keys the organisation signs its submissions with, newest first: publish the
+    /// active one, so that an authority can check a submission with `tillit submission verify`.
+    pub signing_keys: Vec<SigningKeyDto>,
+}
+
+/// A signing key of the organisation (the public half).
+#[derive(Serialize, ToSchema)]
+pub struct SigningKeyDto {
+    pub key_id: String,
+    /// Hex, 32 bytes.
+    pub public_key: String,
+    pub created_at: String,
+    /// Set when the key was replaced; what it signed still verifies.
+    pub retired_at: Option<String>,
 }
 
 /// The organisation's facts and what follows from them.
@@ -66,7 +80,11 @@ fn key_of<T: Serialize>(v: T) -> String {
         .unwrap_or_default()
 }
 
-fn organisation_dto(o: tillit_app::views::Organisation, role: &str) -> OrganisationDto {
+fn organisation_dto(
+    o: tillit_app::views::Organisation,
+    role: &str,
+    keys: Vec<tillit_app::views::SigningKeyRow>,
+) -> OrganisationDto {
     let f = &o.facts;
     let (cyber, cyber_why) = f.cybersecurity_act();
     let (dpo, dpo_why) = f.data_protection_officer();
@@ -93,6 +111,15 @@ fn organisation_dto(o: tillit_app::views::Organisation, role: &str) -> Organisat
         kind: o.kind.key().into(),
         your_role: role.into(),
         catalog_version: o.catalog_version,
+        signing_keys: keys
+            .into_iter()
+            .map(|k| SigningKeyDto {
+                key_id: k.id,
+                public_key: k.public_key,
+                created_at: k.created_at,
+                retired_at: k.retired_at,
+            })
+            .collect(),
     }
 }
 
@@ -166,7 +193,12 @@ pub async fn organisation(
 ) -> AppResult<Json<OrganisationDto>> {
     m.require(Permission::ViewOverview)?;
     let o = tillit_app::members::organisation(&state.app, &m.who).await?;
-    Ok(Json(organisation_dto(o, m.who.membership().role.key())))
+    let keys = tillit_app::signing::public_keys(&state.app, &m.who).await?;
+    Ok(Json(organisation_dto(
+        o,
+        m.who.membership().role.key(),
+        keys,
+    )))
 }
 
 /// Replaces the organisation's facts (administrator). What applies follows at once: OSL-based
@@ -179,7 +211,12 @@ pub async fn put_facts(
     ApiJson(body): ApiJson<OrgFactsDraft>,
 ) -> AppResult<Json<OrganisationDto>> {
     let o = tillit_app::members::set_organisation_facts(&state.app, &m.who, &body).await?;
-    Ok(Json(organisation_dto(o, m.who.membership().role.key())))
+    let keys = tillit_app::signing::public_keys(&state.app, &m.who).await?;
+    Ok(Json(organisation_dto(
+        o,
+        m.who.membership().role.key(),
+        keys,
+    )))
 }
 
 /// Members of the organisation, by name.

@@ -34,6 +34,8 @@ struct OrganisationPage {
     controllers: Vec<String>,
     catalog: String,
     may_edit: bool,
+    /// (key id, public key, since, retired) newest first.
+    keys: Vec<(String, String, String, String)>,
 }
 
 /// Why the Cybersecurity Act covers the organisation or not, as a sentence.
@@ -75,7 +77,22 @@ pub async fn show(
     let lib = state.app.catalogs.for_org(&org.catalog_version);
     let mut c = PageCommon::member(&m, tr.t("org-heading"), "/organisation");
     c.notice = notice_from(tr, n.done.as_deref());
+    let keys = tillit_app::signing::public_keys(&state.app, &m.who)
+        .await?
+        .into_iter()
+        .map(|k| {
+            (
+                k.id,
+                k.public_key,
+                crate::pages::show_time(&k.created_at),
+                k.retired_at
+                    .map(|r| crate::pages::show_time(&r))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
     let tpl = OrganisationPage {
+        keys,
         c,
         name: org.name.clone(),
         number: org.org_number.clone(),

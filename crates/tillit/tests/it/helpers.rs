@@ -60,6 +60,7 @@ pub fn test_config() -> WebConfig {
     WebConfig {
         argon2_memory_kib: 1024,
         argon2_iterations: 1,
+        signing_kek: Some(tillit_app::signing::Kek([7; 32])),
         ..WebConfig::default()
     }
 }

@@ -69,3 +69,48 @@ fn a_downloaded_submission_is_checked_offline() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn each_organisation_has_a_published_key_whose_private_half_is_sealed() {
+    use crate::helpers::*;
+    let app = TestApp::spawn().await;
+    let (t, _) = app
+        .org("Region Nyckel", tillit_domain::org::OrgKind::Region)
+        .await;
+    app.member(&t, "admin@nyckel.example", tillit_domain::role::Role::Admin)
+        .await;
+    let b = app.login("admin@nyckel.example").await;
+    let api = app.api(&make_token(&b, "nyckel", &["read"]).await);
+    let (status, org) = api.get_json("/api/v1/organisation").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let keys = org["signing_keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 1, "{org}");
+    let public = keys[0]["public_key"].as_str().unwrap().to_string();
+    assert_eq!(public.len(), 64);
+    // Asked again: the same key, not a new one.
+    let (_, again) = api.get_json("/api/v1/organisation").await;
+    assert_eq!(again["signing_keys"][0]["public_key"], public.as_str());
+    let (_, html) = b.get_text("/organisation").await;
+    assert!(html.contains(&public) && html.contains("Signeringsnyckel"));
+
+    // The database holds the private key only sealed; it opens with the key-encryption key, and
+    // what it signs verifies with the published key.
+    let rows = app.store.signing_keys(&t).await.unwrap();
+    let row = &rows[0];
+    let kek = tillit_app::signing::Kek([7; 32]);
+    let key = tillit_app::signing::open(&kek, t.id(), &row.id, &row.sealed_private_key).unwrap();
+    assert!(!row
+        .sealed_private_key
+        .contains(&hex::encode(key.to_bytes())));
+    assert_eq!(hex::encode(key.verifying_key().to_bytes()), public);
+    assert!(tillit_app::signing::open(
+        &tillit_app::signing::Kek([8; 32]),
+        t.id(),
+        &row.id,
+        &row.sealed_private_key
+    )
+    .is_err());
+    let env = tillit_domain::submission::sign(serde_json::json!({"x": 1}), &key, &row.id).unwrap();
+    let text = serde_json::to_string(&env).unwrap();
+    assert!(tillit_domain::submission::verify(&text, Some(&public)).is_ok());
+}
