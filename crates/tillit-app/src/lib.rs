@@ -23,6 +23,7 @@ pub mod reminders;
 pub mod risk;
 pub mod security;
 pub mod signing;
+pub mod submissions;
 pub mod suppliers;
 pub mod systems;
 pub mod tabular;

@@ -34,6 +34,7 @@ pub mod security;
 pub mod startup;
 pub mod state;
 pub mod static_files;
+pub mod submissions;
 pub mod suppliers;
 pub mod systems;
 pub mod transfer;

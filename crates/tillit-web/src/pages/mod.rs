@@ -151,6 +151,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/incidents/new", get(crate::incidents::pages::new_form))
         .route(
+            "/submissions/preview",
+            get(crate::submissions::pages::preview),
+        )
+        .route(
             "/incidents/{id}",
             get(crate::incidents::pages::show).post(crate::incidents::pages::update),
         )

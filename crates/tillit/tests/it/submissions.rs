@@ -114,3 +114,63 @@ async fn each_organisation_has_a_published_key_whose_private_half_is_sealed() {
     let text = serde_json::to_string(&env).unwrap();
     assert!(tillit_domain::submission::verify(&text, Some(&public)).is_ok());
 }
+
+#[tokio::test]
+async fn the_preview_shows_exactly_what_would_leave_and_nothing_else() {
+    use crate::helpers::*;
+    let app = TestApp::spawn().await;
+    let (t, _) = app
+        .org("Region Förhand", tillit_domain::org::OrgKind::Region)
+        .await;
+    app.member(
+        &t,
+        "samordnare@forhand.example",
+        tillit_domain::role::Role::Coordinator,
+    )
+    .await;
+    let b = app.login("samordnare@forhand.example").await;
+    let res = b
+        .post_form(
+            "/incidents",
+            &[
+                ("title", "Hemlig rubrik om patient Anna Andersson"),
+                (
+                    "aware_at",
+                    &(chrono::Utc::now() - chrono::Duration::hours(2)).to_rfc3339(),
+                ),
+                ("personal_data", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let res = b
+        .post_form(
+            "/assets",
+            &[("name", "Patientjournal"), ("personal_data", "yes")],
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let api = app.api(&make_token(&b, "förhand", &["read"]).await);
+    let (status, report) = api.get_json("/api/v1/submission-preview").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(report["organisation"]["name"], "Region Förhand");
+    assert_eq!(report["classification"]["information_assets"], 1);
+    assert_eq!(report["classification"]["unclassified"], 1);
+    assert_eq!(report["incidents"]["last_12_months"], 1);
+    assert_eq!(report["incidents"]["by_type"]["personal_data_breach"], 1);
+    assert!(report["compliance"]["areas"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty()));
+    // Summaries only: no incident text and no register rows leave.
+    let text = report.to_string();
+    assert!(
+        !text.contains("Anna Andersson") && !text.contains("Patientjournal"),
+        "{text}"
+    );
+    // The page shows the same content and the SHA-256 of its canonical form.
+    let (status, html) = b.get_text("/submissions/preview").await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let canonical = tillit_domain::submission::canonical(&report).unwrap();
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(canonical.as_bytes()));
+    assert!(html.contains(&sha), "the preview's digest is the content's");
+}

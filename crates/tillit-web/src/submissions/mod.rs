@@ -1,0 +1,4 @@
+//! Submissions to the supervising authorities, provider side.
+
+pub mod api;
+pub mod pages;
