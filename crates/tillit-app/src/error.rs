@@ -41,6 +41,7 @@ pub fn reference_field(r: Reference) -> &'static str {
         Reference::Person => "email",
         Reference::Supplier => "supplier_id",
         Reference::PreparedBy => "prepared_by",
+        Reference::Authority => "authority_ids",
     }
 }
 

@@ -114,3 +114,86 @@ pub async fn status_report(app: &App, who: &Acting) -> Result<Value> {
         },
     }))
 }
+
+pub use tillit_domain::submission::SubmitDraft;
+
+/// The authorities a provider can submit to: (id, name).
+pub async fn authorities(app: &App, who: &Acting) -> Result<Vec<(String, String)>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.authorities().await?)
+}
+
+/// Signs today's status report with the organisation's key and records it as sent to the
+/// authorities chosen; it supersedes the organisation's previous submission. Returns its id.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn submit(app: &App, who: &Acting, d: &SubmitDraft) -> Result<String> {
+    who.require(Permission::Submit)?;
+    let mut ids: Vec<String> = d
+        .authority_ids
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Err(tillit_domain::ValidationErrors::single(
+            "authority_ids",
+            tillit_domain::Rule::Required,
+        )
+        .into());
+    }
+    let report = status_report(app, who).await?;
+    let (key_id, key) = crate::signing::active_key(app, who.tenant()).await?;
+    let envelope =
+        tillit_domain::submission::sign(report, &key, &key_id).map_err(crate::Error::internal)?;
+    let text = serde_json::to_string(&envelope).map_err(crate::Error::internal)?;
+    Ok(app
+        .store
+        .record_submission(
+            who.tenant(),
+            &who.actor(),
+            &tillit_store::NewSubmission {
+                sha256: &envelope.sha256,
+                key_id: &key_id,
+                envelope: &text,
+                by_name: who.display_name(),
+                recipients: &ids,
+            },
+        )
+        .await?)
+}
+
+/// The organisation's submissions, newest first.
+pub async fn submissions(app: &App, who: &Acting) -> Result<Vec<tillit_store::Submission>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.submissions(who.tenant()).await?)
+}
+
+/// One submission with its envelope (the file), verified against the organisation's key.
+pub async fn submission(
+    app: &App,
+    who: &Acting,
+    id: &str,
+) -> Result<(
+    tillit_store::Submission,
+    String,
+    std::result::Result<(), String>,
+)> {
+    who.require(Permission::ViewRegisters)?;
+    let (s, envelope) = app.store.submission(who.tenant(), id).await?;
+    let public = app
+        .store
+        .signing_keys(who.tenant())
+        .await?
+        .into_iter()
+        .find(|k| k.id == s.key_id)
+        .map(|k| k.public_key);
+    let check = match public {
+        None => Err("the signing key is not the organisation's".to_string()),
+        Some(p) => tillit_domain::submission::verify(&envelope, Some(&p))
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+    };
+    Ok((s, envelope, check))
+}

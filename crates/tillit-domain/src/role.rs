@@ -49,6 +49,9 @@ pub enum Permission {
     UpgradeCatalog,
     /// Decide an outsourcing case (an information owner: the role the administrator grants).
     DecideOutsourcing,
+    /// Sign and submit a status report to the supervising authorities (a care provider's
+    /// administrator or information-security coordinator).
+    Submit,
 }
 
 /// What an API token may be used for. A request needs both the role and the scope.
@@ -100,7 +103,8 @@ impl Permission {
             Permission::EditRegisters
             | Permission::Classify
             | Permission::Assess
-            | Permission::DecideOutsourcing => Scope::Write,
+            | Permission::DecideOutsourcing
+            | Permission::Submit => Scope::Write,
             Permission::ManageMembers
             | Permission::ViewAuditLog
             | Permission::ManageRiskMatrix
@@ -213,6 +217,7 @@ impl Role {
                 matches!(self, Role::Admin | Role::Coordinator | Role::Owner)
             }
             Permission::DecideOutsourcing => self == Role::Owner,
+            Permission::Submit => matches!(self, Role::Admin | Role::Coordinator),
         }
     }
 }

@@ -19,6 +19,16 @@ use sha2::{Digest, Sha256};
 /// The envelope's format, also the prefix of the signed message.
 pub const FORMAT: &str = "tillit-submission/1";
 
+/// A submission as the provider makes it: the authorities (their organisation ids) to send it to.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = SubmitBody))]
+#[serde(deny_unknown_fields)]
+pub struct SubmitDraft {
+    #[serde(default, deserialize_with = "crate::draft::texts")]
+    pub authority_ids: Vec<String>,
+}
+
 /// A signed submission as a file holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -44,6 +44,8 @@ pub enum Reference {
     Supplier,
     /// The member who prepares an outsourcing case.
     PreparedBy,
+    /// An authority a submission is sent to.
+    Authority,
 }
 
 /// What must be unique.

@@ -157,10 +157,10 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 21,
-        name: "signing_keys",
-        common: include_str!("../migrations/0021_signing_keys.sql"),
-        sqlite: "",
-        postgres: "",
+        name: "signing_keys_and_submissions",
+        common: include_str!("../migrations/0021_signing_keys_and_submissions.sql"),
+        sqlite: include_str!("../migrations/0021_signing_keys_and_submissions.sqlite.sql"),
+        postgres: include_str!("../migrations/0021_signing_keys_and_submissions.postgres.sql"),
     },
 ];
 

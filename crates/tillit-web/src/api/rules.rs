@@ -240,6 +240,17 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
             },
         ),
         (
+            "SubmitBody",
+            SchemaRules {
+                fields: vec![(
+                    "authority_ids",
+                    json!({"type": "array", "minItems": 1, "items": {"type": "string", "format": "uuid"}}),
+                )],
+                required: vec!["authority_ids"],
+                between: vec![],
+            },
+        ),
+        (
             "IncidentEntryBody",
             SchemaRules {
                 fields: vec![("at", instant(true)), ("text", required_text(2000))],

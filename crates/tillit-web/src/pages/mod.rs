@@ -151,8 +151,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/incidents/new", get(crate::incidents::pages::new_form))
         .route(
+            "/submissions",
+            get(crate::submissions::pages::list).post(crate::submissions::pages::submit),
+        )
+        .route(
             "/submissions/preview",
             get(crate::submissions::pages::preview),
+        )
+        .route("/submissions/{id}", get(crate::submissions::pages::show))
+        .route(
+            "/submissions/{id}/file",
+            get(crate::submissions::pages::file),
         )
         .route(
             "/incidents/{id}",
@@ -416,6 +425,7 @@ impl PageCommon {
                 nav.push(("/suppliers", "nav-suppliers"));
                 nav.push(("/outsourcing", "nav-outsourcing"));
                 nav.push(("/incidents", "nav-incidents"));
+                nav.push(("/submissions", "nav-submissions"));
             }
             nav.push(("/requirements", "nav-requirements"));
             nav.push(("/catalog", "nav-catalog"));
@@ -581,6 +591,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "report-sent",
         "report-draft-saved",
         "entry-added",
+        "submitted",
         "attachment-added",
         "measure-exists",
         "assessment-saved",

@@ -19,3 +19,78 @@ pub async fn preview(
         tillit_app::submissions::status_report(&state.app, &m.who).await?,
     ))
 }
+
+/// A submission sent.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct SubmissionDto {
+    pub id: String,
+    /// SHA-256 of the content's canonical form.
+    pub sha256: String,
+    pub key_id: String,
+    pub submitted_at: String,
+    pub submitted_by: String,
+    /// The authorities it was sent to, by name.
+    pub recipients: String,
+    /// The submission it superseded.
+    pub supersedes: Option<String>,
+}
+
+impl From<tillit_app::views::Submission> for SubmissionDto {
+    fn from(s: tillit_app::views::Submission) -> Self {
+        SubmissionDto {
+            id: s.id,
+            sha256: s.sha256,
+            key_id: s.key_id,
+            submitted_at: s.submitted_at,
+            submitted_by: s.submitted_by_name,
+            recipients: s.recipients,
+            supersedes: s.supersedes,
+        }
+    }
+}
+
+/// The organisation's submissions, newest first.
+#[utoipa::path(get, path = "/api/v1/submissions", responses((status = 200, body = Vec<SubmissionDto>)))]
+pub async fn list(State(state): State<AppState>, m: Member) -> AppResult<Json<Vec<SubmissionDto>>> {
+    m.require(Permission::ViewRegisters)?;
+    Ok(Json(
+        tillit_app::submissions::submissions(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Signs today's status report with the organisation's key and sends it to the authorities
+/// named (administrator or coordinator); it supersedes the previous submission.
+#[utoipa::path(post, path = "/api/v1/submissions", request_body = tillit_domain::submission::SubmitDraft, responses((status = 201, body = SubmissionDto)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    m: Member,
+    crate::forms::ApiJson(body): crate::forms::ApiJson<tillit_domain::submission::SubmitDraft>,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    m.require(Permission::Submit)?;
+    let id = tillit_app::submissions::submit(&state.app, &m.who, &body).await?;
+    let (s, _, _) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(SubmissionDto::from(s)),
+    )
+        .into_response())
+}
+
+/// One submission: the signed file as it was sent (`tillit-submission/1`).
+#[utoipa::path(get, path = "/api/v1/submissions/{id}", params(("id" = String, Path)), responses((status = 200, body = Object)))]
+pub async fn get_one(
+    State(state): State<AppState>,
+    m: Member,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> AppResult<Json<serde_json::Value>> {
+    m.require(Permission::ViewRegisters)?;
+    let (_, envelope, _) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
+    Ok(Json(
+        serde_json::from_str(&envelope).map_err(crate::error::AppError::internal)?,
+    ))
+}

@@ -34,10 +34,152 @@ pub async fn preview(State(state): State<AppState>, m: Member) -> AppResult<Resp
         .map(|k| k.public_key)
         .unwrap_or_default();
     let tpl = PreviewPage {
-        c: PageCommon::member(&m, tr.t("submission-preview-title"), "/organisation"),
+        c: PageCommon::member(&m, tr.t("submission-preview-title"), "/submissions"),
         json: serde_json::to_string_pretty(&report).map_err(AppError::internal)?,
         sha256,
         key,
     };
     Ok(page(StatusCode::OK, &tpl))
+}
+
+#[derive(Template)]
+#[template(path = "submissions.html")]
+struct ListPage {
+    c: PageCommon,
+    authorities: Vec<(String, String)>,
+    /// (id, when, to, by, sha256, superseded)
+    rows: Vec<(String, String, String, String, String, bool)>,
+    may_submit: bool,
+    errors: Vec<crate::pages::FieldError>,
+}
+
+async fn list_page(
+    state: &AppState,
+    m: &Member,
+    notice: Option<&str>,
+    errors: Option<&tillit_domain::ValidationErrors>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let list = tillit_app::submissions::submissions(&state.app, &m.who).await?;
+    let superseded: std::collections::HashSet<String> =
+        list.iter().filter_map(|s| s.supersedes.clone()).collect();
+    let rows = list
+        .into_iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                crate::pages::show_time(&s.submitted_at),
+                s.recipients,
+                s.submitted_by_name,
+                s.sha256,
+                superseded.contains(&s.id),
+            )
+        })
+        .collect();
+    let tpl = ListPage {
+        c: PageCommon::member(m, tr.t("submissions-title"), "/submissions")
+            .with_notice(crate::pages::notice_from(tr, notice)),
+        authorities: tillit_app::submissions::authorities(&state.app, &m.who).await?,
+        rows,
+        may_submit: m.may(Permission::Submit),
+        errors: errors
+            .map(|e| crate::pages::FieldError::list(tr, e))
+            .unwrap_or_default(),
+    };
+    Ok(page(crate::pages::ui::form_status(errors), &tpl))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    m: Member,
+    crate::forms::Params(n): crate::forms::Params<crate::pages::Notice>,
+) -> AppResult<Response> {
+    list_page(&state, &m, n.done.as_deref(), None).await
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    m: Member,
+    form: crate::forms::FormFields,
+) -> AppResult<Response> {
+    let result = form
+        .submit(async |d: tillit_app::submissions::SubmitDraft| {
+            tillit_app::submissions::submit(&state.app, &m.who, &d).await
+        })
+        .await;
+    crate::forms::answer(
+        result,
+        |id: String| format!("/submissions/{id}?done=submitted"),
+        async |e| list_page(&state, &m, None, Some(&e)).await,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "submission.html")]
+struct OnePage {
+    c: PageCommon,
+    id: String,
+    heading: String,
+    to: String,
+    by: String,
+    sha256: String,
+    key_id: String,
+    valid: bool,
+    check: String,
+    json: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    m: Member,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    crate::forms::Params(n): crate::forms::Params<crate::pages::Notice>,
+) -> AppResult<Response> {
+    let tr = &m.ctx.tr;
+    let (s, envelope, check) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
+    let content = serde_json::from_str::<serde_json::Value>(&envelope)
+        .ok()
+        .map(|e| e["submission"].clone())
+        .unwrap_or_default();
+    let heading = tr.f(
+        "submission-heading",
+        &[("at", crate::pages::show_time(&s.submitted_at))],
+    );
+    let tpl = OnePage {
+        c: PageCommon::member(&m, heading.clone(), "/submissions")
+            .with_notice(crate::pages::notice_from(tr, n.done.as_deref())),
+        id: s.id,
+        heading,
+        to: s.recipients,
+        by: s.submitted_by_name,
+        sha256: s.sha256,
+        key_id: s.key_id,
+        valid: check.is_ok(),
+        check: match check {
+            Ok(()) => tr.t("submission-valid"),
+            Err(e) => tr.f("submission-invalid", &[("reason", e)]),
+        },
+        json: serde_json::to_string_pretty(&content).map_err(AppError::internal)?,
+    };
+    Ok(page(StatusCode::OK, &tpl))
+}
+
+/// The submission as a file, to keep or to import in another Tillit.
+pub async fn file(
+    State(state): State<AppState>,
+    m: Member,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> AppResult<Response> {
+    let (s, envelope, _) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
+    let day = s.submitted_at.get(..10).unwrap_or("").to_string();
+    Ok(crate::requirements::pages::download(
+        &format!(
+            "inlamning-{day}-{}.json",
+            &s.sha256[..12.min(s.sha256.len())]
+        ),
+        Some("application/json"),
+        envelope.into_bytes(),
+    ))
 }

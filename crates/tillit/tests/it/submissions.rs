@@ -174,3 +174,108 @@ async fn the_preview_shows_exactly_what_would_leave_and_nothing_else() {
     let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(canonical.as_bytes()));
     assert!(html.contains(&sha), "the preview's digest is the content's");
 }
+
+#[tokio::test]
+async fn a_provider_signs_and_sends_a_status_report_that_cannot_be_changed() {
+    use crate::helpers::*;
+    use reqwest::StatusCode;
+    use tillit_domain::org::OrgKind;
+    use tillit_domain::role::Role;
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Inlämning", OrgKind::Region).await;
+    let (imy, imy_org) = app
+        .org("Integritetsskyddsmyndigheten", OrgKind::Authority)
+        .await;
+    let (_, other_provider) = app.org("Kommun Annan", OrgKind::Municipality).await;
+    app.member(&t, "samordnare@inl.example", Role::Coordinator)
+        .await;
+    app.member(&t, "lasare@inl.example", Role::Reader).await;
+    let _ = imy;
+    let b = app.login("samordnare@inl.example").await;
+
+    // Refused: no authority, a provider named as one, a reader.
+    let res = b.post_form("/submissions", &[]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("href=\"#authority_ids\""));
+    let res = b
+        .post_form(
+            "/submissions",
+            &[("authority_ids", other_provider.id.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.login("lasare@inl.example").await;
+    let res = r
+        .post_form("/submissions", &[("authority_ids", imy_org.id.as_str())])
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(app.store.submissions(&t).await.unwrap().is_empty());
+
+    // Sent to IMY: signed, listed, its file verifies with the published key.
+    let (_, list) = b.get_text("/submissions").await;
+    assert!(list.contains("Integritetsskyddsmyndigheten") && !list.contains("Kommun Annan"));
+    let res = b
+        .post_form("/submissions", &[("authority_ids", imy_org.id.as_str())])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = location(res.headers());
+    let id = to
+        .trim_start_matches("/submissions/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, html) = b.get_text(&to).await;
+    assert!(html.contains("Signaturen stämmer"), "{html}");
+    let file = b.get(&format!("/submissions/{id}/file")).await;
+    assert_eq!(file.status(), StatusCode::OK);
+    let text = file.text().await.unwrap();
+    let api = app.api(&make_token(&b, "inl", &["read", "write"]).await);
+    let (_, org) = api.get_json("/api/v1/organisation").await;
+    let published = org["signing_keys"][0]["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v = tillit_domain::submission::verify(&text, Some(&published)).unwrap();
+    let (status, one) = api.get_json(&format!("/api/v1/submissions/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    assert_eq!(one["sha256"], v.sha256.as_str());
+    assert_eq!(
+        one["submission"]["organisation"]["name"],
+        "Region Inlämning"
+    );
+
+    // A second one through the API supersedes the first; neither can be changed or removed.
+    let res = api
+        .req(
+            reqwest::Method::POST,
+            "/api/v1/submissions",
+            Some(serde_json::json!({"authority_ids": [imy_org.id]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let second: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(second["supersedes"], id.as_str());
+    let res = api
+        .req(
+            reqwest::Method::POST,
+            "/api/v1/submissions",
+            Some(serde_json::json!({"authority_ids": ["00000000-0000-4000-8000-000000000000"]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let (_, list) = b.get_text("/submissions").await;
+    assert!(list.contains("Ersatt"));
+    let pool = crate::audit::raw_pool(&app).await;
+    for sql in [
+        "UPDATE submissions SET envelope = '{}' WHERE id = $1",
+        "DELETE FROM submissions WHERE id = $1",
+    ] {
+        let refused = sqlx::query(sql).bind(&id).execute(&pool).await;
+        assert!(refused.is_err(), "{sql}");
+    }
+}

@@ -83,6 +83,9 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/incidents/{id}/lesson-measures", "incident"),
     ("GET", "/api/v1/incidents/{id}/timeline", "incident"),
     ("POST", "/api/v1/incidents/{id}/entries", "incident"),
+    ("GET", "/submissions/{id}", "submission"),
+    ("GET", "/submissions/{id}/file", "submission"),
+    ("GET", "/api/v1/submissions/{id}", "submission"),
     ("GET", "/api/v1/incidents/{id}", "incident"),
     ("PUT", "/api/v1/incidents/{id}", "incident"),
     ("POST", "/api/v1/incidents/{id}/reports", "incident"),
@@ -403,6 +406,26 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         .await
         .unwrap()
         .id;
+    let b_key = format!("k-{}", uuid::Uuid::new_v4().simple());
+    app.store
+        .add_signing_key(&b, &b_key, "00", "00")
+        .await
+        .unwrap();
+    let b_submission = app
+        .store
+        .record_submission(
+            &b,
+            &tillit_store::Actor::operator(),
+            &tillit_store::NewSubmission {
+                sha256: "00",
+                key_id: &app.store.signing_keys(&b).await.unwrap()[0].id.clone(),
+                envelope: "{}",
+                by_name: "B",
+                recipients: &[],
+            },
+        )
+        .await
+        .unwrap();
     let a_admin = app.login("admin@a.example").await;
     let a_secret = make_token(&a_admin, "A:s admin", &["read", "write", "admin"]).await;
     let a_api = app.api(&a_secret);
@@ -418,6 +441,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             "incident" => b_incident.as_str(),
             "evidence" => b_evidence.as_str(),
             "attachment" => b_attachment.as_str(),
+            "submission" => b_submission.as_str(),
             "risk" => b_risk.as_str(),
             "scenario" => b_scenario.as_str(),
             "measure" => b_measure.as_str(),
