@@ -184,19 +184,18 @@ pub fn point_reached(
         .map(|h| (format!("before_{h}h"), Some(h)))
 }
 
-/// Who is reminded of an obligation: the organisation's information-security coordinators and
-/// administrators, and for a personal data breach its data protection officer too.
-async fn recipients(app: &App, t: &Tenant, kind: Kind) -> Result<Vec<Contact>> {
-    let gdpr = matches!(
-        kind,
-        Kind::ImyNotification | Kind::ControllerNotification | Kind::DataSubjects
-    );
-    let roles: &[&str] = if gdpr {
-        &["coordinator", "admin", "dpo"]
-    } else {
-        &["coordinator", "admin"]
-    };
-    Ok(app.store.contacts_with_roles(t, roles).await?)
+/// Who is reminded: the organisation's information-security coordinators and administrators,
+/// and for a personal data breach its data protection officer too. Read once per organisation:
+/// (everyone but the DPO, with the DPO).
+async fn recipients(app: &App, t: &Tenant) -> Result<(Vec<Contact>, Vec<Contact>)> {
+    Ok((
+        app.store
+            .contacts_with_roles(t, &["coordinator", "admin"])
+            .await?,
+        app.store
+            .contacts_with_roles(t, &["coordinator", "admin", "dpo"])
+            .await?,
+    ))
 }
 
 /// Every reminder whose time has come at `now`, in every care provider.
@@ -208,6 +207,7 @@ pub async fn due_reminders(
     let mut out = Vec::new();
     for t in app.store.provider_tenants().await? {
         let views = crate::incidents::all_views(app, &t).await?;
+        let mut people = None;
         for v in views {
             for o in &v.obligations {
                 if o.sent.is_some() || o.obligation.applies == Applies::No {
@@ -219,6 +219,16 @@ pub async fn due_reminders(
                 let Some((point, hours)) = point_reached(due, now, hours_before) else {
                     continue;
                 };
+                if people.is_none() {
+                    people = Some(recipients(app, &t).await?);
+                }
+                let Some((others, with_dpo)) = people.as_ref() else {
+                    continue;
+                };
+                let gdpr = matches!(
+                    o.obligation.kind,
+                    Kind::ImyNotification | Kind::ControllerNotification | Kind::DataSubjects
+                );
                 out.push(DueReminder {
                     tenant: t.clone(),
                     incident_id: v.incident.id.clone(),
@@ -226,7 +236,7 @@ pub async fn due_reminders(
                     obligation: o.obligation.clone(),
                     point,
                     hours_before: hours,
-                    recipients: recipients(app, &t, o.obligation.kind).await?,
+                    recipients: if gdpr { with_dpo } else { others }.clone(),
                 });
             }
         }

@@ -187,3 +187,18 @@ impl Store {
         Ok(a)
     }
 }
+
+impl Store {
+    /// The day (YYYY-MM-DD) the latest access-needs analysis was approved, if any was.
+    pub async fn latest_access_analysis_approval(
+        &self,
+        t: &Tenant,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT MAX(approved_on) FROM access_analyses WHERE org_id = $1")
+                .bind(t.id())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.and_then(|(d,)| d))
+    }
+}

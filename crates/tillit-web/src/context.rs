@@ -126,9 +126,9 @@ pub struct Member {
     /// Who acts — the person, the membership they act in, all their memberships — for the
     /// application layer's commands and queries and for the page shell.
     pub who: Acting,
-    /// Reports still to send for incidents, and how many of them are overdue, for the
-    /// navigation (counted for pages only).
-    pub reports_due: (usize, usize),
+    /// Reports still to send for incidents, soonest first, for the navigation and the overview
+    /// (read for pages only).
+    pub reports_due: Vec<tillit_app::incidents::DueReport>,
 }
 
 impl Member {
@@ -136,19 +136,17 @@ impl Member {
         Member {
             ctx,
             who,
-            reports_due: (0, 0),
+            reports_due: Vec::new(),
         }
     }
 
-    /// Counts the reports still to send, for a page's navigation (a care provider's member who
+    /// Reads the reports still to send, for a page's navigation (a care provider's member who
     /// may see the registers).
     pub async fn count_reports_due(&mut self, state: &AppState) -> Result<(), AppError> {
         if self.who.org_kind().side() == tillit_domain::org::Side::Provider
             && self.may(Permission::ViewRegisters)
         {
-            let due = tillit_app::incidents::reports_due(&state.app, &self.who).await?;
-            let now = chrono::Utc::now();
-            self.reports_due = (due.len(), due.iter().filter(|d| d.overdue(now)).count());
+            self.reports_due = tillit_app::incidents::reports_due(&state.app, &self.who).await?;
         }
         Ok(())
     }

@@ -205,8 +205,8 @@ pub async fn overview(
             ("kind", tr.kind(m.who.membership().org_kind)),
         ],
     );
-    let (reports, reports_more) = if m.reports_due.0 > 0 {
-        let due = tillit_app::incidents::reports_due(&state.app, &m.who).await?;
+    let (reports, reports_more) = if !m.reports_due.is_empty() {
+        let due = &m.reports_due;
         let shown =
             crate::incidents::pages::due_rows(tr, &due[..due.len().min(8)], &chrono::Utc::now());
         let more = due.len().saturating_sub(8);

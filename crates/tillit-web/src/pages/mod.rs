@@ -466,19 +466,27 @@ impl PageCommon {
                     href,
                     label: tr.t(key),
                     current: href == current,
-                    badge: match (href, m.reports_due) {
-                        ("/incidents", (n, overdue)) if n > 0 => Some((
-                            n,
-                            if overdue > 0 {
-                                tr.f(
-                                    "nav-reports-due-overdue",
-                                    &[("count", n.to_string()), ("overdue", overdue.to_string())],
-                                )
-                            } else {
-                                tr.f("nav-reports-due", &[("count", n.to_string())])
-                            },
-                            overdue > 0,
-                        )),
+                    badge: match href {
+                        "/incidents" if !m.reports_due.is_empty() => {
+                            let n = m.reports_due.len();
+                            let now = chrono::Utc::now();
+                            let overdue = m.reports_due.iter().filter(|d| d.overdue(now)).count();
+                            Some((
+                                n,
+                                if overdue > 0 {
+                                    tr.f(
+                                        "nav-reports-due-overdue",
+                                        &[
+                                            ("count", n.to_string()),
+                                            ("overdue", overdue.to_string()),
+                                        ],
+                                    )
+                                } else {
+                                    tr.f("nav-reports-due", &[("count", n.to_string())])
+                                },
+                                overdue > 0,
+                            ))
+                        }
                         _ => None,
                     },
                 })
