@@ -312,3 +312,33 @@ pub async fn sweep_sessions(app: &App) -> Result<u64> {
         .delete_expired_sessions(&format_timestamp(now), &idle_before)
         .await?)
 }
+
+/// A member acting outside a request — the demo's seeding, a command-line job — with the
+/// member's role in the organisation (by organisation number) and every token scope.
+pub async fn acting_as_member(app: &App, email: &str, org_number: &str) -> Result<Acting> {
+    let user = app
+        .store
+        .user_by_email(email)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let number = tillit_domain::org::OrgNumber::parse("org_number", org_number)?;
+    let org = app
+        .store
+        .organisation_by_number(&number)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let auth = Auth {
+        user_id: user.user.id.clone(),
+        email: email.to_string(),
+        display_name: user.user.display_name.clone(),
+        must_change_password: false,
+        locale: "sv".into(),
+        via: Via::Token {
+            token_id: "job".into(),
+            org_id: org.id.clone(),
+            scopes: tillit_domain::role::Scope::ALL.to_vec(),
+        },
+        csrf: None,
+    };
+    acting(app, auth).await
+}

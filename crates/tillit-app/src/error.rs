@@ -51,6 +51,7 @@ pub fn unique_field(u: Unique) -> &'static str {
         Unique::Name => "name",
         Unique::Email => "email",
         Unique::OrgNumber => "org_number",
+        Unique::Submission => "file",
     }
 }
 

@@ -10,6 +10,7 @@ pub mod assessments;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod authority;
 pub mod catalog;
 pub mod error;
 pub mod followup;
@@ -83,6 +84,8 @@ pub struct App {
     instance: Arc<String>,
     /// Files being read for import at once (each on a blocking thread).
     import_slots: Arc<tokio::sync::Semaphore>,
+    /// One ranking computed at a time in this process.
+    ranking_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Today's date in Sweden (Europe/Stockholm), the day every "due", "overdue", "signed" and
@@ -113,6 +116,7 @@ impl App {
             dummy_hash: Arc::new(dummy_hash),
             config: Arc::new(config),
             import_slots: Arc::new(tokio::sync::Semaphore::new(IMPORT_SLOTS)),
+            ranking_lock: Arc::new(tokio::sync::Mutex::new(())),
             instance: Arc::new(uuid::Uuid::new_v4().simple().to_string()),
         })
     }

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use tillit_domain::role::Permission;
 
 /// The status report's format version (its fields).
-pub const REPORT_VERSION: i64 = 1;
+pub const REPORT_VERSION: i64 = 2;
 
 /// The status report of the acting organisation as it would be sent today.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -68,6 +68,11 @@ pub async fn status_report(app: &App, who: &Acting) -> Result<Value> {
         .iter()
         .map(|(k, n)| (k.clone(), json!(n)))
         .collect();
+    let highest_confidentiality = crate::assets::all_assets(app, who)
+        .await?
+        .iter()
+        .filter_map(|a| a.levels.map(|l| l.confidentiality.number()))
+        .max();
     let (cyber, _) = f.cybersecurity_act();
     let (dpo, _) = f.data_protection_officer();
     Ok(json!({
@@ -87,6 +92,7 @@ pub async fn status_report(app: &App, who: &Acting) -> Result<Value> {
         "classification": {
             "information_assets": figures.assets,
             "unclassified": figures.unclassified_assets,
+            "highest_confidentiality": highest_confidentiality,
             "systems": figures.systems,
         },
         "compliance": {
@@ -148,6 +154,8 @@ pub async fn submit(app: &App, who: &Acting, d: &SubmitDraft) -> Result<String> 
     let envelope =
         tillit_domain::submission::sign(report, &key, &key_id).map_err(crate::Error::internal)?;
     let text = serde_json::to_string(&envelope).map_err(crate::Error::internal)?;
+    let figures = tillit_domain::ranking::figures_of(&envelope.submission).to_string();
+    let org = app.store.organisation(who.tenant()).await?;
     Ok(app
         .store
         .record_submission(
@@ -159,6 +167,9 @@ pub async fn submit(app: &App, who: &Acting, d: &SubmitDraft) -> Result<String> 
                 envelope: &text,
                 by_name: who.display_name(),
                 recipients: &ids,
+                org_number: &org.org_number,
+                org_name: &org.name,
+                figures: &figures,
             },
         )
         .await?)

@@ -191,7 +191,7 @@ pub async fn import(
 /// Reads the file on a blocking thread, never on the async workers, and at most
 /// [`crate::IMPORT_SLOTS`] files at a time, so that imports cannot stall other requests or add up
 /// to more memory than their limits allow together.
-async fn read_file(
+pub(crate) async fn read_file(
     app: &App,
     file_name: &str,
     bytes: &[u8],

@@ -5,9 +5,9 @@ pub use tillit_store::{
     AccessAnalysis, ApiToken, Assessment, AssessmentStatus, Asset, AssetQuery, AssetSort,
     AuditEvent, AuditFilter, CellCount, ClassificationRecord, Decision, Evidence, GapItem, GapKind,
     GapList, KeyFigures, Measure, MeasureOrder, MeasureQuery, Member, MemberQuery, Organisation,
-    OutsourcingCase, Reviewed, RiskAnalysis, RoleCount, Scenario, SigningKeyRow, Submission,
-    Supplier, System, SystemQuery, SystemSort, User, UserMembership, GAP_ITEMS_SHOWN,
-    ORGANISATION_SCOPE,
+    OutsourcingCase, RankRow, Received, RegistryEntry, Reviewed, RiskAnalysis, RoleCount, Scenario,
+    SigningKeyRow, Submission, Supplier, System, SystemQuery, SystemSort, User, UserMembership,
+    GAP_ITEMS_SHOWN, ORGANISATION_SCOPE,
 };
 
 /// The time as stored and shown: UTC, RFC 3339, millisecond precision.

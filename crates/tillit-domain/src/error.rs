@@ -49,6 +49,11 @@ pub enum Rule {
     /// Two fields name different objects of the organisation's records (a supplier's name that is
     /// another supplier than the id given).
     ContradictsRecords,
+    /// A submission file an authority cannot accept; `reason` says why: `not_a_submission`,
+    /// `tampered`, `not_in_registry`, `no_published_key`, `other_key`, `already_received`.
+    SubmissionRefused {
+        reason: String,
+    },
 }
 
 impl Rule {
@@ -77,6 +82,7 @@ impl Rule {
             Rule::OutOfOrder => "rule-out-of-order",
             Rule::EarlierThanRecorded => "rule-earlier-than-recorded",
             Rule::ContradictsRecords => "rule-contradicts-records",
+            Rule::SubmissionRefused { .. } => "rule-submission-refused",
         }
     }
 
@@ -105,6 +111,7 @@ impl Rule {
             Rule::OutOfOrder => "out_of_order",
             Rule::EarlierThanRecorded => "earlier_than_recorded",
             Rule::ContradictsRecords => "contradicts_records",
+            Rule::SubmissionRefused { .. } => "submission_refused",
         }
     }
 
@@ -127,7 +134,7 @@ impl Rule {
                 | Rule::InTheFuture
                 | Rule::ContradictsRecords
                 | Rule::EarlierThanRecorded
-        )
+        ) || matches!(self, Rule::SubmissionRefused { reason } if !matches!(reason.as_str(), "not_a_submission" | "tampered"))
     }
 }
 

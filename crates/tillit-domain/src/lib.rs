@@ -20,6 +20,7 @@ pub mod org;
 pub mod outsourcing;
 pub mod outsourcing_case;
 pub mod paging;
+pub mod ranking;
 pub mod requirements;
 pub mod risk;
 pub mod role;

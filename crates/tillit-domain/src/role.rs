@@ -52,6 +52,16 @@ pub enum Permission {
     /// Sign and submit a status report to the supervising authorities (a care provider's
     /// administrator or information-security coordinator).
     Submit,
+    /// See the authority's registry, ranking and ranking model (every authority role).
+    ViewSupervision,
+    /// Read the submissions providers sent to the authority (each read is audited).
+    ReadSubmissions,
+    /// Import the registry of the organisations in the authority's remit.
+    ManageRegistry,
+    /// Import a submission file a provider sent from another Tillit.
+    ImportSubmissions,
+    /// Publish a new version of the ranking model (the supervision lead).
+    EditRankingModel,
 }
 
 /// What an API token may be used for. A request needs both the role and the scope.
@@ -97,14 +107,19 @@ impl Permission {
     /// The token scope a request needs for this permission.
     pub fn scope(self) -> Scope {
         match self {
-            Permission::ViewOverview | Permission::ViewMembers | Permission::ViewRegisters => {
-                Scope::Read
-            }
+            Permission::ViewOverview
+            | Permission::ViewMembers
+            | Permission::ViewRegisters
+            | Permission::ViewSupervision
+            | Permission::ReadSubmissions => Scope::Read,
             Permission::EditRegisters
             | Permission::Classify
             | Permission::Assess
             | Permission::DecideOutsourcing
-            | Permission::Submit => Scope::Write,
+            | Permission::Submit
+            | Permission::ManageRegistry
+            | Permission::ImportSubmissions
+            | Permission::EditRankingModel => Scope::Write,
             Permission::ManageMembers
             | Permission::ViewAuditLog
             | Permission::ManageRiskMatrix
@@ -218,6 +233,18 @@ impl Role {
             }
             Permission::DecideOutsourcing => self == Role::Owner,
             Permission::Submit => matches!(self, Role::Admin | Role::Coordinator),
+            Permission::ViewSupervision => self.side() == Side::Authority,
+            Permission::ReadSubmissions => matches!(
+                self,
+                Role::CaseOfficer | Role::SupervisionLead | Role::Analyst
+            ),
+            Permission::ManageRegistry => {
+                matches!(self, Role::AuthorityAdmin | Role::SupervisionLead)
+            }
+            Permission::ImportSubmissions => {
+                matches!(self, Role::CaseOfficer | Role::SupervisionLead)
+            }
+            Permission::EditRankingModel => self == Role::SupervisionLead,
         }
     }
 }

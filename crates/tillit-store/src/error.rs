@@ -57,6 +57,8 @@ pub enum Unique {
     Email,
     /// An organisation's number.
     OrgNumber,
+    /// A submission the authority already received (by its SHA-256).
+    Submission,
 }
 
 impl StoreError {

@@ -11,6 +11,7 @@ mod assessments;
 mod assets;
 mod attempts;
 mod audit;
+mod authority;
 mod catalog;
 mod dialect;
 mod error;
@@ -42,6 +43,10 @@ pub use assets::{
     Asset, AssetInput, AssetQuery, AssetSort, ClassificationRecord, CONFIDENTIALITY_STRENGTHS,
 };
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport, Work};
+pub use authority::{
+    ModelVersion, NewRank, NewReceived, NewRegistryEntry, RankRow, RankingRun, Received,
+    RegistryEntry, RemitFilter,
+};
 pub use catalog::{NewReassessment, ReassessReason, Reassessment, RequirementMeasure};
 pub use dialect::Backend;
 pub use error::{Reference, StoreError, Unique};

@@ -162,6 +162,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0021_signing_keys_and_submissions.sqlite.sql"),
         postgres: include_str!("../migrations/0021_signing_keys_and_submissions.postgres.sql"),
     },
+    Migration {
+        version: 22,
+        name: "authority_workspace",
+        common: include_str!("../migrations/0022_authority_workspace.sql"),
+        sqlite: include_str!("../migrations/0022_authority_workspace.sqlite.sql"),
+        postgres: include_str!("../migrations/0022_authority_workspace.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

@@ -27,6 +27,11 @@ pub struct NewSubmission<'a> {
     pub by_name: &'a str,
     /// The authorities' organisation ids.
     pub recipients: &'a [String],
+    /// The submitting organisation's number and name, as the authorities' inboxes list it.
+    pub org_number: &'a str,
+    pub org_name: &'a str,
+    /// The figures the authorities' ranking reads (JSON).
+    pub figures: &'a str,
 }
 
 const COLUMNS: &str = "s.id AS id, s.sha256 AS sha256, s.key_id AS key_id, s.submitted_at AS submitted_at, \
@@ -77,6 +82,7 @@ impl Store {
         .fetch_optional(w.conn())
         .await?;
         let id = new_id();
+        let submitted_at = now_timestamp();
         sqlx::query(
             "INSERT INTO submissions (id, org_id, sha256, key_id, envelope, submitted_at, submitted_by_name, supersedes)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -86,7 +92,7 @@ impl Store {
         .bind(x.sha256)
         .bind(x.key_id)
         .bind(x.envelope)
-        .bind(now_timestamp())
+        .bind(&submitted_at)
         .bind(x.by_name)
         .bind(latest.as_ref().map(|(l,)| l.clone()))
         .execute(w.conn())
@@ -98,6 +104,22 @@ impl Store {
             .bind(&id)
             .bind(a)
             .execute(w.conn())
+            .await?;
+            crate::authority::record_received(
+                &mut w,
+                a,
+                &crate::NewReceived {
+                    org_number: x.org_number,
+                    org_name: x.org_name,
+                    submission_id: Some(&id),
+                    envelope: None,
+                    sha256: x.sha256,
+                    key_id: x.key_id,
+                    submitted_at: &submitted_at,
+                    received_by_name: "",
+                    figures: x.figures,
+                },
+            )
             .await?;
         }
         w.record(

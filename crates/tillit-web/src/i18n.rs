@@ -176,6 +176,10 @@ impl Tr {
                 vec![("min", min.to_string()), ("max", max.to_string())]
             }
             Rule::OutsideRiskMatrix { max } => vec![("max", max.to_string())],
+            Rule::SubmissionRefused { reason } => vec![(
+                "reason",
+                self.t(&format!("refusal-{}", reason.replace('_', "-"))),
+            )],
             _ => vec![],
         };
         self.f(e.rule.message_key(), &args)

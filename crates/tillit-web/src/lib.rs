@@ -12,6 +12,7 @@ pub mod api;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod authority;
 pub mod catalog;
 pub mod context;
 pub mod error;

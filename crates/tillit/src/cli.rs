@@ -279,6 +279,11 @@ async fn serve(
         }
         Err(e) => tracing::warn!(error = %e, "giving the organisations their signing keys failed"),
     }
+    // The demo (the only caller with a banner) seeds its authority side here: the submissions
+    // must be signed with the keys just ensured.
+    if banner.is_some() {
+        crate::demo_authority::seed(&app).await?;
+    }
     let state = AppState::new(app, web)?;
     // Signed checkpoints of the audit chain: at start, every ten minutes, and at shutdown.
     let key = crate::checkpoints::load_or_create_key(&settings.checkpoint_key_file)?;

@@ -5,6 +5,7 @@ pub mod checkpoints;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod demo_authority;
 pub mod oscal;
 
 use clap::Parser;

@@ -107,6 +107,52 @@ fn lines(lines: usize, per_line: usize) -> Value {
            "pattern": format!("^[^{CONTROL}\\n]{{0,{per_line}}}(\\n[^{CONTROL}\\n]{{0,{per_line}}}){{0,{}}}$", lines - 1)})
 }
 
+/// The factors of a ranking model: every factor by its key, with the figure its scale needs
+/// (`full_at` for a number factor, `levels` for a level factor; the other is ignored).
+fn ranking_factors() -> Value {
+    use tillit_domain::ranking::FactorKey;
+    let mut props = Map::new();
+    for k in FactorKey::ALL {
+        let mut p = Map::new();
+        p.insert(
+            "weight".into(),
+            json!({"type": "number", "minimum": 0, "maximum": 100}),
+        );
+        p.insert(
+            "missing".into(),
+            json!({"type": "number", "minimum": 0, "maximum": 1}),
+        );
+        p.insert("rationale".into(), required_text(2000));
+        let mut required = vec!["weight", "missing", "rationale"];
+        if k.scale_kind() == "levels" {
+            p.insert(
+                "levels".into(),
+                json!({"type": "object", "minProperties": 1, "maxProperties": 50,
+                       "propertyNames": required_text(100),
+                       "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}}),
+            );
+            p.insert("full_at".into(), json!({"type": ["number", "null"]}));
+            required.push("levels");
+        } else {
+            p.insert(
+                "full_at".into(),
+                json!({"type": "number", "exclusiveMinimum": 0, "maximum": 1_000_000_000}),
+            );
+            p.insert(
+                "levels".into(),
+                json!({"type": ["object", "null"], "additionalProperties": {"type": "number"}}),
+            );
+            required.push("full_at");
+        }
+        props.insert(
+            k.key().into(),
+            json!({"type": "object", "properties": p, "required": required, "additionalProperties": false}),
+        );
+    }
+    let all: Vec<&str> = FactorKey::ALL.iter().map(|k| k.key()).collect();
+    json!({"type": "object", "properties": props, "required": all, "additionalProperties": false})
+}
+
 /// The rules of one schema: its fields' constraints, its required fields and rules between fields.
 struct SchemaRules {
     fields: Vec<(&'static str, Value)>,
@@ -237,6 +283,14 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
                         {"required": ["breach_risk"], "properties": {"breach_risk": {"const": "high_risk"}}}
                     ]}),
                 ],
+            },
+        ),
+        (
+            "RankingModelBody",
+            SchemaRules {
+                fields: vec![("note", text(2000)), ("factors", ranking_factors())],
+                required: vec!["factors"],
+                between: vec![],
             },
         ),
         (

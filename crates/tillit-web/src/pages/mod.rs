@@ -159,6 +159,44 @@ pub fn routes() -> Router<AppState> {
             get(crate::submissions::pages::preview),
         )
         .route("/submissions/{id}", get(crate::submissions::pages::show))
+        .route("/authority/ranking", get(crate::authority::pages::ranking))
+        .route(
+            "/authority/ranking/export",
+            get(crate::authority::pages::ranking_export),
+        )
+        .route(
+            "/authority/organisations/{id}",
+            get(crate::authority::pages::entry),
+        )
+        .route(
+            "/authority/registry",
+            get(crate::authority::pages::registry),
+        )
+        .route(
+            "/authority/registry/import",
+            get(crate::authority::pages::registry_import_page)
+                .post(crate::authority::pages::registry_import),
+        )
+        .route(
+            "/authority/submissions",
+            get(crate::authority::pages::received),
+        )
+        .route(
+            "/authority/submissions/import",
+            axum::routing::post(crate::authority::pages::import_submission),
+        )
+        .route(
+            "/authority/submissions/{id}",
+            get(crate::authority::pages::received_one),
+        )
+        .route(
+            "/authority/model",
+            get(crate::authority::pages::model).post(crate::authority::pages::save_model),
+        )
+        .route(
+            "/authority/model/{version}",
+            get(crate::authority::pages::model_version),
+        )
         .route(
             "/submissions/{id}/file",
             get(crate::submissions::pages::file),
@@ -433,6 +471,12 @@ impl PageCommon {
             nav.push(("/measures", "nav-measures"));
             nav.push(("/follow-up", "nav-follow-up"));
         }
+        if m.may(Permission::ViewSupervision) {
+            nav.push(("/authority/ranking", "nav-ranking"));
+            nav.push(("/authority/registry", "nav-registry"));
+            nav.push(("/authority/submissions", "nav-received"));
+            nav.push(("/authority/model", "nav-model"));
+        }
         if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
             nav.push(("/organisation", "nav-organisation"));
         }
@@ -600,6 +644,9 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "report-draft-saved",
         "entry-added",
         "submitted",
+        "registry-imported",
+        "submission-imported",
+        "model-saved",
         "attachment-added",
         "measure-exists",
         "assessment-saved",

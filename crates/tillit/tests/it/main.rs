@@ -14,6 +14,7 @@ mod api;
 mod assets;
 mod audit;
 mod auth;
+mod authority;
 mod catalog;
 mod durability;
 mod input;

@@ -1,0 +1,10 @@
+-- PostgreSQL: what an authority received, and its model versions, are never changed or removed.
+CREATE FUNCTION tillit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END;
+$$;
+CREATE TRIGGER received_submissions_append_only BEFORE UPDATE OR DELETE ON received_submissions
+FOR EACH ROW EXECUTE FUNCTION tillit_append_only();
+CREATE TRIGGER ranking_models_append_only BEFORE UPDATE OR DELETE ON ranking_models
+FOR EACH ROW EXECUTE FUNCTION tillit_append_only();

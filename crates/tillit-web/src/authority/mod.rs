@@ -1,0 +1,3 @@
+//! The authority's workspace: registry, received submissions, ranking model and ranking.
+pub mod api;
+pub mod pages;

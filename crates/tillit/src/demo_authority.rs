@@ -1,0 +1,350 @@
+//! The demo's authority side: IMY's and IVO's registries — the demo providers and a generated
+//! remit of hundreds of municipalities and private providers, each row marked as generated — and
+//! the region's and the private provider's signed submissions to both. Åsby kommun has submitted
+//! nothing, so the ranking shows what that does. Idempotent: a registry that has rows and an
+//! organisation that has submitted are left as they are.
+
+use tillit_app::App;
+use tillit_domain::org::luhn_check_digit;
+use tillit_store::NewRegistryEntry;
+
+/// The 21 counties.
+const COUNTIES: [&str; 21] = [
+    "Stockholms län",
+    "Uppsala län",
+    "Södermanlands län",
+    "Östergötlands län",
+    "Jönköpings län",
+    "Kronobergs län",
+    "Kalmar län",
+    "Gotlands län",
+    "Blekinge län",
+    "Skåne län",
+    "Hallands län",
+    "Västra Götalands län",
+    "Värmlands län",
+    "Örebro län",
+    "Västmanlands län",
+    "Dalarnas län",
+    "Gävleborgs län",
+    "Västernorrlands län",
+    "Jämtlands län",
+    "Västerbottens län",
+    "Norrbottens län",
+];
+
+/// The demo signing key of a generated organisation (derived from its number, so that every
+/// demo has the same keys; never a real organisation's key).
+fn generated_key(org_number: &str) -> ed25519_dalek::SigningKey {
+    use sha2::Digest;
+    let seed: [u8; 32] = sha2::Sha256::digest(format!("tillit-demo-generated:{org_number}")).into();
+    ed25519_dalek::SigningKey::from_bytes(&seed)
+}
+
+/// A generated organisation's status report, as a provider's Tillit would make it.
+fn generated_report(e: &NewRegistryEntry, r: &mut Lcg, as_of: &str) -> serde_json::Value {
+    let assets = 20 + r.below(200);
+    let above = r.below(12);
+    serde_json::json!({
+        "report_version": tillit_app::submissions::REPORT_VERSION,
+        "as_of": as_of,
+        "organisation": {"name": e.name, "org_number": e.org_number, "kind": e.kind},
+        "catalog": {"version": tillit_app::library::LATEST},
+        "classification": {"information_assets": assets, "unclassified": r.below(assets / 3 + 1),
+                           "systems": 5 + r.below(60), "highest_confidentiality": 2 + r.below(3)},
+        "compliance": {"percent_met": 35 + r.below(60), "areas": []},
+        "risk": {"residual_heat_map": [], "above_tolerance": above,
+                 "above_tolerance_untreated": r.below(above + 1),
+                 "latest_risk_analysis": if r.below(5) == 0 { serde_json::Value::Null } else {
+                     serde_json::json!(format!("{}-{:02}-10", 2023 + r.below(3), 1 + r.below(12))) }},
+        "measures": {"open": 5 + r.below(40), "overdue": r.below(25)},
+        "incidents": {"last_12_months": r.below(15), "by_type": {}, "reports_overdue_now": r.below(4) / 3},
+        "access_needs_analysis": {"latest_approved": if r.below(3) == 0 { serde_json::Value::Null } else {
+            serde_json::json!(format!("{}-{:02}-20", 2023 + r.below(3), 1 + r.below(12))) },
+            "systems_with_patient_data_missing_one": r.below(3)},
+    })
+}
+
+/// How many generated rows of each kind.
+pub const GENERATED_MUNICIPALITIES: usize = 280;
+pub const GENERATED_PRIVATE: usize = 120;
+
+fn org_number(prefix: &str, n: usize) -> String {
+    // prefix (6 digits) + 3-digit sequence + Luhn digit.
+    let body = format!("{prefix}{n:03}");
+    let digits: Vec<u32> = body.chars().filter_map(|c| c.to_digit(10)).collect();
+    let check = luhn_check_digit(&digits);
+    format!("{}-{}{}", &body[..6], &body[6..], check)
+}
+
+/// A small deterministic generator, so that every demo has the same remit.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn row(
+    (number, name, kind, county): (&str, &str, &str, &str),
+    individuals: i64,
+    care: &str,
+    nis2: &str,
+    last: Option<&str>,
+    generated: bool,
+) -> NewRegistryEntry {
+    NewRegistryEntry {
+        org_number: number.to_string(),
+        name: name.to_string(),
+        kind: kind.to_string(),
+        county: county.to_string(),
+        individuals: Some(individuals),
+        kinds_of_care: care.to_string(),
+        nis2_class: nis2.to_string(),
+        last_supervised_on: last.map(str::to_string),
+        public_key: String::new(),
+        generated,
+    }
+}
+
+/// The registry rows of an authority: the demo providers and the generated remit.
+pub fn registry_rows(seed: u64) -> Vec<NewRegistryEntry> {
+    let mut rows = vec![
+        row(
+            (
+                "232100-9991",
+                "Region Norrfjäll",
+                "region",
+                "Norrbottens län",
+            ),
+            250_000,
+            "sjukhusvård;primärvård;psykiatri;tandvård",
+            "essential",
+            Some("2022-05-10"),
+            false,
+        ),
+        row(
+            (
+                "212000-9994",
+                "Åsby kommun",
+                "municipality",
+                "Jämtlands län",
+            ),
+            1_800,
+            "äldreomsorg;lss;individ- och familjeomsorg;elevhälsa",
+            "not_covered",
+            None,
+            false,
+        ),
+        row(
+            (
+                "212000-9986",
+                "Östervik kommun",
+                "municipality",
+                "Västernorrlands län",
+            ),
+            3_400,
+            "äldreomsorg;lss;elevhälsa",
+            "not_covered",
+            Some("2023-09-01"),
+            false,
+        ),
+        row(
+            (
+                "556999-1234",
+                "Omsorgshuset Linden AB",
+                "private_provider",
+                "Västerbottens län",
+            ),
+            420,
+            "äldreomsorg;lss",
+            "not_covered",
+            None,
+            false,
+        ),
+    ];
+    let mut r = Lcg(seed);
+    let cares_m = [
+        "äldreomsorg;lss;individ- och familjeomsorg;elevhälsa",
+        "äldreomsorg;lss;elevhälsa",
+        "äldreomsorg;individ- och familjeomsorg",
+    ];
+    for i in 0..GENERATED_MUNICIPALITIES {
+        let county = COUNTIES[r.below(21) as usize];
+        let last = match r.below(4) {
+            0 => None,
+            _ => Some(format!("{}-{:02}-15", 2016 + r.below(9), 1 + r.below(12))),
+        };
+        rows.push(row(
+            (
+                &org_number("212001", i),
+                &format!("Genererad kommun {:03}", i + 1),
+                "municipality",
+                county,
+            ),
+            (300 + r.below(40_000)) as i64,
+            cares_m[r.below(3) as usize],
+            if r.below(10) == 0 {
+                "important"
+            } else {
+                "not_covered"
+            },
+            last.as_deref(),
+            true,
+        ));
+    }
+    let cares_p = [
+        "primärvård",
+        "äldreomsorg",
+        "lss",
+        "psykiatri",
+        "tandvård",
+        "sjukhusvård;primärvård",
+    ];
+    for i in 0..GENERATED_PRIVATE {
+        let care = cares_p[r.below(6) as usize];
+        rows.push(row(
+            (
+                &org_number("559001", i),
+                &format!("Genererad vårdgivare {:03} AB", i + 1),
+                "private_provider",
+                COUNTIES[r.below(21) as usize],
+            ),
+            (50 + r.below(60_000)) as i64,
+            care,
+            if care.contains("sjukhusvård") {
+                "important"
+            } else {
+                "not_covered"
+            },
+            if r.below(3) == 0 {
+                Some("2021-03-01")
+            } else {
+                None
+            },
+            true,
+        ));
+    }
+    // Two of three generated organisations have published a key (and, below, submitted).
+    for (i, e) in rows.iter_mut().filter(|e| e.generated).enumerate() {
+        if i % 3 != 0 {
+            e.public_key = hex::encode(generated_key(&e.org_number).verifying_key().to_bytes());
+        }
+    }
+    rows
+}
+
+/// Seeds the authority side of the demo. Needs the app (with the key-encryption key) so that
+/// the providers' submissions are signed for real.
+pub async fn seed(app: &App) -> Result<(), String> {
+    let e = |e: tillit_app::Error| e.to_string();
+    for (admin, number, seed) in [
+        ("admin@imy.example", "202100-9994", 7),
+        ("admin@ivo.example", "202100-9986", 11),
+    ] {
+        let who = tillit_app::auth::acting_as_member(app, admin, number)
+            .await
+            .map_err(e)?;
+        let existing = tillit_app::authority::registry(
+            app,
+            &who,
+            &Default::default(),
+            tillit_domain::paging::PageRequest::default(),
+        )
+        .await
+        .map_err(e)?;
+        if existing.total == 0 {
+            let rows = registry_rows(seed);
+            tillit_app::authority::add_registry_rows(app, &who, "demo (genererat register)", &rows)
+                .await
+                .map_err(e)?;
+            // The generated organisations' submissions arrive as files, checked like any other.
+            let lead = match number {
+                "202100-9994" => "handlaggare@imy.example",
+                _ => "handlaggare@ivo.example",
+            };
+            let officer = tillit_app::auth::acting_as_member(app, lead, number)
+                .await
+                .map_err(e)?;
+            let mut r = Lcg(seed + 100);
+            let today = tillit_app::today_date();
+            for g in rows.iter().filter(|g| !g.public_key.is_empty()) {
+                let as_of = today - chrono::Duration::days(r.below(500) as i64);
+                let report = generated_report(g, &mut r, &as_of.to_string());
+                let env = tillit_domain::submission::sign(
+                    report,
+                    &generated_key(&g.org_number),
+                    "demo-generated",
+                )
+                .map_err(|x| x.to_string())?;
+                let text = serde_json::to_string(&env).map_err(|x| x.to_string())?;
+                tillit_app::authority::import_submission(app, &officer, text.as_bytes())
+                    .await
+                    .map_err(e)?;
+            }
+        }
+    }
+    let authorities = {
+        let who = tillit_app::auth::acting_as_member(app, "admin@norrfjall.example", "232100-9991")
+            .await
+            .map_err(e)?;
+        tillit_app::submissions::authorities(app, &who)
+            .await
+            .map_err(e)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect::<Vec<_>>()
+    };
+    for (coordinator, number) in [
+        ("samordnare@norrfjall.example", "232100-9991"),
+        ("admin@linden.example", "556999-1234"),
+    ] {
+        let who = tillit_app::auth::acting_as_member(app, coordinator, number)
+            .await
+            .map_err(e)?;
+        if tillit_app::submissions::submissions(app, &who)
+            .await
+            .map_err(e)?
+            .is_empty()
+        {
+            tillit_app::submissions::submit(
+                app,
+                &who,
+                &tillit_domain::submission::SubmitDraft {
+                    authority_ids: authorities.clone(),
+                },
+            )
+            .await
+            .map_err(e)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_numbers_are_valid_and_unique() {
+        let rows = super::registry_rows(7);
+        let mut seen = std::collections::HashSet::new();
+        for r in &rows {
+            tillit_domain::org::OrgNumber::parse("org_number", &r.org_number).unwrap();
+            assert!(seen.insert(r.org_number.clone()), "{}", r.org_number);
+        }
+        assert_eq!(
+            rows.iter().filter(|r| r.generated).count(),
+            super::GENERATED_MUNICIPALITIES + super::GENERATED_PRIVATE
+        );
+        assert!(rows
+            .iter()
+            .filter(|r| r.generated)
+            .all(|r| r.name.starts_with("Genererad")));
+    }
+}
