@@ -1553,7 +1553,10 @@ done-model-saved = A new version of the model is saved and the ranking computed 
 registry-title = Supervision registry
 registry-intro = The organisations in the authority's remit, linked to organisations in Tillit by their organisation number. One that has submitted nothing is flagged: that itself is a risk signal.
 registry-search = Search name or organisation number
-registry-summary = { $count } organisations in the registry
+registry-summary = { $count ->
+    [one] 1 organisation in the registry
+   *[other] { $count } organisations in the registry
+}
 registry-empty = The registry is empty. Import it from a CSV or XLSX file.
 registry-kind = Kind
 registry-county = County
@@ -1583,7 +1586,10 @@ nis2-class-unknown = Unknown
 ranking-title = Risk-based supervision planning
 ranking-intro = Every organisation in the registry gets a score 0–100: the likelihood of significant deficiencies times the consequence if there are any. The score is explained factor by factor.
 ranking-model-link = See the model and its versions.
-ranking-summary = { $count } organisations, { $missing } of them without a submission. Model version { $version }, computed { $at }.
+ranking-summary = { $count ->
+    [one] 1 organisation
+   *[other] { $count } organisations
+}, { $missing } of them without a submission. Model version { $version }, computed { $at }.
 ranking-distribution = Distribution of scores
 ranking-distribution-table = The distribution as a table
 ranking-chart-label = Bar chart: how many of { $count } organisations score in each tenth from 0 to 100
@@ -1606,7 +1612,10 @@ ranking-value = Value
 ranking-weight-share = Share of weight
 ranking-points = Points
 ranking-figure-missing = missing
-ranking-days = { $n } days
+ranking-days = { $n ->
+    [one] 1 day
+   *[other] { $n } days
+}
 ranking-from-submission = submission { $date }
 ranking-from-registry = registry { $date }
 ranking-as-stated-in-model = missing: the model's value
@@ -1642,14 +1651,14 @@ rule-submission-refused = refused: { $reason }
 report-as-of = As of
 report-catalog = Requirement catalog version
 report-assets = Information assets
-report-assets-value = { $assets } information assets, { $unclassified } of them unclassified; { $systems } systems
+report-assets-value = { $assets } in all, { $unclassified } unclassified; systems: { $systems }
 report-highest-confidentiality = Highest confidentiality level
 report-compliance = Requirements met
 report-risks = Risks above tolerance
 report-risks-value = { $above }, { $untreated } of them untreated
 report-latest-risk-analysis = Latest risk analysis
 report-measures = Measures
-report-measures-value = { $open } open, { $overdue } of them overdue
+report-measures-value = open { $open }, overdue { $overdue }
 report-incidents = Incidents, last twelve months
 report-incidents-value = { $count }; reports overdue now: { $overdue }
 report-access-analysis = Latest approved access-needs analysis

@@ -1544,7 +1544,10 @@ done-model-saved = En ny version av modellen är sparad och rangordningen är be
 registry-title = Tillsynsregister
 registry-intro = Organisationerna i myndighetens tillsynsområde, kopplade till organisationer i Tillit genom organisationsnumret. Den som inte har lämnat in något flaggas – det är i sig en risksignal.
 registry-search = Sök namn eller organisationsnummer
-registry-summary = { $count } organisationer i registret
+registry-summary = { $count ->
+    [one] 1 organisation i registret
+   *[other] { $count } organisationer i registret
+}
 registry-empty = Registret är tomt. Läs in det från en CSV- eller XLSX-fil.
 registry-kind = Typ
 registry-county = Län
@@ -1574,7 +1577,10 @@ nis2-class-unknown = Okänd
 ranking-title = Riskbaserad tillsynsplanering
 ranking-intro = Varje organisation i registret får en poäng 0–100: sannolikheten för betydande brister gånger konsekvensen om de finns. Poängen förklaras faktor för faktor.
 ranking-model-link = Se modellen och dess versioner.
-ranking-summary = { $count } organisationer, varav { $missing } utan inlämning. Modellversion { $version }, beräknad { $at }.
+ranking-summary = { $count ->
+    [one] 1 organisation
+   *[other] { $count } organisationer
+}, varav { $missing } utan inlämning. Modellversion { $version }, beräknad { $at }.
 ranking-distribution = Fördelning av poängen
 ranking-distribution-table = Fördelningen som tabell
 ranking-chart-label = Stapeldiagram: hur många av { $count } organisationer som har poäng i varje tiotal från 0 till 100
@@ -1597,7 +1603,10 @@ ranking-value = Värde
 ranking-weight-share = Andel av vikten
 ranking-points = Poäng
 ranking-figure-missing = saknas
-ranking-days = { $n } dagar
+ranking-days = { $n ->
+    [one] 1 dag
+   *[other] { $n } dagar
+}
 ranking-from-submission = inlämning { $date }
 ranking-from-registry = registret { $date }
 ranking-as-stated-in-model = saknas – värdet enligt modellen
@@ -1633,14 +1642,14 @@ rule-submission-refused = avvisad: { $reason }
 report-as-of = Avser
 report-catalog = Kravkatalogens version
 report-assets = Informationsmängder
-report-assets-value = { $assets } informationsmängder, varav { $unclassified } oklassade; { $systems } system
+report-assets-value = totalt { $assets }, oklassade { $unclassified }; antal system { $systems }
 report-highest-confidentiality = Högsta konfidentialitetsnivå
 report-compliance = Uppfyllda krav
 report-risks = Risker över toleransen
 report-risks-value = { $above }, varav { $untreated } utan åtgärd
 report-latest-risk-analysis = Senaste riskanalys
 report-measures = Åtgärder
-report-measures-value = { $open } öppna, varav { $overdue } försenade
+report-measures-value = öppna { $open }, varav försenade { $overdue }
 report-incidents = Incidenter senaste tolv månaderna
 report-incidents-value = { $count }; försenade rapporter nu: { $overdue }
 report-access-analysis = Senast godkända behovs- och riskanalys

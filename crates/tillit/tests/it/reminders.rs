@@ -46,7 +46,7 @@ impl Smtpd {
     }
 
     async fn ready(port: u16) {
-        for _ in 0..100 {
+        for _ in 0..300 {
             if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
                 .is_ok()
@@ -215,7 +215,8 @@ async fn a_reminder_is_retried_while_the_server_is_down_and_arrives_exactly_once
     let (t, id, _) = region_with_incident(&app).await;
     // No server yet: the reminder is planned, tried and fails.
     let mut failed = false;
-    for _ in 0..100 {
+    // Up to 30 s: the whole suite runs beside it on two cores.
+    for _ in 0..300 {
         let rs = app.store.reminders_of_incident(&t, &id).await.unwrap();
         if rs.iter().any(|r| r.attempts >= 1 && r.last_error.is_some()) {
             failed = true;

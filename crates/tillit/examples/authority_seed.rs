@@ -1,0 +1,285 @@
+//! Generates the national-scale benchmark's authority ("Tillsynsmyndigheten Skala"): 10,000
+//! organisations in its registry and 100,000 submissions received — on average ten per
+//! organisation: one in ten never submitted (flagged), the others eleven or twelve times, a month
+//! apart — each a real signed envelope with its figures. Rows are written in bulk (no audit
+//! events: benchmark data, not user activity). Prints the login and one registry row's id.
+//!
+//! cargo run --release -p tillit --example authority_seed -- DATABASE_URL
+
+use sqlx::AnyPool;
+use tillit_domain::org::{luhn_check_digit, OrgKind, OrgNumber};
+use tillit_domain::role::Role;
+use tillit_domain::user::Email;
+use tillit_store::{Actor, Store};
+
+const ORGS: usize = 10_000;
+const SUBMISSIONS: usize = 100_000;
+pub const LOGIN: &str = "tillsyn@skala-myndighet.example";
+pub const PASSWORD: &str = "tillit-bench-2026";
+
+const COUNTIES: [&str; 21] = [
+    "Stockholms län",
+    "Uppsala län",
+    "Södermanlands län",
+    "Östergötlands län",
+    "Jönköpings län",
+    "Kronobergs län",
+    "Kalmar län",
+    "Gotlands län",
+    "Blekinge län",
+    "Skåne län",
+    "Hallands län",
+    "Västra Götalands län",
+    "Värmlands län",
+    "Örebro län",
+    "Västmanlands län",
+    "Dalarnas län",
+    "Gävleborgs län",
+    "Västernorrlands län",
+    "Jämtlands län",
+    "Västerbottens län",
+    "Norrbottens län",
+];
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+#[derive(Clone)]
+enum V {
+    T(Option<String>),
+    I(Option<i64>),
+}
+
+async fn bulk(pool: &AnyPool, table: &str, cols: &[&str], rows: Vec<Vec<V>>) -> Result<(), String> {
+    let per = (30_000 / cols.len()).min(1000);
+    let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
+    for chunk in rows.chunks(per) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
+        let mut n = 0;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for c in 0..cols.len() {
+                if c > 0 {
+                    sql.push(',');
+                }
+                n += 1;
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    V::T(x) => q.bind(x.clone()),
+                    V::I(x) => q.bind(*x),
+                };
+            }
+        }
+        q.execute(&mut *tx)
+            .await
+            .map_err(|e| format!("{table}: {e}"))?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())
+}
+
+fn s(v: impl ToString) -> V {
+    V::T(Some(v.to_string()))
+}
+
+fn int(v: u64) -> V {
+    V::I(Some(i64::try_from(v).unwrap_or(i64::MAX)))
+}
+
+fn org_number(i: usize) -> String {
+    let body = format!("55{i:07}");
+    let digits: Vec<u32> = body.chars().filter_map(|c| c.to_digit(10)).collect();
+    format!("{}-{}{}", &body[..6], &body[6..], luhn_check_digit(&digits))
+}
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let url = std::env::args()
+        .nth(1)
+        .ok_or("usage: authority_seed DATABASE_URL")?;
+    let store = Store::connect(&url).await.map_err(|e| e.to_string())?;
+    store.migrate().await.map_err(|e| e.to_string())?;
+    let actor = Actor::operator();
+    let number = OrgNumber::parse("org_number", "202100-0019").map_err(|e| e.to_string())?;
+    if store
+        .organisation_by_number(&number)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
+        return Err("the benchmark authority exists already; use a fresh database".into());
+    }
+    store
+        .create_organisation(
+            &actor,
+            "Tillsynsmyndigheten Skala",
+            &number,
+            OrgKind::Authority,
+            tillit_app::library::LATEST,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let (t, _) = store
+        .operator_tenant(&number)
+        .await
+        .map_err(|e| e.to_string())?;
+    let hashing = tillit_app::security::PasswordHashing::new(19 * 1024, 2)?;
+    let hash = hashing.hash(PASSWORD.to_string()).await?;
+    let e = Email::parse("email", LOGIN).map_err(|e| e.to_string())?;
+    let u = store
+        .create_user(&actor, &e, "Tillsynsansvarig Skala", &hash, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    store
+        .add_member(&t, &actor, &u.id, Role::SupervisionLead)
+        .await
+        .map_err(|e| e.to_string())?;
+    let authority = t.id().to_string();
+    sqlx::any::install_default_drivers();
+    let pool = AnyPool::connect(&url).await.map_err(|e| e.to_string())?;
+    let mut rng = Rng(0x0005_ca1e_2026);
+    let now = "2026-11-01T08:00:00.000Z";
+    let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    let public = hex::encode(key.verifying_key().to_bytes());
+    let kinds = ["municipality", "private_provider", "region", "other"];
+    let cares = [
+        "äldreomsorg;lss",
+        "primärvård",
+        "sjukhusvård;psykiatri",
+        "individ- och familjeomsorg",
+        "tandvård",
+    ];
+    let classes = ["essential", "important", "not_covered", "unknown"];
+    let mut entries = Vec::new();
+    let mut received = Vec::new();
+    let today = chrono::Utc::now().date_naive();
+    for i in 0..ORGS {
+        let n = org_number(i);
+        let name = format!("Vårdgivare Skala {i:05}");
+        entries.push(vec![
+            s(format!("entry-{i:05}")),
+            s(&authority),
+            s(&n),
+            s(&name),
+            s(kinds[(rng.below(100) / 30).min(3) as usize]),
+            s(COUNTIES[rng.below(21) as usize]),
+            int(50 + rng.below(300_000)),
+            s(cares[rng.below(5) as usize]),
+            s(classes[rng.below(4) as usize]),
+            if rng.below(3) == 0 {
+                V::T(None)
+            } else {
+                s(format!("20{}-0{}-10", 16 + rng.below(10), 1 + rng.below(9)))
+            },
+            s(&public),
+            int(1),
+            s(now),
+        ]);
+        // One in ten has never submitted; the rest ten times, a month apart.
+        if i % 10 == 9 {
+            continue;
+        }
+        let submitter = i - i / 10;
+        let per_org = SUBMISSIONS / (ORGS - ORGS / 10)
+            + usize::from(submitter < SUBMISSIONS % (ORGS - ORGS / 10));
+        for k in 0..per_org {
+            let day = today - chrono::Duration::days((30 * k + rng.below(30) as usize) as i64);
+            let content = serde_json::json!({
+                "report_version": 2,
+                "as_of": day.to_string(),
+                "organisation": {"name": name, "org_number": n},
+                "compliance": {"percent_met": 30 + rng.below(70)},
+                "measures": {"open": rng.below(50), "overdue": rng.below(30)},
+                "risk": {"above_tolerance": rng.below(15), "above_tolerance_untreated": rng.below(10),
+                         "latest_risk_analysis": format!("2026-0{}-01", 1 + rng.below(9))},
+                "incidents": {"last_12_months": rng.below(20), "reports_overdue_now": rng.below(3)},
+                "classification": {"highest_confidentiality": 1 + rng.below(4)},
+                "access_needs_analysis": {"latest_approved": if rng.below(4) == 0 { serde_json::Value::Null } else { serde_json::json!("2025-10-01") }},
+            });
+            let figures = tillit_domain::ranking::figures_of(&content).to_string();
+            let env = tillit_domain::submission::sign(content, &key, "skala")
+                .map_err(|e| e.to_string())?;
+            let text = serde_json::to_string(&env).map_err(|e| e.to_string())?;
+            received.push(vec![
+                s(format!("rec-{i:05}-{k:02}")),
+                s(&authority),
+                s(&n),
+                s(&name),
+                V::T(None),
+                s(text),
+                s(&env.sha256),
+                s("skala"),
+                s(format!("{day}T00:00:00.000Z")),
+                s(now),
+                s("Skala"),
+                s(figures),
+            ]);
+        }
+    }
+    bulk(
+        &pool,
+        "registry_entries",
+        &[
+            "id",
+            "authority_org_id",
+            "org_number",
+            "name",
+            "kind",
+            "county",
+            "individuals",
+            "kinds_of_care",
+            "nis2_class",
+            "last_supervised_on",
+            "public_key",
+            "generated",
+            "updated_at",
+        ],
+        entries,
+    )
+    .await?;
+    let count = received.len();
+    bulk(
+        &pool,
+        "received_submissions",
+        &[
+            "id",
+            "authority_org_id",
+            "org_number",
+            "org_name",
+            "submission_id",
+            "envelope",
+            "sha256",
+            "key_id",
+            "submitted_at",
+            "received_at",
+            "received_by_name",
+            "figures",
+        ],
+        received,
+    )
+    .await?;
+    println!(
+        "{}",
+        serde_json::json!({"login": LOGIN, "password": PASSWORD, "entry": "entry-00042",
+                           "organisations": ORGS, "submissions": count})
+    );
+    Ok(())
+}
