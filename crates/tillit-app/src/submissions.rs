@@ -208,3 +208,69 @@ pub async fn submission(
     };
     Ok((s, envelope, check))
 }
+
+pub use tillit_domain::submission::ScheduleDraft;
+
+/// A provider's submission schedule and when the next submission is due.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Schedule {
+    pub period_months: u32,
+    /// The authorities: (id, name).
+    pub authorities: Vec<(String, String)>,
+    pub set_on: chrono::NaiveDate,
+    pub latest: Option<chrono::NaiveDate>,
+    pub next_due: chrono::NaiveDate,
+}
+
+impl Schedule {
+    /// Days until the next submission is due (negative when overdue).
+    pub fn days_left(&self, today: chrono::NaiveDate) -> i64 {
+        (self.next_due - today).num_days()
+    }
+}
+
+/// The organisation's schedule, if it has one.
+pub async fn schedule(app: &App, who: &Acting) -> Result<Option<Schedule>> {
+    who.require(Permission::ViewRegisters)?;
+    let t = who.tenant();
+    let Some(row) = app.store.submission_schedule(t).await? else {
+        return Ok(None);
+    };
+    let ids: Vec<String> = serde_json::from_str(&row.authority_ids).unwrap_or_default();
+    let names = app.store.authorities().await?;
+    let set_on = tillit_domain::time::day_of(&row.set_on).unwrap_or_else(crate::today_date);
+    let latest = app
+        .store
+        .submissions(t)
+        .await?
+        .first()
+        .and_then(|s| tillit_domain::time::day_of(&s.submitted_at));
+    let months = u32::try_from(row.period_months).unwrap_or(12);
+    Ok(Some(Schedule {
+        period_months: months,
+        authorities: names
+            .into_iter()
+            .filter(|(id, _)| ids.contains(id))
+            .collect(),
+        set_on,
+        latest,
+        next_due: tillit_domain::submission::next_due(months, latest, set_on),
+    }))
+}
+
+/// Sets the organisation's submission schedule (`none` removes it).
+pub async fn set_schedule(app: &App, who: &Acting, d: &ScheduleDraft) -> Result<()> {
+    who.require(Permission::Submit)?;
+    let parsed = d.parse()?;
+    app.store
+        .set_submission_schedule(
+            who.tenant(),
+            &who.actor(),
+            parsed
+                .as_ref()
+                .map(|(m, ids)| (i64::from(*m), ids.as_slice())),
+            &crate::today(),
+        )
+        .await?;
+    Ok(())
+}

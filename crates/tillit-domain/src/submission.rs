@@ -29,6 +29,71 @@ pub struct SubmitDraft {
     pub authority_ids: Vec<String>,
 }
 
+/// How often a provider means to submit: `none`, `monthly`, `quarterly`, `half_yearly` or
+/// `yearly`, and to which authorities.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = ScheduleBody))]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleDraft {
+    #[serde(default, deserialize_with = "crate::draft::text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub period: String,
+    #[serde(default, deserialize_with = "crate::draft::texts")]
+    pub authority_ids: Vec<String>,
+}
+
+/// The schedule's periods and their months.
+pub const PERIODS: [(&str, u32); 4] = [
+    ("monthly", 1),
+    ("quarterly", 3),
+    ("half_yearly", 6),
+    ("yearly", 12),
+];
+
+impl ScheduleDraft {
+    /// The period in months (none: no schedule) and the authorities, sorted and without repeats;
+    /// a schedule needs at least one authority.
+    pub fn parse(&self) -> Result<Option<(u32, Vec<String>)>, crate::ValidationErrors> {
+        use crate::{Rule, ValidationErrors};
+        let months = match self.period.trim() {
+            "" | "none" => return Ok(None),
+            p => PERIODS
+                .iter()
+                .find(|(k, _)| *k == p)
+                .map(|(_, m)| *m)
+                .ok_or_else(|| ValidationErrors::single("period", Rule::UnknownValue))?,
+        };
+        let mut ids: Vec<String> = self
+            .authority_ids
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            return Err(ValidationErrors::single("authority_ids", Rule::Required));
+        }
+        Ok(Some((months, ids)))
+    }
+}
+
+/// The day the next scheduled submission is due: a period after the latest one, or the day the
+/// schedule was set when there is none yet since then.
+pub fn next_due(
+    months: u32,
+    latest: Option<chrono::NaiveDate>,
+    set_on: chrono::NaiveDate,
+) -> chrono::NaiveDate {
+    match latest {
+        Some(d) if d >= set_on => d
+            .checked_add_months(chrono::Months::new(months))
+            .unwrap_or(d),
+        _ => set_on,
+    }
+}
+
 /// A signed submission as a file holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -216,6 +281,38 @@ pub fn verify(text: &str, pinned: Option<&str>) -> Result<Verified, SubmissionEr
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_schedule_is_due_a_period_after_the_latest_submission() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            next_due(3, Some(d("2026-11-30")), d("2026-01-01")),
+            d("2027-02-28")
+        );
+        assert_eq!(next_due(12, None, d("2026-12-02")), d("2026-12-02"));
+        // A submission made before the schedule was set does not count.
+        assert_eq!(
+            next_due(1, Some(d("2026-10-01")), d("2026-12-02")),
+            d("2026-12-02")
+        );
+        let draft = |p: &str, ids: &[&str]| ScheduleDraft {
+            period: p.into(),
+            authority_ids: ids.iter().map(|s| s.to_string()).collect(),
+        };
+        assert_eq!(draft("none", &[]).parse().unwrap(), None);
+        assert_eq!(
+            draft("quarterly", &["b", "a", "b"]).parse().unwrap(),
+            Some((3, vec!["a".to_string(), "b".to_string()]))
+        );
+        assert_eq!(
+            draft("quarterly", &[]).parse().unwrap_err().0[0].field,
+            "authority_ids"
+        );
+        assert_eq!(
+            draft("weekly", &["a"]).parse().unwrap_err().0[0].field,
+            "period"
+        );
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -80,3 +80,13 @@ CREATE TABLE ranking_runs (
     computed_at TEXT NOT NULL,
     stale BIGINT NOT NULL DEFAULT 0
 );
+
+-- A provider's submission schedule: a status report every `period_months` months to the
+-- authorities named (a JSON list of their organisation ids).
+CREATE TABLE submission_schedules (
+    org_id TEXT PRIMARY KEY REFERENCES organisations(id),
+    period_months BIGINT NOT NULL,
+    authority_ids TEXT NOT NULL,
+    set_on TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);

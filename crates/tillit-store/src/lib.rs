@@ -63,7 +63,7 @@ pub use reminders::{Contact, NewReminder, Reminder};
 pub use risk::{CellCount, RiskAnalysis, RiskAnalysisInput, Scenario};
 pub use sessions::{NewSession, SessionUser};
 pub use signing::SigningKeyRow;
-pub use submissions::{NewSubmission, Submission};
+pub use submissions::{NewSubmission, ScheduleRow, Submission};
 pub use suppliers::Supplier;
 pub use systems::{System, SystemInput, SystemQuery, SystemSort, HOSTING};
 pub use tokens::{ApiToken, TokenAuth};

@@ -174,3 +174,83 @@ impl Store {
         Ok((s, envelope))
     }
 }
+
+/// A provider's submission schedule as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ScheduleRow {
+    pub period_months: i64,
+    /// A JSON list of the authorities' organisation ids.
+    pub authority_ids: String,
+    pub set_on: String,
+}
+
+impl Store {
+    /// The organisation's submission schedule, if it has one.
+    pub async fn submission_schedule(&self, t: &Tenant) -> Result<Option<ScheduleRow>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT period_months, authority_ids, set_on FROM submission_schedules WHERE org_id = $1",
+        )
+        .bind(t.id())
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Sets (or, with `None`, removes) the organisation's submission schedule; audited.
+    pub async fn set_submission_schedule(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        schedule: Option<(i64, &[String])>,
+        set_on: &str,
+    ) -> Result<(), StoreError> {
+        let mut w: Work<'_> = self.work().await?;
+        for a in schedule.map(|(_, ids)| ids).unwrap_or(&[]) {
+            let found: Option<(String,)> =
+                sqlx::query_as("SELECT id FROM organisations WHERE id = $1 AND kind = 'authority'")
+                    .bind(a)
+                    .fetch_optional(w.conn())
+                    .await?;
+            if found.is_none() {
+                return Err(StoreError::UnknownReference(Reference::Authority));
+            }
+        }
+        let before: Option<ScheduleRow> = sqlx::query_as(
+            "SELECT period_months, authority_ids, set_on FROM submission_schedules WHERE org_id = $1",
+        )
+        .bind(t.id())
+        .fetch_optional(w.conn())
+        .await?;
+        sqlx::query("DELETE FROM submission_schedules WHERE org_id = $1")
+            .bind(t.id())
+            .execute(w.conn())
+            .await?;
+        if let Some((months, ids)) = schedule {
+            let ids = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO submission_schedules (org_id, period_months, authority_ids, set_on, updated_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(t.id())
+            .bind(months)
+            .bind(&ids)
+            .bind(set_on)
+            .bind(now_timestamp())
+            .execute(w.conn())
+            .await?;
+        }
+        w.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "submission_schedule.set",
+                object_type: "submission_schedule",
+                object_id: t.id(),
+                before: before.map(
+                    |b| json!({"period_months": b.period_months, "authority_ids": b.authority_ids}),
+                ),
+                after: schedule.map(|(m, ids)| json!({"period_months": m, "authority_ids": ids})),
+            },
+        )
+        .await?;
+        w.commit().await
+    }
+}

@@ -129,6 +129,9 @@ pub struct Member {
     /// Reports still to send for incidents, soonest first, for the navigation and the overview
     /// (read for pages only).
     pub reports_due: Vec<tillit_app::incidents::DueReport>,
+    /// The next scheduled submission when it is due within two weeks or overdue (read for pages
+    /// only).
+    pub submission_due: Option<tillit_app::submissions::Schedule>,
 }
 
 impl Member {
@@ -137,6 +140,7 @@ impl Member {
             ctx,
             who,
             reports_due: Vec::new(),
+            submission_due: None,
         }
     }
 
@@ -147,6 +151,9 @@ impl Member {
             && self.may(Permission::ViewRegisters)
         {
             self.reports_due = tillit_app::incidents::reports_due(&state.app, &self.who).await?;
+            self.submission_due = tillit_app::submissions::schedule(&state.app, &self.who)
+                .await?
+                .filter(|s| s.days_left(tillit_app::today_date()) <= 14);
         }
         Ok(())
     }

@@ -294,6 +294,26 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
             },
         ),
         (
+            "ScheduleBody",
+            SchemaRules {
+                fields: vec![
+                    (
+                        "period",
+                        json!({"type": ["string", "null"], "enum": ["", null, "none", "monthly", "quarterly", "half_yearly", "yearly"]}),
+                    ),
+                    (
+                        "authority_ids",
+                        json!({"type": ["array", "null"], "items": {"type": "string", "format": "uuid"}}),
+                    ),
+                ],
+                required: vec![],
+                between: vec![json!({
+                    "if": {"properties": {"period": {"enum": ["monthly", "quarterly", "half_yearly", "yearly"]}}, "required": ["period"]},
+                    "then": {"required": ["authority_ids"], "properties": {"authority_ids": {"type": "array", "minItems": 1}}}
+                })],
+            },
+        ),
+        (
             "SubmitBody",
             SchemaRules {
                 fields: vec![(

@@ -51,6 +51,8 @@ struct OverviewPage {
     /// Incident reports still to send, soonest first.
     reports: Vec<crate::incidents::pages::DueRow>,
     reports_more: String,
+    /// The next scheduled submission, when due within two weeks: (line, overdue).
+    submission_due: Option<(String, bool)>,
     /// A care provider that has registered nothing yet: told where to begin.
     empty: bool,
 }
@@ -241,6 +243,31 @@ pub async fn overview(
         gaps,
         reports,
         reports_more,
+        submission_due: m.submission_due.as_ref().map(|s| {
+            let left = s.days_left(tillit_app::today_date());
+            (
+                tr.f(
+                    if left < 0 {
+                        "overview-submission-overdue"
+                    } else {
+                        "overview-submission-due"
+                    },
+                    &[
+                        ("date", s.next_due.to_string()),
+                        ("days", left.abs().to_string()),
+                        (
+                            "authorities",
+                            s.authorities
+                                .iter()
+                                .map(|a| a.1.clone())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    ],
+                ),
+                left < 0,
+            )
+        }),
         empty,
     };
     Ok(page(StatusCode::OK, &tpl))

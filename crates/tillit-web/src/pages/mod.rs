@@ -158,6 +158,10 @@ pub fn routes() -> Router<AppState> {
             "/submissions/preview",
             get(crate::submissions::pages::preview),
         )
+        .route(
+            "/submissions/schedule",
+            axum::routing::post(crate::submissions::pages::set_schedule),
+        )
         .route("/submissions/{id}", get(crate::submissions::pages::show))
         .route("/authority/ranking", get(crate::authority::pages::ranking))
         .route(
@@ -531,6 +535,14 @@ impl PageCommon {
                                 overdue > 0,
                             ))
                         }
+                        "/submissions" => m.submission_due.as_ref().map(|s| {
+                            let left = s.days_left(tillit_app::today_date());
+                            (
+                                1,
+                                tr.f("nav-submission-due", &[("date", s.next_due.to_string())]),
+                                left < 0,
+                            )
+                        }),
                         _ => None,
                     },
                 })
@@ -644,6 +656,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "report-draft-saved",
         "entry-added",
         "submitted",
+        "schedule-saved",
         "registry-imported",
         "submission-imported",
         "model-saved",

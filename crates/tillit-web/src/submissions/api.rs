@@ -94,3 +94,62 @@ pub async fn get_one(
         serde_json::from_str(&envelope).map_err(crate::error::AppError::internal)?,
     ))
 }
+
+/// A provider's submission schedule.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ScheduleDto {
+    /// `none`, `monthly`, `quarterly`, `half_yearly` or `yearly`.
+    pub period: String,
+    pub authority_ids: Vec<String>,
+    /// YYYY-MM-DD: when the next submission is due (null without a schedule).
+    pub next_due: Option<String>,
+    /// YYYY-MM-DD: the latest submission.
+    pub latest: Option<String>,
+}
+
+async fn schedule_dto(state: &AppState, m: &Member) -> AppResult<ScheduleDto> {
+    Ok(
+        match tillit_app::submissions::schedule(&state.app, &m.who).await? {
+            None => ScheduleDto {
+                period: "none".into(),
+                authority_ids: vec![],
+                next_due: None,
+                latest: None,
+            },
+            Some(s) => ScheduleDto {
+                period: tillit_domain::submission::PERIODS
+                    .iter()
+                    .find(|p| p.1 == s.period_months)
+                    .map(|p| p.0)
+                    .unwrap_or("none")
+                    .to_string(),
+                authority_ids: s.authorities.into_iter().map(|a| a.0).collect(),
+                next_due: Some(s.next_due.to_string()),
+                latest: s.latest.map(|d| d.to_string()),
+            },
+        },
+    )
+}
+
+/// The organisation's submission schedule and when the next submission is due.
+#[utoipa::path(get, path = "/api/v1/submission-schedule", responses((status = 200, body = ScheduleDto)))]
+pub async fn get_schedule(
+    State(state): State<AppState>,
+    m: Member,
+) -> AppResult<Json<ScheduleDto>> {
+    m.require(Permission::ViewRegisters)?;
+    Ok(Json(schedule_dto(&state, &m).await?))
+}
+
+/// Sets the submission schedule (administrator or coordinator): a period and the authorities;
+/// `none` removes it. The overview and the menu remind the organisation two weeks before.
+#[utoipa::path(put, path = "/api/v1/submission-schedule", request_body = tillit_domain::submission::ScheduleDraft, responses((status = 200, body = ScheduleDto)))]
+pub async fn put_schedule(
+    State(state): State<AppState>,
+    m: Member,
+    crate::forms::ApiJson(body): crate::forms::ApiJson<tillit_domain::submission::ScheduleDraft>,
+) -> AppResult<Json<ScheduleDto>> {
+    m.require(Permission::Submit)?;
+    tillit_app::submissions::set_schedule(&state.app, &m.who, &body).await?;
+    Ok(Json(schedule_dto(&state, &m).await?))
+}

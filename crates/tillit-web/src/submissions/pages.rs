@@ -51,6 +51,10 @@ struct ListPage {
     rows: Vec<(String, String, String, String, String, bool)>,
     may_submit: bool,
     errors: Vec<crate::pages::FieldError>,
+    /// The schedule: its line (or none), the period chosen and the authorities chosen.
+    schedule_line: Option<(String, bool)>,
+    periods: Vec<(String, String, bool)>,
+    scheduled_to: Vec<String>,
 }
 
 async fn list_page(
@@ -62,6 +66,7 @@ async fn list_page(
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let list = tillit_app::submissions::submissions(&state.app, &m.who).await?;
+    let schedule = tillit_app::submissions::schedule(&state.app, &m.who).await?;
     let superseded: std::collections::HashSet<String> =
         list.iter().filter_map(|s| s.supersedes.clone()).collect();
     let rows = list
@@ -85,6 +90,51 @@ async fn list_page(
         may_submit: m.may(Permission::Submit),
         errors: errors
             .map(|e| crate::pages::FieldError::list(tr, e))
+            .unwrap_or_default(),
+        schedule_line: schedule.as_ref().map(|s| {
+            let left = s.days_left(tillit_app::today_date());
+            (
+                tr.f(
+                    "schedule-line",
+                    &[
+                        (
+                            "period",
+                            tr.t(&format!(
+                                "schedule-period-{}",
+                                period_key(s.period_months).replace('_', "-")
+                            )),
+                        ),
+                        ("date", s.next_due.to_string()),
+                        (
+                            "authorities",
+                            s.authorities
+                                .iter()
+                                .map(|a| a.1.clone())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    ],
+                ),
+                left < 0,
+            )
+        }),
+        periods: std::iter::once("none")
+            .chain(tillit_domain::submission::PERIODS.iter().map(|p| p.0))
+            .map(|k| {
+                let chosen = match &schedule {
+                    Some(s) => period_key(s.period_months) == k,
+                    None => k == "none",
+                };
+                (
+                    k.to_string(),
+                    tr.t(&format!("schedule-period-{}", k.replace('_', "-"))),
+                    chosen,
+                )
+            })
+            .collect(),
+        scheduled_to: schedule
+            .as_ref()
+            .map(|s| s.authorities.iter().map(|a| a.0.clone()).collect())
             .unwrap_or_default(),
     };
     Ok(page(crate::pages::ui::form_status(errors), &tpl))
@@ -112,6 +162,39 @@ pub async fn submit(
         result,
         |id: String| format!("/submissions/{id}?done=submitted"),
         async |e| list_page(&state, &m, None, Some(&e)).await,
+    )
+    .await
+}
+
+fn period_key(months: u32) -> &'static str {
+    tillit_domain::submission::PERIODS
+        .iter()
+        .find(|p| p.1 == months)
+        .map(|p| p.0)
+        .unwrap_or("none")
+}
+
+pub async fn set_schedule(
+    State(state): State<AppState>,
+    m: Member,
+    form: crate::forms::FormFields,
+) -> AppResult<Response> {
+    let result = form
+        .submit(async |d: tillit_app::submissions::ScheduleDraft| {
+            tillit_app::submissions::set_schedule(&state.app, &m.who, &d).await
+        })
+        .await;
+    crate::forms::answer(
+        result,
+        |_: ()| "/submissions?done=schedule-saved".to_string(),
+        async |e| {
+            // The schedule's own authority boxes, not the submit form's.
+            let mut e = e;
+            for x in e.0.iter_mut().filter(|x| x.field == "authority_ids") {
+                x.field = "schedule_authority_ids".into();
+            }
+            list_page(&state, &m, None, Some(&e)).await
+        },
     )
     .await
 }

@@ -279,3 +279,104 @@ async fn a_provider_signs_and_sends_a_status_report_that_cannot_be_changed() {
         assert!(refused.is_err(), "{sql}");
     }
 }
+
+#[tokio::test]
+async fn a_provider_sets_a_schedule_and_is_reminded_until_it_submits() {
+    use crate::helpers::*;
+    use reqwest::StatusCode;
+    use tillit_domain::org::OrgKind;
+    use tillit_domain::role::Role;
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Schema", OrgKind::Region).await;
+    let (_, imy) = app
+        .org("Integritetsskyddsmyndigheten", OrgKind::Authority)
+        .await;
+    app.member(&t, "samordnare@schema.example", Role::Coordinator)
+        .await;
+    app.member(&t, "lasare@schema.example", Role::Reader).await;
+    let b = app.login("samordnare@schema.example").await;
+    let (_, overview) = b.get_text("/overview").await;
+    assert!(!overview.contains("Inlämning till tillsynsmyndigheterna"));
+
+    // Bad input: an unknown period; a schedule with no authority (named as the schedule's own
+    // boxes); a reader may not set one.
+    let res = b
+        .post_form("/submissions/schedule", &[("period", "varje vecka")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = b
+        .post_form("/submissions/schedule", &[("period", "quarterly")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .contains("href=\"#schedule_authority_ids\""));
+    let r = app.login("lasare@schema.example").await;
+    let res = r
+        .post_form(
+            "/submissions/schedule",
+            &[("period", "quarterly"), ("authority_ids", imy.id.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // Quarterly to IMY: due at once (nothing sent since), shown on the overview and in the menu.
+    let res = b
+        .post_form(
+            "/submissions/schedule",
+            &[("period", "quarterly"), ("authority_ids", imy.id.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let today = tillit_app::today_date();
+    let (_, overview) = b.get_text("/overview").await;
+    assert!(
+        overview.contains("Inlämning till tillsynsmyndigheterna"),
+        "{overview}"
+    );
+    assert!(overview.contains(&format!("senast {today}")));
+    assert!(
+        overview.contains(&format!("inlämning senast {today}")),
+        "the menu counts it"
+    );
+    let api = app.api(&make_token(&b, "schema", &["read", "write"]).await);
+    let (_, s) = api.get_json("/api/v1/submission-schedule").await;
+    assert_eq!(s["period"], "quarterly");
+    assert_eq!(s["next_due"], today.to_string().as_str());
+
+    // Submitted: the next is due a quarter later and the reminder is gone.
+    let res = b
+        .post_form("/submissions", &[("authority_ids", imy.id.as_str())])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, s) = api.get_json("/api/v1/submission-schedule").await;
+    let next = today
+        .checked_add_months(chrono::Months::new(3))
+        .unwrap()
+        .to_string();
+    assert_eq!(s["next_due"], next.as_str());
+    let (_, overview) = b.get_text("/overview").await;
+    assert!(!overview.contains("Inlämning till tillsynsmyndigheterna"));
+
+    // Through the API: an unknown authority is a conflict with the records; none removes it.
+    let res = api
+        .req(
+            reqwest::Method::PUT,
+            "/api/v1/submission-schedule",
+            Some(serde_json::json!({"period": "yearly", "authority_ids": ["00000000-0000-4000-8000-000000000000"]})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let res = api
+        .req(
+            reqwest::Method::PUT,
+            "/api/v1/submission-schedule",
+            Some(serde_json::json!({"period": "none"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let (_, s) = api.get_json("/api/v1/submission-schedule").await;
+    assert_eq!(s["period"], "none");
+}
