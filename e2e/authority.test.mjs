@@ -24,7 +24,8 @@ test('a submission from the region reaches IMY and its ranking', async () => {
   const coordinator = await signIn(provider, 'samordnare@norrfjall.example');
   await nav(coordinator).getByRole('link', { name: 'Inlämningar' }).click();
   await coordinator.getByRole('heading', { level: 1, name: 'Inlämningar' }).waitFor();
-  await coordinator.getByLabel('Integritetsskyddsmyndigheten (demo)').check();
+  await coordinator.getByRole('region', { name: 'Skicka en lägesrapport' })
+    .getByLabel('Integritetsskyddsmyndigheten (demo)').check();
   await coordinator.getByRole('button', { name: /Signera och skicka/ }).click();
   await coordinator.getByText('Lägesrapporten är signerad och skickad.').waitFor();
   await provider.close();

@@ -18,6 +18,8 @@ CREATE TABLE registry_entries (
     last_supervised_on TEXT,
     public_key TEXT NOT NULL DEFAULT '',
     generated BIGINT NOT NULL DEFAULT 0,
+    -- Name and number lower-cased in Rust (SQL's LOWER leaves Å, Ä and Ö as they are).
+    search_text TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL,
     UNIQUE (authority_org_id, org_number)
 );

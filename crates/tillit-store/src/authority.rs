@@ -9,6 +9,7 @@ use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
 use tillit_domain::paging::{Page, PageRequest};
+use tillit_domain::text::search_key;
 
 /// A registry row to import.
 #[derive(Debug, Clone, PartialEq)]
@@ -224,7 +225,8 @@ impl Store {
                     replaced += 1;
                     sqlx::query(
                         "UPDATE registry_entries SET name = $1, kind = $2, county = $3, individuals = $4, kinds_of_care = $5,
-                         nis2_class = $6, last_supervised_on = $7, public_key = $8, generated = $9, updated_at = $10
+                         nis2_class = $6, last_supervised_on = $7, public_key = $8, generated = $9, updated_at = $10,
+                         search_text = $13
                          WHERE authority_org_id = $11 AND id = $12",
                     )
                     .bind(&r.name)
@@ -239,6 +241,7 @@ impl Store {
                     .bind(&now)
                     .bind(t.id())
                     .bind(id)
+                    .bind(search_key(&[&r.name, &r.org_number]))
                     .execute(w.conn())
                     .await?;
                     continue;
@@ -248,8 +251,8 @@ impl Store {
             added += 1;
             sqlx::query(
                 "INSERT INTO registry_entries (id, authority_org_id, org_number, name, kind, county, individuals, kinds_of_care,
-                 nis2_class, last_supervised_on, public_key, generated, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                 nis2_class, last_supervised_on, public_key, generated, updated_at, search_text)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(&id)
             .bind(t.id())
@@ -264,6 +267,7 @@ impl Store {
             .bind(&r.public_key)
             .bind(r.generated as i64)
             .bind(&now)
+            .bind(search_key(&[&r.name, &r.org_number]))
             .execute(w.conn())
             .await?;
         }
@@ -294,7 +298,7 @@ impl Store {
         let mut filter = Filter::tenant("e.authority_org_id", t.id());
         f.apply(&mut filter, "e.");
         if let Some(q) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            filter.and_contains("LOWER(e.name || ' ' || e.org_number)", &q.to_lowercase());
+            filter.and_contains("e.search_text", q);
         }
         fetch_page(
             &self.pool,

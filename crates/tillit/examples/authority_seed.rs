@@ -192,6 +192,7 @@ async fn main() -> Result<(), String> {
             s(&public),
             int(1),
             s(now),
+            s(tillit_domain::text::search_key(&[&name, &n])),
         ]);
         // One in ten has never submitted; the rest ten times, a month apart.
         if i % 10 == 9 {
@@ -251,6 +252,7 @@ async fn main() -> Result<(), String> {
             "public_key",
             "generated",
             "updated_at",
+            "search_text",
         ],
         entries,
     )

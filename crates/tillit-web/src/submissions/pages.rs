@@ -211,6 +211,7 @@ struct OnePage {
     key_id: String,
     valid: bool,
     check: String,
+    summary: Vec<(String, String)>,
     json: String,
 }
 
@@ -244,6 +245,7 @@ pub async fn show(
             Ok(()) => tr.t("submission-valid"),
             Err(e) => tr.f("submission-invalid", &[("reason", e)]),
         },
+        summary: crate::authority::pages::report_summary(tr, &content),
         json: serde_json::to_string_pretty(&content).map_err(AppError::internal)?,
     };
     Ok(page(StatusCode::OK, &tpl))
