@@ -695,7 +695,7 @@ impl RemitParams {
                     v: &str,
                     allowed: &[&str]|
          -> std::result::Result<Option<String>, ValidationError> {
-            match v.trim() {
+            match v {
                 "" => Ok(None),
                 w if allowed.contains(&w) => Ok(Some(w.to_string())),
                 _ => Err(ValidationError::new(field, Rule::UnknownValue)),

@@ -261,6 +261,24 @@ pub async fn schedule(app: &App, who: &Acting) -> Result<Option<Schedule>> {
 /// Sets the organisation's submission schedule (`none` removes it).
 pub async fn set_schedule(app: &App, who: &Acting, d: &ScheduleDraft) -> Result<()> {
     who.require(Permission::Submit)?;
+    // Every id named must be an authority's, also when the schedule is removed.
+    let known: Vec<String> = app
+        .store
+        .authorities()
+        .await?
+        .into_iter()
+        .map(|a| a.0)
+        .collect();
+    for id in &d.authority_ids {
+        let rule = match id.trim() {
+            "" => Some(tillit_domain::Rule::InvalidFormat),
+            id if !known.iter().any(|k| k == id) => Some(tillit_domain::Rule::NotFound),
+            _ => None,
+        };
+        if let Some(rule) = rule {
+            return Err(tillit_domain::ValidationErrors::single("authority_ids", rule).into());
+        }
+    }
     let parsed = d.parse()?;
     app.store
         .set_submission_schedule(

@@ -315,8 +315,8 @@ impl Model {
                 errs.push(e);
             }
         }
-        if self.note.chars().count() > 2000 {
-            errs.push(ValidationError::new("note", Rule::TooLong { max: 2000 }));
+        if let Err(e) = crate::text::optional("note", &self.note, 2000) {
+            errs.push(e);
         }
         errs.into_result()
     }
@@ -636,13 +636,9 @@ fn number(v: &serde_json::Value) -> Option<f64> {
     v.as_f64()
 }
 
-fn days_since(day: Option<&str>, today: chrono::NaiveDate) -> Option<(f64, String)> {
-    let d = day?;
-    let date = chrono::NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok()?;
-    Some((
-        (today - date).num_days().max(0) as f64,
-        d.get(..10)?.to_string(),
-    ))
+fn days_since(day: Option<&str>, today: chrono::NaiveDate) -> Option<f64> {
+    let date = chrono::NaiveDate::parse_from_str(day?.get(..10)?, "%Y-%m-%d").ok()?;
+    Some((today - date).num_days().max(0) as f64)
 }
 
 /// What the registry holds of one organisation, as the ranking reads it.
@@ -686,15 +682,21 @@ pub fn inputs(
             reg_day.clone(),
         );
     }
-    if let Some((days, d)) = days_since(registry.last_supervised_on.as_deref(), today) {
-        i.set(FactorKey::SinceSupervision, Figure::Number(days), Some(d));
+    // An age is dated by where it was read (the registry, the submission); the day it counts
+    // from is today less the age.
+    if let Some(days) = days_since(registry.last_supervised_on.as_deref(), today) {
+        i.set(
+            FactorKey::SinceSupervision,
+            Figure::Number(days),
+            reg_day.clone(),
+        );
     }
     let Some((c, submitted)) = latest else {
         return i;
     };
     let day = submitted.get(..10).map(str::to_string);
-    if let Some((days, d)) = days_since(Some(submitted), today) {
-        i.set(FactorKey::SubmissionAge, Figure::Number(days), Some(d));
+    if let Some(days) = days_since(Some(submitted), today) {
+        i.set(FactorKey::SubmissionAge, Figure::Number(days), day.clone());
     }
     let mut put = |k: FactorKey, v: Option<f64>| {
         if let Some(x) = v {
@@ -735,8 +737,8 @@ pub fn inputs(
             &c["access_needs_analysis"]["latest_approved"],
         ),
     ] {
-        if let Some((days, d)) = days_since(v.as_str(), today) {
-            i.set(k, Figure::Number(days), Some(d));
+        if let Some(days) = days_since(v.as_str(), today) {
+            i.set(k, Figure::Number(days), day.clone());
         }
     }
     i
@@ -944,7 +946,7 @@ mod tests {
         );
         assert_eq!(
             f(FactorKey::RiskAnalysisAge),
-            Some((Figure::Number(183.0), Some("2026-06-01".into())))
+            Some((Figure::Number(183.0), Some("2026-11-20".into())))
         );
         assert_eq!(f(FactorKey::SubmissionAge).unwrap().0, Figure::Number(11.0));
         assert_eq!(f(FactorKey::AccessAnalysisAge), None);

@@ -1718,3 +1718,4 @@ overview-submission-heading = Submission to the supervising authorities
 overview-submission-due = The next status report to { $authorities } is due by { $date }.
 overview-submission-overdue = The status report to { $authorities } was due { $date }.
 overview-submission-link = Preview and send
+ranking-since = since { $date }

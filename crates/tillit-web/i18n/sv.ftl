@@ -1709,3 +1709,4 @@ overview-submission-heading = Inlämning till tillsynsmyndigheterna
 overview-submission-due = Nästa lägesrapport till { $authorities } ska lämnas senast { $date }.
 overview-submission-overdue = Lägesrapporten till { $authorities } skulle ha lämnats { $date }.
 overview-submission-link = Förhandsgranska och skicka
+ranking-since = sedan { $date }

@@ -36,6 +36,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 /// Decodes an API body strictly, with the JSON types the OpenAPI document gives each field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // Every body is an object; serde would also read a struct from an array of its fields in
+    // order (`[null, null]`), which the document does not allow.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(AppError::Invalid(ValidationErrors::single(
+            "body",
+            Rule::InvalidFormat,
+        )));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     tillit_domain::draft::strictly(|| serde_path_to_error::deserialize(de)).map_err(|e| {
         let path = e.path().to_string();

@@ -755,6 +755,15 @@ fn query_rule(path: &str, name: &str) -> Option<Value> {
             {"type": "integer", "minimum": 1, "maximum": paging::MAX_PER_PAGE},
             {"type": "string", "maxLength": 0}]}),
         (_, "q") => json!({"type": "string", "maxLength": 200}),
+        ("/api/v1/authority/ranking" | "/api/v1/authority/registry", "kind") => {
+            word(&tillit_domain::ranking::REGISTRY_KINDS, true)
+        }
+        ("/api/v1/authority/ranking" | "/api/v1/authority/registry", "nis2_class") => {
+            word(&tillit_domain::ranking::NIS2_CLASSES, true)
+        }
+        ("/api/v1/authority/ranking" | "/api/v1/authority/registry", "county") => {
+            json!({"type": "string", "maxLength": 100})
+        }
         ("/api/v1/assets", "classified") | ("/api/v1/systems", "patient_data") => {
             json!({"type": "string", "enum": ["", "yes", "no"]})
         }

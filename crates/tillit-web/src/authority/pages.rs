@@ -318,7 +318,14 @@ fn figure_text(tr: &Tr, key: FactorKey, f: &Option<Figure>) -> String {
                 FactorKey::RiskAnalysisAge
                 | FactorKey::AccessAnalysisAge
                 | FactorKey::SinceSupervision
-                | FactorKey::SubmissionAge => tr.f("ranking-days", &[("n", n)]),
+                | FactorKey::SubmissionAge => {
+                    let since = tillit_app::today_date() - chrono::Duration::days(x.round() as i64);
+                    format!(
+                        "{} ({})",
+                        tr.f("ranking-days", &[("n", n)]),
+                        tr.f("ranking-since", &[("date", since.to_string())])
+                    )
+                }
                 _ => n,
             }
         }
