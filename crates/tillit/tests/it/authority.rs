@@ -634,6 +634,62 @@ async fn a_registry_file_with_bad_rows_is_refused_row_by_row_and_nothing_is_save
         .get_json("/api/v1/authority/registry")
         .await;
     assert_eq!(reg["total"], 0, "nothing saved");
+    // An XLSX workbook with the Swedish column names, its number a number cell: a dry run
+    // saves nothing, the real import saves both rows.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in [
+        "namn",
+        "organisationsnummer",
+        "typ",
+        "län",
+        "antal_individer",
+        "nis2",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (name, number, kind)) in [
+        ("Region Tillsyn", w.region_number.as_str(), "Region"),
+        ("Kommun Tyst", w.other_number.as_str(), "Kommun"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *name).unwrap();
+        ws.write_string(r, 1, *number).unwrap();
+        ws.write_string(r, 2, *kind).unwrap();
+        ws.write_string(r, 3, "Jämtlands län").unwrap();
+        ws.write_number(r, 4, 5400.0).unwrap();
+        ws.write_string(r, 5, "Viktig").unwrap();
+    }
+    let xlsx = wb.save_to_buffer().unwrap();
+    let res = lead
+        .post_multipart(
+            "/authority/registry/import",
+            &[("dry_run", "yes")],
+            Some(("register.xlsx", xlsx.clone())),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("2 rader utan fel"));
+    let res = lead
+        .post_multipart(
+            "/authority/registry/import",
+            &[],
+            Some(("register.xlsx", xlsx)),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, reg) = app
+        .api(&make_token(&lead, "x", &["read"]).await)
+        .get_json("/api/v1/authority/registry?county=J%C3%A4mtlands+l%C3%A4n&nis2_class=important")
+        .await;
+    assert_eq!(reg["total"], 2, "{reg}");
+    assert_eq!(reg["items"][0]["individuals"], 5400);
     // A file that is no table.
     let res = lead
         .post_multipart(
