@@ -17,92 +17,9 @@ const SUBMISSIONS: usize = 100_000;
 pub const LOGIN: &str = "tillsyn@skala-myndighet.example";
 pub const PASSWORD: &str = "tillit-bench-2026";
 
-const COUNTIES: [&str; 21] = [
-    "Stockholms län",
-    "Uppsala län",
-    "Södermanlands län",
-    "Östergötlands län",
-    "Jönköpings län",
-    "Kronobergs län",
-    "Kalmar län",
-    "Gotlands län",
-    "Blekinge län",
-    "Skåne län",
-    "Hallands län",
-    "Västra Götalands län",
-    "Värmlands län",
-    "Örebro län",
-    "Västmanlands län",
-    "Dalarnas län",
-    "Gävleborgs län",
-    "Västernorrlands län",
-    "Jämtlands län",
-    "Västerbottens län",
-    "Norrbottens län",
-];
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-#[derive(Clone)]
-enum V {
-    T(Option<String>),
-    I(Option<i64>),
-}
-
-async fn bulk(pool: &AnyPool, table: &str, cols: &[&str], rows: Vec<Vec<V>>) -> Result<(), String> {
-    let per = (30_000 / cols.len()).min(1000);
-    let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
-    for chunk in rows.chunks(per) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
-        let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for c in 0..cols.len() {
-                if c > 0 {
-                    sql.push(',');
-                }
-                n += 1;
-                sql.push_str(&format!("${n}"));
-            }
-            sql.push(')');
-        }
-        let mut q = sqlx::query(&sql);
-        for row in chunk {
-            for v in row {
-                q = match v {
-                    V::T(x) => q.bind(x.clone()),
-                    V::I(x) => q.bind(*x),
-                };
-            }
-        }
-        q.execute(&mut *tx)
-            .await
-            .map_err(|e| format!("{table}: {e}"))?;
-    }
-    tx.commit().await.map_err(|e| e.to_string())
-}
-
-fn s(v: impl ToString) -> V {
-    V::T(Some(v.to_string()))
-}
-
-fn int(v: u64) -> V {
-    V::I(Some(i64::try_from(v).unwrap_or(i64::MAX)))
-}
+#[path = "support/bulk.rs"]
+mod bulk;
+use bulk::{bulk, int, s, Rng, V};
 
 fn org_number(i: usize) -> String {
     let body = format!("55{i:07}");
@@ -180,7 +97,7 @@ async fn main() -> Result<(), String> {
             s(&n),
             s(&name),
             s(kinds[(rng.below(100) / 30).min(3) as usize]),
-            s(COUNTIES[rng.below(21) as usize]),
+            s(tillit::demo_authority::COUNTIES[rng.below(21) as usize]),
             int(50 + rng.below(300_000)),
             s(cares[rng.below(5) as usize]),
             s(classes[rng.below(4) as usize]),

@@ -23,76 +23,9 @@ const MEASURES: usize = 10_000;
 pub const LOGIN: &str = "skala@skala.example";
 pub const PASSWORD: &str = "tillit-bench-2026";
 
-/// A small deterministic generator (the data is the same on every run and both databases).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-/// A value to bind: text or a whole number (PostgreSQL wants the column's type), either may be null.
-#[derive(Clone)]
-enum V {
-    T(Option<String>),
-    I(Option<i64>),
-}
-
-type Row = Vec<V>;
-
-/// Inserts rows in multi-row statements inside one transaction.
-async fn bulk(pool: &AnyPool, table: &str, cols: &[&str], rows: Vec<Row>) -> Result<(), String> {
-    let per = (30_000 / cols.len()).min(1000);
-    let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
-    for chunk in rows.chunks(per) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
-        let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for c in 0..cols.len() {
-                if c > 0 {
-                    sql.push(',');
-                }
-                n += 1;
-                sql.push_str(&format!("${n}"));
-            }
-            sql.push(')');
-        }
-        let mut q = sqlx::query(&sql);
-        for row in chunk {
-            for v in row {
-                q = match v {
-                    V::T(x) => q.bind(x.clone()),
-                    V::I(x) => q.bind(*x),
-                };
-            }
-        }
-        q.execute(&mut *tx)
-            .await
-            .map_err(|e| format!("{table}: {e}"))?;
-    }
-    tx.commit().await.map_err(|e| e.to_string())
-}
-
-fn s(v: impl ToString) -> V {
-    V::T(Some(v.to_string()))
-}
-
-fn int(v: u64) -> V {
-    V::I(Some(i64::try_from(v).unwrap_or(i64::MAX)))
-}
-
-const NULL: V = V::T(None);
-const NULL_INT: V = V::I(None);
+#[path = "support/bulk.rs"]
+mod bulk;
+use bulk::{bulk, int, s, Rng, NULL, NULL_INT};
 
 #[tokio::main]
 async fn main() -> Result<(), String> {

@@ -9,7 +9,7 @@ use tillit_domain::org::luhn_check_digit;
 use tillit_store::NewRegistryEntry;
 
 /// The 21 counties.
-const COUNTIES: [&str; 21] = [
+pub const COUNTIES: [&str; 21] = [
     "Stockholms län",
     "Uppsala län",
     "Södermanlands län",

@@ -593,46 +593,6 @@ pub async fn registry_import_page(m: Member) -> AppResult<Response> {
     ))
 }
 
-/// The file and the dry-run box of an upload form.
-async fn read_upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>, bool)> {
-    let bad = || {
-        AppError::from(tillit_domain::ValidationErrors::single(
-            "file",
-            tillit_domain::Rule::InvalidFormat,
-        ))
-    };
-    let (mut name, mut bytes, mut dry) = (String::new(), Vec::new(), false);
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(AppError::PayloadTooLarge)
-            }
-            Err(_) => return Err(bad()),
-        };
-        match field.name().unwrap_or("") {
-            "file" => {
-                name = field.file_name().unwrap_or("").to_string();
-                bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| {
-                        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                            AppError::PayloadTooLarge
-                        } else {
-                            bad()
-                        }
-                    })?
-                    .to_vec();
-            }
-            "dry_run" => dry = field.text().await.unwrap_or_default() == "yes",
-            _ => {}
-        }
-    }
-    Ok((name, bytes, dry))
-}
-
 pub async fn registry_import(
     State(state): State<AppState>,
     m: Member,
@@ -640,7 +600,7 @@ pub async fn registry_import(
 ) -> AppResult<Response> {
     m.require(Permission::ManageRegistry)?;
     let tr = &m.ctx.tr;
-    let (name, bytes, dry) = read_upload(mp).await?;
+    let (name, bytes, dry) = crate::transfer::pages::read_upload(mp).await?;
     match auth::import_registry(&state.app, &m.who, &name, &bytes, dry).await? {
         RegistryImport::FileRefused(v) => Ok(import_page(
             &m,
@@ -762,7 +722,7 @@ pub async fn import_submission(
     mp: Multipart,
 ) -> AppResult<Response> {
     m.require(Permission::ImportSubmissions)?;
-    let (_, bytes, _) = read_upload(mp).await?;
+    let (_, bytes, _) = crate::transfer::pages::read_upload(mp).await?;
     match auth::import_submission(&state.app, &m.who, &bytes).await {
         Ok(id) => Ok(Redirect::to(&format!(
             "/authority/submissions/{id}?done=submission-imported"

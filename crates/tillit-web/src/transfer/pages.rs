@@ -506,7 +506,8 @@ pub async fn import_systems_page(m: Member) -> AppResult<Response> {
     ))
 }
 
-async fn read_upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>, bool)> {
+/// The file, its name and the dry-run box of an upload form.
+pub(crate) async fn read_upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>, bool)> {
     let mut name = String::new();
     let mut bytes = Vec::new();
     let mut dry_run = false;
