@@ -246,6 +246,12 @@ pub async fn counties(app: &App, who: &Acting) -> Result<Vec<String>> {
     Ok(app.store.registry_counties(who.tenant()).await?)
 }
 
+/// One submission received, its metadata only.
+pub async fn received_meta(app: &App, who: &Acting, id: &str) -> Result<Received> {
+    who.require(Permission::ViewSupervision)?;
+    Ok(app.store.received_submission(who.tenant(), id).await?)
+}
+
 /// The submissions the authority received, newest first (their metadata; the content is read
 /// one at a time, audited).
 pub async fn received(
@@ -278,26 +284,45 @@ fn check(envelope: &str, keys: &[String]) -> std::result::Result<(), String> {
     }
 }
 
-/// The keys an organisation number has published: its keys in this Tillit and the one the
-/// authority's registry holds for it.
-async fn published_keys(app: &App, who: &Acting, org_number: &str) -> Result<Vec<String>> {
-    let mut keys: Vec<String> = app
-        .store
-        .public_keys_of_number(org_number)
-        .await?
-        .into_iter()
-        .map(|(_, k)| k)
-        .collect();
-    if let Some(e) = app
+/// The keys an organisation number had published on the day `as_of` (YYYY-MM-DD…): its keys in
+/// this Tillit that were not retired before that day; only for an organisation not in this Tillit,
+/// the key the authority's registry holds for it (so that nobody who edits the registry can
+/// stand in for a provider who publishes its keys here).
+async fn published_keys(
+    app: &App,
+    who: &Acting,
+    org_number: &str,
+    as_of: &str,
+) -> Result<Vec<String>> {
+    let here = app.store.public_keys_of_number(org_number).await?;
+    let in_tillit = match tillit_domain::org::OrgNumber::parse("org_number", org_number) {
+        Ok(n) => app
+            .store
+            .organisation_by_number(&n)
+            .await?
+            .is_some_and(|o| o.kind.side() == tillit_domain::org::Side::Provider),
+        Err(_) => false,
+    };
+    if in_tillit || !here.is_empty() {
+        let day = as_of.get(..10).unwrap_or(as_of);
+        return Ok(here
+            .into_iter()
+            .filter(|(_, retired)| {
+                retired
+                    .as_deref()
+                    .is_none_or(|r| r.get(..10).unwrap_or(r) >= day)
+            })
+            .map(|(k, _)| k)
+            .collect());
+    }
+    Ok(app
         .store
         .registry_entry_by_number(who.tenant(), org_number)
         .await?
-    {
-        if !e.public_key.is_empty() {
-            keys.push(e.public_key);
-        }
-    }
-    Ok(keys)
+        .map(|e| e.public_key)
+        .filter(|k| !k.is_empty())
+        .into_iter()
+        .collect())
 }
 
 /// One received submission: its metadata, the envelope (the file) and its signature checked
@@ -312,7 +337,7 @@ pub async fn read_received(
         .store
         .read_received_submission(who.tenant(), &who.actor(), id)
         .await?;
-    let keys = published_keys(app, who, &r.org_number).await?;
+    let keys = published_keys(app, who, &r.org_number, &r.submitted_at).await?;
     let verdict = check(&envelope, &keys);
     Ok((r, envelope, verdict))
 }
@@ -366,18 +391,18 @@ pub async fn import_submission(app: &App, who: &Acting, bytes: &[u8]) -> Result<
         .registry_entry_by_number(who.tenant(), number.as_str())
         .await?
         .ok_or_else(|| refused("not_in_registry"))?;
-    let keys = published_keys(app, who, number.as_str()).await?;
+    let as_of = c["as_of"].as_str().unwrap_or("");
+    let submitted_at = match chrono::NaiveDate::parse_from_str(as_of, "%Y-%m-%d") {
+        Ok(d) if d <= crate::today_date() => format!("{d}T00:00:00.000Z"),
+        _ => return Err(refused("not_a_submission")),
+    };
+    let keys = published_keys(app, who, number.as_str(), as_of).await?;
     if keys.is_empty() {
         return Err(refused("no_published_key"));
     }
     if !keys.contains(&env.public_key) {
         return Err(refused("other_key"));
     }
-    let as_of = c["as_of"].as_str().unwrap_or("");
-    let submitted_at = match chrono::NaiveDate::parse_from_str(as_of, "%Y-%m-%d") {
-        Ok(d) if d <= crate::today_date() => format!("{d}T00:00:00.000Z"),
-        _ => return Err(refused("not_a_submission")),
-    };
     let figures = ranking::figures_of(c).to_string();
     let canonical = serde_json::to_string(&whole).map_err(Error::internal)?;
     let id = app
@@ -607,9 +632,11 @@ pub struct Explanation {
     pub changes: Vec<(FactorKey, f64, i64)>,
 }
 
-/// Explains one organisation's score factor by factor, with what would change its rank most.
+/// Explains one organisation's score factor by factor, with what would change its rank most. It
+/// shows the figures of the organisation's latest submission, so it is a read of that submission:
+/// only for those who read submissions, and audited.
 pub async fn explain(app: &App, who: &Acting, entry_id: &str) -> Result<Explanation> {
-    who.require(Permission::ViewSupervision)?;
+    who.require(Permission::ReadSubmissions)?;
     let (model_version, _) = ensure_ranking(app, who).await?;
     let model = app
         .store
@@ -629,6 +656,19 @@ pub async fn explain(app: &App, who: &Acting, entry_id: &str) -> Result<Explanat
         &entry.updated_at,
     );
     let latest = app.store.latest_figures(t, &entry.org_number).await?;
+    if let Some((_, at)) = &latest {
+        app.store
+            .record_event(
+                &who.actor(),
+                Some(t.id()),
+                "submission.read",
+                "registry_entry",
+                entry_id,
+                serde_json::json!({"org_number": entry.org_number, "org_name": entry.name,
+                                   "submitted_at": at, "read_as": "ranking_explanation"}),
+            )
+            .await?;
+    }
     let latest = latest.map(|(f, at)| (serde_json::from_str(&f).unwrap_or_default(), at));
     let inputs = ranking::inputs(
         &facts,

@@ -470,6 +470,18 @@ impl Store {
         .await
     }
 
+    /// One submission the authority received, its metadata only (no content, so not audited).
+    pub async fn received_submission(&self, t: &Tenant, id: &str) -> Result<Received, StoreError> {
+        sqlx::query_as(&format!(
+            "SELECT {RECEIVED_COLUMNS} FROM received_submissions WHERE authority_org_id = $1 AND id = $2"
+        ))
+        .bind(t.id())
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)
+    }
+
     /// One submission the authority received and its envelope; the read itself is audited
     /// (who at the authority looked at which provider's data, and when).
     pub async fn read_received_submission(
@@ -507,13 +519,15 @@ impl Store {
         Ok((r, envelope))
     }
 
-    /// The public keys (id, hex) of the organisation in this Tillit with this number.
+    /// The public keys (hex) of the organisation in this Tillit with this number, with when each
+    /// was retired (none: in use). Public keys are published; nothing else of the organisation is
+    /// read.
     pub async fn public_keys_of_number(
         &self,
         org_number: &str,
-    ) -> Result<Vec<(String, String)>, StoreError> {
+    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT k.id, k.public_key FROM signing_keys k JOIN organisations o ON o.id = k.org_id
+            "SELECT k.public_key, k.retired_at FROM signing_keys k JOIN organisations o ON o.id = k.org_id
              WHERE o.org_number = $1 AND o.kind <> 'authority' ORDER BY k.created_at",
         )
         .bind(org_number)

@@ -114,6 +114,7 @@ struct RankingPage {
     bars: Vec<Bar>,
     chart_label: String,
     export_query: String,
+    may_read: bool,
 }
 
 pub async fn ranking(
@@ -196,6 +197,7 @@ pub async fn ranking(
         pager,
         bars,
         export_query,
+        may_read: m.may(Permission::ReadSubmissions),
     };
     Ok(page(StatusCode::OK, &tpl))
 }
@@ -345,7 +347,7 @@ pub async fn entry(
     m: Member,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    m.require(Permission::ViewSupervision)?;
+    m.require(Permission::ReadSubmissions)?;
     let tr = &m.ctx.tr;
     let x = auth::explain(&state.app, &m.who, &id).await?;
     let e = &x.entry;
@@ -495,6 +497,7 @@ struct RegistryPage {
     lines: Vec<RegLine>,
     pager: Pager,
     may_import: bool,
+    may_read: bool,
 }
 
 pub async fn registry(
@@ -540,6 +543,7 @@ pub async fn registry(
         lines,
         pager,
         may_import: m.may(Permission::ManageRegistry),
+        may_read: m.may(Permission::ReadSubmissions),
     };
     Ok(page(StatusCode::OK, &tpl))
 }

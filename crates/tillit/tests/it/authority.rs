@@ -218,7 +218,20 @@ async fn a_submission_reaches_the_authoritys_ranking_explained_and_its_reads_are
         )
         .await
         .unwrap();
-    assert_eq!(reads.total, 2, "one read by page, one by the API");
+    // The region's explanation (its submission's figures), then the submission by page and by
+    // the API; the municipality's explanation had no submission to read.
+    assert_eq!(reads.total, 3);
+    assert_eq!(
+        reads
+            .items
+            .iter()
+            .filter(|e| e
+                .after
+                .as_ref()
+                .is_some_and(|a| a["read_as"] == "ranking_explanation"))
+            .count(),
+        1
+    );
     assert!(reads
         .items
         .iter()
@@ -300,6 +313,31 @@ async fn roles_decide_who_imports_reads_and_changes_the_model() {
     assert_eq!(
         analyst
             .get(&format!("/authority/submissions/{rid}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // The explanation shows the submission's figures: not for the administrator either.
+    let (_, ranking) = app
+        .api(&make_token(&lead, "r", &["read"]).await)
+        .get_json("/api/v1/authority/ranking")
+        .await;
+    let entry = ranking["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        admin
+            .get(&format!("/authority/organisations/{entry}"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let (_, page) = admin.get_text("/authority/ranking").await;
+    assert!(
+        !page.contains("/authority/organisations/"),
+        "no link it cannot follow"
+    );
+    assert_eq!(
+        analyst
+            .get(&format!("/authority/organisations/{entry}"))
             .await
             .status(),
         StatusCode::OK
@@ -586,6 +624,32 @@ async fn a_submission_file_from_another_tillit_is_imported_or_refused_with_the_r
         msg.contains("annan nyckel") || msg.contains("another key"),
         "{msg}"
     );
+    // A key put in the registry does not stand in for an organisation that publishes its keys
+    // in this Tillit: a file "from the region" signed with it is refused — before the region
+    // has a key (none published) and after (another key).
+    let forger = ed25519_dalek::SigningKey::from_bytes(&[23; 32]);
+    let row = format!(
+        "name,org_number,kind,public_key\nRegion Tillsyn,{},region,{}\n",
+        w.region_number,
+        hex::encode(forger.verifying_key().to_bytes())
+    );
+    let res = lead
+        .post_multipart(
+            "/authority/registry/import",
+            &[],
+            Some(("r.csv", row.into_bytes())),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let forged = file(report(&w.region_number), &forger);
+    let (status, html) = import(forged.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("ingen publicerad nyckel"), "{html}");
+    let region = app.login("samordnare@tillsyn.example").await;
+    assert_eq!(region.get("/organisation").await.status(), StatusCode::OK);
+    let (status, html) = import(forged).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("en annan nyckel"), "{html}");
     // The imported figures count in the ranking.
     let (_, ranking) = api.get_json("/api/v1/authority/ranking").await;
     let fj = ranking["items"]
