@@ -528,32 +528,39 @@ pub async fn rerank(app: &App, who: &Acting) -> Result<usize> {
         .collect();
     let rows: Vec<NewRank> = entries
         .into_iter()
-        .map(
-            |(id, number, individuals, nis2, care, last, updated, county, kind)| {
-                let facts = registry_facts(individuals, &nis2, &care, last, &updated);
-                let sub = latest.get(&number);
-                let inputs = ranking::inputs(&facts, sub.map(|(f, at)| (f, at.as_str())), today);
-                let s = ranking::score(&model, &inputs);
-                let top = s
-                    .parts
-                    .iter()
-                    .filter(|p| p.half == ranking::Half::Likelihood)
-                    .max_by(|a, b| a.points.total_cmp(&b.points))
-                    .map(|p| p.key.key())
-                    .unwrap_or("");
-                NewRank {
-                    entry_id: id,
-                    score_tenths: (s.score * 10.0).round() as i64,
-                    likelihood_permille: permille(s.likelihood),
-                    consequence_permille: permille(s.consequence),
-                    top_factor: top.to_string(),
-                    missing_submission: sub.is_none(),
-                    county,
-                    kind,
-                    nis2_class: nis2,
-                }
-            },
-        )
+        .map(|e| {
+            let facts = registry_facts(
+                e.individuals,
+                &e.nis2_class,
+                &e.kinds_of_care,
+                e.last_supervised_on,
+                &e.updated_at,
+            );
+            let sub = latest.get(&e.org_number);
+            let inputs = ranking::inputs(&facts, sub.map(|(f, at)| (f, at.as_str())), today);
+            let s = ranking::score(&model, &inputs);
+            let top = s
+                .parts
+                .iter()
+                .filter(|p| p.half == ranking::Half::Likelihood)
+                .max_by(|a, b| a.points.total_cmp(&b.points))
+                .map(|p| p.key.key())
+                .unwrap_or("");
+            NewRank {
+                entry_id: e.id,
+                name: e.name,
+                org_number: e.org_number,
+                generated: e.generated != 0,
+                score_tenths: (s.score * 10.0).round() as i64,
+                likelihood_permille: permille(s.likelihood),
+                consequence_permille: permille(s.consequence),
+                top_factor: top.to_string(),
+                missing_submission: sub.is_none(),
+                county: e.county,
+                kind: e.kind,
+                nis2_class: e.nis2_class,
+            }
+        })
         .collect();
     app.store
         .replace_ranking(who.tenant(), version, &today.to_string(), &rows)

@@ -23,6 +23,7 @@ CREATE TABLE registry_entries (
     updated_at TEXT NOT NULL,
     UNIQUE (authority_org_id, org_number)
 );
+CREATE INDEX registry_entries_county ON registry_entries (authority_org_id, county);
 
 -- What the authority received: one row per submission and recipient. A submission sent inside
 -- this Tillit points at it (`submission_id`); an imported file keeps its envelope here. `figures`
@@ -46,6 +47,16 @@ CREATE TABLE received_submissions (
 CREATE INDEX received_submissions_sha ON received_submissions (authority_org_id, sha256);
 CREATE INDEX received_submissions_org ON received_submissions (authority_org_id, org_number, submitted_at);
 CREATE INDEX received_submissions_time ON received_submissions (authority_org_id, submitted_at);
+-- Each organisation's latest submission to the authority, kept as submissions arrive, so that
+-- ranking reads one small row per organisation rather than every envelope received.
+CREATE TABLE latest_submissions (
+    authority_org_id TEXT NOT NULL REFERENCES organisations(id),
+    org_number TEXT NOT NULL,
+    received_id TEXT NOT NULL REFERENCES received_submissions(id),
+    submitted_at TEXT NOT NULL,
+    figures TEXT NOT NULL,
+    PRIMARY KEY (authority_org_id, org_number)
+);
 
 -- Every version of an authority's ranking model; the highest is in force.
 CREATE TABLE ranking_models (
@@ -72,6 +83,10 @@ CREATE TABLE rankings (
     nis2_class TEXT NOT NULL,
     top_factor TEXT NOT NULL,
     missing_submission BIGINT NOT NULL,
+    -- The registry row's name, number and mark, so that a page of the ranking reads one table.
+    name TEXT NOT NULL,
+    org_number TEXT NOT NULL,
+    generated BIGINT NOT NULL,
     PRIMARY KEY (authority_org_id, entry_id)
 );
 CREATE INDEX rankings_score ON rankings (authority_org_id, score_tenths DESC, entry_id);

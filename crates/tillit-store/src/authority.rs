@@ -81,6 +81,22 @@ impl RemitFilter {
     }
 }
 
+/// A registry row as the ranking reads it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RankingEntry {
+    pub id: String,
+    pub org_number: String,
+    pub name: String,
+    pub individuals: Option<i64>,
+    pub nis2_class: String,
+    pub kinds_of_care: String,
+    pub last_supervised_on: Option<String>,
+    pub updated_at: String,
+    pub county: String,
+    pub kind: String,
+    pub generated: i64,
+}
+
 /// A submission the authority received, as listed.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Received {
@@ -153,6 +169,9 @@ pub struct RankRow {
 /// A ranking row to store.
 pub struct NewRank {
     pub entry_id: String,
+    pub name: String,
+    pub org_number: String,
+    pub generated: bool,
     pub score_tenths: i64,
     pub likelihood_permille: i64,
     pub consequence_permille: i64,
@@ -184,6 +203,20 @@ pub(crate) async fn record_received(
     .bind(x.submitted_at)
     .bind(now_timestamp())
     .bind(x.received_by_name)
+    .bind(x.figures)
+    .execute(w.conn())
+    .await?;
+    sqlx::query(
+        "INSERT INTO latest_submissions (authority_org_id, org_number, received_id, submitted_at, figures)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (authority_org_id, org_number) DO UPDATE SET received_id = excluded.received_id,
+             submitted_at = excluded.submitted_at, figures = excluded.figures
+         WHERE excluded.submitted_at >= latest_submissions.submitted_at",
+    )
+    .bind(authority)
+    .bind(x.org_number)
+    .bind(&id)
+    .bind(x.submitted_at)
     .bind(x.figures)
     .execute(w.conn())
     .await?;
@@ -350,43 +383,22 @@ impl Store {
         Ok(rows.into_iter().map(|(c,)| c).collect())
     }
 
-    /// Everything the ranking reads, in two queries: every registry row (id, org number,
-    /// individuals, NIS2 class, kinds of care, last supervision, updated, county, kind) and the
-    /// figures and time of the latest submission per organisation number.
-    #[allow(clippy::type_complexity)]
+    /// Everything the ranking reads, in two queries: every registry row and the figures and
+    /// time of the latest submission per organisation number.
     pub async fn ranking_inputs(
         &self,
         t: &Tenant,
-    ) -> Result<
-        (
-            Vec<(
-                String,
-                String,
-                Option<i64>,
-                String,
-                String,
-                Option<String>,
-                String,
-                String,
-                String,
-            )>,
-            Vec<(String, String, String)>,
-        ),
-        StoreError,
-    > {
+    ) -> Result<(Vec<RankingEntry>, Vec<(String, String, String)>), StoreError> {
         let entries = sqlx::query_as(
-            "SELECT id, org_number, individuals, nis2_class, kinds_of_care, last_supervised_on, updated_at, county, kind
+            "SELECT id, org_number, name, individuals, nis2_class, kinds_of_care, last_supervised_on, updated_at,
+                    county, kind, generated
              FROM registry_entries WHERE authority_org_id = $1",
         )
         .bind(t.id())
         .fetch_all(&self.pool)
         .await?;
         let latest = sqlx::query_as(
-            "SELECT org_number, figures, submitted_at FROM (
-                SELECT org_number, figures, submitted_at,
-                       ROW_NUMBER() OVER (PARTITION BY org_number ORDER BY submitted_at DESC, id DESC) AS n
-                FROM received_submissions WHERE authority_org_id = $1) x
-             WHERE n = 1",
+            "SELECT org_number, figures, submitted_at FROM latest_submissions WHERE authority_org_id = $1",
         )
         .bind(t.id())
         .fetch_all(&self.pool)
@@ -401,8 +413,7 @@ impl Store {
         org_number: &str,
     ) -> Result<Option<(String, String)>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT figures, submitted_at FROM received_submissions WHERE authority_org_id = $1 AND org_number = $2
-             ORDER BY submitted_at DESC, id DESC LIMIT 1",
+            "SELECT figures, submitted_at FROM latest_submissions WHERE authority_org_id = $1 AND org_number = $2",
         )
         .bind(t.id())
         .bind(org_number)
@@ -631,29 +642,20 @@ impl Store {
             .bind(t.id())
             .execute(&mut *tx)
             .await?;
-        const BATCH: usize = 400;
+        const BATCH: usize = 300;
         for chunk in rows.chunks(BATCH) {
             let mut sql = String::from(
-                "INSERT INTO rankings (authority_org_id, entry_id, score_tenths, likelihood_permille, consequence_permille, top_factor, missing_submission, county, kind, nis2_class) VALUES ",
+                "INSERT INTO rankings (authority_org_id, entry_id, score_tenths, likelihood_permille, consequence_permille, top_factor, missing_submission, county, kind, nis2_class, name, org_number, generated) VALUES ",
             );
             for (n, _) in chunk.iter().enumerate() {
-                let b = n * 10;
+                let b = n * 13;
                 if n > 0 {
                     sql.push(',');
                 }
-                sql.push_str(&format!(
-                    "(${},${},${},${},${},${},${},${},${},${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10
-                ));
+                let marks: Vec<String> = (1..=13).map(|k| format!("${}", b + k)).collect();
+                sql.push('(');
+                sql.push_str(&marks.join(","));
+                sql.push(')');
             }
             let mut q = sqlx::query(&sql);
             for r in chunk {
@@ -667,7 +669,10 @@ impl Store {
                     .bind(r.missing_submission as i64)
                     .bind(&r.county)
                     .bind(&r.kind)
-                    .bind(&r.nis2_class);
+                    .bind(&r.nis2_class)
+                    .bind(&r.name)
+                    .bind(&r.org_number)
+                    .bind(r.generated as i64);
             }
             q.execute(&mut *tx).await?;
         }
@@ -699,11 +704,11 @@ impl Store {
         f.apply(&mut filter, "k.");
         fetch_page(
             &self.pool,
-            "k.entry_id AS entry_id, e.org_number AS org_number, e.name AS name, k.county AS county, k.kind AS kind, \
-             k.nis2_class AS nis2_class, e.generated AS generated, k.score_tenths AS score_tenths, \
+            "k.entry_id AS entry_id, k.org_number AS org_number, k.name AS name, k.county AS county, k.kind AS kind, \
+             k.nis2_class AS nis2_class, k.generated AS generated, k.score_tenths AS score_tenths, \
              k.likelihood_permille AS likelihood_permille, k.consequence_permille AS consequence_permille, \
              k.top_factor AS top_factor, k.missing_submission AS missing_submission",
-            "rankings k JOIN registry_entries e ON e.id = k.entry_id",
+            "rankings k",
             &filter,
             "k.score_tenths DESC, k.entry_id",
             page,

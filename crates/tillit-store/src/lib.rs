@@ -44,8 +44,8 @@ pub use assets::{
 };
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, ChainReport, Work};
 pub use authority::{
-    ModelVersion, NewRank, NewReceived, NewRegistryEntry, RankRow, RankingRun, Received,
-    RegistryEntry, RemitFilter,
+    ModelVersion, NewRank, NewReceived, NewRegistryEntry, RankRow, RankingEntry, RankingRun,
+    Received, RegistryEntry, RemitFilter,
 };
 pub use catalog::{NewReassessment, ReassessReason, Reassessment, RequirementMeasure};
 pub use dialect::Backend;
