@@ -244,6 +244,71 @@ pub async fn due_reminders(
     Ok(out)
 }
 
+/// A submission schedule whose next submission is near, due or overdue.
+#[derive(Debug, Clone)]
+pub struct DueSubmission {
+    pub tenant: Tenant,
+    pub next_due: chrono::NaiveDate,
+    /// `before_14d`, `due` (the day itself) or `overdue`.
+    pub point: String,
+    /// The authorities' names.
+    pub authorities: Vec<String>,
+    pub recipients: Vec<Contact>,
+}
+
+/// How many days before a scheduled submission is due the first reminder comes.
+pub const SUBMISSION_NOTICE_DAYS: i64 = 14;
+
+/// Every provider whose scheduled submission has come near (two weeks), is due today or is
+/// overdue at `now` (the day in Sweden), with whom to remind: its coordinators and administrators.
+pub async fn due_submissions(app: &App, now: DateTime<Utc>) -> Result<Vec<DueSubmission>> {
+    let today = tillit_domain::time::swedish_day(now);
+    let names = app.store.authorities().await?;
+    let mut out = Vec::new();
+    for t in app.store.provider_tenants().await? {
+        let Some(row) = app.store.submission_schedule(&t).await? else {
+            continue;
+        };
+        let set_on = tillit_domain::time::day_of(&row.set_on).unwrap_or(today);
+        let latest = app
+            .store
+            .submissions(&t)
+            .await?
+            .first()
+            .and_then(|s| tillit_domain::time::day_of(&s.submitted_at));
+        let months = u32::try_from(row.period_months).unwrap_or(12);
+        let next_due = tillit_domain::submission::next_due(months, latest, set_on);
+        let left = (next_due - today).num_days();
+        let point = match left {
+            l if l < 0 => "overdue",
+            0 => "due",
+            l if l <= SUBMISSION_NOTICE_DAYS => "before_14d",
+            _ => continue,
+        };
+        let ids: Vec<String> = serde_json::from_str(&row.authority_ids).unwrap_or_default();
+        out.push(DueSubmission {
+            next_due,
+            point: point.to_string(),
+            authorities: names
+                .iter()
+                .filter(|(id, _)| ids.contains(id))
+                .map(|(_, n)| n.clone())
+                .collect(),
+            recipients: app
+                .store
+                .contacts_with_roles(&t, &["coordinator", "admin"])
+                .await?,
+            tenant: t,
+        });
+    }
+    Ok(out)
+}
+
+/// Plans a reminder of a submission schedule for one recipient; true when it is new.
+pub async fn plan_submission(app: &App, t: &Tenant, r: &NewReminder<'_>) -> Result<bool> {
+    Ok(app.store.plan_schedule_reminder(t, r).await?)
+}
+
 /// Plans a reminder for one recipient; true when it was not planned before.
 pub async fn plan(app: &App, t: &Tenant, r: &NewReminder<'_>) -> Result<bool> {
     Ok(app.store.plan_reminder(t, r).await?)

@@ -59,7 +59,7 @@ pub use measures::{Measure, MeasureOrder, MeasureQuery};
 pub use members::{Member, MemberQuery, RoleCount};
 pub use orgs::Organisation;
 pub use outsourcing::{Decision, DecisionMeasure, NewDecision, OutsourcingCase};
-pub use reminders::{Contact, NewReminder, Reminder};
+pub use reminders::{Contact, NewReminder, Reminder, SCHEDULE_SUBJECT};
 pub use risk::{CellCount, RiskAnalysis, RiskAnalysisInput, Scenario};
 pub use sessions::{NewSession, SessionUser};
 pub use signing::SigningKeyRow;

@@ -6,6 +6,9 @@ use crate::{format_timestamp, new_id, Store, StoreError, Tenant};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+/// What a reminder of a submission schedule is about, in place of an incident's id.
+pub const SCHEDULE_SUBJECT: &str = "submission-schedule";
+
 /// A reminder to plan.
 #[derive(Debug, Clone)]
 pub struct NewReminder<'a> {
@@ -51,6 +54,35 @@ impl Store {
         .bind(new_id())
         .bind(t.id())
         .bind(r.incident_id)
+        .bind(r.obligation)
+        .bind(r.point)
+        .bind(format_timestamp(r.due_at))
+        .bind(r.recipient)
+        .bind(r.subject)
+        .bind(r.body)
+        .bind(&now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// Plans a reminder of the organisation's submission schedule (`incident_id` is
+    /// `submission-schedule:` and the organisation's id) unless the same one is planned already; true when it is new.
+    pub async fn plan_schedule_reminder(
+        &self,
+        t: &Tenant,
+        r: &NewReminder<'_>,
+    ) -> Result<bool, StoreError> {
+        let now = format_timestamp(Utc::now());
+        let n = sqlx::query(
+            "INSERT INTO reminders (id, org_id, incident_id, obligation, point, due_at, recipient, subject, body, created_at, attempts, next_attempt_at)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $10 WHERE EXISTS (SELECT 1 FROM submission_schedules WHERE org_id = $2)
+             ON CONFLICT (incident_id, obligation, point, due_at, recipient) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(t.id())
+        .bind(format!("{SCHEDULE_SUBJECT}:{}", t.id()))
         .bind(r.obligation)
         .bind(r.point)
         .bind(format_timestamp(r.due_at))

@@ -81,6 +81,45 @@ pub fn message(
     (subject, body.join("\n\n"))
 }
 
+/// The subject and body of a reminder of a scheduled submission to one recipient.
+pub fn submission_message(
+    tr: &Tr,
+    d: &tillit_app::reminders::DueSubmission,
+    to: &Contact,
+    public_url: Option<&str>,
+) -> (String, String) {
+    let args = [
+        ("authorities", d.authorities.join(", ")),
+        ("date", d.next_due.to_string()),
+        ("name", to.display_name.clone()),
+    ];
+    let (subject, line) = match d.point.as_str() {
+        "overdue" => (
+            "submission-reminder-subject-overdue",
+            "submission-reminder-line-overdue",
+        ),
+        "due" => (
+            "submission-reminder-subject-due",
+            "submission-reminder-line-due",
+        ),
+        _ => (
+            "submission-reminder-subject-before",
+            "submission-reminder-line-before",
+        ),
+    };
+    let link = format!(
+        "{}/submissions",
+        public_url.unwrap_or("").trim_end_matches('/')
+    );
+    let body = [
+        tr.f("reminder-greeting", &args),
+        tr.f(line, &args),
+        tr.f("submission-reminder-open", &[("link", link)]),
+        tr.t("submission-reminder-why-you"),
+    ];
+    (tr.f(subject, &args), body.join("\n\n"))
+}
+
 /// Plans the reminders whose time has come and sends those due. Returns (planned, sent, failed).
 pub async fn run_once(
     state: &AppState,
@@ -106,6 +145,30 @@ pub async fn run_once(
                     obligation: r.obligation.kind.key(),
                     point: &r.point,
                     due_at,
+                    recipient: &to.email,
+                    subject: &subject,
+                    body: &body,
+                },
+            )
+            .await?;
+            if new {
+                planned += 1;
+            }
+        }
+    }
+    for d in tillit_app::reminders::due_submissions(app, now).await? {
+        for to in &d.recipients {
+            let locale = Locale::parse(&to.locale).unwrap_or(Locale::Sv);
+            let tr = Tr::new(state.i18n.clone(), locale);
+            let (subject, body) = submission_message(&tr, &d, to, config.public_url.as_deref());
+            let new = tillit_app::reminders::plan_submission(
+                app,
+                &d.tenant,
+                &NewReminder {
+                    incident_id: "",
+                    obligation: "submission",
+                    point: &d.point,
+                    due_at: d.next_due.and_time(chrono::NaiveTime::MIN).and_utc(),
                     recipient: &to.email,
                     subject: &subject,
                     body: &body,

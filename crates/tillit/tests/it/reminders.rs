@@ -310,3 +310,62 @@ fn quoted_printable(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[tokio::test]
+async fn a_scheduled_submission_is_reminded_by_email_once_on_the_day() {
+    let port = free_port();
+    let dir = maildir();
+    let _smtpd = Smtpd::start(port, &dir);
+    Smtpd::ready(port).await;
+    let app = TestApp::spawn_with(WebConfig {
+        mail: Some(mail_config(port)),
+        ..test_config()
+    })
+    .await;
+    let (t, _) = app.org("Region Schemapåminnelse", OrgKind::Region).await;
+    let (_, imy) = app
+        .org("Integritetsskyddsmyndigheten", OrgKind::Authority)
+        .await;
+    app.member(&t, "samordnare@schemapam.example", Role::Coordinator)
+        .await;
+    app.member(&t, "lasare@schemapam.example", Role::Reader)
+        .await;
+    let b = app.login("samordnare@schemapam.example").await;
+    // Quarterly from today, nothing submitted since: due today.
+    let res = b
+        .post_form(
+            "/submissions/schedule",
+            &[("period", "quarterly"), ("authority_ids", imy.id.as_str())],
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let got = wait_for(&dir, 1).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let got_later = messages(&dir);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got_later.len(), 1, "planned once: {got_later:?}");
+    let m = &got[0];
+    assert!(m.contains("To: samordnare@schemapam.example"), "{m}");
+    assert!(!m.contains("lasare@schemapam.example"), "{m}");
+    let head = m
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .replace("\n ", " ");
+    let subject = decode_header(
+        head.lines()
+            .find(|l| l.starts_with("Subject:"))
+            .unwrap_or_default(),
+    );
+    let today = tillit_app::today();
+    assert!(
+        subject.contains("Lägesrapport till Integritetsskyddsmyndigheten i dag")
+            && subject.contains(&today),
+        "{subject}"
+    );
+    let body = decode_body(m);
+    assert!(
+        body.contains("https://tillit.region.example/submissions"),
+        "{body}"
+    );
+}
