@@ -10,6 +10,7 @@ pub mod country;
 pub mod diff;
 pub mod draft;
 pub mod error;
+pub mod handling_time;
 pub mod ids;
 pub mod incident;
 pub mod incident_case;
