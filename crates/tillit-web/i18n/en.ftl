@@ -1727,3 +1727,9 @@ submission-reminder-line-due = By the organisation's schedule, the next status r
 submission-reminder-line-overdue = By the organisation's schedule, the status report to { $authorities } was due { $date }.
 submission-reminder-open = Preview and send it: { $link }
 submission-reminder-why-you = You receive this message from Tillit as the organisation's information-security coordinator or administrator. The schedule is changed under Submissions.
+overview-ranking-heading = Highest in the ranking
+overview-ranking-summary = { $count ->
+    [one] 1 organisation in the remit
+   *[other] { $count } organisations in the remit
+}, { $missing } of them without a submission (model version { $version }).
+overview-ranking-link = The whole ranking

@@ -1718,3 +1718,9 @@ submission-reminder-line-due = Enligt organisationens schema ska nästa lägesra
 submission-reminder-line-overdue = Enligt organisationens schema skulle lägesrapporten till { $authorities } ha lämnats { $date }.
 submission-reminder-open = Förhandsgranska och skicka den: { $link }
 submission-reminder-why-you = Du får det här meddelandet från Tillit som informationssäkerhetssamordnare eller administratör i organisationen. Schemat ändras under Inlämningar.
+overview-ranking-heading = Högst i rangordningen
+overview-ranking-summary = { $count ->
+    [one] 1 organisation i tillsynsområdet
+   *[other] { $count } organisationer i tillsynsområdet
+}, varav { $missing } utan inlämning (modellversion { $version }).
+overview-ranking-link = Hela rangordningen

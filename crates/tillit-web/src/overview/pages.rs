@@ -53,6 +53,10 @@ struct OverviewPage {
     reports_more: String,
     /// The next scheduled submission, when due within two weeks: (line, overdue).
     submission_due: Option<(String, bool)>,
+    /// An authority's ranking at a glance: its summary and the five highest (entry id, name,
+    /// score, flagged for no submission).
+    ranking_top: Option<(String, Vec<(String, String, String, bool)>)>,
+    may_read_submissions: bool,
     /// A care provider that has registered nothing yet: told where to begin.
     empty: bool,
 }
@@ -243,6 +247,43 @@ pub async fn overview(
         gaps,
         reports,
         reports_more,
+        ranking_top: if m.may(Permission::ViewSupervision) {
+            let view = tillit_app::authority::ranking(
+                &state.app,
+                &m.who,
+                &Default::default(),
+                tillit_domain::paging::PageRequest {
+                    page: 1,
+                    per_page: 5,
+                },
+            )
+            .await?;
+            Some((
+                tr.f(
+                    "overview-ranking-summary",
+                    &[
+                        ("count", view.page.total.to_string()),
+                        ("missing", view.without_submission.to_string()),
+                        ("version", view.model_version.to_string()),
+                    ],
+                ),
+                view.page
+                    .items
+                    .into_iter()
+                    .map(|r| {
+                        (
+                            r.entry_id,
+                            r.name,
+                            format!("{},{}", r.score_tenths / 10, r.score_tenths % 10),
+                            r.missing_submission != 0,
+                        )
+                    })
+                    .collect(),
+            ))
+        } else {
+            None
+        },
+        may_read_submissions: m.may(Permission::ReadSubmissions),
         submission_due: m.submission_due.as_ref().map(|s| {
             let left = s.days_left(tillit_app::today_date());
             (

@@ -125,6 +125,18 @@ async fn a_submission_reaches_the_authoritys_ranking_explained_and_its_reads_are
             .sum::<i64>(),
         2
     );
+    // The overview shows the top of the ranking, the municipality without a submission first.
+    let (_, overview) = lead.get_text("/overview").await;
+    assert!(overview.contains("Högst i rangordningen"), "{overview}");
+    let top = overview
+        .split("Högst i rangordningen")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        top.find("Kommun Tyst").unwrap_or(usize::MAX) < top.find("Region Tillsyn").unwrap_or(0),
+        "{top}"
+    );
+    assert!(top.contains("Ingen inlämning"));
     // Filters: by kind.
     let (_, only) = api
         .get_json("/api/v1/authority/ranking?kind=municipality")
