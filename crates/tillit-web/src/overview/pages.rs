@@ -35,6 +35,9 @@ pub struct RecentEvent {
     pub action: String,
 }
 
+/// One of the highest in the ranking: (entry id, name, score, without a submission).
+type RankTop = (String, String, String, bool);
+
 #[derive(Template)]
 #[template(path = "overview.html")]
 struct OverviewPage {
@@ -55,7 +58,7 @@ struct OverviewPage {
     submission_due: Option<(String, bool)>,
     /// An authority's ranking at a glance: its summary and the five highest (entry id, name,
     /// score, flagged for no submission).
-    ranking_top: Option<(String, Vec<(String, String, String, bool)>)>,
+    ranking_top: Option<(String, Vec<RankTop>)>,
     may_read_submissions: bool,
     /// A care provider that has registered nothing yet: told where to begin.
     empty: bool,
