@@ -263,37 +263,21 @@ pub const SUBMISSION_NOTICE_DAYS: i64 = 14;
 /// overdue at `now` (the day in Sweden), with whom to remind: its coordinators and administrators.
 pub async fn due_submissions(app: &App, now: DateTime<Utc>) -> Result<Vec<DueSubmission>> {
     let today = tillit_domain::time::swedish_day(now);
-    let names = app.store.authorities().await?;
     let mut out = Vec::new();
     for t in app.store.provider_tenants().await? {
-        let Some(row) = app.store.submission_schedule(&t).await? else {
+        let Some(s) = crate::submissions::schedule_of(app, &t).await? else {
             continue;
         };
-        let set_on = tillit_domain::time::day_of(&row.set_on).unwrap_or(today);
-        let latest = app
-            .store
-            .submissions(&t)
-            .await?
-            .first()
-            .and_then(|s| tillit_domain::time::day_of(&s.submitted_at));
-        let months = u32::try_from(row.period_months).unwrap_or(12);
-        let next_due = tillit_domain::submission::next_due(months, latest, set_on);
-        let left = (next_due - today).num_days();
-        let point = match left {
+        let point = match s.days_left(today) {
             l if l < 0 => "overdue",
             0 => "due",
             l if l <= SUBMISSION_NOTICE_DAYS => "before_14d",
             _ => continue,
         };
-        let ids: Vec<String> = serde_json::from_str(&row.authority_ids).unwrap_or_default();
         out.push(DueSubmission {
-            next_due,
+            next_due: s.next_due,
             point: point.to_string(),
-            authorities: names
-                .iter()
-                .filter(|(id, _)| ids.contains(id))
-                .map(|(_, n)| n.clone())
-                .collect(),
+            authorities: s.authorities.into_iter().map(|(_, n)| n).collect(),
             recipients: app
                 .store
                 .contacts_with_roles(&t, &["coordinator", "admin"])

@@ -232,7 +232,12 @@ impl Schedule {
 /// The organisation's schedule, if it has one.
 pub async fn schedule(app: &App, who: &Acting) -> Result<Option<Schedule>> {
     who.require(Permission::ViewRegisters)?;
-    let t = who.tenant();
+    schedule_of(app, who.tenant()).await
+}
+
+/// An organisation's schedule and when its next submission is due (for its pages and for the
+/// reminder task).
+pub(crate) async fn schedule_of(app: &App, t: &tillit_store::Tenant) -> Result<Option<Schedule>> {
     let Some(row) = app.store.submission_schedule(t).await? else {
         return Ok(None);
     };
@@ -241,10 +246,9 @@ pub async fn schedule(app: &App, who: &Acting) -> Result<Option<Schedule>> {
     let set_on = tillit_domain::time::day_of(&row.set_on).unwrap_or_else(crate::today_date);
     let latest = app
         .store
-        .submissions(t)
+        .latest_submission_at(t)
         .await?
-        .first()
-        .and_then(|s| tillit_domain::time::day_of(&s.submitted_at));
+        .and_then(|at| tillit_domain::time::day_of(&at));
     let months = u32::try_from(row.period_months).unwrap_or(12);
     Ok(Some(Schedule {
         period_months: months,

@@ -501,14 +501,7 @@ impl Store {
         actor: &Actor,
         id: &str,
     ) -> Result<(Received, String), StoreError> {
-        let r: Received = sqlx::query_as(&format!(
-            "SELECT {RECEIVED_COLUMNS} FROM received_submissions WHERE authority_org_id = $1 AND id = $2"
-        ))
-        .bind(t.id())
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        let r = self.received_submission(t, id).await?;
         let (envelope,): (String,) = sqlx::query_as(
             "SELECT COALESCE(r.envelope, s.envelope) FROM received_submissions r
              LEFT JOIN submissions s ON s.id = r.submission_id

@@ -185,6 +185,16 @@ pub struct ScheduleRow {
 }
 
 impl Store {
+    /// When the organisation last submitted, if ever.
+    pub async fn latest_submission_at(&self, t: &Tenant) -> Result<Option<String>, StoreError> {
+        let (at,): (Option<String>,) =
+            sqlx::query_as("SELECT MAX(submitted_at) FROM submissions WHERE org_id = $1")
+                .bind(t.id())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(at)
+    }
+
     /// The organisation's submission schedule, if it has one.
     pub async fn submission_schedule(&self, t: &Tenant) -> Result<Option<ScheduleRow>, StoreError> {
         Ok(sqlx::query_as(
