@@ -54,6 +54,11 @@ pub enum Rule {
     SubmissionRefused {
         reason: String,
     },
+    /// A step a case cannot take in the state it is in (a request in a closed case, a second
+    /// first decision); `state` names the state.
+    NotAllowedInState {
+        state: String,
+    },
 }
 
 impl Rule {
@@ -83,6 +88,7 @@ impl Rule {
             Rule::EarlierThanRecorded => "rule-earlier-than-recorded",
             Rule::ContradictsRecords => "rule-contradicts-records",
             Rule::SubmissionRefused { .. } => "rule-submission-refused",
+            Rule::NotAllowedInState { .. } => "rule-not-allowed-in-state",
         }
     }
 
@@ -112,6 +118,7 @@ impl Rule {
             Rule::EarlierThanRecorded => "earlier_than_recorded",
             Rule::ContradictsRecords => "contradicts_records",
             Rule::SubmissionRefused { .. } => "submission_refused",
+            Rule::NotAllowedInState { .. } => "not_allowed_in_state",
         }
     }
 
@@ -134,6 +141,7 @@ impl Rule {
                 | Rule::InTheFuture
                 | Rule::ContradictsRecords
                 | Rule::EarlierThanRecorded
+                | Rule::NotAllowedInState { .. }
         ) || matches!(self, Rule::SubmissionRefused { reason } if !matches!(reason.as_str(), "not_a_submission" | "tampered"))
     }
 }

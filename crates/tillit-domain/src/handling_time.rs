@@ -8,6 +8,7 @@
 //! decision after six months; a supervision case is started by the authority, so there the six
 //! months are a yardstick, not a right.
 
+use crate::supervision::CaseType;
 use chrono::{DateTime, Months, Utc};
 
 /// A stretch of time the case waited for the provider: from a request sent to its answer (none:
@@ -117,6 +118,177 @@ pub fn median(values: &[f64]) -> Option<f64> {
     percentile(values, 50.0)
 }
 
+/// A case's handling-time facts as the store keeps them, so that statistics over many cases
+/// need no request rows: the waits closed so far as a running total, and the start of the wait
+/// still open (requests out and not all answered).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseTimes {
+    pub case_type: CaseType,
+    pub opened: DateTime<Utc>,
+    pub decided: Option<DateTime<Utc>>,
+    pub closed: Option<DateTime<Utc>>,
+    /// Seconds waited for the provider in waits that have ended (overlaps counted once).
+    pub waited_seconds: i64,
+    /// When the current wait began, if the case is waiting now.
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// Seconds waited before the first decision (taken when it was issued).
+    pub waited_before_decision: Option<i64>,
+}
+
+impl CaseTimes {
+    /// Days waited up to `until` (the current wait counted up to it).
+    fn waited_days(&self, until: DateTime<Utc>) -> f64 {
+        let open = self
+            .waiting_since
+            .map(|s| (until - s).num_seconds().max(0))
+            .unwrap_or(0);
+        (self.waited_seconds + open) as f64 / 86_400.0
+    }
+    /// From opening to the first decision: in all, and the authority's own days.
+    pub fn to_decision(&self) -> Option<Span> {
+        let d = self.decided?;
+        Some(Span {
+            total_days: days(d - self.opened).max(0.0),
+            waiting_days: self.waited_before_decision.unwrap_or(0) as f64 / 86_400.0,
+        })
+    }
+    /// From opening to closing.
+    pub fn to_close(&self) -> Option<Span> {
+        let c = self.closed?;
+        Some(Span {
+            total_days: days(c - self.opened).max(0.0),
+            waiting_days: self.waited_days(c),
+        })
+    }
+    /// An open case's age now.
+    pub fn open_span(&self, now: DateTime<Utc>) -> Span {
+        Span {
+            total_days: days(now - self.opened).max(0.0),
+            waiting_days: self.waited_days(now),
+        }
+    }
+}
+
+/// Median and 90th percentile of some durations in days, in all and the authority's own.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct Summary {
+    pub count: usize,
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+    pub authority_median: Option<f64>,
+    pub authority_p90: Option<f64>,
+}
+
+impl Summary {
+    pub fn of(spans: &[Span]) -> Summary {
+        let total: Vec<f64> = spans.iter().map(|s| s.total_days).collect();
+        let own: Vec<f64> = spans.iter().map(Span::authority_days).collect();
+        Summary {
+            count: spans.len(),
+            median: median(&total),
+            p90: percentile(&total, 90.0),
+            authority_median: median(&own),
+            authority_p90: percentile(&own, 90.0),
+        }
+    }
+}
+
+/// The age bands open cases are counted in: up to 30 days, 31–90, 91–180, over 180.
+pub const AGE_BANDS: [u32; 3] = [30, 90, 180];
+
+/// The statistics of one case type (or of all, `case_type` none) over a period.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TypeStatistics {
+    pub case_type: Option<CaseType>,
+    pub target_days: Option<u32>,
+    /// Cases opened in the period.
+    pub opened: usize,
+    /// Cases whose first decision fell in the period, and their times to it.
+    pub to_decision: Summary,
+    /// Of those, decided within the target (authority's days).
+    pub decided_within_target: usize,
+    /// Cases closed in the period, and their times to closing.
+    pub to_close: Summary,
+    /// Cases open now, by age band (total days).
+    pub open: usize,
+    pub open_by_age: [usize; 4],
+    /// Open now and undecided past the target (authority's days).
+    pub over_target: usize,
+    /// Open now and opened more than six calendar months ago.
+    pub over_six_months: usize,
+}
+
+/// Statistics per case type and for all together (last), for the period `[from, to)`; open cases
+/// are counted as they stand `now`. Targets are days to a decision, the authority's own days.
+pub fn statistics(
+    cases: &[CaseTimes],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+    targets: &[(CaseType, u32)],
+) -> Vec<TypeStatistics> {
+    let target_of = |t: CaseType| targets.iter().find(|(k, _)| *k == t).map(|(_, d)| *d);
+    let within = |d: &DateTime<Utc>| *d >= from && *d < to;
+    let mut out = Vec::new();
+    for case_type in CaseType::ALL.into_iter().map(Some).chain([None]) {
+        let mine: Vec<&CaseTimes> = cases
+            .iter()
+            .filter(|c| case_type.is_none_or(|t| c.case_type == t))
+            .collect();
+        let decided: Vec<(&CaseTimes, Span)> = mine
+            .iter()
+            .filter(|c| c.decided.as_ref().is_some_and(within))
+            .filter_map(|c| c.to_decision().map(|s| (*c, s)))
+            .collect();
+        let closed: Vec<Span> = mine
+            .iter()
+            .filter(|c| c.closed.as_ref().is_some_and(within))
+            .filter_map(|c| c.to_close())
+            .collect();
+        let mut open_by_age = [0usize; 4];
+        let (mut open, mut over_target, mut over_six_months) = (0, 0, 0);
+        for c in mine.iter().filter(|c| c.closed.is_none()) {
+            open += 1;
+            let s = c.open_span(now);
+            let band = AGE_BANDS
+                .iter()
+                .position(|b| s.total_days <= f64::from(*b))
+                .unwrap_or(AGE_BANDS.len());
+            open_by_age[band] += 1;
+            let undecided_over = c.decided.is_none()
+                && target_of(c.case_type).is_some_and(|t| s.authority_days() > f64::from(t));
+            if undecided_over {
+                over_target += 1;
+            }
+            if c.opened
+                .checked_add_months(Months::new(6))
+                .is_some_and(|six| now >= six)
+            {
+                over_six_months += 1;
+            }
+        }
+        let spans: Vec<Span> = decided.iter().map(|(_, s)| *s).collect();
+        out.push(TypeStatistics {
+            case_type,
+            target_days: case_type.and_then(target_of),
+            opened: mine.iter().filter(|c| within(&c.opened)).count(),
+            decided_within_target: decided
+                .iter()
+                .filter(|(c, s)| {
+                    target_of(c.case_type).is_some_and(|t| s.authority_days() <= f64::from(t))
+                })
+                .count(),
+            to_decision: Summary::of(&spans),
+            to_close: Summary::of(&closed),
+            open,
+            open_by_age,
+            over_target,
+            over_six_months,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +368,85 @@ mod tests {
         assert_eq!(percentile(&[7.0], 90.0), Some(7.0));
         assert_eq!(percentile(&[], 50.0), None);
         assert_eq!(percentile(&[f64::NAN, 3.0], 50.0), Some(3.0));
+    }
+
+    fn times(t: CaseType, opened: &str, decided: Option<&str>, closed: Option<&str>) -> CaseTimes {
+        CaseTimes {
+            case_type: t,
+            opened: at(opened),
+            decided: decided.map(at),
+            closed: closed.map(at),
+            waited_seconds: 0,
+            waiting_since: None,
+            waited_before_decision: decided.map(|_| 0),
+        }
+    }
+
+    #[test]
+    fn statistics_count_the_period_exclude_waiting_and_age_open_cases() {
+        let now = at("2026-12-01T00:00:00Z");
+        let (from, to) = (at("2026-01-01T00:00:00Z"), at("2027-01-01T00:00:00Z"));
+        let mut waited = times(
+            CaseType::Planned,
+            "2026-01-01T00:00:00Z",
+            Some("2026-04-11T00:00:00Z"), // 100 days
+            Some("2026-05-01T00:00:00Z"),
+        );
+        waited.waited_before_decision = Some(40 * 86_400);
+        waited.waited_seconds = 40 * 86_400;
+        let cases = [
+            waited,
+            times(
+                CaseType::Planned,
+                "2026-02-01T00:00:00Z",
+                Some("2026-02-21T00:00:00Z"), // 20 days
+                None,
+            ),
+            // Decided before the period: not in its times.
+            times(
+                CaseType::Planned,
+                "2025-01-01T00:00:00Z",
+                Some("2025-02-01T00:00:00Z"),
+                Some("2025-03-01T00:00:00Z"),
+            ),
+            // Open, undecided, 200 days old, waiting for the provider for the last 100.
+            CaseTimes {
+                waiting_since: Some(at("2026-08-23T00:00:00Z")),
+                ..times(CaseType::Complaint, "2026-05-15T00:00:00Z", None, None)
+            },
+        ];
+        let s = statistics(
+            &cases,
+            from,
+            to,
+            now,
+            &[(CaseType::Planned, 30), (CaseType::Complaint, 90)],
+        );
+        let planned = &s[0];
+        assert_eq!(planned.case_type, Some(CaseType::Planned));
+        assert_eq!(planned.opened, 2);
+        assert_eq!(planned.to_decision.count, 2);
+        // Nearest rank of [20, 100]: the median is 20, the 90th percentile 100.
+        assert_eq!(planned.to_decision.median, Some(20.0));
+        assert_eq!(planned.to_decision.p90, Some(100.0));
+        // The authority's own days: 20 and 60.
+        assert_eq!(planned.to_decision.authority_p90, Some(60.0));
+        assert_eq!(planned.decided_within_target, 1);
+        assert_eq!(planned.to_close.count, 1);
+        assert_eq!(planned.to_close.authority_median, Some(80.0));
+        assert_eq!(planned.open, 1);
+        assert_eq!(
+            planned.over_target, 0,
+            "decided cases are not over the target to a decision"
+        );
+        let complaint = &s[1];
+        assert_eq!(complaint.open, 1);
+        assert_eq!(complaint.open_by_age, [0, 0, 0, 1]);
+        // 200 days old, 100 of them waiting: 100 > 90.
+        assert_eq!(complaint.over_target, 1);
+        assert_eq!(complaint.over_six_months, 1);
+        let all = s.last().unwrap();
+        assert_eq!(all.case_type, None);
+        assert_eq!((all.opened, all.open, all.to_decision.count), (3, 2, 2));
     }
 }

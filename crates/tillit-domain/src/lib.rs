@@ -26,6 +26,7 @@ pub mod requirements;
 pub mod risk;
 pub mod role;
 pub mod submission;
+pub mod supervision;
 pub mod supplier;
 pub mod system;
 pub mod text;

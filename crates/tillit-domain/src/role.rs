@@ -62,6 +62,13 @@ pub enum Permission {
     ImportSubmissions,
     /// Publish a new version of the ranking model (the supervision lead).
     EditRankingModel,
+    /// Open and handle supervision cases: requests, decisions, verification, sharing, closing.
+    HandleCases,
+    /// Set the authority's handling-time targets and publish guidance (the supervision lead).
+    LeadSupervision,
+    /// Answer the supervision requests addressed to a provider and report on a decision's
+    /// required actions.
+    AnswerSupervision,
 }
 
 /// What an API token may be used for. A request needs both the role and the scope.
@@ -119,7 +126,10 @@ impl Permission {
             | Permission::Submit
             | Permission::ManageRegistry
             | Permission::ImportSubmissions
-            | Permission::EditRankingModel => Scope::Write,
+            | Permission::EditRankingModel
+            | Permission::HandleCases
+            | Permission::LeadSupervision
+            | Permission::AnswerSupervision => Scope::Write,
             Permission::ManageMembers
             | Permission::ViewAuditLog
             | Permission::ManageRiskMatrix
@@ -244,7 +254,11 @@ impl Role {
             Permission::ImportSubmissions => {
                 matches!(self, Role::CaseOfficer | Role::SupervisionLead)
             }
-            Permission::EditRankingModel => self == Role::SupervisionLead,
+            Permission::EditRankingModel | Permission::LeadSupervision => {
+                self == Role::SupervisionLead
+            }
+            Permission::HandleCases => matches!(self, Role::CaseOfficer | Role::SupervisionLead),
+            Permission::AnswerSupervision => matches!(self, Role::Admin | Role::Coordinator),
         }
     }
 }

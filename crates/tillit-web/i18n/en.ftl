@@ -1648,6 +1648,7 @@ refusal-no-published-key = the organisation has no published key to check agains
 refusal-other-key = the file is signed with another key than the one the organisation published
 refusal-already-received = the submission has already been received
 rule-submission-refused = refused: { $reason }
+rule-not-allowed-in-state = not possible while the case is { $state }
 report-as-of = As of
 report-catalog = Requirement catalog version
 report-assets = Information assets

@@ -1639,6 +1639,7 @@ refusal-no-published-key = organisationen har ingen publicerad nyckel att kontro
 refusal-other-key = filen är signerad med en annan nyckel än den organisationen har publicerat
 refusal-already-received = inlämningen är redan mottagen
 rule-submission-refused = avvisad: { $reason }
+rule-not-allowed-in-state = går inte när ärendet är { $state }
 report-as-of = Avser
 report-catalog = Kravkatalogens version
 report-assets = Informationsmängder

@@ -160,6 +160,14 @@ impl Tr {
     }
     /// The label of a form field, falling back to its name.
     pub fn field(&self, field: &str) -> String {
+        // A row of a repeated field, `finding_text[2]`: the field's label and the row's number.
+        if let Some((base, row)) = field
+            .strip_suffix(']')
+            .and_then(|f| f.split_once('['))
+            .and_then(|(b, i)| i.parse::<usize>().ok().map(|i| (b, i)))
+        {
+            return format!("{} {}", self.field(base), row + 1);
+        }
         let key = format!("field-{}", field.replace('_', "-"));
         if self.i18n.has(self.locale, &key) {
             self.t(&key)
@@ -176,6 +184,9 @@ impl Tr {
                 vec![("min", min.to_string()), ("max", max.to_string())]
             }
             Rule::OutsideRiskMatrix { max } => vec![("max", max.to_string())],
+            Rule::NotAllowedInState { state } => {
+                vec![("state", self.t(&format!("case-state-{state}")))]
+            }
             Rule::SubmissionRefused { reason } => vec![(
                 "reason",
                 self.t(&format!("refusal-{}", reason.replace('_', "-"))),
