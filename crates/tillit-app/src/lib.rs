@@ -25,6 +25,7 @@ pub mod risk;
 pub mod security;
 pub mod signing;
 pub mod submissions;
+pub mod supervision;
 pub mod suppliers;
 pub mod systems;
 pub mod tabular;

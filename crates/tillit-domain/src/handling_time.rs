@@ -21,7 +21,7 @@ pub struct Wait {
 
 /// The time between `from` and `to` (or `now`), split into the authority's own time and the time
 /// it waited for the provider; overlapping waits (several requests out at once) count once.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Span {
     /// Days in all.
     pub total_days: f64,

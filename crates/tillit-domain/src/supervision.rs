@@ -836,6 +836,114 @@ impl TargetsDraft {
     }
 }
 
+/// A guidance document as the authority writes it: Markdown, with its topics and the kinds of
+/// organisation it concerns (none: all). Publishing under an existing `doc_key` makes a new
+/// version of that document.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = GuidanceBody))]
+#[serde(deny_unknown_fields)]
+pub struct GuidanceDraft {
+    /// The document's key (letters, digits and hyphens); empty: made from the title.
+    #[serde(default, deserialize_with = "draft::text")]
+    pub doc_key: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub title: String,
+    /// What is new or what the document is for, in a sentence or two.
+    #[serde(default, deserialize_with = "draft::text")]
+    pub summary: String,
+    /// Markdown.
+    #[serde(default, deserialize_with = "draft::text")]
+    pub body: String,
+    #[serde(default, deserialize_with = "draft::texts")]
+    pub topics: Vec<String>,
+    /// Kinds of organisation concerned (`region`, `municipality`, `private_provider`, …).
+    #[serde(default, deserialize_with = "draft::texts")]
+    pub org_kinds: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GuidanceInput {
+    pub doc_key: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub topics: Vec<String>,
+    pub org_kinds: Vec<String>,
+}
+
+/// A key made of a title: lower-case letters a–z and digits, words joined by hyphens (å, ä and
+/// ö become a, a and o).
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.to_lowercase().chars() {
+        let c = match c {
+            'å' | 'ä' | 'á' | 'à' => 'a',
+            'ö' | 'ó' | 'ø' => 'o',
+            'é' | 'è' | 'ë' => 'e',
+            'ü' => 'u',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(80).collect()
+}
+
+impl TryFrom<&GuidanceDraft> for GuidanceInput {
+    type Error = ValidationErrors;
+    fn try_from(d: &GuidanceDraft) -> Result<Self, ValidationErrors> {
+        let mut errs = ValidationErrors::new();
+        let title = errs.check(text::required("title", &d.title, 200));
+        let summary = errs.check(text::required("summary", &d.summary, 1_000));
+        let body = errs.check(text::required("body", &d.body, 200_000));
+        let doc_key = match d.doc_key.trim() {
+            "" => title.as_deref().map(slug).filter(|s| !s.is_empty()),
+            k => errs.check(
+                Some(k.to_string())
+                    .filter(|k| {
+                        k.len() <= 80
+                            && k.chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    })
+                    .ok_or_else(|| ValidationError::new("doc_key", Rule::InvalidFormat)),
+            ),
+        };
+        if doc_key.is_none() && title.is_some() && errs.for_field("doc_key").is_none() {
+            errs.push(ValidationError::new("doc_key", Rule::Required));
+        }
+        let mut topics = Vec::new();
+        for t in ids(&d.topics) {
+            if let Some(t) = errs.check(text::required("topics", &t, 60)) {
+                topics.push(t);
+            }
+        }
+        let org_kinds = ids(&d.org_kinds);
+        for k in &org_kinds {
+            match crate::org::OrgKind::parse("org_kinds", k) {
+                Ok(kind) if kind.side() == crate::org::Side::Provider => {}
+                Ok(_) => errs.push(ValidationError::new(
+                    "org_kinds",
+                    Rule::NotAllowedForOrganisationKind,
+                )),
+                Err(e) => errs.push(e),
+            }
+        }
+        errs.into_result()?;
+        Ok(GuidanceInput {
+            doc_key: doc_key.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            summary: summary.unwrap_or_default(),
+            body: body.unwrap_or_default(),
+            topics,
+            org_kinds,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1049,5 +1157,33 @@ mod tests {
         };
         let e = CaseInput::try_from(&d).unwrap_err();
         assert_eq!(fields(&e), ["origin_ref"]);
+    }
+
+    #[test]
+    fn a_guidance_key_is_made_from_its_title() {
+        assert_eq!(
+            slug("Behovs- och riskanalys i vården"),
+            "behovs-och-riskanalys-i-varden"
+        );
+        let d = GuidanceDraft {
+            title: "Åtkomst & loggning".into(),
+            summary: "s".into(),
+            body: "# Rubrik".into(),
+            org_kinds: vec!["municipality".into()],
+            ..GuidanceDraft::default()
+        };
+        assert_eq!(
+            GuidanceInput::try_from(&d).unwrap().doc_key,
+            "atkomst-loggning"
+        );
+        let bad = GuidanceDraft {
+            doc_key: "Inte OK".into(),
+            org_kinds: vec!["authority".into()],
+            ..d
+        };
+        assert_eq!(
+            fields(&GuidanceInput::try_from(&bad).unwrap_err()),
+            ["doc_key", "org_kinds"]
+        );
     }
 }

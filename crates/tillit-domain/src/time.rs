@@ -31,6 +31,20 @@ pub fn day_of(stored: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(stored.get(..10)?, "%Y-%m-%d").ok()
 }
 
+/// The first instant of a day in Sweden (Swedish midnight), in UTC.
+pub fn stockholm_midnight(d: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // Midnight exists on every Swedish day (the clocks change at 02:00 and 03:00).
+    match chrono_tz::Europe::Stockholm
+        .from_local_datetime(&midnight)
+        .earliest()
+    {
+        Some(t) => t.with_timezone(&Utc),
+        None => Utc.from_utc_datetime(&midnight),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,7 @@ mod row;
 mod sessions;
 mod signing;
 mod submissions;
+mod supervision;
 mod suppliers;
 mod systems;
 mod tokens;
@@ -64,6 +65,11 @@ pub use risk::{CellCount, RiskAnalysis, RiskAnalysisInput, Scenario};
 pub use sessions::{NewSession, SessionUser};
 pub use signing::SigningKeyRow;
 pub use submissions::{NewSubmission, ScheduleRow, Submission};
+pub use supervision::{
+    AnswerFile, CaseAccess, CaseAction, CaseActor, CaseAnswer, CaseDecision, CaseEvent, CaseFilter,
+    CaseRequest, CaseRow, CaseScope, CaseShare, CaseTimesRow, DueRequest, Guidance, NewAnswer,
+    NewCase, NewGuidance,
+};
 pub use suppliers::Supplier;
 pub use systems::{System, SystemInput, SystemQuery, SystemSort, HOSTING};
 pub use tokens::{ApiToken, TokenAuth};

@@ -169,6 +169,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0022_authority_workspace.sqlite.sql"),
         postgres: include_str!("../migrations/0022_authority_workspace.postgres.sql"),
     },
+    Migration {
+        version: 23,
+        name: "supervision_cases",
+        common: include_str!("../migrations/0023_supervision_cases.sql"),
+        sqlite: include_str!("../migrations/0023_supervision_cases.sqlite.sql"),
+        postgres: include_str!("../migrations/0023_supervision_cases.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
