@@ -924,10 +924,7 @@ pub struct StatsParams {
 
 impl StatsParams {
     /// `[from, to)` and the year and quarter read.
-    pub fn parse(
-        &self,
-        today: NaiveDate,
-    ) -> Result<(DateTime<Utc>, DateTime<Utc>, i32, Option<u32>)> {
+    pub fn parse(&self, today: NaiveDate) -> Result<Period> {
         let mut errs = ValidationErrors::new();
         let year = match self.year.trim() {
             "" => Some(today.year()),
@@ -972,6 +969,9 @@ impl StatsParams {
         Ok((at(year, m0), at(year, m1), year, quarter))
     }
 }
+
+/// A period of statistics: `[from, to)`, its year and quarter.
+pub type Period = (DateTime<Utc>, DateTime<Utc>, i32, Option<u32>);
 
 /// A case as the statistics list it: its times and where it stands.
 #[derive(Debug, Clone, Serialize)]

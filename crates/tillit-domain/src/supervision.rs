@@ -383,7 +383,7 @@ pub enum Outcome {
     NoRemark,
     /// Criticism (kritik).
     Criticism,
-    /// Reprimand (reprimand, GDPR art. 58(2)(b)).
+    /// Reprimand (reprimand, GDPR art. 58(2)).
     Reprimand,
     /// Order (föreläggande), with required actions, with or without a fine (vite).
     Order,

@@ -279,15 +279,15 @@ pub struct CaseActor<'a> {
     pub name: &'a str,
 }
 
+/// A timeline entry: its kind, text, the object it is about, and whether the provider sees it.
+struct Entry<'a>(&'a str, Option<&'a str>, Option<&'a str>, bool);
+
 async fn event(
     w: &mut Work<'_>,
     case_id: &str,
     t: &Tenant,
     by: &CaseActor<'_>,
-    kind: &str,
-    text: Option<&str>,
-    object_id: Option<&str>,
-    for_provider: bool,
+    Entry(kind, text, object_id, for_provider): Entry<'_>,
 ) -> Result<(), StoreError> {
     let (org_name,): (String,) = sqlx::query_as("SELECT name FROM organisations WHERE id = $1")
         .bind(t.id())
@@ -439,7 +439,14 @@ impl Store {
                 .execute(w.conn())
                 .await?;
         }
-        event(&mut w, &id, t, by, "opened", Some(&i.title), None, false).await?;
+        event(
+            &mut w,
+            &id,
+            t,
+            by,
+            Entry("opened", Some(&i.title), None, false),
+        )
+        .await?;
         audit(
             &mut w,
             t,
@@ -659,10 +666,7 @@ impl Store {
             case_id,
             t,
             by,
-            "request",
-            Some(&summary),
-            Some(&id),
-            true,
+            Entry("request", Some(&summary), Some(&id), true),
         )
         .await?;
         audit(
@@ -774,10 +778,7 @@ impl Store {
             case_id,
             t,
             by,
-            "answer",
-            Some(x.text),
-            Some(&id),
-            true,
+            Entry("answer", Some(x.text), Some(&id), true),
         )
         .await?;
         audit(
@@ -923,10 +924,7 @@ impl Store {
             case_id,
             t,
             by,
-            kind,
-            Some(&x.summary),
-            Some(&id),
-            true,
+            Entry(kind, Some(&x.summary), Some(&id), true),
         )
         .await?;
         audit(
@@ -981,10 +979,7 @@ impl Store {
             case_id,
             t,
             by,
-            "report",
-            Some(report),
-            Some(action_id),
-            true,
+            Entry("report", Some(report), Some(action_id), true),
         )
         .await?;
         audit(
@@ -1033,10 +1028,7 @@ impl Store {
             case_id,
             t,
             by,
-            verdict.key(),
-            reason,
-            Some(action_id),
-            true,
+            Entry(verdict.key(), reason, Some(action_id), true),
         )
         .await?;
         audit(
@@ -1077,7 +1069,14 @@ impl Store {
         .bind(waited)
         .execute(w.conn())
         .await?;
-        event(&mut w, case_id, t, by, "closed", motivation, None, true).await?;
+        event(
+            &mut w,
+            case_id,
+            t,
+            by,
+            Entry("closed", motivation, None, true),
+        )
+        .await?;
         audit(
             &mut w,
             t,
@@ -1103,7 +1102,14 @@ impl Store {
             _ => return Err(StoreError::NotFound),
         }
         let mut w = self.work().await?;
-        event(&mut w, case_id, t, by, "note", Some(text), None, false).await?;
+        event(
+            &mut w,
+            case_id,
+            t,
+            by,
+            Entry("note", Some(text), None, false),
+        )
+        .await?;
         audit(
             &mut w,
             t,
@@ -1168,10 +1174,7 @@ impl Store {
             case_id,
             t,
             by,
-            "shared",
-            Some(&partner_name),
-            Some(partner_org_id),
-            false,
+            Entry("shared", Some(&partner_name), Some(partner_org_id), false),
         )
         .await?;
         audit(
@@ -1214,10 +1217,7 @@ impl Store {
             case_id,
             t,
             by,
-            "unshared",
-            None,
-            Some(partner_org_id),
-            false,
+            Entry("unshared", None, Some(partner_org_id), false),
         )
         .await?;
         audit(

@@ -163,6 +163,96 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(crate::submissions::pages::set_schedule),
         )
         .route("/submissions/{id}", get(crate::submissions::pages::show))
+        .route(
+            "/authority/cases",
+            get(crate::supervision::pages::list).post(crate::supervision::pages::open),
+        )
+        .route(
+            "/authority/cases/new",
+            get(crate::supervision::pages::new_form),
+        )
+        .route(
+            "/authority/cases/{id}",
+            get(crate::supervision::pages::show),
+        )
+        .route(
+            "/authority/cases/{id}/requests",
+            post(crate::supervision::pages::send_request),
+        )
+        .route(
+            "/authority/cases/{id}/decisions",
+            post(crate::supervision::pages::decide),
+        )
+        .route(
+            "/authority/cases/{id}/actions/{action}/verify",
+            post(crate::supervision::pages::verify),
+        )
+        .route(
+            "/authority/cases/{id}/close",
+            post(crate::supervision::pages::close),
+        )
+        .route(
+            "/authority/cases/{id}/notes",
+            post(crate::supervision::pages::add_note),
+        )
+        .route(
+            "/authority/cases/{id}/shares",
+            post(crate::supervision::pages::share),
+        )
+        .route(
+            "/authority/cases/{id}/shares/{partner}/revoke",
+            post(crate::supervision::pages::revoke),
+        )
+        .route(
+            "/authority/cases/{id}/answers/{answer}/extract",
+            get(crate::supervision::pages::extract),
+        )
+        .route(
+            "/authority/cases/{id}/files/{file}",
+            get(crate::supervision::pages::file),
+        )
+        .route(
+            "/authority/statistics",
+            get(crate::supervision::pages::statistics),
+        )
+        .route(
+            "/authority/statistics/targets",
+            post(crate::supervision::pages::set_targets),
+        )
+        .route(
+            "/authority/statistics/export",
+            get(crate::supervision::pages::statistics_export),
+        )
+        .route(
+            "/authority/guidance",
+            post(crate::supervision::pages::publish),
+        )
+        .route("/guidance", get(crate::supervision::pages::guidance))
+        .route(
+            "/guidance/{id}",
+            get(crate::supervision::pages::guidance_doc),
+        )
+        .route(
+            "/supervision",
+            get(crate::supervision::pages::provider_list),
+        )
+        .route("/supervision/{id}", get(crate::supervision::pages::show))
+        .route(
+            "/supervision/{id}/requests/{request}/answer",
+            post(crate::supervision::pages::answer).layer(evidence_limit()),
+        )
+        .route(
+            "/supervision/{id}/actions/{action}/report",
+            post(crate::supervision::pages::report),
+        )
+        .route(
+            "/supervision/{id}/answers/{answer}/extract",
+            get(crate::supervision::pages::extract),
+        )
+        .route(
+            "/supervision/{id}/files/{file}",
+            get(crate::supervision::pages::file),
+        )
         .route("/authority/ranking", get(crate::authority::pages::ranking))
         .route(
             "/authority/ranking/export",
@@ -468,6 +558,7 @@ impl PageCommon {
                 nav.push(("/outsourcing", "nav-outsourcing"));
                 nav.push(("/incidents", "nav-incidents"));
                 nav.push(("/submissions", "nav-submissions"));
+                nav.push(("/supervision", "nav-supervision"));
             }
             nav.push(("/requirements", "nav-requirements"));
             nav.push(("/catalog", "nav-catalog"));
@@ -477,9 +568,11 @@ impl PageCommon {
         }
         if m.may(Permission::ViewSupervision) {
             nav.push(("/authority/ranking", "nav-ranking"));
+            nav.push(("/authority/cases", "nav-cases"));
             nav.push(("/authority/registry", "nav-registry"));
             nav.push(("/authority/submissions", "nav-received"));
             nav.push(("/authority/model", "nav-model"));
+            nav.push(("/guidance", "nav-guidance"));
         }
         if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
             nav.push(("/organisation", "nav-organisation"));

@@ -1,0 +1,319 @@
+//! Supervision in the API: the authority's cases under `/api/v1/authority/cases…`, its
+//! handling-time statistics and targets; the provider's cases under `/api/v1/supervision/…`;
+//! guidance under `/api/v1/guidance`.
+
+#[allow(unused_imports)]
+use crate::api::shared::Problem;
+use crate::context::Member;
+use crate::error::AppResult;
+use crate::forms::{ApiJson, Params};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use tillit_app::supervision::{self as sup, CaseListParams, StatsParams};
+use tillit_domain::supervision::{
+    AnswerDraft, CaseDraft, CloseDraft, DecisionDraft, GuidanceDraft, NoteDraft, ReportDraft,
+    RequestDraft, ShareDraft, TargetsDraft, VerifyDraft,
+};
+use utoipa::ToSchema;
+
+/// A case as listed.
+#[derive(Serialize, ToSchema)]
+pub struct SupervisionCaseDto {
+    pub id: String,
+    pub reference: String,
+    pub authority: String,
+    pub org_number: String,
+    pub org_name: String,
+    pub case_type: String,
+    pub title: String,
+    pub state: String,
+    pub officer: String,
+    pub opened_at: String,
+    pub decided_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub open_requests: i64,
+}
+
+impl From<sup::CaseRow> for SupervisionCaseDto {
+    fn from(c: sup::CaseRow) -> Self {
+        SupervisionCaseDto {
+            id: c.id,
+            reference: c.reference,
+            authority: c.authority_name,
+            org_number: c.org_number,
+            org_name: c.org_name,
+            case_type: c.case_type,
+            title: c.title,
+            state: c.state,
+            officer: c.officer_name,
+            opened_at: c.opened_at,
+            decided_at: c.decided_at,
+            closed_at: c.closed_at,
+            open_requests: c.open_requests,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SupervisionCasePageDto {
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    pub items: Vec<SupervisionCaseDto>,
+}
+
+/// The id of what was made.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedIdDto {
+    pub id: String,
+}
+
+fn created(id: String) -> Response {
+    (StatusCode::CREATED, Json(CreatedIdDto { id })).into_response()
+}
+
+/// The authority's cases (`scope=own`, the default) or those other authorities shared with it
+/// (`scope=shared`), newest first.
+#[utoipa::path(get, path = "/api/v1/authority/cases",
+    params(("scope" = Option<String>, Query), ("state" = Option<String>, Query), ("case_type" = Option<String>, Query),
+        ("org_number" = Option<String>, Query), ("q" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
+    responses((status = 200, body = SupervisionCasePageDto), (status = 422, body = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    m: Member,
+    Params(p): Params<CaseListParams>,
+) -> AppResult<Json<SupervisionCasePageDto>> {
+    let l = sup::cases(&state.app, &m.who, &p).await?;
+    Ok(Json(SupervisionCasePageDto {
+        page: l.page,
+        per_page: l.per_page,
+        total: l.total,
+        items: l.items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Opens a case about an organisation in the authority's registry.
+#[utoipa::path(post, path = "/api/v1/authority/cases", request_body = CaseDraft,
+    responses((status = 201, body = CreatedIdDto), (status = 422, body = Problem), (status = 409, body = Problem)))]
+pub async fn open(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(d): ApiJson<CaseDraft>,
+) -> AppResult<Response> {
+    Ok(created(sup::open_case(&state.app, &m.who, &d).await?))
+}
+
+/// One case as the acting organisation may see it (its authority, a sharing partner — read
+/// audited — or the provider, which sees what is addressed to it).
+#[utoipa::path(get, path = "/api/v1/authority/cases/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+pub async fn show(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<sup::CaseView>> {
+    Ok(Json(sup::case(&state.app, &m.who, &id).await?))
+}
+
+/// Sends a request to the provider: questions, documents asked for, a deadline.
+#[utoipa::path(post, path = "/api/v1/authority/cases/{id}/requests", params(("id" = String, Path)), request_body = RequestDraft,
+    responses((status = 201, body = CreatedIdDto), (status = 422, body = Problem), (status = 409, body = Problem)))]
+pub async fn send_request(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(d): ApiJson<RequestDraft>,
+) -> AppResult<Response> {
+    Ok(created(
+        sup::send_request(&state.app, &m.who, &id, &d).await?,
+    ))
+}
+
+/// Issues a decision (never changed afterwards), or with `corrects` a correction of the decision
+/// in force. An order's required actions become measures in the provider's action plan.
+#[utoipa::path(post, path = "/api/v1/authority/cases/{id}/decisions", params(("id" = String, Path)), request_body = DecisionDraft,
+    responses((status = 201, body = CreatedIdDto), (status = 422, body = Problem), (status = 409, body = Problem)))]
+pub async fn decide(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(d): ApiJson<DecisionDraft>,
+) -> AppResult<Response> {
+    Ok(created(sup::decide(&state.app, &m.who, &id, &d).await?))
+}
+
+/// The case officer's verdict on a reported action.
+#[utoipa::path(post, path = "/api/v1/authority/cases/{id}/actions/{action_id}/verification",
+    params(("id" = String, Path), ("action_id" = String, Path)), request_body = VerifyDraft,
+    responses((status = 204), (status = 422, body = Problem), (status = 409, body = Problem)))]
+pub async fn verify(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(d): ApiJson<VerifyDraft>,
+) -> AppResult<StatusCode> {
+    sup::verify_action(&state.app, &m.who, &id, &action, &d).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Closes the case; a motivation is required unless every required action is accepted.
+#[utoipa::path(post, path = "/api/v1/authority/cases/{id}/close", params(("id" = String, Path)), request_body = CloseDraft,
+    responses((status = 204), (status = 422, body = Problem), (status = 409, body = Problem)))]
+pub async fn close(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(d): ApiJson<CloseDraft>,
+) -> AppResult<StatusCode> {
+    sup::close(&state.app, &m.who, &id, &d).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A note in the timeline (the authority or a sharing partner; never shown to the provider).
+#[utoipa::path(post, path = "/api/v1/authority/cases/{id}/notes", params(("id" = String, Path)), request_body = NoteDraft,
+    responses((status = 204), (status = 422, body = Problem)))]
+pub async fn note(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(d): ApiJson<NoteDraft>,
+) -> AppResult<StatusCode> {
+    sup::note(&state.app, &m.who, &id, &d).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Shares the case, read-only, with another authority.
+#[utoipa::path(post, path = "/api/v1/authority/cases/{id}/shares", params(("id" = String, Path)), request_body = ShareDraft,
+    responses((status = 204), (status = 422, body = Problem), (status = 409, body = Problem)))]
+pub async fn share(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    ApiJson(d): ApiJson<ShareDraft>,
+) -> AppResult<StatusCode> {
+    sup::share(&state.app, &m.who, &id, &d).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes a sharing.
+#[utoipa::path(delete, path = "/api/v1/authority/cases/{id}/shares/{authority_id}",
+    params(("id" = String, Path), ("authority_id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, partner)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
+    sup::revoke_share(&state.app, &m.who, &id, &partner).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Handling-time statistics for a year (or one of its quarters): per case type and in all.
+#[utoipa::path(get, path = "/api/v1/authority/case-statistics",
+    params(("year" = Option<i64>, Query), ("quarter" = Option<i64>, Query)),
+    responses((status = 200, body = Object), (status = 422, body = Problem)))]
+pub async fn statistics(
+    State(state): State<AppState>,
+    m: Member,
+    Params(p): Params<StatsParams>,
+) -> AppResult<Json<serde_json::Value>> {
+    let s = sup::statistics(&state.app, &m.who, &p).await?;
+    Ok(Json(serde_json::json!({
+        "year": s.year, "quarter": s.quarter, "from": s.from, "to": s.to,
+        "by_case_type": s.rows, "attention": s.attention,
+    })))
+}
+
+/// The authority's targets: days to a decision per case type (its own days).
+#[utoipa::path(put, path = "/api/v1/authority/case-targets", request_body = TargetsDraft,
+    responses((status = 204), (status = 422, body = Problem)))]
+pub async fn set_targets(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(d): ApiJson<TargetsDraft>,
+) -> AppResult<StatusCode> {
+    sup::set_targets(&state.app, &m.who, &d).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The supervision cases concerning the acting provider.
+#[utoipa::path(get, path = "/api/v1/supervision/cases", responses((status = 200, body = Vec<SupervisionCaseDto>)))]
+pub async fn provider_list(
+    State(state): State<AppState>,
+    m: Member,
+) -> AppResult<Json<Vec<SupervisionCaseDto>>> {
+    Ok(Json(
+        sup::provider_cases(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// The provider answers a request, attaching a signed extract of the objects it names.
+#[utoipa::path(post, path = "/api/v1/supervision/cases/{id}/requests/{request_id}/answer",
+    params(("id" = String, Path), ("request_id" = String, Path)), request_body = AnswerDraft,
+    responses((status = 201, body = CreatedIdDto), (status = 422, body = Problem), (status = 409, body = Problem)))]
+pub async fn answer(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, request)): Path<(String, String)>,
+    ApiJson(d): ApiJson<AnswerDraft>,
+) -> AppResult<Response> {
+    Ok(created(
+        sup::answer(&state.app, &m.who, &id, &request, &d, &[]).await?,
+    ))
+}
+
+/// The provider reports what it did about a required action.
+#[utoipa::path(post, path = "/api/v1/supervision/cases/{id}/actions/{action_id}/report",
+    params(("id" = String, Path), ("action_id" = String, Path)), request_body = ReportDraft,
+    responses((status = 204), (status = 422, body = Problem), (status = 409, body = Problem)))]
+pub async fn report(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(d): ApiJson<ReportDraft>,
+) -> AppResult<StatusCode> {
+    sup::report_action(&state.app, &m.who, &id, &action, &d).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Published guidance (latest versions): an authority's own, or for a provider what concerns its
+/// kind of organisation.
+#[utoipa::path(get, path = "/api/v1/guidance", responses((status = 200, body = Object)))]
+pub async fn guidance(
+    State(state): State<AppState>,
+    m: Member,
+) -> AppResult<Json<Vec<sup::Guidance>>> {
+    Ok(Json(sup::guidance(&state.app, &m.who).await?))
+}
+
+/// One guidance document's version, its versions and what changed from the one before.
+#[utoipa::path(get, path = "/api/v1/guidance/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+pub async fn guidance_doc(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<sup::GuidanceView>> {
+    Ok(Json(sup::guidance_doc(&state.app, &m.who, &id).await?))
+}
+
+/// Publishes a guidance document in Markdown (the supervision lead); under an existing
+/// `doc_key`, as its next version.
+#[utoipa::path(post, path = "/api/v1/authority/guidance", request_body = GuidanceDraft,
+    responses((status = 201, body = Object), (status = 422, body = Problem)))]
+pub async fn publish(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(d): ApiJson<GuidanceDraft>,
+) -> AppResult<Response> {
+    let g = sup::publish_guidance(&state.app, &m.who, &d).await?;
+    Ok((StatusCode::CREATED, Json(g)).into_response())
+}
