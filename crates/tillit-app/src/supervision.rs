@@ -1084,8 +1084,14 @@ pub async fn statistics(app: &App, who: &Acting, p: &StatsParams) -> Result<Stat
     })
 }
 
-fn one_decimal(x: f64) -> String {
-    format!("{x:.1}")
+/// A number of days with one decimal, with the decimal comma in Swedish.
+fn one_decimal(x: f64, lang: &str) -> String {
+    let s = format!("{x:.1}");
+    if lang == "en" {
+        s
+    } else {
+        s.replace('.', ",")
+    }
 }
 
 /// The cases of the statistics as a table (CSV/XLSX), with Swedish or English headers.
@@ -1159,9 +1165,9 @@ pub fn statistics_table(s: &StatsView, lang: &str) -> Table {
                     day(&Some(c.opened_at.clone())),
                     day(&c.decided_at),
                     day(&c.closed_at),
-                    one_decimal(c.total_days),
-                    one_decimal(c.waiting_days),
-                    one_decimal(c.authority_days),
+                    one_decimal(c.total_days, lang),
+                    one_decimal(c.waiting_days, lang),
+                    one_decimal(c.authority_days, lang),
                     yes(c.over_target),
                     yes(c.over_six_months),
                 ]

@@ -29,6 +29,7 @@ mod risk;
 mod roles;
 mod rules;
 mod submissions;
+mod supervision;
 mod suppliers;
 mod systems;
 mod tenancy;
