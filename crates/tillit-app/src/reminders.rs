@@ -288,6 +288,76 @@ pub async fn due_submissions(app: &App, now: DateTime<Utc>) -> Result<Vec<DueSub
     Ok(out)
 }
 
+/// A supervision request whose deadline is near (three days), today or past, with whom to remind
+/// on one side: the provider's coordinators and administrators, or the case officer.
+#[derive(Debug, Clone)]
+pub struct DueCaseRequest {
+    /// The organisation the reminder is planned in (the provider or the authority).
+    pub org_id: String,
+    pub request_id: String,
+    pub case_id: String,
+    pub reference: String,
+    pub title: String,
+    pub authority: String,
+    pub deadline: chrono::NaiveDate,
+    /// `before_3d`, `due` or `overdue`.
+    pub point: String,
+    /// True for the provider's side, false for the authority's.
+    pub provider_side: bool,
+    pub recipients: Vec<Contact>,
+}
+
+/// How many days before a request's deadline the first reminder comes.
+pub const REQUEST_NOTICE_DAYS: i64 = 3;
+
+/// Every unanswered request whose deadline has come near, is today or has passed at `now`, once
+/// for the provider (when it uses this Tillit) and once for the case officer.
+pub async fn due_case_requests(app: &App, now: DateTime<Utc>) -> Result<Vec<DueCaseRequest>> {
+    let today = tillit_domain::time::swedish_day(now);
+    let until = today + chrono::Duration::days(REQUEST_NOTICE_DAYS);
+    let mut out = Vec::new();
+    for r in app.store.requests_due(&until.to_string()).await? {
+        let Ok(deadline) = chrono::NaiveDate::parse_from_str(&r.deadline, "%Y-%m-%d") else {
+            continue;
+        };
+        let point = match (deadline - today).num_days() {
+            l if l < 0 => "overdue",
+            0 => "due",
+            _ => "before_3d",
+        };
+        let base = |org_id: String, provider_side: bool, recipients: Vec<Contact>| DueCaseRequest {
+            org_id,
+            request_id: r.request_id.clone(),
+            case_id: r.case_id.clone(),
+            reference: r.reference.clone(),
+            title: r.title.clone(),
+            authority: r.authority_name.clone(),
+            deadline,
+            point: point.to_string(),
+            provider_side,
+            recipients,
+        };
+        if let Some(p) = &r.provider_org_id {
+            let people = app.store.contacts_in(p, &["coordinator", "admin"]).await?;
+            out.push(base(p.clone(), true, people));
+        }
+        if let Some(officer) = &r.officer_id {
+            if let Some(c) = app.store.user_contact(officer).await? {
+                out.push(base(r.authority_org_id.clone(), false, vec![c]));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Plans a reminder of a request's deadline for one recipient; true when it is new.
+pub async fn plan_case_request(app: &App, d: &DueCaseRequest, r: &NewReminder<'_>) -> Result<bool> {
+    Ok(app
+        .store
+        .plan_request_reminder(&d.org_id, &d.request_id, r)
+        .await?)
+}
+
 /// Plans a reminder of a submission schedule for one recipient; true when it is new.
 pub async fn plan_submission(app: &App, t: &Tenant, r: &NewReminder<'_>) -> Result<bool> {
     Ok(app.store.plan_schedule_reminder(t, r).await?)

@@ -6,6 +6,9 @@ use crate::{format_timestamp, new_id, Store, StoreError, Tenant};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+/// What a reminder of a supervision request is about: this, a colon and the request's id.
+pub const REQUEST_SUBJECT: &str = "case-request";
+
 /// What a reminder of a submission schedule is about, in place of an incident's id.
 pub const SCHEDULE_SUBJECT: &str = "submission-schedule";
 
@@ -186,6 +189,59 @@ pub struct Contact {
 }
 
 impl Store {
+    /// Plans a reminder of a supervision request's deadline for one recipient at `org_id` (the
+    /// provider or the authority); only while the request is unanswered. True when it is new.
+    pub async fn plan_request_reminder(
+        &self,
+        org_id: &str,
+        request_id: &str,
+        r: &NewReminder<'_>,
+    ) -> Result<bool, StoreError> {
+        let now = format_timestamp(Utc::now());
+        let n = sqlx::query(
+            "INSERT INTO reminders (id, org_id, incident_id, obligation, point, due_at, recipient, subject, body, created_at, attempts, next_attempt_at)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $10
+             WHERE EXISTS (SELECT 1 FROM case_requests WHERE id = $11 AND answered_at IS NULL)
+             ON CONFLICT (incident_id, obligation, point, due_at, recipient) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(org_id)
+        .bind(format!("{REQUEST_SUBJECT}:{request_id}"))
+        .bind(r.obligation)
+        .bind(r.point)
+        .bind(format_timestamp(r.due_at))
+        .bind(r.recipient)
+        .bind(r.subject)
+        .bind(r.body)
+        .bind(&now)
+        .bind(request_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(n == 1)
+    }
+
+    /// The members of the organisation `org_id` with one of the roles (for reminders a job
+    /// plans across organisations).
+    pub async fn contacts_in(
+        &self,
+        org_id: &str,
+        roles: &[&str],
+    ) -> Result<Vec<Contact>, StoreError> {
+        self.contacts_with_roles(&Tenant::checked(org_id.to_string()), roles)
+            .await
+    }
+
+    /// A person's address, name and language, by user id.
+    pub async fn user_contact(&self, user_id: &str) -> Result<Option<Contact>, StoreError> {
+        Ok(
+            sqlx::query_as("SELECT email, display_name, locale FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     /// The members of an organisation with one of the roles, by e-mail address.
     pub async fn contacts_with_roles(
         &self,

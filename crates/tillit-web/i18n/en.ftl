@@ -1971,3 +1971,35 @@ guidance-body-help = Markdown: # headings, **bold**, lists, tables and links.
 guidance-topics-help = Comma-separated topics, e.g. access, logging.
 guidance-kinds-help = None chosen: the guidance concerns every kind of provider.
 guidance-new-version-help = A new version is published with the same key:
+registry-coordination = Other authorities' cases
+registry-open-case-at = { $authority }: { $count ->
+    [one] 1 open case
+   *[other] { $count } open cases
+}
+entry-cases = Supervision cases
+entry-no-cases = No cases.
+entry-coordinate = Coordinate with that authority before opening a case of your own.
+entry-open-case = Open a supervision case
+case-title-from-ranking = Planned supervision of { $org }
+nav-supervision-open = { $count ->
+    [one] 1 request to answer
+   *[other] { $count } requests to answer
+}
+overview-supervision-open = { $count ->
+    [one] A supervising authority is waiting for your answer to 1 request.
+   *[other] Supervising authorities are waiting for your answers to { $count } requests.
+}
+overview-supervision-link = To the supervision cases
+measure-from-supervision = The measure is required by the decision of { $authority } in supervision case { $reference }; report on it in the case under Supervision.
+request-reminder-subject-before = Supervision case { $reference }: answer by { $date }
+request-reminder-subject-due = Supervision case { $reference }: the answer is due today
+request-reminder-subject-overdue = Supervision case { $reference }: the answer is late
+request-reminder-provider-before = { $authority } expects your answer in supervision case { $reference } ({ $title }) by { $date }.
+request-reminder-provider-due = Your answer to { $authority } in supervision case { $reference } ({ $title }) is due today, { $date }.
+request-reminder-provider-overdue = Your answer to { $authority } in supervision case { $reference } ({ $title }) was due { $date }.
+request-reminder-authority-before = The provider's answer in supervision case { $reference } ({ $title }) is expected by { $date }.
+request-reminder-authority-due = The provider's answer in supervision case { $reference } ({ $title }) is due today, { $date }.
+request-reminder-authority-overdue = The provider's answer in supervision case { $reference } ({ $title }) was due { $date } and has not come.
+request-reminder-open = Open the case: { $link }
+request-reminder-why-provider = You receive this as a coordinator or administrator of the organisation.
+request-reminder-why-authority = You receive this as the case officer.

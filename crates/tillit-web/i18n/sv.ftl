@@ -1962,3 +1962,35 @@ guidance-body-help = Markdown: # rubriker, **fetstil**, listor, tabeller och lä
 guidance-topics-help = Kommaseparerade ämnen, t.ex. åtkomst, loggning.
 guidance-kinds-help = Inget val: vägledningen berör alla slags vårdgivare.
 guidance-new-version-help = En ny version publiceras med samma nyckel:
+registry-coordination = Andra myndigheters ärenden
+registry-open-case-at = { $authority }: { $count ->
+    [one] 1 öppet ärende
+   *[other] { $count } öppna ärenden
+}
+entry-cases = Tillsynsärenden
+entry-no-cases = Inga ärenden.
+entry-coordinate = Samordna med den myndigheten innan ni öppnar ett eget ärende.
+entry-open-case = Öppna ett tillsynsärende
+case-title-from-ranking = Planerad tillsyn av { $org }
+nav-supervision-open = { $count ->
+    [one] 1 begäran att besvara
+   *[other] { $count } begäranden att besvara
+}
+overview-supervision-open = { $count ->
+    [one] En tillsynsmyndighet väntar på ert svar på 1 begäran.
+   *[other] Tillsynsmyndigheter väntar på era svar på { $count } begäranden.
+}
+overview-supervision-link = Till tillsynsärendena
+measure-from-supervision = Åtgärden krävs i { $authority }s beslut i tillsynsärende { $reference }; redovisa den i ärendet under Tillsyn.
+request-reminder-subject-before = Tillsynsärende { $reference }: svar senast { $date }
+request-reminder-subject-due = Tillsynsärende { $reference }: svaret ska lämnas i dag
+request-reminder-subject-overdue = Tillsynsärende { $reference }: svaret är försenat
+request-reminder-provider-before = { $authority } väntar på ert svar i tillsynsärende { $reference } ({ $title }) senast { $date }.
+request-reminder-provider-due = Ert svar till { $authority } i tillsynsärende { $reference } ({ $title }) ska lämnas i dag, { $date }.
+request-reminder-provider-overdue = Ert svar till { $authority } i tillsynsärende { $reference } ({ $title }) skulle ha lämnats { $date }.
+request-reminder-authority-before = Vårdgivarens svar i tillsynsärende { $reference } ({ $title }) väntas senast { $date }.
+request-reminder-authority-due = Vårdgivarens svar i tillsynsärende { $reference } ({ $title }) ska komma i dag, { $date }.
+request-reminder-authority-overdue = Vårdgivarens svar i tillsynsärende { $reference } ({ $title }) skulle ha kommit { $date } och har inte kommit.
+request-reminder-open = Öppna ärendet: { $link }
+request-reminder-why-provider = Du får det här meddelandet som samordnare eller administratör i organisationen.
+request-reminder-why-authority = Du får det här meddelandet som handläggare i ärendet.

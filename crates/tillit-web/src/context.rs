@@ -132,6 +132,8 @@ pub struct Member {
     /// The next scheduled submission when it is due within two weeks or overdue (read for pages
     /// only).
     pub submission_due: Option<tillit_app::submissions::Schedule>,
+    /// Supervision requests from authorities still to answer (read for pages only).
+    pub supervision_open: usize,
 }
 
 impl Member {
@@ -141,6 +143,7 @@ impl Member {
             who,
             reports_due: Vec::new(),
             submission_due: None,
+            supervision_open: 0,
         }
     }
 
@@ -154,6 +157,8 @@ impl Member {
             self.submission_due = tillit_app::submissions::schedule(&state.app, &self.who)
                 .await?
                 .filter(|s| s.days_left(tillit_app::today_date()) <= 14);
+            self.supervision_open =
+                tillit_app::supervision::provider_open_items(&state.app, &self.who).await?;
         }
         Ok(())
     }

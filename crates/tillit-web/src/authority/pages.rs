@@ -308,6 +308,11 @@ struct EntryPage {
     changes: Vec<String>,
     received: Vec<(String, String, String)>,
     may_read: bool,
+    own_cases: Vec<crate::supervision::pages::CaseLine>,
+    shared_cases: Vec<crate::supervision::pages::CaseLine>,
+    elsewhere: Vec<String>,
+    may_open_case: bool,
+    open_case_query: String,
 }
 
 fn figure_text(tr: &Tr, key: FactorKey, f: &Option<Figure>) -> String {
@@ -446,7 +451,42 @@ pub async fn entry(
         )
     })
     .collect();
+    let (own, shared) =
+        tillit_app::supervision::cases_on(&state.app, &m.who, &e.org_number).await?;
+    let elsewhere = tillit_app::supervision::open_cases_elsewhere(
+        &state.app,
+        &m.who,
+        std::slice::from_ref(&e.org_number),
+    )
+    .await?
+    .into_iter()
+    .map(|(_, a, k)| {
+        tr.f(
+            "registry-open-case-at",
+            &[("authority", a), ("count", k.to_string())],
+        )
+    })
+    .collect();
+    let open_case_query = format!(
+        "org_number={}&ranking_score={}&title={}",
+        e.org_number,
+        (x.score.score * 10.0).round() as i64,
+        tr.f("case-title-from-ranking", &[("org", e.name.clone())])
+            .replace(' ', "+")
+            .replace('&', "%26")
+    );
     let tpl = EntryPage {
+        own_cases: own
+            .iter()
+            .map(|c| crate::supervision::pages::case_line(tr, c))
+            .collect(),
+        shared_cases: shared
+            .iter()
+            .map(|c| crate::supervision::pages::case_line(tr, c))
+            .collect(),
+        elsewhere,
+        may_open_case: m.may(Permission::HandleCases),
+        open_case_query,
         c: PageCommon::member(&m, e.name.clone(), "/authority/ranking"),
         heading: e.name.clone(),
         facts,
@@ -486,6 +526,8 @@ struct RegLine {
     latest: Option<String>,
     linked: bool,
     generated: bool,
+    /// Other authorities with an open case on it, and how many.
+    elsewhere: String,
 }
 
 #[derive(Template)]
@@ -512,10 +554,24 @@ pub async fn registry(
     let list = auth::registry(&state.app, &m.who, &filter, page_req).await?;
     let pager = Pager::new(tr, "/authority/registry", &filter_params(&p), &list);
     let summary = tr.f("registry-summary", &[("count", list.total.to_string())]);
+    let numbers: Vec<String> = list.items.iter().map(|e| e.org_number.clone()).collect();
+    let elsewhere =
+        tillit_app::supervision::open_cases_elsewhere(&state.app, &m.who, &numbers).await?;
     let lines = list
         .items
         .into_iter()
         .map(|e| RegLine {
+            elsewhere: elsewhere
+                .iter()
+                .filter(|(n, _, _)| *n == e.org_number)
+                .map(|(_, a, k)| {
+                    tr.f(
+                        "registry-open-case-at",
+                        &[("authority", a.clone()), ("count", k.to_string())],
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
             id: e.id,
             name: e.name,
             org_number: e.org_number,

@@ -120,6 +120,48 @@ pub fn submission_message(
     (tr.f(subject, &args), body.join("\n\n"))
 }
 
+/// The e-mail reminding one side of a supervision request's deadline.
+pub fn request_message(
+    tr: &Tr,
+    d: &tillit_app::reminders::DueCaseRequest,
+    to: &Contact,
+    public_url: Option<&str>,
+) -> (String, String) {
+    let args = [
+        ("authority", d.authority.clone()),
+        ("reference", d.reference.clone()),
+        ("title", d.title.clone()),
+        ("date", d.deadline.to_string()),
+        ("name", to.display_name.clone()),
+    ];
+    let side = if d.provider_side {
+        "provider"
+    } else {
+        "authority"
+    };
+    let when = match d.point.as_str() {
+        "overdue" => "overdue",
+        "due" => "due",
+        _ => "before",
+    };
+    let path = if d.provider_side {
+        format!("/supervision/{}", d.case_id)
+    } else {
+        format!("/authority/cases/{}", d.case_id)
+    };
+    let link = format!("{}{path}", public_url.unwrap_or("").trim_end_matches('/'));
+    let body = [
+        tr.f("reminder-greeting", &args),
+        tr.f(&format!("request-reminder-{side}-{when}"), &args),
+        tr.f("request-reminder-open", &[("link", link)]),
+        tr.t(&format!("request-reminder-why-{side}")),
+    ];
+    (
+        tr.f(&format!("request-reminder-subject-{when}"), &args),
+        body.join("\n\n"),
+    )
+}
+
 /// Plans the reminders whose time has come and sends those due. Returns (planned, sent, failed).
 pub async fn run_once(
     state: &AppState,
@@ -169,6 +211,34 @@ pub async fn run_once(
                     obligation: "submission",
                     point: &d.point,
                     due_at: d.next_due.and_time(chrono::NaiveTime::MIN).and_utc(),
+                    recipient: &to.email,
+                    subject: &subject,
+                    body: &body,
+                },
+            )
+            .await?;
+            if new {
+                planned += 1;
+            }
+        }
+    }
+    for d in tillit_app::reminders::due_case_requests(app, now).await? {
+        for to in &d.recipients {
+            let locale = Locale::parse(&to.locale).unwrap_or(Locale::Sv);
+            let tr = Tr::new(state.i18n.clone(), locale);
+            let (subject, body) = request_message(&tr, &d, to, config.public_url.as_deref());
+            let new = tillit_app::reminders::plan_case_request(
+                app,
+                &d,
+                &NewReminder {
+                    incident_id: "",
+                    obligation: if d.provider_side {
+                        "case_request_provider"
+                    } else {
+                        "case_request_authority"
+                    },
+                    point: &d.point,
+                    due_at: d.deadline.and_time(chrono::NaiveTime::MIN).and_utc(),
                     recipient: &to.email,
                     subject: &subject,
                     body: &body,

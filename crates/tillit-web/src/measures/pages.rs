@@ -395,6 +395,24 @@ async fn measure_form(
         ),
         _ => tr.t("measure-intro"),
     };
+    // A measure an authority's order made: say which decision it answers.
+    let intro = match existing {
+        Some(e) => {
+            match tillit_app::supervision::action_of_measure(&state.app, &m.who, e.id.as_str())
+                .await?
+            {
+                Some((_, reference, authority, _)) => format!(
+                    "{} {intro}",
+                    tr.f(
+                        "measure-from-supervision",
+                        &[("authority", authority), ("reference", reference)]
+                    )
+                ),
+                None => intro,
+            }
+        }
+        None => intro,
+    };
     Ok(FormPage {
         c: PageCommon::member(m, heading.clone(), "/measures"),
         back_href: "/measures".into(),

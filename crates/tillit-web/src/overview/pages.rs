@@ -56,6 +56,7 @@ struct OverviewPage {
     reports_more: String,
     /// The next scheduled submission, when due within two weeks: (line, overdue).
     submission_due: Option<(String, bool)>,
+    supervision_open: String,
     /// An authority's ranking at a glance: its summary and the five highest (entry id, name,
     /// score, flagged for no submission).
     ranking_top: Option<(String, Vec<RankTop>)>,
@@ -287,6 +288,14 @@ pub async fn overview(
             None
         },
         may_read_submissions: m.may(Permission::ReadSubmissions),
+        supervision_open: if m.supervision_open > 0 {
+            tr.f(
+                "overview-supervision-open",
+                &[("count", m.supervision_open.to_string())],
+            )
+        } else {
+            String::new()
+        },
         submission_due: m.submission_due.as_ref().map(|s| {
             let left = s.days_left(tillit_app::today_date());
             (

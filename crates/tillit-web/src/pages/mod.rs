@@ -628,6 +628,14 @@ impl PageCommon {
                                 overdue > 0,
                             ))
                         }
+                        "/supervision" if m.supervision_open > 0 => Some((
+                            m.supervision_open,
+                            tr.f(
+                                "nav-supervision-open",
+                                &[("count", m.supervision_open.to_string())],
+                            ),
+                            true,
+                        )),
                         "/submissions" => m.submission_due.as_ref().map(|s| {
                             let left = s.days_left(tillit_app::today_date());
                             (

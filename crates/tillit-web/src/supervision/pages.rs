@@ -69,7 +69,7 @@ pub struct CaseLine {
     pub open_label: String,
 }
 
-fn case_line(tr: &Tr, c: &sup::CaseRow) -> CaseLine {
+pub(crate) fn case_line(tr: &Tr, c: &sup::CaseRow) -> CaseLine {
     CaseLine {
         id: c.id.clone(),
         reference: c.reference.clone(),

@@ -369,3 +369,89 @@ async fn a_scheduled_submission_is_reminded_by_email_once_on_the_day() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_supervision_request_is_reminded_to_both_sides_before_its_deadline() {
+    let port = free_port();
+    let dir = maildir();
+    let _smtpd = Smtpd::start(port, &dir);
+    Smtpd::ready(port).await;
+    let app = TestApp::spawn_with(WebConfig {
+        mail: Some(mail_config(port)),
+        ..test_config()
+    })
+    .await;
+    let (t, region) = app.org("Region Tillsynspåminnelse", OrgKind::Region).await;
+    let (imy, _) = app
+        .org("Integritetsskyddsmyndigheten", OrgKind::Authority)
+        .await;
+    app.member(&t, "samordnare@tillsynpam.example", Role::Coordinator)
+        .await;
+    app.member(&t, "lasare@tillsynpam.example", Role::Reader)
+        .await;
+    app.member(&imy, "handlaggare@imy.test", Role::CaseOfficer)
+        .await;
+    app.member(&imy, "tillsyn@imy.test", Role::SupervisionLead)
+        .await;
+    let lead = app.login("tillsyn@imy.test").await;
+    let csv = format!(
+        "namn,organisationsnummer,typ\nRegion Tillsynspåminnelse,{},region\n",
+        region.org_number
+    );
+    let res = lead
+        .post_multipart(
+            "/authority/registry/import",
+            &[],
+            Some(("r.csv", csv.into_bytes())),
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let officer = app.login("handlaggare@imy.test").await;
+    let res = officer
+        .post_form(
+            "/authority/cases",
+            &[
+                ("org_number", region.org_number.as_str()),
+                ("case_type", "planned"),
+                ("title", "Loggning"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let case = res.headers()["location"].to_str().unwrap().to_string();
+    let case = case.split('?').next().unwrap().to_string();
+    // The answer is due in two days: inside the three days' notice.
+    let deadline = (tillit_app::today_date() + chrono::Duration::days(2)).to_string();
+    let res = officer
+        .post_form(
+            &format!("{case}/requests"),
+            &[
+                ("questions", "Hur följs loggarna upp?"),
+                ("deadline", deadline.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+    let got = wait_for(&dir, 2).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(messages(&dir).len(), 2, "planned once each: {got:?}");
+    let to_provider = got
+        .iter()
+        .find(|m| m.contains("To: samordnare@tillsynpam.example"))
+        .expect("the provider's coordinator is reminded");
+    assert!(
+        got.iter().any(|m| m.contains("To: handlaggare@imy.test")),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|m| m.contains("lasare@tillsynpam.example")));
+    let body = decode_body(to_provider);
+    assert!(
+        body.contains("Integritetsskyddsmyndigheten väntar på ert svar")
+            && body.contains(&deadline),
+        "{body}"
+    );
+    assert!(
+        body.contains("https://tillit.region.example/supervision/"),
+        "{body}"
+    );
+}
