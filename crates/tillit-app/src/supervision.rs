@@ -272,6 +272,8 @@ pub struct RequestView {
     pub files: Vec<AnswerFile>,
     /// The extract's objects as read from it: (kind, id, name).
     pub extract_objects: Vec<(String, String, String)>,
+    /// Whether the extract's signature holds and is the provider's key (none: no extract).
+    pub extract_valid: Option<bool>,
     pub overdue: bool,
 }
 
@@ -381,6 +383,11 @@ pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
     let answers = app.store.case_answers(id).await?;
     let files = app.store.case_answer_files(id).await?;
     let today = tillit_domain::time::today();
+    let keys = if answers.iter().any(|a| a.extract.is_some()) {
+        app.store.public_keys_of_number(&c.org_number).await?
+    } else {
+        vec![]
+    };
     let requests = app
         .store
         .case_requests(id)
@@ -403,6 +410,10 @@ pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
                 .and_then(|a| a.extract.as_deref())
                 .map(extract_objects)
                 .unwrap_or_default();
+            let extract_valid = answer.as_ref().and_then(|a| a.extract.as_deref()).map(|e| {
+                tillit_domain::submission::verify(e, None)
+                    .is_ok_and(|v| keys.iter().any(|(k, _)| *k == v.public_key))
+            });
             let overdue = r.answered_at.is_none()
                 && NaiveDate::parse_from_str(&r.deadline, "%Y-%m-%d").is_ok_and(|d| d < today);
             RequestView {
@@ -411,6 +422,7 @@ pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
                 answer,
                 files,
                 extract_objects,
+                extract_valid,
                 overdue,
             }
         })
@@ -735,6 +747,22 @@ pub async fn answer_file(
 pub async fn decide(app: &App, who: &Acting, id: &str, d: &DecisionDraft) -> Result<String> {
     let c = owned(app, who, id).await?;
     let library = app.library(who);
+    // A finding whose provision is left empty takes its requirement's provisions from the catalog.
+    let mut d = d.clone();
+    for (i, r) in d.finding_requirement.clone().iter().enumerate() {
+        let empty = d
+            .finding_provision
+            .get(i)
+            .is_none_or(|p| p.trim().is_empty());
+        if let (true, Some(req)) = (empty, library.requirement(r.trim())) {
+            if !req.provisions.is_empty() {
+                d.finding_provision
+                    .resize(d.finding_provision.len().max(i + 1), String::new());
+                d.finding_provision[i] = req.provisions.join(", ");
+            }
+        }
+    }
+    let d = &d;
     let x = DecisionInput::parse(d, tillit_domain::time::today(), |r| {
         library.requirement(r).is_some()
     })?;

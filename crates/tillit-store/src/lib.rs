@@ -67,8 +67,8 @@ pub use signing::SigningKeyRow;
 pub use submissions::{NewSubmission, ScheduleRow, Submission};
 pub use supervision::{
     AnswerFile, CaseAccess, CaseAction, CaseActor, CaseAnswer, CaseDecision, CaseEvent, CaseFilter,
-    CaseRequest, CaseRow, CaseScope, CaseShare, CaseTimesRow, DueRequest, Guidance, NewAnswer,
-    NewCase, NewGuidance,
+    CaseRequest, CaseRow, CaseScope, CaseShare, CaseTimesRow, DueRequest, Guidance, HistoricCase,
+    NewAnswer, NewCase, NewGuidance,
 };
 pub use suppliers::Supplier;
 pub use systems::{System, SystemInput, SystemQuery, SystemSort, HOSTING};

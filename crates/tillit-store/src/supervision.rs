@@ -1489,3 +1489,193 @@ pub(crate) const ANSWER_FILES: crate::files::FileTables = crate::files::FileTabl
     files: "case_answer_file_contents",
     file_key: "attachment_id",
 };
+
+/// A finished or ongoing case with its history already dated, for the demo and the benchmark
+/// (marked as generated): opened, the request, its answer, the decision and the closing at the
+/// times given.
+#[derive(Debug, Clone)]
+pub struct HistoricCase {
+    pub org_number: String,
+    pub org_name: String,
+    pub provider_org_id: Option<String>,
+    pub case_type: String,
+    pub title: String,
+    pub officer_name: String,
+    pub opened_at: String,
+    pub request_at: Option<String>,
+    pub answered_at: Option<String>,
+    pub decided_at: Option<String>,
+    /// `no_remark`, `criticism`, … (the decision's outcome when decided).
+    pub outcome: String,
+    pub closed_at: Option<String>,
+}
+
+impl Store {
+    /// Stores dated cases in one unit of work; returns their ids. Only the demo and the benchmark
+    /// use it: every case is marked generated.
+    pub async fn seed_case_histories(
+        &self,
+        t: &Tenant,
+        cases: &[HistoricCase],
+    ) -> Result<Vec<String>, StoreError> {
+        let mut w = self.work().await?;
+        let (org_name,): (String,) = sqlx::query_as("SELECT name FROM organisations WHERE id = $1")
+            .bind(t.id())
+            .fetch_one(w.conn())
+            .await?;
+        let mut ids = Vec::with_capacity(cases.len());
+        let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        for c in cases {
+            let year = c.opened_at.get(..4).unwrap_or("0000").to_string();
+            if !counts.contains_key(&year) {
+                let (n,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM supervision_cases WHERE authority_org_id = $1 AND reference LIKE $2",
+                )
+                .bind(t.id())
+                .bind(format!("{year}-%"))
+                .fetch_one(w.conn())
+                .await?;
+                counts.insert(year.clone(), n);
+            }
+            let n = counts.get_mut(&year).map(|n| {
+                *n += 1;
+                *n
+            });
+            let reference = format!("{year}-{:04}", n.unwrap_or(1));
+            let id = new_id();
+            let waited = match (&c.request_at, &c.answered_at) {
+                (Some(a), Some(b)) => seconds_between(a, b),
+                _ => 0,
+            };
+            let waiting_since = match (&c.request_at, &c.answered_at, &c.closed_at) {
+                (Some(a), None, None) => Some(a.clone()),
+                _ => None,
+            };
+            let state = match (&c.decided_at, &c.closed_at) {
+                (_, Some(_)) => "closed",
+                (Some(_), None) => "decided",
+                _ => "open",
+            };
+            let updated = c
+                .closed_at
+                .clone()
+                .or_else(|| c.decided_at.clone())
+                .unwrap_or_else(|| c.opened_at.clone());
+            sqlx::query(
+                "INSERT INTO supervision_cases (id, authority_org_id, reference, org_number, org_name, provider_org_id, case_type,
+                   title, officer_name, state, opened_at, first_request_at, answers_complete_at, decided_at, closed_at,
+                   waited_seconds, waiting_since, waited_before_decision, open_requests, search_text, generated, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1, $21)",
+            )
+            .bind(&id)
+            .bind(t.id())
+            .bind(&reference)
+            .bind(&c.org_number)
+            .bind(&c.org_name)
+            .bind(&c.provider_org_id)
+            .bind(&c.case_type)
+            .bind(&c.title)
+            .bind(&c.officer_name)
+            .bind(state)
+            .bind(&c.opened_at)
+            .bind(&c.request_at)
+            .bind(&c.answered_at)
+            .bind(&c.decided_at)
+            .bind(&c.closed_at)
+            .bind(waited)
+            .bind(&waiting_since)
+            .bind(c.decided_at.as_ref().map(|_| waited))
+            .bind(i64::from(waiting_since.is_some()))
+            .bind(search_key(&[&reference, &c.title, &c.org_name, &c.org_number]))
+            .bind(&updated)
+            .execute(w.conn())
+            .await?;
+            let ev = |at: &str, kind: &str, text: &str, for_provider: bool| {
+                (
+                    at.to_string(),
+                    kind.to_string(),
+                    text.to_string(),
+                    for_provider,
+                )
+            };
+            let mut events = vec![ev(&c.opened_at, "opened", &c.title, false)];
+            if let Some(r) = &c.request_at {
+                let rid = new_id();
+                sqlx::query(
+                    "INSERT INTO case_requests (id, case_id, sent_at, sent_by_name, questions, documents, deadline, answered_at)
+                     VALUES ($1, $2, $3, $4, $5, '[]', $6, $7)",
+                )
+                .bind(&rid)
+                .bind(&id)
+                .bind(r)
+                .bind(&c.officer_name)
+                .bind("Redovisa hur behörigheter tilldelas och följs upp.")
+                .bind(r.get(..10).unwrap_or(""))
+                .bind(&c.answered_at)
+                .execute(w.conn())
+                .await?;
+                events.push(ev(
+                    r,
+                    "request",
+                    "Redovisa hur behörigheter tilldelas och följs upp.",
+                    true,
+                ));
+                if let Some(a) = &c.answered_at {
+                    sqlx::query(
+                        "INSERT INTO case_answers (id, case_id, request_id, answered_at, answered_by_name, text)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(new_id())
+                    .bind(&id)
+                    .bind(&rid)
+                    .bind(a)
+                    .bind(&c.org_name)
+                    .bind("Redovisning bifogas.")
+                    .execute(w.conn())
+                    .await?;
+                    events.push(ev(a, "answer", "Redovisning bifogas.", true));
+                }
+            }
+            if let Some(d) = &c.decided_at {
+                sqlx::query(
+                    "INSERT INTO case_decisions (id, case_id, issued_at, decided_on, decided_by_name, outcome, summary, document)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(new_id())
+                .bind(&id)
+                .bind(d)
+                .bind(d.get(..10).unwrap_or(""))
+                .bind(&c.officer_name)
+                .bind(&c.outcome)
+                .bind("Beslut i ärendet.")
+                .bind(r#"{"findings":[],"actions":[]}"#)
+                .execute(w.conn())
+                .await?;
+                events.push(ev(d, "decision", "Beslut i ärendet.", true));
+            }
+            if let Some(x) = &c.closed_at {
+                events.push(ev(x, "closed", "", true));
+            }
+            for (at, kind, text, for_provider) in events {
+                sqlx::query(
+                    "INSERT INTO case_events (id, case_id, at, kind, actor_name, actor_org_id, actor_org_name, text, object_id, for_provider)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9)",
+                )
+                .bind(new_id())
+                .bind(&id)
+                .bind(&at)
+                .bind(&kind)
+                .bind(&c.officer_name)
+                .bind(t.id())
+                .bind(&org_name)
+                .bind(Some(text).filter(|s| !s.is_empty()))
+                .bind(i64::from(for_provider))
+                .execute(w.conn())
+                .await?;
+            }
+            ids.push(id);
+        }
+        w.commit().await?;
+        Ok(ids)
+    }
+}

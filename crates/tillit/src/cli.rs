@@ -283,6 +283,7 @@ async fn serve(
     // must be signed with the keys just ensured.
     if banner.is_some() {
         crate::demo_authority::seed(&app).await?;
+        crate::demo_authority::seed_cases(&app, &store).await?;
     }
     let state = AppState::new(app, web)?;
     // Signed checkpoints of the audit chain: at start, every ten minutes, and at shutdown.

@@ -387,6 +387,8 @@ pub async fn seed(store: &Store, hashing: &PasswordHashing) -> Result<(), StoreE
         let (tenant, _) = store.operator_tenant(&number(org)?).await?;
         match store.add_member(&tenant, &actor, &user_id, *role).await {
             Ok(_) => {}
+            // Already a member (a later run on the same data).
+            Err(StoreError::Duplicate(tillit_store::Unique::Email)) => {}
             Err(StoreError::Invalid(v)) if v.0.iter().all(|e| e.rule == Rule::AlreadyExists) => {}
             Err(e) => return Err(e),
         }

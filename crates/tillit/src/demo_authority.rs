@@ -328,6 +328,290 @@ pub async fn seed(app: &App) -> Result<(), String> {
     Ok(())
 }
 
+fn ago(days: i64) -> String {
+    tillit_store::format_timestamp(chrono::Utc::now() - chrono::Duration::days(days))
+}
+
+/// The supervision side of the demo: IMY's targets and a guidance note; a planned case on Åsby
+/// kommun with an order whose follow-up is half verified, shared with IVO; a closed complaint
+/// case on Linden Vård with its handling times; and a year of earlier cases (generated) so that
+/// the statistics have figures.
+pub async fn seed_cases(app: &App, store: &tillit_store::Store) -> Result<(), String> {
+    use tillit_domain::supervision as sup;
+    let e = |e: tillit_app::Error| e.to_string();
+    let imy = "202100-9994";
+    let officer = tillit_app::auth::acting_as_member(app, "handlaggare@imy.example", imy)
+        .await
+        .map_err(e)?;
+    let existing = tillit_app::supervision::cases(
+        app,
+        &officer,
+        &tillit_app::supervision::CaseListParams::default(),
+    )
+    .await
+    .map_err(e)?;
+    if existing.total > 0 {
+        return Ok(());
+    }
+    let lead = tillit_app::auth::acting_as_member(app, "tillsyn@imy.example", imy)
+        .await
+        .map_err(e)?;
+    tillit_app::supervision::set_targets(
+        app,
+        &lead,
+        &sup::TargetsDraft {
+            planned: "120".into(),
+            complaint: "90".into(),
+            incident: "60".into(),
+            follow_up: "60".into(),
+        },
+    )
+    .await
+    .map_err(e)?;
+    tillit_app::supervision::publish_guidance(
+        app,
+        &lead,
+        &sup::GuidanceDraft {
+            title: "Behörigheter och logguppföljning i socialtjänsten".into(),
+            summary: "Vad IMY förväntar sig av behörighetstilldelning och logguppföljning i kommunernas socialtjänst och äldreomsorg.".into(),
+            body: "# Behörigheter och logguppföljning i socialtjänsten\n\n\
+                Personuppgifter i socialtjänsten ska skyddas med lämpliga tekniska och organisatoriska åtgärder \
+                (GDPR art. 32). Åtkomst ska begränsas till dem som behöver uppgifterna i sitt arbete.\n\n\
+                ## Det här förväntar vi oss\n\n\
+                - En dokumenterad analys av vilka behov av åtkomst varje yrkesroll har.\n\
+                - Behörigheter som tilldelas efter analysen och ses över minst en gång om året.\n\
+                - Loggar som följs upp systematiskt, med dokumenterade kontroller.\n\n\
+                ## Vanliga brister\n\n\
+                | Brist | Varför det spelar roll |\n|---|---|\n\
+                | Alla i verksamheten kan läsa alla akter | Fler än nödvändigt tar del av känsliga uppgifter |\n\
+                | Loggar finns men granskas aldrig | Otillåten åtkomst upptäcks inte |\n"
+                .into(),
+            topics: vec!["åtkomst".into(), "loggning".into()],
+            org_kinds: vec!["municipality".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(e)?;
+
+    // The planned case on Åsby kommun.
+    let asby_number = "212000-9994";
+    let case_id = tillit_app::supervision::open_case(
+        app,
+        &officer,
+        &sup::CaseDraft {
+            org_number: asby_number.into(),
+            case_type: "planned".into(),
+            title: "Behörigheter och loggar i äldreomsorgens verksamhetssystem".into(),
+            background: "Åsby kommun ligger högt i rangordningen: saknad behovs- och riskanalys och ett molnsystem utanför EU.".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(e)?;
+    let deadline = (tillit_app::today_date() + chrono::Duration::days(14)).to_string();
+    let request_id = tillit_app::supervision::send_request(
+        app,
+        &officer,
+        &case_id,
+        &sup::RequestDraft {
+            questions: "Beskriv hur behörigheter i verksamhetssystemet för äldreomsorgen tilldelas och följs upp, och hur loggarna kontrolleras.".into(),
+            documents: "Behovs- och riskanalys för systemet\nRutin för logguppföljning".into(),
+            deadline,
+        },
+    )
+    .await
+    .map_err(e)?;
+    let asby = tillit_app::auth::acting_as_member(app, "admin@asby.example", asby_number)
+        .await
+        .map_err(e)?;
+    let systems: Vec<String> = tillit_app::systems::all_systems(app, &asby)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .take(1)
+        .map(|s| s.id.to_string())
+        .collect();
+    tillit_app::supervision::answer(
+        app,
+        &asby,
+        &case_id,
+        &request_id,
+        &sup::AnswerDraft {
+            text: "Behörigheter tilldelas av enhetscheferna efter yrkesroll. En behovs- och riskanalys saknas; loggarna kontrolleras inte systematiskt. Systemet bifogas ur vårt register.".into(),
+            system_ids: systems,
+            ..Default::default()
+        },
+        &[],
+    )
+    .await
+    .map_err(e)?;
+    let due = |days: i64| (tillit_app::today_date() + chrono::Duration::days(days)).to_string();
+    tillit_app::supervision::decide(
+        app,
+        &officer,
+        &case_id,
+        &sup::DecisionDraft {
+            outcome: "order".into(),
+            summary: "Åsby kommun har inte begränsat åtkomsten till personuppgifter i äldreomsorgens verksamhetssystem efter behov och följer inte upp loggarna. IMY förelägger kommunen att vidta åtgärderna nedan.".into(),
+            finding_requirement: vec!["beh-11".into(), "log-9".into()],
+            finding_provision: vec![String::new(), String::new()],
+            finding_text: vec![
+                "Alla användare kan läsa alla brukares uppgifter; ingen analys av behoven finns.".into(),
+                "Loggarna i systemet granskas inte.".into(),
+            ],
+            action_text: vec![
+                "Gör en analys av behoven av åtkomst per yrkesroll och begränsa behörigheterna efter den.".into(),
+                "Inför systematiska och dokumenterade kontroller av loggarna.".into(),
+            ],
+            action_due: vec![due(30), due(60)],
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(e)?;
+    let view = tillit_app::supervision::case(app, &officer, &case_id)
+        .await
+        .map_err(e)?;
+    let reports = [
+        "Analysen är gjord och behörigheterna är begränsade efter yrkesroll sedan förra månaden; analysen finns i vårt register.",
+        "Vi har tagit fram en rutin för logguppföljning; första kontrollen görs nästa månad.",
+    ];
+    for (a, r) in view.actions.iter().zip(reports) {
+        tillit_app::supervision::report_action(
+            app,
+            &asby,
+            &case_id,
+            &a.id,
+            &sup::ReportDraft { report: r.into() },
+        )
+        .await
+        .map_err(e)?;
+    }
+    if let Some(first) = view.actions.first() {
+        tillit_app::supervision::verify_action(
+            app,
+            &officer,
+            &case_id,
+            &first.id,
+            &sup::VerifyDraft {
+                verdict: "accepted".into(),
+                reason: String::new(),
+            },
+        )
+        .await
+        .map_err(e)?;
+    }
+    let ivo_id = tillit_app::supervision::share_partners(app, &officer)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .find(|(_, n)| n.starts_with("Inspektionen"))
+        .map(|(id, _)| id)
+        .ok_or("IVO is not in the demo")?;
+    tillit_app::supervision::share(
+        app,
+        &officer,
+        &case_id,
+        &sup::ShareDraft {
+            authority_id: ivo_id,
+        },
+    )
+    .await
+    .map_err(e)?;
+    let ivo = tillit_app::auth::acting_as_member(app, "handlaggare@ivo.example", "202100-9986")
+        .await
+        .map_err(e)?;
+    tillit_app::supervision::note(
+        app,
+        &ivo,
+        &case_id,
+        &sup::NoteDraft {
+            text: "IVO granskar samtidigt kommunens hemtjänst; vi samordnar besöket.".into(),
+        },
+    )
+    .await
+    .map_err(e)?;
+
+    // A closed complaint case on Linden Vård, and a year of generated cases.
+    let imy_tenant = store
+        .operator_tenant(
+            &tillit_domain::org::OrgNumber::parse("n", imy).map_err(|x| x.to_string())?,
+        )
+        .await
+        .map_err(|x| x.to_string())?
+        .0;
+    let entries = tillit_app::authority::ranking_all(app, &officer, &Default::default())
+        .await
+        .map_err(e)?;
+    let linden = entries
+        .iter()
+        .find(|r| r.org_number == "556999-1234")
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| "Linden Vård AB".into());
+    let linden_id = store
+        .organisation_by_number(
+            &tillit_domain::org::OrgNumber::parse("n", "556999-1234").map_err(|x| x.to_string())?,
+        )
+        .await
+        .map_err(|x| x.to_string())?
+        .map(|o| o.id);
+    let mut cases = vec![tillit_store::HistoricCase {
+        org_number: "556999-1234".into(),
+        org_name: linden,
+        provider_org_id: linden_id,
+        case_type: "complaint".into(),
+        title: "Klagomål: anhörig fick läsa journal utan behörighet".into(),
+        officer_name: officer.display_name().to_string(),
+        opened_at: ago(150),
+        request_at: Some(ago(140)),
+        answered_at: Some(ago(105)),
+        decided_at: Some(ago(70)),
+        outcome: "criticism".into(),
+        closed_at: Some(ago(68)),
+    }];
+    let generated: Vec<&tillit_store::RankRow> = entries
+        .iter()
+        .filter(|r| r.generated != 0)
+        .take(60)
+        .collect();
+    let types = ["planned", "complaint", "incident", "follow_up"];
+    let outcomes = ["no_remark", "criticism", "order", "reprimand"];
+    let mut r = Lcg(42);
+    for (i, g) in generated.iter().enumerate() {
+        let opened = 20 + r.below(340) as i64;
+        let request = opened - 3 - r.below(20) as i64;
+        let answered = request - 5 - r.below(40) as i64;
+        let decided = answered - 5 - r.below(80) as i64;
+        let open_case = i % 5 == 0;
+        let (answered, decided) = if open_case {
+            (answered.max(1), -1)
+        } else {
+            (answered, decided)
+        };
+        cases.push(tillit_store::HistoricCase {
+            org_number: g.org_number.clone(),
+            org_name: g.name.clone(),
+            provider_org_id: None,
+            case_type: types[i % types.len()].into(),
+            title: format!("Tillsyn {}", i + 1),
+            officer_name: officer.display_name().to_string(),
+            opened_at: ago(opened),
+            request_at: (request > 0).then(|| ago(request)),
+            // Of the open cases, every other one still waits for the provider's answer.
+            answered_at: (answered > 0 && !(open_case && i % 10 == 0)).then(|| ago(answered)),
+            decided_at: (decided > 0).then(|| ago(decided)),
+            outcome: outcomes[i % outcomes.len()].into(),
+            closed_at: (decided > 10 && i % 3 != 0).then(|| ago(decided - 5)),
+        });
+    }
+    store
+        .seed_case_histories(&imy_tenant, &cases)
+        .await
+        .map_err(|x| x.to_string())?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

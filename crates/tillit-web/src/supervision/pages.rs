@@ -258,6 +258,7 @@ pub struct AnswerLine {
     pub files: Vec<(String, String, String)>,
     pub extract: Vec<(String, String)>,
     pub extract_sha: String,
+    pub extract_valid: bool,
 }
 
 pub struct DecisionLine {
@@ -471,6 +472,7 @@ async fn case_page(
                     })
                     .collect(),
                 extract_sha: a.extract_sha256.clone().unwrap_or_default(),
+                extract_valid: r.extract_valid.unwrap_or(false),
             }),
         })
         .collect();

@@ -589,3 +589,119 @@ async fn guidance_is_published_in_versions_and_rendered_without_script() {
     );
     assert!(!html.contains("<script>alert"), "raw HTML is shown as text");
 }
+
+#[tokio::test]
+async fn every_case_route_is_closed_to_a_third_authority_and_another_provider() {
+    let w = world().await;
+    let app = &w.app;
+    let (other, _) = app.org("Region Syd", OrgKind::Region).await;
+    app.member(&other, "samordnare@syd.example", Role::Coordinator)
+        .await;
+    let officer = api_of(app, "handlaggare@imy.test").await;
+    let provider = api_of(app, "samordnare@norr.example").await;
+    let (_, made) = send(
+        &officer,
+        Method::POST,
+        "/api/v1/authority/cases",
+        json!({"org_number": w.region_number, "case_type": "planned", "title": "Isolering"}),
+    )
+    .await;
+    let case_id = made["id"].as_str().unwrap().to_string();
+    let deadline = (tillit_app::today_date() + chrono::Duration::days(7)).to_string();
+    let (_, req) = send(
+        &officer,
+        Method::POST,
+        &format!("/api/v1/authority/cases/{case_id}/requests"),
+        json!({"questions": "Fråga", "deadline": deadline}),
+    )
+    .await;
+    let request_id = req["id"].as_str().unwrap().to_string();
+    let (_, ans) = send(
+        &provider,
+        Method::POST,
+        &format!("/api/v1/supervision/cases/{case_id}/requests/{request_id}/answer"),
+        json!({"text": "Svar"}),
+    )
+    .await;
+    let answer_id = ans["id"].as_str().unwrap().to_string();
+    let due = (tillit_app::today_date() + chrono::Duration::days(30)).to_string();
+    let (s, _) = send(&officer, Method::POST, &format!("/api/v1/authority/cases/{case_id}/decisions"),
+        json!({"outcome": "order", "summary": "x", "finding_requirement": ["sty-1"], "finding_text": ["x"],
+               "action_text": ["Gör det."], "action_due": [due]})).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (_, seen) = officer
+        .get_json(&format!("/api/v1/authority/cases/{case_id}"))
+        .await;
+    let action_id = seen["actions"][0]["id"].as_str().unwrap().to_string();
+    let events_before = seen["events"].as_array().unwrap().len();
+
+    for who in ["handlaggare@mcf.test", "samordnare@syd.example"] {
+        let b = app.login(who).await;
+        let api = app.api(&make_token(&b, "x", &["read", "write"]).await);
+        for (method, path, object) in crate::tenancy::ROUTES {
+            if *object != "supervision_case" {
+                continue;
+            }
+            let path = path
+                .replace("{id}", &case_id)
+                .replace("{request}", &request_id)
+                .replace("{request_id}", &request_id)
+                .replace("{action}", &action_id)
+                .replace("{action_id}", &action_id)
+                .replace("{answer}", &answer_id)
+                .replace("{file}", "none")
+                .replace("{partner}", "none")
+                .replace("{authority_id}", "none");
+            let status = if path.starts_with("/api/") {
+                // A body valid enough that only the case's lookup can refuse it.
+                let body = match path.rsplit('/').next().unwrap_or("") {
+                    "requests" => Some(json!({"questions": "x", "deadline": deadline})),
+                    "decisions" => Some(json!({"outcome": "no_remark", "summary": "x"})),
+                    "verification" => Some(json!({"verdict": "accepted"})),
+                    "close" => Some(json!({"motivation": "x"})),
+                    "notes" | "answer" => Some(json!({"text": "x"})),
+                    "shares" => Some(json!({"authority_id": "x"})),
+                    "report" => Some(json!({"report": "x"})),
+                    _ => None,
+                };
+                api.req(Method::from_bytes(method.as_bytes()).unwrap(), &path, body)
+                    .await
+                    .status()
+            } else if *method == "GET" {
+                b.get(&path).await.status()
+            } else if path.ends_with("/answer") {
+                b.post_multipart(&path, &[("text", "x")], None)
+                    .await
+                    .status()
+            } else {
+                b.post_form(
+                    &path,
+                    &[
+                        ("text", "x"),
+                        ("report", "x"),
+                        ("questions", "x"),
+                        ("deadline", &deadline),
+                        ("verdict", "accepted"),
+                        ("motivation", "x"),
+                        ("authority_id", "x"),
+                    ],
+                )
+                .await
+                .status()
+            };
+            assert!(
+                status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+                "{who}: {method} {path} answered {status}"
+            );
+        }
+    }
+    let (_, after) = officer
+        .get_json(&format!("/api/v1/authority/cases/{case_id}"))
+        .await;
+    assert_eq!(
+        after["events"].as_array().unwrap().len(),
+        events_before,
+        "nothing changed"
+    );
+    assert_eq!(after["state"], "decided");
+}

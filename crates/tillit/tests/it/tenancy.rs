@@ -10,7 +10,7 @@ use tillit_store::AuditFilter;
 
 /// Every route with an object id, as (method, path with `{id}`, which object). Checked against the
 /// routers' source below, so a new route cannot be added without being listed here.
-const ROUTES: &[(&str, &str, &str)] = &[
+pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/systems/{id}/requirements", "system"),
     ("GET", "/systems/{id}/requirements/{rid}", "system"),
     ("POST", "/systems/{id}/requirements/{rid}", "system"),
@@ -133,6 +133,105 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/authority/submissions/{id}", "received"),
     ("GET", "/api/v1/authority/ranking/{id}", "registry_entry"),
     ("GET", "/api/v1/authority/submissions/{id}", "received"),
+    // Supervision cases: checked for every route against a third authority and another
+    // provider in `supervision::every_case_route_is_closed_to_a_third_authority_and_another_provider`.
+    ("GET", "/authority/cases/{id}", "supervision_case"),
+    ("POST", "/authority/cases/{id}/requests", "supervision_case"),
+    (
+        "POST",
+        "/authority/cases/{id}/decisions",
+        "supervision_case",
+    ),
+    (
+        "POST",
+        "/authority/cases/{id}/actions/{action}/verify",
+        "supervision_case",
+    ),
+    ("POST", "/authority/cases/{id}/close", "supervision_case"),
+    ("POST", "/authority/cases/{id}/notes", "supervision_case"),
+    ("POST", "/authority/cases/{id}/shares", "supervision_case"),
+    (
+        "POST",
+        "/authority/cases/{id}/shares/{partner}/revoke",
+        "supervision_case",
+    ),
+    (
+        "GET",
+        "/authority/cases/{id}/answers/{answer}/extract",
+        "supervision_case",
+    ),
+    (
+        "GET",
+        "/authority/cases/{id}/files/{file}",
+        "supervision_case",
+    ),
+    ("GET", "/supervision/{id}", "supervision_case"),
+    (
+        "POST",
+        "/supervision/{id}/requests/{request}/answer",
+        "supervision_case",
+    ),
+    (
+        "POST",
+        "/supervision/{id}/actions/{action}/report",
+        "supervision_case",
+    ),
+    (
+        "GET",
+        "/supervision/{id}/answers/{answer}/extract",
+        "supervision_case",
+    ),
+    ("GET", "/supervision/{id}/files/{file}", "supervision_case"),
+    ("GET", "/api/v1/authority/cases/{id}", "supervision_case"),
+    (
+        "POST",
+        "/api/v1/authority/cases/{id}/requests",
+        "supervision_case",
+    ),
+    (
+        "POST",
+        "/api/v1/authority/cases/{id}/decisions",
+        "supervision_case",
+    ),
+    (
+        "POST",
+        "/api/v1/authority/cases/{id}/actions/{action_id}/verification",
+        "supervision_case",
+    ),
+    (
+        "POST",
+        "/api/v1/authority/cases/{id}/close",
+        "supervision_case",
+    ),
+    (
+        "POST",
+        "/api/v1/authority/cases/{id}/notes",
+        "supervision_case",
+    ),
+    (
+        "POST",
+        "/api/v1/authority/cases/{id}/shares",
+        "supervision_case",
+    ),
+    (
+        "DELETE",
+        "/api/v1/authority/cases/{id}/shares/{authority_id}",
+        "supervision_case",
+    ),
+    ("GET", "/api/v1/supervision/cases/{id}", "supervision_case"),
+    (
+        "POST",
+        "/api/v1/supervision/cases/{id}/requests/{request_id}/answer",
+        "supervision_case",
+    ),
+    (
+        "POST",
+        "/api/v1/supervision/cases/{id}/actions/{action_id}/report",
+        "supervision_case",
+    ),
+    // Published guidance is public: every organisation reads every version.
+    ("GET", "/guidance/{id}", "guidance"),
+    ("GET", "/api/v1/guidance/{id}", "guidance"),
 ];
 
 #[test]
@@ -439,7 +538,10 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
     let a_secret = make_token(&a_admin, "A:s admin", &["read", "write", "admin"]).await;
     let a_api = app.api(&a_secret);
     for (method, path, object) in ROUTES {
-        if matches!(*object, "registry_entry" | "received") {
+        if matches!(
+            *object,
+            "registry_entry" | "received" | "supervision_case" | "guidance"
+        ) {
             continue;
         }
         let id = match *object {
