@@ -4,7 +4,12 @@
 //! apart — each a real signed envelope with its figures. Rows are written in bulk (no audit
 //! events: benchmark data, not user activity). Prints the login and one registry row's id.
 //!
-//! cargo run --release -p tillit --example authority_seed -- DATABASE_URL
+//! With a number of cases (`-- DATABASE_URL 50000`) it makes the supervision-case benchmark's
+//! authority instead: the same registry, no submissions, and that many cases over the 10,000
+//! organisations, opened over five years, most decided and closed, with times waited for the
+//! providers.
+//!
+//! cargo run --release -p tillit --example authority_seed -- DATABASE_URL [CASES]
 
 use sqlx::AnyPool;
 use tillit_domain::org::{luhn_check_digit, OrgKind, OrgNumber};
@@ -32,6 +37,10 @@ async fn main() -> Result<(), String> {
     let url = std::env::args()
         .nth(1)
         .ok_or("usage: authority_seed DATABASE_URL")?;
+    let cases: usize = match std::env::args().nth(2) {
+        Some(n) => n.parse().map_err(|_| "CASES must be a number")?,
+        None => 0,
+    };
     let store = Store::connect(&url).await.map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
     let actor = Actor::operator();
@@ -113,7 +122,7 @@ async fn main() -> Result<(), String> {
             s(tillit_domain::text::search_key(&[&name, &n])),
         ]);
         // One in ten has never submitted; the rest ten times, a month apart.
-        if i % 10 == 9 {
+        if i % 10 == 9 || cases > 0 {
             continue;
         }
         let submitter = i - i / 10;
@@ -219,10 +228,127 @@ async fn main() -> Result<(), String> {
         latest,
     )
     .await?;
+    let mut case_rows = Vec::new();
+    let now_t = chrono::Utc::now();
+    let at = |days_ago: u64, secs: u64| {
+        tillit_store::format_timestamp(
+            now_t - chrono::Duration::days(days_ago as i64)
+                + chrono::Duration::seconds(secs as i64),
+        )
+    };
+    let types = ["planned", "complaint", "incident", "follow_up"];
+    let mut per_year: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut opened_list: Vec<u64> = (0..cases).map(|_| rng.below(5 * 365)).collect();
+    opened_list.sort_unstable_by(|a, b| b.cmp(a));
+    for (k, opened) in opened_list.into_iter().enumerate() {
+        let org = rng.below(ORGS as u64) as usize;
+        let n = org_number(org);
+        let name = format!("Vårdgivare Skala {org:05}");
+        let case_type = types[rng.below(4) as usize];
+        // Days from opening to the request, the answer, the decision and the closing.
+        let to_request = 2 + rng.below(20);
+        let waited = 5 + rng.below(45);
+        let to_decision = to_request + waited + 5 + rng.below(120);
+        let to_close = to_decision + rng.below(90);
+        let request = (opened > to_request).then(|| opened - to_request);
+        let answered = (opened > to_request + waited).then(|| opened - to_request - waited);
+        let decided = (opened > to_decision && rng.below(10) > 0).then(|| opened - to_decision);
+        let closed = decided
+            .filter(|_| opened > to_close && rng.below(10) > 1)
+            .map(|_| opened - to_close);
+        let state = match (decided, closed) {
+            (_, Some(_)) => "closed",
+            (Some(_), None) => "decided",
+            _ => "open",
+        };
+        let opened_at = at(opened, k as u64 % 86_000);
+        let year = opened_at[..4].to_string();
+        let seq = per_year.entry(year.clone()).or_insert(0);
+        *seq += 1;
+        let reference = format!("{year}-{seq:05}");
+        let title = format!("Tillsyn {reference}");
+        let waiting_since = match (request, answered) {
+            (Some(r), None) => Some(at(r, 0)),
+            _ => None,
+        };
+        let waited_s = answered.map(|_| waited * 86_400).unwrap_or(0);
+        case_rows.push(vec![
+            s(format!("case-{k:06}")),
+            s(&authority),
+            s(&reference),
+            s(&n),
+            s(&name),
+            s(case_type),
+            s(&title),
+            s("Handläggare Skala"),
+            s(state),
+            s(&opened_at),
+            request.map(|d| s(at(d, 0))).unwrap_or(V::T(None)),
+            answered.map(|d| s(at(d, 0))).unwrap_or(V::T(None)),
+            decided.map(|d| s(at(d, 0))).unwrap_or(V::T(None)),
+            closed.map(|d| s(at(d, 0))).unwrap_or(V::T(None)),
+            int(waited_s),
+            waiting_since.map(s).unwrap_or(V::T(None)),
+            decided.map(|_| int(waited_s)).unwrap_or(V::I(None)),
+            int(u64::from(request.is_some() && answered.is_none())),
+            s(tillit_domain::text::search_key(&[
+                &reference, &title, &name, &n,
+            ])),
+            int(1),
+            s(&opened_at),
+        ]);
+    }
+    let case_count = case_rows.len();
+    bulk(
+        &pool,
+        "supervision_cases",
+        &[
+            "id",
+            "authority_org_id",
+            "reference",
+            "org_number",
+            "org_name",
+            "case_type",
+            "title",
+            "officer_name",
+            "state",
+            "opened_at",
+            "first_request_at",
+            "answers_complete_at",
+            "decided_at",
+            "closed_at",
+            "waited_seconds",
+            "waiting_since",
+            "waited_before_decision",
+            "open_requests",
+            "search_text",
+            "generated",
+            "updated_at",
+        ],
+        case_rows,
+    )
+    .await?;
+    let mut targets = Vec::new();
+    for (t, d) in [
+        ("planned", 120),
+        ("complaint", 90),
+        ("incident", 60),
+        ("follow_up", 60),
+    ] {
+        targets.push(vec![s(&authority), s(t), int(d)]);
+    }
+    bulk(
+        &pool,
+        "case_targets",
+        &["authority_org_id", "case_type", "target_days"],
+        targets,
+    )
+    .await?;
     println!(
         "{}",
         serde_json::json!({"login": LOGIN, "password": PASSWORD, "entry": "entry-00042",
-                           "organisations": ORGS, "submissions": count})
+                           "organisations": ORGS, "submissions": count, "cases": case_count,
+                           "case": if case_count > 0 { "case-000042" } else { "" }})
     );
     Ok(())
 }
