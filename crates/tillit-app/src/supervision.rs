@@ -30,7 +30,16 @@ use tillit_store::{
     CaseActor, CaseFilter, CaseScope, NewAnswer, NewCase, NewEvidence, NewGuidance,
 };
 
+/// A stored instant. The store writes `YYYY-MM-DDTHH:MM:SS.mmmZ`, read here by position (the
+/// statistics read tens of thousands); anything else goes through RFC 3339.
 fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() == 24 && b[4] == b'-' && b[10] == b'T' && b[19] == b'.' && b[23] == b'Z' {
+        let n = |r: std::ops::Range<usize>| -> Option<u32> { s.get(r)?.parse().ok() };
+        let day = NaiveDate::from_ymd_opt(i32::try_from(n(0..4)?).ok()?, n(5..7)?, n(8..10)?)?;
+        let at = day.and_hms_milli_opt(n(11..13)?, n(14..16)?, n(17..19)?, n(20..23)?)?;
+        return Some(at.and_utc());
+    }
     DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|t| t.with_timezone(&Utc))
@@ -1036,71 +1045,128 @@ pub struct StatsView {
     pub cases: Vec<CaseTimeRow>,
 }
 
+/// One case's handling-time row: its span and where it stands against the target and the six
+/// months.
+fn time_row(
+    r: tillit_store::CaseTimesRow,
+    targets: &[(CaseType, u32)],
+    now: DateTime<Utc>,
+) -> CaseTimeRow {
+    let t = CaseTimes {
+        case_type: CaseType::from_key(&r.case_type).unwrap_or(CaseType::Planned),
+        opened: parse_instant(&r.opened_at).unwrap_or(now),
+        decided: r.decided_at.as_deref().and_then(parse_instant),
+        closed: r.closed_at.as_deref().and_then(parse_instant),
+        waited_seconds: r.waited_seconds,
+        waiting_since: r.waiting_since.as_deref().and_then(parse_instant),
+        waited_before_decision: r.waited_before_decision,
+    };
+    let span = t.to_close().unwrap_or_else(|| t.open_span(now));
+    let open = t.closed.is_none();
+    CaseTimeRow {
+        id: r.id,
+        reference: r.reference,
+        org_name: r.org_name,
+        org_number: r.org_number,
+        title: r.title,
+        officer_name: r.officer_name,
+        case_type: t.case_type,
+        state: CaseState::from_key(&r.state).unwrap_or(CaseState::Open),
+        opened_at: r.opened_at,
+        decided_at: r.decided_at,
+        closed_at: r.closed_at,
+        total_days: span.total_days,
+        waiting_days: span.waiting_days,
+        authority_days: span.authority_days(),
+        over_target: open && t.decided.is_none() && over(&t, &span, targets),
+        over_six_months: open && handling_time::age(t.opened, &[], now, None).over_six_months,
+    }
+}
+
+fn over(t: &CaseTimes, span: &Span, targets: &[(CaseType, u32)]) -> bool {
+    targets
+        .iter()
+        .find(|(k, _)| *k == t.case_type)
+        .is_some_and(|(_, d)| span.authority_days() > f64::from(*d))
+}
+
+/// One case's facts as [`tillit_store::Store::case_time_facts`] packs them: its id and times.
+fn unpack(line: &str, now: DateTime<Utc>) -> Option<(&str, CaseTimes)> {
+    let mut f = line.split('|');
+    let id = f.next()?;
+    let case_type = CaseType::from_key(f.next()?)?;
+    let opened = parse_instant(f.next()?).unwrap_or(now);
+    let mut at = || f.next().filter(|s| !s.is_empty()).map(str::to_string);
+    let decided = at().as_deref().and_then(parse_instant);
+    let closed = at().as_deref().and_then(parse_instant);
+    let waited_seconds = at().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let waiting_since = at().as_deref().and_then(parse_instant);
+    let waited_before_decision = at().and_then(|s| s.parse().ok());
+    Some((
+        id,
+        CaseTimes {
+            case_type,
+            opened,
+            decided,
+            closed,
+            waited_seconds,
+            waiting_since,
+            waited_before_decision,
+        },
+    ))
+}
+
+async fn active_targets(app: &App, who: &Acting) -> Result<Vec<(CaseType, u32)>> {
+    Ok(targets(app, who)
+        .await?
+        .into_iter()
+        .filter_map(|(t, d)| d.map(|d| (t, d)))
+        .collect())
+}
+
+/// The handling-time statistics of a period: per case type and in all, and the open cases over
+/// the target or older than six months (the oldest hundred). The cases themselves are left out
+/// (see [`statistics_with_cases`]).
 pub async fn statistics(app: &App, who: &Acting, p: &StatsParams) -> Result<StatsView> {
     who.require(Permission::ViewSupervision)?;
     let (from, to, year, quarter) = p.parse(tillit_domain::time::today())?;
-    let stored = app
+    let facts = app
         .store
-        .case_times(
+        .case_time_facts(
             who.tenant(),
             &tillit_store::format_timestamp(from),
             &tillit_store::format_timestamp(to),
         )
         .await?;
-    let targets: Vec<(CaseType, u32)> = targets(app, who)
-        .await?
-        .into_iter()
-        .filter_map(|(t, d)| d.map(|d| (t, d)))
-        .collect();
+    let targets = active_targets(app, who).await?;
     let now = Utc::now();
-    let mut times = Vec::with_capacity(stored.len());
-    let mut cases = Vec::with_capacity(stored.len());
-    for r in stored {
-        let t = CaseTimes {
-            case_type: CaseType::from_key(&r.case_type).unwrap_or(CaseType::Planned),
-            opened: parse_instant(&r.opened_at).unwrap_or(now),
-            decided: r.decided_at.as_deref().and_then(parse_instant),
-            closed: r.closed_at.as_deref().and_then(parse_instant),
-            waited_seconds: r.waited_seconds,
-            waiting_since: r.waiting_since.as_deref().and_then(parse_instant),
-            waited_before_decision: r.waited_before_decision,
+    let six_months_ago = now.checked_sub_months(chrono::Months::new(6));
+    let mut times = Vec::with_capacity(facts.len());
+    let mut attention: Vec<(DateTime<Utc>, &str)> = Vec::new();
+    for line in &facts {
+        let Some((id, t)) = unpack(line, now) else {
+            continue;
         };
-        let span = t.to_close().unwrap_or_else(|| t.open_span(now));
-        let target = targets
-            .iter()
-            .find(|(k, _)| *k == t.case_type)
-            .map(|(_, d)| *d);
-        let open = t.closed.is_none();
-        cases.push(CaseTimeRow {
-            id: r.id,
-            reference: r.reference,
-            org_name: r.org_name,
-            org_number: r.org_number,
-            title: r.title,
-            officer_name: r.officer_name,
-            case_type: t.case_type,
-            state: CaseState::from_key(&r.state).unwrap_or(CaseState::Open),
-            opened_at: r.opened_at,
-            decided_at: r.decided_at,
-            closed_at: r.closed_at,
-            total_days: span.total_days,
-            waiting_days: span.waiting_days,
-            authority_days: span.authority_days(),
-            over_target: open
-                && t.decided.is_none()
-                && target.is_some_and(|d| span.authority_days() > f64::from(d)),
-            over_six_months: open && handling_time::age(t.opened, &[], now, None).over_six_months,
-        });
+        if t.closed.is_none() {
+            let old = six_months_ago.is_some_and(|six| t.opened <= six);
+            if old || (t.decided.is_none() && over(&t, &t.open_span(now), &targets)) {
+                attention.push((t.opened, id));
+            }
+        }
         times.push(t);
     }
     let rows = handling_time::statistics(&times, from, to, now, &targets);
-    let mut attention: Vec<CaseTimeRow> = cases
-        .iter()
-        .filter(|c| c.over_target || c.over_six_months)
-        .cloned()
+    attention.sort();
+    attention.truncate(100);
+    let ids: Vec<String> = attention.iter().map(|(_, id)| id.to_string()).collect();
+    let mut attention: Vec<CaseTimeRow> = app
+        .store
+        .case_times_of(who.tenant(), &ids)
+        .await?
+        .into_iter()
+        .map(|r| time_row(r, &targets, now))
         .collect();
     attention.sort_by(|a, b| a.opened_at.cmp(&b.opened_at));
-    attention.truncate(100);
     Ok(StatsView {
         year,
         quarter,
@@ -1108,8 +1174,29 @@ pub async fn statistics(app: &App, who: &Acting, p: &StatsParams) -> Result<Stat
         to: tillit_store::format_timestamp(to),
         rows,
         attention,
-        cases,
+        cases: Vec::new(),
     })
+}
+
+/// The statistics with every case of the period and every open case, for the export.
+pub async fn statistics_with_cases(app: &App, who: &Acting, p: &StatsParams) -> Result<StatsView> {
+    let mut view = statistics(app, who, p).await?;
+    let (from, to, _, _) = p.parse(tillit_domain::time::today())?;
+    let targets = active_targets(app, who).await?;
+    let now = Utc::now();
+    view.cases = app
+        .store
+        .case_times(
+            who.tenant(),
+            &tillit_store::format_timestamp(from),
+            &tillit_store::format_timestamp(to),
+        )
+        .await?
+        .into_iter()
+        .map(|r| time_row(r, &targets, now))
+        .collect();
+    view.cases.sort_by(|a, b| a.opened_at.cmp(&b.opened_at));
+    Ok(view)
 }
 
 /// A number of days with one decimal, with the decimal comma in Swedish.

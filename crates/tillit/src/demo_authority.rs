@@ -446,6 +446,18 @@ pub async fn seed_cases(app: &App, store: &tillit_store::Store) -> Result<(), St
     )
     .await
     .map_err(e)?;
+    // The case has run for eleven weeks: opened, asked a week later, answered after a month.
+    let imy_tenant = store
+        .operator_tenant(
+            &tillit_domain::org::OrgNumber::parse("n", imy).map_err(|x| x.to_string())?,
+        )
+        .await
+        .map_err(|x| x.to_string())?
+        .0;
+    store
+        .backdate_undecided_case(&imy_tenant, &case_id, &ago(77), &ago(70), &ago(38))
+        .await
+        .map_err(|x| x.to_string())?;
     let due = |days: i64| (tillit_app::today_date() + chrono::Duration::days(days)).to_string();
     tillit_app::supervision::decide(
         app,
@@ -534,13 +546,6 @@ pub async fn seed_cases(app: &App, store: &tillit_store::Store) -> Result<(), St
     .map_err(e)?;
 
     // A closed complaint case on Linden Vård, and a year of generated cases.
-    let imy_tenant = store
-        .operator_tenant(
-            &tillit_domain::org::OrgNumber::parse("n", imy).map_err(|x| x.to_string())?,
-        )
-        .await
-        .map_err(|x| x.to_string())?
-        .0;
     let entries = tillit_app::authority::ranking_all(app, &officer, &Default::default())
         .await
         .map_err(e)?;

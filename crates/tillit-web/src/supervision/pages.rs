@@ -1205,7 +1205,7 @@ pub async fn statistics_export(
     Params(q): Params<StatsQuery>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewSupervision)?;
-    let s = sup::statistics(&state.app, &m.who, &q.params()).await?;
+    let s = sup::statistics_with_cases(&state.app, &m.who, &q.params()).await?;
     let lang = m.ctx.tr.lang();
     let table = sup::statistics_table(&s, lang);
     let stem = if lang == "en" {
