@@ -77,14 +77,14 @@ test('a case runs from opening to a verified order', async () => {
   await officer.goto(caseUrl);
   await officer.getByText('Utdrag ur registren (signerat)').waitFor();
   await officer.getByText('Fatta beslut').click();
-  await officer.getByLabel('Utfall').selectOption('order');
+  await officer.getByLabel('Utgång').selectOption('order');
   await officer.getByLabel('Sammanfattning').fill('Behörigheterna följs inte upp.');
   await officer.getByLabel('Krav 1').fill('beh-6');
   await officer.getByLabel('Iakttagelse 1').fill('Ingen översyn av behörigheterna har gjorts.');
   await officer.getByLabel('Åtgärd 1').fill('Se över alla behörigheter i journalsystemet.');
   await officer.getByLabel('Senast 1').fill(inDays(45));
-  await officer.getByRole('button', { name: 'Utfärda beslutet' }).click();
-  await officer.getByText('Beslutet har utfärdats.').waitFor();
+  await officer.getByRole('button', { name: 'Meddela beslutet' }).click();
+  await officer.getByText('Beslutet har meddelats.').waitFor();
   assert.ok((await officer.textContent('main')).includes('4 kap. 2 § patientdatalagen'), 'the provision is taken from the catalog');
   await expectAccessible(officer, 'the decided case');
   await shots(officer, 'decided');

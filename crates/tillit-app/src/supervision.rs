@@ -316,6 +316,9 @@ pub struct CaseView {
     pub target_days: Option<u32>,
     pub over_target: bool,
     pub over_six_months: bool,
+    /// A complaint case open for more than three months (GDPR art. 78(2) gives the complainant a
+    /// remedy then).
+    pub complaint_over_three_months: bool,
     pub accepted_actions: usize,
     /// What the acting person may do now.
     pub may: CaseMay,
@@ -476,6 +479,12 @@ pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
         && target_days.is_some_and(|t| span.authority_days() > f64::from(t));
     let over_six_months =
         c.closed_at.is_none() && handling_time::age(times.opened, &[], now, None).over_six_months;
+    let complaint_over_three_months = case_type == CaseType::Complaint
+        && c.closed_at.is_none()
+        && times
+            .opened
+            .checked_add_months(chrono::Months::new(3))
+            .is_some_and(|three| now >= three);
     let milestones = vec![
         ("opened", Some(c.opened_at.clone())),
         ("first_request", c.first_request_at.clone()),
@@ -545,6 +554,7 @@ pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
         target_days,
         over_target,
         over_six_months,
+        complaint_over_three_months,
         may,
         case: c,
     })

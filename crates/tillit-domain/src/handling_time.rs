@@ -3,8 +3,8 @@
 //! the statistics an authority follows them by.
 //!
 //! Förvaltningslagen 9 § asks that cases be handled as simply, quickly and cost-effectively as
-//! possible without compromising legal certainty: the authority sets its own targets and sees the
-//! cases older than them. Förvaltningslagen 12 § lets a party who started a case ask for a
+//! possible without compromising legal certainty. The targets are the authority's own choice;
+//! Tillit shows the cases older than them. Förvaltningslagen 12 § lets a party who started a case ask for a
 //! decision after six months; a supervision case is started by the authority, so there the six
 //! months are a yardstick, not a right.
 

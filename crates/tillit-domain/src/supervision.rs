@@ -379,19 +379,20 @@ impl AnswerInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// No remark (avskrivs utan åtgärd).
+    /// Closed without criticism or action (avslutas utan åtgärd).
     NoRemark,
     /// Criticism (kritik).
     Criticism,
-    /// Reprimand (reprimand, GDPR art. 58(2)).
+    /// Reprimand (reprimand; IMY, GDPR art. 58(2)).
     Reprimand,
-    /// Order (föreläggande), with required actions, with or without a fine (vite).
+    /// Order (föreläggande), with required actions, with or without a conditional fine (vite).
     Order,
     /// Ban (förbud).
     Ban,
-    /// Administrative fine (sanktionsavgift), with its amount and legal ground.
+    /// Administrative fine (sanktionsavgift; IMY under GDPR art. 83, or under the Cybersecurity
+    /// Act), with its amount and legal ground.
     AdministrativeFine,
-    /// Referral to another authority or to prosecution.
+    /// Referral to another authority (överlämnande).
     Referral,
 }
 

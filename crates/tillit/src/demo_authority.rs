@@ -465,7 +465,7 @@ pub async fn seed_cases(app: &App, store: &tillit_store::Store) -> Result<(), St
         &case_id,
         &sup::DecisionDraft {
             outcome: "order".into(),
-            summary: "Åsby kommun har inte begränsat åtkomsten till personuppgifter i äldreomsorgens verksamhetssystem efter behov och följer inte upp loggarna. IMY förelägger kommunen att vidta åtgärderna nedan.".into(),
+            summary: "Socialnämnden i Åsby kommun har behandlat personuppgifter i strid med artiklarna 5.1 f och 32 i dataskyddsförordningen genom att inte begränsa åtkomsten till uppgifterna i äldreomsorgens verksamhetssystem efter behov och inte följa upp loggarna. IMY förelägger med stöd av artikel 58.2 i dataskyddsförordningen nämnden att vidta åtgärderna nedan.".into(),
             finding_requirement: vec!["beh-11".into(), "log-9".into()],
             finding_provision: vec![String::new(), String::new()],
             finding_text: vec![
@@ -572,7 +572,7 @@ pub async fn seed_cases(app: &App, store: &tillit_store::Store) -> Result<(), St
         request_at: Some(ago(140)),
         answered_at: Some(ago(105)),
         decided_at: Some(ago(70)),
-        outcome: "criticism".into(),
+        outcome: "reprimand".into(),
         closed_at: Some(ago(68)),
     }];
     let generated: Vec<&tillit_store::RankRow> = entries
@@ -581,7 +581,7 @@ pub async fn seed_cases(app: &App, store: &tillit_store::Store) -> Result<(), St
         .take(60)
         .collect();
     let types = ["planned", "complaint", "incident", "follow_up"];
-    let outcomes = ["no_remark", "criticism", "order", "reprimand"];
+    let outcomes = ["no_remark", "reprimand", "order", "no_remark"];
     let mut r = Lcg(42);
     for (i, g) in generated.iter().enumerate() {
         let opened = 20 + r.below(340) as i64;

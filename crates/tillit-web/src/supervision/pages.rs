@@ -434,6 +434,9 @@ async fn case_page(
     if v.over_six_months && !provider {
         alerts.push(tr.t("case-over-six-months"));
     }
+    if v.complaint_over_three_months && !provider {
+        alerts.push(tr.t("case-complaint-three-months"));
+    }
     let requests = v
         .requests
         .iter()
