@@ -169,13 +169,19 @@ impl CaseListParams {
             k if CaseType::from_key(k).is_some() => f.case_type = Some(k.to_string()),
             _ => errs.push(ValidationError::new("case_type", Rule::UnknownValue)),
         }
-        if !self.org_number.trim().is_empty() {
-            if let Some(n) = errs.check(tillit_domain::org::OrgNumber::parse(
+        // A number as the registry writes it (NNNNNN-NNNN); any other text simply matches none.
+        let n = self.org_number.trim();
+        if n.chars().count() > 40 {
+            errs.push(ValidationError::new(
                 "org_number",
-                &self.org_number,
-            )) {
-                f.org_number = Some(n.to_string());
-            }
+                Rule::TooLong { max: 40 },
+            ));
+        } else if !n.is_empty() {
+            f.org_number = Some(
+                tillit_domain::org::OrgNumber::parse("org_number", n)
+                    .map(|o| o.to_string())
+                    .unwrap_or_else(|_| n.to_string()),
+            );
         }
         if self.q.chars().count() > 200 {
             errs.push(ValidationError::new("q", Rule::TooLong { max: 200 }));
@@ -768,17 +774,12 @@ pub async fn decide(app: &App, who: &Acting, id: &str, d: &DecisionDraft) -> Res
     let library = app.library(who);
     // A finding whose provision is left empty takes its requirement's provisions from the catalog.
     let mut d = d.clone();
-    for (i, r) in d.finding_requirement.clone().iter().enumerate() {
-        let empty = d
-            .finding_provision
-            .get(i)
-            .is_none_or(|p| p.trim().is_empty());
-        if let (true, Some(req)) = (empty, library.requirement(r.trim())) {
-            if !req.provisions.is_empty() {
-                d.finding_provision
-                    .resize(d.finding_provision.len().max(i + 1), String::new());
-                d.finding_provision[i] = req.provisions.join(", ");
-            }
+    for f in d.findings.iter_mut() {
+        if let (true, Some(req)) = (
+            f.provision.trim().is_empty(),
+            library.requirement(f.requirement_id.trim()),
+        ) {
+            f.provision = req.provisions.join(", ");
         }
     }
     let d = &d;

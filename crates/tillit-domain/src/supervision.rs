@@ -200,8 +200,15 @@ impl TryFrom<&CaseDraft> for CaseInput {
     type Error = ValidationErrors;
     fn try_from(d: &CaseDraft) -> Result<Self, ValidationErrors> {
         let mut errs = ValidationErrors::new();
+        // A number whose check digit is wrong cannot be in the registry: not found (409), like
+        // any other number the registry lacks.
         let org_number = errs.check(
-            crate::org::OrgNumber::parse("org_number", &d.org_number).map(|n| n.to_string()),
+            crate::org::OrgNumber::parse("org_number", &d.org_number)
+                .map(|n| n.to_string())
+                .map_err(|e| match e.rule {
+                    Rule::InvalidChecksum => ValidationError::new("org_number", Rule::NotFound),
+                    _ => e,
+                }),
         );
         let case_type = errs.check(CaseType::parse("case_type", &d.case_type));
         let title = errs.check(text::required("title", &d.title, 200));
@@ -211,8 +218,9 @@ impl TryFrom<&CaseDraft> for CaseInput {
         let ranking_score = match d.ranking_score.trim() {
             "" => Some(None),
             s => errs.check(
-                s.parse::<i64>()
-                    .ok()
+                Some(s)
+                    .filter(|s| s.chars().all(|c| c.is_ascii_digit()))
+                    .and_then(|s| s.parse::<i64>().ok())
                     .filter(|n| (0..=1000).contains(n))
                     .map(Some)
                     .ok_or_else(|| {
@@ -337,7 +345,7 @@ pub struct AnswerInput {
     pub analysis_ids: Vec<String>,
 }
 
-/// At most this many objects in one extract.
+/// At most this many objects of each kind in one extract.
 pub const MAX_EXTRACT_OBJECTS: usize = 200;
 
 impl TryFrom<&AnswerDraft> for AnswerInput {
@@ -352,14 +360,21 @@ impl TryFrom<&AnswerDraft> for AnswerInput {
             measure_ids: ids(&d.measure_ids),
             analysis_ids: ids(&d.analysis_ids),
         };
-        if x.object_count() > MAX_EXTRACT_OBJECTS {
-            errs.push(ValidationError::new(
-                "asset_ids",
-                Rule::OutOfRange {
-                    min: 0,
-                    max: MAX_EXTRACT_OBJECTS as i64,
-                },
-            ));
+        for (field, list) in [
+            ("asset_ids", &x.asset_ids),
+            ("system_ids", &x.system_ids),
+            ("measure_ids", &x.measure_ids),
+            ("analysis_ids", &x.analysis_ids),
+        ] {
+            if list.len() > MAX_EXTRACT_OBJECTS {
+                errs.push(ValidationError::new(
+                    field,
+                    Rule::OutOfRange {
+                        min: 0,
+                        max: MAX_EXTRACT_OBJECTS as i64,
+                    },
+                ));
+            }
         }
         errs.into_result()?;
         Ok(x)
@@ -425,8 +440,35 @@ impl Outcome {
     }
 }
 
-/// A decision as entered. Findings and required actions are parallel lists, as a form repeats
-/// its rows: the n-th requirement, provision and text make the n-th finding.
+/// A finding as entered: the requirement (catalog id) and provision it concerns, and what was
+/// found. An empty provision is filled in from the requirement by the application layer.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = FindingBody))]
+#[serde(deny_unknown_fields)]
+pub struct FindingDraft {
+    #[serde(default, deserialize_with = "draft::text")]
+    pub requirement_id: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub provision: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub text: String,
+}
+
+/// A required action as entered: what and by when (YYYY-MM-DD).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = RequiredActionBody))]
+#[serde(deny_unknown_fields)]
+pub struct ActionDraft {
+    #[serde(default, deserialize_with = "draft::text")]
+    pub text: String,
+    #[serde(default, deserialize_with = "draft::text")]
+    pub due_on: String,
+}
+
+/// A decision as entered. (A form's rows of findings and actions are gathered into these lists
+/// by the page, which leaves out rows left empty.)
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(as = CaseDecisionBody))]
@@ -441,21 +483,12 @@ pub struct DecisionDraft {
     /// The day decided, YYYY-MM-DD; today or earlier; empty: today.
     #[serde(default, deserialize_with = "draft::text")]
     pub decided_on: String,
-    /// The requirement (catalog id) each finding concerns.
-    #[serde(default, deserialize_with = "draft::texts")]
-    pub finding_requirement: Vec<String>,
-    /// The provision each finding concerns, e.g. "GDPR art. 32".
-    #[serde(default, deserialize_with = "draft::texts")]
-    pub finding_provision: Vec<String>,
-    #[serde(default, deserialize_with = "draft::texts")]
-    pub finding_text: Vec<String>,
+    #[serde(default)]
+    pub findings: Vec<FindingDraft>,
     /// An order's required actions.
-    #[serde(default, deserialize_with = "draft::texts")]
-    pub action_text: Vec<String>,
-    /// Each action's due day, YYYY-MM-DD.
-    #[serde(default, deserialize_with = "draft::texts")]
-    pub action_due: Vec<String>,
-    /// An order's fine (vite), whole kronor; empty: an order without a fine.
+    #[serde(default)]
+    pub actions: Vec<ActionDraft>,
+    /// An order's conditional fine (vite), whole kronor; empty: an order without one.
     #[serde(default, deserialize_with = "draft::number")]
     pub fine_sek: String,
     /// An administrative fine's amount, whole kronor.
@@ -467,7 +500,7 @@ pub struct DecisionDraft {
     /// A referral's recipient.
     #[serde(default, deserialize_with = "draft::text")]
     pub referral_to: String,
-    /// The decision this one corrects (its id); empty for the first decision.
+    /// The decision this one replaces (its id); empty for the first decision.
     #[serde(default, deserialize_with = "draft::text")]
     pub corrects: String,
 }
@@ -539,37 +572,26 @@ impl DecisionInput {
                 }
             })),
         };
-        let n = d
-            .finding_text
-            .len()
-            .max(d.finding_requirement.len())
-            .max(d.finding_provision.len());
-        let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
         let mut findings = Vec::new();
-        for i in 0..n {
-            let (r, p, t) = (
-                at(&d.finding_requirement, i),
-                at(&d.finding_provision, i),
-                at(&d.finding_text, i),
-            );
-            if r.trim().is_empty() && p.trim().is_empty() && t.trim().is_empty() {
-                continue; // an empty row of the form
-            }
-            let f = |name: &str| format!("{name}[{i}]");
+        for (i, f) in d.findings.iter().enumerate() {
+            let name = |n: &str| format!("findings[{i}].{n}");
             let requirement_id = errs.check(
-                text::required(&f("finding_requirement"), &r, 100).and_then(|id| {
+                text::required(&name("requirement_id"), &f.requirement_id, 100).and_then(|id| {
                     if known_requirement(&id) {
                         Ok(id)
                     } else {
-                        Err(ValidationError::new(
-                            f("finding_requirement"),
-                            Rule::NotFound,
-                        ))
+                        Err(ValidationError::new(name("requirement_id"), Rule::NotFound))
                     }
                 }),
             );
-            let provision = errs.check(text::required(&f("finding_provision"), &p, 300));
-            let text = errs.check(text::required(&f("finding_text"), &t, 10_000));
+            // An unknown requirement has no provision to fill in: only that is reported.
+            let provision = match requirement_id {
+                Some(_) => errs.check(text::required(&name("provision"), &f.provision, 300)),
+                None => errs
+                    .check(text::optional(&name("provision"), &f.provision, 300))
+                    .map(|p| p.unwrap_or_default()),
+            };
+            let text = errs.check(text::required(&name("text"), &f.text, 10_000));
             if let (Some(requirement_id), Some(provision), Some(text)) =
                 (requirement_id, provision, text)
             {
@@ -580,16 +602,15 @@ impl DecisionInput {
                 });
             }
         }
-        let n = d.action_text.len().max(d.action_due.len());
         let mut actions = Vec::new();
-        for i in 0..n {
-            let (t, due) = (at(&d.action_text, i), at(&d.action_due, i));
-            if t.trim().is_empty() && due.trim().is_empty() {
-                continue;
-            }
-            let text = errs.check(text::required(&format!("action_text[{i}]"), &t, 5_000));
-            let due_field = format!("action_due[{i}]");
-            let due_on = errs.check(parse_day(&due_field, &due).and_then(|day| {
+        for (i, a) in d.actions.iter().enumerate() {
+            let text = errs.check(text::required(
+                &format!("actions[{i}].text"),
+                &a.text,
+                5_000,
+            ));
+            let due_field = format!("actions[{i}].due_on");
+            let due_on = errs.check(parse_day(&due_field, &a.due_on).and_then(|day| {
                 if day < today {
                     Err(ValidationError::new(due_field.clone(), Rule::InThePast))
                 } else {
@@ -613,16 +634,12 @@ impl DecisionInput {
             .flatten();
         if let Some(o) = outcome {
             // What each outcome needs, and what it cannot have.
-            let has_findings =
-                !findings.is_empty() || errs.0.iter().any(|e| e.field.starts_with("finding_"));
-            if o != Outcome::NoRemark && !has_findings {
-                errs.push(ValidationError::new("finding_text", Rule::Required));
+            if o != Outcome::NoRemark && d.findings.is_empty() {
+                errs.push(ValidationError::new("findings", Rule::Required));
             }
-            let has_actions =
-                !actions.is_empty() || errs.0.iter().any(|e| e.field.starts_with("action_"));
-            match (o == Outcome::Order, has_actions) {
-                (true, false) => errs.push(ValidationError::new("action_text", Rule::Required)),
-                (false, true) => errs.push(ValidationError::new("action_text", Rule::Mismatch)),
+            match (o == Outcome::Order, !d.actions.is_empty()) {
+                (true, false) => errs.push(ValidationError::new("actions", Rule::Required)),
+                (false, true) => errs.push(ValidationError::new("actions", Rule::Mismatch)),
                 _ => {}
             }
             if o != Outcome::Order && fine_sek.is_some() {
@@ -891,7 +908,13 @@ pub fn slug(title: &str) -> String {
             out.push('-');
         }
     }
-    out.trim_end_matches('-').chars().take(80).collect()
+    let key: String = out.trim_end_matches('-').chars().take(80).collect();
+    let key = key.trim_end_matches('-').to_string();
+    if key.is_empty() {
+        "vagledning".to_string()
+    } else {
+        key
+    }
 }
 
 impl TryFrom<&GuidanceDraft> for GuidanceInput {
@@ -913,9 +936,6 @@ impl TryFrom<&GuidanceDraft> for GuidanceInput {
                     .ok_or_else(|| ValidationError::new("doc_key", Rule::InvalidFormat)),
             ),
         };
-        if doc_key.is_none() && title.is_some() && errs.for_field("doc_key").is_none() {
-            errs.push(ValidationError::new("doc_key", Rule::Required));
-        }
         let mut topics = Vec::new();
         for t in ids(&d.topics) {
             if let Some(t) = errs.check(text::required("topics", &t, 60)) {
@@ -1024,11 +1044,15 @@ mod tests {
         DecisionDraft {
             outcome: "order".into(),
             summary: "Behovs- och riskanalys saknas.".into(),
-            finding_requirement: vec!["acc-1".into()],
-            finding_provision: vec!["HSLF-FS 2016:40 4 kap. 2 §".into()],
-            finding_text: vec!["Ingen analys före tilldelning av behörigheter.".into()],
-            action_text: vec!["Gör en behovs- och riskanalys för journalsystemet.".into()],
-            action_due: vec!["2027-03-01".into()],
+            findings: vec![FindingDraft {
+                requirement_id: "acc-1".into(),
+                provision: "HSLF-FS 2016:40 4 kap. 2 §".into(),
+                text: "Ingen analys före tilldelning av behörigheter.".into(),
+            }],
+            actions: vec![ActionDraft {
+                text: "Gör en behovs- och riskanalys för journalsystemet.".into(),
+                due_on: "2027-03-01".into(),
+            }],
             ..DecisionDraft::default()
         }
     }
@@ -1042,19 +1066,18 @@ mod tests {
         assert_eq!(d.decided_on, today);
 
         let mut no_actions = order();
-        no_actions.action_text.clear();
-        no_actions.action_due.clear();
+        no_actions.actions.clear();
         let e = DecisionInput::parse(&no_actions, today, |_| true).unwrap_err();
-        assert_eq!(fields(&e), ["action_text"]);
+        assert_eq!(fields(&e), ["actions"]);
 
         let mut late = order();
-        late.action_due = vec!["2026-11-30".into()];
+        late.actions[0].due_on = "2026-11-30".into();
         let e = DecisionInput::parse(&late, today, |_| true).unwrap_err();
-        assert_eq!(e.0[0].field, "action_due[0]");
+        assert_eq!(e.0[0].field, "actions[0].due_on");
         assert_eq!(e.0[0].rule, Rule::InThePast);
 
         let e = DecisionInput::parse(&order(), today, |_| false).unwrap_err();
-        assert_eq!(e.0[0].field, "finding_requirement[0]");
+        assert_eq!(e.0[0].field, "findings[0].requirement_id");
         assert_eq!(e.0[0].rule, Rule::NotFound);
     }
 
@@ -1065,9 +1088,8 @@ mod tests {
         fine.outcome = "administrative_fine".into();
         let e = DecisionInput::parse(&fine, today, |_| true).unwrap_err();
         // No actions with a fine, but an amount and a legal ground.
-        assert_eq!(fields(&e), ["action_text", "penalty_sek", "legal_ground"]);
-        fine.action_text.clear();
-        fine.action_due.clear();
+        assert_eq!(fields(&e), ["actions", "penalty_sek", "legal_ground"]);
+        fine.actions.clear();
         fine.penalty_sek = "2 500 000".into();
         fine.legal_ground = "GDPR art. 83".into();
         let d = DecisionInput::parse(&fine, today, |_| true).unwrap();
@@ -1089,7 +1111,7 @@ mod tests {
             ..DecisionDraft::default()
         };
         let e = DecisionInput::parse(&criticism, today, |_| true).unwrap_err();
-        assert_eq!(fields(&e), ["finding_text"]);
+        assert_eq!(fields(&e), ["findings"]);
 
         let mut with_fine = order();
         with_fine.fine_sek = "500000".into();

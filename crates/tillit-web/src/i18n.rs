@@ -160,6 +160,21 @@ impl Tr {
     }
     /// The label of a form field, falling back to its name.
     pub fn field(&self, field: &str) -> String {
+        // A field of a list's item, `findings[2].text`: the label of the list's field and the
+        // item's number.
+        if let Some((list, rest)) = field.split_once('[') {
+            if let Some((i, sub)) = rest.split_once("].") {
+                if let Ok(i) = i.parse::<usize>() {
+                    let key = format!("field-{}-{}", list.replace('_', "-"), sub.replace('_', "-"));
+                    let label = if self.i18n.has(self.locale, &key) {
+                        self.t(&key)
+                    } else {
+                        self.field(sub)
+                    };
+                    return format!("{label} {}", i + 1);
+                }
+            }
+        }
         // A row of a repeated field, `finding_text[2]`: the field's label and the row's number.
         if let Some((base, row)) = field
             .strip_suffix(']')

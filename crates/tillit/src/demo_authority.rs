@@ -466,17 +466,28 @@ pub async fn seed_cases(app: &App, store: &tillit_store::Store) -> Result<(), St
         &sup::DecisionDraft {
             outcome: "order".into(),
             summary: "Socialnämnden i Åsby kommun har behandlat personuppgifter i strid med artiklarna 5.1 f och 32 i dataskyddsförordningen genom att inte begränsa åtkomsten till uppgifterna i äldreomsorgens verksamhetssystem efter behov och inte följa upp loggarna. IMY förelägger med stöd av artikel 58.2 i dataskyddsförordningen nämnden att vidta åtgärderna nedan.".into(),
-            finding_requirement: vec!["beh-11".into(), "log-9".into()],
-            finding_provision: vec![String::new(), String::new()],
-            finding_text: vec![
-                "Alla användare kan läsa alla brukares uppgifter; ingen analys av behoven finns.".into(),
-                "Loggarna i systemet granskas inte.".into(),
+            findings: vec![
+                sup::FindingDraft {
+                    requirement_id: "beh-11".into(),
+                    provision: String::new(),
+                    text: "Alla användare kan läsa alla brukares uppgifter; ingen analys av behoven finns.".into(),
+                },
+                sup::FindingDraft {
+                    requirement_id: "log-9".into(),
+                    provision: String::new(),
+                    text: "Loggarna i systemet granskas inte.".into(),
+                },
             ],
-            action_text: vec![
-                "Gör en analys av behoven av åtkomst per yrkesroll och begränsa behörigheterna efter den.".into(),
-                "Inför systematiska och dokumenterade kontroller av loggarna.".into(),
+            actions: vec![
+                sup::ActionDraft {
+                    text: "Gör en analys av behoven av åtkomst per yrkesroll och begränsa behörigheterna efter den.".into(),
+                    due_on: due(30),
+                },
+                sup::ActionDraft {
+                    text: "Inför systematiska och dokumenterade kontroller av loggarna.".into(),
+                    due_on: due(60),
+                },
             ],
-            action_due: vec![due(30), due(60)],
             ..Default::default()
         },
     )

@@ -193,7 +193,7 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
         };
         case_fields.push((fact, rule));
     }
-    vec![
+    let mut out = vec![
         (
             "OutsourcingCaseBody",
             SchemaRules {
@@ -725,6 +725,208 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
                 between: vec![json!({"oneOf": matrix_shapes()})],
             },
         ),
+    ];
+    out.extend(supervision_rules());
+    out
+}
+
+/// A supervision case's bodies (tillit_domain::supervision).
+fn supervision_rules() -> Vec<(&'static str, SchemaRules)> {
+    use tillit_domain::supervision::{CaseType, Outcome, MAX_EXTRACT_OBJECTS};
+    let case_types = keys(&CaseType::ALL, CaseType::key);
+    let outcomes = keys(&Outcome::ALL, Outcome::key);
+    let is = |field: &str, values: &[&str]| json!({"properties": {field: {"enum": values}}, "required": [field]});
+    let object_ids = json!({"type": ["array", "null"], "maxItems": MAX_EXTRACT_OBJECTS,
+                            "items": {"type": "string", "format": "uuid"}});
+    let absent = |field: &str| json!({"anyOf": [{"not": {"required": [field]}}, {"properties": {field: {"type": "null"}}}]});
+    let blank_or_absent = |field: &str| json!({"anyOf": [{"not": {"required": [field]}}, {"properties": {field: blank()}}]});
+    let provider_kinds: Vec<&str> = tillit_domain::org::OrgKind::ALL
+        .into_iter()
+        .filter(|k| k.side() == tillit_domain::org::Side::Provider)
+        .map(|k| k.key())
+        .collect();
+    vec![
+        (
+            "SupervisionCaseBody",
+            SchemaRules {
+                fields: vec![
+                    (
+                        "org_number",
+                        json!({"type": "string",
+                               "pattern": format!("^[{SPACE}]*(16)?[0-9]{{2}}[2-9][0-9]{{3}}-?[0-9]{{4}}[{SPACE}]*$")}),
+                    ),
+                    ("case_type", word(&case_types, false)),
+                    ("title", required_text(200)),
+                    ("background", text(10_000)),
+                    ("origin_ref", text(200)),
+                    ("officer_id", id(true)),
+                    ("team_ids", ids()),
+                    (
+                        "ranking_score",
+                        json!({"anyOf": [{"type": "string", "pattern": format!("^[{SPACE}]*0*([0-9]{{1,3}}|1000)[{SPACE}]*$")}, blank()]}),
+                    ),
+                ],
+                required: vec!["org_number", "case_type", "title"],
+                // A complaint or an incident notification keeps its reference.
+                between: vec![json!({"if": is("case_type", &["complaint", "incident"]),
+                    "then": {"required": ["origin_ref"], "properties": {"origin_ref": required_text(200)}}})],
+            },
+        ),
+        (
+            "CaseRequestBody",
+            SchemaRules {
+                fields: vec![
+                    ("questions", required_text(20_000)),
+                    ("documents", text(5_000)),
+                    ("deadline", date(false)),
+                ],
+                required: vec!["questions", "deadline"],
+                between: vec![],
+            },
+        ),
+        (
+            "CaseAnswerBody",
+            SchemaRules {
+                fields: vec![
+                    ("text", required_text(50_000)),
+                    ("asset_ids", object_ids.clone()),
+                    ("system_ids", object_ids.clone()),
+                    ("measure_ids", object_ids.clone()),
+                    ("analysis_ids", object_ids),
+                ],
+                required: vec!["text"],
+                between: vec![],
+            },
+        ),
+        (
+            "CaseDecisionBody",
+            SchemaRules {
+                fields: vec![
+                    ("outcome", word(&outcomes, false)),
+                    ("summary", required_text(50_000)),
+                    ("decided_on", date(true)),
+                    (
+                        "findings",
+                        json!({"type": "array", "items": {"type": "object", "additionalProperties": false,
+                            "required": ["requirement_id", "text"],
+                            "properties": {"requirement_id": required_text(100), "provision": text(300), "text": required_text(10_000)}}}),
+                    ),
+                    (
+                        "actions",
+                        json!({"type": "array", "items": {"type": "object", "additionalProperties": false,
+                            "required": ["text", "due_on"],
+                            "properties": {"text": required_text(5_000), "due_on": date(false)}}}),
+                    ),
+                    ("fine_sek", int(1, 10_000_000_000, true)),
+                    ("penalty_sek", int(1, 10_000_000_000, true)),
+                    ("legal_ground", text(300)),
+                    ("referral_to", text(300)),
+                    ("corrects", id(true)),
+                ],
+                required: vec!["outcome", "summary"],
+                between: vec![
+                    // Findings for every outcome but closing without remark.
+                    json!({"if": {"not": is("outcome", &["no_remark"])},
+                           "then": {"required": ["findings"], "properties": {"findings": {"minItems": 1}}}}),
+                    // Required actions, and a conditional fine, for an order only.
+                    json!({"if": is("outcome", &["order"]),
+                           "then": {"required": ["actions"], "properties": {"actions": {"minItems": 1}}},
+                           "else": {"allOf": [
+                               {"anyOf": [{"not": {"required": ["actions"]}}, {"properties": {"actions": {"maxItems": 0}}}]},
+                               absent("fine_sek")]}}),
+                    // An administrative fine's amount and legal ground.
+                    json!({"if": is("outcome", &["administrative_fine"]),
+                           "then": {"required": ["penalty_sek", "legal_ground"],
+                                    "properties": {"penalty_sek": {"type": "integer"}, "legal_ground": required_text(300)}},
+                           "else": absent("penalty_sek")}),
+                    // A referral's recipient.
+                    json!({"if": is("outcome", &["referral"]),
+                           "then": {"required": ["referral_to"], "properties": {"referral_to": required_text(300)}},
+                           "else": blank_or_absent("referral_to")}),
+                ],
+            },
+        ),
+        (
+            "ActionReportBody",
+            SchemaRules {
+                fields: vec![("report", required_text(20_000))],
+                required: vec!["report"],
+                between: vec![],
+            },
+        ),
+        (
+            "ActionVerificationBody",
+            SchemaRules {
+                fields: vec![
+                    ("verdict", word(&["accepted", "not_accepted"], false)),
+                    ("reason", text(10_000)),
+                ],
+                required: vec!["verdict"],
+                between: vec![json!({"if": is("verdict", &["not_accepted"]),
+                    "then": {"required": ["reason"], "properties": {"reason": required_text(10_000)}}})],
+            },
+        ),
+        (
+            "CaseCloseBody",
+            SchemaRules {
+                fields: vec![("motivation", text(10_000))],
+                required: vec![],
+                between: vec![],
+            },
+        ),
+        (
+            "CaseNoteBody",
+            SchemaRules {
+                fields: vec![("text", required_text(10_000))],
+                required: vec!["text"],
+                between: vec![],
+            },
+        ),
+        (
+            "CaseShareBody",
+            SchemaRules {
+                fields: vec![("authority_id", id(false))],
+                required: vec!["authority_id"],
+                between: vec![],
+            },
+        ),
+        (
+            "CaseTargetsBody",
+            SchemaRules {
+                fields: vec![
+                    ("planned", int(1, 3650, true)),
+                    ("complaint", int(1, 3650, true)),
+                    ("incident", int(1, 3650, true)),
+                    ("follow_up", int(1, 3650, true)),
+                ],
+                required: vec![],
+                between: vec![],
+            },
+        ),
+        (
+            "GuidanceBody",
+            SchemaRules {
+                fields: vec![
+                    (
+                        "doc_key",
+                        json!({"anyOf": [{"type": "string", "pattern": format!("^[{SPACE}]*[a-z0-9-]{{1,80}}[{SPACE}]*$")}, blank()]}),
+                    ),
+                    ("title", required_text(200)),
+                    ("summary", required_text(1_000)),
+                    ("body", required_text(200_000)),
+                    (
+                        "topics",
+                        json!({"type": ["array", "null"], "items": {"type": "string", "minLength": 1, "maxLength": 60, "pattern": format!("^[^{CONTROL}]*$")}}),
+                    ),
+                    (
+                        "org_kinds",
+                        json!({"type": ["array", "null"], "items": {"type": "string", "enum": provider_kinds}}),
+                    ),
+                ],
+                required: vec!["title", "summary", "body"],
+                between: vec![],
+            },
+        ),
     ]
 }
 
@@ -784,6 +986,20 @@ fn query_rule(path: &str, name: &str) -> Option<Value> {
         }
         ("/api/v1/members", "role") => word(&roles, true),
         ("/api/v1/audit-events", "from" | "to") => date(true),
+        ("/api/v1/authority/cases", "scope") => word(&["own", "shared"], true),
+        ("/api/v1/authority/cases", "state") => word(&["open", "decided", "closed"], true),
+        ("/api/v1/authority/cases", "case_type") => word(
+            &keys(
+                &tillit_domain::supervision::CaseType::ALL,
+                tillit_domain::supervision::CaseType::key,
+            ),
+            true,
+        ),
+        ("/api/v1/authority/cases", "org_number") => json!({"type": "string", "maxLength": 40}),
+        ("/api/v1/authority/case-statistics", "year") => json!({"anyOf": [
+            {"type": "integer", "minimum": 2000, "maximum": 2100}, {"type": "string", "maxLength": 0}]}),
+        ("/api/v1/authority/case-statistics", "quarter") => json!({"anyOf": [
+            {"type": "integer", "minimum": 1, "maximum": 4}, {"type": "string", "maxLength": 0}]}),
         ("/api/v1/audit-events", "actor") => text(254),
         ("/api/v1/audit-events", "action" | "object_type" | "object_id") => text(100),
         _ => return None,

@@ -284,14 +284,57 @@ pub async fn report(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A published guidance document's latest version.
+#[derive(Serialize, ToSchema)]
+pub struct GuidanceDto {
+    pub id: String,
+    pub authority: String,
+    pub doc_key: String,
+    pub version: i64,
+    pub title: String,
+    pub summary: String,
+    /// Markdown.
+    pub body: String,
+    pub topics: Vec<String>,
+    /// Kinds of organisation concerned (empty: every kind).
+    pub org_kinds: Vec<String>,
+    pub published_at: String,
+    pub published_by: String,
+}
+
+fn semicolon_list(s: &str) -> Vec<String> {
+    s.split(';')
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Published guidance (latest versions): an authority's own, or for a provider what concerns its
 /// kind of organisation.
-#[utoipa::path(get, path = "/api/v1/guidance", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/guidance", responses((status = 200, body = Vec<GuidanceDto>)))]
 pub async fn guidance(
     State(state): State<AppState>,
     m: Member,
-) -> AppResult<Json<Vec<sup::Guidance>>> {
-    Ok(Json(sup::guidance(&state.app, &m.who).await?))
+) -> AppResult<Json<Vec<GuidanceDto>>> {
+    Ok(Json(
+        sup::guidance(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(|g| GuidanceDto {
+                topics: semicolon_list(&g.topics),
+                org_kinds: semicolon_list(&g.org_kinds),
+                id: g.id,
+                authority: g.authority_name,
+                doc_key: g.doc_key,
+                version: g.version,
+                title: g.title,
+                summary: g.summary,
+                body: g.body,
+                published_at: g.published_at,
+                published_by: g.published_by_name,
+            })
+            .collect(),
+    ))
 }
 
 /// One guidance document's version, its versions and what changed from the one before.

@@ -753,16 +753,55 @@ pub async fn send_request(
     after(&state, &m, &id, r, "request-sent", "requests").await
 }
 
+/// A decision from the form: its rows of findings and actions (`finding_requirement`,
+/// `finding_provision`, `finding_text`; `action_text`, `action_due`, repeated) gathered into the
+/// draft's lists, rows left empty left out.
+fn decision_draft(form: &FormFields) -> DecisionDraft {
+    let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
+    let blank = |xs: &[&String]| xs.iter().all(|x| x.trim().is_empty());
+    let (fr, fp, ft) = (
+        form.all("finding_requirement"),
+        form.all("finding_provision"),
+        form.all("finding_text"),
+    );
+    let (at_, ad) = (form.all("action_text"), form.all("action_due"));
+    DecisionDraft {
+        outcome: form.get("outcome").into(),
+        summary: form.get("summary").into(),
+        decided_on: form.get("decided_on").into(),
+        findings: (0..fr.len().max(fp.len()).max(ft.len()))
+            .map(|i| tillit_domain::supervision::FindingDraft {
+                requirement_id: at(&fr, i),
+                provision: at(&fp, i),
+                text: at(&ft, i),
+            })
+            .filter(|f| !blank(&[&f.requirement_id, &f.provision, &f.text]))
+            .collect(),
+        actions: (0..at_.len().max(ad.len()))
+            .map(|i| tillit_domain::supervision::ActionDraft {
+                text: at(&at_, i),
+                due_on: at(&ad, i),
+            })
+            .filter(|a| !blank(&[&a.text, &a.due_on]))
+            .collect(),
+        fine_sek: form.get("fine_sek").into(),
+        penalty_sek: form.get("penalty_sek").into(),
+        legal_ground: form.get("legal_ground").into(),
+        referral_to: form.get("referral_to").into(),
+        corrects: form.get("corrects").into(),
+    }
+}
+
 pub async fn decide(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     form: FormFields,
 ) -> AppResult<Response> {
-    let r = form
-        .submit(async |d: DecisionDraft| sup::decide(&state.app, &m.who, &id, &d).await)
+    let r = sup::decide(&state.app, &m.who, &id, &decision_draft(&form))
         .await
-        .map(|_| ());
+        .map(|_| ())
+        .map_err(AppError::from);
     after(&state, &m, &id, r, "decision-issued", "decisions").await
 }
 

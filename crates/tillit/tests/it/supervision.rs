@@ -228,15 +228,15 @@ async fn a_case_runs_from_a_request_answered_with_an_extract_to_a_verified_order
     let due = (tillit_app::today_date() + chrono::Duration::days(60)).to_string();
     let (s, e) = send(&officer, Method::POST, &format!("/api/v1/authority/cases/{case_id}/decisions"),
         json!({"outcome": "order", "summary": "Analys saknas.",
-               "finding_requirement": ["no-such-requirement"], "finding_provision": ["GDPR art. 32"],
-               "finding_text": ["Ingen analys."], "action_text": ["Gör analysen."], "action_due": [due]})).await;
+               "findings": [{"requirement_id": "no-such-requirement", "provision": "GDPR art. 32", "text": "Ingen analys."}],
+               "actions": [{"text": "Gör analysen.", "due_on": due}]})).await;
     assert_eq!(s, StatusCode::CONFLICT, "an unknown requirement: {e}");
-    assert_eq!(e["errors"][0]["field"], "finding_requirement[0]");
+    assert_eq!(e["errors"][0]["field"], "findings[0].requirement_id");
     let requirement = "sty-1";
     let (s, dec) = send(&officer, Method::POST, &format!("/api/v1/authority/cases/{case_id}/decisions"),
         json!({"outcome": "order", "summary": "Analys saknas.",
-               "finding_requirement": [requirement], "finding_provision": ["GDPR art. 32"],
-               "finding_text": ["Ingen analys före tilldelning."], "action_text": ["Gör analysen."], "action_due": [due]})).await;
+               "findings": [{"requirement_id": requirement, "text": "Ingen analys före tilldelning."}],
+               "actions": [{"text": "Gör analysen.", "due_on": due}]})).await;
     assert_eq!(s, StatusCode::CREATED, "{dec}");
     // A second first decision is refused: the case is decided.
     let (s, e) = send(
@@ -252,6 +252,11 @@ async fn a_case_runs_from_a_request_answered_with_an_extract_to_a_verified_order
     let (_, seen) = provider
         .get_json(&format!("/api/v1/supervision/cases/{case_id}"))
         .await;
+    // The provision left empty came from the catalog's requirement.
+    assert_eq!(
+        seen["decisions"][0]["findings"][0]["provision"],
+        "GDPR art. 24"
+    );
     let action = &seen["actions"][0];
     let action_id = action["id"].as_str().unwrap().to_string();
     let measure_id = action["measure_id"]
@@ -626,8 +631,8 @@ async fn every_case_route_is_closed_to_a_third_authority_and_another_provider() 
     let answer_id = ans["id"].as_str().unwrap().to_string();
     let due = (tillit_app::today_date() + chrono::Duration::days(30)).to_string();
     let (s, _) = send(&officer, Method::POST, &format!("/api/v1/authority/cases/{case_id}/decisions"),
-        json!({"outcome": "order", "summary": "x", "finding_requirement": ["sty-1"], "finding_text": ["x"],
-               "action_text": ["Gör det."], "action_due": [due]})).await;
+        json!({"outcome": "order", "summary": "x", "findings": [{"requirement_id": "sty-1", "text": "x"}],
+               "actions": [{"text": "Gör det.", "due_on": due}]})).await;
     assert_eq!(s, StatusCode::CREATED);
     let (_, seen) = officer
         .get_json(&format!("/api/v1/authority/cases/{case_id}"))
