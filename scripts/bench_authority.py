@@ -12,7 +12,7 @@ import argparse, json, os, re, subprocess, sys, time, urllib.parse, urllib.reque
 
 sys.path.insert(0, os.path.dirname(__file__))
 from bench_platform import login, machine, pct, stop, write_section  # noqa: E402
-from bench_scale import on_both, serve, server_times  # noqa: E402
+from bench_scale import api_token, on_both, request, serve, server_times  # noqa: E402
 
 PAGES = [
     ("Ranking page, first 50", "/authority/ranking"),
@@ -25,10 +25,6 @@ PAGES = [
 ]
 
 
-def request(base, headers, path, data=None, method=None):
-    req = urllib.request.Request(base + path, headers=headers, data=data, method=method)
-    with urllib.request.urlopen(req) as r:
-        return r.status, r.read()
 
 
 def run(name, binary, seed, url, n, work):
@@ -40,13 +36,7 @@ def run(name, binary, seed, url, n, work):
     try:
         cookie = login(base, seeded["login"], seeded["password"])
         page = {"Cookie": cookie, "Accept-Language": "sv"}
-        html = request(base, page, "/account/tokens")[1].decode()
-        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', html).group(1)
-        data = urllib.parse.urlencode([("name", "bench"), ("expires_in_days", "1"), ("scopes", "read"),
-                                       ("scopes", "write"), ("csrf", csrf)]).encode()
-        html = request(base, page, "/account/tokens", data=data)[1].decode()
-        i = html.index('id="new-token">') + len('id="new-token">')
-        api = {"Authorization": f"Bearer {html[i:i + 68]}"}
+        api = api_token(base, page, ["read", "write"])
         # The first request ranks all organisations (no ranking stored yet).
         before = len(server_times(log_path, "/api/v1/authority/ranking"))
         request(base, api, "/api/v1/authority/ranking")

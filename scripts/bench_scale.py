@@ -58,6 +58,26 @@ def server_times(log_path, path):
     return out
 
 
+
+def request(base, headers, path, data=None, method=None):
+    """One request; (status, body)."""
+    req = urllib.request.Request(base + path, headers=headers, data=data, method=method)
+    with urllib.request.urlopen(req) as r:
+        return r.status, r.read()
+
+
+def api_token(base, page, scopes):
+    """Makes an API token with the scopes on the account's tokens page (signed in with `page`'s
+    cookie); the headers that use it."""
+    import urllib.parse
+    html = request(base, page, "/account/tokens")[1].decode()
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', html).group(1)
+    data = urllib.parse.urlencode([("name", "bench"), ("expires_in_days", "1"),
+                                   *[("scopes", s) for s in scopes], ("csrf", csrf)]).encode()
+    html = request(base, page, "/account/tokens", data=data)[1].decode()
+    i = html.index('id="new-token">') + len('id="new-token">')
+    return {"Authorization": f"Bearer {html[i:i + 68]}"}
+
 def run_backend(name, binary, seed, url, n, work):
     t0 = time.perf_counter()
     seeded = json.loads(subprocess.run([seed, url], capture_output=True, text=True, check=True).stdout)
