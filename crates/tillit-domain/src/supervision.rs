@@ -215,7 +215,12 @@ impl TryFrom<&CaseDraft> for CaseInput {
         let background = errs.check(text::optional("background", &d.background, 10_000));
         let origin_ref = errs.check(text::optional("origin_ref", &d.origin_ref, 200));
         let officer_id = errs.check(text::optional("officer_id", &d.officer_id, 100));
-        let ranking_score = match d.ranking_score.trim() {
+        // No control characters around the number either (text::optional refuses them).
+        let score_text = errs
+            .check(text::optional("ranking_score", &d.ranking_score, 40))
+            .flatten()
+            .unwrap_or_default();
+        let ranking_score = match score_text.as_str() {
             "" => Some(None),
             s => errs.check(
                 Some(s)
@@ -924,7 +929,12 @@ impl TryFrom<&GuidanceDraft> for GuidanceInput {
         let title = errs.check(text::required("title", &d.title, 200));
         let summary = errs.check(text::required("summary", &d.summary, 1_000));
         let body = errs.check(text::required("body", &d.body, 200_000));
-        let doc_key = match d.doc_key.trim() {
+        let key_text = errs
+            .check(text::optional("doc_key", &d.doc_key, 200))
+            .flatten()
+            .unwrap_or_default();
+        let doc_key = match key_text.as_str() {
+            "" if errs.for_field("doc_key").is_some() => None,
             "" => title.as_deref().map(slug).filter(|s| !s.is_empty()),
             k => errs.check(
                 Some(k.to_string())

@@ -763,7 +763,8 @@ fn supervision_rules() -> Vec<(&'static str, SchemaRules)> {
                     ("team_ids", ids()),
                     (
                         "ranking_score",
-                        json!({"anyOf": [{"type": "string", "pattern": format!("^[{SPACE}]*0*([0-9]{{1,3}}|1000)[{SPACE}]*$")}, blank()]}),
+                        json!({"anyOf": [{"type": "string", "maxLength": 40, "pattern": format!("^[{SPACE}]*0*([0-9]{{1,3}}|1000)[{SPACE}]*$")},
+                            {"type": ["string", "null"], "maxLength": 40, "pattern": format!("^[{SPACE}]*$")}]}),
                     ),
                 ],
                 required: vec!["org_number", "case_type", "title"],
@@ -909,7 +910,8 @@ fn supervision_rules() -> Vec<(&'static str, SchemaRules)> {
                 fields: vec![
                     (
                         "doc_key",
-                        json!({"anyOf": [{"type": "string", "pattern": format!("^[{SPACE}]*[a-z0-9-]{{1,80}}[{SPACE}]*$")}, blank()]}),
+                        json!({"anyOf": [{"type": "string", "maxLength": 200, "pattern": format!("^[{SPACE}]*[a-z0-9-]{{1,80}}[{SPACE}]*$")},
+                            {"type": ["string", "null"], "maxLength": 200, "pattern": format!("^[{SPACE}]*$")}]}),
                     ),
                     ("title", required_text(200)),
                     ("summary", required_text(1_000)),
