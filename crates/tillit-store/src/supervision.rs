@@ -282,12 +282,16 @@ pub struct CaseActor<'a> {
 /// A timeline entry: its kind, text, the object it is about, and whether the provider sees it.
 struct Entry<'a>(&'a str, Option<&'a str>, Option<&'a str>, bool);
 
-async fn event(
+/// One step of a case: its entry in the timeline and its event in the acting organisation's
+/// audit trail (`action`, with `after`), in the same unit of work.
+async fn step(
     w: &mut Work<'_>,
     case_id: &str,
     t: &Tenant,
     by: &CaseActor<'_>,
     Entry(kind, text, object_id, for_provider): Entry<'_>,
+    action: &str,
+    after: serde_json::Value,
 ) -> Result<(), StoreError> {
     let (org_name,): (String,) = sqlx::query_as("SELECT name FROM organisations WHERE id = $1")
         .bind(t.id())
@@ -309,17 +313,6 @@ async fn event(
     .bind(i64::from(for_provider))
     .execute(w.conn())
     .await?;
-    Ok(())
-}
-
-async fn audit(
-    w: &mut Work<'_>,
-    t: &Tenant,
-    by: &CaseActor<'_>,
-    action: &str,
-    case_id: &str,
-    after: serde_json::Value,
-) -> Result<(), StoreError> {
     w.record(
         by.actor,
         Some(t.id()),
@@ -439,24 +432,10 @@ impl Store {
                 .execute(w.conn())
                 .await?;
         }
-        event(
-            &mut w,
-            &id,
-            t,
-            by,
-            Entry("opened", Some(&i.title), None, false),
-        )
-        .await?;
-        audit(
-            &mut w,
-            t,
-            by,
-            "supervision_case.open",
-            &id,
-            json!({"reference": reference, "org_number": i.org_number, "case_type": i.case_type.key(),
-                   "title": i.title, "officer": x.officer.1}),
-        )
-        .await?;
+        let after = json!({"reference": reference, "org_number": i.org_number,
+            "case_type": i.case_type.key(), "title": i.title, "officer": x.officer.1});
+        let entry = Entry("opened", Some(&i.title), None, false);
+        step(&mut w, &id, t, by, entry, "supervision_case.open", after).await?;
         w.commit().await?;
         Ok(id)
     }
@@ -661,20 +640,13 @@ impl Store {
         .execute(w.conn())
         .await?;
         let summary = format!("{} (svar senast {})", x.questions, x.deadline);
-        event(
+        step(
             &mut w,
             case_id,
             t,
             by,
             Entry("request", Some(&summary), Some(&id), true),
-        )
-        .await?;
-        audit(
-            &mut w,
-            t,
-            by,
             "supervision_case.request",
-            case_id,
             json!({"request_id": id, "deadline": x.deadline.to_string(), "documents": x.documents}),
         )
         .await?;
@@ -773,20 +745,13 @@ impl Store {
             .execute(w.conn())
             .await?;
         }
-        event(
+        step(
             &mut w,
             case_id,
             t,
             by,
             Entry("answer", Some(x.text), Some(&id), true),
-        )
-        .await?;
-        audit(
-            &mut w,
-            t,
-            by,
             "supervision_case.answer",
-            case_id,
             json!({"request_id": request_id, "answer_id": id, "extract_sha256": x.extract_sha256,
                    "extract_objects": x.extract_objects, "files": x.files.len()}),
         )
@@ -919,23 +884,19 @@ impl Store {
         } else {
             "decision"
         };
-        event(
+        let after = json!({"decision_id": id, "outcome": x.outcome.key(),
+            "decided_on": x.decided_on.to_string(), "corrects": x.corrects,
+            "findings": x.findings.len(), "actions": x.actions.len(),
+            "fine_sek": x.fine_sek, "penalty_sek": x.penalty_sek});
+        let entry = Entry(kind, Some(&x.summary), Some(&id), true);
+        step(
             &mut w,
             case_id,
             t,
             by,
-            Entry(kind, Some(&x.summary), Some(&id), true),
-        )
-        .await?;
-        audit(
-            &mut w,
-            t,
-            by,
+            entry,
             "supervision_case.decide",
-            case_id,
-            json!({"decision_id": id, "outcome": x.outcome.key(), "decided_on": x.decided_on.to_string(),
-                   "corrects": x.corrects, "findings": x.findings.len(), "actions": x.actions.len(),
-                   "fine_sek": x.fine_sek, "penalty_sek": x.penalty_sek}),
+            after,
         )
         .await?;
         w.commit().await?;
@@ -974,20 +935,13 @@ impl Store {
         if n != 1 {
             return Err(StoreError::NotFound);
         }
-        event(
+        step(
             &mut w,
             case_id,
             t,
             by,
             Entry("report", Some(report), Some(action_id), true),
-        )
-        .await?;
-        audit(
-            &mut w,
-            t,
-            by,
             "supervision_case.report",
-            case_id,
             json!({"action_id": action_id}),
         )
         .await?;
@@ -1023,20 +977,13 @@ impl Store {
         if n != 1 {
             return Err(StoreError::NotFound);
         }
-        event(
+        step(
             &mut w,
             case_id,
             t,
             by,
             Entry(verdict.key(), reason, Some(action_id), true),
-        )
-        .await?;
-        audit(
-            &mut w,
-            t,
-            by,
             "supervision_case.verify",
-            case_id,
             json!({"action_id": action_id, "verdict": verdict.key(), "reason": reason}),
         )
         .await?;
@@ -1069,20 +1016,13 @@ impl Store {
         .bind(waited)
         .execute(w.conn())
         .await?;
-        event(
+        step(
             &mut w,
             case_id,
             t,
             by,
             Entry("closed", motivation, None, true),
-        )
-        .await?;
-        audit(
-            &mut w,
-            t,
-            by,
             "supervision_case.close",
-            case_id,
             json!({"motivation": motivation}),
         )
         .await?;
@@ -1102,20 +1042,13 @@ impl Store {
             _ => return Err(StoreError::NotFound),
         }
         let mut w = self.work().await?;
-        event(
+        step(
             &mut w,
             case_id,
             t,
             by,
             Entry("note", Some(text), None, false),
-        )
-        .await?;
-        audit(
-            &mut w,
-            t,
-            by,
             "supervision_case.note",
-            case_id,
             json!({"text": text}),
         )
         .await?;
@@ -1169,20 +1102,13 @@ impl Store {
             .execute(w.conn())
             .await?;
         }
-        event(
+        step(
             &mut w,
             case_id,
             t,
             by,
             Entry("shared", Some(&partner_name), Some(partner_org_id), false),
-        )
-        .await?;
-        audit(
-            &mut w,
-            t,
-            by,
             "supervision_case.share",
-            case_id,
             json!({"partner": partner_name, "partner_org_id": partner_org_id}),
         )
         .await?;
@@ -1212,20 +1138,13 @@ impl Store {
         if n != 1 {
             return Err(StoreError::NotFound);
         }
-        event(
+        step(
             &mut w,
             case_id,
             t,
             by,
             Entry("unshared", None, Some(partner_org_id), false),
-        )
-        .await?;
-        audit(
-            &mut w,
-            t,
-            by,
             "supervision_case.unshare",
-            case_id,
             json!({"partner_org_id": partner_org_id}),
         )
         .await?;
