@@ -391,9 +391,8 @@ pub async fn case(app: &App, who: &Acting, id: &str) -> Result<CaseView> {
         CaseAccess::Provider => who.require(Permission::ViewRegisters)?,
     }
     if access == CaseAccess::Partner {
-        let me = app.store.organisation(who.tenant()).await?;
         app.store
-            .record_case_read(&who.actor(), &c, &me.name)
+            .record_case_read(&who.actor(), &c, &who.membership().org_name)
             .await?;
     }
     let provider = access == CaseAccess::Provider;
@@ -1053,7 +1052,6 @@ pub struct StatsView {
     pub rows: Vec<TypeStatistics>,
     /// Open cases over the target or older than six months, oldest first.
     pub attention: Vec<CaseTimeRow>,
-    pub cases: Vec<CaseTimeRow>,
 }
 
 /// One case's handling-time row: its span and where it stands against the target and the six
@@ -1136,8 +1134,8 @@ async fn active_targets(app: &App, who: &Acting) -> Result<Vec<(CaseType, u32)>>
 }
 
 /// The handling-time statistics of a period: per case type and in all, and the open cases over
-/// the target or older than six months (the oldest hundred). The cases themselves are left out
-/// (see [`statistics_with_cases`]).
+/// the target or older than six months (the oldest hundred). The cases themselves are listed by
+/// [`statistics_cases`].
 pub async fn statistics(app: &App, who: &Acting, p: &StatsParams) -> Result<StatsView> {
     who.require(Permission::ViewSupervision)?;
     let (from, to, year, quarter) = p.parse(tillit_domain::time::today())?;
@@ -1185,17 +1183,21 @@ pub async fn statistics(app: &App, who: &Acting, p: &StatsParams) -> Result<Stat
         to: tillit_store::format_timestamp(to),
         rows,
         attention,
-        cases: Vec::new(),
     })
 }
 
-/// The statistics with every case of the period and every open case, for the export.
-pub async fn statistics_with_cases(app: &App, who: &Acting, p: &StatsParams) -> Result<StatsView> {
-    let mut view = statistics(app, who, p).await?;
-    let (from, to, _, _) = p.parse(tillit_domain::time::today())?;
+/// Every case that counts in the period (opened, decided or closed in it) and every open case,
+/// oldest first, with the period's year: what the export lists.
+pub async fn statistics_cases(
+    app: &App,
+    who: &Acting,
+    p: &StatsParams,
+) -> Result<(i32, Vec<CaseTimeRow>)> {
+    who.require(Permission::ViewSupervision)?;
+    let (from, to, year, _) = p.parse(tillit_domain::time::today())?;
     let targets = active_targets(app, who).await?;
     let now = Utc::now();
-    view.cases = app
+    let mut cases: Vec<CaseTimeRow> = app
         .store
         .case_times(
             who.tenant(),
@@ -1206,8 +1208,8 @@ pub async fn statistics_with_cases(app: &App, who: &Acting, p: &StatsParams) -> 
         .into_iter()
         .map(|r| time_row(r, &targets, now))
         .collect();
-    view.cases.sort_by(|a, b| a.opened_at.cmp(&b.opened_at));
-    Ok(view)
+    cases.sort_by(|a, b| a.opened_at.cmp(&b.opened_at));
+    Ok((year, cases))
 }
 
 /// A number of days with one decimal, with the decimal comma in Swedish.
@@ -1221,7 +1223,7 @@ fn one_decimal(x: f64, lang: &str) -> String {
 }
 
 /// The cases of the statistics as a table (CSV/XLSX), with Swedish or English headers.
-pub fn statistics_table(s: &StatsView, lang: &str) -> Table {
+pub fn statistics_table(cases: &[CaseTimeRow], lang: &str) -> Table {
     let headers: &[&str] = if lang == "en" {
         &[
             "reference",
@@ -1276,8 +1278,7 @@ pub fn statistics_table(s: &StatsView, lang: &str) -> Table {
     };
     Table {
         headers: headers.iter().map(|h| h.to_string()).collect(),
-        rows: s
-            .cases
+        rows: cases
             .iter()
             .map(|c| {
                 vec![

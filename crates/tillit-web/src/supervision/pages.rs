@@ -1247,9 +1247,9 @@ pub async fn statistics_export(
     Params(q): Params<StatsQuery>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewSupervision)?;
-    let s = sup::statistics_with_cases(&state.app, &m.who, &q.params()).await?;
+    let (year, cases) = sup::statistics_cases(&state.app, &m.who, &q.params()).await?;
     let lang = m.ctx.tr.lang();
-    let table = sup::statistics_table(&s, lang);
+    let table = sup::statistics_table(&cases, lang);
     let stem = if lang == "en" {
         "handling-times"
     } else {
@@ -1257,12 +1257,12 @@ pub async fn statistics_export(
     };
     match q.format.as_str() {
         "xlsx" => Ok(crate::requirements::pages::download(
-            &format!("{stem}-{}.xlsx", s.year),
+            &format!("{stem}-{year}.xlsx"),
             Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             tillit_app::tabular::write_xlsx(&table, "Ärenden").map_err(AppError::internal)?,
         )),
         "csv" | "" => Ok(crate::requirements::pages::download(
-            &format!("{stem}-{}.csv", s.year),
+            &format!("{stem}-{year}.csv"),
             Some("text/csv; charset=utf-8"),
             tillit_app::tabular::write_csv(&table),
         )),
