@@ -8,6 +8,7 @@
 //! keys are refused with their path rather than silently dropped.
 
 pub mod error;
+pub mod flatten;
 pub mod io;
 pub mod model;
 pub mod resolve;
@@ -16,4 +17,4 @@ pub mod schema;
 pub use error::OscalError;
 pub use io::{read_document, read_document_file, write_json, write_yaml, Format};
 pub use model::{Catalog, Document, Profile};
-pub use resolve::{resolve_profile, resolve_profile_file, ResolveOptions};
+pub use resolve::{resolve_against, resolve_profile, resolve_profile_file, ResolveOptions};

@@ -50,6 +50,42 @@ pub fn resolve_profile(
     resolve_inner(profile, base_dir, label, opts, &mut chain)
 }
 
+/// Resolves a profile against a catalog one has in hand (an upload, say) rather than the file its
+/// import names: the profile must import exactly one document, which is taken to be `catalog`.
+/// The catalog is written to a private temporary directory for the resolver and removed after.
+pub fn resolve_against(
+    profile: &Profile,
+    catalog: &Catalog,
+    label: &str,
+    opts: &ResolveOptions,
+) -> Result<Catalog, OscalError> {
+    if profile.imports.len() != 1 {
+        return Err(OscalError::Directive {
+            profile: label.into(),
+            message: format!(
+                "the profile imports {} documents; give one catalog for a profile that imports exactly one",
+                profile.imports.len()
+            ),
+        });
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "tillit-resolve-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4()
+    ));
+    let write = |e: std::io::Error| OscalError::Write(e.to_string());
+    std::fs::create_dir_all(&dir).map_err(write)?;
+    let result = (|| {
+        let json = crate::io::write_json(&Document::Catalog(catalog.clone()))?;
+        std::fs::write(dir.join("catalog.json"), json).map_err(write)?;
+        let mut p = profile.clone();
+        p.imports[0].href = "catalog.json".into();
+        resolve_profile(&p, &dir, label, opts)
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
 fn resolve_path(
     path: &Path,
     opts: &ResolveOptions,

@@ -248,3 +248,59 @@ fn assessment_results_and_poams_round_trip_and_validate() {
         }
     }
 }
+
+/// What an organisation importing NIST MODERATE with the catalog in hand gets: the same controls
+/// NIST's resolved catalog holds, each readable as one assesses it.
+#[test]
+fn moderate_resolved_against_a_catalog_in_hand_flattens_to_nists_controls() {
+    let Some(dir) = nist_dir() else { return };
+    let read = |name: &str| read_document_file(&dir.join(name)).unwrap();
+    let Document::Profile(profile) = read("NIST_SP-800-53_rev5_MODERATE-baseline_profile.json")
+    else {
+        panic!("not a profile")
+    };
+    let Document::Catalog(high) =
+        read("NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog-min.json")
+    else {
+        panic!("not a catalog")
+    };
+    let resolved =
+        tillit_oscal::resolve_against(&profile, &high, "moderate", &ResolveOptions::default())
+            .unwrap();
+    let flat = tillit_oscal::flatten::flatten(&resolved);
+    let Document::Catalog(nist) =
+        read("NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog.json")
+    else {
+        panic!("not a catalog")
+    };
+    let theirs = tillit_oscal::flatten::flatten(&nist);
+    assert_eq!(flat.len(), theirs.len());
+    assert!(flat.len() > 250, "{}", flat.len());
+    assert_eq!(flat, theirs, "the same controls, read the same way");
+    let ac2 = flat.iter().find(|c| c.id == "ac-2").unwrap();
+    assert_eq!(ac2.label, "AC-2");
+    assert_eq!(ac2.group_title.as_deref(), Some("Access Control"));
+    assert!(
+        ac2.statement.contains(
+            "c. Require [Assignment: prerequisites and criteria] for group and role membership;"
+        ),
+        "{}",
+        ac2.statement
+    );
+    assert!(ac2
+        .statement
+        .contains("\n  1. Authorized users of the system;"));
+    assert!(
+        !flat.iter().any(|c| c.statement.contains("{{")),
+        "every parameter filled in"
+    );
+    let enh = flat.iter().find(|c| c.id == "ac-2.1").unwrap();
+    assert_eq!(enh.parent_id.as_deref(), Some("ac-2"));
+    // A profile that imports two documents cannot be resolved against one catalog.
+    let mut two = profile.clone();
+    two.imports.push(two.imports[0].clone());
+    let err = tillit_oscal::resolve_against(&two, &high, "two", &ResolveOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("imports 2 documents"), "{err}");
+}
