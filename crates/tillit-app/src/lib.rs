@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod library;
 pub mod measures;
 pub mod members;
+pub mod oscal;
 pub mod outsourcing;
 pub mod reminders;
 pub mod risk;

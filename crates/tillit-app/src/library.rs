@@ -23,6 +23,25 @@ static BUILTIN: include_dir::Dir<'static> =
 /// The version new organisations start on and older ones are offered.
 pub const LATEST: &str = "2";
 
+/// The built-in catalog of one version as it is written (OSCAL JSON); `None` for no such version.
+pub fn builtin_catalog_json(key: &str) -> Option<&'static [u8]> {
+    BUILTIN
+        .get_file(format!("v{key}/catalog.json"))
+        .map(|f| f.contents())
+}
+
+/// The built-in catalog of one version, read.
+pub fn builtin_catalog(key: &str) -> Option<Catalog> {
+    match tillit_oscal::read_document(
+        builtin_catalog_json(key)?,
+        tillit_oscal::Format::Json,
+        "catalog.json",
+    ) {
+        Ok(Document::Catalog(c)) => Some(c),
+        _ => None,
+    }
+}
+
 /// One requirement of the catalog, in both languages.
 #[derive(Debug, Clone)]
 pub struct Requirement {

@@ -3,11 +3,12 @@
 
 pub use tillit_store::{
     AccessAnalysis, ApiToken, Assessment, AssessmentStatus, Asset, AssetQuery, AssetSort,
-    AuditEvent, AuditFilter, CellCount, ClassificationRecord, Decision, Evidence, GapItem, GapKind,
-    GapList, KeyFigures, Measure, MeasureOrder, MeasureQuery, Member, MemberQuery, Organisation,
-    OutsourcingCase, RankRow, Received, RegistryEntry, Reviewed, RiskAnalysis, RoleCount, Scenario,
-    SigningKeyRow, Submission, Supplier, System, SystemQuery, SystemSort, User, UserMembership,
-    GAP_ITEMS_SHOWN, ORGANISATION_SCOPE,
+    AuditEvent, AuditFilter, CellCount, ClassificationRecord, ControlAssessment, Decision,
+    Evidence, GapItem, GapKind, GapList, KeyFigures, LibraryControl, Measure, MeasureOrder,
+    MeasureQuery, Member, MemberQuery, Organisation, OscalLibrary, OutsourcingCase, RankRow,
+    Received, RegistryEntry, Reviewed, RiskAnalysis, RoleCount, Scenario, SigningKeyRow,
+    Submission, Supplier, System, SystemQuery, SystemSort, User, UserMembership, GAP_ITEMS_SHOWN,
+    ORGANISATION_SCOPE,
 };
 
 /// The time as stored and shown: UTC, RFC 3339, millisecond precision.

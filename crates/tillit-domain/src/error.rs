@@ -59,6 +59,11 @@ pub enum Rule {
     NotAllowedInState {
         state: String,
     },
+    /// A file that is not the document asked for (not OSCAL, a profile where a catalog was asked
+    /// for, a profile that cannot be resolved); `detail` says where and why, as the reader put it.
+    InvalidDocument {
+        detail: String,
+    },
 }
 
 impl Rule {
@@ -89,6 +94,7 @@ impl Rule {
             Rule::ContradictsRecords => "rule-contradicts-records",
             Rule::SubmissionRefused { .. } => "rule-submission-refused",
             Rule::NotAllowedInState { .. } => "rule-not-allowed-in-state",
+            Rule::InvalidDocument { .. } => "rule-invalid-document",
         }
     }
 
@@ -119,6 +125,7 @@ impl Rule {
             Rule::ContradictsRecords => "contradicts_records",
             Rule::SubmissionRefused { .. } => "submission_refused",
             Rule::NotAllowedInState { .. } => "not_allowed_in_state",
+            Rule::InvalidDocument { .. } => "invalid_document",
         }
     }
 

@@ -19,6 +19,7 @@ mod files;
 mod followup;
 mod incidents;
 mod invitations;
+mod libraries;
 mod links;
 mod measures;
 mod members;
@@ -56,6 +57,7 @@ pub use incidents::{
     Attachment, Incident, IncidentEntry, LinkedMeasure, NewSentReport, SavedReportDraft, SentReport,
 };
 pub use invitations::{Invitation, NewInvitation};
+pub use libraries::{ControlAssessment, LibraryControl, NewLibrary, OscalLibrary};
 pub use measures::{Measure, MeasureOrder, MeasureQuery};
 pub use members::{Member, MemberQuery, RoleCount};
 pub use orgs::Organisation;

@@ -278,6 +278,36 @@ impl Store {
         rows.iter().map(measure_from_row).collect()
     }
 
+    /// The measures of one system's action plan: those answering a requirement assessed for the
+    /// system, and those treating a scenario of a risk analysis that covers it; with their traces.
+    pub async fn measures_for_system(
+        &self,
+        t: &Tenant,
+        system_id: &str,
+    ) -> Result<Vec<Measure>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE x.org_id = $1 AND (
+                 x.id IN (SELECT mr.measure_id FROM measure_requirements mr WHERE mr.org_id = $1 AND mr.scope_key = $2)
+              OR x.id IN (SELECT ms.measure_id FROM measure_scenarios ms
+                          JOIN risk_scenarios rs ON rs.id = ms.scenario_id
+                          JOIN risk_analysis_systems ras ON ras.analysis_id = rs.analysis_id
+                          WHERE ms.org_id = $1 AND rs.org_id = $1 AND ras.org_id = $1 AND ras.system_id = $2))
+             ORDER BY x.due_on IS NULL, x.due_on, x.title, x.id"
+        );
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(system_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut list = rows
+            .iter()
+            .map(measure_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        with_traces(&mut conn, t, &mut list).await?;
+        Ok(list)
+    }
+
     /// The measures that trace to one requirement in one scope.
     pub async fn measures_for_requirement(
         &self,

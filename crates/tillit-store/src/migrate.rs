@@ -176,6 +176,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0023_supervision_cases.sqlite.sql"),
         postgres: include_str!("../migrations/0023_supervision_cases.postgres.sql"),
     },
+    Migration {
+        version: 24,
+        name: "oscal_libraries",
+        common: include_str!("../migrations/0024_oscal_libraries.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

@@ -202,6 +202,7 @@ impl Tr {
             Rule::NotAllowedInState { state } => {
                 vec![("state", self.t(&format!("case-state-{state}")))]
             }
+            Rule::InvalidDocument { detail } => vec![("detail", detail.clone())],
             Rule::SubmissionRefused { reason } => vec![(
                 "reason",
                 self.t(&format!("refusal-{}", reason.replace('_', "-"))),

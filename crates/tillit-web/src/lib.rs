@@ -21,6 +21,7 @@ pub mod forms;
 pub mod i18n;
 pub mod incidents;
 pub mod invitations;
+pub mod libraries;
 pub mod markdown;
 pub mod measures;
 pub mod members;

@@ -71,7 +71,8 @@ pub enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// OSCAL catalogs and profiles: resolve, validate, convert (works on files; no database).
+    /// OSCAL catalogs and profiles: resolve, validate, convert files; import one into an
+    /// organisation as an additional library.
     #[command(subcommand)]
     Oscal(crate::oscal::OscalCommand),
     /// Signed submissions to the supervising authorities (works on files; no database).
@@ -402,6 +403,47 @@ pub async fn run(cli: Cli) -> Result<ExitCode, String> {
                 None => println!("the chain has not moved since the last checkpoint"),
             }
             println!("public key: {}", crate::checkpoints::public_key_hex(&key));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Oscal(crate::oscal::OscalCommand::Import {
+            catalog,
+            profile,
+            org,
+            member,
+        }) => {
+            let settings = load_settings(&cli.db, None)?;
+            let store = open_store(&settings).await?;
+            let app = tillit_app::App::new(store, AppState::app_config(&settings.web))?;
+            let who = tillit_app::auth::acting_as_member(&app, &member, &org)
+                .await
+                .map_err(|e| match e {
+                    tillit_app::Error::NotFound => {
+                        format!("no member {member} in the organisation {org}")
+                    }
+                    tillit_app::Error::Invalid(v) => explain(&v),
+                    other => other.to_string(),
+                })?;
+            let read = |p: &std::path::Path| -> Result<tillit_app::oscal::Upload, String> {
+                Ok(tillit_app::oscal::Upload {
+                    name: p.display().to_string(),
+                    bytes: std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
+                })
+            };
+            let catalog = read(&catalog)?;
+            let profile = profile.as_deref().map(read).transpose()?;
+            let lib = tillit_app::oscal::import_library(&app, &who, catalog, profile)
+                .await
+                .map_err(|e| match e {
+                    tillit_app::Error::Invalid(v) => explain(&v),
+                    tillit_app::Error::Forbidden => {
+                        format!("{member} may not manage the organisation's catalogs")
+                    }
+                    other => other.to_string(),
+                })?;
+            println!(
+                "imported {} {} ({} controls) as library {}",
+                lib.title, lib.version, lib.control_count, lib.id
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Oscal(cmd) => crate::oscal::run(cmd),

@@ -35,6 +35,23 @@ pub enum OscalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import a catalog (with a profile that selects from it) into an organisation as an
+    /// additional library its systems can be assessed against. Uses the database; acts as the
+    /// member given, who must be allowed to manage the organisation's catalogs.
+    Import {
+        /// The OSCAL catalog (JSON or YAML).
+        #[arg(long)]
+        catalog: PathBuf,
+        /// An OSCAL profile that imports exactly one catalog: the one given.
+        #[arg(long)]
+        profile: Option<PathBuf>,
+        /// The organisation's number (NNNNNN-NNNN).
+        #[arg(long)]
+        org: String,
+        /// The e-mail address of the member who imports (recorded in the audit trail).
+        #[arg(long = "as")]
+        member: String,
+    },
     /// Convert between JSON and YAML.
     Convert {
         file: PathBuf,
@@ -62,6 +79,7 @@ fn emit(doc: &Document, format: Format, output: Option<&Path>) -> Result<(), Str
 
 pub fn run(cmd: OscalCommand) -> Result<ExitCode, String> {
     match cmd {
+        OscalCommand::Import { .. } => Err("tillit oscal import needs the database".into()),
         OscalCommand::Resolve { profile, output } => {
             let catalog = resolve_profile_file(&profile, &ResolveOptions::default())
                 .map_err(|e| e.to_string())?;

@@ -469,6 +469,46 @@ pub fn routes() -> Router<AppState> {
             "/evidence/{id}/remove",
             post(crate::requirements::pages::remove_evidence),
         )
+        .route(
+            "/libraries",
+            get(crate::libraries::pages::list)
+                .post(crate::libraries::pages::import)
+                .layer(evidence_limit()),
+        )
+        .route("/libraries/{id}", get(crate::libraries::pages::show))
+        .route(
+            "/libraries/{id}/remove",
+            post(crate::libraries::pages::remove),
+        )
+        .route(
+            "/libraries/{id}/catalog.json",
+            get(crate::libraries::pages::download_catalog),
+        )
+        .route(
+            "/catalog/oscal.json",
+            get(crate::libraries::pages::download_builtin),
+        )
+        .route(
+            "/systems/{id}/libraries",
+            post(crate::libraries::pages::adopt),
+        )
+        .route(
+            "/systems/{id}/libraries/{lid}",
+            get(crate::libraries::pages::system_library),
+        )
+        .route(
+            "/systems/{id}/libraries/{lid}/drop",
+            post(crate::libraries::pages::drop_library),
+        )
+        .route(
+            "/systems/{id}/libraries/{lid}/controls/{cid}",
+            get(crate::libraries::pages::show_control)
+                .post(crate::libraries::pages::assess_control),
+        )
+        .route(
+            "/systems/{id}/oscal/{kind}",
+            get(crate::libraries::pages::export),
+        )
         .route("/admin/audit", get(crate::audit::pages::audit_page))
         .route(
             "/admin/audit/{id}",
@@ -562,6 +602,7 @@ impl PageCommon {
             }
             nav.push(("/requirements", "nav-requirements"));
             nav.push(("/catalog", "nav-catalog"));
+            nav.push(("/libraries", "nav-libraries"));
             nav.push(("/risks", "nav-risks"));
             nav.push(("/measures", "nav-measures"));
             nav.push(("/follow-up", "nav-follow-up"));
@@ -775,6 +816,10 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "access-saved",
         "facts-saved",
         "catalog-upgraded",
+        "library-imported",
+        "library-removed",
+        "library-adopted",
+        "library-dropped",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

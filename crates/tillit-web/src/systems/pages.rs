@@ -412,6 +412,13 @@ struct SystemPage {
     integrations_to: Vec<(String, String)>,
     integrations_from: Vec<(String, String)>,
     integration_choices: Vec<Choice>,
+    /// (id, title) of the libraries the system is assessed against.
+    libraries: Vec<(String, String)>,
+    /// The organisation's other libraries, to assess the system against.
+    adoptable: Vec<Choice>,
+    may_assess: bool,
+    /// How many measures the system's action plan holds.
+    plan_size: usize,
 }
 
 async fn render_system(
@@ -545,7 +552,25 @@ async fn render_system(
             label: name,
         })
         .collect();
+    let adopted = tillit_app::oscal::system_libraries(&state.app, &m.who, &s.id).await?;
+    let adoptable = tillit_app::oscal::libraries(&state.app, &m.who)
+        .await?
+        .into_iter()
+        .filter(|l| !adopted.iter().any(|a| a.id == l.id))
+        .map(|l| Choice {
+            key: l.id,
+            label: format!("{} {}", l.title, l.version),
+            selected: false,
+        })
+        .collect();
     let tpl = SystemPage {
+        libraries: adopted
+            .into_iter()
+            .map(|l| (l.id, format!("{} {}", l.title, l.version)))
+            .collect(),
+        adoptable,
+        may_assess: m.may(Permission::Assess),
+        plan_size: tillit_app::oscal::action_plan_size(&state.app, &m.who, &s.id).await?,
         c: PageCommon::member(m, s.input.name.clone(), "/systems").with_notice(notice),
         id: s.id.to_string(),
         name: s.input.name.clone(),

@@ -19,6 +19,7 @@ mod catalog;
 mod durability;
 mod input;
 mod invitations;
+mod libraries;
 mod middleware;
 mod oscal;
 mod outsourcing;

@@ -229,6 +229,42 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
         "/api/v1/supervision/cases/{id}/actions/{action_id}/report",
         "supervision_case",
     ),
+    // Additional libraries: checked with another organisation's library and system in
+    // `libraries::another_organisation_never_reaches_a_library_or_its_assessments`.
+    ("GET", "/libraries/{id}", "library"),
+    ("POST", "/libraries/{id}/remove", "library"),
+    ("GET", "/libraries/{id}/catalog.json", "library"),
+    ("POST", "/systems/{id}/libraries", "library"),
+    ("GET", "/systems/{id}/libraries/{lid}", "library"),
+    ("POST", "/systems/{id}/libraries/{lid}/drop", "library"),
+    (
+        "GET",
+        "/systems/{id}/libraries/{lid}/controls/{cid}",
+        "library",
+    ),
+    (
+        "POST",
+        "/systems/{id}/libraries/{lid}/controls/{cid}",
+        "library",
+    ),
+    ("GET", "/systems/{id}/oscal/{kind}", "library"),
+    ("GET", "/api/v1/libraries/{lid}", "library"),
+    ("DELETE", "/api/v1/libraries/{lid}", "library"),
+    ("GET", "/api/v1/libraries/{lid}/catalog", "library"),
+    ("GET", "/api/v1/systems/{id}/libraries", "library"),
+    ("PUT", "/api/v1/systems/{id}/libraries/{lid}", "library"),
+    ("DELETE", "/api/v1/systems/{id}/libraries/{lid}", "library"),
+    (
+        "GET",
+        "/api/v1/systems/{id}/libraries/{lid}/controls",
+        "library",
+    ),
+    (
+        "PUT",
+        "/api/v1/systems/{id}/libraries/{lid}/controls/{cid}/assessment",
+        "library",
+    ),
+    ("GET", "/api/v1/systems/{id}/oscal/{kind}", "library"),
     // Published guidance is public: every organisation reads every version.
     ("GET", "/guidance/{id}", "guidance"),
     ("GET", "/api/v1/guidance/{id}", "guidance"),
@@ -540,7 +576,7 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
     for (method, path, object) in ROUTES {
         if matches!(
             *object,
-            "registry_entry" | "received" | "supervision_case" | "guidance"
+            "registry_entry" | "received" | "supervision_case" | "guidance" | "library"
         ) {
             continue;
         }

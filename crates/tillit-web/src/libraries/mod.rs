@@ -1,0 +1,5 @@
+//! Additional requirement libraries imported as OSCAL, systems assessed against them, and a
+//! system's OSCAL exports.
+
+pub mod api;
+pub mod pages;
