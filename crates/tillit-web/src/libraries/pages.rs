@@ -448,7 +448,8 @@ struct ControlPage {
     action: String,
     label: String,
     title: String,
-    statement: Vec<String>,
+    /// Each line with how deep the catalog nests it (0–3).
+    statement: Vec<(usize, String)>,
     guidance: String,
     group: String,
     current: Option<(String, String)>,
@@ -498,7 +499,15 @@ async fn render_control(
         action: format!("/systems/{sid}/libraries/{lib}/controls/{cid}"),
         label: v.control.label.clone(),
         title: v.control.title.clone(),
-        statement: v.control.statement.lines().map(str::to_string).collect(),
+        statement: v
+            .control
+            .statement
+            .lines()
+            .map(|l| {
+                let text = l.trim_start();
+                (((l.len() - text.len()) / 2).min(3), text.to_string())
+            })
+            .collect(),
         guidance: v.control.guidance.clone(),
         group: v.control.group_title.clone().unwrap_or_default(),
         current: v.current.as_ref().map(|a| {
