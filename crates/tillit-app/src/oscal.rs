@@ -57,7 +57,7 @@ fn format_of(u: &Upload) -> Format {
 }
 
 /// What an import produced, before it is stored.
-struct Prepared {
+pub(crate) struct Prepared {
     title: String,
     version: String,
     oscal_version: String,
@@ -193,6 +193,33 @@ fn prepare(catalog: &Upload, profile: Option<&Upload>) -> Result<Prepared> {
     })
 }
 
+impl Prepared {
+    pub(crate) fn as_new(&self) -> NewLibrary<'_> {
+        NewLibrary {
+            title: &self.title,
+            version: &self.version,
+            oscal_version: &self.oscal_version,
+            catalog_title: &self.catalog_title,
+            profile_title: self.profile_title.as_deref(),
+            catalog_json: &self.json,
+            sha256: &self.sha256,
+            controls: &self.controls,
+        }
+    }
+}
+
+/// Reads, resolves and flattens an upload on a blocking thread, one of the import slots.
+pub(crate) async fn prepared(
+    app: &App,
+    catalog: Upload,
+    profile: Option<Upload>,
+) -> Result<Prepared> {
+    let _slot = app.import_slots.acquire().await.map_err(Error::internal)?;
+    tokio::task::spawn_blocking(move || prepare(&catalog, profile.as_ref()))
+        .await
+        .map_err(Error::internal)?
+}
+
 /// Imports an OSCAL catalog, with a profile that selects from it, as an additional library.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn import_library(
@@ -202,27 +229,10 @@ pub async fn import_library(
     profile: Option<Upload>,
 ) -> Result<OscalLibrary> {
     who.require(Permission::UpgradeCatalog)?;
-    let _slot = app.import_slots.acquire().await.map_err(Error::internal)?;
-    let p = tokio::task::spawn_blocking(move || prepare(&catalog, profile.as_ref()))
-        .await
-        .map_err(Error::internal)??;
+    let p = prepared(app, catalog, profile).await?;
     Ok(app
         .store
-        .import_library(
-            who.tenant(),
-            &who.actor(),
-            who.display_name(),
-            &NewLibrary {
-                title: &p.title,
-                version: &p.version,
-                oscal_version: &p.oscal_version,
-                catalog_title: &p.catalog_title,
-                profile_title: p.profile_title.as_deref(),
-                catalog_json: &p.json,
-                sha256: &p.sha256,
-                controls: &p.controls,
-            },
-        )
+        .import_library(who.tenant(), &who.actor(), who.display_name(), &p.as_new())
         .await?)
 }
 
@@ -1043,4 +1053,191 @@ pub fn write(doc: &Document, format: Format) -> Result<String> {
         Format::Yaml => tillit_oscal::write_yaml(doc),
     }
     .map_err(Error::internal)
+}
+
+// ---- Catalogs published by an authority ----
+
+/// How one control changed from the previous published version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlChange {
+    Added,
+    Changed,
+    Removed,
+}
+
+impl ControlChange {
+    pub fn key(self) -> &'static str {
+        match self {
+            ControlChange::Added => "added",
+            ControlChange::Changed => "changed",
+            ControlChange::Removed => "removed",
+        }
+    }
+}
+
+/// The controls that differ between two versions: added, changed (title or statement) and
+/// removed, in the newer version's order (removed ones last, in the older order).
+pub fn control_changes(
+    old: &[LibraryControl],
+    new: &[LibraryControl],
+) -> Vec<(ControlChange, LibraryControl)> {
+    let before: HashMap<&str, &LibraryControl> = old.iter().map(|c| (c.id.as_str(), c)).collect();
+    let after: HashMap<&str, &LibraryControl> = new.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut out: Vec<(ControlChange, LibraryControl)> = new
+        .iter()
+        .filter_map(|c| match before.get(c.id.as_str()) {
+            None => Some((ControlChange::Added, c.clone())),
+            Some(o) if o.title != c.title || o.statement != c.statement => {
+                Some((ControlChange::Changed, c.clone()))
+            }
+            Some(_) => None,
+        })
+        .collect();
+    out.extend(
+        old.iter()
+            .filter(|c| !after.contains_key(c.id.as_str()))
+            .map(|c| (ControlChange::Removed, c.clone())),
+    );
+    out
+}
+
+/// An assessment of the organisation's that a new version touches: its control changed or was
+/// removed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Touched {
+    pub change: ControlChange,
+    pub control: LibraryControl,
+    pub system_id: String,
+    pub system_name: String,
+    pub status: Status,
+}
+
+/// A requirement catalog published with a guidance version, as an organisation sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PublishedCatalogView {
+    pub library: OscalLibrary,
+    pub controls: Vec<LibraryControl>,
+    /// From the previous version that published a catalog, if there is one: its version number
+    /// and the changed controls.
+    pub changes: Option<(i64, Vec<(ControlChange, LibraryControl)>)>,
+    /// A provider's copy of this version, if it adopted it.
+    pub adopted: Option<OscalLibrary>,
+    /// A provider's newest copy of an earlier version, with its version number.
+    pub earlier: Option<(OscalLibrary, i64)>,
+    /// The provider's assessments in that earlier copy that this version changes or removes.
+    pub touched: Vec<Touched>,
+    pub may_adopt: bool,
+}
+
+/// The catalog a guidance version publishes, with what changed and what it touches for the
+/// acting organisation; `None` when the version publishes no catalog.
+pub async fn published_catalog(
+    app: &App,
+    who: &Acting,
+    doc: &tillit_store::Guidance,
+    versions: &[tillit_store::Guidance],
+) -> Result<Option<PublishedCatalogView>> {
+    let Some(library_id) = &doc.library_id else {
+        return Ok(None);
+    };
+    let library = app.store.published_library(library_id).await?;
+    let controls = app.store.published_controls(library_id).await?;
+    let changes = match versions
+        .iter()
+        .filter(|v| v.version < doc.version)
+        .find_map(|v| v.library_id.as_ref().map(|l| (v.version, l)))
+    {
+        Some((v, prev)) => Some((
+            v,
+            control_changes(&app.store.published_controls(prev).await?, &controls),
+        )),
+        None => None,
+    };
+    let provider = who.org_kind().side() == tillit_domain::org::Side::Provider;
+    let (mut adopted, mut earlier, mut touched) = (None, None, Vec::new());
+    if provider && who.may(Permission::ViewRegisters) {
+        let copies = app
+            .store
+            .adopted_copies(who.tenant(), &doc.authority_org_id, &doc.doc_key)
+            .await?;
+        adopted = copies
+            .iter()
+            .find(|(l, _)| l.adopted_from.as_deref() == Some(doc.id.as_str()))
+            .map(|(l, _)| l.clone());
+        earlier = copies.into_iter().find(|(_, v)| *v < doc.version);
+        if let Some((old, _)) = &earlier {
+            let old_controls = app.store.library_controls(who.tenant(), &old.id).await?;
+            let diff: HashMap<String, (ControlChange, LibraryControl)> =
+                control_changes(&old_controls, &controls)
+                    .into_iter()
+                    .filter(|(c, _)| *c != ControlChange::Added)
+                    .map(|(c, x)| (x.id.clone(), (c, x)))
+                    .collect();
+            let names = app.store.system_names(who.tenant()).await?;
+            for a in app
+                .store
+                .assessments_in_library(who.tenant(), &old.id)
+                .await?
+            {
+                if let Some((change, control)) = diff.get(&a.control_id) {
+                    touched.push(Touched {
+                        change: *change,
+                        control: control.clone(),
+                        system_name: names.get(&a.system_id).cloned().unwrap_or_default(),
+                        system_id: a.system_id,
+                        status: a.status,
+                    });
+                }
+            }
+        }
+    }
+    Ok(Some(PublishedCatalogView {
+        library,
+        controls,
+        changes,
+        may_adopt: provider && who.may(Permission::UpgradeCatalog) && adopted.is_none(),
+        adopted,
+        earlier,
+        touched,
+    }))
+}
+
+/// What adopting a published catalog did.
+pub struct Adopted {
+    pub library: OscalLibrary,
+    /// Systems now assessed against the new version (those of the earlier copy).
+    pub systems: usize,
+    /// Assessments carried over from the earlier copy (controls that did not change).
+    pub carried: usize,
+}
+
+/// Adopts the catalog a guidance version publishes as the organisation's own library.
+pub async fn adopt_published(app: &App, who: &Acting, guidance_id: &str) -> Result<Adopted> {
+    who.require(Permission::UpgradeCatalog)?;
+    if who.org_kind().side() != tillit_domain::org::Side::Provider {
+        return Err(Error::Forbidden);
+    }
+    let (library, systems, carried) = app
+        .store
+        .adopt_published(who.tenant(), &who.actor(), who.display_name(), guidance_id)
+        .await?;
+    Ok(Adopted {
+        library,
+        systems,
+        carried,
+    })
+}
+
+/// The OSCAL catalog a guidance version publishes (public, like the guidance).
+pub async fn published_catalog_document(
+    app: &App,
+    who: &Acting,
+    guidance_id: &str,
+) -> Result<Document> {
+    who.require(Permission::ViewOverview)?;
+    let g = app.store.guidance_by_id(guidance_id).await?;
+    let library = g.library_id.ok_or(Error::NotFound)?;
+    let json = app.store.published_catalog_json(&library).await?;
+    tillit_oscal::read_document(json.as_bytes(), Format::Json, "catalog").map_err(Error::internal)
 }

@@ -1348,9 +1348,21 @@ pub async fn action_of_measure(
 }
 
 /// Publishes a guidance document (a new version when its key is taken).
-pub async fn publish_guidance(app: &App, who: &Acting, d: &GuidanceDraft) -> Result<Guidance> {
+/// Publishes a guidance document's next version; with a catalog (and a profile that selects
+/// from it) the version also publishes a requirement catalog providers can adopt.
+pub async fn publish_guidance(
+    app: &App,
+    who: &Acting,
+    d: &GuidanceDraft,
+    catalog: Option<(crate::oscal::Upload, Option<crate::oscal::Upload>)>,
+) -> Result<Guidance> {
     who.require(Permission::LeadSupervision)?;
     let x = GuidanceInput::try_from(d)?;
+    let prepared = match catalog {
+        Some((c, p)) => Some(crate::oscal::prepared(app, c, p).await?),
+        None => None,
+    };
+    let library = prepared.as_ref().map(|p| p.as_new());
     Ok(app
         .store
         .publish_guidance(
@@ -1364,6 +1376,7 @@ pub async fn publish_guidance(app: &App, who: &Acting, d: &GuidanceDraft) -> Res
                 body: &x.body,
                 topics: &x.topics.join(";"),
                 org_kinds: &x.org_kinds.join(";"),
+                library: library.as_ref(),
             },
         )
         .await?)
@@ -1396,6 +1409,9 @@ pub struct GuidanceView {
     pub doc: Guidance,
     pub versions: Vec<Guidance>,
     pub changes: Option<Vec<tillit_domain::diff::Piece>>,
+    /// The requirement catalog this version publishes, if any, with what changed and what it
+    /// touches for the reader.
+    pub catalog: Option<crate::oscal::PublishedCatalogView>,
 }
 
 pub async fn guidance_doc(app: &App, who: &Acting, id: &str) -> Result<GuidanceView> {
@@ -1411,10 +1427,12 @@ pub async fn guidance_doc(app: &App, who: &Acting, id: &str) -> Result<GuidanceV
         .iter()
         .find(|v| v.version == doc.version - 1)
         .map(|prev| tillit_domain::diff::words(&prev.body, &doc.body));
+    let catalog = crate::oscal::published_catalog(app, who, &doc, &versions).await?;
     Ok(GuidanceView {
         doc,
         versions,
         changes,
+        catalog,
     })
 }
 

@@ -26,6 +26,8 @@ pub struct OscalLibrary {
     pub imported_at: String,
     /// How many systems are assessed against it.
     pub systems: i64,
+    /// The published guidance version (an authority's catalog) this copy was adopted from.
+    pub adopted_from: Option<String>,
 }
 
 /// One control of a library, flattened and readable.
@@ -69,7 +71,7 @@ pub struct ControlAssessment {
 
 const LIBRARY_COLUMNS: &str = "l.id AS id, l.title AS title, l.version AS version, l.oscal_version AS oscal_version, \
     l.catalog_title AS catalog_title, l.profile_title AS profile_title, l.sha256 AS sha256, l.control_count AS control_count, \
-    l.imported_by AS imported_by, l.imported_at AS imported_at, \
+    l.imported_by AS imported_by, l.imported_at AS imported_at, l.adopted_from AS adopted_from, \
     (SELECT COUNT(*) FROM system_libraries x WHERE x.library_id = l.id) AS systems";
 
 fn library_of(r: &AnyRow) -> Result<OscalLibrary, StoreError> {
@@ -85,6 +87,7 @@ fn library_of(r: &AnyRow) -> Result<OscalLibrary, StoreError> {
         imported_by: s(r, "imported_by")?,
         imported_at: s(r, "imported_at")?,
         systems: i(r, "systems")?,
+        adopted_from: os(r, "adopted_from")?,
     })
 }
 
@@ -123,6 +126,86 @@ fn assessment_of(r: &AnyRow) -> Result<ControlAssessment, StoreError> {
     })
 }
 
+/// Inserts a library and its controls in the unit of work; gives its id.
+pub(crate) async fn insert_library(
+    w: &mut crate::audit::Work<'_>,
+    t: &Tenant,
+    by_name: &str,
+    x: &NewLibrary<'_>,
+) -> Result<String, StoreError> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO oscal_libraries (id, org_id, title, version, oscal_version, catalog_title, profile_title, catalog_json, sha256, control_count, imported_by, imported_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(&id)
+    .bind(t.id())
+    .bind(x.title)
+    .bind(x.version)
+    .bind(x.oscal_version)
+    .bind(x.catalog_title)
+    .bind(x.profile_title)
+    .bind(x.catalog_json)
+    .bind(x.sha256)
+    .bind(x.controls.len() as i64)
+    .bind(by_name)
+    .bind(now_timestamp())
+    .execute(w.conn())
+    .await?;
+    // Several rows per statement: a full catalog has over a thousand controls.
+    for (chunk_no, chunk) in x.controls.chunks(50).enumerate() {
+        let mut sql = String::from(
+            "INSERT INTO oscal_library_controls (org_id, library_id, position, control_id, label, title, group_id, group_title, parent_id, statement, guidance) VALUES ",
+        );
+        for n in 0..chunk.len() {
+            let b = n * 11;
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11
+            ));
+        }
+        let mut q = sqlx::query(&sql);
+        for (n, c) in chunk.iter().enumerate() {
+            q = q
+                .bind(t.id())
+                .bind(&id)
+                .bind((chunk_no * 50 + n) as i64)
+                .bind(&c.id)
+                .bind(&c.label)
+                .bind(&c.title)
+                .bind(&c.group_id)
+                .bind(&c.group_title)
+                .bind(&c.parent_id)
+                .bind(&c.statement)
+                .bind(&c.guidance);
+        }
+        q.execute(w.conn()).await.map_err(|e| {
+            if StoreError::is_unique_violation(&e) {
+                StoreError::Invalid(ValidationErrors::from(ValidationError::new(
+                    "catalog",
+                    Rule::AlreadyExists,
+                )))
+            } else {
+                e.into()
+            }
+        })?;
+    }
+    Ok(id)
+}
+
 impl Store {
     /// Stores an imported library and its controls in one transaction.
     pub async fn import_library(
@@ -132,77 +215,8 @@ impl Store {
         by_name: &str,
         x: &NewLibrary<'_>,
     ) -> Result<OscalLibrary, StoreError> {
-        let id = new_id();
         let mut w = self.work().await?;
-        sqlx::query(
-            "INSERT INTO oscal_libraries (id, org_id, title, version, oscal_version, catalog_title, profile_title, catalog_json, sha256, control_count, imported_by, imported_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(&id)
-        .bind(t.id())
-        .bind(x.title)
-        .bind(x.version)
-        .bind(x.oscal_version)
-        .bind(x.catalog_title)
-        .bind(x.profile_title)
-        .bind(x.catalog_json)
-        .bind(x.sha256)
-        .bind(x.controls.len() as i64)
-        .bind(by_name)
-        .bind(now_timestamp())
-        .execute(w.conn())
-        .await?;
-        // Several rows per statement: a full catalog has over a thousand controls.
-        for (chunk_no, chunk) in x.controls.chunks(50).enumerate() {
-            let mut sql = String::from(
-                "INSERT INTO oscal_library_controls (org_id, library_id, position, control_id, label, title, group_id, group_title, parent_id, statement, guidance) VALUES ",
-            );
-            for n in 0..chunk.len() {
-                let b = n * 11;
-                if n > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10,
-                    b + 11
-                ));
-            }
-            let mut q = sqlx::query(&sql);
-            for (n, c) in chunk.iter().enumerate() {
-                q = q
-                    .bind(t.id())
-                    .bind(&id)
-                    .bind((chunk_no * 50 + n) as i64)
-                    .bind(&c.id)
-                    .bind(&c.label)
-                    .bind(&c.title)
-                    .bind(&c.group_id)
-                    .bind(&c.group_title)
-                    .bind(&c.parent_id)
-                    .bind(&c.statement)
-                    .bind(&c.guidance);
-            }
-            q.execute(w.conn()).await.map_err(|e| {
-                if StoreError::is_unique_violation(&e) {
-                    StoreError::Invalid(ValidationErrors::from(ValidationError::new(
-                        "catalog",
-                        Rule::AlreadyExists,
-                    )))
-                } else {
-                    e.into()
-                }
-            })?;
-        }
+        let id = insert_library(&mut w, t, by_name, x).await?;
         w.record(
             actor,
             Some(t.id()),
@@ -314,7 +328,11 @@ impl Store {
         .bind(id)
         .fetch_one(w.conn())
         .await?;
-        if used > 0 {
+        let published = sqlx::query("SELECT 1 FROM guidance WHERE library_id = $1")
+            .bind(id)
+            .fetch_optional(w.conn())
+            .await?;
+        if used > 0 || published.is_some() {
             return Err(StoreError::Invalid(ValidationErrors::from(
                 ValidationError::new("library", Rule::RequiredByRecords),
             )));
@@ -629,5 +647,236 @@ impl Store {
             .await?
             .map(|(c, _)| c)
             .ok_or(StoreError::NotFound)
+    }
+
+    /// The controls of a library an authority has published (public, like the guidance that
+    /// carries it); `NotFound` for any other library.
+    pub async fn published_controls(
+        &self,
+        library_id: &str,
+    ) -> Result<Vec<LibraryControl>, StoreError> {
+        if sqlx::query("SELECT 1 FROM guidance WHERE library_id = $1")
+            .bind(library_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::NotFound);
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT {CONTROL_COLUMNS} FROM oscal_library_controls WHERE library_id = $1 ORDER BY position"
+        ))
+        .bind(library_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(control_of).collect()
+    }
+
+    /// A published catalog's resolved OSCAL (public).
+    pub async fn published_catalog_json(&self, library_id: &str) -> Result<String, StoreError> {
+        let (json,): (String,) = sqlx::query_as(
+            "SELECT l.catalog_json FROM oscal_libraries l WHERE l.id = $1
+               AND EXISTS (SELECT 1 FROM guidance g WHERE g.library_id = l.id)",
+        )
+        .bind(library_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(json)
+    }
+
+    /// The organisation's copies of the versions of one published catalog, newest version first,
+    /// each with the version it was adopted from.
+    pub async fn adopted_copies(
+        &self,
+        t: &Tenant,
+        authority_org_id: &str,
+        doc_key: &str,
+    ) -> Result<Vec<(OscalLibrary, i64)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {LIBRARY_COLUMNS}, g.version AS published_version FROM oscal_libraries l JOIN guidance g ON g.id = l.adopted_from
+             WHERE l.org_id = $1 AND g.authority_org_id = $2 AND g.doc_key = $3 ORDER BY g.version DESC"
+        ))
+        .bind(t.id())
+        .bind(authority_org_id)
+        .bind(doc_key)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((library_of(r)?, i(r, "published_version")?)))
+            .collect()
+    }
+
+    /// Adopts a published catalog version as the organisation's own library. When the
+    /// organisation had adopted an earlier version, the systems assessed against that copy are
+    /// assessed against the new one, and each assessment of a control whose title and statement
+    /// did not change is carried over (a changed control is to be assessed again). Adopting the
+    /// same version twice gives back the copy made the first time. Returns the copy, how many
+    /// systems and how many assessments were carried over.
+    pub async fn adopt_published(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        by_name: &str,
+        guidance_id: &str,
+    ) -> Result<(OscalLibrary, usize, usize), StoreError> {
+        let g = self.guidance_by_id(guidance_id).await?;
+        let source = g.library_id.clone().ok_or(StoreError::NotFound)?;
+        if let Some(row) =
+            sqlx::query("SELECT id FROM oscal_libraries WHERE org_id = $1 AND adopted_from = $2")
+                .bind(t.id())
+                .bind(guidance_id)
+                .fetch_optional(&self.pool)
+                .await?
+        {
+            return Ok((self.library(t, &s(&row, "id")?).await?, 0, 0));
+        }
+        let previous = self
+            .adopted_copies(t, &g.authority_org_id, &g.doc_key)
+            .await?
+            .into_iter()
+            .find(|(_, v)| *v < g.version)
+            .map(|(l, _)| l.id);
+        let id = new_id();
+        let now = now_timestamp();
+        let mut w = self.work().await?;
+        sqlx::query(
+            "INSERT INTO oscal_libraries (id, org_id, title, version, oscal_version, catalog_title, profile_title, catalog_json, sha256, control_count, imported_by, imported_at, adopted_from)
+             SELECT $1, $2, title, version, oscal_version, catalog_title, profile_title, catalog_json, sha256, control_count, $3, $4, $5
+             FROM oscal_libraries WHERE id = $6",
+        )
+        .bind(&id)
+        .bind(t.id())
+        .bind(by_name)
+        .bind(&now)
+        .bind(guidance_id)
+        .bind(&source)
+        .execute(w.conn())
+        .await?;
+        sqlx::query(
+            "INSERT INTO oscal_library_controls (org_id, library_id, position, control_id, label, title, group_id, group_title, parent_id, statement, guidance)
+             SELECT $1, $2, position, control_id, label, title, group_id, group_title, parent_id, statement, guidance
+             FROM oscal_library_controls WHERE library_id = $3",
+        )
+        .bind(t.id())
+        .bind(&id)
+        .bind(&source)
+        .execute(w.conn())
+        .await?;
+        let (mut systems, mut carried) = (0, 0);
+        if let Some(prev) = &previous {
+            let adopted: Vec<(String,)> = sqlx::query_as(
+                "SELECT system_id FROM system_libraries WHERE org_id = $1 AND library_id = $2",
+            )
+            .bind(t.id())
+            .bind(prev)
+            .fetch_all(w.conn())
+            .await?;
+            for (system_id,) in &adopted {
+                sqlx::query(
+                    "INSERT INTO system_libraries (org_id, system_id, library_id, added_by, added_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(t.id())
+                .bind(system_id)
+                .bind(&id)
+                .bind(by_name)
+                .bind(&now)
+                .execute(w.conn())
+                .await?;
+            }
+            systems = adopted.len();
+            let kept = sqlx::query(&format!(
+                "SELECT a.{} FROM library_assessments a
+                 JOIN system_libraries sl ON sl.system_id = a.system_id AND sl.library_id = $3
+                 JOIN oscal_library_controls o ON o.library_id = a.library_id AND o.control_id = a.control_id
+                 JOIN oscal_library_controls n ON n.library_id = $3 AND n.control_id = a.control_id
+                 WHERE a.org_id = $1 AND a.library_id = $2 AND o.title = n.title AND o.statement = n.statement",
+                ASSESSMENT_COLUMNS.replace(", ", ", a.")
+            ))
+            .bind(t.id())
+            .bind(prev)
+            .bind(&id)
+            .fetch_all(w.conn())
+            .await?;
+            for r in &kept {
+                let a = assessment_of(r)?;
+                let new = new_id();
+                sqlx::query(
+                    "INSERT INTO library_assessments (id, org_id, system_id, library_id, control_id, status, motivation, comment, assessed_by, assessed_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(&new)
+                .bind(t.id())
+                .bind(&a.system_id)
+                .bind(&id)
+                .bind(&a.control_id)
+                .bind(a.status.key())
+                .bind(&a.motivation)
+                .bind(&a.comment)
+                .bind(&a.assessed_by)
+                .bind(&a.assessed_at)
+                .execute(w.conn())
+                .await?;
+                sqlx::query(
+                    "INSERT INTO library_assessment_history (id, org_id, assessment_id, status, motivation, comment, assessed_by, assessed_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(new_id())
+                .bind(t.id())
+                .bind(&new)
+                .bind(a.status.key())
+                .bind(&a.motivation)
+                .bind(&a.comment)
+                .bind(&a.assessed_by)
+                .bind(&a.assessed_at)
+                .execute(w.conn())
+                .await?;
+            }
+            carried = kept.len();
+        }
+        w.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: "library.adopt_published",
+                object_type: "library",
+                object_id: &id,
+                before: previous.as_ref().map(|p| json!({"library_id": p})),
+                after: Some(json!({"guidance_id": guidance_id, "authority": g.authority_name, "doc_key": g.doc_key,
+                                   "version": g.version, "systems": systems, "assessments_carried": carried})),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok((self.library(t, &id).await?, systems, carried))
+    }
+
+    /// A published catalog's library as the public sees it.
+    pub async fn published_library(&self, library_id: &str) -> Result<OscalLibrary, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {LIBRARY_COLUMNS} FROM oscal_libraries l WHERE l.id = $1
+               AND EXISTS (SELECT 1 FROM guidance g WHERE g.library_id = l.id)"
+        ))
+        .bind(library_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        library_of(&row)
+    }
+
+    /// Every current assessment made against one of the organisation's libraries.
+    pub async fn assessments_in_library(
+        &self,
+        t: &Tenant,
+        library_id: &str,
+    ) -> Result<Vec<ControlAssessment>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM library_assessments WHERE org_id = $1 AND library_id = $2 ORDER BY system_id, control_id"
+        ))
+        .bind(t.id())
+        .bind(library_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(assessment_of).collect()
     }
 }

@@ -183,6 +183,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 25,
+        name: "published_catalogs",
+        common: include_str!("../migrations/0025_published_catalogs.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

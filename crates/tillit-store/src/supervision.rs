@@ -258,6 +258,8 @@ pub struct Guidance {
     pub org_kinds: String,
     pub published_at: String,
     pub published_by_name: String,
+    /// The requirement catalog this version publishes, if it does (the authority's library).
+    pub library_id: Option<String>,
 }
 
 pub struct NewGuidance<'a> {
@@ -267,11 +269,13 @@ pub struct NewGuidance<'a> {
     pub body: &'a str,
     pub topics: &'a str,
     pub org_kinds: &'a str,
+    /// A requirement catalog published with this version.
+    pub library: Option<&'a crate::NewLibrary<'a>>,
 }
 
 const GUIDANCE_COLUMNS: &str = "g.id AS id, g.authority_org_id AS authority_org_id, a.name AS authority_name, g.doc_key AS doc_key, \
     g.version AS version, g.title AS title, g.summary AS summary, g.body AS body, g.topics AS topics, g.org_kinds AS org_kinds, \
-    g.published_at AS published_at, g.published_by_name AS published_by_name";
+    g.published_at AS published_at, g.published_by_name AS published_by_name, g.library_id AS library_id";
 
 /// Who acts in a case, for its timeline.
 pub struct CaseActor<'a> {
@@ -1379,9 +1383,13 @@ impl Store {
         .bind(x.doc_key)
         .fetch_one(w.conn())
         .await?;
+        let library_id = match x.library {
+            Some(l) => Some(crate::libraries::insert_library(&mut w, t, by_name, l).await?),
+            None => None,
+        };
         sqlx::query(
-            "INSERT INTO guidance (id, authority_org_id, doc_key, version, title, summary, body, topics, org_kinds, published_at, published_by_name)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO guidance (id, authority_org_id, doc_key, version, title, summary, body, topics, org_kinds, published_at, published_by_name, library_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&id)
         .bind(t.id())
@@ -1394,6 +1402,7 @@ impl Store {
         .bind(x.org_kinds)
         .bind(now_timestamp())
         .bind(by_name)
+        .bind(&library_id)
         .execute(w.conn())
         .await?;
         w.record(
@@ -1404,7 +1413,8 @@ impl Store {
                 object_type: "guidance",
                 object_id: &id,
                 before: None,
-                after: Some(json!({"doc_key": x.doc_key, "version": v + 1, "title": x.title})),
+                after: Some(json!({"doc_key": x.doc_key, "version": v + 1, "title": x.title,
+                                   "catalog": x.library.map(|l| json!({"title": l.title, "version": l.version, "controls": l.controls.len(), "sha256": l.sha256}))})),
             },
         )
         .await?;

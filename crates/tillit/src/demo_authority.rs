@@ -390,6 +390,7 @@ pub async fn seed_cases(app: &App, store: &tillit_store::Store) -> Result<(), St
             org_kinds: vec!["municipality".into()],
             ..Default::default()
         },
+        None,
     )
     .await
     .map_err(e)?;

@@ -233,6 +233,18 @@ pub fn routes() -> Router<AppState> {
             get(crate::supervision::pages::guidance_doc),
         )
         .route(
+            "/guidance/{id}/catalog.json",
+            get(crate::supervision::pages::guidance_catalog),
+        )
+        .route(
+            "/guidance/{id}/adopt",
+            post(crate::supervision::pages::adopt_catalog),
+        )
+        .route(
+            "/authority/guidance/catalogs",
+            post(crate::supervision::pages::publish_catalog).layer(evidence_limit()),
+        )
+        .route(
             "/supervision",
             get(crate::supervision::pages::provider_list),
         )
@@ -820,6 +832,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "library-removed",
         "library-adopted",
         "library-dropped",
+        "library-adopted-published",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

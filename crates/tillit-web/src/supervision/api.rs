@@ -300,6 +300,8 @@ pub struct GuidanceDto {
     pub org_kinds: Vec<String>,
     pub published_at: String,
     pub published_by: String,
+    /// The version publishes a requirement catalog (`/api/v1/guidance/{id}/catalog`).
+    pub publishes_catalog: bool,
 }
 
 fn semicolon_list(s: &str) -> Vec<String> {
@@ -332,6 +334,7 @@ pub async fn guidance(
                 body: g.body,
                 published_at: g.published_at,
                 published_by: g.published_by_name,
+                publishes_catalog: g.library_id.is_some(),
             })
             .collect(),
     ))
@@ -357,6 +360,113 @@ pub async fn publish(
     m: Member,
     ApiJson(d): ApiJson<GuidanceDraft>,
 ) -> AppResult<Response> {
-    let g = sup::publish_guidance(&state.app, &m.who, &d).await?;
+    let g = sup::publish_guidance(&state.app, &m.who, &d, None).await?;
     Ok((StatusCode::CREATED, Json(g)).into_response())
+}
+
+/// A guidance version that publishes a requirement catalog: the guidance's fields, and the OSCAL
+/// catalog (with a profile that selects from it) as JSON documents.
+#[derive(serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuidanceCatalogBody {
+    #[serde(default, deserialize_with = "tillit_domain::draft::text")]
+    #[schema(value_type = Option<String>)]
+    pub doc_key: String,
+    #[serde(default, deserialize_with = "tillit_domain::draft::text")]
+    pub title: String,
+    #[serde(default, deserialize_with = "tillit_domain::draft::text")]
+    pub summary: String,
+    /// Markdown: what the catalog is for and what is new.
+    #[serde(default, deserialize_with = "tillit_domain::draft::text")]
+    pub body: String,
+    #[serde(default, deserialize_with = "tillit_domain::draft::texts")]
+    pub topics: Vec<String>,
+    #[serde(default, deserialize_with = "tillit_domain::draft::texts")]
+    pub org_kinds: Vec<String>,
+    /// An OSCAL catalog document: `{"catalog": {…}}`.
+    #[schema(value_type = Object)]
+    pub catalog: serde_json::Value,
+    /// An OSCAL profile document that imports exactly one catalog (this one).
+    #[schema(value_type = Option<Object>)]
+    pub profile: Option<serde_json::Value>,
+}
+
+/// Publishes a guidance version that carries a requirement catalog (the supervision lead).
+#[utoipa::path(post, path = "/api/v1/authority/guidance/catalogs", request_body = GuidanceCatalogBody,
+    responses((status = 201, body = Object), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+pub async fn publish_catalog(
+    State(state): State<AppState>,
+    m: Member,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    let json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !json {
+        return Err(crate::error::AppError::UnsupportedMediaType);
+    }
+    let b: GuidanceCatalogBody = crate::forms::parse_json(&body)?;
+    let d = GuidanceDraft {
+        doc_key: b.doc_key,
+        title: b.title,
+        summary: b.summary,
+        body: b.body,
+        topics: b.topics,
+        org_kinds: b.org_kinds,
+    };
+    let upload = |name: &str, v: &serde_json::Value| tillit_app::oscal::Upload {
+        name: format!("{name}.json"),
+        bytes: serde_json::to_vec(v).unwrap_or_default(),
+    };
+    let catalog = upload("catalog", &b.catalog);
+    let profile = b.profile.as_ref().map(|p| upload("profile", p));
+    let g = sup::publish_guidance(&state.app, &m.who, &d, Some((catalog, profile))).await?;
+    Ok((StatusCode::CREATED, Json(g)).into_response())
+}
+
+/// The OSCAL catalog a guidance version publishes, as resolved when it was published.
+#[utoipa::path(get, path = "/api/v1/guidance/{id}/catalog", params(("id" = String, Path)),
+    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+pub async fn guidance_catalog(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let doc = tillit_app::oscal::published_catalog_document(&state.app, &m.who, &id).await?;
+    let text = tillit_app::oscal::write(&doc, tillit_oscal::Format::Json)?;
+    let mut res = text.into_response();
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    Ok(res)
+}
+
+/// What adopting a published catalog did.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AdoptedCatalogDto {
+    pub library: crate::libraries::api::LibraryDto,
+    /// Systems now assessed against the new version (those of the earlier copy).
+    pub systems: usize,
+    /// Assessments carried over from the earlier copy (controls that did not change).
+    pub assessments_carried: usize,
+}
+
+/// Adopts the catalog a guidance version publishes as one of the organisation's libraries (a
+/// provider's administrator or coordinator). Adopting a version twice gives the same library.
+#[utoipa::path(post, path = "/api/v1/guidance/{id}/adopt", params(("id" = String, Path)),
+    responses((status = 200, body = AdoptedCatalogDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn adopt_catalog(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Json<AdoptedCatalogDto>> {
+    let a = tillit_app::oscal::adopt_published(&state.app, &m.who, &id).await?;
+    Ok(Json(AdoptedCatalogDto {
+        library: a.library.into(),
+        systems: a.systems,
+        assessments_carried: a.carried,
+    }))
 }

@@ -1278,6 +1278,8 @@ pub struct GuidanceLine {
     pub version: i64,
     pub published: String,
     pub topics: String,
+    /// The version publishes a requirement catalog.
+    pub catalog: bool,
 }
 
 #[derive(Template)]
@@ -1311,6 +1313,7 @@ async fn guidance_page(
                 version: g.version,
                 published: day(&g.published_at),
                 topics: g.topics.replace(';', ", "),
+                catalog: g.library_id.is_some(),
             })
             .collect(),
         may_publish: m.may(Permission::LeadSupervision),
@@ -1335,7 +1338,7 @@ pub async fn publish(
     form: FormFields,
 ) -> AppResult<Response> {
     let r = form
-        .submit(async |d: GuidanceDraft| sup::publish_guidance(&state.app, &m.who, &d).await)
+        .submit(async |d: GuidanceDraft| sup::publish_guidance(&state.app, &m.who, &d, None).await)
         .await;
     let keep = (
         form.get("doc_key").to_string(),
@@ -1352,6 +1355,116 @@ pub async fn publish(
     .await
 }
 
+/// Publishes a guidance version that carries a requirement catalog (OSCAL files, multipart).
+pub async fn publish_catalog(
+    State(state): State<AppState>,
+    m: Member,
+    mut mp: axum::extract::Multipart,
+) -> AppResult<Response> {
+    m.require(Permission::LeadSupervision)?;
+    let malformed = || {
+        crate::error::AppError::Invalid(ValidationErrors::single(
+            "catalog",
+            tillit_domain::Rule::InvalidFormat,
+        ))
+    };
+    let mut d = GuidanceDraft::default();
+    let mut catalog = tillit_app::oscal::Upload {
+        name: String::new(),
+        bytes: Vec::new(),
+    };
+    let mut profile = None;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(crate::error::AppError::PayloadTooLarge)
+            }
+            Err(_) => return Err(malformed()),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if name == "catalog" || name == "profile" {
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let bytes = field.bytes().await.map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    crate::error::AppError::PayloadTooLarge
+                } else {
+                    malformed()
+                }
+            })?;
+            let u = tillit_app::oscal::Upload {
+                name: file_name,
+                bytes: bytes.to_vec(),
+            };
+            if name == "catalog" {
+                catalog = u;
+            } else if !u.bytes.is_empty() {
+                profile = Some(u);
+            }
+            continue;
+        }
+        let text = field.text().await.map_err(|_| malformed())?;
+        match name.as_str() {
+            "doc_key" => d.doc_key = text,
+            "title" => d.title = text,
+            "summary" => d.summary = text,
+            "body" => d.body = text,
+            "topics" if !text.trim().is_empty() => d.topics.push(text),
+            "org_kinds" => d.org_kinds.push(text),
+            _ => {}
+        }
+    }
+    let keep = (
+        d.doc_key.clone(),
+        d.title.clone(),
+        d.summary.clone(),
+        d.body.clone(),
+        d.topics.join(", "),
+    );
+    match sup::publish_guidance(&state.app, &m.who, &d, Some((catalog, profile))).await {
+        Ok(g) => Ok(see_other(&format!("/guidance/{}", g.id))),
+        Err(tillit_app::Error::Invalid(v)) => guidance_page(&state, &m, keep, Some(&v)).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Adopts the catalog a guidance version publishes as the organisation's own library.
+pub async fn adopt_catalog(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+    _form: FormFields,
+) -> AppResult<Response> {
+    let a = tillit_app::oscal::adopt_published(&state.app, &m.who, &id).await?;
+    Ok(see_other(&format!(
+        "/libraries/{}?done=library-adopted-published",
+        a.library.id
+    )))
+}
+
+pub struct TouchedLine {
+    pub change: String,
+    pub control: String,
+    pub system_href: String,
+    pub system: String,
+    pub status: String,
+}
+
+/// The catalog part of a guidance page.
+pub struct CatalogBlock {
+    pub title: String,
+    pub facts: String,
+    pub download: String,
+    pub since: Option<String>,
+    pub changes: Vec<(String, String, String)>,
+    pub adopted: Option<String>,
+    pub earlier: Option<String>,
+    pub touched: Vec<TouchedLine>,
+    pub may_adopt: bool,
+    pub controls: Vec<(String, String, bool)>,
+}
+
 #[derive(Template)]
 #[template(path = "guidance_doc.html")]
 struct GuidanceDocPage {
@@ -1365,14 +1478,92 @@ struct GuidanceDocPage {
     has_changes: bool,
     may_publish: bool,
     doc_key: String,
+    doc_id: String,
+    catalog: Option<CatalogBlock>,
+}
+
+fn catalog_block(
+    tr: &crate::i18n::Tr,
+    id: &str,
+    c: &tillit_app::oscal::PublishedCatalogView,
+) -> CatalogBlock {
+    let change = |k: tillit_app::oscal::ControlChange| tr.t(&format!("catalog-change-{}", k.key()));
+    CatalogBlock {
+        title: c.library.title.clone(),
+        facts: tr.f(
+            "published-catalog-facts",
+            &[
+                ("version", c.library.version.clone()),
+                ("controls", c.library.control_count.to_string()),
+            ],
+        ),
+        download: format!("/guidance/{id}/catalog.json"),
+        since: c
+            .changes
+            .as_ref()
+            .map(|(v, _)| tr.f("published-catalog-since", &[("version", v.to_string())])),
+        changes: c
+            .changes
+            .iter()
+            .flat_map(|(_, list)| list.iter())
+            .map(|(k, x)| {
+                (
+                    k.key().to_string(),
+                    change(*k),
+                    format!("{} {}", x.label, x.title),
+                )
+            })
+            .collect(),
+        adopted: c.adopted.as_ref().map(|l| format!("/libraries/{}", l.id)),
+        earlier: c.earlier.as_ref().map(|(l, v)| {
+            tr.f(
+                "published-catalog-earlier",
+                &[("version", v.to_string()), ("title", l.title.clone())],
+            )
+        }),
+        touched: c
+            .touched
+            .iter()
+            .map(|t| TouchedLine {
+                change: change(t.change),
+                control: format!("{} {}", t.control.label, t.control.title),
+                system_href: format!("/systems/{}", t.system_id),
+                system: t.system_name.clone(),
+                status: crate::requirements::pages::status_label(tr, Some(t.status)),
+            })
+            .collect(),
+        may_adopt: c.may_adopt,
+        controls: c
+            .controls
+            .iter()
+            .map(|x| (x.label.clone(), x.title.clone(), x.parent_id.is_some()))
+            .collect(),
+    }
+}
+
+/// The OSCAL catalog a guidance version publishes, as resolved at publishing.
+pub async fn guidance_catalog(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let doc = tillit_app::oscal::published_catalog_document(&state.app, &m.who, &id).await?;
+    let text = tillit_app::oscal::write(&doc, tillit_oscal::Format::Json)?;
+    Ok(crate::requirements::pages::download(
+        &format!("guidance-{id}-catalog.json"),
+        Some("application/oscal.catalog+json"),
+        text.into_bytes(),
+    ))
 }
 
 pub async fn guidance_doc(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
+    Params(notice): Params<crate::pages::Notice>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
+    let notice = crate::pages::notice_from(tr, notice.done.as_deref());
     let v = sup::guidance_doc(&state.app, &m.who, &id).await?;
     let meta = tr.f(
         "guidance-meta",
@@ -1383,7 +1574,7 @@ pub async fn guidance_doc(
         ],
     );
     let tpl = GuidanceDocPage {
-        c: PageCommon::member(&m, v.doc.title.clone(), "/guidance"),
+        c: PageCommon::member(&m, v.doc.title.clone(), "/guidance").with_notice(notice),
         title: v.doc.title.clone(),
         meta,
         summary: v.doc.summary.clone(),
@@ -1404,6 +1595,8 @@ pub async fn guidance_doc(
         changes: v.changes.unwrap_or_default(),
         may_publish: m.may(Permission::LeadSupervision) && v.doc.authority_org_id == m.who.org_id(),
         doc_key: v.doc.doc_key.clone(),
+        catalog: v.catalog.as_ref().map(|c| catalog_block(tr, &v.doc.id, c)),
+        doc_id: v.doc.id.clone(),
     };
     Ok(page(StatusCode::OK, &tpl))
 }

@@ -638,3 +638,254 @@ async fn another_organisation_never_reaches_a_library_or_its_assessments() {
         .unwrap();
     assert_eq!(a1["status"], "met", "{controls}");
 }
+
+/// The small test catalog with `a-1`'s statement changed, `a-2` removed and `c-2` added.
+fn small_catalog_v2() -> Value {
+    let mut v = small_catalog();
+    let groups = v["catalog"]["groups"].as_array_mut().unwrap();
+    let access = groups[0]["controls"].as_array_mut().unwrap();
+    access[0]["parts"][0]["prose"] = json!("Have a policy, approved by management.");
+    access.retain(|c| c["id"] != "a-2");
+    groups[1]["controls"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"id": "c-2", "title": "Incident drills"}));
+    v["catalog"]["metadata"]["version"] = json!("2.0");
+    v
+}
+
+#[tokio::test]
+async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() {
+    let app = TestApp::spawn().await;
+    let (imy, _) = app
+        .org("Integritetsskyddsmyndigheten", OrgKind::Authority)
+        .await;
+    let (region, _) = app.org("Region Katalog", OrgKind::Region).await;
+    let (other, _) = app.org("Region Annan", OrgKind::Region).await;
+    app.member(&imy, "tillsyn@imy.test", Role::SupervisionLead)
+        .await;
+    app.member(&imy, "handlaggare@imy.test", Role::CaseOfficer)
+        .await;
+    let lead = app.login("tillsyn@imy.test").await;
+    let lead_api = app.api(&make_token(&lead, "lead", &["read", "write"]).await);
+    let (browser, api) = admin_api(&app, &region, "admin@katalog.example").await;
+    let (_, other_api) = admin_api(&app, &other, "admin@annan.example").await;
+    let system = patient_system(&app, &region, "own_operation").await;
+
+    let publish = |catalog: Value, summary: &str| {
+        let api = lead_api.clone();
+        let body = json!({"doc_key": "krav-socialtjanst", "title": "Krav på socialtjänstens system",
+            "summary": summary, "body": "# Krav\n\nVad IMY förväntar sig.", "org_kinds": ["region"], "catalog": catalog});
+        async move {
+            let res = api
+                .req(
+                    Method::POST,
+                    "/api/v1/authority/guidance/catalogs",
+                    Some(body),
+                )
+                .await;
+            let s = res.status();
+            (s, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    // A case officer may not publish; a document that is not a catalog is refused, naming it.
+    let officer = app.login("handlaggare@imy.test").await;
+    let officer_api = app.api(&make_token(&officer, "officer", &["read", "write"]).await);
+    let res = officer_api
+        .req(
+            Method::POST,
+            "/api/v1/authority/guidance/catalogs",
+            Some(json!({"title": "x", "summary": "x", "body": "x", "catalog": small_catalog()})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (s, p) = publish(json!({"profile": {}}), "Fel").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "catalog");
+    let (s, v1) = publish(small_catalog(), "Första versionen.").await;
+    assert_eq!(s, StatusCode::CREATED, "{v1}");
+    let v1_id = v1["id"].as_str().unwrap().to_string();
+    assert!(v1["library_id"].is_string());
+
+    // The provider sees it among the guidance, reads the catalog and adopts it.
+    let (_, list) = api.get_json("/api/v1/guidance").await;
+    let entry = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == v1_id.as_str())
+        .unwrap();
+    assert_eq!(entry["publishes_catalog"], true);
+    let (s, cat) = api
+        .get_json(&format!("/api/v1/guidance/{v1_id}/catalog"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(cat["catalog"]["metadata"]["title"], "Tillit test catalog");
+    let (s, adopted) = api.get_json(&format!("/api/v1/guidance/{v1_id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(adopted["catalog"]["may_adopt"], true, "{adopted}");
+    let res = api
+        .req(
+            Method::POST,
+            &format!("/api/v1/guidance/{v1_id}/adopt"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let a1: Value = res.json().await.unwrap();
+    let copy1 = a1["library"]["id"].as_str().unwrap().to_string();
+    assert_eq!(a1["library"]["control_count"], assessable(&small_catalog()));
+    // Adopting again gives the same library; an authority cannot adopt.
+    let res = api
+        .req(
+            Method::POST,
+            &format!("/api/v1/guidance/{v1_id}/adopt"),
+            None,
+        )
+        .await;
+    let again: Value = res.json().await.unwrap();
+    assert_eq!(again["library"]["id"], copy1.as_str());
+    let res = lead_api
+        .req(
+            Method::POST,
+            &format!("/api/v1/guidance/{v1_id}/adopt"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The copy is the provider's: the authority does not see it, nor its assessments.
+    let res = api
+        .req(
+            Method::PUT,
+            &format!("/api/v1/systems/{system}/libraries/{copy1}"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    for (cid, status) in [("a-1", "met"), ("a-2", "not_met"), ("b-1", "partly_met")] {
+        let res = api
+            .req(
+                Method::PUT,
+                &format!("/api/v1/systems/{system}/libraries/{copy1}/controls/{cid}/assessment"),
+                Some(json!({"status": status})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{cid}");
+    }
+    let (s, _) = lead_api
+        .get_json(&format!("/api/v1/libraries/{copy1}"))
+        .await;
+    assert_ne!(s, StatusCode::OK);
+    let (s, _) = other_api
+        .get_json(&format!("/api/v1/libraries/{copy1}"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Version 2: a-1 changed, a-2 removed, c-2 added. The provider sees what changed and which
+    // of its assessments it touches.
+    let (s, v2) = publish(small_catalog_v2(), "Andra versionen.").await;
+    assert_eq!(s, StatusCode::CREATED, "{v2}");
+    assert_eq!(v2["version"], 2);
+    let v2_id = v2["id"].as_str().unwrap().to_string();
+    let (_, view) = api.get_json(&format!("/api/v1/guidance/{v2_id}")).await;
+    let cat = &view["catalog"];
+    let changes: Vec<(String, String)> = cat["changes"][1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c[0].as_str().unwrap().to_string(),
+                c[1]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            ("changed".to_string(), "a-1".to_string()),
+            ("added".to_string(), "c-2".to_string()),
+            ("removed".to_string(), "a-2".to_string())
+        ],
+        "{cat}"
+    );
+    let touched: Vec<(String, String)> = cat["touched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["control"]["id"].as_str().unwrap().to_string(),
+                t["change"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        touched,
+        vec![
+            ("a-1".to_string(), "changed".to_string()),
+            ("a-2".to_string(), "removed".to_string())
+        ]
+    );
+    assert_eq!(cat["touched"][0]["system_name"], "Journalsystemet");
+    // Another region that adopted nothing sees the changes but no assessments touched.
+    let (_, view) = other_api
+        .get_json(&format!("/api/v1/guidance/{v2_id}"))
+        .await;
+    assert_eq!(view["catalog"]["touched"].as_array().unwrap().len(), 0);
+
+    // Adopting version 2 carries the system over, and the assessment of b-1 (unchanged); a-1
+    // changed and is to be assessed again.
+    let res = api
+        .req(
+            Method::POST,
+            &format!("/api/v1/guidance/{v2_id}/adopt"),
+            None,
+        )
+        .await;
+    let a2: Value = res.json().await.unwrap();
+    assert_eq!(
+        (a2["systems"].as_u64(), a2["assessments_carried"].as_u64()),
+        (Some(1), Some(1)),
+        "{a2}"
+    );
+    let copy2 = a2["library"]["id"].as_str().unwrap();
+    let (_, controls) = api
+        .get_json(&format!(
+            "/api/v1/systems/{system}/libraries/{copy2}/controls"
+        ))
+        .await;
+    let status = |id: &str| {
+        controls
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["control_id"] == id)
+            .map(|c| c["status"].clone())
+    };
+    assert_eq!(status("b-1"), Some(json!("partly_met")));
+    assert_eq!(status("a-1"), Some(Value::Null));
+    assert_eq!(status("c-2"), Some(Value::Null));
+    assert_eq!(status("a-2"), None);
+
+    // The page shows the catalog, its changes and the adopted copy. Libraries are a provider's
+    // registers: the authority neither reads nor removes the one it published through them.
+    let (s, page) = browser.get_text(&format!("/guidance/{v2_id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("Ändringar sedan version 1") && page.contains("Borttagen"),
+        "{page}"
+    );
+    assert!(page.contains("Er organisation har antagit den här versionen."));
+    let published = format!("/api/v1/libraries/{}", v1["library_id"].as_str().unwrap());
+    let (s, _) = lead_api.get_json(&published).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let res = lead_api.req(Method::DELETE, &published, None).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (s, _) = api.get_json(&published).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "the authority's row is not the provider's copy"
+    );
+}

@@ -268,6 +268,12 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     // Published guidance is public: every organisation reads every version.
     ("GET", "/guidance/{id}", "guidance"),
     ("GET", "/api/v1/guidance/{id}", "guidance"),
+    // A published catalog is public as its guidance is; adopting it makes a copy in the acting
+    // organisation (`libraries::an_authority_publishes_a_catalog_and_a_provider_follows_its_versions`).
+    ("GET", "/guidance/{id}/catalog.json", "guidance"),
+    ("POST", "/guidance/{id}/adopt", "guidance"),
+    ("GET", "/api/v1/guidance/{id}/catalog", "guidance"),
+    ("POST", "/api/v1/guidance/{id}/adopt", "guidance"),
 ];
 
 #[test]
