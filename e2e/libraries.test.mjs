@@ -86,3 +86,31 @@ test('NIST MODERATE is imported, the record system assessed against it and expor
   assert.deepEqual(scriptErrors, []);
   await context.close();
 });
+
+test('Åsby kommun sees what the second version of IMY\'s catalog changes, and adopts it', async () => {
+  const context = await browser().newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 900 } });
+  const page = await signIn(context, 'admin@asby.example');
+  await nav(page).getByRole('link', { name: 'Vägledning' }).click();
+  await page.getByRole('link', { name: 'Granskningspunkter för system med känsliga personuppgifter' }).click();
+  const catalog = page.locator('#catalog');
+  await catalog.getByRole('heading', { name: 'Ändringar sedan version 1' }).waitFor();
+  const text = await catalog.textContent();
+  assert.ok(text.includes('Ni har antagit version 1'), 'the earlier adoption is named');
+  assert.ok(text.includes('BEH-6') && text.includes('Ny'), 'the new control');
+  const touched = catalog.locator('table');
+  assert.ok((await touched.textContent()).includes('BEH-4'), 'the removed control Åsby assessed');
+  assert.ok((await touched.textContent()).includes('Delvis uppfyllt'));
+  await expectAccessible(page, 'a published catalog');
+  await fitsOnAPhone(page, 'published-catalog');
+  await catalog.screenshot({ path: `${SHOTS}/published-catalog-section-1280.png` });
+
+  await page.getByRole('button', { name: 'Anta kravkatalogen' }).click();
+  await page.getByText(/Kravkatalogen är antagen som ett av era bibliotek/).waitFor();
+  await page.getByRole('heading', { level: 1, name: 'IMY:s granskningspunkter' }).waitFor();
+  // The system assessed against version 1 is assessed against version 2, LOG-2 carried over.
+  await page.locator('section', { has: page.getByRole('heading', { name: 'System som bedöms mot biblioteket' }) })
+    .getByRole('link').first().click();
+  await page.getByText(/2 av 5 kontroller är bedömda/).waitFor();
+  await expectAccessible(page, 'the adopted catalog for a system');
+  await context.close();
+});

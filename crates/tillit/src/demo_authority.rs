@@ -395,6 +395,8 @@ pub async fn seed_cases(app: &App, store: &tillit_store::Store) -> Result<(), St
     .await
     .map_err(e)?;
 
+    publish_demo_catalog(app, &lead).await?;
+
     // The planned case on Åsby kommun.
     let asby_number = "212000-9994";
     let case_id = tillit_app::supervision::open_case(
@@ -648,4 +650,108 @@ mod tests {
             .filter(|r| r.generated)
             .all(|r| r.name.starts_with("Genererad")));
     }
+}
+
+/// IMY's review points for systems with sensitive personal data: a selection of Tillit's catalog
+/// published in two versions. Åsby kommun adopted the first and assessed its social-services
+/// system against it; the second drops a control Åsby assessed and adds one, so Åsby's page of
+/// the second version shows what changed and which assessment it touches.
+async fn publish_demo_catalog(app: &App, lead: &tillit_app::Acting) -> Result<(), String> {
+    use tillit_domain::supervision as sup;
+    let e = |x: tillit_app::Error| format!("demo catalog: {x}");
+    let catalog = tillit_app::library::builtin_catalog_json(tillit_app::library::LATEST)
+        .ok_or("demo catalog: the built-in catalog is missing")?;
+    let profile = |ids: &[&str], version: &str| {
+        serde_json::json!({"profile": {
+            "uuid": "5b0e7f39-8a7d-4c61-9a41-3c2f0d6e9b10",
+            "metadata": {"title": "IMY:s granskningspunkter", "last-modified": "2026-11-30T00:00:00Z",
+                         "version": version, "oscal-version": "1.1.2"},
+            "imports": [{"href": "tillit-vard-omsorg.json", "include-controls": [{"with-ids": ids}]}],
+            "merge": {"as-is": true}}})
+        .to_string()
+        .into_bytes()
+    };
+    let publish = |ids: &'static [&'static str], version: &'static str, summary: &'static str| {
+        let draft = sup::GuidanceDraft {
+            doc_key: "granskningspunkter-kansliga-system".into(),
+            title: "Granskningspunkter för system med känsliga personuppgifter".into(),
+            summary: summary.into(),
+            body: "# Granskningspunkter
+
+De krav IMY utgår från när vi granskar behörigheter och \
+                   loggning i system med känsliga personuppgifter. Katalogen kan antas som ett kravbibliotek \
+                   och systemen bedömas mot den."
+                .into(),
+            topics: vec!["åtkomst".into(), "loggning".into()],
+            ..Default::default()
+        };
+        let upload = tillit_app::oscal::Upload {
+            name: "tillit-vard-omsorg.json".into(),
+            bytes: catalog.to_vec(),
+        };
+        let selection = tillit_app::oscal::Upload {
+            name: "profil.json".into(),
+            bytes: profile(ids, version),
+        };
+        async move {
+            tillit_app::supervision::publish_guidance(
+                app,
+                lead,
+                &draft,
+                Some((upload, Some(selection))),
+            )
+            .await
+        }
+    };
+    let v1 = publish(
+        &["beh-1", "beh-2", "beh-4", "log-2", "log-3"],
+        "1",
+        "Första versionen: behörigheter och logguppföljning.",
+    )
+    .await
+    .map_err(e)?;
+    let asby = tillit_app::auth::acting_as_member(app, "admin@asby.example", "212000-9994")
+        .await
+        .map_err(e)?;
+    let copy = tillit_app::oscal::adopt_published(app, &asby, &v1.id)
+        .await
+        .map_err(e)?;
+    let mut systems: Vec<(String, String)> = tillit_app::systems::system_names(app, &asby)
+        .await
+        .map_err(e)?
+        .into_iter()
+        .collect();
+    systems.sort_by(|a, b| a.1.cmp(&b.1));
+    if let Some((system, _)) = systems.first() {
+        let system = tillit_domain::ids::SystemId::from(system.as_str());
+        tillit_app::oscal::adopt_library(app, &asby, &system, &copy.library.id)
+            .await
+            .map_err(e)?;
+        for (control, status, motivation) in [
+            (
+                "beh-4",
+                "partly_met",
+                "Stark autentisering används inte för åtkomst utifrån.",
+            ),
+            ("log-2", "not_met", "Loggarna granskas inte återkommande."),
+            ("beh-1", "met", ""),
+        ] {
+            let d = tillit_domain::assessment::AssessmentDraft {
+                status: status.into(),
+                motivation: motivation.into(),
+                ..Default::default()
+            };
+            tillit_app::oscal::assess_control(app, &asby, &system, &copy.library.id, control, &d)
+                .await
+                .map_err(e)?;
+        }
+    }
+    publish(
+        &["beh-1", "beh-2", "beh-6", "log-2", "log-3"],
+        "2",
+        "Andra versionen: uppföljningen av behörigheter ersätter kravet på stark autentisering.",
+    )
+    .await
+    .map_err(e)?;
+    Ok(())
 }

@@ -611,6 +611,7 @@ impl PageCommon {
                 nav.push(("/incidents", "nav-incidents"));
                 nav.push(("/submissions", "nav-submissions"));
                 nav.push(("/supervision", "nav-supervision"));
+                nav.push(("/guidance", "nav-guidance"));
             }
             nav.push(("/requirements", "nav-requirements"));
             nav.push(("/catalog", "nav-catalog"));
