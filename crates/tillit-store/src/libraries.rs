@@ -206,6 +206,54 @@ pub(crate) async fn insert_library(
     Ok(id)
 }
 
+/// Inserts a current assessment row.
+async fn insert_assessment(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    a: &ControlAssessment,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO library_assessments (id, org_id, system_id, library_id, control_id, status, motivation, comment, assessed_by, assessed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&a.id)
+    .bind(t.id())
+    .bind(&a.system_id)
+    .bind(&a.library_id)
+    .bind(&a.control_id)
+    .bind(a.status.key())
+    .bind(&a.motivation)
+    .bind(&a.comment)
+    .bind(&a.assessed_by)
+    .bind(&a.assessed_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Adds an assessment as it now stands to its history.
+async fn add_history(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    a: &ControlAssessment,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO library_assessment_history (id, org_id, assessment_id, status, motivation, comment, assessed_by, assessed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(new_id())
+    .bind(t.id())
+    .bind(&a.id)
+    .bind(a.status.key())
+    .bind(&a.motivation)
+    .bind(&a.comment)
+    .bind(&a.assessed_by)
+    .bind(&a.assessed_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Stores an imported library and its controls in one transaction.
     pub async fn import_library(
@@ -577,59 +625,38 @@ impl Store {
         .bind(control_id)
         .fetch_optional(w.conn())
         .await?;
-        let now = now_timestamp();
-        let id = match &before {
-            Some((id, _)) => {
-                sqlx::query(
-                    "UPDATE library_assessments SET status = $1, motivation = $2, comment = $3, assessed_by = $4, assessed_at = $5
-                     WHERE org_id = $6 AND id = $7",
-                )
-                .bind(x.status.key())
-                .bind(&x.motivation)
-                .bind(&x.comment)
-                .bind(by_name)
-                .bind(&now)
-                .bind(t.id())
-                .bind(id)
-                .execute(w.conn())
-                .await?;
-                id.clone()
-            }
-            None => {
-                let id = new_id();
-                sqlx::query(
-                    "INSERT INTO library_assessments (id, org_id, system_id, library_id, control_id, status, motivation, comment, assessed_by, assessed_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(&id)
-                .bind(t.id())
-                .bind(system_id)
-                .bind(library_id)
-                .bind(control_id)
-                .bind(x.status.key())
-                .bind(&x.motivation)
-                .bind(&x.comment)
-                .bind(by_name)
-                .bind(&now)
-                .execute(w.conn())
-                .await?;
-                id
-            }
+        let cur = ControlAssessment {
+            id: before
+                .as_ref()
+                .map(|(id, _)| id.clone())
+                .unwrap_or_else(new_id),
+            system_id: system_id.to_string(),
+            library_id: library_id.to_string(),
+            control_id: control_id.to_string(),
+            status: x.status,
+            motivation: x.motivation.clone(),
+            comment: x.comment.clone(),
+            assessed_by: by_name.to_string(),
+            assessed_at: now_timestamp(),
         };
-        sqlx::query(
-            "INSERT INTO library_assessment_history (id, org_id, assessment_id, status, motivation, comment, assessed_by, assessed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(new_id())
-        .bind(t.id())
-        .bind(&id)
-        .bind(x.status.key())
-        .bind(&x.motivation)
-        .bind(&x.comment)
-        .bind(by_name)
-        .bind(&now)
-        .execute(w.conn())
-        .await?;
+        if before.is_some() {
+            sqlx::query(
+                "UPDATE library_assessments SET status = $1, motivation = $2, comment = $3, assessed_by = $4, assessed_at = $5
+                 WHERE org_id = $6 AND id = $7",
+            )
+            .bind(cur.status.key())
+            .bind(&cur.motivation)
+            .bind(&cur.comment)
+            .bind(&cur.assessed_by)
+            .bind(&cur.assessed_at)
+            .bind(t.id())
+            .bind(&cur.id)
+            .execute(w.conn())
+            .await?;
+        } else {
+            insert_assessment(w.conn(), t, &cur).await?;
+        }
+        add_history(w.conn(), t, &cur).await?;
         w.record(
             actor,
             Some(t.id()),
@@ -799,38 +826,11 @@ impl Store {
             .fetch_all(w.conn())
             .await?;
             for r in &kept {
-                let a = assessment_of(r)?;
-                let new = new_id();
-                sqlx::query(
-                    "INSERT INTO library_assessments (id, org_id, system_id, library_id, control_id, status, motivation, comment, assessed_by, assessed_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(&new)
-                .bind(t.id())
-                .bind(&a.system_id)
-                .bind(&id)
-                .bind(&a.control_id)
-                .bind(a.status.key())
-                .bind(&a.motivation)
-                .bind(&a.comment)
-                .bind(&a.assessed_by)
-                .bind(&a.assessed_at)
-                .execute(w.conn())
-                .await?;
-                sqlx::query(
-                    "INSERT INTO library_assessment_history (id, org_id, assessment_id, status, motivation, comment, assessed_by, assessed_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(new_id())
-                .bind(t.id())
-                .bind(&new)
-                .bind(a.status.key())
-                .bind(&a.motivation)
-                .bind(&a.comment)
-                .bind(&a.assessed_by)
-                .bind(&a.assessed_at)
-                .execute(w.conn())
-                .await?;
+                let mut a = assessment_of(r)?;
+                a.id = new_id();
+                a.library_id = id.clone();
+                insert_assessment(w.conn(), t, &a).await?;
+                add_history(w.conn(), t, &a).await?;
             }
             carried = kept.len();
         }
