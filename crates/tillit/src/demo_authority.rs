@@ -631,27 +631,6 @@ pub async fn seed_cases(app: &App, store: &tillit_store::Store) -> Result<(), St
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn generated_numbers_are_valid_and_unique() {
-        let rows = super::registry_rows(7);
-        let mut seen = std::collections::HashSet::new();
-        for r in &rows {
-            tillit_domain::org::OrgNumber::parse("org_number", &r.org_number).unwrap();
-            assert!(seen.insert(r.org_number.clone()), "{}", r.org_number);
-        }
-        assert_eq!(
-            rows.iter().filter(|r| r.generated).count(),
-            super::GENERATED_MUNICIPALITIES + super::GENERATED_PRIVATE
-        );
-        assert!(rows
-            .iter()
-            .filter(|r| r.generated)
-            .all(|r| r.name.starts_with("Genererad")));
-    }
-}
-
 /// IMY's review points for systems with sensitive personal data: a selection of Tillit's catalog
 /// published in two versions. Åsby kommun adopted the first and assessed its social-services
 /// system against it; the second drops a control Åsby assessed and adds one, so Åsby's page of
@@ -754,4 +733,25 @@ De krav IMY utgår från när vi granskar behörigheter och \
     .await
     .map_err(e)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_numbers_are_valid_and_unique() {
+        let rows = super::registry_rows(7);
+        let mut seen = std::collections::HashSet::new();
+        for r in &rows {
+            tillit_domain::org::OrgNumber::parse("org_number", &r.org_number).unwrap();
+            assert!(seen.insert(r.org_number.clone()), "{}", r.org_number);
+        }
+        assert_eq!(
+            rows.iter().filter(|r| r.generated).count(),
+            super::GENERATED_MUNICIPALITIES + super::GENERATED_PRIVATE
+        );
+        assert!(rows
+            .iter()
+            .filter(|r| r.generated)
+            .all(|r| r.name.starts_with("Genererad")));
+    }
 }
