@@ -153,11 +153,13 @@ async fn no_acknowledged_write_is_lost_when_the_server_is_killed() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Writes assets through the API until `stop` is set; the names that were acknowledged.
+/// Writes assets through the API until `stop` is set, counting each acknowledged write in
+/// `done`; the number this writer made.
 async fn write_until(
     base: String,
     token: String,
     stop: Arc<std::sync::atomic::AtomicBool>,
+    done: Arc<std::sync::atomic::AtomicUsize>,
     tag: usize,
 ) -> usize {
     let client = reqwest::Client::new();
@@ -172,6 +174,7 @@ async fn write_until(
             .unwrap();
         assert_eq!(res.status(), StatusCode::CREATED);
         n += 1;
+        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     n
 }
@@ -215,17 +218,28 @@ async fn a_backup_taken_under_write_load_restores_whole() {
     let b = app.login("skrivare@s.example").await;
     let token = make_token(&b, "backup", &["read", "write"]).await;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let writers: Vec<_> = (0..6)
         .map(|i| {
             tokio::spawn(write_until(
                 app.base.clone(),
                 token.clone(),
                 stop.clone(),
+                done.clone(),
                 i,
             ))
         })
         .collect();
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The backup starts once the writers are well under way (a count, not a time: a busy machine
+    // writes slower), and they go on until it has finished.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while done.load(std::sync::atomic::Ordering::Relaxed) < 20 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the writers did not get going"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let dir =
         std::env::temp_dir().join(format!("tillit-restore-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -303,7 +317,6 @@ async fn a_backup_taken_under_write_load_restores_whole() {
     for w in writers {
         written += w.await.unwrap();
     }
-    assert!(written > 20, "writes went on during the backup: {written}");
     // `tillit audit verify` on the restored copy.
     let out = Command::new(env!("CARGO_BIN_EXE_tillit"))
         .args(["--database-url", &restored_url, "audit", "verify"])
