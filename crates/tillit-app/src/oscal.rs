@@ -1113,6 +1113,21 @@ pub struct Touched {
     pub status: Status,
 }
 
+/// A measure of the organisation's that a new version touches: it answers a requirement of the
+/// same id as a control the version changes or removes (an authority's catalog drawn from
+/// Tillit's shares its requirements' ids).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TouchedMeasure {
+    pub change: ControlChange,
+    pub control: LibraryControl,
+    pub measure_id: String,
+    pub measure_title: String,
+    pub status: tillit_domain::measure::MeasureStatus,
+    /// The system it answers the requirement for; `None`: the whole organisation.
+    pub system_id: Option<String>,
+    pub system_name: Option<String>,
+}
+
 /// A requirement catalog published with a guidance version, as an organisation sees it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PublishedCatalogView {
@@ -1127,6 +1142,8 @@ pub struct PublishedCatalogView {
     pub earlier: Option<(OscalLibrary, i64)>,
     /// The provider's assessments in that earlier copy that this version changes or removes.
     pub touched: Vec<Touched>,
+    /// The provider's measures answering a requirement this version changes or removes.
+    pub touched_measures: Vec<TouchedMeasure>,
     pub may_adopt: bool,
 }
 
@@ -1156,7 +1173,32 @@ pub async fn published_catalog(
     };
     let provider = who.org_kind().side() == tillit_domain::org::Side::Provider;
     let (mut adopted, mut earlier, mut touched) = (None, None, Vec::new());
+    let mut touched_measures = Vec::new();
     if provider && who.may(Permission::ViewRegisters) {
+        let changed: HashMap<&str, &(ControlChange, LibraryControl)> = changes
+            .iter()
+            .flat_map(|(_, list)| list.iter())
+            .filter(|(c, _)| *c != ControlChange::Added)
+            .map(|x| (x.1.id.as_str(), x))
+            .collect();
+        if !changed.is_empty() {
+            let ids: Vec<String> = changed.keys().map(|k| k.to_string()).collect();
+            let names = app.store.system_names(who.tenant()).await?;
+            for (m, requirement, system) in app.store.measures_answering(who.tenant(), &ids).await?
+            {
+                if let Some((change, control)) = changed.get(requirement.as_str()) {
+                    touched_measures.push(TouchedMeasure {
+                        change: *change,
+                        control: control.clone(),
+                        measure_id: m.id.to_string(),
+                        measure_title: m.input.title.clone(),
+                        status: m.input.status,
+                        system_name: system.as_ref().and_then(|s| names.get(s).cloned()),
+                        system_id: system,
+                    });
+                }
+            }
+        }
         let copies = app
             .store
             .adopted_copies(who.tenant(), &doc.authority_org_id, &doc.doc_key)
@@ -1200,6 +1242,7 @@ pub async fn published_catalog(
         adopted,
         earlier,
         touched,
+        touched_measures,
     }))
 }
 

@@ -308,6 +308,38 @@ impl Store {
         Ok(list)
     }
 
+    /// The organisation's measures that answer one of these requirements, in any scope: each
+    /// with the requirement and the system it answers it for (`None`: the whole organisation).
+    pub async fn measures_answering(
+        &self,
+        t: &Tenant,
+        requirement_ids: &[String],
+    ) -> Result<Vec<(Measure, String, Option<String>)>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in requirement_ids.chunks(crate::links::IN_CHUNK) {
+            let sql = format!(
+                "SELECT {COLUMNS}, mr.requirement_id AS requirement_id, mr.scope_key AS scope_key
+                 FROM {FROM} JOIN measure_requirements mr ON mr.measure_id = x.id
+                 WHERE x.org_id = $1 AND mr.org_id = $1 AND mr.requirement_id IN ({})
+                 ORDER BY mr.requirement_id, x.title, x.id",
+                crate::links::placeholders(2, chunk.len())
+            );
+            let mut q = sqlx::query(&sql).bind(t.id());
+            for id in chunk {
+                q = q.bind(id);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let scope = s(&r, "scope_key")?;
+                out.push((
+                    measure_from_row(&r)?,
+                    s(&r, "requirement_id")?,
+                    (scope != crate::ORGANISATION_SCOPE).then_some(scope),
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     /// The measures that trace to one requirement in one scope.
     pub async fn measures_for_requirement(
         &self,

@@ -2094,3 +2094,7 @@ catalog-change-added = New
 catalog-change-changed = Changed
 catalog-change-removed = Removed
 field-system = System
+published-catalog-touched-measures = Your measures the changes touch
+published-catalog-measure = Measure
+published-catalog-answers = Answers
+published-catalog-whole-organisation = The whole organisation

@@ -2085,3 +2085,7 @@ catalog-change-added = Ny
 catalog-change-changed = Ändrad
 catalog-change-removed = Borttagen
 field-system = System
+published-catalog-touched-measures = Era åtgärder som ändringarna berör
+published-catalog-measure = Åtgärd
+published-catalog-answers = Svarar mot
+published-catalog-whole-organisation = Hela organisationen

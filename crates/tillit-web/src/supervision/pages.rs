@@ -1461,6 +1461,8 @@ pub struct CatalogBlock {
     pub adopted: Option<String>,
     pub earlier: Option<String>,
     pub touched: Vec<TouchedLine>,
+    /// (change, control, measure link, measure title, scope)
+    pub touched_measures: Vec<(String, String, String, String, String)>,
     pub may_adopt: bool,
     pub controls: Vec<(String, String, bool)>,
 }
@@ -1530,6 +1532,21 @@ fn catalog_block(
                 system_href: format!("/systems/{}", t.system_id),
                 system: t.system_name.clone(),
                 status: crate::requirements::pages::status_label(tr, Some(t.status)),
+            })
+            .collect(),
+        touched_measures: c
+            .touched_measures
+            .iter()
+            .map(|t| {
+                (
+                    change(t.change),
+                    format!("{} {}", t.control.label, t.control.title),
+                    format!("/measures/{}", t.measure_id),
+                    t.measure_title.clone(),
+                    t.system_name
+                        .clone()
+                        .unwrap_or_else(|| tr.t("published-catalog-whole-organisation")),
+                )
             })
             .collect(),
         may_adopt: c.may_adopt,

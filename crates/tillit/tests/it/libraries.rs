@@ -781,8 +781,30 @@ async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() 
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
+    // Two measures: one answers a-1 for the system, one b-1 for the whole organisation.
+    for (title, requirement) in [
+        ("Ny policy för åtkomst", format!("{system}/a-1")),
+        ("Återläsningstest", "organisation/b-1".to_string()),
+    ] {
+        app.store
+            .save_measure(
+                &region,
+                &Actor::operator(),
+                "Samordnaren",
+                None,
+                &tillit_domain::measure::parse_measure(&tillit_domain::measure::MeasureDraft {
+                    title: title.into(),
+                    requirements: vec![requirement],
+                    ..Default::default()
+                })
+                .unwrap(),
+            )
+            .await
+            .unwrap();
+    }
+
     // Version 2: a-1 changed, a-2 removed, c-2 added. The provider sees what changed and which
-    // of its assessments it touches.
+    // of its assessments and measures it touches.
     let (s, v2) = publish(small_catalog_v2(), "Andra versionen.").await;
     assert_eq!(s, StatusCode::CREATED, "{v2}");
     assert_eq!(v2["version"], 2);
@@ -828,11 +850,24 @@ async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() 
         ]
     );
     assert_eq!(cat["touched"][0]["system_name"], "Journalsystemet");
+    let measures = cat["touched_measures"].as_array().unwrap();
+    assert_eq!(measures.len(), 1, "{cat}");
+    assert_eq!(measures[0]["measure_title"], "Ny policy för åtkomst");
+    assert_eq!(measures[0]["control"]["id"], "a-1");
+    assert_eq!(measures[0]["change"], "changed");
+    assert_eq!(measures[0]["system_name"], "Journalsystemet");
     // Another region that adopted nothing sees the changes but no assessments touched.
     let (_, view) = other_api
         .get_json(&format!("/api/v1/guidance/{v2_id}"))
         .await;
     assert_eq!(view["catalog"]["touched"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        view["catalog"]["touched_measures"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
 
     // Adopting version 2 carries the system over, and the assessment of b-1 (unchanged); a-1
     // changed and is to be assessed again.
@@ -877,6 +912,10 @@ async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() 
         "{page}"
     );
     assert!(page.contains("Er organisation har antagit den här versionen."));
+    assert!(
+        page.contains("Era åtgärder som ändringarna berör")
+            && page.contains("Ny policy för åtkomst")
+    );
     let published = format!("/api/v1/libraries/{}", v1["library_id"].as_str().unwrap());
     let (s, _) = lead_api.get_json(&published).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
