@@ -14,11 +14,11 @@ async function pagesOf(page) {
   const found = [...nav];
   for (const href of nav) {
     await page.goto(BASE + href);
-    found.push(...await page.$$eval('main a[href^="/"]', (as) => as.map((a) => a.getAttribute('href'))));
+    found.push(...await page.$$eval('main a[href^="/"]:not([download])', (as) => as.map((a) => a.getAttribute('href'))));
   }
   const seen = new Set();
   return found.map((h) => h.split('#')[0])
-    .filter((p) => !/export|\.csv|\.xlsx|\/file$|\/evidence\//.test(p))
+    .filter((p) => !/export|\.csv|\.xlsx|\.json|\.ya?ml|\/oscal\/|\.pdf|\/file$|\/evidence\//.test(p))
     .filter((p) => (seen.has(p) ? false : (seen.add(p), true)));
 }
 
