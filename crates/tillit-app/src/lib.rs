@@ -22,6 +22,7 @@ pub mod members;
 pub mod oscal;
 pub mod outsourcing;
 pub mod reminders;
+pub mod reports;
 pub mod risk;
 pub mod security;
 pub mod signing;

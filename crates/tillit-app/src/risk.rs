@@ -99,6 +99,22 @@ pub async fn scenario_choices(app: &App, who: &Acting) -> Result<Vec<(String, St
     Ok(app.store.scenario_choices(who.tenant()).await?)
 }
 
+/// The organisation's risks above tolerance after treatment, highest first: how many there
+/// are, and the first `limit`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn scenarios_above_tolerance(
+    app: &App,
+    who: &Acting,
+    limit: i64,
+) -> Result<(i64, Vec<Scenario>)> {
+    who.require(Permission::ViewRegisters)?;
+    let matrix = app.store.risk_matrix(who.tenant()).await?;
+    Ok(app
+        .store
+        .scenarios_above(who.tenant(), matrix.tolerance, limit)
+        .await?)
+}
+
 /// Scenarios per heat-map cell, of one analysis or all, inherent or residual.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn heat_counts(

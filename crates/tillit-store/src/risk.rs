@@ -477,6 +477,43 @@ impl Store {
         Ok(list)
     }
 
+    /// The organisation's scenarios whose residual score is above `tolerance`, highest first, at
+    /// most `limit` of them, with how many there are in all.
+    pub async fn scenarios_above(
+        &self,
+        t: &Tenant,
+        tolerance: u32,
+        limit: i64,
+    ) -> Result<(i64, Vec<Scenario>), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let total = i(
+            &sqlx::query(
+                "SELECT COUNT(*) AS n FROM risk_scenarios WHERE org_id = $1 AND residual_score > $2",
+            )
+            .bind(t.id())
+            .bind(i64::from(tolerance))
+            .fetch_one(&mut *conn)
+            .await?,
+            "n",
+        )?;
+        let sql = format!(
+            "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND residual_score > $2
+             ORDER BY residual_score DESC, title, id LIMIT $3"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(i64::from(tolerance))
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut list = rows
+            .iter()
+            .map(scenario_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        with_scenario_assets(&mut conn, t, &mut list).await?;
+        Ok((total, list))
+    }
+
     /// Every scenario of the organisation as (id, analysis title, scenario title), for choosing
     /// what a measure traces to.
     pub async fn scenario_choices(

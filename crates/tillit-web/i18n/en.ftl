@@ -2098,3 +2098,150 @@ published-catalog-touched-measures = Your measures the changes touch
 published-catalog-measure = Measure
 published-catalog-answers = Answers
 published-catalog-whole-organisation = The whole organisation
+
+## PDF reports
+report-page = Page
+report-of = of
+report-contents = Contents
+report-generated = Generated in Tillit { $time } by { $name }.
+report-more = … and { $count } more (the full list is in the register and its export).
+report-date = Date
+report-count = Count
+report-period = Period
+report-prepared-by = Prepared by
+report-catalog-used = Requirements catalog
+report-owner = Responsible
+report-scenario = Scenario
+report-analysis = Risk analysis
+report-score = Risk
+report-accepted-by = Decided by the information owner
+report-motivation = Reasoning
+report-reviewed-on = Last reviewed
+report-download = Download as PDF
+report-review-title = Management review
+report-review-subtitle = The state and development of information security
+report-review-link = Management review (PDF)
+report-review-summary = Compliance with the assessed requirements is { $compliance }. The follow-up shows { $gaps } { $gaps ->
+    [one] gap
+   *[other] gaps
+  }, { $above } { $above ->
+    [one] risk
+   *[other] risks
+  } above the risk tolerance after treatment and { $overdue } { $overdue ->
+    [one] overdue measure
+   *[other] overdue measures
+  }. In the last twelve months { $incidents } { $incidents ->
+    [one] incident was
+   *[other] incidents were
+  } registered.
+report-summary = Summary
+report-decisions-needed = Decisions needed
+report-no-decisions = The follow-up shows nothing waiting for a management decision.
+report-decide-risks = Decide on { $count } { $count ->
+    [one] risk
+   *[other] risks
+  } above tolerance without a decided treatment.
+report-decide-unmet = Decide on measures for { $count } unmet { $count ->
+    [one] requirement
+   *[other] requirements
+  } without a measure.
+report-decide-overdue = Decide on { $count } overdue { $count ->
+    [one] measure
+   *[other] measures
+  }: a new plan, more resources or an accepted risk.
+report-decide-outsourcing = Reconsider { $count } outsourcing { $count ->
+    [one] decision
+   *[other] decisions
+  } whose facts or rules have changed.
+report-decide-access = Make sure { $count } { $count ->
+    [one] system
+   *[other] systems
+  } with patient data get an access-needs analysis.
+report-decide-supervision = Answer { $count } { $count ->
+    [one] request or action
+   *[other] requests or actions
+  } from supervisory authorities.
+report-section-compliance = Compliance
+report-compliance-by-area = Compliance per requirement area (met of assessed requirements, partly met counting half)
+report-trend = Development
+report-trend-short = The development rests on { $count } daily { $count ->
+    [one] record
+   *[other] records
+  }; the curves become meaningful after a few weeks of work.
+report-gaps = Gaps
+report-no-gaps = The follow-up shows no gaps.
+report-gap-kind = Gap
+report-for-example = For example
+report-section-risks = Risks
+report-tolerance = The risk matrix has { $likelihoods } likelihood steps and { $consequences } consequence steps; risks scoring above { $tolerance } are above the organisation's risk tolerance and need the information owner's decision to be accepted.
+report-no-risks-above = No risk is above tolerance after treatment.
+report-section-measures = Measures
+report-measures-summary = { $open } { $open ->
+    [one] measure is
+   *[other] measures are
+  } open, { $overdue } of them overdue. The overdue ones:
+report-no-overdue = No measure is overdue.
+report-section-incidents = Incidents
+report-incident-type = Type of incident
+report-no-incidents = No incidents in the period.
+report-risk-title = Risk analysis
+report-matrix = Risk matrix and risk picture
+report-scenarios = Scenarios
+report-scenarios-help = Scenarios with the highest residual risk first. Red: above tolerance with no decided treatment; yellow: above tolerance with a decided treatment.
+report-no-scenarios = The analysis has no scenarios yet.
+report-acceptances = The information owner's decisions
+report-no-acceptances = No risk in this analysis has been accepted by decision.
+heat-within = Within tolerance
+heat-above = Above tolerance (▲)
+report-overdue = overdue
+report-drafts = Report drafts
+report-no-drafts = This incident calls for no report.
+report-drafts-help = Drafts of the reports the incident calls for or may call for, in the organisation's saved wording or, where none is saved, filled in from the register. Tillit does not send them; they are filed in the recipient's e-service.
+report-incident-facts = The incident
+report-obligations = Reporting obligations
+report-no-obligations = The incident calls for no report.
+report-obligation = Report
+report-recipient = Recipient
+report-applies = Applies
+report-deadline = Deadline
+report-state = State
+report-timeline = Timeline
+report-no-timeline = Nothing recorded.
+report-when = When
+report-who = Who
+report-what = What
+report-no-incident-measures = No measures have been made of the lessons yet.
+report-incident-title = Incident report
+report-draft-about = About the draft
+report-draft-provision = The content follows
+report-draft-wording = Wording
+report-decided-by = Decided by
+report-decision = Decision
+report-decision-corrected = This decision has been corrected by a later decision in the case; the later one applies.
+report-decision-reasons = Reasons for the decision
+report-findings = Findings the decision rests on
+report-no-findings = The decision states no findings.
+report-requirement = Requirement
+report-provision = Provision
+report-finding = Finding
+report-required-actions = Required actions
+report-no-actions = The decision requires no actions.
+report-action = Action
+report-provider-report = The provider's report
+report-verdict = The case officer's verdict
+report-decision-title = Decision: { $outcome }
+report-submitted-at = Submitted
+report-submitted-by = Submitted by
+report-submitted-to = To
+report-receipt-title = Submission receipt
+report-receipt-seal = Seal
+report-receipt-help = The submission is signed with the organisation's key. The checksum identifies exactly the content submitted; the same content always gives the same checksum, and any change gives another.
+report-signing-key = Signing key
+report-signature = Signature
+report-receipt-content = What was reported
+report-recommendation = Recommendation
+report-no-groups = No user groups described.
+report-legal-basis = Basis
+report-incident-link = Incident report with report drafts (PDF)
+report-receipt-link = Receipt (PDF)
+report-decision-link = The decision as PDF

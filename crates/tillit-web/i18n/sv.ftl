@@ -2089,3 +2089,150 @@ published-catalog-touched-measures = Era åtgärder som ändringarna berör
 published-catalog-measure = Åtgärd
 published-catalog-answers = Svarar mot
 published-catalog-whole-organisation = Hela organisationen
+
+## PDF reports
+report-page = Sida
+report-of = av
+report-contents = Innehåll
+report-generated = Skapad i Tillit { $time } av { $name }.
+report-more = … och { $count } till (hela listan finns i registret och dess export).
+report-date = Datum
+report-count = Antal
+report-period = Period
+report-prepared-by = Sammanställd av
+report-catalog-used = Kravkatalog
+report-owner = Ansvarig
+report-scenario = Scenario
+report-analysis = Riskanalys
+report-score = Risk
+report-accepted-by = Beslutad av informationsägaren
+report-motivation = Motivering
+report-reviewed-on = Senast genomgången
+report-download = Ladda ned som PDF
+report-review-title = Ledningens genomgång
+report-review-subtitle = Informationssäkerhetsarbetets läge och utveckling
+report-review-link = Ledningens genomgång (PDF)
+report-review-summary = Efterlevnaden av de bedömda kraven är { $compliance }. Uppföljningen visar { $gaps } { $gaps ->
+    [one] brist
+   *[other] brister
+  }, { $above } { $above ->
+    [one] risk
+   *[other] risker
+  } över risktoleransen efter åtgärder och { $overdue } { $overdue ->
+    [one] försenad åtgärd
+   *[other] försenade åtgärder
+  }. Under de senaste tolv månaderna registrerades { $incidents } { $incidents ->
+    [one] incident
+   *[other] incidenter
+  }.
+report-summary = Sammanfattning
+report-decisions-needed = Beslut som behövs
+report-no-decisions = Uppföljningen visar inget som väntar på ledningens beslut.
+report-decide-risks = Ta ställning till { $count } { $count ->
+    [one] risk
+   *[other] risker
+  } över toleransen som ännu saknar beslutad riskbehandling.
+report-decide-unmet = Besluta om åtgärder för { $count } { $count ->
+    [one] krav
+   *[other] krav
+  } som inte uppfylls och saknar åtgärd.
+report-decide-overdue = Besluta om { $count } { $count ->
+    [one] försenad åtgärd
+   *[other] försenade åtgärder
+  }: ny tidplan, mer resurser eller accepterad risk.
+report-decide-outsourcing = Ompröva { $count } { $count ->
+    [one] utkontrakteringsbeslut
+   *[other] utkontrakteringsbeslut
+  } vars fakta eller regler har ändrats.
+report-decide-access = Se till att { $count } { $count ->
+    [one] system
+   *[other] system
+  } med patientuppgifter får en behovs- och riskanalys.
+report-decide-supervision = Svara på { $count } { $count ->
+    [one] begäran eller åtgärd
+   *[other] begäranden eller åtgärder
+  } från tillsynsmyndigheter.
+report-section-compliance = Efterlevnad
+report-compliance-by-area = Efterlevnad per kravområde (uppfyllda av bedömda krav, delvis uppfyllda räknas till hälften)
+report-trend = Utveckling
+report-trend-short = Utvecklingen bygger på { $count } { $count ->
+    [one] dagsnotering
+   *[other] dagsnoteringar
+  }; kurvorna blir meningsfulla efter några veckors arbete.
+report-gaps = Brister
+report-no-gaps = Uppföljningen visar inga brister.
+report-gap-kind = Brist
+report-for-example = Till exempel
+report-section-risks = Risker
+report-tolerance = Riskmatrisen har { $likelihoods } steg för sannolikhet och { $consequences } för konsekvens; risker med värde över { $tolerance } ligger över organisationens risktolerans och kräver informationsägarens beslut för att accepteras.
+report-no-risks-above = Ingen risk ligger över toleransen efter åtgärder.
+report-section-measures = Åtgärder
+report-measures-summary = { $open } { $open ->
+    [one] åtgärd är öppen
+   *[other] åtgärder är öppna
+  }, varav { $overdue } försenade. De försenade:
+report-no-overdue = Ingen åtgärd är försenad.
+report-section-incidents = Incidenter
+report-incident-type = Typ av incident
+report-no-incidents = Inga incidenter under perioden.
+report-risk-title = Riskanalys
+report-matrix = Riskmatris och riskbild
+report-scenarios = Scenarier
+report-scenarios-help = Scenarierna med högst kvarvarande risk först. Rött: över toleransen utan beslutad behandling; gult: över toleransen med beslutad behandling.
+report-no-scenarios = Analysen har inga scenarier ännu.
+report-acceptances = Informationsägarens beslut
+report-no-acceptances = Ingen risk har accepterats genom beslut i denna analys.
+heat-within = Inom toleransen
+heat-above = Över toleransen (▲)
+report-overdue = försenad
+report-drafts = Rapportutkast
+report-no-drafts = Ingen rapport behövs för denna incident.
+report-drafts-help = Utkast till de rapporter incidenten kräver eller kan kräva, med organisationens sparade formuleringar eller, där inget sparats, ifyllda från registret. Tillit skickar dem inte; de lämnas i mottagarens e-tjänst.
+report-incident-facts = Händelsen
+report-obligations = Rapporteringsskyldigheter
+report-no-obligations = Incidenten kräver ingen rapportering.
+report-obligation = Rapport
+report-recipient = Mottagare
+report-applies = Gäller
+report-deadline = Senast
+report-state = Läge
+report-timeline = Tidslinje
+report-no-timeline = Inget antecknat.
+report-when = När
+report-who = Vem
+report-what = Vad
+report-no-incident-measures = Inga åtgärder har gjorts av lärdomarna ännu.
+report-incident-title = Incidentrapport
+report-draft-about = Om utkastet
+report-draft-provision = Innehållet följer
+report-draft-wording = Formulering
+report-decided-by = Beslutat av
+report-decision = Beslut
+report-decision-corrected = Detta beslut har rättats genom ett senare beslut i ärendet; det senare gäller.
+report-decision-reasons = Skäl för beslutet
+report-findings = Brister som beslutet grundas på
+report-no-findings = Beslutet anger inga brister.
+report-requirement = Krav
+report-provision = Bestämmelse
+report-finding = Iakttagelse
+report-required-actions = Åtgärder som krävs
+report-no-actions = Beslutet kräver inga åtgärder.
+report-action = Åtgärd
+report-provider-report = Vårdgivarens redovisning
+report-verdict = Handläggarens bedömning
+report-decision-title = Beslut: { $outcome }
+report-submitted-at = Inlämnad
+report-submitted-by = Inlämnad av
+report-submitted-to = Till
+report-receipt-title = Kvitto på inlämning
+report-receipt-seal = Sigill
+report-receipt-help = Inlämningen är signerad med organisationens nyckel. Kontrollsumman identifierar exakt det innehåll som lämnades; samma innehåll ger alltid samma kontrollsumma, och varje ändring ger en annan.
+report-signing-key = Signeringsnyckel
+report-signature = Signatur
+report-receipt-content = Det som rapporterades
+report-recommendation = Rekommendation
+report-no-groups = Inga användargrupper beskrivna.
+report-legal-basis = Grund
+report-incident-link = Incidentrapport med rapportutkast (PDF)
+report-receipt-link = Kvitto (PDF)
+report-decision-link = Beslutet som PDF

@@ -31,6 +31,7 @@ pub mod outsourcing;
 pub mod overview;
 pub mod pages;
 pub mod render;
+pub mod reports;
 pub mod requirements;
 pub mod risk;
 pub mod security;

@@ -228,3 +228,94 @@ fn access_draft(form: &FormFields) -> tillit_domain::access::AccessAnalysisDraft
         next_review_on: form.get("next_review_on").to_string(),
     }
 }
+
+/// The access-needs analysis (behovs- och riskanalys) of a system as a document: its user
+/// groups with what each needs and why, the risks of wider and narrower access, the resulting
+/// rules, and who approved it and when it is next reviewed.
+pub async fn access_pdf(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    use tillit_app::reports::{Block, Section};
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let sys = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(id.as_str())).await?;
+    let Some(a) =
+        tillit_app::access::access_analysis(&state.app, &m.who, &SystemId::from(id.as_str()))
+            .await?
+    else {
+        return Err(crate::error::AppError::NotFound);
+    };
+    let x = &a.input;
+    let dash = || "–".to_string();
+    let text = |s: &str| {
+        if s.trim().is_empty() {
+            Block::Note { text: dash() }
+        } else {
+            Block::Paragraph {
+                text: s.to_string(),
+            }
+        }
+    };
+    let approved = match (&a.approved_by_name, &x.approved_on) {
+        (Some(n), Some(on)) => format!("{n}, {on}"),
+        _ => tr.t("access-not-approved"),
+    };
+    let sections = vec![
+        Section::new(
+            tr.t("access-groups"),
+            vec![crate::reports::table_or(
+                tr,
+                "report-no-groups",
+                vec![
+                    tr.t("field-group-name"),
+                    tr.t("field-group-information"),
+                    tr.t("field-group-reason"),
+                    tr.t("field-group-rule"),
+                ],
+                x.groups
+                    .iter()
+                    .map(|g| {
+                        vec![
+                            g.name.clone(),
+                            g.information_needed.clone(),
+                            g.reason.clone(),
+                            g.access_rule.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+                vec![2, 3, 3, 3],
+            )],
+        ),
+        Section::new(tr.t("access-risks"), vec![]).with_sections(vec![
+            Section::new(tr.t("field-risks-wider"), vec![text(&x.risks_wider)]),
+            Section::new(
+                tr.t("field-risks-narrower"),
+                vec![text(x.risks_narrower.as_deref().unwrap_or(""))],
+            ),
+        ]),
+        Section::new(tr.t("field-access-rules"), vec![text(&x.access_rules)]),
+    ];
+    let mut doc = crate::reports::document(
+        &m,
+        tr.t("access-title"),
+        Some(sys.input.name.clone()),
+        vec![
+            (tr.t("field-approved-by"), approved),
+            (tr.t("review-next"), x.next_review_on.clone()),
+            (tr.t("report-legal-basis"), tr.t("access-intro")),
+        ],
+        sections,
+    );
+    doc.outline = false;
+    crate::reports::pdf(
+        &state,
+        &format!(
+            "behovs-och-riskanalys-{}",
+            crate::reports::slug(&sys.input.name)
+        ),
+        doc,
+    )
+    .await
+}

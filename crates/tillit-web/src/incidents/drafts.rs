@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use tillit_app::incidents::ReportDraftView;
+use tillit_app::reports::{Block, Section};
 use tillit_domain::incident::Kind;
 use tillit_domain::incident_report::{content_provision, fields, ReportTextDraft};
 use tillit_domain::role::Permission;
@@ -387,6 +388,87 @@ pub async fn save(
             )
         },
         async |e| form_page(&state, &m, &id, &kind, Some(&form), Some(&e)).await,
+    )
+    .await
+}
+
+/// A report draft as a report section: its heading, whose wording it is, and each field as a
+/// subsection (the fields are paragraphs of free text).
+pub fn draft_section(tr: &Tr, v: &ReportDraftView, m: &Member) -> Section {
+    let heading = tr.f(
+        "report-heading",
+        &[
+            ("report", report_name(tr, v.kind)),
+            ("recipient", recipient_name(tr, v.kind)),
+        ],
+    );
+    let status = match &v.saved {
+        Some(s) => tr.f(
+            "report-saved-by",
+            &[
+                ("name", s.updated_by_name.clone()),
+                ("at", crate::pages::show_time(&s.updated_at)),
+            ],
+        ),
+        None => tr.t("report-prefilled"),
+    };
+    let mut section = Section::new(
+        heading,
+        vec![Block::Facts {
+            rows: vec![
+                (
+                    tr.t("report-draft-provision"),
+                    content_provision(v.kind).to_string(),
+                ),
+                (tr.t("report-draft-wording"), status),
+            ],
+        }],
+    );
+    section.sections = current(tr, v, m)
+        .into_iter()
+        .map(|(k, text)| {
+            Section::new(
+                tr.t(&format!("report-field-{}", words(&k))),
+                vec![if text.trim().is_empty() {
+                    Block::Note {
+                        text: tr.t("report-unknown"),
+                    }
+                } else {
+                    Block::Paragraph { text }
+                }],
+            )
+        })
+        .collect();
+    section
+}
+
+/// The draft as a PDF, to keep with the case or to attach where the recipient's form allows.
+pub async fn pdf(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, kind)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let tr = &m.ctx.tr;
+    let v = tillit_app::incidents::report_draft(&state.app, &m.who, &id, &kind).await?;
+    let section = draft_section(tr, &v, &m);
+    let title = section.heading.clone();
+    let facts = vec![(
+        tr.t("report-incident"),
+        v.incident.incident.input.title.clone(),
+    )];
+    // The draft's fields are the document's sections; its heading is the title.
+    let mut sections = vec![Section::new(tr.t("report-draft-about"), section.blocks)];
+    sections.extend(section.sections);
+    let mut doc = crate::reports::document(&m, title, None, facts, sections);
+    doc.outline = false;
+    crate::reports::pdf(
+        &state,
+        &format!(
+            "rapportutkast-{}-{}",
+            words(v.kind.key()),
+            crate::reports::slug(&v.incident.incident.input.title)
+        ),
+        doc,
     )
     .await
 }

@@ -119,7 +119,7 @@ pub fn due_rows(
         .collect()
 }
 
-fn obligation_row(tr: &Tr, o: &ObligationView, now: &DateTime<Utc>) -> ObligationRow {
+pub fn obligation_row(tr: &Tr, o: &ObligationView, now: &DateTime<Utc>) -> ObligationRow {
     let ob = &o.obligation;
     let key = ob.kind.key().to_string();
     let due = match ob.due {
@@ -309,7 +309,7 @@ struct IncidentPage {
     attach: crate::requirements::pages::AttachForm,
 }
 
-fn timeline_rows(
+pub fn timeline_rows(
     tr: &Tr,
     items: Vec<tillit_app::incidents::TimelineItem>,
 ) -> Vec<(String, String, String)> {
@@ -422,16 +422,8 @@ async fn show_incident(
 }
 
 /// The incident page, with the errors of a form on it or of its attachment form.
-async fn show_incident_with(
-    state: &AppState,
-    m: &Member,
-    id: &str,
-    errors: Option<&ValidationErrors>,
-    notice: Option<&str>,
-    attachment_errors: Option<&ValidationErrors>,
-) -> AppResult<Response> {
-    let tr = &m.ctx.tr;
-    let v: IncidentView = tillit_app::incidents::incident(&state.app, &m.who, id).await?;
+/// The incident's facts in the reader's words, for its page and its report.
+pub fn incident_facts(tr: &Tr, v: &IncidentView) -> Vec<(String, String)> {
     let i = &v.incident.input;
     let dash = || "–".to_string();
     let time = |t: &Option<DateTime<Utc>>| t.as_ref().map(swedish).unwrap_or_else(dash);
@@ -450,7 +442,7 @@ async fn show_incident_with(
                 .join(", ")
         }
     };
-    let facts = vec![
+    vec![
         (
             tr.t("field-incident-status"),
             tr.t(&format!("incident-status-{}", i.status)),
@@ -520,7 +512,21 @@ async fn show_incident_with(
             tr.t("field-lessons"),
             i.lessons.clone().unwrap_or_else(dash),
         ),
-    ];
+    ]
+}
+
+async fn show_incident_with(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    errors: Option<&ValidationErrors>,
+    notice: Option<&str>,
+    attachment_errors: Option<&ValidationErrors>,
+) -> AppResult<Response> {
+    let tr = &m.ctx.tr;
+    let v: IncidentView = tillit_app::incidents::incident(&state.app, &m.who, id).await?;
+    let i = &v.incident.input;
+    let facts = incident_facts(tr, &v);
     let now = Utc::now();
     let analyses = if m.may(Permission::EditRegisters) && i.lessons.is_some() {
         tillit_app::risk::all_risk_analyses(&state.app, &m.who)
@@ -1146,5 +1152,144 @@ pub async fn update(
         let existing = tillit_app::incidents::incident(&state.app, &m.who, &id).await?;
         form_page(&state, &m, Some(&existing), Some(&form), Some(&v)).await
     })
+    .await
+}
+
+/// The incident as a report: the facts, the reports it calls for and their state, the timeline,
+/// the measures its lessons became, and a draft of each report still relevant.
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    use tillit_app::reports::{Block, Section};
+    let tr = &m.ctx.tr;
+    let app = &state.app;
+    let v: IncidentView = tillit_app::incidents::incident(app, &m.who, &id).await?;
+    let now = Utc::now();
+    let obligations: Vec<Vec<String>> = v
+        .obligations
+        .iter()
+        .map(|o| {
+            let r = obligation_row(tr, o, &now);
+            let state = if !r.sent.is_empty() {
+                r.sent
+            } else if r.overdue {
+                format!("{} ({})", r.countdown, tr.t("report-overdue"))
+            } else {
+                r.countdown
+            };
+            vec![
+                format!("{} ({})", r.name, r.provision),
+                r.recipient,
+                r.applies,
+                r.due,
+                state,
+            ]
+        })
+        .collect();
+    let timeline: Vec<Vec<String>> =
+        timeline_rows(tr, tillit_app::incidents::timeline(app, &m.who, &id).await?)
+            .into_iter()
+            .map(|(a, b, c)| vec![a, b, c])
+            .collect();
+    let measures: Vec<Vec<String>> = tillit_app::incidents::incident_measures(app, &m.who, &id)
+        .await?
+        .into_iter()
+        .map(|x| {
+            let status = tillit_domain::measure::MeasureStatus::from_key(&x.status)
+                .map(|s| crate::measures::pages::status_label(tr, s))
+                .unwrap_or(x.status);
+            vec![x.title, status, x.due_on.unwrap_or_else(|| "–".into())]
+        })
+        .collect();
+    let mut drafts = Vec::new();
+    for o in &v.obligations {
+        if o.obligation.applies == Applies::No {
+            continue;
+        }
+        let d =
+            tillit_app::incidents::report_draft(app, &m.who, &id, o.obligation.kind.key()).await?;
+        drafts.push(super::drafts::draft_section(tr, &d, &m));
+    }
+    let mut draft_section = Section::new(
+        tr.t("report-drafts"),
+        vec![if drafts.is_empty() {
+            crate::reports::none(tr, "report-no-drafts")
+        } else {
+            Block::Paragraph {
+                text: tr.t("report-drafts-help"),
+            }
+        }],
+    );
+    draft_section.sections = drafts;
+    let title = v.incident.input.title.clone();
+    let sections = vec![
+        Section::new(
+            tr.t("report-incident-facts"),
+            vec![Block::Facts {
+                rows: incident_facts(tr, &v),
+            }],
+        ),
+        Section::new(
+            tr.t("report-obligations"),
+            vec![crate::reports::table_or(
+                tr,
+                "report-no-obligations",
+                vec![
+                    tr.t("report-obligation"),
+                    tr.t("report-recipient"),
+                    tr.t("report-applies"),
+                    tr.t("report-deadline"),
+                    tr.t("report-state"),
+                ],
+                obligations,
+                vec![4, 3, 2, 3, 3],
+            )],
+        ),
+        Section::new(
+            tr.t("report-timeline"),
+            vec![crate::reports::table_or(
+                tr,
+                "report-no-timeline",
+                vec![tr.t("report-when"), tr.t("report-who"), tr.t("report-what")],
+                timeline,
+                vec![2, 2, 6],
+            )],
+        ),
+        Section::new(
+            tr.t("report-section-measures"),
+            vec![crate::reports::table_or(
+                tr,
+                "report-no-incident-measures",
+                vec![
+                    tr.t("field-title"),
+                    tr.t("field-measure-status"),
+                    tr.t("field-due-on"),
+                ],
+                measures,
+                vec![6, 2, 2],
+            )],
+        ),
+        draft_section,
+    ];
+    let doc = crate::reports::document(
+        &m,
+        tr.t("report-incident-title"),
+        Some(title.clone()),
+        vec![
+            (tr.t("field-aware-at"), swedish(&v.incident.input.aware_at)),
+            (
+                tr.t("field-incident-status"),
+                tr.t(&format!("incident-status-{}", v.incident.input.status)),
+            ),
+        ],
+        sections,
+    );
+    crate::reports::pdf(
+        &state,
+        &format!("incident-{}", crate::reports::slug(&title)),
+        doc,
+    )
     .await
 }

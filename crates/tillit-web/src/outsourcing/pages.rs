@@ -1010,3 +1010,220 @@ pub async fn add_risk(
     .await?;
     Ok(crate::risk::pages::after_carrying_in(&analysis, created))
 }
+
+/// The memo as a PDF: the matter, the assessment (question, recommendation, findings with their
+/// provisions, transfer to third countries, open questions, conditions, residual risks), the
+/// decision and the facts it rests on — for the lawyer, the committee and the diary.
+pub async fn memo_pdf(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    use tillit_app::reports::{Block, Section};
+    let tr = &m.ctx.tr;
+    let v = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
+    let w = words_of(tr, &v, &state.app.rules);
+    let dash = || "–".to_string();
+    let or_dash = |s: &str| if s.is_empty() { dash() } else { s.to_string() };
+    let mut facts = vec![];
+    if !w.reference.is_empty() {
+        facts.push((tr.t("field-reference"), w.reference.clone()));
+    }
+    facts.extend([
+        (tr.t("field-prepared-by"), or_dash(&w.prepared_by)),
+        (tr.t("field-supplier-id"), w.supplier.clone()),
+        (tr.t("field-service"), or_dash(&w.service)),
+        (
+            tr.t("outsourcing-concerns"),
+            or_dash(
+                &w.concerns
+                    .iter()
+                    .map(|x| x.1.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ),
+        (tr.t("outsourcing-rule-set"), w.rule_set.clone()),
+    ]);
+    let mut assessment = vec![
+        Block::Note {
+            text: tr.t("outsourcing-support-not-decision"),
+        },
+        Block::Paragraph {
+            text: format!(
+                "{} ({})\n\n{}",
+                w.question, w.question_provision, w.question_explanation
+            ),
+        },
+        Block::Facts {
+            rows: vec![
+                (tr.t("report-recommendation"), w.recommendation.clone()),
+                (tr.t("outsourcing-confidence"), w.confidence.clone()),
+            ],
+        },
+    ];
+    for x in [&w.weighing, &w.best] {
+        if !x.is_empty() {
+            assessment.push(Block::Paragraph { text: x.clone() });
+        }
+    }
+    for x in &w.stale {
+        assessment.insert(0, Block::Paragraph { text: x.clone() });
+    }
+    let finding_rows = |list: &[FindingView]| -> Vec<Vec<String>> {
+        list.iter()
+            .map(|f| {
+                vec![
+                    f.factor.clone(),
+                    f.severity.clone(),
+                    f.explanation.clone(),
+                    f.provision.clone(),
+                ]
+            })
+            .collect()
+    };
+    let finding_headers = || {
+        vec![
+            tr.t("outsourcing-factor"),
+            tr.t("outsourcing-weighs"),
+            tr.t("outsourcing-reasoning"),
+            tr.t("outsourcing-provision"),
+        ]
+    };
+    let mut sub = vec![
+        Section::new(
+            tr.t("outsourcing-findings"),
+            vec![crate::reports::table_or(
+                tr,
+                "outsourcing-no-findings",
+                finding_headers(),
+                finding_rows(&w.findings),
+                vec![2, 2, 5, 2],
+            )],
+        ),
+        Section::new(
+            tr.t("outsourcing-transfer-heading"),
+            std::iter::once(Block::Paragraph {
+                text: w.transfer.clone(),
+            })
+            .chain((!w.transfers.is_empty()).then(|| Block::Table {
+                headers: finding_headers(),
+                rows: finding_rows(&w.transfers),
+                widths: vec![2, 2, 5, 2],
+                tones: vec![],
+            }))
+            .collect(),
+        ),
+    ];
+    if !w.open.is_empty() {
+        sub.push(Section::new(
+            tr.t("outsourcing-open"),
+            vec![Block::List {
+                items: w
+                    .open
+                    .iter()
+                    .map(|o| format!("{} — {}", o.0, o.1))
+                    .collect(),
+            }],
+        ));
+    }
+    if !w.conditions.is_empty() {
+        sub.push(Section::new(
+            tr.t("outsourcing-conditions"),
+            vec![Block::List {
+                items: w
+                    .conditions
+                    .iter()
+                    .map(|k| format!("{}. {} — {}", k.title, k.text, k.change))
+                    .collect(),
+            }],
+        ));
+    }
+    if !w.risks.is_empty() {
+        sub.push(Section::new(
+            tr.t("outsourcing-residual-risks"),
+            vec![Block::List {
+                items: w.risks.iter().map(|r| r.1.clone()).collect(),
+            }],
+        ));
+    }
+    let mut assessment_section = Section::new(tr.t("outsourcing-assessment"), assessment);
+    assessment_section.sections = sub;
+    let mut decision = Vec::new();
+    if w.decisions.is_empty() {
+        decision.push(crate::reports::none(tr, "outsourcing-undecided"));
+    }
+    for d in &w.decisions {
+        let mut rows = vec![
+            (tr.t("field-outcome"), d.outcome.clone()),
+            (tr.t("report-decided-by"), format!("{}, {}", d.by, d.at)),
+            (tr.t("report-motivation"), d.motivation.clone()),
+        ];
+        if !d.conditions.is_empty() {
+            rows.push((tr.t("outsourcing-conditions"), d.conditions.join("; ")));
+        }
+        for x in [&d.due, &d.delegation] {
+            if !x.is_empty() {
+                rows.push((String::new(), x.clone()));
+            }
+        }
+        rows.push((
+            tr.t("outsourcing-decision-record"),
+            format!(
+                "{} · {} · SHA-256 {}",
+                d.recommendation, d.rule_set, d.facts_sha256
+            ),
+        ));
+        decision.push(Block::Facts { rows });
+    }
+    if !w.measures.is_empty() {
+        decision.push(Block::Table {
+            headers: vec![
+                tr.t("field-title"),
+                tr.t("field-measure-status"),
+                tr.t("field-due-on"),
+            ],
+            rows: w
+                .measures
+                .iter()
+                .map(|x| vec![x.1.clone(), x.2.clone(), x.3.clone()])
+                .collect(),
+            widths: vec![5, 2, 2],
+            tones: vec![],
+        });
+    }
+    let sections = vec![
+        assessment_section,
+        Section::new(tr.t("outsourcing-decision"), decision),
+        Section::new(
+            tr.t("outsourcing-facts"),
+            vec![Block::Table {
+                headers: vec![
+                    tr.t("outsourcing-fact"),
+                    tr.t("outsourcing-value"),
+                    tr.t("outsourcing-source"),
+                ],
+                rows: w
+                    .facts
+                    .iter()
+                    .map(|f| vec![f.0.clone(), f.1.clone(), f.2.clone()])
+                    .collect(),
+                widths: vec![4, 3, 3],
+                tones: vec![],
+            }],
+        ),
+    ];
+    let doc = crate::reports::document(
+        &m,
+        tr.t("memo-heading"),
+        Some(w.title.clone()),
+        facts,
+        sections,
+    );
+    crate::reports::pdf(
+        &state,
+        &format!("beslutsunderlag-{}", crate::reports::slug(&w.title)),
+        doc,
+    )
+    .await
+}

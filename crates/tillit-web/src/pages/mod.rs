@@ -250,6 +250,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/supervision/{id}", get(crate::supervision::pages::show))
         .route(
+            "/supervision/{id}/decisions/{decision}/pdf",
+            get(crate::supervision::pages::decision_pdf),
+        )
+        .route(
+            "/authority/cases/{id}/decisions/{decision}/pdf",
+            get(crate::supervision::pages::decision_pdf),
+        )
+        .route(
             "/supervision/{id}/requests/{request}/answer",
             post(crate::supervision::pages::answer).layer(evidence_limit()),
         )
@@ -308,6 +316,10 @@ pub fn routes() -> Router<AppState> {
             get(crate::submissions::pages::file),
         )
         .route(
+            "/submissions/{id}/receipt.pdf",
+            get(crate::submissions::pages::receipt_pdf),
+        )
+        .route(
             "/incidents/{id}",
             get(crate::incidents::pages::show).post(crate::incidents::pages::update),
         )
@@ -344,6 +356,14 @@ pub fn routes() -> Router<AppState> {
             get(crate::incidents::drafts::edit),
         )
         .route(
+            "/incidents/{id}/reports/{kind}/pdf",
+            get(crate::incidents::drafts::pdf),
+        )
+        .route(
+            "/incidents/{id}/report.pdf",
+            get(crate::incidents::pages::report_pdf),
+        )
+        .route(
             "/incidents/{id}/scenario",
             post(crate::incidents::pages::lesson_to_scenario),
         )
@@ -368,6 +388,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/outsourcing/{id}/memo",
             get(crate::outsourcing::pages::memo),
+        )
+        .route(
+            "/outsourcing/{id}/memo.pdf",
+            get(crate::outsourcing::pages::memo_pdf),
         )
         .route(
             "/outsourcing/{id}/risk",
@@ -449,12 +473,24 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/follow-up", get(crate::followup::pages::follow_up))
         .route(
+            "/reports/management-review.pdf",
+            get(crate::reports::pages::management_review),
+        )
+        .route(
+            "/risks/{id}/report.pdf",
+            get(crate::reports::pages::risk_analysis),
+        )
+        .route(
             "/assets/{id}/review",
             post(crate::followup::pages::review_asset),
         )
         .route(
             "/systems/{id}/review",
             post(crate::followup::pages::review_system),
+        )
+        .route(
+            "/systems/{id}/access-analysis.pdf",
+            get(crate::access::pages::access_pdf),
         )
         .route(
             "/systems/{id}/access-analysis",

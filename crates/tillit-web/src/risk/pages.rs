@@ -105,7 +105,7 @@ pub fn heat_map(
     }
 }
 
-fn threat_label(tr: &Tr, s: &Scenario) -> String {
+pub fn threat_label(tr: &Tr, s: &Scenario) -> String {
     match (&s.input.threat_key, &s.input.threat_text) {
         (Some(k), Some(t)) => format!(
             "{} – {t}",
@@ -117,7 +117,7 @@ fn threat_label(tr: &Tr, s: &Scenario) -> String {
     }
 }
 
-fn treatment_label(tr: &Tr, t: Option<Treatment>) -> String {
+pub fn treatment_label(tr: &Tr, t: Option<Treatment>) -> String {
     match t {
         Some(t) => tr.t(&format!("treatment-{}", t.key())),
         None => tr.t("treatment-none"),

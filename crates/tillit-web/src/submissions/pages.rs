@@ -268,3 +268,70 @@ pub async fn file(
         envelope.into_bytes(),
     ))
 }
+
+/// The receipt of a submission as a document: what was submitted, when, by whom and to whom,
+/// its SHA-256 and signing key, whether the signature holds, and the figures it reported.
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    m: Member,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> AppResult<Response> {
+    use tillit_app::reports::{Block, Section};
+    let tr = &m.ctx.tr;
+    let (s, envelope, check) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
+    let content = serde_json::from_str::<serde_json::Value>(&envelope)
+        .ok()
+        .map(|e| e["submission"].clone())
+        .unwrap_or_default();
+    let at = crate::pages::show_time(&s.submitted_at);
+    let facts = vec![
+        (tr.t("report-submitted-at"), at.clone()),
+        (tr.t("report-submitted-by"), s.submitted_by_name.clone()),
+        (tr.t("report-submitted-to"), s.recipients.clone()),
+    ];
+    let check = match check {
+        Ok(()) => tr.t("submission-valid"),
+        Err(e) => tr.f("submission-invalid", &[("reason", e)]),
+    };
+    let sections = vec![
+        Section::new(
+            tr.t("report-receipt-seal"),
+            vec![
+                Block::Paragraph {
+                    text: tr.t("report-receipt-help"),
+                },
+                Block::Facts {
+                    rows: vec![
+                        ("SHA-256".to_string(), s.sha256.clone()),
+                        (tr.t("report-signing-key"), s.key_id.clone()),
+                        (tr.t("report-signature"), check),
+                    ],
+                },
+            ],
+        ),
+        Section::new(
+            tr.t("report-receipt-content"),
+            vec![Block::Facts {
+                rows: crate::authority::pages::report_summary(tr, &content),
+            }],
+        ),
+    ];
+    let mut doc = crate::reports::document(
+        &m,
+        tr.t("report-receipt-title"),
+        Some(tr.f("submission-heading", &[("at", at)])),
+        facts,
+        sections,
+    );
+    doc.outline = false;
+    let day = s.submitted_at.get(..10).unwrap_or("").to_string();
+    crate::reports::pdf(
+        &state,
+        &format!(
+            "kvitto-inlamning-{day}-{}",
+            &s.sha256[..12.min(s.sha256.len())]
+        ),
+        doc,
+    )
+    .await
+}

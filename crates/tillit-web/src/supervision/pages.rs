@@ -334,21 +334,8 @@ struct CasePage {
     failed: String,
 }
 
-async fn case_page(
-    state: &AppState,
-    m: &Member,
-    id: &str,
-    notice: Option<&str>,
-    errors: Option<(&ValidationErrors, &str)>,
-) -> AppResult<Response> {
-    let tr = &m.ctx.tr;
-    let v: CaseView = sup::case(&state.app, &m.who, id).await?;
-    let provider = v.access == CaseAccess::Provider;
-    let base = if provider {
-        format!("/supervision/{id}")
-    } else {
-        format!("/authority/cases/{id}")
-    };
+/// The case's facts in the reader's words (the ranking score only for the authority).
+pub fn case_facts(tr: &Tr, v: &CaseView, provider: bool) -> Vec<(String, String)> {
     let c = &v.case;
     let mut facts = vec![
         (tr.t("case-reference"), c.reference.clone()),
@@ -382,6 +369,98 @@ async fn case_page(
     if let Some(mo) = &c.close_motivation {
         facts.push((tr.t("field-motivation"), mo.clone()));
     }
+    facts
+}
+
+/// The case's decisions in the reader's words, oldest first.
+pub fn decision_lines(tr: &Tr, v: &CaseView) -> Vec<DecisionLine> {
+    v.decisions
+        .iter()
+        .map(|d| {
+            let mut amounts = Vec::new();
+            if let Some(f) = d.fine_sek {
+                amounts.push((tr.t("field-fine-sek"), sek(f)));
+            }
+            if let Some(f) = d.penalty_sek {
+                amounts.push((tr.t("field-penalty-sek"), sek(f)));
+            }
+            if let Some(g) = &d.legal_ground {
+                amounts.push((tr.t("field-legal-ground"), g.clone()));
+            }
+            if let Some(r) = &d.referral_to {
+                amounts.push((tr.t("field-referral-to"), r.clone()));
+            }
+            DecisionLine {
+                id: d.id.clone(),
+                outcome: tr.t(&d.outcome.label_key()),
+                decided_on: d.decided_on.clone(),
+                by: d.decided_by_name.clone(),
+                summary: d.summary.clone(),
+                findings: d
+                    .findings
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.requirement_id.clone(),
+                            f.provision.clone(),
+                            f.text.clone(),
+                        )
+                    })
+                    .collect(),
+                amounts,
+                corrected: d.corrected,
+                correction_of: d.corrects_id.is_some(),
+            }
+        })
+        .collect()
+}
+
+/// The required actions of the case's orders, with what the provider reported and the verdict.
+pub fn action_lines(tr: &Tr, v: &CaseView, provider: bool) -> Vec<ActionLine> {
+    v.actions
+        .iter()
+        .map(|a| ActionLine {
+            id: a.id.clone(),
+            text: a.text.clone(),
+            due: a.due_on.clone(),
+            report: a.report.clone(),
+            reported: a.reported_at.as_deref().map(show_time).unwrap_or_default(),
+            verdict_key: a.verdict.clone(),
+            verdict: tr.t(&a.verdict().label_key()),
+            reason: a.verdict_reason.clone(),
+            verified: a
+                .verified_at
+                .as_deref()
+                .map(|t| {
+                    format!(
+                        "{} {}",
+                        show_time(t),
+                        a.verified_by_name.clone().unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default(),
+            measure: if provider { a.measure_id.clone() } else { None },
+        })
+        .collect()
+}
+
+async fn case_page(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    notice: Option<&str>,
+    errors: Option<(&ValidationErrors, &str)>,
+) -> AppResult<Response> {
+    let tr = &m.ctx.tr;
+    let v: CaseView = sup::case(&state.app, &m.who, id).await?;
+    let provider = v.access == CaseAccess::Provider;
+    let base = if provider {
+        format!("/supervision/{id}")
+    } else {
+        format!("/authority/cases/{id}")
+    };
+    let c = &v.case;
+    let facts = case_facts(tr, &v, provider);
     let milestones = v
         .milestones
         .iter()
@@ -486,72 +565,8 @@ async fn case_page(
         .find(|d| !d.corrected)
         .map(|d| d.id.clone())
         .unwrap_or_default();
-    let decisions = v
-        .decisions
-        .iter()
-        .map(|d| {
-            let mut amounts = Vec::new();
-            if let Some(f) = d.fine_sek {
-                amounts.push((tr.t("field-fine-sek"), sek(f)));
-            }
-            if let Some(f) = d.penalty_sek {
-                amounts.push((tr.t("field-penalty-sek"), sek(f)));
-            }
-            if let Some(g) = &d.legal_ground {
-                amounts.push((tr.t("field-legal-ground"), g.clone()));
-            }
-            if let Some(r) = &d.referral_to {
-                amounts.push((tr.t("field-referral-to"), r.clone()));
-            }
-            DecisionLine {
-                id: d.id.clone(),
-                outcome: tr.t(&d.outcome.label_key()),
-                decided_on: d.decided_on.clone(),
-                by: d.decided_by_name.clone(),
-                summary: d.summary.clone(),
-                findings: d
-                    .findings
-                    .iter()
-                    .map(|f| {
-                        (
-                            f.requirement_id.clone(),
-                            f.provision.clone(),
-                            f.text.clone(),
-                        )
-                    })
-                    .collect(),
-                amounts,
-                corrected: d.corrected,
-                correction_of: d.corrects_id.is_some(),
-            }
-        })
-        .collect();
-    let actions = v
-        .actions
-        .iter()
-        .map(|a| ActionLine {
-            id: a.id.clone(),
-            text: a.text.clone(),
-            due: a.due_on.clone(),
-            report: a.report.clone(),
-            reported: a.reported_at.as_deref().map(show_time).unwrap_or_default(),
-            verdict_key: a.verdict.clone(),
-            verdict: tr.t(&a.verdict().label_key()),
-            reason: a.verdict_reason.clone(),
-            verified: a
-                .verified_at
-                .as_deref()
-                .map(|t| {
-                    format!(
-                        "{} {}",
-                        show_time(t),
-                        a.verified_by_name.clone().unwrap_or_default()
-                    )
-                })
-                .unwrap_or_default(),
-            measure: if provider { a.measure_id.clone() } else { None },
-        })
-        .collect();
+    let decisions = decision_lines(tr, &v);
+    let actions = action_lines(tr, &v, provider);
     let progress = tr.f(
         "actions-progress",
         &[
@@ -1616,4 +1631,113 @@ pub async fn guidance_doc(
         doc_id: v.doc.id.clone(),
     };
     Ok(page(StatusCode::OK, &tpl))
+}
+
+/// A decision as a document (the authority's, read by both sides): the case, the outcome with
+/// any amounts and grounds, the findings with the requirement and provision each concerns, and
+/// the required actions with what the provider reported and the case officer's verdict.
+pub async fn decision_pdf(
+    State(state): State<AppState>,
+    m: Member,
+    Path((id, decision)): Path<(String, String)>,
+) -> AppResult<Response> {
+    use tillit_app::reports::{Block, Section};
+    let tr = &m.ctx.tr;
+    let v: CaseView = sup::case(&state.app, &m.who, &id).await?;
+    let provider = v.access == CaseAccess::Provider;
+    let Some(index) = v.decisions.iter().position(|d| d.id == decision) else {
+        return Err(AppError::NotFound);
+    };
+    let line = decision_lines(tr, &v).swap_remove(index);
+    let actions: Vec<Vec<String>> = action_lines(tr, &v, provider)
+        .into_iter()
+        .zip(v.actions.iter())
+        .filter(|(_, a)| a.decision_id == decision)
+        .map(|(a, _)| {
+            vec![
+                a.text,
+                a.due,
+                a.report.unwrap_or_else(|| "–".into()),
+                match a.reason {
+                    Some(r) => format!("{} – {r}", a.verdict),
+                    None => a.verdict,
+                },
+            ]
+        })
+        .collect();
+    let mut outcome = vec![
+        (tr.t("field-outcome"), line.outcome.clone()),
+        (tr.t("field-decided-on"), line.decided_on.clone()),
+        (tr.t("report-decided-by"), line.by.clone()),
+    ];
+    outcome.extend(line.amounts.iter().cloned());
+    let mut first = vec![Block::Facts { rows: outcome }];
+    if line.corrected {
+        first.push(Block::Note {
+            text: tr.t("report-decision-corrected"),
+        });
+    }
+    let sections = vec![
+        Section::new(tr.t("report-decision"), first),
+        Section::new(
+            tr.t("report-decision-reasons"),
+            vec![Block::Paragraph {
+                text: line.summary.clone(),
+            }],
+        ),
+        Section::new(
+            tr.t("report-findings"),
+            vec![crate::reports::table_or(
+                tr,
+                "report-no-findings",
+                vec![
+                    tr.t("report-requirement"),
+                    tr.t("report-provision"),
+                    tr.t("report-finding"),
+                ],
+                line.findings
+                    .iter()
+                    .map(|(r, p, t)| vec![r.clone(), p.clone(), t.clone()])
+                    .collect(),
+                vec![2, 3, 6],
+            )],
+        ),
+        Section::new(
+            tr.t("report-required-actions"),
+            vec![crate::reports::table_or(
+                tr,
+                "report-no-actions",
+                vec![
+                    tr.t("report-action"),
+                    tr.t("field-due-on"),
+                    tr.t("report-provider-report"),
+                    tr.t("report-verdict"),
+                ],
+                actions,
+                vec![4, 2, 4, 3],
+            )],
+        ),
+    ];
+    let mut doc = crate::reports::document(
+        &m,
+        tr.f(
+            "report-decision-title",
+            &[("outcome", line.outcome.clone())],
+        ),
+        Some(format!("{} · {}", v.case.reference, v.case.org_name)),
+        case_facts(tr, &v, provider),
+        sections,
+    );
+    // A decision is the authority's document, whoever downloads it.
+    doc.organisation = v.case.authority_name.clone();
+    crate::reports::pdf(
+        &state,
+        &format!(
+            "beslut-{}-{}",
+            crate::reports::slug(&v.case.reference),
+            line.decided_on
+        ),
+        doc,
+    )
+    .await
 }

@@ -25,6 +25,7 @@ mod oscal;
 mod outsourcing;
 mod pages;
 mod reminders;
+mod reports;
 mod requirements;
 mod risk;
 mod roles;

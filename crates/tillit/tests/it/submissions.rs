@@ -244,6 +244,17 @@ async fn a_provider_signs_and_sends_a_status_report_that_cannot_be_changed() {
     let (status, one) = api.get_json(&format!("/api/v1/submissions/{id}")).await;
     assert_eq!(status, StatusCode::OK, "{one}");
     assert_eq!(one["sha256"], v.sha256.as_str());
+    // The receipt names the checksum, the authority and what was reported.
+    let r = crate::reports::report(&b, &format!("/submissions/{id}/receipt.pdf")).await;
+    for text in [
+        "Kvitto på inlämning",
+        "Region Inlämning",
+        "Integritetsskyddsmyndigheten",
+        v.sha256.as_str(),
+        "Signaturen stämmer",
+    ] {
+        assert!(r.text.contains(text), "{text:?} in {}", r.text);
+    }
     assert_eq!(
         one["submission"]["organisation"]["name"],
         "Region Inlämning"

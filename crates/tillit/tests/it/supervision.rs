@@ -257,6 +257,37 @@ async fn a_case_runs_from_a_request_answered_with_an_extract_to_a_verified_order
         seen["decisions"][0]["findings"][0]["provision"],
         "GDPR art. 24"
     );
+    // The decision as a PDF: the authority's document, for the officer and the provider alike.
+    let decision_id = seen["decisions"][0]["id"].as_str().unwrap().to_string();
+    for (email, base) in [
+        ("handlaggare@imy.test", "/authority/cases"),
+        ("samordnare@norr.example", "/supervision"),
+    ] {
+        let b = app.login(email).await;
+        let r =
+            crate::reports::report(&b, &format!("{base}/{case_id}/decisions/{decision_id}/pdf"))
+                .await;
+        for text in [
+            "Integritetsskyddsmyndigheten",
+            "Beslut: Föreläggande",
+            "Skäl för beslutet",
+            "Analys saknas.",
+            "GDPR art. 24",
+            "Ingen analys före tilldelning.",
+            "Gör analysen.",
+            &due,
+        ] {
+            assert!(r.text.contains(text), "{text:?} in {}", r.text);
+        }
+    }
+    // A third authority gets nothing.
+    let mcf = app.login("handlaggare@mcf.test").await;
+    let res = mcf
+        .get(&format!(
+            "/authority/cases/{case_id}/decisions/{decision_id}/pdf"
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let action = &seen["actions"][0];
     let action_id = action["id"].as_str().unwrap().to_string();
     let measure_id = action["measure_id"]
