@@ -101,6 +101,9 @@ pub(crate) fn typeset(template: &str, data: Vec<u8>) -> Result<Pdf, ReportError>
         ..Default::default()
     };
     let bytes = typst_pdf::pdf(&doc, &options).map_err(|e| ReportError::Pdf(diagnostics(&e)))?;
+    // Typst memoises layout across compilations; a server that typesets every report once would
+    // only grow that cache. Every report is typeset from scratch, and memory stays flat.
+    typst::comemo::evict(0);
     Ok(Pdf {
         bytes,
         pages: doc.pages().len(),

@@ -2116,7 +2116,6 @@ report-analysis = Risk analysis
 report-score = Risk
 report-accepted-by = Decided by the information owner
 report-motivation = Reasoning
-report-reviewed-on = Last reviewed
 report-download = Download as PDF
 report-review-title = Management review
 report-review-subtitle = The state and development of information security

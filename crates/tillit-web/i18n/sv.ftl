@@ -2107,7 +2107,6 @@ report-analysis = Riskanalys
 report-score = Risk
 report-accepted-by = Beslutad av informationsägaren
 report-motivation = Motivering
-report-reviewed-on = Senast genomgången
 report-download = Ladda ned som PDF
 report-review-title = Ledningens genomgång
 report-review-subtitle = Informationssäkerhetsarbetets läge och utveckling

@@ -213,6 +213,28 @@ fn current(tr: &Tr, v: &ReportDraftView, m: &Member) -> Vec<(String, String)> {
     }
 }
 
+/// The draft's heading (which report, to whom) and whose wording it holds.
+fn heading_and_status(tr: &Tr, v: &ReportDraftView) -> (String, String) {
+    let heading = tr.f(
+        "report-heading",
+        &[
+            ("report", report_name(tr, v.kind)),
+            ("recipient", recipient_name(tr, v.kind)),
+        ],
+    );
+    let status = match &v.saved {
+        Some(s) => tr.f(
+            "report-saved-by",
+            &[
+                ("name", s.updated_by_name.clone()),
+                ("at", crate::pages::show_time(&s.updated_at)),
+            ],
+        ),
+        None => tr.t("report-prefilled"),
+    };
+    (heading, status)
+}
+
 fn report_name(tr: &Tr, kind: Kind) -> String {
     tr.t(&format!("obligation-{}", words(kind.key())))
 }
@@ -256,23 +278,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
     let v = tillit_app::incidents::report_draft(&state.app, &m.who, &id, &kind).await?;
-    let heading = tr.f(
-        "report-heading",
-        &[
-            ("report", report_name(tr, v.kind)),
-            ("recipient", recipient_name(tr, v.kind)),
-        ],
-    );
-    let status = match &v.saved {
-        Some(s) => tr.f(
-            "report-saved-by",
-            &[
-                ("name", s.updated_by_name.clone()),
-                ("at", crate::pages::show_time(&s.updated_at)),
-            ],
-        ),
-        None => tr.t("report-prefilled"),
-    };
+    let (heading, status) = heading_and_status(tr, &v);
     let fields = current(tr, &v, &m)
         .into_iter()
         .map(|(k, text)| DraftField {
@@ -395,23 +401,7 @@ pub async fn save(
 /// A report draft as a report section: its heading, whose wording it is, and each field as a
 /// subsection (the fields are paragraphs of free text).
 pub fn draft_section(tr: &Tr, v: &ReportDraftView, m: &Member) -> Section {
-    let heading = tr.f(
-        "report-heading",
-        &[
-            ("report", report_name(tr, v.kind)),
-            ("recipient", recipient_name(tr, v.kind)),
-        ],
-    );
-    let status = match &v.saved {
-        Some(s) => tr.f(
-            "report-saved-by",
-            &[
-                ("name", s.updated_by_name.clone()),
-                ("at", crate::pages::show_time(&s.updated_at)),
-            ],
-        ),
-        None => tr.t("report-prefilled"),
-    };
+    let (heading, status) = heading_and_status(tr, v);
     let mut section = Section::new(
         heading,
         vec![Block::Facts {

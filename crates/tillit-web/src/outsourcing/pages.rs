@@ -1115,37 +1115,31 @@ pub async fn memo_pdf(
             .collect(),
         ),
     ];
-    if !w.open.is_empty() {
-        sub.push(Section::new(
-            tr.t("outsourcing-open"),
-            vec![Block::List {
-                items: w
-                    .open
-                    .iter()
-                    .map(|o| format!("{} — {}", o.0, o.1))
-                    .collect(),
-            }],
-        ));
-    }
-    if !w.conditions.is_empty() {
-        sub.push(Section::new(
-            tr.t("outsourcing-conditions"),
-            vec![Block::List {
-                items: w
-                    .conditions
-                    .iter()
-                    .map(|k| format!("{}. {} — {}", k.title, k.text, k.change))
-                    .collect(),
-            }],
-        ));
-    }
-    if !w.risks.is_empty() {
-        sub.push(Section::new(
-            tr.t("outsourcing-residual-risks"),
-            vec![Block::List {
-                items: w.risks.iter().map(|r| r.1.clone()).collect(),
-            }],
-        ));
+    // The lists that are there, each as a subsection.
+    let lists: [(&str, Vec<String>); 3] = [
+        (
+            "outsourcing-open",
+            w.open
+                .iter()
+                .map(|o| format!("{} — {}", o.0, o.1))
+                .collect(),
+        ),
+        (
+            "outsourcing-conditions",
+            w.conditions
+                .iter()
+                .map(|k| format!("{}. {} — {}", k.title, k.text, k.change))
+                .collect(),
+        ),
+        (
+            "outsourcing-residual-risks",
+            w.risks.iter().map(|r| r.1.clone()).collect(),
+        ),
+    ];
+    for (key, items) in lists {
+        if !items.is_empty() {
+            sub.push(Section::new(tr.t(key), vec![Block::List { items }]));
+        }
     }
     let mut assessment_section = Section::new(tr.t("outsourcing-assessment"), assessment);
     assessment_section.sections = sub;

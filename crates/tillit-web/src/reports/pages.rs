@@ -12,6 +12,20 @@ use tillit_domain::ids::AnalysisId;
 use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 
+/// The matrix and its tolerance in words.
+fn tolerance(tr: &crate::i18n::Tr, matrix: &tillit_domain::risk::RiskMatrix) -> Block {
+    Block::Paragraph {
+        text: tr.f(
+            "report-tolerance",
+            &[
+                ("tolerance", matrix.tolerance.to_string()),
+                ("likelihoods", matrix.likelihoods.to_string()),
+                ("consequences", matrix.consequences.to_string()),
+            ],
+        ),
+    }
+}
+
 fn tone_of(n: i64) -> Tone {
     if n > 0 {
         Tone::Bad
@@ -264,16 +278,7 @@ pub async fn management_review(State(state): State<AppState>, m: Member) -> AppR
         })
         .collect();
     let mut risk_blocks = vec![
-        Block::Paragraph {
-            text: tr.f(
-                "report-tolerance",
-                &[
-                    ("tolerance", matrix.tolerance.to_string()),
-                    ("likelihoods", matrix.likelihoods.to_string()),
-                    ("consequences", matrix.consequences.to_string()),
-                ],
-            ),
-        },
+        tolerance(tr, &matrix),
         heat_block(
             tr,
             crate::risk::pages::heat_map(
@@ -441,30 +446,7 @@ pub async fn risk_analysis(
     let inherent = tillit_app::risk::heat_counts(app, &m.who, Some(&id), false).await?;
     let residual = tillit_app::risk::heat_counts(app, &m.who, Some(&id), true).await?;
     let dash = || "–".to_string();
-    let facts = vec![
-        (tr.t("field-analysed-on"), a.input.analysed_on.clone()),
-        (
-            tr.t("field-scope"),
-            a.input.scope.clone().unwrap_or_else(dash),
-        ),
-        (
-            tr.t("field-system-ids"),
-            if a.systems.is_empty() {
-                dash()
-            } else {
-                a.systems
-                    .iter()
-                    .map(|(_, n)| n.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-        ),
-        (
-            tr.t("field-participants"),
-            a.input.participants.clone().unwrap_or_else(dash),
-        ),
-        (tr.t("report-reviewed-on"), a.reviewed_on.clone()),
-    ];
+    let facts = crate::risk::pages::analysis_facts(tr, &a);
     let score = |p: tillit_domain::risk::RiskPoint| {
         format!("{} × {} = {}", p.likelihood, p.consequence, matrix.score(p))
     };
@@ -526,16 +508,7 @@ pub async fn risk_analysis(
         Section::new(
             tr.t("report-matrix"),
             vec![
-                Block::Paragraph {
-                    text: tr.f(
-                        "report-tolerance",
-                        &[
-                            ("tolerance", matrix.tolerance.to_string()),
-                            ("likelihoods", matrix.likelihoods.to_string()),
-                            ("consequences", matrix.consequences.to_string()),
-                        ],
-                    ),
-                },
+                tolerance(tr, &matrix),
                 heat_block(
                     tr,
                     crate::risk::pages::heat_map(

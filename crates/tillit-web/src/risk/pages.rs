@@ -397,19 +397,8 @@ struct RiskPage {
     may_edit: bool,
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<AnalysisId>,
-    Params(notice): Params<Notice>,
-) -> AppResult<Response> {
-    m.require(Permission::ViewRegisters)?;
-    let tr = &m.ctx.tr;
-    let a = tillit_app::risk::risk_analysis(&state.app, &m.who, &id).await?;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
-    let scenarios = tillit_app::risk::scenarios(&state.app, &m.who, &id).await?;
-    let inherent = tillit_app::risk::heat_counts(&state.app, &m.who, Some(&id), false).await?;
-    let residual = tillit_app::risk::heat_counts(&state.app, &m.who, Some(&id), true).await?;
+/// An analysis's facts in the reader's words: date, scope, systems, participants, next review.
+pub fn analysis_facts(tr: &Tr, a: &tillit_app::views::RiskAnalysis) -> Vec<(String, String)> {
     let dash = || "–".to_string();
     let next = chrono::NaiveDate::parse_from_str(
         &a.reviewed_on[..10.min(a.reviewed_on.len())],
@@ -417,7 +406,7 @@ pub async fn show(
     )
     .map(|d| tillit_domain::measure::next_review(d, a.input.review_interval_months).to_string())
     .unwrap_or_else(|_| dash());
-    let facts = vec![
+    vec![
         (tr.t("field-analysed-on"), a.input.analysed_on.clone()),
         (
             tr.t("field-scope"),
@@ -440,7 +429,23 @@ pub async fn show(
             a.input.participants.clone().unwrap_or_else(dash),
         ),
         (tr.t("review-next"), next),
-    ];
+    ]
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<AnalysisId>,
+    Params(notice): Params<Notice>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let a = tillit_app::risk::risk_analysis(&state.app, &m.who, &id).await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let scenarios = tillit_app::risk::scenarios(&state.app, &m.who, &id).await?;
+    let inherent = tillit_app::risk::heat_counts(&state.app, &m.who, Some(&id), false).await?;
+    let residual = tillit_app::risk::heat_counts(&state.app, &m.who, Some(&id), true).await?;
+    let facts = analysis_facts(tr, &a);
     let score =
         |p: RiskPoint| format!("{} × {} = {}", p.likelihood, p.consequence, matrix.score(p));
     let rows = scenarios
