@@ -14,6 +14,9 @@ pub enum Via {
     Session {
         id_hash: String,
         org_id: Option<String>,
+        /// The identity provider the session was signed in through, and its organisation
+        /// (none: a password).
+        provider: Option<(String, String)>,
     },
     Token {
         token_id: String,
@@ -47,6 +50,27 @@ impl Auth {
     }
     pub fn is_token(&self) -> bool {
         matches!(self.via, Via::Token { .. })
+    }
+    /// The identity provider a session was signed in through (its id), if any.
+    pub fn provider(&self) -> Option<&str> {
+        match &self.via {
+            Via::Session {
+                provider: Some((id, _)),
+                ..
+            } => Some(id),
+            _ => None,
+        }
+    }
+    /// How the person signed in (an API token counts as its owner's password: it is made in a
+    /// session of the organisation and acts only there).
+    pub fn method(&self) -> tillit_domain::sso::SignInMethod<'_> {
+        match &self.via {
+            Via::Session {
+                provider: Some((_, org_id)),
+                ..
+            } => tillit_domain::sso::SignInMethod::Provider { org_id },
+            _ => tillit_domain::sso::SignInMethod::Password,
+        }
     }
 }
 

@@ -93,6 +93,7 @@ pub async fn authenticate_session(app: &App, secret: &str) -> Result<Option<Auth
         via: Via::Session {
             id_hash,
             org_id: s.org_id,
+            provider: s.sso_provider_id.zip(s.sso_org_id),
         },
         csrf: Some(s.csrf_token),
     }))
@@ -102,14 +103,27 @@ pub async fn authenticate_session(app: &App, secret: &str) -> Result<Option<Auth
 /// membership when none is chosen yet, remembered for the session).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn acting(app: &App, auth: Auth) -> Result<Acting> {
-    let memberships = app.store.memberships_of_user(&auth.user_id).await?;
+    let mut memberships = app.store.memberships_of_user(&auth.user_id).await?;
     let membership = match &auth.via {
         Via::Token { org_id, .. } => memberships
             .iter()
             .find(|m| &m.org_id == org_id)
             .cloned()
             .ok_or(Error::Forbidden)?,
-        Via::Session { id_hash, org_id } => {
+        Via::Session {
+            id_hash, org_id, ..
+        } => {
+            // A session acts only where its way of signing in is accepted (a password where
+            // passwords are, a provider in its own organisation). With none left — the
+            // organisation switched passwords off — the session ends.
+            let method = auth.method();
+            let had = !memberships.is_empty();
+            memberships
+                .retain(|m| tillit_domain::sso::may_act_in(method, &m.org_id, m.accepts_passwords));
+            if had && memberships.is_empty() {
+                app.store.delete_session(id_hash).await?;
+                return Err(Error::Unauthenticated);
+            }
             match org_id
                 .as_ref()
                 .and_then(|o| memberships.iter().find(|m| &m.org_id == o))
@@ -141,6 +155,9 @@ pub enum SignIn {
     },
     /// Wrong address or password (never told apart).
     Refused(ValidationErrors),
+    /// The right password, but every organisation of the person signs in through its identity
+    /// provider: these (id, name) are offered instead.
+    ProviderRequired(Vec<(String, String)>),
 }
 
 /// Signs a person in with e-mail and password. Attempts are throttled per account and per client
@@ -208,6 +225,26 @@ pub async fn sign_in(
     app.throttle
         .record_success(&app.store, &email, client_ip, &reservation)
         .await?;
+    let memberships = app.store.memberships_of_user(&creds.user.id).await?;
+    if !memberships.is_empty() && !memberships.iter().any(|m| m.accepts_passwords) {
+        let mut offered = Vec::new();
+        for p in app.store.enabled_sso_providers().await? {
+            if memberships.iter().any(|m| m.org_id == p.org_id) {
+                offered.push((p.id, p.name));
+            }
+        }
+        app.store
+            .record_event(
+                &Actor::user(&creds.user.id, &creds.user.email),
+                memberships.first().map(|m| m.org_id.as_str()),
+                "auth.password_refused",
+                "user",
+                &creds.user.id,
+                json!({"ip": client_ip, "reason": "password_sign_in_off"}),
+            )
+            .await?;
+        return Ok(SignIn::ProviderRequired(offered));
+    }
     if let Some(old) = old_session {
         app.store.delete_session(&sha256_hex(old)).await?;
     }
@@ -217,6 +254,7 @@ pub async fn sign_in(
         &creds.user.email,
         creds.user.must_change_password,
         client_ip,
+        None,
     )
     .await
 }
@@ -229,8 +267,14 @@ pub(crate) async fn start_session(
     email: &str,
     must_change_password: bool,
     client_ip: &str,
+    provider: Option<(&str, &str)>,
 ) -> Result<SignIn> {
-    let memberships = app.store.memberships_of_user(user_id).await?;
+    let method = match provider {
+        Some((_, org_id)) => tillit_domain::sso::SignInMethod::Provider { org_id },
+        None => tillit_domain::sso::SignInMethod::Password,
+    };
+    let mut memberships = app.store.memberships_of_user(user_id).await?;
+    memberships.retain(|m| tillit_domain::sso::may_act_in(method, &m.org_id, m.accepts_passwords));
     let last = app.store.last_org_of(user_id).await?;
     let org_id = last
         .filter(|l| memberships.iter().any(|m| &m.org_id == l))
@@ -246,6 +290,7 @@ pub(crate) async fn start_session(
             csrf_token: &random_secret(),
             now: &format_timestamp(now_ts),
             expires_at: &format_timestamp(now_ts + app.config.session_absolute),
+            sso_provider_id: provider.map(|(id, _)| id),
         })
         .await?;
     app.store
@@ -255,7 +300,7 @@ pub(crate) async fn start_session(
             "auth.login",
             "user",
             user_id,
-            json!({"ip": client_ip}),
+            json!({"ip": client_ip, "provider": provider.map(|(id, _)| id)}),
         )
         .await?;
     Ok(SignIn::SignedIn {
@@ -286,7 +331,10 @@ pub async fn switch_organisation(app: &App, auth: &Auth, org_id: &str) -> Result
     let memberships = app.store.memberships_of_user(&auth.user_id).await?;
     let m = memberships
         .iter()
-        .find(|m| m.org_id == org_id)
+        .find(|m| {
+            m.org_id == org_id
+                && tillit_domain::sso::may_act_in(auth.method(), &m.org_id, m.accepts_passwords)
+        })
         .ok_or(Error::NotFound)?;
     app.store.set_session_org(id_hash, &m.org_id).await?;
     app.store.set_last_org(&auth.user_id, &m.org_id).await?;

@@ -173,5 +173,5 @@ pub async fn register(app: &App, secret: &str, r: Registration<'_>) -> Result<Si
     app.store
         .accept_invitation(&Actor::user(&user.id, &user.email), &invitation, &user.id)
         .await?;
-    start_session(app, &user.id, &user.email, false, r.client_ip).await
+    start_session(app, &user.id, &user.email, false, r.client_ip, None).await
 }

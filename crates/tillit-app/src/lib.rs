@@ -26,6 +26,7 @@ pub mod reports;
 pub mod risk;
 pub mod security;
 pub mod signing;
+pub mod sso;
 pub mod submissions;
 pub mod supervision;
 pub mod suppliers;

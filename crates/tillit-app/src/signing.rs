@@ -26,54 +26,52 @@ fn aad(org_id: &str, key_id: &str) -> Vec<u8> {
     format!("tillit-signing-key\n{org_id}\n{key_id}").into_bytes()
 }
 
-/// Seals a private key: a random nonce, then the ciphertext, as hex.
-pub fn seal(kek: &Kek, org_id: &str, key_id: &str, key: &SigningKey) -> Result<String> {
+/// Seals bytes under the key-encryption key: a random nonce, then the ciphertext, as hex. The
+/// associated data binds the sealed value to its row (it does not open in another).
+pub(crate) fn seal_bytes(kek: &Kek, aad: &[u8], msg: &[u8]) -> Result<String> {
     let cipher = XChaCha20Poly1305::new((&kek.0).into());
     let nonce_bytes: [u8; 24] = rand::random();
     let nonce = XNonce::from_slice(&nonce_bytes);
     let sealed = cipher
-        .encrypt(
-            nonce,
-            Payload {
-                msg: &key.to_bytes(),
-                aad: &aad(org_id, key_id),
-            },
-        )
-        .map_err(|_| Error::internal("sealing a signing key failed"))?;
+        .encrypt(nonce, Payload { msg, aad })
+        .map_err(|_| Error::internal("sealing a secret failed"))?;
     let mut out = nonce_bytes.to_vec();
     out.extend(sealed);
     Ok(hex::encode(out))
 }
 
-/// Opens a sealed private key; fails with another key-encryption key or another row.
-pub fn open(kek: &Kek, org_id: &str, key_id: &str, sealed: &str) -> Result<SigningKey> {
-    let bytes =
-        hex::decode(sealed).map_err(|_| Error::internal("a sealed signing key is not hex"))?;
+/// Opens what [`seal_bytes`] sealed; fails with another key-encryption key or another row.
+pub(crate) fn open_bytes(kek: &Kek, aad: &[u8], sealed: &str) -> Result<Vec<u8>> {
+    let bytes = hex::decode(sealed).map_err(|_| Error::internal("a sealed secret is not hex"))?;
     if bytes.len() < 24 {
-        return Err(Error::internal("a sealed signing key is too short"));
+        return Err(Error::internal("a sealed secret is too short"));
     }
     let (nonce, ciphertext) = bytes.split_at(24);
     let cipher = XChaCha20Poly1305::new((&kek.0).into());
-    let plain = cipher
-        .decrypt(
-            XNonce::from_slice(nonce),
-            Payload {
-                msg: ciphertext,
-                aad: &aad(org_id, key_id),
-            },
-        )
+    cipher
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad })
         .map_err(|_| {
             Error::internal(
-                "a signing key does not open with this key-encryption key (another key file, or a moved row)",
+                "a sealed secret does not open with this key-encryption key (another key file, or a moved row)",
             )
-        })?;
+        })
+}
+
+/// Seals a private key.
+pub fn seal(kek: &Kek, org_id: &str, key_id: &str, key: &SigningKey) -> Result<String> {
+    seal_bytes(kek, &aad(org_id, key_id), &key.to_bytes())
+}
+
+/// Opens a sealed private key; fails with another key-encryption key or another row.
+pub fn open(kek: &Kek, org_id: &str, key_id: &str, sealed: &str) -> Result<SigningKey> {
+    let plain = open_bytes(kek, &aad(org_id, key_id), sealed)?;
     let key: [u8; 32] = plain
         .try_into()
         .map_err(|_| Error::internal("a signing key is not 32 bytes"))?;
     Ok(SigningKey::from_bytes(&key))
 }
 
-fn kek(app: &App) -> Result<&Kek> {
+pub(crate) fn kek(app: &App) -> Result<&Kek> {
     app.config()
         .signing_kek
         .as_ref()

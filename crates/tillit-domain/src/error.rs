@@ -64,6 +64,14 @@ pub enum Rule {
     InvalidDocument {
         detail: String,
     },
+    /// The change would leave the organisation with no way to sign in (no passwords and no
+    /// enabled identity provider).
+    NoSignInLeft,
+    /// Passwords are switched off only from a session signed in through one of the
+    /// organisation's enabled identity providers (proof that it works).
+    ProviderNotProven,
+    /// A role an identity provider may not hand out on its own word (an administrator's).
+    NotForNewMembers,
 }
 
 impl Rule {
@@ -95,6 +103,9 @@ impl Rule {
             Rule::SubmissionRefused { .. } => "rule-submission-refused",
             Rule::NotAllowedInState { .. } => "rule-not-allowed-in-state",
             Rule::InvalidDocument { .. } => "rule-invalid-document",
+            Rule::NoSignInLeft => "rule-no-sign-in-left",
+            Rule::ProviderNotProven => "rule-provider-not-proven",
+            Rule::NotForNewMembers => "rule-not-for-new-members",
         }
     }
 
@@ -126,6 +137,9 @@ impl Rule {
             Rule::SubmissionRefused { .. } => "submission_refused",
             Rule::NotAllowedInState { .. } => "not_allowed_in_state",
             Rule::InvalidDocument { .. } => "invalid_document",
+            Rule::NoSignInLeft => "no_sign_in_left",
+            Rule::ProviderNotProven => "provider_not_proven",
+            Rule::NotForNewMembers => "not_for_new_members",
         }
     }
 
@@ -149,6 +163,8 @@ impl Rule {
                 | Rule::ContradictsRecords
                 | Rule::EarlierThanRecorded
                 | Rule::NotAllowedInState { .. }
+                | Rule::NoSignInLeft
+                | Rule::ProviderNotProven
         ) || matches!(self, Rule::SubmissionRefused { reason } if !matches!(reason.as_str(), "not_a_submission" | "tampered"))
     }
 }

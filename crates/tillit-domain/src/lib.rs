@@ -25,6 +25,7 @@ pub mod ranking;
 pub mod requirements;
 pub mod risk;
 pub mod role;
+pub mod sso;
 pub mod submission;
 pub mod supervision;
 pub mod supplier;

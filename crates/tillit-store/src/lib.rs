@@ -32,6 +32,7 @@ mod risk;
 mod row;
 mod sessions;
 mod signing;
+mod sso;
 mod submissions;
 mod supervision;
 mod suppliers;
@@ -66,6 +67,7 @@ pub use reminders::{Contact, NewReminder, Reminder, SCHEDULE_SUBJECT};
 pub use risk::{CellCount, RiskAnalysis, RiskAnalysisInput, Scenario};
 pub use sessions::{NewSession, SessionUser};
 pub use signing::SigningKeyRow;
+pub use sso::{SsoLogin, SsoProvider, SsoProviderRow, TakenLogin};
 pub use submissions::{NewSubmission, ScheduleRow, Submission};
 pub use supervision::{
     AnswerFile, CaseAccess, CaseAction, CaseActor, CaseAnswer, CaseDecision, CaseEvent, CaseFilter,

@@ -11,6 +11,8 @@ pub struct NewSession<'a> {
     pub csrf_token: &'a str,
     pub now: &'a str,
     pub expires_at: &'a str,
+    /// The identity provider the person signed in through (none: a password).
+    pub sso_provider_id: Option<&'a str>,
 }
 
 /// A live session with what every page needs to know about its user.
@@ -26,12 +28,15 @@ pub struct SessionUser {
     pub csrf_token: String,
     pub last_seen_at: String,
     pub expires_at: String,
+    /// The identity provider the session was signed in through, and its organisation.
+    pub sso_provider_id: Option<String>,
+    pub sso_org_id: Option<String>,
 }
 
 impl Store {
     pub async fn create_session(&self, n: NewSession<'_>) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6)",
+            "INSERT INTO sessions (id_hash, user_id, org_id, csrf_token, created_at, last_seen_at, expires_at, sso_provider_id) VALUES ($1, $2, $3, $4, $5, $5, $6, $7)",
         )
         .bind(n.id_hash)
         .bind(n.user_id)
@@ -39,6 +44,7 @@ impl Store {
         .bind(n.csrf_token)
         .bind(n.now)
         .bind(n.expires_at)
+        .bind(n.sso_provider_id)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -48,8 +54,11 @@ impl Store {
         let row = sqlx::query(
             "SELECT s.id_hash AS id_hash, s.user_id AS user_id, u.email AS email, u.display_name AS display_name, u.locale AS locale,
                     u.must_change_password AS must_change_password, s.org_id AS org_id, s.csrf_token AS csrf_token,
-                    s.last_seen_at AS last_seen_at, s.expires_at AS expires_at
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+                    s.last_seen_at AS last_seen_at, s.expires_at AS expires_at,
+                    s.sso_provider_id AS sso_provider_id, p.org_id AS sso_org_id
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             LEFT JOIN sso_providers p ON p.id = s.sso_provider_id
+             WHERE s.id_hash = $1",
         )
         .bind(id_hash)
         .fetch_optional(&self.pool)
@@ -66,6 +75,8 @@ impl Store {
             csrf_token: s(&r, "csrf_token")?,
             last_seen_at: s(&r, "last_seen_at")?,
             expires_at: s(&r, "expires_at")?,
+            sso_provider_id: os(&r, "sso_provider_id")?,
+            sso_org_id: os(&r, "sso_org_id")?,
         }))
     }
 

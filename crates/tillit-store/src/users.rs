@@ -43,6 +43,8 @@ pub struct UserMembership {
     pub role: Role,
     /// A delegated right to decide outsourcing cases: the delegation it rests on.
     pub outsourcing_delegation: Option<String>,
+    /// Whether the organisation accepts password sign-in (else only its identity providers).
+    pub accepts_passwords: bool,
 }
 
 const USER_COLUMNS: &str =
@@ -98,6 +100,7 @@ pub(crate) struct MembershipRow {
     catalog_version: String,
     role: String,
     outsourcing_delegation: Option<String>,
+    password_sign_in: i64,
 }
 
 impl MembershipRow {
@@ -113,6 +116,7 @@ impl MembershipRow {
             catalog_version: row.catalog_version,
             role: crate::row::role_of("role", &row.role)?,
             outsourcing_delegation: row.outsourcing_delegation,
+            accepts_passwords: row.password_sign_in != 0,
         })
     }
 }
@@ -294,7 +298,7 @@ impl Store {
         user_id: &str,
     ) -> Result<Vec<UserMembership>, StoreError> {
         let rows = sqlx::query(
-            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.catalog_version AS catalog_version, m.role AS role, m.outsourcing_delegation AS outsourcing_delegation
+            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.catalog_version AS catalog_version, m.role AS role, m.outsourcing_delegation AS outsourcing_delegation, o.password_sign_in AS password_sign_in
              FROM memberships m JOIN organisations o ON o.id = m.org_id
              WHERE m.user_id = $1 ORDER BY o.name",
         )
@@ -311,7 +315,7 @@ impl Store {
         org_id: &str,
     ) -> Result<Option<(Tenant, UserMembership)>, StoreError> {
         let row = sqlx::query(
-            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.catalog_version AS catalog_version, m.role AS role, m.outsourcing_delegation AS outsourcing_delegation
+            "SELECT m.id AS membership_id, o.id AS org_id, o.name AS org_name, o.kind AS org_kind, o.catalog_version AS catalog_version, m.role AS role, m.outsourcing_delegation AS outsourcing_delegation, o.password_sign_in AS password_sign_in
              FROM memberships m JOIN organisations o ON o.id = m.org_id
              WHERE m.user_id = $1 AND m.org_id = $2",
         )

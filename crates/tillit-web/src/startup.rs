@@ -36,6 +36,9 @@ pub struct WebConfig {
     pub mail: Option<tillit_app::reminders::MailConfig>,
     /// The key that seals the organisations' signing keys (ADR 0011); none: no keys are made.
     pub signing_kek: Option<tillit_app::signing::Kek>,
+    /// The address Tillit is reached at (`https://tillit.region.example`): the single sign-on
+    /// callback is made from it. None: from the request's `Host`.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -53,6 +56,7 @@ impl Default for WebConfig {
             max_connections: 1024,
             mail: None,
             signing_kek: None,
+            public_url: None,
         }
     }
 }

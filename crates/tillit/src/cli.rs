@@ -285,6 +285,7 @@ async fn serve(
     if banner.is_some() {
         crate::demo_authority::seed(&app).await?;
         crate::demo_authority::seed_cases(&app, &store).await?;
+        crate::demo_authority::seed_sign_in(&app).await?;
     }
     let state = AppState::new(app, web)?;
     // Signed checkpoints of the audit chain: at start, every ten minutes, and at shutdown.

@@ -232,6 +232,10 @@ pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> 
         }
         web.max_connections = n;
     }
+    web.public_url = file
+        .public_url
+        .as_deref()
+        .map(|u| u.trim_end_matches('/').to_string());
     web.mail = mail_config(file.smtp, file.public_url, |k| std::env::var(k).ok())?;
     let log_format = o
         .log_format

@@ -735,6 +735,40 @@ De krav IMY utgår från när vi granskar behörigheter och \
     Ok(())
 }
 
+/// The demo region's identity provider, when a test provider runs: `TILLIT_DEMO_OIDC_ISSUER`
+/// names its issuer (e.g. the one `node e2e/oidc/provider.mjs` prints), `TILLIT_DEMO_OIDC_CLIENT_ID`
+/// its client (default `tillit`); the client secret stays in the environment, in
+/// `TILLIT_DEMO_OIDC_CLIENT_SECRET`, and the provider is set up to read it from there. New
+/// people the provider vouches for become readers.
+pub async fn seed_sign_in(app: &App) -> Result<(), String> {
+    let Ok(issuer) = std::env::var("TILLIT_DEMO_OIDC_ISSUER") else {
+        return Ok(());
+    };
+    let e = |e: tillit_app::Error| e.to_string();
+    let who = tillit_app::auth::acting_as_member(app, "admin@norrfjall.example", "232100-9991")
+        .await
+        .map_err(e)?;
+    let settings = tillit_app::sso::settings(app, &who).await.map_err(e)?;
+    if !settings.providers.is_empty() {
+        return Ok(());
+    }
+    let draft = tillit_domain::sso::SsoProviderDraft {
+        name: "Region Norrfjälls identitetsleverantör".into(),
+        issuer,
+        client_id: std::env::var("TILLIT_DEMO_OIDC_CLIENT_ID").unwrap_or_else(|_| "tillit".into()),
+        client_secret: "env:TILLIT_DEMO_OIDC_CLIENT_SECRET".into(),
+        match_claim: "email".into(),
+        create_members: "yes".into(),
+        default_role: "reader".into(),
+        enabled: "yes".into(),
+    };
+    tillit_app::sso::create_provider(app, &who, &draft)
+        .await
+        .map_err(e)?;
+    tracing::info!("demo: Region Norrfjäll signs in through its identity provider too");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,3 +1,4 @@
 //! Signing in and out, the organisation switch and the language switch.
 
 pub mod pages;
+pub mod sso;

@@ -22,6 +22,36 @@ struct LoginPage {
     email: String,
     next: String,
     errors: Vec<FieldError>,
+    /// The identity providers offered: (start address, "Sign in with …").
+    providers: Vec<(String, String)>,
+    /// After signing out of a session from a provider: (its end-session address, its name).
+    end_session: Option<(String, String)>,
+    /// Why the password was not enough (the organisation signs in through its provider).
+    provider_required: bool,
+}
+
+/// The sign-in buttons: one per enabled identity provider, "Logga in med …".
+async fn provider_buttons(
+    state: &AppState,
+    ctx: &Ctx,
+    next: &str,
+    only: Option<&[(String, String)]>,
+) -> AppResult<Vec<(String, String)>> {
+    let offered = tillit_app::sso::offered(&state.app).await?;
+    Ok(offered
+        .into_iter()
+        .filter(|p| only.is_none_or(|o| o.iter().any(|(id, _)| id == &p.id)))
+        .map(|p| {
+            (
+                format!(
+                    "/sso/{}/start?next={}",
+                    crate::render::urlencode(&p.id),
+                    crate::render::urlencode(next)
+                ),
+                ctx.tr.f("sso-sign-in-with", &[("provider", p.name)]),
+            )
+        })
+        .collect())
 }
 
 pub async fn root(ctx: Ctx) -> Response {
@@ -36,9 +66,16 @@ pub async fn root(ctx: Ctx) -> Response {
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct LoginParams {
     pub next: Option<String>,
+    /// The identity provider of the session just ended, whose own sign-out is offered.
+    pub signed_out: Option<String>,
 }
 
-pub async fn login_page(ctx: Ctx, Params(q): Params<LoginParams>) -> Response {
+pub async fn login_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Params(q): Params<LoginParams>,
+) -> AppResult<Response> {
     let next = q
         .next
         .as_deref()
@@ -46,28 +83,45 @@ pub async fn login_page(ctx: Ctx, Params(q): Params<LoginParams>) -> Response {
         .unwrap_or("/overview")
         .to_string();
     if ctx.auth.is_some() {
-        return see_other(&next);
+        return Ok(see_other(&next));
     }
+    let end_session = match q.signed_out.as_deref().filter(|p| p.len() <= 64) {
+        Some(provider) => {
+            let back = format!("{}/login", crate::auth::sso::base_url(&state, &headers));
+            tillit_app::sso::end_session_url(&state.app, provider, &back)
+                .await?
+                .map(|(url, name)| (url, ctx.tr.f("sso-sign-out-at", &[("provider", name)])))
+        }
+        None => None,
+    };
     let tpl = LoginPage {
         c: PageCommon::bare(&ctx, ctx.tr.t("login-title")),
         email: String::new(),
+        providers: provider_buttons(&state, &ctx, &next, None).await?,
         next,
         errors: vec![],
+        end_session,
+        provider_required: false,
     };
-    page(StatusCode::OK, &tpl)
+    Ok(page(StatusCode::OK, &tpl))
 }
 
-fn login_again(
+async fn login_again(
+    state: &AppState,
     ctx: &Ctx,
     status: StatusCode,
     email: &str,
     next: &str,
     errors: ValidationErrors,
-) -> Response {
+    required: Option<&[(String, String)]>,
+) -> AppResult<Response> {
     let tpl = LoginPage {
         c: PageCommon::bare(ctx, ctx.tr.t("login-title")),
         email: email.to_string(),
         next: next.to_string(),
+        providers: provider_buttons(state, ctx, next, required).await?,
+        end_session: None,
+        provider_required: required.is_some(),
         // A wrong password says no more than that the pair is wrong (not whether the account
         // exists).
         errors: FieldError::list(&ctx.tr, &errors)
@@ -86,7 +140,7 @@ fn login_again(
             })
             .collect(),
     };
-    page(status, &tpl)
+    Ok(page(status, &tpl))
 }
 
 pub async fn login(
@@ -115,22 +169,40 @@ pub async fn login(
             must_change_password,
         }) => (session_secret, must_change_password),
         Ok(SignIn::Refused(errs)) => {
-            return Ok(login_again(
+            return login_again(
+                &state,
                 &ctx,
                 StatusCode::UNAUTHORIZED,
                 &email,
                 &next,
                 errs,
-            ))
+                None,
+            )
+            .await
+        }
+        Ok(SignIn::ProviderRequired(offered)) => {
+            return login_again(
+                &state,
+                &ctx,
+                StatusCode::FORBIDDEN,
+                &email,
+                &next,
+                ValidationErrors::new(),
+                Some(&offered),
+            )
+            .await
         }
         Err(tillit_app::Error::Invalid(errs)) => {
-            return Ok(login_again(
+            return login_again(
+                &state,
                 &ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &email,
                 &next,
                 errs,
-            ))
+                None,
+            )
+            .await
         }
         Err(e) => return Err(e.into()),
     };
@@ -156,7 +228,12 @@ pub async fn login(
 
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     tillit_app::auth::sign_out(&state.app, &user.auth).await?;
-    let mut res = see_other("/login");
+    // Signed in through a provider: the sign-in page offers to sign out there too.
+    let to = match user.auth.provider() {
+        Some(p) => format!("/login?signed_out={}", crate::render::urlencode(p)),
+        None => "/login".to_string(),
+    };
+    let mut res = see_other(&to);
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(

@@ -124,6 +124,8 @@ pub async fn register(
             );
             Ok(res)
         }
+        // The organisation signs in through its identity provider: the sign-in page offers it.
+        Ok(SignIn::ProviderRequired(_)) => Ok(see_other("/login")),
         Ok(SignIn::Refused(v)) | Err(tillit_app::Error::Invalid(v)) => {
             let offer = tillit_app::invitations::offer(&state.app, &secret).await?;
             let status = StatusCode::UNPROCESSABLE_ENTITY;

@@ -34,6 +34,8 @@ struct OrganisationPage {
     controllers: Vec<String>,
     catalog: String,
     may_edit: bool,
+    /// Whether the person may change how members sign in (administrators).
+    may_sign_in: bool,
     /// (key id, public key, since, retired) newest first.
     keys: Vec<(String, String, String, String)>,
 }
@@ -139,6 +141,7 @@ pub async fn show(
             &[("version", lib.key.clone()), ("title", lib.title.clone())],
         ),
         may_edit: m.may(Permission::ManageOrganisation),
+        may_sign_in: m.may(Permission::ManageMembers),
     };
     Ok(page(StatusCode::OK, &tpl))
 }

@@ -21,12 +21,34 @@ pub fn routes() -> Router<AppState> {
             get(crate::auth::pages::login_page).post(crate::auth::pages::login),
         )
         .route("/logout", post(crate::auth::pages::logout))
+        .route("/sso/{id}/start", get(crate::auth::sso::start))
+        .route("/sso/callback", get(crate::auth::sso::callback))
         .route("/org/switch", post(crate::auth::pages::switch_org))
         .route("/overview", get(crate::overview::pages::overview))
         .route("/organisation", get(crate::organisation::pages::show))
         .route(
             "/organisation/edit",
             get(crate::organisation::pages::edit_form).post(crate::organisation::pages::save),
+        )
+        .route(
+            "/organisation/sign-in",
+            get(crate::organisation::sign_in::show),
+        )
+        .route(
+            "/organisation/sign-in/passwords",
+            post(crate::organisation::sign_in::set_passwords),
+        )
+        .route(
+            "/organisation/sign-in/providers/new",
+            get(crate::organisation::sign_in::new_form).post(crate::organisation::sign_in::create),
+        )
+        .route(
+            "/organisation/sign-in/providers/{id}",
+            get(crate::organisation::sign_in::edit_form).post(crate::organisation::sign_in::update),
+        )
+        .route(
+            "/organisation/sign-in/providers/{id}/delete",
+            post(crate::organisation::sign_in::delete),
         )
         .route("/catalog", get(crate::catalog::pages::overview))
         .route("/catalog/diff", get(crate::catalog::pages::diff))
@@ -830,6 +852,8 @@ pub fn show_time(ts: &str) -> String {
 pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
     const KNOWN: &[&str] = &[
         "member-added",
+        "sign-in-saved",
+        "sign-in-removed",
         "member-updated",
         "member-removed",
         "password-changed",

@@ -46,6 +46,10 @@ impl Input {
     pub fn datetime(name: &str, label: String, value: String) -> Input {
         Input::new("datetime", name, label, value)
     }
+    /// A secret: typed, never shown (not even after an error).
+    pub fn secret(name: &str, label: String) -> Input {
+        Input::new("secret", name, label, String::new())
+    }
     pub fn area(name: &str, label: String, value: String) -> Input {
         Input::new("textarea", name, label, value)
     }
