@@ -30,6 +30,7 @@ mod requirements;
 mod risk;
 mod roles;
 mod rules;
+mod sso;
 mod submissions;
 mod supervision;
 mod suppliers;

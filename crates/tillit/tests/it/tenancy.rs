@@ -290,6 +290,25 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/guidance/{id}/adopt", "guidance"),
     ("GET", "/api/v1/guidance/{id}/catalog", "guidance"),
     ("POST", "/api/v1/guidance/{id}/adopt", "guidance"),
+    // Identity providers: another organisation's administrator gets 404 for each
+    // (`sso::the_secret_is_never_shown_and_another_organisation_sees_nothing`). Starting a
+    // sign-in is for anyone before signing in: it reveals nothing but the provider's address.
+    (
+        "GET",
+        "/organisation/sign-in/providers/{id}",
+        "sso_provider",
+    ),
+    (
+        "POST",
+        "/organisation/sign-in/providers/{id}",
+        "sso_provider",
+    ),
+    (
+        "POST",
+        "/organisation/sign-in/providers/{id}/delete",
+        "sso_provider",
+    ),
+    ("GET", "/sso/{id}/start", "sso_provider"),
 ];
 
 #[test]
@@ -598,7 +617,12 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
     for (method, path, object) in ROUTES {
         if matches!(
             *object,
-            "registry_entry" | "received" | "supervision_case" | "guidance" | "library"
+            "registry_entry"
+                | "received"
+                | "supervision_case"
+                | "guidance"
+                | "library"
+                | "sso_provider"
         ) {
             continue;
         }
