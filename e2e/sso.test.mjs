@@ -48,7 +48,7 @@ test('the administrator sees the sign-in settings with the provider and what to 
     await page.getByRole('heading', { level: 1, name: 'Inloggning' }).waitFor();
     const main = await page.textContent('main');
     assert.ok(main.includes('Region Norrfjälls identitetsleverantör'));
-    assert.ok(main.includes('TILLIT_DEMO_OIDC_CLIENT_SECRET'), 'where the secret is read from');
+    assert.ok(main.includes('TILLIT_OIDC_DEMO_SECRET'), 'where the secret is read from');
     assert.ok(!main.includes('tillit-test-secret'), 'never the secret itself');
     await page.getByText('Uppgifter att registrera hos identitetsleverantören').click();
     assert.ok((await page.textContent('main')).includes(`${BASE}/sso/callback`));

@@ -12,8 +12,9 @@
 //
 // Beside the real provider, `/rogue/<defect>/` serves a provider that misbehaves on purpose, for
 // the failure tests: its discovery, keys and authorisation are in order, but the ID token it
-// issues is signed with a key it never published (`bad-signature`), expired (`expired`), or
-// names another issuer (`wrong-issuer`). `/rogue/elsewhere/` publishes discovery that names
+// issues is signed with a key it never published (`bad-signature`), expired (`expired`), names
+// another issuer (`wrong-issuer`), is for another client (`wrong-audience`) or carries the nonce
+// of another sign-in (`wrong-nonce`). `/rogue/elsewhere/` publishes discovery that names
 // another issuer than its own address.
 import http from 'node:http';
 import { Buffer } from 'node:buffer';
@@ -165,10 +166,11 @@ async function rogue(req, res, url) {
     const code = JSON.parse(Buffer.from(form.get('code') || '', 'base64url').toString('utf8') || '{}');
     const now = Math.floor(Date.now() / 1000);
     const expired = defect === 'expired';
-    const idToken = await new jose.SignJWT({ ...claimsOf(code.login), nonce: code.nonce })
+    const nonce = defect === 'wrong-nonce' ? 'a-nonce-of-another-sign-in' : code.nonce;
+    const idToken = await new jose.SignJWT({ ...claimsOf(code.login), nonce })
       .setProtectedHeader({ alg: 'RS256', kid: 'norrfjall-1' })
       .setIssuer(defect === 'wrong-issuer' ? 'https://idp.elsewhere.example' : issuer)
-      .setAudience(code.client_id || CLIENT_ID)
+      .setAudience(defect === 'wrong-audience' ? 'another-client' : (code.client_id || CLIENT_ID))
       .setIssuedAt(expired ? now - 7200 : now)
       .setExpirationTime(expired ? now - 3600 : now + 300)
       .sign(defect === 'bad-signature' ? unpublished : privateKey);
@@ -189,8 +191,8 @@ server.listen(PORT, '127.0.0.1', () => {
       // A native client on the loopback address: its redirect URIs match on any port, so that
       // every test's Tillit (on a port of its own) may use it.
       application_type: 'native',
-      redirect_uris: ['http://127.0.0.1/sso/callback'],
-      post_logout_redirect_uris: ['http://127.0.0.1/login'],
+      redirect_uris: ['http://127.0.0.1/sso/callback', 'http://localhost/sso/callback'],
+      post_logout_redirect_uris: ['http://127.0.0.1/login', 'http://localhost/login'],
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',

@@ -61,8 +61,9 @@ impl Auth {
             _ => None,
         }
     }
-    /// How the person signed in (an API token counts as its owner's password: it is made in a
-    /// session of the organisation and acts only there).
+    /// How the person signed in. An API token is not a sign-in: it is made by a member in a
+    /// session of its organisation, acts only there, and is checked by its own rules (scopes,
+    /// expiry, revocation), whatever the organisation's sign-in settings.
     pub fn method(&self) -> tillit_domain::sso::SignInMethod<'_> {
         match &self.via {
             Via::Session {

@@ -74,7 +74,10 @@ pub async fn authenticate_session(app: &App, secret: &str) -> Result<Option<Auth
     let last_seen = parse_ts(&s.last_seen_at);
     let idle_expired = last_seen.is_none_or(|l| now - l > app.config.session_idle);
     let expired = parse_ts(&s.expires_at).is_none_or(|e| e <= now);
-    if idle_expired || expired {
+    // A session from an identity provider ends with the provider: one switched off or removed
+    // (even while the sign-in was finishing) gives nothing — and never a password session.
+    let provider_gone = s.sso_provider_id.is_some() && s.sso_org_id.is_none();
+    if idle_expired || expired || provider_gone {
         app.store.delete_session(&id_hash).await?;
         return Ok(None);
     }

@@ -55,6 +55,10 @@ pub struct AppConfig {
     pub throttle: ThrottlePolicy,
     /// The key that seals the organisations' signing keys (ADR 0011); none: no keys are made.
     pub signing_kek: Option<signing::Kek>,
+    /// Whether an identity provider may be on this machine over plain HTTP (a test or demo
+    /// provider). Off in production: an administrator must not make the server reach its own
+    /// local services.
+    pub sso_loopback: bool,
 }
 
 impl Default for AppConfig {
@@ -66,6 +70,7 @@ impl Default for AppConfig {
             argon2_iterations: 2,
             throttle: ThrottlePolicy::default(),
             signing_kek: None,
+            sso_loopback: false,
         }
     }
 }

@@ -308,7 +308,7 @@ fn stored_secret(
 /// Adds an identity provider (administrators).
 pub async fn create_provider(app: &App, who: &Acting, d: &SsoProviderDraft) -> Result<String> {
     who.require(Permission::ManageMembers)?;
-    let x = d.parse(who.org_kind(), true)?;
+    let x = d.parse(who.org_kind(), true, app.config().sso_loopback)?;
     // The secret is sealed to the provider's row: make the id first, seal, then write.
     let id = app
         .store
@@ -357,7 +357,7 @@ pub async fn update_provider(
 ) -> Result<()> {
     who.require(Permission::ManageMembers)?;
     let existing = app.store.sso_provider(who.tenant(), id).await?;
-    let x = d.parse(who.org_kind(), false)?;
+    let x = d.parse(who.org_kind(), false, app.config().sso_loopback)?;
     guard_last_provider(app, who, &existing.id, x.enabled).await?;
     let secret = stored_secret(app, who.org_id(), &existing.id, &x.client_secret)?;
     app.store
@@ -560,6 +560,7 @@ pub async fn begin(
             &nonce,
             verifier.secret(),
             return_to,
+            redirect_uri,
         )
         .await?;
     Ok(Begun::Redirect {
@@ -589,12 +590,12 @@ fn payload(jwt: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
 }
 
 /// Ends a sign-in at the callback. `cookie_state` is the state the browser kept; `old_session`
-/// the session it had (ended when a new one starts).
+/// the session it had (ended when a new one starts). The code is exchanged with the callback
+/// address the sign-in was started with, whatever host this request came by.
 pub async fn finish(
     app: &App,
     cb: &Callback,
     cookie_state: Option<&str>,
-    redirect_uri: &str,
     client_ip: &str,
     old_session: Option<&str>,
 ) -> Result<Finished> {
@@ -663,8 +664,8 @@ pub async fn finish(
         Ok(m) => m,
         Err(f) => return fail(Some(p), f, None).await,
     };
-    let redirect = RedirectUrl::new(redirect_uri.to_string())
-        .map_err(|e| Error::internal(format!("callback address {redirect_uri}: {e}")))?;
+    let redirect = RedirectUrl::new(login.redirect_uri.clone())
+        .map_err(|e| Error::internal(format!("callback address {}: {e}", login.redirect_uri)))?;
     let client = CoreClient::from_provider_metadata(
         meta,
         ClientId::new(p.client_id.clone()),
@@ -817,7 +818,12 @@ pub async fn end_session_url(
     provider_id: &str,
     post_logout_redirect_uri: &str,
 ) -> Result<Option<(String, String)>> {
-    let Some(p) = app.store.sso_provider_for_sign_in(provider_id).await? else {
+    let Some(p) = app
+        .store
+        .sso_provider_for_sign_in(provider_id)
+        .await?
+        .filter(|p| p.enabled)
+    else {
         return Ok(None);
     };
     let http = http()?;
@@ -830,6 +836,17 @@ pub async fn end_session_url(
     let Ok(mut url) = openidconnect::url::Url::parse(&end) else {
         return Ok(None);
     };
+    // Only an address at the provider's own host, by https (plain http only on this machine):
+    // the sign-in page links to it.
+    let issuer = openidconnect::url::Url::parse(&p.issuer).ok();
+    let same_host = issuer.as_ref().is_some_and(|i| {
+        i.host_str() == url.host_str() && i.port_or_known_default() == url.port_or_known_default()
+    });
+    let scheme_ok = url.scheme() == "https"
+        || (url.scheme() == "http" && url.host_str().is_some_and(tillit_domain::sso::is_loopback));
+    if !same_host || !scheme_ok {
+        return Ok(None);
+    }
     url.query_pairs_mut()
         .append_pair("client_id", &p.client_id)
         .append_pair("post_logout_redirect_uri", post_logout_redirect_uri);

@@ -10,6 +10,10 @@ use serde::Deserialize;
 
 /// The client secret is read from the server's environment when it is given as `env:NAME`.
 pub const SECRET_FROM_ENV: &str = "env:";
+/// The only environment variables a provider may name: an organisation's administrator must not
+/// be able to send the server's other secrets (its database address, its SMTP password) to a
+/// token endpoint of their choosing.
+pub const SECRET_ENV_PREFIX: &str = "TILLIT_OIDC_";
 
 /// An identity provider as typed on the administrator's form (or sent to the API).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -70,8 +74,9 @@ pub fn is_loopback(host: &str) -> bool {
     matches!(host, "127.0.0.1" | "localhost" | "[::1]" | "::1")
 }
 
-/// An issuer URL: `https://` (plain `http://` only on this machine), a host, no query or fragment.
-pub fn parse_issuer(field: &str, value: &str) -> Result<String, ValidationError> {
+/// An issuer URL: `https://`, a host, no query or fragment. Plain `http://` only to this machine,
+/// and only where the operator allows it (`loopback`: a test or demo provider).
+pub fn parse_issuer(field: &str, value: &str, loopback: bool) -> Result<String, ValidationError> {
     let v = text::required(field, value, 500)?;
     let v = v.trim_end_matches('/').to_string();
     let bad = || ValidationError::new(field, Rule::InvalidFormat);
@@ -90,7 +95,7 @@ pub fn parse_issuer(field: &str, value: &str) -> Result<String, ValidationError>
     }
     match scheme {
         "https" => Ok(v),
-        "http" if is_loopback(host) => Ok(v),
+        "http" if loopback && is_loopback(host) => Ok(v),
         _ => Err(ValidationError::new(field, Rule::InvalidFormat)),
     }
 }
@@ -125,7 +130,8 @@ fn parse_secret(field: &str, value: &str, creating: bool) -> Result<ClientSecret
         return Err(ValidationError::new(field, Rule::TooLong { max: 1000 }));
     }
     if let Some(name) = v.strip_prefix(SECRET_FROM_ENV) {
-        let ok = !name.is_empty()
+        let ok = name.len() > SECRET_ENV_PREFIX.len()
+            && name.starts_with(SECRET_ENV_PREFIX)
             && name.len() <= 128
             && name
                 .chars()
@@ -140,16 +146,18 @@ fn parse_secret(field: &str, value: &str, creating: bool) -> Result<ClientSecret
 }
 
 impl SsoProviderDraft {
-    /// Validates the draft for an organisation of `kind`; `creating` makes the secret required.
-    /// A new member is never made an administrator by a provider's word alone.
+    /// Validates the draft for an organisation of `kind`; `creating` makes the secret required;
+    /// `loopback` lets the issuer be on this machine over plain HTTP (tests, the demo). A new
+    /// member is never made an administrator by a provider's word alone.
     pub fn parse(
         &self,
         kind: OrgKind,
         creating: bool,
+        loopback: bool,
     ) -> Result<SsoProviderInput, ValidationErrors> {
         let mut errs = ValidationErrors::new();
         let name = errs.check(text::required("name", &self.name, 120));
-        let issuer = errs.check(parse_issuer("issuer", &self.issuer));
+        let issuer = errs.check(parse_issuer("issuer", &self.issuer, loopback));
         let client_id = errs.check(text::required("client_id", &self.client_id, 200));
         let client_secret =
             errs.check(parse_secret("client_secret", &self.client_secret, creating));
@@ -260,7 +268,7 @@ mod tests {
 
     #[test]
     fn a_provider_is_validated_and_defaults_filled_in() {
-        let p = draft().parse(OrgKind::Region, true).unwrap();
+        let p = draft().parse(OrgKind::Region, true, false).unwrap();
         assert_eq!(p.issuer, "https://login.norrfjall.example/realms/vard");
         assert_eq!(p.match_claim, "email");
         assert_eq!(p.client_secret, ClientSecret::Given("hemligt".into()));
@@ -269,34 +277,39 @@ mod tests {
     }
 
     #[test]
-    fn plain_http_is_refused_except_on_this_machine() {
-        assert!(parse_issuer("issuer", "http://login.norrfjall.example").is_err());
-        assert!(parse_issuer("issuer", "http://127.0.0.1:4000").is_ok());
-        assert!(parse_issuer("issuer", "http://localhost:4000/x").is_ok());
-        assert!(parse_issuer("issuer", "ftp://login.example").is_err());
-        assert!(parse_issuer("issuer", "https://login.example/?a=b").is_err());
-        assert!(parse_issuer("issuer", "https://user@login.example").is_err());
-        assert!(parse_issuer("issuer", "login.example").is_err());
+    fn plain_http_is_refused_except_on_this_machine_when_the_operator_allows_it() {
+        assert!(parse_issuer("issuer", "http://login.norrfjall.example", true).is_err());
+        assert!(parse_issuer("issuer", "http://127.0.0.1:4000", true).is_ok());
+        assert!(parse_issuer("issuer", "http://localhost:4000/x", true).is_ok());
+        // Where the operator has not allowed it, not even this machine.
+        assert!(parse_issuer("issuer", "http://127.0.0.1:4000", false).is_err());
+        assert!(parse_issuer("issuer", "https://login.example", false).is_ok());
+        assert!(parse_issuer("issuer", "ftp://login.example", true).is_err());
+        assert!(parse_issuer("issuer", "https://login.example/?a=b", true).is_err());
+        assert!(parse_issuer("issuer", "https://user@login.example", true).is_err());
+        assert!(parse_issuer("issuer", "login.example", true).is_err());
     }
 
     #[test]
     fn the_secret_is_required_when_creating_and_kept_when_left_empty_on_change() {
         let mut d = draft();
         d.client_secret = String::new();
-        let e = d.parse(OrgKind::Region, true).unwrap_err();
+        let e = d.parse(OrgKind::Region, true, false).unwrap_err();
         assert_eq!(e.0[0].field, "client_secret");
         assert_eq!(
-            d.parse(OrgKind::Region, false).unwrap().client_secret,
+            d.parse(OrgKind::Region, false, false)
+                .unwrap()
+                .client_secret,
             ClientSecret::Keep
         );
         d.client_secret = "env:TILLIT_OIDC_NORRFJALL".into();
         assert_eq!(
-            d.parse(OrgKind::Region, true).unwrap().client_secret,
+            d.parse(OrgKind::Region, true, false).unwrap().client_secret,
             ClientSecret::Env("TILLIT_OIDC_NORRFJALL".into())
         );
         d.client_secret = "env:lower case".into();
         assert_eq!(
-            d.parse(OrgKind::Region, true).unwrap_err().0[0].field,
+            d.parse(OrgKind::Region, true, false).unwrap_err().0[0].field,
             "client_secret"
         );
     }
@@ -305,12 +318,12 @@ mod tests {
     fn a_provider_never_makes_new_members_administrators() {
         let mut d = draft();
         d.default_role = "admin".into();
-        let e = d.parse(OrgKind::Region, true).unwrap_err();
+        let e = d.parse(OrgKind::Region, true, false).unwrap_err();
         assert_eq!(e.0[0].field, "default_role");
         assert_eq!(e.0[0].rule, Rule::NotForNewMembers);
         d.default_role = "case_officer".into();
         assert!(
-            d.parse(OrgKind::Region, true).is_err(),
+            d.parse(OrgKind::Region, true, false).is_err(),
             "an authority role in a region"
         );
     }

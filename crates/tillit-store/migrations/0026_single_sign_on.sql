@@ -26,6 +26,8 @@ CREATE TABLE sso_logins (
     nonce TEXT NOT NULL,
     pkce_verifier TEXT NOT NULL,
     return_to TEXT NOT NULL,
+    -- The callback address it was started with: the code is exchanged with the same.
+    redirect_uri TEXT NOT NULL,
     created_at TEXT NOT NULL,
     used_at TEXT
 );

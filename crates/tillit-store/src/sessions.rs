@@ -28,7 +28,8 @@ pub struct SessionUser {
     pub csrf_token: String,
     pub last_seen_at: String,
     pub expires_at: String,
-    /// The identity provider the session was signed in through, and its organisation.
+    /// The identity provider the session was signed in through, and its organisation (none when
+    /// the provider has since been switched off or removed: the session is over).
     pub sso_provider_id: Option<String>,
     pub sso_org_id: Option<String>,
 }
@@ -57,7 +58,7 @@ impl Store {
                     s.last_seen_at AS last_seen_at, s.expires_at AS expires_at,
                     s.sso_provider_id AS sso_provider_id, p.org_id AS sso_org_id
              FROM sessions s JOIN users u ON u.id = s.user_id
-             LEFT JOIN sso_providers p ON p.id = s.sso_provider_id
+             LEFT JOIN sso_providers p ON p.id = s.sso_provider_id AND p.enabled = 1
              WHERE s.id_hash = $1",
         )
         .bind(id_hash)

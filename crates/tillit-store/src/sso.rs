@@ -44,6 +44,8 @@ pub struct SsoProviderRow<'a> {
 #[derive(Debug, Clone)]
 pub struct SsoLogin {
     pub provider_id: String,
+    /// The callback address the sign-in was started with (the code is exchanged with the same).
+    pub redirect_uri: String,
     pub nonce: String,
     pub pkce_verifier: String,
     pub return_to: String,
@@ -87,6 +89,7 @@ fn provider_from(r: &AnyRow) -> Result<SsoProvider, StoreError> {
 fn login_from(r: &AnyRow) -> Result<SsoLogin, StoreError> {
     Ok(SsoLogin {
         provider_id: s(r, "provider_id")?,
+        redirect_uri: s(r, "redirect_uri")?,
         nonce: s(r, "nonce")?,
         pkce_verifier: s(r, "pkce_verifier")?,
         return_to: s(r, "return_to")?,
@@ -260,6 +263,14 @@ impl Store {
                 .execute(w.conn())
                 .await?;
         }
+        // Another issuer or client is another provider: its subjects are not the old one's, so
+        // the links go (members are found by their address again).
+        if before.issuer != x.issuer || before.client_id != x.client_id {
+            sqlx::query("DELETE FROM sso_identities WHERE provider_id = $1")
+                .bind(id)
+                .execute(w.conn())
+                .await?;
+        }
         w.record(
             actor,
             Some(t.id()),
@@ -361,10 +372,11 @@ impl Store {
         nonce: &str,
         pkce_verifier: &str,
         return_to: &str,
+        redirect_uri: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sso_logins (state_hash, provider_id, nonce, pkce_verifier, return_to, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO sso_logins (state_hash, provider_id, nonce, pkce_verifier, return_to, created_at, redirect_uri)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(state_hash)
         .bind(provider_id)
@@ -372,6 +384,7 @@ impl Store {
         .bind(pkce_verifier)
         .bind(return_to)
         .bind(now_timestamp())
+        .bind(redirect_uri)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -388,7 +401,7 @@ impl Store {
         .await?
         .rows_affected();
         let row = sqlx::query(
-            "SELECT provider_id, nonce, pkce_verifier, return_to, created_at FROM sso_logins WHERE state_hash = $1",
+            "SELECT provider_id, redirect_uri, nonce, pkce_verifier, return_to, created_at FROM sso_logins WHERE state_hash = $1",
         )
         .bind(state_hash)
         .fetch_optional(&self.pool)
@@ -432,27 +445,17 @@ impl Store {
         subject: &str,
         user_id: &str,
     ) -> Result<(), StoreError> {
-        let now = now_timestamp();
-        let updated = sqlx::query(
-            "UPDATE sso_identities SET last_used_at = $1 WHERE provider_id = $2 AND subject = $3",
+        // Two first sign-ins at once insert the same link: the second only notes its use.
+        sqlx::query(
+            "INSERT INTO sso_identities (provider_id, subject, user_id, created_at, last_used_at) VALUES ($1, $2, $3, $4, $4)
+             ON CONFLICT (provider_id, subject) DO UPDATE SET last_used_at = excluded.last_used_at",
         )
-        .bind(&now)
         .bind(provider_id)
         .bind(subject)
+        .bind(user_id)
+        .bind(now_timestamp())
         .execute(&self.pool)
-        .await?
-        .rows_affected();
-        if updated == 0 {
-            sqlx::query(
-                "INSERT INTO sso_identities (provider_id, subject, user_id, created_at, last_used_at) VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(provider_id)
-            .bind(subject)
-            .bind(user_id)
-            .bind(&now)
-            .execute(&self.pool)
-            .await?;
-        }
+        .await?;
         Ok(())
     }
 

@@ -2289,14 +2289,21 @@ sso-remove = Remove
 sso-add = Add identity provider
 sso-enabled = Active
 sso-disabled = Switched off
-sso-secret-sealed = Client secret: stored encrypted (never shown)
+sso-secret-sealed = stored encrypted (never shown)
 sso-secret-unreadable = The client secret cannot be read (another encryption key) – enter it again
-sso-secret-env = Client secret: read from the environment variable { $name }
+sso-secret-env = read from the server's environment variable { $name }
 sso-secret-env-missing = The environment variable { $name } is not set on the server – sign-in does not work
 sso-new-members-as = New people become members as { $role }
 sso-new-members-no = Only existing members can sign in
-sso-linked = { $count } linked people
-sso-linked-last = { $count } linked people, last { $last }
+sso-linked = { $count ->
+    [one] one linked person
+   *[other] { $count } linked people
+}
+sso-linked-last = { $count ->
+    [one] one linked person, last { $last }
+   *[other] { $count } linked people, last { $last }
+}
+sso-change = Change
 sso-register-heading = Details to register at the identity provider
 sso-register-help = Register Tillit as a confidential client (OpenID Connect, authorization code flow) at the identity provider with these addresses, then enter its client id and client secret here.
 sso-redirect-uri = Redirect URI (redirect_uri)
@@ -2314,8 +2321,8 @@ sso-edit-heading = Change { $provider }
 sso-form-intro = You get these details from whoever runs the identity provider (e.g. the region's IT department). Tillit reads the provider's metadata and keys from the issuer's address at every sign-in, so key rotation works without changing anything here.
 sso-name-hint = Shown on the button on the sign-in page: "Sign in with …".
 sso-issuer-hint = The issuer's address, e.g. https://login.region.example/realms/care. Must be https.
-sso-secret-hint = Never shown again: it is stored encrypted. Write env:NAME to read it from the server's environment variable NAME instead.
-sso-secret-hint-change = Leave empty to keep the stored secret. Never shown. Write env:NAME to read it from the server's environment variable NAME.
+sso-secret-hint = Never shown again: it is stored encrypted. Write env:TILLIT_OIDC_NAME to read it from the server's environment variable of that name instead (only variables starting with TILLIT_OIDC_).
+sso-secret-hint-change = Leave empty to keep the stored secret. Never shown. Write env:TILLIT_OIDC_NAME to read it from the server's environment variable of that name.
 sso-claim-hint = The detail of the ID token that holds the person's e-mail address in Tillit. email counts only when the provider vouches that the address is verified (email_verified); for e.g. Microsoft Entra ID, upn can be used.
 sso-create-members-label = Make people the provider vouches for members at their first sign-in
 sso-default-role-hint = The role new members get. An administrator can never be appointed this way.

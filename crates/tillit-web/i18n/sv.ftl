@@ -2280,14 +2280,21 @@ sso-remove = Ta bort
 sso-add = Lägg till identitetsleverantör
 sso-enabled = Aktiv
 sso-disabled = Avstängd
-sso-secret-sealed = Klienthemlighet: sparad krypterad (visas aldrig)
+sso-secret-sealed = sparad krypterad (visas aldrig)
 sso-secret-unreadable = Klienthemligheten kan inte läsas (annan krypteringsnyckel) – ange den igen
-sso-secret-env = Klienthemlighet: läses ur miljövariabeln { $name }
+sso-secret-env = läses ur serverns miljövariabel { $name }
 sso-secret-env-missing = Miljövariabeln { $name } är inte satt på servern – inloggningen fungerar inte
 sso-new-members-as = Nya personer blir medlemmar som { $role }
 sso-new-members-no = Bara befintliga medlemmar kan logga in
-sso-linked = { $count } kopplade personer
-sso-linked-last = { $count } kopplade personer, senast { $last }
+sso-linked = { $count ->
+    [one] en kopplad person
+   *[other] { $count } kopplade personer
+}
+sso-linked-last = { $count ->
+    [one] en kopplad person, senast { $last }
+   *[other] { $count } kopplade personer, senast { $last }
+}
+sso-change = Ändra
 sso-register-heading = Uppgifter att registrera hos identitetsleverantören
 sso-register-help = Registrera Tillit som en konfidentiell klient (OpenID Connect, auktoriseringskodflöde) hos identitetsleverantören med de här adresserna och ange sedan klient-id och klienthemlighet här.
 sso-redirect-uri = Omdirigerings-URI (redirect_uri)
@@ -2305,8 +2312,8 @@ sso-edit-heading = Ändra { $provider }
 sso-form-intro = Uppgifterna får du av den som förvaltar identitetsleverantören (t.ex. regionens IT-avdelning). Tillit hämtar leverantörens metadata och nycklar från utfärdarens adress vid varje inloggning, så nyckelbyten fungerar utan att något ändras här.
 sso-name-hint = Visas på knappen på inloggningssidan: ”Logga in med …”.
 sso-issuer-hint = Utfärdarens adress (issuer), t.ex. https://login.region.example/realms/vard. Måste vara https.
-sso-secret-hint = Visas aldrig igen: den sparas krypterad. Skriv env:NAMN för att i stället läsa den ur serverns miljövariabel NAMN.
-sso-secret-hint-change = Lämna tomt för att behålla den sparade hemligheten. Visas aldrig. Skriv env:NAMN för att läsa den ur serverns miljövariabel NAMN.
+sso-secret-hint = Visas aldrig igen: den sparas krypterad. Skriv env:TILLIT_OIDC_NAMN för att i stället läsa den ur serverns miljövariabel med det namnet (bara variabler som börjar med TILLIT_OIDC_).
+sso-secret-hint-change = Lämna tomt för att behålla den sparade hemligheten. Visas aldrig. Skriv env:TILLIT_OIDC_NAMN för att läsa den ur serverns miljövariabel med det namnet.
 sso-claim-hint = Uppgiften i ID-token som innehåller personens e-postadress i Tillit. email godtas bara om leverantören intygar att adressen är kontrollerad (email_verified); för t.ex. Microsoft Entra ID kan upn användas.
 sso-create-members-label = Gör personer som leverantören intygar till medlemmar vid första inloggningen
 sso-default-role-hint = Rollen nya medlemmar får. En administratör kan aldrig utses på det här sättet.

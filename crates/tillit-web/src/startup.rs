@@ -39,6 +39,8 @@ pub struct WebConfig {
     /// The address Tillit is reached at (`https://tillit.region.example`): the single sign-on
     /// callback is made from it. None: from the request's `Host`.
     pub public_url: Option<String>,
+    /// Whether an identity provider may be on this machine over plain HTTP (tests, the demo).
+    pub sso_loopback: bool,
 }
 
 impl Default for WebConfig {
@@ -57,6 +59,7 @@ impl Default for WebConfig {
             mail: None,
             signing_kek: None,
             public_url: None,
+            sso_loopback: false,
         }
     }
 }
@@ -111,6 +114,10 @@ pub async fn serve(
                 Ok(true) => {
                     if let Err(e) = tillit_app::auth::sweep_sessions(&sweeper_app).await {
                         tracing::warn!(error = %e, "session sweep failed");
+                    }
+                    // Sign-ins through identity providers started over an hour ago.
+                    if let Err(e) = tillit_app::sso::sweep_sign_ins(&sweeper_app).await {
+                        tracing::warn!(error = %e, "single sign-on sweep failed");
                     }
                 }
                 Ok(false) => {}

@@ -44,6 +44,7 @@ impl AppState {
             argon2_iterations: config.argon2_iterations,
             throttle: config.throttle,
             signing_kek: config.signing_kek.clone(),
+            sso_loopback: config.sso_loopback,
         }
     }
 }

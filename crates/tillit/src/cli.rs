@@ -271,6 +271,10 @@ async fn serve(
     }
     // The key that seals the organisations' signing keys (ADR 0011), kept beside the data.
     let mut web = settings.web.clone();
+    // The demo may use a test identity provider on this machine (`TILLIT_DEMO_OIDC_ISSUER`).
+    if banner.is_some() {
+        web.sso_loopback = true;
+    }
     let kek = crate::checkpoints::load_or_create_key(&settings.signing_key_file)?;
     web.signing_kek = Some(tillit_app::signing::Kek(kek.to_bytes()));
     let app = tillit_app::App::new(store.clone(), AppState::app_config(&web))?;

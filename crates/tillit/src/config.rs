@@ -35,6 +35,8 @@ pub struct FileConfig {
     pub public_url: Option<String>,
     /// SMTP for e-mail reminders of incident deadlines; without it e-mail is off.
     pub smtp: Option<SmtpFile>,
+    /// Let identity providers be on this machine over plain HTTP (a test provider). Default off.
+    pub sso_allow_loopback: Option<bool>,
 }
 
 /// The `[smtp]` table. Every key can also come from the environment (`TILLIT_SMTP_HOST`,
@@ -232,9 +234,12 @@ pub fn settings(file: FileConfig, o: Overrides<'_>) -> Result<Settings, String> 
         }
         web.max_connections = n;
     }
-    web.public_url = file
-        .public_url
-        .as_deref()
+    web.sso_loopback = file.sso_allow_loopback.unwrap_or(false);
+    // The environment wins over the file, as for e-mail.
+    web.public_url = std::env::var("TILLIT_PUBLIC_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(|| file.public_url.clone())
         .map(|u| u.trim_end_matches('/').to_string());
     web.mail = mail_config(file.smtp, file.public_url, |k| std::env::var(k).ok())?;
     let log_format = o

@@ -738,7 +738,7 @@ De krav IMY utgår från när vi granskar behörigheter och \
 /// The demo region's identity provider, when a test provider runs: `TILLIT_DEMO_OIDC_ISSUER`
 /// names its issuer (e.g. the one `node e2e/oidc/provider.mjs` prints), `TILLIT_DEMO_OIDC_CLIENT_ID`
 /// its client (default `tillit`); the client secret stays in the environment, in
-/// `TILLIT_DEMO_OIDC_CLIENT_SECRET`, and the provider is set up to read it from there. New
+/// `TILLIT_OIDC_DEMO_SECRET`, and the provider is set up to read it from there. New
 /// people the provider vouches for become readers.
 pub async fn seed_sign_in(app: &App) -> Result<(), String> {
     let Ok(issuer) = std::env::var("TILLIT_DEMO_OIDC_ISSUER") else {
@@ -756,7 +756,7 @@ pub async fn seed_sign_in(app: &App) -> Result<(), String> {
         name: "Region Norrfjälls identitetsleverantör".into(),
         issuer,
         client_id: std::env::var("TILLIT_DEMO_OIDC_CLIENT_ID").unwrap_or_else(|_| "tillit".into()),
-        client_secret: "env:TILLIT_DEMO_OIDC_CLIENT_SECRET".into(),
+        client_secret: "env:TILLIT_OIDC_DEMO_SECRET".into(),
         match_claim: "email".into(),
         create_members: "yes".into(),
         default_role: "reader".into(),

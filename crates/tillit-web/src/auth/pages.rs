@@ -22,8 +22,8 @@ struct LoginPage {
     email: String,
     next: String,
     errors: Vec<FieldError>,
-    /// The identity providers offered: (start address, "Sign in with …").
-    providers: Vec<(String, String)>,
+    /// The identity providers offered: (start address, "Sign in with …", organisation).
+    providers: Vec<(String, String, String)>,
     /// After signing out of a session from a provider: (its end-session address, its name).
     end_session: Option<(String, String)>,
     /// Why the password was not enough (the organisation signs in through its provider).
@@ -36,7 +36,7 @@ async fn provider_buttons(
     ctx: &Ctx,
     next: &str,
     only: Option<&[(String, String)]>,
-) -> AppResult<Vec<(String, String)>> {
+) -> AppResult<Vec<(String, String, String)>> {
     let offered = tillit_app::sso::offered(&state.app).await?;
     Ok(offered
         .into_iter()
@@ -49,6 +49,7 @@ async fn provider_buttons(
                     crate::render::urlencode(next)
                 ),
                 ctx.tr.f("sso-sign-in-with", &[("provider", p.name)]),
+                p.org_name,
             )
         })
         .collect())

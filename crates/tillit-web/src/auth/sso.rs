@@ -13,8 +13,15 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use tillit_app::sso::{Begun, Callback, Failed, Failure, Finished};
 
-/// The cookie that carries a sign-in's state from its start to its callback in the same browser.
-pub const STATE_COOKIE: &str = "tillit_sso_state";
+/// The cookie that carries a sign-in's state from its start to its callback in the same browser:
+/// `__Host-` over HTTPS, so that no other host (a sibling domain) can set it.
+pub fn state_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Host-tillit_sso_state"
+    } else {
+        "tillit_sso_state"
+    }
+}
 
 #[derive(Template)]
 #[template(path = "sso_failed.html")]
@@ -109,7 +116,7 @@ pub async fn start(
             res.headers_mut().append(
                 header::SET_COOKIE,
                 set_cookie(
-                    STATE_COOKIE,
+                    state_cookie(state.config.secure_cookies),
                     &s,
                     state.config.secure_cookies,
                     true,
@@ -131,21 +138,19 @@ pub async fn callback(
     headers: HeaderMap,
     Params(cb): Params<Callback>,
 ) -> AppResult<Response> {
-    let callback = format!("{}/sso/callback", base_url(&state, &headers));
     let cookie_name = session_cookie_name(state.config.secure_cookies);
     let old = cookie(&headers, cookie_name);
-    let from_browser = cookie(&headers, STATE_COOKIE);
+    let from_browser = cookie(&headers, state_cookie(state.config.secure_cookies));
     let outcome = tillit_app::sso::finish(
         &state.app,
         &cb,
         from_browser.as_deref(),
-        &callback,
         &ctx.client_ip,
         old.as_deref(),
     )
     .await?;
     let clear = set_cookie(
-        STATE_COOKIE,
+        state_cookie(state.config.secure_cookies),
         "",
         state.config.secure_cookies,
         true,

@@ -51,9 +51,15 @@ fn row(m: &Member, p: &ProviderView) -> Row {
         name: p.name.clone(),
         issuer: p.issuer.clone(),
         client_id: p.client_id.clone(),
-        secret: match (&p.secret_from, p.secret_ready) {
-            (Some(env), true) => tr.f("sso-secret-env", &[("name", env.clone())]),
-            (Some(env), false) => tr.f("sso-secret-env-missing", &[("name", env.clone())]),
+        secret: match (
+            p.secret_from.as_deref().map(|s| {
+                s.trim_start_matches(tillit_domain::sso::SECRET_FROM_ENV)
+                    .to_string()
+            }),
+            p.secret_ready,
+        ) {
+            (Some(env), true) => tr.f("sso-secret-env", &[("name", env)]),
+            (Some(env), false) => tr.f("sso-secret-env-missing", &[("name", env)]),
             (None, true) => tr.t("sso-secret-sealed"),
             (None, false) => tr.t("sso-secret-unreadable"),
         },

@@ -61,6 +61,8 @@ pub fn test_config() -> WebConfig {
         argon2_memory_kib: 1024,
         argon2_iterations: 1,
         signing_kek: Some(tillit_app::signing::Kek([7; 32])),
+        // The test identity provider runs on this machine.
+        sso_loopback: true,
         ..WebConfig::default()
     }
 }

@@ -283,6 +283,8 @@ async fn every_failure_gets_a_page_and_an_audit_event_and_no_session() {
         ("bad-signature", "bad_signature"),
         ("expired", "expired_token"),
         ("wrong-issuer", "wrong_issuer"),
+        ("wrong-audience", "invalid_token"),
+        ("wrong-nonce", "invalid_token"),
     ] {
         let rogue = set_up(
             &admin,
@@ -555,4 +557,25 @@ async fn the_secret_is_never_shown_and_another_organisation_sees_nothing() {
         .post_form("/org/switch", &[("org_id", other.id())])
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(via.get("/overview").await.status(), StatusCode::OK);
+
+    // Switching the provider off ends the sessions signed in through it; it never becomes a
+    // password session that could act in the other organisation.
+    let res = admin
+        .post_form(
+            &format!("/organisation/sign-in/providers/{id}"),
+            &[
+                ("name", "Region Norrfjälls inloggning"),
+                ("issuer", &idp.url),
+                ("client_id", "tillit"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(via.get("/overview").await.status(), StatusCode::SEE_OTHER);
+    let (_, login) = app.browser().get_text("/login").await;
+    assert!(
+        !login.contains("Region Norrfjälls inloggning"),
+        "no longer offered"
+    );
 }
