@@ -40,6 +40,20 @@ test('a coordinator signs in with the region identity provider and out of both',
   }
 });
 
+test('a failed sign-in explains itself and gives no session', async () => {
+  const context = await browser().newContext({ locale: 'sv-SE', viewport: { width: 390, height: 900 } });
+  const page = await context.newPage();
+  const res = await page.goto(`${BASE}/sso/callback?state=forged&code=x`);
+  assert.equal(res.status(), 401);
+  await page.getByRole('heading', { level: 1, name: 'Inloggningen misslyckades' }).waitFor();
+  assert.ok((await page.textContent('main')).includes('Börja om från inloggningssidan'));
+  await expectAccessible(page, 'failed sign-in');
+  await page.screenshot({ path: `${SHOTS}sso-failed-390.png`, fullPage: true });
+  await page.getByRole('link', { name: 'Till inloggningen' }).click();
+  await page.waitForURL(/\/login/);
+  await context.close();
+});
+
 test('the administrator sees the sign-in settings with the provider and what to register', async () => {
   for (const width of [1280, 390]) {
     const context = await browser().newContext({ locale: 'sv-SE', viewport: { width, height: 900 } });
@@ -56,6 +70,13 @@ test('the administrator sees the sign-in settings with the provider and what to 
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
       `the settings page fits ${width} px`);
     await page.screenshot({ path: `${SHOTS}sso-settings-${width}.png`, fullPage: true });
+
+    // The form to add one: the secret field is a password field and stays empty.
+    await page.getByRole('link', { name: 'Lägg till identitetsleverantör' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Lägg till identitetsleverantör' }).waitFor();
+    assert.equal(await page.getAttribute('#client_secret', 'type'), 'password');
+    await expectAccessible(page, `new provider form (${width})`);
+    await page.screenshot({ path: `${SHOTS}sso-provider-form-${width}.png`, fullPage: true });
     await context.close();
   }
 });

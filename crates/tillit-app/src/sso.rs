@@ -305,45 +305,31 @@ fn stored_secret(
     })
 }
 
+fn row<'a>(
+    x: &'a tillit_domain::sso::SsoProviderInput,
+    secret: Option<&'a str>,
+) -> SsoProviderRow<'a> {
+    SsoProviderRow {
+        name: &x.name,
+        issuer: &x.issuer,
+        client_id: &x.client_id,
+        client_secret: secret,
+        match_claim: &x.match_claim,
+        create_members: x.create_members,
+        default_role: x.default_role,
+        enabled: x.enabled,
+    }
+}
+
 /// Adds an identity provider (administrators).
 pub async fn create_provider(app: &App, who: &Acting, d: &SsoProviderDraft) -> Result<String> {
     who.require(Permission::ManageMembers)?;
     let x = d.parse(who.org_kind(), true, app.config().sso_loopback)?;
-    // The secret is sealed to the provider's row: make the id first, seal, then write.
-    let id = app
-        .store
-        .create_sso_provider(
-            who.tenant(),
-            &who.actor(),
-            &SsoProviderRow {
-                name: &x.name,
-                issuer: &x.issuer,
-                client_id: &x.client_id,
-                client_secret: Some(""),
-                match_claim: &x.match_claim,
-                create_members: x.create_members,
-                default_role: x.default_role,
-                enabled: false,
-            },
-        )
-        .await?;
+    // The secret is sealed to the provider's row: the id is made first.
+    let id = tillit_store::new_id();
     let secret = stored_secret(app, who.org_id(), &id, &x.client_secret)?;
     app.store
-        .update_sso_provider(
-            who.tenant(),
-            &who.actor(),
-            &id,
-            &SsoProviderRow {
-                name: &x.name,
-                issuer: &x.issuer,
-                client_id: &x.client_id,
-                client_secret: secret.as_deref(),
-                match_claim: &x.match_claim,
-                create_members: x.create_members,
-                default_role: x.default_role,
-                enabled: x.enabled,
-            },
-        )
+        .create_sso_provider(who.tenant(), &who.actor(), &id, &row(&x, secret.as_deref()))
         .await?;
     Ok(id)
 }
@@ -365,16 +351,7 @@ pub async fn update_provider(
             who.tenant(),
             &who.actor(),
             &existing.id,
-            &SsoProviderRow {
-                name: &x.name,
-                issuer: &x.issuer,
-                client_id: &x.client_id,
-                client_secret: secret.as_deref(),
-                match_claim: &x.match_claim,
-                create_members: x.create_members,
-                default_role: x.default_role,
-                enabled: x.enabled,
-            },
+            &row(&x, secret.as_deref()),
         )
         .await?;
     Ok(())
@@ -464,6 +441,32 @@ async fn discover(
     })
 }
 
+/// The OpenID client for a provider, from its discovery, coming back to `redirect_uri`.
+fn client(
+    meta: Metadata,
+    p: &SsoProvider,
+    secret: String,
+    redirect_uri: &str,
+) -> Result<
+    CoreClient<
+        openidconnect::EndpointSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointNotSet,
+        openidconnect::EndpointMaybeSet,
+        openidconnect::EndpointMaybeSet,
+    >,
+> {
+    let redirect = RedirectUrl::new(redirect_uri.to_string())
+        .map_err(|e| Error::internal(format!("callback address {redirect_uri}: {e}")))?;
+    Ok(CoreClient::from_provider_metadata(
+        meta,
+        ClientId::new(p.client_id.clone()),
+        Some(ClientSecret::new(secret)),
+    )
+    .set_redirect_uri(redirect))
+}
+
 async fn record_failure(
     app: &App,
     provider: Option<&SsoProvider>,
@@ -529,14 +532,7 @@ pub async fn begin(
             ))
         }
     };
-    let redirect = RedirectUrl::new(redirect_uri.to_string())
-        .map_err(|e| Error::internal(format!("callback address {redirect_uri}: {e}")))?;
-    let client = CoreClient::from_provider_metadata(
-        meta,
-        ClientId::new(p.client_id.clone()),
-        Some(ClientSecret::new(secret)),
-    )
-    .set_redirect_uri(redirect);
+    let client = client(meta, &p, secret, redirect_uri)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let state = random_secret();
     let nonce = random_secret();
@@ -664,14 +660,7 @@ pub async fn finish(
         Ok(m) => m,
         Err(f) => return fail(Some(p), f, None).await,
     };
-    let redirect = RedirectUrl::new(login.redirect_uri.clone())
-        .map_err(|e| Error::internal(format!("callback address {}: {e}", login.redirect_uri)))?;
-    let client = CoreClient::from_provider_metadata(
-        meta,
-        ClientId::new(p.client_id.clone()),
-        Some(ClientSecret::new(secret)),
-    )
-    .set_redirect_uri(redirect);
+    let client = client(meta, &p, secret, &login.redirect_uri)?;
     let exchange = match client.exchange_code(AuthorizationCode::new(code)) {
         Ok(r) => r,
         Err(e) => return fail(Some(p), Failure::CodeRefused, Some(e.to_string())).await,

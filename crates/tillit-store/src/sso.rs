@@ -3,7 +3,7 @@
 
 use crate::audit::AuditEntry;
 use crate::row::{i, os, role, s};
-use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use crate::{now_timestamp, Actor, Store, StoreError, Tenant};
 use serde_json::json;
 use sqlx::any::AnyRow;
 use tillit_domain::role::Role;
@@ -112,33 +112,39 @@ fn audited(x: &SsoProviderRow<'_>) -> serde_json::Value {
 }
 
 impl Store {
-    /// The organisation's identity providers, by name.
-    pub async fn sso_providers(&self, t: &Tenant) -> Result<Vec<SsoProvider>, StoreError> {
+    /// The providers that `condition` picks (its `$n` bound to `binds`), in `order`.
+    async fn providers_where(
+        &self,
+        condition: &str,
+        binds: &[&str],
+        order: &str,
+    ) -> Result<Vec<SsoProvider>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM sso_providers p JOIN organisations o ON o.id = p.org_id
-             WHERE p.org_id = $1 ORDER BY p.name, p.id"
+             WHERE {condition} ORDER BY {order}"
         );
-        sqlx::query(&sql)
-            .bind(t.id())
-            .fetch_all(&self.pool)
+        let mut q = sqlx::query(&sql);
+        for b in binds {
+            q = q.bind(*b);
+        }
+        q.fetch_all(&self.pool)
             .await?
             .iter()
             .map(provider_from)
             .collect()
     }
 
+    /// The organisation's identity providers, by name.
+    pub async fn sso_providers(&self, t: &Tenant) -> Result<Vec<SsoProvider>, StoreError> {
+        self.providers_where("p.org_id = $1", &[t.id()], "p.name, p.id")
+            .await
+    }
+
     pub async fn sso_provider(&self, t: &Tenant, id: &str) -> Result<SsoProvider, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM sso_providers p JOIN organisations o ON o.id = p.org_id
-             WHERE p.org_id = $1 AND p.id = $2"
-        );
-        let r = sqlx::query(&sql)
-            .bind(t.id())
-            .bind(id)
-            .fetch_optional(&self.pool)
+        self.providers_where("p.org_id = $1 AND p.id = $2", &[t.id(), id], "p.id")
             .await?
-            .ok_or(StoreError::NotFound)?;
-        provider_from(&r)
+            .pop()
+            .ok_or(StoreError::NotFound)
     }
 
     /// A provider by id, for a sign-in (before anyone is signed in, so in no tenant).
@@ -146,16 +152,10 @@ impl Store {
         &self,
         id: &str,
     ) -> Result<Option<SsoProvider>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM sso_providers p JOIN organisations o ON o.id = p.org_id WHERE p.id = $1"
-        );
-        sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
+        Ok(self
+            .providers_where("p.id = $1", &[id], "p.id")
             .await?
-            .as_ref()
-            .map(provider_from)
-            .transpose()
+            .pop())
     }
 
     /// The organisation a provider belongs to, as a tenant: a provider the organisation's
@@ -174,32 +174,25 @@ impl Store {
 
     /// Every enabled provider, for the sign-in page, by organisation and name.
     pub async fn enabled_sso_providers(&self) -> Result<Vec<SsoProvider>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM sso_providers p JOIN organisations o ON o.id = p.org_id
-             WHERE p.enabled = 1 ORDER BY o.name, p.name, p.id"
-        );
-        sqlx::query(&sql)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(provider_from)
-            .collect()
+        self.providers_where("p.enabled = 1", &[], "o.name, p.name, p.id")
+            .await
     }
 
+    /// Adds a provider with the id the caller made (its secret is sealed to it).
     pub async fn create_sso_provider(
         &self,
         t: &Tenant,
         actor: &Actor,
+        id: &str,
         x: &SsoProviderRow<'_>,
-    ) -> Result<String, StoreError> {
-        let id = new_id();
+    ) -> Result<(), StoreError> {
         let now = now_timestamp();
         let mut w = self.work().await?;
         sqlx::query(
             "INSERT INTO sso_providers (id, org_id, name, issuer, client_id, client_secret, match_claim, create_members, default_role, enabled, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
         )
-        .bind(&id)
+        .bind(id)
         .bind(t.id())
         .bind(x.name)
         .bind(x.issuer)
@@ -218,14 +211,13 @@ impl Store {
             AuditEntry {
                 action: "sso_provider.create",
                 object_type: "sso_provider",
-                object_id: &id,
+                object_id: id,
                 before: None,
                 after: Some(audited(x)),
             },
         )
         .await?;
-        w.commit().await?;
-        Ok(id)
+        w.commit().await
     }
 
     /// Changes a provider. Disabling it ends the sessions signed in through it.

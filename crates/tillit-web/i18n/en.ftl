@@ -2258,6 +2258,7 @@ sso-provider-required = The password is right, but your organisation signs in th
 sso-failed-title = Sign-in failed
 sso-failed-provider = Identity provider: { $provider }.
 sso-failed-recorded = The attempt has been recorded in the organisation's audit trail. Error code:
+sso-failed-code = Error code:
 sso-try-again = Try again
 sso-back-to-login = Back to sign-in
 sso-failure-unknown-provider = This sign-in does not exist or is switched off. Choose another on the sign-in page.

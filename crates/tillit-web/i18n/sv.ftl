@@ -2249,6 +2249,7 @@ sso-provider-required = Lösenordet stämmer, men din organisation loggar in via
 sso-failed-title = Inloggningen misslyckades
 sso-failed-provider = Identitetsleverantör: { $provider }.
 sso-failed-recorded = Försöket har loggats i organisationens granskningslogg. Felkod:
+sso-failed-code = Felkod:
 sso-try-again = Försök igen
 sso-back-to-login = Till inloggningen
 sso-failure-unknown-provider = Den här inloggningen finns inte eller är avstängd. Välj en annan på inloggningssidan.
