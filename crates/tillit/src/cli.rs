@@ -138,6 +138,13 @@ pub enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// Let an organisation's members sign in with a password again: the way back when its
+    /// identity provider no longer works and passwords were switched off (ADR 0016).
+    AllowPasswords {
+        /// Organisationsnummer, NNNNNN-NNNN.
+        #[arg(long)]
+        org_number: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -588,6 +595,27 @@ async fn admin(
                 user.user.email
             );
             println!("one-time password (must be changed at first sign-in): {password}");
+        }
+        AdminCommand::AllowPasswords { org_number } => {
+            let number = OrgNumber::parse("org_number", &org_number).map_err(invalid)?;
+            let (tenant, org) = store.operator_tenant(&number).await.map_err(|e| match e {
+                StoreError::NotFound => {
+                    format!("org_number: no organisation has the number {number}")
+                }
+                other => store_err(other),
+            })?;
+            if store.password_sign_in(&tenant).await.map_err(store_err)? {
+                println!("{} already accepts password sign-in", org.name);
+            } else {
+                store
+                    .set_password_sign_in(&tenant, &actor, true)
+                    .await
+                    .map_err(store_err)?;
+                println!(
+                    "{} accepts password sign-in again; members without a password can have one set with reset-password",
+                    org.name
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -420,6 +420,49 @@ async fn passwords_switch_off_only_once_the_provider_is_shown_to_work() {
         .await
         .unwrap()
         .contains("då skulle ingen kunna logga in"));
+
+    // The operator's way back when the provider no longer works: passwords on again.
+    let number = app.store.organisation(&t).await.unwrap().org_number;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tillit"))
+        .args([
+            "--database-url",
+            &app.database_url,
+            "admin",
+            "allow-passwords",
+        ])
+        .args(["--org-number", &number])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("accepts password sign-in again"));
+    assert!(app.store.password_sign_in(&t).await.unwrap());
+    let mut b = app.browser();
+    assert_eq!(
+        b.sign_in(&coordinator, PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let events = app
+        .store
+        .list_audit_events(
+            &t,
+            &tillit_store::AuditFilter {
+                action: Some("organisation.password_sign_in".into()),
+                ..Default::default()
+            },
+            Default::default(),
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(
+        events.len(),
+        2,
+        "switched off by the administrator, on by the operator"
+    );
 }
 
 #[tokio::test]
