@@ -479,23 +479,32 @@ async fn record_failure(
         ip = client_ip,
         "single sign-on failed"
     );
+    // Without a provider (a state never issued, an unknown provider) there is no organisation
+    // to tell, and anyone could fill the trail: the log line is all.
+    let Some(p) = provider else {
+        return Ok(Failed {
+            failure,
+            provider: None,
+            provider_id: None,
+        });
+    };
     app.store
         .record_event(
             &Actor {
                 user_id: None,
                 label: format!("single sign-on ({client_ip})"),
             },
-            provider.map(|p| p.org_id.as_str()),
+            Some(p.org_id.as_str()),
             "auth.sso_failed",
             "sso_provider",
-            provider.map(|p| p.id.as_str()).unwrap_or("-"),
+            &p.id,
             json!({"reason": failure.key(), "ip": client_ip, "detail": detail}),
         )
         .await?;
     Ok(Failed {
         failure,
-        provider: provider.map(|p| p.name.clone()),
-        provider_id: provider.map(|p| p.id.clone()),
+        provider: Some(p.name.clone()),
+        provider_id: Some(p.id.clone()),
     })
 }
 
@@ -723,6 +732,16 @@ pub async fn finish(
     let Some((_, _m)) = app.store.tenant_for_member(&user_id, &p.org_id).await? else {
         return fail(Some(p), Failure::UnknownUser, Some(subject)).await;
     };
+    // The provider may have been switched off, removed or pointed elsewhere while the person
+    // was away at it.
+    let unchanged = app
+        .store
+        .sso_provider_for_sign_in(&p.id)
+        .await?
+        .is_some_and(|now| now.enabled && now.issuer == p.issuer && now.client_id == p.client_id);
+    if !unchanged {
+        return fail(Some(p), Failure::UnknownProvider, None).await;
+    }
     app.store
         .link_sso_identity(&p.id, &subject, &user_id)
         .await?;

@@ -247,7 +247,9 @@ async fn every_failure_gets_a_page_and_an_audit_event_and_no_session() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(page.contains("replayed_state"), "{page}");
 
-    // A state never issued.
+    // A state never issued: refused, and only logged (no organisation to tell; anyone could
+    // fill the audit trail with them).
+    let head = app.store.audit_head().await.unwrap();
     let (status, _, page) = callback(
         &app.browser(),
         &app.url("/sso/callback?state=forged&code=x"),
@@ -255,6 +257,11 @@ async fn every_failure_gets_a_page_and_an_audit_event_and_no_session() {
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(page.contains("unknown_state"));
+    assert_eq!(
+        app.store.audit_head().await.unwrap(),
+        head,
+        "no audit event"
+    );
 
     // Cancelled at the provider.
     let b = app.browser();
