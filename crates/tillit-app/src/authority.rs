@@ -310,7 +310,7 @@ async fn published_keys(
             .filter(|(_, retired)| {
                 retired
                     .as_deref()
-                    .is_none_or(|r| r.get(..10).unwrap_or(r) >= day)
+                    .is_none_or(|r| crate::day_of(r).as_str() >= day)
             })
             .map(|(k, _)| k)
             .collect());
@@ -505,7 +505,7 @@ fn registry_facts(
             .map(str::to_string)
             .collect(),
         last_supervised_on: last,
-        as_of: updated.get(..10).map(str::to_string),
+        as_of: tillit_domain::time::day_of(updated).map(|d| d.to_string()),
     }
 }
 

@@ -109,6 +109,14 @@ pub fn today() -> String {
     today_date().to_string()
 }
 
+/// The Swedish day (YYYY-MM-DD) of a stored instant or date; a stamp taken at 23:30 UTC
+/// belongs to the next day in Sweden. Empty when the value is neither.
+pub fn day_of(stored: &str) -> String {
+    tillit_domain::time::day_of(stored)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
 /// How many import files are read at the same time.
 pub const IMPORT_SLOTS: usize = 2;
 

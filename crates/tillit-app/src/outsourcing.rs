@@ -457,9 +457,9 @@ pub(crate) async fn reassessment_gap(app: &App, t: &Tenant) -> Result<tillit_sto
                     .case
                     .decided
                     .as_ref()
-                    .and_then(|(_, at)| at.get(..10))
-                    .unwrap_or_default()
-                    .to_string(),
+                    .and_then(|(_, at)| tillit_domain::time::day_of(at))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
                 href: format!("/outsourcing/{}", c.case.id),
             });
         }

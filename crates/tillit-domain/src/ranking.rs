@@ -637,7 +637,8 @@ fn number(v: &serde_json::Value) -> Option<f64> {
 }
 
 fn days_since(day: Option<&str>, today: chrono::NaiveDate) -> Option<f64> {
-    let date = chrono::NaiveDate::parse_from_str(day?.get(..10)?, "%Y-%m-%d").ok()?;
+    // The Swedish day: a submission stamped 23:30 UTC was made on the next day in Sweden.
+    let date = crate::time::day_of(day?)?;
     Some((today - date).num_days().max(0) as f64)
 }
 
@@ -694,7 +695,7 @@ pub fn inputs(
     let Some((c, submitted)) = latest else {
         return i;
     };
-    let day = submitted.get(..10).map(str::to_string);
+    let day = crate::time::day_of(submitted).map(|d| d.to_string());
     if let Some(days) = days_since(Some(submitted), today) {
         i.set(FactorKey::SubmissionAge, Figure::Number(days), day.clone());
     }
@@ -969,6 +970,22 @@ mod tests {
         assert_eq!(sub.value, 1.0);
         let with = score(&Model::standard(), &i);
         assert!(s.score > with.score, "{} vs {}", s.score, with.score);
+    }
+
+    #[test]
+    fn a_submission_is_dated_by_its_swedish_day() {
+        // 23:30 UTC on 1 December is 00:30 on 2 December in Sweden.
+        let content = serde_json::json!({"measures": {"overdue": 0}});
+        let i = inputs(
+            &RegistryFacts::default(),
+            Some((&content, "2026-12-01T23:30:00Z")),
+            day("2026-12-02"),
+        );
+        let (age, dated) = i.figures.get(&FactorKey::SubmissionAge).unwrap();
+        assert_eq!(*age, Figure::Number(0.0));
+        assert_eq!(dated.as_deref(), Some("2026-12-02"));
+        let (_, dated) = i.figures.get(&FactorKey::OverdueMeasures).unwrap();
+        assert_eq!(dated.as_deref(), Some("2026-12-02"));
     }
 
     #[test]

@@ -244,7 +244,7 @@ async fn analysis_form(
         },
     )
     .await?;
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let today = tillit_app::today();
     let fields = vec![
         Input::text(
             "title",

@@ -258,7 +258,7 @@ pub async fn file(
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> AppResult<Response> {
     let (s, envelope, _) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
-    let day = s.submitted_at.get(..10).unwrap_or("").to_string();
+    let day = tillit_app::day_of(&s.submitted_at);
     Ok(crate::requirements::pages::download(
         &format!(
             "inlamning-{day}-{}.json",
@@ -324,7 +324,7 @@ pub async fn receipt_pdf(
         sections,
     );
     doc.outline = false;
-    let day = s.submitted_at.get(..10).unwrap_or("").to_string();
+    let day = tillit_app::day_of(&s.submitted_at);
     crate::reports::pdf(
         &state,
         &format!(
