@@ -580,8 +580,97 @@ pub struct RiskMatrixDraft {
     pub tolerance: String,
 }
 
+/// The two scales of a risk matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Axis {
+    Likelihood,
+    Consequence,
+}
+
+impl Axis {
+    pub fn key(self) -> &'static str {
+        match self {
+            Axis::Likelihood => "likelihood",
+            Axis::Consequence => "consequence",
+        }
+    }
+
+    /// The six named steps a scale draws from, lowest first.
+    const NAMES: [[&'static str; 6]; 2] = [
+        [
+            "very-low",
+            "low",
+            "moderate",
+            "high",
+            "very-high",
+            "almost-certain",
+        ],
+        [
+            "negligible",
+            "limited",
+            "noticeable",
+            "serious",
+            "very-serious",
+            "catastrophic",
+        ],
+    ];
+
+    /// The name of step `step` (1-based) on a scale of `steps` steps: a scale of four uses the
+    /// middle four names, a scale of five adds the lowest, six all of them, three and two the
+    /// middle ones — so a step's meaning shifts as little as possible when the matrix changes.
+    /// The label key is `risk-step-{axis}-{name}`, its description the same key with `-desc`.
+    pub fn step_name(self, steps: u8, step: u8) -> Option<&'static str> {
+        let picks: &[usize] = match steps {
+            2 => &[1, 3],
+            3 => &[1, 2, 3],
+            4 => &[1, 2, 3, 4],
+            5 => &[0, 1, 2, 3, 4],
+            6 => &[0, 1, 2, 3, 4, 5],
+            _ => return None,
+        };
+        let names = &Self::NAMES[self as usize];
+        picks
+            .get(usize::from(step).checked_sub(1)?)
+            .map(|&i| names[i])
+    }
+
+    /// Every label key of the axis's steps (for the language test).
+    pub fn all_step_keys(self) -> impl Iterator<Item = String> {
+        Self::NAMES[self as usize]
+            .iter()
+            .map(move |n| format!("risk-step-{}-{n}", self.key()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn each_step_of_every_scale_has_a_name_and_the_names_rise() {
+        for axis in [Axis::Likelihood, Axis::Consequence] {
+            for steps in MIN_SCALE..=MAX_SCALE {
+                let names: Vec<&str> = (1..=steps)
+                    .map(|i| axis.step_name(steps, i).expect("named"))
+                    .collect();
+                let order: Vec<usize> = names
+                    .iter()
+                    .map(|n| {
+                        Axis::NAMES[axis as usize]
+                            .iter()
+                            .position(|x| x == n)
+                            .unwrap()
+                    })
+                    .collect();
+                assert!(order.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+                assert_eq!(axis.step_name(steps, 0), None);
+                assert_eq!(axis.step_name(steps, steps + 1), None);
+            }
+        }
+        // The default matrix of four: low, moderate, high, very high.
+        assert_eq!(Axis::Likelihood.step_name(4, 1), Some("low"));
+        assert_eq!(Axis::Consequence.step_name(4, 4), Some("very-serious"));
+        assert_eq!(Axis::Likelihood.step_name(7, 1), None);
+    }
     use super::*;
 
     fn p(likelihood: u8, consequence: u8) -> RiskPoint {

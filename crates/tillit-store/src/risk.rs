@@ -193,21 +193,25 @@ async fn analysis_in(
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    let mut a = analysis_from_row(&row.ok_or(StoreError::NotFound)?)?;
-    let rows = sqlx::query(
-        "SELECT s.id AS id, s.name AS name FROM risk_analysis_systems x JOIN systems s ON s.id = x.system_id
-         WHERE x.org_id = $1 AND s.org_id = $1 AND x.analysis_id = $2 ORDER BY s.name",
-    )
-    .bind(t.id())
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    a.systems = rows
-        .iter()
-        .map(|r| Ok((s(r, "id")?, s(r, "name")?)))
-        .collect::<Result<_, StoreError>>()?;
-    a.input.system_ids = a.systems.iter().map(|(id, _)| id.clone()).collect();
-    Ok(a)
+    let mut a = vec![analysis_from_row(&row.ok_or(StoreError::NotFound)?)?];
+    with_systems(conn, t, &mut a).await?;
+    Ok(a.remove(0))
+}
+
+/// Fills in the systems each analysis covers, in one query for all of them.
+async fn with_systems(
+    conn: &mut AnyConnection,
+    t: &Tenant,
+    analyses: &mut [RiskAnalysis],
+) -> Result<(), StoreError> {
+    let ids: Vec<String> = analyses.iter().map(|a| a.id.to_string()).collect();
+    let mut systems =
+        crate::links::targets_of(conn, t, &crate::links::ANALYSIS_SYSTEMS, &ids).await?;
+    for a in analyses {
+        a.systems = systems.remove(a.id.as_str()).unwrap_or_default();
+        a.input.system_ids = a.systems.iter().map(|(id, _)| id.clone()).collect();
+    }
+    Ok(())
 }
 
 async fn scenario_in(
@@ -329,7 +333,7 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<RiskAnalysis>, StoreError> {
         let filter = Filter::tenant("r.org_id", t.id());
-        fetch_page(
+        let page = fetch_page(
             &self.pool,
             ANALYSIS_COLUMNS,
             "risk_analyses r",
@@ -338,7 +342,11 @@ impl Store {
             page,
             AnalysisRow::into_view,
         )
-        .await
+        .await?;
+        let mut page = page;
+        let mut conn = self.pool.acquire().await?;
+        with_systems(&mut conn, t, &mut page.items).await?;
+        Ok(page)
     }
 
     pub async fn risk_analysis(

@@ -365,7 +365,17 @@ mod tests {
     #[test]
     fn every_word_of_every_word_list_has_a_label_in_both_languages() {
         let i = I18n::new().unwrap();
-        let words = tillit_domain::words::all_label_keys();
+        let mut words = tillit_domain::words::all_label_keys();
+        // The named steps of the risk matrix's scales, and what each means.
+        for axis in [
+            tillit_domain::risk::Axis::Likelihood,
+            tillit_domain::risk::Axis::Consequence,
+        ] {
+            for key in axis.all_step_keys() {
+                words.push((format!("{key}-desc"), axis.key()));
+                words.push((key, axis.key()));
+            }
+        }
         assert!(words.len() > 30, "{}", words.len());
         let missing: Vec<_> = words
             .iter()

@@ -20,7 +20,7 @@ use tillit_app::views::{CellCount, Scenario};
 use tillit_domain::classification::Aspect;
 use tillit_domain::ids::*;
 use tillit_domain::paging::PageRequest;
-use tillit_domain::risk::{RiskMatrix, RiskPoint, Treatment, THREATS};
+use tillit_domain::risk::{Axis, RiskMatrix, RiskPoint, Treatment, THREATS};
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
 
@@ -530,7 +530,7 @@ async fn scenario_form(
         .map(|f| f.all("asset_ids"))
         .unwrap_or_else(|| x.map(|x| x.asset_ids.clone()).unwrap_or_default());
     let deciders = tillit_app::risk::eligible_deciders(&state.app, &m.who, &chosen_assets).await?;
-    let scale = |n: u8, name: &str, stored: Option<u8>, optional: bool| {
+    let scale = |axis: Axis, n: u8, name: &str, stored: Option<u8>, optional: bool| {
         let now = value(form, name, || {
             stored.map(|v| v.to_string()).unwrap_or_default()
         });
@@ -550,7 +550,7 @@ async fn scenario_form(
         }
         opts.extend((1..=n).map(|v| Choice {
             key: v.to_string(),
-            label: v.to_string(),
+            label: step_label(tr, axis, n, v),
             selected: now == v.to_string(),
         }));
         opts
@@ -649,30 +649,26 @@ async fn scenario_form(
             "inherent_likelihood",
             tr.t("field-inherent-likelihood"),
             scale(
+                Axis::Likelihood,
                 matrix.likelihoods,
                 "inherent_likelihood",
                 x.map(|x| x.inherent.likelihood),
                 false,
             ),
         )
-        .hint(tr.f(
-            "risk-scale-hint",
-            &[("max", matrix.likelihoods.to_string())],
-        )),
+        .hint(scale_hint(tr, Axis::Likelihood, matrix.likelihoods)),
         Input::select(
             "inherent_consequence",
             tr.t("field-inherent-consequence"),
             scale(
+                Axis::Consequence,
                 matrix.consequences,
                 "inherent_consequence",
                 x.map(|x| x.inherent.consequence),
                 false,
             ),
         )
-        .hint(tr.f(
-            "risk-scale-hint",
-            &[("max", matrix.consequences.to_string())],
-        )),
+        .hint(scale_hint(tr, Axis::Consequence, matrix.consequences)),
         Input::select(
             "treatment",
             tr.t("field-treatment"),
@@ -690,6 +686,7 @@ async fn scenario_form(
             "residual_likelihood",
             tr.t("field-residual-likelihood"),
             scale(
+                Axis::Likelihood,
                 matrix.likelihoods,
                 "residual_likelihood",
                 x.map(|x| x.residual.likelihood),
@@ -700,6 +697,7 @@ async fn scenario_form(
             "residual_consequence",
             tr.t("field-residual-consequence"),
             scale(
+                Axis::Consequence,
                 matrix.consequences,
                 "residual_consequence",
                 x.map(|x| x.residual.consequence),
@@ -904,4 +902,37 @@ pub fn after_carrying_in(analysis: &AnalysisId, created: bool) -> Response {
             "scenario-exists"
         }
     ))
+}
+
+/// A step of a scale as an option: "2 – Måttlig".
+fn step_label(tr: &Tr, axis: Axis, steps: u8, step: u8) -> String {
+    match axis.step_name(steps, step) {
+        Some(name) => tr.f(
+            "risk-step-option",
+            &[
+                ("step", step.to_string()),
+                ("name", tr.t(&format!("risk-step-{}-{name}", axis.key()))),
+            ],
+        ),
+        None => step.to_string(),
+    }
+}
+
+/// What each step of a scale means, one sentence a step, lowest first.
+fn scale_hint(tr: &Tr, axis: Axis, steps: u8) -> String {
+    (1..=steps)
+        .filter_map(|step| {
+            let name = axis.step_name(steps, step)?;
+            let key = format!("risk-step-{}-{name}", axis.key());
+            Some(tr.f(
+                "risk-step-line",
+                &[
+                    ("step", step.to_string()),
+                    ("name", tr.t(&key)),
+                    ("desc", tr.t(&format!("{key}-desc"))),
+                ],
+            ))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -51,6 +51,17 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let analysis = id_from(&location(res.headers()), "/risks/");
 
+    // Each step of the scales is named and described on the form.
+    let (_, form) = b
+        .get_text(&format!("/risks/{analysis}/scenarios/new"))
+        .await;
+    assert!(form.contains(">2 – Måttlig<"), "{form}");
+    assert!(form.contains("4 Mycket allvarlig: fara för liv och hälsa"));
+    assert!(
+        !form.contains("Mycket låg"),
+        "a scale of four starts at Låg"
+    );
+
     // Out of the matrix: 5 on a 4-step scale.
     let scenario = |l: &'static str, c: &'static str| {
         vec![

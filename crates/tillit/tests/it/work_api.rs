@@ -91,6 +91,18 @@ async fn the_whole_cycle_through_the_api() {
     assert_eq!(res.status(), StatusCode::CREATED);
     let analysis: serde_json::Value = res.json().await.unwrap();
     let aid = analysis["id"].as_str().unwrap();
+    // The list names the systems each analysis covers, on the page and in the API.
+    let (_, list) = api.get_json("/api/v1/risk-analyses").await;
+    assert_eq!(list["items"][0]["system_ids"], json!([system]), "{list}");
+    let (_, sys) = api.get_json(&format!("/api/v1/systems/{system}")).await;
+    let name = sys["name"].as_str().unwrap();
+    let (_, html) = b.get_text("/risks").await;
+    let row = html
+        .split(&format!("/risks/{aid}"))
+        .nth(1)
+        .unwrap_or_default();
+    let row = row.split("</tr>").next().unwrap_or_default();
+    assert!(row.contains(name), "{name}: {row}");
     let res = api
         .req(
             Method::POST,
