@@ -350,6 +350,7 @@ pub(crate) async fn overdue_gap(app: &App, t: &Tenant) -> Result<tillit_store::G
                 label: v.incident.input.title.clone(),
                 detail: tillit_domain::time::swedish_minute(at),
                 href: format!("/incidents/{}", v.incident.id),
+                new_measure: None,
             });
         }
     }
@@ -374,6 +375,7 @@ pub(crate) async fn without_lessons_gap(app: &App, t: &Tenant) -> Result<tillit_
             detail: tillit_domain::time::swedish_minute(x.input.aware_at),
             href: format!("/incidents/{}/edit", x.id),
             label: x.input.title,
+            new_measure: None,
         })
         .collect();
     Ok(tillit_store::GapList {

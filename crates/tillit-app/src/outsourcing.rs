@@ -461,6 +461,7 @@ pub(crate) async fn reassessment_gap(app: &App, t: &Tenant) -> Result<tillit_sto
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
                 href: format!("/outsourcing/{}", c.case.id),
+                new_measure: None,
             });
         }
     }

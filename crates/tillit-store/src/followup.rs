@@ -156,6 +156,10 @@ pub struct GapItem {
     pub label: String,
     pub detail: String,
     pub href: String,
+    /// The query of the new-measure form with its trace filled in, for a gap a measure closes
+    /// (an unmet requirement, a risk to reduce).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_measure: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -410,10 +414,18 @@ impl Store {
                     }
                     _ => format!("{href}{link_id}"),
                 };
+                let new_measure = match kind {
+                    GapKind::UnmetWithoutMeasure => {
+                        Some(format!("requirement={link_id}/{label_v}"))
+                    }
+                    GapKind::UntreatedRisk => Some(format!("scenario={link_id}")),
+                    _ => None,
+                };
                 items.push(GapItem {
                     label: label_v,
                     detail: detail_v,
                     href: href_v,
+                    new_measure,
                 });
             }
             out.push(GapList {
@@ -440,6 +452,7 @@ impl Store {
                         label: s(&r, "title")?,
                         detail: n.to_string(),
                         href: format!("/risks/{}", s(&r, "id")?),
+                        new_measure: None,
                     });
                 }
             }

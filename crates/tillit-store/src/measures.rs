@@ -5,7 +5,7 @@ use crate::audit::AuditEntry;
 use crate::query::{fetch_page, Filter};
 use crate::row::s;
 use crate::Reference;
-use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
+use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant, ORGANISATION_SCOPE};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -37,6 +37,10 @@ pub struct MeasureQuery {
     pub owner_membership_id: Option<String>,
     /// Only open measures whose due date is before this day (YYYY-MM-DD).
     pub overdue_on: Option<String>,
+    /// Only the measures that answer this requirement in this scope.
+    pub answers: Option<RequirementRef>,
+    /// Only the measures that treat this scenario.
+    pub treats: Option<String>,
 }
 
 const COLUMNS: &str = "x.id AS id, x.title AS title, x.description AS description, x.owner_membership_id AS owner_membership_id, \
@@ -214,6 +218,19 @@ impl Store {
         if let Some(day) = &q.overdue_on {
             filter.and_sql("x.status IN ('planned', 'in_progress')");
             filter.and("x.due_on <", day.clone());
+        }
+        if let Some(r) = &q.answers {
+            let scope = filter.bind(r.system_id.as_deref().unwrap_or(ORGANISATION_SCOPE).into());
+            let req = filter.bind(r.requirement_id.clone());
+            filter.and_sql(&format!(
+                "x.id IN (SELECT measure_id FROM measure_requirements WHERE org_id = x.org_id AND scope_key = {scope} AND requirement_id = {req})"
+            ));
+        }
+        if let Some(s) = &q.treats {
+            let s = filter.bind(s.clone());
+            filter.and_sql(&format!(
+                "x.id IN (SELECT measure_id FROM measure_scenarios WHERE org_id = x.org_id AND scenario_id = {s})"
+            ));
         }
         let order = match order {
             MeasureOrder::Due => {

@@ -30,6 +30,12 @@ impl Filter {
         self
     }
 
+    /// Binds `value` and returns its placeholder (`$n`), for a condition with more than one.
+    pub(crate) fn bind(&mut self, value: String) -> String {
+        self.binds.push(value);
+        format!("${}", self.binds.len())
+    }
+
     /// The WHERE clause without the keyword.
     pub(crate) fn sql(&self) -> &str {
         &self.sql

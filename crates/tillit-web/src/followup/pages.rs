@@ -21,7 +21,8 @@ pub struct GapView {
     pub help: String,
     pub count: i64,
     pub more: i64,
-    pub items: Vec<(String, String, String)>,
+    /// (href, label, detail, the new-measure link with its trace or empty).
+    pub items: Vec<(String, String, String, String)>,
 }
 
 fn gap_view(tr: &Tr, g: GapList, lib: &tillit_app::library::Library) -> GapView {
@@ -54,7 +55,11 @@ fn gap_view(tr: &Tr, g: GapList, lib: &tillit_app::library::Library) -> GapView 
                     }
                     _ => i.detail,
                 };
-                (i.href, label, detail)
+                let new_measure = i
+                    .new_measure
+                    .map(|q| format!("/measures/new?{q}"))
+                    .unwrap_or_default();
+                (i.href, label, detail, new_measure)
             })
             .collect(),
     }
@@ -89,6 +94,8 @@ struct FollowUpPage {
     area_headers: Vec<String>,
     area_rows: Vec<(String, Vec<String>)>,
     incidents: Option<IncidentChart>,
+    /// Whether the user may add measures (the gaps a measure closes link to the form).
+    may_edit: bool,
 }
 
 /// A bar's segment: x, y, height, colour class and title.
@@ -277,6 +284,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
     };
     let tpl = FollowUpPage {
         incidents,
+        may_edit: m.may(Permission::EditRegisters),
         c: PageCommon::member(&m, tr.t("followup-title"), "/follow-up"),
         gaps: gaps.into_iter().map(|g| gap_view(tr, g, &lib)).collect(),
         total,

@@ -117,6 +117,7 @@ pub async fn list_measures(
         status,
         owner_membership_id: None,
         overdue_on: overdue.then(tillit_app::today),
+        ..Default::default()
     };
     let list = tillit_app::measures::list_measures(&state.app, &m.who, &query, order, page).await?;
     Ok(Json(MeasurePage {

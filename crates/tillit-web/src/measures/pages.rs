@@ -150,6 +150,7 @@ pub async fn list(
         status,
         owner_membership_id: None,
         overdue_on: overdue_only.then(|| today().to_string()),
+        ..Default::default()
     };
     let page_req = PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
     let list =

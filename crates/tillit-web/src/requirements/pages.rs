@@ -361,6 +361,10 @@ struct RequirementPage {
     history: Vec<HistoryRow>,
     errors: Vec<FieldError>,
     attach: AttachForm,
+    /// The measures that answer the requirement in this scope: (id, title, status and due day).
+    measures: Vec<(String, String, String)>,
+    /// The new-measure form with this requirement filled in, for a user who may add one.
+    new_measure: Option<String>,
 }
 
 struct Shown<'a> {
@@ -412,6 +416,32 @@ async fn render_requirement(
         requirement_id,
     )
     .await?;
+    let answers = tillit_domain::measure::RequirementRef {
+        system_id: scope.system_id.clone(),
+        requirement_id: req.id.clone(),
+    };
+    let measures = tillit_app::measures::all_measures(
+        &state.app,
+        &m.who,
+        &tillit_app::views::MeasureQuery {
+            answers: Some(answers.clone()),
+            ..Default::default()
+        },
+        tillit_app::views::MeasureOrder::Due,
+    )
+    .await?
+    .into_iter()
+    .map(|x| {
+        let status = crate::measures::pages::status_label(tr, x.input.status);
+        let due = x.input.due_on.clone().unwrap_or_default();
+        let detail = if due.is_empty() {
+            status
+        } else {
+            format!("{status}, {due}")
+        };
+        (x.id.to_string(), x.input.title, detail)
+    })
+    .collect();
     let (evidence, history) = match &current {
         Some(a) => tillit_app::assessments::evidence_and_history(&state.app, &m.who, &a.id).await?,
         None => (vec![], vec![]),
@@ -493,6 +523,10 @@ async fn render_requirement(
         ),
         comment: keep("comment", current.as_ref().and_then(|a| a.comment.clone())),
         may_assess: m.may(Permission::Assess),
+        measures,
+        new_measure: m
+            .may(Permission::EditRegisters)
+            .then(|| format!("/measures/new?requirement={}", answers.key())),
         assessed: current.is_some(),
         evidence: evidence
             .into_iter()

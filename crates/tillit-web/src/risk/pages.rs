@@ -382,6 +382,8 @@ pub struct ScenarioRow {
     pub treatment: String,
     pub accepted: String,
     pub gap: bool,
+    /// Above tolerance without a decision, or to be reduced: a measure would answer it.
+    pub to_reduce: bool,
 }
 
 #[derive(Template)]
@@ -472,6 +474,8 @@ pub async fn show(
                 _ => String::new(),
             },
             gap: s.input.untreated_above_tolerance(&matrix),
+            to_reduce: s.input.untreated_above_tolerance(&matrix)
+                || s.input.treatment == Some(Treatment::Reduce),
         })
         .collect();
     let tpl = RiskPage {

@@ -85,6 +85,28 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
     let (_, html) = b.get_text("/follow-up").await;
     assert!(html.contains("Ej uppfyllda krav utan åtgärd"));
     assert!(html.contains(&format!("/systems/{system}/requirements/beh-4")));
+    // The gap offers a measure with its trace filled in; the form has the requirement chosen.
+    let new = format!("/measures/new?requirement={system}/beh-4");
+    assert!(
+        html.contains(&new.replace('/', "&#x2f;")) || html.contains(&new),
+        "{html}"
+    );
+    let (status, form) = b.get_text(&new).await;
+    assert_eq!(status, StatusCode::OK);
+    let chosen = format!("value=\"{system}/beh-4\" checked");
+    assert!(form.replace("&#x2f;", "/").contains(&chosen), "{form}");
+    // A reader is not offered it.
+    let (_, read) = app
+        .login("lasare@upp.example")
+        .await
+        .get_text("/follow-up")
+        .await;
+    assert!(read.contains("Ej uppfyllda krav utan åtgärd"));
+    assert!(!read.contains("Skapa åtgärd"));
+    let (_, req_page) = b
+        .get_text(&format!("/systems/{system}/requirements/beh-4"))
+        .await;
+    assert!(req_page.contains("Ingen åtgärd svarar mot kravet här ännu."));
     let res = b
         .post_form(
             "/measures",
@@ -101,6 +123,19 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
         html.contains("Försenade åtgärder") && html.contains("Inför tvåfaktorsinloggning"),
         "the measure is overdue"
     );
+    // The requirement's page lists the measure that answers it, with its status and due day.
+    let (_, req_page) = b
+        .get_text(&format!("/systems/{system}/requirements/beh-4"))
+        .await;
+    let section = req_page
+        .split("Åtgärder för kravet")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        section.contains("Inför tvåfaktorsinloggning") && section.contains("2026-01-15"),
+        "{section}"
+    );
+
     let gaps = app.store.gaps(&t, &tillit_app::today(), 6).await.unwrap();
     let count = |k: tillit_store::GapKind| gaps.iter().find(|g| g.kind == k).unwrap().count;
     assert_eq!(

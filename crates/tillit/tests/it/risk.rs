@@ -143,6 +143,17 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
         .unwrap()
         .id
         .clone();
+    // The untreated scenario offers a measure that treats it; the accepted one does not.
+    let offer = |id: &str| format!("/measures/new?scenario={id}");
+    assert!(html.contains(&offer(snoop_id.as_str())), "{html}");
+    for x in scenarios.iter().filter(|x| x.id != snoop_id) {
+        assert!(!html.contains(&offer(x.id.as_str())));
+    }
+    let (_, form) = b.get_text(&offer(snoop_id.as_str())).await;
+    assert!(
+        form.contains(&format!("value=\"{snoop_id}\" checked")),
+        "{form}"
+    );
     let res = b
         .post_form(
             "/measures",
