@@ -98,6 +98,13 @@ test('a coordinator runs the whole cycle and the overview follows', async () => 
   await nav(page).getByRole('link', { name: 'Riskanalys', exact: true }).click();
   await page.getByRole('link', { name: 'E-tjänster 2026' }).click();
   await page.getByRole('link', { name: 'Leverantören lämnar ut uppgifter enligt utländsk lag' }).click();
+  // The scenario opens as a read view: its steps named, the measure that treats it listed.
+  await page.getByRole('heading', { level: 1, name: 'Leverantören lämnar ut uppgifter enligt utländsk lag' }).waitFor();
+  const view = await page.textContent('main');
+  assert.ok(view.includes('3 × 4 = 12 (Hög sannolikhet, Mycket allvarlig konsekvens)'), view);
+  assert.ok(view.includes('Kryptering med egen nyckel'), 'the measure against the risk');
+  await expectAccessible(page, 'scenario read view');
+  await page.getByRole('link', { name: 'Ändra', exact: true }).click();
   await page.getByLabel('Riskbehandling').selectOption('reduce');
   await page.getByLabel('Sannolikhet efter planerade åtgärder').selectOption('1');
   await page.getByLabel('Konsekvens efter planerade åtgärder').selectOption('4');

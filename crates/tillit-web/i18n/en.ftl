@@ -597,6 +597,16 @@ measure-status-in-progress = In progress
 measure-status-done = Done
 measure-status-verified = Verified
 measure-new-heading = New measure
+record-edit = Edit
+record-facts = Details
+scenario-analysis = Risk analysis
+scenario-measures = Measures against the risk
+scenario-no-measures = No measure treats the risk yet.
+risk-point-text = { $likelihood } × { $consequence } = { $score } ({ $likelihood_name } likelihood, { $consequence_name } consequence)
+measure-scenarios = Risks the measure treats
+measure-requirements = Requirements the measure answers
+measure-verified = Verification
+measure-origin = Origin
 measure-new-for-gap = Create a measure
 measure-intro = Trace the measure to at least one risk scenario or requirement.
 measure-verified-by = Verified by { $name }, { $at }.

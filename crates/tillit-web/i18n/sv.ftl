@@ -594,6 +594,16 @@ measure-status-in-progress = Pågående
 measure-status-done = Genomförd
 measure-status-verified = Verifierad
 measure-new-heading = Ny åtgärd
+record-edit = Ändra
+record-facts = Uppgifter
+scenario-analysis = Riskanalys
+scenario-measures = Åtgärder mot risken
+scenario-no-measures = Ingen åtgärd behandlar risken ännu.
+risk-point-text = { $likelihood } × { $consequence } = { $score } ({ $likelihood_name } sannolikhet, { $consequence_name } konsekvens)
+measure-scenarios = Risker som åtgärden behandlar
+measure-requirements = Krav som åtgärden svarar mot
+measure-verified = Verifiering
+measure-origin = Ursprung
 measure-new-for-gap = Skapa åtgärd
 measure-intro = Koppla åtgärden till minst ett riskscenario eller ett krav.
 measure-verified-by = Verifierad av { $name }, { $at }.

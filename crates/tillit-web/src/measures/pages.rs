@@ -3,7 +3,7 @@
 //! was verified. The plan groups by status, owner or due date.
 
 use crate::context::Member;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::forms::answer;
 use crate::forms::FormFields;
 use crate::forms::Params;
@@ -30,6 +30,27 @@ pub fn status_label(tr: &Tr, s: MeasureStatus) -> String {
 
 pub fn today() -> chrono::NaiveDate {
     tillit_app::today_date()
+}
+
+/// "Planerad, 2027-03-31" — and "(försenad)" when the day has passed with the measure open.
+pub fn status_and_due(tr: &Tr, x: &Measure) -> String {
+    let status = status_label(tr, x.input.status);
+    match x.input.due_on.as_deref() {
+        None | Some("") => status,
+        Some(due) if is_overdue(Some(due), x.input.status, today()) => {
+            format!("{status}, {due} ({})", tr.t("measures-overdue"))
+        }
+        Some(due) => format!("{status}, {due}"),
+    }
+}
+
+/// The chip class of a measure's status.
+fn status_class(s: MeasureStatus) -> &'static str {
+    match s {
+        MeasureStatus::Planned => "status-unassessed",
+        MeasureStatus::InProgress => "status-partly-met",
+        MeasureStatus::Done | MeasureStatus::Verified => "status-met",
+    }
 }
 
 pub struct MeasureRow {
@@ -454,17 +475,109 @@ pub async fn new_form(
     measure_form(&state, &m, None, &q, None, None).await
 }
 
+/// The measure's form (`/measures/{id}/edit`).
+pub async fn edit_form(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<MeasureId>,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let x = tillit_app::measures::measure(&state.app, &m.who, &id).await?;
+    measure_form(&state, &m, Some(&x), &Prefill::default(), None, None).await
+}
+
+/// The measure's read view (`/measures/{id}`), for every reader of the registers.
 pub async fn show(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<MeasureId>,
 ) -> AppResult<Response> {
+    use crate::pages::record::{Fact, Record};
     m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
     let x = tillit_app::measures::measure(&state.app, &m.who, &id).await?;
-    if !m.may(Permission::EditRegisters) {
-        return Err(AppError::Forbidden);
+    let label = requirement_labeller(&state, &m).await?;
+    let i = &x.input;
+    let mut chips = vec![(
+        status_class(i.status).to_string(),
+        status_label(tr, i.status),
+    )];
+    if is_overdue(i.due_on.as_deref(), i.status, today()) {
+        chips.push(("status-not-met".into(), tr.t("measures-overdue")));
     }
-    measure_form(&state, &m, Some(&x), &Prefill::default(), None, None).await
+    let requirement_href = |r: &RequirementRef| match &r.system_id {
+        Some(s) => format!("/systems/{s}/requirements/{}", r.requirement_id),
+        None => format!("/requirements/{}", r.requirement_id),
+    };
+    let mut facts = vec![
+        Fact::text(
+            tr.t("field-measure-owner"),
+            x.owner_name.clone().unwrap_or_default(),
+        ),
+        Fact::text(tr.t("field-due-on"), i.due_on.clone().unwrap_or_default()),
+        Fact::text(
+            tr.t("field-cost-sek"),
+            i.cost_sek.map(|c| c.to_string()).unwrap_or_default(),
+        ),
+        Fact::text(
+            tr.t("field-description"),
+            i.description.clone().unwrap_or_default(),
+        ),
+        Fact::links(
+            tr.t("measure-scenarios"),
+            x.scenarios
+                .iter()
+                .map(|(id, t)| (format!("/scenarios/{id}"), t.clone()))
+                .collect(),
+        ),
+        Fact::links(
+            tr.t("measure-requirements"),
+            i.requirements
+                .iter()
+                .map(|r| (requirement_href(r), label(r)))
+                .collect(),
+        ),
+        Fact::text(
+            tr.t("field-verification"),
+            i.verification.clone().unwrap_or_default(),
+        ),
+    ];
+    if let Some((_, reference, authority, _)) =
+        tillit_app::supervision::action_of_measure(&state.app, &m.who, x.id.as_str()).await?
+    {
+        facts.insert(
+            0,
+            Fact::text(
+                tr.t("measure-origin"),
+                tr.f(
+                    "measure-from-supervision",
+                    &[("authority", authority), ("reference", reference)],
+                ),
+            ),
+        );
+    }
+    if let (Some(by), Some(at)) = (&x.verified_by, &x.verified_at) {
+        facts.push(Fact::text(
+            tr.t("measure-verified"),
+            tr.f(
+                "measure-verified-by",
+                &[("name", by.clone()), ("at", crate::pages::show_time(at))],
+            ),
+        ));
+    }
+    let tpl = Record {
+        c: PageCommon::member(&m, i.title.clone(), "/measures"),
+        back_href: "/measures".into(),
+        back_label: tr.t("measures-title"),
+        heading: i.title.clone(),
+        chips,
+        edit: m
+            .may(Permission::EditRegisters)
+            .then(|| format!("/measures/{}/edit", x.id)),
+        facts,
+        lists: vec![],
+    };
+    Ok(page(StatusCode::OK, &tpl))
 }
 
 async fn save(

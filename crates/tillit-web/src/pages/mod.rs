@@ -1,6 +1,7 @@
 //! HTML pages: the shell shared by every page (navigation, organisation switch, language), and the
 //! page routes. Each feature's pages live in its own module (`crate::assets::pages`, …).
 
+pub mod record;
 pub mod ui;
 
 use crate::context::{Ctx, Member};
@@ -482,7 +483,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/scenarios/{id}",
-            get(crate::risk::pages::scenario_page).post(crate::risk::pages::update_scenario),
+            get(crate::risk::pages::scenario_view).post(crate::risk::pages::update_scenario),
+        )
+        .route(
+            "/scenarios/{id}/edit",
+            get(crate::risk::pages::scenario_page),
         )
         .route(
             "/measures",
@@ -492,6 +497,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/measures/{id}",
             get(crate::measures::pages::show).post(crate::measures::pages::update),
+        )
+        .route(
+            "/measures/{id}/edit",
+            get(crate::measures::pages::edit_form),
         )
         .route("/follow-up", get(crate::followup::pages::follow_up))
         .route(

@@ -432,13 +432,7 @@ async fn render_requirement(
     .await?
     .into_iter()
     .map(|x| {
-        let status = crate::measures::pages::status_label(tr, x.input.status);
-        let due = x.input.due_on.clone().unwrap_or_default();
-        let detail = if due.is_empty() {
-            status
-        } else {
-            format!("{status}, {due}")
-        };
+        let detail = crate::measures::pages::status_and_due(tr, &x);
         (x.id.to_string(), x.input.title, detail)
     })
     .collect();

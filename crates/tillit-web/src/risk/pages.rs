@@ -769,6 +769,7 @@ pub async fn new_scenario_form(
     scenario_form(&state, &m, &id, None, None, None).await
 }
 
+/// The scenario's form (`/scenarios/{id}/edit`).
 pub async fn scenario_page(
     State(state): State<AppState>,
     m: Member,
@@ -776,6 +777,134 @@ pub async fn scenario_page(
 ) -> AppResult<Response> {
     let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
     scenario_form(&state, &m, &s.analysis_id, Some(&s), None, None).await
+}
+
+/// A risk point as a reader needs it: "3 × 4 = 12 (Hög sannolikhet, Allvarlig konsekvens)".
+fn point_text(tr: &Tr, matrix: &RiskMatrix, p: RiskPoint) -> String {
+    let name = |axis: Axis, steps: u8, step: u8| {
+        axis.step_name(steps, step)
+            .map(|n| tr.t(&format!("risk-step-{}-{n}", axis.key())))
+            .unwrap_or_default()
+    };
+    tr.f(
+        "risk-point-text",
+        &[
+            ("likelihood", p.likelihood.to_string()),
+            ("consequence", p.consequence.to_string()),
+            ("score", matrix.score(p).to_string()),
+            (
+                "likelihood_name",
+                name(Axis::Likelihood, matrix.likelihoods, p.likelihood),
+            ),
+            (
+                "consequence_name",
+                name(Axis::Consequence, matrix.consequences, p.consequence),
+            ),
+        ],
+    )
+}
+
+/// The scenario's read view (`/scenarios/{id}`): every reader of the registers sees it; the
+/// form is behind the edit button.
+pub async fn scenario_view(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<ScenarioId>,
+) -> AppResult<Response> {
+    use crate::pages::record::{Fact, Record, RecordList};
+    m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
+    let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
+    let analysis = tillit_app::risk::risk_analysis(&state.app, &m.who, &s.analysis_id).await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let measures = tillit_app::measures::all_measures(
+        &state.app,
+        &m.who,
+        &tillit_app::views::MeasureQuery {
+            treats: Some(s.id.to_string()),
+            ..Default::default()
+        },
+        tillit_app::views::MeasureOrder::Due,
+    )
+    .await?;
+    let may_edit = m.may(Permission::EditRegisters);
+    let x = &s.input;
+    let mut chips = vec![];
+    if matrix.above_tolerance(x.residual) {
+        chips.push(("status-not-met".to_string(), tr.t("risk-above")));
+    }
+    if x.untreated_above_tolerance(&matrix) {
+        chips.push(("status-partly-met".to_string(), tr.t("risk-gap")));
+    }
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut facts = vec![
+        Fact::links(
+            tr.t("scenario-analysis"),
+            vec![(
+                format!("/risks/{}", analysis.id),
+                analysis.input.title.clone(),
+            )],
+        ),
+        Fact::text(tr.t("field-threat-key"), threat_label(tr, &s)),
+        Fact::text(tr.t("field-vulnerability"), text(&x.vulnerability)),
+        Fact::links(
+            tr.t("field-asset-ids"),
+            s.assets
+                .iter()
+                .map(|(id, n)| (format!("/assets/{id}"), n.clone()))
+                .collect(),
+        ),
+        Fact::text(
+            tr.t("field-aspects"),
+            x.aspects
+                .iter()
+                .map(|a| tr.t(&format!("aspect-{a}")))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Fact::text(tr.t("field-existing-measures"), text(&x.existing_measures)),
+        Fact::text(tr.t("risk-inherent"), point_text(tr, &matrix, x.inherent)),
+        Fact::text(tr.t("field-treatment"), treatment_label(tr, x.treatment)),
+        Fact::text(tr.t("risk-residual"), point_text(tr, &matrix, x.residual)),
+    ];
+    if let (Some(acc), Some(name)) = (&x.acceptance, &s.accepted_by_name) {
+        facts.push(Fact::text(
+            tr.t("field-accepted-by"),
+            tr.f(
+                "risk-accepted-by",
+                &[("name", name.clone()), ("date", acc.decided_on.clone())],
+            ),
+        ));
+        facts.push(Fact::text(tr.t("field-acceptance-note"), acc.note.clone()));
+    }
+    let tpl = Record {
+        c: PageCommon::member(&m, x.title.clone(), "/risks"),
+        back_href: format!("/risks/{}", analysis.id),
+        back_label: analysis.input.title.clone(),
+        heading: x.title.clone(),
+        chips,
+        edit: may_edit.then(|| format!("/scenarios/{}/edit", s.id)),
+        facts,
+        lists: vec![RecordList {
+            id: "measures",
+            heading: tr.t("scenario-measures"),
+            items: measures
+                .into_iter()
+                .map(|x| {
+                    let detail = crate::measures::pages::status_and_due(tr, &x);
+                    (format!("/measures/{}", x.id), x.input.title, detail)
+                })
+                .collect(),
+            empty: tr.t("scenario-no-measures"),
+            action: may_edit.then(|| {
+                (
+                    format!("/measures/new?scenario={}", s.id),
+                    tr.t("measure-new-for-gap"),
+                )
+            }),
+        }],
+    };
+    Ok(page(StatusCode::OK, &tpl))
 }
 
 async fn save_scenario(

@@ -243,6 +243,52 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
         Some("Test samordnare@risk.example")
     );
 
+    // Read views: a reader opens the scenario and the measure (no edit button, no form); the
+    // coordinator gets the button, and the form one click further.
+    let r = app.login("lasare@risk.example").await;
+    let (status, view) = r.get_text(&format!("/scenarios/{snoop_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        view.contains("4 × 3 = 12 (Mycket hög sannolikhet, Allvarlig konsekvens)"),
+        "{view}"
+    );
+    assert!(
+        view.contains("Inför stickprov i loggarna"),
+        "the measure against it"
+    );
+    assert!(
+        !view.contains("/edit\"") && !view.contains("<form method=\"post\" action=\"/scenarios")
+    );
+    assert!(!view.contains("Skapa åtgärd"));
+    let (status, view) = r.get_text(&format!("/measures/{measure}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        view.contains("class=\"status status-met\">Verifierad"),
+        "{view}"
+    );
+    assert!(
+        view.contains(&format!("/scenarios/{snoop_id}\">Journalsnokning"))
+            || view.contains("Journalsnokning</a>")
+    );
+    assert!(view.contains("Tre månaders stickprov"));
+    assert_eq!(
+        r.get(&format!("/scenarios/{snoop_id}/edit")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        r.get(&format!("/measures/{measure}/edit")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let (_, view) = b.get_text(&format!("/measures/{measure}")).await;
+    assert!(
+        view.contains(&format!("href=\"/measures/{measure}/edit\""))
+            || view.contains(&format!("href=\"&#x2f;measures&#x2f;{measure}&#x2f;edit\"")),
+        "{view}"
+    );
+    let (status, form) = b.get_text(&format!("/scenarios/{snoop_id}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("name=\"residual_likelihood\""));
+
     // Exports of the scenarios and the action plan.
     let res = b.get("/risks/export?format=csv").await;
     assert_eq!(res.status(), StatusCode::OK);
