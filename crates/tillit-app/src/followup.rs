@@ -54,6 +54,12 @@ async fn snapshot(app: &App, t: &Tenant) -> Result<(Vec<GapList>, KeyFigures)> {
     Ok((gaps, figures))
 }
 
+/// An organisation's key figures today (and today's snapshot kept), without a member acting:
+/// for the operator's tasks and the demo's history.
+pub async fn figures_today(app: &App, t: &Tenant) -> Result<KeyFigures> {
+    Ok(snapshot(app, t).await?.1)
+}
+
 /// Today's snapshot of every care provider, for the trend (the background task's use case).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn snapshot_all(app: &App) -> Result<()> {

@@ -297,6 +297,7 @@ async fn serve(
         crate::demo_authority::seed(&app).await?;
         crate::demo_authority::seed_cases(&app, &store).await?;
         crate::demo_authority::seed_sign_in(&app).await?;
+        crate::demo::seed_history(&app, &store).await?;
     }
     let state = AppState::new(app, web)?;
     // Signed checkpoints of the audit chain: at start, every ten minutes, and at shutdown.

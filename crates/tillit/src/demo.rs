@@ -1522,3 +1522,77 @@ fn draft<T: serde::de::DeserializeOwned>(fields: &[(&str, &str)]) -> Result<T, S
     serde_json::from_value(serde_json::Value::Object(map))
         .map_err(|e| StoreError::Corrupt(format!("demo draft: {e}")))
 }
+
+/// Ninety days of key figures before today for every care provider of the demo, so that the
+/// follow-up's trend reads like an organisation at work: a week further back, one gap more and
+/// compliance two points lower (per area too); a risk above tolerance until six weeks ago and a
+/// measure overdue for five weeks on the way. Written once; a later run keeps the history.
+pub async fn seed_history(app: &tillit_app::App, store: &Store) -> Result<(), String> {
+    let today = tillit_app::today_date();
+    let since = (today - chrono::Days::new(90)).to_string();
+    for t in store.provider_tenants().await.map_err(|e| e.to_string())? {
+        if store
+            .snapshots(&t, &since)
+            .await
+            .map_err(|e| e.to_string())?
+            .len()
+            > 1
+        {
+            continue;
+        }
+        let now = tillit_app::followup::figures_today(app, &t)
+            .await
+            .map_err(|e| e.to_string())?;
+        for back in 1..=90u64 {
+            let day = (today - chrono::Days::new(back)).to_string();
+            store
+                .save_snapshot(&t, &day, &figures_before(&now, back))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// The demo's key figures `back` days before `now`'s.
+fn figures_before(now: &tillit_store::KeyFigures, back: u64) -> tillit_store::KeyFigures {
+    let weeks = i64::try_from(back / 7).unwrap_or(0);
+    let lower = |p: i64| (p - 2 * weeks).max(0);
+    let mut f = now.clone();
+    f.gaps = now.gaps + weeks;
+    f.compliance_percent = now.compliance_percent.map(lower);
+    f.scenarios_above_tolerance = now.scenarios_above_tolerance + i64::from(weeks >= 6);
+    f.overdue_measures = now.overdue_measures + i64::from((3..8).contains(&weeks));
+    for v in f.areas.values_mut() {
+        *v = lower(*v);
+    }
+    f
+}
+
+#[cfg(test)]
+mod history_tests {
+    use super::figures_before;
+
+    #[test]
+    fn the_history_is_worse_the_further_back_and_never_below_zero() {
+        let mut now = tillit_store::KeyFigures {
+            gaps: 6,
+            compliance_percent: Some(75),
+            overdue_measures: 1,
+            ..Default::default()
+        };
+        now.areas.insert("beh".into(), 3);
+        assert_eq!(figures_before(&now, 6), now, "the same week");
+        let two = figures_before(&now, 14);
+        assert_eq!((two.gaps, two.compliance_percent), (8, Some(71)));
+        assert_eq!(two.areas["beh"], 0, "not below zero");
+        let far = figures_before(&now, 90);
+        assert_eq!(far.gaps, 18);
+        assert_eq!(far.scenarios_above_tolerance, 1);
+        assert_eq!(
+            far.overdue_measures, 1,
+            "the overdue measure was done by then"
+        );
+        assert_eq!(figures_before(&now, 30).overdue_measures, 2);
+    }
+}

@@ -87,8 +87,9 @@ struct FollowUpPage {
     c: PageCommon,
     gaps: Vec<GapView>,
     total: i64,
-    figures: Vec<(String, String)>,
     trends: Vec<Trend>,
+    /// The key figures as tiles: (label, value, asks for attention).
+    kpis: Vec<(String, String, bool)>,
     rows: Vec<(String, Vec<String>)>,
     headers: Vec<String>,
     area_headers: Vec<String>,
@@ -225,28 +226,37 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
             )
         })
         .collect();
-    let figures = vec![
-        (tr.t("figure-assets"), f.assets.to_string()),
-        (
-            tr.t("figure-unclassified"),
-            f.unclassified_assets.to_string(),
-        ),
-        (tr.t("figure-systems"), f.systems.to_string()),
+    // (label, value, whether it asks for attention)
+    let kpis = vec![
         (
             tr.t("figure-compliance"),
             f.compliance_percent
                 .map(|p| format!("{p} %"))
                 .unwrap_or_else(|| "–".into()),
+            false,
         ),
         (
             tr.t("figure-above-tolerance"),
             f.scenarios_above_tolerance.to_string(),
+            f.scenarios_above_tolerance > 0,
         ),
-        (tr.t("figure-open-measures"), f.open_measures.to_string()),
         (
             tr.t("figure-overdue-measures"),
             f.overdue_measures.to_string(),
+            f.overdue_measures > 0,
         ),
+        (
+            tr.t("figure-open-measures"),
+            f.open_measures.to_string(),
+            false,
+        ),
+        (
+            tr.t("figure-unclassified"),
+            f.unclassified_assets.to_string(),
+            f.unclassified_assets > 0,
+        ),
+        (tr.t("figure-assets"), f.assets.to_string(), false),
+        (tr.t("figure-systems"), f.systems.to_string(), false),
     ];
     let lang = tr.lang();
     let lib = state.app.library(&m.who);
@@ -288,7 +298,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
         c: PageCommon::member(&m, tr.t("followup-title"), "/follow-up"),
         gaps: gaps.into_iter().map(|g| gap_view(tr, g, &lib)).collect(),
         total,
-        figures,
+        kpis,
         trends,
         rows,
         headers,
