@@ -77,6 +77,16 @@ impl<'c> Work<'c> {
         org_id: Option<&str>,
         e: AuditEntry<'_>,
     ) -> Result<(), StoreError> {
+        debug_assert!(
+            tillit_domain::audit::ACTIONS.contains(&e.action),
+            "audit action {} is not in tillit_domain::audit::ACTIONS",
+            e.action
+        );
+        debug_assert!(
+            tillit_domain::audit::OBJECT_TYPES.contains(&e.object_type),
+            "audit object type {} is not in tillit_domain::audit::OBJECT_TYPES",
+            e.object_type
+        );
         let record = AuditRecord {
             seq: self.seq + 1,
             id: new_id(),

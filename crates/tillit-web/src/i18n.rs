@@ -390,6 +390,29 @@ mod tests {
     }
 
     #[test]
+    fn every_audit_action_and_object_type_is_described_in_both_languages() {
+        let i = I18n::new().unwrap();
+        let keys = tillit_domain::audit::ACTIONS
+            .iter()
+            .map(|a| format!("action-{}", a.replace(['.', '_'], "-")))
+            .chain(
+                tillit_domain::audit::OBJECT_TYPES
+                    .iter()
+                    .map(|o| format!("object-{}", o.replace('_', "-"))),
+            );
+        let mut missing = vec![];
+        for k in keys {
+            for l in [Locale::Sv, Locale::En] {
+                if !i.has(l, &k) {
+                    missing.push(format!("{k} ({})", l.key()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:#?}");
+        assert!(tillit_domain::audit::ACTIONS.len() > 70);
+    }
+
+    #[test]
     fn accept_language_picks_the_first_supported() {
         assert_eq!(
             Locale::from_accept_language("de-DE, en-US;q=0.8, sv;q=0.5"),

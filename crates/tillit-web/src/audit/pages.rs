@@ -81,7 +81,7 @@ pub async fn audit_page(
         .map(|e| AuditRow {
             time: show_time(&e.occurred_at),
             object: object_label(tr, &e),
-            actor: e.actor_label,
+            actor: actor_label(tr, &e.actor_label),
             action: action_label(tr, &e.action),
             id: e.id,
         })
@@ -149,11 +149,31 @@ fn object_label(tr: &crate::i18n::Tr, e: &tillit_app::views::AuditEvent) -> Stri
     }
 }
 
-fn show_value(v: Option<&Value>) -> String {
+/// A recorded value as a reader reads it: nothing as "–", yes/no in words, a list as its items.
+fn show_value(tr: &crate::i18n::Tr, v: Option<&Value>) -> String {
     match v {
-        None => "–".into(),
+        None | Some(Value::Null) => "–".into(),
+        Some(Value::String(s)) if s.is_empty() => "–".into(),
         Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(true)) => tr.t("audit-yes"),
+        Some(Value::Bool(false)) => tr.t("audit-no"),
+        Some(Value::Array(items)) if items.is_empty() => "–".into(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| show_value(tr, Some(i)))
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(other) => other.to_string(),
+    }
+}
+
+/// Who acted, as recorded: a person's name and address as they are; the operator's command line
+/// and Tillit's own tasks in words.
+pub fn actor_label(tr: &crate::i18n::Tr, recorded: &str) -> String {
+    match recorded {
+        "operator (tillit admin)" => tr.t("audit-actor-operator"),
+        "system" => tr.t("audit-actor-system"),
+        other => other.to_string(),
     }
 }
 
@@ -178,9 +198,9 @@ pub async fn audit_event_page(
             let a = e.after.as_ref().and_then(|v| v.get(&k));
             ChangeRow {
                 changed: b != a,
-                before: show_value(b),
-                after: show_value(a),
-                field: k,
+                before: show_value(tr, b),
+                after: show_value(tr, a),
+                field: tr.field(&k),
             }
         })
         .collect();
@@ -188,7 +208,7 @@ pub async fn audit_event_page(
     let tpl = AuditEventPage {
         c: PageCommon::member(&m, tr.t("audit-event-title"), "/admin/audit"),
         time: show_time(&e.occurred_at),
-        actor: e.actor_label,
+        actor: actor_label(tr, &e.actor_label),
         action: action_label(tr, &e.action),
         object,
         seq: e.seq,

@@ -180,7 +180,7 @@ pub async fn overview(
                 .into_iter()
                 .map(|e| RecentEvent {
                     time: show_time(&e.occurred_at),
-                    actor: e.actor_label,
+                    actor: crate::audit::pages::actor_label(tr, &e.actor_label),
                     action: action_label(tr, &e.action),
                     id: e.id,
                 })

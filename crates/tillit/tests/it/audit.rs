@@ -48,8 +48,18 @@ async fn changes_are_recorded_and_tampering_is_detected_with_the_event_id() {
     let (status, html) = b.get_text(&format!("/admin/audit/{}", ev.id)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("reader") && html.contains("dpo"));
+    assert!(
+        html.contains("Roll ändrades"),
+        "the action in words: {html}"
+    );
+    assert!(!html.contains(">member.role<"));
     let (_, html) = b.get_text("/admin/audit?action=member.role").await;
     assert!(html.contains("1 händelse"), "filtered list");
+    // Events made from the command line are the operator's, in words.
+    let (_, html) = b.get_text("/admin/audit").await;
+    assert!(html.contains("Driftansvarig (kommandoraden)"), "{html}");
+    assert!(!html.contains("operator (tillit admin)"));
+    assert!(html.contains("Medlem lades till") && !html.contains(">member.add<"));
 
     let n = match app.store.verify_audit_chain().await.unwrap() {
         ChainReport::Intact { events } => events,
