@@ -108,6 +108,19 @@ impl RiskMatrix {
         self.score(p) > self.tolerance
     }
 
+    /// The heat map's colour band of a point: above the tolerance high; within it, the upper
+    /// half (above half the tolerance) medium and the rest low.
+    pub fn band(&self, p: RiskPoint) -> Band {
+        let s = self.score(p);
+        if s > self.tolerance {
+            Band::High
+        } else if 2 * s > self.tolerance {
+            Band::Medium
+        } else {
+            Band::Low
+        }
+    }
+
     /// Parses one likelihood or consequence value on this matrix's scale.
     pub fn parse_value(
         &self,
@@ -580,6 +593,24 @@ pub struct RiskMatrixDraft {
     pub tolerance: String,
 }
 
+/// A heat map cell's band (green, amber, red), always shown with its meaning in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Band {
+    Low,
+    Medium,
+    High,
+}
+
+impl Band {
+    pub fn key(self) -> &'static str {
+        match self {
+            Band::Low => "low",
+            Band::Medium => "medium",
+            Band::High => "high",
+        }
+    }
+}
+
 /// The two scales of a risk matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Axis {
@@ -644,6 +675,23 @@ impl Axis {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_bands_split_at_half_the_tolerance_and_at_the_tolerance() {
+        let m = RiskMatrix::default(); // 4 × 4, tolerance 6
+        let at = |l, c| {
+            m.band(RiskPoint {
+                likelihood: l,
+                consequence: c,
+            })
+        };
+        assert_eq!(at(1, 3), Band::Low, "3 is half of 6");
+        assert_eq!(at(2, 2), Band::Medium);
+        assert_eq!(at(2, 3), Band::Medium, "6 is within the tolerance");
+        assert_eq!(at(1, 4), Band::Medium);
+        assert_eq!(at(3, 3), Band::High);
+        assert_eq!(at(4, 4), Band::High);
+    }
 
     #[test]
     fn each_step_of_every_scale_has_a_name_and_the_names_rise() {

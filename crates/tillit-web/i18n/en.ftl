@@ -522,7 +522,10 @@ heat-cell = { $count ->
     [one] 1 scenario
    *[other] { $count } scenarios
 } with likelihood { $likelihood } and consequence { $consequence } (score { $score })
-heat-legend = The number in a cell is the number of scenarios. ▲ and a dashed border: above the risk tolerance.
+heat-legend = The number in a cell is the number of scenarios.
+heat-band-low = Low: score up to { $max }
+heat-band-medium = Medium: score up to the risk tolerance { $max }
+heat-band-high = Above the risk tolerance: score over { $max } (▲)
 field-title = Title
 field-scope = Scope
 field-system-ids = Systems covered

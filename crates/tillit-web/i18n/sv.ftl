@@ -519,7 +519,10 @@ heat-cell = { $count ->
     [one] 1 scenario
    *[other] { $count } scenarier
 } med sannolikhet { $likelihood } och konsekvens { $consequence } (poäng { $score })
-heat-legend = Siffran i rutan är antalet scenarier. ▲ och streckad ram: över risktoleransen.
+heat-legend = Siffran i rutan är antalet scenarier.
+heat-band-low = Låg: poäng upp till { $max }
+heat-band-medium = Medel: poäng upp till risktoleransen { $max }
+heat-band-high = Över risktoleransen: poäng över { $max } (▲)
 field-title = Rubrik
 field-scope = Omfattning
 field-system-ids = System som omfattas

@@ -28,11 +28,15 @@ pub struct HeatCell {
     pub count: u32,
     pub score: u32,
     pub above: bool,
+    /// The colour band: low, medium or high.
+    pub band: &'static str,
     pub label: String,
 }
 
 pub struct HeatRow {
     pub likelihood: u8,
+    /// The step's name ("Hög").
+    pub name: String,
     pub cells: Vec<HeatCell>,
 }
 
@@ -41,9 +45,12 @@ pub struct HeatRow {
 pub struct HeatMap {
     pub id: String,
     pub caption: String,
-    pub consequences: Vec<u8>,
+    /// Each step of the consequence scale and its name.
+    pub consequences: Vec<(u8, String)>,
     pub rows: Vec<HeatRow>,
     pub summary: String,
+    /// The bands and what each means: (band, text).
+    pub legend: Vec<(&'static str, String)>,
 }
 
 pub fn heat_map(
@@ -60,6 +67,7 @@ pub fn heat_map(
         .rev()
         .map(|l| HeatRow {
             likelihood: l,
+            name: step_name(tr, Axis::Likelihood, m.likelihoods, l),
             cells: (1..=m.consequences)
                 .map(|c| {
                     let p = RiskPoint {
@@ -76,6 +84,7 @@ pub fn heat_map(
                         count,
                         score: m.score(p),
                         above,
+                        band: m.band(p).key(),
                         label: tr.f(
                             "heat-cell",
                             &[
@@ -93,8 +102,24 @@ pub fn heat_map(
     HeatMap {
         id: id.to_string(),
         caption,
-        consequences: (1..=m.consequences).collect(),
+        consequences: (1..=m.consequences)
+            .map(|c| (c, step_name(tr, Axis::Consequence, m.consequences, c)))
+            .collect(),
         rows,
+        legend: vec![
+            (
+                "low",
+                tr.f("heat-band-low", &[("max", (m.tolerance / 2).to_string())]),
+            ),
+            (
+                "medium",
+                tr.f("heat-band-medium", &[("max", m.tolerance.to_string())]),
+            ),
+            (
+                "high",
+                tr.f("heat-band-high", &[("max", m.tolerance.to_string())]),
+            ),
+        ],
         summary: tr.f(
             "heat-summary",
             &[
@@ -1035,6 +1060,13 @@ pub fn after_carrying_in(analysis: &AnalysisId, created: bool) -> Response {
             "scenario-exists"
         }
     ))
+}
+
+/// A step's name alone ("Måttlig"), or nothing on a scale without names.
+fn step_name(tr: &Tr, axis: Axis, steps: u8, step: u8) -> String {
+    axis.step_name(steps, step)
+        .map(|n| tr.t(&format!("risk-step-{}-{n}", axis.key())))
+        .unwrap_or_default()
 }
 
 /// A step of a scale as an option: "2 – Måttlig".
