@@ -178,13 +178,63 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, ValidationError> {
     Ok(normalise(headers, it.collect()))
 }
 
-/// A cell's value as text; whole numbers without a decimal part.
+/// A cell's value as text; whole numbers without a decimal part; a date cell as YYYY-MM-DD.
 fn cell_text(v: &calamine::DataRef<'_>) -> String {
     use calamine::DataRef;
     match v {
         DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::DateTime(d) if d.is_datetime() && d.as_f64().fract() == 0.0 => {
+            day_of_serial(d.as_f64()).unwrap_or_else(|| d.as_f64().to_string())
+        }
         DataRef::Empty => String::new(),
         other => calamine::Data::from(other.clone()).to_string(),
+    }
+}
+
+/// Excel's day numbers count from 1899-12-30 (so that 1900's leap-year slip cancels out).
+fn excel_epoch() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default()
+}
+
+fn day_of_serial(serial: f64) -> Option<String> {
+    let days = chrono::Days::new(u64::try_from(serial as i64).ok()?);
+    Some(excel_epoch().checked_add_days(days)?.to_string())
+}
+
+/// What a column holds, for typed spreadsheet cells: whole numbers, days, or text. A column is
+/// numbers or days only when every filled cell is one (a whole number with no leading zero, a
+/// valid YYYY-MM-DD), so a name that happens to be digits stays text in a text column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ColumnKind {
+    Number,
+    Day,
+    Text,
+}
+
+fn column_kind(t: &Table, col: usize) -> ColumnKind {
+    let filled: Vec<&str> = t
+        .rows
+        .iter()
+        .filter_map(|r| r.get(col).map(String::as_str))
+        .filter(|c| !c.is_empty())
+        .collect();
+    if filled.is_empty() {
+        return ColumnKind::Text;
+    }
+    let number = |c: &str| {
+        let d = c.strip_prefix('-').unwrap_or(c);
+        !d.is_empty()
+            && d.len() <= 15
+            && d.bytes().all(|b| b.is_ascii_digit())
+            && (d == "0" || !d.starts_with('0'))
+    };
+    let day = |c: &str| c.len() == 10 && chrono::NaiveDate::parse_from_str(c, "%Y-%m-%d").is_ok();
+    if filled.iter().all(|c| number(c)) {
+        ColumnKind::Number
+    } else if filled.iter().all(|c| day(c)) {
+        ColumnKind::Day
+    } else {
+        ColumnKind::Text
     }
 }
 
@@ -210,13 +260,16 @@ pub fn write_csv(t: &Table) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// XLSX with one sheet; every cell is text (never a formula), the header row bold and frozen.
+/// XLSX with one sheet, the header row bold and frozen; a column of whole numbers as numbers, a
+/// column of days as dates (shown YYYY-MM-DD), everything else as text (never a formula).
 pub fn write_xlsx(t: &Table, sheet: &str) -> Result<Vec<u8>, String> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet).map_err(|e| e.to_string())?;
     let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let kinds: Vec<ColumnKind> = (0..t.headers.len()).map(|c| column_kind(t, c)).collect();
     for (c, h) in t.headers.iter().enumerate() {
         let col = u16::try_from(c).map_err(|e| e.to_string())?;
         ws.write_string_with_format(0, col, h, &bold)
@@ -227,7 +280,32 @@ pub fn write_xlsx(t: &Table, sheet: &str) -> Result<Vec<u8>, String> {
         let rn = u32::try_from(r + 1).map_err(|e| e.to_string())?;
         for (c, v) in row.iter().enumerate() {
             let col = u16::try_from(c).map_err(|e| e.to_string())?;
-            ws.write_string(rn, col, v).map_err(|e| e.to_string())?;
+            let kind = kinds.get(c).copied().unwrap_or(ColumnKind::Text);
+            match kind {
+                _ if v.is_empty() => {}
+                ColumnKind::Number => match v.parse::<i64>() {
+                    Ok(n) => {
+                        ws.write_number(rn, col, n as f64)
+                            .map_err(|e| e.to_string())?;
+                    }
+                    Err(_) => {
+                        ws.write_string(rn, col, v).map_err(|e| e.to_string())?;
+                    }
+                },
+                ColumnKind::Day => match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                    Ok(d) => {
+                        let serial = (d - excel_epoch()).num_days() as f64;
+                        ws.write_number_with_format(rn, col, serial, &date)
+                            .map_err(|e| e.to_string())?;
+                    }
+                    Err(_) => {
+                        ws.write_string(rn, col, v).map_err(|e| e.to_string())?;
+                    }
+                },
+                ColumnKind::Text => {
+                    ws.write_string(rn, col, v).map_err(|e| e.to_string())?;
+                }
+            }
         }
     }
     ws.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
@@ -261,6 +339,37 @@ mod tests {
     fn xlsx_round_trips() {
         let bytes = write_xlsx(&table(), "Export").unwrap();
         assert_eq!(read("export.xlsx", &bytes).unwrap(), table());
+    }
+
+    #[test]
+    fn xlsx_writes_numbers_and_days_as_typed_cells_and_reads_them_back() {
+        use calamine::{Data, Reader, Xlsx};
+        let t = Table {
+            headers: vec!["title".into(), "cost".into(), "due".into(), "code".into()],
+            rows: vec![
+                vec![
+                    "2026".into(),
+                    "12000".into(),
+                    "2027-03-31".into(),
+                    "0123".into(),
+                ],
+                vec!["Logg".into(), "".into(), "".into(), "7".into()],
+            ],
+        };
+        let bytes = write_xlsx(&t, "Export").unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+        let range = wb.worksheet_range("Export").unwrap();
+        // A title column with one name of digits stays text; cost is a number; due a date; a
+        // code with a leading zero keeps its column as text.
+        assert_eq!(range.get((1, 0)), Some(&Data::String("2026".into())));
+        assert_eq!(range.get((1, 1)), Some(&Data::Float(12000.0)));
+        assert!(
+            matches!(range.get((1, 2)), Some(Data::DateTime(_))),
+            "{:?}",
+            range.get((1, 2))
+        );
+        assert_eq!(range.get((1, 3)), Some(&Data::String("0123".into())));
+        assert_eq!(read("t.xlsx", &bytes).unwrap(), t);
     }
 
     #[test]

@@ -194,13 +194,39 @@ pub fn send_table(table: &Table, name: &str, q: &Download) -> AppResult<Response
     Ok(res)
 }
 
-/// The action plan as a table.
+/// Column headings in the reader's language: `col-{key}`.
+fn headings(tr: &crate::i18n::Tr, keys: &[&str]) -> Vec<String> {
+    keys.iter()
+        .map(|k| tr.t(&format!("col-{}", k.replace('_', "-"))))
+        .collect()
+}
+
+/// A requirement a measure answers as people know it: "LOG-2 (Journalsystemet)".
+fn requirement_ref(
+    tr: &crate::i18n::Tr,
+    lib: &tillit_app::library::Library,
+    names: &HashMap<String, String>,
+    r: &tillit_domain::measure::RequirementRef,
+) -> String {
+    let label = lib
+        .requirement(&r.requirement_id)
+        .map(|q| q.label.clone())
+        .unwrap_or_else(|| r.requirement_id.to_uppercase());
+    let scope = match &r.system_id {
+        Some(s) => names.get(s).cloned().unwrap_or_else(|| s.clone()),
+        None => tr.t("measure-scope-organisation"),
+    };
+    format!("{label} ({scope})")
+}
+
+/// The action plan as a table, in the reader's language.
 pub async fn export_measures(
     State(state): State<AppState>,
     m: Member,
     Params(q): Params<Download>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
     let query = tillit_app::views::MeasureQuery::default();
     let list = tillit_app::measures::all_measures(
         &state.app,
@@ -209,22 +235,24 @@ pub async fn export_measures(
         tillit_app::views::MeasureOrder::Due,
     )
     .await?;
+    let names = tillit_app::systems::system_names(&state.app, &m.who).await?;
+    let lib = state.app.library(&m.who);
     let table = Table {
-        headers: [
-            "title",
-            "description",
-            "owner",
-            "due_on",
-            "status",
-            "cost_sek",
-            "verification",
-            "verified_by",
-            "scenarios",
-            "requirements",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        headers: headings(
+            tr,
+            &[
+                "title",
+                "description",
+                "owner",
+                "due_on",
+                "status",
+                "cost_sek",
+                "verification",
+                "verified_by",
+                "scenarios",
+                "requirements",
+            ],
+        ),
         rows: list
             .into_iter()
             .map(|x| {
@@ -233,7 +261,7 @@ pub async fn export_measures(
                     x.input.description.unwrap_or_default(),
                     x.owner_name.unwrap_or_default(),
                     x.input.due_on.unwrap_or_default(),
-                    x.input.status.key().to_string(),
+                    crate::measures::pages::status_label(tr, x.input.status),
                     x.input.cost_sek.map(|c| c.to_string()).unwrap_or_default(),
                     x.input.verification.unwrap_or_default(),
                     x.verified_by.unwrap_or_default(),
@@ -241,13 +269,13 @@ pub async fn export_measures(
                         .into_iter()
                         .map(|(_, t)| t)
                         .collect::<Vec<_>>()
-                        .join(";"),
+                        .join("; "),
                     x.input
                         .requirements
                         .iter()
-                        .map(|r| r.key())
+                        .map(|r| requirement_ref(tr, &lib, &names, r))
                         .collect::<Vec<_>>()
-                        .join(";"),
+                        .join("; "),
                 ]
             })
             .collect(),
@@ -255,86 +283,90 @@ pub async fn export_measures(
     send_table(&table, "measures", &q)
 }
 
-/// Every risk scenario of every analysis as a table.
+/// Every risk scenario of every analysis as a table, in the reader's language.
 pub async fn export_scenarios(
     State(state): State<AppState>,
     m: Member,
     Params(q): Params<Download>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
     let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     let analyses = tillit_app::risk::all_risk_analyses(&state.app, &m.who).await?;
+    let yes_no = |b: bool| tr.t(if b { "audit-yes" } else { "audit-no" });
     let mut rows = Vec::new();
     for a in analyses {
         for s in tillit_app::risk::scenarios(&state.app, &m.who, &a.id).await? {
+            let threat = crate::risk::pages::threat_label(tr, &s);
             let x = s.input;
             rows.push(vec![
                 a.input.title.clone(),
                 x.title,
-                x.threat_key.unwrap_or_default(),
-                x.threat_text.unwrap_or_default(),
+                threat,
                 x.vulnerability.unwrap_or_default(),
                 s.assets
                     .into_iter()
                     .map(|(_, n)| n)
                     .collect::<Vec<_>>()
-                    .join(";"),
-                x.aspects.join(","),
+                    .join("; "),
+                x.aspects
+                    .iter()
+                    .map(|a| tr.t(&format!("aspect-{a}")))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 x.inherent.likelihood.to_string(),
                 x.inherent.consequence.to_string(),
                 matrix.score(x.inherent).to_string(),
-                x.treatment.map(|t| t.key().to_string()).unwrap_or_default(),
+                x.treatment
+                    .map(|t| crate::risk::pages::treatment_label(tr, Some(t)))
+                    .unwrap_or_default(),
                 x.residual.likelihood.to_string(),
                 x.residual.consequence.to_string(),
                 matrix.score(x.residual).to_string(),
-                if matrix.above_tolerance(x.residual) {
-                    "yes"
-                } else {
-                    "no"
-                }
-                .to_string(),
+                yes_no(matrix.above_tolerance(x.residual)),
                 s.accepted_by_name.unwrap_or_default(),
                 x.acceptance.map(|a| a.decided_on).unwrap_or_default(),
             ]);
         }
     }
     let table = Table {
-        headers: [
-            "analysis",
-            "title",
-            "threat_key",
-            "threat_text",
-            "vulnerability",
-            "assets",
-            "aspects",
-            "inherent_likelihood",
-            "inherent_consequence",
-            "inherent_score",
-            "treatment",
-            "residual_likelihood",
-            "residual_consequence",
-            "residual_score",
-            "above_tolerance",
-            "accepted_by",
-            "accepted_on",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        headers: headings(
+            tr,
+            &[
+                "analysis",
+                "title",
+                "threat",
+                "vulnerability",
+                "assets",
+                "aspects",
+                "inherent_likelihood",
+                "inherent_consequence",
+                "inherent_score",
+                "treatment",
+                "residual_likelihood",
+                "residual_consequence",
+                "residual_score",
+                "above_tolerance",
+                "accepted_by",
+                "accepted_on",
+            ],
+        ),
         rows,
     };
     send_table(&table, "risk-scenarios", &q)
 }
 
-/// Every recorded self-assessment as a table (scope, requirement, status, who and when).
+/// Every recorded self-assessment as a table (scope, requirement, status, who and when), in the
+/// reader's language.
 pub async fn export_assessments(
     State(state): State<AppState>,
     m: Member,
     Params(q): Params<Download>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
+    let tr = &m.ctx.tr;
     let names = tillit_app::systems::system_names(&state.app, &m.who).await?;
-    let lang = m.ctx.tr.lang();
+    let lang = tr.lang();
     // The organisation's own assessments first, then each system's, systems by name.
     let mut all = tillit_app::assessments::all_assessments(&state.app, &m.who).await?;
     let scope_name = |a: &tillit_app::views::Assessment| {
@@ -357,31 +389,31 @@ pub async fn export_assessments(
             a.system_id
                 .as_ref()
                 .and_then(|s| names.get(s).cloned())
-                .unwrap_or_else(|| "organisation".into()),
+                .unwrap_or_else(|| tr.t("measure-scope-organisation")),
             req.map(|r| r.label.clone())
                 .unwrap_or_else(|| a.requirement_id.clone()),
             req.map(|r| r.title(lang).to_string()).unwrap_or_default(),
-            a.status.key().to_string(),
+            crate::requirements::pages::status_label(tr, Some(a.status)),
             a.motivation.unwrap_or_default(),
             a.comment.unwrap_or_default(),
             a.assessed_by,
-            a.assessed_at,
+            crate::pages::show_time(&a.assessed_at),
         ]);
     }
     let table = Table {
-        headers: [
-            "scope",
-            "requirement",
-            "title",
-            "status",
-            "motivation",
-            "comment",
-            "assessed_by",
-            "assessed_at",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
+        headers: headings(
+            tr,
+            &[
+                "scope",
+                "requirement",
+                "title",
+                "status",
+                "motivation",
+                "comment",
+                "assessed_by",
+                "assessed_at",
+            ],
+        ),
         rows,
     };
     send_table(&table, "assessments", &q)

@@ -277,10 +277,10 @@ async fn self_assessment_rules_history_and_evidence() {
     let row = table
         .rows
         .iter()
-        .find(|r| table.get(r, "requirement") == "BEH-2")
+        .find(|r| table.get(r, "krav-id") == "BEH-2")
         .unwrap();
-    assert_eq!(table.get(row, "scope"), "Journalsystemet");
-    assert_eq!(table.get(row, "status"), "met");
+    assert_eq!(table.get(row, "omfattning"), "Journalsystemet");
+    assert_eq!(table.get(row, "status"), "Uppfyllt");
 
     // Removing evidence.
     let res = b

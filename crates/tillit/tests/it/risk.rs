@@ -297,14 +297,65 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
     let snoop_row = t1
         .rows
         .iter()
-        .find(|r| t1.get(r, "title") == "Journalsnokning")
+        .find(|r| t1.get(r, "rubrik") == "Journalsnokning")
         .unwrap();
-    assert_eq!(t1.get(snoop_row, "residual_score"), "12");
-    assert_eq!(t1.get(snoop_row, "above_tolerance"), "yes");
+    // Swedish headings and words, not codes.
+    assert_eq!(t1.get(snoop_row, "kvarvarande riskvärde"), "12");
+    assert_eq!(t1.get(snoop_row, "över risktoleransen"), "Ja");
+    assert_eq!(
+        t1.get(snoop_row, "hot"),
+        "Obehörig åtkomst av egen personal (journalsnokning)"
+    );
     let res = b.get("/measures/export?format=xlsx").await;
-    let t2 = tillit_app::tabular::read("m.xlsx", &res.bytes().await.unwrap()).unwrap();
+    let bytes = res.bytes().await.unwrap();
+    let t2 = tillit_app::tabular::read("m.xlsx", &bytes).unwrap();
     assert_eq!(t2.rows.len(), 1);
-    assert_eq!(t2.get(&t2.rows[0], "scenarios"), "Journalsnokning");
+    assert_eq!(t2.get(&t2.rows[0], "riskscenarier"), "Journalsnokning");
+    assert_eq!(t2.get(&t2.rows[0], "status"), "Verifierad");
+    // Days are date cells and scores numbers, not text.
+    {
+        use calamine::{Data, Reader, Xlsx};
+        let bytes = b
+            .get("/risks/export?format=xlsx")
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let t = tillit_app::tabular::read("r.xlsx", &bytes).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&name).unwrap();
+        let col = |h: &str| t.headers.iter().position(|x| x == h).unwrap() as u32;
+        let row = 1 + t
+            .rows
+            .iter()
+            .position(|r| !t.get(r, "accepterad den").is_empty())
+            .unwrap() as u32;
+        assert!(matches!(
+            range.get_value((row, col("accepterad den"))),
+            Some(Data::DateTime(_))
+        ));
+        assert!(matches!(
+            range.get_value((row, col("kvarvarande riskvärde"))),
+            Some(Data::Float(_))
+        ));
+        assert_eq!(
+            t.get(&t.rows[row as usize - 1], "accepterad den"),
+            "2026-11-21"
+        );
+    }
+    // In English for an English reader.
+    let res = b
+        .post_form("/lang", &[("lang", "en"), ("return_to", "/measures")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = b.get("/measures/export?format=csv").await;
+    let t3 = tillit_app::tabular::read("m.csv", &res.bytes().await.unwrap()).unwrap();
+    assert_eq!(t3.get(&t3.rows[0], "status"), "Verified");
+    let res = b
+        .post_form("/lang", &[("lang", "sv"), ("return_to", "/measures")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     // The matrix: the coordinator may change it, not below values in use; a reader may not.
     let res = b
