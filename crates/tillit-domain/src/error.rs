@@ -30,6 +30,8 @@ pub enum Rule {
     NotFound,
     /// A measure that traces to no risk scenario and no requirement.
     Untraced,
+    /// Evidence with neither a link nor a file.
+    LinkOrFile,
     /// Required because of what the organisation has already recorded (a deviation from the
     /// inherited levels, a risk above the organisation's tolerance).
     RequiredByRecords,
@@ -93,6 +95,7 @@ impl Rule {
             Rule::LastAdministrator => "rule-last-administrator",
             Rule::NotFound => "rule-not-found",
             Rule::Untraced => "rule-untraced",
+            Rule::LinkOrFile => "rule-link-or-file",
             Rule::RequiredByRecords => "rule-required",
             Rule::OutsideRiskMatrix { .. } => "rule-outside-risk-matrix",
             Rule::InThePast => "rule-in-the-past",
@@ -127,6 +130,7 @@ impl Rule {
             Rule::LastAdministrator => "last_administrator",
             Rule::NotFound => "not_found",
             Rule::Untraced => "untraced",
+            Rule::LinkOrFile => "link_or_file",
             Rule::RequiredByRecords => "required_by_records",
             Rule::OutsideRiskMatrix { .. } => "outside_risk_matrix",
             Rule::InThePast => "in_the_past",

@@ -202,6 +202,7 @@ rule-incorrect = is wrong
 rule-last-administrator = the organisation must keep at least one administrator
 rule-not-found = does not exist
 rule-untraced = a measure must trace to at least one risk scenario or requirement – otherwise nobody can tell what it is for
+rule-link-or-file = give a link or choose a file
 rule-outside-risk-matrix = must be between 1 and { $max }, as the organisation's risk matrix has
 
 role-admin = Administrator

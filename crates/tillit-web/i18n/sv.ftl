@@ -202,6 +202,7 @@ rule-incorrect = är fel
 rule-last-administrator = organisationen måste ha minst en administratör kvar
 rule-not-found = finns inte
 rule-untraced = en åtgärd måste kopplas till minst ett riskscenario eller ett krav – annars går det inte att se vad den ska åtgärda
+rule-link-or-file = ange en länk eller välj en fil
 rule-outside-risk-matrix = måste vara mellan 1 och { $max }, som organisationens riskmatris har
 
 role-admin = Administratör

@@ -724,7 +724,13 @@ async fn add_evidence(
     m.require(Permission::Assess)?;
     let form = read_evidence_form(mp).await?;
     let is_file = !form.content.is_empty() || !form.file_name.is_empty();
-    let added = if is_file {
+    let added = if !is_file && form.url.trim().is_empty() {
+        // Neither given: say that either will do, not that the link is required.
+        Err(tillit_app::Error::Invalid(ValidationErrors::single(
+            "url",
+            tillit_domain::Rule::LinkOrFile,
+        )))
+    } else if is_file {
         tillit_app::assessments::add_evidence_file(
             &state.app,
             &m.who,

@@ -192,6 +192,13 @@ async fn self_assessment_rules_history_and_evidence() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Neither a link nor a file: either will do, and the page says so.
+    let res = b
+        .post_multipart(&format!("{path}/evidence"), &[("url", " ")], None)
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("ange en länk eller välj en fil"), "{html}");
     let res = b
         .post_multipart(
             &format!("{path}/evidence"),
