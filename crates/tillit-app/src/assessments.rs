@@ -87,6 +87,47 @@ pub async fn assessments(
     Ok(app.store.assessments(who.tenant(), system_id).await?)
 }
 
+/// The status of each requirement for one system: its own assessment, or the organisation's
+/// where the system has none (`tillit_domain::assessment::status_for_system`).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn system_statuses(
+    app: &App,
+    who: &Acting,
+    system_id: &str,
+) -> Result<
+    std::collections::HashMap<
+        String,
+        (
+            tillit_domain::assessment::Status,
+            tillit_domain::assessment::Source,
+        ),
+    >,
+> {
+    who.require(Permission::ViewRegisters)?;
+    let own: std::collections::HashMap<String, _> = app
+        .store
+        .assessments(who.tenant(), Some(system_id))
+        .await?
+        .into_iter()
+        .map(|a| (a.requirement_id, a.status))
+        .collect();
+    let org: std::collections::HashMap<String, _> = app
+        .store
+        .assessments(who.tenant(), None)
+        .await?
+        .into_iter()
+        .map(|a| (a.requirement_id, a.status))
+        .collect();
+    Ok(own
+        .keys()
+        .chain(org.keys())
+        .filter_map(|k| {
+            tillit_domain::assessment::status_for_system(own.get(k).copied(), org.get(k).copied())
+                .map(|s| (k.clone(), s))
+        })
+        .collect())
+}
+
 /// Every current assessment of the organisation, in every scope.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn all_assessments(app: &App, who: &Acting) -> Result<Vec<Assessment>> {

@@ -95,6 +95,26 @@ pub struct Tally {
     pub not_applicable: u32,
 }
 
+/// Where a requirement's status for a system comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Assessed for the system itself.
+    System,
+    /// Assessed once for the whole organisation, and so for every system it applies to.
+    Organisation,
+}
+
+/// A requirement's status for a system: the system's own assessment when there is one, else
+/// the organisation's — a requirement the organisation assessed once for everyone (an incident
+/// routine, a policy) is not "not assessed" on each system.
+pub fn status_for_system(
+    own: Option<Status>,
+    organisation: Option<Status>,
+) -> Option<(Status, Source)> {
+    own.map(|s| (s, Source::System))
+        .or(organisation.map(|s| (s, Source::Organisation)))
+}
+
 impl Tally {
     /// Adds one applicable requirement with its status (`None`: not assessed yet).
     pub fn add(&mut self, s: Option<Status>) {
@@ -244,6 +264,21 @@ pub struct AssessmentDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_system_counts_the_organisations_assessment_unless_it_has_its_own() {
+        use Status::*;
+        assert_eq!(
+            status_for_system(None, Some(Met)),
+            Some((Met, Source::Organisation))
+        );
+        assert_eq!(
+            status_for_system(Some(NotMet), Some(Met)),
+            Some((NotMet, Source::System)),
+            "the system's own assessment wins"
+        );
+        assert_eq!(status_for_system(None, None), None);
+    }
 
     #[test]
     fn not_applicable_needs_a_motivation() {

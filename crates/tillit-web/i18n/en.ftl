@@ -428,6 +428,7 @@ requirements-provisions = Provisions
 requirements-status = Assessment
 requirements-guidance = Guidance
 requirements-measures = Measures for the requirement
+requirements-from-organisation = assessed for the whole organisation
 requirements-no-measures = No measure answers the requirement here yet.
 requirements-iso = Corresponds to
 requirements-assessment = Self-assessment

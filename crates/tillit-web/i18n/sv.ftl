@@ -425,6 +425,7 @@ requirements-provisions = Bestämmelser
 requirements-status = Bedömning
 requirements-guidance = Vägledning
 requirements-measures = Åtgärder för kravet
+requirements-from-organisation = bedömt för hela organisationen
 requirements-no-measures = Ingen åtgärd svarar mot kravet här ännu.
 requirements-iso = Motsvarar
 requirements-assessment = Egenbedömning

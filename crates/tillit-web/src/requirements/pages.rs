@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use tillit_app::library::{Applicable, Library};
 use tillit_app::views::Assessment;
-use tillit_domain::assessment::{Status, Tally};
+use tillit_domain::assessment::{Source, Status, Tally};
 use tillit_domain::ids::*;
 use tillit_domain::requirements::Trigger;
 use tillit_domain::role::Permission;
@@ -63,6 +63,8 @@ pub fn status_label(tr: &Tr, s: Option<Status>) -> String {
 }
 
 pub struct ReqRow {
+    /// Assessed once for the whole organisation (shown on a system's list).
+    pub from_organisation: bool,
     pub href: String,
     pub label: String,
     pub title: String,
@@ -84,7 +86,7 @@ fn area_blocks(
     tr: &Tr,
     lib: &Library,
     applicable: &[Applicable<'_>],
-    assessed: &HashMap<String, Status>,
+    assessed: &HashMap<String, (Status, Source)>,
     base: &str,
 ) -> (Vec<AreaBlock>, Tally) {
     let lang = tr.lang();
@@ -97,10 +99,12 @@ fn area_blocks(
             .filter(|a| a.requirement.area == area.id)
             .map(|a| {
                 let r = a.requirement;
-                let s = assessed.get(&r.id).copied();
+                let found = assessed.get(&r.id).copied();
+                let s = found.map(|(s, _)| s);
                 tally.add(s);
                 total.add(s);
                 ReqRow {
+                    from_organisation: matches!(found, Some((_, Source::Organisation))),
                     href: format!("{base}/{}", r.id),
                     label: r.label.clone(),
                     title: r.title(lang).to_string(),
@@ -152,9 +156,9 @@ struct RequirementsPage {
     library: String,
 }
 
-fn status_map(list: Vec<Assessment>) -> HashMap<String, Status> {
+fn status_map(list: Vec<Assessment>) -> HashMap<String, (Status, Source)> {
     list.into_iter()
-        .map(|a| (a.requirement_id, a.status))
+        .map(|a| (a.requirement_id, (a.status, Source::System)))
         .collect()
 }
 
@@ -170,9 +174,8 @@ pub async fn for_system(
     let (facts, lib) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
     let triggers = tillit_app::assessments::system_triggers(&sys, &facts);
     let applicable = lib.applicable(&triggers);
-    let assessed = status_map(
-        tillit_app::assessments::assessments(&state.app, &m.who, Some(id.as_str())).await?,
-    );
+    let assessed =
+        tillit_app::assessments::system_statuses(&state.app, &m.who, id.as_str()).await?;
     let base = format!("/systems/{id}/requirements");
     let (areas, total) = area_blocks(tr, &lib, &applicable, &assessed, &base);
     let mut intro = tr.t("requirements-system-intro");

@@ -327,4 +327,44 @@ async fn the_organisation_wide_requirements_are_assessed_once() {
         .post_form("/requirements/beh-2", &[("status", "met")])
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Assessed once for the whole organisation, it counts for every system: a system's list
+    // shows it met and says where the assessment was made, and the system's figures count it.
+    let system = patient_system(&app, &t, "own_operation").await;
+    let (_, before) = b.get_text(&format!("/systems/{system}/requirements")).await;
+    let res = b
+        .post_form("/requirements/inc-1", &[("status", "met")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, after) = b.get_text(&format!("/systems/{system}/requirements")).await;
+    let row = |html: &str| {
+        html.split(&format!("/systems/{system}/requirements/inc-1\""))
+            .nth(1)
+            .and_then(|r| r.split("</tr>").next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(row(&before).contains("Inte bedömt"), "{}", row(&before));
+    let r = row(&after);
+    assert!(
+        r.contains("Uppfyllt") && r.contains("bedömt för hela organisationen"),
+        "{r}"
+    );
+    // The system's own assessment takes precedence.
+    let res = b
+        .post_form(
+            &format!("/systems/{system}/requirements/inc-1"),
+            &[
+                ("status", "partly_met"),
+                ("motivation", "Rutinen når inte nattpersonalen."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, own) = b.get_text(&format!("/systems/{system}/requirements")).await;
+    let r = row(&own);
+    assert!(
+        r.contains("Delvis uppfyllt") && !r.contains("hela organisationen"),
+        "{r}"
+    );
 }
