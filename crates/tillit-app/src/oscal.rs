@@ -915,16 +915,6 @@ async fn library_results(
     ))
 }
 
-/// How many measures a system's action plan holds (a plan of action needs at least one).
-pub async fn action_plan_size(app: &App, who: &Acting, system_id: &SystemId) -> Result<usize> {
-    who.require(Permission::ViewRegisters)?;
-    Ok(app
-        .store
-        .measures_for_system(who.tenant(), system_id.as_str())
-        .await?
-        .len())
-}
-
 async fn poam(app: &App, who: &Acting, system: &System, lang: &str) -> Result<Document> {
     let measures = app
         .store

@@ -238,3 +238,70 @@ pub async fn set_integrations(
         .set_integrations(who.tenant(), &who.actor(), id, &others)
         .await?)
 }
+
+/// Where one system stands: its requirements and compliance (an organisation-wide assessment
+/// counting for it), the risks of the analyses that cover it, and its action plan.
+#[derive(Debug, Clone)]
+pub struct SystemSummary {
+    pub requirements: tillit_domain::assessment::Tally,
+    /// Of the assessed requirements, how many count through the organisation's assessment.
+    pub from_organisation: u32,
+    pub scenarios: Vec<crate::views::Scenario>,
+    pub matrix: tillit_domain::risk::RiskMatrix,
+    pub measures: Vec<crate::views::Measure>,
+}
+
+impl SystemSummary {
+    pub fn above_tolerance(&self) -> usize {
+        self.scenarios
+            .iter()
+            .filter(|s| self.matrix.above_tolerance(s.input.residual))
+            .count()
+    }
+    pub fn open_measures(&self) -> usize {
+        self.measures
+            .iter()
+            .filter(|m| m.input.status.is_open())
+            .count()
+    }
+    pub fn overdue_measures(&self) -> usize {
+        let today = crate::today_date();
+        self.measures
+            .iter()
+            .filter(|m| {
+                tillit_domain::measure::is_overdue(m.input.due_on.as_deref(), m.input.status, today)
+            })
+            .count()
+    }
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn system_summary(app: &App, who: &Acting, system: &System) -> Result<SystemSummary> {
+    who.require(Permission::ViewRegisters)?;
+    let (facts, lib) = crate::assessments::org_context(app, who).await?;
+    let triggers = crate::assessments::system_triggers(system, &facts);
+    let statuses = crate::assessments::system_statuses(app, who, system.id.as_str()).await?;
+    let mut requirements = tillit_domain::assessment::Tally::default();
+    let mut from_organisation = 0;
+    for a in lib.applicable(&triggers) {
+        let found = statuses.get(&a.requirement.id).copied();
+        if matches!(
+            found,
+            Some((_, tillit_domain::assessment::Source::Organisation))
+        ) {
+            from_organisation += 1;
+        }
+        requirements.add(found.map(|(s, _)| s));
+    }
+    let t = who.tenant();
+    Ok(SystemSummary {
+        requirements,
+        from_organisation,
+        scenarios: app
+            .store
+            .scenarios_for_system(t, system.id.as_str())
+            .await?,
+        matrix: app.store.risk_matrix(t).await?,
+        measures: app.store.measures_for_system(t, system.id.as_str()).await?,
+    })
+}

@@ -485,6 +485,31 @@ impl Store {
         Ok(list)
     }
 
+    /// The scenarios of the risk analyses that cover a system, highest residual score first.
+    pub async fn scenarios_for_system(
+        &self,
+        t: &Tenant,
+        system_id: &str,
+    ) -> Result<Vec<Scenario>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let sql = format!(
+            "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND analysis_id IN
+               (SELECT analysis_id FROM risk_analysis_systems WHERE org_id = $1 AND system_id = $2)
+             ORDER BY residual_score DESC, title, id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(system_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut list = rows
+            .iter()
+            .map(scenario_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        with_scenario_assets(&mut conn, t, &mut list).await?;
+        Ok(list)
+    }
+
     /// The organisation's scenarios whose residual score is above `tolerance`, highest first, at
     /// most `limit` of them, with how many there are in all.
     pub async fn scenarios_above(

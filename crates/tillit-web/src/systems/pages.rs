@@ -419,6 +419,14 @@ struct SystemPage {
     may_assess: bool,
     /// How many measures the system's action plan holds.
     plan_size: usize,
+    /// Where the system stands: key figures (label, value, asks for attention, link).
+    kpis: Vec<(String, String, bool, String)>,
+    /// Its requirements in a line: assessed of applicable, and how many through the organisation.
+    requirements_line: String,
+    /// The risks of the analyses that cover it: (href, title, score text, above tolerance).
+    risks: Vec<(String, String, String, bool)>,
+    /// Its action plan: (href, title, status and due day).
+    measures: Vec<(String, String, String)>,
 }
 
 async fn render_system(
@@ -433,6 +441,81 @@ async fn render_system(
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let s = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(id)).await?;
+    let summary = tillit_app::systems::system_summary(&state.app, &m.who, &s).await?;
+    let req = &summary.requirements;
+    let above = summary.above_tolerance();
+    let overdue = summary.overdue_measures();
+    let kpis = vec![
+        (
+            tr.t("figure-compliance"),
+            req.compliance_percent()
+                .map(|p| format!("{p} %"))
+                .unwrap_or_else(|| "–".into()),
+            false,
+            format!("/systems/{}/requirements", s.id),
+        ),
+        (
+            tr.t("system-risks"),
+            summary.scenarios.len().to_string(),
+            false,
+            "#system-risks".into(),
+        ),
+        (
+            tr.t("figure-above-tolerance"),
+            above.to_string(),
+            above > 0,
+            "#system-risks".into(),
+        ),
+        (
+            tr.t("figure-open-measures"),
+            summary.open_measures().to_string(),
+            false,
+            "#system-measures".into(),
+        ),
+        (
+            tr.t("figure-overdue-measures"),
+            overdue.to_string(),
+            overdue > 0,
+            "#system-measures".into(),
+        ),
+    ];
+    let requirements_line = tr.f(
+        "system-requirements-line",
+        &[
+            ("assessed", req.assessed().to_string()),
+            ("applicable", req.applicable.to_string()),
+            ("organisation", summary.from_organisation.to_string()),
+        ],
+    );
+    let risks = summary
+        .scenarios
+        .iter()
+        .map(|x| {
+            let p = x.input.residual;
+            (
+                format!("/scenarios/{}", x.id),
+                x.input.title.clone(),
+                format!(
+                    "{} × {} = {}",
+                    p.likelihood,
+                    p.consequence,
+                    summary.matrix.score(p)
+                ),
+                summary.matrix.above_tolerance(p),
+            )
+        })
+        .collect();
+    let measures = summary
+        .measures
+        .iter()
+        .map(|x| {
+            (
+                format!("/measures/{}", x.id),
+                x.input.title.clone(),
+                crate::measures::pages::status_and_due(tr, x),
+            )
+        })
+        .collect();
     let i = &s.input;
     let dash = || "–".to_string();
     let facts = vec![
@@ -570,7 +653,11 @@ async fn render_system(
             .collect(),
         adoptable,
         may_assess: m.may(Permission::Assess),
-        plan_size: tillit_app::oscal::action_plan_size(&state.app, &m.who, &s.id).await?,
+        plan_size: summary.measures.len(),
+        kpis,
+        requirements_line,
+        risks,
+        measures,
         c: PageCommon::member(m, s.input.name.clone(), "/systems").with_notice(notice),
         id: s.id.to_string(),
         name: s.input.name.clone(),

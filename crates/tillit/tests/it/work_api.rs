@@ -192,6 +192,34 @@ async fn the_whole_cycle_through_the_api() {
     let (_, list) = api.get_json("/api/v1/measures?overdue=true").await;
     assert_eq!(list["total"], 1);
 
+    // The system's page sums it up: its risk above tolerance, the overdue measure, both listed.
+    let (_, page) = b.get_text(&format!("/systems/{system}")).await;
+    let standing = page
+        .split("Läget för systemet")
+        .nth(1)
+        .and_then(|p| p.split("</section>").next())
+        .unwrap_or_default();
+    assert!(
+        standing.contains("Utländsk lag") && standing.contains("3 × 3 = 9"),
+        "{standing}"
+    );
+    assert!(
+        standing.contains("Exitplan") && standing.contains("försenad"),
+        "{standing}"
+    );
+    let kpi = |label: &str| {
+        standing
+            .split(&format!("<span class=\"kpi-label\">{label}</span>"))
+            .next()
+            .and_then(|h| h.rsplit("<span class=\"kpi-value\">").next())
+            .and_then(|v| v.split('<').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(kpi("Risker över tolerans"), "1", "{standing}");
+    assert_eq!(kpi("Försenade åtgärder"), "1");
+    assert_eq!(kpi("Risker"), "1");
+
     // The access-needs analysis: a system without one says so, rather than "not found".
     let (s, a) = api
         .get_json(&format!("/api/v1/systems/{system}/access-analysis"))
