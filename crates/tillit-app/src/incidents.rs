@@ -513,10 +513,7 @@ pub async fn lesson_to_measure(
         } else {
             "Lärdom av incidenten"
         };
-        format!(
-            "{lesson}\n\n{from}: {} (/incidents/{})",
-            x.input.title, x.id
-        )
+        format!("{lesson}\n\n{from}: {}", x.input.title)
         .chars()
         .take(4000)
         .collect::<String>()
@@ -563,6 +560,19 @@ pub async fn lesson_to_measure(
 
 /// The requirement a lesson's measure answers: a routine for handling incidents.
 const INCIDENT_ROUTINE: &str = "inc-1";
+
+/// The incidents whose lessons became the measure: (id, title).
+pub async fn incidents_of_measure(
+    app: &App,
+    who: &Acting,
+    measure_id: &str,
+) -> Result<Vec<(String, String)>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app
+        .store
+        .incidents_of_measure(who.tenant(), measure_id)
+        .await?)
+}
 
 /// The measures the incident's lessons became.
 pub async fn incident_measures(

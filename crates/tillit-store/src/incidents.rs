@@ -603,6 +603,23 @@ impl Store {
         .await?)
     }
 
+    /// The incidents whose lessons a measure was made from: (id, title).
+    pub async fn incidents_of_measure(
+        &self,
+        t: &Tenant,
+        measure_id: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT i.id, i.title FROM incident_measures im
+             JOIN incidents i ON i.id = im.incident_id AND i.org_id = im.org_id
+             WHERE im.org_id = $1 AND im.measure_id = $2 ORDER BY i.title, i.id",
+        )
+        .bind(t.id())
+        .bind(measure_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Writes an entry in the incident's log, audited.
     pub async fn add_incident_entry(
         &self,

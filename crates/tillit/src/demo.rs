@@ -544,7 +544,7 @@ async fn seed_incidents(store: &Store, actor: &Actor) -> Result<(), StoreError> 
             &tillit_domain::measure::MeasureInput {
                 title: "Kontrollera adressfiler mot folkbokföringen före utskick".into(),
                 description: Some(format!(
-                    "{lesson}\n\nLärdom av incidenten: Kallelser skickade till fel adresser (/incidents/{letters})"
+                    "{lesson}\n\nLärdom av incidenten: Kallelser skickade till fel adresser"
                 )),
                 owner_membership_id: None,
                 due_on: None,

@@ -60,6 +60,7 @@ pub struct MeasureRow {
     pub due: String,
     pub overdue: bool,
     pub status: String,
+    pub status_class: &'static str,
     pub traces: String,
 }
 
@@ -99,6 +100,7 @@ fn row(tr: &Tr, x: &Measure, req_label: &dyn Fn(&RequirementRef) -> String) -> M
         due: x.input.due_on.clone().unwrap_or_else(|| "–".into()),
         overdue: is_overdue(x.input.due_on.as_deref(), x.input.status, today()),
         status: status_label(tr, x.input.status),
+        status_class: status_class(x.input.status),
         traces: traces.join("; "),
     }
 }
@@ -542,6 +544,20 @@ pub async fn show(
             i.verification.clone().unwrap_or_default(),
         ),
     ];
+    let incidents =
+        tillit_app::incidents::incidents_of_measure(&state.app, &m.who, x.id.as_str()).await?;
+    if !incidents.is_empty() {
+        facts.insert(
+            0,
+            Fact::links(
+                tr.t("measure-from-incident"),
+                incidents
+                    .into_iter()
+                    .map(|(id, title)| (format!("/incidents/{id}"), title))
+                    .collect(),
+            ),
+        );
+    }
     if let Some((_, reference, authority, _)) =
         tillit_app::supervision::action_of_measure(&state.app, &m.who, x.id.as_str()).await?
     {

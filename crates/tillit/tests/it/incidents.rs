@@ -439,6 +439,16 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
             .as_str()
             .unwrap_or_default()
             .contains("Mottagaren kontrollerades inte"));
+        // The measure's page leads back to the incident, by its title, not by an address in the
+        // text.
+        let measure = m["id"].as_str().unwrap().to_string();
+        let (_, page) = b.get_text(&format!("/measures/{measure}")).await;
+        assert!(page.contains("Lärdom av incidenten"), "{page}");
+        assert!(
+            page.contains(&format!("href=\"/incidents/{id}\">Fel mottagare för provsvar</a>")),
+            "{page}"
+        );
+        assert!(!page.contains(&format!("(/incidents/{id})")), "{page}");
     }
 
     // The timeline: the incident's own times, entries of its log and every change, in order.
