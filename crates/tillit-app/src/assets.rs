@@ -23,6 +23,9 @@ pub struct AssetListParams {
     /// name, level or updated
     #[serde(default)]
     pub sort: String,
+    /// yes: the archived ones instead of those in use
+    #[serde(default)]
+    pub archived: String,
     #[serde(default)]
     pub page: Option<String>,
     #[serde(default)]
@@ -47,11 +50,17 @@ impl AssetListParams {
             "level" => AssetSort::Level,
             _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
         };
+        let archived = match self.archived.as_str() {
+            "" | "no" => false,
+            "yes" => true,
+            _ => return Err(ValidationErrors::single("archived", Rule::UnknownValue).into()),
+        };
         Ok((
             AssetQuery {
                 q: Some(self.q.clone()),
                 classified,
                 sort: Some(sort),
+                archived,
                 ..Default::default()
             },
             page,
@@ -130,5 +139,14 @@ pub async fn classify_asset(
     Ok(app
         .store
         .classify_asset(who.tenant(), &who.actor(), id, &levels, &motivation)
+        .await?)
+}
+
+/// The names of the systems in use that process the asset (which keep it from being archived).
+pub async fn active_systems_processing(app: &App, who: &Acting, id: &str) -> Result<Vec<String>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app
+        .store
+        .active_systems_processing(who.tenant(), id)
         .await?)
 }

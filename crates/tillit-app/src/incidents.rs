@@ -514,9 +514,9 @@ pub async fn lesson_to_measure(
             "Lärdom av incidenten"
         };
         format!("{lesson}\n\n{from}: {}", x.input.title)
-        .chars()
-        .take(4000)
-        .collect::<String>()
+            .chars()
+            .take(4000)
+            .collect::<String>()
     });
     let draft = tillit_domain::measure::MeasureDraft {
         title: d.title.clone(),

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod acting;
+pub mod archive;
 pub mod assessments;
 pub mod assets;
 pub mod audit;

@@ -35,17 +35,21 @@ pub async fn set_risk_matrix(app: &App, who: &Acting, d: &RiskMatrixDraft) -> Re
 pub async fn list_risk_analyses(
     app: &App,
     who: &Acting,
+    archived: bool,
     page: PageRequest,
 ) -> Result<Page<RiskAnalysis>> {
     who.require(Permission::ViewRegisters)?;
-    Ok(app.store.list_risk_analyses(who.tenant(), page).await?)
+    Ok(app
+        .store
+        .list_risk_analyses(who.tenant(), archived, page)
+        .await?)
 }
 
 /// Every risk analysis of the organisation (for exports).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn all_risk_analyses(app: &App, who: &Acting) -> Result<Vec<RiskAnalysis>> {
     who.require(Permission::ViewRegisters)?;
-    crate::all_pages(|page| app.store.list_risk_analyses(who.tenant(), page)).await
+    crate::all_pages(|page| app.store.list_risk_analyses(who.tenant(), false, page)).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]

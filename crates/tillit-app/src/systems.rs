@@ -28,6 +28,9 @@ pub struct SystemListParams {
     /// name, updated or review
     #[serde(default)]
     pub sort: String,
+    /// yes: the archived ones instead of those in use
+    #[serde(default)]
+    pub archived: String,
     #[serde(default)]
     pub page: Option<String>,
     #[serde(default)]
@@ -57,6 +60,11 @@ impl SystemListParams {
             "review" => SystemSort::NextReview,
             _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
         };
+        let archived = match self.archived.as_str() {
+            "" | "no" => false,
+            "yes" => true,
+            _ => return Err(ValidationErrors::single("archived", Rule::UnknownValue).into()),
+        };
         Ok((
             SystemQuery {
                 q: Some(self.q.clone()),
@@ -64,6 +72,7 @@ impl SystemListParams {
                 patient_data,
                 supplier_id: None,
                 sort,
+                archived,
             },
             page,
         ))

@@ -74,6 +74,11 @@ pub enum Rule {
     ProviderNotProven,
     /// A role an identity provider may not hand out on its own word (an administrator's).
     NotForNewMembers,
+    /// The object is still used by others in use (an asset processed by systems not archived);
+    /// `by` names them.
+    StillInUse {
+        by: String,
+    },
 }
 
 impl Rule {
@@ -109,6 +114,7 @@ impl Rule {
             Rule::NoSignInLeft => "rule-no-sign-in-left",
             Rule::ProviderNotProven => "rule-provider-not-proven",
             Rule::NotForNewMembers => "rule-not-for-new-members",
+            Rule::StillInUse { .. } => "rule-still-in-use",
         }
     }
 
@@ -144,6 +150,7 @@ impl Rule {
             Rule::NoSignInLeft => "no_sign_in_left",
             Rule::ProviderNotProven => "provider_not_proven",
             Rule::NotForNewMembers => "not_for_new_members",
+            Rule::StillInUse { .. } => "still_in_use",
         }
     }
 
@@ -169,6 +176,7 @@ impl Rule {
                 | Rule::NotAllowedInState { .. }
                 | Rule::NoSignInLeft
                 | Rule::ProviderNotProven
+                | Rule::StillInUse { .. }
         ) || matches!(self, Rule::SubmissionRefused { reason } if !matches!(reason.as_str(), "not_a_submission" | "tampered"))
     }
 }

@@ -2,6 +2,7 @@
 //! Nothing here does I/O; everything is plain functions over plain data.
 
 pub mod access;
+pub mod archive;
 pub mod assessment;
 pub mod asset;
 pub mod audit;

@@ -160,7 +160,8 @@ pub(crate) async fn refresh_has_measure(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE assessments SET has_measure = CASE WHEN EXISTS (SELECT 1 FROM measure_requirements mr
-           WHERE mr.org_id = $1 AND mr.scope_key = $2 AND mr.requirement_id = $3) THEN 1 ELSE 0 END
+           JOIN measures m ON m.id = mr.measure_id AND m.org_id = mr.org_id
+           WHERE mr.org_id = $1 AND mr.scope_key = $2 AND mr.requirement_id = $3 AND m.archived_at IS NULL) THEN 1 ELSE 0 END
          WHERE org_id = $1 AND scope_key = $2 AND requirement_id = $3",
     )
     .bind(t.id())

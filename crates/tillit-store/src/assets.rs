@@ -54,6 +54,8 @@ pub struct AssetQuery {
     pub owner_membership_id: Option<String>,
     pub personal_data: Option<bool>,
     pub sort: Option<AssetSort>,
+    /// The archived assets instead of those in use.
+    pub archived: bool,
 }
 
 pub(crate) const COLUMNS: &str = "a.id AS id, a.name AS name, a.description AS description, a.owner_membership_id AS owner_membership_id, \
@@ -204,6 +206,11 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<Asset>, StoreError> {
         let mut filter = Filter::tenant("a.org_id", t.id());
+        filter.and_sql(if q.archived {
+            "a.archived_at IS NOT NULL"
+        } else {
+            "a.archived_at IS NULL"
+        });
         if let Some(text) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             filter.and_contains("a.search_text", text);
         }

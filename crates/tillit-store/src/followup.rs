@@ -334,28 +334,28 @@ impl Store {
         let mut out = Vec::new();
         // (kind, FROM … WHERE …, argument $2, label, detail, href prefix, id column, order)
         let specs: [GapSpec<'_>; 9] = [
-            (GapKind::UnclassifiedAsset, "information_assets a WHERE a.org_id = $1 AND a.highest_level IS NULL", None,
+            (GapKind::UnclassifiedAsset, "information_assets a WHERE a.org_id = $1 AND a.archived_at IS NULL AND a.highest_level IS NULL", None,
              "a.name", "a.created_at", "/assets/", "a.id", "a.name"),
-            (GapKind::OverdueAssetReview, "information_assets a WHERE a.org_id = $1 AND a.next_review_on < $2", Some(today),
+            (GapKind::OverdueAssetReview, "information_assets a WHERE a.org_id = $1 AND a.archived_at IS NULL AND a.next_review_on < $2", Some(today),
              "a.name", "a.next_review_on", "/assets/", "a.id", "a.next_review_on, a.name"),
-            (GapKind::OverdueSystemReview, "systems s WHERE s.org_id = $1 AND s.next_review_on < $2", Some(today),
+            (GapKind::OverdueSystemReview, "systems s WHERE s.org_id = $1 AND s.archived_at IS NULL AND s.next_review_on < $2", Some(today),
              "s.name", "s.next_review_on", "/systems/", "s.id", "s.next_review_on, s.name"),
             (GapKind::MissingAccessAnalysis,
-             "systems s WHERE s.org_id = $1 AND s.patient_data = 1 AND NOT EXISTS (SELECT 1 FROM access_analyses x WHERE x.org_id = s.org_id AND x.system_id = s.id)",
+             "systems s WHERE s.org_id = $1 AND s.archived_at IS NULL AND s.patient_data = 1 AND NOT EXISTS (SELECT 1 FROM access_analyses x WHERE x.org_id = s.org_id AND x.system_id = s.id)",
              None, "s.name", "s.hosting", "/systems/", "s.id", "s.name"),
             (GapKind::OverdueAccessReview,
-             "access_analyses x JOIN systems s ON s.id = x.system_id WHERE x.org_id = $1 AND s.org_id = $1 AND x.next_review_on < $2",
+             "access_analyses x JOIN systems s ON s.id = x.system_id WHERE x.org_id = $1 AND s.org_id = $1 AND s.archived_at IS NULL AND x.next_review_on < $2",
              Some(today), "s.name", "x.next_review_on", "/systems/", "s.id", "x.next_review_on, s.name"),
             (GapKind::UntreatedRisk,
-             "risk_scenarios x WHERE x.org_id = $1 AND x.treatment IS NULL AND x.residual_score > CAST($2 AS BIGINT)",
+             "risk_scenarios x WHERE x.org_id = $1 AND x.archived_at IS NULL AND x.treatment IS NULL AND x.residual_score > CAST($2 AS BIGINT)",
              Some(&tol), "x.title", "x.residual_score", "/scenarios/", "x.id", "x.residual_score DESC, x.title"),
             (GapKind::OverdueMeasure,
-             "measures x WHERE x.org_id = $1 AND x.status IN ('planned', 'in_progress') AND x.due_on < $2",
+             "measures x WHERE x.org_id = $1 AND x.archived_at IS NULL AND x.status IN ('planned', 'in_progress') AND x.due_on < $2",
              Some(today), "x.title", "x.due_on", "/measures/", "x.id", "x.due_on, x.title"),
             (GapKind::UnmetWithoutMeasure,
-             "assessments x WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met') AND x.has_measure = 0",
+             "assessments x WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met') AND x.has_measure = 0 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = x.org_id AND z.archived_at IS NOT NULL))",
              None, "x.requirement_id", "COALESCE((SELECT s.name FROM systems s WHERE s.id = x.system_id AND s.org_id = x.org_id), '')", "", "x.scope_key", "x.status, x.requirement_id"),
-            (GapKind::Reassessment, "reassessments x WHERE x.org_id = $1", None,
+            (GapKind::Reassessment, "reassessments x WHERE x.org_id = $1 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = x.org_id AND z.archived_at IS NOT NULL))", None,
              "x.requirement_id", "COALESCE((SELECT s.name FROM systems s WHERE s.id = x.system_id AND s.org_id = x.org_id), '')", "", "x.scope_key",
              "x.reason, x.scope_key, x.requirement_id"),
         ];
@@ -373,7 +373,7 @@ impl Store {
                 let part = |status: &str| {
                     format!(
                         "SELECT * FROM (SELECT {label} AS label, {detail} AS detail, {id_col} AS link_id, x.status AS status FROM assessments x
-                          WHERE x.org_id = $1 AND x.status = '{status}' AND x.has_measure = 0 ORDER BY x.requirement_id LIMIT {GAP_ITEMS_SHOWN}) p_{status}"
+                          WHERE x.org_id = $1 AND x.status = '{status}' AND x.has_measure = 0 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = x.org_id AND z.archived_at IS NOT NULL)) ORDER BY x.requirement_id LIMIT {GAP_ITEMS_SHOWN}) p_{status}"
                     )
                 };
                 format!(
@@ -436,7 +436,7 @@ impl Store {
         }
         // Risk analyses: the next review is computed from the last review and the interval.
         let rows = sqlx::query(
-            "SELECT id, title, reviewed_on, review_interval_months FROM risk_analyses WHERE org_id = $1 ORDER BY reviewed_on",
+            "SELECT id, title, reviewed_on, review_interval_months FROM risk_analyses WHERE org_id = $1 AND archived_at IS NULL ORDER BY reviewed_on",
         )
         .bind(t.id())
         .fetch_all(&mut *conn)
@@ -486,30 +486,30 @@ impl Store {
         let c = |sql: &'static str| sql;
         let assets = count(
             &mut conn,
-            c("SELECT COUNT(*) AS n FROM information_assets WHERE org_id = $1"),
+            c("SELECT COUNT(*) AS n FROM information_assets WHERE org_id = $1 AND archived_at IS NULL"),
             t,
             None,
         )
         .await?;
-        let unclassified = count(&mut conn, c("SELECT COUNT(*) AS n FROM information_assets WHERE org_id = $1 AND highest_level IS NULL"), t, None).await?;
+        let unclassified = count(&mut conn, c("SELECT COUNT(*) AS n FROM information_assets WHERE org_id = $1 AND archived_at IS NULL AND highest_level IS NULL"), t, None).await?;
         let systems = count(
             &mut conn,
-            c("SELECT COUNT(*) AS n FROM systems WHERE org_id = $1"),
+            c("SELECT COUNT(*) AS n FROM systems WHERE org_id = $1 AND archived_at IS NULL"),
             t,
             None,
         )
         .await?;
         let above = count(
             &mut conn,
-            c("SELECT COUNT(*) AS n FROM risk_scenarios WHERE org_id = $1 AND residual_score > CAST($2 AS BIGINT)"),
+            c("SELECT COUNT(*) AS n FROM risk_scenarios WHERE org_id = $1 AND archived_at IS NULL AND residual_score > CAST($2 AS BIGINT)"),
             t,
             Some(&tolerance.to_string()),
         )
         .await?;
-        let open = count(&mut conn, c("SELECT COUNT(*) AS n FROM measures WHERE org_id = $1 AND status IN ('planned', 'in_progress')"), t, None).await?;
+        let open = count(&mut conn, c("SELECT COUNT(*) AS n FROM measures WHERE org_id = $1 AND archived_at IS NULL AND status IN ('planned', 'in_progress')"), t, None).await?;
         let overdue = count(
             &mut conn,
-            c("SELECT COUNT(*) AS n FROM measures WHERE org_id = $1 AND status IN ('planned', 'in_progress') AND due_on < $2"),
+            c("SELECT COUNT(*) AS n FROM measures WHERE org_id = $1 AND archived_at IS NULL AND status IN ('planned', 'in_progress') AND due_on < $2"),
             t,
             Some(today),
         )
@@ -520,7 +520,7 @@ impl Store {
             let n = count(
                 &mut conn,
                 &format!(
-                    "SELECT COUNT(*) AS n FROM assessments WHERE org_id = $1 AND status = '{st}'"
+                    "SELECT COUNT(*) AS n FROM assessments x WHERE x.org_id = $1 AND x.status = '{st}' AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = x.org_id AND z.archived_at IS NOT NULL))"
                 ),
                 t,
                 None,

@@ -7,6 +7,7 @@
 //! platform operator's command line, from an organisation number).
 
 mod access;
+mod archive;
 mod assessments;
 mod assets;
 mod attempts;

@@ -41,6 +41,8 @@ pub struct MeasureQuery {
     pub answers: Option<RequirementRef>,
     /// Only the measures that treat this scenario.
     pub treats: Option<String>,
+    /// The archived measures instead of those in use.
+    pub archived: bool,
 }
 
 const COLUMNS: &str = "x.id AS id, x.title AS title, x.description AS description, x.owner_membership_id AS owner_membership_id, \
@@ -206,6 +208,11 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<Measure>, StoreError> {
         let mut filter = Filter::tenant("x.org_id", t.id());
+        filter.and_sql(if q.archived {
+            "x.archived_at IS NOT NULL"
+        } else {
+            "x.archived_at IS NULL"
+        });
         if let Some(text) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             filter.and_contains("x.search_text", text);
         }
@@ -285,7 +292,7 @@ impl Store {
     ) -> Result<Vec<Measure>, StoreError> {
         let scenario_id = scenario_id.as_str();
         let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} JOIN measure_scenarios ms ON ms.measure_id = x.id WHERE x.org_id = $1 AND ms.org_id = $1 AND ms.scenario_id = $2 ORDER BY x.title"
+            "SELECT {COLUMNS} FROM {FROM} JOIN measure_scenarios ms ON ms.measure_id = x.id WHERE x.org_id = $1 AND x.archived_at IS NULL AND ms.org_id = $1 AND ms.scenario_id = $2 ORDER BY x.title"
         );
         let rows = sqlx::query(&sql)
             .bind(t.id())
@@ -303,7 +310,7 @@ impl Store {
         system_id: &str,
     ) -> Result<Vec<Measure>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE x.org_id = $1 AND (
+            "SELECT {COLUMNS} FROM {FROM} WHERE x.org_id = $1 AND x.archived_at IS NULL AND (
                  x.id IN (SELECT mr.measure_id FROM measure_requirements mr WHERE mr.org_id = $1 AND mr.scope_key = $2)
               OR x.id IN (SELECT ms.measure_id FROM measure_scenarios ms
                           JOIN risk_scenarios rs ON rs.id = ms.scenario_id
@@ -337,7 +344,7 @@ impl Store {
             let sql = format!(
                 "SELECT {COLUMNS}, mr.requirement_id AS requirement_id, mr.scope_key AS scope_key
                  FROM {FROM} JOIN measure_requirements mr ON mr.measure_id = x.id
-                 WHERE x.org_id = $1 AND mr.org_id = $1 AND mr.requirement_id IN ({})
+                 WHERE x.org_id = $1 AND x.archived_at IS NULL AND mr.org_id = $1 AND mr.requirement_id IN ({})
                  ORDER BY mr.requirement_id, x.title, x.id",
                 crate::links::placeholders(2, chunk.len())
             );
@@ -366,7 +373,7 @@ impl Store {
     ) -> Result<Vec<Measure>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM {FROM} JOIN measure_requirements mr ON mr.measure_id = x.id
-             WHERE x.org_id = $1 AND mr.org_id = $1 AND mr.scope_key = $2 AND mr.requirement_id = $3 ORDER BY x.title"
+             WHERE x.org_id = $1 AND x.archived_at IS NULL AND mr.org_id = $1 AND mr.scope_key = $2 AND mr.requirement_id = $3 ORDER BY x.title"
         );
         let rows = sqlx::query(&sql)
             .bind(t.id())

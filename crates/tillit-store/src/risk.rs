@@ -54,7 +54,7 @@ fn small(col: &str, v: i64) -> Result<u8, StoreError> {
 
 const ANALYSIS_COLUMNS: &str = "r.id AS id, r.title AS title, r.scope AS scope, r.participants AS participants, r.analysed_on AS analysed_on, \
     r.review_interval_months AS review_interval_months, r.reviewed_on AS reviewed_on, r.created_at AS created_at, r.updated_at AS updated_at, \
-    (SELECT COUNT(*) FROM risk_scenarios x WHERE x.org_id = r.org_id AND x.analysis_id = r.id) AS scenario_count";
+    (SELECT COUNT(*) FROM risk_scenarios x WHERE x.org_id = r.org_id AND x.analysis_id = r.id AND (x.archived_at IS NULL OR x.archived_at = COALESCE(r.archived_at, ''))) AS scenario_count";
 
 /// The columns of a `RiskAnalysis` as the database returns them.
 #[derive(sqlx::FromRow)]
@@ -96,6 +96,10 @@ impl AnalysisRow {
 fn analysis_from_row(r: &AnyRow) -> Result<RiskAnalysis, StoreError> {
     AnalysisRow::from_row(r)?.into_view()
 }
+
+/// The scenarios an analysis's page shows: those in use, and, when the analysis is archived,
+/// those archived with it (not those archived on their own before).
+const SHOWN_WITH_ANALYSIS: &str = "(archived_at IS NULL OR archived_at = COALESCE((SELECT ra.archived_at FROM risk_analyses ra WHERE ra.id = risk_scenarios.analysis_id AND ra.org_id = risk_scenarios.org_id), ''))";
 
 const SCENARIO_COLUMNS: &str = "id, analysis_id, title, threat_key, threat_text, vulnerability, aspects, existing_measures, inherent_likelihood, \
     inherent_consequence, treatment, residual_likelihood, residual_consequence, accepted_by, accepted_by_name, accepted_on, acceptance_note, created_at, updated_at";
@@ -330,9 +334,15 @@ impl Store {
     pub async fn list_risk_analyses(
         &self,
         t: &Tenant,
+        archived: bool,
         page: PageRequest,
     ) -> Result<Page<RiskAnalysis>, StoreError> {
-        let filter = Filter::tenant("r.org_id", t.id());
+        let mut filter = Filter::tenant("r.org_id", t.id());
+        filter.and_sql(if archived {
+            "r.archived_at IS NOT NULL"
+        } else {
+            "r.archived_at IS NULL"
+        });
         let page = fetch_page(
             &self.pool,
             ANALYSIS_COLUMNS,
@@ -461,6 +471,23 @@ impl Store {
         Ok(a)
     }
 
+    /// The scenarios of one analysis archived on their own (not with the analysis): (id, title,
+    /// archived at).
+    pub async fn archived_scenarios(
+        &self,
+        t: &Tenant,
+        analysis_id: &AnalysisId,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT id, title, archived_at FROM risk_scenarios WHERE org_id = $1 AND analysis_id = $2
+             AND archived_at IS NOT NULL AND NOT {SHOWN_WITH_ANALYSIS} ORDER BY title, id"
+        ))
+        .bind(t.id())
+        .bind(analysis_id.as_str())
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// The scenarios of one analysis, highest residual risk first.
     pub async fn scenarios(
         &self,
@@ -470,7 +497,7 @@ impl Store {
         let analysis_id = analysis_id.as_str();
         let mut conn = self.pool.acquire().await?;
         let sql = format!(
-            "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND analysis_id = $2 ORDER BY residual_score DESC, title, id"
+            "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND analysis_id = $2 AND {SHOWN_WITH_ANALYSIS} ORDER BY residual_score DESC, title, id"
         );
         let rows = sqlx::query(&sql)
             .bind(t.id())
@@ -493,7 +520,7 @@ impl Store {
     ) -> Result<Vec<Scenario>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         let sql = format!(
-            "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND analysis_id IN
+            "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND archived_at IS NULL AND analysis_id IN
                (SELECT analysis_id FROM risk_analysis_systems WHERE org_id = $1 AND system_id = $2)
              ORDER BY residual_score DESC, title, id"
         );
@@ -521,7 +548,7 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let total = i(
             &sqlx::query(
-                "SELECT COUNT(*) AS n FROM risk_scenarios WHERE org_id = $1 AND residual_score > $2",
+                "SELECT COUNT(*) AS n FROM risk_scenarios WHERE org_id = $1 AND archived_at IS NULL AND residual_score > $2",
             )
             .bind(t.id())
             .bind(i64::from(tolerance))
@@ -530,7 +557,7 @@ impl Store {
             "n",
         )?;
         let sql = format!(
-            "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND residual_score > $2
+            "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND archived_at IS NULL AND residual_score > $2
              ORDER BY residual_score DESC, title, id LIMIT $3"
         );
         let rows = sqlx::query(&sql)
@@ -555,7 +582,7 @@ impl Store {
     ) -> Result<Vec<(String, String, String)>, StoreError> {
         let rows = sqlx::query(
             "SELECT s.id AS id, r.title AS analysis, s.title AS title FROM risk_scenarios s JOIN risk_analyses r ON r.id = s.analysis_id
-             WHERE s.org_id = $1 AND r.org_id = $1 ORDER BY r.title, s.title LIMIT 1000",
+             WHERE s.org_id = $1 AND r.org_id = $1 AND s.archived_at IS NULL ORDER BY r.title, s.title LIMIT 1000",
         )
         .bind(t.id())
         .fetch_all(&self.pool)
@@ -678,6 +705,9 @@ impl Store {
         let mut filter = Filter::tenant("org_id", t.id());
         if let Some(a) = analysis_id {
             filter.and("analysis_id =", a.to_string());
+            filter.and_sql(SHOWN_WITH_ANALYSIS);
+        } else {
+            filter.and_sql("archived_at IS NULL");
         }
         let sql = format!(
             "SELECT {l} AS l, {c} AS c, COUNT(*) AS n FROM risk_scenarios WHERE {} GROUP BY {l}, {c}",

@@ -205,6 +205,8 @@ pub struct SystemQuery {
     /// Only the systems of this supplier (an id in the register).
     pub supplier_id: Option<String>,
     pub sort: SystemSort,
+    /// The archived systems instead of those in use.
+    pub archived: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -238,6 +240,11 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<System>, StoreError> {
         let mut filter = Filter::tenant("s.org_id", t.id());
+        filter.and_sql(if query.archived {
+            "s.archived_at IS NOT NULL"
+        } else {
+            "s.archived_at IS NULL"
+        });
         if let Some(text) = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             filter.and_contains("s.search_text", text);
         }

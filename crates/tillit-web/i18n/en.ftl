@@ -751,7 +751,13 @@ system-risks = Risks
 system-no-risks = No risk analysis covers the system yet.
 system-measures = Measures for the system
 system-no-measures = No measure answers the system's requirements or risks yet.
-system-requirements-line = { $assessed } of { $applicable } requirements are assessed, { $organisation } of them through the organisation's common assessment.
+system-requirements-line = { $assessed } of { $applicable } { $applicable ->
+        [one] requirement
+       *[other] requirements
+    } { $assessed ->
+        [one] is
+       *[other] are
+    } assessed, { $organisation } of them through the organisation's common assessment.
 systems-integrations = Integrations
 systems-integrations-help = Systems this system sends information to or exchanges information with. Integrations are paths for information and for attacks, and belong in the risk analysis.
 systems-integrates-with = Integrates with
@@ -1704,6 +1710,7 @@ refusal-other-key = the file is signed with another key than the one the organis
 refusal-already-received = the submission has already been received
 rule-submission-refused = refused: { $reason }
 rule-invalid-document = not a document Tillit can read: { $detail }
+rule-still-in-use = is still used by { $by }; archive them or remove the link first
 rule-not-allowed-in-state = not possible while the case is { $state }
 report-as-of = As of
 report-catalog = Requirement catalog version
@@ -2509,3 +2516,33 @@ col-motivation = Motivation
 col-comment = Comment
 col-assessed-by = Assessed by
 col-assessed-at = Assessed (Swedish time)
+
+# Archiving register objects
+archive-heading = Archiving
+archive-button = Archive
+archive-restore = Restore
+archive-banner = Archived.
+archive-archived-at = Archived { $at } by { $by }. It is left out of the lists, the follow-up and other forms, but its page, history and log remain.
+archive-blocked-asset = Cannot be archived while { $systems } process it. Remove it from the systems' information assets or archive the systems first.
+archive-help-asset = Is the information asset no longer used? Archive it instead of deleting it: it leaves the lists and the follow-up, but its classifications and log remain and it can be restored.
+archive-help-system = Has the system been retired? Archive it: it leaves the lists, requirements and follow-up, but its assessments, history and log remain and it can be restored.
+archive-help-risk-analysis = Is the analysis replaced or out of date? Archive it: it and its scenarios leave the lists, heat maps and follow-up, but remain and can be restored.
+archive-help-risk-scenario = Is the scenario no longer relevant? Archive it: it leaves the analysis, the heat maps and the follow-up, but remains and can be restored.
+archive-help-measure = Is the measure out of date or entered by mistake? Archive it: it leaves the action plan and the follow-up, but remains and can be restored.
+archive-list-show = Show archived
+archive-list-showing = Archived.
+archive-list-active = Show those in use
+archive-scenarios = Archived scenarios
+done-archived = Archived. It can be restored from its page.
+done-restored = Restored: it is part of the work again.
+action-asset-archive = Information asset archived
+action-asset-restore = Information asset restored
+action-system-archive = System archived
+action-system-restore = System restored
+action-risk-analysis-archive = Risk analysis archived
+action-risk-analysis-restore = Risk analysis restored
+action-risk-scenario-archive = Risk scenario archived
+action-risk-scenario-restore = Risk scenario restored
+action-measure-archive = Measure archived
+action-measure-restore = Measure restored
+field-archived = Archiving

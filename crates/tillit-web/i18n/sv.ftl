@@ -748,7 +748,10 @@ system-risks = Risker
 system-no-risks = Ingen riskanalys omfattar systemet ännu.
 system-measures = Åtgärder för systemet
 system-no-measures = Inga åtgärder svarar mot systemets krav eller risker ännu.
-system-requirements-line = { $assessed } av { $applicable } krav är bedömda, varav { $organisation } genom organisationens gemensamma bedömning.
+system-requirements-line = { $assessed } av { $applicable } krav är { $assessed ->
+        [one] bedömt
+       *[other] bedömda
+    }, varav { $organisation } genom organisationens gemensamma bedömning.
 systems-integrations = Integrationer
 systems-integrations-help = System som detta system skickar information till eller utbyter information med. Integrationer är vägar för information och för angrepp, och hör hemma i riskanalysen.
 systems-integrates-with = Integrerar med
@@ -1695,6 +1698,7 @@ refusal-other-key = filen är signerad med en annan nyckel än den organisatione
 refusal-already-received = inlämningen är redan mottagen
 rule-submission-refused = avvisad: { $reason }
 rule-invalid-document = inte ett dokument Tillit kan läsa: { $detail }
+rule-still-in-use = används fortfarande av { $by }; arkivera dem eller ta bort kopplingen först
 rule-not-allowed-in-state = går inte när ärendet är { $state }
 report-as-of = Avser
 report-catalog = Kravkatalogens version
@@ -2500,3 +2504,33 @@ col-motivation = Motivering
 col-comment = Kommentar
 col-assessed-by = Bedömd av
 col-assessed-at = Bedömd (svensk tid)
+
+# Archiving register objects
+archive-heading = Arkivering
+archive-button = Arkivera
+archive-restore = Återställ
+archive-banner = Arkiverad.
+archive-archived-at = Arkiverades { $at } av { $by }. Den syns inte i listorna, uppföljningen eller andra formulär, men sidan, historiken och loggen finns kvar.
+archive-blocked-asset = Kan inte arkiveras medan den behandlas i { $systems }. Ta bort den ur systemens informationsmängder eller arkivera systemen först.
+archive-help-asset = Används informationsmängden inte längre? Arkivera den i stället för att radera: den försvinner ur listor och uppföljning, men klassningarna och loggen finns kvar och den kan återställas.
+archive-help-system = Är systemet avvecklat? Arkivera det: det försvinner ur listor, krav och uppföljning, men bedömningarna, historiken och loggen finns kvar och det kan återställas.
+archive-help-risk-analysis = Är analysen ersatt eller inaktuell? Arkivera den: den och dess scenarier försvinner ur listor, värmekartor och uppföljning, men finns kvar och kan återställas.
+archive-help-risk-scenario = Är scenariot inte längre aktuellt? Arkivera det: det försvinner ur analysen, värmekartorna och uppföljningen, men finns kvar och kan återställas.
+archive-help-measure = Är åtgärden inaktuell eller inlagd av misstag? Arkivera den: den försvinner ur åtgärdsplanen och uppföljningen, men finns kvar och kan återställas.
+archive-list-show = Visa arkiverade
+archive-list-showing = Arkiverade.
+archive-list-active = Visa de som används
+archive-scenarios = Arkiverade scenarier
+done-archived = Arkiverat. Det kan återställas från sin sida.
+done-restored = Återställt: det är med i arbetet igen.
+action-asset-archive = Informationsmängd arkiverades
+action-asset-restore = Informationsmängd återställdes
+action-system-archive = System arkiverades
+action-system-restore = System återställdes
+action-risk-analysis-archive = Riskanalys arkiverades
+action-risk-analysis-restore = Riskanalys återställdes
+action-risk-scenario-archive = Riskscenario arkiverades
+action-risk-scenario-restore = Riskscenario återställdes
+action-measure-archive = Åtgärd arkiverades
+action-measure-restore = Åtgärd återställdes
+field-archived = Arkivering

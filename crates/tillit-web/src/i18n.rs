@@ -203,6 +203,7 @@ impl Tr {
                 vec![("state", self.t(&format!("case-state-{state}")))]
             }
             Rule::InvalidDocument { detail } => vec![("detail", detail.clone())],
+            Rule::StillInUse { by } => vec![("by", by.clone())],
             Rule::SubmissionRefused { reason } => vec![(
                 "reason",
                 self.t(&format!("refusal-{}", reason.replace('_', "-"))),

@@ -9,6 +9,7 @@
 pub mod access;
 pub mod account;
 pub mod api;
+pub mod archive;
 pub mod assets;
 pub mod audit;
 pub mod auth;

@@ -1102,7 +1102,7 @@ async fn assess(
 async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError> {
     let (t, _) = store.operator_tenant(&number("232100-9991")?).await?;
     if store
-        .list_risk_analyses(&t, Default::default())
+        .list_risk_analyses(&t, false, Default::default())
         .await?
         .total
         > 0

@@ -38,6 +38,8 @@ pub struct AssetRow {
 #[template(path = "assets.html")]
 struct AssetsPage {
     c: PageCommon,
+    archived_view: bool,
+    list_base: &'static str,
     q: String,
     classified_options: Vec<Choice>,
     sort_options: Vec<Choice>,
@@ -77,6 +79,7 @@ pub async fn list(
             ("q", text.clone()),
             ("classified", p.classified.clone()),
             ("sort", p.sort.clone()),
+            ("archived", p.archived.clone()),
             ("per_page", p.per_page.clone().unwrap_or_default()),
         ],
         &list,
@@ -110,6 +113,8 @@ pub async fn list(
         selected: key == current,
     };
     let tpl = AssetsPage {
+        archived_view: query.archived,
+        list_base: "/assets",
         c: PageCommon::member(&m, tr.t("assets-title"), "/assets")
             .with_notice(notice_from(tr, notice.done.as_deref())),
         q: text,
@@ -365,6 +370,7 @@ pub struct AspectChoice {
 #[template(path = "asset.html")]
 struct AssetPage {
     c: PageCommon,
+    archive: crate::archive::ArchiveBox,
     id: String,
     name: String,
     facts: Vec<(String, String)>,
@@ -514,7 +520,15 @@ async fn render_asset(
             .map(|x| l.get(x).number().to_string())
             .collect()
     };
+    let archive = crate::archive::archive_box(
+        state,
+        m,
+        tillit_domain::archive::Archivable::Asset,
+        a.id.as_str(),
+    )
+    .await?;
     let tpl = AssetPage {
+        archive,
         c: PageCommon::member(m, a.input.name.clone(), "/assets").with_notice(notice),
         id: a.id.to_string(),
         name: a.input.name.clone(),

@@ -73,6 +73,8 @@ pub struct Group {
 #[template(path = "measures.html")]
 struct MeasuresPage {
     c: PageCommon,
+    archived_view: bool,
+    list_base: &'static str,
     groups: Vec<Group>,
     group_by: Vec<Choice>,
     statuses: Vec<Choice>,
@@ -133,6 +135,8 @@ pub async fn requirement_labeller(
 /// The query parameters of `list`.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct MeasureListParams {
+    /// yes: the archived measures instead of those in use
+    pub archived: Option<String>,
     pub done: Option<String>,
     pub group: Option<String>,
     pub overdue: Option<String>,
@@ -168,7 +172,9 @@ pub async fn list(
         return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
     }
     let overdue_only = q.overdue.as_deref() == Some("1");
+    let archived = crate::archive::archived_param(q.archived.as_deref())?;
     let query = MeasureQuery {
+        archived,
         q: Some(text.clone()),
         status,
         owner_membership_id: None,
@@ -183,6 +189,7 @@ pub async fn list(
         tr,
         "/measures",
         &[
+            ("archived", q.archived.clone().unwrap_or_default()),
             ("group", group.to_string()),
             ("status", q.status.as_ref().cloned().unwrap_or_default()),
             ("q", text.clone()),
@@ -232,6 +239,8 @@ pub async fn list(
         }
     }
     let tpl = MeasuresPage {
+        archived_view: archived,
+        list_base: "/measures",
         c: PageCommon::member(&m, tr.t("measures-title"), "/measures")
             .with_notice(notice_from(tr, q.done.as_deref())),
         groups,
@@ -493,6 +502,7 @@ pub async fn show(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<MeasureId>,
+    Params(notice): Params<crate::pages::Notice>,
 ) -> AppResult<Response> {
     use crate::pages::record::{Fact, Record};
     m.require(Permission::ViewRegisters)?;
@@ -581,8 +591,17 @@ pub async fn show(
             ),
         ));
     }
+    let archive = crate::archive::archive_box(
+        &state,
+        &m,
+        tillit_domain::archive::Archivable::Measure,
+        x.id.as_str(),
+    )
+    .await?;
     let tpl = Record {
-        c: PageCommon::member(&m, i.title.clone(), "/measures"),
+        archive,
+        c: PageCommon::member(&m, i.title.clone(), "/measures")
+            .with_notice(crate::pages::notice_from(tr, notice.done.as_deref())),
         back_href: "/measures".into(),
         back_label: tr.t("measures-title"),
         heading: i.title.clone(),

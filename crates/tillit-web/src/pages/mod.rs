@@ -160,6 +160,46 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/assets/{id}/edit", get(crate::assets::pages::edit_form))
         .route(
+            "/assets/{id}/archive",
+            post(crate::archive::pages::archive_asset),
+        )
+        .route(
+            "/assets/{id}/restore",
+            post(crate::archive::pages::restore_asset),
+        )
+        .route(
+            "/systems/{id}/archive",
+            post(crate::archive::pages::archive_system),
+        )
+        .route(
+            "/systems/{id}/restore",
+            post(crate::archive::pages::restore_system),
+        )
+        .route(
+            "/risks/{id}/archive",
+            post(crate::archive::pages::archive_analysis),
+        )
+        .route(
+            "/risks/{id}/restore",
+            post(crate::archive::pages::restore_analysis),
+        )
+        .route(
+            "/scenarios/{id}/archive",
+            post(crate::archive::pages::archive_scenario),
+        )
+        .route(
+            "/scenarios/{id}/restore",
+            post(crate::archive::pages::restore_scenario),
+        )
+        .route(
+            "/measures/{id}/archive",
+            post(crate::archive::pages::archive_measure),
+        )
+        .route(
+            "/measures/{id}/restore",
+            post(crate::archive::pages::restore_measure),
+        )
+        .route(
             "/assets/{id}/classify",
             post(crate::assets::pages::classify),
         )
@@ -895,6 +935,8 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "matrix-saved",
         "measure-saved",
         "reviewed",
+        "archived",
+        "restored",
         "access-saved",
         "facts-saved",
         "catalog-upgraded",

@@ -52,4 +52,5 @@ pub struct Record {
     pub edit: Option<String>,
     pub facts: Vec<Fact>,
     pub lists: Vec<RecordList>,
+    pub archive: crate::archive::ArchiveBox,
 }

@@ -106,12 +106,14 @@ pub struct RiskAnalysisPage {
 /// The query parameters of `list_risk_analyses`.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ListRiskAnalysesParams {
+    /// yes: the archived analyses instead of those in use
+    pub archived: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
 }
 
 /// Risk analyses, newest first.
-#[utoipa::path(get, path = "/api/v1/risk-analyses", params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = RiskAnalysisPage)))]
+#[utoipa::path(get, path = "/api/v1/risk-analyses", params(("archived" = Option<String>, Query, description = "yes: the archived analyses instead of those in use"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = RiskAnalysisPage)))]
 pub async fn list_risk_analyses(
     State(state): State<AppState>,
     m: Member,
@@ -119,7 +121,8 @@ pub async fn list_risk_analyses(
 ) -> AppResult<Json<RiskAnalysisPage>> {
     m.require(Permission::ViewRegisters)?;
     let page = PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
-    let list = tillit_app::risk::list_risk_analyses(&state.app, &m.who, page).await?;
+    let archived = crate::archive::archived_param(q.archived.as_deref())?;
+    let list = tillit_app::risk::list_risk_analyses(&state.app, &m.who, archived, page).await?;
     Ok(Json(RiskAnalysisPage {
         page: list.page,
         per_page: list.per_page,

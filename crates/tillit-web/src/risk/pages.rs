@@ -161,6 +161,8 @@ pub struct AnalysisRow {
 #[template(path = "risks.html")]
 struct RisksPage {
     c: PageCommon,
+    archived_view: bool,
+    list_base: &'static str,
     matrix: String,
     may_edit: bool,
     may_configure: bool,
@@ -183,6 +185,8 @@ fn matrix_line(tr: &Tr, m: &RiskMatrix) -> String {
 /// The query parameters of `list`.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct RiskListParams {
+    /// yes: the archived analyses instead of those in use
+    pub archived: Option<String>,
     pub done: Option<String>,
     pub page: Option<String>,
 }
@@ -196,11 +200,19 @@ pub async fn list(
     let tr = &m.ctx.tr;
     let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     let page_req = PageRequest::parse(q.page.as_deref(), None)?;
-    let list = tillit_app::risk::list_risk_analyses(&state.app, &m.who, page_req).await?;
-    let pager = Pager::new(tr, "/risks", &[], &list);
+    let archived = crate::archive::archived_param(q.archived.as_deref())?;
+    let list = tillit_app::risk::list_risk_analyses(&state.app, &m.who, archived, page_req).await?;
+    let pager = Pager::new(
+        tr,
+        "/risks",
+        &[("archived", q.archived.clone().unwrap_or_default())],
+        &list,
+    );
     let inherent = tillit_app::risk::heat_counts(&state.app, &m.who, None, false).await?;
     let residual = tillit_app::risk::heat_counts(&state.app, &m.who, None, true).await?;
     let tpl = RisksPage {
+        archived_view: archived,
+        list_base: "/risks",
         c: PageCommon::member(&m, tr.t("risks-title"), "/risks")
             .with_notice(notice_from(tr, q.done.as_deref())),
         matrix: matrix_line(tr, &matrix),
@@ -415,6 +427,9 @@ pub struct ScenarioRow {
 #[template(path = "risk.html")]
 struct RiskPage {
     c: PageCommon,
+    archive: crate::archive::ArchiveBox,
+    /// Scenarios archived on their own: (id, title, when).
+    archived_scenarios: Vec<(String, String, String)>,
     id: String,
     title: String,
     facts: Vec<(String, String)>,
@@ -503,7 +518,21 @@ pub async fn show(
                 || s.input.treatment == Some(Treatment::Reduce),
         })
         .collect();
+    let archive = crate::archive::archive_box(
+        &state,
+        &m,
+        tillit_domain::archive::Archivable::RiskAnalysis,
+        a.id.as_str(),
+    )
+    .await?;
+    let archived_scenarios = tillit_app::archive::archived_scenarios(&state.app, &m.who, &a.id)
+        .await?
+        .into_iter()
+        .map(|(id, title, at)| (id, title, crate::pages::show_time(&at)))
+        .collect();
     let tpl = RiskPage {
+        archive,
+        archived_scenarios,
         c: PageCommon::member(&m, a.input.title.clone(), "/risks")
             .with_notice(notice_from(tr, notice.done.as_deref())),
         id: a.id.to_string(),
@@ -835,6 +864,7 @@ pub async fn scenario_view(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<ScenarioId>,
+    Params(notice): Params<crate::pages::Notice>,
 ) -> AppResult<Response> {
     use crate::pages::record::{Fact, Record, RecordList};
     m.require(Permission::ViewRegisters)?;
@@ -902,8 +932,17 @@ pub async fn scenario_view(
         ));
         facts.push(Fact::text(tr.t("field-acceptance-note"), acc.note.clone()));
     }
+    let archive = crate::archive::archive_box(
+        &state,
+        &m,
+        tillit_domain::archive::Archivable::Scenario,
+        s.id.as_str(),
+    )
+    .await?;
     let tpl = Record {
-        c: PageCommon::member(&m, x.title.clone(), "/risks"),
+        archive,
+        c: PageCommon::member(&m, x.title.clone(), "/risks")
+            .with_notice(notice_from(tr, notice.done.as_deref())),
         back_href: format!("/risks/{}", analysis.id),
         back_label: analysis.input.title.clone(),
         heading: x.title.clone(),

@@ -37,6 +37,8 @@ pub struct SystemRow {
 #[template(path = "systems.html")]
 struct SystemsPage {
     c: PageCommon,
+    archived_view: bool,
+    list_base: &'static str,
     q: String,
     rows: Vec<SystemRow>,
     summary: String,
@@ -74,6 +76,7 @@ pub async fn list(
             ("hosting", p.hosting.clone()),
             ("patient_data", p.patient_data.clone()),
             ("sort", p.sort.clone()),
+            ("archived", p.archived.clone()),
             ("per_page", p.per_page.clone().unwrap_or_default()),
         ],
         &list,
@@ -134,6 +137,8 @@ pub async fn list(
         })
         .collect();
     let tpl = SystemsPage {
+        archived_view: query.archived,
+        list_base: "/systems",
         c: PageCommon::member(&m, tr.t("systems-title"), "/systems")
             .with_notice(notice_from(tr, notice.done.as_deref())),
         q: text,
@@ -396,6 +401,7 @@ pub struct AssetLine {
 #[template(path = "system.html")]
 struct SystemPage {
     c: PageCommon,
+    archive: crate::archive::ArchiveBox,
     id: String,
     name: String,
     facts: Vec<(String, String)>,
@@ -646,7 +652,15 @@ async fn render_system(
             selected: false,
         })
         .collect();
+    let archive = crate::archive::archive_box(
+        state,
+        m,
+        tillit_domain::archive::Archivable::System,
+        s.id.as_str(),
+    )
+    .await?;
     let tpl = SystemPage {
+        archive,
         libraries: adopted
             .into_iter()
             .map(|l| (l.id, format!("{} {}", l.title, l.version)))

@@ -445,7 +445,9 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
         let (_, page) = b.get_text(&format!("/measures/{measure}")).await;
         assert!(page.contains("Lärdom av incidenten"), "{page}");
         assert!(
-            page.contains(&format!("href=\"/incidents/{id}\">Fel mottagare för provsvar</a>")),
+            page.contains(&format!(
+                "href=\"/incidents/{id}\">Fel mottagare för provsvar</a>"
+            )),
             "{page}"
         );
         assert!(!page.contains(&format!("(/incidents/{id})")), "{page}");

@@ -11,6 +11,7 @@ mod helpers;
 mod incidents;
 
 mod api;
+mod archive;
 mod assets;
 mod audit;
 mod auth;

@@ -1,0 +1,14 @@
+-- Archiving: a register object taken out of the active work keeps its row, history and audit
+-- trail; archived_at (and who did it) hides it from the lists, the follow-up and the choices of
+-- other forms until it is restored. The scenarios of an archived analysis are archived with it,
+-- at the same instant, so that restoring the analysis restores exactly those.
+ALTER TABLE information_assets ADD COLUMN archived_at TEXT;
+ALTER TABLE information_assets ADD COLUMN archived_by TEXT;
+ALTER TABLE systems ADD COLUMN archived_at TEXT;
+ALTER TABLE systems ADD COLUMN archived_by TEXT;
+ALTER TABLE risk_analyses ADD COLUMN archived_at TEXT;
+ALTER TABLE risk_analyses ADD COLUMN archived_by TEXT;
+ALTER TABLE risk_scenarios ADD COLUMN archived_at TEXT;
+ALTER TABLE risk_scenarios ADD COLUMN archived_by TEXT;
+ALTER TABLE measures ADD COLUMN archived_at TEXT;
+ALTER TABLE measures ADD COLUMN archived_by TEXT;
