@@ -353,9 +353,9 @@ impl Store {
              "measures x WHERE x.org_id = $1 AND x.archived_at IS NULL AND x.status IN ('planned', 'in_progress') AND x.due_on < $2",
              Some(today), "x.title", "x.due_on", "/measures/", "x.id", "x.due_on, x.title"),
             (GapKind::UnmetWithoutMeasure,
-             "assessments x WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met') AND x.has_measure = 0 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = x.org_id AND z.archived_at IS NOT NULL))",
+             "assessments x WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met') AND x.has_measure = 0 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = $1 AND z.archived_at IS NOT NULL))",
              None, "x.requirement_id", "COALESCE((SELECT s.name FROM systems s WHERE s.id = x.system_id AND s.org_id = x.org_id), '')", "", "x.scope_key", "x.status, x.requirement_id"),
-            (GapKind::Reassessment, "reassessments x WHERE x.org_id = $1 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = x.org_id AND z.archived_at IS NOT NULL))", None,
+            (GapKind::Reassessment, "reassessments x WHERE x.org_id = $1 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = $1 AND z.archived_at IS NOT NULL))", None,
              "x.requirement_id", "COALESCE((SELECT s.name FROM systems s WHERE s.id = x.system_id AND s.org_id = x.org_id), '')", "", "x.scope_key",
              "x.reason, x.scope_key, x.requirement_id"),
         ];
@@ -373,7 +373,7 @@ impl Store {
                 let part = |status: &str| {
                     format!(
                         "SELECT * FROM (SELECT {label} AS label, {detail} AS detail, {id_col} AS link_id, x.status AS status FROM assessments x
-                          WHERE x.org_id = $1 AND x.status = '{status}' AND x.has_measure = 0 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = x.org_id AND z.archived_at IS NOT NULL)) ORDER BY x.requirement_id LIMIT {GAP_ITEMS_SHOWN}) p_{status}"
+                          WHERE x.org_id = $1 AND x.status = '{status}' AND x.has_measure = 0 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = $1 AND z.archived_at IS NOT NULL)) ORDER BY x.requirement_id LIMIT {GAP_ITEMS_SHOWN}) p_{status}"
                     )
                 };
                 format!(
@@ -520,7 +520,7 @@ impl Store {
             let n = count(
                 &mut conn,
                 &format!(
-                    "SELECT COUNT(*) AS n FROM assessments x WHERE x.org_id = $1 AND x.status = '{st}' AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = x.org_id AND z.archived_at IS NOT NULL))"
+                    "SELECT COUNT(*) AS n FROM assessments x WHERE x.org_id = $1 AND x.status = '{st}' AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = $1 AND z.archived_at IS NOT NULL))"
                 ),
                 t,
                 None,
