@@ -25,6 +25,7 @@ pub mod outsourcing;
 pub mod reminders;
 pub mod reports;
 pub mod risk;
+pub mod search;
 pub mod security;
 pub mod signing;
 pub mod sso;

@@ -12,3 +12,7 @@ ALTER TABLE risk_scenarios ADD COLUMN archived_at TEXT;
 ALTER TABLE risk_scenarios ADD COLUMN archived_by TEXT;
 ALTER TABLE measures ADD COLUMN archived_at TEXT;
 ALTER TABLE measures ADD COLUMN archived_by TEXT;
+
+-- The text the organisation-wide search reads for a scenario (lower-cased title, threat and
+-- vulnerability), as the other registers have; filled for existing rows when the server starts.
+ALTER TABLE risk_scenarios ADD COLUMN search_text TEXT NOT NULL DEFAULT '';

@@ -31,6 +31,7 @@ mod query;
 mod reminders;
 mod risk;
 mod row;
+mod search;
 mod sessions;
 mod signing;
 mod sso;
@@ -66,6 +67,7 @@ pub use orgs::Organisation;
 pub use outsourcing::{Decision, DecisionMeasure, NewDecision, OutsourcingCase};
 pub use reminders::{Contact, NewReminder, Reminder, SCHEDULE_SUBJECT};
 pub use risk::{CellCount, RiskAnalysis, RiskAnalysisInput, Scenario};
+pub use search::{HitKind, Hits};
 pub use sessions::{NewSession, SessionUser};
 pub use signing::SigningKeyRow;
 pub use sso::{SsoLogin, SsoProvider, SsoProviderRow, TakenLogin};
@@ -261,6 +263,7 @@ impl Store {
     /// and country texts written before the register and the country list where it can.
     pub async fn heal(&self) -> Result<(), StoreError> {
         followup::backfill_next_reviews(&self.pool).await?;
+        risk::backfill_scenario_search(&self.pool).await?;
         self.link_written_system_facts().await?;
         Ok(())
     }

@@ -630,12 +630,12 @@ impl Store {
             "UPDATE risk_scenarios SET analysis_id = $2, title = $3, threat_key = $4, threat_text = $5, vulnerability = $6, aspects = $7,
                existing_measures = $8, inherent_likelihood = $9, inherent_consequence = $10, treatment = $11, residual_likelihood = $12,
                residual_consequence = $13, residual_score = $14, accepted_by = $15, accepted_by_name = $16, accepted_on = $17,
-               acceptance_note = $18, updated_at = $19 WHERE id = $1 AND org_id = $20"
+               acceptance_note = $18, updated_at = $19, search_text = $21 WHERE id = $1 AND org_id = $20"
         } else {
             "INSERT INTO risk_scenarios (id, analysis_id, title, threat_key, threat_text, vulnerability, aspects, existing_measures,
                inherent_likelihood, inherent_consequence, treatment, residual_likelihood, residual_consequence, residual_score,
-               accepted_by, accepted_by_name, accepted_on, acceptance_note, updated_at, org_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19)"
+               accepted_by, accepted_by_name, accepted_on, acceptance_note, updated_at, org_id, created_at, search_text)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, $21)"
         };
         sqlx::query(sql)
             .bind(&sid)
@@ -658,6 +658,7 @@ impl Store {
             .bind(acc.map(|a| a.note.clone()))
             .bind(&now)
             .bind(t.id())
+            .bind(scenario_search_text(x))
             .execute(tx.conn())
             .await?;
         crate::links::set(
@@ -729,5 +730,45 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// What the search reads of a scenario: its title, threat and vulnerability, lower-cased.
+pub(crate) fn scenario_search_text(x: &ScenarioInput) -> String {
+    tillit_domain::text::search_key(&[
+        &x.title,
+        x.threat_text.as_deref().unwrap_or(""),
+        x.vulnerability.as_deref().unwrap_or(""),
+    ])
+}
+
+/// Fills the search text of scenarios stored before it was kept (once, at start).
+pub(crate) async fn backfill_scenario_search(pool: &sqlx::AnyPool) -> Result<(), StoreError> {
+    loop {
+        let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT id, title, threat_text, vulnerability FROM risk_scenarios WHERE search_text = '' LIMIT 1000",
+        )
+        .fetch_all(pool)
+        .await?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = pool.begin().await?;
+        for (id, title, threat, vulnerability) in rows {
+            let mut key = tillit_domain::text::search_key(&[
+                &title,
+                threat.as_deref().unwrap_or(""),
+                vulnerability.as_deref().unwrap_or(""),
+            ]);
+            if key.is_empty() {
+                key.push(' ');
+            }
+            sqlx::query("UPDATE risk_scenarios SET search_text = $1 WHERE id = $2")
+                .bind(key)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
     }
 }

@@ -2546,3 +2546,20 @@ action-risk-scenario-restore = Risk scenario restored
 action-measure-archive = Measure archived
 action-measure-restore = Measure restored
 field-archived = Archiving
+
+# Search
+search-title = Search
+search-intro = Search the organisation's information assets, systems, risk analyses, risk scenarios and measures by name and description. Archived ones are not shown.
+search-label = Search for
+search-button = Search
+search-summary = { $count ->
+        [one] One hit
+       *[other] { $count } hits
+    } for “{ $q }”.
+search-more = Show all { $count } in the list
+search-kind-asset = Information assets
+search-kind-system = Systems
+search-kind-risk-analysis = Risk analyses
+search-kind-scenario = Risk scenarios
+search-kind-measure = Measures
+search-nav-label = Search the registers

@@ -2534,3 +2534,20 @@ action-risk-scenario-restore = Riskscenario återställdes
 action-measure-archive = Åtgärd arkiverades
 action-measure-restore = Åtgärd återställdes
 field-archived = Arkivering
+
+# Search
+search-title = Sök
+search-intro = Sök bland organisationens informationsmängder, system, riskanalyser, riskscenarier och åtgärder på namn och beskrivning. Arkiverade visas inte.
+search-label = Sök efter
+search-button = Sök
+search-summary = { $count ->
+        [one] En träff
+       *[other] { $count } träffar
+    } på ”{ $q }”.
+search-more = Visa alla { $count } i listan
+search-kind-asset = Informationsmängder
+search-kind-system = System
+search-kind-risk-analysis = Riskanalyser
+search-kind-scenario = Riskscenarier
+search-kind-measure = Åtgärder
+search-nav-label = Sök i registren

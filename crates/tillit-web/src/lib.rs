@@ -35,6 +35,7 @@ pub mod render;
 pub mod reports;
 pub mod requirements;
 pub mod risk;
+pub mod search;
 pub mod security;
 pub mod startup;
 pub mod state;

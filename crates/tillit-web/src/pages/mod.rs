@@ -543,6 +543,7 @@ pub fn routes() -> Router<AppState> {
             get(crate::measures::pages::edit_form),
         )
         .route("/follow-up", get(crate::followup::pages::follow_up))
+        .route("/search", get(crate::search::pages::search))
         .route(
             "/reports/management-review.pdf",
             get(crate::reports::pages::management_review),

@@ -31,6 +31,7 @@ mod requirements;
 mod risk;
 mod roles;
 mod rules;
+mod search;
 mod sso;
 mod submissions;
 mod supervision;
