@@ -172,6 +172,26 @@ pub struct GapList {
 
 /// One gap query: kind, `FROM … WHERE …` ($1 the tenant, $2 the argument), the argument, and
 /// the label, detail, link prefix, id and order expressions.
+/// The condition that leaves out the assessments of archived systems (alias `x`), or nothing when
+/// the organisation has archived no system — the common case, in which the counts stay index
+/// ranges instead of reading every assessment row.
+async fn live_scopes(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+) -> Result<&'static str, StoreError> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM systems WHERE org_id = $1 AND archived_at IS NOT NULL",
+    )
+    .bind(t.id())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(if n == 0 {
+        ""
+    } else {
+        " AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = $1 AND z.archived_at IS NOT NULL))"
+    })
+}
+
 type GapSpec<'a> = (
     GapKind,
     &'a str,
@@ -332,6 +352,9 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let tol = tolerance.to_string();
         let mut out = Vec::new();
+        let live = live_scopes(&mut conn, t).await?;
+        let unmet = format!("assessments x WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met') AND x.has_measure = 0{live}");
+        let reassess = format!("reassessments x WHERE x.org_id = $1{live}");
         // (kind, FROM … WHERE …, argument $2, label, detail, href prefix, id column, order)
         let specs: [GapSpec<'_>; 9] = [
             (GapKind::UnclassifiedAsset, "information_assets a WHERE a.org_id = $1 AND a.archived_at IS NULL AND a.highest_level IS NULL", None,
@@ -353,9 +376,9 @@ impl Store {
              "measures x WHERE x.org_id = $1 AND x.archived_at IS NULL AND x.status IN ('planned', 'in_progress') AND x.due_on < $2",
              Some(today), "x.title", "x.due_on", "/measures/", "x.id", "x.due_on, x.title"),
             (GapKind::UnmetWithoutMeasure,
-             "assessments x WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met') AND x.has_measure = 0 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = $1 AND z.archived_at IS NOT NULL))",
+             &unmet,
              None, "x.requirement_id", "COALESCE((SELECT s.name FROM systems s WHERE s.id = x.system_id AND s.org_id = x.org_id), '')", "", "x.scope_key", "x.status, x.requirement_id"),
-            (GapKind::Reassessment, "reassessments x WHERE x.org_id = $1 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = $1 AND z.archived_at IS NOT NULL))", None,
+            (GapKind::Reassessment, &reassess, None,
              "x.requirement_id", "COALESCE((SELECT s.name FROM systems s WHERE s.id = x.system_id AND s.org_id = x.org_id), '')", "", "x.scope_key",
              "x.reason, x.scope_key, x.requirement_id"),
         ];
@@ -373,7 +396,7 @@ impl Store {
                 let part = |status: &str| {
                     format!(
                         "SELECT * FROM (SELECT {label} AS label, {detail} AS detail, {id_col} AS link_id, x.status AS status FROM assessments x
-                          WHERE x.org_id = $1 AND x.status = '{status}' AND x.has_measure = 0 AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = $1 AND z.archived_at IS NOT NULL)) ORDER BY x.requirement_id LIMIT {GAP_ITEMS_SHOWN}) p_{status}"
+                          WHERE x.org_id = $1 AND x.status = '{status}' AND x.has_measure = 0{live} ORDER BY x.requirement_id LIMIT {GAP_ITEMS_SHOWN}) p_{status}"
                     )
                 };
                 format!(
@@ -515,12 +538,13 @@ impl Store {
         )
         .await?;
         // One index range per status.
+        let live = live_scopes(&mut conn, t).await?;
         let mut per_status = std::collections::HashMap::new();
         for st in ["met", "partly_met", "not_met"] {
             let n = count(
                 &mut conn,
                 &format!(
-                    "SELECT COUNT(*) AS n FROM assessments x WHERE x.org_id = $1 AND x.status = '{st}' AND (x.system_id IS NULL OR x.system_id NOT IN (SELECT z.id FROM systems z WHERE z.org_id = $1 AND z.archived_at IS NOT NULL))"
+                    "SELECT COUNT(*) AS n FROM assessments x WHERE x.org_id = $1 AND x.status = '{st}'{live}"
                 ),
                 t,
                 None,
