@@ -1,7 +1,7 @@
 // Every page of the demo, as four users reach them (the region's coordinator, a municipality's
 // and a private provider's administrator, an authority's administrator): no page is wider than
-// the screen at 1280 × 800 or at 390 × 844, and axe-core finds nothing at the narrow width, where
-// the navigation folds behind its "Meny" button.
+// the screen at 1280 × 800 or at 390 × 844, and axe-core finds nothing at either width (at the
+// narrow one the navigation folds behind its "Meny" button).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, useBrowser, axeViolations, signIn } from './lib.mjs';
@@ -27,6 +27,8 @@ for (const email of ['samordnare@norrfjall.example', 'admin@asby.example', 'admi
     const context = await browser().newContext({ locale: 'sv-SE', viewport: { width: 1280, height: 800 } });
     const page = await signIn(context, email);
     const pages = await pagesOf(page);
+    // The search is a form, not a link: a query with hits in several registers.
+    if (email !== 'admin@imy.example') pages.push('/search?q=journal');
     assert.ok(pages.length >= 10, `pages found: ${pages.length}`);
     const wide = [];
     const axe = [];
@@ -36,13 +38,11 @@ for (const email of ['samordnare@norrfjall.example', 'admin@asby.example', 'admi
         await page.goto(BASE + path);
         const sw = await page.evaluate(() => document.documentElement.scrollWidth);
         if (sw > w) wide.push(`${path} at ${w}: ${sw} px`);
-        if (w === 390) {
-          for (const v of await axeViolations(page)) axe.push(`${path}: ${v}`);
-        }
+        for (const v of await axeViolations(page)) axe.push(`${path} at ${w}: ${v}`);
       }
     }
     assert.deepEqual(wide, [], 'pages wider than the screen');
-    assert.deepEqual(axe, [], 'axe-core violations at 390 px');
+    assert.deepEqual(axe, [], 'axe-core violations');
     await context.close();
   });
 }
