@@ -958,6 +958,7 @@ fn query_rule(path: &str, name: &str) -> Option<Value> {
         (_, "per_page") => json!({"anyOf": [
             {"type": "integer", "minimum": 1, "maximum": paging::MAX_PER_PAGE},
             {"type": "string", "maxLength": 0}]}),
+        ("/api/v1/search", "q") => search_words(),
         (_, "q") => json!({"type": "string", "maxLength": 200}),
         ("/api/v1/authority/ranking" | "/api/v1/authority/registry", "kind") => {
             word(&tillit_domain::ranking::REGISTRY_KINDS, true)
@@ -1006,6 +1007,17 @@ fn query_rule(path: &str, name: &str) -> Option<Value> {
         ("/api/v1/audit-events", "action" | "object_type" | "object_id") => text(100),
         _ => return None,
     })
+}
+
+/// Every character `str::trim` removes (Unicode `White_Space`), as a class body.
+const WHITE_SPACE: &str =
+    r"\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+
+/// The search words: 2–200 characters once the white space around them is trimmed (as
+/// `str::trim` does: Unicode `White_Space`, control characters included).
+fn search_words() -> Value {
+    let ws = WHITE_SPACE;
+    json!({"type": "string", "pattern": format!("^[{ws}]*[^{ws}][\\s\\S]{{0,198}}[^{ws}][{ws}]*$")})
 }
 
 /// Adds the rules to a serialised OpenAPI document.
@@ -1140,6 +1152,17 @@ mod tests {
             }
         }
         move |c| ranges.iter().any(|(a, b)| (*a..=*b).contains(&c))
+    }
+
+    /// The search pattern trims what the app layer's `parse_query` trims, no more, no less.
+    #[test]
+    fn the_search_patterns_white_space_is_what_trim_removes() {
+        let ws = parse_class(WHITE_SPACE);
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(ws(c), c.is_whitespace(), "U+{:04X}", c as u32);
+        }
+        let p = search_words()["pattern"].as_str().unwrap().to_string();
+        assert!(p.contains("{0,198}"), "{p}");
     }
 
     #[test]
