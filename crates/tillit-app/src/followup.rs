@@ -28,27 +28,16 @@ async fn snapshot(app: &App, t: &Tenant) -> Result<(Vec<GapList>, KeyFigures)> {
         .store
         .key_figures(t, &today, matrix.tolerance, total)
         .await?;
-    // Compliance per requirement area, from the counts per requirement and status, in the
-    // catalog version the organisation works against.
-    let org = app.store.organisation(t).await?;
-    let lib = app.catalogs.for_org(&org.catalog_version).clone();
-    let mut tallies: std::collections::BTreeMap<String, tillit_domain::assessment::Tally> =
-        Default::default();
-    for (req, status, n) in app.store.assessment_counts(t).await? {
-        let (Some(r), Some(st)) = (
-            lib.requirement(&req),
-            tillit_domain::assessment::Status::from_key(&status),
-        ) else {
-            continue;
-        };
-        tallies
-            .entry(r.area.clone())
-            .or_default()
-            .add_many(Some(st), u32::try_from(n).unwrap_or(u32::MAX));
+    // Compliance overall and per requirement area, by the domain's one definition.
+    let areas = crate::compliance::by_area(app, t).await?;
+    let mut total = tillit_domain::assessment::Tally::default();
+    for n in areas.values() {
+        total += *n;
     }
-    figures.areas = tallies
+    figures.compliance_percent = total.compliance_percent().map(i64::from);
+    figures.areas = areas
         .into_iter()
-        .filter_map(|(area, t)| t.compliance_percent().map(|p| (area, i64::from(p))))
+        .filter_map(|(area, n)| n.compliance_percent().map(|p| (area, i64::from(p))))
         .collect();
     app.store.save_snapshot(t, &today, &figures).await?;
     Ok((gaps, figures))

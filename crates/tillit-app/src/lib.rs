@@ -13,6 +13,7 @@ pub mod audit;
 pub mod auth;
 pub mod authority;
 pub mod catalog;
+pub mod compliance;
 pub mod error;
 pub mod followup;
 pub mod incidents;

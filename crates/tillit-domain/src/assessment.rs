@@ -138,16 +138,64 @@ impl Tally {
     }
 
     /// Compliance in per cent: met counts fully, partly met half, not met and not yet assessed
-    /// nothing; requirements assessed as not applicable are left out. `None` when nothing counts.
+    /// nothing; requirements assessed as not applicable are left out. `None` when nothing counts,
+    /// or before the first requirement is assessed (a figure of 0 % would say the requirements
+    /// were found unmet).
     pub fn compliance_percent(&self) -> Option<u32> {
         let counted = self.applicable - self.not_applicable;
-        if counted == 0 {
+        if counted == 0 || self.assessed() == 0 {
             return None;
         }
         let halves = 2 * self.met + self.partly_met;
         // Rounded half up, in whole per cent.
         Some((halves * 100 + counted) / (2 * counted))
     }
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, o: Tally) {
+        self.applicable += o.applicable;
+        self.met += o.met;
+        self.partly_met += o.partly_met;
+        self.not_met += o.not_met;
+        self.not_applicable += o.not_applicable;
+    }
+}
+
+/// Tillit's one definition of compliance (efterlevnad), used by every page, export, report and
+/// submission that shows it:
+///
+/// - a **scope** is the organisation's own requirements or one system in use;
+/// - each requirement that applies to a scope counts once in it, with its status for that scope
+///   (`status_for_system`: a system's own assessment, else the organisation's) — so a
+///   requirement the organisation assessed once counts for every system it applies to, and one
+///   not yet assessed counts as nothing met;
+/// - a scope's compliance is `Tally::compliance_percent` of its counts, and the organisation's
+///   (overall and per requirement area) that of all its scopes' counts added up.
+///
+/// This gives a scope's counts per requirement area from its applicable requirements, each as
+/// (area, status).
+pub fn scope_tallies<'a>(
+    applicable: impl IntoIterator<Item = (&'a str, Option<Status>)>,
+) -> std::collections::BTreeMap<String, Tally> {
+    let mut out: std::collections::BTreeMap<String, Tally> = Default::default();
+    for (area, status) in applicable {
+        out.entry(area.to_string()).or_default().add(status);
+    }
+    out
+}
+
+/// The organisation's counts: its scopes' counts added up, per requirement area.
+pub fn organisation_tallies<'a>(
+    scopes: impl IntoIterator<Item = &'a std::collections::BTreeMap<String, Tally>>,
+) -> std::collections::BTreeMap<String, Tally> {
+    let mut out: std::collections::BTreeMap<String, Tally> = Default::default();
+    for scope in scopes {
+        for (area, t) in scope {
+            *out.entry(area.clone()).or_default() += *t;
+        }
+    }
+    out
 }
 
 /// The largest evidence file.
@@ -317,6 +365,40 @@ mod tests {
         let mut all_na = Tally::default();
         all_na.add(Some(Status::NotApplicable));
         assert_eq!(all_na.compliance_percent(), None);
+        let mut none_assessed = Tally::default();
+        none_assessed.add_many(None, 8);
+        assert_eq!(none_assessed.compliance_percent(), None);
+        none_assessed.add(Some(Status::NotMet));
+        assert_eq!(none_assessed.compliance_percent(), Some(0));
+    }
+
+    #[test]
+    fn a_requirement_assessed_once_for_the_organisation_counts_in_every_system_it_applies_to() {
+        // The organisation assessed "policy" as met once; system A assessed "logs" itself as
+        // partly met; system B has not assessed "logs".
+        let org_policy = Some(Status::Met);
+        let system = |own_logs: Option<Status>| {
+            scope_tallies([
+                ("styrning", status_for_system(None, org_policy).map(|x| x.0)),
+                ("logg", status_for_system(own_logs, None).map(|x| x.0)),
+            ])
+        };
+        let a = system(Some(Status::PartlyMet));
+        let b = system(None);
+        let org = scope_tallies([("styrning", org_policy)]);
+        let all = organisation_tallies([&org, &a, &b]);
+        // "policy" counts three times (the organisation and both systems), all met.
+        assert_eq!(all["styrning"].met, 3);
+        assert_eq!(all["styrning"].compliance_percent(), Some(100));
+        // "logs": one partly met, one not assessed → a quarter.
+        assert_eq!(all["logg"].applicable, 2);
+        assert_eq!(all["logg"].compliance_percent(), Some(25));
+        let mut total = Tally::default();
+        for t in all.values() {
+            total += *t;
+        }
+        // (3 + 0.5) of 5 = 70 %.
+        assert_eq!(total.compliance_percent(), Some(70));
     }
 
     #[test]

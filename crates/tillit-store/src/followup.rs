@@ -537,23 +537,6 @@ impl Store {
             Some(today),
         )
         .await?;
-        // One index range per status.
-        let live = live_scopes(&mut conn, t).await?;
-        let mut per_status = std::collections::HashMap::new();
-        for st in ["met", "partly_met", "not_met"] {
-            let n = count(
-                &mut conn,
-                &format!(
-                    "SELECT COUNT(*) AS n FROM assessments x WHERE x.org_id = $1 AND x.status = '{st}'{live}"
-                ),
-                t,
-                None,
-            )
-            .await?;
-            per_status.insert(st, n);
-        }
-        let (met, partly) = (per_status["met"], per_status["partly_met"]);
-        let assessed = met + partly + per_status["not_met"];
         Ok(KeyFigures {
             assets,
             unclassified_assets: unclassified,
@@ -561,27 +544,11 @@ impl Store {
             scenarios_above_tolerance: above,
             open_measures: open,
             overdue_measures: overdue,
-            compliance_percent: (assessed > 0)
-                .then(|| (200 * met + 100 * partly + assessed) / (2 * assessed)),
+            // Filled in by the app layer (tillit_app::compliance).
+            compliance_percent: None,
             gaps,
             areas: Default::default(),
         })
-    }
-
-    /// How many assessments each requirement has per status: (requirement, status, count).
-    pub async fn assessment_counts(
-        &self,
-        t: &Tenant,
-    ) -> Result<Vec<(String, String, i64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT requirement_id, status, COUNT(*) AS n FROM assessments WHERE org_id = $1 GROUP BY requirement_id, status",
-        )
-        .bind(t.id())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((s(r, "requirement_id")?, s(r, "status")?, i(r, "n")?)))
-            .collect()
     }
 
     /// Stores today's figures (replacing an earlier snapshot of the same day).

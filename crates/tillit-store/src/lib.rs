@@ -14,6 +14,7 @@ mod attempts;
 mod audit;
 mod authority;
 mod catalog;
+mod compliance;
 mod dialect;
 mod error;
 mod files;
@@ -53,6 +54,7 @@ pub use authority::{
     Received, RegistryEntry, RemitFilter,
 };
 pub use catalog::{NewReassessment, ReassessReason, Reassessment, RequirementMeasure};
+pub use compliance::ScopeTallies;
 pub use dialect::Backend;
 pub use error::{Reference, StoreError, Unique};
 pub use followup::{GapItem, GapKind, GapList, KeyFigures, Reviewed, GAP_ITEMS_SHOWN};

@@ -204,6 +204,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 28,
+        name: "compliance_tallies",
+        common: include_str!("../migrations/0028_compliance_tallies.sql"),
+        sqlite: include_str!("../migrations/0028_compliance_tallies.sqlite.sql"),
+        postgres: include_str!("../migrations/0028_compliance_tallies.postgres.sql"),
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

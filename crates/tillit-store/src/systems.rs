@@ -50,12 +50,12 @@ impl System {
     }
 }
 
-const COLUMNS: &str = "s.id AS id, s.name AS name, s.description AS description, s.owner_membership_id AS owner_membership_id, \
+pub(crate) const COLUMNS: &str = "s.id AS id, s.name AS name, s.description AS description, s.owner_membership_id AS owner_membership_id, \
     s.supplier_id AS supplier_id, sup.name AS supplier_name, s.unlinked_supplier AS unlinked_supplier, s.hosting AS hosting, \
     s.country AS country, s.unmatched_country AS unmatched_country, s.review_interval_months AS review_interval_months, \
     s.confidentiality AS confidentiality, s.integrity AS integrity, s.availability AS availability, s.traceability AS traceability, \
     s.deviation_motivation AS deviation_motivation, s.created_at AS created_at, s.updated_at AS updated_at, u.display_name AS owner_name";
-const FROM: &str = "systems s LEFT JOIN memberships m ON m.id = s.owner_membership_id LEFT JOIN users u ON u.id = m.user_id \
+pub(crate) const FROM: &str = "systems s LEFT JOIN memberships m ON m.id = s.owner_membership_id LEFT JOIN users u ON u.id = m.user_id \
     LEFT JOIN suppliers sup ON sup.id = s.supplier_id AND sup.org_id = s.org_id";
 
 /// The columns of a `System` as the database returns them.
@@ -127,13 +127,13 @@ impl SystemRow {
     }
 }
 
-fn system_from_row(r: &AnyRow) -> Result<System, StoreError> {
+pub(crate) fn system_from_row(r: &AnyRow) -> Result<System, StoreError> {
     SystemRow::from_row(r)?.into_view()
 }
 
 /// Fills in the assets each system processes and what it inherits from them, in one query per
 /// chunk of systems.
-async fn with_assets(
+pub(crate) async fn with_assets(
     conn: &mut AnyConnection,
     t: &Tenant,
     list: &mut [System],

@@ -642,7 +642,8 @@ followup-intro = What needs fixing now. Each line leads to the place to fix it. 
 followup-total = Gaps in all
 followup-figures = Key figures today
 followup-show-tables = Show the figures as tables
-followup-compliance-help = Compliance: of the requirements assessed as applicable, the share that is met; partly met counts as half. Requirements not yet assessed do not count here; the requirement lists show them as not assessed.
+compliance-definition = Compliance: met counts fully, partly met as half, not met and not yet assessed not at all; not applicable is left out. A requirement the organisation assessed for everyone counts here unless the system has its own assessment. The same count gives the organisation's figure in the follow-up.
+followup-compliance-help = Compliance is counted the same way everywhere in Tillit: every requirement that applies to the organisation and to each system in use counts once where it applies. Met counts fully, partly met as half, not met and not yet assessed not at all; not applicable (with a motivation) is left out. A requirement the organisation assessed once for everyone counts for every system it covers.
 followup-trend = Trend
 followup-trend-help = The key figures over the last 90 days, as lines and as a table.
 followup-trend-table = Key figures per day (last 14)
@@ -2182,7 +2183,7 @@ report-download = Download as PDF
 report-review-title = Management review
 report-review-subtitle = The state and development of information security
 report-review-link = Management review (PDF)
-report-review-summary = Compliance with the assessed requirements is { $compliance }. The follow-up shows { $gaps } { $gaps ->
+report-review-summary = Compliance with the requirements that apply is { $compliance }. The follow-up shows { $gaps } { $gaps ->
     [one] gap
    *[other] gaps
   }, { $above } { $above ->
@@ -2223,7 +2224,7 @@ report-decide-supervision = Answer { $count } { $count ->
    *[other] requests or actions
   } from supervisory authorities.
 report-section-compliance = Compliance
-report-compliance-by-area = Compliance per requirement area (met of assessed requirements, partly met counting half)
+report-compliance-by-area = Compliance per requirement area (every requirement that applies to the organisation and its systems; partly met counts as half, not assessed as not met)
 report-trend = Development
 report-trend-short = The development rests on { $count } daily { $count ->
     [one] record

@@ -639,7 +639,8 @@ followup-intro = Det som behöver åtgärdas just nu. Varje rad leder till stäl
 followup-total = Brister totalt
 followup-figures = Nyckeltal i dag
 followup-show-tables = Visa siffrorna som tabeller
-followup-compliance-help = Efterlevnad: av de krav som har bedömts som tillämpliga, hur stor andel som är uppfyllda; delvis uppfyllt räknas som hälften. Krav som ännu inte har bedömts räknas inte här; de står som ej bedömda i kravlistorna.
+compliance-definition = Efterlevnad: uppfyllt räknas helt, delvis uppfyllt till hälften, ej uppfyllt och ännu inte bedömt inte alls; ej tillämpligt räknas inte med. Ett krav som organisationen har bedömt för alla gäller här om systemet inte har en egen bedömning. Samma räkning ger organisationens siffra i uppföljningen.
+followup-compliance-help = Efterlevnad räknas på samma sätt överallt i Tillit: varje krav som gäller organisationen och varje system i bruk räknas en gång där det gäller. Uppfyllt räknas helt, delvis uppfyllt till hälften, ej uppfyllt och ännu inte bedömt inte alls; ej tillämpligt (med motivering) räknas inte med. Ett krav som organisationen har bedömt en gång för alla gäller för varje system som kravet omfattar.
 followup-trend = Utveckling
 followup-trend-help = Nyckeltalen de senaste 90 dagarna, som kurvor och som tabell.
 followup-trend-table = Nyckeltal per dag (senaste 14)
@@ -2170,7 +2171,7 @@ report-download = Ladda ned som PDF
 report-review-title = Ledningens genomgång
 report-review-subtitle = Informationssäkerhetsarbetets läge och utveckling
 report-review-link = Ledningens genomgång (PDF)
-report-review-summary = Efterlevnaden av de bedömda kraven är { $compliance }. Uppföljningen visar { $gaps } { $gaps ->
+report-review-summary = Efterlevnaden av de krav som gäller är { $compliance }. Uppföljningen visar { $gaps } { $gaps ->
     [one] brist
    *[other] brister
   }, { $above } { $above ->
@@ -2211,7 +2212,7 @@ report-decide-supervision = Svara på { $count } { $count ->
    *[other] begäranden eller åtgärder
   } från tillsynsmyndigheter.
 report-section-compliance = Efterlevnad
-report-compliance-by-area = Efterlevnad per kravområde (uppfyllda av bedömda krav, delvis uppfyllda räknas till hälften)
+report-compliance-by-area = Efterlevnad per kravområde (alla krav som gäller organisationen och dess system; delvis uppfyllt räknas till hälften, ej bedömt som ej uppfyllt)
 report-trend = Utveckling
 report-trend-short = Utvecklingen bygger på { $count } { $count ->
     [one] dagsnotering

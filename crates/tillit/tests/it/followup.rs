@@ -235,3 +235,121 @@ async fn concurrent_snapshots_of_one_day_never_collide() {
         1
     );
 }
+
+/// The compliance counts kept per scope (refreshed from the scopes the database marks on every
+/// change) always equal a count made afresh from every assessment, and the follow-up shows the
+/// figure of that count: through organisation-wide and system assessments, a new system, a
+/// reclassified asset and an archived system.
+#[tokio::test]
+async fn kept_compliance_counts_always_equal_a_fresh_count() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Efterlevnad", OrgKind::Region).await;
+    app.member(&t, "samordnare@eft.example", Role::Coordinator)
+        .await;
+    let system = patient_system(&app, &t, "own_operation").await;
+    let a = tillit_app::App::new(app.store.clone(), tillit_app::AppConfig::default()).unwrap();
+    let b = app.login("samordnare@eft.example").await;
+    let check = |step: &'static str| {
+        let (a, t) = (&a, &t);
+        async move {
+            let kept = tillit_app::compliance::by_area(a, t).await.unwrap();
+            let fresh = tillit_app::compliance::computed_afresh(a, t).await.unwrap();
+            assert_eq!(kept, fresh, "after {step}");
+            let mut total = tillit_domain::assessment::Tally::default();
+            for n in kept.values() {
+                total += *n;
+            }
+            (kept, total)
+        }
+    };
+    let (_, total) = check("nothing assessed").await;
+    assert!(total.applicable > 10, "{total:?}");
+    assert_eq!(total.compliance_percent(), None);
+    b.get_text("/follow-up").await;
+    let snap = app.store.snapshots(&t, &tillit_app::today()).await.unwrap();
+    assert_eq!(
+        snap[0].1.compliance_percent, None,
+        "no figure before the first assessment"
+    );
+
+    // sty-1 is a baseline requirement: the organisation's one assessment counts for itself and
+    // for the system.
+    let res = b
+        .post_form("/requirements/sty-1", &[("status", "met")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (kept, _) = check("an organisation-wide assessment").await;
+    assert_eq!(kept["sty"].met, 2);
+    let res = b
+        .post_form(
+            &format!("/systems/{system}/requirements/beh-4"),
+            &[("status", "not_met")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (kept, total) = check("a system's assessment").await;
+    assert_eq!(kept["beh"].not_met, 1);
+    // The follow-up shows the same figure.
+    b.get_text("/follow-up").await;
+    let snap = app.store.snapshots(&t, &tillit_app::today()).await.unwrap();
+    assert_eq!(
+        snap[0].1.compliance_percent,
+        total.compliance_percent().map(i64::from)
+    );
+
+    let second = app
+        .store
+        .create_system(
+            &t,
+            &Actor::operator(),
+            &tillit_store::SystemInput {
+                name: "Lokalbokning".into(),
+                description: None,
+                owner_membership_id: None,
+                supplier_id: None,
+                hosting: "own_operation".into(),
+                country: Some("SE".into()),
+                review_interval_months: 12,
+                asset_ids: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let (kept, _) = check("a new system").await;
+    assert_eq!(kept["sty"].met, 3, "the new system counts sty-1 too");
+    assert!(!second.id.as_str().is_empty());
+
+    // Lowering the asset's levels takes the higher levels' requirements off the system.
+    let sys = app
+        .store
+        .system(&t, &SystemId::from(system.as_str()))
+        .await
+        .unwrap();
+    let before = check("before reclassifying").await.1.applicable;
+    let lv = |n| tillit_domain::classification::ConsequenceLevel::from_number(n).unwrap();
+    app.store
+        .classify_asset(
+            &t,
+            &Actor::operator(),
+            &sys.assets[0].id,
+            &tillit_domain::classification::Levels {
+                confidentiality: lv(1),
+                integrity: lv(1),
+                availability: lv(1),
+                traceability: lv(1),
+            },
+            "Omprövad.",
+        )
+        .await
+        .unwrap();
+    let after = check("a reclassified asset").await.1.applicable;
+    assert!(after < before, "{after} < {before}");
+
+    let res = b
+        .post_form(&format!("/systems/{system}/archive"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (kept, _) = check("an archived system").await;
+    assert_eq!(kept["sty"].met, 2);
+    assert!(kept.get("beh").is_none_or(|n| n.not_met == 0));
+}

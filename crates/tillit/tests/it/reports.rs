@@ -152,7 +152,7 @@ async fn the_demo_regions_reports_carry_its_figures() {
         .map(|g| g["count"].as_i64().unwrap())
         .sum();
     let summary = format!(
-        "Efterlevnaden av de bedömda kraven är {compliance} %. Uppföljningen visar {gaps} brister, {} ",
+        "Efterlevnaden av de krav som gäller är {compliance} %. Uppföljningen visar {gaps} brister, {} ",
         figures["scenarios_above_tolerance"]
     );
     assert!(r.text.contains(&summary), "{summary:?} in {}", r.text);
