@@ -92,7 +92,16 @@ async fn main() -> Result<(), String> {
     sqlx::any::install_default_drivers();
     let pool = AnyPool::connect(&url).await.map_err(|e| e.to_string())?;
     let mut rng = Rng(0x7111_7000_2026);
-    let now = "2026-06-01T08:00:00.000Z";
+    // The data was drawn around 2026-06-01; every date moves by the days since then, so that
+    // the share of overdue measures and passed reviews (what the dashboards count) is the same
+    // whenever the benchmark runs.
+    let date = |y: i32, m: u64, d: u32| {
+        chrono::NaiveDate::from_ymd_opt(y, u32::try_from(m).unwrap_or(1), d).unwrap_or_default()
+    };
+    let shift = tillit_domain::time::today() - date(2026, 6, 1);
+    let day = |y: i32, m: u64, d: u32| -> String { (date(y, m, d) + shift).to_string() };
+    let now_owned = format!("{}T08:00:00.000Z", day(2026, 6, 1));
+    let now = now_owned.as_str();
     let id = |kind: &str, i: usize| format!("{kind}-{i:06}");
     let subjects = ["patients", "staff", "care_recipients", "children", "public"];
 
@@ -127,7 +136,7 @@ async fn main() -> Result<(), String> {
             s(name.to_lowercase()),
             s(now),
             s(now),
-            s(format!("2027-0{}-15", 1 + rng.below(9))),
+            s(day(2027, 1 + rng.below(9), 15)),
         ]);
     }
     bulk(
@@ -177,7 +186,7 @@ async fn main() -> Result<(), String> {
             s(name.to_lowercase()),
             s(now),
             s(now),
-            s(format!("2027-0{}-15", 1 + rng.below(9))),
+            s(day(2027, 1 + rng.below(9), 15)),
         ]);
         let mut linked = Vec::new();
         for _ in 0..3 {
@@ -227,9 +236,9 @@ async fn main() -> Result<(), String> {
             s(format!("Riskanalys {a:03}")),
             s("Omfattning"),
             s("Deltagare"),
-            s(format!("2026-0{}-10", 1 + rng.below(9))),
+            s(day(2026, 1 + rng.below(9), 10)),
             int(12),
-            s("2026-01-10"),
+            s(day(2026, 1, 10)),
             s(format!("riskanalys {a:03}")),
             s(now),
             s(now),
@@ -355,7 +364,7 @@ async fn main() -> Result<(), String> {
                 NULL,
                 NULL,
                 s("Person 0"),
-                s("2025-06-01T08:00:00.000Z"),
+                s(format!("{}T08:00:00.000Z", day(2025, 6, 1))),
             ]);
             history.push(vec![
                 s(id("history", 2 * n + 1)),
@@ -423,7 +432,7 @@ async fn main() -> Result<(), String> {
             s(&title),
             NULL,
             s(&owners[(i % 3) + 1]),
-            s(format!("2026-{:02}-15", 1 + rng.below(12))),
+            s(day(2026, 1 + rng.below(12), 15)),
             s(st),
             NULL_INT,
             if st == "verified" {
