@@ -16,6 +16,7 @@ pub mod auth;
 pub mod authority;
 pub mod catalog;
 pub mod context;
+pub mod design;
 pub mod error;
 pub mod followup;
 pub mod forms;

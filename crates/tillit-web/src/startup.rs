@@ -41,6 +41,8 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// Whether an identity provider may be on this machine over plain HTTP (tests, the demo).
     pub sso_loopback: bool,
+    /// Whether `/design` (the design system, for developers) is served; off in production.
+    pub design_page: bool,
 }
 
 impl Default for WebConfig {
@@ -60,6 +62,7 @@ impl Default for WebConfig {
             signing_kek: None,
             public_url: None,
             sso_loopback: false,
+            design_page: false,
         }
     }
 }

@@ -281,6 +281,8 @@ async fn serve(
     // The demo may use a test identity provider on this machine (`TILLIT_DEMO_OIDC_ISSUER`).
     if banner.is_some() {
         web.sso_loopback = true;
+        // The demo shows the design system to developers at /design.
+        web.design_page = true;
     }
     let kek = crate::checkpoints::load_or_create_key(&settings.signing_key_file)?;
     web.signing_kek = Some(tillit_app::signing::Kek(kek.to_bytes()));

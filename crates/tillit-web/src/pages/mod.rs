@@ -544,6 +544,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/follow-up", get(crate::followup::pages::follow_up))
         .route("/search", get(crate::search::pages::search))
+        .route("/design", get(crate::design::design))
         .route(
             "/reports/management-review.pdf",
             get(crate::reports::pages::management_review),

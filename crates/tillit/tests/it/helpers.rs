@@ -63,6 +63,7 @@ pub fn test_config() -> WebConfig {
         signing_kek: Some(tillit_app::signing::Kek([7; 32])),
         // The test identity provider runs on this machine.
         sso_loopback: true,
+        design_page: true,
         ..WebConfig::default()
     }
 }

@@ -249,3 +249,41 @@ async fn an_organisation_with_nothing_registered_is_told_where_to_begin() {
         "no gaps is not said of nothing"
     );
 }
+
+/// The design system's page renders the product's own parts (the field table with an error at
+/// the field and in the summary, a heat map, chips) where it is switched on, and is not found in
+/// production.
+#[tokio::test]
+async fn the_design_page_shows_the_real_parts_and_is_off_in_production() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Design", OrgKind::Region).await;
+    app.member(&t, "utv@design.example", Role::Reader).await;
+    let b = app.login("utv@design.example").await;
+    let (status, html) = b.get_text("/design").await;
+    assert_eq!(status, StatusCode::OK);
+    for part in [
+        "class=\"kpis\"",
+        "class=\"tiles\"",
+        "status status-not-met",
+        "level level-4",
+        "class=\"table-wrap\"",
+        "details class=\"edit\"",
+        "nav class=\"tabs\"",
+        "id=\"error-summary\"",
+        "<p class=\"field-error\" id=\"title-error\">Fyll i rubriken.</p>",
+        "<figure class=\"heatmap\"",
+        "&#60;ul class=&#34;kpis&#34;&#62;",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+
+    let prod = TestApp::spawn_with(tillit_web::WebConfig {
+        design_page: false,
+        ..test_config()
+    })
+    .await;
+    let (t, _) = prod.org("Region Drift", OrgKind::Region).await;
+    prod.member(&t, "utv@drift.example", Role::Reader).await;
+    let b = prod.login("utv@drift.example").await;
+    assert_eq!(b.get_text("/design").await.0, StatusCode::NOT_FOUND);
+}
