@@ -90,6 +90,60 @@ impl Register {
     }
 }
 
+/// Other names a file may give a column or a word — the headings and labels of an export in
+/// Swedish or English — matched without regard to case; the technical names are always read.
+#[derive(Debug, Clone, Default)]
+pub struct Aliases {
+    headings: HashMap<String, &'static str>,
+    words: HashMap<&'static str, HashMap<String, &'static str>>,
+}
+
+impl Aliases {
+    /// A heading that names the column `key`.
+    pub fn heading(&mut self, label: &str, key: &'static str) {
+        self.headings.insert(label.trim().to_lowercase(), key);
+    }
+
+    /// A label that stands for the word `key` in the list column `column`.
+    pub fn word(&mut self, column: &'static str, label: &str, key: &'static str) {
+        self.words
+            .entry(column)
+            .or_default()
+            .insert(label.trim().to_lowercase(), key);
+    }
+
+    /// The table with its headings and words as the import reads them: a heading or word it
+    /// knows becomes its key; anything else stays as written (for the rules to name).
+    pub fn apply(&self, mut table: Table) -> Table {
+        for h in &mut table.headers {
+            if let Some(k) = self.headings.get(&h.trim().to_lowercase()) {
+                *h = (*k).to_string();
+            }
+        }
+        for (column, words) in &self.words {
+            let Some(i) = table.headers.iter().position(|h| h == column) else {
+                continue;
+            };
+            for row in &mut table.rows {
+                if let Some(cell) = row.get_mut(i) {
+                    *cell = cell
+                        .split(',')
+                        .map(|w| {
+                            let w = w.trim();
+                            words
+                                .get(&w.to_lowercase())
+                                .map(|k| (*k).to_string())
+                                .unwrap_or_else(|| w.to_string())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(",");
+                }
+            }
+        }
+        table
+    }
+}
+
 /// What an import would do with one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowAction {
@@ -159,6 +213,7 @@ fn countries_cell(v: &str) -> Vec<String> {
 }
 
 /// Imports a file into a register. Nothing is saved when any row has an error, or in a dry run.
+/// Headings and words may be written as an export in either language writes them (`aliases`).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn import(
     app: &App,
@@ -167,10 +222,11 @@ pub async fn import(
     file_name: &str,
     bytes: &[u8],
     dry_run: bool,
+    aliases: &Aliases,
 ) -> Result<Import> {
     who.require(Permission::EditRegisters)?;
     let table = match read_file(app, file_name, bytes).await? {
-        Ok(t) => t,
+        Ok(t) => aliases.apply(t),
         Err(e) => return Ok(Import::FileRefused(e.into())),
     };
     if !table.headers.iter().any(|h| h == "name") {

@@ -318,9 +318,17 @@ async fn an_import_of_5000_rows_is_one_unit_of_work() {
     let c = w.person(&t, "c@a.example", Role::Coordinator).await;
     let xlsx = tabular::write_xlsx(&asset_table(5000), "assets").unwrap();
 
-    let dry = transfer::import(&w.app, &c, Register::Assets, "a.xlsx", &xlsx, true)
-        .await
-        .unwrap();
+    let dry = transfer::import(
+        &w.app,
+        &c,
+        Register::Assets,
+        "a.xlsx",
+        &xlsx,
+        true,
+        &Default::default(),
+    )
+    .await
+    .unwrap();
     let Import::Rows { rows, saved } = dry else {
         panic!("file refused")
     };
@@ -334,11 +342,17 @@ async fn an_import_of_5000_rows_is_one_unit_of_work() {
         .unwrap()
         .is_empty());
 
-    let Import::Rows { saved, .. } =
-        transfer::import(&w.app, &c, Register::Assets, "a.xlsx", &xlsx, false)
-            .await
-            .unwrap()
-    else {
+    let Import::Rows { saved, .. } = transfer::import(
+        &w.app,
+        &c,
+        Register::Assets,
+        "a.xlsx",
+        &xlsx,
+        false,
+        &Default::default(),
+    )
+    .await
+    .unwrap() else {
         panic!("file refused")
     };
     assert!(saved);
@@ -359,7 +373,16 @@ async fn a_failure_in_row_4999_leaves_nothing_stored() {
         .unwrap()
         .len();
     let xlsx = tabular::write_xlsx(&asset_table(5000), "assets").unwrap();
-    let result = transfer::import(&w.app, &c, Register::Assets, "a.xlsx", &xlsx, false).await;
+    let result = transfer::import(
+        &w.app,
+        &c,
+        Register::Assets,
+        "a.xlsx",
+        &xlsx,
+        false,
+        &Default::default(),
+    )
+    .await;
     assert!(
         matches!(result, Err(Error::Internal(_))),
         "the database refused row 4999"

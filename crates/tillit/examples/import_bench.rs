@@ -132,9 +132,17 @@ async fn run(url: &str, rounds: usize, xlsx: &[u8]) -> Result<String, String> {
         let who = auth::acting(&app, a).await.map_err(|x| e(&x))?;
         for (dry_run, out) in [(true, &mut dry), (false, &mut real)] {
             let start = Instant::now();
-            let r = transfer::import(&app, &who, Register::Assets, "assets.xlsx", xlsx, dry_run)
-                .await
-                .map_err(|x| e(&x))?;
+            let r = transfer::import(
+                &app,
+                &who,
+                Register::Assets,
+                "assets.xlsx",
+                xlsx,
+                dry_run,
+                &Default::default(),
+            )
+            .await
+            .map_err(|x| e(&x))?;
             out.push(start.elapsed().as_secs_f64() * 1000.0);
             match r {
                 Import::Rows { rows, saved } if rows.len() == ROWS && saved != dry_run => {}

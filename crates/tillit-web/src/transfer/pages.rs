@@ -37,6 +37,69 @@ async fn member_emails(state: &AppState, m: &Member) -> AppResult<Vec<(String, S
         .collect())
 }
 
+/// The list columns of a register whose cells are words of a closed list: (column, the list's
+/// keys, each key's translation key).
+/// A list column: its key, the list's keys, and each key's translation key.
+type WordColumn = (&'static str, &'static [&'static str], fn(&str) -> String);
+
+fn word_columns(reg: Register) -> Vec<WordColumn> {
+    use tillit_domain::words::{ConfidentialityStrength, DataSubject, Hosting, SpecialCategory};
+    match reg {
+        Register::Assets => vec![
+            (
+                "special_categories",
+                SpecialCategory::KEYS,
+                SpecialCategory::label_key_of,
+            ),
+            (
+                "data_subjects",
+                DataSubject::KEYS,
+                DataSubject::label_key_of,
+            ),
+            (
+                "confidentiality_strength",
+                ConfidentialityStrength::KEYS,
+                ConfidentialityStrength::label_key_of,
+            ),
+        ],
+        Register::Systems => vec![("hosting", Hosting::KEYS, Hosting::label_key_of)],
+        Register::Suppliers => vec![],
+    }
+}
+
+/// The headings and words of a register's export in both languages, which its import reads.
+fn aliases(state: &AppState, reg: Register) -> tillit_app::transfer::Aliases {
+    use crate::i18n::Locale;
+    let mut a = tillit_app::transfer::Aliases::default();
+    for l in [Locale::Sv, Locale::En] {
+        for key in reg.columns() {
+            a.heading(&state.i18n.message(l, &column_key(key)), key);
+        }
+        for (column, keys, label) in word_columns(reg) {
+            for k in keys {
+                a.word(column, &state.i18n.message(l, &label(k)), k);
+            }
+        }
+    }
+    a
+}
+
+/// A register column's heading: `col-{key}`.
+fn column_key(key: &str) -> String {
+    format!("col-{}", key.replace('_', "-"))
+}
+
+/// The words of a list cell (keys separated by commas) as their labels.
+fn word_labels(tr: &crate::i18n::Tr, keys: &[String], label: fn(&str) -> String) -> String {
+    keys.iter()
+        .flat_map(|k| k.split(','))
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|k| tr.t(&label(k)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn level_cells(l: Option<Levels>) -> Vec<String> {
     Aspect::ALL
         .into_iter()
@@ -47,9 +110,10 @@ fn level_cells(l: Option<Levels>) -> Vec<String> {
 /// The supplier register's rows, as its import reads them: countries as codes separated by
 /// commas, sub-processors and certifications one per line, unanswered questions empty.
 async fn supplier_rows(state: &AppState, m: &Member) -> AppResult<Vec<Vec<String>>> {
+    let tr = &m.ctx.tr;
     let answer = |v: Option<bool>| match v {
-        Some(true) => "yes".to_string(),
-        Some(false) => "no".to_string(),
+        Some(true) => tr.t("audit-yes"),
+        Some(false) => tr.t("audit-no"),
         None => String::new(),
     };
     Ok(tillit_app::suppliers::all_suppliers(&state.app, &m.who)
@@ -94,6 +158,9 @@ async fn supplier_rows(state: &AppState, m: &Member) -> AppResult<Vec<Vec<String
 }
 
 async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Table> {
+    use tillit_domain::words::{ConfidentialityStrength, DataSubject, Hosting, SpecialCategory};
+    let tr = &m.ctx.tr;
+    let yes_no = |b: bool| tr.t(if b { "audit-yes" } else { "audit-no" });
     let emails: HashMap<String, String> = member_emails(state, m).await?.into_iter().collect();
     let email = |id: &Option<String>| {
         id.as_ref()
@@ -110,15 +177,19 @@ async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Tabl
                     i.name,
                     i.description.unwrap_or_default(),
                     email(&i.owner_membership_id),
-                    if i.personal_data { "yes" } else { "no" }.to_string(),
-                    i.special_categories.join(","),
-                    if i.offences { "yes" } else { "no" }.to_string(),
-                    i.data_subjects.join(","),
+                    yes_no(i.personal_data),
+                    word_labels(tr, &i.special_categories, SpecialCategory::label_key_of),
+                    yes_no(i.offences),
+                    word_labels(tr, &i.data_subjects, DataSubject::label_key_of),
                     i.individuals_approx
                         .map(|n| n.to_string())
                         .unwrap_or_default(),
                     i.confidentiality_provisions.unwrap_or_default(),
-                    i.confidentiality_strength.unwrap_or_default(),
+                    word_labels(
+                        tr,
+                        i.confidentiality_strength.as_slice(),
+                        ConfidentialityStrength::label_key_of,
+                    ),
                     i.legal_basis.unwrap_or_default(),
                     i.review_interval_months.to_string(),
                 ];
@@ -139,7 +210,7 @@ async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Tabl
                     i.description.unwrap_or_default(),
                     email(&i.owner_membership_id),
                     s.supplier_name.or(s.unlinked_supplier).unwrap_or_default(),
-                    i.hosting,
+                    word_labels(tr, std::slice::from_ref(&i.hosting), Hosting::label_key_of),
                     i.country.or(s.unmatched_country).unwrap_or_default(),
                     i.review_interval_months.to_string(),
                     s.assets
@@ -154,7 +225,7 @@ async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Tabl
             .collect(),
     };
     Ok(Table {
-        headers: reg.columns().iter().map(|c| c.to_string()).collect(),
+        headers: headings(tr, reg.columns()),
         rows,
     })
 }
@@ -196,9 +267,7 @@ pub fn send_table(table: &Table, name: &str, q: &Download) -> AppResult<Response
 
 /// Column headings in the reader's language: `col-{key}`.
 fn headings(tr: &crate::i18n::Tr, keys: &[&str]) -> Vec<String> {
-    keys.iter()
-        .map(|k| tr.t(&format!("col-{}", k.replace('_', "-"))))
-        .collect()
+    keys.iter().map(|k| tr.t(&column_key(k))).collect()
 }
 
 /// A requirement a measure answers as people know it: "LOG-2 (Journalsystemet)".
@@ -502,7 +571,7 @@ fn render(
         register: reg.key(),
         heading,
         back: tr.t(&format!("{}-title", reg.key())),
-        columns: reg.columns().join(", "),
+        columns: headings(tr, reg.columns()).join(", "),
         help: tr.t(&format!("import-{}-help", reg.key())),
         errors: file_errors,
         results,
@@ -574,8 +643,16 @@ async fn import(state: &AppState, m: &Member, reg: Register, mp: Multipart) -> A
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
     let (name, bytes, dry_run) = read_upload(mp).await?;
-    let outcome =
-        tillit_app::transfer::import(&state.app, &m.who, reg, &name, &bytes, dry_run).await?;
+    let outcome = tillit_app::transfer::import(
+        &state.app,
+        &m.who,
+        reg,
+        &name,
+        &bytes,
+        dry_run,
+        &aliases(state, reg),
+    )
+    .await?;
     let (rows, saved) = match outcome {
         Import::FileRefused(v) => {
             return Ok(render(

@@ -34,10 +34,13 @@ Tidbok;Dubblett;;nej;;;;;;;;;\n";
     assert!(html.contains("4 rader, 2 med fel"), "{html}");
     for field in [
         "Ägarens e-postadress",
-        "personal_data",
+        "Innehåller personuppgifter",
         "Motivering till klassningen",
     ] {
-        assert!(html.contains(field), "row error names {field}");
+        assert!(
+            html.contains(&format!("<li>{field}: ")),
+            "row error names {field}"
+        );
     }
     assert_eq!(
         app.store
@@ -174,10 +177,23 @@ Tidbok;Dubblett;;nej;;;;;;;;;\n";
         let bytes = res.bytes().await.unwrap().to_vec();
         let table = tillit_app::tabular::read(&format!("x.{format}"), &bytes).unwrap();
         assert_eq!(table.rows.len(), 2);
+        // In the reader's language: Swedish headings, words as the forms show them.
+        assert_eq!(table.headers[0], "namn", "read back lower-cased");
         assert_eq!(
-            table.get(&table.rows[0], "owner_email"),
+            table.get(&table.rows[0], "ägare (e-post)"),
             "agare@fil.example"
         );
+        let journal = table
+            .rows
+            .iter()
+            .find(|r| table.get(r, "namn") == "Patientjournal")
+            .unwrap();
+        assert_eq!(
+            table.get(journal, "vilka uppgifterna gäller"),
+            "Barn, Patienter"
+        );
+        assert_eq!(table.get(journal, "innehåller personuppgifter"), "Ja");
+        assert_eq!(table.get(journal, "känsliga personuppgifter"), "Hälsa");
         // Re-import needs motivations for the levels it carries: give them, then nothing changes.
         let before = app
             .store
@@ -189,7 +205,7 @@ Tidbok;Dubblett;;nej;;;;;;;;;\n";
         let col = t2
             .headers
             .iter()
-            .position(|h| h == "classification_motivation")
+            .position(|h| h == "motivering till klassningen")
             .unwrap();
         for r in &mut t2.rows {
             r[col] = "Oförändrad".into();
