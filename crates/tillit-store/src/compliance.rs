@@ -119,8 +119,12 @@ impl Store {
                 .await?;
             for (area, n) in &sc.areas {
                 sqlx::query(
+                    // Two requests may recompute the same scope at once: the later one's
+                    // counts win instead of a duplicate key.
                     "INSERT INTO compliance_tallies (org_id, scope, area, applicable, met, partly_met, not_met, not_applicable)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     ON CONFLICT (org_id, scope, area) DO UPDATE SET applicable = excluded.applicable, met = excluded.met,
+                       partly_met = excluded.partly_met, not_met = excluded.not_met, not_applicable = excluded.not_applicable",
                 )
                 .bind(t.id())
                 .bind(&sc.scope)

@@ -353,3 +353,29 @@ async fn kept_compliance_counts_always_equal_a_fresh_count() {
     assert_eq!(kept["sty"].met, 2);
     assert!(kept.get("beh").is_none_or(|n| n.not_met == 0));
 }
+
+/// Several requests may bring the same out-of-date scopes up to date at once (on PostgreSQL two
+/// recomputations inserted the same counts and one failed on the duplicate key): every one
+/// succeeds and they agree with a fresh count.
+#[tokio::test]
+async fn concurrent_recomputations_of_compliance_never_collide() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app
+        .org("Region Samtidig efterlevnad", OrgKind::Region)
+        .await;
+    patient_system(&app, &t, "outsourced").await;
+    let a = tillit_app::App::new(app.store.clone(), tillit_app::AppConfig::default()).unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let (a, t) = (a.clone(), t.clone());
+        tasks.push(tokio::spawn(async move {
+            tillit_app::compliance::by_area(&a, &t).await
+        }));
+    }
+    let fresh = tillit_app::compliance::computed_afresh(&a, &t)
+        .await
+        .unwrap();
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap(), fresh);
+    }
+}
