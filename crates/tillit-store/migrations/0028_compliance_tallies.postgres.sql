@@ -2,15 +2,17 @@
 -- every system), a system's levels, hosting, country, the assets it processes and their
 -- classification and personal-data facts, whether it is archived, and the organisation's facts
 -- and catalog version.
+-- Marks in the order of the scopes (systems by id, then 'organisation', which sorts after every
+-- id), the order a recomputation takes them in.
 CREATE FUNCTION compliance_mark(org TEXT, one_scope TEXT, whole_org BOOLEAN) RETURNS void AS $$
 BEGIN
-    INSERT INTO compliance_dirty (org_id, scope, mark) VALUES (org, one_scope, 1)
-        ON CONFLICT (org_id, scope) DO UPDATE SET mark = compliance_dirty.mark + 1;
     IF whole_org THEN
         INSERT INTO compliance_dirty (org_id, scope, mark)
-            SELECT s.org_id, s.id, 1 FROM systems s WHERE s.org_id = org
+            SELECT s.org_id, s.id, 1 FROM systems s WHERE s.org_id = org ORDER BY s.id
             ON CONFLICT (org_id, scope) DO UPDATE SET mark = compliance_dirty.mark + 1;
     END IF;
+    INSERT INTO compliance_dirty (org_id, scope, mark) VALUES (org, one_scope, 1)
+        ON CONFLICT (org_id, scope) DO UPDATE SET mark = compliance_dirty.mark + 1;
 END $$ LANGUAGE plpgsql;
 
 CREATE FUNCTION compliance_on_assessment() RETURNS trigger AS $$

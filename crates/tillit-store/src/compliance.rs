@@ -137,14 +137,24 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-            sqlx::query(
-                "DELETE FROM compliance_dirty WHERE org_id = $1 AND scope = $2 AND mark = $3",
-            )
-            .bind(t.id())
-            .bind(&sc.scope)
-            .bind(sc.mark)
-            .execute(&mut *tx)
-            .await?;
+            // On PostgreSQL a mark that a write is changing right now is skipped, not waited
+            // for: the scope stays out of date for the next request, and a write never waits in
+            // a cycle with a recomputation (SQLite has one writer at a time).
+            let sql = match self.backend() {
+                crate::Backend::Postgres => {
+                    "DELETE FROM compliance_dirty WHERE ctid IN (SELECT ctid FROM compliance_dirty
+                     WHERE org_id = $1 AND scope = $2 AND mark = $3 FOR UPDATE SKIP LOCKED)"
+                }
+                crate::Backend::Sqlite => {
+                    "DELETE FROM compliance_dirty WHERE org_id = $1 AND scope = $2 AND mark = $3"
+                }
+            };
+            sqlx::query(sql)
+                .bind(t.id())
+                .bind(&sc.scope)
+                .bind(sc.mark)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
