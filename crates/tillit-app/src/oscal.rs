@@ -970,7 +970,8 @@ async fn poam(app: &App, who: &Acting, system: &System, lang: &str) -> Result<Do
                     x.residual.likelihood,
                     x.residual.consequence
                 );
-                let status = if x.acceptance.is_some() {
+                // An acceptance counts once the owner has signed it.
+                let status = if x.acceptance.is_some() && sc.acceptance_signed_at.is_some() {
                     "deviation-approved"
                 } else if remediating.contains(sid.as_str()) {
                     "remediating"

@@ -2,14 +2,14 @@
 //! acceptance above tolerance, and heat maps.
 
 use crate::acting::Acting;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::views::{CellCount, RiskAnalysis, Scenario};
 use crate::{valid_or_missing, App};
 use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::risk::{
-    parse_scenario, RiskAnalysisDraft, RiskAnalysisInput, RiskMatrix, RiskMatrixDraft,
-    ScenarioDraft,
+    parse_scenario, AcceptanceAnswerDraft, RiskAnalysisDraft, RiskAnalysisInput, RiskMatrix,
+    RiskMatrixDraft, ScenarioDraft, Signature,
 };
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
@@ -244,6 +244,21 @@ pub async fn save_scenario(
         ),
         None => None,
     };
+    // The owner's decision counts when the owner signs it (tillit_domain::risk::signature).
+    let signed_before = match (existing, &x.acceptance) {
+        (Some(id), Some(a)) => {
+            let b = app.store.scenario(who.tenant(), id).await?;
+            b.acceptance_signed_at.is_some() && b.input.acceptance.as_ref() == Some(a)
+        }
+        _ => false,
+    };
+    let signature = x.acceptance.as_ref().map_or(Signature::Unchanged, |a| {
+        tillit_domain::risk::signature(
+            &a.decided_by,
+            who.membership().membership_id.as_str(),
+            signed_before,
+        )
+    });
     Ok(app
         .store
         .save_scenario(
@@ -252,7 +267,70 @@ pub async fn save_scenario(
             analysis_id,
             existing,
             &x,
-            name.as_deref(),
+            tillit_store::AcceptanceRecord {
+                decider_name: name.as_deref(),
+                signature,
+                requester: who.display_name(),
+            },
         )
+        .await?)
+}
+
+/// The owner's answer to a request to accept a risk above tolerance: only the owner asked,
+/// signed in, may answer; accepting signs the decision today, declining leaves the risk without a
+/// treatment to be decided again.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn answer_acceptance(
+    app: &App,
+    who: &Acting,
+    id: &ScenarioId,
+    d: &AcceptanceAnswerDraft,
+) -> Result<Scenario> {
+    who.require(Permission::ViewRegisters)?;
+    let accept = match d.decision.trim() {
+        "accept" => true,
+        "decline" => false,
+        "" => return Err(ValidationErrors::single("decision", Rule::Required).into()),
+        _ => return Err(ValidationErrors::single("decision", Rule::UnknownValue).into()),
+    };
+    let note = tillit_domain::text::optional("note", &d.note, 4000)?;
+    if !accept && note.is_none() {
+        // A refusal says why, so that the coordinator can decide again.
+        return Err(ValidationErrors::single("note", Rule::Required).into());
+    }
+    let me = who.membership().membership_id.as_str();
+    let s = app.store.scenario(who.tenant(), id).await?;
+    let asked = s
+        .input
+        .acceptance
+        .as_ref()
+        .is_some_and(|a| a.decided_by == me)
+        && s.acceptance_signed_at.is_none();
+    if !asked {
+        return Err(Error::Forbidden);
+    }
+    Ok(app
+        .store
+        .sign_acceptance(
+            who.tenant(),
+            &who.actor(),
+            id,
+            tillit_store::OwnerAnswer {
+                decider: me,
+                accept,
+                note: note.as_deref(),
+                today: &crate::today(),
+            },
+        )
+        .await?)
+}
+
+/// The risk acceptances that wait on the acting member's decision.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn acceptances_awaiting_me(app: &App, who: &Acting) -> Result<Vec<Scenario>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app
+        .store
+        .acceptances_awaiting(who.tenant(), who.membership().membership_id.as_str())
         .await?)
 }

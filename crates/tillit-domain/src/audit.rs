@@ -62,6 +62,8 @@ pub const ACTIONS: &[&str] = &[
     "risk_analysis.restore",
     "risk_analysis.update",
     "risk_matrix.set",
+    "risk_scenario.acceptance_decline",
+    "risk_scenario.acceptance_sign",
     "risk_scenario.archive",
     "risk_scenario.create",
     "risk_scenario.restore",

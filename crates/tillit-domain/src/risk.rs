@@ -261,6 +261,46 @@ pub fn may_decide_acceptance(role: crate::role::Role, owns_an_affected_asset: bo
     role == crate::role::Role::Owner || owns_an_affected_asset
 }
 
+/// How an owner's decision to accept a risk is recorded: it counts when the owner made it,
+/// signed in. Entered by the owner, it is signed at once; entered by someone else (a coordinator
+/// preparing it), it is a request that waits on the owner, who accepts or declines it; saved again
+/// unchanged, a signed decision stays signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signature {
+    /// Signed now by the acting member, who is the decider.
+    Now,
+    /// Asked of the decider by the acting member.
+    Requested,
+    /// The decision already signed, unchanged.
+    Unchanged,
+}
+
+/// An information owner's answer to a request to accept a risk.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = AcceptanceAnswerBody))]
+#[serde(deny_unknown_fields)]
+pub struct AcceptanceAnswerDraft {
+    /// `accept` or `decline`.
+    #[serde(default)]
+    pub decision: String,
+    /// The owner's motivation; required when declining.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The signature of a decision by `decider`, entered by `acting` (a membership id);
+/// `signed_before` when the same decision (decider, date and note) was signed already.
+pub fn signature(decider: &str, acting: &str, signed_before: bool) -> Signature {
+    if signed_before {
+        Signature::Unchanged
+    } else if decider == acting {
+        Signature::Now
+    } else {
+        Signature::Requested
+    }
+}
+
 /// Accepting a risk whose residual score is above the tolerance requires the information owner's
 /// recorded decision (who and when, with a note). Accepting a tolerable risk needs no decision.
 pub fn check_acceptance(
@@ -675,6 +715,16 @@ impl Axis {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_owners_decision_counts_when_the_owner_signs_it() {
+        // The owner enters it: signed at once.
+        assert_eq!(signature("owner-1", "owner-1", false), Signature::Now);
+        // A coordinator enters it for the owner: a request that waits on the owner.
+        assert_eq!(signature("owner-1", "coord-1", false), Signature::Requested);
+        // Saved again unchanged by anyone: the signature stands.
+        assert_eq!(signature("owner-1", "coord-1", true), Signature::Unchanged);
+    }
 
     #[test]
     fn the_bands_split_at_half_the_tolerance_and_at_the_tolerance() {

@@ -113,10 +113,12 @@ pub enum GapKind {
     OverdueIncidentReport,
     /// A closed incident with no lesson recorded.
     IncidentWithoutLessons,
+    /// A risk acceptance asked of an information owner, not yet signed.
+    AwaitingOwnerDecision,
 }
 
 impl GapKind {
-    pub const ALL: [GapKind; 13] = [
+    pub const ALL: [GapKind; 14] = [
         GapKind::UnclassifiedAsset,
         GapKind::OverdueAssetReview,
         GapKind::OverdueSystemReview,
@@ -124,6 +126,7 @@ impl GapKind {
         GapKind::MissingAccessAnalysis,
         GapKind::OverdueAccessReview,
         GapKind::UntreatedRisk,
+        GapKind::AwaitingOwnerDecision,
         GapKind::OverdueMeasure,
         GapKind::UnmetWithoutMeasure,
         GapKind::Reassessment,
@@ -146,6 +149,7 @@ impl GapKind {
             GapKind::OutsourcingReassessment => "outsourcing-reassessment",
             GapKind::OverdueIncidentReport => "overdue-incident-report",
             GapKind::IncidentWithoutLessons => "incident-without-lessons",
+            GapKind::AwaitingOwnerDecision => "awaiting-owner-decision",
         }
     }
 }
@@ -356,7 +360,7 @@ impl Store {
         let unmet = format!("assessments x WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met') AND x.has_measure = 0{live}");
         let reassess = format!("reassessments x WHERE x.org_id = $1{live}");
         // (kind, FROM … WHERE …, argument $2, label, detail, href prefix, id column, order)
-        let specs: [GapSpec<'_>; 9] = [
+        let specs: [GapSpec<'_>; 10] = [
             (GapKind::UnclassifiedAsset, "information_assets a WHERE a.org_id = $1 AND a.archived_at IS NULL AND a.highest_level IS NULL", None,
              "a.name", "a.created_at", "/assets/", "a.id", "a.name"),
             (GapKind::OverdueAssetReview, "information_assets a WHERE a.org_id = $1 AND a.archived_at IS NULL AND a.next_review_on < $2", Some(today),
@@ -372,6 +376,9 @@ impl Store {
             (GapKind::UntreatedRisk,
              "risk_scenarios x WHERE x.org_id = $1 AND x.archived_at IS NULL AND x.treatment IS NULL AND x.residual_score > CAST($2 AS BIGINT)",
              Some(&tol), "x.title", "x.residual_score", "/scenarios/", "x.id", "x.residual_score DESC, x.title"),
+            (GapKind::AwaitingOwnerDecision,
+             "risk_scenarios x WHERE x.org_id = $1 AND x.accepted_by IS NOT NULL AND x.acceptance_signed_at IS NULL AND x.archived_at IS NULL",
+             None, "x.title", "COALESCE(x.accepted_by_name, '')", "/scenarios/", "x.id", "x.residual_score DESC, x.title"),
             (GapKind::OverdueMeasure,
              "measures x WHERE x.org_id = $1 AND x.archived_at IS NULL AND x.status IN ('planned', 'in_progress') AND x.due_on < $2",
              Some(today), "x.title", "x.due_on", "/measures/", "x.id", "x.due_on, x.title"),

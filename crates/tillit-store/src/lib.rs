@@ -68,7 +68,9 @@ pub use members::{Member, MemberQuery, RoleCount};
 pub use orgs::Organisation;
 pub use outsourcing::{Decision, DecisionMeasure, NewDecision, OutsourcingCase};
 pub use reminders::{Contact, NewReminder, Reminder, SCHEDULE_SUBJECT};
-pub use risk::{CellCount, RiskAnalysis, RiskAnalysisInput, Scenario};
+pub use risk::{
+    AcceptanceRecord, CellCount, OwnerAnswer, RiskAnalysis, RiskAnalysisInput, Scenario,
+};
 pub use search::{HitKind, Hits};
 pub use sessions::{NewSession, SessionUser};
 pub use signing::SigningKeyRow;

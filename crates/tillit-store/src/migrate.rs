@@ -211,6 +211,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0028_compliance_tallies.sqlite.sql"),
         postgres: include_str!("../migrations/0028_compliance_tallies.postgres.sql"),
     },
+    Migration {
+        version: 29,
+        name: "owner_sign_off",
+        common: include_str!("../migrations/0029_owner_sign_off.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {

@@ -11,7 +11,7 @@ use sqlx::AnyConnection;
 use sqlx::FromRow;
 use tillit_domain::ids::*;
 use tillit_domain::paging::{Page, PageRequest};
-use tillit_domain::risk::{Acceptance, RiskMatrix, RiskPoint, ScenarioInput, Treatment};
+use tillit_domain::risk::{Acceptance, RiskMatrix, RiskPoint, ScenarioInput, Signature, Treatment};
 use tillit_domain::text::search_key;
 
 pub use tillit_domain::risk::RiskAnalysisInput;
@@ -35,10 +35,35 @@ pub struct Scenario {
     pub analysis_id: AnalysisId,
     pub input: ScenarioInput,
     pub accepted_by_name: Option<String>,
+    /// When the owner signed the acceptance (an instant; a date for decisions recorded before
+    /// sign-off). `None` with an acceptance: it waits on the owner.
+    pub acceptance_signed_at: Option<String>,
+    /// Who asked the owner for the decision, while it waits.
+    pub acceptance_requested_by: Option<String>,
     /// (id, name) of the affected assets.
     pub assets: Vec<(String, String)>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// How a scenario's acceptance is recorded: the decider's name, and whether it is signed
+/// (`tillit_domain::risk::signature`), with who asked when it waits.
+#[derive(Debug, Clone, Copy)]
+pub struct AcceptanceRecord<'a> {
+    pub decider_name: Option<&'a str>,
+    pub signature: Signature,
+    pub requester: &'a str,
+}
+
+/// An information owner's answer to a request to accept a risk.
+#[derive(Debug, Clone, Copy)]
+pub struct OwnerAnswer<'a> {
+    /// The answering member's membership id (must be the one asked).
+    pub decider: &'a str,
+    pub accept: bool,
+    pub note: Option<&'a str>,
+    /// The day the decision is dated.
+    pub today: &'a str,
 }
 
 /// How many scenarios sit in one cell of the matrix.
@@ -102,7 +127,8 @@ fn analysis_from_row(r: &AnyRow) -> Result<RiskAnalysis, StoreError> {
 const SHOWN_WITH_ANALYSIS: &str = "(archived_at IS NULL OR archived_at = COALESCE((SELECT ra.archived_at FROM risk_analyses ra WHERE ra.id = risk_scenarios.analysis_id AND ra.org_id = risk_scenarios.org_id), ''))";
 
 const SCENARIO_COLUMNS: &str = "id, analysis_id, title, threat_key, threat_text, vulnerability, aspects, existing_measures, inherent_likelihood, \
-    inherent_consequence, treatment, residual_likelihood, residual_consequence, accepted_by, accepted_by_name, accepted_on, acceptance_note, created_at, updated_at";
+    inherent_consequence, treatment, residual_likelihood, residual_consequence, accepted_by, accepted_by_name, accepted_on, acceptance_note, \
+    acceptance_signed_at, acceptance_requested_by, created_at, updated_at";
 
 /// The columns of a `Scenario` as the database returns them.
 #[derive(sqlx::FromRow)]
@@ -124,6 +150,8 @@ pub(crate) struct ScenarioRow {
     aspects: String,
     existing_measures: Option<String>,
     accepted_by_name: Option<String>,
+    acceptance_signed_at: Option<String>,
+    acceptance_requested_by: Option<String>,
     created_at: String,
     updated_at: String,
 }
@@ -174,6 +202,8 @@ impl ScenarioRow {
                 acceptance,
             },
             accepted_by_name: row.accepted_by_name,
+            acceptance_signed_at: row.acceptance_signed_at,
+            acceptance_requested_by: row.acceptance_requested_by,
             assets: vec![],
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -607,8 +637,13 @@ impl Store {
         analysis_id: &AnalysisId,
         id: Option<&ScenarioId>,
         x: &ScenarioInput,
-        accepted_by_name: Option<&str>,
+        decision: AcceptanceRecord<'_>,
     ) -> Result<Scenario, StoreError> {
+        let AcceptanceRecord {
+            decider_name: accepted_by_name,
+            signature,
+            requester,
+        } = decision;
         let analysis_id = analysis_id.as_str();
         let id = id.map(ScenarioId::as_str);
         let mut tx = self.work().await?;
@@ -626,16 +661,29 @@ impl Store {
         let sid = id.map(str::to_string).unwrap_or_else(new_id);
         let now = now_timestamp();
         let acc = x.acceptance.as_ref();
+        let (signed_at, requested_by) = match (acc, signature) {
+            (None, _) => (None, None),
+            (Some(_), Signature::Now) => (Some(now.clone()), None),
+            (Some(_), Signature::Requested) => (None, Some(requester.to_string())),
+            (Some(_), Signature::Unchanged) => (
+                before.as_ref().and_then(|b| b.acceptance_signed_at.clone()),
+                before
+                    .as_ref()
+                    .and_then(|b| b.acceptance_requested_by.clone()),
+            ),
+        };
         let sql = if before.is_some() {
             "UPDATE risk_scenarios SET analysis_id = $2, title = $3, threat_key = $4, threat_text = $5, vulnerability = $6, aspects = $7,
                existing_measures = $8, inherent_likelihood = $9, inherent_consequence = $10, treatment = $11, residual_likelihood = $12,
                residual_consequence = $13, residual_score = $14, accepted_by = $15, accepted_by_name = $16, accepted_on = $17,
-               acceptance_note = $18, updated_at = $19, search_text = $21 WHERE id = $1 AND org_id = $20"
+               acceptance_note = $18, updated_at = $19, search_text = $21, acceptance_signed_at = $22, acceptance_requested_by = $23
+             WHERE id = $1 AND org_id = $20"
         } else {
             "INSERT INTO risk_scenarios (id, analysis_id, title, threat_key, threat_text, vulnerability, aspects, existing_measures,
                inherent_likelihood, inherent_consequence, treatment, residual_likelihood, residual_consequence, residual_score,
-               accepted_by, accepted_by_name, accepted_on, acceptance_note, updated_at, org_id, created_at, search_text)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, $21)"
+               accepted_by, accepted_by_name, accepted_on, acceptance_note, updated_at, org_id, created_at, search_text,
+               acceptance_signed_at, acceptance_requested_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $19, $21, $22, $23)"
         };
         sqlx::query(sql)
             .bind(&sid)
@@ -659,6 +707,8 @@ impl Store {
             .bind(&now)
             .bind(t.id())
             .bind(scenario_search_text(x))
+            .bind(signed_at)
+            .bind(requested_by)
             .execute(tx.conn())
             .await?;
         crate::links::set(
@@ -688,6 +738,104 @@ impl Store {
         let sc = scenario_in(tx.conn(), t, &sid).await?;
         tx.commit().await?;
         Ok(sc)
+    }
+
+    /// The owner's answer to a request to accept a risk: `accept` signs it (dated today, with the
+    /// owner's note when given); otherwise the request is withdrawn and the risk is left without a
+    /// treatment, to be decided again. Only the member asked may answer, once.
+    pub async fn sign_acceptance(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        id: &ScenarioId,
+        answer: OwnerAnswer<'_>,
+    ) -> Result<Scenario, StoreError> {
+        let OwnerAnswer {
+            decider,
+            accept,
+            note,
+            today,
+        } = answer;
+        let id = id.as_str();
+        let mut tx = self.work().await?;
+        let before = scenario_in(tx.conn(), t, id).await?;
+        let waiting = before
+            .input
+            .acceptance
+            .as_ref()
+            .is_some_and(|a| a.decided_by == decider)
+            && before.acceptance_signed_at.is_none();
+        if !waiting {
+            return Err(StoreError::NotFound);
+        }
+        let now = now_timestamp();
+        let res = if accept {
+            sqlx::query(
+                "UPDATE risk_scenarios SET acceptance_signed_at = $1, accepted_on = $2,
+                   acceptance_note = COALESCE($3, acceptance_note), updated_at = $1
+                 WHERE id = $4 AND org_id = $5 AND accepted_by = $6 AND acceptance_signed_at IS NULL",
+            )
+            .bind(&now)
+            .bind(today)
+            .bind(note)
+            .bind(id)
+            .bind(t.id())
+            .bind(decider)
+            .execute(tx.conn())
+            .await?
+        } else {
+            sqlx::query(
+                "UPDATE risk_scenarios SET treatment = NULL, accepted_by = NULL, accepted_by_name = NULL, accepted_on = NULL,
+                   acceptance_note = NULL, acceptance_requested_by = NULL, updated_at = $1
+                 WHERE id = $2 AND org_id = $3 AND accepted_by = $4 AND acceptance_signed_at IS NULL",
+            )
+            .bind(&now)
+            .bind(id)
+            .bind(t.id())
+            .bind(decider)
+            .execute(tx.conn())
+            .await?
+        };
+        if res.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        let after = scenario_in(tx.conn(), t, id).await?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: if accept {
+                    "risk_scenario.acceptance_sign"
+                } else {
+                    "risk_scenario.acceptance_decline"
+                },
+                object_type: "risk_scenario",
+                object_id: id,
+                before: Some(json!(before.input)),
+                after: Some(json!({"scenario": after.input, "note": note})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The scenarios in use whose acceptance waits on this member's decision.
+    pub async fn acceptances_awaiting(
+        &self,
+        t: &Tenant,
+        decider: &str,
+    ) -> Result<Vec<Scenario>, StoreError> {
+        let sql = format!(
+            "SELECT {SCENARIO_COLUMNS} FROM risk_scenarios WHERE org_id = $1 AND accepted_by = $2
+               AND acceptance_signed_at IS NULL AND archived_at IS NULL ORDER BY residual_score DESC, title, id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(t.id())
+            .bind(decider)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(scenario_from_row).collect()
     }
 
     /// Counts per matrix cell, inherent or residual, for one analysis or the whole organisation.

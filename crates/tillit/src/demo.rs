@@ -4,6 +4,7 @@
 
 use tillit_app::security::PasswordHashing;
 use tillit_domain::org::{OrgKind, OrgNumber};
+use tillit_domain::risk::Signature;
 use tillit_domain::role::Role;
 use tillit_domain::user::Email;
 use tillit_domain::Rule;
@@ -1232,7 +1233,25 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
         }
         let x = scenario(&fields, journal_asset.clone())?;
         let name = decision.then_some("Maria Holm");
-        ids.push(store.save_scenario(&t, actor, &analysis.id, None, &x, name).await?.id.into_string());
+        // Maria Holm, the information owner, signed her decision in the demo's history.
+        ids.push(
+            store
+                .save_scenario(
+                    &t,
+                    actor,
+                    &analysis.id,
+                    None,
+                    &x,
+                    tillit_store::AcceptanceRecord {
+                        decider_name: name,
+                        signature: Signature::Now,
+                        requester: "",
+                    },
+                )
+                .await?
+                .id
+                .into_string(),
+        );
     }
     let sysowner = member_with(store, &t, Role::SystemOwner)
         .await?
@@ -1468,7 +1487,11 @@ async fn seed_municipality(store: &Store, actor: &Actor) -> Result<(), StoreErro
                 ],
                 vec![school.id.to_string()],
             )?,
-            None,
+            tillit_store::AcceptanceRecord {
+                decider_name: None,
+                signature: Signature::Unchanged,
+                requester: "",
+            },
         )
         .await?;
     store

@@ -727,6 +727,22 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
         ),
     ];
     out.extend(supervision_rules());
+    // The owner's answer to a request to accept a risk: a refusal says why.
+    out.push((
+        "AcceptanceAnswerBody",
+        SchemaRules {
+            fields: vec![
+                ("decision", word(&["accept", "decline"], false)),
+                (
+                    "note",
+                    json!({"type": "string", "maxLength": 4000, "pattern": format!("^[^{CONTROL}]*$")}),
+                ),
+            ],
+            required: vec!["decision"],
+            between: vec![json!({"if": {"properties": {"decision": {"enum": ["decline"]}}, "required": ["decision"]},
+                "then": {"required": ["note"], "properties": {"note": required_text(4000)}}})],
+        },
+    ));
     out
 }
 

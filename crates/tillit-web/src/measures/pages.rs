@@ -611,6 +611,7 @@ pub async fn show(
             .then(|| format!("/measures/{}/edit", x.id)),
         facts,
         lists: vec![],
+        decision: None,
     };
     Ok(page(StatusCode::OK, &tpl))
 }

@@ -63,6 +63,8 @@ struct OverviewPage {
     may_read_submissions: bool,
     /// A care provider that has registered nothing yet: told where to begin.
     empty: bool,
+    /// Decisions that wait on this member, the information owner: (href, title, detail).
+    awaiting: Vec<(String, String, String)>,
 }
 
 /// An action as people read it; unknown actions are shown by their key.
@@ -237,6 +239,24 @@ pub async fn overview(
     } else {
         (None, false)
     };
+    let awaiting = if m.may(Permission::ViewRegisters) {
+        tillit_app::risk::acceptances_awaiting_me(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(|x| {
+                (
+                    format!("/scenarios/{}", x.id),
+                    x.input.title,
+                    tr.f(
+                        "awaiting-asked-by",
+                        &[("name", x.acceptance_requested_by.unwrap_or_default())],
+                    ),
+                )
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     let tpl = OverviewPage {
         c: PageCommon::member(&m, tr.t("overview-title"), "/overview")
             .with_notice(notice_from(tr, notice.done.as_deref())),
@@ -287,6 +307,7 @@ pub async fn overview(
         } else {
             None
         },
+        awaiting,
         may_read_submissions: m.may(Permission::ReadSubmissions),
         supervision_open: if m.supervision_open > 0 {
             tr.f(

@@ -530,6 +530,10 @@ pub fn routes() -> Router<AppState> {
             get(crate::risk::pages::scenario_page),
         )
         .route(
+            "/scenarios/{id}/acceptance",
+            post(crate::risk::pages::answer_acceptance),
+        )
+        .route(
             "/measures",
             get(crate::measures::pages::list).post(crate::measures::pages::create),
         )
@@ -911,6 +915,8 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "token-revoked",
         "org-switched",
         "asset-saved",
+        "acceptance-signed",
+        "acceptance-declined",
         "asset-classified",
         "system-saved",
         "system-levels",

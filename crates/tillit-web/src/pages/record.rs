@@ -40,6 +40,18 @@ pub struct RecordList {
     pub action: Option<(String, String)>,
 }
 
+/// A decision that waits on the member reading the page (an information owner asked to accept
+/// a risk): the request, a note, and the two answers.
+pub struct DecisionBox {
+    pub action: String,
+    pub heading: String,
+    pub text: String,
+    pub note: String,
+    pub errors: Vec<crate::pages::FieldError>,
+    pub accept: String,
+    pub decline: String,
+}
+
 #[derive(Template)]
 #[template(path = "record.html")]
 pub struct Record {
@@ -53,4 +65,5 @@ pub struct Record {
     pub facts: Vec<Fact>,
     pub lists: Vec<RecordList>,
     pub archive: crate::archive::ArchiveBox,
+    pub decision: Option<DecisionBox>,
 }

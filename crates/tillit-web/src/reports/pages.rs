@@ -270,9 +270,9 @@ pub async fn management_review(State(state): State<AppState>, m: Member) -> AppR
                 analysis_title(&s.analysis_id),
                 matrix.score(s.input.residual).to_string(),
                 crate::risk::pages::treatment_label(tr, s.input.treatment),
-                match (&s.input.acceptance, &s.accepted_by_name) {
-                    (Some(a), Some(n)) => format!("{n}, {}", a.decided_on),
-                    _ => "–".into(),
+                match crate::risk::pages::acceptance_text(tr, s) {
+                    t if t.is_empty() => "–".into(),
+                    t => t,
                 },
             ]
         })
@@ -494,7 +494,9 @@ pub async fn risk_analysis(
     let decided: Vec<Vec<String>> = scenarios
         .iter()
         .filter_map(|s| {
+            // Only a decision the owner has signed is one.
             let acc = s.input.acceptance.as_ref()?;
+            s.acceptance_signed_at.as_ref()?;
             Some(vec![
                 s.input.title.clone(),
                 score(s.input.residual),

@@ -193,6 +193,11 @@ pub struct ScenarioDto {
     pub accepted_by: Option<String>,
     pub accepted_by_name: Option<String>,
     pub accepted_on: Option<String>,
+    /// When the information owner signed the acceptance; null with `accepted_by` set: the
+    /// decision waits on that owner.
+    pub acceptance_signed_at: Option<String>,
+    /// Who asked the owner for the decision, while it waits.
+    pub acceptance_requested_by: Option<String>,
 }
 
 fn scenario_dto(s: tillit_app::views::Scenario, m: &RiskMatrix) -> ScenarioDto {
@@ -217,6 +222,8 @@ fn scenario_dto(s: tillit_app::views::Scenario, m: &RiskMatrix) -> ScenarioDto {
         accepted_by: x.acceptance.as_ref().map(|a| a.decided_by.clone()),
         accepted_on: x.acceptance.as_ref().map(|a| a.decided_on.clone()),
         accepted_by_name: s.accepted_by_name,
+        acceptance_signed_at: s.acceptance_signed_at,
+        acceptance_requested_by: s.acceptance_requested_by,
     }
 }
 
@@ -282,6 +289,21 @@ pub async fn update_scenario(
         &body,
     )
     .await?;
+    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    Ok(Json(scenario_dto(s, &matrix)))
+}
+
+/// The information owner's answer to a request to accept the risk: only the member asked may
+/// answer (403 for anyone else, 404 when nothing waits). `accept` signs the decision today;
+/// `decline` (with a note saying why) withdraws it and leaves the risk without a treatment.
+#[utoipa::path(post, path = "/api/v1/scenarios/{id}/acceptance", params(("id" = String, Path)), request_body = tillit_domain::risk::AcceptanceAnswerDraft, responses((status = 200, body = ScenarioDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn answer_acceptance(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<ScenarioId>,
+    ApiJson(body): ApiJson<tillit_domain::risk::AcceptanceAnswerDraft>,
+) -> AppResult<Json<ScenarioDto>> {
+    let s = tillit_app::risk::answer_acceptance(&state.app, &m.who, &id, &body).await?;
     let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     Ok(Json(scenario_dto(s, &matrix)))
 }

@@ -506,13 +506,7 @@ pub async fn show(
             residual: score(s.input.residual),
             above: matrix.above_tolerance(s.input.residual),
             treatment: treatment_label(tr, s.input.treatment),
-            accepted: match (&s.input.acceptance, &s.accepted_by_name) {
-                (Some(acc), Some(name)) => tr.f(
-                    "risk-accepted-by",
-                    &[("name", name.clone()), ("date", acc.decided_on.clone())],
-                ),
-                _ => String::new(),
-            },
+            accepted: acceptance_text(tr, s),
             gap: s.input.untreated_above_tolerance(&matrix),
             to_reduce: s.input.untreated_above_tolerance(&matrix)
                 || s.input.treatment == Some(Treatment::Reduce),
@@ -833,6 +827,27 @@ pub async fn scenario_page(
     scenario_form(&state, &m, &s.analysis_id, Some(&s), None, None).await
 }
 
+/// Who accepted a risk and when, or whose decision it waits on; empty when nobody was asked.
+pub fn acceptance_text(tr: &Tr, s: &Scenario) -> String {
+    match (&s.input.acceptance, &s.accepted_by_name) {
+        (Some(acc), Some(name)) if s.acceptance_signed_at.is_some() => tr.f(
+            "risk-accepted-by",
+            &[("name", name.clone()), ("date", acc.decided_on.clone())],
+        ),
+        (Some(_), Some(name)) => tr.f(
+            "risk-awaiting-owner",
+            &[
+                ("name", name.clone()),
+                (
+                    "asked_by",
+                    s.acceptance_requested_by.clone().unwrap_or_default(),
+                ),
+            ],
+        ),
+        _ => String::new(),
+    }
+}
+
 /// A risk point as a reader needs it: "3 × 4 = 12 (Hög sannolikhet, Allvarlig konsekvens)".
 fn point_text(tr: &Tr, matrix: &RiskMatrix, p: RiskPoint) -> String {
     let name = |axis: Axis, steps: u8, step: u8| {
@@ -866,7 +881,56 @@ pub async fn scenario_view(
     Path(id): Path<ScenarioId>,
     Params(notice): Params<crate::pages::Notice>,
 ) -> AppResult<Response> {
-    use crate::pages::record::{Fact, Record, RecordList};
+    scenario_record(&state, &m, &id, notice.done.as_deref(), None).await
+}
+
+/// The information owner's answer to a request to accept the risk (`POST
+/// /scenarios/{id}/acceptance`): accept or decline, with a note.
+pub async fn answer_acceptance(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<ScenarioId>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let draft = form.draft::<tillit_domain::risk::AcceptanceAnswerDraft>();
+    let result = match &draft {
+        Ok(d) => tillit_app::risk::answer_acceptance(&state.app, &m.who, &id, d)
+            .await
+            .map_err(AppError::from),
+        Err(v) => Err(AppError::Invalid(v.clone())),
+    };
+    match result {
+        Ok(s) => {
+            let done = if s.acceptance_signed_at.is_some() {
+                "acceptance-signed"
+            } else {
+                "acceptance-declined"
+            };
+            Ok(see_other(&format!("/scenarios/{}?done={done}", s.id)))
+        }
+        Err(AppError::Invalid(v)) => {
+            let note = form.get("note").to_string();
+            let errors = FieldError::list(&m.ctx.tr, &v);
+            scenario_record(&state, &m, &id, None, Some((note, errors))).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn scenario_record(
+    state: &AppState,
+    m: &Member,
+    id: &ScenarioId,
+    done: Option<&str>,
+    mut answer: Option<(String, Vec<FieldError>)>,
+) -> AppResult<Response> {
+    use crate::pages::record::{DecisionBox, Fact, Record, RecordList};
+    let status = if answer.as_ref().is_some_and(|a| !a.1.is_empty()) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let (state, m, id) = (state.clone(), m, id.clone());
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
@@ -922,27 +986,58 @@ pub async fn scenario_view(
         Fact::text(tr.t("field-treatment"), treatment_label(tr, x.treatment)),
         Fact::text(tr.t("risk-residual"), point_text(tr, &matrix, x.residual)),
     ];
+    let mut decision = None;
     if let (Some(acc), Some(name)) = (&x.acceptance, &s.accepted_by_name) {
-        facts.push(Fact::text(
-            tr.t("field-accepted-by"),
-            tr.f(
-                "risk-accepted-by",
-                &[("name", name.clone()), ("date", acc.decided_on.clone())],
-            ),
-        ));
+        if s.acceptance_signed_at.is_some() {
+            facts.push(Fact::text(
+                tr.t("field-accepted-by"),
+                tr.f(
+                    "risk-accepted-by",
+                    &[("name", name.clone()), ("date", acc.decided_on.clone())],
+                ),
+            ));
+        } else {
+            let asked_by = s.acceptance_requested_by.clone().unwrap_or_default();
+            facts.push(Fact::text(
+                tr.t("field-accepted-by"),
+                tr.f(
+                    "risk-awaiting-owner",
+                    &[("name", name.clone()), ("asked_by", asked_by.clone())],
+                ),
+            ));
+            chips.push(("status-partly-met".to_string(), tr.t("risk-awaiting-chip")));
+            if acc.decided_by == m.who.membership().membership_id {
+                let (note, errors) = answer.take().unwrap_or_else(|| (acc.note.clone(), vec![]));
+                decision = Some(DecisionBox {
+                    action: format!("/scenarios/{}/acceptance", s.id),
+                    heading: tr.t("risk-decision-heading"),
+                    text: tr.f(
+                        "risk-decision-text",
+                        &[
+                            ("asked_by", asked_by),
+                            ("residual", point_text(tr, &matrix, x.residual)),
+                        ],
+                    ),
+                    note,
+                    errors,
+                    accept: tr.t("risk-decision-accept"),
+                    decline: tr.t("risk-decision-decline"),
+                });
+            }
+        }
         facts.push(Fact::text(tr.t("field-acceptance-note"), acc.note.clone()));
     }
     let archive = crate::archive::archive_box(
         &state,
-        &m,
+        m,
         tillit_domain::archive::Archivable::Scenario,
         s.id.as_str(),
     )
     .await?;
     let tpl = Record {
         archive,
-        c: PageCommon::member(&m, x.title.clone(), "/risks")
-            .with_notice(notice_from(tr, notice.done.as_deref())),
+        decision,
+        c: PageCommon::member(m, x.title.clone(), "/risks").with_notice(notice_from(tr, done)),
         back_href: format!("/risks/{}", analysis.id),
         back_label: analysis.input.title.clone(),
         heading: x.title.clone(),
@@ -968,7 +1063,7 @@ pub async fn scenario_view(
             }),
         }],
     };
-    Ok(page(StatusCode::OK, &tpl))
+    Ok(page(status, &tpl))
 }
 
 async fn save_scenario(

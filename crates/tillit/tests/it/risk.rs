@@ -124,8 +124,61 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
+    // The coordinator chose the owner: the acceptance is a request that waits on the owner.
     let (_, html) = b.get_text(&format!("/risks/{analysis}")).await;
-    assert!(html.contains("Accepterad av Test agare@risk.example 2026-11-21"));
+    assert!(
+        html.contains("Väntar på beslut av Test agare@risk.example"),
+        "{html}"
+    );
+    assert!(!html.contains("Accepterad av"));
+    let waiting = app
+        .store
+        .scenarios(&t, &AnalysisId::from(analysis.as_str()))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.input.title == "Utpressningsvirus krypterar journalen")
+        .unwrap();
+    assert!(waiting.acceptance_signed_at.is_none());
+    let answer = format!("/scenarios/{}/acceptance", waiting.id);
+    let (_, follow) = b.get_text("/follow-up").await;
+    assert!(follow.contains("Riskacceptanser som väntar på informationsägaren"));
+    // Only the owner asked may answer.
+    let res = b.post_form(&answer, &[("decision", "accept")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let o = app.login("agare@risk.example").await;
+    let (_, overview) = o.get_text("/overview").await;
+    assert!(overview.contains("Beslut som väntar på dig"), "{overview}");
+    assert!(overview.contains(&format!("/scenarios/{}", waiting.id)));
+    let (_, page) = o.get_text(&format!("/scenarios/{}", waiting.id)).await;
+    assert!(
+        page.contains("Ditt beslut: acceptera risken?")
+            && page.contains("Accepteras tills nytt system")
+    );
+    // A refusal must say why; the error stands at the field.
+    let res = o
+        .post_form(&answer, &[("decision", "decline"), ("note", "  ")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("id=\"note-error\""));
+    let res = o
+        .post_form(
+            &answer,
+            &[
+                ("decision", "accept"),
+                ("note", "Accepteras tills nytt system driftsätts 2027."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let today = tillit_app::today();
+    let (_, html) = b.get_text(&format!("/risks/{analysis}")).await;
+    assert!(html.contains(&format!("Accepterad av Test agare@risk.example {today}")));
+    // Answered once: nothing waits any more.
+    let res = o.post_form(&answer, &[("decision", "accept")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (_, overview) = o.get_text("/overview").await;
+    assert!(!overview.contains("Beslut som väntar på dig"));
     assert!(html.contains("över tolerans utan behandling"));
     // The heat maps carry numbers: two scenarios, both above tolerance.
     assert!(html.contains("2 scenarier, 2 över tolerans"));
@@ -339,9 +392,10 @@ async fn a_coordinator_analyses_risks_and_an_owner_decision_is_needed_above_tole
             range.get_value((row, col("kvarvarande riskvärde"))),
             Some(Data::Float(_))
         ));
+        // The day the owner signed.
         assert_eq!(
             t.get(&t.rows[row as usize - 1], "accepterad den"),
-            "2026-11-21"
+            tillit_app::today()
         );
     }
     // In English for an English reader.

@@ -59,6 +59,8 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/risk-analyses/{id}/archive", "risk"),
     ("POST", "/risks/{id}/restore", "risk"),
     ("POST", "/api/v1/risk-analyses/{id}/restore", "risk"),
+    ("POST", "/scenarios/{id}/acceptance", "scenario"),
+    ("POST", "/api/v1/scenarios/{id}/acceptance", "scenario"),
     ("POST", "/scenarios/{id}/archive", "scenario"),
     ("POST", "/api/v1/scenarios/{id}/archive", "scenario"),
     ("POST", "/scenarios/{id}/restore", "scenario"),
@@ -492,7 +494,11 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             &b_risk,
             None,
             &b_scenario_input,
-            None,
+            tillit_store::AcceptanceRecord {
+                decider_name: None,
+                signature: tillit_domain::risk::Signature::Unchanged,
+                requester: "",
+            },
         )
         .await
         .unwrap()
@@ -705,6 +711,9 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             })),
             (&"PUT", "risk") => {
                 Some(serde_json::json!({"title": "Övertagen", "analysed_on": "2026-11-01"}))
+            }
+            (&"POST", "scenario") if path.ends_with("/acceptance") => {
+                Some(serde_json::json!({"decision": "accept"}))
             }
             (&"POST", "risk") | (&"PUT", "scenario") => Some(serde_json::json!({
                 "title": "Övertaget", "threat_key": "ransomware", "inherent_likelihood": 1, "inherent_consequence": 1

@@ -155,6 +155,35 @@ async fn the_whole_cycle_through_the_api() {
     let sc: serde_json::Value = res.json().await.unwrap();
     assert_eq!(sc["above_tolerance"], true);
     assert_eq!(sc["accepted_by_name"], "Test agare@api.example");
+    // Entered by the coordinator's integration: it waits on the owner, who answers with their
+    // own token; a refusal needs a note and leaves the risk without a treatment.
+    assert!(sc["acceptance_signed_at"].is_null());
+    let answer = format!(
+        "/api/v1/scenarios/{}/acceptance",
+        sc["id"].as_str().unwrap()
+    );
+    let res = api
+        .req(Method::POST, &answer, Some(json!({"decision": "accept"})))
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let ob = app.login("agare@api.example").await;
+    let owner_api = app.api(&make_token(&ob, "ägare", &["read", "write"]).await);
+    let res = owner_api
+        .req(Method::POST, &answer, Some(json!({"decision": "decline"})))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "note");
+    let res = owner_api
+        .req(
+            Method::POST,
+            &answer,
+            Some(json!({"decision": "decline", "note": "Exit 2027 räcker inte; minska risken."})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let declined: serde_json::Value = res.json().await.unwrap();
+    assert!(declined["treatment"].is_null() && declined["accepted_by"].is_null());
     let (_, heat) = api
         .get_json(&format!("/api/v1/heat-map?analysis_id={aid}"))
         .await;
