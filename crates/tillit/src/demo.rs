@@ -1225,15 +1225,22 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
         (vec![("title", "Reservrutiner saknas på vårdcentralerna"), ("threat_key", "power_or_network_failure"), ("aspects", "availability"),
               ("inherent_likelihood", "3"), ("inherent_consequence", "3"), ("treatment", "accept"), ("accepted_on", "2026-10-20"),
               ("acceptance_note", "Accepteras till nytt journalsystem 2027; vårdcentralerna har pappersrutin för akuta fall.")], true),
+        // Proposed by the coordinator, waiting on Maria Holm's decision (her overview lists it).
+        (vec![("title", "Journalkopior blir liggande i skrivare"), ("threat_key", "unauthorised_internal_access"),
+              ("vulnerability", "Utskrifter hämtas inte direkt; skrivarna står i korridorer"), ("aspects", "confidentiality"),
+              ("inherent_likelihood", "3"), ("inherent_consequence", "3"), ("treatment", "accept"), ("accepted_on", "2026-11-25"),
+              ("acceptance_note", "Föreslås accepteras till våren 2027, då utskrift med kort (follow-me) införs i hela regionen.")], true),
     ] {
         let mut fields = fields;
         let owner_id = owner.clone().unwrap_or_default();
         if decision {
             fields.push(("accepted_by", owner_id.as_str()));
         }
+        let requested = fields.iter().any(|(k, v)| *k == "title" && v.starts_with("Journalkopior"));
         let x = scenario(&fields, journal_asset.clone())?;
         let name = decision.then_some("Maria Holm");
-        // Maria Holm, the information owner, signed her decision in the demo's history.
+        // Maria Holm, the information owner, signed her earlier decision; the latest waits on her.
+        let signature = if requested { Signature::Requested } else { Signature::Now };
         ids.push(
             store
                 .save_scenario(
@@ -1244,8 +1251,8 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
                     &x,
                     tillit_store::AcceptanceRecord {
                         decider_name: name,
-                        signature: Signature::Now,
-                        requester: "",
+                        signature,
+                        requester: by,
                     },
                 )
                 .await?
