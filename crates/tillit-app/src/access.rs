@@ -7,6 +7,7 @@ use crate::views::{AccessAnalysis, System};
 use crate::App;
 use tillit_domain::access::{parse_access_analysis, AccessAnalysisDraft};
 use tillit_domain::ids::*;
+use tillit_domain::risk::{AcceptanceAnswerDraft, Signature};
 use tillit_domain::role::{Permission, Role};
 use tillit_domain::{Rule, ValidationErrors};
 
@@ -74,8 +75,85 @@ pub async fn save_access_analysis(
         ),
         None => None,
     };
+    // The approval counts when the owner signs it (tillit_domain::risk::signature).
+    let signed_before = match (
+        &x.approved_by,
+        app.store.access_analysis(who.tenant(), system_id).await?,
+    ) {
+        (Some(by), Some(b)) => {
+            b.approval_signed_at.is_some()
+                && b.input.approved_by.as_ref() == Some(by)
+                && b.input.approved_on == x.approved_on
+        }
+        _ => false,
+    };
+    let signature = x.approved_by.as_ref().map_or(Signature::Unchanged, |by| {
+        tillit_domain::risk::signature(by, who.membership().membership_id.as_str(), signed_before)
+    });
     Ok(app
         .store
-        .save_access_analysis(who.tenant(), &who.actor(), system_id, &x, name.as_deref())
+        .save_access_analysis(
+            who.tenant(),
+            &who.actor(),
+            system_id,
+            &x,
+            tillit_store::AcceptanceRecord {
+                decider_name: name.as_deref(),
+                signature,
+                requester: who.display_name(),
+            },
+        )
+        .await?)
+}
+
+/// The information owner's answer to a request to approve a system's access-needs analysis:
+/// only the owner asked, signed in, may answer; approving signs it today, declining (with a
+/// motivation, kept in the audit trail) leaves the analysis unapproved.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn answer_approval(
+    app: &App,
+    who: &Acting,
+    system_id: &SystemId,
+    d: &AcceptanceAnswerDraft,
+) -> Result<AccessAnalysis> {
+    who.require(Permission::ViewRegisters)?;
+    let accept = match d.decision.trim() {
+        "accept" => true,
+        "decline" => false,
+        "" => return Err(ValidationErrors::single("decision", Rule::Required).into()),
+        _ => return Err(ValidationErrors::single("decision", Rule::UnknownValue).into()),
+    };
+    let note = tillit_domain::text::optional("note", &d.note, 4000)?;
+    if !accept && note.is_none() {
+        return Err(ValidationErrors::single("note", Rule::Required).into());
+    }
+    let me = who.membership().membership_id.as_str();
+    let a = required_access_analysis(app, who, system_id).await?;
+    if !(a.input.approved_by.as_deref() == Some(me) && a.approval_signed_at.is_none()) {
+        return Err(Error::Forbidden);
+    }
+    Ok(app
+        .store
+        .sign_access_approval(
+            who.tenant(),
+            &who.actor(),
+            system_id,
+            tillit_store::OwnerAnswer {
+                decider: me,
+                accept,
+                note: note.as_deref(),
+                today: &crate::today(),
+            },
+        )
+        .await?)
+}
+
+/// The systems whose access-needs analysis waits on the acting member's approval: (id, name).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn approvals_awaiting_me(app: &App, who: &Acting) -> Result<Vec<(String, String)>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app
+        .store
+        .access_approvals_awaiting(who.tenant(), who.membership().membership_id.as_str())
         .await?)
 }

@@ -10,6 +10,8 @@ pub const GENESIS_HASH: &str = "000000000000000000000000000000000000000000000000
 /// Every action the audit trail records. Each has a label in both languages (a test in the web
 /// crate checks), and the store refuses, in debug builds, to record one that is not listed.
 pub const ACTIONS: &[&str] = &[
+    "access_analysis.approval_decline",
+    "access_analysis.approval_sign",
     "access_analysis.save",
     "assessment.record",
     "asset.archive",

@@ -9,6 +9,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 use tillit_domain::access::{AccessAnalysisInput, UserGroup};
 use tillit_domain::ids::*;
+use tillit_domain::risk::Signature;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AccessAnalysis {
@@ -16,6 +17,11 @@ pub struct AccessAnalysis {
     pub system_id: String,
     pub input: AccessAnalysisInput,
     pub approved_by_name: Option<String>,
+    /// When the information owner signed the approval; `None` with an approver: it waits on
+    /// the owner.
+    pub approval_signed_at: Option<String>,
+    /// Who asked the owner to approve, while it waits.
+    pub approval_requested_by: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -26,7 +32,8 @@ async fn analysis_in(
     system_id: &str,
 ) -> Result<Option<AccessAnalysis>, StoreError> {
     let row = sqlx::query(
-        "SELECT id, system_id, risks_wider, risks_narrower, access_rules, approved_by, approved_by_name, approved_on, next_review_on, created_at, updated_at
+        "SELECT id, system_id, risks_wider, risks_narrower, access_rules, approved_by, approved_by_name, approved_on, next_review_on,
+           approval_signed_at, approval_requested_by, created_at, updated_at
          FROM access_analyses WHERE org_id = $1 AND system_id = $2",
     )
     .bind(t.id())
@@ -66,6 +73,8 @@ async fn analysis_in(
             next_review_on: s(&r, "next_review_on")?,
         },
         approved_by_name: os(&r, "approved_by_name")?,
+        approval_signed_at: os(&r, "approval_signed_at")?,
+        approval_requested_by: os(&r, "approval_requested_by")?,
         created_at: s(&r, "created_at")?,
         updated_at: s(&r, "updated_at")?,
     }))
@@ -90,8 +99,9 @@ impl Store {
         actor: &Actor,
         system_id: &SystemId,
         x: &AccessAnalysisInput,
-        approved_by_name: Option<&str>,
+        decision: crate::AcceptanceRecord<'_>,
     ) -> Result<AccessAnalysis, StoreError> {
+        let approved_by_name = decision.decider_name;
         let system_id = system_id.as_str();
         let mut tx = self.work().await?;
         let found = sqlx::query("SELECT id FROM systems WHERE org_id = $1 AND id = $2")
@@ -105,11 +115,23 @@ impl Store {
         crate::assets::check_owner(tx.conn(), t, x.approved_by.as_deref()).await?;
         let before = analysis_in(tx.conn(), t, system_id).await?;
         let now = now_timestamp();
+        let (signed_at, requested_by) = match (&x.approved_by, decision.signature) {
+            (None, _) => (None, None),
+            (Some(_), Signature::Now) => (Some(now.clone()), None),
+            (Some(_), Signature::Requested) => (None, Some(decision.requester.to_string())),
+            (Some(_), Signature::Unchanged) => (
+                before.as_ref().and_then(|b| b.approval_signed_at.clone()),
+                before
+                    .as_ref()
+                    .and_then(|b| b.approval_requested_by.clone()),
+            ),
+        };
         let id = match &before {
             Some(b) => {
                 sqlx::query(
                     "UPDATE access_analyses SET risks_wider = $1, risks_narrower = $2, access_rules = $3, approved_by = $4, approved_by_name = $5,
-                       approved_on = $6, next_review_on = $7, updated_at = $8 WHERE org_id = $9 AND id = $10",
+                       approved_on = $6, next_review_on = $7, updated_at = $8, approval_signed_at = $11, approval_requested_by = $12
+                     WHERE org_id = $9 AND id = $10",
                 )
                 .bind(&x.risks_wider)
                 .bind(&x.risks_narrower)
@@ -121,6 +143,8 @@ impl Store {
                 .bind(&now)
                 .bind(t.id())
                 .bind(&b.id)
+                .bind(&signed_at)
+                .bind(&requested_by)
                 .execute(tx.conn())
                 .await?;
                 sqlx::query("DELETE FROM access_groups WHERE org_id = $1 AND analysis_id = $2")
@@ -134,7 +158,8 @@ impl Store {
                 let id = new_id();
                 sqlx::query(
                     "INSERT INTO access_analyses (id, org_id, system_id, risks_wider, risks_narrower, access_rules, approved_by, approved_by_name,
-                       approved_on, next_review_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+                       approved_on, next_review_on, created_at, updated_at, approval_signed_at, approval_requested_by)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)",
                 )
                 .bind(&id)
                 .bind(t.id())
@@ -147,6 +172,8 @@ impl Store {
                 .bind(&x.approved_on)
                 .bind(&x.next_review_on)
                 .bind(&now)
+                .bind(&signed_at)
+                .bind(&requested_by)
                 .execute(tx.conn())
                 .await?;
                 id
@@ -189,13 +216,100 @@ impl Store {
 }
 
 impl Store {
+    /// The owner's answer to a request to approve a system's access-needs analysis: approving
+    /// signs it (dated today); otherwise the request is withdrawn and the analysis stands
+    /// unapproved. Only the member asked may answer, once.
+    pub async fn sign_access_approval(
+        &self,
+        t: &Tenant,
+        actor: &Actor,
+        system_id: &SystemId,
+        answer: crate::OwnerAnswer<'_>,
+    ) -> Result<AccessAnalysis, StoreError> {
+        let system_id = system_id.as_str();
+        let mut tx = self.work().await?;
+        let before = analysis_in(tx.conn(), t, system_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let now = now_timestamp();
+        let res = if answer.accept {
+            sqlx::query(
+                "UPDATE access_analyses SET approval_signed_at = $1, approved_on = $2, updated_at = $1
+                 WHERE org_id = $3 AND system_id = $4 AND approved_by = $5 AND approval_signed_at IS NULL",
+            )
+            .bind(&now)
+            .bind(answer.today)
+            .bind(t.id())
+            .bind(system_id)
+            .bind(answer.decider)
+            .execute(tx.conn())
+            .await?
+        } else {
+            sqlx::query(
+                "UPDATE access_analyses SET approved_by = NULL, approved_by_name = NULL, approved_on = NULL,
+                   approval_requested_by = NULL, updated_at = $1
+                 WHERE org_id = $2 AND system_id = $3 AND approved_by = $4 AND approval_signed_at IS NULL",
+            )
+            .bind(&now)
+            .bind(t.id())
+            .bind(system_id)
+            .bind(answer.decider)
+            .execute(tx.conn())
+            .await?
+        };
+        if res.rows_affected() != 1 {
+            return Err(StoreError::NotFound);
+        }
+        let after = analysis_in(tx.conn(), t, system_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        tx.record(
+            actor,
+            Some(t.id()),
+            AuditEntry {
+                action: if answer.accept {
+                    "access_analysis.approval_sign"
+                } else {
+                    "access_analysis.approval_decline"
+                },
+                object_type: "system",
+                object_id: system_id,
+                before: Some(json!(before.input)),
+                after: Some(json!({"analysis": after.input, "note": answer.note})),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// The systems in use whose access-needs analysis waits on this member's approval: (id, name).
+    pub async fn access_approvals_awaiting(
+        &self,
+        t: &Tenant,
+        decider: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.id AS id, s.name AS name FROM access_analyses x JOIN systems s ON s.id = x.system_id
+             WHERE x.org_id = $1 AND s.org_id = $1 AND x.approved_by = $2 AND x.approval_signed_at IS NULL
+               AND s.archived_at IS NULL ORDER BY s.name",
+        )
+        .bind(t.id())
+        .bind(decider)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((s(r, "id")?, s(r, "name")?)))
+            .collect()
+    }
+
     /// The day (YYYY-MM-DD) the latest access-needs analysis was approved, if any was.
     pub async fn latest_access_analysis_approval(
         &self,
         t: &Tenant,
     ) -> Result<Option<String>, StoreError> {
         let row: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT MAX(approved_on) FROM access_analyses WHERE org_id = $1")
+            sqlx::query_as("SELECT MAX(approved_on) FROM access_analyses WHERE org_id = $1 AND approval_signed_at IS NOT NULL")
                 .bind(t.id())
                 .fetch_optional(&self.pool)
                 .await?;

@@ -115,10 +115,12 @@ pub enum GapKind {
     IncidentWithoutLessons,
     /// A risk acceptance asked of an information owner, not yet signed.
     AwaitingOwnerDecision,
+    /// An access-needs analysis's approval asked of an information owner, not yet signed.
+    AwaitingAccessApproval,
 }
 
 impl GapKind {
-    pub const ALL: [GapKind; 14] = [
+    pub const ALL: [GapKind; 15] = [
         GapKind::UnclassifiedAsset,
         GapKind::OverdueAssetReview,
         GapKind::OverdueSystemReview,
@@ -127,6 +129,7 @@ impl GapKind {
         GapKind::OverdueAccessReview,
         GapKind::UntreatedRisk,
         GapKind::AwaitingOwnerDecision,
+        GapKind::AwaitingAccessApproval,
         GapKind::OverdueMeasure,
         GapKind::UnmetWithoutMeasure,
         GapKind::Reassessment,
@@ -150,6 +153,7 @@ impl GapKind {
             GapKind::OverdueIncidentReport => "overdue-incident-report",
             GapKind::IncidentWithoutLessons => "incident-without-lessons",
             GapKind::AwaitingOwnerDecision => "awaiting-owner-decision",
+            GapKind::AwaitingAccessApproval => "awaiting-access-approval",
         }
     }
 }
@@ -360,7 +364,7 @@ impl Store {
         let unmet = format!("assessments x WHERE x.org_id = $1 AND x.status IN ('not_met', 'partly_met') AND x.has_measure = 0{live}");
         let reassess = format!("reassessments x WHERE x.org_id = $1{live}");
         // (kind, FROM … WHERE …, argument $2, label, detail, href prefix, id column, order)
-        let specs: [GapSpec<'_>; 10] = [
+        let specs: [GapSpec<'_>; 11] = [
             (GapKind::UnclassifiedAsset, "information_assets a WHERE a.org_id = $1 AND a.archived_at IS NULL AND a.highest_level IS NULL", None,
              "a.name", "a.created_at", "/assets/", "a.id", "a.name"),
             (GapKind::OverdueAssetReview, "information_assets a WHERE a.org_id = $1 AND a.archived_at IS NULL AND a.next_review_on < $2", Some(today),
@@ -379,6 +383,10 @@ impl Store {
             (GapKind::AwaitingOwnerDecision,
              "risk_scenarios x WHERE x.org_id = $1 AND x.accepted_by IS NOT NULL AND x.acceptance_signed_at IS NULL AND x.archived_at IS NULL",
              None, "x.title", "COALESCE(x.accepted_by_name, '')", "/scenarios/", "x.id", "x.residual_score DESC, x.title"),
+            (GapKind::AwaitingAccessApproval,
+             "access_analyses x JOIN systems s ON s.id = x.system_id WHERE x.org_id = $1 AND s.org_id = $1 AND s.archived_at IS NULL
+                AND x.approved_by IS NOT NULL AND x.approval_signed_at IS NULL",
+             None, "s.name", "COALESCE(x.approved_by_name, '')", "/systems/", "s.id", "s.name"),
             (GapKind::OverdueMeasure,
              "measures x WHERE x.org_id = $1 AND x.archived_at IS NULL AND x.status IN ('planned', 'in_progress') AND x.due_on < $2",
              Some(today), "x.title", "x.due_on", "/measures/", "x.id", "x.due_on, x.title"),
@@ -439,7 +447,9 @@ impl Store {
                             format!("/systems/{link_id}/requirements/{label_v}")
                         }
                     }
-                    GapKind::MissingAccessAnalysis | GapKind::OverdueAccessReview => {
+                    GapKind::MissingAccessAnalysis
+                    | GapKind::OverdueAccessReview
+                    | GapKind::AwaitingAccessApproval => {
                         format!("/systems/{link_id}/access-analysis")
                     }
                     _ => format!("{href}{link_id}"),

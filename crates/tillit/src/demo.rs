@@ -1304,7 +1304,17 @@ async fn seed_region_work(store: &Store, actor: &Actor) -> Result<(), StoreError
     })
     .map_err(invalid)?;
     store
-        .save_access_analysis(&t, actor, &journal.id, &approval, Some("Maria Holm"))
+        .save_access_analysis(
+            &t,
+            actor,
+            &journal.id,
+            &approval,
+            tillit_store::AcceptanceRecord {
+                decider_name: Some("Maria Holm"),
+                signature: Signature::Now,
+                requester: "",
+            },
+        )
         .await?;
     Ok(())
 }

@@ -32,6 +32,8 @@ pub enum AccessAnalysisStatus {
     Missing,
     /// Written, but no information owner has approved it.
     NotApproved,
+    /// An information owner has been asked to approve it and has not yet answered.
+    AwaitingApproval,
     /// Approved, and the next review is not yet due.
     Approved,
     /// Approved, but the date for the next review has passed.
@@ -51,6 +53,10 @@ pub struct AccessAnalysisDto {
     pub approved_by: Option<String>,
     pub approved_by_name: Option<String>,
     pub approved_on: Option<String>,
+    /// When the information owner signed the approval.
+    pub approval_signed_at: Option<String>,
+    /// Who asked the owner to approve, while it waits.
+    pub approval_requested_by: Option<String>,
     pub next_review_on: Option<String>,
     pub updated_at: Option<String>,
 }
@@ -67,6 +73,8 @@ impl AccessAnalysisDto {
             approved_by: None,
             approved_by_name: None,
             approved_on: None,
+            approval_signed_at: None,
+            approval_requested_by: None,
             next_review_on: None,
             updated_at: None,
         }
@@ -78,6 +86,9 @@ impl From<tillit_app::views::AccessAnalysis> for AccessAnalysisDto {
         let i = a.input;
         let today = tillit_app::today();
         let status = match (&i.approved_by, &i.approved_on) {
+            (Some(_), Some(_)) if a.approval_signed_at.is_none() => {
+                AccessAnalysisStatus::AwaitingApproval
+            }
             (Some(_), Some(_)) if i.next_review_on.as_str() < today.as_str() => {
                 AccessAnalysisStatus::ReviewOverdue
             }
@@ -103,6 +114,8 @@ impl From<tillit_app::views::AccessAnalysis> for AccessAnalysisDto {
             approved_by: i.approved_by,
             approved_by_name: a.approved_by_name,
             approved_on: i.approved_on,
+            approval_signed_at: a.approval_signed_at,
+            approval_requested_by: a.approval_requested_by,
             next_review_on: Some(i.next_review_on),
             updated_at: Some(a.updated_at),
         }
@@ -137,6 +150,23 @@ pub async fn put_access_analysis(
 ) -> AppResult<Json<AccessAnalysisDto>> {
     Ok(Json(
         tillit_app::access::save_access_analysis(&state.app, &m.who, &id, &body)
+            .await?
+            .into(),
+    ))
+}
+
+/// The information owner's answer to a request to approve the system's access-needs analysis:
+/// only the member asked may answer (403 for anyone else). `accept` signs the approval today;
+/// `decline` (with a note saying why, kept in the audit trail) leaves it unapproved.
+#[utoipa::path(post, path = "/api/v1/systems/{id}/access-analysis/approval", params(("id" = String, Path)), request_body = tillit_domain::risk::AcceptanceAnswerDraft, responses((status = 200, body = AccessAnalysisDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn answer_approval(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<SystemId>,
+    ApiJson(body): ApiJson<tillit_domain::risk::AcceptanceAnswerDraft>,
+) -> AppResult<Json<AccessAnalysisDto>> {
+    Ok(Json(
+        tillit_app::access::answer_approval(&state.app, &m.who, &id, &body)
             .await?
             .into(),
     ))

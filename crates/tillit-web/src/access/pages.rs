@@ -45,6 +45,8 @@ struct AccessPage {
     overdue: bool,
     may_edit: bool,
     errors: Vec<FieldError>,
+    /// The approval asked of the member reading the page.
+    decision: Option<crate::pages::record::DecisionBox>,
 }
 
 async fn render_access(
@@ -54,6 +56,7 @@ async fn render_access(
     form: Option<&FormFields>,
     errors: Option<&ValidationErrors>,
     notice: Option<String>,
+    answer: Option<(String, &ValidationErrors)>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
@@ -140,6 +143,16 @@ async fn render_access(
         access_rules: get("access_rules", x.map(|x| x.access_rules.clone())),
         approvers: approver_choices,
         approved: match (&existing, x.and_then(|x| x.approved_on.clone())) {
+            (Some(a), Some(_)) if a.approval_signed_at.is_none() => tr.f(
+                "access-awaiting-owner",
+                &[
+                    ("name", a.approved_by_name.clone().unwrap_or_default()),
+                    (
+                        "asked_by",
+                        a.approval_requested_by.clone().unwrap_or_default(),
+                    ),
+                ],
+            ),
             (Some(a), Some(on)) => tr.f(
                 "access-approved-by",
                 &[
@@ -153,7 +166,40 @@ async fn render_access(
         overdue: existing.is_some() && !next.is_empty() && next < today,
         next_review_on: next,
         may_edit: m.may(Permission::EditRegisters),
-        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+        errors: if answer.is_some() {
+            vec![]
+        } else {
+            errors.map(|e| FieldError::list(tr, e)).unwrap_or_default()
+        },
+        decision: existing
+            .as_ref()
+            .filter(|a| {
+                a.approval_signed_at.is_none()
+                    && a.input.approved_by.as_deref()
+                        == Some(m.who.membership().membership_id.as_str())
+            })
+            .map(|a| {
+                let (note, errs) = answer.map_or_else(
+                    || (String::new(), vec![]),
+                    |(n, v)| (n, FieldError::list(tr, v)),
+                );
+                crate::pages::record::DecisionBox {
+                    action: format!("/systems/{}/access-analysis/approval", sys.id),
+                    heading: tr.t("access-decision-heading"),
+                    text: tr.f(
+                        "access-decision-text",
+                        &[(
+                            "asked_by",
+                            a.approval_requested_by.clone().unwrap_or_default(),
+                        )],
+                    ),
+                    note,
+                    hint: tr.t("access-decision-note-hint"),
+                    errors: errs,
+                    accept: tr.t("access-decision-accept"),
+                    decline: tr.t("access-decision-decline"),
+                }
+            }),
     };
     let status = if errors.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -170,7 +216,49 @@ pub async fn access_page(
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_access(&state, &m, &id, None, None, notice).await
+    render_access(&state, &m, &id, None, None, notice, None).await
+}
+
+/// The information owner's answer to a request to approve the analysis (`POST
+/// /systems/{id}/access-analysis/approval`).
+pub async fn answer_approval(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<SystemId>,
+    form: FormFields,
+) -> AppResult<Response> {
+    let result = match form.draft::<tillit_domain::risk::AcceptanceAnswerDraft>() {
+        Ok(d) => tillit_app::access::answer_approval(&state.app, &m.who, &id, &d)
+            .await
+            .map_err(AppError::from),
+        Err(v) => Err(AppError::Invalid(v)),
+    };
+    match result {
+        Ok(a) => {
+            let done = if a.approval_signed_at.is_some() {
+                "approval-signed"
+            } else {
+                "approval-declined"
+            };
+            Ok(see_other(&format!(
+                "/systems/{id}/access-analysis?done={done}"
+            )))
+        }
+        Err(AppError::Invalid(v)) => {
+            let note = form.get("note").to_string();
+            render_access(
+                &state,
+                &m,
+                id.as_str(),
+                None,
+                Some(&v),
+                None,
+                Some((note, &v)),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn save_access(
@@ -189,7 +277,7 @@ pub async fn save_access(
             "/systems/{id}/access-analysis?done=access-saved"
         ))),
         Err(AppError::Invalid(v)) => {
-            render_access(&state, &m, id.as_str(), Some(&form), Some(&v), None).await
+            render_access(&state, &m, id.as_str(), Some(&form), Some(&v), None, None).await
         }
         Err(e) => Err(e),
     }
@@ -259,6 +347,16 @@ pub async fn access_pdf(
         }
     };
     let approved = match (&a.approved_by_name, &x.approved_on) {
+        (Some(n), Some(_)) if a.approval_signed_at.is_none() => tr.f(
+            "access-awaiting-owner",
+            &[
+                ("name", n.clone()),
+                (
+                    "asked_by",
+                    a.approval_requested_by.clone().unwrap_or_default(),
+                ),
+            ],
+        ),
         (Some(n), Some(on)) => format!("{n}, {on}"),
         _ => tr.t("access-not-approved"),
     };

@@ -240,6 +240,16 @@ pub async fn overview(
         (None, false)
     };
     let awaiting = if m.may(Permission::ViewRegisters) {
+        let approvals = tillit_app::access::approvals_awaiting_me(&state.app, &m.who)
+            .await?
+            .into_iter()
+            .map(|(id, name)| {
+                (
+                    format!("/systems/{id}/access-analysis"),
+                    tr.f("awaiting-access-approval", &[("name", name)]),
+                    String::new(),
+                )
+            });
         tillit_app::risk::acceptances_awaiting_me(&state.app, &m.who)
             .await?
             .into_iter()
@@ -253,6 +263,7 @@ pub async fn overview(
                     ),
                 )
             })
+            .chain(approvals)
             .collect()
     } else {
         vec![]

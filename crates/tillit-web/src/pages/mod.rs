@@ -574,6 +574,10 @@ pub fn routes() -> Router<AppState> {
             get(crate::access::pages::access_page).post(crate::access::pages::save_access),
         )
         .route(
+            "/systems/{id}/access-analysis/approval",
+            post(crate::access::pages::answer_approval),
+        )
+        .route(
             "/requirements",
             get(crate::requirements::pages::for_organisation),
         )
@@ -916,6 +920,8 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "org-switched",
         "asset-saved",
         "acceptance-signed",
+        "approval-signed",
+        "approval-declined",
         "acceptance-declined",
         "asset-classified",
         "system-saved",

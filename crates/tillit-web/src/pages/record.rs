@@ -47,6 +47,8 @@ pub struct DecisionBox {
     pub heading: String,
     pub text: String,
     pub note: String,
+    /// The hint under the note field.
+    pub hint: String,
     pub errors: Vec<crate::pages::FieldError>,
     pub accept: String,
     pub decline: String,

@@ -1019,6 +1019,7 @@ async fn scenario_record(
                         ],
                     ),
                     note,
+                    hint: tr.t("field-decision-note-hint"),
                     errors,
                     accept: tr.t("risk-decision-accept"),
                     decline: tr.t("risk-decision-decline"),

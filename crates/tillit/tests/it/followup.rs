@@ -174,8 +174,40 @@ async fn the_overview_lists_the_gaps_and_each_closes_when_fixed() {
         a.approved_by_name.as_deref(),
         Some("Test agare@upp.example")
     );
+    // The coordinator named the owner: the approval waits on the owner, who approves it signed in.
     let (_, html) = b.get_text(&path).await;
-    assert!(html.contains("Beslutad av Test agare@upp.example 2026-11-20"));
+    assert!(
+        html.contains("Väntar på godkännande av Test agare@upp.example"),
+        "{html}"
+    );
+    assert!(a.approval_signed_at.is_none());
+    let (_, follow) = b.get_text("/follow-up").await;
+    assert!(
+        follow.contains("Behovs- och riskanalyser som väntar på informationsägarens godkännande")
+    );
+    let approval = format!("{path}/approval");
+    let res = b.post_form(&approval, &[("decision", "accept")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "only the owner asked");
+    let o = app.login("agare@upp.example").await;
+    let (_, overview) = o.get_text("/overview").await;
+    assert!(
+        overview.contains("Godkänn behovs- och riskanalysen för"),
+        "{overview}"
+    );
+    let (_, page) = o.get_text(&path).await;
+    assert!(page.contains("Ditt beslut: godkänna analysen?"));
+    let res = o.post_form(&approval, &[("decision", "decline")]).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a refusal says why"
+    );
+    assert!(res.text().await.unwrap().contains("id=\"note-error\""));
+    let res = o.post_form(&approval, &[("decision", "accept")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let today = tillit_app::today();
+    let (_, html) = b.get_text(&path).await;
+    assert!(html.contains(&format!("Beslutad av Test agare@upp.example {today}")));
     let (_, html) = b.get_text("/overview").await;
     assert!(!html.contains("System med patientuppgifter utan behovs- och riskanalys"));
 

@@ -60,6 +60,12 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/risks/{id}/restore", "risk"),
     ("POST", "/api/v1/risk-analyses/{id}/restore", "risk"),
     ("POST", "/scenarios/{id}/acceptance", "scenario"),
+    ("POST", "/systems/{id}/access-analysis/approval", "system"),
+    (
+        "POST",
+        "/api/v1/systems/{id}/access-analysis/approval",
+        "system",
+    ),
     ("POST", "/api/v1/scenarios/{id}/acceptance", "scenario"),
     ("POST", "/scenarios/{id}/archive", "scenario"),
     ("POST", "/api/v1/scenarios/{id}/archive", "scenario"),
@@ -711,6 +717,9 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             })),
             (&"PUT", "risk") => {
                 Some(serde_json::json!({"title": "Övertagen", "analysed_on": "2026-11-01"}))
+            }
+            (&"POST", "system") if path.ends_with("/approval") => {
+                Some(serde_json::json!({"decision": "accept"}))
             }
             (&"POST", "scenario") if path.ends_with("/acceptance") => {
                 Some(serde_json::json!({"decision": "accept"}))

@@ -282,7 +282,21 @@ async fn the_whole_cycle_through_the_api() {
     assert_eq!(res.status(), StatusCode::OK);
     let a: serde_json::Value = res.json().await.unwrap();
     assert_eq!(a["next_review_on"], "2027-11-04");
+    // Asked of the owner by the integration: it waits until the owner approves with their token.
+    assert_eq!(a["status"], "awaiting_approval");
+    let ob = app.login("agare@api.example").await;
+    let owner_api = app.api(&make_token(&ob, "ägare 2", &["read", "write"]).await);
+    let res = owner_api
+        .req(
+            Method::POST,
+            &format!("/api/v1/systems/{system}/access-analysis/approval"),
+            Some(json!({"decision": "accept"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let a: serde_json::Value = res.json().await.unwrap();
     assert_eq!(a["status"], "approved");
+    assert!(a["approval_signed_at"].is_string());
 
     // Follow-up: the overdue measure is a gap; the analysed system is not.
     let (_, f) = api.get_json("/api/v1/follow-up").await;
