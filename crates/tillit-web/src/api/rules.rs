@@ -975,6 +975,8 @@ fn query_rule(path: &str, name: &str) -> Option<Value> {
             {"type": "integer", "minimum": 1, "maximum": paging::MAX_PER_PAGE},
             {"type": "string", "maxLength": 0}]}),
         ("/api/v1/search", "q") => search_words(),
+        // The lists' "archived instead of in use" (crate::archive::archived_param).
+        (_, "archived") => word(&["yes", "no"], true),
         (_, "q") => json!({"type": "string", "maxLength": 200}),
         ("/api/v1/authority/ranking" | "/api/v1/authority/registry", "kind") => {
             word(&tillit_domain::ranking::REGISTRY_KINDS, true)
