@@ -117,16 +117,7 @@ pub async fn answer_approval(
     d: &AcceptanceAnswerDraft,
 ) -> Result<AccessAnalysis> {
     who.require(Permission::ViewRegisters)?;
-    let accept = match d.decision.trim() {
-        "accept" => true,
-        "decline" => false,
-        "" => return Err(ValidationErrors::single("decision", Rule::Required).into()),
-        _ => return Err(ValidationErrors::single("decision", Rule::UnknownValue).into()),
-    };
-    let note = tillit_domain::text::optional("note", &d.note, 4000)?;
-    if !accept && note.is_none() {
-        return Err(ValidationErrors::single("note", Rule::Required).into());
-    }
+    let (accept, note) = d.parse()?;
     let me = who.membership().membership_id.as_str();
     let a = required_access_analysis(app, who, system_id).await?;
     if !(a.input.approved_by.as_deref() == Some(me) && a.approval_signed_at.is_none()) {

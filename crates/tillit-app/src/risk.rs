@@ -287,17 +287,7 @@ pub async fn answer_acceptance(
     d: &AcceptanceAnswerDraft,
 ) -> Result<Scenario> {
     who.require(Permission::ViewRegisters)?;
-    let accept = match d.decision.trim() {
-        "accept" => true,
-        "decline" => false,
-        "" => return Err(ValidationErrors::single("decision", Rule::Required).into()),
-        _ => return Err(ValidationErrors::single("decision", Rule::UnknownValue).into()),
-    };
-    let note = tillit_domain::text::optional("note", &d.note, 4000)?;
-    if !accept && note.is_none() {
-        // A refusal says why, so that the coordinator can decide again.
-        return Err(ValidationErrors::single("note", Rule::Required).into());
-    }
+    let (accept, note) = d.parse()?;
     let me = who.membership().membership_id.as_str();
     let s = app.store.scenario(who.tenant(), id).await?;
     let asked = s

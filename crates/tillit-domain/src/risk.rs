@@ -289,6 +289,24 @@ pub struct AcceptanceAnswerDraft {
     pub note: String,
 }
 
+impl AcceptanceAnswerDraft {
+    /// Whether the owner accepts, and the note (none when blank). A refusal says why, so that
+    /// whoever asked can decide again.
+    pub fn parse(&self) -> Result<(bool, Option<String>), ValidationErrors> {
+        let accept = match self.decision.trim() {
+            "accept" => true,
+            "decline" => false,
+            "" => return Err(ValidationErrors::single("decision", Rule::Required)),
+            _ => return Err(ValidationErrors::single("decision", Rule::UnknownValue)),
+        };
+        let note = text::optional("note", &self.note, 4000).map_err(ValidationErrors::from)?;
+        if !accept && note.is_none() {
+            return Err(ValidationErrors::single("note", Rule::Required));
+        }
+        Ok((accept, note))
+    }
+}
+
 /// The signature of a decision by `decider`, entered by `acting` (a membership id);
 /// `signed_before` when the same decision (decider, date and note) was signed already.
 pub fn signature(decider: &str, acting: &str, signed_before: bool) -> Signature {
@@ -715,6 +733,25 @@ impl Axis {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_owner_who_declines_says_why() {
+        let d = |decision: &str, note: &str| AcceptanceAnswerDraft {
+            decision: decision.into(),
+            note: note.into(),
+        };
+        assert_eq!(d("accept", " ").parse().unwrap(), (true, None));
+        assert_eq!(d("decline", "  ").parse().unwrap_err().0[0].field, "note");
+        assert_eq!(
+            d("decline", "Minska risken.").parse().unwrap(),
+            (false, Some("Minska risken.".into()))
+        );
+        assert_eq!(d("", "").parse().unwrap_err().0[0].rule, Rule::Required);
+        assert_eq!(
+            d("maybe", "").parse().unwrap_err().0[0].rule,
+            Rule::UnknownValue
+        );
+    }
 
     #[test]
     fn an_owners_decision_counts_when_the_owner_signs_it() {
