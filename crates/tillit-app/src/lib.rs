@@ -30,6 +30,7 @@ pub mod search;
 pub mod security;
 pub mod signing;
 pub mod sso;
+pub mod starter_kit;
 pub mod submissions;
 pub mod supervision;
 pub mod suppliers;

@@ -1175,3 +1175,288 @@ async fn an_incident_is_registered_and_its_obligations_follow_the_facts() {
         Err(Error::NotFound)
     ));
 }
+
+/// The draft a person would submit to keep an asset exactly as it is.
+fn draft_of_asset(a: &tillit_domain::asset::AssetInput) -> AssetDraft {
+    AssetDraft {
+        name: a.name.clone(),
+        description: a.description.clone().unwrap_or_default(),
+        owner_membership_id: a.owner_membership_id.clone().unwrap_or_default(),
+        personal_data: a.personal_data.to_string(),
+        special_categories: a.special_categories.clone(),
+        offences: a.offences.to_string(),
+        data_subjects: a.data_subjects.clone(),
+        individuals_approx: a
+            .individuals_approx
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        confidentiality_provisions: a.confidentiality_provisions.clone().unwrap_or_default(),
+        confidentiality_strength: a.confidentiality_strength.clone().unwrap_or_default(),
+        legal_basis: a.legal_basis.clone().unwrap_or_default(),
+        review_interval_months: a.review_interval_months.to_string(),
+    }
+}
+
+/// The draft that keeps a system as it is.
+fn draft_of_system(s: &tillit_domain::system::SystemInput) -> tillit_domain::system::SystemDraft {
+    tillit_domain::system::SystemDraft {
+        name: s.name.clone(),
+        description: s.description.clone().unwrap_or_default(),
+        owner_membership_id: s.owner_membership_id.clone().unwrap_or_default(),
+        supplier_id: s.supplier_id.clone().unwrap_or_default(),
+        hosting: s.hosting.clone(),
+        country: s.country.clone().unwrap_or_default(),
+        review_interval_months: s.review_interval_months.to_string(),
+        asset_ids: s.asset_ids.clone(),
+        ..Default::default()
+    }
+}
+
+fn every_offered_item(offer: &tillit_app::starter_kit::Offer) -> Vec<String> {
+    offer
+        .profiles
+        .iter()
+        .flat_map(|p| p.items.iter().map(|i| i.id.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_whole_municipality_kit_is_valid_and_nothing_counts_until_the_owner_confirms() {
+    use tillit_app::starter_kit::{self as kit, Outcome};
+    use tillit_domain::starter_kit::AdoptionDraft;
+    let w = World::new().await;
+    let t = w
+        .org_on(
+            "Kommun Startpaket",
+            OrgKind::Municipality,
+            tillit_app::library::LATEST,
+        )
+        .await;
+    let coordinator = w
+        .person(&t, "samordnare@start.example", Role::Coordinator)
+        .await;
+    let owner = w.person(&t, "agare@start.example", Role::Owner).await;
+    let offer = kit::offer(&w.app, &coordinator, "sv").await.unwrap();
+    assert!(offer.bound_by_osl);
+    let keys: Vec<&str> = offer.profiles.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["municipality-social", "school-health"]);
+    let items = every_offered_item(&offer);
+    let done = kit::adopt(
+        &w.app,
+        &coordinator,
+        &AdoptionDraft {
+            items: items.clone(),
+            owner_membership_id: owner.membership().membership_id.clone(),
+        },
+        "sv",
+    )
+    .await
+    .unwrap();
+    assert!(
+        done.iter().all(|d| d.outcome == Outcome::Created),
+        "{done:?}"
+    );
+    let distinct: std::collections::HashSet<&str> = items.iter().map(String::as_str).collect();
+    assert_eq!(done.len(), distinct.len(), "every offered item once");
+
+    // Every adopted object passes the registers' own rules again, unchanged.
+    let assets = tillit_app::assets::all_assets(&w.app, &coordinator)
+        .await
+        .unwrap();
+    let systems = tillit_app::systems::all_systems(&w.app, &coordinator)
+        .await
+        .unwrap();
+    assert_eq!(
+        assets.len() + systems.len(),
+        done.len(),
+        "nothing but the kit is in the registers"
+    );
+    for a in &assets {
+        tillit_app::assets::update_asset(&w.app, &coordinator, &a.id, &draft_of_asset(&a.input))
+            .await
+            .unwrap_or_else(|e| panic!("{} refused: {e:?}", a.input.name));
+        assert!(a.levels.is_none(), "{} is classified", a.input.name);
+    }
+    for s in &systems {
+        assert!(
+            !s.input.asset_ids.is_empty(),
+            "{} processes nothing",
+            s.input.name
+        );
+        tillit_app::systems::update_system(&w.app, &coordinator, &s.id, &draft_of_system(&s.input))
+            .await
+            .unwrap_or_else(|e| panic!("{} refused: {e:?}", s.input.name));
+    }
+    // A municipal school's health records fall under 23 kap. 2 § OSL, the case files under 26 kap.
+    let provisions = |name: &str| {
+        assets
+            .iter()
+            .find(|a| a.input.name == name)
+            .and_then(|a| a.input.confidentiality_provisions.clone())
+            .unwrap()
+    };
+    assert_eq!(provisions("Elevhälsans journaler"), "23 kap. 2 § OSL");
+    assert_eq!(
+        provisions("Personakter i socialtjänsten"),
+        "26 kap. 1 § OSL"
+    );
+
+    // Nothing counts as classified: the follow-up sees every asset unclassified.
+    let (_, figures) = tillit_app::followup::gaps_now(&w.app, &coordinator)
+        .await
+        .unwrap();
+    assert_eq!(figures.assets, assets.len() as i64);
+    assert_eq!(figures.unclassified_assets, assets.len() as i64);
+    assert_eq!(
+        kit::suggestions_waiting(&w.app, &coordinator)
+            .await
+            .unwrap(),
+        assets.len() as i64
+    );
+
+    // Only the information owner confirms; the coordinator may not.
+    let case_files = assets
+        .iter()
+        .find(|a| a.input.name == "Personakter i socialtjänsten")
+        .unwrap();
+    let refused = kit::confirm_suggestion(&w.app, &coordinator, &case_files.id, "sv").await;
+    assert!(matches!(refused, Err(Error::Forbidden)), "{refused:?}");
+    kit::confirm_suggestion(&w.app, &owner, &case_files.id, "sv")
+        .await
+        .unwrap();
+    let confirmed = tillit_app::assets::asset(&w.app, &owner, &case_files.id)
+        .await
+        .unwrap();
+    let levels = confirmed.levels.expect("classified once confirmed");
+    assert_eq!(levels.confidentiality.number(), 4);
+    let history = tillit_app::assets::asset_classifications(&w.app, &owner, &case_files.id)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert!(history[0]
+        .motivation
+        .contains("bekräftat av informationsägaren"));
+    let (_, figures) = tillit_app::followup::gaps_now(&w.app, &coordinator)
+        .await
+        .unwrap();
+    assert_eq!(figures.unclassified_assets, assets.len() as i64 - 1);
+    let again = kit::confirm_suggestion(&w.app, &owner, &case_files.id, "sv")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        fields(&again),
+        [("suggestion".to_string(), Rule::AlreadyExists)]
+    );
+
+    // Adopting again makes nothing new.
+    let twice = kit::adopt(
+        &w.app,
+        &coordinator,
+        &AdoptionDraft {
+            items: items.clone(),
+            ..Default::default()
+        },
+        "sv",
+    )
+    .await
+    .unwrap();
+    assert!(twice.iter().all(|d| d.outcome == Outcome::AlreadyAdopted));
+    assert_eq!(
+        tillit_app::assets::all_assets(&w.app, &coordinator)
+            .await
+            .unwrap()
+            .len(),
+        assets.len()
+    );
+
+    // Another organisation neither confirms nor sees the suggestion.
+    let other = w.org("Region Annan").await;
+    let stranger = w.person(&other, "agare@annan.example", Role::Owner).await;
+    let hidden = kit::confirm_suggestion(&w.app, &stranger, &case_files.id, "sv").await;
+    assert!(matches!(hidden, Err(Error::NotFound)), "{hidden:?}");
+    let none = kit::asset_adoption(&w.app, &stranger, &case_files.id)
+        .await
+        .unwrap();
+    assert!(none.is_none());
+    // A region is not offered the municipality's case files.
+    let region_coordinator = w
+        .person(&other, "samordnare@annan.example", Role::Coordinator)
+        .await;
+    let foreign = kit::adopt(
+        &w.app,
+        &region_coordinator,
+        &AdoptionDraft {
+            items: vec!["social-case-files".into()],
+            ..Default::default()
+        },
+        "sv",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        fields(&foreign),
+        [("items".to_string(), Rule::UnknownValue)]
+    );
+    // A reader may look but not adopt.
+    let reader = w.person(&t, "lasare@start.example", Role::Reader).await;
+    assert!(kit::offer(&w.app, &reader, "sv").await.is_ok());
+    let denied = kit::adopt(
+        &w.app,
+        &reader,
+        &AdoptionDraft {
+            items: items.clone(),
+            ..Default::default()
+        },
+        "sv",
+    )
+    .await;
+    assert!(matches!(denied, Err(Error::Forbidden)));
+}
+
+#[tokio::test]
+async fn a_private_provider_adopts_without_osl_and_an_adoption_is_all_or_nothing() {
+    use tillit_app::starter_kit as kit;
+    use tillit_domain::starter_kit::AdoptionDraft;
+    let w = World::new().await;
+    let t = w
+        .org_on(
+            "Omsorg Privat AB",
+            OrgKind::PrivateProvider,
+            tillit_app::library::LATEST,
+        )
+        .await;
+    let coordinator = w
+        .person(&t, "samordnare@privat.example", Role::Coordinator)
+        .await;
+    let offer = kit::offer(&w.app, &coordinator, "en").await.unwrap();
+    assert!(!offer.bound_by_osl);
+    for item in offer.profiles.iter().flat_map(|p| &p.items) {
+        let p = item.provisions.clone().unwrap_or_default();
+        assert!(!p.contains("OSL"), "{} cites OSL: {p}", item.id);
+    }
+    fail_on_insert_into(&w, "systems", "name", "Safety alarm service").await;
+    let items = every_offered_item(&offer);
+    let failed = kit::adopt(
+        &w.app,
+        &coordinator,
+        &AdoptionDraft {
+            items: items.clone(),
+            ..Default::default()
+        },
+        "en",
+    )
+    .await;
+    assert!(failed.is_err());
+    assert!(tillit_app::assets::all_assets(&w.app, &coordinator)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(tillit_app::systems::all_systems(&w.app, &coordinator)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(kit::adopted_items(&w.app, &coordinator)
+        .await
+        .unwrap()
+        .is_empty());
+}

@@ -34,6 +34,8 @@ pub const ACTIONS: &[&str] = &[
     "incident.report_draft",
     "incident.report_sent",
     "incident.update",
+    "kit.adopt",
+    "kit.classification_confirmed",
     "library.adopt",
     "library.adopt_published",
     "library.assess",

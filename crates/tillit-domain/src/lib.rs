@@ -27,6 +27,7 @@ pub mod requirements;
 pub mod risk;
 pub mod role;
 pub mod sso;
+pub mod starter_kit;
 pub mod submission;
 pub mod supervision;
 pub mod supplier;

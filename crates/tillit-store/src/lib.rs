@@ -21,6 +21,7 @@ mod files;
 mod followup;
 mod incidents;
 mod invitations;
+mod kit;
 mod libraries;
 mod links;
 mod measures;
@@ -62,6 +63,7 @@ pub use incidents::{
     Attachment, Incident, IncidentEntry, LinkedMeasure, NewSentReport, SavedReportDraft, SentReport,
 };
 pub use invitations::{Invitation, NewInvitation};
+pub use kit::{Adopted, KitAdoption, KitPlan, NewKitAsset, NewKitSystem, Outcome};
 pub use libraries::{ControlAssessment, LibraryControl, NewLibrary, OscalLibrary};
 pub use measures::{Measure, MeasureOrder, MeasureQuery};
 pub use members::{Member, MemberQuery, RoleCount};
