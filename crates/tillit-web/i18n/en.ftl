@@ -2632,3 +2632,45 @@ gap-awaiting-access-approval = Access-needs analyses waiting for the information
 gap-awaiting-access-approval-help = An analysis someone asked an information owner to approve. It counts as approved only once the owner has approved it, signed in; the owner sees it on their overview.
 action-access-analysis-approval-sign = The information owner approved an access-needs analysis
 action-access-analysis-approval-decline = The information owner did not approve an access-needs analysis
+
+## The starter kit
+nav-start = Get started
+kit-no-provisions = No particular confidentiality provision
+kit-suggested-levels = Suggested classification
+kit-processes = Brings
+kit-threats = Common threats
+kit-owner-later = Chosen later, on each information asset
+kit-version-line = Version { $version }, published { $published }. { $bound }
+kit-bound-osl = The confidentiality provisions are chosen for an organisation bound by the Public Access to Information and Secrecy Act (OSL).
+kit-bound-private = The confidentiality provisions are chosen for a private care provider: OSL does not bind you, but your staff have a duty of confidentiality.
+done-kit-adopted = { $count ->
+    [one] One new object is now in the registers.
+   *[other] { $count } new objects are now in the registers.
+} The classifications are suggestions until the information owner has confirmed them.
+kit-choose = Choose what to adopt
+kit-assets = Information assets
+kit-systems = Systems
+kit-systems-bring = A system brings the information assets it processes.
+kit-adopt-heading = Adopt the chosen items
+kit-adopt-explain = What you choose becomes your own information assets and systems, marked with the kit's version. Everything can be changed afterwards. Nothing counts as classified until the information owner has confirmed the suggestion.
+kit-owner = Information owner of what you adopt
+kit-owner-hint = The owner confirms the classification. You can also choose an owner for each asset afterwards.
+kit-adopt = Adopt into the registers
+kit-why-levels = Why this classification?
+kit-in-register = In the register
+kit-already-adopted = Open
+kit-suggestion-heading = Suggestion from the starter kit
+kit-suggestion-source = Tillit's starter kit version { $version }, adopted { $date } by { $name }.
+kit-suggestion-yours = You are the information owner: confirm the suggestion as it is, or change the levels below and save.
+kit-suggestion-waits = Waiting for the information owner { $name } to confirm the suggestion. Until then the asset counts as unclassified.
+kit-suggestion-no-owner = Choose an information owner for the asset; the owner confirms the suggestion. Until then it counts as unclassified.
+kit-suggestion-confirm = Confirm the classification
+kit-suggestion-change = To change something, choose other levels in the form below and say why.
+field-items = Selection
+field-suggestion = The suggestion
+kit-link = Adopt from the starter kit
+kit-threats-heading = Common threats for the systems of the analysis
+kit-threats-intro = The starter kit suggests these threats for the systems you adopted from it. Start a scenario from a threat, estimate likelihood and consequence, and write the measures already in place; what is missing becomes measures in the action plan.
+kit-typical-measures = Typical measures:
+kit-threat-covered = Exists as a scenario
+kit-threat-start = Start a scenario from the threat

@@ -2620,3 +2620,45 @@ gap-awaiting-access-approval = Behovs- och riskanalyser som väntar på informat
 gap-awaiting-access-approval-help = En analys som någon har bett en informationsägare att godkänna. Den räknas som godkänd först när ägaren har godkänt den inloggad; ägaren ser den på sin översikt.
 action-access-analysis-approval-sign = Informationsägaren godkände en behovs- och riskanalys
 action-access-analysis-approval-decline = Informationsägaren godkände inte en behovs- och riskanalys
+
+## The starter kit
+nav-start = Kom igång
+kit-no-provisions = Ingen särskild sekretessbestämmelse
+kit-suggested-levels = Föreslagen klassning
+kit-processes = Tar med sig
+kit-threats = Vanliga hot
+kit-owner-later = Väljs senare, på varje informationsmängd
+kit-version-line = Version { $version }, publicerad { $published }. { $bound }
+kit-bound-osl = Sekretessbestämmelserna är valda för en organisation som offentlighets- och sekretesslagen (OSL) gäller för.
+kit-bound-private = Sekretessbestämmelserna är valda för en privat vårdgivare: OSL gäller inte er, men personalen har tystnadsplikt.
+done-kit-adopted = { $count ->
+    [one] Ett nytt objekt finns nu i registren.
+   *[other] { $count } nya objekt finns nu i registren.
+} Klassningarna är förslag tills informationsägaren har bekräftat dem.
+kit-choose = Välj det ni vill hämta
+kit-assets = Informationsmängder
+kit-systems = System
+kit-systems-bring = Ett system tar med sig de informationsmängder det behandlar.
+kit-adopt-heading = Hämta det valda till registren
+kit-adopt-explain = Det ni väljer blir era egna informationsmängder och system, märkta med startpaketets version. Allt går att ändra efteråt. Inget räknas som klassat förrän informationsägaren har bekräftat förslaget.
+kit-owner = Informationsägare för det ni hämtar
+kit-owner-hint = Ägaren bekräftar klassningen. Ni kan också välja ägare för varje informationsmängd efteråt.
+kit-adopt = Hämta till registren
+kit-why-levels = Varför den klassningen?
+kit-in-register = I registret
+kit-already-adopted = Öppna
+kit-suggestion-heading = Förslag från startpaketet
+kit-suggestion-source = Tillits startpaket version { $version }, hämtat { $date } av { $name }.
+kit-suggestion-yours = Du är informationsägare: bekräfta förslaget som det är, eller ändra nivåerna nedan och spara.
+kit-suggestion-waits = Väntar på att informationsägaren { $name } bekräftar förslaget. Till dess räknas informationsmängden som oklassad.
+kit-suggestion-no-owner = Välj en informationsägare för informationsmängden; ägaren bekräftar förslaget. Till dess räknas den som oklassad.
+kit-suggestion-confirm = Bekräfta klassningen
+kit-suggestion-change = Vill du ändra något, välj andra nivåer i formuläret nedan och skriv varför.
+field-items = Urval
+field-suggestion = Förslaget
+kit-link = Hämta från startpaketet
+kit-threats-heading = Vanliga hot för systemen i analysen
+kit-threats-intro = Startpaketet föreslår de här hoten för de system ni hämtat därifrån. Börja ett scenario från ett hot, bedöm sannolikhet och konsekvens, och skriv de åtgärder som redan finns; det som saknas blir åtgärder i handlingsplanen.
+kit-typical-measures = Vanliga åtgärder:
+kit-threat-covered = Finns som scenario
+kit-threat-start = Börja ett scenario från hotet

@@ -38,6 +38,7 @@ pub mod requirements;
 pub mod risk;
 pub mod search;
 pub mod security;
+pub mod start;
 pub mod startup;
 pub mod state;
 pub mod static_files;

@@ -383,6 +383,17 @@ struct AssetPage {
     motivation: String,
     history: Vec<HistoryRow>,
     errors: Vec<FieldError>,
+    suggestion: Option<SuggestionBox>,
+}
+
+/// The starter kit's suggested classification, while it waits on the information owner.
+pub struct SuggestionBox {
+    pub source: String,
+    pub levels: Vec<(String, String)>,
+    pub motivation: String,
+    /// Who must confirm it, or that an owner must be chosen first.
+    pub waiting: String,
+    pub may_confirm: bool,
 }
 
 async fn render_asset(
@@ -487,9 +498,45 @@ async fn render_asset(
             .collect(),
         None => vec![],
     };
+    let adoption = tillit_app::starter_kit::asset_adoption(&state.app, &m.who, &a.id).await?;
+    let pending = adoption
+        .as_ref()
+        .filter(|k| a.levels.is_none() && k.confirmed_at.is_none())
+        .and_then(|k| Some((k, k.suggested?, k.suggested_motivation.clone()?)));
+    let suggested = pending.as_ref().map(|(_, l, _)| *l);
+    let suggestion = pending.map(|(k, l, motivation)| {
+        let own = a.input.owner_membership_id.as_deref() == Some(&m.who.membership().membership_id);
+        SuggestionBox {
+            source: tr.f(
+                "kit-suggestion-source",
+                &[
+                    ("version", k.kit_version.clone()),
+                    ("date", show_time(&k.adopted_at)),
+                    ("name", k.adopted_by_name.clone()),
+                ],
+            ),
+            levels: Aspect::ALL
+                .into_iter()
+                .map(|x| {
+                    (
+                        tr.t(&format!("aspect-{}", x.key())),
+                        level_label(tr, l.get(x)),
+                    )
+                })
+                .collect(),
+            motivation,
+            waiting: match (&a.owner_name, own) {
+                (_, true) => tr.t("kit-suggestion-yours"),
+                (Some(name), false) => tr.f("kit-suggestion-waits", &[("name", name.clone())]),
+                (None, false) => tr.t("kit-suggestion-no-owner"),
+            },
+            may_confirm: own && m.may(Permission::Classify),
+        }
+    });
     let selected = |x: Aspect| -> String {
         form.map(|f| f.get(x.key()).to_string()).unwrap_or_else(|| {
             a.levels
+                .or(suggested)
                 .map(|l| l.get(x).number().to_string())
                 .unwrap_or_default()
         })
@@ -552,8 +599,37 @@ async fn render_asset(
             })
             .collect(),
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+        suggestion,
     };
     Ok(page(status, &tpl))
+}
+
+/// The information owner confirms the starter kit's suggested classification.
+pub async fn confirm_suggestion(
+    State(state): State<AppState>,
+    m: Member,
+    Path(id): Path<AssetId>,
+    _form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::Classify)?;
+    match tillit_app::starter_kit::confirm_suggestion(&state.app, &m.who, &id, m.ctx.tr.lang())
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!("/assets/{id}?done=asset-classified"))),
+        Err(tillit_app::Error::Invalid(v)) => {
+            render_asset(
+                &state,
+                &m,
+                id.as_str(),
+                None,
+                Some(&v),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn show(

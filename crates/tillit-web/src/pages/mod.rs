@@ -204,6 +204,14 @@ pub fn routes() -> Router<AppState> {
             post(crate::assets::pages::classify),
         )
         .route(
+            "/assets/{id}/confirm-suggestion",
+            post(crate::assets::pages::confirm_suggestion),
+        )
+        .route(
+            "/start/kit",
+            get(crate::start::pages::show).post(crate::start::pages::adopt),
+        )
+        .route(
             "/systems",
             get(crate::systems::pages::list).post(crate::systems::pages::create),
         )
@@ -723,6 +731,7 @@ impl PageCommon {
             nav.push(("/assets", "nav-assets"));
             nav.push(("/systems", "nav-systems"));
             if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
+                nav.insert(1, ("/start/kit", "nav-start"));
                 nav.push(("/suppliers", "nav-suppliers"));
                 nav.push(("/outsourcing", "nav-outsourcing"));
                 nav.push(("/incidents", "nav-incidents"));

@@ -437,6 +437,7 @@ struct RiskPage {
     heatmaps: Vec<HeatMap>,
     scenarios: Vec<ScenarioRow>,
     may_edit: bool,
+    suggestions: Vec<tillit_app::starter_kit::ThreatSuggestion>,
 }
 
 /// An analysis's facts in the reader's words: date, scope, systems, participants, next review.
@@ -551,6 +552,13 @@ pub async fn show(
         ],
         scenarios: rows,
         may_edit: m.may(Permission::EditRegisters),
+        suggestions: tillit_app::starter_kit::threat_suggestions(
+            &state.app,
+            &m.who,
+            &id,
+            tr.lang(),
+        )
+        .await?,
     };
     Ok(page(StatusCode::OK, &tpl))
 }
@@ -809,12 +817,46 @@ async fn scenario_form(
     .render(form_status(errors)))
 }
 
+/// A scenario started from one of the starter kit's common threats for a system of the analysis.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct FromThreat {
+    #[serde(default)]
+    pub system: String,
+    #[serde(default)]
+    pub threat: String,
+}
+
 pub async fn new_scenario_form(
     State(state): State<AppState>,
     m: Member,
     Path(id): Path<AnalysisId>,
+    Params(from): Params<FromThreat>,
 ) -> AppResult<Response> {
-    scenario_form(&state, &m, &id, None, None, None).await
+    if from.threat.is_empty() {
+        return scenario_form(&state, &m, &id, None, None, None).await;
+    }
+    let d = tillit_app::starter_kit::suggested_scenario(
+        &state.app,
+        &m.who,
+        &id,
+        &from.system,
+        &from.threat,
+        m.ctx.tr.lang(),
+    )
+    .await?;
+    let mut fields = vec![
+        ("title".to_string(), d.title),
+        ("threat_key".to_string(), d.threat_key),
+        ("vulnerability".to_string(), d.vulnerability),
+    ];
+    fields.extend(d.aspects.into_iter().map(|a| ("aspects".to_string(), a)));
+    fields.extend(
+        d.asset_ids
+            .into_iter()
+            .map(|a| ("asset_ids".to_string(), a)),
+    );
+    let form = FormFields(fields);
+    scenario_form(&state, &m, &id, None, Some(&form), None).await
 }
 
 /// The scenario's form (`/scenarios/{id}/edit`).

@@ -33,6 +33,7 @@ mod roles;
 mod rules;
 mod search;
 mod sso;
+mod start;
 mod submissions;
 mod supervision;
 mod suppliers;

@@ -47,6 +47,12 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/measures/{id}/edit", "measure"),
     ("POST", "/measures/{id}", "measure"),
     ("POST", "/assets/{id}/review", "asset"),
+    ("POST", "/assets/{id}/confirm-suggestion", "asset"),
+    (
+        "POST",
+        "/api/v1/assets/{id}/suggested-classification/confirmation",
+        "asset",
+    ),
     ("POST", "/assets/{id}/archive", "asset"),
     ("POST", "/api/v1/assets/{id}/archive", "asset"),
     ("POST", "/assets/{id}/restore", "asset"),
