@@ -21,6 +21,7 @@ pub mod invitations;
 pub mod library;
 pub mod measures;
 pub mod members;
+pub mod national;
 pub mod oscal;
 pub mod outsourcing;
 pub mod reminders;

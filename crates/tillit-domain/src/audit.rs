@@ -79,6 +79,7 @@ pub const ACTIONS: &[&str] = &[
     "submission.import",
     "submission.read",
     "submission_schedule.set",
+    "support.mark",
     "supervision_case.answer",
     "supervision_case.close",
     "supervision_case.decide",
@@ -133,6 +134,7 @@ pub const OBJECT_TYPES: &[&str] = &[
     "submission_schedule",
     "supervision_case",
     "supplier",
+    "support_mark",
     "system",
     "user",
 ];

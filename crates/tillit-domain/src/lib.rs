@@ -18,6 +18,7 @@ pub mod incident_case;
 pub mod incident_report;
 pub mod incident_stats;
 pub mod measure;
+pub mod national;
 pub mod org;
 pub mod outsourcing;
 pub mod outsourcing_case;

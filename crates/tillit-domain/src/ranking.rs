@@ -615,8 +615,18 @@ pub fn what_would_change(model: &Model, inputs: &Inputs) -> Vec<(FactorKey, f64)
 /// The part of a submission's content the ranking reads, kept beside every submission an
 /// authority receives (the same paths, so that [`inputs`] reads either).
 pub fn figures_of(c: &serde_json::Value) -> serde_json::Value {
+    // The national figures (crate::national) read the kind, the areas and the gap counts too.
+    let areas: Vec<serde_json::Value> = c["compliance"]["areas"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| serde_json::json!({"area": x["area"], "percent_met": x["percent_met"]}))
+                .collect()
+        })
+        .unwrap_or_default();
     serde_json::json!({
-        "compliance": {"percent_met": c["compliance"]["percent_met"]},
+        "organisation": {"kind": c["organisation"]["kind"]},
+        "compliance": {"percent_met": c["compliance"]["percent_met"], "areas": areas},
         "measures": {"overdue": c["measures"]["overdue"]},
         "risk": {
             "above_tolerance_untreated": c["risk"]["above_tolerance_untreated"],
@@ -626,8 +636,14 @@ pub fn figures_of(c: &serde_json::Value) -> serde_json::Value {
             "last_12_months": c["incidents"]["last_12_months"],
             "reports_overdue_now": c["incidents"]["reports_overdue_now"],
         },
-        "classification": {"highest_confidentiality": c["classification"]["highest_confidentiality"]},
-        "access_needs_analysis": {"latest_approved": c["access_needs_analysis"]["latest_approved"]},
+        "classification": {
+            "highest_confidentiality": c["classification"]["highest_confidentiality"],
+            "unclassified": c["classification"]["unclassified"],
+        },
+        "access_needs_analysis": {
+            "latest_approved": c["access_needs_analysis"]["latest_approved"],
+            "systems_with_patient_data_missing_one": c["access_needs_analysis"]["systems_with_patient_data_missing_one"],
+        },
     })
 }
 

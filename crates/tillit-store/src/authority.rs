@@ -220,6 +220,8 @@ pub(crate) async fn record_received(
     .bind(x.figures)
     .execute(w.conn())
     .await?;
+    crate::national::record_figures(w, authority, &id, x.org_number, x.submitted_at, x.figures)
+        .await?;
     mark_stale(w, authority).await?;
     Ok(id)
 }

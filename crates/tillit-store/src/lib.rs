@@ -27,6 +27,7 @@ mod links;
 mod measures;
 mod members;
 mod migrate;
+mod national;
 mod orgs;
 mod outsourcing;
 mod query;
@@ -67,6 +68,7 @@ pub use kit::{Adopted, KitAdoption, KitPlan, NewKitAsset, NewKitSystem, Outcome}
 pub use libraries::{ControlAssessment, LibraryControl, NewLibrary, OscalLibrary};
 pub use measures::{Measure, MeasureOrder, MeasureQuery};
 pub use members::{Member, MemberQuery, RoleCount};
+pub use national::{GroupBy, NewSupportMark, PeriodRow, SupportMark};
 pub use orgs::Organisation;
 pub use outsourcing::{Decision, DecisionMeasure, NewDecision, OutsourcingCase};
 pub use reminders::{Contact, NewReminder, Reminder, SCHEDULE_SUBJECT};
@@ -271,6 +273,7 @@ impl Store {
         followup::backfill_next_reviews(&self.pool).await?;
         risk::backfill_scenario_search(&self.pool).await?;
         self.link_written_system_facts().await?;
+        self.backfill_submission_figures().await?;
         Ok(())
     }
 

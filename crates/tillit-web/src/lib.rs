@@ -28,6 +28,7 @@ pub mod markdown;
 pub mod measures;
 pub mod members;
 pub mod middleware;
+pub mod national;
 pub mod organisation;
 pub mod outsourcing;
 pub mod overview;

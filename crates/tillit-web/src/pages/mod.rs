@@ -207,6 +207,15 @@ pub fn routes() -> Router<AppState> {
             "/assets/{id}/confirm-suggestion",
             post(crate::assets::pages::confirm_suggestion),
         )
+        .route("/authority/national", get(crate::national::pages::show))
+        .route(
+            "/authority/national/marks",
+            post(crate::national::pages::mark),
+        )
+        .route(
+            "/authority/national/export",
+            get(crate::national::pages::export),
+        )
         .route(
             "/start/kit",
             get(crate::start::pages::show).post(crate::start::pages::adopt),
@@ -749,6 +758,7 @@ impl PageCommon {
         if m.may(Permission::ViewSupervision) {
             nav.push(("/authority/ranking", "nav-ranking"));
             nav.push(("/authority/cases", "nav-cases"));
+            nav.push(("/authority/national", "nav-national"));
             nav.push(("/authority/registry", "nav-registry"));
             nav.push(("/authority/submissions", "nav-received"));
             nav.push(("/authority/model", "nav-model"));
@@ -968,6 +978,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "library-adopted",
         "library-dropped",
         "library-adopted-published",
+        "support-marked",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

@@ -22,6 +22,7 @@ mod input;
 mod invitations;
 mod libraries;
 mod middleware;
+mod national;
 mod oscal;
 mod outsourcing;
 mod pages;
