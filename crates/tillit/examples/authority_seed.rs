@@ -97,6 +97,12 @@ async fn main() -> Result<(), String> {
     let mut entries = Vec::new();
     let mut received = Vec::new();
     let mut latest = Vec::new();
+    // The national figures' rows, as the store takes them out of each submission it receives.
+    let mut national = Vec::new();
+    let mut national_areas = Vec::new();
+    let areas = [
+        "sty", "beh", "log", "rik", "kon", "tek", "lev", "sek", "inc", "cyb", "ssk",
+    ];
     let today = chrono::Utc::now().date_naive();
     for i in 0..ORGS {
         let n = org_number(i);
@@ -126,23 +132,65 @@ async fn main() -> Result<(), String> {
             continue;
         }
         let submitter = i - i / 10;
+        let provider_kind = ["municipality", "private_provider", "region"][i % 3];
+        let mut quarters_seen = std::collections::HashSet::new();
         let per_org = SUBMISSIONS / (ORGS - ORGS / 10)
             + usize::from(submitter < SUBMISSIONS % (ORGS - ORGS / 10));
         for k in 0..per_org {
             let day = today - chrono::Duration::days((30 * k + rng.below(30) as usize) as i64);
+            let area_figures: Vec<serde_json::Value> = areas
+                .iter()
+                .map(|a| serde_json::json!({"area": a, "percent_met": 20 + rng.below(81)}))
+                .collect();
             let content = serde_json::json!({
                 "report_version": 2,
                 "as_of": day.to_string(),
-                "organisation": {"name": name, "org_number": n},
-                "compliance": {"percent_met": 30 + rng.below(70)},
+                "organisation": {"name": name, "org_number": n, "kind": provider_kind},
+                "compliance": {"percent_met": 30 + rng.below(70), "areas": area_figures},
                 "measures": {"open": rng.below(50), "overdue": rng.below(30)},
                 "risk": {"above_tolerance": rng.below(15), "above_tolerance_untreated": rng.below(10),
                          "latest_risk_analysis": format!("2026-0{}-01", 1 + rng.below(9))},
                 "incidents": {"last_12_months": rng.below(20), "reports_overdue_now": rng.below(3)},
-                "classification": {"highest_confidentiality": 1 + rng.below(4)},
-                "access_needs_analysis": {"latest_approved": if rng.below(4) == 0 { serde_json::Value::Null } else { serde_json::json!("2025-10-01") }},
+                "classification": {"highest_confidentiality": 1 + rng.below(4), "unclassified": rng.below(5)},
+                "access_needs_analysis": {"latest_approved": if rng.below(4) == 0 { serde_json::Value::Null } else { serde_json::json!("2025-10-01") },
+                                          "systems_with_patient_data_missing_one": rng.below(3)},
             });
             let figures = tillit_domain::ranking::figures_of(&content).to_string();
+            let f = tillit_domain::national::SubmissionFigures::from_figures(
+                &serde_json::from_str(&figures).map_err(|e| e.to_string())?,
+            );
+            let one = tillit_domain::national::Sums::of(&f, day);
+            let quarter = tillit_domain::national::quarter_of(day);
+            // Newest first: the first of a quarter is the quarter's last.
+            let last_in_quarter = quarters_seen.insert(quarter.clone());
+            national.push(vec![
+                s(format!("rec-{i:05}-{k:02}")),
+                s(&authority),
+                s(&n),
+                s(&f.kind),
+                s(format!("{day}T00:00:00.000Z")),
+                s(day.to_string()),
+                s(quarter),
+                int(u64::from(last_in_quarter)),
+                int(one.with_compliance as u64),
+                int(one.compliance_sum as u64),
+                int(one.risk_current as u64),
+                int(one.access_current as u64),
+                int(one.incidents as u64),
+                int(one.with_unclassified as u64),
+                int(one.with_untreated_risks as u64),
+                int(one.with_overdue_measures as u64),
+                int(one.with_missing_access as u64),
+                int(one.with_overdue_reports as u64),
+            ]);
+            for (a, p) in &f.areas {
+                national_areas.push(vec![
+                    s(format!("rec-{i:05}-{k:02}")),
+                    s(&authority),
+                    s(a),
+                    int(*p as u64),
+                ]);
+            }
             let env = tillit_domain::submission::sign(content, &key, "skala")
                 .map_err(|e| e.to_string())?;
             let text = serde_json::to_string(&env).map_err(|e| e.to_string())?;
@@ -226,6 +274,39 @@ async fn main() -> Result<(), String> {
             "figures",
         ],
         latest,
+    )
+    .await?;
+    bulk(
+        &pool,
+        "submission_figures",
+        &[
+            "received_id",
+            "authority_org_id",
+            "org_number",
+            "kind",
+            "submitted_at",
+            "submitted_on",
+            "quarter",
+            "last_in_quarter",
+            "has_compliance",
+            "compliance_percent",
+            "risk_current",
+            "access_current",
+            "incidents_12m",
+            "has_unclassified",
+            "has_untreated_risks",
+            "has_overdue_measures",
+            "has_missing_access",
+            "has_overdue_reports",
+        ],
+        national,
+    )
+    .await?;
+    bulk(
+        &pool,
+        "submission_area_figures",
+        &["received_id", "authority_org_id", "area", "percent"],
+        national_areas,
     )
     .await?;
     let mut case_rows = Vec::new();

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""National figures at national scale, on SQLite and PostgreSQL in one run.
+
+Generates "Tillsynsmyndigheten Skala" (crates/tillit/examples/authority_seed.rs: 10,000
+organisations, 100,000 signed submissions received, with the figures the store takes out of each
+as it receives it) in a fresh database, starts `tillit serve`, signs in as the supervision lead,
+marks a piece of support published six months ago (so that the page also compares before and
+after) and times the national figures page, its API, the marks API and the CSV export. Server
+time is the `ms` Tillit logs per request (median / p95).
+"""
+import argparse, json, os, subprocess, sys, time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from bench_platform import login, machine, pct, stop, write_section  # noqa: E402
+from bench_scale import api_token, on_both, request, serve, server_times  # noqa: E402
+
+PAGES = [
+    ("National figures page (with one support mark)", "/authority/national"),
+    ("National figures API", "/api/v1/authority/national-figures"),
+    ("Support marks API, before and after", "/api/v1/authority/support-marks"),
+    ("Export, CSV", "/authority/national/export?format=csv"),
+]
+
+
+def run(name, binary, seed, url, n, work):
+    t0 = time.perf_counter()
+    seeded = json.loads(subprocess.run([seed, url], capture_output=True, text=True, check=True).stdout)
+    seed_s = time.perf_counter() - t0
+    log_path = os.path.join(work, f"{name}.log")
+    proc, base = serve(binary, url, log_path)
+    try:
+        cookie = login(base, seeded["login"], seeded["password"])
+        page = {"Cookie": cookie, "Accept-Language": "sv"}
+        api = api_token(base, page, ["read", "write"])
+        published = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 182 * 86400))
+        mark = {"title": "Vägledning om behörigheter", "published_on": published,
+                "areas": ["beh", "log"], "org_kinds": ["municipality", "region"], "window_months": 6}
+        status, body = request(base, {**api, "Content-Type": "application/json"}, "/api/v1/authority/support-marks",
+                               data=json.dumps(mark).encode(), method="POST")
+        assert status == 201, (status, body)
+        made = json.loads(body)
+        figures = json.loads(request(base, api, "/api/v1/authority/national-figures")[1])
+        assert not figures["suppressed"] and figures["total"]["organisations"] > 5000, figures["total"]
+        results = []
+        for label, path in PAGES:
+            headers = api if path.startswith("/api/") else page
+            for _ in range(3):
+                request(base, headers, path)
+            before = len(server_times(log_path, path.split("?")[0]))
+            for _ in range(n):
+                status, _ = request(base, headers, path)
+                assert status == 200, f"{path}: {status}"
+            time.sleep(0.2)
+            st = server_times(log_path, path.split("?")[0])[before:]
+            assert len(st) >= n, f"{path}: {len(st)} server times for {n} requests"
+            results.append((sorted(st)[len(st) // 2], pct(st, 95)))
+        return {"seed_s": seed_s, "seeded": seeded, "pages": results, "mark": made,
+                "total": figures["total"]["organisations"], "quarters": len(figures["trend"])}
+    finally:
+        stop(proc)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--seed", required=True)
+    ap.add_argument("--postgres", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("-n", type=int, default=50)
+    a = ap.parse_args()
+    res = on_both(run, a, "tillit_national")
+    lite, pg = res["SQLite"], res["PostgreSQL"]
+    rows = []
+    worst = 0.0
+    for i, (label, path) in enumerate(PAGES):
+        worst = max(worst, lite["pages"][i][1], pg["pages"][i][1])
+        rows.append(f"| {label} | `{path}` | {lite['pages'][i][0]:.1f} / **{lite['pages'][i][1]:.1f}** ms | "
+                    f"{pg['pages'][i][0]:.1f} / **{pg['pages'][i][1]:.1f}** ms |")
+    s = lite["seeded"]
+    m = lite["mark"]
+    section = f"""## Authority: national figures
+
+Measured {time.strftime('%Y-%m-%d')} by `scripts/bench national` on {machine()}. Release build.
+One authority with {s['organisations']:,} organisations in its registry and {s['submissions']:,}
+signed submissions received (the seed of `scripts/bench authority`; {lite['total']:,} organisations
+have submitted, over {lite['quarters']} quarters). A support mark published six months earlier,
+concerning two requirement areas and two kinds of organisation, is on the page (before:
+{m['before']['organisations']:,} organisations, after: {m['after']['organisations']:,}, of them
+{m['paired_organisations']:,} in both periods). Each request asked {a.n} times after three
+warm-ups; server time is what Tillit logs per request (median / p95). The slowest p95 is
+{worst:.1f} ms, which {"meets" if worst < 200 else "does NOT meet"} the 200 ms target.
+
+| request | path | SQLite | PostgreSQL |
+|---|---|---|---|
+{chr(10).join(rows)}
+"""
+    write_section(a.out, "## Authority: national figures", section)
+
+
+if __name__ == "__main__":
+    main()
