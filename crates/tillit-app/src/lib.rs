@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod compliance;
 pub mod error;
 pub mod followup;
+pub mod guide;
 pub mod incidents;
 pub mod invitations;
 pub mod library;
@@ -100,6 +101,9 @@ pub struct App {
     import_slots: Arc<tokio::sync::Semaphore>,
     /// One ranking computed at a time in this process.
     ranking_lock: Arc<tokio::sync::Mutex<()>>,
+    /// National figures computed per authority and language, used until the authority's
+    /// national-figures version or the day moves.
+    pub(crate) national_cache: Arc<national::Cache>,
 }
 
 /// Today's date in Sweden (Europe/Stockholm), the day every "due", "overdue", "signed" and
@@ -139,6 +143,7 @@ impl App {
             config: Arc::new(config),
             import_slots: Arc::new(tokio::sync::Semaphore::new(IMPORT_SLOTS)),
             ranking_lock: Arc::new(tokio::sync::Mutex::new(())),
+            national_cache: Arc::new(national::Cache::default()),
             instance: Arc::new(uuid::Uuid::new_v4().simple().to_string()),
         })
     }

@@ -8,9 +8,10 @@
 use crate::acting::Acting;
 use crate::error::Result;
 use crate::App;
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 use tillit_domain::national::{
     protect, protected_mean, GapKind, Protected, Sums, SupportMarkDraft, MIN_GROUP,
 };
@@ -49,10 +50,79 @@ pub struct NationalFigures {
     pub trend: Vec<QuarterFigure>,
 }
 
+/// Figures computed once per authority, language and day, with the version they were computed
+/// at. Any change they read raises the version (in the same transaction), so a hit is never out
+/// of date; the day is part of the key because "current" and the periods depend on it.
+#[derive(Default)]
+pub struct Cache {
+    entries: std::sync::Mutex<HashMap<(String, String), Cached>>,
+}
+
+#[derive(Clone)]
+struct Cached {
+    version: i64,
+    day: NaiveDate,
+    figures: Option<Arc<NationalFigures>>,
+    marks: Option<Arc<Vec<MarkFigures>>>,
+}
+
+impl Cache {
+    fn get(&self, key: &(String, String), version: i64, day: NaiveDate) -> Option<Cached> {
+        let map = self.entries.lock().ok()?;
+        map.get(key)
+            .filter(|c| c.version == version && c.day == day)
+            .cloned()
+    }
+
+    fn put(
+        &self,
+        key: (String, String),
+        version: i64,
+        day: NaiveDate,
+        f: impl FnOnce(&mut Cached),
+    ) {
+        if let Ok(mut map) = self.entries.lock() {
+            let e = map.entry(key).or_insert(Cached {
+                version,
+                day,
+                figures: None,
+                marks: None,
+            });
+            if e.version != version || e.day != day {
+                *e = Cached {
+                    version,
+                    day,
+                    figures: None,
+                    marks: None,
+                };
+            }
+            f(e);
+        }
+    }
+}
+
 /// The national figures of the acting authority.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn figures(app: &App, who: &Acting, lang: &str) -> Result<NationalFigures> {
+pub async fn figures(app: &App, who: &Acting, lang: &str) -> Result<Arc<NationalFigures>> {
     who.require(Permission::ViewSupervision)?;
+    let key = (who.org_id().to_string(), lang.to_string());
+    let version = app.store.national_version(who.tenant()).await?;
+    let day = crate::today_date();
+    if let Some(f) = app
+        .national_cache
+        .get(&key, version, day)
+        .and_then(|c| c.figures)
+    {
+        return Ok(f);
+    }
+    let f = Arc::new(compute(app, who, lang).await?);
+    let kept = f.clone();
+    app.national_cache
+        .put(key, version, day, |c| c.figures = Some(kept));
+    Ok(f)
+}
+
+async fn compute(app: &App, who: &Acting, lang: &str) -> Result<NationalFigures> {
     let t = who.tenant();
     let (county, kind, areas, trend, since) = tokio::try_join!(
         app.store.national_groups(t, GroupBy::County),
@@ -147,14 +217,64 @@ pub struct MarkFigures {
 }
 
 /// The marks of the acting authority, newest first, each with its figures before and after.
-pub async fn marks(app: &App, who: &Acting, lang: &str) -> Result<Vec<MarkFigures>> {
+pub async fn marks(app: &App, who: &Acting, lang: &str) -> Result<Arc<Vec<MarkFigures>>> {
     who.require(Permission::ViewSupervision)?;
+    let key = (who.org_id().to_string(), lang.to_string());
+    let version = app.store.national_version(who.tenant()).await?;
+    let day = crate::today_date();
+    if let Some(m) = app
+        .national_cache
+        .get(&key, version, day)
+        .and_then(|c| c.marks)
+    {
+        return Ok(m);
+    }
     let lib = app.library(who);
     let mut out = Vec::new();
     for mark in app.store.support_marks(who.tenant()).await? {
-        out.push(mark_figures(app, who, mark, &lib, lang).await?);
+        out.push(mark_figures(app, who, mark, &lib, lang, day).await?);
     }
+    let out = Arc::new(out);
+    let kept = out.clone();
+    app.national_cache
+        .put(key, version, day, |c| c.marks = Some(kept));
     Ok(out)
+}
+
+/// A quarter as (year, 1–4).
+pub type Quarter = (i32, u32);
+
+/// The quarter of a day.
+fn quarter(d: NaiveDate) -> (i32, u32) {
+    (d.year(), (d.month() - 1) / 3 + 1)
+}
+
+fn quarter_start((y, q): (i32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, (q - 1) * 3 + 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+fn step((y, q): (i32, u32), by: i32) -> (i32, u32) {
+    let n = y * 4 + (q as i32 - 1) + by;
+    (n.div_euclid(4), (n.rem_euclid(4) + 1) as u32)
+}
+
+fn key((y, q): (i32, u32)) -> String {
+    format!("{y}-{q}")
+}
+
+/// The whole quarters before and after a day of publication: `n` quarters that ended before it,
+/// and `n` that began on it or later (a quarter it falls in the middle of belongs to neither).
+pub fn periods(published: NaiveDate, n: i32) -> (Vec<Quarter>, Vec<Quarter>) {
+    let q = quarter(published);
+    let first_after = if quarter_start(q) == published {
+        q
+    } else {
+        step(q, 1)
+    };
+    let last_before = step(q, -1);
+    let before = (0..n).map(|i| step(last_before, -(n - 1 - i))).collect();
+    let after = (0..n).map(|i| step(first_after, i)).collect();
+    (before, after)
 }
 
 fn split(v: &str) -> Vec<String> {
@@ -170,23 +290,43 @@ async fn mark_figures(
     mark: SupportMark,
     lib: &crate::library::Library,
     lang: &str,
+    today: NaiveDate,
 ) -> Result<MarkFigures> {
     let t = who.tenant();
     let published = NaiveDate::parse_from_str(&mark.published_on, "%Y-%m-%d")
         .map_err(crate::Error::internal)?;
-    let months = Months::new(u32::try_from(mark.window_months).unwrap_or(6));
-    let from = published.checked_sub_months(months).unwrap_or(published);
-    let end = published.checked_add_months(months).unwrap_or(published);
-    let tomorrow = crate::today_date().succ_opt().unwrap_or(end);
-    let until = end.min(tomorrow);
+    let n = i32::try_from(mark.window_months / 3).unwrap_or(2).max(1);
+    let (before_q, after_q) = periods(published, n);
+    let now = quarter(today);
+    // Quarters of the period after that have begun; the period runs until its last has ended.
+    let after_begun: Vec<(i32, u32)> = after_q.iter().copied().filter(|q| *q <= now).collect();
+    let running = after_q.last().is_some_and(|q| *q >= now);
+    let from = before_q
+        .first()
+        .copied()
+        .map(quarter_start)
+        .unwrap_or(published);
+    let end_before = before_q
+        .last()
+        .map(|q| quarter_start(step(*q, 1)))
+        .unwrap_or(published);
+    let from_after = after_q
+        .first()
+        .copied()
+        .map(quarter_start)
+        .unwrap_or(published);
+    let until = after_q
+        .last()
+        .map(|q| quarter_start(step(*q, 1)))
+        .unwrap_or(published);
     let areas = split(&mark.areas);
     let kinds = split(&mark.org_kinds);
     let concerned = |k: &str| kinds.is_empty() || kinds.iter().any(|x| x == k);
-    let (from_s, published_s, until_s) =
-        (from.to_string(), published.to_string(), until.to_string());
+    let before_keys: Vec<String> = before_q.iter().copied().map(key).collect();
+    let after_keys: Vec<String> = after_begun.iter().copied().map(key).collect();
     let (before, after) = tokio::try_join!(
-        app.store.national_period(t, &from_s, &published_s, &areas),
-        app.store.national_period(t, &published_s, &until_s, &areas),
+        app.store.national_period(t, &before_keys, &areas),
+        app.store.national_period(t, &after_keys, &areas),
     )?;
     let before: Vec<_> = before.into_iter().filter(|r| concerned(&r.kind)).collect();
     let after: Vec<_> = after.into_iter().filter(|r| concerned(&r.kind)).collect();
@@ -263,10 +403,10 @@ async fn mark_figures(
         })
         .collect();
     Ok(MarkFigures {
-        before: period(&before, from, published),
-        after: period(&after, published, until),
+        before: period(&before, from, end_before),
+        after: period(&after, from_after, until),
         paired,
-        after_running: until < end,
+        after_running: running,
         area_titles: titles,
         mark,
     })
@@ -433,6 +573,30 @@ pub fn table(
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn periods_are_whole_quarters_around_the_day_of_publication() {
+        // Published on the first day of a quarter: that quarter is the first after.
+        assert_eq!(
+            super::periods(d("2026-04-01"), 1),
+            (vec![(2026, 1)], vec![(2026, 2)])
+        );
+        // In the middle of a quarter: the quarter belongs to neither.
+        assert_eq!(
+            super::periods(d("2026-05-15"), 2),
+            (vec![(2025, 4), (2026, 1)], vec![(2026, 3), (2026, 4)])
+        );
+        assert_eq!(
+            super::periods(d("2026-01-01"), 2),
+            (vec![(2025, 3), (2025, 4)], vec![(2026, 1), (2026, 2)])
+        );
+    }
+
     #[test]
     fn a_mean_change_rounds_away_from_zero_and_needs_five() {
         assert_eq!(super::protected_change(&[1, 2, 3, 4]), None);

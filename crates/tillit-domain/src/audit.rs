@@ -28,6 +28,7 @@ pub const ACTIONS: &[&str] = &[
     "evidence.add",
     "evidence.remove",
     "guidance.publish",
+    "guide.mark",
     "incident.attach",
     "incident.create",
     "incident.entry",

@@ -11,6 +11,7 @@ pub mod country;
 pub mod diff;
 pub mod draft;
 pub mod error;
+pub mod guide;
 pub mod handling_time;
 pub mod ids;
 pub mod incident;

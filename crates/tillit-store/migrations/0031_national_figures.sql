@@ -51,3 +51,11 @@ CREATE TABLE support_marks (
     created_by_name TEXT NOT NULL
 );
 CREATE INDEX support_marks_authority ON support_marks (authority_org_id, published_on);
+
+-- A counter per authority, raised in the same transaction as every change the national figures
+-- read (a submission received, a registry import, a support mark), so that figures computed once
+-- are used until it moves.
+CREATE TABLE national_versions (
+    authority_org_id TEXT PRIMARY KEY REFERENCES organisations(id),
+    version BIGINT NOT NULL
+);

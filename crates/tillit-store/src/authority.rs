@@ -307,6 +307,7 @@ impl Store {
             .await?;
         }
         mark_stale(&mut w, t.id()).await?;
+        crate::national::bump(w.conn(), t.id()).await?;
         w.record(
             actor,
             Some(t.id()),

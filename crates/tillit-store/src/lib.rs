@@ -19,6 +19,7 @@ mod dialect;
 mod error;
 mod files;
 mod followup;
+mod guide;
 mod incidents;
 mod invitations;
 mod kit;
@@ -60,6 +61,7 @@ pub use compliance::ScopeTallies;
 pub use dialect::Backend;
 pub use error::{Reference, StoreError, Unique};
 pub use followup::{GapItem, GapKind, GapList, KeyFigures, Reviewed, GAP_ITEMS_SHOWN};
+pub use guide::GuideMark;
 pub use incidents::{
     Attachment, Incident, IncidentEntry, LinkedMeasure, NewSentReport, SavedReportDraft, SentReport,
 };

@@ -93,6 +93,18 @@ fn sums(r: &AnyRow) -> Result<Sums, StoreError> {
     })
 }
 
+/// Raises the authority's national-figures version: what it computed before is out of date.
+pub(crate) async fn bump(conn: &mut AnyConnection, authority: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO national_versions (authority_org_id, version) VALUES ($1, 1)
+         ON CONFLICT (authority_org_id) DO UPDATE SET version = national_versions.version + 1",
+    )
+    .bind(authority)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Takes the figures of a submission just received out of its kept JSON.
 pub(crate) async fn record_figures(
     w: &mut Work<'_>,
@@ -103,6 +115,7 @@ pub(crate) async fn record_figures(
     figures: &str,
 ) -> Result<(), StoreError> {
     let value: serde_json::Value = serde_json::from_str(figures).unwrap_or_default();
+    bump(w.conn(), authority).await?;
     insert_figures(
         w.conn(),
         authority,
@@ -180,6 +193,16 @@ async fn insert_figures(
 }
 
 impl Store {
+    /// The authority's national-figures version (0 before anything was received).
+    pub async fn national_version(&self, t: &Tenant) -> Result<i64, StoreError> {
+        let v: Option<(i64,)> =
+            sqlx::query_as("SELECT version FROM national_versions WHERE authority_org_id = $1")
+                .bind(t.id())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(v.map(|(v,)| v).unwrap_or(0))
+    }
+
     /// Takes out the figures of submissions received before the national figures existed (from
     /// the signed content where it is kept, which holds every figure). Returns how many.
     pub async fn backfill_submission_figures(&self) -> Result<usize, StoreError> {
@@ -198,6 +221,7 @@ impl Store {
         }
         let mut w = self.work().await?;
         for r in &rows {
+            bump(w.conn(), &s(r, "authority_org_id")?).await?;
             let content = os(r, "envelope")?
                 .and_then(|e| serde_json::from_str::<serde_json::Value>(&e).ok())
                 .map(|e| tillit_domain::ranking::figures_of(&e["submission"]));
@@ -270,58 +294,66 @@ impl Store {
         rows.iter().map(|r| Ok((s(r, "k")?, sums(r)?))).collect()
     }
 
-    /// Each organisation's last submission made on a day in `[from, to)`, with its figures for
-    /// the areas asked for.
+    /// Each organisation's last submission of the quarters given (its last quarter among them),
+    /// with its figures for the areas asked for.
     pub async fn national_period(
         &self,
         t: &Tenant,
-        from: &str,
-        to: &str,
+        quarters: &[String],
         areas: &[String],
     ) -> Result<Vec<PeriodRow>, StoreError> {
+        if quarters.is_empty() {
+            return Ok(vec![]);
+        }
+        let qs: Vec<String> = (0..quarters.len()).map(|n| format!("${}", n + 2)).collect();
         let sql = format!(
-            "SELECT x.received_id, x.org_number, x.kind, {ONE} FROM (
-                 SELECT g.received_id, g.org_number, g.kind,
-                        ROW_NUMBER() OVER (PARTITION BY g.org_number ORDER BY g.submitted_at DESC, g.received_id DESC) AS n
-                 FROM submission_figures g
-                 WHERE g.authority_org_id = $1 AND g.submitted_on >= $2 AND g.submitted_on < $3
-             ) x JOIN submission_figures f ON f.received_id = x.received_id
-             WHERE x.n = 1"
+            "SELECT f.received_id, f.org_number, f.kind, f.quarter, {ONE} FROM submission_figures f
+             WHERE f.authority_org_id = $1 AND f.last_in_quarter = 1 AND f.quarter IN ({})",
+            qs.join(", ")
         );
-        let rows = sqlx::query(&sql)
-            .bind(t.id())
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut out: Vec<(String, PeriodRow)> = rows
-            .iter()
-            .map(|r| {
-                Ok((
+        let mut q = sqlx::query(&sql).bind(t.id());
+        for x in quarters {
+            q = q.bind(x);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        // Each organisation's latest quarter in the period.
+        let mut latest: std::collections::HashMap<String, (String, String, PeriodRow)> =
+            std::collections::HashMap::new();
+        for r in &rows {
+            let org = s(r, "org_number")?;
+            let quarter = s(r, "quarter")?;
+            if latest.get(&org).is_some_and(|(q, _, _)| *q >= quarter) {
+                continue;
+            }
+            latest.insert(
+                org.clone(),
+                (
+                    quarter,
                     s(r, "received_id")?,
                     PeriodRow {
-                        org_number: s(r, "org_number")?,
+                        org_number: org,
                         kind: s(r, "kind")?,
                         sums: sums(r)?,
                         areas: vec![],
                     },
-                ))
-            })
-            .collect::<Result<_, StoreError>>()?;
-        if !areas.is_empty() && !out.is_empty() {
-            let placeholders: Vec<String> =
-                (0..areas.len()).map(|n| format!("${}", n + 4)).collect();
-            let sql = format!(
-                "SELECT a.received_id, a.area, a.percent FROM (
-                     SELECT g.received_id,
-                            ROW_NUMBER() OVER (PARTITION BY g.org_number ORDER BY g.submitted_at DESC, g.received_id DESC) AS n
-                     FROM submission_figures g
-                     WHERE g.authority_org_id = $1 AND g.submitted_on >= $2 AND g.submitted_on < $3
-                 ) x JOIN submission_area_figures a ON a.received_id = x.received_id
-                 WHERE x.n = 1 AND a.area IN ({})",
-                placeholders.join(", ")
+                ),
             );
-            let mut q = sqlx::query(&sql).bind(t.id()).bind(from).bind(to);
+        }
+        if !areas.is_empty() && !latest.is_empty() {
+            let aps: Vec<String> = (0..areas.len())
+                .map(|n| format!("${}", n + 2 + quarters.len()))
+                .collect();
+            let sql = format!(
+                "SELECT a.received_id, a.area, a.percent FROM submission_figures f
+                 JOIN submission_area_figures a ON a.received_id = f.received_id
+                 WHERE f.authority_org_id = $1 AND f.last_in_quarter = 1 AND f.quarter IN ({}) AND a.area IN ({})",
+                qs.join(", "),
+                aps.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(t.id());
+            for x in quarters {
+                q = q.bind(x);
+            }
             for a in areas {
                 q = q.bind(a);
             }
@@ -334,13 +366,15 @@ impl Store {
                     .or_default()
                     .push((s(r, "area")?, i(r, "percent")?));
             }
-            for (id, row) in &mut out {
-                if let Some(a) = by_id.remove(id) {
+            for (_, id, row) in latest.values_mut() {
+                if let Some(a) = by_id.remove(id.as_str()) {
                     row.areas = a;
                 }
             }
         }
-        Ok(out.into_iter().map(|(_, r)| r).collect())
+        let mut out: Vec<PeriodRow> = latest.into_values().map(|(_, _, r)| r).collect();
+        out.sort_by(|a, b| a.org_number.cmp(&b.org_number));
+        Ok(out)
     }
 
     /// The first day any received submission was made (the start of the figures), if any.
@@ -379,6 +413,7 @@ impl Store {
         .bind(by_name)
         .execute(w.conn())
         .await?;
+        bump(w.conn(), t.id()).await?;
         w.record(
             actor,
             Some(t.id()),

@@ -112,7 +112,10 @@ fn groups(p: &Protected) -> Vec<GroupDto> {
 #[utoipa::path(get, path = "/api/v1/authority/national-figures", responses((status = 200, body = NationalDto), (status = 403, body = Problem)))]
 pub async fn figures(State(state): State<AppState>, m: Member) -> AppResult<Json<NationalDto>> {
     m.require(Permission::ViewSupervision)?;
-    let f = tillit_app::national::figures(&state.app, &m.who, m.ctx.tr.lang()).await?;
+    let f = tillit_app::national::figures(&state.app, &m.who, m.ctx.tr.lang())
+        .await?
+        .as_ref()
+        .clone();
     Ok(Json(NationalDto {
         as_of: f.as_of,
         since: f.since,
@@ -225,7 +228,10 @@ pub async fn marks(
     m: Member,
 ) -> AppResult<Json<Vec<SupportMarkDto>>> {
     m.require(Permission::ViewSupervision)?;
-    let list = tillit_app::national::marks(&state.app, &m.who, m.ctx.tr.lang()).await?;
+    let list = tillit_app::national::marks(&state.app, &m.who, m.ctx.tr.lang())
+        .await?
+        .as_ref()
+        .clone();
     Ok(Json(list.into_iter().map(mark_dto).collect()))
 }
 
@@ -240,7 +246,10 @@ pub async fn create_mark(
     m.require(Permission::LeadSupervision)?;
     let lang = m.ctx.tr.lang();
     let made = tillit_app::national::mark_support(&state.app, &m.who, &body).await?;
-    let list = tillit_app::national::marks(&state.app, &m.who, lang).await?;
+    let list = tillit_app::national::marks(&state.app, &m.who, lang)
+        .await?
+        .as_ref()
+        .clone();
     let one = list
         .into_iter()
         .find(|x| x.mark.id == made.id)

@@ -63,6 +63,8 @@ struct OverviewPage {
     may_read_submissions: bool,
     /// A care provider that has registered nothing yet: told where to begin.
     empty: bool,
+    /// The guided start while a step is left: (progress, the next step's title).
+    guide: Option<(String, String)>,
     /// Decisions that wait on this member, the information owner: (href, title, detail).
     awaiting: Vec<(String, String, String)>,
 }
@@ -239,6 +241,26 @@ pub async fn overview(
     } else {
         (None, false)
     };
+    let guide = if m.may(Permission::ViewRegisters)
+        && m.who.org_kind().side() == tillit_domain::org::Side::Provider
+    {
+        let g = tillit_app::guide::guide(&state.app, &m.who).await?;
+        g.next.map(|next| {
+            (
+                tr.f(
+                    "overview-guide-text",
+                    &[
+                        ("done", g.done.to_string()),
+                        ("total", g.total.to_string()),
+                        ("next", tr.t(&format!("guide-{}-title", next.key()))),
+                    ],
+                ),
+                next.key().to_string(),
+            )
+        })
+    } else {
+        None
+    };
     let awaiting = if m.may(Permission::ViewRegisters) {
         let approvals = tillit_app::access::approvals_awaiting_me(&state.app, &m.who)
             .await?
@@ -354,6 +376,7 @@ pub async fn overview(
             )
         }),
         empty,
+        guide,
     };
     Ok(page(StatusCode::OK, &tpl))
 }

@@ -216,6 +216,8 @@ pub fn routes() -> Router<AppState> {
             "/authority/national/export",
             get(crate::national::pages::export),
         )
+        .route("/start", get(crate::start::pages::guide))
+        .route("/start/steps", post(crate::start::pages::mark_step))
         .route(
             "/start/kit",
             get(crate::start::pages::show).post(crate::start::pages::adopt),
@@ -716,6 +718,42 @@ pub struct PageCommon {
     pub shell: Option<Shell>,
     pub notice: Option<String>,
     pub asset_version: &'static str,
+    /// What the page is for, what good looks like and what requires it (pages of the cycle).
+    pub help: Option<PageHelp>,
+}
+
+/// A page's short help, in the reader's language.
+pub struct PageHelp {
+    pub purpose: String,
+    pub good: String,
+    pub law: String,
+}
+
+/// The pages of the systematic work that carry help: the navigation entry they belong to and the
+/// help's key.
+const HELP: &[(&str, &str)] = &[
+    ("/start", "start"),
+    ("/assets", "assets"),
+    ("/systems", "systems"),
+    ("/requirements", "requirements"),
+    ("/risks", "risks"),
+    ("/measures", "measures"),
+    ("/follow-up", "follow-up"),
+    ("/incidents", "incidents"),
+    ("/submissions", "submissions"),
+    ("/outsourcing", "outsourcing"),
+    ("/suppliers", "suppliers"),
+];
+
+impl PageHelp {
+    pub fn for_nav(tr: &Tr, current: &str) -> Option<PageHelp> {
+        let (_, key) = HELP.iter().find(|(href, _)| *href == current)?;
+        Some(PageHelp {
+            purpose: tr.t(&format!("help-{key}-purpose")),
+            good: tr.t(&format!("help-{key}-good")),
+            law: tr.t(&format!("help-{key}-law")),
+        })
+    }
 }
 
 impl PageCommon {
@@ -729,6 +767,7 @@ impl PageCommon {
             shell: None,
             notice: None,
             asset_version: crate::static_files::ASSET_VERSION,
+            help: None,
         }
     }
 
@@ -740,7 +779,7 @@ impl PageCommon {
             nav.push(("/assets", "nav-assets"));
             nav.push(("/systems", "nav-systems"));
             if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
-                nav.insert(1, ("/start/kit", "nav-start"));
+                nav.insert(1, ("/start", "nav-start"));
                 nav.push(("/suppliers", "nav-suppliers"));
                 nav.push(("/outsourcing", "nav-outsourcing"));
                 nav.push(("/incidents", "nav-incidents"));
@@ -841,6 +880,9 @@ impl PageCommon {
         };
         let mut c = PageCommon::bare(&m.ctx, title);
         c.shell = Some(shell);
+        if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
+            c.help = PageHelp::for_nav(tr, current);
+        }
         c
     }
 
@@ -979,6 +1021,7 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "library-dropped",
         "library-adopted-published",
         "support-marked",
+        "guide-saved",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

@@ -170,3 +170,73 @@ pub async fn confirm(
             .into(),
     ))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct GuideStepDto {
+    /// members, adopt, classify, requirements, assess, risk, measures or submit
+    pub step: String,
+    /// done (the records show it), marked_done, skipped or todo
+    pub state: String,
+    pub marked_by: Option<String>,
+    pub marked_at: Option<String>,
+    /// The page where the step is done.
+    pub href: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GuideDto {
+    pub done: usize,
+    pub total: usize,
+    /// The first step neither done nor skipped.
+    pub next: Option<String>,
+    pub steps: Vec<GuideStepDto>,
+}
+
+fn guide_dto(g: tillit_app::guide::Guide) -> GuideDto {
+    use tillit_domain::guide::State;
+    GuideDto {
+        done: g.done,
+        total: g.total,
+        next: g.next.map(|s| s.key().to_string()),
+        steps: g
+            .steps
+            .into_iter()
+            .map(|s| GuideStepDto {
+                step: s.step.key().into(),
+                state: match s.state {
+                    State::Done => "done",
+                    State::MarkedDone => "marked_done",
+                    State::Skipped => "skipped",
+                    State::Todo => "todo",
+                }
+                .into(),
+                marked_by: s.marked_by,
+                marked_at: s.marked_at,
+                href: s.step.href().into(),
+            })
+            .collect(),
+    }
+}
+
+/// The guided start: where the organisation stands on the eight steps to its first complete
+/// round (care providers).
+#[utoipa::path(get, path = "/api/v1/guide", responses((status = 200, body = GuideDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn guide(State(state): State<AppState>, m: Member) -> AppResult<Json<GuideDto>> {
+    m.require(Permission::ViewRegisters)?;
+    Ok(Json(guide_dto(
+        tillit_app::guide::guide(&state.app, &m.who).await?,
+    )))
+}
+
+/// Marks a step done or skipped, or takes the mark back (`todo`).
+#[utoipa::path(post, path = "/api/v1/guide/steps", request_body = tillit_domain::guide::StepDraft, responses((status = 200, body = GuideDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn mark_step(
+    State(state): State<AppState>,
+    m: Member,
+    ApiJson(body): ApiJson<tillit_domain::guide::StepDraft>,
+) -> AppResult<Json<GuideDto>> {
+    m.require(Permission::EditRegisters)?;
+    Ok(Json(guide_dto(
+        tillit_app::guide::mark(&state.app, &m.who, &body).await?,
+    )))
+}

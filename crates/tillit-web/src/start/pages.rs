@@ -3,7 +3,7 @@
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::{FormFields, Params};
-use crate::pages::{Choice, FieldError, PageCommon};
+use crate::pages::{show_time, Choice, FieldError, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
@@ -179,7 +179,7 @@ async fn render(
         }));
     }
     let tpl = KitPage {
-        c: PageCommon::member(m, offer.title.clone(), "/start/kit").with_notice(notice),
+        c: PageCommon::member(m, offer.title.clone(), "/start").with_notice(notice),
         intro: offer.intro.clone(),
         version_line: tr.f(
             "kit-version-line",
@@ -253,6 +253,139 @@ pub async fn adopt(
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub struct StepRow {
+    pub key: &'static str,
+    pub title: String,
+    pub why: String,
+    pub law: String,
+    pub auto: String,
+    pub href: &'static str,
+    pub do_label: String,
+    pub state_label: String,
+    pub state_class: &'static str,
+    pub status_class: &'static str,
+    pub marked: Option<String>,
+    /// Open: not finished (its explanation shown).
+    pub open: bool,
+    pub next: bool,
+    pub can_mark: bool,
+    pub can_undo: bool,
+}
+
+#[derive(Template)]
+#[template(path = "start.html")]
+struct GuidePage {
+    c: PageCommon,
+    progress: String,
+    done: usize,
+    total: usize,
+    finished: bool,
+    steps: Vec<StepRow>,
+    may_mark: bool,
+    errors: Vec<FieldError>,
+}
+
+async fn render_guide(
+    state: &AppState,
+    m: &Member,
+    errors: Option<&ValidationErrors>,
+    notice: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let tr = &m.ctx.tr;
+    let g = tillit_app::guide::guide(&state.app, &m.who).await?;
+    use tillit_domain::guide::{State, Step};
+    let steps = g
+        .steps
+        .iter()
+        .map(|s| {
+            let k = s.step.key();
+            let (label, class, status) = match s.state {
+                State::Done | State::MarkedDone => ("guide-step-done", "done", "status-met"),
+                State::Skipped => ("guide-step-skipped", "skipped", "status-not-applicable"),
+                State::Todo => ("guide-step-todo", "todo", "status-unassessed"),
+            };
+            StepRow {
+                key: k,
+                title: tr.t(&format!("guide-{k}-title")),
+                why: tr.t(&format!("guide-{k}-why")),
+                law: tr.t(&format!("guide-{k}-law")),
+                auto: tr.t(&format!("guide-{k}-auto")),
+                href: s.step.href(),
+                do_label: if s.step == Step::Adopt {
+                    tr.t("guide-kit-link")
+                } else {
+                    tr.t("guide-do")
+                },
+                state_label: tr.t(label),
+                state_class: class,
+                status_class: status,
+                marked: match (&s.marked_by, &s.marked_at) {
+                    (Some(by), Some(at)) => {
+                        Some(format!("{} · {by} · {}", tr.t(label), show_time(at)))
+                    }
+                    _ => None,
+                },
+                open: s.state == State::Todo,
+                next: g.next == Some(s.step),
+                can_mark: s.state == State::Todo,
+                can_undo: matches!(s.state, State::MarkedDone | State::Skipped),
+            }
+        })
+        .collect();
+    let tpl = GuidePage {
+        c: PageCommon::member(m, tr.t("guide-title"), "/start").with_notice(notice),
+        progress: tr.f(
+            "guide-progress",
+            &[("done", g.done.to_string()), ("total", g.total.to_string())],
+        ),
+        done: g.done,
+        total: g.total,
+        finished: g.next.is_none(),
+        steps,
+        may_mark: m.may(Permission::EditRegisters),
+        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+    };
+    Ok(page(status, &tpl))
+}
+
+/// The guided start (`/start`).
+pub async fn guide(
+    State(state): State<AppState>,
+    m: Member,
+    Params(n): Params<crate::pages::Notice>,
+) -> AppResult<Response> {
+    m.require(Permission::ViewRegisters)?;
+    let notice = crate::pages::notice_from(&m.ctx.tr, n.done.as_deref());
+    render_guide(&state, &m, None, notice, StatusCode::OK).await
+}
+
+/// A member marks a step done or skipped, or takes the mark back.
+pub async fn mark_step(
+    State(state): State<AppState>,
+    m: Member,
+    form: FormFields,
+) -> AppResult<Response> {
+    m.require(Permission::EditRegisters)?;
+    let result = form
+        .submit(async |d: tillit_domain::guide::StepDraft| {
+            tillit_app::guide::mark(&state.app, &m.who, &d).await
+        })
+        .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/start?done=guide-saved#step-{}",
+            tillit_domain::guide::Step::parse(form.get("step"))
+                .map(|s| s.key())
+                .unwrap_or("members")
+        ))),
+        Err(AppError::Invalid(v)) => {
+            render_guide(&state, &m, Some(&v), None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e),
     }

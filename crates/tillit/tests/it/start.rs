@@ -258,3 +258,113 @@ async fn the_kit_api_offers_adopts_and_confirms_and_names_bad_input() {
     let confirmed: serde_json::Value = res.json().await.unwrap();
     assert_eq!(confirmed["classification"]["availability"], 4);
 }
+
+#[tokio::test]
+async fn the_guide_follows_the_records_and_members_mark_or_skip_the_rest() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Kommun Guide", OrgKind::Municipality).await;
+    let membership = app
+        .member(&t, "samordnare@guide.example", Role::Coordinator)
+        .await;
+    let b = app.login("samordnare@guide.example").await;
+    let (status, html) = b.get_text("/start").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("0 av 8 steg klara"), "{html}");
+    // The overview points to the first step.
+    let (_, overview) = b.get_text("/overview").await;
+    assert!(overview.contains("/start#step-members"), "{overview}");
+
+    // Adopting from the kit with the coordinator as owner, and confirming, does two steps.
+    let res = b
+        .post_form(
+            "/start/kit",
+            &[
+                ("items", "safety-alarm"),
+                ("owner_membership_id", &membership),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = b.get_text("/start").await;
+    assert!(
+        html.contains("1 av 8 steg klara"),
+        "adopted, not yet classified: {html}"
+    );
+    let asset = app
+        .store
+        .list_assets(&t, &Default::default(), Default::default())
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let res = b
+        .post_form(&format!("/assets/{}/confirm-suggestion", asset.id), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let token = make_token(&b, "Guide", &["read", "write"]).await;
+    let api = app.api(&token);
+    let (_, g) = api.get_json("/api/v1/guide").await;
+    assert_eq!(g["done"], 2, "{g}");
+    assert_eq!(g["next"], "members");
+    assert_eq!(g["steps"][2]["state"], "done");
+
+    // Steps the records cannot show are marked; a skip can be taken back.
+    let res = b
+        .post_form("/start/steps", &[("step", "members"), ("state", "skipped")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/guide/steps",
+            Some(serde_json::json!({"step": "requirements", "state": "done"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let g: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(g["done"], 4);
+    assert_eq!(g["steps"][3]["state"], "marked_done");
+    assert_eq!(g["next"], "assess");
+    let (_, html) = b.get_text("/start").await;
+    assert!(html.contains("Överhoppat"), "{html}");
+    let res = b
+        .post_form("/start/steps", &[("step", "members"), ("state", "todo")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, g) = api.get_json("/api/v1/guide").await;
+    assert_eq!(g["steps"][0]["state"], "todo");
+    // Bad input names the field.
+    let res = api
+        .req(
+            Method::POST,
+            "/api/v1/guide/steps",
+            Some(serde_json::json!({"step": "dance", "state": "done"})),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let p: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(p["errors"][0]["field"], "step");
+    let res = b.post_form("/start/steps", &[("step", "risk")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Pages of the cycle carry their help.
+    let (_, html) = b.get_text("/assets").await;
+    assert!(html.contains("id=\"page-help\""), "{html}");
+    assert!(html.contains("GDPR art. 30"));
+    // A reader sees the guide but cannot mark it; an authority has no guide.
+    app.member(&t, "lasare@guide.example", Role::Reader).await;
+    let r = app.login("lasare@guide.example").await;
+    let (_, html) = r.get_text("/start").await;
+    assert!(!html.contains("action=\"/start/steps\""));
+    assert_eq!(
+        r.post_form("/start/steps", &[("step", "risk"), ("state", "done")])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let (a, _) = app.org("IMY Guide", OrgKind::Authority).await;
+    app.member(&a, "handlaggare@guide.example", Role::CaseOfficer)
+        .await;
+    let officer = app.login("handlaggare@guide.example").await;
+    assert_eq!(officer.get("/start").await.status(), StatusCode::FORBIDDEN);
+}
