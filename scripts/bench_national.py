@@ -35,11 +35,18 @@ def run(name, binary, seed, url, n, work):
         published = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 182 * 86400))
         mark = {"title": "Vägledning om behörigheter", "published_on": published,
                 "areas": ["beh", "log"], "org_kinds": ["municipality", "region"], "window_months": 6}
+        # The first computations: publishing the mark raises the version, so the POST computes
+        # the marks' periods and the next GET the figures afresh.
+        before_post = len(server_times(log_path, "/api/v1/authority/support-marks"))
         status, body = request(base, {**api, "Content-Type": "application/json"}, "/api/v1/authority/support-marks",
                                data=json.dumps(mark).encode(), method="POST")
         assert status == 201, (status, body)
         made = json.loads(body)
+        before_get = len(server_times(log_path, "/api/v1/authority/national-figures"))
         figures = json.loads(request(base, api, "/api/v1/authority/national-figures")[1])
+        time.sleep(0.2)
+        cold_marks = server_times(log_path, "/api/v1/authority/support-marks")[before_post:][0]
+        cold_figures = server_times(log_path, "/api/v1/authority/national-figures")[before_get:][0]
         assert not figures["suppressed"] and figures["total"]["organisations"] > 5000, figures["total"]
         results = []
         for label, path in PAGES:
@@ -55,6 +62,7 @@ def run(name, binary, seed, url, n, work):
             assert len(st) >= n, f"{path}: {len(st)} server times for {n} requests"
             results.append((sorted(st)[len(st) // 2], pct(st, 95)))
         return {"seed_s": seed_s, "seeded": seeded, "pages": results, "mark": made,
+                "cold_figures": cold_figures, "cold_marks": cold_marks,
                 "total": figures["total"]["organisations"], "quarters": len(figures["trend"])}
     finally:
         stop(proc)
@@ -93,6 +101,18 @@ warm-ups; server time is what Tillit logs per request (median / p95). The slowes
 | request | path | SQLite | PostgreSQL |
 |---|---|---|---|
 {chr(10).join(rows)}
+
+Figures are computed once per authority, language and day and kept until a change they read
+(a submission received, a registry import, a support mark) raises the authority's version; the
+requests above read the kept answer. Computed afresh:
+
+| | SQLite | PostgreSQL |
+|---|---|---|
+| the national figures (the first `GET /api/v1/authority/national-figures` after a change) | {lite['cold_figures']:.0f} ms | {pg['cold_figures']:.0f} ms |
+| a support mark published (`POST /api/v1/authority/support-marks`: save, then every mark's periods) | {lite['cold_marks']:.0f} ms | {pg['cold_marks']:.0f} ms |
+
+The first computation after a change takes at most {max(lite['cold_figures'], pg['cold_figures']):.0f} ms for the figures, which
+{"meets" if max(lite['cold_figures'], pg['cold_figures']) < 200 else "does NOT meet"} the 200 ms target.
 """
     write_section(a.out, "## Authority: national figures", section)
 

@@ -153,6 +153,14 @@ pub async fn figures(State(state): State<AppState>, m: Member) -> AppResult<Json
     }))
 }
 
+/// A requirement area's compliance in a period.
+#[derive(Serialize, ToSchema)]
+pub struct AreaPercentDto {
+    pub area: String,
+    /// Absent below five organisations.
+    pub compliance_percent: Option<i64>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct PeriodDto {
     pub from: String,
@@ -162,8 +170,8 @@ pub struct PeriodDto {
     pub compliance_percent: Option<i64>,
     pub risk_analysis_current_percent: Option<i64>,
     pub access_analysis_current_percent: Option<i64>,
-    /// Per area concerned: (area, per cent), the per cent absent below five organisations.
-    pub areas: Vec<(String, Option<i64>)>,
+    /// Per area concerned.
+    pub areas: Vec<AreaPercentDto>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -193,7 +201,14 @@ fn period(p: tillit_app::national::PeriodFigures) -> PeriodDto {
         compliance_percent: p.compliance,
         risk_analysis_current_percent: p.risk_share,
         access_analysis_current_percent: p.access_share,
-        areas: p.areas,
+        areas: p
+            .areas
+            .into_iter()
+            .map(|(area, compliance_percent)| AreaPercentDto {
+                area,
+                compliance_percent,
+            })
+            .collect(),
     }
 }
 
