@@ -157,7 +157,8 @@ pub async fn adopt(app: &App, who: &Acting, d: &AdoptionDraft, lang: &str) -> Re
     let kit = kit()?;
     let org = app.store.organisation(who.tenant()).await?;
     let offered = kit.offered_ids(org.kind);
-    let choice = d.parse(|id| offered.contains(id))?;
+    let known = kit.item_ids();
+    let choice = d.parse(|id| known.contains(&id), |id| offered.contains(id))?;
     let bound = Bound::of(&org.facts);
     let (assets, systems) = kit.plan(&choice.items);
     let mut plan = KitPlan {
@@ -246,7 +247,12 @@ pub async fn confirm_suggestion(app: &App, who: &Acting, id: &AssetId, lang: &st
         return Err(ValidationErrors::single("suggestion", Rule::AlreadyExists).into());
     }
     match asset.input.owner_membership_id.as_deref() {
-        None => return Err(ValidationErrors::single("owner_membership_id", Rule::Required).into()),
+        // Whether the asset has an owner depends on its record: refused as a conflict (409).
+        None => {
+            return Err(
+                ValidationErrors::single("owner_membership_id", Rule::RequiredByRecords).into(),
+            )
+        }
         Some(owner) if owner != who.membership().membership_id => return Err(Error::Forbidden),
         Some(_) => {}
     }

@@ -1395,7 +1395,7 @@ async fn the_whole_municipality_kit_is_valid_and_nothing_counts_until_the_owner_
     .unwrap_err();
     assert_eq!(
         fields(&foreign),
-        [("items".to_string(), Rule::UnknownValue)]
+        [("items".to_string(), Rule::NotAllowedForOrganisationKind)]
     );
     // A reader may look but not adopt.
     let reader = w.person(&t, "lasare@start.example", Role::Reader).await;

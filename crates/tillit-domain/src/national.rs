@@ -382,8 +382,9 @@ impl SupportMarkDraft {
             out
         };
         let areas = clean(&self.areas);
+        // An area the authority's catalog does not hold depends on the catalog it works against.
         if areas.iter().any(|a| !known_area(a)) {
-            errs.push(ValidationError::new("areas", Rule::UnknownValue));
+            errs.push(ValidationError::new("areas", Rule::NotFound));
         }
         let org_kinds = clean(&self.org_kinds);
         if org_kinds.iter().any(|k| !MARK_KINDS.contains(&k.as_str())) {
@@ -539,6 +540,7 @@ mod tests {
 
     #[test]
     fn a_mark_names_each_bad_field() {
+        use crate::Rule;
         let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
         let d = SupportMarkDraft {
             title: "".into(),
@@ -560,6 +562,7 @@ mod tests {
                 "window_months"
             ]
         );
+        assert_eq!(e.0[2].rule, Rule::NotFound);
         let ok = SupportMarkDraft {
             title: "Vägledning om behörigheter".into(),
             published_on: "2026-06-01".into(),

@@ -244,6 +244,15 @@ impl KitThreat {
 }
 
 impl Kit {
+    /// Every item's id (assets and systems), for the API document.
+    pub fn item_ids(&self) -> Vec<&str> {
+        self.assets
+            .iter()
+            .map(|a| a.id.as_str())
+            .chain(self.systems.iter().map(|s| s.id.as_str()))
+            .collect()
+    }
+
     /// The kit written in the repository.
     pub fn v1() -> Result<Kit, String> {
         Kit::parse(KIT_V1)
@@ -436,8 +445,13 @@ pub struct Choice {
 }
 
 impl AdoptionDraft {
-    /// Checks the choice against the items offered to the organisation.
-    pub fn parse(&self, offered: impl Fn(&str) -> bool) -> Result<Choice, crate::ValidationErrors> {
+    /// Checks the choice: every item must be in the kit (else `UnknownValue`) and offered to the
+    /// organisation's kind (else `NotAllowedForOrganisationKind`).
+    pub fn parse(
+        &self,
+        known: impl Fn(&str) -> bool,
+        offered: impl Fn(&str) -> bool,
+    ) -> Result<Choice, crate::ValidationErrors> {
         let mut errs = crate::ValidationErrors::new();
         let mut items: Vec<String> = self
             .items
@@ -454,10 +468,15 @@ impl AdoptionDraft {
                 "items",
                 crate::Rule::TooLong { max: MAX_ITEMS },
             ));
-        } else if items.iter().any(|i| !offered(i)) {
+        } else if items.iter().any(|i| !known(i)) {
             errs.push(crate::ValidationError::new(
                 "items",
                 crate::Rule::UnknownValue,
+            ));
+        } else if items.iter().any(|i| !offered(i)) {
+            errs.push(crate::ValidationError::new(
+                "items",
+                crate::Rule::NotAllowedForOrganisationKind,
             ));
         }
         let owner = errs.check(crate::text::optional(
@@ -586,7 +605,7 @@ mod tests {
             ],
             owner_membership_id: String::new(),
         }
-        .parse(|i| offered.contains(i))
+        .parse(|i| k.item_ids().contains(&i), |i| offered.contains(i))
         .unwrap();
         assert_eq!(ok.items, vec!["patient-record", "record-system"]);
         assert_eq!(ok.owner, None);
@@ -594,11 +613,23 @@ mod tests {
             items: vec!["social-case-files".into()],
             ..Default::default()
         }
-        .parse(|i| offered.contains(i))
+        .parse(|i| k.item_ids().contains(&i), |i| offered.contains(i))
         .unwrap_err();
         assert_eq!(foreign.0[0].field, "items");
-        assert_eq!(foreign.0[0].rule, crate::Rule::UnknownValue);
-        let empty = AdoptionDraft::default().parse(|_| true).unwrap_err();
+        assert_eq!(
+            foreign.0[0].rule,
+            crate::Rule::NotAllowedForOrganisationKind
+        );
+        let unknown = AdoptionDraft {
+            items: vec!["moon-base".into()],
+            ..Default::default()
+        }
+        .parse(|i| k.item_ids().contains(&i), |i| offered.contains(i))
+        .unwrap_err();
+        assert_eq!(unknown.0[0].rule, crate::Rule::UnknownValue);
+        let empty = AdoptionDraft::default()
+            .parse(|_| true, |_| true)
+            .unwrap_err();
         assert_eq!(empty.0[0].rule, crate::Rule::Required);
     }
 

@@ -727,6 +727,7 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
         ),
     ];
     out.extend(supervision_rules());
+    out.extend(start_and_national_rules());
     // The owner's answer to a request to accept a risk: a refusal says why.
     out.push((
         "AcceptanceAnswerBody",
@@ -744,6 +745,70 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
         },
     ));
     out
+}
+
+/// The starter kit's adoption, the guide's marks and an authority's support marks.
+fn start_and_national_rules() -> Vec<(&'static str, SchemaRules)> {
+    // Every item of the kit; one offered to another kind of organisation is refused with 409.
+    // (The kit is checked by its own tests; an unreadable kit would list no items here.)
+    let items: Vec<String> = tillit_domain::starter_kit::Kit::v1()
+        .map(|k| k.item_ids().into_iter().map(String::from).collect())
+        .unwrap_or_default();
+    let steps = keys(
+        &tillit_domain::guide::Step::ALL,
+        tillit_domain::guide::Step::key,
+    );
+    vec![
+        (
+            "KitAdoptionBody",
+            SchemaRules {
+                fields: vec![
+                    (
+                        "items",
+                        json!({"type": "array", "minItems": 1, "maxItems": tillit_domain::starter_kit::MAX_ITEMS, "items": {"type": "string", "enum": items}}),
+                    ),
+                    ("owner_membership_id", id(true)),
+                ],
+                required: vec!["items"],
+                between: vec![],
+            },
+        ),
+        (
+            "GuideStepBody",
+            SchemaRules {
+                fields: vec![
+                    ("step", word(&steps, false)),
+                    ("state", word(&["done", "skipped", "todo"], false)),
+                ],
+                required: vec!["step", "state"],
+                between: vec![],
+            },
+        ),
+        (
+            "SupportMarkBody",
+            SchemaRules {
+                fields: vec![
+                    ("title", required_text(200)),
+                    ("published_on", date(false)),
+                    (
+                        "guidance_doc_key",
+                        json!({"type": ["string", "null"], "maxLength": 100, "pattern": format!("^[^{CONTROL}]*$")}),
+                    ),
+                    (
+                        "areas",
+                        json!({"type": ["array", "null"], "items": {"type": "string", "maxLength": 20, "pattern": "^[a-z0-9-]+$"}}),
+                    ),
+                    ("org_kinds", words(tillit_domain::national::MARK_KINDS)),
+                    (
+                        "window_months",
+                        json!({"type": ["integer", "null"], "enum": [3, 6, 12, null]}),
+                    ),
+                ],
+                required: vec!["title", "published_on"],
+                between: vec![],
+            },
+        ),
+    ]
 }
 
 /// A supervision case's bodies (tillit_domain::supervision).

@@ -252,7 +252,7 @@ pub async fn marks(
 
 /// Marks a piece of published support (the supervision lead), to follow its figures before and
 /// after.
-#[utoipa::path(post, path = "/api/v1/authority/support-marks", request_body = SupportMarkDraft, responses((status = 201, body = SupportMarkDto), (status = 403, body = Problem), (status = 409, body = Problem, description = "A guidance document the authority has not published"), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/authority/support-marks", request_body = SupportMarkDraft, responses((status = 201, body = SupportMarkDto), (status = 403, body = Problem), (status = 409, body = Problem, description = "A day after today, an area the authority's catalog does not hold, or a guidance document it has not published"), (status = 422, body = Problem)))]
 pub async fn create_mark(
     State(state): State<AppState>,
     m: Member,

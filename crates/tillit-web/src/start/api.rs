@@ -123,7 +123,7 @@ pub async fn offer(State(state): State<AppState>, m: Member) -> AppResult<Json<K
 /// Adopts items of the starter kit in one step: all become the organisation's own assets and
 /// systems (a system brings the assets it processes), or nothing is stored. No asset is
 /// classified until its information owner confirms the suggestion.
-#[utoipa::path(post, path = "/api/v1/starter-kit/adoptions", request_body = AdoptionDraft, responses((status = 201, body = AdoptionDto), (status = 403, body = Problem), (status = 409, body = Problem, description = "An owner who is not a member, or a name taken by an archived object"), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/starter-kit/adoptions", request_body = AdoptionDraft, responses((status = 201, body = AdoptionDto), (status = 403, body = Problem), (status = 409, body = Problem, description = "An item offered to another kind of organisation, an owner who is not a member, or a name taken by an archived object"), (status = 422, body = Problem)))]
 pub async fn adopt(
     State(state): State<AppState>,
     m: Member,
@@ -154,9 +154,9 @@ pub async fn adopt(
 }
 
 /// The asset's information owner confirms the starter kit's suggested classification; it then
-/// counts like any classification. Only the owner may (403 for anyone else; 422 while the asset
+/// counts like any classification. Only the owner may (403 for anyone else; 409 while the asset
 /// has no owner).
-#[utoipa::path(post, path = "/api/v1/assets/{id}/suggested-classification/confirmation", params(("id" = String, Path)), responses((status = 200, body = crate::assets::api::AssetDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem, description = "Already confirmed or classified"), (status = 422, body = Problem, description = "The asset has no information owner")))]
+#[utoipa::path(post, path = "/api/v1/assets/{id}/suggested-classification/confirmation", params(("id" = String, Path)), responses((status = 200, body = crate::assets::api::AssetDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem, description = "Already confirmed or classified, or the asset has no information owner")))]
 pub async fn confirm(
     State(state): State<AppState>,
     m: Member,
