@@ -1328,7 +1328,8 @@ async fn the_whole_municipality_kit_is_valid_and_nothing_counts_until_the_owner_
         .await
         .unwrap();
     let levels = confirmed.levels.expect("classified once confirmed");
-    assert_eq!(levels.confidentiality.number(), 4);
+    assert_eq!(levels.confidentiality.number(), 3);
+    assert_eq!(levels.integrity.number(), 3);
     let history = tillit_app::assets::asset_classifications(&w.app, &owner, &case_files.id)
         .await
         .unwrap();

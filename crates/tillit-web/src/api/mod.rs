@@ -106,7 +106,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/authority/guidance",
-            post(crate::supervision::api::publish),
+            // A document of 200,000 characters may be 2.4 MB as escaped JSON: the body is read
+            // whole, so that a field over its limit is named (422), not refused as too large.
+            post(crate::supervision::api::publish)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::forms::MAX_BODY)),
         )
         .route(
             "/supervision/cases",
