@@ -80,7 +80,7 @@ impl IncidentListParams {
 }
 
 /// What the organisation's facts say about an incident's obligations.
-async fn org_context(app: &App, t: &Tenant) -> Result<OrgContext> {
+pub(crate) async fn org_context(app: &App, t: &Tenant) -> Result<OrgContext> {
     let facts = app.store.organisation(t).await?.facts;
     Ok(OrgContext {
         cybersecurity_act: facts.cybersecurity_act().0,
@@ -664,6 +664,12 @@ pub enum Timeline {
     },
     /// A reminder e-mail sent (the obligation key, to whom).
     Reminder { obligation: String, to: String },
+    /// A checklist started (no step) or a step of it ticked off or back (keys).
+    Checklist {
+        playbook: String,
+        step: Option<String>,
+        done: bool,
+    },
 }
 
 /// The incident's timeline, oldest first: when it started, was discovered and became known, the
@@ -714,6 +720,21 @@ pub async fn timeline(app: &App, who: &Acting, id: &str) -> Result<Vec<TimelineI
         let Some(at) = parse(&e.occurred_at) else {
             continue;
         };
+        if e.action == "incident.playbook_start" || e.action == "incident.playbook_step" {
+            let field = |k: &str| e.after.as_ref().and_then(|a| a.get(k)).cloned();
+            if let Some(playbook) = field("playbook").and_then(|v| v.as_str().map(str::to_string)) {
+                out.push(TimelineItem {
+                    at,
+                    by: e.actor_label,
+                    what: Timeline::Checklist {
+                        playbook,
+                        step: field("step").and_then(|v| v.as_str().map(str::to_string)),
+                        done: field("done").and_then(|v| v.as_bool()).unwrap_or(true),
+                    },
+                });
+            }
+            continue;
+        }
         let obligation = e
             .after
             .as_ref()

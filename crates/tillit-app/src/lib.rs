@@ -25,6 +25,7 @@ pub mod members;
 pub mod national;
 pub mod oscal;
 pub mod outsourcing;
+pub mod playbooks;
 pub mod reminders;
 pub mod reports;
 pub mod risk;

@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::App;
 
-pub use tillit_report::{Block, Document, Figure, HeatCell, Labels, Pdf, Section, Tone};
+pub use tillit_report::{Block, CheckItem, Document, Figure, HeatCell, Labels, Pdf, Section, Tone};
 
 /// How many rows a report lists of a long register before it says how many more there are: a
 /// committee reads the worst fifty, and the full list is a CSV export away.

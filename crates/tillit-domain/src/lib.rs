@@ -24,6 +24,7 @@ pub mod org;
 pub mod outsourcing;
 pub mod outsourcing_case;
 pub mod paging;
+pub mod playbook;
 pub mod ranking;
 pub mod requirements;
 pub mod risk;

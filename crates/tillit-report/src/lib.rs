@@ -93,6 +93,14 @@ pub struct HeatCell {
     pub above: bool,
 }
 
+/// One step of a checklist: whether it is done, what to do, and a detail line (may be empty).
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckItem {
+    pub done: bool,
+    pub text: String,
+    pub detail: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
@@ -116,6 +124,8 @@ pub enum Block {
     },
     /// A bulleted list.
     List { items: Vec<String> },
+    /// A checklist to tick off by hand: a box per step, filled when done.
+    Checklist { items: Vec<CheckItem> },
     /// A heat map of likelihood (rows, highest first) × consequence (columns).
     HeatMap {
         caption: String,

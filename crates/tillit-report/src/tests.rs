@@ -53,6 +53,20 @@ fn every_block() -> Vec<Block> {
         Block::List {
             items: vec!["Ett".into(), "Två".into()],
         },
+        Block::Checklist {
+            items: vec![
+                CheckItem {
+                    done: true,
+                    text: "Koppla bort drabbade datorer från nätverket.".into(),
+                    detail: "IT-drift: 010-123 45 00 · Klart 2026-12-03 14:02".into(),
+                },
+                CheckItem {
+                    done: false,
+                    text: "Larma incidentansvarig #strong[inte markup]".into(),
+                    detail: String::new(),
+                },
+            ],
+        },
         Block::HeatMap {
             caption: "Före åtgärder".into(),
             likelihood: "Sannolikhet".into(),

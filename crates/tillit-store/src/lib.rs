@@ -31,6 +31,7 @@ mod migrate;
 mod national;
 mod orgs;
 mod outsourcing;
+mod playbooks;
 mod query;
 mod reminders;
 mod risk;
@@ -73,6 +74,7 @@ pub use members::{Member, MemberQuery, RoleCount};
 pub use national::{GroupBy, NewSupportMark, PeriodRow, SupportMark};
 pub use orgs::Organisation;
 pub use outsourcing::{Decision, DecisionMeasure, NewDecision, OutsourcingCase};
+pub use playbooks::{DoneStep, IncidentContact, StartedPlaybook};
 pub use reminders::{Contact, NewReminder, Reminder, SCHEDULE_SUBJECT};
 pub use risk::{
     AcceptanceRecord, CellCount, OwnerAnswer, RiskAnalysis, RiskAnalysisInput, Scenario,

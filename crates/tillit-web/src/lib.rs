@@ -33,6 +33,7 @@ pub mod organisation;
 pub mod outsourcing;
 pub mod overview;
 pub mod pages;
+pub mod playbooks;
 pub mod render;
 pub mod reports;
 pub mod requirements;

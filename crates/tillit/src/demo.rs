@@ -452,6 +452,109 @@ async fn incident(
     Ok(x.id)
 }
 
+/// The region's contacts for incidents (fictional names and numbers) and the ransomware
+/// checklist started on its lab incident, the first steps ticked off.
+async fn seed_checklists(
+    store: &Store,
+    actor: &Actor,
+    region: &tillit_store::Tenant,
+    incident_id: &str,
+) -> Result<(), StoreError> {
+    use tillit_domain::playbook::{ContactChange, ContactDraft, Playbooks};
+    let book = Playbooks::v1().map_err(StoreError::Corrupt)?;
+    for (role, name, phone, email, note) in [
+        (
+            "incident_lead",
+            "Tjänsteperson i beredskap",
+            "08-465 004 10",
+            "",
+            "Dygnet runt",
+        ),
+        (
+            "it_operations",
+            "IT-servicedesk",
+            "08-465 004 11",
+            "servicedesk@norrfjall.example",
+            "Jour efter 17: 08-465 004 12",
+        ),
+        (
+            "information_security",
+            "Sara Lind",
+            "08-465 004 13",
+            "samordnare@norrfjall.example",
+            "",
+        ),
+        (
+            "dpo",
+            "Dataskyddsombudet",
+            "08-465 004 14",
+            "dso@norrfjall.example",
+            "",
+        ),
+        (
+            "management",
+            "Regiondirektörens stab",
+            "08-465 004 15",
+            "",
+            "",
+        ),
+        (
+            "communications",
+            "Kommunikationsjouren",
+            "08-465 004 16",
+            "",
+            "",
+        ),
+        ("patient_safety", "Chefläkaren", "08-465 004 17", "", ""),
+    ] {
+        let change = ContactDraft {
+            role: role.into(),
+            name: name.into(),
+            phone: phone.into(),
+            email: email.into(),
+            note: note.into(),
+        }
+        .parse(&book)
+        .map_err(invalid)?;
+        if let ContactChange::Set(_) = change {
+            store
+                .set_incident_contact(region, actor, "Johan Berg", &change)
+                .await?;
+        }
+    }
+    store
+        .start_incident_playbook(
+            region,
+            actor,
+            "Johan Berg",
+            incident_id,
+            "ransomware",
+            &book.version,
+        )
+        .await?;
+    for step in [
+        "isolate",
+        "alert",
+        "continuity",
+        "preserve",
+        "no_contact",
+        "credentials",
+    ] {
+        store
+            .tick_incident_playbook_step(
+                region,
+                actor,
+                "Johan Berg",
+                incident_id,
+                "ransomware",
+                step,
+                true,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// The demo's incidents, timed from now: the region's ongoing ransomware on its lab system
 /// (early warning sent, the incident notification due in a few hours) and a closed misdirected
 /// letters breach reported to IMY; Åsby's breach whose 72 hours have passed without a report.
@@ -465,7 +568,7 @@ async fn seed_incidents(store: &Store, actor: &Actor) -> Result<(), StoreError> 
     {
         return Ok(());
     }
-    incident(
+    let ransomware = incident(
         store,
         actor,
         &region,
@@ -502,6 +605,7 @@ async fn seed_incidents(store: &Store, actor: &Actor) -> Result<(), StoreError> 
         &[("nis2_early_warning", 10, "CSIRT-2026-0412")],
     )
     .await?;
+    seed_checklists(store, actor, &region, &ransomware).await?;
     let letters = incident(
         store,
         actor,

@@ -320,9 +320,11 @@ pub struct TimelineItemDto {
     pub at_local: String,
     /// Who did it (empty for the incident's own times).
     pub by: String,
-    /// started, discovered, aware, entry, change or reminder
+    /// started, discovered, aware, entry, change, reminder, checklist_started,
+    /// checklist_step_done or checklist_step_undone
     pub kind: String,
-    /// The entry's text, the change's audit action, or the reminder's recipient.
+    /// The entry's text, the change's audit action, the reminder's recipient, the checklist's
+    /// key, or `checklist/step` of a step.
     pub text: String,
     /// The obligation a report change or a reminder concerns.
     pub obligation: Option<String>,
@@ -352,6 +354,25 @@ pub async fn timeline(
                     Timeline::Reminder { obligation, to } => {
                         ("reminder".into(), to, Some(obligation))
                     }
+                    Timeline::Checklist {
+                        playbook,
+                        step: None,
+                        ..
+                    } => ("checklist_started".into(), playbook, None),
+                    Timeline::Checklist {
+                        playbook,
+                        step: Some(step),
+                        done,
+                    } => (
+                        if done {
+                            "checklist_step_done"
+                        } else {
+                            "checklist_step_undone"
+                        }
+                        .into(),
+                        format!("{playbook}/{step}"),
+                        None,
+                    ),
                 };
                 TimelineItemDto {
                     at: instant(i.at),

@@ -285,6 +285,7 @@ pub async fn list(
 #[template(path = "incident.html")]
 struct IncidentPage {
     c: PageCommon,
+    checklists: crate::playbooks::pages::IncidentBlock,
     id: String,
     title: String,
     facts: Vec<(String, String)>,
@@ -330,6 +331,11 @@ pub fn timeline_rows(
                         None => label,
                     }
                 }
+                Timeline::Checklist {
+                    playbook,
+                    step,
+                    done,
+                } => crate::playbooks::pages::timeline_text(tr, &playbook, step.as_deref(), done),
                 Timeline::Reminder { obligation, to } => tr.f(
                     "timeline-reminder",
                     &[
@@ -604,7 +610,9 @@ async fn show_incident_with(
             )
         })
         .collect();
+    let checklists = crate::playbooks::pages::incident_block(state, m, id).await?;
     let tpl = IncidentPage {
+        checklists,
         attachments,
         attach: crate::requirements::pages::AttachForm::new(
             tr,
@@ -634,6 +642,16 @@ async fn show_incident_with(
         errors: errors.map(|e| field_errors(tr, e)).unwrap_or_default(),
     };
     Ok(page(form_status(errors.or(attachment_errors)), &tpl))
+}
+
+/// The incident's page with the errors of a form on it (a checklist started or ticked).
+pub(crate) async fn show_with_errors(
+    state: &AppState,
+    m: &Member,
+    id: &str,
+    errors: &ValidationErrors,
+) -> AppResult<Response> {
+    show_incident_with(state, m, id, Some(errors), None, None).await
 }
 
 pub async fn show(

@@ -232,6 +232,27 @@ pub fn routes() -> Router<AppState> {
             get(crate::incidents::pages::list).post(crate::incidents::pages::create),
         )
         .route("/incidents/new", get(crate::incidents::pages::new_form))
+        .route("/incidents/playbooks", get(crate::playbooks::pages::show))
+        .route(
+            "/incidents/playbooks/contacts",
+            post(crate::playbooks::pages::save_contact),
+        )
+        .route(
+            "/incidents/playbooks/pdf",
+            get(crate::playbooks::pages::print),
+        )
+        .route(
+            "/incidents/{id}/playbooks",
+            post(crate::playbooks::pages::start),
+        )
+        .route(
+            "/incidents/{id}/playbooks/{playbook}/steps",
+            post(crate::playbooks::pages::tick),
+        )
+        .route(
+            "/incidents/{id}/playbooks/{playbook}/pdf",
+            get(crate::playbooks::pages::print_incident),
+        )
         .route(
             "/submissions",
             get(crate::submissions::pages::list).post(crate::submissions::pages::submit),
@@ -1022,6 +1043,8 @@ pub fn notice_from(tr: &Tr, done: Option<&str>) -> Option<String> {
         "library-adopted-published",
         "support-marked",
         "guide-saved",
+        "checklist-started",
+        "contact-saved",
     ];
     done.filter(|d| KNOWN.contains(d))
         .map(|d| tr.t(&format!("done-{d}")))

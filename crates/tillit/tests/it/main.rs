@@ -26,6 +26,7 @@ mod national;
 mod oscal;
 mod outsourcing;
 mod pages;
+mod playbooks;
 mod reminders;
 mod reports;
 mod requirements;
