@@ -2852,6 +2852,7 @@ playbook-start = Start
 playbook-suggested = { $title } (suggested by the cause)
 playbook-progress = { $done } of { $total } done
 playbook-started-line = Started { $time } by { $name } (version { $version })
+playbook-started-value = { $time } by { $name } (version { $version })
 playbook-done-line = Done { $time } · { $name }
 playbook-link-edit = Fill in the incident
 playbook-link-reports = See the reports and deadlines

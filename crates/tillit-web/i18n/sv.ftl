@@ -2840,6 +2840,7 @@ playbook-start = Starta
 playbook-suggested = { $title } (föreslås utifrån orsaken)
 playbook-progress = { $done } av { $total } klara
 playbook-started-line = Startad { $time } av { $name } (version { $version })
+playbook-started-value = { $time } av { $name } (version { $version })
 playbook-done-line = Klart { $time } · { $name }
 playbook-link-edit = Fyll i incidenten
 playbook-link-reports = Se rapporterna och fristerna

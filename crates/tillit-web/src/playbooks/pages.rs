@@ -522,8 +522,9 @@ fn paper_log(tr: &Tr) -> Section {
                     tr.t("playbook-print-log-what"),
                     tr.t("playbook-print-log-who"),
                 ],
-                rows: (0..12)
-                    .map(|_| vec![" ".into(), " ".into(), " ".into()])
+                // Room to write by hand: each row three lines high.
+                rows: (0..10)
+                    .map(|_| vec![" \n \n ".into(), String::new(), String::new()])
                     .collect(),
                 widths: vec![1, 4, 1],
                 tones: vec![],
@@ -671,7 +672,17 @@ pub async fn print_incident(
         Some(x.incident_title.clone()),
         vec![
             (tr.t("playbook-print-incident"), x.incident_title.clone()),
-            (tr.t("playbook-print-started"), row.started_line.clone()),
+            (
+                tr.t("playbook-print-started"),
+                tr.f(
+                    "playbook-started-value",
+                    &[
+                        ("time", crate::pages::show_time(&s.started_at)),
+                        ("name", s.started_by_name.clone()),
+                        ("version", s.version.clone()),
+                    ],
+                ),
+            ),
             (tr.t("playbook-print-progress"), row.progress.clone()),
         ],
         vec![

@@ -129,7 +129,11 @@ async fn a_checklist_is_started_from_an_incident_and_every_tick_reaches_the_time
             &[("playbook", "ransomware")],
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "started twice");
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "started twice"
+    );
 
     // A region is covered by the Cybersecurity Act and gives health care: all 14 steps.
     let (_, html) = b.get_text(&format!("/incidents/{id}")).await;
