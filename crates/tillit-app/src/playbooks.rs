@@ -221,7 +221,7 @@ pub async fn tick(
     let p = book.playbook(playbook).ok_or(Error::NotFound)?;
     app.store.incident(t, incident_id).await?;
     let org = org_context(app, t).await?;
-    let (step, done) = d.parse(p, &org)?;
+    let (step, done) = d.parse(book, p, &org)?;
     match app
         .store
         .tick_incident_playbook_step(

@@ -305,26 +305,31 @@ impl ContactDraft {
         } else if book.role(role).is_none() {
             errs.push(ValidationError::new("role", Rule::UnknownValue));
         }
-        let empty = [&self.name, &self.phone, &self.email, &self.note]
-            .iter()
-            .all(|v| v.trim().is_empty());
-        if empty {
-            errs.clone().into_result()?;
-            return Ok(ContactChange::Remove {
-                role: role.to_string(),
-            });
-        }
-        let name = errs.check(text::required("name", &self.name, 200));
-        let phone = errs.check(parse_phone("phone", &self.phone));
-        let email = match self.email.trim() {
-            "" => Some(None),
-            e => errs
-                .check(crate::user::Email::parse("email", e).map(|e| Some(e.as_str().to_string()))),
+        // Lengths and characters as sent first, so that a field of blanks too long is refused
+        // as the OpenAPI document says.
+        let name = errs.check(text::optional("name", &self.name, 200));
+        let phone = match errs.check(text::optional("phone", &self.phone, 40)) {
+            Some(Some(p)) => errs.check(parse_phone("phone", &p).map(Some)),
+            other => other,
+        };
+        let email = match errs.check(text::optional("email", &self.email, 254)) {
+            Some(Some(e)) => errs.check(
+                crate::user::Email::parse("email", &e).map(|e| Some(e.as_str().to_string())),
+            ),
+            other => other,
         };
         let note = errs.check(text::optional("note", &self.note, 500));
         errs.clone().into_result()?;
         let (Some(name), Some(phone), Some(email), Some(note)) = (name, phone, email, note) else {
             return Err(errs);
+        };
+        if name.is_none() && phone.is_none() && email.is_none() && note.is_none() {
+            return Ok(ContactChange::Remove {
+                role: role.to_string(),
+            });
+        }
+        let Some(name) = name else {
+            return Err(ValidationErrors::single("name", Rule::Required));
         };
         Ok(ContactChange::Set(Contact {
             role: role.to_string(),
@@ -336,21 +341,14 @@ impl ContactDraft {
     }
 }
 
-/// A telephone number as people write it: digits with spaces, +, parentheses and hyphens, at
-/// least three digits, up to 40 characters.
-fn parse_phone(field: &str, value: &str) -> Result<Option<String>, ValidationError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    if v.chars().count() > 40 {
-        return Err(ValidationError::new(field, Rule::TooLong { max: 40 }));
-    }
+/// A telephone number as people write it (trimmed): digits with spaces, +, parentheses and
+/// hyphens, at least three digits.
+fn parse_phone(field: &str, v: &str) -> Result<String, ValidationError> {
     let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-');
     if !v.chars().all(allowed) || v.chars().filter(char::is_ascii_digit).count() < 3 {
         return Err(ValidationError::new(field, Rule::InvalidFormat));
     }
-    Ok(Some(v.to_string()))
+    Ok(v.to_string())
 }
 
 /// Starting a checklist on an incident, as entered.
@@ -391,8 +389,11 @@ pub struct TickDraft {
 
 impl TickDraft {
     /// The step (one that concerns the organisation) and whether it is done.
+    /// A step of another checklist is not found in this one (409, it depends on the path); a
+    /// key of no checklist is unknown (422).
     pub fn parse<'a>(
         &self,
+        book: &Playbooks,
         playbook: &'a Playbook,
         org: &OrgContext,
     ) -> Result<(&'a Step, bool), ValidationErrors> {
@@ -412,7 +413,15 @@ impl TickDraft {
                     None
                 }
                 None => {
-                    errs.push(ValidationError::new("step", Rule::UnknownValue));
+                    let elsewhere = book.playbooks.iter().any(|p| p.step(key).is_some());
+                    errs.push(ValidationError::new(
+                        "step",
+                        if elsewhere {
+                            Rule::NotFound
+                        } else {
+                            Rule::UnknownValue
+                        },
+                    ));
                     None
                 }
             }
@@ -502,10 +511,22 @@ mod tests {
             done: "yes".into(),
         };
         assert_eq!(
-            step.parse(r, &org(false, false, true)).unwrap_err().0[0].rule,
+            step.parse(&book, r, &org(false, false, true))
+                .unwrap_err()
+                .0[0]
+                .rule,
             Rule::NotAllowedForOrganisationKind
         );
-        assert!(step.parse(r, &org(true, true, false)).unwrap().1);
+        assert!(step.parse(&book, r, &org(true, true, false)).unwrap().1);
+        let lock = TickDraft {
+            step: "lock".into(),
+            done: "yes".into(),
+        };
+        assert_eq!(
+            lock.parse(&book, r, &org(true, true, false)).unwrap_err().0[0].rule,
+            Rule::NotFound,
+            "a step of the lost device's checklist is not in the ransomware one"
+        );
     }
 
     #[test]
@@ -555,6 +576,11 @@ mod tests {
             Some(Rule::InvalidFormat)
         );
         assert!(rule(d("dpo", "A", "", "not-an-address"), "email").is_some());
+        assert_eq!(
+            rule(d("dpo", &" ".repeat(201), "", ""), "name"),
+            Some(Rule::TooLong { max: 200 }),
+            "counted as sent"
+        );
         let ok = d(
             "dpo",
             " Dataskyddsombudet ",

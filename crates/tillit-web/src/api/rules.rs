@@ -728,6 +728,7 @@ fn rules() -> Vec<(&'static str, SchemaRules)> {
     ];
     out.extend(supervision_rules());
     out.extend(start_and_national_rules());
+    out.extend(playbook_rules());
     // The owner's answer to a request to accept a risk: a refusal says why.
     out.push((
         "AcceptanceAnswerBody",
@@ -805,6 +806,73 @@ fn start_and_national_rules() -> Vec<(&'static str, SchemaRules)> {
                     ),
                 ],
                 required: vec!["title", "published_on"],
+                between: vec![],
+            },
+        ),
+    ]
+}
+
+/// The incident checklists' bodies: a contact (every field blank removes it; a name is needed
+/// once anything else is given) and a checklist started or a step ticked.
+fn playbook_rules() -> Vec<(&'static str, SchemaRules)> {
+    // (The checklists are checked by their own tests; unreadable ones would list no keys.)
+    let book = tillit_domain::playbook::Playbooks::v1().ok();
+    let roles: Vec<&str> = book
+        .iter()
+        .flat_map(|b| b.contact_roles.iter().map(|r| r.key.as_str()))
+        .collect();
+    let playbooks: Vec<&str> = book
+        .iter()
+        .flat_map(|b| b.playbooks.iter().map(|p| p.key.as_str()))
+        .collect();
+    // Every step of every checklist; one of another checklist than the path's, or one about a
+    // duty the organisation does not have, is refused with 409.
+    let mut steps: Vec<&str> = book
+        .iter()
+        .flat_map(|b| b.playbooks.iter())
+        .flat_map(|p| p.steps.iter().map(|s| s.key.as_str()))
+        .collect();
+    steps.sort_unstable();
+    steps.dedup();
+    // Blank (not given) or the value; the length counts as sent, blanks too.
+    let phone = json!({"type": ["string", "null"], "maxLength": 40, "anyOf": [blank(), {"type": "string",
+        "pattern": format!("^[{SPACE}]*([0-9 +()-]*[0-9]){{3}}[0-9 +()-]*[{SPACE}]*$")}]});
+    let email = json!({"type": ["string", "null"], "maxLength": 254,
+        "anyOf": [blank(), {"type": "string", "format": "email"}]});
+    vec![
+        (
+            "IncidentContactBody",
+            SchemaRules {
+                fields: vec![
+                    ("role", word(&roles, false)),
+                    ("name", text(200)),
+                    ("phone", phone),
+                    ("email", email),
+                    ("note", text(500)),
+                ],
+                required: vec!["role"],
+                between: vec![json!({"anyOf": [
+                    {"properties": {"phone": blank(), "email": blank(), "note": blank()}},
+                    {"required": ["name"], "properties": {"name": required_text(200)}}
+                ]})],
+            },
+        ),
+        (
+            "IncidentPlaybookBody",
+            SchemaRules {
+                fields: vec![("playbook", word(&playbooks, false))],
+                required: vec!["playbook"],
+                between: vec![],
+            },
+        ),
+        (
+            "IncidentPlaybookStepBody",
+            SchemaRules {
+                fields: vec![
+                    ("step", word(&steps, false)),
+                    ("done", word(&["yes", "no"], false)),
+                ],
+                required: vec!["step", "done"],
                 between: vec![],
             },
         ),

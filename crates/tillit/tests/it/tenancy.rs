@@ -131,6 +131,24 @@ pub(crate) const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/incidents/{id}/measure", "incident"),
     ("POST", "/incidents/{id}/entries", "incident"),
     ("POST", "/incidents/{id}/attachments", "incident"),
+    ("POST", "/incidents/{id}/playbooks", "incident"),
+    (
+        "POST",
+        "/incidents/{id}/playbooks/{playbook}/steps",
+        "incident",
+    ),
+    (
+        "GET",
+        "/incidents/{id}/playbooks/{playbook}/pdf",
+        "incident",
+    ),
+    ("GET", "/api/v1/incidents/{id}/playbooks", "incident"),
+    ("POST", "/api/v1/incidents/{id}/playbooks", "incident"),
+    (
+        "POST",
+        "/api/v1/incidents/{id}/playbooks/{playbook}/steps",
+        "incident",
+    ),
     ("GET", "/incident-attachments/{id}", "attachment"),
     ("POST", "/api/v1/incidents/{id}/lesson-measures", "incident"),
     ("GET", "/api/v1/incidents/{id}/timeline", "incident"),
@@ -686,7 +704,8 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
         let url = path
             .replace("{id}", id)
             .replace("{rid}", "sty-1")
-            .replace("{kind}", "imy_notification");
+            .replace("{kind}", "imy_notification")
+            .replace("{playbook}", "ransomware");
         let m: Method = method.parse().unwrap();
         // A body valid enough that only the lookup can refuse it.
         let body = match (method, *object) {
@@ -700,6 +719,12 @@ async fn a_member_of_one_organisation_cannot_reach_another_organisations_objects
             ),
             (&"POST", "incident") if path.ends_with("/entries") => {
                 Some(serde_json::json!({"text": "Övertagen"}))
+            }
+            (&"POST", "incident") if path.ends_with("/playbooks") => {
+                Some(serde_json::json!({"playbook": "ransomware"}))
+            }
+            (&"POST", "incident") if path.ends_with("/steps") => {
+                Some(serde_json::json!({"step": "isolate", "done": "yes"}))
             }
             (&"POST", "incident") if path.ends_with("/lesson-measures") => {
                 Some(serde_json::json!({"title": "Övertagen"}))
