@@ -277,13 +277,6 @@ pub fn periods(published: NaiveDate, n: i32) -> (Vec<Quarter>, Vec<Quarter>) {
     (before, after)
 }
 
-fn split(v: &str) -> Vec<String> {
-    v.split(';')
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 async fn mark_figures(
     app: &App,
     who: &Acting,
@@ -319,8 +312,8 @@ async fn mark_figures(
         .last()
         .map(|q| quarter_start(step(*q, 1)))
         .unwrap_or(published);
-    let areas = split(&mark.areas);
-    let kinds = split(&mark.org_kinds);
+    let areas = mark.areas.clone();
+    let kinds = mark.org_kinds.clone();
     let concerned = |k: &str| kinds.is_empty() || kinds.iter().any(|x| x == k);
     let before_keys: Vec<String> = before_q.iter().copied().map(key).collect();
     let after_keys: Vec<String> = after_begun.iter().copied().map(key).collect();

@@ -52,7 +52,8 @@ pub struct National {
     pub key: String,
     pub name: Text,
     pub what: Text,
-    pub web: String,
+    /// Its website, where it is stable enough to print.
+    pub web: Option<String>,
     pub phone: Option<String>,
     /// Whom it concerns (empty: everyone); see [`Duty`].
     #[serde(rename = "for")]
@@ -194,7 +195,7 @@ impl Playbooks {
             if !keys.insert(("national", n.key.as_str())) {
                 out.push(format!("national function {} appears twice", n.key));
             }
-            if !n.web.starts_with("https://") {
+            if n.web.as_deref().is_some_and(|w| !w.starts_with("https://")) {
                 out.push(format!("national function {}: web is not https", n.key));
             }
             texts.push((format!("national {} name", n.key), &n.name));

@@ -22,19 +22,55 @@ pub enum GroupBy {
 }
 
 /// A mark of support an authority published.
-#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SupportMark {
     pub id: String,
     pub title: String,
     pub published_on: String,
     pub guidance_doc_key: Option<String>,
-    /// Requirement areas, semicolon-separated (empty: compliance as a whole).
-    pub areas: String,
-    /// Kinds of organisation, semicolon-separated (empty: all).
-    pub org_kinds: String,
+    /// Requirement areas (empty: compliance as a whole).
+    pub areas: Vec<String>,
+    /// Kinds of organisation (empty: all).
+    pub org_kinds: Vec<String>,
     pub window_months: i64,
     pub created_at: String,
     pub created_by_name: String,
+}
+
+/// A mark as stored: the lists semicolon-separated.
+#[derive(sqlx::FromRow)]
+struct SupportMarkRow {
+    id: String,
+    title: String,
+    published_on: String,
+    guidance_doc_key: Option<String>,
+    areas: String,
+    org_kinds: String,
+    window_months: i64,
+    created_at: String,
+    created_by_name: String,
+}
+
+impl From<SupportMarkRow> for SupportMark {
+    fn from(r: SupportMarkRow) -> SupportMark {
+        let list = |v: &str| {
+            v.split(';')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        SupportMark {
+            areas: list(&r.areas),
+            org_kinds: list(&r.org_kinds),
+            id: r.id,
+            title: r.title,
+            published_on: r.published_on,
+            guidance_doc_key: r.guidance_doc_key,
+            window_months: r.window_months,
+            created_at: r.created_at,
+            created_by_name: r.created_by_name,
+        }
+    }
 }
 
 /// A new mark.
@@ -431,17 +467,20 @@ impl Store {
     }
 
     pub async fn support_marks(&self, t: &Tenant) -> Result<Vec<SupportMark>, StoreError> {
-        Ok(sqlx::query_as(
+        Ok(sqlx::query_as::<_, SupportMarkRow>(
             "SELECT id, title, published_on, guidance_doc_key, areas, org_kinds, window_months, created_at, created_by_name
              FROM support_marks WHERE authority_org_id = $1 ORDER BY published_on DESC, id",
         )
         .bind(t.id())
         .fetch_all(&self.pool)
-        .await?)
+        .await?
+        .into_iter()
+        .map(SupportMark::from)
+        .collect())
     }
 
     pub async fn support_mark(&self, t: &Tenant, id: &str) -> Result<SupportMark, StoreError> {
-        sqlx::query_as(
+        sqlx::query_as::<_, SupportMarkRow>(
             "SELECT id, title, published_on, guidance_doc_key, areas, org_kinds, window_months, created_at, created_by_name
              FROM support_marks WHERE authority_org_id = $1 AND id = $2",
         )
@@ -449,6 +488,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
+        .map(SupportMark::from)
         .ok_or(StoreError::NotFound)
     }
 }

@@ -212,21 +212,14 @@ fn period(p: tillit_app::national::PeriodFigures) -> PeriodDto {
     }
 }
 
-fn split(v: &str) -> Vec<String> {
-    v.split(';')
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 fn mark_dto(m: tillit_app::national::MarkFigures) -> SupportMarkDto {
     SupportMarkDto {
         id: m.mark.id,
         title: m.mark.title,
         published_on: m.mark.published_on,
         guidance_doc_key: m.mark.guidance_doc_key,
-        areas: split(&m.mark.areas),
-        org_kinds: split(&m.mark.org_kinds),
+        areas: m.mark.areas,
+        org_kinds: m.mark.org_kinds,
         window_months: m.mark.window_months,
         before: period(m.before),
         after: period(m.after),

@@ -209,13 +209,7 @@ fn mark_view(tr: &Tr, m: &MarkFigures) -> MarkView {
             percent(a.areas.get(i).and_then(|x| x.1)),
         ));
     }
-    let kinds: Vec<String> = m
-        .mark
-        .org_kinds
-        .split(';')
-        .filter(|k| !k.is_empty())
-        .map(|k| kind_label(tr, k))
-        .collect();
+    let kinds: Vec<String> = m.mark.org_kinds.iter().map(|k| kind_label(tr, k)).collect();
     let concerns = format!(
         "{} · {}",
         if m.area_titles.is_empty() {

@@ -39,7 +39,7 @@ pub struct NationalFunctionDto {
     pub key: String,
     pub name: String,
     pub what: String,
-    pub web: String,
+    pub web: Option<String>,
     pub phone: Option<String>,
 }
 

@@ -116,7 +116,7 @@ fn national_line(tr: &Tr, n: &tillit_domain::playbook::National) -> NationalLine
         what: n.what.get(lang).to_string(),
         tel: tel(&phone),
         phone,
-        web: n.web.clone(),
+        web: n.web.clone().unwrap_or_default(),
     }
 }
 
@@ -482,11 +482,14 @@ fn print_detail(tr: &Tr, row: &StepRow) -> String {
         })
         .collect();
     parts.extend(row.national.iter().map(|n| {
-        if n.phone.is_empty() {
-            format!("{} ({})", n.name, n.web)
-        } else {
-            format!("{}, {} ({})", n.name, n.phone, n.web)
+        let mut s = n.name.clone();
+        if !n.phone.is_empty() {
+            s.push_str(&format!(", {}", n.phone));
         }
+        if !n.web.is_empty() {
+            s.push_str(&format!(" ({})", n.web));
+        }
+        s
     }));
     if !row.done_line.is_empty() {
         parts.push(row.done_line.clone());
