@@ -16,7 +16,7 @@ use tillit_domain::national::{
     protect, protected_mean, GapKind, Protected, Sums, SupportMarkDraft, MIN_GROUP,
 };
 use tillit_domain::role::Permission;
-use tillit_store::{GroupBy, NewSupportMark, SupportMark};
+use tillit_store::{NewSupportMark, SupportMark};
 
 /// A requirement area's mean compliance over the organisations that reported it.
 #[derive(Debug, Clone, Serialize)]
@@ -124,9 +124,8 @@ pub async fn figures(app: &App, who: &Acting, lang: &str) -> Result<Arc<National
 
 async fn compute(app: &App, who: &Acting, lang: &str) -> Result<NationalFigures> {
     let t = who.tenant();
-    let (county, kind, areas, trend, since) = tokio::try_join!(
-        app.store.national_groups(t, GroupBy::County),
-        app.store.national_groups(t, GroupBy::Kind),
+    let ((county, kind), areas, trend, since) = tokio::try_join!(
+        app.store.national_groups(t),
         app.store.national_areas(t),
         app.store.national_trend(t),
         app.store.national_first_day(t),
@@ -314,15 +313,12 @@ async fn mark_figures(
         .unwrap_or(published);
     let areas = mark.areas.clone();
     let kinds = mark.org_kinds.clone();
-    let concerned = |k: &str| kinds.is_empty() || kinds.iter().any(|x| x == k);
     let before_keys: Vec<String> = before_q.iter().copied().map(key).collect();
     let after_keys: Vec<String> = after_begun.iter().copied().map(key).collect();
     let (before, after) = tokio::try_join!(
-        app.store.national_period(t, &before_keys, &areas),
-        app.store.national_period(t, &after_keys, &areas),
+        app.store.national_period(t, &before_keys, &kinds, &areas),
+        app.store.national_period(t, &after_keys, &kinds, &areas),
     )?;
-    let before: Vec<_> = before.into_iter().filter(|r| concerned(&r.kind)).collect();
-    let after: Vec<_> = after.into_iter().filter(|r| concerned(&r.kind)).collect();
     let period = |rows: &[tillit_store::PeriodRow], from: NaiveDate, until: NaiveDate| {
         let mut s = Sums::default();
         for r in rows {

@@ -71,7 +71,7 @@ pub use kit::{Adopted, KitAdoption, KitPlan, NewKitAsset, NewKitSystem, Outcome}
 pub use libraries::{ControlAssessment, LibraryControl, NewLibrary, OscalLibrary};
 pub use measures::{Measure, MeasureOrder, MeasureQuery};
 pub use members::{Member, MemberQuery, RoleCount};
-pub use national::{GroupBy, NewSupportMark, PeriodRow, SupportMark};
+pub use national::{NewSupportMark, PeriodRow, SupportMark};
 pub use orgs::Organisation;
 pub use outsourcing::{Decision, DecisionMeasure, NewDecision, OutsourcingCase};
 pub use playbooks::{DoneStep, IncidentContact, StartedPlaybook};

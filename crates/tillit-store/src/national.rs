@@ -11,16 +11,6 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 use tillit_domain::national::{quarter_of, SubmissionFigures, Sums};
 
-/// How to group the organisations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupBy {
-    /// The county the authority's registry gives (empty when the registry does not hold the
-    /// organisation).
-    County,
-    /// The kind of organisation the submission gives.
-    Kind,
-}
-
 /// A mark of support an authority published.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SupportMark {
@@ -89,6 +79,8 @@ pub struct NewSupportMark {
 pub struct PeriodRow {
     pub org_number: String,
     pub kind: String,
+    /// The organisation's compliance, risk analysis and access-needs analysis figures (the gap
+    /// counts are not read for a period and stay 0).
     pub sums: Sums,
     /// Area → per cent, for the areas asked for.
     pub areas: Vec<(String, i64)>,
@@ -105,13 +97,6 @@ const SUMS: &str =
     CAST(COALESCE(SUM(f.has_overdue_measures), 0) AS BIGINT) AS with_overdue_measures,
     CAST(COALESCE(SUM(f.has_missing_access), 0) AS BIGINT) AS with_missing_access,
     CAST(COALESCE(SUM(f.has_overdue_reports), 0) AS BIGINT) AS with_overdue_reports";
-
-const ONE: &str = "1 AS orgs, f.has_compliance AS with_compliance,
-    f.compliance_percent * f.has_compliance AS compliance_sum, f.risk_current AS risk_current,
-    f.access_current AS access_current, f.incidents_12m AS incidents,
-    f.has_unclassified AS with_unclassified, f.has_untreated_risks AS with_untreated_risks,
-    f.has_overdue_measures AS with_overdue_measures, f.has_missing_access AS with_missing_access,
-    f.has_overdue_reports AS with_overdue_reports";
 
 fn sums(r: &AnyRow) -> Result<Sums, StoreError> {
     Ok(Sums {
@@ -279,26 +264,30 @@ impl Store {
         Ok(rows.len())
     }
 
-    /// The sums of each organisation's latest submission, per group.
+    /// The sums of each organisation's latest submission per county and per kind of
+    /// organisation (the margins, in that order), read in one pass: the county × kind groups are
+    /// summed here, so the cross-table itself never leaves the store.
     pub async fn national_groups(
         &self,
         t: &Tenant,
-        by: GroupBy,
-    ) -> Result<Vec<(String, Sums)>, StoreError> {
-        let key = match by {
-            GroupBy::County => "COALESCE(r.county, '')",
-            GroupBy::Kind => "f.kind",
-        };
+    ) -> Result<(Vec<(String, Sums)>, Vec<(String, Sums)>), StoreError> {
         let sql = format!(
-            "SELECT {key} AS k, {SUMS}
+            "SELECT COALESCE(r.county, '') AS county, f.kind AS kind, {SUMS}
              FROM latest_submissions l
              JOIN submission_figures f ON f.received_id = l.received_id
              LEFT JOIN registry_entries r ON r.authority_org_id = l.authority_org_id AND r.org_number = l.org_number
              WHERE l.authority_org_id = $1
-             GROUP BY {key}"
+             GROUP BY COALESCE(r.county, ''), f.kind"
         );
         let rows = sqlx::query(&sql).bind(t.id()).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok((s(r, "k")?, sums(r)?))).collect()
+        let mut county: std::collections::BTreeMap<String, Sums> = Default::default();
+        let mut kind: std::collections::BTreeMap<String, Sums> = Default::default();
+        for r in &rows {
+            let x = sums(r)?;
+            *county.entry(s(r, "county")?).or_default() += x;
+            *kind.entry(s(r, "kind")?).or_default() += x;
+        }
+        Ok((county.into_iter().collect(), kind.into_iter().collect()))
     }
 
     /// Compliance per requirement area over each organisation's latest submission: (area,
@@ -331,69 +320,92 @@ impl Store {
     }
 
     /// Each organisation's last submission of the quarters given (its last quarter among them),
-    /// with its figures for the areas asked for.
+    /// of the kinds given (none: every kind), with its figures for the areas asked for. The
+    /// choice is made in the database, so that only one row per organisation is read.
     pub async fn national_period(
         &self,
         t: &Tenant,
         quarters: &[String],
+        kinds: &[String],
         areas: &[String],
     ) -> Result<Vec<PeriodRow>, StoreError> {
         if quarters.is_empty() {
             return Ok(vec![]);
         }
-        let qs: Vec<String> = (0..quarters.len()).map(|n| format!("${}", n + 2)).collect();
-        let sql = format!(
-            "SELECT f.received_id, f.org_number, f.kind, f.quarter, {ONE} FROM submission_figures f
-             WHERE f.authority_org_id = $1 AND f.last_in_quarter = 1 AND f.quarter IN ({})",
-            qs.join(", ")
-        );
-        let mut q = sqlx::query(&sql).bind(t.id());
-        for x in quarters {
-            q = q.bind(x);
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        // Each organisation's latest quarter in the period.
-        let mut latest: std::collections::HashMap<String, (String, String, PeriodRow)> =
-            std::collections::HashMap::new();
-        for r in &rows {
-            let org = s(r, "org_number")?;
-            let quarter = s(r, "quarter")?;
-            if latest.get(&org).is_some_and(|(q, _, _)| *q >= quarter) {
-                continue;
-            }
-            latest.insert(
-                org.clone(),
-                (
-                    quarter,
-                    s(r, "received_id")?,
-                    PeriodRow {
-                        org_number: org,
-                        kind: s(r, "kind")?,
-                        sums: sums(r)?,
-                        areas: vec![],
-                    },
-                ),
-            );
-        }
-        if !areas.is_empty() && !latest.is_empty() {
-            let aps: Vec<String> = (0..areas.len())
-                .map(|n| format!("${}", n + 2 + quarters.len()))
+        let mut n = 1;
+        let mut place = |count: usize| {
+            let p: Vec<String> = (0..count)
+                .map(|_| {
+                    n += 1;
+                    format!("${n}")
+                })
                 .collect();
-            let sql = format!(
-                "SELECT a.received_id, a.area, a.percent FROM submission_figures f
-                 JOIN submission_area_figures a ON a.received_id = f.received_id
-                 WHERE f.authority_org_id = $1 AND f.last_in_quarter = 1 AND f.quarter IN ({}) AND a.area IN ({})",
-                qs.join(", "),
-                aps.join(", ")
-            );
-            let mut q = sqlx::query(&sql).bind(t.id());
-            for x in quarters {
+            p.join(", ")
+        };
+        let qs = place(quarters.len());
+        let kind_filter = if kinds.is_empty() {
+            String::new()
+        } else {
+            format!(" AND f.kind IN ({})", place(kinds.len()))
+        };
+        let chosen = format!(
+            "WITH chosen AS (
+               SELECT f.received_id, f.org_number, f.kind, f.has_compliance,
+                      f.compliance_percent * f.has_compliance AS compliance_sum,
+                      f.risk_current, f.access_current,
+                      ROW_NUMBER() OVER (PARTITION BY f.org_number ORDER BY f.quarter DESC) AS n
+               FROM submission_figures f
+               WHERE f.authority_org_id = $1 AND f.last_in_quarter = 1 AND f.quarter IN ({qs}){kind_filter})"
+        );
+        fn bind_all<'q>(
+            sql: &'q str,
+            values: impl Iterator<Item = String>,
+        ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+            let mut q = sqlx::query(sql);
+            for x in values {
                 q = q.bind(x);
             }
-            for a in areas {
-                q = q.bind(a);
-            }
-            let rows = q.fetch_all(&self.pool).await?;
+            q
+        }
+        let values = |extra: &[String]| {
+            std::iter::once(t.id().to_string())
+                .chain(quarters.iter().chain(kinds).chain(extra).cloned())
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        let sql = format!(
+            "{chosen} SELECT received_id, org_number, kind, has_compliance, compliance_sum,
+                      risk_current, access_current
+               FROM chosen WHERE n = 1"
+        );
+        let rows = bind_all(&sql, values(&[])).fetch_all(&self.pool).await?;
+        let mut out: Vec<(String, PeriodRow)> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            out.push((
+                s(r, "received_id")?,
+                PeriodRow {
+                    org_number: s(r, "org_number")?,
+                    kind: s(r, "kind")?,
+                    sums: Sums {
+                        orgs: 1,
+                        with_compliance: i(r, "has_compliance")?,
+                        compliance_sum: i(r, "compliance_sum")?,
+                        risk_current: i(r, "risk_current")?,
+                        access_current: i(r, "access_current")?,
+                        ..Sums::default()
+                    },
+                    areas: vec![],
+                },
+            ));
+        }
+        if !areas.is_empty() && !out.is_empty() {
+            let aps = place(areas.len());
+            let sql = format!(
+                "{chosen} SELECT a.received_id, a.area, a.percent FROM chosen c
+                 JOIN submission_area_figures a ON a.received_id = c.received_id
+                 WHERE c.n = 1 AND a.area IN ({aps})"
+            );
+            let rows = bind_all(&sql, values(areas)).fetch_all(&self.pool).await?;
             let mut by_id: std::collections::HashMap<String, Vec<(String, i64)>> =
                 std::collections::HashMap::new();
             for r in &rows {
@@ -402,13 +414,13 @@ impl Store {
                     .or_default()
                     .push((s(r, "area")?, i(r, "percent")?));
             }
-            for (_, id, row) in latest.values_mut() {
+            for (id, row) in &mut out {
                 if let Some(a) = by_id.remove(id.as_str()) {
                     row.areas = a;
                 }
             }
         }
-        let mut out: Vec<PeriodRow> = latest.into_values().map(|(_, _, r)| r).collect();
+        let mut out: Vec<PeriodRow> = out.into_iter().map(|(_, r)| r).collect();
         out.sort_by(|a, b| a.org_number.cmp(&b.org_number));
         Ok(out)
     }
