@@ -8,11 +8,11 @@ the first request), the ranking page and API with and without filters, one organ
 explanation, the registry page, and publishing a new model version (which ranks all 10,000
 again). Server time is the `ms` Tillit logs per request (median / p95).
 """
-import argparse, json, os, re, subprocess, sys, time, urllib.parse, urllib.request
+import argparse, json, os, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench_platform import login, machine, pct, stop, write_section  # noqa: E402
-from bench_scale import api_token, on_both, request, serve, server_times  # noqa: E402
+from bench_platform import login, machine, stop, write_section  # noqa: E402
+from bench_scale import api_token, on_both, request, seed_and_serve, server_times, timed  # noqa: E402
 
 PAGES = [
     ("Ranking page, first 50", "/authority/ranking"),
@@ -28,11 +28,7 @@ PAGES = [
 
 
 def run(name, binary, seed, url, n, work):
-    t0 = time.perf_counter()
-    seeded = json.loads(subprocess.run([seed, url], capture_output=True, text=True, check=True).stdout)
-    seed_s = time.perf_counter() - t0
-    log_path = os.path.join(work, f"{name}.log")
-    proc, base = serve(binary, url, log_path)
+    seeded, seed_s, proc, base, log_path = seed_and_serve(binary, seed, url, work, name)
     try:
         cookie = login(base, seeded["login"], seeded["password"])
         page = {"Cookie": cookie, "Accept-Language": "sv"}
@@ -46,16 +42,7 @@ def run(name, binary, seed, url, n, work):
         for label, path in PAGES:
             path = path.replace("{entry}", seeded["entry"])
             headers = api if path.startswith("/api/") else page
-            for _ in range(3):
-                request(base, headers, path)
-            before = len(server_times(log_path, path))
-            for _ in range(n):
-                status, body = request(base, headers, path)
-                assert status == 200, f"{path}: {status}"
-            time.sleep(0.2)
-            st = server_times(log_path, path)[before:]
-            assert len(st) >= n, f"{path}: {len(st)} server times for {n} requests"
-            results.append((sorted(st)[len(st) // 2], pct(st, 95)))
+            results.append(timed(base, headers, path, n, log_path))
         # A new model version, five times: each is saved and ranks all 10,000 again.
         model = json.loads(request(base, api, "/api/v1/authority/model")[1])["model"]
         before = len(server_times(log_path, "/api/v1/authority/model"))

@@ -8,11 +8,11 @@ marks a piece of support published six months ago (so that the page also compare
 after) and times the national figures page, its API, the marks API and the CSV export. Server
 time is the `ms` Tillit logs per request (median / p95).
 """
-import argparse, json, os, subprocess, sys, time
+import argparse, json, os, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench_platform import login, machine, pct, stop, write_section  # noqa: E402
-from bench_scale import api_token, on_both, request, serve, server_times  # noqa: E402
+from bench_platform import login, machine, stop, write_section  # noqa: E402
+from bench_scale import api_token, on_both, request, seed_and_serve, server_times, timed  # noqa: E402
 
 PAGES = [
     ("National figures page (with one support mark)", "/authority/national"),
@@ -23,11 +23,7 @@ PAGES = [
 
 
 def run(name, binary, seed, url, n, work):
-    t0 = time.perf_counter()
-    seeded = json.loads(subprocess.run([seed, url], capture_output=True, text=True, check=True).stdout)
-    seed_s = time.perf_counter() - t0
-    log_path = os.path.join(work, f"{name}.log")
-    proc, base = serve(binary, url, log_path)
+    seeded, seed_s, proc, base, log_path = seed_and_serve(binary, seed, url, work, name)
     try:
         cookie = login(base, seeded["login"], seeded["password"])
         page = {"Cookie": cookie, "Accept-Language": "sv"}
@@ -51,16 +47,7 @@ def run(name, binary, seed, url, n, work):
         results = []
         for label, path in PAGES:
             headers = api if path.startswith("/api/") else page
-            for _ in range(3):
-                request(base, headers, path)
-            before = len(server_times(log_path, path.split("?")[0]))
-            for _ in range(n):
-                status, _ = request(base, headers, path)
-                assert status == 200, f"{path}: {status}"
-            time.sleep(0.2)
-            st = server_times(log_path, path.split("?")[0])[before:]
-            assert len(st) >= n, f"{path}: {len(st)} server times for {n} requests"
-            results.append((sorted(st)[len(st) // 2], pct(st, 95)))
+            results.append(timed(base, headers, path, n, log_path))
         return {"seed_s": seed_s, "seeded": seeded, "pages": results, "mark": made,
                 "cold_figures": cold_figures, "cold_marks": cold_marks,
                 "total": figures["total"]["organisations"], "quarters": len(figures["trend"])}

@@ -80,6 +80,33 @@ def api_token(base, page, scopes):
     i = html.index('id="new-token">') + len('id="new-token">')
     return {"Authorization": f"Bearer {html[i:i + 68]}"}
 
+def seed_and_serve(binary, seed, url, work, name):
+    """Runs the seed program on a fresh database and starts `tillit serve` on it:
+    (what the seed printed, seconds it took, the server process, its address, its log)."""
+    t0 = time.perf_counter()
+    seeded = json.loads(subprocess.run([seed, url], capture_output=True, text=True, check=True).stdout)
+    seed_s = time.perf_counter() - t0
+    log_path = os.path.join(work, f"{name}.log")
+    proc, base = serve(binary, url, log_path)
+    return seeded, seed_s, proc, base, log_path
+
+
+def timed(base, headers, path, n, log_path):
+    """Asks `path` three times to warm up, then `n` times (each must answer 200): the median and
+    p95 of the server times Tillit logged for them."""
+    key = path.split("?")[0]
+    for _ in range(3):
+        request(base, headers, path)
+    before = len(server_times(log_path, key))
+    for _ in range(n):
+        status, _ = request(base, headers, path)
+        assert status == 200, f"{path}: {status}"
+    time.sleep(0.2)
+    st = server_times(log_path, key)[before:]
+    assert len(st) >= n, f"{path}: {len(st)} server times for {n} requests"
+    return sorted(st)[len(st) // 2], pct(st, 95)
+
+
 def run_backend(name, binary, seed, url, n, work):
     t0 = time.perf_counter()
     seeded = json.loads(subprocess.run([seed, url], capture_output=True, text=True, check=True).stdout)

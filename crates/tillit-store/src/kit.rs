@@ -237,20 +237,19 @@ impl Store {
         if system_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows = sqlx::query(
-            "SELECT object_id, item FROM kit_adoptions WHERE org_id = $1 AND object_type = 'system'",
-        )
-        .bind(t.id())
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = HashMap::new();
-        for r in &rows {
-            let id = s(r, "object_id")?;
-            if system_ids.contains(&id) {
-                out.insert(id, s(r, "item")?);
-            }
+        let sql = format!(
+            "SELECT object_id, item FROM kit_adoptions
+             WHERE org_id = $1 AND object_type = 'system' AND object_id IN ({})",
+            crate::links::placeholders(2, system_ids.len())
+        );
+        let mut q = sqlx::query(&sql).bind(t.id());
+        for id in system_ids {
+            q = q.bind(id);
         }
-        Ok(out)
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok((s(r, "object_id")?, s(r, "item")?)))
+            .collect()
     }
 
     /// Assets with a suggestion still waiting on its information owner: how many there are.

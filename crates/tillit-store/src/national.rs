@@ -332,21 +332,14 @@ impl Store {
         if quarters.is_empty() {
             return Ok(vec![]);
         }
-        let mut n = 1;
-        let mut place = |count: usize| {
-            let p: Vec<String> = (0..count)
-                .map(|_| {
-                    n += 1;
-                    format!("${n}")
-                })
-                .collect();
-            p.join(", ")
-        };
-        let qs = place(quarters.len());
+        let qs = crate::links::placeholders(2, quarters.len());
         let kind_filter = if kinds.is_empty() {
             String::new()
         } else {
-            format!(" AND f.kind IN ({})", place(kinds.len()))
+            format!(
+                " AND f.kind IN ({})",
+                crate::links::placeholders(2 + quarters.len(), kinds.len())
+            )
         };
         let chosen = format!(
             "WITH chosen AS (
@@ -399,7 +392,7 @@ impl Store {
             ));
         }
         if !areas.is_empty() && !out.is_empty() {
-            let aps = place(areas.len());
+            let aps = crate::links::placeholders(2 + quarters.len() + kinds.len(), areas.len());
             let sql = format!(
                 "{chosen} SELECT a.received_id, a.area, a.percent FROM chosen c
                  JOIN submission_area_figures a ON a.received_id = c.received_id

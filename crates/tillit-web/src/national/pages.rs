@@ -488,6 +488,196 @@ pub async fn export(
             trend_svg(tr, &f),
         )
             .into_response()),
+        "pdf" => {
+            let marks = tillit_app::national::marks(&state.app, &m.who, lang).await?;
+            let doc = report(&m, &f, &marks);
+            crate::reports::pdf(&state, &format!("{stem}-{}", f.as_of), doc).await
+        }
         _ => Err(ValidationErrors::single("format", tillit_domain::Rule::UnknownValue).into()),
     }
+}
+
+/// The figures as a report: the key figures, the trend as a chart (the report template's own,
+/// the same line as the page's), the tables per county, kind and area, the common gaps and the
+/// support marks' before and after — with the rule that no figure rests on fewer than five.
+fn report(m: &Member, f: &NationalFigures, marks: &[MarkFigures]) -> tillit_app::reports::Document {
+    use tillit_app::reports::{Block, Figure, Section, Tone};
+    let tr = &m.ctx.tr;
+    let headers = vec![
+        String::new(),
+        tr.t("national-orgs"),
+        tr.t("national-compliance"),
+        tr.t("national-risk-current"),
+        tr.t("national-access-current"),
+        tr.t("national-incidents-per-org"),
+    ];
+    let county = |k: &str| {
+        if k.is_empty() {
+            tr.t("national-county-unknown")
+        } else {
+            k.to_string()
+        }
+    };
+    let table = |rows: Vec<GroupRow>| {
+        let mut notes = Vec::new();
+        let rows = rows
+            .into_iter()
+            .map(|r| {
+                if !r.merged.is_empty() {
+                    notes.push(format!("{}: {}", r.label, r.merged));
+                }
+                std::iter::once(r.label).chain(r.cells).collect()
+            })
+            .collect();
+        let mut blocks = vec![Block::Table {
+            headers: headers.clone(),
+            rows,
+            widths: vec![3, 1, 1, 1, 1, 1],
+            tones: vec![],
+        }];
+        if !notes.is_empty() {
+            blocks.push(Block::Note {
+                text: format!("{} {}", tr.t("national-merged-note"), notes.join("; ")),
+            });
+        }
+        blocks
+    };
+    let mut sections = vec![Section::new(
+        tr.t("national-report-rule-heading"),
+        vec![Block::Paragraph {
+            text: tr.t("national-rule"),
+        }],
+    )];
+    match &f.total {
+        None => sections.push(Section::new(
+            tr.t("national-title"),
+            vec![Block::Note {
+                text: tr.t("national-too-few"),
+            }],
+        )),
+        Some(t) => {
+            sections[0].blocks.push(Block::Figures {
+                items: vec![
+                    Figure {
+                        label: tr.t("national-orgs"),
+                        value: t.orgs.to_string(),
+                        tone: Tone::Plain,
+                    },
+                    Figure {
+                        label: tr.t("national-compliance"),
+                        value: percent(t.compliance()),
+                        tone: Tone::Plain,
+                    },
+                    Figure {
+                        label: tr.t("national-risk-current"),
+                        value: percent(t.risk_share()),
+                        tone: Tone::Plain,
+                    },
+                    Figure {
+                        label: tr.t("national-access-current"),
+                        value: percent(t.access_share()),
+                        tone: Tone::Plain,
+                    },
+                ],
+            });
+            let points: Vec<(String, f64)> = f
+                .trend
+                .iter()
+                .filter_map(|q| Some((q.quarter.replace('-', " K"), q.sums?.compliance()? as f64)))
+                .collect();
+            sections.push(Section::new(
+                tr.t("national-trend"),
+                vec![Block::Trend {
+                    caption: tr.t("national-trend-chart"),
+                    points,
+                    unit: " %".into(),
+                }],
+            ));
+            sections.push(Section::new(
+                tr.t("national-by-county"),
+                table(rows(tr, &f.by_county, county)),
+            ));
+            sections.push(Section::new(
+                tr.t("national-by-kind"),
+                table(rows(tr, &f.by_kind, |k| kind_label(tr, k))),
+            ));
+            sections.push(Section::new(
+                tr.t("national-by-area"),
+                vec![Block::Bars {
+                    caption: tr.t("national-compliance"),
+                    items: f
+                        .areas
+                        .iter()
+                        .map(|a| match a.percent {
+                            Some(p) => (a.title.clone(), p as f64, format!("{p} %")),
+                            None => (a.title.clone(), 0.0, tr.t("national-too-few")),
+                        })
+                        .collect(),
+                    max: 100.0,
+                }],
+            ));
+            sections.push(Section::new(
+                tr.t("national-gaps"),
+                vec![Block::Bars {
+                    caption: tr.t("national-gaps"),
+                    items: f
+                        .gaps
+                        .iter()
+                        .map(|(k, v)| {
+                            (
+                                tr.t(&format!("national-gap-{}", k.key().replace('_', "-"))),
+                                *v as f64,
+                                format!("{v} %"),
+                            )
+                        })
+                        .collect(),
+                    max: 100.0,
+                }],
+            ));
+        }
+    }
+    if !marks.is_empty() {
+        sections.push(Section::new(
+            tr.t("national-marks"),
+            marks
+                .iter()
+                .flat_map(|x| {
+                    let v = mark_view(tr, x);
+                    vec![
+                        Block::Facts {
+                            rows: vec![
+                                (tr.t("national-mark-title"), v.title),
+                                (tr.t("national-mark-published"), v.published_on),
+                                (tr.t("national-mark-concerns"), v.concerns),
+                            ],
+                        },
+                        Block::Table {
+                            headers: vec![
+                                String::new(),
+                                tr.t("national-before"),
+                                tr.t("national-after"),
+                            ],
+                            rows: v.rows.into_iter().map(|(a, b, c)| vec![a, b, c]).collect(),
+                            widths: vec![3, 1, 1],
+                            tones: vec![],
+                        },
+                        Block::Paragraph { text: v.paired },
+                    ]
+                })
+                .collect(),
+        ));
+    }
+    crate::reports::document(
+        m,
+        tr.t("national-title"),
+        Some(match &f.since {
+            Some(since) => tr.f(
+                "national-lead",
+                &[("since", since.clone()), ("today", f.as_of.clone())],
+            ),
+            None => tr.t("national-none"),
+        }),
+        vec![],
+        sections,
+    )
 }

@@ -189,7 +189,19 @@ async fn national_figures_never_rest_on_fewer_than_five_organisations() {
     let csv = res.text().await.unwrap();
     assert!(csv.contains("Uppsala län"), "{csv}");
     assert!(!csv.lines().any(|l| l.contains(";Skåne län;")), "{csv}");
-    let res = b.get("/authority/national/export?format=pdf").await;
+    // The report: the same figures and merged groups, read as a PDF reader reads it.
+    let pdf = crate::reports::report(&b, "/authority/national/export?format=pdf").await;
+    for want in [
+        "Nationella siffror",
+        "Ingen siffra visas för färre än fem organisationer",
+        "Per län",
+        "Gotlands län, Skåne län",
+        "66 %",
+    ] {
+        assert!(pdf.text.contains(want), "{want} in {}", pdf.text);
+    }
+    assert!(!pdf.text.contains("Skåne län 1 "), "{}", pdf.text);
+    let res = b.get("/authority/national/export?format=docx").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // Another authority sees none of it.
