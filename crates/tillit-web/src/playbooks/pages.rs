@@ -328,6 +328,8 @@ struct PlaybooksPage {
     playbooks: Vec<PlaybookCard>,
     may_edit_contacts: bool,
     missing_line: String,
+    /// Errors no role's form can show (a role that is not one of the checklists').
+    errors: Vec<FieldError>,
 }
 
 async fn render(
@@ -380,6 +382,10 @@ async fn render(
         })
         .collect();
     let missing = roles.iter().filter(|r| r.line.missing).count();
+    let errors = match (refused, roles.iter().any(|r| r.open)) {
+        (Some((_, e)), false) => contact_errors(tr, e),
+        _ => vec![],
+    };
     let playbooks = book
         .playbooks
         .iter()
@@ -413,6 +419,7 @@ async fn render(
             .collect(),
         playbooks,
         may_edit_contacts: m.may(Permission::ManageOrganisation),
+        errors,
         missing_line: if missing > 0 {
             tr.f(
                 "playbook-contacts-missing",

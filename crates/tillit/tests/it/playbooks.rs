@@ -65,6 +65,15 @@ async fn a_checklist_is_started_from_an_incident_and_every_tick_reaches_the_time
         html.contains("value=\"ring växeln\""),
         "what was entered is kept"
     );
+    // A role that is not one of the checklists' is named at the top of the page.
+    let res = admin
+        .post_form(
+            "/incidents/playbooks/contacts",
+            &[("role", "janitor"), ("name", "Vaktmästaren")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("href=\"#role\""));
     let res = admin
         .post_form(
             "/incidents/playbooks/contacts",
