@@ -28,7 +28,13 @@ fn every_block() -> Vec<Block> {
             text: "Inget registrerat.".into(),
         },
         Block::Facts {
-            rows: vec![("Ägare".into(), "Åsa Öberg".into())],
+            rows: vec![
+                ("Ägare".into(), "Åsa Öberg".into()),
+                (
+                    "E-post".into(),
+                    "informationssakerhetssamordnare@norrfjall.example".into(),
+                ),
+            ],
         },
         Block::Figures {
             items: vec![

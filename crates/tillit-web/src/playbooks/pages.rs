@@ -579,7 +579,8 @@ fn contacts_section(tr: &Tr, lists: &Checklists) -> Section {
                 tr.t("playbook-field-note"),
             ],
             rows,
-            widths: vec![3, 3, 2, 3, 3],
+            // Room for an e-mail address on one line: it is never hyphenated.
+            widths: vec![3, 3, 2, 4, 2],
             tones: vec![],
         }],
     )
