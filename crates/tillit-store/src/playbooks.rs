@@ -48,6 +48,24 @@ async fn incident_exists(
         .ok_or(StoreError::NotFound)
 }
 
+/// Whether the checklist was started on the incident.
+async fn is_started(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    incident_id: &str,
+    playbook: &str,
+) -> Result<bool, StoreError> {
+    Ok(sqlx::query(
+        "SELECT playbook FROM incident_playbooks WHERE org_id = $1 AND incident_id = $2 AND playbook = $3",
+    )
+    .bind(t.id())
+    .bind(incident_id)
+    .bind(playbook)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
 impl Store {
     /// The organisation's contacts, in no particular order.
     pub async fn incident_contacts(&self, t: &Tenant) -> Result<Vec<IncidentContact>, StoreError> {
@@ -213,15 +231,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut w = self.work().await?;
         incident_exists(w.conn(), t, incident_id).await?;
-        let exists = sqlx::query(
-            "SELECT playbook FROM incident_playbooks WHERE org_id = $1 AND incident_id = $2 AND playbook = $3",
-        )
-        .bind(t.id())
-        .bind(incident_id)
-        .bind(playbook)
-        .fetch_optional(w.conn())
-        .await?;
-        if exists.is_some() {
+        if is_started(w.conn(), t, incident_id, playbook).await? {
             return Ok(false);
         }
         sqlx::query(
@@ -267,15 +277,9 @@ impl Store {
         done: bool,
     ) -> Result<bool, StoreError> {
         let mut w = self.work().await?;
-        sqlx::query(
-            "SELECT playbook FROM incident_playbooks WHERE org_id = $1 AND incident_id = $2 AND playbook = $3",
-        )
-        .bind(t.id())
-        .bind(incident_id)
-        .bind(playbook)
-        .fetch_optional(w.conn())
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        if !is_started(w.conn(), t, incident_id, playbook).await? {
+            return Err(StoreError::NotFound);
+        }
         let was = sqlx::query(
             "SELECT step FROM incident_playbook_steps
              WHERE org_id = $1 AND incident_id = $2 AND playbook = $3 AND step = $4",
