@@ -34,6 +34,7 @@ pub mod outsourcing;
 pub mod overview;
 pub mod pages;
 pub mod playbooks;
+pub mod register;
 pub mod render;
 pub mod reports;
 pub mod requirements;

@@ -2,10 +2,10 @@
 
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
-use crate::forms::answer;
 use crate::forms::FormFields;
 use crate::forms::Params;
 use crate::i18n::Tr;
+use crate::pages::ui::form_status;
 use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
@@ -168,7 +168,6 @@ async fn render_form(
     existing: Option<&Asset>,
     form: Option<&FormFields>,
     errors: Option<&ValidationErrors>,
-    status: StatusCode,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
@@ -292,64 +291,46 @@ async fn render_form(
         strengths,
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
     };
-    Ok(page(status, &tpl))
+    Ok(page(form_status(errors), &tpl))
 }
 
-pub async fn new_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
-    render_form(&state, &m, None, None, None, StatusCode::OK).await
-}
+/// The register's form handlers (`crate::register`).
+pub struct Assets;
 
-pub async fn create(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = form
-        .submit(async |d: AssetDraft| {
-            tillit_app::assets::create_asset(&state.app, &m.who, &d).await
-        })
-        .await;
-    answer(result, saved, async |v| {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        render_form(&state, &m, None, Some(&form), Some(&v), status).await
-    })
-    .await
-}
+impl crate::register::Register for Assets {
+    type Id = AssetId;
+    type Draft = AssetDraft;
+    type Item = Asset;
 
-fn saved(a: Asset) -> String {
-    format!("/assets/{}?done=asset-saved", a.id)
-}
+    async fn save(
+        state: &AppState,
+        m: &Member,
+        id: Option<&AssetId>,
+        d: &AssetDraft,
+    ) -> tillit_app::Result<Asset> {
+        match id {
+            Some(id) => tillit_app::assets::update_asset(&state.app, &m.who, id, d).await,
+            None => tillit_app::assets::create_asset(&state.app, &m.who, d).await,
+        }
+    }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<AssetId>,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let a = tillit_app::assets::asset(&state.app, &m.who, &id).await?;
-    render_form(&state, &m, Some(&a), None, None, StatusCode::OK).await
-}
+    async fn load(state: &AppState, m: &Member, id: &AssetId) -> tillit_app::Result<Asset> {
+        tillit_app::assets::asset(&state.app, &m.who, id).await
+    }
 
-pub async fn update(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<AssetId>,
-    form: FormFields,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = form
-        .submit(async |d: AssetDraft| {
-            tillit_app::assets::update_asset(&state.app, &m.who, &id, &d).await
-        })
-        .await;
-    answer(result, saved, async |v| {
-        // Looked up only to show the form again; another organisation's asset is not found.
-        let existing = tillit_app::assets::asset(&state.app, &m.who, &id).await?;
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        render_form(&state, &m, Some(&existing), Some(&form), Some(&v), status).await
-    })
-    .await
+    fn saved(a: &Asset) -> String {
+        format!("/assets/{}?done=asset-saved", a.id)
+    }
+
+    async fn form(
+        state: &AppState,
+        m: &Member,
+        existing: Option<&Asset>,
+        form: Option<&FormFields>,
+        errors: Option<&ValidationErrors>,
+    ) -> AppResult<Response> {
+        render_form(state, m, existing, form, errors).await
+    }
 }
 
 pub struct HistoryRow {

@@ -1119,58 +1119,43 @@ async fn form_page(
     .render(form_status(errors)))
 }
 
-pub async fn new_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
-    form_page(&state, &m, None, None, None).await
-}
+/// The register's form handlers (`crate::register`).
+pub struct Incidents;
 
-fn saved(v: IncidentView) -> String {
-    format!("/incidents/{}?done=incident-saved", v.incident.id)
-}
+impl crate::register::Register for Incidents {
+    type Id = String;
+    type Draft = IncidentDraft;
+    type Item = IncidentView;
 
-pub async fn create(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = form
-        .submit(async |d: IncidentDraft| {
-            tillit_app::incidents::create_incident(&state.app, &m.who, &d).await
-        })
-        .await;
-    answer(result, saved, async |v| {
-        form_page(&state, &m, None, Some(&form), Some(&v)).await
-    })
-    .await
-}
+    async fn save(
+        state: &AppState,
+        m: &Member,
+        id: Option<&String>,
+        d: &IncidentDraft,
+    ) -> tillit_app::Result<IncidentView> {
+        match id {
+            Some(id) => tillit_app::incidents::update_incident(&state.app, &m.who, id, d).await,
+            None => tillit_app::incidents::create_incident(&state.app, &m.who, d).await,
+        }
+    }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let v = tillit_app::incidents::incident(&state.app, &m.who, &id).await?;
-    form_page(&state, &m, Some(&v), None, None).await
-}
+    async fn load(state: &AppState, m: &Member, id: &String) -> tillit_app::Result<IncidentView> {
+        tillit_app::incidents::incident(&state.app, &m.who, id).await
+    }
 
-pub async fn update(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = form
-        .submit(async |d: IncidentDraft| {
-            tillit_app::incidents::update_incident(&state.app, &m.who, &id, &d).await
-        })
-        .await;
-    answer(result, saved, async |v| {
-        let existing = tillit_app::incidents::incident(&state.app, &m.who, &id).await?;
-        form_page(&state, &m, Some(&existing), Some(&form), Some(&v)).await
-    })
-    .await
+    fn saved(v: &IncidentView) -> String {
+        format!("/incidents/{}?done=incident-saved", v.incident.id)
+    }
+
+    async fn form(
+        state: &AppState,
+        m: &Member,
+        existing: Option<&IncidentView>,
+        form: Option<&FormFields>,
+        errors: Option<&ValidationErrors>,
+    ) -> AppResult<Response> {
+        form_page(state, m, existing, form, errors).await
+    }
 }
 
 /// The incident as a report: the facts, the reports it calls for and their state, the timeline,

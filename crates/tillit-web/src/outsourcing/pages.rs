@@ -859,61 +859,49 @@ async fn form_page(
     .render(form_status(errors)))
 }
 
-pub async fn new_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
-    form_page(&state, &m, None, None, None).await
-}
+/// The register's form handlers (`crate::register`).
+pub struct Cases;
 
-pub async fn create(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = form
-        .submit(async |d: CaseDraft| {
-            tillit_app::outsourcing::create_case(&state.app, &m.who, &d).await
-        })
-        .await;
-    answer(
-        result,
-        |c| format!("/outsourcing/{}?done=outsourcing-saved", c.id),
-        async |v| form_page(&state, &m, None, Some(&form), Some(&v)).await,
-    )
-    .await
-}
+impl crate::register::Register for Cases {
+    type Id = String;
+    type Draft = CaseDraft;
+    type Item = tillit_app::views::OutsourcingCase;
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let v = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
-    form_page(&state, &m, Some(&v.case), None, None).await
-}
+    async fn save(
+        state: &AppState,
+        m: &Member,
+        id: Option<&String>,
+        d: &CaseDraft,
+    ) -> tillit_app::Result<tillit_app::views::OutsourcingCase> {
+        match id {
+            Some(id) => tillit_app::outsourcing::update_case(&state.app, &m.who, id, d).await,
+            None => tillit_app::outsourcing::create_case(&state.app, &m.who, d).await,
+        }
+    }
 
-pub async fn update(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = form
-        .submit(async |d: CaseDraft| {
-            tillit_app::outsourcing::update_case(&state.app, &m.who, &id, &d).await
-        })
-        .await;
-    // The case is read again only to show the form with its errors, not on every save.
-    answer(
-        result,
-        |c| format!("/outsourcing/{}?done=outsourcing-saved", c.id),
-        async |v| {
-            let existing = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
-            form_page(&state, &m, Some(&existing.case), Some(&form), Some(&v)).await
-        },
-    )
-    .await
+    async fn load(
+        state: &AppState,
+        m: &Member,
+        id: &String,
+    ) -> tillit_app::Result<tillit_app::views::OutsourcingCase> {
+        Ok(tillit_app::outsourcing::case(&state.app, &m.who, id)
+            .await?
+            .case)
+    }
+
+    fn saved(c: &tillit_app::views::OutsourcingCase) -> String {
+        format!("/outsourcing/{}?done=outsourcing-saved", c.id)
+    }
+
+    async fn form(
+        state: &AppState,
+        m: &Member,
+        existing: Option<&tillit_app::views::OutsourcingCase>,
+        form: Option<&FormFields>,
+        errors: Option<&ValidationErrors>,
+    ) -> AppResult<Response> {
+        form_page(state, m, existing, form, errors).await
+    }
 }
 
 pub struct RuleRow {

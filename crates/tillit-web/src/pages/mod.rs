@@ -112,9 +112,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/assets",
-            get(crate::assets::pages::list).post(crate::assets::pages::create),
+            get(crate::assets::pages::list)
+                .post(crate::register::create::<crate::assets::pages::Assets>),
         )
-        .route("/assets/new", get(crate::assets::pages::new_form))
+        .route(
+            "/assets/new",
+            get(crate::register::new_form::<crate::assets::pages::Assets>),
+        )
         .route("/assets/export", get(crate::transfer::pages::export_assets))
         .route(
             "/assets/import",
@@ -156,9 +160,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/assets/{id}",
-            get(crate::assets::pages::show).post(crate::assets::pages::update),
+            get(crate::assets::pages::show)
+                .post(crate::register::update::<crate::assets::pages::Assets>),
         )
-        .route("/assets/{id}/edit", get(crate::assets::pages::edit_form))
+        .route(
+            "/assets/{id}/edit",
+            get(crate::register::edit_form::<crate::assets::pages::Assets>),
+        )
         .route(
             "/assets/{id}/archive",
             post(crate::archive::pages::archive_asset),
@@ -224,14 +232,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/systems",
-            get(crate::systems::pages::list).post(crate::systems::pages::create),
+            get(crate::systems::pages::list)
+                .post(crate::register::create::<crate::systems::pages::Systems>),
         )
-        .route("/systems/new", get(crate::systems::pages::new_form))
+        .route(
+            "/systems/new",
+            get(crate::register::new_form::<crate::systems::pages::Systems>),
+        )
         .route(
             "/incidents",
-            get(crate::incidents::pages::list).post(crate::incidents::pages::create),
+            get(crate::incidents::pages::list)
+                .post(crate::register::create::<crate::incidents::pages::Incidents>),
         )
-        .route("/incidents/new", get(crate::incidents::pages::new_form))
+        .route(
+            "/incidents/new",
+            get(crate::register::new_form::<crate::incidents::pages::Incidents>),
+        )
         .route("/incidents/playbooks", get(crate::playbooks::pages::show))
         .route(
             "/incidents/playbooks/contacts",
@@ -424,11 +440,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/incidents/{id}",
-            get(crate::incidents::pages::show).post(crate::incidents::pages::update),
+            get(crate::incidents::pages::show)
+                .post(crate::register::update::<crate::incidents::pages::Incidents>),
         )
         .route(
             "/incidents/{id}/edit",
-            get(crate::incidents::pages::edit_form),
+            get(crate::register::edit_form::<crate::incidents::pages::Incidents>),
         )
         .route(
             "/incidents/{id}/reports",
@@ -472,17 +489,22 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/outsourcing",
-            get(crate::outsourcing::pages::list).post(crate::outsourcing::pages::create),
+            get(crate::outsourcing::pages::list)
+                .post(crate::register::create::<crate::outsourcing::pages::Cases>),
         )
-        .route("/outsourcing/new", get(crate::outsourcing::pages::new_form))
+        .route(
+            "/outsourcing/new",
+            get(crate::register::new_form::<crate::outsourcing::pages::Cases>),
+        )
         .route("/outsourcing/rules", get(crate::outsourcing::pages::rules))
         .route(
             "/outsourcing/{id}",
-            get(crate::outsourcing::pages::show).post(crate::outsourcing::pages::update),
+            get(crate::outsourcing::pages::show)
+                .post(crate::register::update::<crate::outsourcing::pages::Cases>),
         )
         .route(
             "/outsourcing/{id}/edit",
-            get(crate::outsourcing::pages::edit_form),
+            get(crate::register::edit_form::<crate::outsourcing::pages::Cases>),
         )
         .route(
             "/outsourcing/{id}/decision",
@@ -502,22 +524,28 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/suppliers",
-            get(crate::suppliers::pages::list).post(crate::suppliers::pages::create),
+            get(crate::suppliers::pages::list)
+                .post(crate::register::create::<crate::suppliers::pages::Suppliers>),
         )
         .route("/suppliers/new", get(crate::suppliers::pages::new_form))
         .route(
             "/suppliers/{id}",
-            get(crate::suppliers::pages::show).post(crate::suppliers::pages::update),
+            get(crate::suppliers::pages::show)
+                .post(crate::register::update::<crate::suppliers::pages::Suppliers>),
         )
         .route(
             "/suppliers/{id}/edit",
-            get(crate::suppliers::pages::edit_form),
+            get(crate::register::edit_form::<crate::suppliers::pages::Suppliers>),
         )
         .route(
             "/systems/{id}",
-            get(crate::systems::pages::show).post(crate::systems::pages::update),
+            get(crate::systems::pages::show)
+                .post(crate::register::update::<crate::systems::pages::Systems>),
         )
-        .route("/systems/{id}/edit", get(crate::systems::pages::edit_form))
+        .route(
+            "/systems/{id}/edit",
+            get(crate::register::edit_form::<crate::systems::pages::Systems>),
+        )
         .route(
             "/systems/{id}/levels",
             post(crate::systems::pages::set_levels),

@@ -2,7 +2,7 @@
 
 use crate::context::Member;
 use crate::error::AppResult;
-use crate::forms::{answer, FormFields, Params};
+use crate::forms::{FormFields, Params};
 use crate::i18n::Tr;
 use crate::pages::ui::{choices, form_status, value, FormPage, Input};
 use crate::pages::{notice_from, show_time, Choice, FieldError, Notice, PageCommon, Pager};
@@ -482,10 +482,6 @@ async fn form_page(
     .render(form_status(errors)))
 }
 
-fn saved(s: Supplier) -> String {
-    format!("/suppliers/{}?done=supplier-saved", s.id)
-}
-
 /// The new-supplier form may start from a name (`?name=`), as the system form's link to add a
 /// supplier written before the register gives it.
 #[derive(serde::Deserialize, Default)]
@@ -501,48 +497,41 @@ pub async fn new_form(m: Member, Params(p): Params<NewSupplier>) -> AppResult<Re
     form_page(&m, None, start.as_ref(), None).await
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = form
-        .submit(async |d: SupplierDraft| {
-            tillit_app::suppliers::create_supplier(&state.app, &m.who, &d).await
-        })
-        .await;
-    answer(result, saved, async |v| {
-        form_page(&m, None, Some(&form), Some(&v)).await
-    })
-    .await
-}
+/// The register's form handlers (`crate::register`).
+pub struct Suppliers;
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<SupplierId>,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let s = tillit_app::suppliers::supplier(&state.app, &m.who, &id).await?;
-    form_page(&m, Some(&s), None, None).await
-}
+impl crate::register::Register for Suppliers {
+    type Id = SupplierId;
+    type Draft = SupplierDraft;
+    type Item = Supplier;
 
-pub async fn update(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<SupplierId>,
-    form: FormFields,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = form
-        .submit(async |d: SupplierDraft| {
-            tillit_app::suppliers::update_supplier(&state.app, &m.who, &id, &d).await
-        })
-        .await;
-    answer(result, saved, async |v| {
-        let existing = tillit_app::suppliers::supplier(&state.app, &m.who, &id).await?;
-        form_page(&m, Some(&existing), Some(&form), Some(&v)).await
-    })
-    .await
+    async fn save(
+        state: &AppState,
+        m: &Member,
+        id: Option<&SupplierId>,
+        d: &SupplierDraft,
+    ) -> tillit_app::Result<Supplier> {
+        match id {
+            Some(id) => tillit_app::suppliers::update_supplier(&state.app, &m.who, id, d).await,
+            None => tillit_app::suppliers::create_supplier(&state.app, &m.who, d).await,
+        }
+    }
+
+    async fn load(state: &AppState, m: &Member, id: &SupplierId) -> tillit_app::Result<Supplier> {
+        tillit_app::suppliers::supplier(&state.app, &m.who, id).await
+    }
+
+    fn saved(s: &Supplier) -> String {
+        format!("/suppliers/{}?done=supplier-saved", s.id)
+    }
+
+    async fn form(
+        _state: &AppState,
+        m: &Member,
+        existing: Option<&Supplier>,
+        form: Option<&FormFields>,
+        errors: Option<&ValidationErrors>,
+    ) -> AppResult<Response> {
+        form_page(m, existing, form, errors).await
+    }
 }

@@ -3,9 +3,9 @@
 use crate::assets::pages::level_label;
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
-use crate::forms::answer;
 use crate::forms::FormFields;
 use crate::forms::Params;
+use crate::pages::ui::form_status;
 use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
@@ -187,7 +187,6 @@ async fn render_form(
     existing: Option<&System>,
     form: Option<&FormFields>,
     errors: Option<&ValidationErrors>,
-    status: StatusCode,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
@@ -318,64 +317,46 @@ async fn render_form(
         assets,
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
     };
-    Ok(page(status, &tpl))
+    Ok(page(form_status(errors), &tpl))
 }
 
-pub async fn new_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
-    render_form(&state, &m, None, None, None, StatusCode::OK).await
-}
+/// The register's form handlers (`crate::register`).
+pub struct Systems;
 
-pub async fn create(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = form
-        .submit(async |d: SystemDraft| {
-            tillit_app::systems::create_system(&state.app, &m.who, &d).await
-        })
-        .await;
-    answer(result, saved, async |v| {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        render_form(&state, &m, None, Some(&form), Some(&v), status).await
-    })
-    .await
-}
+impl crate::register::Register for Systems {
+    type Id = SystemId;
+    type Draft = SystemDraft;
+    type Item = System;
 
-fn saved(s: System) -> String {
-    format!("/systems/{}?done=system-saved", s.id)
-}
+    async fn save(
+        state: &AppState,
+        m: &Member,
+        id: Option<&SystemId>,
+        d: &SystemDraft,
+    ) -> tillit_app::Result<System> {
+        match id {
+            Some(id) => tillit_app::systems::update_system(&state.app, &m.who, id, d).await,
+            None => tillit_app::systems::create_system(&state.app, &m.who, d).await,
+        }
+    }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<SystemId>,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let s = tillit_app::systems::system(&state.app, &m.who, &id).await?;
-    render_form(&state, &m, Some(&s), None, None, StatusCode::OK).await
-}
+    async fn load(state: &AppState, m: &Member, id: &SystemId) -> tillit_app::Result<System> {
+        tillit_app::systems::system(&state.app, &m.who, id).await
+    }
 
-pub async fn update(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<SystemId>,
-    form: FormFields,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let result = form
-        .submit(async |d: SystemDraft| {
-            tillit_app::systems::update_system(&state.app, &m.who, &id, &d).await
-        })
-        .await;
-    answer(result, saved, async |v| {
-        // Looked up only to show the form again; another organisation's system is not found.
-        let existing = tillit_app::systems::system(&state.app, &m.who, &id).await?;
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        render_form(&state, &m, Some(&existing), Some(&form), Some(&v), status).await
-    })
-    .await
+    fn saved(s: &System) -> String {
+        format!("/systems/{}?done=system-saved", s.id)
+    }
+
+    async fn form(
+        state: &AppState,
+        m: &Member,
+        existing: Option<&System>,
+        form: Option<&FormFields>,
+        errors: Option<&ValidationErrors>,
+    ) -> AppResult<Response> {
+        render_form(state, m, existing, form, errors).await
+    }
 }
 
 pub struct LevelRow {
