@@ -20,10 +20,9 @@ async fn tokens_carry_scopes_are_shown_once_and_can_be_revoked() {
     let (status, _) = read.get_json("/api/v1/audit-events").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "audit needs the admin scope");
     let res = read
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/members",
-            Some(json!({"email": "x@r.example", "display_name": "X", "role": "reader"})),
+            json!({"email": "x@r.example", "display_name": "X", "role": "reader"}),
         )
         .await;
     assert_eq!(
@@ -35,10 +34,9 @@ async fn tokens_carry_scopes_are_shown_once_and_can_be_revoked() {
     let secret = make_token(&b, "admin", &["read", "write", "admin"]).await;
     let admin = app.api(&secret);
     let res = admin
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/members",
-            Some(json!({"email": "x@r.example", "display_name": "X", "role": "reader"})),
+            json!({"email": "x@r.example", "display_name": "X", "role": "reader"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -50,11 +48,7 @@ async fn tokens_carry_scopes_are_shown_once_and_can_be_revoked() {
     );
     // A token cannot mint tokens.
     let res = admin
-        .req(
-            Method::POST,
-            "/api/v1/tokens",
-            Some(json!({"name": "n", "scopes": ["read"]})),
-        )
+        .post("/api/v1/tokens", json!({"name": "n", "scopes": ["read"]}))
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
@@ -75,13 +69,10 @@ async fn tokens_carry_scopes_are_shown_once_and_can_be_revoked() {
         .unwrap()
         .to_string();
     assert_eq!(
-        admin
-            .req(Method::DELETE, &format!("/api/v1/tokens/{id}"), None)
-            .await
-            .status(),
+        admin.delete(&format!("/api/v1/tokens/{id}")).await.status(),
         StatusCode::NO_CONTENT
     );
-    let res = admin.req(Method::GET, "/api/v1/members", None).await;
+    let res = admin.get("/api/v1/members").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     // A made-up token too.

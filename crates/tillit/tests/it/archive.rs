@@ -4,7 +4,7 @@
 
 use crate::helpers::*;
 use crate::requirements::patient_system;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
@@ -31,11 +31,7 @@ async fn archived_objects_leave_the_work_and_come_back() {
 
     // The asset is processed by the system: it stays, and the page says why before anyone tries.
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/assets/{asset}/archive"),
-            None,
-        )
+        .post_empty(&format!("/api/v1/assets/{asset}/archive"))
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let p: serde_json::Value = res.json().await.unwrap();
@@ -65,13 +61,10 @@ async fn archived_objects_leave_the_work_and_come_back() {
 
     // A measure for the system's requirement, then the system archived from its page.
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/measures",
-            Some(
-                json!({"title": "Logguppföljning", "status": "planned", "due_on": "2020-01-01",
+            json!({"title": "Logguppföljning", "status": "planned", "due_on": "2020-01-01",
                 "requirements": [format!("{system}/log-2")]}),
-            ),
         )
         .await;
     let m: serde_json::Value = res.json().await.unwrap();
@@ -102,22 +95,14 @@ async fn archived_objects_leave_the_work_and_come_back() {
 
     // Now the asset may go, and it leaves the figures; archiving it twice changes nothing.
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/assets/{asset}/archive"),
-            None,
-        )
+        .post_empty(&format!("/api/v1/assets/{asset}/archive"))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let a: serde_json::Value = res.json().await.unwrap();
     assert_eq!(a["archived"], true);
     assert_eq!(a["changed"], true);
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/assets/{asset}/archive"),
-            None,
-        )
+        .post_empty(&format!("/api/v1/assets/{asset}/archive"))
         .await;
     let a: serde_json::Value = res.json().await.unwrap();
     assert_eq!(a["changed"], false);
@@ -133,11 +118,7 @@ async fn archived_objects_leave_the_work_and_come_back() {
         let (_, f) = api.get_json("/api/v1/follow-up").await;
         assert_eq!(f["overdue_measures"], 1, "{f}");
         let res = api
-            .req(
-                Method::POST,
-                &format!("/api/v1/measures/{measure}/archive"),
-                None,
-            )
+            .post_empty(&format!("/api/v1/measures/{measure}/archive"))
             .await;
         assert_eq!(res.status(), StatusCode::OK);
         let (_, f) = api.get_json("/api/v1/follow-up").await;
@@ -150,10 +131,9 @@ async fn archived_objects_leave_the_work_and_come_back() {
 
     // A risk analysis takes its scenarios with it, and brings back only those.
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/risk-analyses",
-            Some(json!({"title": "Arkivanalys", "analysed_on": "2026-11-02"})),
+            json!({"title": "Arkivanalys", "analysed_on": "2026-11-02"}),
         )
         .await;
     let ra: serde_json::Value = res.json().await.unwrap();
@@ -161,11 +141,7 @@ async fn archived_objects_leave_the_work_and_come_back() {
     let mut scenarios = vec![];
     for title in ["Kvar i analysen", "Arkiverat för sig"] {
         let res = api
-            .req(
-                Method::POST,
-                &format!("/api/v1/risk-analyses/{aid}/scenarios"),
-                Some(json!({"title": title, "threat_key": "ransomware", "inherent_likelihood": 4, "inherent_consequence": 4})),
-            )
+            .post(&format!("/api/v1/risk-analyses/{aid}/scenarios"), json!({"title": title, "threat_key": "ransomware", "inherent_likelihood": 4, "inherent_consequence": 4}))
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let sc: serde_json::Value = res.json().await.unwrap();
@@ -198,11 +174,7 @@ async fn archived_objects_leave_the_work_and_come_back() {
 
     // Restored, the system is back in the list; every step is in the audit trail in words.
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/systems/{system}/restore"),
-            None,
-        )
+        .post_empty(&format!("/api/v1/systems/{system}/restore"))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let (_, list) = b.get_text("/systems").await;

@@ -2,7 +2,7 @@
 //! the roles, bad input, and the API.
 
 use crate::helpers::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use tillit_domain::ids::*;
 use tillit_domain::org::OrgKind;
@@ -344,19 +344,15 @@ async fn the_api_registers_classifies_and_lists_by_protection_need() {
     let writer = app.api(&make_token(&b, "integration", &["read", "write"]).await);
     let reader = app.api(&make_token(&b, "läsare", &["read"]).await);
 
-    let res = writer.req(Method::POST, "/api/v1/assets", Some(json!({"name": "Vårdplaner", "personal_data": true, "special_categories": ["health"], "data_subjects": ["care_recipients"]}))).await;
+    let res = writer.post("/api/v1/assets", json!({"name": "Vårdplaner", "personal_data": true, "special_categories": ["health"], "data_subjects": ["care_recipients"]})).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let a: serde_json::Value = res.json().await.unwrap();
     assert!(a["classification"].is_null());
     let id = a["id"].as_str().unwrap().to_string();
     writer
-        .req(
-            Method::POST,
-            "/api/v1/assets",
-            Some(json!({"name": "Schema"})),
-        )
+        .post("/api/v1/assets", json!({"name": "Schema"}))
         .await;
-    let res = writer.req(Method::POST, &format!("/api/v1/assets/{id}/classification"), Some(json!({"confidentiality": 3, "integrity": 2, "availability": 2, "traceability": 3, "motivation": "Hälsouppgifter"}))).await;
+    let res = writer.post(&format!("/api/v1/assets/{id}/classification"), json!({"confidentiality": 3, "integrity": 2, "availability": 2, "traceability": 3, "motivation": "Hälsouppgifter"})).await;
     assert_eq!(res.status(), StatusCode::OK);
     let (_, list) = reader.get_json("/api/v1/assets?sort=level").await;
     assert_eq!(list["total"], 2);
@@ -365,23 +361,20 @@ async fn the_api_registers_classifies_and_lists_by_protection_need() {
     let (_, only) = reader.get_json("/api/v1/assets?classified=no").await;
     assert_eq!(only["items"][0]["name"], "Schema");
 
-    let res = reader
-        .req(Method::POST, "/api/v1/assets", Some(json!({"name": "X"})))
-        .await;
+    let res = reader.post("/api/v1/assets", json!({"name": "X"})).await;
     assert_eq!(
         res.status(),
         StatusCode::FORBIDDEN,
         "read scope cannot write"
     );
-    let res = writer.req(Method::POST, &format!("/api/v1/assets/{id}/classification"), Some(json!({"confidentiality": 9, "integrity": 2, "availability": 2, "traceability": 3, "motivation": "x"}))).await;
+    let res = writer.post(&format!("/api/v1/assets/{id}/classification"), json!({"confidentiality": 9, "integrity": 2, "availability": 2, "traceability": 3, "motivation": "x"})).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let p: serde_json::Value = res.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "confidentiality");
     let res = writer
-        .req(
-            Method::PUT,
+        .put(
             &format!("/api/v1/assets/{id}"),
-            Some(json!({"name": "Vårdplaner", "special_categories": ["health"]})),
+            json!({"name": "Vårdplaner", "special_categories": ["health"]}),
         )
         .await;
     assert_eq!(

@@ -4,7 +4,7 @@
 //! model; bad input named by field and rule.
 
 use crate::helpers::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 
@@ -379,15 +379,11 @@ async fn roles_decide_who_imports_reads_and_changes_the_model() {
     }
     for b in [&admin, &analyst, &officer] {
         let api = app.api(&make_token(b, "x", &["read", "write"]).await);
-        let res = api
-            .req(Method::POST, "/api/v1/authority/model", Some(draft.clone()))
-            .await;
+        let res = api.post("/api/v1/authority/model", draft.clone()).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
     }
     let api = app.api(&make_token(&lead, "y", &["read", "write"]).await);
-    let res = api
-        .req(Method::POST, "/api/v1/authority/model", Some(draft.clone()))
-        .await;
+    let res = api.post("/api/v1/authority/model", draft.clone()).await;
     assert_eq!(
         res.status(),
         StatusCode::CREATED,
@@ -414,9 +410,7 @@ async fn roles_decide_who_imports_reads_and_changes_the_model() {
         .as_object_mut()
         .unwrap()
         .remove("levels");
-    let res = api
-        .req(Method::POST, "/api/v1/authority/model", Some(bad))
-        .await;
+    let res = api.post("/api/v1/authority/model", bad).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem = res.text().await.unwrap();
     assert!(problem.contains("factors.nis2.levels"), "{problem}");

@@ -133,10 +133,9 @@ async fn the_catalog_and_the_facts_in_the_api() {
 
     // The facts: refused with the fields named, then kept, and what follows is reported.
     let res = api
-        .req(
-            Method::PUT,
+        .put(
             "/api/v1/organisation/facts",
-            Some(json!({"legal_form": "aktiebolag", "care": "both", "employees": -1})),
+            json!({"legal_form": "aktiebolag", "care": "both", "employees": -1}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -149,13 +148,10 @@ async fn the_catalog_and_the_facts_in_the_api() {
         .collect();
     assert_eq!(fields, vec!["legal_form", "employees"]);
     let res = api
-        .req(
-            Method::PUT,
+        .put(
             "/api/v1/organisation/facts",
-            Some(
-                json!({"legal_form": "private", "care": "health", "employees": 180,
+            json!({"legal_form": "private", "care": "health", "employees": 180,
                         "controllers": "Linden AB"}),
-            ),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);

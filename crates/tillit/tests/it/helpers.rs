@@ -340,6 +340,25 @@ impl Api {
         }
         r.send().await.unwrap()
     }
+    pub async fn get(&self, path: &str) -> Response {
+        self.req(reqwest::Method::GET, path, None).await
+    }
+    pub async fn delete(&self, path: &str) -> Response {
+        self.req(reqwest::Method::DELETE, path, None).await
+    }
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> Response {
+        self.req(reqwest::Method::POST, path, Some(body)).await
+    }
+    /// A POST with no body: an action on the object in the path.
+    pub async fn post_empty(&self, path: &str) -> Response {
+        self.req(reqwest::Method::POST, path, None).await
+    }
+    pub async fn put(&self, path: &str, body: serde_json::Value) -> Response {
+        self.req(reqwest::Method::PUT, path, Some(body)).await
+    }
+    pub async fn patch(&self, path: &str, body: serde_json::Value) -> Response {
+        self.req(reqwest::Method::PATCH, path, Some(body)).await
+    }
     pub async fn get_json(&self, path: &str) -> (StatusCode, serde_json::Value) {
         let r = self.req(reqwest::Method::GET, path, None).await;
         let s = r.status();

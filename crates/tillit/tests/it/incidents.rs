@@ -280,8 +280,7 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
     app.member(&t, "lasare@ia.example", Role::Reader).await;
     let b = app.login("samordnare@ia.example").await;
     let api = app.api(&make_token(&b, "incidenter", &["read", "write"]).await);
-    let post =
-        |body: serde_json::Value| api.req(reqwest::Method::POST, "/api/v1/incidents", Some(body));
+    let post = |body: serde_json::Value| api.post("/api/v1/incidents", body);
 
     // Awareness before the start, an unknown system and a negative count: each field named,
     // nothing stored.
@@ -359,16 +358,15 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
     // Awareness moved back 80 hours: the deadline has passed.
     let earlier = chrono::Utc::now() - chrono::Duration::hours(80);
     let res = api
-        .req(
-            reqwest::Method::PUT,
+        .put(
             &format!("/api/v1/incidents/{id}"),
-            Some(serde_json::json!({
+            serde_json::json!({
                 "title": "Fel mottagare för provsvar",
                 "aware_at": earlier.to_rfc3339(),
                 "personal_data": "yes",
                 "breach_risk": "risk",
                 "risk_motivation": "Provsvar till fel vårdnadshavare.",
-            })),
+            }),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -377,7 +375,7 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
 
     // Marked sent: not before awareness (409, the records say when), then with IMY's reference.
     let reports = format!("/api/v1/incidents/{id}/reports");
-    let report = |body: serde_json::Value| api.req(reqwest::Method::POST, &reports, Some(body));
+    let report = |body: serde_json::Value| api.post(&reports, body);
     let res = report(
         serde_json::json!({"obligation": "imy_notification", "sent_at": "2020-01-01T00:00:00Z"}),
     )
@@ -401,18 +399,16 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
     // once.
     let lesson = format!("/api/v1/incidents/{id}/lesson-measures");
     let res = api
-        .req(
-            reqwest::Method::POST,
+        .post(
             &lesson,
-            Some(serde_json::json!({"title": "Dubbelkontroll av mottagare"})),
+            serde_json::json!({"title": "Dubbelkontroll av mottagare"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let res = api
-        .req(
-            reqwest::Method::PUT,
+        .put(
             &format!("/api/v1/incidents/{id}"),
-            Some(serde_json::json!({
+            serde_json::json!({
                 "title": "Fel mottagare för provsvar",
                 "aware_at": earlier.to_rfc3339(),
                 "personal_data": "yes",
@@ -420,16 +416,15 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
                 "risk_motivation": "Provsvar till fel vårdnadshavare.",
                 "status": "closed",
                 "lessons": "Mottagaren kontrollerades inte mot folkbokföringen.",
-            })),
+            }),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     for expected in [StatusCode::CREATED, StatusCode::OK] {
         let res = api
-            .req(
-                reqwest::Method::POST,
+            .post(
                 &lesson,
-                Some(serde_json::json!({"title": "Dubbelkontroll av mottagare"})),
+                serde_json::json!({"title": "Dubbelkontroll av mottagare"}),
             )
             .await;
         assert_eq!(res.status(), expected);
@@ -455,19 +450,12 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
 
     // The timeline: the incident's own times, entries of its log and every change, in order.
     let entries = format!("/api/v1/incidents/{id}/entries");
-    let res = api
-        .req(
-            reqwest::Method::POST,
-            &entries,
-            Some(serde_json::json!({"text": ""})),
-        )
-        .await;
+    let res = api.post(&entries, serde_json::json!({"text": ""})).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = api
-        .req(
-            reqwest::Method::POST,
+        .post(
             &entries,
-            Some(serde_json::json!({"text": "Vårdnadshavarna kontaktade per telefon."})),
+            serde_json::json!({"text": "Vårdnadshavarna kontaktade per telefon."}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -512,10 +500,9 @@ async fn the_api_registers_an_incident_and_recomputes_its_deadlines() {
     let (status, _) = reader.get_json(&format!("/api/v1/incidents/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     let res = reader
-        .req(
-            reqwest::Method::POST,
+        .post(
             "/api/v1/incidents",
-            Some(serde_json::json!({"title": "x", "aware_at": aware.to_rfc3339()})),
+            serde_json::json!({"title": "x", "aware_at": aware.to_rfc3339()}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);

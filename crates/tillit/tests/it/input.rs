@@ -1,7 +1,7 @@
 //! Bad input on every form and endpoint gets a clear 4xx naming the field, and nothing is stored.
 
 use crate::helpers::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use tillit_domain::ids::*;
 use tillit_domain::org::OrgKind;
@@ -160,9 +160,7 @@ async fn the_api_answers_bad_json_with_a_problem_naming_the_field() {
         (json!("not an object"), "body", "invalid_format"),
     ];
     for (body, field, rule) in cases {
-        let res = api
-            .req(Method::POST, "/api/v1/members", Some(body.clone()))
-            .await;
+        let res = api.post("/api/v1/members", body.clone()).await;
         // A rule of the document is 422; one that depends on the organisation (a role of the
         // authorities' side in a care provider) is 409.
         let expected = if rule == "not_allowed_for_organisation_kind" {
@@ -193,19 +191,13 @@ async fn the_api_answers_bad_json_with_a_problem_naming_the_field() {
 
     // Unknown ids and bad query parameters.
     assert_eq!(
-        api.req(Method::GET, "/api/v1/members/nonexistent", None)
-            .await
-            .status(),
+        api.get("/api/v1/members/nonexistent").await.status(),
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        api.req(
-            Method::PATCH,
-            "/api/v1/members/nonexistent",
-            Some(json!({"role": "dpo"}))
-        )
-        .await
-        .status(),
+        api.patch("/api/v1/members/nonexistent", json!({"role": "dpo"}))
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
     for (path, field) in [

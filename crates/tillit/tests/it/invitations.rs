@@ -60,10 +60,9 @@ async fn an_existing_account_joins_only_by_accepting_and_the_answer_does_not_tel
             app.member(&v, email, Role::Reader).await;
         }
         let res = api
-            .req(
-                reqwest::Method::POST,
+            .post(
                 "/api/v1/members",
-                Some(serde_json::json!({"email": email, "display_name": "N", "role": "reader"})),
+                serde_json::json!({"email": email, "display_name": "N", "role": "reader"}),
             )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);

@@ -101,10 +101,9 @@ async fn nist_moderate_is_imported_assessed_and_exported_valid_against_the_schem
     );
     let profile = read_json(&nist.join("NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"));
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/libraries",
-            Some(json!({"catalog": high, "profile": profile})),
+            json!({"catalog": high, "profile": profile}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -136,7 +135,7 @@ async fn nist_moderate_is_imported_assessed_and_exported_valid_against_the_schem
     let assess = |cid: &str, body: Value| {
         let api = api.clone();
         let path = format!("/api/v1/systems/{system}/libraries/{lid}/controls/{cid}/assessment");
-        async move { api.req(Method::PUT, &path, Some(body)).await }
+        async move { api.put(&path, body).await }
     };
     assert_eq!(
         assess("ac-2", json!({"status": "met"})).await.status(),
@@ -366,9 +365,7 @@ async fn nist_moderate_is_imported_assessed_and_exported_valid_against_the_schem
     assert!(page.contains("Konton granskas inte regelbundet."));
 
     // A library in use cannot be removed; the audit trail has the import.
-    let res = api
-        .req(Method::DELETE, &format!("/api/v1/libraries/{lid}"), None)
-        .await;
+    let res = api.delete(&format!("/api/v1/libraries/{lid}")).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let events = app
         .store
@@ -387,7 +384,7 @@ async fn bad_imports_are_refused_naming_the_field_and_the_rule() {
     let post = |body: Value| {
         let api = api.clone();
         async move {
-            let res = api.req(Method::POST, "/api/v1/libraries", Some(body)).await;
+            let res = api.post("/api/v1/libraries", body).await;
             let s = res.status();
             (s, res.json::<Value>().await.unwrap_or(Value::Null))
         }
@@ -464,11 +461,7 @@ async fn bad_imports_are_refused_naming_the_field_and_the_rule() {
     let reader = app.login("lasare@fel.example").await;
     let reader_api = app.api(&make_token(&reader, "läsare", &["read"]).await);
     let res = reader_api
-        .req(
-            Method::POST,
-            "/api/v1/libraries",
-            Some(json!({"catalog": small_catalog()})),
-        )
+        .post("/api/v1/libraries", json!({"catalog": small_catalog()}))
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let (s, libs) = reader_api.get_json("/api/v1/libraries").await;
@@ -524,9 +517,7 @@ async fn bad_imports_are_refused_naming_the_field_and_the_rule() {
 
     // An unused library can be removed.
     let id = small["id"].as_str().unwrap();
-    let res = api
-        .req(Method::DELETE, &format!("/api/v1/libraries/{id}"), None)
-        .await;
+    let res = api.delete(&format!("/api/v1/libraries/{id}")).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let (s, _) = api.get_json(&format!("/api/v1/libraries/{id}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
@@ -542,11 +533,7 @@ async fn another_organisation_never_reaches_a_library_or_its_assessments() {
     let b_system = patient_system(&app, &bt, "own_operation").await;
     let a_system = patient_system(&app, &a, "own_operation").await;
     let res = b_api
-        .req(
-            Method::POST,
-            "/api/v1/libraries",
-            Some(json!({"catalog": small_catalog()})),
-        )
+        .post("/api/v1/libraries", json!({"catalog": small_catalog()}))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let b_lib = res.json::<Value>().await.unwrap()["id"]
@@ -562,10 +549,9 @@ async fn another_organisation_never_reaches_a_library_or_its_assessments() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = b_api
-        .req(
-            Method::PUT,
+        .put(
             &format!("/api/v1/systems/{b_system}/libraries/{b_lib}/controls/a-1/assessment"),
-            Some(json!({"status": "met"})),
+            json!({"status": "met"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -677,13 +663,7 @@ async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() 
         let body = json!({"doc_key": "krav-socialtjanst", "title": "Krav på socialtjänstens system",
             "summary": summary, "body": "# Krav\n\nVad IMY förväntar sig.", "org_kinds": ["region"], "catalog": catalog});
         async move {
-            let res = api
-                .req(
-                    Method::POST,
-                    "/api/v1/authority/guidance/catalogs",
-                    Some(body),
-                )
-                .await;
+            let res = api.post("/api/v1/authority/guidance/catalogs", body).await;
             let s = res.status();
             (s, res.json::<Value>().await.unwrap_or(Value::Null))
         }
@@ -692,10 +672,9 @@ async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() 
     let officer = app.login("handlaggare@imy.test").await;
     let officer_api = app.api(&make_token(&officer, "officer", &["read", "write"]).await);
     let res = officer_api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/authority/guidance/catalogs",
-            Some(json!({"title": "x", "summary": "x", "body": "x", "catalog": small_catalog()})),
+            json!({"title": "x", "summary": "x", "body": "x", "catalog": small_catalog()}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -725,11 +704,7 @@ async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() 
     assert_eq!(s, StatusCode::OK);
     assert_eq!(adopted["catalog"]["may_adopt"], true, "{adopted}");
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/guidance/{v1_id}/adopt"),
-            None,
-        )
+        .post_empty(&format!("/api/v1/guidance/{v1_id}/adopt"))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let a1: Value = res.json().await.unwrap();
@@ -737,20 +712,12 @@ async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() 
     assert_eq!(a1["library"]["control_count"], assessable(&small_catalog()));
     // Adopting again gives the same library; an authority cannot adopt.
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/guidance/{v1_id}/adopt"),
-            None,
-        )
+        .post_empty(&format!("/api/v1/guidance/{v1_id}/adopt"))
         .await;
     let again: Value = res.json().await.unwrap();
     assert_eq!(again["library"]["id"], copy1.as_str());
     let res = lead_api
-        .req(
-            Method::POST,
-            &format!("/api/v1/guidance/{v1_id}/adopt"),
-            None,
-        )
+        .post_empty(&format!("/api/v1/guidance/{v1_id}/adopt"))
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // The copy is the provider's: the authority does not see it, nor its assessments.
@@ -764,10 +731,9 @@ async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() 
     assert_eq!(res.status(), StatusCode::OK);
     for (cid, status) in [("a-1", "met"), ("a-2", "not_met"), ("b-1", "partly_met")] {
         let res = api
-            .req(
-                Method::PUT,
+            .put(
                 &format!("/api/v1/systems/{system}/libraries/{copy1}/controls/{cid}/assessment"),
-                Some(json!({"status": status})),
+                json!({"status": status}),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK, "{cid}");
@@ -872,11 +838,7 @@ async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() 
     // Adopting version 2 carries the system over, and the assessment of b-1 (unchanged); a-1
     // changed and is to be assessed again.
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/guidance/{v2_id}/adopt"),
-            None,
-        )
+        .post_empty(&format!("/api/v1/guidance/{v2_id}/adopt"))
         .await;
     let a2: Value = res.json().await.unwrap();
     assert_eq!(
@@ -919,7 +881,7 @@ async fn an_authority_publishes_a_catalog_and_a_provider_follows_its_versions() 
     let published = format!("/api/v1/libraries/{}", v1["library_id"].as_str().unwrap());
     let (s, _) = lead_api.get_json(&published).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let res = lead_api.req(Method::DELETE, &published, None).await;
+    let res = lead_api.delete(&published).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let (s, _) = api.get_json(&published).await;
     assert_eq!(

@@ -3,7 +3,7 @@
 //! follow-up of a piece of support before and after.
 
 use crate::helpers::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 use tillit_store::{Actor, NewReceived, NewRegistryEntry, Tenant};
@@ -274,11 +274,7 @@ async fn national_figures_never_rest_on_fewer_than_five_organisations() {
     let lead_token = make_token(&lead, "Ledning", &["read", "write"]).await;
     let res = app
         .api(&lead_token)
-        .req(
-            Method::POST,
-            "/api/v1/authority/support-marks",
-            Some(serde_json::json!({"title": "Vägledning om styrning", "published_on": "2026-04-01", "areas": ["sty"], "window_months": 3})),
-        )
+        .post("/api/v1/authority/support-marks", serde_json::json!({"title": "Vägledning om styrning", "published_on": "2026-04-01", "areas": ["sty"], "window_months": 3}))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let mark: serde_json::Value = res.json().await.unwrap();

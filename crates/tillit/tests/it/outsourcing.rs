@@ -3,7 +3,7 @@
 //! measures, roles and tenancy.
 
 use crate::helpers::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use tillit_domain::classification::{ConsequenceLevel, Levels};
 use tillit_domain::org::OrgKind;
@@ -110,16 +110,12 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
 
     // As offered: the supplier's own keys and plaintext access, under a US parent.
     let res = api
-        .req(
-            Method::POST,
-            "/api/v1/outsourcing-cases",
-            Some(json!({
+        .post("/api/v1/outsourcing-cases", json!({
                 "title": "E-tjänster i publikt moln", "reference": "RS 2026/1234",
                 "supplier_id": supplier, "system_ids": [system],
                 "scope": "technical", "encryption_in_transit": "yes", "encryption_at_rest": "yes",
                 "key_holder": "supplier", "supplier_plaintext_access": "yes", "supplier_access_logged": "yes"
-            })),
-        )
+            }))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let created: serde_json::Value = res.json().await.unwrap();
@@ -158,10 +154,9 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
 
     // The coordinator may not decide; the information owner may.
     let res = api
-        .req(
-            Method::POST,
+        .post(
             &format!("/api/v1/outsourcing-cases/{id}/decision"),
-            Some(json!({"outcome": "rejected", "motivation": "x"})),
+            json!({"outcome": "rejected", "motivation": "x"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -169,11 +164,7 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
     let owner_api = app.api(&make_token(&owner, "beslut", &["read", "write"]).await);
     // Bad input names the field; nothing is recorded.
     let res = owner_api
-        .req(
-            Method::POST,
-            &format!("/api/v1/outsourcing-cases/{id}/decision"),
-            Some(json!({"outcome": "approved_with_conditions", "motivation": "", "conditions": ["made-up"]})),
-        )
+        .post(&format!("/api/v1/outsourcing-cases/{id}/decision"), json!({"outcome": "approved_with_conditions", "motivation": "", "conditions": ["made-up"]}))
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let (_, v) = owner_api
@@ -181,14 +172,10 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
         .await;
     assert_eq!(v["decisions"].as_array().unwrap().len(), 0);
     let res = owner_api
-        .req(
-            Method::POST,
-            &format!("/api/v1/outsourcing-cases/{id}/decision"),
-            Some(json!({"outcome": "approved_with_conditions",
+        .post(&format!("/api/v1/outsourcing-cases/{id}/decision"), json!({"outcome": "approved_with_conditions",
                         "motivation": "Godkänns bara med regionens egna nycklar utanför leverantörens kontroll.",
                         "conditions": ["customer-held-keys"], "conditions_due_on": "2027-03-31",
-                        "delegation": "punkt 4.2 i regionstyrelsens delegationsordning"})),
-        )
+                        "delegation": "punkt 4.2 i regionstyrelsens delegationsordning"}))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let d: serde_json::Value = res.json().await.unwrap();
@@ -244,15 +231,11 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
 
     // When the facts change, the case says it needs to be assessed again.
     let res = api
-        .req(
-            Method::PUT,
-            &format!("/api/v1/outsourcing-cases/{id}"),
-            Some(json!({
+        .put(&format!("/api/v1/outsourcing-cases/{id}"), json!({
                 "title": "E-tjänster i publikt moln", "supplier_id": supplier, "system_ids": [system],
                 "scope": "technical", "encryption_in_transit": "yes", "encryption_at_rest": "yes",
                 "key_holder": "customer_outside_supplier", "supplier_plaintext_access": "no", "supplier_access_logged": "yes"
-            })),
-        )
+            }))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let (_, v) = api
@@ -287,11 +270,7 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
 
     // A residual risk goes into a risk analysis as a scenario with one click.
     let res = api
-        .req(
-            Method::POST,
-            "/api/v1/risk-analyses",
-            Some(json!({"title": "Molntjänster 2027", "analysed_on": "2026-12-01", "system_ids": [system]})),
-        )
+        .post("/api/v1/risk-analyses", json!({"title": "Molntjänster 2027", "analysed_on": "2026-12-01", "system_ids": [system]}))
         .await;
     let analysis = res.json::<serde_json::Value>().await.unwrap()["id"]
         .as_str()
@@ -376,10 +355,9 @@ async fn a_private_provider_is_told_that_10_kap_2_a_does_not_govern_it() {
     let (_, s) = api.get_json("/api/v1/suppliers").await;
     assert_eq!(s["total"], 0);
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/suppliers",
-            Some(json!({"name": "Drift AB", "country": "SE"})),
+            json!({"name": "Drift AB", "country": "SE"}),
         )
         .await;
     let supplier = res.json::<serde_json::Value>().await.unwrap()["id"]
@@ -387,10 +365,9 @@ async fn a_private_provider_is_told_that_10_kap_2_a_does_not_govern_it() {
         .unwrap()
         .to_string();
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/systems",
-            Some(json!({"name": "Omsorgsjournalen", "hosting": "outsourced"})),
+            json!({"name": "Omsorgsjournalen", "hosting": "outsourced"}),
         )
         .await;
     let system = res.json::<serde_json::Value>().await.unwrap()["id"]
@@ -398,11 +375,7 @@ async fn a_private_provider_is_told_that_10_kap_2_a_does_not_govern_it() {
         .unwrap()
         .to_string();
     let res = api
-        .req(
-            Method::POST,
-            "/api/v1/outsourcing-cases",
-            Some(json!({"title": "Drift", "supplier_id": supplier, "system_ids": [system], "scope": "technical"})),
-        )
+        .post("/api/v1/outsourcing-cases", json!({"title": "Drift", "supplier_id": supplier, "system_ids": [system], "scope": "technical"}))
         .await;
     let id = res.json::<serde_json::Value>().await.unwrap()["id"]
         .as_str()
@@ -418,18 +391,13 @@ async fn a_private_provider_is_told_that_10_kap_2_a_does_not_govern_it() {
 
     // Unknown references are conflicts with the records; a case needs what it concerns.
     let res = api
-        .req(
-            Method::POST,
-            "/api/v1/outsourcing-cases",
-            Some(json!({"title": "X", "supplier_id": "01a00000-0000-7000-8000-000000000000", "system_ids": [system]})),
-        )
+        .post("/api/v1/outsourcing-cases", json!({"title": "X", "supplier_id": "01a00000-0000-7000-8000-000000000000", "system_ids": [system]}))
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/outsourcing-cases",
-            Some(json!({"title": "X", "supplier_id": supplier})),
+            json!({"title": "X", "supplier_id": supplier}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -452,13 +420,10 @@ async fn an_administrator_delegates_the_right_to_decide_and_withdraws_it() {
     let admin = app.login("admin@r.example").await;
     let admin_api = app.api(&make_token(&admin, "admin", &["read", "write", "admin"]).await);
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/outsourcing-cases",
-            Some(
-                json!({"title": "Drift", "supplier_id": supplier, "system_ids": [system],
+            json!({"title": "Drift", "supplier_id": supplier, "system_ids": [system],
                         "scope": "technical"}),
-            ),
         )
         .await;
     let id = res.json::<serde_json::Value>().await.unwrap()["id"]
@@ -469,10 +434,9 @@ async fn an_administrator_delegates_the_right_to_decide_and_withdraws_it() {
         let path = format!("/api/v1/outsourcing-cases/{id}/decision");
         let api = api.clone();
         async move {
-            api.req(
-                Method::POST,
+            api.post(
                 &path,
-                Some(json!({"outcome": "rejected", "motivation": "Underlaget räcker inte."})),
+                json!({"outcome": "rejected", "motivation": "Underlaget räcker inte."}),
             )
             .await
         }
@@ -484,26 +448,23 @@ async fn an_administrator_delegates_the_right_to_decide_and_withdraws_it() {
     // Only an administrator grants the right; bad input names the field; another
     // organisation's administrator does not find the member.
     let body = json!({"outsourcing_delegation": "punkt 4.2 i regionstyrelsens delegationsordning"});
-    let res = api.req(Method::PUT, &delegation, Some(body.clone())).await;
+    let res = api.put(&delegation, body.clone()).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = admin_api
-        .req(
-            Method::PUT,
+        .put(
             &delegation,
-            Some(json!({"outsourcing_delegation": "x".repeat(301)})),
+            json!({"outsourcing_delegation": "x".repeat(301)}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("outsourcing_delegation"));
     let stranger = app.login("admin@annan.example").await;
     let stranger_api = app.api(&make_token(&stranger, "admin", &["read", "write", "admin"]).await);
-    let res = stranger_api
-        .req(Method::PUT, &delegation, Some(body.clone()))
-        .await;
+    let res = stranger_api.put(&delegation, body.clone()).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
     // Granted: the coordinator decides, and the record names the delegation.
-    let res = admin_api.req(Method::PUT, &delegation, Some(body)).await;
+    let res = admin_api.put(&delegation, body).await;
     assert_eq!(res.status(), StatusCode::OK);
     let m: serde_json::Value = res.json().await.unwrap();
     assert_eq!(
@@ -522,11 +483,7 @@ async fn an_administrator_delegates_the_right_to_decide_and_withdraws_it() {
 
     // Withdrawn: the right is gone at once.
     let res = admin_api
-        .req(
-            Method::PUT,
-            &delegation,
-            Some(json!({"outsourcing_delegation": ""})),
-        )
+        .put(&delegation, json!({"outsourcing_delegation": ""}))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(decide(&api).await.status(), StatusCode::FORBIDDEN);

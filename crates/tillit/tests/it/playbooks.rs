@@ -5,7 +5,7 @@
 
 use crate::helpers::*;
 use crate::reports::report;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 
@@ -320,24 +320,22 @@ async fn the_api_leaves_out_what_a_private_provider_has_no_duty_to_do() {
 
     // Contacts: the administrator's; a bad address is named.
     let res = api
-        .req(
-            Method::PUT,
+        .put(
             "/api/v1/incident-contacts",
-            Some(serde_json::json!({"role": "dpo", "name": "DSO"})),
+            serde_json::json!({"role": "dpo", "name": "DSO"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = admin
-        .req(
-            Method::PUT,
+        .put(
             "/api/v1/incident-contacts",
-            Some(serde_json::json!({"role": "dpo", "name": "DSO", "email": "dso@"})),
+            serde_json::json!({"role": "dpo", "name": "DSO", "email": "dso@"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("\"email\""));
     let res = admin
-        .req(Method::PUT, "/api/v1/incident-contacts", Some(serde_json::json!({"role": "dpo", "name": "Dataskyddsombudet", "email": "dso@vb.example"})))
+        .put("/api/v1/incident-contacts", serde_json::json!({"role": "dpo", "name": "Dataskyddsombudet", "email": "dso@vb.example"}))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let body: serde_json::Value = res.json().await.unwrap();
@@ -350,10 +348,9 @@ async fn the_api_leaves_out_what_a_private_provider_has_no_duty_to_do() {
     assert_eq!(dpo["contact"]["email"], "dso@vb.example");
     // Every field empty removes it.
     let res = admin
-        .req(
-            Method::PUT,
+        .put(
             "/api/v1/incident-contacts",
-            Some(serde_json::json!({"role": "dpo"})),
+            serde_json::json!({"role": "dpo"}),
         )
         .await;
     let body: serde_json::Value = res.json().await.unwrap();
@@ -374,43 +371,38 @@ async fn the_api_leaves_out_what_a_private_provider_has_no_duty_to_do() {
         "the cause's suggestion first"
     );
     let res = api
-        .req(
-            Method::POST,
+        .post(
             &format!("/api/v1/incidents/{id}/playbooks"),
-            Some(serde_json::json!({"playbook": "ransomware"})),
+            serde_json::json!({"playbook": "ransomware"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let res = api
-        .req(
-            Method::POST,
+        .post(
             &format!("/api/v1/incidents/{id}/playbooks"),
-            Some(serde_json::json!({"playbook": "ransomware"})),
+            serde_json::json!({"playbook": "ransomware"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     // The Cybersecurity Act's step is not the private provider's.
     let res = api
-        .req(
-            Method::POST,
+        .post(
             &format!("/api/v1/incidents/{id}/playbooks/ransomware/steps"),
-            Some(serde_json::json!({"step": "significant", "done": "yes"})),
+            serde_json::json!({"step": "significant", "done": "yes"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let res = api
-        .req(
-            Method::POST,
+        .post(
             &format!("/api/v1/incidents/{id}/playbooks/ransomware/steps"),
-            Some(serde_json::json!({"step": "isolate", "done": "maybe"})),
+            serde_json::json!({"step": "isolate", "done": "maybe"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = api
-        .req(
-            Method::POST,
+        .post(
             &format!("/api/v1/incidents/{id}/playbooks/ransomware/steps"),
-            Some(serde_json::json!({"step": "isolate", "done": "yes"})),
+            serde_json::json!({"step": "isolate", "done": "yes"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);

@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use crate::requirements::patient_system;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
@@ -24,34 +24,27 @@ async fn the_search_finds_the_organisations_own_objects_in_use() {
 
     // A measure and a scenario whose words carry Swedish letters.
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/measures",
-            Some(
-                json!({"title": "Översyn av behörigheter i journalen", "status": "planned",
+            json!({"title": "Översyn av behörigheter i journalen", "status": "planned",
                 "requirements": [format!("{system}/log-2")]}),
-            ),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/risk-analyses",
-            Some(json!({"title": "Journalens risker", "analysed_on": "2026-11-02"})),
+            json!({"title": "Journalens risker", "analysed_on": "2026-11-02"}),
         )
         .await;
     let ra: serde_json::Value = res.json().await.unwrap();
     let aid = ra["id"].as_str().unwrap();
     let res = api
-        .req(
-            Method::POST,
+        .post(
             &format!("/api/v1/risk-analyses/{aid}/scenarios"),
-            Some(
-                json!({"title": "Obehörig läsning", "threat_key": "unauthorised_internal_access",
+            json!({"title": "Obehörig läsning", "threat_key": "unauthorised_internal_access",
                 "threat_text": "Personal läser JOURNALER utan vårdrelation",
                 "inherent_likelihood": 2, "inherent_consequence": 3}),
-            ),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -101,11 +94,7 @@ async fn the_search_finds_the_organisations_own_objects_in_use() {
     // Archived, the measure is no longer found.
     let id = measure["items"][0]["id"].as_str().unwrap();
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/measures/{id}/archive"),
-            None,
-        )
+        .post_empty(&format!("/api/v1/measures/{id}/archive"))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let (_, hits) = api.get_json("/api/v1/search?q=%C3%B6versyn").await;
@@ -121,7 +110,7 @@ async fn the_search_finds_the_organisations_own_objects_in_use() {
     let (s, html) = b.get_text("/search?q=j").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("href=\"#q\""), "{html}");
-    let res = api.req(Method::GET, "/api/v1/search?q=j", None).await;
+    let res = api.get("/api/v1/search?q=j").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let p: serde_json::Value = res.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "q");

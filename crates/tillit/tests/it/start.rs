@@ -2,7 +2,7 @@
 //! confirmation on the asset page, and a risk analysis started from the kit's common threats.
 
 use crate::helpers::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
 
@@ -193,11 +193,7 @@ async fn the_kit_api_offers_adopts_and_confirms_and_names_bad_input() {
         ),
     ] {
         let res = api
-            .req(
-                Method::POST,
-                "/api/v1/starter-kit/adoptions",
-                Some(body.clone()),
-            )
+            .post("/api/v1/starter-kit/adoptions", body.clone())
             .await;
         assert_eq!(res.status().as_u16(), status, "{body}");
         let problem: serde_json::Value = res.json().await.unwrap();
@@ -214,11 +210,7 @@ async fn the_kit_api_offers_adopts_and_confirms_and_names_bad_input() {
     );
 
     let res = api
-        .req(
-            Method::POST,
-            "/api/v1/starter-kit/adoptions",
-            Some(serde_json::json!({"items": ["safety-alarm", "alarm-data"], "owner_membership_id": owner})),
-        )
+        .post("/api/v1/starter-kit/adoptions", serde_json::json!({"items": ["safety-alarm", "alarm-data"], "owner_membership_id": owner}))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let done: serde_json::Value = res.json().await.unwrap();
@@ -237,22 +229,18 @@ async fn the_kit_api_offers_adopts_and_confirms_and_names_bad_input() {
 
     // The coordinator's token may not confirm: only the owner.
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/assets/{asset_id}/suggested-classification/confirmation"),
-            None,
-        )
+        .post_empty(&format!(
+            "/api/v1/assets/{asset_id}/suggested-classification/confirmation"
+        ))
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let o = app.login("agare@kitapi.example").await;
     let owner_token = make_token(&o, "Ägare", &["read", "write"]).await;
     let res = app
         .api(&owner_token)
-        .req(
-            Method::POST,
-            &format!("/api/v1/assets/{asset_id}/suggested-classification/confirmation"),
-            None,
-        )
+        .post_empty(&format!(
+            "/api/v1/assets/{asset_id}/suggested-classification/confirmation"
+        ))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let confirmed: serde_json::Value = res.json().await.unwrap();
@@ -314,10 +302,9 @@ async fn the_guide_follows_the_records_and_members_mark_or_skip_the_rest() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/guide/steps",
-            Some(serde_json::json!({"step": "requirements", "state": "done"})),
+            serde_json::json!({"step": "requirements", "state": "done"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -335,10 +322,9 @@ async fn the_guide_follows_the_records_and_members_mark_or_skip_the_rest() {
     assert_eq!(g["steps"][0]["state"], "todo");
     // Bad input names the field.
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/guide/steps",
-            Some(serde_json::json!({"step": "dance", "state": "done"})),
+            serde_json::json!({"step": "dance", "state": "done"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);

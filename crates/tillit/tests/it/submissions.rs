@@ -262,20 +262,18 @@ async fn a_provider_signs_and_sends_a_status_report_that_cannot_be_changed() {
 
     // A second one through the API supersedes the first; neither can be changed or removed.
     let res = api
-        .req(
-            reqwest::Method::POST,
+        .post(
             "/api/v1/submissions",
-            Some(serde_json::json!({"authority_ids": [imy_org.id]})),
+            serde_json::json!({"authority_ids": [imy_org.id]}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let second: serde_json::Value = res.json().await.unwrap();
     assert_eq!(second["supersedes"], id.as_str());
     let res = api
-        .req(
-            reqwest::Method::POST,
+        .post(
             "/api/v1/submissions",
-            Some(serde_json::json!({"authority_ids": ["00000000-0000-4000-8000-000000000000"]})),
+            serde_json::json!({"authority_ids": ["00000000-0000-4000-8000-000000000000"]}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
@@ -373,18 +371,13 @@ async fn a_provider_sets_a_schedule_and_is_reminded_until_it_submits() {
 
     // Through the API: an unknown authority is a conflict with the records; none removes it.
     let res = api
-        .req(
-            reqwest::Method::PUT,
-            "/api/v1/submission-schedule",
-            Some(serde_json::json!({"period": "yearly", "authority_ids": ["00000000-0000-4000-8000-000000000000"]})),
-        )
+        .put("/api/v1/submission-schedule", serde_json::json!({"period": "yearly", "authority_ids": ["00000000-0000-4000-8000-000000000000"]}))
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let res = api
-        .req(
-            reqwest::Method::PUT,
+        .put(
             "/api/v1/submission-schedule",
-            Some(serde_json::json!({"period": "none"})),
+            serde_json::json!({"period": "none"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);

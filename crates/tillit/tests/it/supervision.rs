@@ -511,9 +511,7 @@ async fn a_shared_case_is_read_only_for_the_partner_and_hidden_from_a_third_auth
     );
 
     // Revoked: IVO is back to 404.
-    let r = officer
-        .req(Method::DELETE, &format!("{case}/shares/{}", w.ivo_id), None)
-        .await;
+    let r = officer.delete(&format!("{case}/shares/{}", w.ivo_id)).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(ivo.get_json(&case).await.0, StatusCode::NOT_FOUND);
 

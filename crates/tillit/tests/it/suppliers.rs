@@ -3,7 +3,7 @@
 //! inside the EU/EEA.
 
 use crate::helpers::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
@@ -18,17 +18,16 @@ async fn a_supplier_is_registered_read_and_changed_through_the_api() {
     let api = app.api(&make_token(&b, "leverantörer", &["read", "write"]).await);
 
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/suppliers",
-            Some(json!({
+            json!({
                 "name": "Molnbolaget Sverige AB", "org_number": "5560360793", "country": "SE",
                 "parent_company": "Cloud Corp", "parent_country": "US", "jurisdictions": ["US"],
                 "subprocessors": "Drift AB; SE\nSupport Inc; IN",
                 "dpa_signed_on": "2025-03-01", "confidentiality_undertaking": "yes",
                 "audit_rights": "no", "certifications": "ISO/IEC 27001; 2027-05-31",
                 "data_locations": ["SE", "IE"], "support_locations": ["SE", "IN"]
-            })),
+            }),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -51,10 +50,9 @@ async fn a_supplier_is_registered_read_and_changed_through_the_api() {
 
     // An agreement cannot have been signed after today (today's date rules it out: 409).
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/suppliers",
-            Some(json!({"name": "Framtiden AB", "dpa_signed_on": "2999-01-01"})),
+            json!({"name": "Framtiden AB", "dpa_signed_on": "2999-01-01"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
@@ -66,11 +64,7 @@ async fn a_supplier_is_registered_read_and_changed_through_the_api() {
 
     // Bad input: each field named, nothing stored.
     let res = api
-        .req(
-            Method::POST,
-            "/api/v1/suppliers",
-            Some(json!({"name": " ", "country": "Sverige", "data_locations": ["XX"], "audit_rights": "kanske"})),
-        )
+        .post("/api/v1/suppliers", json!({"name": " ", "country": "Sverige", "data_locations": ["XX"], "audit_rights": "kanske"}))
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let p: serde_json::Value = res.json().await.unwrap();
@@ -88,20 +82,18 @@ async fn a_supplier_is_registered_read_and_changed_through_the_api() {
 
     // A second supplier with the same name is a conflict with the register.
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/suppliers",
-            Some(json!({"name": "Molnbolaget Sverige AB"})),
+            json!({"name": "Molnbolaget Sverige AB"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
 
     // An update replaces the facts; an unknown data location makes "in the EEA" unknown.
     let res = api
-        .req(
-            Method::PUT,
+        .put(
             &format!("/api/v1/suppliers/{id}"),
-            Some(json!({"name": "Molnbolaget Sverige AB", "country": "SE", "data_locations": []})),
+            json!({"name": "Molnbolaget Sverige AB", "country": "SE", "data_locations": []}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -171,11 +163,7 @@ async fn suppliers_are_the_organisations_own_and_only_editors_change_them() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let api_b = app.api(&make_token(&b, "b", &["read", "write"]).await);
     let res = api_b
-        .req(
-            Method::PUT,
-            &format!("/api/v1/suppliers/{id}"),
-            Some(json!({"name": "Kapad"})),
-        )
+        .put(&format!("/api/v1/suppliers/{id}"), json!({"name": "Kapad"}))
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let (_, list) = api_b.get_json("/api/v1/suppliers").await;

@@ -2,7 +2,7 @@
 //! processes; a deviation needs a motivation; assets must be the organisation's own.
 
 use crate::helpers::*;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use tillit_domain::classification::{ConsequenceLevel, Levels};
 use tillit_domain::ids::*;
@@ -243,10 +243,9 @@ async fn the_api_shows_inherited_levels_and_refuses_an_unmotivated_deviation() {
     let b = app.login("admin@r.example").await;
     let api = app.api(&make_token(&b, "cmdb", &["read", "write"]).await);
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/systems",
-            Some(json!({"name": "PACS", "hosting": "public_cloud", "asset_ids": [asset]})),
+            json!({"name": "PACS", "hosting": "public_cloud", "asset_ids": [asset]}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -255,12 +254,9 @@ async fn the_api_shows_inherited_levels_and_refuses_an_unmotivated_deviation() {
     assert!(s["deviation"].is_null());
     let id = s["id"].as_str().unwrap();
     let res = api
-        .req(
-            Method::PUT,
+        .put(
             &format!("/api/v1/systems/{id}/levels"),
-            Some(
-                json!({"confidentiality": 3, "integrity": 3, "availability": 2, "traceability": 3}),
-            ),
+            json!({"confidentiality": 3, "integrity": 3, "availability": 2, "traceability": 3}),
         )
         .await;
     // The document cannot know the inherited levels: a missing motivation is a 409.
@@ -268,18 +264,14 @@ async fn the_api_shows_inherited_levels_and_refuses_an_unmotivated_deviation() {
     let p: serde_json::Value = res.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "deviation_motivation");
     assert_eq!(p["errors"][0]["rule"], "required_by_records");
-    let res = api.req(Method::PUT, &format!("/api/v1/systems/{id}/levels"), Some(json!({"confidentiality": 3, "integrity": 3, "availability": 2, "traceability": 3, "deviation_motivation": "Bilderna granskas alltid av läkare innan beslut."}))).await;
+    let res = api.put(&format!("/api/v1/systems/{id}/levels"), json!({"confidentiality": 3, "integrity": 3, "availability": 2, "traceability": 3, "deviation_motivation": "Bilderna granskas alltid av läkare innan beslut."})).await;
     assert_eq!(res.status(), StatusCode::OK);
     let (_, list) = api.get_json("/api/v1/systems").await;
     assert_eq!(list["items"][0]["deviation"]["integrity"], 3);
     assert_eq!(
-        api.req(
-            Method::DELETE,
-            &format!("/api/v1/systems/{id}/levels"),
-            None
-        )
-        .await
-        .status(),
+        api.delete(&format!("/api/v1/systems/{id}/levels"))
+            .await
+            .status(),
         StatusCode::OK
     );
 }
@@ -334,10 +326,9 @@ async fn systems_record_their_integrations_both_ways() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let api = app.api(&make_token(&b, "int", &["read", "write"]).await);
     let res = api
-        .req(
-            Method::PUT,
+        .put(
             &format!("/api/v1/systems/{journal}/integrations"),
-            Some(json!({"integration_ids": ["nope"]})),
+            json!({"integration_ids": ["nope"]}),
         )
         .await;
     // Well formed, but no such system in the organisation: a conflict with its records.
@@ -351,10 +342,9 @@ async fn systems_record_their_integrations_both_ways() {
         (Some("integration_ids"), Some("not_found"))
     );
     let res = api
-        .req(
-            Method::PUT,
+        .put(
             &format!("/api/v1/systems/{journal}/integrations"),
-            Some(json!({"integration_ids": [7]})),
+            json!({"integration_ids": [7]}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -401,21 +391,16 @@ async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_l
     // Chosen by its id or by its name in the register (case aside).
     let (_, s) = {
         let res = api
-            .req(
-                Method::POST,
-                "/api/v1/suppliers",
-                Some(supplier("Vårdsystem Norr AB")),
-            )
+            .post("/api/v1/suppliers", supplier("Vårdsystem Norr AB"))
             .await;
         (res.status(), res.json::<serde_json::Value>().await.unwrap())
     };
     let sup = s["id"].as_str().unwrap().to_string();
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/systems",
-            Some(json!({"name": "Journalsystemet", "hosting": "outsourced",
-                        "supplier": "vårdsystem norr ab", "country": "SE"})),
+            json!({"name": "Journalsystemet", "hosting": "outsourced",
+                        "supplier": "vårdsystem norr ab", "country": "SE"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -429,7 +414,7 @@ async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_l
     let refused = |body: serde_json::Value, field: &'static str, status: StatusCode| {
         let api = &api;
         async move {
-            let res = api.req(Method::POST, "/api/v1/systems", Some(body)).await;
+            let res = api.post("/api/v1/systems", body).await;
             assert_eq!(res.status(), status, "{field}");
             let p: serde_json::Value = res.json().await.unwrap();
             assert!(
@@ -476,13 +461,7 @@ async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_l
     )
     .await;
     // A name that is another supplier than the id given contradicts the register (409).
-    let res = api
-        .req(
-            Method::POST,
-            "/api/v1/suppliers",
-            Some(supplier("Annan AB")),
-        )
-        .await;
+    let res = api.post("/api/v1/suppliers", supplier("Annan AB")).await;
     let annan: serde_json::Value = res.json().await.unwrap();
     refused(
         json!({"name": "D", "hosting": "outsourced", "supplier": "Vårdsystem Norr AB",
@@ -502,10 +481,9 @@ async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_l
     let mut ids = Vec::new();
     for name in ["Labbsystemet", "Röntgensystemet"] {
         let res = api
-            .req(
-                Method::POST,
+            .post(
                 "/api/v1/systems",
-                Some(json!({"name": name, "hosting": "outsourced"})),
+                json!({"name": name, "hosting": "outsourced"}),
             )
             .await;
         let x: serde_json::Value = res.json().await.unwrap();
@@ -548,11 +526,7 @@ async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_l
 
     // Adding the supplier to the register links the system to it.
     let res = api
-        .req(
-            Method::POST,
-            "/api/v1/suppliers",
-            Some(supplier("Labbdata Nordic AB")),
-        )
+        .post("/api/v1/suppliers", supplier("Labbdata Nordic AB"))
         .await;
     let lab_supplier: serde_json::Value = res.json().await.unwrap();
     let (_, lab) = api.get_json(&format!("/api/v1/systems/{}", ids[0])).await;
@@ -564,10 +538,10 @@ async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_l
     // Saving without choosing a country keeps the text; choosing one replaces it.
     let put = |country: &str| json!({"name": "Röntgensystemet", "hosting": "outsourced", "country": country});
     let path = format!("/api/v1/systems/{}", ids[1]);
-    let res = api.req(Method::PUT, &path, Some(put(""))).await;
+    let res = api.put(&path, put("")).await;
     let x: serde_json::Value = res.json().await.unwrap();
     assert_eq!(x["unmatched_country"], "Norden");
-    let res = api.req(Method::PUT, &path, Some(put("NO"))).await;
+    let res = api.put(&path, put("NO")).await;
     let x: serde_json::Value = res.json().await.unwrap();
     assert_eq!(
         (x["country"].clone(), x["unmatched_country"].clone()),

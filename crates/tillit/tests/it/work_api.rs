@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use crate::requirements::patient_system;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use tillit_domain::org::OrgKind;
 use tillit_domain::role::Role;
@@ -32,47 +32,39 @@ async fn the_whole_cycle_through_the_api() {
         .expect("public cloud brings lev-5");
     assert_eq!(lev5["reasons"], json!(["public-cloud"]));
     let res = api
-        .req(
-            Method::PUT,
+        .put(
             &format!("/api/v1/systems/{system}/requirements/lev-5/assessment"),
-            Some(json!({"status": "not_applicable"})),
+            json!({"status": "not_applicable"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let p: serde_json::Value = res.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "motivation");
     let res = api
-        .req(
-            Method::PUT,
+        .put(
             &format!("/api/v1/systems/{system}/requirements/lev-5/assessment"),
-            Some(json!({"status": "not_met", "comment": "Ingen exitplan"})),
+            json!({"status": "not_met", "comment": "Ingen exitplan"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 
     // Evidence as a link, and a review recorded.
     let res = api
-        .req(
-            Method::POST,
+        .post(
             &format!("/api/v1/systems/{system}/requirements/lev-5/evidence"),
-            Some(json!({"url": "ftp://x"})),
+            json!({"url": "ftp://x"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = api
-        .req(
-            Method::POST,
+        .post(
             &format!("/api/v1/systems/{system}/requirements/lev-5/evidence"),
-            Some(json!({"url": "https://intranat.example/exitplan"})),
+            json!({"url": "https://intranat.example/exitplan"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/systems/{system}/review"),
-            None,
-        )
+        .post_empty(&format!("/api/v1/systems/{system}/review"))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let r: serde_json::Value = res.json().await.unwrap();
@@ -80,12 +72,9 @@ async fn the_whole_cycle_through_the_api() {
 
     // A risk analysis and a scenario above tolerance accepted by the owner.
     let res = api
-        .req(
-            Method::POST,
+        .post(
             "/api/v1/risk-analyses",
-            Some(
-                json!({"title": "Moln 2026", "analysed_on": "2026-11-02", "system_ids": [system]}),
-            ),
+            json!({"title": "Moln 2026", "analysed_on": "2026-11-02", "system_ids": [system]}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -104,11 +93,7 @@ async fn the_whole_cycle_through_the_api() {
     let row = row.split("</tr>").next().unwrap_or_default();
     assert!(row.contains(name), "{name}: {row}");
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/risk-analyses/{aid}/scenarios"),
-            Some(json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": 9, "inherent_consequence": 3})),
-        )
+        .post(&format!("/api/v1/risk-analyses/{aid}/scenarios"), json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": 9, "inherent_consequence": 3}))
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let p: serde_json::Value = res.json().await.unwrap();
@@ -117,22 +102,14 @@ async fn the_whole_cycle_through_the_api() {
     // Inside the largest matrix the document allows (6) but beyond this organisation's (4):
     // refused as a conflict with its records, not as a broken rule of the document.
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/risk-analyses/{aid}/scenarios"),
-            Some(json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": 5, "inherent_consequence": 3})),
-        )
+        .post(&format!("/api/v1/risk-analyses/{aid}/scenarios"), json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": 5, "inherent_consequence": 3}))
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let p: serde_json::Value = res.json().await.unwrap();
     assert_eq!(p["errors"][0]["rule"], "outside_risk_matrix");
     // The API reads JSON types as the document gives them: a number sent as text is refused.
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/risk-analyses/{aid}/scenarios"),
-            Some(json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": "3", "inherent_consequence": 3})),
-        )
+        .post(&format!("/api/v1/risk-analyses/{aid}/scenarios"), json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": "3", "inherent_consequence": 3}))
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let p: serde_json::Value = res.json().await.unwrap();
@@ -144,12 +121,8 @@ async fn the_whole_cycle_through_the_api() {
         (Some("inherent_likelihood"), Some("invalid_format"))
     );
     let res = api
-        .req(
-            Method::POST,
-            &format!("/api/v1/risk-analyses/{aid}/scenarios"),
-            Some(json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": 3, "inherent_consequence": 3,
-                        "treatment": "accept", "accepted_by": owner, "accepted_on": "2026-11-03", "acceptance_note": "Till exit 2027"})),
-        )
+        .post(&format!("/api/v1/risk-analyses/{aid}/scenarios"), json!({"title": "Utländsk lag", "threat_key": "foreign_law_disclosure", "inherent_likelihood": 3, "inherent_consequence": 3,
+                        "treatment": "accept", "accepted_by": owner, "accepted_on": "2026-11-03", "acceptance_note": "Till exit 2027"}))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let sc: serde_json::Value = res.json().await.unwrap();
@@ -162,23 +135,20 @@ async fn the_whole_cycle_through_the_api() {
         "/api/v1/scenarios/{}/acceptance",
         sc["id"].as_str().unwrap()
     );
-    let res = api
-        .req(Method::POST, &answer, Some(json!({"decision": "accept"})))
-        .await;
+    let res = api.post(&answer, json!({"decision": "accept"})).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let ob = app.login("agare@api.example").await;
     let owner_api = app.api(&make_token(&ob, "ägare", &["read", "write"]).await);
     let res = owner_api
-        .req(Method::POST, &answer, Some(json!({"decision": "decline"})))
+        .post(&answer, json!({"decision": "decline"}))
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let p: serde_json::Value = res.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "note");
     let res = owner_api
-        .req(
-            Method::POST,
+        .post(
             &answer,
-            Some(json!({"decision": "decline", "note": "Exit 2027 räcker inte; minska risken."})),
+            json!({"decision": "decline", "note": "Exit 2027 räcker inte; minska risken."}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -198,22 +168,14 @@ async fn the_whole_cycle_through_the_api() {
 
     // Measures: untraced refused with the rule; traced to the requirement accepted.
     let res = api
-        .req(
-            Method::POST,
-            "/api/v1/measures",
-            Some(json!({"title": "Exitplan"})),
-        )
+        .post("/api/v1/measures", json!({"title": "Exitplan"}))
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let p: serde_json::Value = res.json().await.unwrap();
     assert_eq!(p["errors"][0]["field"], "traces");
     assert_eq!(p["errors"][0]["rule"], "untraced");
     let res = api
-        .req(
-            Method::POST,
-            "/api/v1/measures",
-            Some(json!({"title": "Exitplan", "due_on": "2026-01-31", "requirements": [format!("{system}/lev-5")]})),
-        )
+        .post("/api/v1/measures", json!({"title": "Exitplan", "due_on": "2026-01-31", "requirements": [format!("{system}/lev-5")]}))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let x: serde_json::Value = res.json().await.unwrap();
@@ -264,20 +226,15 @@ async fn the_whole_cycle_through_the_api() {
         "an unknown system is still not found"
     );
     let res = api
-        .req(
-            Method::PUT,
+        .put(
             &format!("/api/v1/systems/{system}/access-analysis"),
-            Some(json!({"groups": [], "risks_wider": "x", "access_rules": "y"})),
+            json!({"groups": [], "risks_wider": "x", "access_rules": "y"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let res = api
-        .req(
-            Method::PUT,
-            &format!("/api/v1/systems/{system}/access-analysis"),
-            Some(json!({"groups": [{"name": "Läkare", "information_needed": "Journalen", "reason": "Behandling"}],
-                        "risks_wider": "Snokning", "access_rules": "Vårdrelation", "approved_by": owner, "approved_on": "2026-11-04"})),
-        )
+        .put(&format!("/api/v1/systems/{system}/access-analysis"), json!({"groups": [{"name": "Läkare", "information_needed": "Journalen", "reason": "Behandling"}],
+                        "risks_wider": "Snokning", "access_rules": "Vårdrelation", "approved_by": owner, "approved_on": "2026-11-04"}))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let a: serde_json::Value = res.json().await.unwrap();
@@ -287,10 +244,9 @@ async fn the_whole_cycle_through_the_api() {
     let ob = app.login("agare@api.example").await;
     let owner_api = app.api(&make_token(&ob, "ägare 2", &["read", "write"]).await);
     let res = owner_api
-        .req(
-            Method::POST,
+        .post(
             &format!("/api/v1/systems/{system}/access-analysis/approval"),
-            Some(json!({"decision": "accept"})),
+            json!({"decision": "accept"}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -315,10 +271,9 @@ async fn the_whole_cycle_through_the_api() {
     // A read-only token may read but not change.
     let reader = app.api(&make_token(&b, "läs", &["read"]).await);
     let res = reader
-        .req(
-            Method::PUT,
+        .put(
             "/api/v1/risk-matrix",
-            Some(json!({"likelihoods": 5, "consequences": 5, "tolerance": 10})),
+            json!({"likelihoods": 5, "consequences": 5, "tolerance": 10}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
