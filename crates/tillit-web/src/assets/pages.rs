@@ -5,7 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::forms::FormFields;
 use crate::forms::Params;
 use crate::i18n::Tr;
-use crate::pages::ui::form_status;
+use crate::pages::ui::{form_status, owner_choices};
 use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
@@ -174,23 +174,8 @@ async fn render_form(
     let val =
         |k: &str, from_asset: String| form.map(|f| f.get(k).to_string()).unwrap_or(from_asset);
     let input = existing.map(|a| &a.input);
-    let owner_now = val(
-        "owner_membership_id",
-        input
-            .and_then(|i| i.owner_membership_id.clone())
-            .unwrap_or_default(),
-    );
-    let members = tillit_app::members::all_members(&state.app, &m.who).await?;
-    let mut owners = vec![Choice {
-        key: String::new(),
-        label: tr.t("assets-no-owner"),
-        selected: owner_now.is_empty(),
-    }];
-    owners.extend(members.into_iter().map(|x| Choice {
-        selected: x.id == owner_now,
-        key: x.id.into(),
-        label: format!("{} ({})", x.display_name, tr.role(x.role)),
-    }));
+    let stored_owner = input.and_then(|i| i.owner_membership_id.as_deref());
+    let owners = owner_choices(state, m, form, stored_owner).await?;
     let chosen = |k: &str, from: Vec<String>| form.map(|f| f.all(k)).unwrap_or(from);
     let sc = chosen(
         "special_categories",

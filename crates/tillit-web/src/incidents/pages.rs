@@ -6,7 +6,7 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::{answer, FormFields, Params};
 use crate::i18n::Tr;
-use crate::pages::ui::{choices, form_status, value, FormPage, Input};
+use crate::pages::ui::{choices, form_status, value, Fill, FormPage, Input};
 use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon, Pager};
 use crate::render::page;
 use crate::state::AppState;
@@ -844,6 +844,7 @@ async fn form_page(
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
+    let fill = Fill::new(tr, form);
     let x = existing.map(|v| &v.incident.input);
     let all = PageRequest {
         page: 1,
@@ -908,43 +909,28 @@ async fn form_page(
                 None,
             ),
         ),
-        Input::checks(
+        fill.checks(
             "system_ids",
-            tr.t("field-system-ids"),
-            choices(
-                form,
-                "system_ids",
-                x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
-                systems
-                    .items
-                    .into_iter()
-                    .map(|s| (s.id.to_string(), s.input.name)),
-            ),
+            x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
+            systems
+                .items
+                .into_iter()
+                .map(|s| (s.id.to_string(), s.input.name)),
         ),
-        Input::checks(
+        fill.checks(
             "asset_ids",
-            tr.t("field-asset-ids"),
-            choices(
-                form,
-                "asset_ids",
-                x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
-                assets
-                    .items
-                    .into_iter()
-                    .map(|a| (a.id.to_string(), a.input.name)),
-            ),
+            x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
+            assets
+                .items
+                .into_iter()
+                .map(|a| (a.id.to_string(), a.input.name)),
         ),
-        Input::checks(
+        fill.checks(
             "aspects",
-            tr.t("field-aspects"),
-            choices(
-                form,
-                "aspects",
-                x.map(|x| x.aspects.as_slice()).unwrap_or_default(),
-                Aspect::ALL
-                    .iter()
-                    .map(|a| (a.key().to_string(), tr.t(&format!("aspect-{}", a.key())))),
-            ),
+            x.map(|x| x.aspects.as_slice()).unwrap_or_default(),
+            Aspect::ALL
+                .iter()
+                .map(|a| (a.key().to_string(), tr.t(&format!("aspect-{}", a.key())))),
         ),
         Input::radios(
             "personal_data",
@@ -956,23 +942,13 @@ async fn form_page(
             "field-data-categories",
             x.and_then(|x| x.data_categories.clone()),
         ),
-        Input::number(
+        fill.number(
             "individuals_approx",
-            tr.t("field-individuals-approx"),
-            value(form, "individuals_approx", || {
-                x.and_then(|x| x.individuals_approx)
-                    .map(|n| n.to_string())
-                    .unwrap_or_default()
-            }),
+            x.and_then(|x| x.individuals_approx).map(|n| n.to_string()),
         ),
-        Input::number(
+        fill.number(
             "records_approx",
-            tr.t("field-records-approx"),
-            value(form, "records_approx", || {
-                x.and_then(|x| x.records_approx)
-                    .map(|n| n.to_string())
-                    .unwrap_or_default()
-            }),
+            x.and_then(|x| x.records_approx).map(|n| n.to_string()),
         ),
         Input::select(
             "cause",

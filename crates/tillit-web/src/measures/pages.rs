@@ -8,7 +8,7 @@ use crate::forms::answer;
 use crate::forms::FormFields;
 use crate::forms::Params;
 use crate::i18n::Tr;
-use crate::pages::ui::{choices, form_status, value, FormPage, Input};
+use crate::pages::ui::{form_status, owner_choices, value, Fill, FormPage, Input};
 use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::render::page;
 use crate::state::AppState;
@@ -282,22 +282,10 @@ async fn measure_form(
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
+    let fill = Fill::new(tr, form);
     let x = existing.map(|e| &e.input);
-    let members = tillit_app::members::all_members(&state.app, &m.who).await?;
-    let owner_now = value(form, "owner_membership_id", || {
-        x.and_then(|x| x.owner_membership_id.clone())
-            .unwrap_or_default()
-    });
-    let mut owners = vec![Choice {
-        key: String::new(),
-        label: tr.t("assets-no-owner"),
-        selected: owner_now.is_empty(),
-    }];
-    owners.extend(members.into_iter().map(|o| Choice {
-        selected: o.id == owner_now,
-        key: o.id.into(),
-        label: o.display_name,
-    }));
+    let stored_owner = x.and_then(|x| x.owner_membership_id.as_deref());
+    let owners = owner_choices(state, m, form, stored_owner).await?;
     let status_now = value(form, "status", || {
         x.map(|x| x.status.key().to_string())
             .unwrap_or_else(|| "planned".into())
@@ -346,70 +334,31 @@ async fn measure_form(
     let mut seen = std::collections::HashSet::new();
     req_refs.retain(|r| seen.insert(r.key()));
     let fields = vec![
-        Input::text(
-            "title",
-            tr.t("field-title"),
-            value(form, "title", || {
-                x.map(|x| x.title.clone()).unwrap_or_default()
-            }),
-        ),
-        Input::area(
-            "description",
-            tr.t("field-description"),
-            value(form, "description", || {
-                x.and_then(|x| x.description.clone()).unwrap_or_default()
-            }),
-        ),
-        Input::checks(
+        fill.text("title", x.map(|x| x.title.clone())),
+        fill.area("description", x.and_then(|x| x.description.clone())),
+        fill.checks(
             "scenario_ids",
-            tr.t("field-scenario-ids"),
-            choices(
-                form,
-                "scenario_ids",
-                &stored_scenarios,
-                scenarios
-                    .into_iter()
-                    .map(|(id, a, t)| (id, format!("{t} ({a})"))),
-            ),
+            &stored_scenarios,
+            scenarios
+                .into_iter()
+                .map(|(id, a, t)| (id, format!("{t} ({a})"))),
         )
         .hint(tr.t("measure-traces-hint")),
-        Input::checks(
+        fill.checks(
             "requirements",
-            tr.t("field-requirements"),
-            choices(
-                form,
-                "requirements",
-                &stored_reqs,
-                req_refs.iter().map(|r| (r.key(), label(r))),
-            ),
+            &stored_reqs,
+            req_refs.iter().map(|r| (r.key(), label(r))),
         )
         .hint(tr.t("measure-requirements-hint")),
         Input::select("owner_membership_id", tr.t("field-measure-owner"), owners),
-        Input::date(
-            "due_on",
-            tr.t("field-due-on"),
-            value(form, "due_on", || {
-                x.and_then(|x| x.due_on.clone()).unwrap_or_default()
-            }),
-        ),
+        fill.date("due_on", x.and_then(|x| x.due_on.clone())),
         Input::select("status", tr.t("field-measure-status"), statuses),
-        Input::number(
+        fill.number(
             "cost_sek",
-            tr.t("field-cost-sek"),
-            value(form, "cost_sek", || {
-                x.and_then(|x| x.cost_sek)
-                    .map(|c| c.to_string())
-                    .unwrap_or_default()
-            }),
+            x.and_then(|x| x.cost_sek).map(|c| c.to_string()),
         ),
-        Input::area(
-            "verification",
-            tr.t("field-verification"),
-            value(form, "verification", || {
-                x.and_then(|x| x.verification.clone()).unwrap_or_default()
-            }),
-        )
-        .hint(tr.t("measure-verification-hint")),
+        fill.area("verification", x.and_then(|x| x.verification.clone()))
+            .hint(tr.t("measure-verification-hint")),
     ];
     let (heading, action) = match existing {
         Some(e) => (e.input.title.clone(), format!("/measures/{}", e.id)),

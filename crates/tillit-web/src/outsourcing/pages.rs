@@ -5,7 +5,7 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::{answer, FormFields, Params};
 use crate::i18n::Tr;
-use crate::pages::ui::{choices, form_status, value, FormPage, Input};
+use crate::pages::ui::{choices, form_status, value, Fill, FormPage, Input};
 use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon, Pager};
 use crate::render::page;
 use crate::state::AppState;
@@ -695,6 +695,7 @@ async fn form_page(
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
+    let fill = Fill::new(tr, form);
     let x = existing.map(|c| &c.input);
     let all = PageRequest {
         page: 1,
@@ -738,57 +739,29 @@ async fn form_page(
             .map(|x| (x.id.into_string(), x.display_name)),
     ));
     let mut fields = vec![
-        Input::text(
-            "title",
-            tr.t("field-title"),
-            value(form, "title", || {
-                x.map(|x| x.title.clone()).unwrap_or_default()
-            }),
-        ),
-        Input::text(
-            "reference",
-            tr.t("field-reference"),
-            value(form, "reference", || {
-                x.and_then(|x| x.reference.clone()).unwrap_or_default()
-            }),
-        )
-        .hint(tr.t("field-reference-hint")),
+        fill.text("title", x.map(|x| x.title.clone())),
+        fill.text("reference", x.and_then(|x| x.reference.clone()))
+            .hint(tr.t("field-reference-hint")),
         Input::select("prepared_by", tr.t("field-prepared-by"), preparers),
         Input::select("supplier_id", tr.t("field-supplier-id"), supplier_choices)
             .hint(tr.t("field-supplier-id-hint")),
-        Input::area(
-            "service",
-            tr.t("field-service"),
-            value(form, "service", || {
-                x.and_then(|x| x.service.clone()).unwrap_or_default()
-            }),
-        )
-        .hint(tr.t("field-service-hint")),
-        Input::checks(
+        fill.area("service", x.and_then(|x| x.service.clone()))
+            .hint(tr.t("field-service-hint")),
+        fill.checks(
             "system_ids",
-            tr.t("field-system-ids"),
-            choices(
-                form,
-                "system_ids",
-                x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
-                systems
-                    .items
-                    .into_iter()
-                    .map(|s| (s.id.to_string(), s.input.name)),
-            ),
+            x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
+            systems
+                .items
+                .into_iter()
+                .map(|s| (s.id.to_string(), s.input.name)),
         ),
-        Input::checks(
+        fill.checks(
             "asset_ids",
-            tr.t("field-asset-ids"),
-            choices(
-                form,
-                "asset_ids",
-                x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
-                assets
-                    .items
-                    .into_iter()
-                    .map(|a| (a.id.to_string(), a.input.name)),
-            ),
+            x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
+            assets
+                .items
+                .into_iter()
+                .map(|a| (a.id.to_string(), a.input.name)),
         )
         .hint(tr.t("field-case-assets-hint")),
     ];

@@ -85,6 +85,84 @@ impl Input {
     }
 }
 
+/// Fills a form's fields: the label is the field's own (`field-` and its name), the value what
+/// was posted when the form is shown again, else the stored one.
+pub struct Fill<'a> {
+    tr: &'a crate::i18n::Tr,
+    form: Option<&'a FormFields>,
+}
+
+impl<'a> Fill<'a> {
+    pub fn new(tr: &'a crate::i18n::Tr, form: Option<&'a FormFields>) -> Fill<'a> {
+        Fill { tr, form }
+    }
+    fn input(&self, kind: &'static str, name: &str, stored: Option<String>) -> Input {
+        let label = self.tr.t(&format!("field-{}", name.replace('_', "-")));
+        let value = value(self.form, name, || stored.unwrap_or_default());
+        Input::new(kind, name, label, value)
+    }
+    pub fn text(&self, name: &str, stored: Option<String>) -> Input {
+        self.input("text", name, stored)
+    }
+    pub fn area(&self, name: &str, stored: Option<String>) -> Input {
+        self.input("textarea", name, stored)
+    }
+    pub fn date(&self, name: &str, stored: Option<String>) -> Input {
+        self.input("date", name, stored)
+    }
+    pub fn number(&self, name: &str, stored: Option<String>) -> Input {
+        self.input("number", name, stored)
+    }
+    pub fn datetime(&self, name: &str, stored: Option<String>) -> Input {
+        self.input("datetime", name, stored)
+    }
+    fn options(
+        &self,
+        kind: &'static str,
+        name: &str,
+        stored: &[String],
+        options: impl IntoIterator<Item = (String, String)>,
+    ) -> Input {
+        let label = self.tr.t(&format!("field-{}", name.replace('_', "-")));
+        Input {
+            options: choices(self.form, name, stored, options),
+            ..Input::new(kind, name, label, String::new())
+        }
+    }
+    pub fn select(
+        &self,
+        name: &str,
+        stored: &[String],
+        options: impl IntoIterator<Item = (String, String)>,
+    ) -> Input {
+        self.options("select", name, stored, options)
+    }
+    pub fn checks(
+        &self,
+        name: &str,
+        stored: &[String],
+        options: impl IntoIterator<Item = (String, String)>,
+    ) -> Input {
+        self.options("checks", name, stored, options)
+    }
+    pub fn radios(
+        &self,
+        name: &str,
+        stored: &[String],
+        options: impl IntoIterator<Item = (String, String)>,
+    ) -> Input {
+        self.options("radios", name, stored, options)
+    }
+    pub fn multi(
+        &self,
+        name: &str,
+        stored: &[String],
+        options: impl IntoIterator<Item = (String, String)>,
+    ) -> Input {
+        self.options("multiselect", name, stored, options)
+    }
+}
+
 /// The value a field shows: what was posted (when showing the form again), else the stored one.
 pub fn value(form: Option<&FormFields>, name: &str, stored: impl FnOnce() -> String) -> String {
     form.map(|f| f.get(name).to_string()).unwrap_or_else(stored)
@@ -106,6 +184,32 @@ pub fn choices(
             label,
         })
         .collect()
+}
+
+/// The owner select of a register form: "no owner" first, then every member of the
+/// organisation by name and role, with the posted (or stored) membership marked.
+pub async fn owner_choices(
+    state: &crate::state::AppState,
+    m: &crate::context::Member,
+    form: Option<&FormFields>,
+    stored: Option<&str>,
+) -> crate::error::AppResult<Vec<Choice>> {
+    let tr = &m.ctx.tr;
+    let now = value(form, "owner_membership_id", || {
+        stored.unwrap_or_default().to_string()
+    });
+    let members = tillit_app::members::all_members(&state.app, &m.who).await?;
+    let mut owners = vec![Choice {
+        key: String::new(),
+        label: tr.t("assets-no-owner"),
+        selected: now.is_empty(),
+    }];
+    owners.extend(members.into_iter().map(|x| Choice {
+        selected: x.id == now,
+        key: x.id.into(),
+        label: format!("{} ({})", x.display_name, tr.role(x.role)),
+    }));
+    Ok(owners)
 }
 
 #[derive(Template)]

@@ -7,7 +7,7 @@ use crate::forms::answer;
 use crate::forms::FormFields;
 use crate::forms::Params;
 use crate::i18n::Tr;
-use crate::pages::ui::{choices, form_status, value, FormPage, Input};
+use crate::pages::ui::{form_status, value, Fill, FormPage, Input};
 use crate::pages::Notice;
 use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
@@ -264,6 +264,7 @@ async fn analysis_form(
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
+    let fill = Fill::new(tr, form);
     let existing = match id {
         Some(id) => {
             Some(tillit_app::risk::risk_analysis(&state.app, &m.who, &AnalysisId::from(id)).await?)
@@ -283,41 +284,18 @@ async fn analysis_form(
     .await?;
     let today = tillit_app::today();
     let fields = vec![
-        Input::text(
-            "title",
-            tr.t("field-title"),
-            value(form, "title", || {
-                x.map(|x| x.title.clone()).unwrap_or_default()
-            }),
-        ),
-        Input::area(
-            "scope",
-            tr.t("field-scope"),
-            value(form, "scope", || {
-                x.and_then(|x| x.scope.clone()).unwrap_or_default()
-            }),
-        )
-        .hint(tr.t("risk-scope-hint")),
-        Input::checks(
+        fill.text("title", x.map(|x| x.title.clone())),
+        fill.area("scope", x.and_then(|x| x.scope.clone()))
+            .hint(tr.t("risk-scope-hint")),
+        fill.checks(
             "system_ids",
-            tr.t("field-system-ids"),
-            choices(
-                form,
-                "system_ids",
-                &x.map(|x| x.system_ids.clone()).unwrap_or_default(),
-                systems
-                    .items
-                    .into_iter()
-                    .map(|s| (s.id.into_string(), s.input.name)),
-            ),
+            &x.map(|x| x.system_ids.clone()).unwrap_or_default(),
+            systems
+                .items
+                .into_iter()
+                .map(|s| (s.id.into_string(), s.input.name)),
         ),
-        Input::area(
-            "participants",
-            tr.t("field-participants"),
-            value(form, "participants", || {
-                x.and_then(|x| x.participants.clone()).unwrap_or_default()
-            }),
-        ),
+        fill.area("participants", x.and_then(|x| x.participants.clone())),
         Input::date(
             "analysed_on",
             tr.t("field-analysed-on"),
@@ -573,6 +551,7 @@ async fn scenario_form(
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
+    let fill = Fill::new(tr, form);
     let analysis = tillit_app::risk::risk_analysis(&state.app, &m.who, analysis_id).await?;
     let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     let x = existing.map(|s| &s.input);
@@ -632,13 +611,7 @@ async fn scenario_form(
     let stored_aspects = x.map(|x| x.aspects.clone()).unwrap_or_default();
     let acc = x.and_then(|x| x.acceptance.as_ref());
     let fields = vec![
-        Input::text(
-            "title",
-            tr.t("field-title"),
-            value(form, "title", || {
-                x.map(|x| x.title.clone()).unwrap_or_default()
-            }),
-        ),
+        fill.text("title", x.map(|x| x.title.clone())),
         Input::select(
             "threat_key",
             tr.t("field-threat-key"),
@@ -657,53 +630,27 @@ async fn scenario_form(
                 tr.t("risk-threat-free"),
             ),
         ),
-        Input::area(
-            "threat_text",
-            tr.t("field-threat-text"),
-            value(form, "threat_text", || {
-                x.and_then(|x| x.threat_text.clone()).unwrap_or_default()
-            }),
-        )
-        .hint(tr.t("risk-threat-hint")),
-        Input::area(
-            "vulnerability",
-            tr.t("field-vulnerability"),
-            value(form, "vulnerability", || {
-                x.and_then(|x| x.vulnerability.clone()).unwrap_or_default()
-            }),
-        ),
-        Input::checks(
+        fill.area("threat_text", x.and_then(|x| x.threat_text.clone()))
+            .hint(tr.t("risk-threat-hint")),
+        fill.area("vulnerability", x.and_then(|x| x.vulnerability.clone())),
+        fill.checks(
             "asset_ids",
-            tr.t("field-asset-ids"),
-            choices(
-                form,
-                "asset_ids",
-                &x.map(|x| x.asset_ids.clone()).unwrap_or_default(),
-                assets
-                    .items
-                    .into_iter()
-                    .map(|a| (a.id.into_string(), a.input.name)),
-            ),
+            &x.map(|x| x.asset_ids.clone()).unwrap_or_default(),
+            assets
+                .items
+                .into_iter()
+                .map(|a| (a.id.into_string(), a.input.name)),
         ),
-        Input::checks(
+        fill.checks(
             "aspects",
-            tr.t("field-aspects"),
-            choices(
-                form,
-                "aspects",
-                &stored_aspects,
-                Aspect::ALL
-                    .into_iter()
-                    .map(|a| (a.key().to_string(), tr.t(&format!("aspect-{}", a.key())))),
-            ),
+            &stored_aspects,
+            Aspect::ALL
+                .into_iter()
+                .map(|a| (a.key().to_string(), tr.t(&format!("aspect-{}", a.key())))),
         ),
-        Input::area(
+        fill.area(
             "existing_measures",
-            tr.t("field-existing-measures"),
-            value(form, "existing_measures", || {
-                x.and_then(|x| x.existing_measures.clone())
-                    .unwrap_or_default()
-            }),
+            x.and_then(|x| x.existing_measures.clone()),
         ),
         Input::select(
             "inherent_likelihood",
@@ -778,20 +725,8 @@ async fn scenario_form(
             "risk-acceptance-hint",
             &[("tolerance", matrix.tolerance.to_string())],
         )),
-        Input::date(
-            "accepted_on",
-            tr.t("field-accepted-on"),
-            value(form, "accepted_on", || {
-                acc.map(|a| a.decided_on.clone()).unwrap_or_default()
-            }),
-        ),
-        Input::area(
-            "acceptance_note",
-            tr.t("field-acceptance-note"),
-            value(form, "acceptance_note", || {
-                acc.map(|a| a.note.clone()).unwrap_or_default()
-            }),
-        ),
+        fill.date("accepted_on", acc.map(|a| a.decided_on.clone())),
+        fill.area("acceptance_note", acc.map(|a| a.note.clone())),
     ];
     let (heading, action) = match existing {
         Some(s) => (

@@ -4,7 +4,7 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::{FormFields, Params};
 use crate::i18n::Tr;
-use crate::pages::ui::{choices, form_status, value, FormPage, Input};
+use crate::pages::ui::{choices, form_status, value, Fill, FormPage, Input};
 use crate::pages::{notice_from, show_time, Choice, FieldError, Notice, PageCommon, Pager};
 use crate::render::page;
 use crate::state::AppState;
@@ -324,6 +324,7 @@ async fn form_page(
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
+    let fill = Fill::new(tr, form);
     let x = existing.map(|s| &s.input);
     let text = |name: &str, label: &str, stored: Option<String>| {
         Input::text(
@@ -371,13 +372,9 @@ async fn form_page(
             ),
         )
         .hint(tr.t("field-jurisdictions-hint")),
-        Input::area(
+        fill.area(
             "subprocessors",
-            tr.t("field-subprocessors"),
-            value(form, "subprocessors", || {
-                x.map(|x| subprocessor_lines(&x.subprocessors))
-                    .unwrap_or_default()
-            }),
+            x.map(|x| subprocessor_lines(&x.subprocessors)),
         )
         .hint(tr.t("field-subprocessors-hint")),
         Input::multi(
@@ -401,14 +398,8 @@ async fn form_page(
                     .unwrap_or_default(),
             ),
         ),
-        Input::date(
-            "dpa_signed_on",
-            tr.t("field-dpa-signed-on"),
-            value(form, "dpa_signed_on", || {
-                x.and_then(|x| x.dpa_signed_on.clone()).unwrap_or_default()
-            }),
-        )
-        .hint(tr.t("field-dpa-signed-on-hint")),
+        fill.date("dpa_signed_on", x.and_then(|x| x.dpa_signed_on.clone()))
+            .hint(tr.t("field-dpa-signed-on-hint")),
         Input::radios(
             "confidentiality_undertaking",
             tr.t("field-confidentiality-undertaking"),
@@ -439,22 +430,12 @@ async fn form_page(
             tr.t("field-exit-terms"),
             answer_choices(tr, form, "exit_terms", x.and_then(|x| x.exit_terms)),
         ),
-        Input::area(
+        fill.area(
             "certifications",
-            tr.t("field-certifications"),
-            value(form, "certifications", || {
-                x.map(|x| certification_lines(&x.certifications))
-                    .unwrap_or_default()
-            }),
+            x.map(|x| certification_lines(&x.certifications)),
         )
         .hint(tr.t("field-certifications-hint")),
-        Input::area(
-            "notes",
-            tr.t("field-notes"),
-            value(form, "notes", || {
-                x.and_then(|x| x.notes.clone()).unwrap_or_default()
-            }),
-        ),
+        fill.area("notes", x.and_then(|x| x.notes.clone())),
     ];
     let (heading, action, back) = match existing {
         Some(s) => (
