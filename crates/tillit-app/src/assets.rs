@@ -35,26 +35,15 @@ pub struct AssetListParams {
 impl AssetListParams {
     pub fn parse(&self) -> Result<(AssetQuery, PageRequest)> {
         let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
-        if self.q.chars().count() > 200 {
-            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-        }
-        let classified = match self.classified.as_str() {
-            "" => None,
-            "yes" => Some(true),
-            "no" => Some(false),
-            _ => return Err(ValidationErrors::single("classified", Rule::UnknownValue).into()),
-        };
+        tillit_domain::paging::search_text(&self.q)?;
+        let classified = tillit_domain::paging::yes_no("classified", &self.classified)?;
         let sort = match self.sort.as_str() {
             "" | "name" => AssetSort::Name,
             "updated" => AssetSort::Updated,
             "level" => AssetSort::Level,
             _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
         };
-        let archived = match self.archived.as_str() {
-            "" | "no" => false,
-            "yes" => true,
-            _ => return Err(ValidationErrors::single("archived", Rule::UnknownValue).into()),
-        };
+        let archived = tillit_domain::paging::archived(&self.archived)?;
         Ok((
             AssetQuery {
                 q: Some(self.q.clone()),

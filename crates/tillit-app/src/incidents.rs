@@ -63,9 +63,7 @@ pub struct IncidentListParams {
 impl IncidentListParams {
     pub fn parse(&self) -> Result<(Option<String>, Option<String>, PageRequest)> {
         let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
-        if self.q.chars().count() > 200 {
-            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-        }
+        tillit_domain::paging::search_text(&self.q)?;
         let status = match self.status.as_str() {
             "" => None,
             s if STATUSES.contains(&s) => Some(s.to_string()),

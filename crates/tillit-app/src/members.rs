@@ -29,9 +29,7 @@ pub struct MemberListParams {
 impl MemberListParams {
     pub fn parse(&self) -> Result<(MemberQuery, PageRequest)> {
         let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
-        if self.q.chars().count() > 200 {
-            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-        }
+        tillit_domain::paging::search_text(&self.q)?;
         let role = match self.role.trim() {
             "" => None,
             // Any role filters; one of the other side simply has no members here.

@@ -9,7 +9,6 @@ use tillit_domain::ids::SupplierId;
 use tillit_domain::paging::{Page, PageRequest};
 use tillit_domain::role::Permission;
 use tillit_domain::supplier::{SupplierDraft, SupplierInput};
-use tillit_domain::{Rule, ValidationErrors};
 use tillit_store::Supplier;
 
 /// A text filter and a page, as a query string gives them (pages and API alike): the supplier
@@ -27,9 +26,7 @@ pub struct SupplierListParams {
 impl SupplierListParams {
     pub fn parse(&self) -> Result<(Option<String>, PageRequest)> {
         let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
-        if self.q.chars().count() > 200 {
-            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-        }
+        tillit_domain::paging::search_text(&self.q)?;
         Ok((Some(self.q.clone()).filter(|q| !q.trim().is_empty()), page))
     }
 }

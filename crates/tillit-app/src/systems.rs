@@ -39,32 +39,21 @@ pub struct SystemListParams {
 
 impl SystemListParams {
     pub fn parse(&self) -> Result<(SystemQuery, PageRequest)> {
-        if self.q.chars().count() > 200 {
-            return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-        }
+        tillit_domain::paging::search_text(&self.q)?;
         let page = PageRequest::parse(self.page.as_deref(), self.per_page.as_deref())?;
         let hosting = match self.hosting.as_str() {
             "" => None,
             h if HOSTING.contains(&h) => Some(h.to_string()),
             _ => return Err(ValidationErrors::single("hosting", Rule::UnknownValue).into()),
         };
-        let patient_data = match self.patient_data.as_str() {
-            "" => None,
-            "yes" => Some(true),
-            "no" => Some(false),
-            _ => return Err(ValidationErrors::single("patient_data", Rule::UnknownValue).into()),
-        };
+        let patient_data = tillit_domain::paging::yes_no("patient_data", &self.patient_data)?;
         let sort = match self.sort.as_str() {
             "" | "name" => SystemSort::Name,
             "updated" => SystemSort::Updated,
             "review" => SystemSort::NextReview,
             _ => return Err(ValidationErrors::single("sort", Rule::UnknownValue).into()),
         };
-        let archived = match self.archived.as_str() {
-            "" | "no" => false,
-            "yes" => true,
-            _ => return Err(ValidationErrors::single("archived", Rule::UnknownValue).into()),
-        };
+        let archived = tillit_domain::paging::archived(&self.archived)?;
         Ok((
             SystemQuery {
                 q: Some(self.q.clone()),

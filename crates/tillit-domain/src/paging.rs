@@ -99,9 +99,60 @@ impl<T> Page<T> {
     }
 }
 
+/// The longest search text a list takes (`q`).
+pub const MAX_SEARCH: usize = 200;
+
+/// A list's search text (`q`): at most [`MAX_SEARCH`] characters.
+pub fn search_text(q: &str) -> Result<&str, ValidationErrors> {
+    if q.chars().count() > MAX_SEARCH {
+        return Err(ValidationErrors::single(
+            "q",
+            Rule::TooLong { max: MAX_SEARCH },
+        ));
+    }
+    Ok(q)
+}
+
+/// A yes/no filter of a list: empty is no filter, `yes` and `no` filter, any other word is
+/// refused in the field's name.
+pub fn yes_no(field: &str, v: &str) -> Result<Option<bool>, ValidationErrors> {
+    match v {
+        "" => Ok(None),
+        "yes" => Ok(Some(true)),
+        "no" => Ok(Some(false)),
+        _ => Err(ValidationErrors::single(field, Rule::UnknownValue)),
+    }
+}
+
+/// Whether a list shows the archived objects instead of those in use (`archived=yes`).
+pub fn archived(v: &str) -> Result<bool, ValidationErrors> {
+    Ok(yes_no("archived", v)? == Some(true))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_filter_is_yes_no_or_nothing_and_names_its_field_otherwise() {
+        assert_eq!(yes_no("patient_data", ""), Ok(None));
+        assert_eq!(yes_no("patient_data", "yes"), Ok(Some(true)));
+        assert_eq!(yes_no("patient_data", "no"), Ok(Some(false)));
+        let e = yes_no("patient_data", "ja").unwrap_err();
+        assert_eq!(e.0[0].field, "patient_data");
+        assert_eq!(e.0[0].rule, Rule::UnknownValue);
+        assert_eq!(archived(""), Ok(false));
+        assert_eq!(archived("no"), Ok(false));
+        assert_eq!(archived("yes"), Ok(true));
+        assert_eq!(archived("alla").unwrap_err().0[0].field, "archived");
+    }
+
+    #[test]
+    fn a_search_text_is_at_most_two_hundred_characters() {
+        assert_eq!(search_text(&"å".repeat(200)).map(str::len), Ok(400));
+        let e = search_text(&"å".repeat(201)).unwrap_err();
+        assert_eq!(e.0[0].rule, Rule::TooLong { max: 200 });
+    }
 
     #[test]
     fn page_parameters_are_bounded_and_named() {

@@ -76,12 +76,5 @@ pub async fn archive_box(
 /// The `archived` query parameter of a list: `yes` for the archived objects, empty or `no` for
 /// those in use.
 pub fn archived_param(v: Option<&str>) -> Result<bool, tillit_domain::ValidationErrors> {
-    match v.unwrap_or("") {
-        "" | "no" => Ok(false),
-        "yes" => Ok(true),
-        _ => Err(tillit_domain::ValidationErrors::single(
-            "archived",
-            tillit_domain::Rule::UnknownValue,
-        )),
-    }
+    tillit_domain::paging::archived(v.unwrap_or_default())
 }

@@ -91,9 +91,7 @@ pub async fn list_measures(
 ) -> AppResult<Json<MeasurePage>> {
     m.require(Permission::ViewRegisters)?;
     let page = PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
-    if q.q.as_deref().is_some_and(|s| s.chars().count() > 200) {
-        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-    }
+    tillit_domain::paging::search_text(q.q.as_deref().unwrap_or_default())?;
     let order = match q.order.as_deref().unwrap_or("due") {
         "due" | "" => MeasureOrder::Due,
         "status" => MeasureOrder::Status,

@@ -168,9 +168,7 @@ pub async fn list(
         ),
     };
     let text = q.q.as_ref().cloned().unwrap_or_default();
-    if text.chars().count() > 200 {
-        return Err(ValidationErrors::single("q", Rule::TooLong { max: 200 }).into());
-    }
+    tillit_domain::paging::search_text(&text)?;
     let overdue_only = q.overdue.as_deref() == Some("1");
     let archived = crate::archive::archived_param(q.archived.as_deref())?;
     let query = MeasureQuery {
