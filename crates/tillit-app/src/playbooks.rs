@@ -185,7 +185,7 @@ pub async fn start(
     who.require(Permission::EditRegisters)?;
     provider(who)?;
     let book = book()?;
-    app.store.incident(who.tenant(), incident_id).await?;
+    app.store.incident_found(who.tenant(), incident_id).await?;
     let playbook = d.parse(book)?;
     let started = app
         .store
@@ -219,7 +219,7 @@ pub async fn tick(
     let t = who.tenant();
     let book = book()?;
     let p = book.playbook(playbook).ok_or(Error::NotFound)?;
-    app.store.incident(t, incident_id).await?;
+    app.store.incident_found(t, incident_id).await?;
     let org = org_context(app, t).await?;
     let (step, done) = d.parse(book, p, &org)?;
     match app

@@ -67,6 +67,12 @@ async fn is_started(
 }
 
 impl Store {
+    /// Whether the organisation has the incident: `NotFound` when not, without reading it.
+    pub async fn incident_found(&self, t: &Tenant, incident_id: &str) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        incident_exists(&mut conn, t, incident_id).await
+    }
+
     /// The organisation's contacts, in no particular order.
     pub async fn incident_contacts(&self, t: &Tenant) -> Result<Vec<IncidentContact>, StoreError> {
         let rows = sqlx::query(
