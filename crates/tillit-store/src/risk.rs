@@ -265,6 +265,20 @@ async fn scenario_in(
     Ok(sc)
 }
 
+/// Scenarios read from their rows, each with its assets.
+async fn scenarios_from_rows(
+    conn: &mut sqlx::AnyConnection,
+    t: &Tenant,
+    rows: &[sqlx::any::AnyRow],
+) -> Result<Vec<Scenario>, StoreError> {
+    let mut list = rows
+        .iter()
+        .map(scenario_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    with_scenario_assets(conn, t, &mut list).await?;
+    Ok(list)
+}
+
 async fn with_scenario_assets(
     conn: &mut AnyConnection,
     t: &Tenant,
@@ -534,11 +548,7 @@ impl Store {
             .bind(analysis_id)
             .fetch_all(&mut *conn)
             .await?;
-        let mut list = rows
-            .iter()
-            .map(scenario_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        with_scenario_assets(&mut conn, t, &mut list).await?;
+        let list = scenarios_from_rows(&mut conn, t, &rows).await?;
         Ok(list)
     }
 
@@ -559,11 +569,7 @@ impl Store {
             .bind(system_id)
             .fetch_all(&mut *conn)
             .await?;
-        let mut list = rows
-            .iter()
-            .map(scenario_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        with_scenario_assets(&mut conn, t, &mut list).await?;
+        let list = scenarios_from_rows(&mut conn, t, &rows).await?;
         Ok(list)
     }
 
@@ -596,11 +602,7 @@ impl Store {
             .bind(limit)
             .fetch_all(&mut *conn)
             .await?;
-        let mut list = rows
-            .iter()
-            .map(scenario_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        with_scenario_assets(&mut conn, t, &mut list).await?;
+        let list = scenarios_from_rows(&mut conn, t, &rows).await?;
         Ok((total, list))
     }
 
