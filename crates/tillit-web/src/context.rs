@@ -134,11 +134,14 @@ pub struct Member {
     pub submission_due: Option<tillit_app::submissions::Schedule>,
     /// Supervision requests from authorities still to answer (read for pages only).
     pub supervision_open: usize,
+    /// The application the member acts in, for the handler's commands and queries.
+    pub state: AppState,
 }
 
 impl Member {
-    pub fn new(ctx: Ctx, who: Acting) -> Member {
+    pub fn new(ctx: Ctx, who: Acting, state: AppState) -> Member {
         Member {
+            state,
             ctx,
             who,
             reports_due: Vec::new(),
@@ -161,6 +164,11 @@ impl Member {
                 tillit_app::supervision::provider_open_items(&state.app, &self.who).await?;
         }
         Ok(())
+    }
+
+    /// The application layer, for a command or query in the member's name.
+    pub fn app(&self) -> &tillit_app::App {
+        &self.state.app
     }
 
     /// The one authorisation check: the role must allow it, and a token must carry the scope.
@@ -192,7 +200,7 @@ impl FromRequestParts<AppState> for Member {
         }
         let who = tillit_app::auth::acting(&state.app, auth).await?;
         let is_page = !ctx.is_api && parts.method == axum::http::Method::GET;
-        let mut m = Member::new(ctx, who);
+        let mut m = Member::new(ctx, who, state.clone());
         if is_page {
             m.count_reports_due(state).await?;
         }

@@ -11,7 +11,7 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::{answer, FormFields};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -55,58 +55,46 @@ pub trait Register: 'static {
     ) -> impl Future<Output = AppResult<Response>> + Send;
 }
 
-pub async fn new_form<R: Register>(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Response> {
+pub async fn new_form<R: Register>(m: Member) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    R::form(&state, &m, None, None, None).await
+    R::form(&m.state, &m, None, None, None).await
 }
 
-pub async fn create<R: Register>(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn create<R: Register>(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let result = form
-        .submit(async |d: R::Draft| R::save(&state, &m, None, &d).await)
+        .submit(async |d: R::Draft| R::save(&m.state, &m, None, &d).await)
         .await;
     answer(
         result,
         |x| R::saved(&x),
-        async |v| R::form(&state, &m, None, Some(&form), Some(&v)).await,
+        async |v| R::form(&m.state, &m, None, Some(&form), Some(&v)).await,
     )
     .await
 }
 
-pub async fn edit_form<R: Register>(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<R::Id>,
-) -> AppResult<Response> {
+pub async fn edit_form<R: Register>(m: Member, Path(id): Path<R::Id>) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let x = R::load(&state, &m, &id).await?;
-    R::form(&state, &m, Some(&x), None, None).await
+    let x = R::load(&m.state, &m, &id).await?;
+    R::form(&m.state, &m, Some(&x), None, None).await
 }
 
 pub async fn update<R: Register>(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<R::Id>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let result = form
-        .submit(async |d: R::Draft| R::save(&state, &m, Some(&id), &d).await)
+        .submit(async |d: R::Draft| R::save(&m.state, &m, Some(&id), &d).await)
         .await;
     // The object is read again only to show the form with its errors, not on every save.
     answer(
         result,
         |x| R::saved(&x),
         async |v| {
-            let existing = R::load(&state, &m, &id).await?;
-            R::form(&state, &m, Some(&existing), Some(&form), Some(&v)).await
+            let existing = R::load(&m.state, &m, &id).await?;
+            R::form(&m.state, &m, Some(&existing), Some(&form), Some(&v)).await
         },
     )
     .await

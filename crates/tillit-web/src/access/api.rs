@@ -5,8 +5,7 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tillit_domain::access::AccessAnalysisDraft;
@@ -126,14 +125,13 @@ impl From<tillit_app::views::AccessAnalysis> for AccessAnalysisDto {
 /// conditions for access, PDL 4 kap. 2 §).
 #[utoipa::path(get, path = "/api/v1/systems/{id}/access-analysis", params(("id" = String, Path)), responses((status = 200, body = AccessAnalysisDto), (status = 404, body = Problem)))]
 pub async fn get_access_analysis(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
 ) -> AppResult<Json<AccessAnalysisDto>> {
     m.require(Permission::ViewRegisters)?;
-    tillit_app::systems::system(&state.app, &m.who, &id).await?;
+    tillit_app::systems::system(m.app(), &m.who, &id).await?;
     Ok(Json(
-        match tillit_app::access::access_analysis(&state.app, &m.who, &id).await? {
+        match tillit_app::access::access_analysis(m.app(), &m.who, &id).await? {
             Some(a) => a.into(),
             None => AccessAnalysisDto::missing(&id),
         },
@@ -143,13 +141,12 @@ pub async fn get_access_analysis(
 /// Saves a system's access-needs analysis.
 #[utoipa::path(put, path = "/api/v1/systems/{id}/access-analysis", params(("id" = String, Path)), request_body = AccessAnalysisDraft, responses((status = 200, body = AccessAnalysisDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_access_analysis(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
     ApiJson(body): ApiJson<AccessAnalysisDraft>,
 ) -> AppResult<Json<AccessAnalysisDto>> {
     Ok(Json(
-        tillit_app::access::save_access_analysis(&state.app, &m.who, &id, &body)
+        tillit_app::access::save_access_analysis(m.app(), &m.who, &id, &body)
             .await?
             .into(),
     ))
@@ -160,13 +157,12 @@ pub async fn put_access_analysis(
 /// `decline` (with a note saying why, kept in the audit trail) leaves it unapproved.
 #[utoipa::path(post, path = "/api/v1/systems/{id}/access-analysis/approval", params(("id" = String, Path)), request_body = tillit_domain::risk::AcceptanceAnswerDraft, responses((status = 200, body = AccessAnalysisDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn answer_approval(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
     ApiJson(body): ApiJson<tillit_domain::risk::AcceptanceAnswerDraft>,
 ) -> AppResult<Json<AccessAnalysisDto>> {
     Ok(Json(
-        tillit_app::access::answer_approval(&state.app, &m.who, &id, &body)
+        tillit_app::access::answer_approval(m.app(), &m.who, &id, &body)
             .await?
             .into(),
     ))

@@ -10,7 +10,7 @@ use crate::pages::{notice_from, FieldError, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_domain::access::UserGroup;
@@ -210,25 +210,23 @@ async fn render_access(
 }
 
 pub async fn access_page(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_access(&state, &m, &id, None, None, notice, None).await
+    render_access(&m.state, &m, &id, None, None, notice, None).await
 }
 
 /// The information owner's answer to a request to approve the analysis (`POST
 /// /systems/{id}/access-analysis/approval`).
 pub async fn answer_approval(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
     form: FormFields,
 ) -> AppResult<Response> {
     let result = match form.draft::<tillit_domain::risk::AcceptanceAnswerDraft>() {
-        Ok(d) => tillit_app::access::answer_approval(&state.app, &m.who, &id, &d)
+        Ok(d) => tillit_app::access::answer_approval(m.app(), &m.who, &id, &d)
             .await
             .map_err(AppError::from),
         Err(v) => Err(AppError::Invalid(v)),
@@ -247,7 +245,7 @@ pub async fn answer_approval(
         Err(AppError::Invalid(v)) => {
             let note = form.get("note").to_string();
             render_access(
-                &state,
+                &m.state,
                 &m,
                 id.as_str(),
                 None,
@@ -262,14 +260,13 @@ pub async fn answer_approval(
 }
 
 pub async fn save_access(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let result =
-        tillit_app::access::save_access_analysis(&state.app, &m.who, &id, &access_draft(&form))
+        tillit_app::access::save_access_analysis(m.app(), &m.who, &id, &access_draft(&form))
             .await
             .map_err(AppError::from);
     match result {
@@ -277,7 +274,7 @@ pub async fn save_access(
             "/systems/{id}/access-analysis?done=access-saved"
         ))),
         Err(AppError::Invalid(v)) => {
-            render_access(&state, &m, id.as_str(), Some(&form), Some(&v), None, None).await
+            render_access(&m.state, &m, id.as_str(), Some(&form), Some(&v), None, None).await
         }
         Err(e) => Err(e),
     }
@@ -320,18 +317,13 @@ fn access_draft(form: &FormFields) -> tillit_domain::access::AccessAnalysisDraft
 /// The access-needs analysis (behovs- och riskanalys) of a system as a document: its user
 /// groups with what each needs and why, the risks of wider and narrower access, the resulting
 /// rules, and who approved it and when it is next reviewed.
-pub async fn access_pdf(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn access_pdf(m: Member, Path(id): Path<String>) -> AppResult<Response> {
     use tillit_app::reports::{Block, Section};
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let sys = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(id.as_str())).await?;
+    let sys = tillit_app::systems::system(m.app(), &m.who, &SystemId::from(id.as_str())).await?;
     let Some(a) =
-        tillit_app::access::access_analysis(&state.app, &m.who, &SystemId::from(id.as_str()))
-            .await?
+        tillit_app::access::access_analysis(m.app(), &m.who, &SystemId::from(id.as_str())).await?
     else {
         return Err(crate::error::AppError::NotFound);
     };
@@ -408,7 +400,7 @@ pub async fn access_pdf(
     );
     doc.outline = false;
     crate::reports::pdf(
-        &state,
+        &m.state,
         &format!(
             "behovs-och-riskanalys-{}",
             crate::reports::slug(&sys.input.name)

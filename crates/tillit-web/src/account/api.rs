@@ -98,13 +98,10 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> AppResult<J
 
 /// The caller's own API tokens in this organisation.
 #[utoipa::path(get, path = "/api/v1/tokens", responses((status = 200, body = [TokenDto])))]
-pub async fn list_tokens(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<Vec<TokenDto>>> {
+pub async fn list_tokens(m: Member) -> AppResult<Json<Vec<TokenDto>>> {
     m.require_scope(Scope::Read)?;
     Ok(Json(
-        tillit_app::members::list_tokens(&state.app, &m.who)
+        tillit_app::members::list_tokens(m.app(), &m.who)
             .await?
             .into_iter()
             .map(TokenDto::from)
@@ -115,14 +112,10 @@ pub async fn list_tokens(
 /// Makes an API token (signed-in sessions only; a token cannot make tokens).
 #[utoipa::path(post, path = "/api/v1/tokens", request_body = NewTokenDto,
     responses((status = 201, body = CreatedTokenDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_token(
-    State(state): State<AppState>,
-    m: Member,
-    ApiJson(body): ApiJson<NewTokenDto>,
-) -> AppResult<Response> {
+pub async fn create_token(m: Member, ApiJson(body): ApiJson<NewTokenDto>) -> AppResult<Response> {
     let days = Some(body.expires_in_days.clone()).filter(|d| !d.is_empty());
     let new = tillit_app::members::create_token(
-        &state.app,
+        m.app(),
         &m.who,
         &body.name,
         &body.scopes,
@@ -141,12 +134,8 @@ pub async fn create_token(
 
 /// Revokes one of the caller's tokens.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", params(("id" = String, Path)), responses((status = 204), (status = 404, body = Problem)))]
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<StatusCode> {
+pub async fn revoke_token(m: Member, Path(id): Path<String>) -> AppResult<StatusCode> {
     m.require_scope(Scope::Write)?;
-    tillit_app::members::revoke_token(&state.app, &m.who, &id).await?;
+    tillit_app::members::revoke_token(m.app(), &m.who, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -45,7 +45,7 @@ async fn render_account(
     if !user.auth.must_change_password && !memberships.is_empty() {
         {
             let who = tillit_app::auth::acting(&state.app, user.auth.clone()).await?;
-            let mut member = Member::new(user.ctx.clone(), who);
+            let mut member = Member::new(user.ctx.clone(), who, state.clone());
             member.count_reports_due(state).await?;
             c = PageCommon::member(&member, tr.t("account-title"), "/account");
         }
@@ -204,22 +204,14 @@ async fn render_tokens(
     Ok(page(status, &tpl))
 }
 
-pub async fn tokens_page(
-    State(state): State<AppState>,
-    m: Member,
-    Params(notice): Params<Notice>,
-) -> AppResult<Response> {
+pub async fn tokens_page(m: Member, Params(notice): Params<Notice>) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_tokens(&state, &m, StatusCode::OK, None, None, None, notice).await
+    render_tokens(&m.state, &m, StatusCode::OK, None, None, None, notice).await
 }
 
-pub async fn create_token(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn create_token(m: Member, form: FormFields) -> AppResult<Response> {
     match tillit_app::members::create_token(
-        &state.app,
+        m.app(),
         &m.who,
         form.get("name"),
         &form.all("scopes"),
@@ -231,7 +223,7 @@ pub async fn create_token(
         // The secret is shown in this response only; it is never stored or shown again.
         Ok(new) => {
             render_tokens(
-                &state,
+                &m.state,
                 &m,
                 StatusCode::CREATED,
                 Some(new.secret),
@@ -243,7 +235,7 @@ pub async fn create_token(
         }
         Err(AppError::Invalid(v)) => {
             render_tokens(
-                &state,
+                &m.state,
                 &m,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
@@ -257,11 +249,7 @@ pub async fn create_token(
     }
 }
 
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    tillit_app::members::revoke_token(&state.app, &m.who, &id).await?;
+pub async fn revoke_token(m: Member, Path(id): Path<String>) -> AppResult<Response> {
+    tillit_app::members::revoke_token(m.app(), &m.who, &id).await?;
     Ok(see_other("/account/tokens?done=token-revoked"))
 }

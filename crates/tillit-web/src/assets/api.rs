@@ -6,8 +6,7 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
 use crate::forms::Params;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -83,13 +82,12 @@ pub struct AssetPage {
     params(("q" = Option<String>, Query), ("classified" = Option<String>, Query, description = "yes or no"), ("sort" = Option<String>, Query, description = "name, level or updated"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = AssetPage), (status = 422, body = Problem)))]
 pub async fn list_assets(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::assets::AssetListParams>,
 ) -> AppResult<Json<AssetPage>> {
     m.require(Permission::ViewRegisters)?;
     let (query, page) = p.parse()?;
-    let list = tillit_app::assets::list_assets(&state.app, &m.who, &query, page).await?;
+    let list = tillit_app::assets::list_assets(m.app(), &m.who, &query, page).await?;
     let (items, page, per_page, total) = page_of(list);
     Ok(Json(AssetPage {
         items,
@@ -101,26 +99,18 @@ pub async fn list_assets(
 
 /// Adds an information asset.
 #[utoipa::path(post, path = "/api/v1/assets", request_body = AssetDraft, responses((status = 201, body = AssetDto), (status = 422, body = Problem)))]
-pub async fn create_asset(
-    State(state): State<AppState>,
-    m: Member,
-    ApiJson(body): ApiJson<AssetDraft>,
-) -> AppResult<Response> {
+pub async fn create_asset(m: Member, ApiJson(body): ApiJson<AssetDraft>) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let a = tillit_app::assets::create_asset(&state.app, &m.who, &body).await?;
+    let a = tillit_app::assets::create_asset(m.app(), &m.who, &body).await?;
     Ok((StatusCode::CREATED, Json(AssetDto::from(a))).into_response())
 }
 
 /// One information asset.
 #[utoipa::path(get, path = "/api/v1/assets/{id}", params(("id" = String, Path)), responses((status = 200, body = AssetDto), (status = 404, body = Problem)))]
-pub async fn get_asset(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<AssetId>,
-) -> AppResult<Json<AssetDto>> {
+pub async fn get_asset(m: Member, Path(id): Path<AssetId>) -> AppResult<Json<AssetDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
-        tillit_app::assets::asset(&state.app, &m.who, &id)
+        tillit_app::assets::asset(m.app(), &m.who, &id)
             .await?
             .into(),
     ))
@@ -129,14 +119,13 @@ pub async fn get_asset(
 /// Replaces an information asset's facts.
 #[utoipa::path(put, path = "/api/v1/assets/{id}", params(("id" = String, Path)), request_body = AssetDraft, responses((status = 200, body = AssetDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_asset(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AssetId>,
     ApiJson(body): ApiJson<AssetDraft>,
 ) -> AppResult<Json<AssetDto>> {
     m.require(Permission::EditRegisters)?;
     Ok(Json(
-        tillit_app::assets::update_asset(&state.app, &m.who, &id, &body)
+        tillit_app::assets::update_asset(m.app(), &m.who, &id, &body)
             .await?
             .into(),
     ))
@@ -145,14 +134,13 @@ pub async fn update_asset(
 /// Classifies an information asset (levels 0–4 per aspect, with a motivation); kept in its history.
 #[utoipa::path(post, path = "/api/v1/assets/{id}/classification", params(("id" = String, Path)), request_body = ClassificationDraft, responses((status = 200, body = AssetDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn classify_asset(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AssetId>,
     ApiJson(body): ApiJson<ClassificationDraft>,
 ) -> AppResult<Json<AssetDto>> {
     m.require(Permission::Classify)?;
     Ok(Json(
-        tillit_app::assets::classify_asset(&state.app, &m.who, &id, &body)
+        tillit_app::assets::classify_asset(m.app(), &m.who, &id, &body)
             .await?
             .into(),
     ))

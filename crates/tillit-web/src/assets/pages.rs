@@ -11,7 +11,7 @@ use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::views::Asset;
@@ -62,7 +62,6 @@ fn aspect_headers(tr: &Tr) -> Vec<String> {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::assets::AssetListParams>,
     Params(notice): Params<Notice>,
@@ -71,7 +70,7 @@ pub async fn list(
     let tr = &m.ctx.tr;
     let (query, page_req) = p.parse()?;
     let text = p.q.clone();
-    let list = tillit_app::assets::list_assets(&state.app, &m.who, &query, page_req).await?;
+    let list = tillit_app::assets::list_assets(m.app(), &m.who, &query, page_req).await?;
     let pager = Pager::new(
         tr,
         "/assets",
@@ -572,19 +571,16 @@ async fn render_asset(
 
 /// The information owner confirms the starter kit's suggested classification.
 pub async fn confirm_suggestion(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AssetId>,
     _form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Classify)?;
-    match tillit_app::starter_kit::confirm_suggestion(&state.app, &m.who, &id, m.ctx.tr.lang())
-        .await
-    {
+    match tillit_app::starter_kit::confirm_suggestion(m.app(), &m.who, &id, m.ctx.tr.lang()).await {
         Ok(()) => Ok(see_other(&format!("/assets/{id}?done=asset-classified"))),
         Err(tillit_app::Error::Invalid(v)) => {
             render_asset(
-                &state,
+                &m.state,
                 &m,
                 id.as_str(),
                 None,
@@ -599,24 +595,18 @@ pub async fn confirm_suggestion(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_asset(&state, &m, &id, None, None, StatusCode::OK, notice).await
+    render_asset(&m.state, &m, &id, None, None, StatusCode::OK, notice).await
 }
 
-pub async fn classify(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<AssetId>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn classify(m: Member, Path(id): Path<AssetId>, form: FormFields) -> AppResult<Response> {
     m.require(Permission::Classify)?;
     let result = match form.draft::<ClassificationDraft>() {
-        Ok(d) => tillit_app::assets::classify_asset(&state.app, &m.who, &id, &d)
+        Ok(d) => tillit_app::assets::classify_asset(m.app(), &m.who, &id, &d)
             .await
             .map_err(AppError::from),
         Err(e) => Err(AppError::Invalid(e)),
@@ -625,7 +615,7 @@ pub async fn classify(
         Ok(_) => Ok(see_other(&format!("/assets/{id}?done=asset-classified"))),
         Err(AppError::Invalid(v)) => {
             render_asset(
-                &state,
+                &m.state,
                 &m,
                 id.as_str(),
                 Some(&form),

@@ -5,8 +5,7 @@ use crate::api::shared::*;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::Params;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::Json;
 use serde::Serialize;
 use tillit_domain::role::Permission;
@@ -57,14 +56,13 @@ impl From<tillit_app::views::AuditEvent> for AuditEventDto {
            ("from" = Option<String>, Query, description = "YYYY-MM-DD"), ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = AuditEventPage), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_audit_events(
-    State(state): State<AppState>,
     m: Member,
     Params(q): Params<tillit_app::audit::AuditParams>,
 ) -> AppResult<Json<AuditEventPage>> {
     m.require(Permission::ViewAuditLog)?;
     let (filter, page) = q.parse()?;
     let (items, page, per_page, total) =
-        page_of(tillit_app::audit::list_audit_events(&state.app, &m.who, &filter, page).await?);
+        page_of(tillit_app::audit::list_audit_events(m.app(), &m.who, &filter, page).await?);
     Ok(Json(AuditEventPage {
         items,
         page,
@@ -75,14 +73,10 @@ pub async fn list_audit_events(
 
 /// One audit event.
 #[utoipa::path(get, path = "/api/v1/audit-events/{id}", params(("id" = String, Path)), responses((status = 200, body = AuditEventDto), (status = 404, body = Problem)))]
-pub async fn get_audit_event(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Json<AuditEventDto>> {
+pub async fn get_audit_event(m: Member, Path(id): Path<String>) -> AppResult<Json<AuditEventDto>> {
     m.require(Permission::ViewAuditLog)?;
     Ok(Json(
-        tillit_app::audit::audit_event(&state.app, &m.who, &id)
+        tillit_app::audit::audit_event(m.app(), &m.who, &id)
             .await?
             .into(),
     ))

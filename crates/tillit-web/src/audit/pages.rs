@@ -6,9 +6,8 @@ use crate::forms::Params;
 use crate::overview::pages::action_label;
 use crate::pages::{show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
@@ -44,11 +43,7 @@ struct AuditPage {
     errors: Vec<FieldError>,
 }
 
-pub async fn audit_page(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<AuditParams>,
-) -> AppResult<Response> {
+pub async fn audit_page(m: Member, Params(q): Params<AuditParams>) -> AppResult<Response> {
     m.require(Permission::ViewAuditLog)?;
     let tr = &m.ctx.tr;
     let (filter, page_req, errors, status) = match q.parse() {
@@ -60,8 +55,8 @@ pub async fn audit_page(
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     };
-    let list = tillit_app::audit::list_audit_events(&state.app, &m.who, &filter, page_req).await?;
-    let actions = tillit_app::audit::audit_actions(&state.app, &m.who).await?;
+    let list = tillit_app::audit::list_audit_events(m.app(), &m.who, &filter, page_req).await?;
+    let actions = tillit_app::audit::audit_actions(m.app(), &m.who).await?;
     let pager = Pager::new(
         tr,
         "/admin/audit",
@@ -177,14 +172,10 @@ pub fn actor_label(tr: &crate::i18n::Tr, recorded: &str) -> String {
     }
 }
 
-pub async fn audit_event_page(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn audit_event_page(m: Member, Path(id): Path<String>) -> AppResult<Response> {
     m.require(Permission::ViewAuditLog)?;
     let tr = &m.ctx.tr;
-    let e = tillit_app::audit::audit_event(&state.app, &m.who, &id).await?;
+    let e = tillit_app::audit::audit_event(m.app(), &m.who, &id).await?;
     let keys: BTreeSet<String> = [&e.before, &e.after]
         .into_iter()
         .flatten()

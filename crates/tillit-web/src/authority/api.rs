@@ -5,8 +5,7 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::{ApiJson, Params};
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -57,14 +56,10 @@ pub struct RankingDto {
 #[utoipa::path(get, path = "/api/v1/authority/ranking",
     params(("county" = Option<String>, Query), ("kind" = Option<String>, Query, description = "region, municipality, private_provider, other"), ("nis2_class" = Option<String>, Query, description = "essential, important, not_covered, unknown"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = RankingDto), (status = 422, body = Problem)))]
-pub async fn ranking(
-    State(state): State<AppState>,
-    m: Member,
-    Params(p): Params<RemitParams>,
-) -> AppResult<Json<RankingDto>> {
+pub async fn ranking(m: Member, Params(p): Params<RemitParams>) -> AppResult<Json<RankingDto>> {
     m.require(Permission::ViewSupervision)?;
     let (f, page) = p.parse()?;
-    let v = auth::ranking(&state.app, &m.who, &f, page).await?;
+    let v = auth::ranking(m.app(), &m.who, &f, page).await?;
     let offset = (v.page.page - 1) * v.page.per_page;
     Ok(Json(RankingDto {
         model_version: v.model_version,
@@ -104,13 +99,9 @@ pub async fn ranking(
 /// the read is audited.
 #[utoipa::path(get, path = "/api/v1/authority/ranking/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Object)))]
-pub async fn explain(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+pub async fn explain(m: Member, Path(id): Path<String>) -> AppResult<Json<serde_json::Value>> {
     m.require(Permission::ReadSubmissions)?;
-    let x = auth::explain(&state.app, &m.who, &id).await?;
+    let x = auth::explain(m.app(), &m.who, &id).await?;
     Ok(Json(serde_json::json!({
         "organisation": x.entry,
         "model_version": x.model_version,
@@ -140,13 +131,12 @@ mod tillit_store_view {
     params(("q" = Option<String>, Query, description = "text in the name or number"), ("county" = Option<String>, Query), ("kind" = Option<String>, Query), ("nis2_class" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = RegistryPageDto), (status = 422, body = Problem)))]
 pub async fn registry(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<RemitParams>,
 ) -> AppResult<Json<RegistryPageDto>> {
     m.require(Permission::ViewSupervision)?;
     let (f, page) = p.parse()?;
-    let l = auth::registry(&state.app, &m.who, &f, page).await?;
+    let l = auth::registry(m.app(), &m.who, &f, page).await?;
     Ok(Json(RegistryPageDto {
         page: l.page,
         per_page: l.per_page,
@@ -207,7 +197,6 @@ pub struct ReceivedParams {
     params(("org_number" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = ReceivedPageDto), (status = 422, body = Problem)))]
 pub async fn received(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<ReceivedParams>,
 ) -> AppResult<Json<ReceivedPageDto>> {
@@ -224,7 +213,7 @@ pub async fn received(
                 .unwrap_or_else(|_| n.to_string()),
         )
     };
-    let l = auth::received(&state.app, &m.who, n.as_deref(), page).await?;
+    let l = auth::received(m.app(), &m.who, n.as_deref(), page).await?;
     Ok(Json(ReceivedPageDto {
         page: l.page,
         per_page: l.per_page,
@@ -237,13 +226,9 @@ pub async fn received(
 /// published keys. The read is audited.
 #[utoipa::path(get, path = "/api/v1/authority/submissions/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Object)))]
-pub async fn received_one(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+pub async fn received_one(m: Member, Path(id): Path<String>) -> AppResult<Json<serde_json::Value>> {
     m.require(Permission::ReadSubmissions)?;
-    let (r, envelope, verdict) = auth::read_received(&state.app, &m.who, &id).await?;
+    let (r, envelope, verdict) = auth::read_received(m.app(), &m.who, &id).await?;
     let env: serde_json::Value = serde_json::from_str(&envelope).map_err(AppError::internal)?;
     Ok(Json(serde_json::json!({
         "received": ReceivedDto::from(r),
@@ -259,14 +244,10 @@ pub async fn received_one(
 /// published key, was signed with another key, or was already received.
 #[utoipa::path(post, path = "/api/v1/authority/submissions", request_body = Object,
     responses((status = 201, body = ReceivedDto), (status = 422, body = Problem), (status = 409, body = Problem)))]
-pub async fn import(
-    State(state): State<AppState>,
-    m: Member,
-    body: axum::body::Bytes,
-) -> AppResult<Response> {
+pub async fn import(m: Member, body: axum::body::Bytes) -> AppResult<Response> {
     m.require(Permission::ImportSubmissions)?;
-    let id = auth::import_submission(&state.app, &m.who, &body).await?;
-    let r = auth::received_meta(&state.app, &m.who, &id).await?;
+    let id = auth::import_submission(m.app(), &m.who, &body).await?;
+    let r = auth::received_meta(m.app(), &m.who, &id).await?;
     Ok((StatusCode::CREATED, Json(ReceivedDto::from(r))).into_response())
 }
 
@@ -282,9 +263,9 @@ pub struct ModelDto {
 
 /// The ranking model in force: its factors, weights, scales and rationales.
 #[utoipa::path(get, path = "/api/v1/authority/model", responses((status = 200, body = ModelDto)))]
-pub async fn model(State(state): State<AppState>, m: Member) -> AppResult<Json<ModelDto>> {
+pub async fn model(m: Member) -> AppResult<Json<ModelDto>> {
     m.require(Permission::ViewSupervision)?;
-    let mut all = auth::model_versions(&state.app, &m.who).await?;
+    let mut all = auth::model_versions(m.app(), &m.who).await?;
     if all.is_empty() {
         return Err(AppError::NotFound);
     }
@@ -299,13 +280,10 @@ pub async fn model(State(state): State<AppState>, m: Member) -> AppResult<Json<M
 
 /// Every version of the ranking model, newest first.
 #[utoipa::path(get, path = "/api/v1/authority/model/versions", responses((status = 200, body = Vec<ModelDto>)))]
-pub async fn model_versions(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<Vec<ModelDto>>> {
+pub async fn model_versions(m: Member) -> AppResult<Json<Vec<ModelDto>>> {
     m.require(Permission::ViewSupervision)?;
     Ok(Json(
-        auth::model_versions(&state.app, &m.who)
+        auth::model_versions(m.app(), &m.who)
             .await?
             .into_iter()
             .map(|(v, model)| ModelDto {
@@ -325,13 +303,12 @@ pub async fn model_versions(
 #[utoipa::path(post, path = "/api/v1/authority/model", request_body = tillit_domain::ranking::ModelDraft,
     responses((status = 201, body = ModelDto), (status = 422, body = Problem)))]
 pub async fn save_model(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<tillit_domain::ranking::ModelDraft>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRankingModel)?;
-    let version = auth::save_model(&state.app, &m.who, body).await?;
-    let (v, model) = auth::model_versions(&state.app, &m.who)
+    let version = auth::save_model(m.app(), &m.who, body).await?;
+    let (v, model) = auth::model_versions(m.app(), &m.who)
         .await?
         .into_iter()
         .find(|(v, _)| v.version == version)

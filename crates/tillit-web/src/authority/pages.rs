@@ -10,7 +10,7 @@ use crate::pages::{FieldError, Notice, PageCommon, Pager};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tillit_app::authority::{self as auth, RegistryImport, RemitParams};
@@ -117,15 +117,11 @@ struct RankingPage {
     may_read: bool,
 }
 
-pub async fn ranking(
-    State(state): State<AppState>,
-    m: Member,
-    Params(p): Params<RemitParams>,
-) -> AppResult<Response> {
+pub async fn ranking(m: Member, Params(p): Params<RemitParams>) -> AppResult<Response> {
     m.require(Permission::ViewSupervision)?;
     let tr = &m.ctx.tr;
     let (filter, page_req) = p.parse()?;
-    let view = auth::ranking(&state.app, &m.who, &filter, page_req).await?;
+    let view = auth::ranking(m.app(), &m.who, &filter, page_req).await?;
     let pager = Pager::new(tr, "/authority/ranking", &filter_params(&p), &view.page);
     let offset = (view.page.page - 1) * view.page.per_page;
     let lines = view
@@ -187,7 +183,7 @@ pub async fn ranking(
     .unwrap_or_default();
     let tpl = RankingPage {
         c: PageCommon::member(&m, tr.t("ranking-title"), "/authority/ranking"),
-        f: filters(&state, &m, &p).await?,
+        f: filters(&m.state, &m, &p).await?,
         chart_label: tr.f(
             "ranking-chart-label",
             &[("count", view.page.total.to_string())],
@@ -211,15 +207,11 @@ pub struct ExportParams {
 }
 
 /// The ranking (filtered) as CSV or XLSX.
-pub async fn ranking_export(
-    State(state): State<AppState>,
-    m: Member,
-    Params(p): Params<ExportParams>,
-) -> AppResult<Response> {
+pub async fn ranking_export(m: Member, Params(p): Params<ExportParams>) -> AppResult<Response> {
     m.require(Permission::ViewSupervision)?;
     let tr = &m.ctx.tr;
     let (filter, _) = p.remit.parse()?;
-    let rows = auth::ranking_all(&state.app, &m.who, &filter).await?;
+    let rows = auth::ranking_all(m.app(), &m.who, &filter).await?;
     let headers = [
         "placering",
         "namn",
@@ -347,14 +339,10 @@ fn figure_text(tr: &Tr, key: FactorKey, f: &Option<Figure>) -> String {
     }
 }
 
-pub async fn entry(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn entry(m: Member, Path(id): Path<String>) -> AppResult<Response> {
     m.require(Permission::ReadSubmissions)?;
     let tr = &m.ctx.tr;
-    let x = auth::explain(&state.app, &m.who, &id).await?;
+    let x = auth::explain(m.app(), &m.who, &id).await?;
     let e = &x.entry;
     let dash = |s: &str| {
         if s.is_empty() {
@@ -435,7 +423,7 @@ pub async fn entry(
         })
         .collect();
     let received = auth::received(
-        &state.app,
+        m.app(),
         &m.who,
         Some(&e.org_number),
         tillit_domain::paging::PageRequest::default(),
@@ -451,10 +439,9 @@ pub async fn entry(
         )
     })
     .collect();
-    let (own, shared) =
-        tillit_app::supervision::cases_on(&state.app, &m.who, &e.org_number).await?;
+    let (own, shared) = tillit_app::supervision::cases_on(m.app(), &m.who, &e.org_number).await?;
     let elsewhere = tillit_app::supervision::open_cases_elsewhere(
-        &state.app,
+        m.app(),
         &m.who,
         std::slice::from_ref(&e.org_number),
     )
@@ -543,7 +530,6 @@ struct RegistryPage {
 }
 
 pub async fn registry(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<RemitParams>,
     Params(n): Params<Notice>,
@@ -551,12 +537,12 @@ pub async fn registry(
     m.require(Permission::ViewSupervision)?;
     let tr = &m.ctx.tr;
     let (filter, page_req) = p.parse()?;
-    let list = auth::registry(&state.app, &m.who, &filter, page_req).await?;
+    let list = auth::registry(m.app(), &m.who, &filter, page_req).await?;
     let pager = Pager::new(tr, "/authority/registry", &filter_params(&p), &list);
     let summary = tr.f("registry-summary", &[("count", list.total.to_string())]);
     let numbers: Vec<String> = list.items.iter().map(|e| e.org_number.clone()).collect();
     let elsewhere =
-        tillit_app::supervision::open_cases_elsewhere(&state.app, &m.who, &numbers).await?;
+        tillit_app::supervision::open_cases_elsewhere(m.app(), &m.who, &numbers).await?;
     let lines = list
         .items
         .into_iter()
@@ -594,7 +580,7 @@ pub async fn registry(
     let tpl = RegistryPage {
         c: PageCommon::member(&m, tr.t("registry-title"), "/authority/registry")
             .with_notice(crate::pages::notice_from(tr, n.done.as_deref())),
-        f: filters(&state, &m, &p).await?,
+        f: filters(&m.state, &m, &p).await?,
         summary,
         lines,
         pager,
@@ -653,15 +639,11 @@ pub async fn registry_import_page(m: Member) -> AppResult<Response> {
     ))
 }
 
-pub async fn registry_import(
-    State(state): State<AppState>,
-    m: Member,
-    mp: Multipart,
-) -> AppResult<Response> {
+pub async fn registry_import(m: Member, mp: Multipart) -> AppResult<Response> {
     m.require(Permission::ManageRegistry)?;
     let tr = &m.ctx.tr;
     let (name, bytes, dry) = crate::transfer::pages::read_upload(mp).await?;
-    match auth::import_registry(&state.app, &m.who, &name, &bytes, dry).await? {
+    match auth::import_registry(m.app(), &m.who, &name, &bytes, dry).await? {
         RegistryImport::FileRefused(v) => Ok(import_page(
             &m,
             FieldError::list(tr, &v),
@@ -768,28 +750,20 @@ async fn received_page(
     Ok(page(crate::pages::ui::form_status(errors), &tpl))
 }
 
-pub async fn received(
-    State(state): State<AppState>,
-    m: Member,
-    Params(p): Params<ReceivedParams>,
-) -> AppResult<Response> {
-    received_page(&state, &m, &p, None).await
+pub async fn received(m: Member, Params(p): Params<ReceivedParams>) -> AppResult<Response> {
+    received_page(&m.state, &m, &p, None).await
 }
 
-pub async fn import_submission(
-    State(state): State<AppState>,
-    m: Member,
-    mp: Multipart,
-) -> AppResult<Response> {
+pub async fn import_submission(m: Member, mp: Multipart) -> AppResult<Response> {
     m.require(Permission::ImportSubmissions)?;
     let (_, bytes, _) = crate::transfer::pages::read_upload(mp).await?;
-    match auth::import_submission(&state.app, &m.who, &bytes).await {
+    match auth::import_submission(m.app(), &m.who, &bytes).await {
         Ok(id) => Ok(Redirect::to(&format!(
             "/authority/submissions/{id}?done=submission-imported"
         ))
         .into_response()),
         Err(tillit_app::Error::Invalid(e)) => {
-            received_page(&state, &m, &ReceivedParams::default(), Some(&e)).await
+            received_page(&m.state, &m, &ReceivedParams::default(), Some(&e)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -878,14 +852,13 @@ pub(crate) fn report_summary(tr: &Tr, c: &serde_json::Value) -> Vec<(String, Str
 }
 
 pub async fn received_one(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     Params(n): Params<Notice>,
 ) -> AppResult<Response> {
     m.require(Permission::ReadSubmissions)?;
     let tr = &m.ctx.tr;
-    let (r, envelope, verdict) = auth::read_received(&state.app, &m.who, &id).await?;
+    let (r, envelope, verdict) = auth::read_received(m.app(), &m.who, &id).await?;
     let content = serde_json::from_str::<serde_json::Value>(&envelope)
         .ok()
         .map(|e| e["submission"].clone())
@@ -1069,21 +1042,13 @@ async fn model_page(
     Ok(page(crate::pages::ui::form_status(errors), &tpl))
 }
 
-pub async fn model(
-    State(state): State<AppState>,
-    m: Member,
-    Params(n): Params<Notice>,
-) -> AppResult<Response> {
-    model_page(&state, &m, None, n.done.as_deref(), None).await
+pub async fn model(m: Member, Params(n): Params<Notice>) -> AppResult<Response> {
+    model_page(&m.state, &m, None, n.done.as_deref(), None).await
 }
 
-pub async fn model_version(
-    State(state): State<AppState>,
-    m: Member,
-    Path(v): Path<String>,
-) -> AppResult<Response> {
+pub async fn model_version(m: Member, Path(v): Path<String>) -> AppResult<Response> {
     let v: i64 = v.parse().map_err(|_| AppError::NotFound)?;
-    model_page(&state, &m, Some(v), None, None).await
+    model_page(&m.state, &m, Some(v), None, None).await
 }
 
 /// Reads the model form: per factor `{key}.weight`, `{key}.full_at` or `{key}.levels` (one
@@ -1157,19 +1122,15 @@ fn model_draft(
     })
 }
 
-pub async fn save_model(
-    State(state): State<AppState>,
-    m: Member,
-    form: crate::forms::FormFields,
-) -> AppResult<Response> {
+pub async fn save_model(m: Member, form: crate::forms::FormFields) -> AppResult<Response> {
     m.require(Permission::EditRankingModel)?;
     let result = match model_draft(&form) {
-        Ok(d) => auth::save_model(&state.app, &m.who, d).await,
+        Ok(d) => auth::save_model(m.app(), &m.who, d).await,
         Err(e) => Err(e.into()),
     };
     match result {
         Ok(_) => Ok(Redirect::to("/authority/model?done=model-saved").into_response()),
-        Err(tillit_app::Error::Invalid(e)) => model_page(&state, &m, None, None, Some(&e)).await,
+        Err(tillit_app::Error::Invalid(e)) => model_page(&m.state, &m, None, None, Some(&e)).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -5,8 +5,6 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::{ApiJson, Params};
-use crate::state::AppState;
-use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tillit_app::catalog::{CatalogDiff, ChangeKind, UpgradePlan};
@@ -29,12 +27,9 @@ pub struct CatalogVersionDto {
 
 /// Every version of the catalog, oldest first.
 #[utoipa::path(get, path = "/api/v1/catalog/versions", responses((status = 200, body = [CatalogVersionDto])))]
-pub async fn versions(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<Vec<CatalogVersionDto>>> {
+pub async fn versions(m: Member) -> AppResult<Json<Vec<CatalogVersionDto>>> {
     Ok(Json(
-        tillit_app::catalog::versions(&state.app, &m.who)?
+        tillit_app::catalog::versions(m.app(), &m.who)?
             .into_iter()
             .map(|v| CatalogVersionDto {
                 version: v.key,
@@ -168,13 +163,12 @@ pub struct DiffQuery {
 /// What changed between two versions: requirements added, removed and changed, each changed
 /// field with the words marked.
 #[utoipa::path(get, path = "/api/v1/catalog/diff", params(("from" = String, Query), ("to" = String, Query)), responses((status = 200, body = CatalogDiffDto), (status = 404, body = Problem, description = "No such version.")))]
-pub async fn diff(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<DiffQuery>,
-) -> AppResult<Json<CatalogDiffDto>> {
+pub async fn diff(m: Member, Params(q): Params<DiffQuery>) -> AppResult<Json<CatalogDiffDto>> {
     Ok(Json(diff_dto(tillit_app::catalog::diff_versions(
-        &state.app, &m.who, &q.from, &q.to,
+        m.app(),
+        &m.who,
+        &q.from,
+        &q.to,
     )?)))
 }
 
@@ -281,8 +275,8 @@ fn plan_dto(p: UpgradePlan) -> UpgradePlanDto {
 /// The upgrade on offer: what changed and which of the organisation's assessments, evidence and
 /// measures each change touches. 404 when the organisation is on the newest version.
 #[utoipa::path(get, path = "/api/v1/catalog/upgrade", responses((status = 200, body = UpgradePlanDto), (status = 404, body = Problem, description = "Already on the newest version.")))]
-pub async fn plan(State(state): State<AppState>, m: Member) -> AppResult<Json<UpgradePlanDto>> {
-    tillit_app::catalog::upgrade_plan(&state.app, &m.who)
+pub async fn plan(m: Member) -> AppResult<Json<UpgradePlanDto>> {
+    tillit_app::catalog::upgrade_plan(m.app(), &m.who)
         .await?
         .map(|p| Json(plan_dto(p)))
         .ok_or(AppError::NotFound)
@@ -307,11 +301,10 @@ pub struct UpgradeOutcomeDto {
 /// Moves the organisation to the newest version (administrator or coordinator).
 #[utoipa::path(post, path = "/api/v1/catalog/upgrade", request_body = UpgradeBody, responses((status = 200, body = UpgradeOutcomeDto), (status = 404, body = Problem, description = "Already on the newest version."), (status = 422, body = Problem)))]
 pub async fn upgrade(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<UpgradeBody>,
 ) -> AppResult<Json<UpgradeOutcomeDto>> {
-    let o = tillit_app::catalog::upgrade(&state.app, &m.who, &body.from).await?;
+    let o = tillit_app::catalog::upgrade(m.app(), &m.who, &body.from).await?;
     Ok(Json(UpgradeOutcomeDto {
         from: o.from,
         to: o.to,
@@ -352,12 +345,11 @@ pub struct PageQuery {
     params(("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query, description = "1–200, default 50")),
     responses((status = 200, body = ReassessmentPage), (status = 422, body = Problem)))]
 pub async fn reassessments(
-    State(state): State<AppState>,
     m: Member,
     Params(q): Params<PageQuery>,
 ) -> AppResult<Json<ReassessmentPage>> {
     let page = tillit_domain::paging::PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
-    let list = tillit_app::catalog::reassessments(&state.app, &m.who, page).await?;
+    let list = tillit_app::catalog::reassessments(m.app(), &m.who, page).await?;
     Ok(Json(ReassessmentPage {
         page: list.page,
         per_page: list.per_page,

@@ -10,7 +10,6 @@ use crate::pages::{notice_from, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
@@ -71,21 +70,17 @@ fn requirement_href(system_id: Option<&str>, id: &str) -> String {
     }
 }
 
-pub async fn overview(
-    State(state): State<AppState>,
-    m: Member,
-    Params(n): Params<CatalogParams>,
-) -> AppResult<Response> {
+pub async fn overview(m: Member, Params(n): Params<CatalogParams>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let lang = tr.lang();
     let req = tillit_domain::paging::PageRequest::parse(n.page.as_deref(), n.per_page.as_deref())?;
-    let versions = tillit_app::catalog::versions(&state.app, &m.who)?;
-    let offer = tillit_app::catalog::upgrade_offer(&state.app, &m.who).await?;
-    let todo = tillit_app::catalog::reassessments(&state.app, &m.who, req).await?;
+    let versions = tillit_app::catalog::versions(m.app(), &m.who)?;
+    let offer = tillit_app::catalog::upgrade_offer(m.app(), &m.who).await?;
+    let todo = tillit_app::catalog::reassessments(m.app(), &m.who, req).await?;
     let pager = crate::pages::Pager::new(tr, "/catalog", &[], &todo);
     let todo_total = tr.f("catalog-todo-total", &[("n", todo.total.to_string())]);
-    let lib = state.app.library(&m.who);
+    let lib = m.state.app.library(&m.who);
     let current = versions
         .iter()
         .find(|v| v.current)
@@ -238,27 +233,24 @@ pub struct DiffParams {
     pub to: Option<String>,
 }
 
-pub async fn diff(
-    State(state): State<AppState>,
-    m: Member,
-    Params(p): Params<DiffParams>,
-) -> AppResult<Response> {
+pub async fn diff(m: Member, Params(p): Params<DiffParams>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let versions: Vec<String> = state
+    let versions: Vec<String> = m
+        .state
         .app
         .catalogs
         .all()
         .iter()
         .map(|l| l.key.clone())
         .collect();
-    let latest = state.app.catalogs.latest().key.clone();
+    let latest = m.state.app.catalogs.latest().key.clone();
     let to = p.to.filter(|s| !s.is_empty()).unwrap_or(latest);
     let from = p
         .from
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| versions.first().cloned().unwrap_or_default());
-    let d = tillit_app::catalog::diff_versions(&state.app, &m.who, &from, &to)?;
+    let d = tillit_app::catalog::diff_versions(m.app(), &m.who, &from, &to)?;
     let heading = tr.f(
         "catalog-diff-heading",
         &[("from", from.clone()), ("to", to.clone())],
@@ -425,19 +417,15 @@ async fn upgrade_page(
     ))
 }
 
-pub async fn upgrade_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
-    upgrade_page(&state, &m, None).await
+pub async fn upgrade_form(m: Member) -> AppResult<Response> {
+    upgrade_page(&m.state, &m, None).await
 }
 
-pub async fn upgrade(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn upgrade(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::UpgradeCatalog)?;
-    match tillit_app::catalog::upgrade(&state.app, &m.who, form.get("from")).await {
+    match tillit_app::catalog::upgrade(m.app(), &m.who, form.get("from")).await {
         Ok(_) => Ok(see_other("/catalog?done=catalog-upgraded")),
-        Err(tillit_app::Error::Invalid(v)) => upgrade_page(&state, &m, Some(&v)).await,
+        Err(tillit_app::Error::Invalid(v)) => upgrade_page(&m.state, &m, Some(&v)).await,
         Err(e) => Err(AppError::from(e)),
     }
 }
@@ -445,13 +433,12 @@ pub async fn upgrade(
 /// Every assessment and measure the upgrade touches, and every requirement it adds per scope, as
 /// a CSV or XLSX table: the exact list behind the plan's counts.
 pub async fn upgrade_export(
-    State(state): State<AppState>,
     m: Member,
     Params(q): Params<crate::transfer::pages::Download>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let Some(plan) = tillit_app::catalog::upgrade_plan(&state.app, &m.who).await? else {
+    let Some(plan) = tillit_app::catalog::upgrade_plan(m.app(), &m.who).await? else {
         return Err(AppError::NotFound);
     };
     let scope = |name: &Option<String>| {

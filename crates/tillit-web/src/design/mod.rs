@@ -8,9 +8,7 @@ use crate::pages::ui::Input;
 use crate::pages::{Choice, FieldError, PageCommon};
 use crate::render::page;
 use crate::risk::pages::{heat_map, HeatMap};
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::views::CellCount;
@@ -135,8 +133,8 @@ struct DesignPage {
     heatmaps: Vec<HeatMap>,
 }
 
-pub async fn design(State(state): State<AppState>, m: Member) -> AppResult<Response> {
-    if !state.config.design_page {
+pub async fn design(m: Member) -> AppResult<Response> {
+    if !m.state.config.design_page {
         return Err(AppError::NotFound);
     }
     let tr = &m.ctx.tr;

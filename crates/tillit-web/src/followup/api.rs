@@ -4,7 +4,7 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::Json;
 use serde::Serialize;
 use tillit_domain::role::Permission;
@@ -62,11 +62,11 @@ pub struct IncidentStatsDto {
 
 /// The gaps to close and today's key figures.
 #[utoipa::path(get, path = "/api/v1/follow-up", responses((status = 200, body = FollowUpDto)))]
-pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Json<FollowUpDto>> {
+pub async fn follow_up(m: Member) -> AppResult<Json<FollowUpDto>> {
     m.require(Permission::ViewRegisters)?;
-    let (gaps, f) = crate::followup::pages::gaps_now(&state, &m).await?;
+    let (gaps, f) = crate::followup::pages::gaps_now(&m.state, &m).await?;
     let incidents = if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
-        let s = tillit_app::incidents::incident_statistics(&state.app, &m.who, 12).await?;
+        let s = tillit_app::incidents::incident_statistics(m.app(), &m.who, 12).await?;
         let causes = tillit_domain::incident_stats::causes();
         Some(IncidentStatsDto {
             total: s.total,
@@ -139,20 +139,12 @@ pub async fn review(
 
 /// Records that an information asset was reviewed today.
 #[utoipa::path(post, path = "/api/v1/assets/{id}/review", params(("id" = String, Path)), responses((status = 200, body = ReviewDto), (status = 404, body = Problem)))]
-pub async fn review_asset(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Json<ReviewDto>> {
-    review(&state, &m, tillit_app::views::Reviewed::Asset, &id).await
+pub async fn review_asset(m: Member, Path(id): Path<String>) -> AppResult<Json<ReviewDto>> {
+    review(&m.state, &m, tillit_app::views::Reviewed::Asset, &id).await
 }
 
 /// Records that a system was reviewed today.
 #[utoipa::path(post, path = "/api/v1/systems/{id}/review", params(("id" = String, Path)), responses((status = 200, body = ReviewDto), (status = 404, body = Problem)))]
-pub async fn review_system(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Json<ReviewDto>> {
-    review(&state, &m, tillit_app::views::Reviewed::System, &id).await
+pub async fn review_system(m: Member, Path(id): Path<String>) -> AppResult<Json<ReviewDto>> {
+    review(&m.state, &m, tillit_app::views::Reviewed::System, &id).await
 }

@@ -9,7 +9,7 @@ use crate::pages::PageCommon;
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::views::{GapList, KeyFigures, Reviewed};
@@ -176,13 +176,13 @@ fn incident_chart(
     }
 }
 
-pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+pub async fn follow_up(m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let (gaps, f) = gaps_now(&state, &m).await?;
+    let (gaps, f) = gaps_now(&m.state, &m).await?;
     let total = gaps.iter().map(|g| g.count).sum();
     let since = (tillit_app::today_date() - chrono::Days::new(90)).to_string();
-    let snaps = tillit_app::followup::snapshots(&state.app, &m.who, &since).await?;
+    let snaps = tillit_app::followup::snapshots(m.app(), &m.who, &since).await?;
     let series: [Series; 4] = [
         ("figure-gaps", |k| k.gaps),
         ("figure-compliance", |k| k.compliance_percent.unwrap_or(0)),
@@ -259,7 +259,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
         (tr.t("figure-systems"), f.systems.to_string(), false),
     ];
     let lang = tr.lang();
-    let lib = state.app.library(&m.who);
+    let lib = m.state.app.library(&m.who);
     let area_headers = lib
         .areas
         .iter()
@@ -287,7 +287,7 @@ pub async fn follow_up(State(state): State<AppState>, m: Member) -> AppResult<Re
     let incidents = if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
         Some(incident_chart(
             tr,
-            tillit_app::incidents::incident_statistics(&state.app, &m.who, 12).await?,
+            tillit_app::incidents::incident_statistics(m.app(), &m.who, 12).await?,
         ))
     } else {
         None
@@ -329,21 +329,19 @@ async fn mark(state: &AppState, m: &Member, what: Reviewed, id: &str) -> AppResu
 }
 
 pub async fn review_asset(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     _f: FormFields,
 ) -> AppResult<Response> {
-    mark(&state, &m, Reviewed::Asset, &id).await?;
+    mark(&m.state, &m, Reviewed::Asset, &id).await?;
     Ok(see_other(&format!("/assets/{id}?done=reviewed")))
 }
 
 pub async fn review_system(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     _f: FormFields,
 ) -> AppResult<Response> {
-    mark(&state, &m, Reviewed::System, &id).await?;
+    mark(&m.state, &m, Reviewed::System, &id).await?;
     Ok(see_other(&format!("/systems/{id}?done=reviewed")))
 }

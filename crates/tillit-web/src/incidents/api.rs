@@ -6,8 +6,7 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::{ApiJson, Params};
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -206,14 +205,13 @@ pub struct IncidentPage {
     params(("q" = Option<String>, Query, description = "text in the title or description"), ("status" = Option<String>, Query, description = "open, contained or closed"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = IncidentPage), (status = 422, body = Problem)))]
 pub async fn list_incidents(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::incidents::IncidentListParams>,
 ) -> AppResult<Json<IncidentPage>> {
     m.require(Permission::ViewRegisters)?;
     let (q, status, page) = p.parse()?;
     let list = tillit_app::incidents::list_incident_views(
-        &state.app,
+        m.app(),
         &m.who,
         q.as_deref(),
         status.as_deref(),
@@ -232,37 +230,31 @@ pub async fn list_incidents(
 /// organisation's.
 #[utoipa::path(post, path = "/api/v1/incidents", request_body = IncidentDraft, responses((status = 201, body = IncidentDto), (status = 422, body = Problem)))]
 pub async fn create_incident(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<IncidentDraft>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let v = tillit_app::incidents::create_incident(&state.app, &m.who, &body).await?;
+    let v = tillit_app::incidents::create_incident(m.app(), &m.who, &body).await?;
     Ok((StatusCode::CREATED, Json(IncidentDto::from(v))).into_response())
 }
 
 /// One incident with its obligations.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}", params(("id" = String, Path)), responses((status = 200, body = IncidentDto), (status = 404, body = Problem)))]
-pub async fn get_incident(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Json<IncidentDto>> {
+pub async fn get_incident(m: Member, Path(id): Path<String>) -> AppResult<Json<IncidentDto>> {
     m.require(Permission::ViewRegisters)?;
-    let v = tillit_app::incidents::incident(&state.app, &m.who, &id).await?;
+    let v = tillit_app::incidents::incident(m.app(), &m.who, &id).await?;
     Ok(Json(v.into()))
 }
 
 /// Replaces an incident's facts; every obligation is recomputed.
 #[utoipa::path(put, path = "/api/v1/incidents/{id}", params(("id" = String, Path)), request_body = IncidentDraft, responses((status = 200, body = IncidentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_incident(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<IncidentDraft>,
 ) -> AppResult<Json<IncidentDto>> {
     m.require(Permission::EditRegisters)?;
-    let v = tillit_app::incidents::update_incident(&state.app, &m.who, &id, &body).await?;
+    let v = tillit_app::incidents::update_incident(m.app(), &m.who, &id, &body).await?;
     Ok(Json(v.into()))
 }
 
@@ -270,13 +262,12 @@ pub async fn update_incident(
 /// not send reports to the authorities itself.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/reports", params(("id" = String, Path)), request_body = ReportSentDraft, responses((status = 200, body = IncidentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn mark_report_sent(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReportSentDraft>,
 ) -> AppResult<Json<IncidentDto>> {
     m.require(Permission::EditRegisters)?;
-    let v = tillit_app::incidents::mark_report_sent(&state.app, &m.who, &id, &body).await?;
+    let v = tillit_app::incidents::mark_report_sent(m.app(), &m.who, &id, &body).await?;
     Ok(Json(v.into()))
 }
 
@@ -285,16 +276,15 @@ pub async fn mark_report_sent(
 /// one already made from the incident under that title.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/lesson-measures", params(("id" = String, Path)), request_body = LessonMeasureDraft, responses((status = 201, body = crate::measures::api::MeasureDto), (status = 200, body = crate::measures::api::MeasureDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn lesson_to_measure(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<tillit_domain::incident_case::LessonMeasureDraft>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let (mid, created) =
-        tillit_app::incidents::lesson_to_measure(&state.app, &m.who, &id, &body).await?;
+        tillit_app::incidents::lesson_to_measure(m.app(), &m.who, &id, &body).await?;
     let measure = tillit_app::measures::measure(
-        &state.app,
+        m.app(),
         &m.who,
         &tillit_domain::ids::MeasureId::from(mid.as_str()),
     )
@@ -333,14 +323,10 @@ pub struct TimelineItemDto {
 /// The incident's timeline, oldest first: its own times, the entries of its log, every change
 /// (from the audit trail) and the reminders sent.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/timeline", params(("id" = String, Path)), responses((status = 200, body = Vec<TimelineItemDto>), (status = 404, body = Problem)))]
-pub async fn timeline(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Json<Vec<TimelineItemDto>>> {
+pub async fn timeline(m: Member, Path(id): Path<String>) -> AppResult<Json<Vec<TimelineItemDto>>> {
     use tillit_app::incidents::Timeline;
     m.require(Permission::ViewRegisters)?;
-    let items = tillit_app::incidents::timeline(&state.app, &m.who, &id).await?;
+    let items = tillit_app::incidents::timeline(m.app(), &m.who, &id).await?;
     Ok(Json(
         items
             .into_iter()
@@ -390,13 +376,12 @@ pub async fn timeline(
 /// Writes an entry in the incident's log; answers with the timeline.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/entries", params(("id" = String, Path)), request_body = IncidentEntryDraft, responses((status = 201, body = Vec<TimelineItemDto>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_entry(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<tillit_domain::incident_case::IncidentEntryDraft>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    tillit_app::incidents::add_entry(&state.app, &m.who, &id, &body).await?;
-    let Json(items) = timeline(State(state), m, Path(id)).await?;
+    tillit_app::incidents::add_entry(m.app(), &m.who, &id, &body).await?;
+    let Json(items) = timeline(m, Path(id)).await?;
     Ok((StatusCode::CREATED, Json(items)).into_response())
 }

@@ -12,7 +12,7 @@ use crate::pages::{notice_from, FieldError, Notice, PageCommon};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -271,13 +271,12 @@ struct ReportPage {
 
 /// The draft as a document, ready to print on A4 or copy.
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     Path((id, kind)): Path<(String, String)>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let v = tillit_app::incidents::report_draft(&state.app, &m.who, &id, &kind).await?;
+    let v = tillit_app::incidents::report_draft(m.app(), &m.who, &id, &kind).await?;
     let (heading, status) = heading_and_status(tr, &v);
     let fields = current(tr, &v, &m)
         .into_iter()
@@ -365,23 +364,18 @@ async fn form_page(
     Ok(page(form_status(errors), &tpl))
 }
 
-pub async fn edit(
-    State(state): State<AppState>,
-    m: Member,
-    Path((id, kind)): Path<(String, String)>,
-) -> AppResult<Response> {
-    form_page(&state, &m, &id, &kind, None, None).await
+pub async fn edit(m: Member, Path((id, kind)): Path<(String, String)>) -> AppResult<Response> {
+    form_page(&m.state, &m, &id, &kind, None, None).await
 }
 
 pub async fn save(
-    State(state): State<AppState>,
     m: Member,
     Path((id, kind)): Path<(String, String)>,
     form: FormFields,
 ) -> AppResult<Response> {
     let result = form
         .submit(async |d: ReportTextDraft| {
-            tillit_app::incidents::save_report_draft(&state.app, &m.who, &id, &kind, &d).await
+            tillit_app::incidents::save_report_draft(m.app(), &m.who, &id, &kind, &d).await
         })
         .await;
     answer(
@@ -393,7 +387,7 @@ pub async fn save(
                 v.kind.key()
             )
         },
-        async |e| form_page(&state, &m, &id, &kind, Some(&form), Some(&e)).await,
+        async |e| form_page(&m.state, &m, &id, &kind, Some(&form), Some(&e)).await,
     )
     .await
 }
@@ -433,13 +427,9 @@ pub fn draft_section(tr: &Tr, v: &ReportDraftView, m: &Member) -> Section {
 }
 
 /// The draft as a PDF, to keep with the case or to attach where the recipient's form allows.
-pub async fn pdf(
-    State(state): State<AppState>,
-    m: Member,
-    Path((id, kind)): Path<(String, String)>,
-) -> AppResult<Response> {
+pub async fn pdf(m: Member, Path((id, kind)): Path<(String, String)>) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let v = tillit_app::incidents::report_draft(&state.app, &m.who, &id, &kind).await?;
+    let v = tillit_app::incidents::report_draft(m.app(), &m.who, &id, &kind).await?;
     let section = draft_section(tr, &v, &m);
     let title = section.heading.clone();
     let facts = vec![(
@@ -452,7 +442,7 @@ pub async fn pdf(
     let mut doc = crate::reports::document(&m, title, None, facts, sections);
     doc.outline = false;
     crate::reports::pdf(
-        &state,
+        &m.state,
         &format!(
             "rapportutkast-{}-{}",
             words(v.kind.key()),

@@ -11,7 +11,7 @@ use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon, Pager};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -208,7 +208,6 @@ struct IncidentsPage {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::incidents::IncidentListParams>,
     Params(notice): Params<Notice>,
@@ -217,7 +216,7 @@ pub async fn list(
     let tr = &m.ctx.tr;
     let (q, status, page_req) = p.parse()?;
     let list = tillit_app::incidents::list_incident_views(
-        &state.app,
+        m.app(),
         &m.who,
         q.as_deref(),
         status.as_deref(),
@@ -655,36 +654,29 @@ pub(crate) async fn show_with_errors(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    show_incident(&state, &m, &id, None, notice.done.as_deref()).await
+    show_incident(&m.state, &m, &id, None, notice.done.as_deref()).await
 }
 
-pub async fn mark_sent(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn mark_sent(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let result = form
         .submit(async |d: ReportSentDraft| {
-            tillit_app::incidents::mark_report_sent(&state.app, &m.who, &id, &d).await
+            tillit_app::incidents::mark_report_sent(m.app(), &m.who, &id, &d).await
         })
         .await;
     answer(
         result,
         |v: IncidentView| format!("/incidents/{}?done=report-sent", v.incident.id),
-        async |v| show_incident(&state, &m, &id, Some(&v), None).await,
+        async |v| show_incident(&m.state, &m, &id, Some(&v), None).await,
     )
     .await
 }
 
 /// Attaches a link or a file to the incident.
 pub async fn attach(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     mp: axum::extract::Multipart,
@@ -693,30 +685,26 @@ pub async fn attach(
     let form = crate::requirements::pages::read_evidence_form(mp).await?;
     let is_file = !form.content.is_empty() || !form.file_name.is_empty();
     let added = if is_file {
-        tillit_app::incidents::attach_file(&state.app, &m.who, &id, &form.file_name, &form.content)
+        tillit_app::incidents::attach_file(m.app(), &m.who, &id, &form.file_name, &form.content)
             .await
     } else {
-        tillit_app::incidents::attach_link(&state.app, &m.who, &id, &form.url).await
+        tillit_app::incidents::attach_link(m.app(), &m.who, &id, &form.url).await
     };
     match added {
         Ok(_) => Ok(crate::render::see_other(&format!(
             "/incidents/{id}?done=attachment-added#attachments-heading"
         ))),
         Err(tillit_app::Error::Invalid(v)) => {
-            show_incident_with(&state, &m, &id, None, None, Some(&v)).await
+            show_incident_with(&m.state, &m, &id, None, None, Some(&v)).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
 /// Downloads a file attached to an incident (never shown inline).
-pub async fn download_attachment(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn download_attachment(m: Member, Path(id): Path<String>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
-    let (a, content) = tillit_app::incidents::attachment_file(&state.app, &m.who, &id).await?;
+    let (a, content) = tillit_app::incidents::attachment_file(m.app(), &m.who, &id).await?;
     Ok(crate::requirements::pages::download(
         a.file_name.as_deref().unwrap_or("attachment"),
         a.media_type.as_deref(),
@@ -725,30 +713,24 @@ pub async fn download_attachment(
 }
 
 /// Writes an entry in the incident's log.
-pub async fn add_entry(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn add_entry(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let result = form
         .submit(
             async |d: tillit_domain::incident_case::IncidentEntryDraft| {
-                tillit_app::incidents::add_entry(&state.app, &m.who, &id, &d).await
+                tillit_app::incidents::add_entry(m.app(), &m.who, &id, &d).await
             },
         )
         .await;
     answer(
         result,
         |()| format!("/incidents/{id}?done=entry-added#timeline-heading"),
-        async |v| show_incident(&state, &m, &id, Some(&v), None).await,
+        async |v| show_incident(&m.state, &m, &id, Some(&v), None).await,
     )
     .await
 }
 
 /// Makes the incident's lesson a measure in the action plan.
 pub async fn lesson_to_measure(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     form: FormFields,
@@ -756,7 +738,7 @@ pub async fn lesson_to_measure(
     let result = form
         .submit(
             async |d: tillit_domain::incident_case::LessonMeasureDraft| {
-                tillit_app::incidents::lesson_to_measure(&state.app, &m.who, &id, &d).await
+                tillit_app::incidents::lesson_to_measure(m.app(), &m.who, &id, &d).await
             },
         )
         .await;
@@ -772,21 +754,20 @@ pub async fn lesson_to_measure(
                 }
             )
         },
-        async |v| show_incident(&state, &m, &id, Some(&v), None).await,
+        async |v| show_incident(&m.state, &m, &id, Some(&v), None).await,
     )
     .await
 }
 
 /// Carries the incident's lesson into a risk analysis as a scenario.
 pub async fn lesson_to_scenario(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let analysis = tillit_domain::ids::AnalysisId::from(form.get("analysis_id"));
     let (_, created) =
-        tillit_app::incidents::lesson_to_scenario(&state.app, &m.who, &id, &analysis).await?;
+        tillit_app::incidents::lesson_to_scenario(m.app(), &m.who, &id, &analysis).await?;
     Ok(crate::risk::pages::after_carrying_in(&analysis, created))
 }
 
@@ -1136,14 +1117,10 @@ impl crate::register::Register for Incidents {
 
 /// The incident as a report: the facts, the reports it calls for and their state, the timeline,
 /// the measures its lessons became, and a draft of each report still relevant.
-pub async fn report_pdf(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn report_pdf(m: Member, Path(id): Path<String>) -> AppResult<Response> {
     use tillit_app::reports::{Block, Section};
     let tr = &m.ctx.tr;
-    let app = &state.app;
+    let app = m.app();
     let v: IncidentView = tillit_app::incidents::incident(app, &m.who, &id).await?;
     let now = Utc::now();
     let obligations: Vec<Vec<String>> = v
@@ -1266,7 +1243,7 @@ pub async fn report_pdf(
         sections,
     );
     crate::reports::pdf(
-        &state,
+        &m.state,
         &format!("incident-{}", crate::reports::slug(&title)),
         doc,
     )

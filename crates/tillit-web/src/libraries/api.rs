@@ -6,10 +6,9 @@ use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::forms::{parse_json, ApiJson, Params};
 use crate::libraries::pages::{export_args, ExportParams};
-use crate::state::AppState;
 use crate::systems::api::SystemRefDto;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -151,9 +150,9 @@ impl From<ControlAssessment> for ControlAssessmentDto {
 
 /// The organisation's imported libraries, newest first.
 #[utoipa::path(get, path = "/api/v1/libraries", responses((status = 200, body = [LibraryDto])))]
-pub async fn list(State(state): State<AppState>, m: Member) -> AppResult<Json<Vec<LibraryDto>>> {
+pub async fn list(m: Member) -> AppResult<Json<Vec<LibraryDto>>> {
     Ok(Json(
-        tillit_app::oscal::libraries(&state.app, &m.who)
+        tillit_app::oscal::libraries(m.app(), &m.who)
             .await?
             .into_iter()
             .map(LibraryDto::from)
@@ -166,12 +165,7 @@ pub async fn list(State(state): State<AppState>, m: Member) -> AppResult<Json<Ve
 /// cannot resolve against the catalog, is refused with 422 naming `catalog` or `profile`.
 #[utoipa::path(post, path = "/api/v1/libraries", request_body = LibraryImportBody,
     responses((status = 201, body = LibraryDto), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
-pub async fn import(
-    State(state): State<AppState>,
-    m: Member,
-    headers: axum::http::HeaderMap,
-    body: Bytes,
-) -> AppResult<Response> {
+pub async fn import(m: Member, headers: axum::http::HeaderMap, body: Bytes) -> AppResult<Response> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -186,19 +180,15 @@ pub async fn import(
     };
     let catalog = to_upload("catalog", &b.catalog);
     let profile = b.profile.as_ref().map(|p| to_upload("profile", p));
-    let l = tillit_app::oscal::import_library(&state.app, &m.who, catalog, profile).await?;
+    let l = tillit_app::oscal::import_library(m.app(), &m.who, catalog, profile).await?;
     Ok((StatusCode::CREATED, Json(LibraryDto::from(l))).into_response())
 }
 
 /// A library, its controls and the systems assessed against it.
 #[utoipa::path(get, path = "/api/v1/libraries/{lid}", params(("lid" = String, Path)),
     responses((status = 200, body = LibraryDetailDto), (status = 404, body = Problem)))]
-pub async fn show(
-    State(state): State<AppState>,
-    m: Member,
-    Path(lid): Path<String>,
-) -> AppResult<Json<LibraryDetailDto>> {
-    let v = tillit_app::oscal::library(&state.app, &m.who, &lid).await?;
+pub async fn show(m: Member, Path(lid): Path<String>) -> AppResult<Json<LibraryDetailDto>> {
+    let v = tillit_app::oscal::library(m.app(), &m.who, &lid).await?;
     Ok(Json(LibraryDetailDto {
         library: v.library.into(),
         controls: v.controls.into_iter().map(ControlDto::from).collect(),
@@ -213,24 +203,16 @@ pub async fn show(
 /// Removes a library no system is or was assessed against (409 otherwise).
 #[utoipa::path(delete, path = "/api/v1/libraries/{lid}", params(("lid" = String, Path)),
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn remove(
-    State(state): State<AppState>,
-    m: Member,
-    Path(lid): Path<String>,
-) -> AppResult<StatusCode> {
-    tillit_app::oscal::remove_library(&state.app, &m.who, &lid).await?;
+pub async fn remove(m: Member, Path(lid): Path<String>) -> AppResult<StatusCode> {
+    tillit_app::oscal::remove_library(m.app(), &m.who, &lid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The library's resolved catalog as imported (OSCAL JSON).
 #[utoipa::path(get, path = "/api/v1/libraries/{lid}/catalog", params(("lid" = String, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)))]
-pub async fn catalog(
-    State(state): State<AppState>,
-    m: Member,
-    Path(lid): Path<String>,
-) -> AppResult<Response> {
-    let doc = tillit_app::oscal::library_catalog(&state.app, &m.who, &lid).await?;
+pub async fn catalog(m: Member, Path(lid): Path<String>) -> AppResult<Response> {
+    let doc = tillit_app::oscal::library_catalog(m.app(), &m.who, &lid).await?;
     json_text(tillit_app::oscal::write(&doc, Format::Json)?)
 }
 
@@ -247,12 +229,11 @@ fn json_text(text: String) -> AppResult<Response> {
 #[utoipa::path(get, path = "/api/v1/systems/{id}/libraries", params(("id" = String, Path)),
     responses((status = 200, body = [LibraryDto]), (status = 404, body = Problem)))]
 pub async fn system_libraries(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
 ) -> AppResult<Json<Vec<LibraryDto>>> {
     Ok(Json(
-        tillit_app::oscal::system_libraries(&state.app, &m.who, &id)
+        tillit_app::oscal::system_libraries(m.app(), &m.who, &id)
             .await?
             .into_iter()
             .map(LibraryDto::from)
@@ -264,23 +245,21 @@ pub async fn system_libraries(
 #[utoipa::path(put, path = "/api/v1/systems/{id}/libraries/{lid}", params(("id" = String, Path), ("lid" = String, Path)),
     responses((status = 200, body = [LibraryDto]), (status = 404, body = Problem)))]
 pub async fn adopt(
-    State(state): State<AppState>,
     m: Member,
     Path((id, lid)): Path<(SystemId, String)>,
 ) -> AppResult<Json<Vec<LibraryDto>>> {
-    tillit_app::oscal::adopt_library(&state.app, &m.who, &id, &lid).await?;
-    system_libraries(State(state), m, Path(id)).await
+    tillit_app::oscal::adopt_library(m.app(), &m.who, &id, &lid).await?;
+    system_libraries(m, Path(id)).await
 }
 
 /// Stops assessing the system against the library; its assessments are kept.
 #[utoipa::path(delete, path = "/api/v1/systems/{id}/libraries/{lid}", params(("id" = String, Path), ("lid" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
 pub async fn drop_library(
-    State(state): State<AppState>,
     m: Member,
     Path((id, lid)): Path<(SystemId, String)>,
 ) -> AppResult<StatusCode> {
-    tillit_app::oscal::drop_library(&state.app, &m.who, &id, &lid).await?;
+    tillit_app::oscal::drop_library(m.app(), &m.who, &id, &lid).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -288,11 +267,10 @@ pub async fn drop_library(
 #[utoipa::path(get, path = "/api/v1/systems/{id}/libraries/{lid}/controls", params(("id" = String, Path), ("lid" = String, Path)),
     responses((status = 200, body = [ControlStatusDto]), (status = 404, body = Problem)))]
 pub async fn controls(
-    State(state): State<AppState>,
     m: Member,
     Path((id, lid)): Path<(SystemId, String)>,
 ) -> AppResult<Json<Vec<ControlStatusDto>>> {
-    let v = tillit_app::oscal::system_library(&state.app, &m.who, &id, &lid).await?;
+    let v = tillit_app::oscal::system_library(m.app(), &m.who, &id, &lid).await?;
     Ok(Json(
         v.rows
             .into_iter()
@@ -314,13 +292,12 @@ pub async fn controls(
     params(("id" = String, Path), ("lid" = String, Path), ("cid" = String, Path)), request_body = AssessmentDraft,
     responses((status = 200, body = ControlAssessmentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn assess(
-    State(state): State<AppState>,
     m: Member,
     Path((id, lid, cid)): Path<(SystemId, String, String)>,
     ApiJson(body): ApiJson<AssessmentDraft>,
 ) -> AppResult<Json<ControlAssessmentDto>> {
     Ok(Json(
-        tillit_app::oscal::assess_control(&state.app, &m.who, &id, &lid, &cid, &body)
+        tillit_app::oscal::assess_control(m.app(), &m.who, &id, &lid, &cid, &body)
             .await?
             .into(),
     ))
@@ -343,7 +320,6 @@ pub struct OscalExportQuery {
         ("library" = Option<String>, Query, description = "for assessment-results: an imported library the system is assessed against")),
     responses((status = 200, body = Object), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn export(
-    State(state): State<AppState>,
     m: Member,
     Path((id, kind)): Path<(SystemId, String)>,
     Params(q): Params<OscalExportQuery>,
@@ -356,7 +332,7 @@ pub async fn export(
         },
     )?;
     let doc = tillit_app::oscal::export(
-        &state.app,
+        m.app(),
         &m.who,
         &id,
         kind,

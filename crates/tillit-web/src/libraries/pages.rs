@@ -11,7 +11,7 @@ use crate::render::{page, see_other};
 use crate::requirements::pages::{download, status_label};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::oscal::{ExportKind, Upload};
@@ -86,13 +86,9 @@ async fn render_list(
     Ok(page(status, &tpl))
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    m: Member,
-    Params(notice): Params<Notice>,
-) -> AppResult<Response> {
+pub async fn list(m: Member, Params(notice): Params<Notice>) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_list(&state, &m, None, StatusCode::OK, notice).await
+    render_list(&m.state, &m, None, StatusCode::OK, notice).await
 }
 
 fn malformed() -> AppError {
@@ -147,26 +143,36 @@ async fn read_upload(mut mp: Multipart) -> AppResult<(Upload, Option<Upload>)> {
     Ok((catalog, profile))
 }
 
-pub async fn import(
-    State(state): State<AppState>,
-    m: Member,
-    mp: Multipart,
-) -> AppResult<Response> {
+pub async fn import(m: Member, mp: Multipart) -> AppResult<Response> {
     m.require(Permission::UpgradeCatalog)?;
     let (catalog, profile) = match read_upload(mp).await {
         Ok(x) => x,
         Err(AppError::Invalid(v)) => {
-            return render_list(&state, &m, Some(&v), StatusCode::UNPROCESSABLE_ENTITY, None).await
+            return render_list(
+                &m.state,
+                &m,
+                Some(&v),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
         }
         Err(e) => return Err(e),
     };
-    match tillit_app::oscal::import_library(&state.app, &m.who, catalog, profile).await {
+    match tillit_app::oscal::import_library(m.app(), &m.who, catalog, profile).await {
         Ok(l) => Ok(see_other(&format!(
             "/libraries/{}?done=library-imported",
             l.id
         ))),
         Err(tillit_app::Error::Invalid(v)) => {
-            render_list(&state, &m, Some(&v), StatusCode::UNPROCESSABLE_ENTITY, None).await
+            render_list(
+                &m.state,
+                &m,
+                Some(&v),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }
@@ -267,37 +273,27 @@ async fn render_library(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_library(&state, &m, &id, None, StatusCode::OK, notice).await
+    render_library(&m.state, &m, &id, None, StatusCode::OK, notice).await
 }
 
-pub async fn remove(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    _form: FormFields,
-) -> AppResult<Response> {
-    match tillit_app::oscal::remove_library(&state.app, &m.who, &id).await {
+pub async fn remove(m: Member, Path(id): Path<String>, _form: FormFields) -> AppResult<Response> {
+    match tillit_app::oscal::remove_library(m.app(), &m.who, &id).await {
         Ok(()) => Ok(see_other("/libraries?done=library-removed")),
         Err(tillit_app::Error::Invalid(v)) => {
-            render_library(&state, &m, &id, Some(&v), StatusCode::CONFLICT, None).await
+            render_library(&m.state, &m, &id, Some(&v), StatusCode::CONFLICT, None).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
 /// The resolved catalog of a library as imported.
-pub async fn download_catalog(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    let doc = tillit_app::oscal::library_catalog(&state.app, &m.who, &id).await?;
+pub async fn download_catalog(m: Member, Path(id): Path<String>) -> AppResult<Response> {
+    let doc = tillit_app::oscal::library_catalog(m.app(), &m.who, &id).await?;
     let text = tillit_app::oscal::write(&doc, Format::Json)?;
     Ok(download(
         &format!("library-{id}-catalog.json"),
@@ -307,9 +303,9 @@ pub async fn download_catalog(
 }
 
 /// The organisation's version of Tillit's own catalog, as OSCAL.
-pub async fn download_builtin(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+pub async fn download_builtin(m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
-    let key = state.app.library(&m.who).key.clone();
+    let key = m.state.app.library(&m.who).key.clone();
     let bytes = tillit_app::library::builtin_catalog_json(&key).ok_or(AppError::NotFound)?;
     Ok(download(
         &format!("tillit-vard-omsorg-v{key}-catalog.json"),
@@ -319,12 +315,7 @@ pub async fn download_builtin(State(state): State<AppState>, m: Member) -> AppRe
 }
 
 /// Starts assessing a system against a library.
-pub async fn adopt(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<SystemId>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn adopt(m: Member, Path(id): Path<SystemId>, form: FormFields) -> AppResult<Response> {
     let lib = form.get("library_id").to_string();
     if lib.is_empty() {
         return Err(AppError::Invalid(ValidationErrors::single(
@@ -332,19 +323,18 @@ pub async fn adopt(
             tillit_domain::Rule::Required,
         )));
     }
-    tillit_app::oscal::adopt_library(&state.app, &m.who, &id, &lib).await?;
+    tillit_app::oscal::adopt_library(m.app(), &m.who, &id, &lib).await?;
     Ok(see_other(&format!(
         "/systems/{id}/libraries/{lib}?done=library-adopted"
     )))
 }
 
 pub async fn drop_library(
-    State(state): State<AppState>,
     m: Member,
     Path((id, lib)): Path<(SystemId, String)>,
     _form: FormFields,
 ) -> AppResult<Response> {
-    tillit_app::oscal::drop_library(&state.app, &m.who, &id, &lib).await?;
+    tillit_app::oscal::drop_library(m.app(), &m.who, &id, &lib).await?;
     Ok(see_other(&format!("/systems/{id}?done=library-dropped")))
 }
 
@@ -364,13 +354,12 @@ struct SystemLibraryPage {
 }
 
 pub async fn system_library(
-    State(state): State<AppState>,
     m: Member,
     Path((id, lib)): Path<(SystemId, String)>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let v = tillit_app::oscal::system_library(&state.app, &m.who, &id, &lib).await?;
+    let v = tillit_app::oscal::system_library(m.app(), &m.who, &id, &lib).await?;
     let base = format!("/systems/{id}/libraries/{lib}/controls");
     let lines = v
         .rows
@@ -556,14 +545,13 @@ async fn render_control(
 }
 
 pub async fn show_control(
-    State(state): State<AppState>,
     m: Member,
     Path((id, lib, cid)): Path<(SystemId, String, String)>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
     render_control(
-        &state,
+        &m.state,
         &m,
         (&id, &lib, &cid),
         None,
@@ -575,14 +563,13 @@ pub async fn show_control(
 }
 
 pub async fn assess_control(
-    State(state): State<AppState>,
     m: Member,
     Path((id, lib, cid)): Path<(SystemId, String, String)>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Assess)?;
     let result = match form.draft::<AssessmentDraft>() {
-        Ok(d) => tillit_app::oscal::assess_control(&state.app, &m.who, &id, &lib, &cid, &d)
+        Ok(d) => tillit_app::oscal::assess_control(m.app(), &m.who, &id, &lib, &cid, &d)
             .await
             .map_err(AppError::from),
         Err(e) => Err(AppError::Invalid(e)),
@@ -593,7 +580,7 @@ pub async fn assess_control(
         ))),
         Err(AppError::Invalid(v)) => {
             render_control(
-                &state,
+                &m.state,
                 &m,
                 (&id, &lib, &cid),
                 Some(&form),
@@ -655,14 +642,13 @@ pub(crate) fn media(kind: ExportKind, format: Format) -> (String, &'static str) 
 
 /// A system's OSCAL document, downloaded.
 pub async fn export(
-    State(state): State<AppState>,
     m: Member,
     Path((id, kind)): Path<(SystemId, String)>,
     Params(p): Params<ExportParams>,
 ) -> AppResult<Response> {
     let (kind, format, library) = export_args(&kind, &p)?;
     let doc = tillit_app::oscal::export(
-        &state.app,
+        m.app(),
         &m.who,
         &id,
         kind,

@@ -5,8 +5,7 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
 use crate::forms::Params;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -85,7 +84,6 @@ pub struct ListMeasuresParams {
 /// The action plan: measures, filtered and ordered.
 #[utoipa::path(get, path = "/api/v1/measures", params(("q" = Option<String>, Query), ("status" = Option<String>, Query), ("overdue" = Option<bool>, Query), ("order" = Option<String>, Query, description = "due (default), status or owner"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = MeasurePage), (status = 422, body = Problem)))]
 pub async fn list_measures(
-    State(state): State<AppState>,
     m: Member,
     Params(q): Params<ListMeasuresParams>,
 ) -> AppResult<Json<MeasurePage>> {
@@ -117,7 +115,7 @@ pub async fn list_measures(
         overdue_on: overdue.then(tillit_app::today),
         ..Default::default()
     };
-    let list = tillit_app::measures::list_measures(&state.app, &m.who, &query, order, page).await?;
+    let list = tillit_app::measures::list_measures(m.app(), &m.who, &query, order, page).await?;
     Ok(Json(MeasurePage {
         page: list.page,
         per_page: list.per_page,
@@ -129,24 +127,19 @@ pub async fn list_measures(
 /// Adds a measure (refused unless it traces to a scenario or requirement).
 #[utoipa::path(post, path = "/api/v1/measures", request_body = MeasureDraft, responses((status = 201, body = MeasureDto), (status = 422, body = Problem)))]
 pub async fn create_measure(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<MeasureDraft>,
 ) -> AppResult<Response> {
-    let x = tillit_app::measures::save_measure(&state.app, &m.who, None, &body).await?;
+    let x = tillit_app::measures::save_measure(m.app(), &m.who, None, &body).await?;
     Ok((StatusCode::CREATED, Json(MeasureDto::from(x))).into_response())
 }
 
 /// One measure.
 #[utoipa::path(get, path = "/api/v1/measures/{id}", params(("id" = String, Path)), responses((status = 200, body = MeasureDto), (status = 404, body = Problem)))]
-pub async fn get_measure(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<MeasureId>,
-) -> AppResult<Json<MeasureDto>> {
+pub async fn get_measure(m: Member, Path(id): Path<MeasureId>) -> AppResult<Json<MeasureDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
-        tillit_app::measures::measure(&state.app, &m.who, &id)
+        tillit_app::measures::measure(m.app(), &m.who, &id)
             .await?
             .into(),
     ))
@@ -155,14 +148,13 @@ pub async fn get_measure(
 /// Replaces a measure (status, verification, traces …).
 #[utoipa::path(put, path = "/api/v1/measures/{id}", params(("id" = String, Path)), request_body = MeasureDraft, responses((status = 200, body = MeasureDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_measure(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<MeasureId>,
     ApiJson(body): ApiJson<MeasureDraft>,
 ) -> AppResult<Json<MeasureDto>> {
-    tillit_app::measures::measure(&state.app, &m.who, &id).await?;
+    tillit_app::measures::measure(m.app(), &m.who, &id).await?;
     Ok(Json(
-        tillit_app::measures::save_measure(&state.app, &m.who, Some(&id), &body)
+        tillit_app::measures::save_measure(m.app(), &m.who, Some(&id), &body)
             .await?
             .into(),
     ))

@@ -13,7 +13,7 @@ use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
@@ -146,11 +146,7 @@ pub struct MeasureListParams {
     pub status: Option<String>,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<MeasureListParams>,
-) -> AppResult<Response> {
+pub async fn list(m: Member, Params(q): Params<MeasureListParams>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let group = q.group.as_deref().unwrap_or("status");
@@ -181,8 +177,8 @@ pub async fn list(
     };
     let page_req = PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
     let list =
-        tillit_app::measures::list_measures(&state.app, &m.who, &query, order, page_req).await?;
-    let label = requirement_labeller(&state, &m).await?;
+        tillit_app::measures::list_measures(m.app(), &m.who, &query, order, page_req).await?;
+    let label = requirement_labeller(&m.state, &m).await?;
     let pager = Pager::new(
         tr,
         "/measures",
@@ -425,28 +421,19 @@ pub struct Prefill {
     pub requirement: Option<String>,
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<Prefill>,
-) -> AppResult<Response> {
-    measure_form(&state, &m, None, &q, None, None).await
+pub async fn new_form(m: Member, Params(q): Params<Prefill>) -> AppResult<Response> {
+    measure_form(&m.state, &m, None, &q, None, None).await
 }
 
 /// The measure's form (`/measures/{id}/edit`).
-pub async fn edit_form(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<MeasureId>,
-) -> AppResult<Response> {
+pub async fn edit_form(m: Member, Path(id): Path<MeasureId>) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let x = tillit_app::measures::measure(&state.app, &m.who, &id).await?;
-    measure_form(&state, &m, Some(&x), &Prefill::default(), None, None).await
+    let x = tillit_app::measures::measure(m.app(), &m.who, &id).await?;
+    measure_form(&m.state, &m, Some(&x), &Prefill::default(), None, None).await
 }
 
 /// The measure's read view (`/measures/{id}`), for every reader of the registers.
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<MeasureId>,
     Params(notice): Params<crate::pages::Notice>,
@@ -454,8 +441,8 @@ pub async fn show(
     use crate::pages::record::{Fact, Record};
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let x = tillit_app::measures::measure(&state.app, &m.who, &id).await?;
-    let label = requirement_labeller(&state, &m).await?;
+    let x = tillit_app::measures::measure(m.app(), &m.who, &id).await?;
+    let label = requirement_labeller(&m.state, &m).await?;
     let i = &x.input;
     let mut chips = vec![(
         status_class(i.status).to_string(),
@@ -502,7 +489,7 @@ pub async fn show(
         ),
     ];
     let incidents =
-        tillit_app::incidents::incidents_of_measure(&state.app, &m.who, x.id.as_str()).await?;
+        tillit_app::incidents::incidents_of_measure(m.app(), &m.who, x.id.as_str()).await?;
     if !incidents.is_empty() {
         facts.insert(
             0,
@@ -516,7 +503,7 @@ pub async fn show(
         );
     }
     if let Some((_, reference, authority, _)) =
-        tillit_app::supervision::action_of_measure(&state.app, &m.who, x.id.as_str()).await?
+        tillit_app::supervision::action_of_measure(m.app(), &m.who, x.id.as_str()).await?
     {
         facts.insert(
             0,
@@ -539,7 +526,7 @@ pub async fn show(
         ));
     }
     let archive = crate::archive::archive_box(
-        &state,
+        &m.state,
         &m,
         tillit_domain::archive::Archivable::Measure,
         x.id.as_str(),
@@ -584,20 +571,11 @@ async fn save(
     .await
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
-    save(&state, &m, None, &form).await
+pub async fn create(m: Member, form: FormFields) -> AppResult<Response> {
+    save(&m.state, &m, None, &form).await
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<MeasureId>,
-    form: FormFields,
-) -> AppResult<Response> {
-    let x = tillit_app::measures::measure(&state.app, &m.who, &id).await?;
-    save(&state, &m, Some(&x), &form).await
+pub async fn update(m: Member, Path(id): Path<MeasureId>, form: FormFields) -> AppResult<Response> {
+    let x = tillit_app::measures::measure(m.app(), &m.who, &id).await?;
+    save(&m.state, &m, Some(&x), &form).await
 }

@@ -6,8 +6,7 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
 use crate::forms::Params;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -187,13 +186,10 @@ pub struct RoleChangeDto {
 
 /// The organisation the request acts in.
 #[utoipa::path(get, path = "/api/v1/organisation", responses((status = 200, body = OrganisationDto), (status = 401, body = Problem), (status = 403, body = Problem)))]
-pub async fn organisation(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<OrganisationDto>> {
+pub async fn organisation(m: Member) -> AppResult<Json<OrganisationDto>> {
     m.require(Permission::ViewOverview)?;
-    let o = tillit_app::members::organisation(&state.app, &m.who).await?;
-    let keys = tillit_app::signing::public_keys(&state.app, &m.who).await?;
+    let o = tillit_app::members::organisation(m.app(), &m.who).await?;
+    let keys = tillit_app::signing::public_keys(m.app(), &m.who).await?;
     Ok(Json(organisation_dto(
         o,
         m.who.membership().role.key(),
@@ -206,12 +202,11 @@ pub async fn organisation(
 /// officer where mandatory.
 #[utoipa::path(put, path = "/api/v1/organisation/facts", request_body = OrgFactsDraft, responses((status = 200, body = OrganisationDto), (status = 422, body = Problem)))]
 pub async fn put_facts(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<OrgFactsDraft>,
 ) -> AppResult<Json<OrganisationDto>> {
-    let o = tillit_app::members::set_organisation_facts(&state.app, &m.who, &body).await?;
-    let keys = tillit_app::signing::public_keys(&state.app, &m.who).await?;
+    let o = tillit_app::members::set_organisation_facts(m.app(), &m.who, &body).await?;
+    let keys = tillit_app::signing::public_keys(m.app(), &m.who).await?;
     Ok(Json(organisation_dto(
         o,
         m.who.membership().role.key(),
@@ -224,13 +219,12 @@ pub async fn put_facts(
     params(("q" = Option<String>, Query, description = "text in name or e-mail"), ("role" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query, description = "1–200, default 50")),
     responses((status = 200, body = MemberPage), (status = 422, body = Problem)))]
 pub async fn list_members(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::members::MemberListParams>,
 ) -> AppResult<Json<MemberPage>> {
     m.require(Permission::ViewMembers)?;
     let (query, page) = p.parse()?;
-    let list = tillit_app::members::list_members(&state.app, &m.who, &query, page).await?;
+    let list = tillit_app::members::list_members(m.app(), &m.who, &query, page).await?;
     let (items, page, per_page, total) = page_of(list);
     Ok(Json(MemberPage {
         items,
@@ -244,20 +238,19 @@ pub async fn list_members(
 #[utoipa::path(post, path = "/api/v1/members", request_body = NewMemberDto,
     responses((status = 201, body = InvitationDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_member(
-    State(state): State<AppState>,
     m: Member,
     headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<NewMemberDto>,
 ) -> AppResult<Response> {
     let invited = tillit_app::invitations::invite(
-        &state.app,
+        m.app(),
         &m.who,
         &body.email,
         body.display_name.as_deref().unwrap_or(""),
         &body.role,
     )
     .await?;
-    let url = crate::members::pages::invitation_url(&state, &headers, &invited.secret);
+    let url = crate::members::pages::invitation_url(&m.state, &headers, &invited.secret);
     let i = invited.invitation;
     Ok((
         StatusCode::CREATED,
@@ -274,14 +267,10 @@ pub async fn add_member(
 
 /// One member.
 #[utoipa::path(get, path = "/api/v1/members/{id}", params(("id" = String, Path)), responses((status = 200, body = MemberDto), (status = 404, body = Problem)))]
-pub async fn get_member(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<MembershipId>,
-) -> AppResult<Json<MemberDto>> {
+pub async fn get_member(m: Member, Path(id): Path<MembershipId>) -> AppResult<Json<MemberDto>> {
     m.require(Permission::ViewMembers)?;
     Ok(Json(
-        tillit_app::members::member(&state.app, &m.who, &id)
+        tillit_app::members::member(m.app(), &m.who, &id)
             .await?
             .into(),
     ))
@@ -291,14 +280,13 @@ pub async fn get_member(
 #[utoipa::path(patch, path = "/api/v1/members/{id}", params(("id" = String, Path)), request_body = RoleChangeDto,
     responses((status = 200, body = MemberDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn change_member(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<MembershipId>,
     ApiJson(body): ApiJson<RoleChangeDto>,
 ) -> AppResult<Json<MemberDto>> {
     m.require(Permission::ManageMembers)?;
     Ok(Json(
-        tillit_app::members::change_member_role(&state.app, &m.who, &id, &body.role)
+        tillit_app::members::change_member_role(m.app(), &m.who, &id, &body.role)
             .await?
             .into(),
     ))
@@ -310,13 +298,12 @@ pub async fn change_member(
     request_body = tillit_domain::role::DelegationDraft,
     responses((status = 200, body = MemberDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_outsourcing_delegation(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<MembershipId>,
     ApiJson(body): ApiJson<tillit_domain::role::DelegationDraft>,
 ) -> AppResult<Json<MemberDto>> {
     Ok(Json(
-        tillit_app::members::set_outsourcing_delegation(&state.app, &m.who, &id, &body)
+        tillit_app::members::set_outsourcing_delegation(m.app(), &m.who, &id, &body)
             .await?
             .into(),
     ))
@@ -325,12 +312,8 @@ pub async fn put_outsourcing_delegation(
 /// Removes a member (administrators). Their tokens for this organisation are revoked.
 #[utoipa::path(delete, path = "/api/v1/members/{id}", params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn remove_member(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<MembershipId>,
-) -> AppResult<StatusCode> {
+pub async fn remove_member(m: Member, Path(id): Path<MembershipId>) -> AppResult<StatusCode> {
     m.require(Permission::ManageMembers)?;
-    tillit_app::members::remove_member(&state.app, &m.who, &id).await?;
+    tillit_app::members::remove_member(m.app(), &m.who, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,7 +9,7 @@ use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use tillit_app::members::MemberListParams;
@@ -165,14 +165,13 @@ async fn render_members(
 }
 
 pub async fn members_page(
-    State(state): State<AppState>,
     m: Member,
     Params(q): Params<MemberListParams>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
     render_members(
-        &state,
+        &m.state,
         &m,
         &q,
         StatusCode::OK,
@@ -188,16 +187,11 @@ pub async fn members_page(
 
 /// Invites a person to the organisation: the answer is the same whether their address has an
 /// account or not — a link to hand over, with which they take the role.
-pub async fn add_member(
-    State(state): State<AppState>,
-    m: Member,
-    headers: HeaderMap,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn add_member(m: Member, headers: HeaderMap, form: FormFields) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let q = MemberListParams::default();
     let result = tillit_app::invitations::invite(
-        &state.app,
+        m.app(),
         &m.who,
         form.get("email"),
         form.get("display_name"),
@@ -211,7 +205,7 @@ pub async fn add_member(
             AddOutcome {
                 errors: None,
                 form: None,
-                invitation_link: Some(invitation_url(&state, &headers, &invited.secret)),
+                invitation_link: Some(invitation_url(&m.state, &headers, &invited.secret)),
                 // The box with the link says that the invitation is made.
                 notice: None,
             },
@@ -224,11 +218,11 @@ pub async fn add_member(
                 notice: None,
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return render_members(&state, &m, &q, status, outcome).await;
+            return render_members(&m.state, &m, &q, status, outcome).await;
         }
         Err(e) => return Err(e),
     };
-    render_members(&state, &m, &q, status, outcome).await
+    render_members(&m.state, &m, &q, status, outcome).await
 }
 
 /// The address of an invitation's page, on the host the administrator reached Tillit by.
@@ -244,12 +238,8 @@ pub fn invitation_url(state: &AppState, headers: &HeaderMap, secret: &str) -> St
     }
 }
 
-pub async fn revoke_invitation(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    tillit_app::invitations::revoke_invitation(&state.app, &m.who, &id).await?;
+pub async fn revoke_invitation(m: Member, Path(id): Path<String>) -> AppResult<Response> {
+    tillit_app::invitations::revoke_invitation(m.app(), &m.who, &id).await?;
     Ok(see_other("/admin/members?done=invitation-revoked"))
 }
 
@@ -299,12 +289,8 @@ async fn render_member(
     Ok(page(status, &tpl))
 }
 
-pub async fn member_page(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    render_member(&state, &m, &id, StatusCode::OK, None, None).await
+pub async fn member_page(m: Member, Path(id): Path<String>) -> AppResult<Response> {
+    render_member(&m.state, &m, &id, StatusCode::OK, None, None).await
 }
 
 /// A member command's answer: on to `Ok`'s address, or the member's page again with the field
@@ -334,22 +320,20 @@ async fn after_change(
 }
 
 pub async fn change_role(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<MembershipId>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
-    let result = tillit_app::members::change_member_role(&state.app, &m.who, &id, form.get("role"))
+    let result = tillit_app::members::change_member_role(m.app(), &m.who, &id, form.get("role"))
         .await
         .map(|_| "/admin/members?done=member-updated".to_string())
         .map_err(AppError::from);
-    after_change(&state, &m, &id, result, None).await
+    after_change(&m.state, &m, &id, result, None).await
 }
 
 /// Grants or withdraws a member's delegated right to decide outsourcing cases.
 pub async fn set_delegation(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<MembershipId>,
     form: FormFields,
@@ -357,22 +341,18 @@ pub async fn set_delegation(
     m.require(Permission::ManageMembers)?;
     let result = form
         .submit(async |d: tillit_domain::role::DelegationDraft| {
-            tillit_app::members::set_outsourcing_delegation(&state.app, &m.who, &id, &d).await
+            tillit_app::members::set_outsourcing_delegation(m.app(), &m.who, &id, &d).await
         })
         .await
         .map(|x| format!("/admin/members/{}?done=member-updated", x.id));
-    after_change(&state, &m, &id, result, Some(&form)).await
+    after_change(&m.state, &m, &id, result, Some(&form)).await
 }
 
-pub async fn remove_member(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<MembershipId>,
-) -> AppResult<Response> {
+pub async fn remove_member(m: Member, Path(id): Path<MembershipId>) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
-    let result = tillit_app::members::remove_member(&state.app, &m.who, &id)
+    let result = tillit_app::members::remove_member(m.app(), &m.who, &id)
         .await
         .map(|_| "/admin/members?done=member-removed".to_string())
         .map_err(AppError::from);
-    after_change(&state, &m, &id, result, None).await
+    after_change(&m.state, &m, &id, result, None).await
 }

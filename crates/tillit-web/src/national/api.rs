@@ -5,8 +5,6 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -110,9 +108,9 @@ fn groups(p: &Protected) -> Vec<GroupDto> {
 /// The authority's national figures from the submissions it has received: each organisation's
 /// latest, per county, kind and requirement area; the common gaps; the trend per quarter.
 #[utoipa::path(get, path = "/api/v1/authority/national-figures", responses((status = 200, body = NationalDto), (status = 403, body = Problem)))]
-pub async fn figures(State(state): State<AppState>, m: Member) -> AppResult<Json<NationalDto>> {
+pub async fn figures(m: Member) -> AppResult<Json<NationalDto>> {
     m.require(Permission::ViewSupervision)?;
-    let f = tillit_app::national::figures(&state.app, &m.who, m.ctx.tr.lang())
+    let f = tillit_app::national::figures(m.app(), &m.who, m.ctx.tr.lang())
         .await?
         .as_ref()
         .clone();
@@ -231,12 +229,9 @@ fn mark_dto(m: tillit_app::national::MarkFigures) -> SupportMarkDto {
 
 /// The marks of published support, newest first, each with the figures before and after.
 #[utoipa::path(get, path = "/api/v1/authority/support-marks", responses((status = 200, body = Vec<SupportMarkDto>), (status = 403, body = Problem)))]
-pub async fn marks(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<Vec<SupportMarkDto>>> {
+pub async fn marks(m: Member) -> AppResult<Json<Vec<SupportMarkDto>>> {
     m.require(Permission::ViewSupervision)?;
-    let list = tillit_app::national::marks(&state.app, &m.who, m.ctx.tr.lang())
+    let list = tillit_app::national::marks(m.app(), &m.who, m.ctx.tr.lang())
         .await?
         .as_ref()
         .clone();
@@ -247,14 +242,13 @@ pub async fn marks(
 /// after.
 #[utoipa::path(post, path = "/api/v1/authority/support-marks", request_body = SupportMarkDraft, responses((status = 201, body = SupportMarkDto), (status = 403, body = Problem), (status = 409, body = Problem, description = "A day after today, an area the authority's catalog does not hold, or a guidance document it has not published"), (status = 422, body = Problem)))]
 pub async fn create_mark(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<SupportMarkDraft>,
 ) -> AppResult<Response> {
     m.require(Permission::LeadSupervision)?;
     let lang = m.ctx.tr.lang();
-    let made = tillit_app::national::mark_support(&state.app, &m.who, &body).await?;
-    let list = tillit_app::national::marks(&state.app, &m.who, lang)
+    let made = tillit_app::national::mark_support(m.app(), &m.who, &body).await?;
+    let list = tillit_app::national::marks(m.app(), &m.who, lang)
         .await?
         .as_ref()
         .clone();

@@ -10,7 +10,6 @@ use crate::pages::{notice_from, FieldError, Notice, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tillit_app::national::{MarkFigures, NationalFigures};
@@ -402,31 +401,23 @@ async fn render(
     Ok(page(status, &tpl))
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    m: Member,
-    Params(n): Params<Notice>,
-) -> AppResult<Response> {
+pub async fn show(m: Member, Params(n): Params<Notice>) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, n.done.as_deref());
-    render(&state, &m, None, None, notice, StatusCode::OK).await
+    render(&m.state, &m, None, None, notice, StatusCode::OK).await
 }
 
-pub async fn mark(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn mark(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::LeadSupervision)?;
     let result = form
         .submit(async |d: SupportMarkDraft| {
-            tillit_app::national::mark_support(&state.app, &m.who, &d).await
+            tillit_app::national::mark_support(m.app(), &m.who, &d).await
         })
         .await;
     match result {
         Ok(_) => Ok(see_other("/authority/national?done=support-marked#marks")),
         Err(AppError::Invalid(v)) => {
             render(
-                &state,
+                &m.state,
                 &m,
                 Some(form),
                 Some(&v),
@@ -446,15 +437,11 @@ pub struct ExportQuery {
 }
 
 /// The figures as a table (CSV or XLSX) or the trend chart (SVG).
-pub async fn export(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<ExportQuery>,
-) -> AppResult<Response> {
+pub async fn export(m: Member, Params(q): Params<ExportQuery>) -> AppResult<Response> {
     m.require(Permission::ViewSupervision)?;
     let tr = &m.ctx.tr;
     let lang = tr.lang();
-    let f = tillit_app::national::figures(&state.app, &m.who, lang).await?;
+    let f = tillit_app::national::figures(m.app(), &m.who, lang).await?;
     let stem = if lang == "en" {
         "national-figures"
     } else {
@@ -489,9 +476,9 @@ pub async fn export(
         )
             .into_response()),
         "pdf" => {
-            let marks = tillit_app::national::marks(&state.app, &m.who, lang).await?;
+            let marks = tillit_app::national::marks(m.app(), &m.who, lang).await?;
             let doc = report(&m, &f, &marks);
-            crate::reports::pdf(&state, &format!("{stem}-{}", f.as_of), doc).await
+            crate::reports::pdf(&m.state, &format!("{stem}-{}", f.as_of), doc).await
         }
         _ => Err(ValidationErrors::single("format", tillit_domain::Rule::UnknownValue).into()),
     }

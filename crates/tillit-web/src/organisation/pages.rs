@@ -11,7 +11,6 @@ use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_domain::org::{CyberReason, DpoReason, OrgFacts};
@@ -66,20 +65,16 @@ fn number(n: Option<i64>, unit: &str) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    m: Member,
-    Params(n): Params<Notice>,
-) -> AppResult<Response> {
+pub async fn show(m: Member, Params(n): Params<Notice>) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let org = tillit_app::members::organisation(&state.app, &m.who).await?;
+    let org = tillit_app::members::organisation(m.app(), &m.who).await?;
     let f = &org.facts;
     let (covered, why) = f.cybersecurity_act();
     let (dpo, dpo_why) = f.data_protection_officer();
-    let lib = state.app.catalogs.for_org(&org.catalog_version);
+    let lib = m.state.app.catalogs.for_org(&org.catalog_version);
     let mut c = PageCommon::member(&m, tr.t("org-heading"), "/organisation");
     c.notice = notice_from(tr, n.done.as_deref());
-    let keys = tillit_app::signing::public_keys(&state.app, &m.who)
+    let keys = tillit_app::signing::public_keys(m.app(), &m.who)
         .await?
         .into_iter()
         .map(|k| {
@@ -283,25 +278,21 @@ async fn facts_form(
     .render(form_status(errors)))
 }
 
-pub async fn edit_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
-    facts_form(&state, &m, None, None).await
+pub async fn edit_form(m: Member) -> AppResult<Response> {
+    facts_form(&m.state, &m, None, None).await
 }
 
-pub async fn save(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn save(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::ManageOrganisation)?;
     let result = form
         .submit(async |d: tillit_domain::org::OrgFactsDraft| {
-            tillit_app::members::set_organisation_facts(&state.app, &m.who, &d).await
+            tillit_app::members::set_organisation_facts(m.app(), &m.who, &d).await
         })
         .await;
     answer(
         result,
         |_| "/organisation?done=facts-saved".to_string(),
-        async |v| facts_form(&state, &m, Some(&form), Some(&v)).await,
+        async |v| facts_form(&m.state, &m, Some(&form), Some(&v)).await,
     )
     .await
 }

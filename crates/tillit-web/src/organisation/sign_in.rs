@@ -9,7 +9,7 @@ use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use tillit_app::sso::ProviderView;
@@ -113,13 +113,8 @@ async fn settings_page(
     Ok(page(form_status(errors), &tpl))
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    m: Member,
-    headers: HeaderMap,
-    Params(n): Params<Notice>,
-) -> AppResult<Response> {
-    settings_page(&state, &m, &headers, n.done.as_deref(), None).await
+pub async fn show(m: Member, headers: HeaderMap, Params(n): Params<Notice>) -> AppResult<Response> {
+    settings_page(&m.state, &m, &headers, n.done.as_deref(), None).await
 }
 
 /// The password switch: `allowed` is `yes` or `no`.
@@ -130,22 +125,17 @@ pub struct PasswordSwitch {
     pub allowed: String,
 }
 
-pub async fn set_passwords(
-    State(state): State<AppState>,
-    m: Member,
-    headers: HeaderMap,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn set_passwords(m: Member, headers: HeaderMap, form: FormFields) -> AppResult<Response> {
     let result = form
         .submit(async |d: PasswordSwitch| {
             let allowed = tillit_domain::asset::yes_no("allowed", &d.allowed)?;
-            tillit_app::sso::set_password_sign_in(&state.app, &m.who, allowed).await
+            tillit_app::sso::set_password_sign_in(m.app(), &m.who, allowed).await
         })
         .await;
     answer(
         result,
         |_| "/organisation/sign-in?done=sign-in-saved".to_string(),
-        async |v| settings_page(&state, &m, &headers, None, Some(&v)).await,
+        async |v| settings_page(&m.state, &m, &headers, None, Some(&v)).await,
     )
     .await
 }
@@ -276,15 +266,11 @@ pub async fn new_form(m: Member) -> AppResult<Response> {
     provider_form(&m, None, None, None)
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn create(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let result = form
         .submit(async |d: SsoProviderDraft| {
-            tillit_app::sso::create_provider(&state.app, &m.who, &d).await
+            tillit_app::sso::create_provider(m.app(), &m.who, &d).await
         })
         .await;
     answer(
@@ -295,25 +281,16 @@ pub async fn create(
     .await
 }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    let p = tillit_app::sso::provider(&state.app, &m.who, &id).await?;
+pub async fn edit_form(m: Member, Path(id): Path<String>) -> AppResult<Response> {
+    let p = tillit_app::sso::provider(m.app(), &m.who, &id).await?;
     provider_form(&m, Some(&p), None, None)
 }
 
-pub async fn update(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
-    let p = tillit_app::sso::provider(&state.app, &m.who, &id).await?;
+pub async fn update(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
+    let p = tillit_app::sso::provider(m.app(), &m.who, &id).await?;
     let result = form
         .submit(async |d: SsoProviderDraft| {
-            tillit_app::sso::update_provider(&state.app, &m.who, &p.id, &d).await
+            tillit_app::sso::update_provider(m.app(), &m.who, &p.id, &d).await
         })
         .await;
     answer(
@@ -324,18 +301,13 @@ pub async fn update(
     .await
 }
 
-pub async fn delete(
-    State(state): State<AppState>,
-    m: Member,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    match tillit_app::sso::delete_provider(&state.app, &m.who, &id).await {
+pub async fn delete(m: Member, headers: HeaderMap, Path(id): Path<String>) -> AppResult<Response> {
+    match tillit_app::sso::delete_provider(m.app(), &m.who, &id).await {
         Ok(()) => Ok(crate::render::see_other(
             "/organisation/sign-in?done=sign-in-removed",
         )),
         Err(tillit_app::Error::Invalid(v)) => {
-            settings_page(&state, &m, &headers, None, Some(&v)).await
+            settings_page(&m.state, &m, &headers, None, Some(&v)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -6,8 +6,7 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::{ApiJson, Params};
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -163,14 +162,13 @@ pub struct DecisionMeasureDto {
     params(("q" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = CasePage), (status = 422, body = Problem)))]
 pub async fn list_cases(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::outsourcing::CaseListParams>,
 ) -> AppResult<Json<CasePage>> {
     m.require(Permission::ViewRegisters)?;
     let (q, page) = p.parse()?;
-    let list = tillit_app::outsourcing::list_case_summaries(&state.app, &m.who, q.as_deref(), page)
-        .await?;
+    let list =
+        tillit_app::outsourcing::list_case_summaries(m.app(), &m.who, q.as_deref(), page).await?;
     Ok(Json(CasePage {
         page: list.page,
         per_page: list.per_page,
@@ -190,25 +188,17 @@ pub async fn list_cases(
 
 /// Opens an outsourcing case.
 #[utoipa::path(post, path = "/api/v1/outsourcing-cases", request_body = CaseDraft, responses((status = 201, body = CaseDto), (status = 422, body = Problem)))]
-pub async fn create_case(
-    State(state): State<AppState>,
-    m: Member,
-    ApiJson(body): ApiJson<CaseDraft>,
-) -> AppResult<Response> {
+pub async fn create_case(m: Member, ApiJson(body): ApiJson<CaseDraft>) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let c = tillit_app::outsourcing::create_case(&state.app, &m.who, &body).await?;
+    let c = tillit_app::outsourcing::create_case(m.app(), &m.who, &body).await?;
     Ok((StatusCode::CREATED, Json(CaseDto::from(c))).into_response())
 }
 
 /// A case with its assessment and decisions.
 #[utoipa::path(get, path = "/api/v1/outsourcing-cases/{id}", params(("id" = String, Path)), responses((status = 200, body = CaseAssessmentDto), (status = 404, body = Problem)))]
-pub async fn get_case(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Json<CaseAssessmentDto>> {
+pub async fn get_case(m: Member, Path(id): Path<String>) -> AppResult<Json<CaseAssessmentDto>> {
     m.require(Permission::ViewRegisters)?;
-    let v = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
+    let v = tillit_app::outsourcing::case(m.app(), &m.who, &id).await?;
     let needs_reassessment = v.needs_reassessment();
     Ok(Json(CaseAssessmentDto {
         facts: serde_json::to_value(&v.facts).unwrap_or_default(),
@@ -234,34 +224,31 @@ pub async fn get_case(
 /// Replaces a case's facts and answers.
 #[utoipa::path(put, path = "/api/v1/outsourcing-cases/{id}", params(("id" = String, Path)), request_body = CaseDraft, responses((status = 200, body = CaseDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_case(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<CaseDraft>,
 ) -> AppResult<Json<CaseDto>> {
     m.require(Permission::EditRegisters)?;
-    let c = tillit_app::outsourcing::update_case(&state.app, &m.who, &id, &body).await?;
+    let c = tillit_app::outsourcing::update_case(m.app(), &m.who, &id, &body).await?;
     Ok(Json(c.into()))
 }
 
 /// Records the decision maker's decision (an information owner).
 #[utoipa::path(post, path = "/api/v1/outsourcing-cases/{id}/decision", params(("id" = String, Path)), request_body = DecisionDraft, responses((status = 201, body = DecisionDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn decide(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DecisionDraft>,
 ) -> AppResult<Response> {
-    let d =
-        tillit_app::outsourcing::decide(&state.app, &m.who, &id, &body, m.ctx.tr.lang()).await?;
+    let d = tillit_app::outsourcing::decide(m.app(), &m.who, &id, &body, m.ctx.tr.lang()).await?;
     Ok((StatusCode::CREATED, Json(DecisionDto::from(d))).into_response())
 }
 
 /// The outsourcing rule set in use, as written.
 #[utoipa::path(get, path = "/api/v1/outsourcing-rules", responses((status = 200, body = Object)))]
-pub async fn rules(State(state): State<AppState>, m: Member) -> AppResult<Json<serde_json::Value>> {
+pub async fn rules(m: Member) -> AppResult<Json<serde_json::Value>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
-        serde_json::to_value(state.app.rules.as_ref()).unwrap_or_default(),
+        serde_json::to_value(m.state.app.rules.as_ref()).unwrap_or_default(),
     ))
 }

@@ -10,7 +10,7 @@ use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon, Pager};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::Value;
@@ -115,7 +115,6 @@ struct CasesPage {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::outsourcing::CaseListParams>,
     Params(notice): Params<Notice>,
@@ -124,7 +123,7 @@ pub async fn list(
     let tr = &m.ctx.tr;
     let (q, page_req) = p.parse()?;
     let list =
-        tillit_app::outsourcing::list_case_summaries(&state.app, &m.who, q.as_deref(), page_req)
+        tillit_app::outsourcing::list_case_summaries(m.app(), &m.who, q.as_deref(), page_req)
             .await?;
     let pager = Pager::new(
         tr,
@@ -625,30 +624,24 @@ async fn show_case(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    show_case(&state, &m, &id, None, None, notice.done.as_deref()).await
+    show_case(&m.state, &m, &id, None, None, notice.done.as_deref()).await
 }
 
-pub async fn decide(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn decide(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let lang = m.ctx.tr.lang();
     let result = form
         .submit(async |d: DecisionDraft| {
-            tillit_app::outsourcing::decide(&state.app, &m.who, &id, &d, lang).await
+            tillit_app::outsourcing::decide(m.app(), &m.who, &id, &d, lang).await
         })
         .await;
     answer(
         result,
         |_| format!("/outsourcing/{id}?done=outsourcing-decided"),
-        async |v| show_case(&state, &m, &id, Some(&form), Some(&v), None).await,
+        async |v| show_case(&m.state, &m, &id, Some(&form), Some(&v), None).await,
     )
     .await
 }
@@ -664,14 +657,10 @@ struct MemoPage {
 }
 
 /// The assessment and decision as a document for a lawyer and a committee: an A4 print view.
-pub async fn memo(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn memo(m: Member, Path(id): Path<String>) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let v = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
-    let w = words_of(tr, &v, &state.app.rules);
+    let v = tillit_app::outsourcing::case(m.app(), &m.who, &id).await?;
+    let w = words_of(tr, &v, &m.app().rules);
     let tpl = MemoPage {
         c: PageCommon::member(
             &m,
@@ -899,10 +888,10 @@ struct RulesPage {
 }
 
 /// The rule set, read-only: what each rule looks at, what it weighs and what it rests on.
-pub async fn rules(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+pub async fn rules(m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let rs = &state.app.rules;
+    let rs = &m.app().rules;
     let lang = tr.lang();
     let rows = rs
         .rules
@@ -953,15 +942,10 @@ pub async fn rules(State(state): State<AppState>, m: Member) -> AppResult<Respon
 }
 
 /// Carries a residual risk into a risk analysis as a scenario.
-pub async fn add_risk(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn add_risk(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let analysis = tillit_domain::ids::AnalysisId::from(form.get("analysis_id"));
     let (_, created) = tillit_app::outsourcing::residual_risk_to_scenario(
-        &state.app,
+        m.app(),
         &m.who,
         &id,
         form.get("rule_id"),
@@ -975,15 +959,11 @@ pub async fn add_risk(
 /// The memo as a PDF: the matter, the assessment (question, recommendation, findings with their
 /// provisions, transfer to third countries, open questions, conditions, residual risks), the
 /// decision and the facts it rests on — for the lawyer, the committee and the diary.
-pub async fn memo_pdf(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn memo_pdf(m: Member, Path(id): Path<String>) -> AppResult<Response> {
     use tillit_app::reports::{Block, Section};
     let tr = &m.ctx.tr;
-    let v = tillit_app::outsourcing::case(&state.app, &m.who, &id).await?;
-    let w = words_of(tr, &v, &state.app.rules);
+    let v = tillit_app::outsourcing::case(m.app(), &m.who, &id).await?;
+    let w = words_of(tr, &v, &m.app().rules);
     let dash = || "–".to_string();
     let or_dash = |s: &str| if s.is_empty() { dash() } else { s.to_string() };
     let mut facts = vec![];
@@ -1176,7 +1156,7 @@ pub async fn memo_pdf(
         sections,
     );
     crate::reports::pdf(
-        &state,
+        &m.state,
         &format!("beslutsunderlag-{}", crate::reports::slug(&w.title)),
         doc,
     )

@@ -6,9 +6,7 @@ use crate::forms::Params;
 use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, PageCommon};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::views::AuditFilter;
@@ -80,14 +78,10 @@ pub fn action_label(tr: &crate::i18n::Tr, action: &str) -> String {
     }
 }
 
-pub async fn overview(
-    State(state): State<AppState>,
-    m: Member,
-    Params(notice): Params<Notice>,
-) -> AppResult<Response> {
+pub async fn overview(m: Member, Params(notice): Params<Notice>) -> AppResult<Response> {
     m.require(Permission::ViewOverview)?;
     let tr = &m.ctx.tr;
-    let counts = tillit_app::members::count_members_by_role(&state.app, &m.who).await?;
+    let counts = tillit_app::members::count_members_by_role(m.app(), &m.who).await?;
     let count_of = |r: Role| {
         counts
             .iter()
@@ -172,7 +166,7 @@ pub async fn overview(
             per_page: 5,
         };
         let events = tillit_app::audit::list_audit_events(
-            &state.app,
+            m.app(),
             &m.who,
             &AuditFilter::default(),
             page_req,
@@ -234,7 +228,7 @@ pub async fn overview(
         (vec![], String::new())
     };
     let (gaps, empty) = if m.may(Permission::ViewRegisters) {
-        match crate::followup::pages::overview_gaps(&state, &m).await? {
+        match crate::followup::pages::overview_gaps(&m.state, &m).await? {
             Some(g) => (Some(g), false),
             None => (None, true),
         }
@@ -244,7 +238,7 @@ pub async fn overview(
     let guide = if m.may(Permission::ViewRegisters)
         && m.who.org_kind().side() == tillit_domain::org::Side::Provider
     {
-        let g = tillit_app::guide::guide(&state.app, &m.who).await?;
+        let g = tillit_app::guide::guide(m.app(), &m.who).await?;
         g.next.map(|next| {
             (
                 tr.f(
@@ -262,7 +256,7 @@ pub async fn overview(
         None
     };
     let awaiting = if m.may(Permission::ViewRegisters) {
-        let approvals = tillit_app::access::approvals_awaiting_me(&state.app, &m.who)
+        let approvals = tillit_app::access::approvals_awaiting_me(m.app(), &m.who)
             .await?
             .into_iter()
             .map(|(id, name)| {
@@ -272,7 +266,7 @@ pub async fn overview(
                     String::new(),
                 )
             });
-        tillit_app::risk::acceptances_awaiting_me(&state.app, &m.who)
+        tillit_app::risk::acceptances_awaiting_me(m.app(), &m.who)
             .await?
             .into_iter()
             .map(|x| {
@@ -306,7 +300,7 @@ pub async fn overview(
         reports_more,
         ranking_top: if m.may(Permission::ViewSupervision) {
             let view = tillit_app::authority::ranking(
-                &state.app,
+                m.app(),
                 &m.who,
                 &Default::default(),
                 tillit_domain::paging::PageRequest {

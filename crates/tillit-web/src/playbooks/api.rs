@@ -5,8 +5,7 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -159,11 +158,8 @@ fn checklists_dto(lists: &Checklists, lang: &str) -> ChecklistsDto {
 /// The incident checklists, with the organisation's contacts and the national functions that
 /// concern it; steps for duties the organisation does not have are left out.
 #[utoipa::path(get, path = "/api/v1/incident-playbooks", responses((status = 200, body = ChecklistsDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn checklists(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<ChecklistsDto>> {
-    let lists = tillit_app::playbooks::checklists(&state.app, &m.who).await?;
+pub async fn checklists(m: Member) -> AppResult<Json<ChecklistsDto>> {
+    let lists = tillit_app::playbooks::checklists(m.app(), &m.who).await?;
     Ok(Json(checklists_dto(&lists, m.ctx.tr.lang())))
 }
 
@@ -171,11 +167,10 @@ pub async fn checklists(
 /// it. Answers with the checklists and contacts.
 #[utoipa::path(put, path = "/api/v1/incident-contacts", request_body = ContactDraft, responses((status = 200, body = ChecklistsDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_contact(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<ContactDraft>,
 ) -> AppResult<Json<ChecklistsDto>> {
-    let lists = tillit_app::playbooks::set_contact(&state.app, &m.who, &body).await?;
+    let lists = tillit_app::playbooks::set_contact(m.app(), &m.who, &body).await?;
     Ok(Json(checklists_dto(&lists, m.ctx.tr.lang())))
 }
 
@@ -246,11 +241,10 @@ fn incident_dto(x: &IncidentChecklists, lang: &str) -> IncidentChecklistsDto {
 /// The checklists of an incident: those started, with their steps, and those to start.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/playbooks", params(("id" = String, Path)), responses((status = 200, body = IncidentChecklistsDto), (status = 404, body = Problem)))]
 pub async fn of_incident(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
 ) -> AppResult<Json<IncidentChecklistsDto>> {
-    let x = tillit_app::playbooks::of_incident(&state.app, &m.who, &id).await?;
+    let x = tillit_app::playbooks::of_incident(m.app(), &m.who, &id).await?;
     Ok(Json(incident_dto(&x, m.ctx.tr.lang())))
 }
 
@@ -258,12 +252,11 @@ pub async fn of_incident(
 /// start appears in the incident's timeline.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/playbooks", params(("id" = String, Path)), request_body = StartDraft, responses((status = 201, body = IncidentChecklistsDto), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn start(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<StartDraft>,
 ) -> AppResult<Response> {
-    let x = tillit_app::playbooks::start(&state.app, &m.who, &id, &body).await?;
+    let x = tillit_app::playbooks::start(m.app(), &m.who, &id, &body).await?;
     Ok((StatusCode::CREATED, Json(incident_dto(&x, m.ctx.tr.lang()))).into_response())
 }
 
@@ -271,11 +264,10 @@ pub async fn start(
 /// incident's timeline. A checklist not started on the incident answers 409.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/playbooks/{playbook}/steps", params(("id" = String, Path), ("playbook" = String, Path)), request_body = TickDraft, responses((status = 200, body = IncidentChecklistsDto), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn tick(
-    State(state): State<AppState>,
     m: Member,
     Path((id, playbook)): Path<(String, String)>,
     ApiJson(body): ApiJson<TickDraft>,
 ) -> AppResult<Json<IncidentChecklistsDto>> {
-    let x = tillit_app::playbooks::tick(&state.app, &m.who, &id, &playbook, &body).await?;
+    let x = tillit_app::playbooks::tick(m.app(), &m.who, &id, &playbook, &body).await?;
     Ok(Json(incident_dto(&x, m.ctx.tr.lang())))
 }

@@ -11,7 +11,7 @@ use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::playbooks::{Checklists, DoneStep, IncidentChecklists, Started};
@@ -238,43 +238,35 @@ pub async fn incident_block(state: &AppState, m: &Member, id: &str) -> AppResult
 }
 
 /// Starts a checklist from the incident's page.
-pub async fn start(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn start(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let result = form
-        .submit(async |d: StartDraft| {
-            tillit_app::playbooks::start(&state.app, &m.who, &id, &d).await
-        })
+        .submit(async |d: StartDraft| tillit_app::playbooks::start(m.app(), &m.who, &id, &d).await)
         .await;
     let key = form.get("playbook").to_string();
     answer(
         result,
         |_| format!("/incidents/{id}?done=checklist-started#checklist-{key}"),
-        async |v| crate::incidents::pages::show_with_errors(&state, &m, &id, &v).await,
+        async |v| crate::incidents::pages::show_with_errors(&m.state, &m, &id, &v).await,
     )
     .await
 }
 
 /// Ticks a step off (or back) from the incident's page.
 pub async fn tick(
-    State(state): State<AppState>,
     m: Member,
     Path((id, key)): Path<(String, String)>,
     form: FormFields,
 ) -> AppResult<Response> {
     let result = form
         .submit(async |d: TickDraft| {
-            tillit_app::playbooks::tick(&state.app, &m.who, &id, &key, &d).await
+            tillit_app::playbooks::tick(m.app(), &m.who, &id, &key, &d).await
         })
         .await;
     let step = form.get("step").to_string();
     answer(
         result,
         |_| format!("/incidents/{id}#step-{key}-{step}"),
-        async |v| crate::incidents::pages::show_with_errors(&state, &m, &id, &v).await,
+        async |v| crate::incidents::pages::show_with_errors(&m.state, &m, &id, &v).await,
     )
     .await
 }
@@ -437,25 +429,17 @@ async fn render(
     Ok(page(status, &tpl))
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    m: Member,
-    Params(n): Params<Notice>,
-) -> AppResult<Response> {
+pub async fn show(m: Member, Params(n): Params<Notice>) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, n.done.as_deref());
-    render(&state, &m, None, notice).await
+    render(&m.state, &m, None, notice).await
 }
 
 /// Saves a role's contact (the administrator's).
-pub async fn save_contact(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn save_contact(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::ManageOrganisation)?;
     let result = form
         .submit(async |d: ContactDraft| {
-            tillit_app::playbooks::set_contact(&state.app, &m.who, &d).await
+            tillit_app::playbooks::set_contact(m.app(), &m.who, &d).await
         })
         .await;
     match result {
@@ -463,7 +447,7 @@ pub async fn save_contact(
             "/incidents/playbooks?done=contact-saved#role-{}",
             form.get("role")
         ))),
-        Err(AppError::Invalid(v)) => render(&state, &m, Some((&form, &v)), None).await,
+        Err(AppError::Invalid(v)) => render(&m.state, &m, Some((&form, &v)), None).await,
         Err(e) => Err(e),
     }
 }
@@ -619,14 +603,10 @@ fn playbook_section(tr: &Tr, lists: &Checklists, p: &Playbook) -> Section {
 }
 
 /// The checklists to print ahead, with the organisation's contacts: one, or all of them.
-pub async fn print(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<PrintParams>,
-) -> AppResult<Response> {
+pub async fn print(m: Member, Params(q): Params<PrintParams>) -> AppResult<Response> {
     let tr = &m.ctx.tr;
     let lang = tr.lang();
-    let lists = tillit_app::playbooks::checklists(&state.app, &m.who).await?;
+    let lists = tillit_app::playbooks::checklists(m.app(), &m.who).await?;
     let book = lists.book;
     let chosen: Vec<&Playbook> = match q.playbook.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => vec![book.playbook(k).ok_or(AppError::NotFound)?],
@@ -656,7 +636,7 @@ pub async fn print(
         sections,
     );
     crate::reports::pdf(
-        &state,
+        &m.state,
         &format!("checklista-{}", crate::reports::slug(&title)),
         doc,
     )
@@ -665,12 +645,11 @@ pub async fn print(
 
 /// One incident's checklist, printed with what is done.
 pub async fn print_incident(
-    State(state): State<AppState>,
     m: Member,
     Path((id, key)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let x = tillit_app::playbooks::of_incident(&state.app, &m.who, &id).await?;
+    let x = tillit_app::playbooks::of_incident(m.app(), &m.who, &id).await?;
     let s = x
         .started
         .iter()
@@ -711,7 +690,7 @@ pub async fn print_incident(
         ],
     );
     crate::reports::pdf(
-        &state,
+        &m.state,
         &format!("checklista-{}", crate::reports::slug(&row.title)),
         doc,
     )

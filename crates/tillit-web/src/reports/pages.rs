@@ -3,8 +3,7 @@
 use super::{document, heat_block, more, pdf, slug, table_or};
 use crate::context::Member;
 use crate::error::AppResult;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use tillit_app::reports::{Block, Figure, Section, Tone, REPORT_ROWS};
 use tillit_app::views::{GapKind, MeasureOrder, MeasureQuery};
@@ -36,11 +35,11 @@ fn tone_of(n: i64) -> Tone {
 
 /// Ledningens genomgång: the state and trend of the whole work, gaps, risks above tolerance,
 /// measures, incidents and the decisions management is asked for.
-pub async fn management_review(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+pub async fn management_review(m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let lang = tr.lang();
-    let app = &state.app;
+    let app = m.app();
     let (gaps, f) = tillit_app::followup::gaps_now(app, &m.who).await?;
     let since = (tillit_app::today_date() - chrono::Days::new(365)).to_string();
     let snaps = tillit_app::followup::snapshots(app, &m.who, &since).await?;
@@ -427,19 +426,15 @@ pub async fn management_review(State(state): State<AppState>, m: Member) -> AppR
         facts,
         sections,
     );
-    pdf(&state, &format!("ledningens-genomgang-{today}"), doc).await
+    pdf(&m.state, &format!("ledningens-genomgang-{today}"), doc).await
 }
 
 /// The report of one risk analysis: scope, matrix, heat maps before and after treatment, and
 /// every scenario with its scores, treatment and the owner's decision.
-pub async fn risk_analysis(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<AnalysisId>,
-) -> AppResult<Response> {
+pub async fn risk_analysis(m: Member, Path(id): Path<AnalysisId>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let app = &state.app;
+    let app = m.app();
     let a = tillit_app::risk::risk_analysis(app, &m.who, &id).await?;
     let matrix = tillit_app::risk::risk_matrix(app, &m.who).await?;
     let scenarios = tillit_app::risk::scenarios(app, &m.who, &id).await?;
@@ -566,5 +561,10 @@ pub async fn risk_analysis(
         facts,
         sections,
     );
-    pdf(&state, &format!("riskanalys-{}", slug(&a.input.title)), doc).await
+    pdf(
+        &m.state,
+        &format!("riskanalys-{}", slug(&a.input.title)),
+        doc,
+    )
+    .await
 }

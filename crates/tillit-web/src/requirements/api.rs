@@ -5,7 +5,7 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -104,30 +104,26 @@ pub async fn requirement_statuses(
 /// The requirements that apply to a system, why, and their assessment.
 #[utoipa::path(get, path = "/api/v1/systems/{id}/requirements", params(("id" = String, Path)), responses((status = 200, body = [RequirementStatusDto]), (status = 404, body = Problem)))]
 pub async fn system_requirements(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
 ) -> AppResult<Json<Vec<RequirementStatusDto>>> {
     m.require(Permission::ViewRegisters)?;
-    let sys = tillit_app::systems::system(&state.app, &m.who, &id).await?;
-    let (facts, _) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+    let sys = tillit_app::systems::system(m.app(), &m.who, &id).await?;
+    let (facts, _) = tillit_app::assessments::org_context(m.app(), &m.who).await?;
     let triggers = tillit_app::assessments::system_triggers(&sys, &facts);
     Ok(Json(
-        requirement_statuses(&state, &m, Some(id.as_str()), &triggers).await?,
+        requirement_statuses(&m.state, &m, Some(id.as_str()), &triggers).await?,
     ))
 }
 
 /// The organisation-wide requirements and their assessment.
 #[utoipa::path(get, path = "/api/v1/requirements", responses((status = 200, body = [RequirementStatusDto])))]
-pub async fn organisation_requirements(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<Vec<RequirementStatusDto>>> {
+pub async fn organisation_requirements(m: Member) -> AppResult<Json<Vec<RequirementStatusDto>>> {
     m.require(Permission::ViewRegisters)?;
-    let (facts, _) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+    let (facts, _) = tillit_app::assessments::org_context(m.app(), &m.who).await?;
     let triggers = tillit_app::assessments::organisation_triggers(&facts);
     Ok(Json(
-        requirement_statuses(&state, &m, None, &triggers).await?,
+        requirement_statuses(&m.state, &m, None, &triggers).await?,
     ))
 }
 
@@ -148,23 +144,21 @@ pub async fn assess(
 /// Records the assessment of a requirement that applies to a system.
 #[utoipa::path(put, path = "/api/v1/systems/{id}/requirements/{rid}/assessment", params(("id" = String, Path), ("rid" = String, Path)), request_body = AssessmentDraft, responses((status = 200, body = AssessmentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn assess_system_requirement(
-    State(state): State<AppState>,
     m: Member,
     Path((id, rid)): Path<(String, String)>,
     ApiJson(body): ApiJson<AssessmentDraft>,
 ) -> AppResult<Json<AssessmentDto>> {
-    assess(&state, &m, Some(&id), &rid, &body).await
+    assess(&m.state, &m, Some(&id), &rid, &body).await
 }
 
 /// Records the organisation-wide assessment of a requirement.
 #[utoipa::path(put, path = "/api/v1/requirements/{rid}/assessment", params(("rid" = String, Path)), request_body = AssessmentDraft, responses((status = 200, body = AssessmentDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn assess_org_requirement(
-    State(state): State<AppState>,
     m: Member,
     Path(rid): Path<String>,
     ApiJson(body): ApiJson<AssessmentDraft>,
 ) -> AppResult<Json<AssessmentDto>> {
-    assess(&state, &m, None, &rid, &body).await
+    assess(&m.state, &m, None, &rid, &body).await
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -216,21 +210,19 @@ pub async fn add_link(
 /// Adds a link as evidence to a system's assessment of a requirement (assess it first).
 #[utoipa::path(post, path = "/api/v1/systems/{id}/requirements/{rid}/evidence", params(("id" = String, Path), ("rid" = String, Path)), request_body = EvidenceLinkBody, responses((status = 201, body = EvidenceDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_system_evidence(
-    State(state): State<AppState>,
     m: Member,
     Path((id, rid)): Path<(String, String)>,
     ApiJson(body): ApiJson<EvidenceLinkBody>,
 ) -> AppResult<Response> {
-    add_link(&state, &m, Some(&id), &rid, &body).await
+    add_link(&m.state, &m, Some(&id), &rid, &body).await
 }
 
 /// Adds a link as evidence to the organisation-wide assessment of a requirement.
 #[utoipa::path(post, path = "/api/v1/requirements/{rid}/evidence", params(("rid" = String, Path)), request_body = EvidenceLinkBody, responses((status = 201, body = EvidenceDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_org_evidence(
-    State(state): State<AppState>,
     m: Member,
     Path(rid): Path<String>,
     ApiJson(body): ApiJson<EvidenceLinkBody>,
 ) -> AppResult<Response> {
-    add_link(&state, &m, None, &rid, &body).await
+    add_link(&m.state, &m, None, &rid, &body).await
 }

@@ -11,7 +11,7 @@ use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
@@ -163,19 +163,14 @@ fn status_map(list: Vec<Assessment>) -> HashMap<String, (Status, Source)> {
 }
 
 /// The requirements that apply to one system, grouped by area, with why and their status.
-pub async fn for_system(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<SystemId>,
-) -> AppResult<Response> {
+pub async fn for_system(m: Member, Path(id): Path<SystemId>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let sys = tillit_app::systems::system(&state.app, &m.who, &id).await?;
-    let (facts, lib) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+    let sys = tillit_app::systems::system(m.app(), &m.who, &id).await?;
+    let (facts, lib) = tillit_app::assessments::org_context(m.app(), &m.who).await?;
     let triggers = tillit_app::assessments::system_triggers(&sys, &facts);
     let applicable = lib.applicable(&triggers);
-    let assessed =
-        tillit_app::assessments::system_statuses(&state.app, &m.who, id.as_str()).await?;
+    let assessed = tillit_app::assessments::system_statuses(m.app(), &m.who, id.as_str()).await?;
     let base = format!("/systems/{id}/requirements");
     let (areas, total) = area_blocks(tr, &lib, &applicable, &assessed, &base);
     let mut intro = tr.t("requirements-system-intro");
@@ -218,14 +213,13 @@ fn library_line(tr: &Tr, lib: &Library) -> String {
 }
 
 /// The organisation-wide requirements (governance and incidents) and their assessment.
-pub async fn for_organisation(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+pub async fn for_organisation(m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let (facts, lib) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+    let (facts, lib) = tillit_app::assessments::org_context(m.app(), &m.who).await?;
     let triggers = tillit_app::assessments::organisation_triggers(&facts);
     let applicable = lib.applicable(&triggers);
-    let assessed =
-        status_map(tillit_app::assessments::assessments(&state.app, &m.who, None).await?);
+    let assessed = status_map(tillit_app::assessments::assessments(m.app(), &m.who, None).await?);
     let (areas, total) = area_blocks(tr, &lib, &applicable, &assessed, "/requirements");
     let tpl = RequirementsPage {
         c: PageCommon::member(&m, tr.t("requirements-org-heading"), "/requirements"),
@@ -579,25 +573,23 @@ fn shown_ok(notice: Option<String>) -> Shown<'static> {
 }
 
 pub async fn show_system_requirement(
-    State(state): State<AppState>,
     m: Member,
     Path((id, rid)): Path<(String, String)>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let scope = scope_of(&state, &m, Some(id)).await?;
+    let scope = scope_of(&m.state, &m, Some(id)).await?;
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_requirement(&state, &m, &scope, &rid, shown_ok(notice)).await
+    render_requirement(&m.state, &m, &scope, &rid, shown_ok(notice)).await
 }
 
 pub async fn show_org_requirement(
-    State(state): State<AppState>,
     m: Member,
     Path(rid): Path<String>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let scope = scope_of(&state, &m, None).await?;
+    let scope = scope_of(&m.state, &m, None).await?;
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_requirement(&state, &m, &scope, &rid, shown_ok(notice)).await
+    render_requirement(&m.state, &m, &scope, &rid, shown_ok(notice)).await
 }
 
 async fn assess(
@@ -650,23 +642,21 @@ async fn assess(
 }
 
 pub async fn assess_system_requirement(
-    State(state): State<AppState>,
     m: Member,
     Path((id, rid)): Path<(String, String)>,
     form: FormFields,
 ) -> AppResult<Response> {
-    let scope = scope_of(&state, &m, Some(id)).await?;
-    assess(&state, &m, scope, &rid, &form).await
+    let scope = scope_of(&m.state, &m, Some(id)).await?;
+    assess(&m.state, &m, scope, &rid, &form).await
 }
 
 pub async fn assess_org_requirement(
-    State(state): State<AppState>,
     m: Member,
     Path(rid): Path<String>,
     form: FormFields,
 ) -> AppResult<Response> {
-    let scope = scope_of(&state, &m, None).await?;
-    assess(&state, &m, scope, &rid, &form).await
+    let scope = scope_of(&m.state, &m, None).await?;
+    assess(&m.state, &m, scope, &rid, &form).await
 }
 
 fn malformed() -> AppError {
@@ -779,33 +769,27 @@ async fn add_evidence(
 }
 
 pub async fn add_system_evidence(
-    State(state): State<AppState>,
     m: Member,
     Path((id, rid)): Path<(String, String)>,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let scope = scope_of(&state, &m, Some(id)).await?;
-    add_evidence(&state, &m, scope, &rid, mp).await
+    let scope = scope_of(&m.state, &m, Some(id)).await?;
+    add_evidence(&m.state, &m, scope, &rid, mp).await
 }
 
 pub async fn add_org_evidence(
-    State(state): State<AppState>,
     m: Member,
     Path(rid): Path<String>,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let scope = scope_of(&state, &m, None).await?;
-    add_evidence(&state, &m, scope, &rid, mp).await
+    let scope = scope_of(&m.state, &m, None).await?;
+    add_evidence(&m.state, &m, scope, &rid, mp).await
 }
 
 /// Downloads an evidence file as an attachment (never shown inline).
-pub async fn download_evidence(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<EvidenceId>,
-) -> AppResult<Response> {
+pub async fn download_evidence(m: Member, Path(id): Path<EvidenceId>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
-    let (ev, content) = tillit_app::assessments::evidence_file(&state.app, &m.who, &id).await?;
+    let (ev, content) = tillit_app::assessments::evidence_file(m.app(), &m.who, &id).await?;
     Ok(download(
         ev.file_name.as_deref().unwrap_or("evidence"),
         ev.media_type.as_deref(),
@@ -841,13 +825,12 @@ pub(crate) fn download(name: &str, media_type: Option<&str>, content: Vec<u8>) -
 
 /// Removes a piece of evidence and returns to the requirement it belonged to.
 pub async fn remove_evidence(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<EvidenceId>,
     _form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Assess)?;
-    let back = tillit_app::assessments::remove_evidence(&state.app, &m.who, &id).await?;
+    let back = tillit_app::assessments::remove_evidence(m.app(), &m.who, &id).await?;
     let base = match back.system_id {
         Some(s) => format!("/systems/{s}/requirements"),
         None => "/requirements".into(),

@@ -5,8 +5,7 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
 use crate::forms::Params;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -40,27 +39,21 @@ impl From<RiskMatrix> for RiskMatrixDto {
 
 /// The organisation's risk matrix and tolerance.
 #[utoipa::path(get, path = "/api/v1/risk-matrix", responses((status = 200, body = RiskMatrixDto)))]
-pub async fn get_risk_matrix(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<RiskMatrixDto>> {
+pub async fn get_risk_matrix(m: Member) -> AppResult<Json<RiskMatrixDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
-        tillit_app::risk::risk_matrix(&state.app, &m.who)
-            .await?
-            .into(),
+        tillit_app::risk::risk_matrix(m.app(), &m.who).await?.into(),
     ))
 }
 
 /// Sets the risk matrix; a scale cannot shrink below values scenarios use.
 #[utoipa::path(put, path = "/api/v1/risk-matrix", request_body = RiskMatrixDraft, responses((status = 200, body = RiskMatrixDto), (status = 422, body = Problem)))]
 pub async fn put_risk_matrix(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<RiskMatrixDraft>,
 ) -> AppResult<Json<RiskMatrixDto>> {
     Ok(Json(
-        tillit_app::risk::set_risk_matrix(&state.app, &m.who, &body)
+        tillit_app::risk::set_risk_matrix(m.app(), &m.who, &body)
             .await?
             .into(),
     ))
@@ -115,14 +108,13 @@ pub struct ListRiskAnalysesParams {
 /// Risk analyses, newest first.
 #[utoipa::path(get, path = "/api/v1/risk-analyses", params(("archived" = Option<String>, Query, description = "yes: the archived analyses instead of those in use"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = RiskAnalysisPage)))]
 pub async fn list_risk_analyses(
-    State(state): State<AppState>,
     m: Member,
     Params(q): Params<ListRiskAnalysesParams>,
 ) -> AppResult<Json<RiskAnalysisPage>> {
     m.require(Permission::ViewRegisters)?;
     let page = PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
     let archived = crate::archive::archived_param(q.archived.as_deref())?;
-    let list = tillit_app::risk::list_risk_analyses(&state.app, &m.who, archived, page).await?;
+    let list = tillit_app::risk::list_risk_analyses(m.app(), &m.who, archived, page).await?;
     Ok(Json(RiskAnalysisPage {
         page: list.page,
         per_page: list.per_page,
@@ -134,24 +126,22 @@ pub async fn list_risk_analyses(
 /// Starts a risk analysis.
 #[utoipa::path(post, path = "/api/v1/risk-analyses", request_body = RiskAnalysisDraft, responses((status = 201, body = RiskAnalysisDto), (status = 422, body = Problem)))]
 pub async fn create_risk_analysis(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<RiskAnalysisDraft>,
 ) -> AppResult<Response> {
-    let a = tillit_app::risk::save_risk_analysis(&state.app, &m.who, None, &body).await?;
+    let a = tillit_app::risk::save_risk_analysis(m.app(), &m.who, None, &body).await?;
     Ok((StatusCode::CREATED, Json(RiskAnalysisDto::from(a))).into_response())
 }
 
 /// One risk analysis.
 #[utoipa::path(get, path = "/api/v1/risk-analyses/{id}", params(("id" = String, Path)), responses((status = 200, body = RiskAnalysisDto), (status = 404, body = Problem)))]
 pub async fn get_risk_analysis(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AnalysisId>,
 ) -> AppResult<Json<RiskAnalysisDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
-        tillit_app::risk::risk_analysis(&state.app, &m.who, &id)
+        tillit_app::risk::risk_analysis(m.app(), &m.who, &id)
             .await?
             .into(),
     ))
@@ -160,13 +150,12 @@ pub async fn get_risk_analysis(
 /// Replaces a risk analysis's facts (counts as a review).
 #[utoipa::path(put, path = "/api/v1/risk-analyses/{id}", params(("id" = String, Path)), request_body = RiskAnalysisDraft, responses((status = 200, body = RiskAnalysisDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_risk_analysis(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AnalysisId>,
     ApiJson(body): ApiJson<RiskAnalysisDraft>,
 ) -> AppResult<Json<RiskAnalysisDto>> {
     Ok(Json(
-        tillit_app::risk::save_risk_analysis(&state.app, &m.who, Some(&id), &body)
+        tillit_app::risk::save_risk_analysis(m.app(), &m.who, Some(&id), &body)
             .await?
             .into(),
     ))
@@ -230,15 +219,14 @@ fn scenario_dto(s: tillit_app::views::Scenario, m: &RiskMatrix) -> ScenarioDto {
 /// The scenarios of an analysis, highest residual risk first.
 #[utoipa::path(get, path = "/api/v1/risk-analyses/{id}/scenarios", params(("id" = String, Path)), responses((status = 200, body = [ScenarioDto]), (status = 404, body = Problem)))]
 pub async fn list_scenarios(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AnalysisId>,
 ) -> AppResult<Json<Vec<ScenarioDto>>> {
     m.require(Permission::ViewRegisters)?;
-    tillit_app::risk::risk_analysis(&state.app, &m.who, &id).await?;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    tillit_app::risk::risk_analysis(m.app(), &m.who, &id).await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
     Ok(Json(
-        tillit_app::risk::scenarios(&state.app, &m.who, &id)
+        tillit_app::risk::scenarios(m.app(), &m.who, &id)
             .await?
             .into_iter()
             .map(|s| scenario_dto(s, &matrix))
@@ -249,47 +237,36 @@ pub async fn list_scenarios(
 /// Adds a scenario to an analysis.
 #[utoipa::path(post, path = "/api/v1/risk-analyses/{id}/scenarios", params(("id" = String, Path)), request_body = ScenarioDraft, responses((status = 201, body = ScenarioDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_scenario(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AnalysisId>,
     ApiJson(body): ApiJson<ScenarioDraft>,
 ) -> AppResult<Response> {
-    let s = tillit_app::risk::save_scenario(&state.app, &m.who, &id, None, &body).await?;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let s = tillit_app::risk::save_scenario(m.app(), &m.who, &id, None, &body).await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
     Ok((StatusCode::CREATED, Json(scenario_dto(s, &matrix))).into_response())
 }
 
 /// One scenario.
 #[utoipa::path(get, path = "/api/v1/scenarios/{id}", params(("id" = String, Path)), responses((status = 200, body = ScenarioDto), (status = 404, body = Problem)))]
-pub async fn get_scenario(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<ScenarioId>,
-) -> AppResult<Json<ScenarioDto>> {
+pub async fn get_scenario(m: Member, Path(id): Path<ScenarioId>) -> AppResult<Json<ScenarioDto>> {
     m.require(Permission::ViewRegisters)?;
-    let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let s = tillit_app::risk::scenario(m.app(), &m.who, &id).await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
     Ok(Json(scenario_dto(s, &matrix)))
 }
 
 /// Replaces a scenario (its treatment, residual risk, acceptance …).
 #[utoipa::path(put, path = "/api/v1/scenarios/{id}", params(("id" = String, Path)), request_body = ScenarioDraft, responses((status = 200, body = ScenarioDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_scenario(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<ScenarioId>,
     ApiJson(body): ApiJson<ScenarioDraft>,
 ) -> AppResult<Json<ScenarioDto>> {
-    let existing = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
-    let s = tillit_app::risk::save_scenario(
-        &state.app,
-        &m.who,
-        &existing.analysis_id,
-        Some(&id),
-        &body,
-    )
-    .await?;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let existing = tillit_app::risk::scenario(m.app(), &m.who, &id).await?;
+    let s =
+        tillit_app::risk::save_scenario(m.app(), &m.who, &existing.analysis_id, Some(&id), &body)
+            .await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
     Ok(Json(scenario_dto(s, &matrix)))
 }
 
@@ -298,13 +275,12 @@ pub async fn update_scenario(
 /// `decline` (with a note saying why) withdraws it and leaves the risk without a treatment.
 #[utoipa::path(post, path = "/api/v1/scenarios/{id}/acceptance", params(("id" = String, Path)), request_body = tillit_domain::risk::AcceptanceAnswerDraft, responses((status = 200, body = ScenarioDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn answer_acceptance(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<ScenarioId>,
     ApiJson(body): ApiJson<tillit_domain::risk::AcceptanceAnswerDraft>,
 ) -> AppResult<Json<ScenarioDto>> {
-    let s = tillit_app::risk::answer_acceptance(&state.app, &m.who, &id, &body).await?;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let s = tillit_app::risk::answer_acceptance(m.app(), &m.who, &id, &body).await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
     Ok(Json(scenario_dto(s, &matrix)))
 }
 
@@ -355,11 +331,7 @@ pub struct HeatMapParams {
 
 /// The heat map of all the organisation's scenarios, or of one analysis (`analysis_id`).
 #[utoipa::path(get, path = "/api/v1/heat-map", params(("analysis_id" = Option<String>, Query)), responses((status = 200, body = HeatMapDto), (status = 404, body = Problem)))]
-pub async fn heat_map(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<HeatMapParams>,
-) -> AppResult<Json<HeatMapDto>> {
+pub async fn heat_map(m: Member, Params(q): Params<HeatMapParams>) -> AppResult<Json<HeatMapDto>> {
     m.require(Permission::ViewRegisters)?;
     let analysis = q
         .analysis_id
@@ -367,13 +339,11 @@ pub async fn heat_map(
         .filter(|s| !s.is_empty())
         .map(AnalysisId::from);
     if let Some(a) = &analysis {
-        tillit_app::risk::risk_analysis(&state.app, &m.who, a).await?;
+        tillit_app::risk::risk_analysis(m.app(), &m.who, a).await?;
     }
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
-    let inherent =
-        tillit_app::risk::heat_counts(&state.app, &m.who, analysis.as_ref(), false).await?;
-    let residual =
-        tillit_app::risk::heat_counts(&state.app, &m.who, analysis.as_ref(), true).await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
+    let inherent = tillit_app::risk::heat_counts(m.app(), &m.who, analysis.as_ref(), false).await?;
+    let residual = tillit_app::risk::heat_counts(m.app(), &m.who, analysis.as_ref(), true).await?;
     Ok(Json(HeatMapDto {
         inherent: cells(&matrix, &inherent),
         residual: cells(&matrix, &residual),

@@ -13,7 +13,7 @@ use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::views::{CellCount, Scenario};
@@ -191,25 +191,21 @@ pub struct RiskListParams {
     pub page: Option<String>,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<RiskListParams>,
-) -> AppResult<Response> {
+pub async fn list(m: Member, Params(q): Params<RiskListParams>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
     let page_req = PageRequest::parse(q.page.as_deref(), None)?;
     let archived = crate::archive::archived_param(q.archived.as_deref())?;
-    let list = tillit_app::risk::list_risk_analyses(&state.app, &m.who, archived, page_req).await?;
+    let list = tillit_app::risk::list_risk_analyses(m.app(), &m.who, archived, page_req).await?;
     let pager = Pager::new(
         tr,
         "/risks",
         &[("archived", q.archived.clone().unwrap_or_default())],
         &list,
     );
-    let inherent = tillit_app::risk::heat_counts(&state.app, &m.who, None, false).await?;
-    let residual = tillit_app::risk::heat_counts(&state.app, &m.who, None, true).await?;
+    let inherent = tillit_app::risk::heat_counts(m.app(), &m.who, None, false).await?;
+    let residual = tillit_app::risk::heat_counts(m.app(), &m.who, None, true).await?;
     let tpl = RisksPage {
         archived_view: archived,
         list_base: "/risks",
@@ -338,24 +334,16 @@ async fn analysis_form(
     .render(form_status(errors)))
 }
 
-pub async fn new_form(State(state): State<AppState>, m: Member) -> AppResult<Response> {
-    analysis_form(&state, &m, None, None, None).await
+pub async fn new_form(m: Member) -> AppResult<Response> {
+    analysis_form(&m.state, &m, None, None, None).await
 }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    analysis_form(&state, &m, Some(&id), None, None).await
+pub async fn edit_form(m: Member, Path(id): Path<String>) -> AppResult<Response> {
+    analysis_form(&m.state, &m, Some(&id), None, None).await
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
-    save_analysis(&state, &m, None, &form).await
+pub async fn create(m: Member, form: FormFields) -> AppResult<Response> {
+    save_analysis(&m.state, &m, None, &form).await
 }
 
 async fn save_analysis(
@@ -378,12 +366,11 @@ async fn save_analysis(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AnalysisId>,
     form: FormFields,
 ) -> AppResult<Response> {
-    save_analysis(&state, &m, Some(&id), &form).await
+    save_analysis(&m.state, &m, Some(&id), &form).await
 }
 
 pub struct ScenarioRow {
@@ -454,18 +441,17 @@ pub fn analysis_facts(tr: &Tr, a: &tillit_app::views::RiskAnalysis) -> Vec<(Stri
 }
 
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AnalysisId>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let a = tillit_app::risk::risk_analysis(&state.app, &m.who, &id).await?;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
-    let scenarios = tillit_app::risk::scenarios(&state.app, &m.who, &id).await?;
-    let inherent = tillit_app::risk::heat_counts(&state.app, &m.who, Some(&id), false).await?;
-    let residual = tillit_app::risk::heat_counts(&state.app, &m.who, Some(&id), true).await?;
+    let a = tillit_app::risk::risk_analysis(m.app(), &m.who, &id).await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
+    let scenarios = tillit_app::risk::scenarios(m.app(), &m.who, &id).await?;
+    let inherent = tillit_app::risk::heat_counts(m.app(), &m.who, Some(&id), false).await?;
+    let residual = tillit_app::risk::heat_counts(m.app(), &m.who, Some(&id), true).await?;
     let facts = analysis_facts(tr, &a);
     let score =
         |p: RiskPoint| format!("{} × {} = {}", p.likelihood, p.consequence, matrix.score(p));
@@ -492,13 +478,13 @@ pub async fn show(
         })
         .collect();
     let archive = crate::archive::archive_box(
-        &state,
+        &m.state,
         &m,
         tillit_domain::archive::Archivable::RiskAnalysis,
         a.id.as_str(),
     )
     .await?;
-    let archived_scenarios = tillit_app::archive::archived_scenarios(&state.app, &m.who, &a.id)
+    let archived_scenarios = tillit_app::archive::archived_scenarios(m.app(), &m.who, &a.id)
         .await?
         .into_iter()
         .map(|(id, title, at)| (id, title, crate::pages::show_time(&at)))
@@ -530,13 +516,8 @@ pub async fn show(
         ],
         scenarios: rows,
         may_edit: m.may(Permission::EditRegisters),
-        suggestions: tillit_app::starter_kit::threat_suggestions(
-            &state.app,
-            &m.who,
-            &id,
-            tr.lang(),
-        )
-        .await?,
+        suggestions: tillit_app::starter_kit::threat_suggestions(m.app(), &m.who, &id, tr.lang())
+            .await?,
     };
     Ok(page(StatusCode::OK, &tpl))
 }
@@ -762,16 +743,15 @@ pub struct FromThreat {
 }
 
 pub async fn new_scenario_form(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AnalysisId>,
     Params(from): Params<FromThreat>,
 ) -> AppResult<Response> {
     if from.threat.is_empty() {
-        return scenario_form(&state, &m, &id, None, None, None).await;
+        return scenario_form(&m.state, &m, &id, None, None, None).await;
     }
     let d = tillit_app::starter_kit::suggested_scenario(
-        &state.app,
+        m.app(),
         &m.who,
         &id,
         &from.system,
@@ -791,17 +771,13 @@ pub async fn new_scenario_form(
             .map(|a| ("asset_ids".to_string(), a)),
     );
     let form = FormFields(fields);
-    scenario_form(&state, &m, &id, None, Some(&form), None).await
+    scenario_form(&m.state, &m, &id, None, Some(&form), None).await
 }
 
 /// The scenario's form (`/scenarios/{id}/edit`).
-pub async fn scenario_page(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<ScenarioId>,
-) -> AppResult<Response> {
-    let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
-    scenario_form(&state, &m, &s.analysis_id, Some(&s), None, None).await
+pub async fn scenario_page(m: Member, Path(id): Path<ScenarioId>) -> AppResult<Response> {
+    let s = tillit_app::risk::scenario(m.app(), &m.who, &id).await?;
+    scenario_form(&m.state, &m, &s.analysis_id, Some(&s), None, None).await
 }
 
 /// Who accepted a risk and when, or whose decision it waits on; empty when nobody was asked.
@@ -853,25 +829,23 @@ fn point_text(tr: &Tr, matrix: &RiskMatrix, p: RiskPoint) -> String {
 /// The scenario's read view (`/scenarios/{id}`): every reader of the registers sees it; the
 /// form is behind the edit button.
 pub async fn scenario_view(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<ScenarioId>,
     Params(notice): Params<crate::pages::Notice>,
 ) -> AppResult<Response> {
-    scenario_record(&state, &m, &id, notice.done.as_deref(), None).await
+    scenario_record(&m.state, &m, &id, notice.done.as_deref(), None).await
 }
 
 /// The information owner's answer to a request to accept the risk (`POST
 /// /scenarios/{id}/acceptance`): accept or decline, with a note.
 pub async fn answer_acceptance(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<ScenarioId>,
     form: FormFields,
 ) -> AppResult<Response> {
     let draft = form.draft::<tillit_domain::risk::AcceptanceAnswerDraft>();
     let result = match &draft {
-        Ok(d) => tillit_app::risk::answer_acceptance(&state.app, &m.who, &id, d)
+        Ok(d) => tillit_app::risk::answer_acceptance(m.app(), &m.who, &id, d)
             .await
             .map_err(AppError::from),
         Err(v) => Err(AppError::Invalid(v.clone())),
@@ -888,7 +862,7 @@ pub async fn answer_acceptance(
         Err(AppError::Invalid(v)) => {
             let note = form.get("note").to_string();
             let errors = FieldError::list(&m.ctx.tr, &v);
-            scenario_record(&state, &m, &id, None, Some((note, errors))).await
+            scenario_record(&m.state, &m, &id, None, Some((note, errors))).await
         }
         Err(e) => Err(e),
     }
@@ -1076,24 +1050,22 @@ async fn save_scenario(
 }
 
 pub async fn create_scenario(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AnalysisId>,
     form: FormFields,
 ) -> AppResult<Response> {
     // The analysis must be this organisation's before anything is parsed.
-    tillit_app::risk::risk_analysis(&state.app, &m.who, &id).await?;
-    save_scenario(&state, &m, &id, None, &form).await
+    tillit_app::risk::risk_analysis(m.app(), &m.who, &id).await?;
+    save_scenario(&m.state, &m, &id, None, &form).await
 }
 
 pub async fn update_scenario(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<ScenarioId>,
     form: FormFields,
 ) -> AppResult<Response> {
-    let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
-    save_scenario(&state, &m, &s.analysis_id, Some(&s), &form).await
+    let s = tillit_app::risk::scenario(m.app(), &m.who, &id).await?;
+    save_scenario(&m.state, &m, &s.analysis_id, Some(&s), &form).await
 }
 
 async fn matrix_form(
@@ -1139,24 +1111,20 @@ async fn matrix_form(
     .render(form_status(errors)))
 }
 
-pub async fn matrix_page(State(state): State<AppState>, m: Member) -> AppResult<Response> {
-    matrix_form(&state, &m, None, None).await
+pub async fn matrix_page(m: Member) -> AppResult<Response> {
+    matrix_form(&m.state, &m, None, None).await
 }
 
-pub async fn set_matrix(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn set_matrix(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::ManageRiskMatrix)?;
     let result = form
         .submit(async |d: tillit_domain::risk::RiskMatrixDraft| {
-            tillit_app::risk::set_risk_matrix(&state.app, &m.who, &d).await
+            tillit_app::risk::set_risk_matrix(m.app(), &m.who, &d).await
         })
         .await;
     let to = |_| "/risks?done=matrix-saved".to_string();
     answer(result, to, async |v| {
-        matrix_form(&state, &m, Some(&form), Some(&v)).await
+        matrix_form(&m.state, &m, Some(&form), Some(&v)).await
     })
     .await
 }

@@ -2,8 +2,6 @@
 
 use crate::context::Member;
 use crate::error::AppResult;
-use crate::state::AppState;
-use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 use tillit_domain::role::Permission;
@@ -31,12 +29,11 @@ pub struct SearchGroupDto {
 /// the words, case-insensitively: at most ten of each kind, with each kind's total.
 #[utoipa::path(get, path = "/api/v1/search", params(("q" = String, Query, description = "2–200 characters")), responses((status = 200, body = Vec<SearchGroupDto>), (status = 422, body = crate::api::shared::Problem)))]
 pub async fn search(
-    State(state): State<AppState>,
     m: Member,
     crate::forms::Params(p): crate::forms::Params<super::pages::SearchParams>,
 ) -> AppResult<Json<Vec<SearchGroupDto>>> {
     m.require(Permission::ViewRegisters)?;
-    let hits = tillit_app::search::search(&state.app, &m.who, p.q.as_deref().unwrap_or("")).await?;
+    let hits = tillit_app::search::search(m.app(), &m.who, p.q.as_deref().unwrap_or("")).await?;
     Ok(Json(
         hits.into_iter()
             .map(|h| SearchGroupDto {

@@ -4,9 +4,7 @@ use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::pages::{FieldError, PageCommon};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_domain::role::Permission;
@@ -49,7 +47,6 @@ fn short(s: &str) -> String {
 }
 
 pub async fn search(
-    State(state): State<AppState>,
     m: Member,
     crate::forms::Params(p): crate::forms::Params<SearchParams>,
 ) -> AppResult<Response> {
@@ -61,7 +58,7 @@ pub async fn search(
     let mut searched = false;
     let mut total = 0;
     if !q.trim().is_empty() {
-        match tillit_app::search::search(&state.app, &m.who, &q).await {
+        match tillit_app::search::search(m.app(), &m.who, &q).await {
             Ok(hits) => {
                 searched = true;
                 for h in hits {

@@ -5,8 +5,7 @@ use crate::api::shared::{levels_dto, LevelsDto, Problem};
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -80,9 +79,9 @@ pub struct AdoptionDto {
 
 /// The starter kit as offered to the organisation, in the request's language.
 #[utoipa::path(get, path = "/api/v1/starter-kit", responses((status = 200, body = KitDto), (status = 403, body = Problem)))]
-pub async fn offer(State(state): State<AppState>, m: Member) -> AppResult<Json<KitDto>> {
+pub async fn offer(m: Member) -> AppResult<Json<KitDto>> {
     m.require(Permission::ViewRegisters)?;
-    let o = tillit_app::starter_kit::offer(&state.app, &m.who, m.ctx.tr.lang()).await?;
+    let o = tillit_app::starter_kit::offer(m.app(), &m.who, m.ctx.tr.lang()).await?;
     Ok(Json(KitDto {
         kit: o.kit,
         version: o.version,
@@ -124,13 +123,9 @@ pub async fn offer(State(state): State<AppState>, m: Member) -> AppResult<Json<K
 /// systems (a system brings the assets it processes), or nothing is stored. No asset is
 /// classified until its information owner confirms the suggestion.
 #[utoipa::path(post, path = "/api/v1/starter-kit/adoptions", request_body = AdoptionDraft, responses((status = 201, body = AdoptionDto), (status = 403, body = Problem), (status = 409, body = Problem, description = "An item offered to another kind of organisation, an owner who is not a member, or a name taken by an archived object"), (status = 422, body = Problem)))]
-pub async fn adopt(
-    State(state): State<AppState>,
-    m: Member,
-    ApiJson(body): ApiJson<AdoptionDraft>,
-) -> AppResult<Response> {
+pub async fn adopt(m: Member, ApiJson(body): ApiJson<AdoptionDraft>) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let done = tillit_app::starter_kit::adopt(&state.app, &m.who, &body, m.ctx.tr.lang()).await?;
+    let done = tillit_app::starter_kit::adopt(m.app(), &m.who, &body, m.ctx.tr.lang()).await?;
     let created = done
         .iter()
         .filter(|d| d.outcome == tillit_app::starter_kit::Outcome::Created)
@@ -158,14 +153,13 @@ pub async fn adopt(
 /// has no owner).
 #[utoipa::path(post, path = "/api/v1/assets/{id}/suggested-classification/confirmation", params(("id" = String, Path)), responses((status = 200, body = crate::assets::api::AssetDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem, description = "Already confirmed or classified, or the asset has no information owner")))]
 pub async fn confirm(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<AssetId>,
 ) -> AppResult<Json<crate::assets::api::AssetDto>> {
     m.require(Permission::Classify)?;
-    tillit_app::starter_kit::confirm_suggestion(&state.app, &m.who, &id, m.ctx.tr.lang()).await?;
+    tillit_app::starter_kit::confirm_suggestion(m.app(), &m.who, &id, m.ctx.tr.lang()).await?;
     Ok(Json(
-        tillit_app::assets::asset(&state.app, &m.who, &id)
+        tillit_app::assets::asset(m.app(), &m.who, &id)
             .await?
             .into(),
     ))
@@ -221,22 +215,21 @@ fn guide_dto(g: tillit_app::guide::Guide) -> GuideDto {
 /// The guided start: where the organisation stands on the eight steps to its first complete
 /// round (care providers).
 #[utoipa::path(get, path = "/api/v1/guide", responses((status = 200, body = GuideDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn guide(State(state): State<AppState>, m: Member) -> AppResult<Json<GuideDto>> {
+pub async fn guide(m: Member) -> AppResult<Json<GuideDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(guide_dto(
-        tillit_app::guide::guide(&state.app, &m.who).await?,
+        tillit_app::guide::guide(m.app(), &m.who).await?,
     )))
 }
 
 /// Marks a step done or skipped, or takes the mark back (`todo`).
 #[utoipa::path(post, path = "/api/v1/guide/steps", request_body = tillit_domain::guide::StepDraft, responses((status = 200, body = GuideDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn mark_step(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<tillit_domain::guide::StepDraft>,
 ) -> AppResult<Json<GuideDto>> {
     m.require(Permission::EditRegisters)?;
     Ok(Json(guide_dto(
-        tillit_app::guide::mark(&state.app, &m.who, &body).await?,
+        tillit_app::guide::mark(m.app(), &m.who, &body).await?,
     )))
 }

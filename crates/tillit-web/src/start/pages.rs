@@ -7,7 +7,6 @@ use crate::pages::{show_time, Choice, FieldError, PageCommon};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_domain::classification::{Aspect, Levels};
@@ -204,11 +203,7 @@ async fn render(
     Ok(page(status, &tpl))
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    m: Member,
-    Params(n): Params<KitNotice>,
-) -> AppResult<Response> {
+pub async fn show(m: Member, Params(n): Params<KitNotice>) -> AppResult<Response> {
     let notice = match (n.done.as_deref(), n.count.as_deref().map(str::parse::<u32>)) {
         (Some("kit-adopted"), Some(Ok(count))) => Some(
             m.ctx
@@ -217,20 +212,16 @@ pub async fn show(
         ),
         _ => None,
     };
-    render(&state, &m, None, None, notice, StatusCode::OK).await
+    render(&m.state, &m, None, None, notice, StatusCode::OK).await
 }
 
 /// Adopts the chosen items and shows the kit again with what was done.
-pub async fn adopt(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn adopt(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let lang = m.ctx.tr.lang().to_string();
     let result = form
         .submit(async |d: AdoptionDraft| {
-            tillit_app::starter_kit::adopt(&state.app, &m.who, &d, &lang).await
+            tillit_app::starter_kit::adopt(m.app(), &m.who, &d, &lang).await
         })
         .await;
     match result {
@@ -245,7 +236,7 @@ pub async fn adopt(
         }
         Err(AppError::Invalid(v)) => {
             render(
-                &state,
+                &m.state,
                 &m,
                 Some(&form),
                 Some(&v),
@@ -355,26 +346,18 @@ async fn render_guide(
 }
 
 /// The guided start (`/start`).
-pub async fn guide(
-    State(state): State<AppState>,
-    m: Member,
-    Params(n): Params<crate::pages::Notice>,
-) -> AppResult<Response> {
+pub async fn guide(m: Member, Params(n): Params<crate::pages::Notice>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let notice = crate::pages::notice_from(&m.ctx.tr, n.done.as_deref());
-    render_guide(&state, &m, None, notice, StatusCode::OK).await
+    render_guide(&m.state, &m, None, notice, StatusCode::OK).await
 }
 
 /// A member marks a step done or skipped, or takes the mark back.
-pub async fn mark_step(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn mark_step(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let result = form
         .submit(async |d: tillit_domain::guide::StepDraft| {
-            tillit_app::guide::mark(&state.app, &m.who, &d).await
+            tillit_app::guide::mark(m.app(), &m.who, &d).await
         })
         .await;
     match result {
@@ -385,7 +368,14 @@ pub async fn mark_step(
                 .unwrap_or("members")
         ))),
         Err(AppError::Invalid(v)) => {
-            render_guide(&state, &m, Some(&v), None, StatusCode::UNPROCESSABLE_ENTITY).await
+            render_guide(
+                &m.state,
+                &m,
+                Some(&v),
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => Err(e),
     }

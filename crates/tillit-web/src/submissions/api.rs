@@ -3,20 +3,16 @@
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::state::AppState;
-use axum::extract::State;
 use axum::Json;
 use tillit_domain::role::Permission;
 
 /// The status report the organisation would submit today: exactly what would leave it (counts,
 /// per cent, dates and its own facts), before anything is signed.
 #[utoipa::path(get, path = "/api/v1/submission-preview", responses((status = 200, body = Object)))]
-pub async fn preview(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<serde_json::Value>> {
+pub async fn preview(m: Member) -> AppResult<Json<serde_json::Value>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
-        tillit_app::submissions::status_report(&state.app, &m.who).await?,
+        tillit_app::submissions::status_report(m.app(), &m.who).await?,
     ))
 }
 
@@ -51,10 +47,10 @@ impl From<tillit_app::views::Submission> for SubmissionDto {
 
 /// The organisation's submissions, newest first.
 #[utoipa::path(get, path = "/api/v1/submissions", responses((status = 200, body = Vec<SubmissionDto>)))]
-pub async fn list(State(state): State<AppState>, m: Member) -> AppResult<Json<Vec<SubmissionDto>>> {
+pub async fn list(m: Member) -> AppResult<Json<Vec<SubmissionDto>>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
-        tillit_app::submissions::submissions(&state.app, &m.who)
+        tillit_app::submissions::submissions(m.app(), &m.who)
             .await?
             .into_iter()
             .map(Into::into)
@@ -66,14 +62,13 @@ pub async fn list(State(state): State<AppState>, m: Member) -> AppResult<Json<Ve
 /// named (administrator or coordinator); it supersedes the previous submission.
 #[utoipa::path(post, path = "/api/v1/submissions", request_body = tillit_domain::submission::SubmitDraft, responses((status = 201, body = SubmissionDto)))]
 pub async fn submit(
-    State(state): State<AppState>,
     m: Member,
     crate::forms::ApiJson(body): crate::forms::ApiJson<tillit_domain::submission::SubmitDraft>,
 ) -> AppResult<axum::response::Response> {
     use axum::response::IntoResponse;
     m.require(Permission::Submit)?;
-    let id = tillit_app::submissions::submit(&state.app, &m.who, &body).await?;
-    let (s, _, _) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
+    let id = tillit_app::submissions::submit(m.app(), &m.who, &body).await?;
+    let (s, _, _) = tillit_app::submissions::submission(m.app(), &m.who, &id).await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(SubmissionDto::from(s)),
@@ -84,12 +79,11 @@ pub async fn submit(
 /// One submission: the signed file as it was sent (`tillit-submission/1`).
 #[utoipa::path(get, path = "/api/v1/submissions/{id}", params(("id" = String, Path)), responses((status = 200, body = Object)))]
 pub async fn get_one(
-    State(state): State<AppState>,
     m: Member,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
     m.require(Permission::ViewRegisters)?;
-    let (_, envelope, _) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
+    let (_, envelope, _) = tillit_app::submissions::submission(m.app(), &m.who, &id).await?;
     Ok(Json(
         serde_json::from_str(&envelope).map_err(crate::error::AppError::internal)?,
     ))
@@ -133,23 +127,19 @@ async fn schedule_dto(state: &AppState, m: &Member) -> AppResult<ScheduleDto> {
 
 /// The organisation's submission schedule and when the next submission is due.
 #[utoipa::path(get, path = "/api/v1/submission-schedule", responses((status = 200, body = ScheduleDto)))]
-pub async fn get_schedule(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<ScheduleDto>> {
+pub async fn get_schedule(m: Member) -> AppResult<Json<ScheduleDto>> {
     m.require(Permission::ViewRegisters)?;
-    Ok(Json(schedule_dto(&state, &m).await?))
+    Ok(Json(schedule_dto(&m.state, &m).await?))
 }
 
 /// Sets the submission schedule (administrator or coordinator): a period and the authorities;
 /// `none` removes it. The overview and the menu remind the organisation two weeks before.
 #[utoipa::path(put, path = "/api/v1/submission-schedule", request_body = tillit_domain::submission::ScheduleDraft, responses((status = 200, body = ScheduleDto)))]
 pub async fn put_schedule(
-    State(state): State<AppState>,
     m: Member,
     crate::forms::ApiJson(body): crate::forms::ApiJson<tillit_domain::submission::ScheduleDraft>,
 ) -> AppResult<Json<ScheduleDto>> {
     m.require(Permission::Submit)?;
-    tillit_app::submissions::set_schedule(&state.app, &m.who, &body).await?;
-    Ok(Json(schedule_dto(&state, &m).await?))
+    tillit_app::submissions::set_schedule(m.app(), &m.who, &body).await?;
+    Ok(Json(schedule_dto(&m.state, &m).await?))
 }

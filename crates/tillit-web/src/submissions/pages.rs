@@ -7,7 +7,6 @@ use crate::pages::PageCommon;
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_domain::role::Permission;
@@ -21,13 +20,13 @@ struct PreviewPage {
     key: String,
 }
 
-pub async fn preview(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+pub async fn preview(m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let report = tillit_app::submissions::status_report(&state.app, &m.who).await?;
+    let report = tillit_app::submissions::status_report(m.app(), &m.who).await?;
     let canonical = tillit_domain::submission::canonical(&report).map_err(AppError::internal)?;
     let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(canonical.as_bytes()));
-    let key = tillit_app::signing::public_keys(&state.app, &m.who)
+    let key = tillit_app::signing::public_keys(m.app(), &m.who)
         .await?
         .into_iter()
         .find(|k| k.retired_at.is_none())
@@ -141,27 +140,22 @@ async fn list_page(
 }
 
 pub async fn list(
-    State(state): State<AppState>,
     m: Member,
     crate::forms::Params(n): crate::forms::Params<crate::pages::Notice>,
 ) -> AppResult<Response> {
-    list_page(&state, &m, n.done.as_deref(), None).await
+    list_page(&m.state, &m, n.done.as_deref(), None).await
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    m: Member,
-    form: crate::forms::FormFields,
-) -> AppResult<Response> {
+pub async fn submit(m: Member, form: crate::forms::FormFields) -> AppResult<Response> {
     let result = form
         .submit(async |d: tillit_app::submissions::SubmitDraft| {
-            tillit_app::submissions::submit(&state.app, &m.who, &d).await
+            tillit_app::submissions::submit(m.app(), &m.who, &d).await
         })
         .await;
     crate::forms::answer(
         result,
         |id: String| format!("/submissions/{id}?done=submitted"),
-        async |e| list_page(&state, &m, None, Some(&e)).await,
+        async |e| list_page(&m.state, &m, None, Some(&e)).await,
     )
     .await
 }
@@ -174,14 +168,10 @@ fn period_key(months: u32) -> &'static str {
         .unwrap_or("none")
 }
 
-pub async fn set_schedule(
-    State(state): State<AppState>,
-    m: Member,
-    form: crate::forms::FormFields,
-) -> AppResult<Response> {
+pub async fn set_schedule(m: Member, form: crate::forms::FormFields) -> AppResult<Response> {
     let result = form
         .submit(async |d: tillit_app::submissions::ScheduleDraft| {
-            tillit_app::submissions::set_schedule(&state.app, &m.who, &d).await
+            tillit_app::submissions::set_schedule(m.app(), &m.who, &d).await
         })
         .await;
     crate::forms::answer(
@@ -193,7 +183,7 @@ pub async fn set_schedule(
             for x in e.0.iter_mut().filter(|x| x.field == "authority_ids") {
                 x.field = "schedule_authority_ids".into();
             }
-            list_page(&state, &m, None, Some(&e)).await
+            list_page(&m.state, &m, None, Some(&e)).await
         },
     )
     .await
@@ -216,13 +206,12 @@ struct OnePage {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     axum::extract::Path(id): axum::extract::Path<String>,
     crate::forms::Params(n): crate::forms::Params<crate::pages::Notice>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let (s, envelope, check) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
+    let (s, envelope, check) = tillit_app::submissions::submission(m.app(), &m.who, &id).await?;
     let content = serde_json::from_str::<serde_json::Value>(&envelope)
         .ok()
         .map(|e| e["submission"].clone())
@@ -253,11 +242,10 @@ pub async fn show(
 
 /// The submission as a file, to keep or to import in another Tillit.
 pub async fn file(
-    State(state): State<AppState>,
     m: Member,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> AppResult<Response> {
-    let (s, envelope, _) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
+    let (s, envelope, _) = tillit_app::submissions::submission(m.app(), &m.who, &id).await?;
     let day = tillit_app::day_of(&s.submitted_at);
     Ok(crate::requirements::pages::download(
         &format!(
@@ -272,13 +260,12 @@ pub async fn file(
 /// The receipt of a submission as a document: what was submitted, when, by whom and to whom,
 /// its SHA-256 and signing key, whether the signature holds, and the figures it reported.
 pub async fn receipt_pdf(
-    State(state): State<AppState>,
     m: Member,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> AppResult<Response> {
     use tillit_app::reports::{Block, Section};
     let tr = &m.ctx.tr;
-    let (s, envelope, check) = tillit_app::submissions::submission(&state.app, &m.who, &id).await?;
+    let (s, envelope, check) = tillit_app::submissions::submission(m.app(), &m.who, &id).await?;
     let content = serde_json::from_str::<serde_json::Value>(&envelope)
         .ok()
         .map(|e| e["submission"].clone())
@@ -326,7 +313,7 @@ pub async fn receipt_pdf(
     doc.outline = false;
     let day = tillit_app::day_of(&s.submitted_at);
     crate::reports::pdf(
-        &state,
+        &m.state,
         &format!(
             "kvitto-inlamning-{day}-{}",
             &s.sha256[..12.min(s.sha256.len())]

@@ -7,8 +7,7 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::{ApiJson, Params};
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -83,11 +82,10 @@ fn created(id: String) -> Response {
         ("org_number" = Option<String>, Query), ("q" = Option<String>, Query), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = SupervisionCasePageDto), (status = 422, body = Problem)))]
 pub async fn list(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<CaseListParams>,
 ) -> AppResult<Json<SupervisionCasePageDto>> {
-    let l = sup::cases(&state.app, &m.who, &p).await?;
+    let l = sup::cases(m.app(), &m.who, &p).await?;
     Ok(Json(SupervisionCasePageDto {
         page: l.page,
         per_page: l.per_page,
@@ -99,38 +97,27 @@ pub async fn list(
 /// Opens a case about an organisation in the authority's registry.
 #[utoipa::path(post, path = "/api/v1/authority/cases", request_body = CaseDraft,
     responses((status = 201, body = CreatedIdDto), (status = 422, body = Problem), (status = 409, body = Problem)))]
-pub async fn open(
-    State(state): State<AppState>,
-    m: Member,
-    ApiJson(d): ApiJson<CaseDraft>,
-) -> AppResult<Response> {
-    Ok(created(sup::open_case(&state.app, &m.who, &d).await?))
+pub async fn open(m: Member, ApiJson(d): ApiJson<CaseDraft>) -> AppResult<Response> {
+    Ok(created(sup::open_case(m.app(), &m.who, &d).await?))
 }
 
 /// One case as the acting organisation may see it (its authority, a sharing partner — read
 /// audited — or the provider, which sees what is addressed to it).
 #[utoipa::path(get, path = "/api/v1/authority/cases/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)))]
-pub async fn show(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Json<sup::CaseView>> {
-    Ok(Json(sup::case(&state.app, &m.who, &id).await?))
+pub async fn show(m: Member, Path(id): Path<String>) -> AppResult<Json<sup::CaseView>> {
+    Ok(Json(sup::case(m.app(), &m.who, &id).await?))
 }
 
 /// Sends a request to the provider: questions, documents asked for, a deadline.
 #[utoipa::path(post, path = "/api/v1/authority/cases/{id}/requests", params(("id" = String, Path)), request_body = RequestDraft,
     responses((status = 201, body = CreatedIdDto), (status = 422, body = Problem), (status = 409, body = Problem)))]
 pub async fn send_request(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(d): ApiJson<RequestDraft>,
 ) -> AppResult<Response> {
-    Ok(created(
-        sup::send_request(&state.app, &m.who, &id, &d).await?,
-    ))
+    Ok(created(sup::send_request(m.app(), &m.who, &id, &d).await?))
 }
 
 /// Issues a decision (never changed afterwards), or with `corrects` a correction of the decision
@@ -138,12 +125,11 @@ pub async fn send_request(
 #[utoipa::path(post, path = "/api/v1/authority/cases/{id}/decisions", params(("id" = String, Path)), request_body = DecisionDraft,
     responses((status = 201, body = CreatedIdDto), (status = 422, body = Problem), (status = 409, body = Problem)))]
 pub async fn decide(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(d): ApiJson<DecisionDraft>,
 ) -> AppResult<Response> {
-    Ok(created(sup::decide(&state.app, &m.who, &id, &d).await?))
+    Ok(created(sup::decide(m.app(), &m.who, &id, &d).await?))
 }
 
 /// The case officer's verdict on a reported action.
@@ -151,12 +137,11 @@ pub async fn decide(
     params(("id" = String, Path), ("action_id" = String, Path)), request_body = VerifyDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 409, body = Problem)))]
 pub async fn verify(
-    State(state): State<AppState>,
     m: Member,
     Path((id, action)): Path<(String, String)>,
     ApiJson(d): ApiJson<VerifyDraft>,
 ) -> AppResult<StatusCode> {
-    sup::verify_action(&state.app, &m.who, &id, &action, &d).await?;
+    sup::verify_action(m.app(), &m.who, &id, &action, &d).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -164,12 +149,11 @@ pub async fn verify(
 #[utoipa::path(post, path = "/api/v1/authority/cases/{id}/close", params(("id" = String, Path)), request_body = CloseDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 409, body = Problem)))]
 pub async fn close(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(d): ApiJson<CloseDraft>,
 ) -> AppResult<StatusCode> {
-    sup::close(&state.app, &m.who, &id, &d).await?;
+    sup::close(m.app(), &m.who, &id, &d).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -177,12 +161,11 @@ pub async fn close(
 #[utoipa::path(post, path = "/api/v1/authority/cases/{id}/notes", params(("id" = String, Path)), request_body = NoteDraft,
     responses((status = 204), (status = 422, body = Problem)))]
 pub async fn note(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(d): ApiJson<NoteDraft>,
 ) -> AppResult<StatusCode> {
-    sup::note(&state.app, &m.who, &id, &d).await?;
+    sup::note(m.app(), &m.who, &id, &d).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -190,12 +173,11 @@ pub async fn note(
 #[utoipa::path(post, path = "/api/v1/authority/cases/{id}/shares", params(("id" = String, Path)), request_body = ShareDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 409, body = Problem)))]
 pub async fn share(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     ApiJson(d): ApiJson<ShareDraft>,
 ) -> AppResult<StatusCode> {
-    sup::share(&state.app, &m.who, &id, &d).await?;
+    sup::share(m.app(), &m.who, &id, &d).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -204,11 +186,10 @@ pub async fn share(
     params(("id" = String, Path), ("authority_id" = String, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
 pub async fn revoke(
-    State(state): State<AppState>,
     m: Member,
     Path((id, partner)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    sup::revoke_share(&state.app, &m.who, &id, &partner).await?;
+    sup::revoke_share(m.app(), &m.who, &id, &partner).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -217,11 +198,10 @@ pub async fn revoke(
     params(("year" = Option<i64>, Query), ("quarter" = Option<i64>, Query)),
     responses((status = 200, body = Object), (status = 422, body = Problem)))]
 pub async fn statistics(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<StatsParams>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let s = sup::statistics(&state.app, &m.who, &p).await?;
+    let s = sup::statistics(m.app(), &m.who, &p).await?;
     Ok(Json(serde_json::json!({
         "year": s.year, "quarter": s.quarter, "from": s.from, "to": s.to,
         "by_case_type": s.rows, "attention": s.attention,
@@ -231,23 +211,16 @@ pub async fn statistics(
 /// The authority's targets: days to a decision per case type (its own days).
 #[utoipa::path(put, path = "/api/v1/authority/case-targets", request_body = TargetsDraft,
     responses((status = 204), (status = 422, body = Problem)))]
-pub async fn set_targets(
-    State(state): State<AppState>,
-    m: Member,
-    ApiJson(d): ApiJson<TargetsDraft>,
-) -> AppResult<StatusCode> {
-    sup::set_targets(&state.app, &m.who, &d).await?;
+pub async fn set_targets(m: Member, ApiJson(d): ApiJson<TargetsDraft>) -> AppResult<StatusCode> {
+    sup::set_targets(m.app(), &m.who, &d).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The supervision cases concerning the acting provider.
 #[utoipa::path(get, path = "/api/v1/supervision/cases", responses((status = 200, body = Vec<SupervisionCaseDto>)))]
-pub async fn provider_list(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<Vec<SupervisionCaseDto>>> {
+pub async fn provider_list(m: Member) -> AppResult<Json<Vec<SupervisionCaseDto>>> {
     Ok(Json(
-        sup::provider_cases(&state.app, &m.who)
+        sup::provider_cases(m.app(), &m.who)
             .await?
             .into_iter()
             .map(Into::into)
@@ -260,13 +233,12 @@ pub async fn provider_list(
     params(("id" = String, Path), ("request_id" = String, Path)), request_body = AnswerDraft,
     responses((status = 201, body = CreatedIdDto), (status = 422, body = Problem), (status = 409, body = Problem)))]
 pub async fn answer(
-    State(state): State<AppState>,
     m: Member,
     Path((id, request)): Path<(String, String)>,
     ApiJson(d): ApiJson<AnswerDraft>,
 ) -> AppResult<Response> {
     Ok(created(
-        sup::answer(&state.app, &m.who, &id, &request, &d, &[]).await?,
+        sup::answer(m.app(), &m.who, &id, &request, &d, &[]).await?,
     ))
 }
 
@@ -275,12 +247,11 @@ pub async fn answer(
     params(("id" = String, Path), ("action_id" = String, Path)), request_body = ReportDraft,
     responses((status = 204), (status = 422, body = Problem), (status = 409, body = Problem)))]
 pub async fn report(
-    State(state): State<AppState>,
     m: Member,
     Path((id, action)): Path<(String, String)>,
     ApiJson(d): ApiJson<ReportDraft>,
 ) -> AppResult<StatusCode> {
-    sup::report_action(&state.app, &m.who, &id, &action, &d).await?;
+    sup::report_action(m.app(), &m.who, &id, &action, &d).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -314,12 +285,9 @@ fn semicolon_list(s: &str) -> Vec<String> {
 /// Published guidance (latest versions): an authority's own, or for a provider what concerns its
 /// kind of organisation.
 #[utoipa::path(get, path = "/api/v1/guidance", responses((status = 200, body = Vec<GuidanceDto>)))]
-pub async fn guidance(
-    State(state): State<AppState>,
-    m: Member,
-) -> AppResult<Json<Vec<GuidanceDto>>> {
+pub async fn guidance(m: Member) -> AppResult<Json<Vec<GuidanceDto>>> {
     Ok(Json(
-        sup::guidance(&state.app, &m.who)
+        sup::guidance(m.app(), &m.who)
             .await?
             .into_iter()
             .map(|g| GuidanceDto {
@@ -343,24 +311,16 @@ pub async fn guidance(
 /// One guidance document's version, its versions and what changed from the one before.
 #[utoipa::path(get, path = "/api/v1/guidance/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)))]
-pub async fn guidance_doc(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Json<sup::GuidanceView>> {
-    Ok(Json(sup::guidance_doc(&state.app, &m.who, &id).await?))
+pub async fn guidance_doc(m: Member, Path(id): Path<String>) -> AppResult<Json<sup::GuidanceView>> {
+    Ok(Json(sup::guidance_doc(m.app(), &m.who, &id).await?))
 }
 
 /// Publishes a guidance document in Markdown (the supervision lead); under an existing
 /// `doc_key`, as its next version.
 #[utoipa::path(post, path = "/api/v1/authority/guidance", request_body = GuidanceDraft,
     responses((status = 201, body = Object), (status = 422, body = Problem)))]
-pub async fn publish(
-    State(state): State<AppState>,
-    m: Member,
-    ApiJson(d): ApiJson<GuidanceDraft>,
-) -> AppResult<Response> {
-    let g = sup::publish_guidance(&state.app, &m.who, &d, None).await?;
+pub async fn publish(m: Member, ApiJson(d): ApiJson<GuidanceDraft>) -> AppResult<Response> {
+    let g = sup::publish_guidance(m.app(), &m.who, &d, None).await?;
     Ok((StatusCode::CREATED, Json(g)).into_response())
 }
 
@@ -395,7 +355,6 @@ pub struct GuidanceCatalogBody {
 #[utoipa::path(post, path = "/api/v1/authority/guidance/catalogs", request_body = GuidanceCatalogBody,
     responses((status = 201, body = Object), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 pub async fn publish_catalog(
-    State(state): State<AppState>,
     m: Member,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
@@ -422,19 +381,15 @@ pub async fn publish_catalog(
     };
     let catalog = upload("catalog", &b.catalog);
     let profile = b.profile.as_ref().map(|p| upload("profile", p));
-    let g = sup::publish_guidance(&state.app, &m.who, &d, Some((catalog, profile))).await?;
+    let g = sup::publish_guidance(m.app(), &m.who, &d, Some((catalog, profile))).await?;
     Ok((StatusCode::CREATED, Json(g)).into_response())
 }
 
 /// The OSCAL catalog a guidance version publishes, as resolved when it was published.
 #[utoipa::path(get, path = "/api/v1/guidance/{id}/catalog", params(("id" = String, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)))]
-pub async fn guidance_catalog(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    let doc = tillit_app::oscal::published_catalog_document(&state.app, &m.who, &id).await?;
+pub async fn guidance_catalog(m: Member, Path(id): Path<String>) -> AppResult<Response> {
+    let doc = tillit_app::oscal::published_catalog_document(m.app(), &m.who, &id).await?;
     let text = tillit_app::oscal::write(&doc, tillit_oscal::Format::Json)?;
     let mut res = text.into_response();
     res.headers_mut().insert(
@@ -459,11 +414,10 @@ pub struct AdoptedCatalogDto {
 #[utoipa::path(post, path = "/api/v1/guidance/{id}/adopt", params(("id" = String, Path)),
     responses((status = 200, body = AdoptedCatalogDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn adopt_catalog(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
 ) -> AppResult<Json<AdoptedCatalogDto>> {
-    let a = tillit_app::oscal::adopt_published(&state.app, &m.who, &id).await?;
+    let a = tillit_app::oscal::adopt_published(m.app(), &m.who, &id).await?;
     Ok(Json(AdoptedCatalogDto {
         library: a.library.into(),
         systems: a.systems,

@@ -12,7 +12,7 @@ use crate::pages::{show_time, FieldError, Notice, PageCommon, Pager};
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::supervision::{self as sup, CaseAccess, CaseListParams, CaseView, StatsParams};
@@ -189,20 +189,12 @@ async fn cases_page(
     Ok(page(crate::pages::ui::form_status(errors), &tpl))
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    m: Member,
-    Params(p): Params<CaseListParams>,
-) -> AppResult<Response> {
-    cases_page(&state, &m, &p, CaseForm::default(), false, None).await
+pub async fn list(m: Member, Params(p): Params<CaseListParams>) -> AppResult<Response> {
+    cases_page(&m.state, &m, &p, CaseForm::default(), false, None).await
 }
 
 /// The list with the new-case form open, filled from the ranking (organisation and score).
-pub async fn new_form(
-    State(state): State<AppState>,
-    m: Member,
-    Params(n): Params<NewParams>,
-) -> AppResult<Response> {
+pub async fn new_form(m: Member, Params(n): Params<NewParams>) -> AppResult<Response> {
     m.require(Permission::HandleCases)?;
     let form = CaseForm {
         org_number: n.org_number,
@@ -211,16 +203,12 @@ pub async fn new_form(
         title: n.title,
         ..CaseForm::default()
     };
-    cases_page(&state, &m, &CaseListParams::default(), form, true, None).await
+    cases_page(&m.state, &m, &CaseListParams::default(), form, true, None).await
 }
 
-pub async fn open(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn open(m: Member, form: FormFields) -> AppResult<Response> {
     let result = form
-        .submit(async |d: CaseDraft| sup::open_case(&state.app, &m.who, &d).await)
+        .submit(async |d: CaseDraft| sup::open_case(m.app(), &m.who, &d).await)
         .await;
     let keep = CaseForm {
         org_number: form.get("org_number").into(),
@@ -234,7 +222,17 @@ pub async fn open(
     crate::forms::answer(
         result,
         |id| format!("/authority/cases/{id}?done=case-opened"),
-        async |v| cases_page(&state, &m, &CaseListParams::default(), keep, true, Some(&v)).await,
+        async |v| {
+            cases_page(
+                &m.state,
+                &m,
+                &CaseListParams::default(),
+                keep,
+                true,
+                Some(&v),
+            )
+            .await
+        },
     )
     .await
 }
@@ -724,12 +722,11 @@ fn notice(n: &Notice) -> Option<&str> {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     Params(n): Params<Notice>,
 ) -> AppResult<Response> {
-    case_page(&state, &m, &id, notice(&n), None).await
+    case_page(&m.state, &m, &id, notice(&n), None).await
 }
 
 /// Answers a case form: back to the case with a notice, or the case with the errors at `anchor`.
@@ -756,16 +753,15 @@ async fn after(
 }
 
 pub async fn send_request(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     form: FormFields,
 ) -> AppResult<Response> {
     let r = form
-        .submit(async |d: RequestDraft| sup::send_request(&state.app, &m.who, &id, &d).await)
+        .submit(async |d: RequestDraft| sup::send_request(m.app(), &m.who, &id, &d).await)
         .await
         .map(|_| ());
-    after(&state, &m, &id, r, "request-sent", "requests").await
+    after(&m.state, &m, &id, r, "request-sent", "requests").await
 }
 
 /// A decision from the form: its rows of findings and actions (`finding_requirement`,
@@ -807,84 +803,56 @@ fn decision_draft(form: &FormFields) -> DecisionDraft {
     }
 }
 
-pub async fn decide(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
-    let r = sup::decide(&state.app, &m.who, &id, &decision_draft(&form))
+pub async fn decide(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
+    let r = sup::decide(m.app(), &m.who, &id, &decision_draft(&form))
         .await
         .map(|_| ())
         .map_err(AppError::from);
-    after(&state, &m, &id, r, "decision-issued", "decisions").await
+    after(&m.state, &m, &id, r, "decision-issued", "decisions").await
 }
 
 pub async fn verify(
-    State(state): State<AppState>,
     m: Member,
     Path((id, action)): Path<(String, String)>,
     form: FormFields,
 ) -> AppResult<Response> {
     let r = form
-        .submit(async |d: VerifyDraft| {
-            sup::verify_action(&state.app, &m.who, &id, &action, &d).await
-        })
+        .submit(async |d: VerifyDraft| sup::verify_action(m.app(), &m.who, &id, &action, &d).await)
         .await;
-    after(&state, &m, &id, r, "action-verified", "actions").await
+    after(&m.state, &m, &id, r, "action-verified", "actions").await
 }
 
-pub async fn close(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn close(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let r = form
-        .submit(async |d: CloseDraft| sup::close(&state.app, &m.who, &id, &d).await)
+        .submit(async |d: CloseDraft| sup::close(m.app(), &m.who, &id, &d).await)
         .await;
-    after(&state, &m, &id, r, "case-closed", "close").await
+    after(&m.state, &m, &id, r, "case-closed", "close").await
 }
 
-pub async fn add_note(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn add_note(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let r = form
-        .submit(async |d: NoteDraft| sup::note(&state.app, &m.who, &id, &d).await)
+        .submit(async |d: NoteDraft| sup::note(m.app(), &m.who, &id, &d).await)
         .await;
-    after(&state, &m, &id, r, "note-added", "timeline").await
+    after(&m.state, &m, &id, r, "note-added", "timeline").await
 }
 
-pub async fn share(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn share(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let r = form
-        .submit(async |d: ShareDraft| sup::share(&state.app, &m.who, &id, &d).await)
+        .submit(async |d: ShareDraft| sup::share(m.app(), &m.who, &id, &d).await)
         .await;
-    after(&state, &m, &id, r, "case-shared", "sharing").await
+    after(&m.state, &m, &id, r, "case-shared", "sharing").await
 }
 
-pub async fn revoke(
-    State(state): State<AppState>,
-    m: Member,
-    Path((id, partner)): Path<(String, String)>,
-) -> AppResult<Response> {
-    let r = sup::revoke_share(&state.app, &m.who, &id, &partner)
+pub async fn revoke(m: Member, Path((id, partner)): Path<(String, String)>) -> AppResult<Response> {
+    let r = sup::revoke_share(m.app(), &m.who, &id, &partner)
         .await
         .map_err(AppError::from);
-    after(&state, &m, &id, r, "share-revoked", "sharing").await
+    after(&m.state, &m, &id, r, "share-revoked", "sharing").await
 }
 
 /// The provider's answer: a multipart form with the text, the objects chosen for the extract
 /// and any files.
 pub async fn answer(
-    State(state): State<AppState>,
     m: Member,
     Path((id, request)): Path<(String, String)>,
     mut mp: Multipart,
@@ -931,12 +899,12 @@ pub async fn answer(
             _ => {}
         }
     }
-    let r = sup::answer(&state.app, &m.who, &id, &request, &d, &uploads)
+    let r = sup::answer(m.app(), &m.who, &id, &request, &d, &uploads)
         .await
         .map(|_| ())
         .map_err(AppError::from);
     after(
-        &state,
+        &m.state,
         &m,
         &id,
         r,
@@ -947,26 +915,19 @@ pub async fn answer(
 }
 
 pub async fn report(
-    State(state): State<AppState>,
     m: Member,
     Path((id, action)): Path<(String, String)>,
     form: FormFields,
 ) -> AppResult<Response> {
     let r = form
-        .submit(async |d: ReportDraft| {
-            sup::report_action(&state.app, &m.who, &id, &action, &d).await
-        })
+        .submit(async |d: ReportDraft| sup::report_action(m.app(), &m.who, &id, &action, &d).await)
         .await;
-    after(&state, &m, &id, r, "action-reported", "actions").await
+    after(&m.state, &m, &id, r, "action-reported", "actions").await
 }
 
 /// An answer's signed extract as a file (checkable with `tillit submission verify`).
-pub async fn extract(
-    State(state): State<AppState>,
-    m: Member,
-    Path((id, answer)): Path<(String, String)>,
-) -> AppResult<Response> {
-    let (a, envelope, _) = sup::answer_extract(&state.app, &m.who, &id, &answer).await?;
+pub async fn extract(m: Member, Path((id, answer)): Path<(String, String)>) -> AppResult<Response> {
+    let (a, envelope, _) = sup::answer_extract(m.app(), &m.who, &id, &answer).await?;
     Ok(crate::requirements::pages::download(
         &format!("utdrag-{}.json", &a.id),
         Some("application/json"),
@@ -974,12 +935,8 @@ pub async fn extract(
     ))
 }
 
-pub async fn file(
-    State(state): State<AppState>,
-    m: Member,
-    Path((id, file)): Path<(String, String)>,
-) -> AppResult<Response> {
-    let (f, content) = sup::answer_file(&state.app, &m.who, &id, &file).await?;
+pub async fn file(m: Member, Path((id, file)): Path<(String, String)>) -> AppResult<Response> {
+    let (f, content) = sup::answer_file(m.app(), &m.who, &id, &file).await?;
     Ok(crate::requirements::pages::download(
         f.file_name.as_deref().unwrap_or("bilaga"),
         f.media_type.as_deref(),
@@ -995,10 +952,10 @@ struct ProviderCasesPage {
 }
 
 /// The provider's list of the supervision cases concerning it.
-pub async fn provider_list(State(state): State<AppState>, m: Member) -> AppResult<Response> {
+pub async fn provider_list(m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let list = sup::provider_cases(&state.app, &m.who).await?;
+    let list = sup::provider_cases(m.app(), &m.who).await?;
     let tpl = ProviderCasesPage {
         c: PageCommon::member(&m, tr.t("supervision-title"), "/supervision"),
         lines: list.iter().map(|c| case_line(tr, c)).collect(),
@@ -1231,38 +1188,26 @@ impl StatsQuery {
     }
 }
 
-pub async fn statistics(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<StatsQuery>,
-) -> AppResult<Response> {
+pub async fn statistics(m: Member, Params(q): Params<StatsQuery>) -> AppResult<Response> {
     let n = q.done.as_deref().filter(|d| *d == "targets-saved");
-    stats_page(&state, &m, &q.params(), n, None).await
+    stats_page(&m.state, &m, &q.params(), n, None).await
 }
 
-pub async fn set_targets(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn set_targets(m: Member, form: FormFields) -> AppResult<Response> {
     let r = form
-        .submit(async |d: TargetsDraft| sup::set_targets(&state.app, &m.who, &d).await)
+        .submit(async |d: TargetsDraft| sup::set_targets(m.app(), &m.who, &d).await)
         .await;
     crate::forms::answer(
         r,
         |_| "/authority/statistics?done=targets-saved".to_string(),
-        async |v| stats_page(&state, &m, &StatsParams::default(), None, Some(&v)).await,
+        async |v| stats_page(&m.state, &m, &StatsParams::default(), None, Some(&v)).await,
     )
     .await
 }
 
-pub async fn statistics_export(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<StatsQuery>,
-) -> AppResult<Response> {
+pub async fn statistics_export(m: Member, Params(q): Params<StatsQuery>) -> AppResult<Response> {
     m.require(Permission::ViewSupervision)?;
-    let (year, cases) = sup::statistics_cases(&state.app, &m.who, &q.params()).await?;
+    let (year, cases) = sup::statistics_cases(m.app(), &m.who, &q.params()).await?;
     let lang = m.ctx.tr.lang();
     let table = sup::statistics_table(&cases, lang);
     let stem = if lang == "en" {
@@ -1343,17 +1288,13 @@ async fn guidance_page(
     Ok(page(crate::pages::ui::form_status(errors), &tpl))
 }
 
-pub async fn guidance(State(state): State<AppState>, m: Member) -> AppResult<Response> {
-    guidance_page(&state, &m, Default::default(), None).await
+pub async fn guidance(m: Member) -> AppResult<Response> {
+    guidance_page(&m.state, &m, Default::default(), None).await
 }
 
-pub async fn publish(
-    State(state): State<AppState>,
-    m: Member,
-    form: FormFields,
-) -> AppResult<Response> {
+pub async fn publish(m: Member, form: FormFields) -> AppResult<Response> {
     let r = form
-        .submit(async |d: GuidanceDraft| sup::publish_guidance(&state.app, &m.who, &d, None).await)
+        .submit(async |d: GuidanceDraft| sup::publish_guidance(m.app(), &m.who, &d, None).await)
         .await;
     let keep = (
         form.get("doc_key").to_string(),
@@ -1365,17 +1306,13 @@ pub async fn publish(
     crate::forms::answer(
         r,
         |g| format!("/guidance/{}", g.id),
-        async |v| guidance_page(&state, &m, keep, Some(&v)).await,
+        async |v| guidance_page(&m.state, &m, keep, Some(&v)).await,
     )
     .await
 }
 
 /// Publishes a guidance version that carries a requirement catalog (OSCAL files, multipart).
-pub async fn publish_catalog(
-    State(state): State<AppState>,
-    m: Member,
-    mut mp: axum::extract::Multipart,
-) -> AppResult<Response> {
+pub async fn publish_catalog(m: Member, mut mp: axum::extract::Multipart) -> AppResult<Response> {
     m.require(Permission::LeadSupervision)?;
     let malformed = || {
         crate::error::AppError::Invalid(ValidationErrors::single(
@@ -1437,21 +1374,20 @@ pub async fn publish_catalog(
         d.body.clone(),
         d.topics.join(", "),
     );
-    match sup::publish_guidance(&state.app, &m.who, &d, Some((catalog, profile))).await {
+    match sup::publish_guidance(m.app(), &m.who, &d, Some((catalog, profile))).await {
         Ok(g) => Ok(see_other(&format!("/guidance/{}", g.id))),
-        Err(tillit_app::Error::Invalid(v)) => guidance_page(&state, &m, keep, Some(&v)).await,
+        Err(tillit_app::Error::Invalid(v)) => guidance_page(&m.state, &m, keep, Some(&v)).await,
         Err(e) => Err(e.into()),
     }
 }
 
 /// Adopts the catalog a guidance version publishes as the organisation's own library.
 pub async fn adopt_catalog(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     _form: FormFields,
 ) -> AppResult<Response> {
-    let a = tillit_app::oscal::adopt_published(&state.app, &m.who, &id).await?;
+    let a = tillit_app::oscal::adopt_published(m.app(), &m.who, &id).await?;
     Ok(see_other(&format!(
         "/libraries/{}?done=library-adopted-published",
         a.library.id
@@ -1574,12 +1510,8 @@ fn catalog_block(
 }
 
 /// The OSCAL catalog a guidance version publishes, as resolved at publishing.
-pub async fn guidance_catalog(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
-    let doc = tillit_app::oscal::published_catalog_document(&state.app, &m.who, &id).await?;
+pub async fn guidance_catalog(m: Member, Path(id): Path<String>) -> AppResult<Response> {
+    let doc = tillit_app::oscal::published_catalog_document(m.app(), &m.who, &id).await?;
     let text = tillit_app::oscal::write(&doc, tillit_oscal::Format::Json)?;
     Ok(crate::requirements::pages::download(
         &format!("guidance-{id}-catalog.json"),
@@ -1589,14 +1521,13 @@ pub async fn guidance_catalog(
 }
 
 pub async fn guidance_doc(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     Params(notice): Params<crate::pages::Notice>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
     let notice = crate::pages::notice_from(tr, notice.done.as_deref());
-    let v = sup::guidance_doc(&state.app, &m.who, &id).await?;
+    let v = sup::guidance_doc(m.app(), &m.who, &id).await?;
     let meta = tr.f(
         "guidance-meta",
         &[
@@ -1637,13 +1568,12 @@ pub async fn guidance_doc(
 /// any amounts and grounds, the findings with the requirement and provision each concerns, and
 /// the required actions with what the provider reported and the case officer's verdict.
 pub async fn decision_pdf(
-    State(state): State<AppState>,
     m: Member,
     Path((id, decision)): Path<(String, String)>,
 ) -> AppResult<Response> {
     use tillit_app::reports::{Block, Section};
     let tr = &m.ctx.tr;
-    let v: CaseView = sup::case(&state.app, &m.who, &id).await?;
+    let v: CaseView = sup::case(m.app(), &m.who, &id).await?;
     let provider = v.access == CaseAccess::Provider;
     let Some(index) = v.decisions.iter().position(|d| d.id == decision) else {
         return Err(AppError::NotFound);
@@ -1731,7 +1661,7 @@ pub async fn decision_pdf(
     // A decision is the authority's document, whoever downloads it.
     doc.organisation = v.case.authority_name.clone();
     crate::reports::pdf(
-        &state,
+        &m.state,
         &format!(
             "beslut-{}-{}",
             crate::reports::slug(&v.case.reference),

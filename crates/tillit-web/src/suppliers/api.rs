@@ -5,8 +5,7 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::{ApiJson, Params};
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -111,14 +110,12 @@ pub struct SupplierPage {
     params(("q" = Option<String>, Query, description = "text in the name, number, parent or a sub-processor"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)),
     responses((status = 200, body = SupplierPage), (status = 422, body = Problem)))]
 pub async fn list_suppliers(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::suppliers::SupplierListParams>,
 ) -> AppResult<Json<SupplierPage>> {
     m.require(Permission::ViewRegisters)?;
     let (q, page) = p.parse()?;
-    let list =
-        tillit_app::suppliers::list_suppliers(&state.app, &m.who, q.as_deref(), page).await?;
+    let list = tillit_app::suppliers::list_suppliers(m.app(), &m.who, q.as_deref(), page).await?;
     Ok(Json(SupplierPage {
         page: list.page,
         per_page: list.per_page,
@@ -130,36 +127,30 @@ pub async fn list_suppliers(
 /// Adds a supplier.
 #[utoipa::path(post, path = "/api/v1/suppliers", request_body = SupplierDraft, responses((status = 201, body = SupplierDto), (status = 422, body = Problem)))]
 pub async fn create_supplier(
-    State(state): State<AppState>,
     m: Member,
     ApiJson(body): ApiJson<SupplierDraft>,
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let s = tillit_app::suppliers::create_supplier(&state.app, &m.who, &body).await?;
+    let s = tillit_app::suppliers::create_supplier(m.app(), &m.who, &body).await?;
     Ok((StatusCode::CREATED, Json(SupplierDto::from(s))).into_response())
 }
 
 /// One supplier.
 #[utoipa::path(get, path = "/api/v1/suppliers/{id}", params(("id" = String, Path)), responses((status = 200, body = SupplierDto), (status = 404, body = Problem)))]
-pub async fn get_supplier(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<SupplierId>,
-) -> AppResult<Json<SupplierDto>> {
+pub async fn get_supplier(m: Member, Path(id): Path<SupplierId>) -> AppResult<Json<SupplierDto>> {
     m.require(Permission::ViewRegisters)?;
-    let s = tillit_app::suppliers::supplier(&state.app, &m.who, &id).await?;
+    let s = tillit_app::suppliers::supplier(m.app(), &m.who, &id).await?;
     Ok(Json(s.into()))
 }
 
 /// Replaces a supplier's facts.
 #[utoipa::path(put, path = "/api/v1/suppliers/{id}", params(("id" = String, Path)), request_body = SupplierDraft, responses((status = 200, body = SupplierDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_supplier(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SupplierId>,
     ApiJson(body): ApiJson<SupplierDraft>,
 ) -> AppResult<Json<SupplierDto>> {
     m.require(Permission::EditRegisters)?;
-    let s = tillit_app::suppliers::update_supplier(&state.app, &m.who, &id, &body).await?;
+    let s = tillit_app::suppliers::update_supplier(m.app(), &m.who, &id, &body).await?;
     Ok(Json(s.into()))
 }

@@ -9,7 +9,7 @@ use crate::pages::{notice_from, show_time, Choice, FieldError, Notice, PageCommo
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::views::Supplier;
@@ -68,7 +68,6 @@ fn yes_no_unknown(tr: &Tr, v: Option<bool>) -> String {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::suppliers::SupplierListParams>,
     Params(notice): Params<Notice>,
@@ -77,7 +76,7 @@ pub async fn list(
     let tr = &m.ctx.tr;
     let (q, page_req) = p.parse()?;
     let list =
-        tillit_app::suppliers::list_suppliers(&state.app, &m.who, q.as_deref(), page_req).await?;
+        tillit_app::suppliers::list_suppliers(m.app(), &m.who, q.as_deref(), page_req).await?;
     let pager = Pager::new(
         tr,
         "/suppliers",
@@ -143,12 +142,11 @@ struct SupplierPage {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SupplierId>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let s = tillit_app::suppliers::supplier(&state.app, &m.who, &id).await?;
+    let s = tillit_app::suppliers::supplier(m.app(), &m.who, &id).await?;
     let tr = &m.ctx.tr;
     let i = &s.input;
     let dash = || "–".to_string();
@@ -219,7 +217,7 @@ pub async fn show(
         .map(|x| (x.name.clone(), x.valid_until.clone().unwrap_or_else(dash)))
         .collect();
     let systems = tillit_app::systems::list_systems_by(
-        &state.app,
+        m.app(),
         &m.who,
         &tillit_app::views::SystemQuery {
             supplier_id: Some(s.id.to_string()),

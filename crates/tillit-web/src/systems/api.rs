@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::forms::ApiJson;
 use crate::forms::Params;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -85,14 +85,13 @@ pub struct SystemPage {
 /// Systems and IT services with what they inherit.
 #[utoipa::path(get, path = "/api/v1/systems", params(("q" = Option<String>, Query), ("hosting" = Option<String>, Query, description = "own_operation, outsourced or public_cloud"), ("patient_data" = Option<String>, Query, description = "yes or no"), ("sort" = Option<String>, Query, description = "name, updated or review"), ("page" = Option<i64>, Query), ("per_page" = Option<i64>, Query)), responses((status = 200, body = SystemPage), (status = 422, body = Problem)))]
 pub async fn list_systems(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::systems::SystemListParams>,
 ) -> AppResult<Json<SystemPage>> {
     m.require(Permission::ViewRegisters)?;
     let (query, page) = p.parse()?;
     let (items, page, per_page, total) =
-        page_of(tillit_app::systems::list_systems_by(&state.app, &m.who, &query, page).await?);
+        page_of(tillit_app::systems::list_systems_by(m.app(), &m.who, &query, page).await?);
     Ok(Json(SystemPage {
         items,
         page,
@@ -103,26 +102,18 @@ pub async fn list_systems(
 
 /// Adds a system.
 #[utoipa::path(post, path = "/api/v1/systems", request_body = SystemDraft, responses((status = 201, body = SystemDto), (status = 422, body = Problem)))]
-pub async fn create_system(
-    State(state): State<AppState>,
-    m: Member,
-    ApiJson(body): ApiJson<SystemDraft>,
-) -> AppResult<Response> {
+pub async fn create_system(m: Member, ApiJson(body): ApiJson<SystemDraft>) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let s = tillit_app::systems::create_system(&state.app, &m.who, &body).await?;
+    let s = tillit_app::systems::create_system(m.app(), &m.who, &body).await?;
     Ok((StatusCode::CREATED, Json(SystemDto::from(s))).into_response())
 }
 
 /// One system.
 #[utoipa::path(get, path = "/api/v1/systems/{id}", params(("id" = String, Path)), responses((status = 200, body = SystemDto), (status = 404, body = Problem)))]
-pub async fn get_system(
-    State(state): State<AppState>,
-    m: Member,
-    Path(id): Path<SystemId>,
-) -> AppResult<Json<SystemDto>> {
+pub async fn get_system(m: Member, Path(id): Path<SystemId>) -> AppResult<Json<SystemDto>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
-        tillit_app::systems::system(&state.app, &m.who, &id)
+        tillit_app::systems::system(m.app(), &m.who, &id)
             .await?
             .into(),
     ))
@@ -131,14 +122,13 @@ pub async fn get_system(
 /// Replaces a system's facts and the assets it processes.
 #[utoipa::path(put, path = "/api/v1/systems/{id}", params(("id" = String, Path)), request_body = SystemDraft, responses((status = 200, body = SystemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_system(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
     ApiJson(body): ApiJson<SystemDraft>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::EditRegisters)?;
     Ok(Json(
-        tillit_app::systems::update_system(&state.app, &m.who, &id, &body)
+        tillit_app::systems::update_system(m.app(), &m.who, &id, &body)
             .await?
             .into(),
     ))
@@ -147,14 +137,13 @@ pub async fn update_system(
 /// Sets the system's own levels; a deviation from the inherited levels needs a motivation.
 #[utoipa::path(put, path = "/api/v1/systems/{id}/levels", params(("id" = String, Path)), request_body = SystemLevelsDraft, responses((status = 200, body = SystemDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_system_levels(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
     ApiJson(body): ApiJson<SystemLevelsDraft>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::Classify)?;
     Ok(Json(
-        tillit_app::systems::set_system_levels(&state.app, &m.who, &id, &body)
+        tillit_app::systems::set_system_levels(m.app(), &m.who, &id, &body)
             .await?
             .into(),
     ))
@@ -163,13 +152,12 @@ pub async fn set_system_levels(
 /// Removes the system's own levels, so the inherited ones apply.
 #[utoipa::path(delete, path = "/api/v1/systems/{id}/levels", params(("id" = String, Path)), responses((status = 200, body = SystemDto), (status = 404, body = Problem)))]
 pub async fn clear_system_levels(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
 ) -> AppResult<Json<SystemDto>> {
     m.require(Permission::Classify)?;
     Ok(Json(
-        tillit_app::systems::clear_system_levels(&state.app, &m.who, &id)
+        tillit_app::systems::clear_system_levels(m.app(), &m.who, &id)
             .await?
             .into(),
     ))
@@ -218,24 +206,22 @@ pub async fn integrations_dto(
 /// A system's integrations, both ways.
 #[utoipa::path(get, path = "/api/v1/systems/{id}/integrations", params(("id" = String, Path)), responses((status = 200, body = IntegrationsDto), (status = 404, body = Problem)))]
 pub async fn get_integrations(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
 ) -> AppResult<Json<IntegrationsDto>> {
     m.require(Permission::ViewRegisters)?;
-    tillit_app::systems::system(&state.app, &m.who, &id).await?;
-    Ok(Json(integrations_dto(&state, &m, id.as_str()).await?))
+    tillit_app::systems::system(m.app(), &m.who, &id).await?;
+    Ok(Json(integrations_dto(&m.state, &m, id.as_str()).await?))
 }
 
 /// Replaces the systems a system integrates with.
 #[utoipa::path(put, path = "/api/v1/systems/{id}/integrations", params(("id" = String, Path)), request_body = IntegrationsBody, responses((status = 200, body = IntegrationsDto), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_integrations(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
     ApiJson(body): ApiJson<IntegrationsBody>,
 ) -> AppResult<Json<IntegrationsDto>> {
     m.require(Permission::EditRegisters)?;
-    tillit_app::systems::set_integrations(&state.app, &m.who, &id, &body.integration_ids).await?;
-    Ok(Json(integrations_dto(&state, &m, id.as_str()).await?))
+    tillit_app::systems::set_integrations(m.app(), &m.who, &id, &body.integration_ids).await?;
+    Ok(Json(integrations_dto(&m.state, &m, id.as_str()).await?))
 }

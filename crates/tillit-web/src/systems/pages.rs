@@ -11,7 +11,7 @@ use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager
 use crate::render::{page, see_other};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use tillit_app::views::System;
@@ -58,7 +58,6 @@ fn aspect_headers(tr: &crate::i18n::Tr) -> Vec<String> {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
     m: Member,
     Params(p): Params<tillit_app::systems::SystemListParams>,
     Params(notice): Params<Notice>,
@@ -67,7 +66,7 @@ pub async fn list(
     let tr = &m.ctx.tr;
     let (query, page_req) = p.parse()?;
     let text = p.q.clone();
-    let list = tillit_app::systems::list_systems_by(&state.app, &m.who, &query, page_req).await?;
+    let list = tillit_app::systems::list_systems_by(m.app(), &m.who, &query, page_req).await?;
     let pager = Pager::new(
         tr,
         "/systems",
@@ -663,35 +662,32 @@ async fn render_system(
 
 /// Replaces the systems this one integrates with.
 pub async fn set_integrations(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
     form: FormFields,
 ) -> AppResult<Response> {
-    tillit_app::systems::set_integrations(&state.app, &m.who, &id, &form.all("integration_ids"))
+    tillit_app::systems::set_integrations(m.app(), &m.who, &id, &form.all("integration_ids"))
         .await?;
     Ok(see_other(&format!("/systems/{id}?done=system-saved")))
 }
 
 pub async fn show(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<String>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_system(&state, &m, &id, None, None, StatusCode::OK, notice).await
+    render_system(&m.state, &m, &id, None, None, StatusCode::OK, notice).await
 }
 
 pub async fn set_levels(
-    State(state): State<AppState>,
     m: Member,
     Path(id): Path<SystemId>,
     form: FormFields,
 ) -> AppResult<Response> {
     m.require(Permission::Classify)?;
     let result = if form.get("clear") == "yes" {
-        tillit_app::systems::clear_system_levels(&state.app, &m.who, &id).await
+        tillit_app::systems::clear_system_levels(m.app(), &m.who, &id).await
     } else {
         let d = SystemLevelsDraft {
             confidentiality: form.get("confidentiality").to_string(),
@@ -700,13 +696,13 @@ pub async fn set_levels(
             traceability: form.get("traceability").to_string(),
             deviation_motivation: form.get("deviation_motivation").to_string(),
         };
-        tillit_app::systems::set_system_levels(&state.app, &m.who, &id, &d).await
+        tillit_app::systems::set_system_levels(m.app(), &m.who, &id, &d).await
     };
     match result.map_err(AppError::from) {
         Ok(_) => Ok(see_other(&format!("/systems/{id}?done=system-levels"))),
         Err(AppError::Invalid(v)) => {
             render_system(
-                &state,
+                &m.state,
                 &m,
                 id.as_str(),
                 Some(&form),

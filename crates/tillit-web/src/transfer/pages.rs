@@ -9,7 +9,7 @@ use crate::pages::{FieldError, PageCommon};
 use crate::render::page;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::Multipart;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
@@ -289,23 +289,19 @@ fn requirement_ref(
 }
 
 /// The action plan as a table, in the reader's language.
-pub async fn export_measures(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<Download>,
-) -> AppResult<Response> {
+pub async fn export_measures(m: Member, Params(q): Params<Download>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let query = tillit_app::views::MeasureQuery::default();
     let list = tillit_app::measures::all_measures(
-        &state.app,
+        m.app(),
         &m.who,
         &query,
         tillit_app::views::MeasureOrder::Due,
     )
     .await?;
-    let names = tillit_app::systems::system_names(&state.app, &m.who).await?;
-    let lib = state.app.library(&m.who);
+    let names = tillit_app::systems::system_names(m.app(), &m.who).await?;
+    let lib = m.state.app.library(&m.who);
     let table = Table {
         headers: headings(
             tr,
@@ -353,19 +349,15 @@ pub async fn export_measures(
 }
 
 /// Every risk scenario of every analysis as a table, in the reader's language.
-pub async fn export_scenarios(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<Download>,
-) -> AppResult<Response> {
+pub async fn export_scenarios(m: Member, Params(q): Params<Download>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
-    let analyses = tillit_app::risk::all_risk_analyses(&state.app, &m.who).await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
+    let analyses = tillit_app::risk::all_risk_analyses(m.app(), &m.who).await?;
     let yes_no = |b: bool| tr.t(if b { "audit-yes" } else { "audit-no" });
     let mut rows = Vec::new();
     for a in analyses {
-        for s in tillit_app::risk::scenarios(&state.app, &m.who, &a.id).await? {
+        for s in tillit_app::risk::scenarios(m.app(), &m.who, &a.id).await? {
             let threat = crate::risk::pages::threat_label(tr, &s);
             let x = s.input;
             rows.push(vec![
@@ -427,17 +419,13 @@ pub async fn export_scenarios(
 
 /// Every recorded self-assessment as a table (scope, requirement, status, who and when), in the
 /// reader's language.
-pub async fn export_assessments(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<Download>,
-) -> AppResult<Response> {
+pub async fn export_assessments(m: Member, Params(q): Params<Download>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let names = tillit_app::systems::system_names(&state.app, &m.who).await?;
+    let names = tillit_app::systems::system_names(m.app(), &m.who).await?;
     let lang = tr.lang();
     // The organisation's own assessments first, then each system's, systems by name.
-    let mut all = tillit_app::assessments::all_assessments(&state.app, &m.who).await?;
+    let mut all = tillit_app::assessments::all_assessments(m.app(), &m.who).await?;
     let scope_name = |a: &tillit_app::views::Assessment| {
         a.system_id
             .as_ref()
@@ -451,7 +439,7 @@ pub async fn export_assessments(
         ))
     });
     let mut rows = Vec::new();
-    let lib = state.app.library(&m.who);
+    let lib = m.state.app.library(&m.who);
     for a in all {
         let req = lib.requirement(&a.requirement_id);
         rows.push(vec![
@@ -488,28 +476,16 @@ pub async fn export_assessments(
     send_table(&table, "assessments", &q)
 }
 
-pub async fn export_assets(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<Download>,
-) -> AppResult<Response> {
-    export(&state, &m, Register::Assets, &q).await
+pub async fn export_assets(m: Member, Params(q): Params<Download>) -> AppResult<Response> {
+    export(&m.state, &m, Register::Assets, &q).await
 }
 
-pub async fn export_systems(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<Download>,
-) -> AppResult<Response> {
-    export(&state, &m, Register::Systems, &q).await
+pub async fn export_systems(m: Member, Params(q): Params<Download>) -> AppResult<Response> {
+    export(&m.state, &m, Register::Systems, &q).await
 }
 
-pub async fn export_suppliers(
-    State(state): State<AppState>,
-    m: Member,
-    Params(q): Params<Download>,
-) -> AppResult<Response> {
-    export(&state, &m, Register::Suppliers, &q).await
+pub async fn export_suppliers(m: Member, Params(q): Params<Download>) -> AppResult<Response> {
+    export(&m.state, &m, Register::Suppliers, &q).await
 }
 
 pub async fn import_suppliers_page(m: Member) -> AppResult<Response> {
@@ -525,12 +501,8 @@ pub async fn import_suppliers_page(m: Member) -> AppResult<Response> {
     ))
 }
 
-pub async fn import_suppliers(
-    State(state): State<AppState>,
-    m: Member,
-    mp: Multipart,
-) -> AppResult<Response> {
-    import(&state, &m, Register::Suppliers, mp).await
+pub async fn import_suppliers(m: Member, mp: Multipart) -> AppResult<Response> {
+    import(&m.state, &m, Register::Suppliers, mp).await
 }
 
 pub struct RowResult {
@@ -712,18 +684,10 @@ async fn import(state: &AppState, m: &Member, reg: Register, mp: Multipart) -> A
     ))
 }
 
-pub async fn import_assets(
-    State(state): State<AppState>,
-    m: Member,
-    mp: Multipart,
-) -> AppResult<Response> {
-    import(&state, &m, Register::Assets, mp).await
+pub async fn import_assets(m: Member, mp: Multipart) -> AppResult<Response> {
+    import(&m.state, &m, Register::Assets, mp).await
 }
 
-pub async fn import_systems(
-    State(state): State<AppState>,
-    m: Member,
-    mp: Multipart,
-) -> AppResult<Response> {
-    import(&state, &m, Register::Systems, mp).await
+pub async fn import_systems(m: Member, mp: Multipart) -> AppResult<Response> {
+    import(&m.state, &m, Register::Systems, mp).await
 }
