@@ -10,8 +10,9 @@ use tillit_domain::role::Role;
 async fn tokens_carry_scopes_are_shown_once_and_can_be_revoked() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "admin@r.example", Role::Admin).await;
-    let b = app.login("admin@r.example").await;
+    let b = app
+        .member_signed_in(&t, "admin@r.example", Role::Admin)
+        .await;
 
     let read = app.api(&make_token(&b, "läsare", &["read"]).await);
     let (status, body) = read.get_json("/api/v1/members").await;

@@ -152,9 +152,9 @@ async fn bad_asset_input_names_the_field_and_stores_nothing() {
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
     let (other, _) = app.org("Annan region", OrgKind::Region).await;
     let foreign_owner = app.member(&other, "annan@x.example", Role::Owner).await;
-    app.member(&t, "samordnare@r.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "samordnare@r.example", Role::Coordinator)
         .await;
-    let b = app.login("samordnare@r.example").await;
     b.post_form("/assets", &[("name", "Finns redan")]).await;
     let long = "x".repeat(201);
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
@@ -339,8 +339,9 @@ async fn roles_decide_who_reads_edits_and_classifies() {
 async fn the_api_registers_classifies_and_lists_by_protection_need() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "admin@r.example", Role::Admin).await;
-    let b = app.login("admin@r.example").await;
+    let b = app
+        .member_signed_in(&t, "admin@r.example", Role::Admin)
+        .await;
     let writer = app.api(&make_token(&b, "integration", &["read", "write"]).await);
     let reader = app.api(&make_token(&b, "läsare", &["read"]).await);
 

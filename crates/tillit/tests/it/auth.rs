@@ -58,8 +58,9 @@ async fn sign_in_needs_the_csrf_token_and_sets_a_hardened_session_cookie() {
 async fn a_cross_site_post_is_refused_even_with_a_token() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "anna@region.example", Role::Admin).await;
-    let b = app.login("anna@region.example").await;
+    let b = app
+        .member_signed_in(&t, "anna@region.example", Role::Admin)
+        .await;
     let res = b
         .client
         .post(app.url("/lang"))
@@ -101,8 +102,9 @@ async fn wrong_password_gives_no_session_and_repeated_failures_are_throttled() {
 async fn the_session_is_rotated_at_sign_in_and_ends_at_sign_out() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "anna@region.example", Role::Admin).await;
-    let mut b = app.login("anna@region.example").await;
+    let mut b = app
+        .member_signed_in(&t, "anna@region.example", Role::Admin)
+        .await;
     let first = session_cookie(&b, &app).await;
     // Signing in again in the same browser replaces the session id.
     let res = b
@@ -281,8 +283,9 @@ async fn a_new_account_must_change_its_one_time_password_first() {
 async fn password_change_checks_the_current_password_and_the_rules() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "anna@region.example", Role::Reader).await;
-    let b = app.login("anna@region.example").await;
+    let b = app
+        .member_signed_in(&t, "anna@region.example", Role::Reader)
+        .await;
     let other = app.login("anna@region.example").await;
 
     let cases: &[(&str, &str, &str, &str)] = &[
@@ -350,8 +353,9 @@ async fn password_change_checks_the_current_password_and_the_rules() {
 async fn an_idle_session_expires_and_is_removed() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "anna@region.example", Role::Admin).await;
-    let b = app.login("anna@region.example").await;
+    let b = app
+        .member_signed_in(&t, "anna@region.example", Role::Admin)
+        .await;
     assert_eq!(b.get("/overview").await.status(), StatusCode::OK);
     // Age the session past the 30-minute idle limit, as if the user had walked away.
     sqlx::any::install_default_drivers();
@@ -433,8 +437,9 @@ async fn parallel_sign_ins_cannot_outrun_the_throttle() {
 async fn a_new_password_revokes_the_api_tokens() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "anna@region.example", Role::Admin).await;
-    let b = app.login("anna@region.example").await;
+    let b = app
+        .member_signed_in(&t, "anna@region.example", Role::Admin)
+        .await;
     let token = make_token(&b, "integration", &["read"]).await;
     let api = app.api(&token);
     assert_eq!(api.get_json("/api/v1/assets").await.0, StatusCode::OK);

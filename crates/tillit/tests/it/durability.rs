@@ -51,9 +51,9 @@ fn start(database_url: &str, dir: &std::path::Path) -> (Child, String) {
 async fn no_acknowledged_write_is_lost_when_the_server_is_killed() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Hållbar", OrgKind::Region).await;
-    app.member(&t, "skrivare@h.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "skrivare@h.example", Role::Coordinator)
         .await;
-    let b = app.login("skrivare@h.example").await;
     let token = make_token(&b, "durability", &["read", "write"]).await;
     let dir = std::env::temp_dir().join(format!("tillit-kill-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -215,9 +215,9 @@ async fn copy_is_whole(copy: &tillit_store::Store, t_number: &str) -> usize {
 async fn a_backup_taken_under_write_load_restores_whole() {
     let app = TestApp::spawn().await;
     let (t, org) = app.org("Region Säker", OrgKind::Region).await;
-    app.member(&t, "skrivare@s.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "skrivare@s.example", Role::Coordinator)
         .await;
-    let b = app.login("skrivare@s.example").await;
     let token = make_token(&b, "backup", &["read", "write"]).await;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let done = Arc::new(std::sync::atomic::AtomicUsize::new(0));

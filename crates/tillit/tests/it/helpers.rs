@@ -170,6 +170,12 @@ impl TestApp {
         b
     }
 
+    /// A new member of the organisation, signed in.
+    pub async fn member_signed_in(&self, tenant: &Tenant, email: &str, role: Role) -> Browser {
+        self.member(tenant, email, role).await;
+        self.login(email).await
+    }
+
     /// A client that sends an API token and no cookies.
     pub fn api(&self, token: &str) -> Api {
         Api {

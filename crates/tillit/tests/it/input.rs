@@ -22,8 +22,9 @@ async fn member_count(app: &TestApp, t: &tillit_store::Tenant) -> i64 {
 async fn the_add_member_form_names_the_broken_field_and_stores_nothing() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "admin@r.example", Role::Admin).await;
-    let b = app.login("admin@r.example").await;
+    let b = app
+        .member_signed_in(&t, "admin@r.example", Role::Admin)
+        .await;
     let long_name = "Å".repeat(201);
     let cases: Vec<FormCase> = vec![
         (
@@ -125,8 +126,9 @@ async fn the_add_member_form_names_the_broken_field_and_stores_nothing() {
 async fn the_api_answers_bad_json_with_a_problem_naming_the_field() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "admin@r.example", Role::Admin).await;
-    let b = app.login("admin@r.example").await;
+    let b = app
+        .member_signed_in(&t, "admin@r.example", Role::Admin)
+        .await;
     let secret = make_token(&b, "admin", &["read", "write", "admin"]).await;
     let api = app.api(&secret);
     let before = member_count(&app, &t).await;
@@ -231,9 +233,9 @@ async fn the_api_answers_bad_json_with_a_problem_naming_the_field() {
 async fn token_and_other_forms_refuse_bad_input() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "samordnare@r.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "samordnare@r.example", Role::Coordinator)
         .await;
-    let b = app.login("samordnare@r.example").await;
     let long = "n".repeat(101);
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (vec![("name", ""), ("scopes", "read")], "name"),
@@ -330,8 +332,9 @@ async fn the_last_administrator_cannot_be_removed_or_demoted() {
 async fn a_query_parameter_given_twice_is_named_in_the_error() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "anna@region.example", Role::Admin).await;
-    let b = app.login("anna@region.example").await;
+    let b = app
+        .member_signed_in(&t, "anna@region.example", Role::Admin)
+        .await;
     let token = make_token(&b, "query", &["read"]).await;
     let api = app.api(&token);
     let (status, body) = api.get_json("/api/v1/assets?sort=name&sort=level").await;

@@ -125,8 +125,9 @@ async fn an_existing_account_joins_only_by_accepting_and_the_answer_does_not_tel
 async fn a_new_address_makes_its_account_with_the_link() {
     let app = TestApp::spawn().await;
     let (a, _) = app.org("Region A", OrgKind::Region).await;
-    app.member(&a, "admin@a.example", Role::Admin).await;
-    let admin = app.login("admin@a.example").await;
+    let admin = app
+        .member_signed_in(&a, "admin@a.example", Role::Admin)
+        .await;
     let (_, html) = invite(&admin, "ny@a.example").await;
     let link = link_in(&html);
     // Listed as waiting, and withdrawable.
@@ -177,8 +178,9 @@ async fn a_new_address_makes_its_account_with_the_link() {
 async fn a_withdrawn_invitation_cannot_be_taken() {
     let app = TestApp::spawn().await;
     let (a, _) = app.org("Region A", OrgKind::Region).await;
-    app.member(&a, "admin@a.example", Role::Admin).await;
-    let admin = app.login("admin@a.example").await;
+    let admin = app
+        .member_signed_in(&a, "admin@a.example", Role::Admin)
+        .await;
     let (_, html) = invite(&admin, "ny@a.example").await;
     let link = link_in(&html);
     let id = {

@@ -457,8 +457,9 @@ async fn bad_imports_are_refused_naming_the_field_and_the_rule() {
     assert_eq!(lib["control_count"], 2);
 
     // Only those who manage the catalogs import; a reader sees.
-    app.member(&t, "lasare@fel.example", Role::Reader).await;
-    let reader = app.login("lasare@fel.example").await;
+    let reader = app
+        .member_signed_in(&t, "lasare@fel.example", Role::Reader)
+        .await;
     let reader_api = app.api(&make_token(&reader, "läsare", &["read"]).await);
     let res = reader_api
         .post("/api/v1/libraries", json!({"catalog": small_catalog()}))

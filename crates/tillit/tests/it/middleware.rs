@@ -119,8 +119,9 @@ async fn a_request_that_takes_too_long_is_answered_clearly() {
 async fn a_body_over_the_limit_is_refused_before_it_is_read() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "anna@region.example", Role::Admin).await;
-    let b = app.login("anna@region.example").await;
+    let b = app
+        .member_signed_in(&t, "anna@region.example", Role::Admin)
+        .await;
     let token = make_token(&b, "limit", &["write"]).await;
     let huge = vec![b'x'; tillit_web::middleware::MAX_BODY_BYTES + 1];
     let res = reqwest::Client::new()

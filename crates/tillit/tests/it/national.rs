@@ -210,9 +210,9 @@ async fn national_figures_never_rest_on_fewer_than_five_organisations() {
     assert!(html.contains("inte tagit emot några inlämningar"));
     // A provider may not see national figures at all.
     let (p, _) = app.org("Region Nationell", OrgKind::Region).await;
-    app.member(&p, "samordnare@nat.example", Role::Coordinator)
+    let provider = app
+        .member_signed_in(&p, "samordnare@nat.example", Role::Coordinator)
         .await;
-    let provider = app.login("samordnare@nat.example").await;
     assert_eq!(
         provider.get("/authority/national").await.status(),
         StatusCode::FORBIDDEN

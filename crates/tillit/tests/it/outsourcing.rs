@@ -348,9 +348,9 @@ async fn a_case_is_assessed_from_the_registers_and_decided_with_a_record() {
 async fn a_private_provider_is_told_that_10_kap_2_a_does_not_govern_it() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Omsorg AB", OrgKind::PrivateProvider).await;
-    app.member(&t, "samordnare@p.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "samordnare@p.example", Role::Coordinator)
         .await;
-    let b = app.login("samordnare@p.example").await;
     let api = app.api(&make_token(&b, "p", &["read", "write"]).await);
     let (_, s) = api.get_json("/api/v1/suppliers").await;
     assert_eq!(s["total"], 0);

@@ -9,8 +9,9 @@ use tillit_domain::role::Role;
 async fn language_switch_changes_the_pages_and_is_remembered() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "anna@r.example", Role::Coordinator).await;
-    let b = app.login("anna@r.example").await;
+    let b = app
+        .member_signed_in(&t, "anna@r.example", Role::Coordinator)
+        .await;
     let (_, html) = b.get_text("/overview").await;
     assert!(html.contains("<html lang=\"sv\">") && html.contains("Översikt"));
     let res = b
@@ -44,9 +45,9 @@ async fn a_member_of_two_organisations_switches_between_them() {
     let (b_org, _) = app.org("Östervik kommun", OrgKind::Municipality).await;
     app.member(&a, "peter@samverkan.example", Role::Coordinator)
         .await;
-    app.member(&b_org, "peter@samverkan.example", Role::Admin)
+    let b = app
+        .member_signed_in(&b_org, "peter@samverkan.example", Role::Admin)
         .await;
-    let b = app.login("peter@samverkan.example").await;
     let (_, html) = b.get_text("/overview").await;
     assert!(html.contains("Åsby kommun (Kommun)"), "first by name");
     assert!(
@@ -95,8 +96,9 @@ async fn health_assets_and_unknown_pages() {
 async fn the_overview_tells_a_new_organisation_what_to_do_first() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Ny kommun", OrgKind::Municipality).await;
-    app.member(&t, "admin@ny.example", Role::Admin).await;
-    let b = app.login("admin@ny.example").await;
+    let b = app
+        .member_signed_in(&t, "admin@ny.example", Role::Admin)
+        .await;
     let (_, html) = b.get_text("/overview").await;
     assert!(html.contains("Kom igång"));
     assert_eq!(
@@ -113,9 +115,9 @@ async fn the_overview_tells_a_new_organisation_what_to_do_first() {
         "members and coordinator done"
     );
     let (t2, _) = app.org("Tillsynsmyndighet", OrgKind::Authority).await;
-    app.member(&t2, "admin@myndighet.example", Role::AuthorityAdmin)
+    let b2 = app
+        .member_signed_in(&t2, "admin@myndighet.example", Role::AuthorityAdmin)
         .await;
-    let b2 = app.login("admin@myndighet.example").await;
     let (_, html) = b2.get_text("/overview").await;
     assert!(
         html.contains("Tillsyn och stöd") && html.contains("handläggare"),
@@ -238,8 +240,9 @@ fn serve_logs_the_chosen_port_and_stops_gracefully_on_sigterm() {
 async fn an_organisation_with_nothing_registered_is_told_where_to_begin() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Tom", OrgKind::Region).await;
-    app.member(&t, "anna@tom.example", Role::Coordinator).await;
-    let b = app.login("anna@tom.example").await;
+    let b = app
+        .member_signed_in(&t, "anna@tom.example", Role::Coordinator)
+        .await;
     let (status, html) = b.get_text("/overview").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Börja här"), "{html}");
@@ -257,8 +260,9 @@ async fn an_organisation_with_nothing_registered_is_told_where_to_begin() {
 async fn the_design_page_shows_the_real_parts_and_is_off_in_production() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Design", OrgKind::Region).await;
-    app.member(&t, "utv@design.example", Role::Reader).await;
-    let b = app.login("utv@design.example").await;
+    let b = app
+        .member_signed_in(&t, "utv@design.example", Role::Reader)
+        .await;
     let (status, html) = b.get_text("/design").await;
     assert_eq!(status, StatusCode::OK);
     for part in [

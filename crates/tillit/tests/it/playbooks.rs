@@ -243,9 +243,9 @@ async fn a_checklist_is_started_from_an_incident_and_every_tick_reaches_the_time
 
     // Another organisation sees nothing of it and cannot tick it.
     let (o, _) = app.org("Region Annan", OrgKind::Region).await;
-    app.member(&o, "samordnare@annan.example", Role::Coordinator)
+    let other = app
+        .member_signed_in(&o, "samordnare@annan.example", Role::Coordinator)
         .await;
-    let other = app.login("samordnare@annan.example").await;
     assert_eq!(
         other.get(&format!("/incidents/{id}")).await.status(),
         StatusCode::NOT_FOUND

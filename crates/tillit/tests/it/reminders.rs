@@ -391,9 +391,9 @@ async fn a_supervision_request_is_reminded_to_both_sides_before_its_deadline() {
         .await;
     app.member(&imy, "handlaggare@imy.test", Role::CaseOfficer)
         .await;
-    app.member(&imy, "tillsyn@imy.test", Role::SupervisionLead)
+    let lead = app
+        .member_signed_in(&imy, "tillsyn@imy.test", Role::SupervisionLead)
         .await;
-    let lead = app.login("tillsyn@imy.test").await;
     let csv = format!(
         "namn,organisationsnummer,typ\nRegion Tillsynspåminnelse,{},region\n",
         region.org_number

@@ -298,8 +298,9 @@ async fn a_reader_may_read_reports_and_another_organisation_may_not() {
     let incident = first_id(&html, "/incidents/");
 
     let (t, _) = app.org("Region Annan", OrgKind::Region).await;
-    app.member(&t, "lasare@annan.example", Role::Reader).await;
-    let other = app.login("lasare@annan.example").await;
+    let other = app
+        .member_signed_in(&t, "lasare@annan.example", Role::Reader)
+        .await;
     for path in [
         format!("/risks/{risk}/report.pdf"),
         format!("/incidents/{incident}/report.pdf"),

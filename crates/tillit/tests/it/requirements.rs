@@ -301,9 +301,9 @@ async fn self_assessment_rules_history_and_evidence() {
 async fn the_organisation_wide_requirements_are_assessed_once() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Kommun Org", OrgKind::Municipality).await;
-    app.member(&t, "samordnare@org.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "samordnare@org.example", Role::Coordinator)
         .await;
-    let b = app.login("samordnare@org.example").await;
     let (status, html) = b.get_text("/requirements").await;
     assert_eq!(status, StatusCode::OK);
     // Municipalities are covered by the Cybersecurity Act: its incident reporting applies.

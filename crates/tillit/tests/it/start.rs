@@ -153,9 +153,9 @@ async fn the_kit_api_offers_adopts_and_confirms_and_names_bad_input() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Kommun Api", OrgKind::Municipality).await;
     let owner = app.member(&t, "agare@kitapi.example", Role::Owner).await;
-    app.member(&t, "samordnare@kitapi.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "samordnare@kitapi.example", Role::Coordinator)
         .await;
-    let b = app.login("samordnare@kitapi.example").await;
     let token = make_token(&b, "Startpaket", &["read", "write"]).await;
     let api = app.api(&token);
 
@@ -338,8 +338,9 @@ async fn the_guide_follows_the_records_and_members_mark_or_skip_the_rest() {
     assert!(html.contains("id=\"page-help\""), "{html}");
     assert!(html.contains("GDPR art. 30"));
     // A reader sees the guide but cannot mark it; an authority has no guide.
-    app.member(&t, "lasare@guide.example", Role::Reader).await;
-    let r = app.login("lasare@guide.example").await;
+    let r = app
+        .member_signed_in(&t, "lasare@guide.example", Role::Reader)
+        .await;
     let (_, html) = r.get_text("/start").await;
     assert!(!html.contains("action=\"/start/steps\""));
     assert_eq!(
@@ -349,8 +350,8 @@ async fn the_guide_follows_the_records_and_members_mark_or_skip_the_rest() {
         StatusCode::FORBIDDEN
     );
     let (a, _) = app.org("IMY Guide", OrgKind::Authority).await;
-    app.member(&a, "handlaggare@guide.example", Role::CaseOfficer)
+    let officer = app
+        .member_signed_in(&a, "handlaggare@guide.example", Role::CaseOfficer)
         .await;
-    let officer = app.login("handlaggare@guide.example").await;
     assert_eq!(officer.get("/start").await.status(), StatusCode::FORBIDDEN);
 }

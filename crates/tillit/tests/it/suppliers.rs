@@ -12,9 +12,9 @@ use tillit_domain::role::Role;
 async fn a_supplier_is_registered_read_and_changed_through_the_api() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
-    app.member(&t, "samordnare@r.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "samordnare@r.example", Role::Coordinator)
         .await;
-    let b = app.login("samordnare@r.example").await;
     let api = app.api(&make_token(&b, "leverantörer", &["read", "write"]).await);
 
     let res = api
@@ -199,9 +199,9 @@ async fn suppliers_are_the_organisations_own_and_only_editors_change_them() {
 async fn the_supplier_register_is_imported_and_exported_and_systems_name_its_suppliers() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Fil", OrgKind::Region).await;
-    app.member(&t, "samordnare@fil.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "samordnare@fil.example", Role::Coordinator)
         .await;
-    let b = app.login("samordnare@fil.example").await;
     let csv = |rows: &[[&str; 8]]| {
         let table = tillit_app::tabular::Table {
             headers: [
@@ -343,8 +343,9 @@ async fn the_supplier_register_is_imported_and_exported_and_systems_name_its_sup
     assert_eq!(sys.input.country.as_deref(), Some("NO"));
 
     // A reader may export but not import.
-    app.member(&t, "lasare@fil.example", Role::Reader).await;
-    let r = app.login("lasare@fil.example").await;
+    let r = app
+        .member_signed_in(&t, "lasare@fil.example", Role::Reader)
+        .await;
     assert_eq!(
         r.get("/suppliers/export?format=csv").await.status(),
         StatusCode::OK

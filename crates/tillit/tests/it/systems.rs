@@ -189,9 +189,9 @@ async fn bad_system_input_is_refused_and_foreign_assets_cannot_be_linked() {
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
     let (other, _) = app.org("Annan region", OrgKind::Region).await;
     let foreign = classified_asset(&app, &other, "Annans journal", [3, 3, 3, 3]).await;
-    app.member(&t, "samordnare@r.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "samordnare@r.example", Role::Coordinator)
         .await;
-    let b = app.login("samordnare@r.example").await;
     for (fields, field) in [
         (vec![("name", ""), ("hosting", "own_operation")], "name"),
         (vec![("name", "S")], "hosting"),
@@ -382,9 +382,9 @@ async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_l
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Test", OrgKind::Region).await;
     let (other, _) = app.org("Region Annan", OrgKind::Region).await;
-    app.member(&t, "samordnare@r.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "samordnare@r.example", Role::Coordinator)
         .await;
-    let b = app.login("samordnare@r.example").await;
     let api = app.api(&make_token(&b, "system", &["read", "write"]).await);
     let supplier = |name: &str| json!({"name": name, "country": "SE"});
 

@@ -243,8 +243,9 @@ Tidbok;Dubblett;;nej;;;;;;;;;\n";
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // A reader may export but not import.
-    app.member(&t, "lasare@fil.example", Role::Reader).await;
-    let r = app.login("lasare@fil.example").await;
+    let r = app
+        .member_signed_in(&t, "lasare@fil.example", Role::Reader)
+        .await;
     assert_eq!(
         r.get("/assets/export?format=csv").await.status(),
         StatusCode::OK
@@ -281,9 +282,9 @@ fn workbook_with_a_far_cell(row: u32, col: u16) -> Vec<u8> {
 async fn a_workbook_that_spans_the_whole_sheet_is_refused_and_the_server_lives_on() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Fil", OrgKind::Region).await;
-    app.member(&t, "samordnare@fil.example", Role::Coordinator)
+    let b = app
+        .member_signed_in(&t, "samordnare@fil.example", Role::Coordinator)
         .await;
-    let b = app.login("samordnare@fil.example").await;
     // A1 and XFD1048576 (a grid of 17 billion cells), then A1 and P1048576, on both registers,
     // as a dry run and for real.
     for (row, col) in [(1_048_575, 16_383), (1_048_575, 15)] {
