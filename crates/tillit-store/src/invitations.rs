@@ -4,6 +4,7 @@
 
 use crate::audit::AuditEntry;
 use crate::row::{kind_of, role_of};
+use crate::OneRow;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant, Unique};
 use serde_json::json;
 use sqlx::FromRow;
@@ -184,18 +185,14 @@ impl Store {
         id: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.work().await?;
-        let n = sqlx::query(
+        sqlx::query(
             "UPDATE invitations SET revoked_at = $1 WHERE org_id = $2 AND id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
         )
         .bind(now_timestamp())
         .bind(t.id())
         .bind(id)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        .one_row(tx.conn())
+        .await?;
         tx.record(
             actor,
             Some(t.id()),
@@ -222,17 +219,13 @@ impl Store {
         let mut tx = self.work().await?;
         let now = now_timestamp();
         // Taken in the same statement that checks it is open, so it is taken once.
-        let n = sqlx::query(
+        sqlx::query(
             "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
         )
         .bind(&now)
         .bind(&invitation.id)
-        .execute(tx.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        .one_row(tx.conn())
+        .await?;
         tx.add_member(&t, actor, user_id, invitation.role, "member.join")
             .await?;
         sqlx::query("UPDATE users SET last_org_id = $1 WHERE id = $2")

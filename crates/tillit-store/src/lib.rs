@@ -151,6 +151,21 @@ pub struct Store {
     writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
+/// A statement that changes one row, by its id: none changed means the row is not there (or
+/// not the organisation's), which is "not found".
+pub(crate) trait OneRow {
+    async fn one_row(self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError>;
+}
+
+impl<'q> OneRow for sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    async fn one_row(self, conn: &mut sqlx::AnyConnection) -> Result<(), StoreError> {
+        match self.execute(conn).await?.rows_affected() {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The current time as stored: UTC, RFC 3339, millisecond precision.
 pub fn now_timestamp() -> String {
     format_timestamp(chrono::Utc::now())

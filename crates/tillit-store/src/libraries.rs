@@ -4,6 +4,7 @@
 
 use crate::audit::AuditEntry;
 use crate::row::{i, os, s};
+use crate::OneRow;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
@@ -510,18 +511,14 @@ impl Store {
         library_id: &str,
     ) -> Result<(), StoreError> {
         let mut w = self.work().await?;
-        let n = sqlx::query(
+        sqlx::query(
             "DELETE FROM system_libraries WHERE org_id = $1 AND system_id = $2 AND library_id = $3",
         )
         .bind(t.id())
         .bind(system_id)
         .bind(library_id)
-        .execute(w.conn())
-        .await?
-        .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        .one_row(w.conn())
+        .await?;
         w.record(
             actor,
             Some(t.id()),

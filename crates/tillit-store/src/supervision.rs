@@ -9,6 +9,7 @@
 
 use crate::audit::{AuditEntry, Work};
 use crate::query::{fetch_page, Filter};
+use crate::OneRow;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
 use serde_json::json;
@@ -923,7 +924,7 @@ impl Store {
         }
         let now = now_timestamp();
         let mut w = self.work().await?;
-        let n = sqlx::query(
+        sqlx::query(
             "UPDATE case_actions SET report = $3, reported_at = $4, reported_by_name = $5,
                verdict = CASE WHEN verdict = 'accepted' THEN verdict ELSE 'pending' END
              WHERE id = $1 AND case_id = $2 AND superseded = 0 AND verdict <> 'accepted'",
@@ -933,12 +934,8 @@ impl Store {
         .bind(report)
         .bind(&now)
         .bind(by.name)
-        .execute(w.conn())
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::NotFound);
-        }
+        .one_row(w.conn())
+        .await?;
         step(
             &mut w,
             case_id,
@@ -965,7 +962,7 @@ impl Store {
         self.owned_case(t, case_id).await?;
         let now = now_timestamp();
         let mut w = self.work().await?;
-        let n = sqlx::query(
+        sqlx::query(
             "UPDATE case_actions SET verdict = $3, verdict_reason = $4, verified_at = $5, verified_by_name = $6
              WHERE id = $1 AND case_id = $2 AND superseded = 0",
         )
@@ -975,12 +972,8 @@ impl Store {
         .bind(reason)
         .bind(&now)
         .bind(by.name)
-        .execute(w.conn())
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::NotFound);
-        }
+        .one_row(w.conn())
+        .await?;
         step(
             &mut w,
             case_id,
@@ -1129,19 +1122,15 @@ impl Store {
         self.owned_case(t, case_id).await?;
         let now = now_timestamp();
         let mut w = self.work().await?;
-        let n = sqlx::query(
+        sqlx::query(
             "UPDATE case_shares SET revoked_at = $3, revoked_by_name = $4 WHERE case_id = $1 AND partner_org_id = $2 AND revoked_at IS NULL",
         )
         .bind(case_id)
         .bind(partner_org_id)
         .bind(&now)
         .bind(by.name)
-        .execute(w.conn())
-        .await?
-        .rows_affected();
-        if n != 1 {
-            return Err(StoreError::NotFound);
-        }
+        .one_row(w.conn())
+        .await?;
         step(
             &mut w,
             case_id,

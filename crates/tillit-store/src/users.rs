@@ -2,6 +2,7 @@
 
 use crate::audit::AuditEntry;
 use crate::row::s;
+use crate::OneRow;
 use crate::Unique;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
@@ -207,17 +208,13 @@ impl Store {
         keep_session: Option<&str>,
     ) -> Result<(), StoreError> {
         let mut tx = self.work().await?;
-        let n = sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3 WHERE id = $4")
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2, password_changed_at = $3 WHERE id = $4")
             .bind(password_hash)
             .bind(i64::from(must_change_password))
             .bind(now_timestamp())
             .bind(user_id)
-            .execute(tx.conn())
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
+        .one_row(tx.conn())
+        .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
             .bind(user_id)
             .bind(keep_session.unwrap_or(""))
