@@ -161,123 +161,6 @@ struct AssetFormPage {
     errors: Vec<FieldError>,
 }
 
-async fn render_form(
-    state: &AppState,
-    m: &Member,
-    existing: Option<&Asset>,
-    form: Option<&FormFields>,
-    errors: Option<&ValidationErrors>,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let tr = &m.ctx.tr;
-    let val =
-        |k: &str, from_asset: String| form.map(|f| f.get(k).to_string()).unwrap_or(from_asset);
-    let input = existing.map(|a| &a.input);
-    let stored_owner = input.and_then(|i| i.owner_membership_id.as_deref());
-    let owners = owner_choices(state, m, form, stored_owner).await?;
-    let chosen = |k: &str, from: Vec<String>| form.map(|f| f.all(k)).unwrap_or(from);
-    let sc = chosen(
-        "special_categories",
-        input
-            .map(|i| i.special_categories.clone())
-            .unwrap_or_default(),
-    );
-    let ds = chosen(
-        "data_subjects",
-        input.map(|i| i.data_subjects.clone()).unwrap_or_default(),
-    );
-    let opts = |keys: &[&str], label_key: fn(&str) -> String, chosen: &[String]| {
-        keys.iter()
-            .map(|k| Choice {
-                key: k.to_string(),
-                label: tr.t(&label_key(k)),
-                selected: chosen.iter().any(|c| c == k),
-            })
-            .collect()
-    };
-    let f = AssetForm {
-        name: val("name", input.map(|i| i.name.clone()).unwrap_or_default()),
-        description: val(
-            "description",
-            input
-                .and_then(|i| i.description.clone())
-                .unwrap_or_default(),
-        ),
-        personal_data: form
-            .map(|f| !f.get("personal_data").is_empty())
-            .unwrap_or(input.is_some_and(|i| i.personal_data)),
-        offences: form
-            .map(|f| !f.get("offences").is_empty())
-            .unwrap_or(input.is_some_and(|i| i.offences)),
-        individuals_approx: val(
-            "individuals_approx",
-            input
-                .and_then(|i| i.individuals_approx)
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
-        ),
-        confidentiality_provisions: val(
-            "confidentiality_provisions",
-            input
-                .and_then(|i| i.confidentiality_provisions.clone())
-                .unwrap_or_default(),
-        ),
-        legal_basis: val(
-            "legal_basis",
-            input
-                .and_then(|i| i.legal_basis.clone())
-                .unwrap_or_default(),
-        ),
-        review_interval_months: val(
-            "review_interval_months",
-            input
-                .map(|i| i.review_interval_months.to_string())
-                .unwrap_or_else(|| "12".into()),
-        ),
-    };
-    let (action, heading) = match existing {
-        Some(a) => (
-            format!("/assets/{}", a.id),
-            tr.f("assets-edit-heading", &[("name", a.input.name.clone())]),
-        ),
-        None => ("/assets".to_string(), tr.t("assets-new-heading")),
-    };
-    let strength_now = form
-        .map(|f| f.get("confidentiality_strength").to_string())
-        .or_else(|| existing.and_then(|a| a.input.confidentiality_strength.clone()))
-        .unwrap_or_default();
-    let mut strengths = vec![Choice {
-        key: String::new(),
-        label: tr.t("strength-none"),
-        selected: strength_now.is_empty(),
-    }];
-    strengths.extend(CONFIDENTIALITY_STRENGTHS.iter().map(|k| Choice {
-        key: k.to_string(),
-        label: tr.t(&tillit_domain::words::ConfidentialityStrength::label_key_of(k)),
-        selected: *k == strength_now,
-    }));
-    let tpl = AssetFormPage {
-        c: PageCommon::member(m, heading.clone(), "/assets"),
-        action,
-        heading,
-        f,
-        owners,
-        special: opts(
-            SPECIAL_CATEGORIES,
-            tillit_domain::words::SpecialCategory::label_key_of,
-            &sc,
-        ),
-        subjects: opts(
-            DATA_SUBJECTS,
-            tillit_domain::words::DataSubject::label_key_of,
-            &ds,
-        ),
-        strengths,
-        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
-    };
-    Ok(page(form_status(errors), &tpl))
-}
-
 /// The register's form handlers (`crate::register`).
 pub struct Assets;
 
@@ -313,7 +196,114 @@ impl crate::register::Register for Assets {
         form: Option<&FormFields>,
         errors: Option<&ValidationErrors>,
     ) -> AppResult<Response> {
-        render_form(state, m, existing, form, errors).await
+        m.require(Permission::EditRegisters)?;
+        let tr = &m.ctx.tr;
+        let val =
+            |k: &str, from_asset: String| form.map(|f| f.get(k).to_string()).unwrap_or(from_asset);
+        let input = existing.map(|a| &a.input);
+        let stored_owner = input.and_then(|i| i.owner_membership_id.as_deref());
+        let owners = owner_choices(state, m, form, stored_owner).await?;
+        let chosen = |k: &str, from: Vec<String>| form.map(|f| f.all(k)).unwrap_or(from);
+        let sc = chosen(
+            "special_categories",
+            input
+                .map(|i| i.special_categories.clone())
+                .unwrap_or_default(),
+        );
+        let ds = chosen(
+            "data_subjects",
+            input.map(|i| i.data_subjects.clone()).unwrap_or_default(),
+        );
+        let opts = |keys: &[&str], label_key: fn(&str) -> String, chosen: &[String]| {
+            keys.iter()
+                .map(|k| Choice {
+                    key: k.to_string(),
+                    label: tr.t(&label_key(k)),
+                    selected: chosen.iter().any(|c| c == k),
+                })
+                .collect()
+        };
+        let f = AssetForm {
+            name: val("name", input.map(|i| i.name.clone()).unwrap_or_default()),
+            description: val(
+                "description",
+                input
+                    .and_then(|i| i.description.clone())
+                    .unwrap_or_default(),
+            ),
+            personal_data: form
+                .map(|f| !f.get("personal_data").is_empty())
+                .unwrap_or(input.is_some_and(|i| i.personal_data)),
+            offences: form
+                .map(|f| !f.get("offences").is_empty())
+                .unwrap_or(input.is_some_and(|i| i.offences)),
+            individuals_approx: val(
+                "individuals_approx",
+                input
+                    .and_then(|i| i.individuals_approx)
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+            ),
+            confidentiality_provisions: val(
+                "confidentiality_provisions",
+                input
+                    .and_then(|i| i.confidentiality_provisions.clone())
+                    .unwrap_or_default(),
+            ),
+            legal_basis: val(
+                "legal_basis",
+                input
+                    .and_then(|i| i.legal_basis.clone())
+                    .unwrap_or_default(),
+            ),
+            review_interval_months: val(
+                "review_interval_months",
+                input
+                    .map(|i| i.review_interval_months.to_string())
+                    .unwrap_or_else(|| "12".into()),
+            ),
+        };
+        let (action, heading) = match existing {
+            Some(a) => (
+                format!("/assets/{}", a.id),
+                tr.f("assets-edit-heading", &[("name", a.input.name.clone())]),
+            ),
+            None => ("/assets".to_string(), tr.t("assets-new-heading")),
+        };
+        let strength_now = form
+            .map(|f| f.get("confidentiality_strength").to_string())
+            .or_else(|| existing.and_then(|a| a.input.confidentiality_strength.clone()))
+            .unwrap_or_default();
+        let mut strengths = vec![Choice {
+            key: String::new(),
+            label: tr.t("strength-none"),
+            selected: strength_now.is_empty(),
+        }];
+        strengths.extend(CONFIDENTIALITY_STRENGTHS.iter().map(|k| Choice {
+            key: k.to_string(),
+            label: tr.t(&tillit_domain::words::ConfidentialityStrength::label_key_of(k)),
+            selected: *k == strength_now,
+        }));
+        let tpl = AssetFormPage {
+            c: PageCommon::member(m, heading.clone(), "/assets"),
+            action,
+            heading,
+            f,
+            owners,
+            special: opts(
+                SPECIAL_CATEGORIES,
+                tillit_domain::words::SpecialCategory::label_key_of,
+                &sc,
+            ),
+            subjects: opts(
+                DATA_SUBJECTS,
+                tillit_domain::words::DataSubject::label_key_of,
+                &ds,
+            ),
+            strengths,
+            errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+        };
+        Ok(page(form_status(errors), &tpl))
     }
 }
 

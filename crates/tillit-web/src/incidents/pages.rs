@@ -816,266 +816,6 @@ fn answer_choices(tr: &Tr, form: Option<&FormFields>, name: &str, v: Option<bool
     )
 }
 
-async fn form_page(
-    state: &AppState,
-    m: &Member,
-    existing: Option<&IncidentView>,
-    form: Option<&FormFields>,
-    errors: Option<&ValidationErrors>,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let tr = &m.ctx.tr;
-    let fill = Fill::new(tr, form);
-    let x = existing.map(|v| &v.incident.input);
-    let all = PageRequest {
-        page: 1,
-        per_page: 200,
-    };
-    let systems = tillit_app::systems::list_systems(&state.app, &m.who, None, all).await?;
-    let assets =
-        tillit_app::assets::list_assets(&state.app, &m.who, &Default::default(), all).await?;
-    let mut suppliers = vec![(String::new(), tr.t("incident-no-supplier"))];
-    suppliers.extend(tillit_app::suppliers::supplier_names(&state.app, &m.who).await?);
-    let text = |name: &str, label: &str, stored: Option<String>| {
-        Input::text(
-            name,
-            tr.t(label),
-            value(form, name, || stored.unwrap_or_default()),
-        )
-    };
-    let area = |name: &str, label: &str, stored: Option<String>| {
-        Input::area(
-            name,
-            tr.t(label),
-            value(form, name, || stored.unwrap_or_default()),
-        )
-    };
-    let when = |name: &str, label: &str, stored: Option<DateTime<Utc>>| {
-        Input::datetime(
-            name,
-            tr.t(label),
-            value(form, name, || {
-                stored.as_ref().map(local_field).unwrap_or_default()
-            }),
-        )
-    };
-    let fields = vec![
-        text("title", "field-title", x.map(|x| x.title.clone())),
-        area(
-            "description",
-            "field-description",
-            x.and_then(|x| x.description.clone()),
-        ),
-        when("aware_at", "field-aware-at", x.map(|x| x.aware_at)).hint(tr.t("field-aware-at-hint")),
-        when(
-            "started_at",
-            "field-started-at",
-            x.and_then(|x| x.started_at),
-        ),
-        when(
-            "discovered_at",
-            "field-discovered-at",
-            x.and_then(|x| x.discovered_at),
-        ),
-        Input::select(
-            "status",
-            tr.t("field-incident-status"),
-            word_choices(
-                tr,
-                form,
-                "status",
-                x.map(|x| x.status.as_str()),
-                "incident-status",
-                STATUSES,
-                None,
-            ),
-        ),
-        fill.checks(
-            "system_ids",
-            x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
-            systems
-                .items
-                .into_iter()
-                .map(|s| (s.id.to_string(), s.input.name)),
-        ),
-        fill.checks(
-            "asset_ids",
-            x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
-            assets
-                .items
-                .into_iter()
-                .map(|a| (a.id.to_string(), a.input.name)),
-        ),
-        fill.checks(
-            "aspects",
-            x.map(|x| x.aspects.as_slice()).unwrap_or_default(),
-            Aspect::ALL
-                .iter()
-                .map(|a| (a.key().to_string(), tr.t(&format!("aspect-{}", a.key())))),
-        ),
-        Input::radios(
-            "personal_data",
-            tr.t("field-incident-personal-data"),
-            answer_choices(tr, form, "personal_data", x.and_then(|x| x.personal_data)),
-        ),
-        text(
-            "data_categories",
-            "field-data-categories",
-            x.and_then(|x| x.data_categories.clone()),
-        ),
-        fill.number(
-            "individuals_approx",
-            x.and_then(|x| x.individuals_approx).map(|n| n.to_string()),
-        ),
-        fill.number(
-            "records_approx",
-            x.and_then(|x| x.records_approx).map(|n| n.to_string()),
-        ),
-        Input::select(
-            "cause",
-            tr.t("field-cause"),
-            word_choices(
-                tr,
-                form,
-                "cause",
-                x.and_then(|x| x.cause.as_deref()),
-                "cause",
-                CAUSES,
-                Some("answer-unknown"),
-            ),
-        ),
-        Input::select(
-            "supplier_id",
-            tr.t("field-incident-supplier"),
-            choices(
-                form,
-                "supplier_id",
-                &[x.and_then(|x| x.supplier_id.clone()).unwrap_or_default()],
-                suppliers,
-            ),
-        ),
-        area(
-            "consequences",
-            "field-incident-consequences",
-            x.and_then(|x| x.consequences.clone()),
-        ),
-        area(
-            "actions_taken",
-            "field-actions-taken",
-            x.and_then(|x| x.actions_taken.clone()),
-        ),
-        area(
-            "lessons",
-            "field-lessons",
-            x.and_then(|x| x.lessons.clone()),
-        )
-        .hint(tr.t("field-lessons-hint")),
-        Input::select(
-            "data_role",
-            tr.t("field-data-role"),
-            word_choices(
-                tr,
-                form,
-                "data_role",
-                x.map(|x| x.data_role.as_str()),
-                "data-role",
-                ROLES,
-                None,
-            ),
-        ),
-        Input::select(
-            "breach_risk",
-            tr.t("field-breach-risk"),
-            word_choices(
-                tr,
-                form,
-                "breach_risk",
-                x.map(|x| x.breach_risk.as_str()),
-                "breach-risk",
-                RISKS,
-                None,
-            ),
-        )
-        .hint(tr.t("field-breach-risk-hint")),
-        area(
-            "risk_motivation",
-            "field-risk-motivation",
-            x.and_then(|x| x.risk_motivation.clone()),
-        ),
-        Input::select(
-            "art34_exception",
-            tr.t("field-art34-exception"),
-            word_choices(
-                tr,
-                form,
-                "art34_exception",
-                x.and_then(|x| x.art34_exception.as_deref()),
-                "art34",
-                ART34_EXCEPTIONS,
-                Some("incident-no-exception"),
-            ),
-        ),
-        Input::radios(
-            "significant",
-            tr.t("field-significant"),
-            answer_choices(tr, form, "significant", x.and_then(|x| x.significant)),
-        )
-        .hint(tr.t("field-significant-hint")),
-        area(
-            "significance_motivation",
-            "field-significance-motivation",
-            x.and_then(|x| x.significance_motivation.clone()),
-        ),
-        Input::radios(
-            "serious_care_injury",
-            tr.t("field-serious-care-injury"),
-            answer_choices(
-                tr,
-                form,
-                "serious_care_injury",
-                x.and_then(|x| x.serious_care_injury),
-            ),
-        ),
-        Input::radios(
-            "serious_social_care_wrong",
-            tr.t("field-serious-social-care-wrong"),
-            answer_choices(
-                tr,
-                form,
-                "serious_social_care_wrong",
-                x.and_then(|x| x.serious_social_care_wrong),
-            ),
-        ),
-    ];
-    let (heading, action, back) = match existing {
-        Some(v) => (
-            tr.f(
-                "incident-edit-heading",
-                &[("title", v.incident.input.title.clone())],
-            ),
-            format!("/incidents/{}", v.incident.id),
-            format!("/incidents/{}", v.incident.id),
-        ),
-        None => (
-            tr.t("incident-new-heading"),
-            "/incidents".to_string(),
-            "/incidents".to_string(),
-        ),
-    };
-    Ok(FormPage {
-        c: PageCommon::member(m, heading.clone(), "/incidents"),
-        back_href: back,
-        back_label: tr.t("incidents-back"),
-        heading,
-        intro: tr.t("incident-form-intro"),
-        action,
-        submit: tr.t("save"),
-        fields,
-        errors: errors.map(|e| field_errors(tr, e)).unwrap_or_default(),
-    }
-    .render(form_status(errors)))
-}
-
 /// The register's form handlers (`crate::register`).
 pub struct Incidents;
 
@@ -1111,7 +851,258 @@ impl crate::register::Register for Incidents {
         form: Option<&FormFields>,
         errors: Option<&ValidationErrors>,
     ) -> AppResult<Response> {
-        form_page(state, m, existing, form, errors).await
+        m.require(Permission::EditRegisters)?;
+        let tr = &m.ctx.tr;
+        let fill = Fill::new(tr, form);
+        let x = existing.map(|v| &v.incident.input);
+        let all = PageRequest {
+            page: 1,
+            per_page: 200,
+        };
+        let systems = tillit_app::systems::list_systems(&state.app, &m.who, None, all).await?;
+        let assets =
+            tillit_app::assets::list_assets(&state.app, &m.who, &Default::default(), all).await?;
+        let mut suppliers = vec![(String::new(), tr.t("incident-no-supplier"))];
+        suppliers.extend(tillit_app::suppliers::supplier_names(&state.app, &m.who).await?);
+        let text = |name: &str, label: &str, stored: Option<String>| {
+            Input::text(
+                name,
+                tr.t(label),
+                value(form, name, || stored.unwrap_or_default()),
+            )
+        };
+        let area = |name: &str, label: &str, stored: Option<String>| {
+            Input::area(
+                name,
+                tr.t(label),
+                value(form, name, || stored.unwrap_or_default()),
+            )
+        };
+        let when = |name: &str, label: &str, stored: Option<DateTime<Utc>>| {
+            Input::datetime(
+                name,
+                tr.t(label),
+                value(form, name, || {
+                    stored.as_ref().map(local_field).unwrap_or_default()
+                }),
+            )
+        };
+        let fields = vec![
+            text("title", "field-title", x.map(|x| x.title.clone())),
+            area(
+                "description",
+                "field-description",
+                x.and_then(|x| x.description.clone()),
+            ),
+            when("aware_at", "field-aware-at", x.map(|x| x.aware_at))
+                .hint(tr.t("field-aware-at-hint")),
+            when(
+                "started_at",
+                "field-started-at",
+                x.and_then(|x| x.started_at),
+            ),
+            when(
+                "discovered_at",
+                "field-discovered-at",
+                x.and_then(|x| x.discovered_at),
+            ),
+            Input::select(
+                "status",
+                tr.t("field-incident-status"),
+                word_choices(
+                    tr,
+                    form,
+                    "status",
+                    x.map(|x| x.status.as_str()),
+                    "incident-status",
+                    STATUSES,
+                    None,
+                ),
+            ),
+            fill.checks(
+                "system_ids",
+                x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
+                systems
+                    .items
+                    .into_iter()
+                    .map(|s| (s.id.to_string(), s.input.name)),
+            ),
+            fill.checks(
+                "asset_ids",
+                x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
+                assets
+                    .items
+                    .into_iter()
+                    .map(|a| (a.id.to_string(), a.input.name)),
+            ),
+            fill.checks(
+                "aspects",
+                x.map(|x| x.aspects.as_slice()).unwrap_or_default(),
+                Aspect::ALL
+                    .iter()
+                    .map(|a| (a.key().to_string(), tr.t(&format!("aspect-{}", a.key())))),
+            ),
+            Input::radios(
+                "personal_data",
+                tr.t("field-incident-personal-data"),
+                answer_choices(tr, form, "personal_data", x.and_then(|x| x.personal_data)),
+            ),
+            text(
+                "data_categories",
+                "field-data-categories",
+                x.and_then(|x| x.data_categories.clone()),
+            ),
+            fill.number(
+                "individuals_approx",
+                x.and_then(|x| x.individuals_approx).map(|n| n.to_string()),
+            ),
+            fill.number(
+                "records_approx",
+                x.and_then(|x| x.records_approx).map(|n| n.to_string()),
+            ),
+            Input::select(
+                "cause",
+                tr.t("field-cause"),
+                word_choices(
+                    tr,
+                    form,
+                    "cause",
+                    x.and_then(|x| x.cause.as_deref()),
+                    "cause",
+                    CAUSES,
+                    Some("answer-unknown"),
+                ),
+            ),
+            Input::select(
+                "supplier_id",
+                tr.t("field-incident-supplier"),
+                choices(
+                    form,
+                    "supplier_id",
+                    &[x.and_then(|x| x.supplier_id.clone()).unwrap_or_default()],
+                    suppliers,
+                ),
+            ),
+            area(
+                "consequences",
+                "field-incident-consequences",
+                x.and_then(|x| x.consequences.clone()),
+            ),
+            area(
+                "actions_taken",
+                "field-actions-taken",
+                x.and_then(|x| x.actions_taken.clone()),
+            ),
+            area(
+                "lessons",
+                "field-lessons",
+                x.and_then(|x| x.lessons.clone()),
+            )
+            .hint(tr.t("field-lessons-hint")),
+            Input::select(
+                "data_role",
+                tr.t("field-data-role"),
+                word_choices(
+                    tr,
+                    form,
+                    "data_role",
+                    x.map(|x| x.data_role.as_str()),
+                    "data-role",
+                    ROLES,
+                    None,
+                ),
+            ),
+            Input::select(
+                "breach_risk",
+                tr.t("field-breach-risk"),
+                word_choices(
+                    tr,
+                    form,
+                    "breach_risk",
+                    x.map(|x| x.breach_risk.as_str()),
+                    "breach-risk",
+                    RISKS,
+                    None,
+                ),
+            )
+            .hint(tr.t("field-breach-risk-hint")),
+            area(
+                "risk_motivation",
+                "field-risk-motivation",
+                x.and_then(|x| x.risk_motivation.clone()),
+            ),
+            Input::select(
+                "art34_exception",
+                tr.t("field-art34-exception"),
+                word_choices(
+                    tr,
+                    form,
+                    "art34_exception",
+                    x.and_then(|x| x.art34_exception.as_deref()),
+                    "art34",
+                    ART34_EXCEPTIONS,
+                    Some("incident-no-exception"),
+                ),
+            ),
+            Input::radios(
+                "significant",
+                tr.t("field-significant"),
+                answer_choices(tr, form, "significant", x.and_then(|x| x.significant)),
+            )
+            .hint(tr.t("field-significant-hint")),
+            area(
+                "significance_motivation",
+                "field-significance-motivation",
+                x.and_then(|x| x.significance_motivation.clone()),
+            ),
+            Input::radios(
+                "serious_care_injury",
+                tr.t("field-serious-care-injury"),
+                answer_choices(
+                    tr,
+                    form,
+                    "serious_care_injury",
+                    x.and_then(|x| x.serious_care_injury),
+                ),
+            ),
+            Input::radios(
+                "serious_social_care_wrong",
+                tr.t("field-serious-social-care-wrong"),
+                answer_choices(
+                    tr,
+                    form,
+                    "serious_social_care_wrong",
+                    x.and_then(|x| x.serious_social_care_wrong),
+                ),
+            ),
+        ];
+        let (heading, action, back) = match existing {
+            Some(v) => (
+                tr.f(
+                    "incident-edit-heading",
+                    &[("title", v.incident.input.title.clone())],
+                ),
+                format!("/incidents/{}", v.incident.id),
+                format!("/incidents/{}", v.incident.id),
+            ),
+            None => (
+                tr.t("incident-new-heading"),
+                "/incidents".to_string(),
+                "/incidents".to_string(),
+            ),
+        };
+        Ok(FormPage {
+            c: PageCommon::member(m, heading.clone(), "/incidents"),
+            back_href: back,
+            back_label: tr.t("incidents-back"),
+            heading,
+            intro: tr.t("incident-form-intro"),
+            action,
+            submit: tr.t("save"),
+            fields,
+            errors: errors.map(|e| field_errors(tr, e)).unwrap_or_default(),
+        }
+        .render(form_status(errors)))
     }
 }
 

@@ -675,152 +675,6 @@ pub async fn memo(m: Member, Path(id): Path<String>) -> AppResult<Response> {
     Ok(page(StatusCode::OK, &tpl))
 }
 
-async fn form_page(
-    state: &AppState,
-    m: &Member,
-    existing: Option<&tillit_app::views::OutsourcingCase>,
-    form: Option<&FormFields>,
-    errors: Option<&ValidationErrors>,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let tr = &m.ctx.tr;
-    let fill = Fill::new(tr, form);
-    let x = existing.map(|c| &c.input);
-    let all = PageRequest {
-        page: 1,
-        per_page: 200,
-    };
-    let suppliers = tillit_app::suppliers::list_suppliers(&state.app, &m.who, None, all).await?;
-    let systems = tillit_app::systems::list_systems(&state.app, &m.who, None, all).await?;
-    let assets =
-        tillit_app::assets::list_assets(&state.app, &m.who, &Default::default(), all).await?;
-    let mut supplier_choices = vec![Choice {
-        key: String::new(),
-        label: tr.t("outsourcing-choose-supplier"),
-        selected: false,
-    }];
-    supplier_choices.extend(choices(
-        form,
-        "supplier_id",
-        &x.map(|x| vec![x.supplier_id.clone()]).unwrap_or_default(),
-        suppliers
-            .items
-            .into_iter()
-            .map(|s| (s.id.to_string(), s.input.name)),
-    ));
-    // Whoever opens a case prepares it, until someone else is named.
-    let preparer_now = match x {
-        Some(x) => x.prepared_by.clone().unwrap_or_default(),
-        None => m.who.membership().membership_id.clone(),
-    };
-    let mut preparers = vec![Choice {
-        key: String::new(),
-        label: tr.t("outsourcing-no-preparer"),
-        selected: false,
-    }];
-    preparers.extend(choices(
-        form,
-        "prepared_by",
-        &[preparer_now],
-        tillit_app::members::all_members(&state.app, &m.who)
-            .await?
-            .into_iter()
-            .map(|x| (x.id.into_string(), x.display_name)),
-    ));
-    let mut fields = vec![
-        fill.text("title", x.map(|x| x.title.clone())),
-        fill.text("reference", x.and_then(|x| x.reference.clone()))
-            .hint(tr.t("field-reference-hint")),
-        Input::select("prepared_by", tr.t("field-prepared-by"), preparers),
-        Input::select("supplier_id", tr.t("field-supplier-id"), supplier_choices)
-            .hint(tr.t("field-supplier-id-hint")),
-        fill.area("service", x.and_then(|x| x.service.clone()))
-            .hint(tr.t("field-service-hint")),
-        fill.checks(
-            "system_ids",
-            x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
-            systems
-                .items
-                .into_iter()
-                .map(|s| (s.id.to_string(), s.input.name)),
-        ),
-        fill.checks(
-            "asset_ids",
-            x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
-            assets
-                .items
-                .into_iter()
-                .map(|a| (a.id.to_string(), a.input.name)),
-        )
-        .hint(tr.t("field-case-assets-hint")),
-    ];
-    // The guided questions, in the order of the assessment.
-    for (fact, words) in ASKED {
-        let stored = x
-            .and_then(|x| x.answers.get(fact))
-            .map(|v| match v {
-                Value::Bool(true) => "yes".to_string(),
-                Value::Bool(false) => "no".to_string(),
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-            .unwrap_or_default();
-        let options: Vec<(String, String)> =
-            std::iter::once((String::new(), tr.t("answer-unknown")))
-                .chain(match words {
-                    Some(ws) => ws
-                        .iter()
-                        .map(|w| {
-                            (
-                                w.to_string(),
-                                tr.t(&format!("fact-value-{}", w.replace('_', "-"))),
-                            )
-                        })
-                        .collect::<Vec<_>>(),
-                    None => vec![
-                        ("yes".into(), tr.t("answer-yes")),
-                        ("no".into(), tr.t("answer-no")),
-                    ],
-                })
-                .collect();
-        fields.push(
-            Input::radios(
-                fact,
-                fact_label(tr, fact),
-                choices(form, fact, &[stored], options),
-            )
-            .hint(tr.t(&format!("fact-{}-hint", fact.replace('_', "-")))),
-        );
-    }
-    let (heading, action, back) = match existing {
-        Some(c) => (
-            tr.f(
-                "outsourcing-edit-heading",
-                &[("name", c.input.title.clone())],
-            ),
-            format!("/outsourcing/{}", c.id),
-            format!("/outsourcing/{}", c.id),
-        ),
-        None => (
-            tr.t("outsourcing-new-heading"),
-            "/outsourcing".to_string(),
-            "/outsourcing".to_string(),
-        ),
-    };
-    Ok(FormPage {
-        c: PageCommon::member(m, heading.clone(), "/outsourcing"),
-        back_href: back,
-        back_label: tr.t("back"),
-        heading,
-        intro: tr.t("outsourcing-form-intro"),
-        action,
-        submit: tr.t("save"),
-        fields,
-        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
-    }
-    .render(form_status(errors)))
-}
-
 /// The register's form handlers (`crate::register`).
 pub struct Cases;
 
@@ -862,7 +716,144 @@ impl crate::register::Register for Cases {
         form: Option<&FormFields>,
         errors: Option<&ValidationErrors>,
     ) -> AppResult<Response> {
-        form_page(state, m, existing, form, errors).await
+        m.require(Permission::EditRegisters)?;
+        let tr = &m.ctx.tr;
+        let fill = Fill::new(tr, form);
+        let x = existing.map(|c| &c.input);
+        let all = PageRequest {
+            page: 1,
+            per_page: 200,
+        };
+        let suppliers =
+            tillit_app::suppliers::list_suppliers(&state.app, &m.who, None, all).await?;
+        let systems = tillit_app::systems::list_systems(&state.app, &m.who, None, all).await?;
+        let assets =
+            tillit_app::assets::list_assets(&state.app, &m.who, &Default::default(), all).await?;
+        let mut supplier_choices = vec![Choice {
+            key: String::new(),
+            label: tr.t("outsourcing-choose-supplier"),
+            selected: false,
+        }];
+        supplier_choices.extend(choices(
+            form,
+            "supplier_id",
+            &x.map(|x| vec![x.supplier_id.clone()]).unwrap_or_default(),
+            suppliers
+                .items
+                .into_iter()
+                .map(|s| (s.id.to_string(), s.input.name)),
+        ));
+        // Whoever opens a case prepares it, until someone else is named.
+        let preparer_now = match x {
+            Some(x) => x.prepared_by.clone().unwrap_or_default(),
+            None => m.who.membership().membership_id.clone(),
+        };
+        let mut preparers = vec![Choice {
+            key: String::new(),
+            label: tr.t("outsourcing-no-preparer"),
+            selected: false,
+        }];
+        preparers.extend(choices(
+            form,
+            "prepared_by",
+            &[preparer_now],
+            tillit_app::members::all_members(&state.app, &m.who)
+                .await?
+                .into_iter()
+                .map(|x| (x.id.into_string(), x.display_name)),
+        ));
+        let mut fields = vec![
+            fill.text("title", x.map(|x| x.title.clone())),
+            fill.text("reference", x.and_then(|x| x.reference.clone()))
+                .hint(tr.t("field-reference-hint")),
+            Input::select("prepared_by", tr.t("field-prepared-by"), preparers),
+            Input::select("supplier_id", tr.t("field-supplier-id"), supplier_choices)
+                .hint(tr.t("field-supplier-id-hint")),
+            fill.area("service", x.and_then(|x| x.service.clone()))
+                .hint(tr.t("field-service-hint")),
+            fill.checks(
+                "system_ids",
+                x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
+                systems
+                    .items
+                    .into_iter()
+                    .map(|s| (s.id.to_string(), s.input.name)),
+            ),
+            fill.checks(
+                "asset_ids",
+                x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
+                assets
+                    .items
+                    .into_iter()
+                    .map(|a| (a.id.to_string(), a.input.name)),
+            )
+            .hint(tr.t("field-case-assets-hint")),
+        ];
+        // The guided questions, in the order of the assessment.
+        for (fact, words) in ASKED {
+            let stored = x
+                .and_then(|x| x.answers.get(fact))
+                .map(|v| match v {
+                    Value::Bool(true) => "yes".to_string(),
+                    Value::Bool(false) => "no".to_string(),
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .unwrap_or_default();
+            let options: Vec<(String, String)> =
+                std::iter::once((String::new(), tr.t("answer-unknown")))
+                    .chain(match words {
+                        Some(ws) => ws
+                            .iter()
+                            .map(|w| {
+                                (
+                                    w.to_string(),
+                                    tr.t(&format!("fact-value-{}", w.replace('_', "-"))),
+                                )
+                            })
+                            .collect::<Vec<_>>(),
+                        None => vec![
+                            ("yes".into(), tr.t("answer-yes")),
+                            ("no".into(), tr.t("answer-no")),
+                        ],
+                    })
+                    .collect();
+            fields.push(
+                Input::radios(
+                    fact,
+                    fact_label(tr, fact),
+                    choices(form, fact, &[stored], options),
+                )
+                .hint(tr.t(&format!("fact-{}-hint", fact.replace('_', "-")))),
+            );
+        }
+        let (heading, action, back) = match existing {
+            Some(c) => (
+                tr.f(
+                    "outsourcing-edit-heading",
+                    &[("name", c.input.title.clone())],
+                ),
+                format!("/outsourcing/{}", c.id),
+                format!("/outsourcing/{}", c.id),
+            ),
+            None => (
+                tr.t("outsourcing-new-heading"),
+                "/outsourcing".to_string(),
+                "/outsourcing".to_string(),
+            ),
+        };
+        Ok(FormPage {
+            c: PageCommon::member(m, heading.clone(), "/outsourcing"),
+            back_href: back,
+            back_label: tr.t("back"),
+            heading,
+            intro: tr.t("outsourcing-form-intro"),
+            action,
+            submit: tr.t("save"),
+            fields,
+            errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+        }
+        .render(form_status(errors)))
     }
 }
 

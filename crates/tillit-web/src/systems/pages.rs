@@ -180,130 +180,6 @@ struct SystemFormPage {
     errors: Vec<FieldError>,
 }
 
-async fn render_form(
-    state: &AppState,
-    m: &Member,
-    existing: Option<&System>,
-    form: Option<&FormFields>,
-    errors: Option<&ValidationErrors>,
-) -> AppResult<Response> {
-    m.require(Permission::EditRegisters)?;
-    let tr = &m.ctx.tr;
-    let input = existing.map(|s| &s.input);
-    let val = |k: &str, from: String| form.map(|f| f.get(k).to_string()).unwrap_or(from);
-    let stored_owner = input.and_then(|i| i.owner_membership_id.as_deref());
-    let owners = owner_choices(state, m, form, stored_owner).await?;
-    let hosting_now = val(
-        "hosting",
-        input.map(|i| i.hosting.clone()).unwrap_or_default(),
-    );
-    let hosting = HOSTING
-        .iter()
-        .map(|h| Choice {
-            key: h.to_string(),
-            label: tr.t(&tillit_domain::words::Hosting::label_key_of(h)),
-            selected: *h == hosting_now,
-        })
-        .collect();
-    let supplier_now = val(
-        "supplier_id",
-        input
-            .and_then(|i| i.supplier_id.clone())
-            .unwrap_or_default(),
-    );
-    let mut suppliers = vec![Choice {
-        key: String::new(),
-        label: tr.t("systems-no-supplier"),
-        selected: supplier_now.is_empty(),
-    }];
-    suppliers.extend(
-        tillit_app::suppliers::supplier_names(&state.app, &m.who)
-            .await?
-            .into_iter()
-            .map(|(id, name)| Choice {
-                selected: id == supplier_now,
-                key: id,
-                label: name,
-            }),
-    );
-    // A new system is in Sweden until told otherwise.
-    let country_stored = match existing {
-        Some(s) => s.input.country.clone(),
-        None => Some("SE".to_string()),
-    };
-    let countries =
-        crate::suppliers::pages::country_select(tr, form, "country", country_stored.as_deref());
-    let chosen = form
-        .map(|f| f.all("asset_ids"))
-        .unwrap_or_else(|| input.map(|i| i.asset_ids.clone()).unwrap_or_default());
-    let all_assets = tillit_app::assets::list_assets(
-        &state.app,
-        &m.who,
-        &Default::default(),
-        PageRequest {
-            page: 1,
-            per_page: 200,
-        },
-    )
-    .await?;
-    let assets = all_assets
-        .items
-        .into_iter()
-        .map(|a| Choice {
-            selected: chosen.iter().any(|c| a.id == *c),
-            key: a.id.into(),
-            label: a.input.name,
-        })
-        .collect();
-    let f = SystemForm {
-        name: val("name", input.map(|i| i.name.clone()).unwrap_or_default()),
-        description: val(
-            "description",
-            input
-                .and_then(|i| i.description.clone())
-                .unwrap_or_default(),
-        ),
-        supplier_hint: match existing.and_then(|s| s.unlinked_supplier.clone()) {
-            Some(name) => tr.f("systems-unlinked-supplier-hint", &[("name", name)]),
-            None => tr.t("systems-supplier-hint"),
-        },
-        add_supplier_href: match existing.and_then(|s| s.unlinked_supplier.as_deref()) {
-            Some(name) => format!("/suppliers/new?name={}", crate::render::urlencode(name)),
-            None => "/suppliers/new".to_string(),
-        },
-        country_hint: existing
-            .and_then(|s| s.unmatched_country.clone())
-            .filter(|_| existing.is_some_and(|s| s.input.country.is_none()))
-            .map(|text| tr.f("systems-unmatched-country-hint", &[("text", text)])),
-        review_interval_months: val(
-            "review_interval_months",
-            input
-                .map(|i| i.review_interval_months.to_string())
-                .unwrap_or_else(|| "12".into()),
-        ),
-    };
-    let (action, heading) = match existing {
-        Some(s) => (
-            format!("/systems/{}", s.id),
-            tr.f("systems-edit-heading", &[("name", s.input.name.clone())]),
-        ),
-        None => ("/systems".to_string(), tr.t("systems-new-heading")),
-    };
-    let tpl = SystemFormPage {
-        c: PageCommon::member(m, heading.clone(), "/systems"),
-        action,
-        heading,
-        f,
-        owners,
-        hosting,
-        suppliers,
-        countries,
-        assets,
-        errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
-    };
-    Ok(page(form_status(errors), &tpl))
-}
-
 /// The register's form handlers (`crate::register`).
 pub struct Systems;
 
@@ -339,7 +215,121 @@ impl crate::register::Register for Systems {
         form: Option<&FormFields>,
         errors: Option<&ValidationErrors>,
     ) -> AppResult<Response> {
-        render_form(state, m, existing, form, errors).await
+        m.require(Permission::EditRegisters)?;
+        let tr = &m.ctx.tr;
+        let input = existing.map(|s| &s.input);
+        let val = |k: &str, from: String| form.map(|f| f.get(k).to_string()).unwrap_or(from);
+        let stored_owner = input.and_then(|i| i.owner_membership_id.as_deref());
+        let owners = owner_choices(state, m, form, stored_owner).await?;
+        let hosting_now = val(
+            "hosting",
+            input.map(|i| i.hosting.clone()).unwrap_or_default(),
+        );
+        let hosting = HOSTING
+            .iter()
+            .map(|h| Choice {
+                key: h.to_string(),
+                label: tr.t(&tillit_domain::words::Hosting::label_key_of(h)),
+                selected: *h == hosting_now,
+            })
+            .collect();
+        let supplier_now = val(
+            "supplier_id",
+            input
+                .and_then(|i| i.supplier_id.clone())
+                .unwrap_or_default(),
+        );
+        let mut suppliers = vec![Choice {
+            key: String::new(),
+            label: tr.t("systems-no-supplier"),
+            selected: supplier_now.is_empty(),
+        }];
+        suppliers.extend(
+            tillit_app::suppliers::supplier_names(&state.app, &m.who)
+                .await?
+                .into_iter()
+                .map(|(id, name)| Choice {
+                    selected: id == supplier_now,
+                    key: id,
+                    label: name,
+                }),
+        );
+        // A new system is in Sweden until told otherwise.
+        let country_stored = match existing {
+            Some(s) => s.input.country.clone(),
+            None => Some("SE".to_string()),
+        };
+        let countries =
+            crate::suppliers::pages::country_select(tr, form, "country", country_stored.as_deref());
+        let chosen = form
+            .map(|f| f.all("asset_ids"))
+            .unwrap_or_else(|| input.map(|i| i.asset_ids.clone()).unwrap_or_default());
+        let all_assets = tillit_app::assets::list_assets(
+            &state.app,
+            &m.who,
+            &Default::default(),
+            PageRequest {
+                page: 1,
+                per_page: 200,
+            },
+        )
+        .await?;
+        let assets = all_assets
+            .items
+            .into_iter()
+            .map(|a| Choice {
+                selected: chosen.iter().any(|c| a.id == *c),
+                key: a.id.into(),
+                label: a.input.name,
+            })
+            .collect();
+        let f = SystemForm {
+            name: val("name", input.map(|i| i.name.clone()).unwrap_or_default()),
+            description: val(
+                "description",
+                input
+                    .and_then(|i| i.description.clone())
+                    .unwrap_or_default(),
+            ),
+            supplier_hint: match existing.and_then(|s| s.unlinked_supplier.clone()) {
+                Some(name) => tr.f("systems-unlinked-supplier-hint", &[("name", name)]),
+                None => tr.t("systems-supplier-hint"),
+            },
+            add_supplier_href: match existing.and_then(|s| s.unlinked_supplier.as_deref()) {
+                Some(name) => format!("/suppliers/new?name={}", crate::render::urlencode(name)),
+                None => "/suppliers/new".to_string(),
+            },
+            country_hint: existing
+                .and_then(|s| s.unmatched_country.clone())
+                .filter(|_| existing.is_some_and(|s| s.input.country.is_none()))
+                .map(|text| tr.f("systems-unmatched-country-hint", &[("text", text)])),
+            review_interval_months: val(
+                "review_interval_months",
+                input
+                    .map(|i| i.review_interval_months.to_string())
+                    .unwrap_or_else(|| "12".into()),
+            ),
+        };
+        let (action, heading) = match existing {
+            Some(s) => (
+                format!("/systems/{}", s.id),
+                tr.f("systems-edit-heading", &[("name", s.input.name.clone())]),
+            ),
+            None => ("/systems".to_string(), tr.t("systems-new-heading")),
+        };
+        let tpl = SystemFormPage {
+            c: PageCommon::member(m, heading.clone(), "/systems"),
+            action,
+            heading,
+            f,
+            owners,
+            hosting,
+            suppliers,
+            countries,
+            assets,
+            errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
+        };
+        Ok(page(form_status(errors), &tpl))
     }
 }
 
