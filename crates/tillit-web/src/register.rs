@@ -10,7 +10,6 @@
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::{answer, FormFields};
-use crate::state::AppState;
 use axum::extract::Path;
 use axum::response::Response;
 use serde::de::DeserializeOwned;
@@ -29,7 +28,6 @@ pub trait Register: 'static {
 
     /// Creates the object (no id) or updates it.
     fn save(
-        state: &AppState,
         m: &Member,
         id: Option<&Self::Id>,
         d: &Self::Draft,
@@ -37,7 +35,6 @@ pub trait Register: 'static {
 
     /// The object as the form shows it; another organisation's is not found.
     fn load(
-        state: &AppState,
         m: &Member,
         id: &Self::Id,
     ) -> impl Future<Output = tillit_app::Result<Self::Item>> + Send;
@@ -47,7 +44,6 @@ pub trait Register: 'static {
 
     /// The form: empty, filled from `existing`, or as posted (`form`) with its errors (then 422).
     fn form(
-        state: &AppState,
         m: &Member,
         existing: Option<&Self::Item>,
         form: Option<&FormFields>,
@@ -57,26 +53,26 @@ pub trait Register: 'static {
 
 pub async fn new_form<R: Register>(m: Member) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    R::form(&m.state, &m, None, None, None).await
+    R::form(&m, None, None, None).await
 }
 
 pub async fn create<R: Register>(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let result = form
-        .submit(async |d: R::Draft| R::save(&m.state, &m, None, &d).await)
+        .submit(async |d: R::Draft| R::save(&m, None, &d).await)
         .await;
     answer(
         result,
         |x| R::saved(&x),
-        async |v| R::form(&m.state, &m, None, Some(&form), Some(&v)).await,
+        async |v| R::form(&m, None, Some(&form), Some(&v)).await,
     )
     .await
 }
 
 pub async fn edit_form<R: Register>(m: Member, Path(id): Path<R::Id>) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
-    let x = R::load(&m.state, &m, &id).await?;
-    R::form(&m.state, &m, Some(&x), None, None).await
+    let x = R::load(&m, &id).await?;
+    R::form(&m, Some(&x), None, None).await
 }
 
 pub async fn update<R: Register>(
@@ -86,15 +82,15 @@ pub async fn update<R: Register>(
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let result = form
-        .submit(async |d: R::Draft| R::save(&m.state, &m, Some(&id), &d).await)
+        .submit(async |d: R::Draft| R::save(&m, Some(&id), &d).await)
         .await;
     // The object is read again only to show the form with its errors, not on every save.
     answer(
         result,
         |x| R::saved(&x),
         async |v| {
-            let existing = R::load(&m.state, &m, &id).await?;
-            R::form(&m.state, &m, Some(&existing), Some(&form), Some(&v)).await
+            let existing = R::load(&m, &id).await?;
+            R::form(&m, Some(&existing), Some(&form), Some(&v)).await
         },
     )
     .await

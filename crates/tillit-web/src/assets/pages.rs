@@ -169,20 +169,15 @@ impl crate::register::Register for Assets {
     type Draft = AssetDraft;
     type Item = Asset;
 
-    async fn save(
-        state: &AppState,
-        m: &Member,
-        id: Option<&AssetId>,
-        d: &AssetDraft,
-    ) -> tillit_app::Result<Asset> {
+    async fn save(m: &Member, id: Option<&AssetId>, d: &AssetDraft) -> tillit_app::Result<Asset> {
         match id {
-            Some(id) => tillit_app::assets::update_asset(&state.app, &m.who, id, d).await,
-            None => tillit_app::assets::create_asset(&state.app, &m.who, d).await,
+            Some(id) => tillit_app::assets::update_asset(m.app(), &m.who, id, d).await,
+            None => tillit_app::assets::create_asset(m.app(), &m.who, d).await,
         }
     }
 
-    async fn load(state: &AppState, m: &Member, id: &AssetId) -> tillit_app::Result<Asset> {
-        tillit_app::assets::asset(&state.app, &m.who, id).await
+    async fn load(m: &Member, id: &AssetId) -> tillit_app::Result<Asset> {
+        tillit_app::assets::asset(m.app(), &m.who, id).await
     }
 
     fn saved(a: &Asset) -> String {
@@ -190,7 +185,6 @@ impl crate::register::Register for Assets {
     }
 
     async fn form(
-        state: &AppState,
         m: &Member,
         existing: Option<&Asset>,
         form: Option<&FormFields>,
@@ -202,7 +196,7 @@ impl crate::register::Register for Assets {
             |k: &str, from_asset: String| form.map(|f| f.get(k).to_string()).unwrap_or(from_asset);
         let input = existing.map(|a| &a.input);
         let stored_owner = input.and_then(|i| i.owner_membership_id.as_deref());
-        let owners = owner_choices(state, m, form, stored_owner).await?;
+        let owners = owner_choices(m, form, stored_owner).await?;
         let chosen = |k: &str, from: Vec<String>| form.map(|f| f.all(k)).unwrap_or(from);
         let sc = chosen(
             "special_categories",

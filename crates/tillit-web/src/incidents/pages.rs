@@ -825,19 +825,18 @@ impl crate::register::Register for Incidents {
     type Item = IncidentView;
 
     async fn save(
-        state: &AppState,
         m: &Member,
         id: Option<&String>,
         d: &IncidentDraft,
     ) -> tillit_app::Result<IncidentView> {
         match id {
-            Some(id) => tillit_app::incidents::update_incident(&state.app, &m.who, id, d).await,
-            None => tillit_app::incidents::create_incident(&state.app, &m.who, d).await,
+            Some(id) => tillit_app::incidents::update_incident(m.app(), &m.who, id, d).await,
+            None => tillit_app::incidents::create_incident(m.app(), &m.who, d).await,
         }
     }
 
-    async fn load(state: &AppState, m: &Member, id: &String) -> tillit_app::Result<IncidentView> {
-        tillit_app::incidents::incident(&state.app, &m.who, id).await
+    async fn load(m: &Member, id: &String) -> tillit_app::Result<IncidentView> {
+        tillit_app::incidents::incident(m.app(), &m.who, id).await
     }
 
     fn saved(v: &IncidentView) -> String {
@@ -845,7 +844,6 @@ impl crate::register::Register for Incidents {
     }
 
     async fn form(
-        state: &AppState,
         m: &Member,
         existing: Option<&IncidentView>,
         form: Option<&FormFields>,
@@ -859,11 +857,11 @@ impl crate::register::Register for Incidents {
             page: 1,
             per_page: 200,
         };
-        let systems = tillit_app::systems::list_systems(&state.app, &m.who, None, all).await?;
+        let systems = tillit_app::systems::list_systems(m.app(), &m.who, None, all).await?;
         let assets =
-            tillit_app::assets::list_assets(&state.app, &m.who, &Default::default(), all).await?;
+            tillit_app::assets::list_assets(m.app(), &m.who, &Default::default(), all).await?;
         let mut suppliers = vec![(String::new(), tr.t("incident-no-supplier"))];
-        suppliers.extend(tillit_app::suppliers::supplier_names(&state.app, &m.who).await?);
+        suppliers.extend(tillit_app::suppliers::supplier_names(m.app(), &m.who).await?);
         let text = |name: &str, label: &str, stored: Option<String>| {
             Input::text(
                 name,

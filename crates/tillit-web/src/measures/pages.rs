@@ -279,7 +279,7 @@ async fn measure_form(
     let fill = Fill::new(tr, form);
     let x = existing.map(|e| &e.input);
     let stored_owner = x.and_then(|x| x.owner_membership_id.as_deref());
-    let owners = owner_choices(state, m, form, stored_owner).await?;
+    let owners = owner_choices(m, form, stored_owner).await?;
     let status_now = value(form, "status", || {
         x.map(|x| x.status.key().to_string())
             .unwrap_or_else(|| "planned".into())

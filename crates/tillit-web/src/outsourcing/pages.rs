@@ -684,23 +684,21 @@ impl crate::register::Register for Cases {
     type Item = tillit_app::views::OutsourcingCase;
 
     async fn save(
-        state: &AppState,
         m: &Member,
         id: Option<&String>,
         d: &CaseDraft,
     ) -> tillit_app::Result<tillit_app::views::OutsourcingCase> {
         match id {
-            Some(id) => tillit_app::outsourcing::update_case(&state.app, &m.who, id, d).await,
-            None => tillit_app::outsourcing::create_case(&state.app, &m.who, d).await,
+            Some(id) => tillit_app::outsourcing::update_case(m.app(), &m.who, id, d).await,
+            None => tillit_app::outsourcing::create_case(m.app(), &m.who, d).await,
         }
     }
 
     async fn load(
-        state: &AppState,
         m: &Member,
         id: &String,
     ) -> tillit_app::Result<tillit_app::views::OutsourcingCase> {
-        Ok(tillit_app::outsourcing::case(&state.app, &m.who, id)
+        Ok(tillit_app::outsourcing::case(m.app(), &m.who, id)
             .await?
             .case)
     }
@@ -710,7 +708,6 @@ impl crate::register::Register for Cases {
     }
 
     async fn form(
-        state: &AppState,
         m: &Member,
         existing: Option<&tillit_app::views::OutsourcingCase>,
         form: Option<&FormFields>,
@@ -724,11 +721,10 @@ impl crate::register::Register for Cases {
             page: 1,
             per_page: 200,
         };
-        let suppliers =
-            tillit_app::suppliers::list_suppliers(&state.app, &m.who, None, all).await?;
-        let systems = tillit_app::systems::list_systems(&state.app, &m.who, None, all).await?;
+        let suppliers = tillit_app::suppliers::list_suppliers(m.app(), &m.who, None, all).await?;
+        let systems = tillit_app::systems::list_systems(m.app(), &m.who, None, all).await?;
         let assets =
-            tillit_app::assets::list_assets(&state.app, &m.who, &Default::default(), all).await?;
+            tillit_app::assets::list_assets(m.app(), &m.who, &Default::default(), all).await?;
         let mut supplier_choices = vec![Choice {
             key: String::new(),
             label: tr.t("outsourcing-choose-supplier"),
@@ -757,7 +753,7 @@ impl crate::register::Register for Cases {
             form,
             "prepared_by",
             &[preparer_now],
-            tillit_app::members::all_members(&state.app, &m.who)
+            tillit_app::members::all_members(m.app(), &m.who)
                 .await?
                 .into_iter()
                 .map(|x| (x.id.into_string(), x.display_name)),

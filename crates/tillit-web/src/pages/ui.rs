@@ -189,7 +189,6 @@ pub fn choices(
 /// The owner select of a register form: "no owner" first, then every member of the
 /// organisation by name and role, with the posted (or stored) membership marked.
 pub async fn owner_choices(
-    state: &crate::state::AppState,
     m: &crate::context::Member,
     form: Option<&FormFields>,
     stored: Option<&str>,
@@ -198,7 +197,7 @@ pub async fn owner_choices(
     let now = value(form, "owner_membership_id", || {
         stored.unwrap_or_default().to_string()
     });
-    let members = tillit_app::members::all_members(&state.app, &m.who).await?;
+    let members = tillit_app::members::all_members(m.app(), &m.who).await?;
     let mut owners = vec![Choice {
         key: String::new(),
         label: tr.t("assets-no-owner"),

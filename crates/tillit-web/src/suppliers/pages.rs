@@ -7,7 +7,6 @@ use crate::i18n::Tr;
 use crate::pages::ui::{choices, form_status, value, Fill, FormPage, Input};
 use crate::pages::{notice_from, show_time, Choice, FieldError, Notice, PageCommon, Pager};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -485,19 +484,18 @@ impl crate::register::Register for Suppliers {
     type Item = Supplier;
 
     async fn save(
-        state: &AppState,
         m: &Member,
         id: Option<&SupplierId>,
         d: &SupplierDraft,
     ) -> tillit_app::Result<Supplier> {
         match id {
-            Some(id) => tillit_app::suppliers::update_supplier(&state.app, &m.who, id, d).await,
-            None => tillit_app::suppliers::create_supplier(&state.app, &m.who, d).await,
+            Some(id) => tillit_app::suppliers::update_supplier(m.app(), &m.who, id, d).await,
+            None => tillit_app::suppliers::create_supplier(m.app(), &m.who, d).await,
         }
     }
 
-    async fn load(state: &AppState, m: &Member, id: &SupplierId) -> tillit_app::Result<Supplier> {
-        tillit_app::suppliers::supplier(&state.app, &m.who, id).await
+    async fn load(m: &Member, id: &SupplierId) -> tillit_app::Result<Supplier> {
+        tillit_app::suppliers::supplier(m.app(), &m.who, id).await
     }
 
     fn saved(s: &Supplier) -> String {
@@ -505,7 +503,6 @@ impl crate::register::Register for Suppliers {
     }
 
     async fn form(
-        _state: &AppState,
         m: &Member,
         existing: Option<&Supplier>,
         form: Option<&FormFields>,

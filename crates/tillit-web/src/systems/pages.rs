@@ -189,19 +189,18 @@ impl crate::register::Register for Systems {
     type Item = System;
 
     async fn save(
-        state: &AppState,
         m: &Member,
         id: Option<&SystemId>,
         d: &SystemDraft,
     ) -> tillit_app::Result<System> {
         match id {
-            Some(id) => tillit_app::systems::update_system(&state.app, &m.who, id, d).await,
-            None => tillit_app::systems::create_system(&state.app, &m.who, d).await,
+            Some(id) => tillit_app::systems::update_system(m.app(), &m.who, id, d).await,
+            None => tillit_app::systems::create_system(m.app(), &m.who, d).await,
         }
     }
 
-    async fn load(state: &AppState, m: &Member, id: &SystemId) -> tillit_app::Result<System> {
-        tillit_app::systems::system(&state.app, &m.who, id).await
+    async fn load(m: &Member, id: &SystemId) -> tillit_app::Result<System> {
+        tillit_app::systems::system(m.app(), &m.who, id).await
     }
 
     fn saved(s: &System) -> String {
@@ -209,7 +208,6 @@ impl crate::register::Register for Systems {
     }
 
     async fn form(
-        state: &AppState,
         m: &Member,
         existing: Option<&System>,
         form: Option<&FormFields>,
@@ -220,7 +218,7 @@ impl crate::register::Register for Systems {
         let input = existing.map(|s| &s.input);
         let val = |k: &str, from: String| form.map(|f| f.get(k).to_string()).unwrap_or(from);
         let stored_owner = input.and_then(|i| i.owner_membership_id.as_deref());
-        let owners = owner_choices(state, m, form, stored_owner).await?;
+        let owners = owner_choices(m, form, stored_owner).await?;
         let hosting_now = val(
             "hosting",
             input.map(|i| i.hosting.clone()).unwrap_or_default(),
@@ -245,7 +243,7 @@ impl crate::register::Register for Systems {
             selected: supplier_now.is_empty(),
         }];
         suppliers.extend(
-            tillit_app::suppliers::supplier_names(&state.app, &m.who)
+            tillit_app::suppliers::supplier_names(m.app(), &m.who)
                 .await?
                 .into_iter()
                 .map(|(id, name)| Choice {
@@ -265,7 +263,7 @@ impl crate::register::Register for Systems {
             .map(|f| f.all("asset_ids"))
             .unwrap_or_else(|| input.map(|i| i.asset_ids.clone()).unwrap_or_default());
         let all_assets = tillit_app::assets::list_assets(
-            &state.app,
+            m.app(),
             &m.who,
             &Default::default(),
             PageRequest {
