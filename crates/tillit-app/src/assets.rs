@@ -76,6 +76,13 @@ pub async fn all_assets(app: &App, who: &Acting) -> Result<Vec<Asset>> {
     crate::all_pages(|page| app.store.list_assets(who.tenant(), &q, page)).await
 }
 
+/// `(id, name)` of every asset in use, by name: what a form offers to choose from.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn asset_choices(app: &App, who: &Acting) -> Result<Vec<(String, String)>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.asset_choices(who.tenant()).await?)
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn asset(app: &App, who: &Acting, id: &AssetId) -> Result<Asset> {
     who.require(Permission::ViewRegisters)?;

@@ -104,6 +104,20 @@ pub async fn system_names(app: &App, who: &Acting) -> Result<HashMap<String, Str
     Ok(app.store.system_names(who.tenant()).await?)
 }
 
+/// `(id, name)` of every system in use, by name: what a form offers to choose from.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn system_choices(app: &App, who: &Acting) -> Result<Vec<(String, String)>> {
+    who.require(Permission::ViewRegisters)?;
+    Ok(app.store.system_choices(who.tenant()).await?)
+}
+
+/// Every system that matches the query, all pages.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn all_systems_by(app: &App, who: &Acting, q: &SystemQuery) -> Result<Vec<System>> {
+    who.require(Permission::ViewRegisters)?;
+    crate::all_pages(|page| app.store.list_systems_by(who.tenant(), q, page)).await
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn system(app: &App, who: &Acting, id: &SystemId) -> Result<System> {
     who.require(Permission::ViewRegisters)?;

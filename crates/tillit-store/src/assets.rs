@@ -2,7 +2,7 @@
 //! classification is kept on the asset for fast lists; every classification is also kept as history.
 
 use crate::audit::{AuditEntry, Work};
-use crate::query::{fetch_page, Filter};
+use crate::query::{fetch_page, id_names, Filter};
 use crate::row::s;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use crate::{Reference, Unique};
@@ -244,6 +244,13 @@ impl Store {
             AssetRow::into_view,
         )
         .await
+    }
+
+    /// `(id, name)` of every asset in use, by name: the choices of a form.
+    pub async fn asset_choices(&self, t: &Tenant) -> Result<Vec<(String, String)>, StoreError> {
+        let sql = "SELECT id, name FROM information_assets WHERE org_id = $1 AND archived_at IS NULL \
+                   ORDER BY name, id";
+        id_names(&self.pool, sql, t.id()).await
     }
 
     pub async fn asset(&self, t: &Tenant, id: &AssetId) -> Result<Asset, StoreError> {

@@ -102,3 +102,19 @@ where
     let items = rows.into_iter().map(view).collect::<Result<Vec<_>, _>>()?;
     Ok(Page::new(items, page, total))
 }
+
+/// `(id, name)` of every row a query over one organisation returns: the choices of a form.
+/// `sql` selects `id` and `name` with the tenant bound as `$1`, in the order to show them.
+pub(crate) async fn id_names(
+    pool: &AnyPool,
+    sql: &str,
+    tenant_id: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    sqlx::query(sql)
+        .bind(tenant_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| Ok((crate::row::s(r, "id")?, crate::row::s(r, "name")?)))
+        .collect()
+}

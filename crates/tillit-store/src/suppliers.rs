@@ -3,8 +3,7 @@
 
 use crate::assets::unique_name;
 use crate::audit::{AuditEntry, Work};
-use crate::query::{fetch_page, Filter};
-use crate::row::s;
+use crate::query::{fetch_page, id_names, Filter};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -166,13 +165,8 @@ impl Store {
 
     /// Every supplier of the organisation: (id, name), by name.
     pub async fn supplier_names(&self, t: &Tenant) -> Result<Vec<(String, String)>, StoreError> {
-        sqlx::query("SELECT id, name FROM suppliers WHERE org_id = $1 ORDER BY name, id")
-            .bind(t.id())
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((s(r, "id")?, s(r, "name")?)))
-            .collect()
+        let sql = "SELECT id, name FROM suppliers WHERE org_id = $1 ORDER BY name, id";
+        id_names(&self.pool, sql, t.id()).await
     }
 }
 

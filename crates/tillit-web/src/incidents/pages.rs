@@ -21,7 +21,6 @@ use tillit_domain::incident::{Applies, Due};
 use tillit_domain::incident_case::{
     IncidentDraft, ART34_EXCEPTIONS, CAUSES, RISKS, ROLES, STATUSES,
 };
-use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
 
@@ -853,13 +852,8 @@ impl crate::register::Register for Incidents {
         let tr = &m.ctx.tr;
         let fill = Fill::new(tr, form);
         let x = existing.map(|v| &v.incident.input);
-        let all = PageRequest {
-            page: 1,
-            per_page: 200,
-        };
-        let systems = tillit_app::systems::list_systems(m.app(), &m.who, None, all).await?;
-        let assets =
-            tillit_app::assets::list_assets(m.app(), &m.who, &Default::default(), all).await?;
+        let systems = tillit_app::systems::system_choices(m.app(), &m.who).await?;
+        let assets = tillit_app::assets::asset_choices(m.app(), &m.who).await?;
         let mut suppliers = vec![(String::new(), tr.t("incident-no-supplier"))];
         suppliers.extend(tillit_app::suppliers::supplier_names(m.app(), &m.who).await?);
         let text = |name: &str, label: &str, stored: Option<String>| {
@@ -920,18 +914,12 @@ impl crate::register::Register for Incidents {
             fill.checks(
                 "system_ids",
                 x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
-                systems
-                    .items
-                    .into_iter()
-                    .map(|s| (s.id.to_string(), s.input.name)),
+                systems,
             ),
             fill.checks(
                 "asset_ids",
                 x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
-                assets
-                    .items
-                    .into_iter()
-                    .map(|a| (a.id.to_string(), a.input.name)),
+                assets,
             ),
             fill.checks(
                 "aspects",

@@ -19,7 +19,6 @@ use tillit_domain::outsourcing::{
     Confidence, Factor, Question, Recommendation, RuleKind, Severity, TransferVerdict, FACTS,
 };
 use tillit_domain::outsourcing_case::{CaseDraft, DecisionDraft, Outcome, ASKED};
-use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::ValidationErrors;
 
@@ -717,14 +716,9 @@ impl crate::register::Register for Cases {
         let tr = &m.ctx.tr;
         let fill = Fill::new(tr, form);
         let x = existing.map(|c| &c.input);
-        let all = PageRequest {
-            page: 1,
-            per_page: 200,
-        };
-        let suppliers = tillit_app::suppliers::list_suppliers(m.app(), &m.who, None, all).await?;
-        let systems = tillit_app::systems::list_systems(m.app(), &m.who, None, all).await?;
-        let assets =
-            tillit_app::assets::list_assets(m.app(), &m.who, &Default::default(), all).await?;
+        let suppliers = tillit_app::suppliers::supplier_names(m.app(), &m.who).await?;
+        let systems = tillit_app::systems::system_choices(m.app(), &m.who).await?;
+        let assets = tillit_app::assets::asset_choices(m.app(), &m.who).await?;
         let mut supplier_choices = vec![Choice {
             key: String::new(),
             label: tr.t("outsourcing-choose-supplier"),
@@ -734,10 +728,7 @@ impl crate::register::Register for Cases {
             form,
             "supplier_id",
             &x.map(|x| vec![x.supplier_id.clone()]).unwrap_or_default(),
-            suppliers
-                .items
-                .into_iter()
-                .map(|s| (s.id.to_string(), s.input.name)),
+            suppliers,
         ));
         // Whoever opens a case prepares it, until someone else is named.
         let preparer_now = match x {
@@ -770,18 +761,12 @@ impl crate::register::Register for Cases {
             fill.checks(
                 "system_ids",
                 x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
-                systems
-                    .items
-                    .into_iter()
-                    .map(|s| (s.id.to_string(), s.input.name)),
+                systems,
             ),
             fill.checks(
                 "asset_ids",
                 x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
-                assets
-                    .items
-                    .into_iter()
-                    .map(|a| (a.id.to_string(), a.input.name)),
+                assets,
             )
             .hint(tr.t("field-case-assets-hint")),
         ];

@@ -268,16 +268,7 @@ async fn analysis_form(
         None => None,
     };
     let x = existing.as_ref().map(|a| &a.input);
-    let systems = tillit_app::systems::list_systems(
-        &state.app,
-        &m.who,
-        None,
-        PageRequest {
-            page: 1,
-            per_page: 200,
-        },
-    )
-    .await?;
+    let systems = tillit_app::systems::system_choices(&state.app, &m.who).await?;
     let today = tillit_app::today();
     let fields = vec![
         fill.text("title", x.map(|x| x.title.clone())),
@@ -286,10 +277,7 @@ async fn analysis_form(
         fill.checks(
             "system_ids",
             &x.map(|x| x.system_ids.clone()).unwrap_or_default(),
-            systems
-                .items
-                .into_iter()
-                .map(|s| (s.id.into_string(), s.input.name)),
+            systems,
         ),
         fill.area("participants", x.and_then(|x| x.participants.clone())),
         Input::date(
@@ -536,16 +524,7 @@ async fn scenario_form(
     let analysis = tillit_app::risk::risk_analysis(&state.app, &m.who, analysis_id).await?;
     let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
     let x = existing.map(|s| &s.input);
-    let assets = tillit_app::assets::list_assets(
-        &state.app,
-        &m.who,
-        &Default::default(),
-        PageRequest {
-            page: 1,
-            per_page: 200,
-        },
-    )
-    .await?;
+    let assets = tillit_app::assets::asset_choices(&state.app, &m.who).await?;
     let chosen_assets = form
         .map(|f| f.all("asset_ids"))
         .unwrap_or_else(|| x.map(|x| x.asset_ids.clone()).unwrap_or_default());
@@ -617,10 +596,7 @@ async fn scenario_form(
         fill.checks(
             "asset_ids",
             &x.map(|x| x.asset_ids.clone()).unwrap_or_default(),
-            assets
-                .items
-                .into_iter()
-                .map(|a| (a.id.into_string(), a.input.name)),
+            assets,
         ),
         fill.checks(
             "aspects",

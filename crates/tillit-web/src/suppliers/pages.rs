@@ -14,7 +14,6 @@ use axum::response::Response;
 use tillit_app::views::Supplier;
 use tillit_domain::country;
 use tillit_domain::ids::SupplierId;
-use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::supplier::{certification_lines, subprocessor_lines, SupplierDraft};
 use tillit_domain::ValidationErrors;
@@ -215,20 +214,15 @@ pub async fn show(
         .iter()
         .map(|x| (x.name.clone(), x.valid_until.clone().unwrap_or_else(dash)))
         .collect();
-    let systems = tillit_app::systems::list_systems_by(
+    let systems = tillit_app::systems::all_systems_by(
         m.app(),
         &m.who,
         &tillit_app::views::SystemQuery {
             supplier_id: Some(s.id.to_string()),
             ..Default::default()
         },
-        PageRequest {
-            page: 1,
-            per_page: 200,
-        },
     )
     .await?
-    .items
     .into_iter()
     .map(|x| (x.id.to_string(), x.input.name))
     .collect();

@@ -18,7 +18,6 @@ use tillit_app::views::System;
 use tillit_domain::classification::SystemLevelsDraft;
 use tillit_domain::classification::{Aspect, ConsequenceLevel};
 use tillit_domain::ids::*;
-use tillit_domain::paging::PageRequest;
 use tillit_domain::role::Permission;
 use tillit_domain::system::{SystemDraft, HOSTING};
 use tillit_domain::ValidationErrors;
@@ -262,23 +261,13 @@ impl crate::register::Register for Systems {
         let chosen = form
             .map(|f| f.all("asset_ids"))
             .unwrap_or_else(|| input.map(|i| i.asset_ids.clone()).unwrap_or_default());
-        let all_assets = tillit_app::assets::list_assets(
-            m.app(),
-            &m.who,
-            &Default::default(),
-            PageRequest {
-                page: 1,
-                per_page: 200,
-            },
-        )
-        .await?;
-        let assets = all_assets
-            .items
+        let assets = tillit_app::assets::asset_choices(m.app(), &m.who)
+            .await?
             .into_iter()
-            .map(|a| Choice {
-                selected: chosen.iter().any(|c| a.id == *c),
-                key: a.id.into(),
-                label: a.input.name,
+            .map(|(key, label)| Choice {
+                selected: chosen.contains(&key),
+                key,
+                label,
             })
             .collect();
         let f = SystemForm {

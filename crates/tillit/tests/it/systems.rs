@@ -557,3 +557,184 @@ async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_l
     .unwrap();
     assert_eq!(linked, [ids[0].clone(), ids[0].clone()]);
 }
+
+/// The forms that link systems, assets and suppliers offer every one of them, not the first
+/// page: a region has thousands, and a link not offered is dropped when the form is saved.
+#[tokio::test]
+async fn forms_offer_every_system_asset_and_supplier_however_many() {
+    let app = TestApp::spawn().await;
+    let (t, _) = app.org("Region Många", OrgKind::Region).await;
+    let actor = Actor::operator();
+    let asset = |name: String| AssetInput {
+        name,
+        description: None,
+        owner_membership_id: None,
+        personal_data: false,
+        special_categories: vec![],
+        offences: false,
+        data_subjects: vec![],
+        individuals_approx: None,
+        confidentiality_provisions: None,
+        confidentiality_strength: None,
+        legal_basis: None,
+        review_interval_months: 12,
+    };
+    let supplier = |name: String| tillit_domain::supplier::SupplierInput {
+        name,
+        org_number: None,
+        country: None,
+        parent_company: None,
+        parent_country: None,
+        jurisdictions: vec![],
+        subprocessors: vec![],
+        dpa_signed_on: None,
+        confidentiality_undertaking: None,
+        audit_rights: None,
+        subprocessor_approval: None,
+        exit_terms: None,
+        certifications: vec![],
+        data_locations: vec![],
+        support_locations: vec![],
+        notes: None,
+    };
+    // The last of each by name comes after the first 200.
+    let last_supplier = app
+        .store
+        .create_supplier(&t, &actor, &supplier("Zeta Leverantör".into()))
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    for i in 0..200 {
+        app.store
+            .create_supplier(&t, &actor, &supplier(format!("Leverantör {i:03}")))
+            .await
+            .unwrap();
+    }
+    let mut last_asset = String::new();
+    for i in 0..201 {
+        let name = if i == 200 {
+            "Zeta-mängd".to_string()
+        } else {
+            format!("Mängd {i:03}")
+        };
+        last_asset = app
+            .store
+            .create_asset(&t, &actor, &asset(name))
+            .await
+            .unwrap()
+            .id
+            .into_string();
+    }
+    let mut last_system = String::new();
+    for i in 0..201 {
+        let name = if i == 200 {
+            "Zeta-system".to_string()
+        } else {
+            format!("System {i:03}")
+        };
+        let input = tillit_store::SystemInput {
+            name,
+            description: None,
+            owner_membership_id: None,
+            supplier_id: Some(last_supplier.clone()),
+            hosting: "own_operation".into(),
+            country: None,
+            review_interval_months: 12,
+            asset_ids: if i == 200 {
+                vec![last_asset.clone()]
+            } else {
+                vec![]
+            },
+        };
+        last_system = app
+            .store
+            .create_system(&t, &actor, &input)
+            .await
+            .unwrap()
+            .id
+            .into_string();
+    }
+    let analysis = app
+        .store
+        .create_risk_analysis(
+            &t,
+            &actor,
+            &tillit_store::RiskAnalysisInput {
+                title: "Analys".into(),
+                scope: None,
+                participants: None,
+                analysed_on: "2026-11-01".into(),
+                review_interval_months: 12,
+                system_ids: vec![last_system.clone()],
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let b = app
+        .member_signed_in(&t, "samordnare@many.test", Role::Coordinator)
+        .await;
+    let offers = |html: &str, name: &str, id: &str| {
+        html.contains(name) && html.contains(&format!("value=\"{id}\""))
+    };
+    let checked = |html: &str, id: &str| html.contains(&format!("value=\"{id}\" checked"));
+
+    let (s, html) = b.get_text("/systems/new").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        offers(&html, "Zeta-mängd", &last_asset),
+        "new system offers the last asset"
+    );
+    let (_, html) = b.get_text(&format!("/systems/{last_system}/edit")).await;
+    assert!(
+        checked(&html, &last_asset),
+        "the system's link to the last asset is kept"
+    );
+
+    let (_, html) = b.get_text("/risks/new").await;
+    assert!(
+        offers(&html, "Zeta-system", &last_system),
+        "new analysis offers the last system"
+    );
+    let (_, html) = b.get_text(&format!("/risks/{analysis}/edit")).await;
+    assert!(
+        checked(&html, &last_system),
+        "the analysis keeps its last system"
+    );
+    let (_, html) = b
+        .get_text(&format!("/risks/{analysis}/scenarios/new"))
+        .await;
+    assert!(
+        offers(&html, "Zeta-mängd", &last_asset),
+        "a scenario offers the last asset"
+    );
+
+    let (_, html) = b.get_text("/incidents/new").await;
+    assert!(
+        offers(&html, "Zeta-system", &last_system),
+        "an incident offers the last system"
+    );
+    assert!(
+        offers(&html, "Zeta-mängd", &last_asset),
+        "an incident offers the last asset"
+    );
+
+    let (_, html) = b.get_text("/outsourcing/new").await;
+    assert!(
+        offers(&html, "Zeta Leverantör", &last_supplier),
+        "a case offers the last supplier"
+    );
+    assert!(
+        offers(&html, "Zeta-system", &last_system),
+        "a case offers the last system"
+    );
+    assert!(
+        offers(&html, "Zeta-mängd", &last_asset),
+        "a case offers the last asset"
+    );
+
+    // The supplier's page lists every system it runs.
+    let (_, html) = b.get_text(&format!("/suppliers/{last_supplier}")).await;
+    assert!(html.contains("Zeta-system") && html.contains("System 000"));
+}
