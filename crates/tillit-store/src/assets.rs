@@ -248,7 +248,8 @@ impl Store {
 
     /// `(id, name)` of every asset in use, by name: the choices of a form.
     pub async fn asset_choices(&self, t: &Tenant) -> Result<Vec<(String, String)>, StoreError> {
-        let sql = "SELECT id, name FROM information_assets WHERE org_id = $1 AND archived_at IS NULL \
+        let sql =
+            "SELECT id, name FROM information_assets WHERE org_id = $1 AND archived_at IS NULL \
                    ORDER BY name, id";
         id_names(&self.pool, sql, t.id()).await
     }

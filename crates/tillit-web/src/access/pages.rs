@@ -8,7 +8,6 @@ use crate::forms::Params;
 use crate::pages::Notice;
 use crate::pages::{notice_from, FieldError, PageCommon};
 use crate::render::{page, see_other};
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -50,7 +49,6 @@ struct AccessPage {
 }
 
 async fn render_access(
-    state: &AppState,
     m: &Member,
     system_id: &str,
     form: Option<&FormFields>,
@@ -60,11 +58,11 @@ async fn render_access(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let sys = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(system_id)).await?;
-    let (org_facts, _) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+    let sys = tillit_app::systems::system(m.app(), &m.who, &SystemId::from(system_id)).await?;
+    let (org_facts, _) = tillit_app::assessments::org_context(m.app(), &m.who).await?;
     let facts = tillit_app::assessments::system_facts(&sys, &org_facts);
     let existing =
-        tillit_app::access::access_analysis(&state.app, &m.who, &SystemId::from(system_id)).await?;
+        tillit_app::access::access_analysis(m.app(), &m.who, &SystemId::from(system_id)).await?;
     let x = existing.as_ref().map(|a| &a.input);
     let get = |k: &str, stored: Option<String>| {
         form.map(|f| f.get(k).to_string())
@@ -114,7 +112,7 @@ async fn render_access(
         selected: approved_now.is_empty(),
     }];
     approver_choices.extend(
-        tillit_app::access::approvers(&state.app, &m.who, &sys)
+        tillit_app::access::approvers(m.app(), &m.who, &sys)
             .await?
             .into_iter()
             .map(|(id, name)| crate::pages::Choice {
@@ -215,7 +213,7 @@ pub async fn access_page(
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_access(&m.state, &m, &id, None, None, notice, None).await
+    render_access(&m, &id, None, None, notice, None).await
 }
 
 /// The information owner's answer to a request to approve the analysis (`POST
@@ -244,16 +242,7 @@ pub async fn answer_approval(
         }
         Err(AppError::Invalid(v)) => {
             let note = form.get("note").to_string();
-            render_access(
-                &m.state,
-                &m,
-                id.as_str(),
-                None,
-                Some(&v),
-                None,
-                Some((note, &v)),
-            )
-            .await
+            render_access(&m, id.as_str(), None, Some(&v), None, Some((note, &v))).await
         }
         Err(e) => Err(e),
     }
@@ -274,7 +263,7 @@ pub async fn save_access(
             "/systems/{id}/access-analysis?done=access-saved"
         ))),
         Err(AppError::Invalid(v)) => {
-            render_access(&m.state, &m, id.as_str(), Some(&form), Some(&v), None, None).await
+            render_access(&m, id.as_str(), Some(&form), Some(&v), None, None).await
         }
         Err(e) => Err(e),
     }

@@ -129,7 +129,6 @@ struct TokensPage {
 }
 
 async fn render_tokens(
-    state: &AppState,
     m: &Member,
     status: StatusCode,
     new_secret: Option<String>,
@@ -139,7 +138,7 @@ async fn render_tokens(
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
     let now = tillit_app::views::format_timestamp(chrono::Utc::now());
-    let tokens = tillit_app::members::list_tokens(&state.app, &m.who)
+    let tokens = tillit_app::members::list_tokens(m.app(), &m.who)
         .await?
         .into_iter()
         .map(|t| {
@@ -206,7 +205,7 @@ async fn render_tokens(
 
 pub async fn tokens_page(m: Member, Params(notice): Params<Notice>) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_tokens(&m.state, &m, StatusCode::OK, None, None, None, notice).await
+    render_tokens(&m, StatusCode::OK, None, None, None, notice).await
 }
 
 pub async fn create_token(m: Member, form: FormFields) -> AppResult<Response> {
@@ -221,21 +220,9 @@ pub async fn create_token(m: Member, form: FormFields) -> AppResult<Response> {
     .map_err(AppError::from)
     {
         // The secret is shown in this response only; it is never stored or shown again.
-        Ok(new) => {
-            render_tokens(
-                &m.state,
-                &m,
-                StatusCode::CREATED,
-                Some(new.secret),
-                None,
-                None,
-                None,
-            )
-            .await
-        }
+        Ok(new) => render_tokens(&m, StatusCode::CREATED, Some(new.secret), None, None, None).await,
         Err(AppError::Invalid(v)) => {
             render_tokens(
-                &m.state,
                 &m,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,

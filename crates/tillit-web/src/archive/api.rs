@@ -3,8 +3,7 @@
 use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::Json;
 use serde::Serialize;
 use tillit_domain::archive::Archivable;
@@ -21,15 +20,9 @@ pub struct ArchiveDto {
     pub changed: bool,
 }
 
-async fn set(
-    state: &AppState,
-    m: &Member,
-    kind: Archivable,
-    id: &str,
-    archive: bool,
-) -> AppResult<Json<ArchiveDto>> {
-    let changed = tillit_app::archive::set_archived(&state.app, &m.who, kind, id, archive).await?;
-    let now = tillit_app::archive::archived(&state.app, &m.who, kind, id).await?;
+async fn set(m: &Member, kind: Archivable, id: &str, archive: bool) -> AppResult<Json<ArchiveDto>> {
+    let changed = tillit_app::archive::set_archived(m.app(), &m.who, kind, id, archive).await?;
+    let now = tillit_app::archive::archived(m.app(), &m.who, kind, id).await?;
     Ok(Json(ArchiveDto {
         archived: now.is_some(),
         archived_at: now.as_ref().map(|a| a.at.clone()),
@@ -45,21 +38,19 @@ macro_rules! handlers {
         /// use.
         #[utoipa::path(post, path = $a, params(("id" = String, Path)), responses((status = 200, body = ArchiveDto), (status = 404, body = Problem), (status = 409, body = Problem)))]
         pub async fn $archive(
-            State(state): State<AppState>,
             m: Member,
             Path(id): Path<String>,
         ) -> AppResult<Json<ArchiveDto>> {
-            set(&state, &m, $kind, &id, true).await
+            set(&m, $kind, &id, true).await
         }
 
         /// Restores an archived object to the active work.
         #[utoipa::path(post, path = $r, params(("id" = String, Path)), responses((status = 200, body = ArchiveDto), (status = 404, body = Problem)))]
         pub async fn $restore(
-            State(state): State<AppState>,
             m: Member,
             Path(id): Path<String>,
         ) -> AppResult<Json<ArchiveDto>> {
-            set(&state, &m, $kind, &id, false).await
+            set(&m, $kind, &id, false).await
         }
     )*};
 }

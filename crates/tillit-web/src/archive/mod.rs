@@ -7,7 +7,6 @@ pub mod pages;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::i18n::Tr;
-use crate::state::AppState;
 use tillit_domain::archive::Archivable;
 use tillit_domain::role::Permission;
 
@@ -40,17 +39,12 @@ impl ArchiveBox {
     }
 }
 
-pub async fn archive_box(
-    state: &AppState,
-    m: &Member,
-    kind: Archivable,
-    id: &str,
-) -> AppResult<ArchiveBox> {
+pub async fn archive_box(m: &Member, kind: Archivable, id: &str) -> AppResult<ArchiveBox> {
     let tr: &Tr = &m.ctx.tr;
-    let archived = tillit_app::archive::archived(&state.app, &m.who, kind, id).await?;
+    let archived = tillit_app::archive::archived(m.app(), &m.who, kind, id).await?;
     let may_edit = m.may(Permission::EditRegisters);
     let blocked = if may_edit && archived.is_none() && kind == Archivable::Asset {
-        let systems = tillit_app::assets::active_systems_processing(&state.app, &m.who, id).await?;
+        let systems = tillit_app::assets::active_systems_processing(m.app(), &m.who, id).await?;
         (!systems.is_empty())
             .then(|| tr.f("archive-blocked-asset", &[("systems", systems.join(", "))]))
     } else {

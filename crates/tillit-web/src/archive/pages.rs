@@ -4,19 +4,12 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::FormFields;
 use crate::render::see_other;
-use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use tillit_domain::archive::Archivable;
 
-async fn set(
-    state: &AppState,
-    m: &Member,
-    kind: Archivable,
-    id: &str,
-    archive: bool,
-) -> AppResult<Response> {
-    tillit_app::archive::set_archived(&state.app, &m.who, kind, id, archive).await?;
+async fn set(m: &Member, kind: Archivable, id: &str, archive: bool) -> AppResult<Response> {
+    tillit_app::archive::set_archived(m.app(), &m.who, kind, id, archive).await?;
     let done = if archive { "archived" } else { "restored" };
     Ok(see_other(&format!(
         "{}?done={done}",
@@ -27,21 +20,19 @@ async fn set(
 macro_rules! handlers {
     ($($archive:ident, $restore:ident, $kind:expr;)*) => {$(
         pub async fn $archive(
-            State(state): State<AppState>,
             m: Member,
             Path(id): Path<String>,
             _f: FormFields,
         ) -> AppResult<Response> {
-            set(&state, &m, $kind, &id, true).await
+            set(&m, $kind, &id, true).await
         }
 
         pub async fn $restore(
-            State(state): State<AppState>,
             m: Member,
             Path(id): Path<String>,
             _f: FormFields,
         ) -> AppResult<Response> {
-            set(&state, &m, $kind, &id, false).await
+            set(&m, $kind, &id, false).await
         }
     )*};
 }

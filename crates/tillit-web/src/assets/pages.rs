@@ -9,7 +9,6 @@ use crate::pages::ui::{form_status, owner_choices};
 use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -346,7 +345,6 @@ pub struct SuggestionBox {
 }
 
 async fn render_asset(
-    state: &AppState,
     m: &Member,
     id: &str,
     form: Option<&FormFields>,
@@ -356,9 +354,9 @@ async fn render_asset(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let a = tillit_app::assets::asset(&state.app, &m.who, &AssetId::from(id)).await?;
+    let a = tillit_app::assets::asset(m.app(), &m.who, &AssetId::from(id)).await?;
     let history =
-        tillit_app::assets::asset_classifications(&state.app, &m.who, &AssetId::from(id)).await?;
+        tillit_app::assets::asset_classifications(m.app(), &m.who, &AssetId::from(id)).await?;
     let list_of = |keys: &[String], prefix: &str| {
         if keys.is_empty() {
             "–".to_string()
@@ -427,7 +425,7 @@ async fn render_asset(
     ];
     let mut facts = facts;
     let (last, next) = tillit_app::followup::next_review_of(
-        &state.app,
+        m.app(),
         &m.who,
         tillit_app::views::Reviewed::Asset,
         a.id.as_str(),
@@ -447,7 +445,7 @@ async fn render_asset(
             .collect(),
         None => vec![],
     };
-    let adoption = tillit_app::starter_kit::asset_adoption(&state.app, &m.who, &a.id).await?;
+    let adoption = tillit_app::starter_kit::asset_adoption(m.app(), &m.who, &a.id).await?;
     let pending = adoption
         .as_ref()
         .filter(|k| a.levels.is_none() && k.confirmed_at.is_none())
@@ -516,13 +514,9 @@ async fn render_asset(
             .map(|x| l.get(x).number().to_string())
             .collect()
     };
-    let archive = crate::archive::archive_box(
-        state,
-        m,
-        tillit_domain::archive::Archivable::Asset,
-        a.id.as_str(),
-    )
-    .await?;
+    let archive =
+        crate::archive::archive_box(m, tillit_domain::archive::Archivable::Asset, a.id.as_str())
+            .await?;
     let tpl = AssetPage {
         archive,
         c: PageCommon::member(m, a.input.name.clone(), "/assets").with_notice(notice),
@@ -564,7 +558,6 @@ pub async fn confirm_suggestion(
         Ok(()) => Ok(see_other(&format!("/assets/{id}?done=asset-classified"))),
         Err(tillit_app::Error::Invalid(v)) => {
             render_asset(
-                &m.state,
                 &m,
                 id.as_str(),
                 None,
@@ -584,7 +577,7 @@ pub async fn show(
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_asset(&m.state, &m, &id, None, None, StatusCode::OK, notice).await
+    render_asset(&m, &id, None, None, StatusCode::OK, notice).await
 }
 
 pub async fn classify(m: Member, Path(id): Path<AssetId>, form: FormFields) -> AppResult<Response> {
@@ -599,7 +592,6 @@ pub async fn classify(m: Member, Path(id): Path<AssetId>, form: FormFields) -> A
         Ok(_) => Ok(see_other(&format!("/assets/{id}?done=asset-classified"))),
         Err(AppError::Invalid(v)) => {
             render_asset(
-                &m.state,
                 &m,
                 id.as_str(),
                 Some(&form),

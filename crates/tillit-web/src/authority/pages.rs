@@ -8,7 +8,6 @@ use crate::forms::Params;
 use crate::i18n::Tr;
 use crate::pages::{FieldError, Notice, PageCommon, Pager};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
@@ -50,14 +49,14 @@ struct Filters {
     classes: Vec<(String, String)>,
 }
 
-async fn filters(state: &AppState, m: &Member, p: &RemitParams) -> AppResult<Filters> {
+async fn filters(m: &Member, p: &RemitParams) -> AppResult<Filters> {
     let tr = &m.ctx.tr;
     Ok(Filters {
         county: p.county.clone(),
         kind: p.kind.clone(),
         nis2_class: p.nis2_class.clone(),
         q: p.q.clone(),
-        counties: auth::counties(&state.app, &m.who).await?,
+        counties: auth::counties(m.app(), &m.who).await?,
         kinds: tillit_domain::ranking::REGISTRY_KINDS
             .iter()
             .map(|k| (k.to_string(), kind_label(tr, k)))
@@ -183,7 +182,7 @@ pub async fn ranking(m: Member, Params(p): Params<RemitParams>) -> AppResult<Res
     .unwrap_or_default();
     let tpl = RankingPage {
         c: PageCommon::member(&m, tr.t("ranking-title"), "/authority/ranking"),
-        f: filters(&m.state, &m, &p).await?,
+        f: filters(&m, &p).await?,
         chart_label: tr.f(
             "ranking-chart-label",
             &[("count", view.page.total.to_string())],
@@ -580,7 +579,7 @@ pub async fn registry(
     let tpl = RegistryPage {
         c: PageCommon::member(&m, tr.t("registry-title"), "/authority/registry")
             .with_notice(crate::pages::notice_from(tr, n.done.as_deref())),
-        f: filters(&m.state, &m, &p).await?,
+        f: filters(&m, &p).await?,
         summary,
         lines,
         pager,
@@ -709,7 +708,6 @@ pub struct ReceivedParams {
 }
 
 async fn received_page(
-    state: &AppState,
     m: &Member,
     p: &ReceivedParams,
     errors: Option<&tillit_domain::ValidationErrors>,
@@ -718,7 +716,7 @@ async fn received_page(
     let tr = &m.ctx.tr;
     let page_req =
         tillit_domain::paging::PageRequest::parse(p.page.as_deref(), p.per_page.as_deref())?;
-    let list = auth::received(&state.app, &m.who, None, page_req).await?;
+    let list = auth::received(m.app(), &m.who, None, page_req).await?;
     let pager = Pager::new(
         tr,
         "/authority/submissions",
@@ -751,7 +749,7 @@ async fn received_page(
 }
 
 pub async fn received(m: Member, Params(p): Params<ReceivedParams>) -> AppResult<Response> {
-    received_page(&m.state, &m, &p, None).await
+    received_page(&m, &p, None).await
 }
 
 pub async fn import_submission(m: Member, mp: Multipart) -> AppResult<Response> {
@@ -763,7 +761,7 @@ pub async fn import_submission(m: Member, mp: Multipart) -> AppResult<Response> 
         ))
         .into_response()),
         Err(tillit_app::Error::Invalid(e)) => {
-            received_page(&m.state, &m, &ReceivedParams::default(), Some(&e)).await
+            received_page(&m, &ReceivedParams::default(), Some(&e)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -966,7 +964,6 @@ fn model_lines(tr: &Tr, m: &tillit_domain::ranking::Model) -> Vec<ModelLine> {
 }
 
 async fn model_page(
-    state: &AppState,
     m: &Member,
     shown: Option<i64>,
     notice: Option<&str>,
@@ -974,7 +971,7 @@ async fn model_page(
 ) -> AppResult<Response> {
     m.require(Permission::ViewSupervision)?;
     let tr = &m.ctx.tr;
-    let versions = auth::model_versions(&state.app, &m.who).await?;
+    let versions = auth::model_versions(m.app(), &m.who).await?;
     let current = versions.first().map(|(v, _)| v.version).unwrap_or(1);
     let shown = shown.unwrap_or(current);
     let (_, model) = versions
@@ -1043,12 +1040,12 @@ async fn model_page(
 }
 
 pub async fn model(m: Member, Params(n): Params<Notice>) -> AppResult<Response> {
-    model_page(&m.state, &m, None, n.done.as_deref(), None).await
+    model_page(&m, None, n.done.as_deref(), None).await
 }
 
 pub async fn model_version(m: Member, Path(v): Path<String>) -> AppResult<Response> {
     let v: i64 = v.parse().map_err(|_| AppError::NotFound)?;
-    model_page(&m.state, &m, Some(v), None, None).await
+    model_page(&m, Some(v), None, None).await
 }
 
 /// Reads the model form: per factor `{key}.weight`, `{key}.full_at` or `{key}.levels` (one
@@ -1130,7 +1127,7 @@ pub async fn save_model(m: Member, form: crate::forms::FormFields) -> AppResult<
     };
     match result {
         Ok(_) => Ok(Redirect::to("/authority/model?done=model-saved").into_response()),
-        Err(tillit_app::Error::Invalid(e)) => model_page(&m.state, &m, None, None, Some(&e)).await,
+        Err(tillit_app::Error::Invalid(e)) => model_page(&m, None, None, Some(&e)).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -8,7 +8,6 @@ use crate::forms::{FormFields, Params};
 use crate::i18n::Tr;
 use crate::pages::{notice_from, PageCommon};
 use crate::render::{page, see_other};
-use crate::state::AppState;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -80,7 +79,7 @@ pub async fn overview(m: Member, Params(n): Params<CatalogParams>) -> AppResult<
     let todo = tillit_app::catalog::reassessments(m.app(), &m.who, req).await?;
     let pager = crate::pages::Pager::new(tr, "/catalog", &[], &todo);
     let todo_total = tr.f("catalog-todo-total", &[("n", todo.total.to_string())]);
-    let lib = m.state.app.library(&m.who);
+    let lib = m.app().library(&m.who);
     let current = versions
         .iter()
         .find(|v| v.current)
@@ -244,7 +243,7 @@ pub async fn diff(m: Member, Params(p): Params<DiffParams>) -> AppResult<Respons
         .iter()
         .map(|l| l.key.clone())
         .collect();
-    let latest = m.state.app.catalogs.latest().key.clone();
+    let latest = m.app().catalogs.latest().key.clone();
     let to = p.to.filter(|s| !s.is_empty()).unwrap_or(latest);
     let from = p
         .from
@@ -329,21 +328,17 @@ struct UpgradePage {
     errors: Vec<crate::pages::FieldError>,
 }
 
-async fn upgrade_page(
-    state: &AppState,
-    m: &Member,
-    errors: Option<&ValidationErrors>,
-) -> AppResult<Response> {
+async fn upgrade_page(m: &Member, errors: Option<&ValidationErrors>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let lang = tr.lang();
     let Some(plan): Option<UpgradePlan> =
-        tillit_app::catalog::upgrade_plan(&state.app, &m.who).await?
+        tillit_app::catalog::upgrade_plan(m.app(), &m.who).await?
     else {
         return Ok(see_other("/catalog"));
     };
-    let old = state.app.catalogs.for_org(&plan.from).clone();
-    let new = state.app.catalogs.for_org(&plan.to).clone();
+    let old = m.app().catalogs.for_org(&plan.from).clone();
+    let new = m.app().catalogs.for_org(&plan.to).clone();
     let libs = [new.as_ref(), old.as_ref()];
     let impacts = plan
         .impact_summaries()
@@ -418,14 +413,14 @@ async fn upgrade_page(
 }
 
 pub async fn upgrade_form(m: Member) -> AppResult<Response> {
-    upgrade_page(&m.state, &m, None).await
+    upgrade_page(&m, None).await
 }
 
 pub async fn upgrade(m: Member, form: FormFields) -> AppResult<Response> {
     m.require(Permission::UpgradeCatalog)?;
     match tillit_app::catalog::upgrade(m.app(), &m.who, form.get("from")).await {
         Ok(_) => Ok(see_other("/catalog?done=catalog-upgraded")),
-        Err(tillit_app::Error::Invalid(v)) => upgrade_page(&m.state, &m, Some(&v)).await,
+        Err(tillit_app::Error::Invalid(v)) => upgrade_page(&m, Some(&v)).await,
         Err(e) => Err(AppError::from(e)),
     }
 }

@@ -3,7 +3,6 @@
 use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
-use crate::state::AppState;
 use axum::extract::Path;
 use axum::Json;
 use serde::Serialize;
@@ -64,7 +63,7 @@ pub struct IncidentStatsDto {
 #[utoipa::path(get, path = "/api/v1/follow-up", responses((status = 200, body = FollowUpDto)))]
 pub async fn follow_up(m: Member) -> AppResult<Json<FollowUpDto>> {
     m.require(Permission::ViewRegisters)?;
-    let (gaps, f) = crate::followup::pages::gaps_now(&m.state, &m).await?;
+    let (gaps, f) = crate::followup::pages::gaps_now(&m).await?;
     let incidents = if m.who.org_kind().side() == tillit_domain::org::Side::Provider {
         let s = tillit_app::incidents::incident_statistics(m.app(), &m.who, 12).await?;
         let causes = tillit_domain::incident_stats::causes();
@@ -124,13 +123,12 @@ pub struct ReviewDto {
 }
 
 pub async fn review(
-    state: &AppState,
     m: &Member,
     what: tillit_app::views::Reviewed,
     id: &str,
 ) -> AppResult<Json<ReviewDto>> {
     let (reviewed_on, next_review_on) =
-        tillit_app::followup::mark_reviewed(&state.app, &m.who, what, id).await?;
+        tillit_app::followup::mark_reviewed(m.app(), &m.who, what, id).await?;
     Ok(Json(ReviewDto {
         reviewed_on,
         next_review_on,
@@ -140,11 +138,11 @@ pub async fn review(
 /// Records that an information asset was reviewed today.
 #[utoipa::path(post, path = "/api/v1/assets/{id}/review", params(("id" = String, Path)), responses((status = 200, body = ReviewDto), (status = 404, body = Problem)))]
 pub async fn review_asset(m: Member, Path(id): Path<String>) -> AppResult<Json<ReviewDto>> {
-    review(&m.state, &m, tillit_app::views::Reviewed::Asset, &id).await
+    review(&m, tillit_app::views::Reviewed::Asset, &id).await
 }
 
 /// Records that a system was reviewed today.
 #[utoipa::path(post, path = "/api/v1/systems/{id}/review", params(("id" = String, Path)), responses((status = 200, body = ReviewDto), (status = 404, body = Problem)))]
 pub async fn review_system(m: Member, Path(id): Path<String>) -> AppResult<Json<ReviewDto>> {
-    review(&m.state, &m, tillit_app::views::Reviewed::System, &id).await
+    review(&m, tillit_app::views::Reviewed::System, &id).await
 }

@@ -7,7 +7,6 @@ use crate::forms::FormFields;
 use crate::i18n::Tr;
 use crate::pages::PageCommon;
 use crate::render::{page, see_other};
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -66,8 +65,8 @@ fn gap_view(tr: &Tr, g: GapList, lib: &tillit_app::library::Library) -> GapView 
 }
 
 /// The gaps and key figures of today, and today's snapshot saved for the trend.
-pub async fn gaps_now(state: &AppState, m: &Member) -> AppResult<(Vec<GapList>, KeyFigures)> {
-    Ok(tillit_app::followup::gaps_now(&state.app, &m.who).await?)
+pub async fn gaps_now(m: &Member) -> AppResult<(Vec<GapList>, KeyFigures)> {
+    Ok(tillit_app::followup::gaps_now(m.app(), &m.who).await?)
 }
 
 /// A key figure in the trend: its label key and how to read it.
@@ -179,7 +178,7 @@ fn incident_chart(
 pub async fn follow_up(m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let (gaps, f) = gaps_now(&m.state, &m).await?;
+    let (gaps, f) = gaps_now(&m).await?;
     let total = gaps.iter().map(|g| g.count).sum();
     let since = (tillit_app::today_date() - chrono::Days::new(90)).to_string();
     let snaps = tillit_app::followup::snapshots(m.app(), &m.who, &since).await?;
@@ -259,7 +258,7 @@ pub async fn follow_up(m: Member) -> AppResult<Response> {
         (tr.t("figure-systems"), f.systems.to_string(), false),
     ];
     let lang = tr.lang();
-    let lib = m.state.app.library(&m.who);
+    let lib = m.app().library(&m.who);
     let area_headers = lib
         .areas
         .iter()
@@ -310,21 +309,21 @@ pub async fn follow_up(m: Member) -> AppResult<Response> {
 
 /// Gaps as the overview lists them (counts with links), for providers.
 /// `None` when the organisation has registered nothing yet (no gap can be found in nothing).
-pub async fn overview_gaps(state: &AppState, m: &Member) -> AppResult<Option<Vec<GapView>>> {
-    let (gaps, figures) = gaps_now(state, m).await?;
+pub async fn overview_gaps(m: &Member) -> AppResult<Option<Vec<GapView>>> {
+    let (gaps, figures) = gaps_now(m).await?;
     if figures.assets == 0 && figures.systems == 0 {
         return Ok(None);
     }
     Ok(Some(
         gaps.into_iter()
             .filter(|g| g.count > 0)
-            .map(|g| gap_view(&m.ctx.tr, g, &state.app.library(&m.who)))
+            .map(|g| gap_view(&m.ctx.tr, g, &m.app().library(&m.who)))
             .collect(),
     ))
 }
 
-async fn mark(state: &AppState, m: &Member, what: Reviewed, id: &str) -> AppResult<()> {
-    tillit_app::followup::mark_reviewed(&state.app, &m.who, what, id).await?;
+async fn mark(m: &Member, what: Reviewed, id: &str) -> AppResult<()> {
+    tillit_app::followup::mark_reviewed(m.app(), &m.who, what, id).await?;
     Ok(())
 }
 
@@ -333,7 +332,7 @@ pub async fn review_asset(
     Path(id): Path<String>,
     _f: FormFields,
 ) -> AppResult<Response> {
-    mark(&m.state, &m, Reviewed::Asset, &id).await?;
+    mark(&m, Reviewed::Asset, &id).await?;
     Ok(see_other(&format!("/assets/{id}?done=reviewed")))
 }
 
@@ -342,6 +341,6 @@ pub async fn review_system(
     Path(id): Path<String>,
     _f: FormFields,
 ) -> AppResult<Response> {
-    mark(&m.state, &m, Reviewed::System, &id).await?;
+    mark(&m, Reviewed::System, &id).await?;
     Ok(see_other(&format!("/systems/{id}?done=reviewed")))
 }

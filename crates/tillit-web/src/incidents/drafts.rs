@@ -10,7 +10,6 @@ use crate::i18n::Tr;
 use crate::pages::ui::{form_status, FormPage, Input};
 use crate::pages::{notice_from, FieldError, Notice, PageCommon};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -320,7 +319,6 @@ fn hint(tr: &Tr, kind: Kind, field: &str) -> String {
 }
 
 async fn form_page(
-    state: &AppState,
     m: &Member,
     id: &str,
     kind: &str,
@@ -329,7 +327,7 @@ async fn form_page(
 ) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
-    let v = tillit_app::incidents::report_draft(&state.app, &m.who, id, kind).await?;
+    let v = tillit_app::incidents::report_draft(m.app(), &m.who, id, kind).await?;
     let values = current(tr, &v, m);
     let inputs = values
         .into_iter()
@@ -365,7 +363,7 @@ async fn form_page(
 }
 
 pub async fn edit(m: Member, Path((id, kind)): Path<(String, String)>) -> AppResult<Response> {
-    form_page(&m.state, &m, &id, &kind, None, None).await
+    form_page(&m, &id, &kind, None, None).await
 }
 
 pub async fn save(
@@ -387,7 +385,7 @@ pub async fn save(
                 v.kind.key()
             )
         },
-        async |e| form_page(&m.state, &m, &id, &kind, Some(&form), Some(&e)).await,
+        async |e| form_page(&m, &id, &kind, Some(&form), Some(&e)).await,
     )
     .await
 }

@@ -9,7 +9,6 @@ use crate::i18n::Tr;
 use crate::pages::ui::{choices, form_status, value, Fill, FormPage, Input};
 use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon, Pager};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -416,13 +415,12 @@ fn yes_no(tr: &Tr, v: Option<bool>) -> String {
 }
 
 async fn show_incident(
-    state: &AppState,
     m: &Member,
     id: &str,
     errors: Option<&ValidationErrors>,
     notice: Option<&str>,
 ) -> AppResult<Response> {
-    show_incident_with(state, m, id, errors, notice, None).await
+    show_incident_with(m, id, errors, notice, None).await
 }
 
 /// The incident page, with the errors of a form on it or of its attachment form.
@@ -520,7 +518,6 @@ pub fn incident_facts(tr: &Tr, v: &IncidentView) -> Vec<(String, String)> {
 }
 
 async fn show_incident_with(
-    state: &AppState,
     m: &Member,
     id: &str,
     errors: Option<&ValidationErrors>,
@@ -528,12 +525,12 @@ async fn show_incident_with(
     attachment_errors: Option<&ValidationErrors>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let v: IncidentView = tillit_app::incidents::incident(&state.app, &m.who, id).await?;
+    let v: IncidentView = tillit_app::incidents::incident(m.app(), &m.who, id).await?;
     let i = &v.incident.input;
     let facts = incident_facts(tr, &v);
     let now = Utc::now();
     let analyses = if m.may(Permission::EditRegisters) && i.lessons.is_some() {
-        tillit_app::risk::all_risk_analyses(&state.app, &m.who)
+        tillit_app::risk::all_risk_analyses(m.app(), &m.who)
             .await?
             .into_iter()
             .map(|a| Choice {
@@ -545,7 +542,7 @@ async fn show_incident_with(
     } else {
         vec![]
     };
-    let email = match &state.config.mail {
+    let email = match &m.state.config.mail {
         Some(c) => tr.f(
             "reminder-email-on",
             &[(
@@ -561,9 +558,9 @@ async fn show_incident_with(
     };
     let reminders = reminder_rows(
         tr,
-        tillit_app::reminders::of_incident(&state.app, &m.who, &v.incident.id).await?,
+        tillit_app::reminders::of_incident(m.app(), &m.who, &v.incident.id).await?,
     );
-    let measures = tillit_app::incidents::incident_measures(&state.app, &m.who, &v.incident.id)
+    let measures = tillit_app::incidents::incident_measures(m.app(), &m.who, &v.incident.id)
         .await?
         .into_iter()
         .map(|x| {
@@ -586,9 +583,9 @@ async fn show_incident_with(
         .unwrap_or_default();
     let timeline = timeline_rows(
         tr,
-        tillit_app::incidents::timeline(&state.app, &m.who, &v.incident.id).await?,
+        tillit_app::incidents::timeline(m.app(), &m.who, &v.incident.id).await?,
     );
-    let attachments = tillit_app::incidents::attachments(&state.app, &m.who, &v.incident.id)
+    let attachments = tillit_app::incidents::attachments(m.app(), &m.who, &v.incident.id)
         .await?
         .into_iter()
         .map(|a| {
@@ -608,7 +605,7 @@ async fn show_incident_with(
             )
         })
         .collect();
-    let checklists = crate::playbooks::pages::incident_block(state, m, id).await?;
+    let checklists = crate::playbooks::pages::incident_block(m, id).await?;
     let tpl = IncidentPage {
         checklists,
         attachments,
@@ -644,12 +641,11 @@ async fn show_incident_with(
 
 /// The incident's page with the errors of a form on it (a checklist started or ticked).
 pub(crate) async fn show_with_errors(
-    state: &AppState,
     m: &Member,
     id: &str,
     errors: &ValidationErrors,
 ) -> AppResult<Response> {
-    show_incident_with(state, m, id, Some(errors), None, None).await
+    show_incident_with(m, id, Some(errors), None, None).await
 }
 
 pub async fn show(
@@ -657,7 +653,7 @@ pub async fn show(
     Path(id): Path<String>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    show_incident(&m.state, &m, &id, None, notice.done.as_deref()).await
+    show_incident(&m, &id, None, notice.done.as_deref()).await
 }
 
 pub async fn mark_sent(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
@@ -669,7 +665,7 @@ pub async fn mark_sent(m: Member, Path(id): Path<String>, form: FormFields) -> A
     answer(
         result,
         |v: IncidentView| format!("/incidents/{}?done=report-sent", v.incident.id),
-        async |v| show_incident(&m.state, &m, &id, Some(&v), None).await,
+        async |v| show_incident(&m, &id, Some(&v), None).await,
     )
     .await
 }
@@ -694,7 +690,7 @@ pub async fn attach(
             "/incidents/{id}?done=attachment-added#attachments-heading"
         ))),
         Err(tillit_app::Error::Invalid(v)) => {
-            show_incident_with(&m.state, &m, &id, None, None, Some(&v)).await
+            show_incident_with(&m, &id, None, None, Some(&v)).await
         }
         Err(e) => Err(e.into()),
     }
@@ -723,7 +719,7 @@ pub async fn add_entry(m: Member, Path(id): Path<String>, form: FormFields) -> A
     answer(
         result,
         |()| format!("/incidents/{id}?done=entry-added#timeline-heading"),
-        async |v| show_incident(&m.state, &m, &id, Some(&v), None).await,
+        async |v| show_incident(&m, &id, Some(&v), None).await,
     )
     .await
 }
@@ -753,7 +749,7 @@ pub async fn lesson_to_measure(
                 }
             )
         },
-        async |v| show_incident(&m.state, &m, &id, Some(&v), None).await,
+        async |v| show_incident(&m, &id, Some(&v), None).await,
     )
     .await
 }

@@ -9,7 +9,6 @@ use crate::forms::{FormFields, Params};
 use crate::pages::{notice_from, show_time, Choice, FieldError, Notice, PageCommon};
 use crate::render::{page, see_other};
 use crate::requirements::pages::{download, status_label};
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
@@ -53,14 +52,13 @@ fn source_of(tr: &crate::i18n::Tr, l: &OscalLibrary) -> String {
 }
 
 async fn render_list(
-    state: &AppState,
     m: &Member,
     errors: Option<&ValidationErrors>,
     status: StatusCode,
     notice: Option<String>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let list = tillit_app::oscal::libraries(&state.app, &m.who).await?;
+    let list = tillit_app::oscal::libraries(m.app(), &m.who).await?;
     let rows = list
         .iter()
         .map(|l| LibraryRow {
@@ -80,7 +78,7 @@ async fn render_list(
         errors: errors.map(|e| FieldError::list(tr, e)).unwrap_or_default(),
         own_catalog_link: tr.f(
             "libraries-own-catalog-link",
-            &[("version", state.app.library(&m.who).key.clone())],
+            &[("version", m.app().library(&m.who).key.clone())],
         ),
     };
     Ok(page(status, &tpl))
@@ -88,7 +86,7 @@ async fn render_list(
 
 pub async fn list(m: Member, Params(notice): Params<Notice>) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_list(&m.state, &m, None, StatusCode::OK, notice).await
+    render_list(&m, None, StatusCode::OK, notice).await
 }
 
 fn malformed() -> AppError {
@@ -148,14 +146,7 @@ pub async fn import(m: Member, mp: Multipart) -> AppResult<Response> {
     let (catalog, profile) = match read_upload(mp).await {
         Ok(x) => x,
         Err(AppError::Invalid(v)) => {
-            return render_list(
-                &m.state,
-                &m,
-                Some(&v),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-            )
-            .await
+            return render_list(&m, Some(&v), StatusCode::UNPROCESSABLE_ENTITY, None).await
         }
         Err(e) => return Err(e),
     };
@@ -165,14 +156,7 @@ pub async fn import(m: Member, mp: Multipart) -> AppResult<Response> {
             l.id
         ))),
         Err(tillit_app::Error::Invalid(v)) => {
-            render_list(
-                &m.state,
-                &m,
-                Some(&v),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-            )
-            .await
+            render_list(&m, Some(&v), StatusCode::UNPROCESSABLE_ENTITY, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -221,7 +205,6 @@ struct LibraryPage {
 }
 
 async fn render_library(
-    state: &AppState,
     m: &Member,
     id: &str,
     errors: Option<&ValidationErrors>,
@@ -229,7 +212,7 @@ async fn render_library(
     notice: Option<String>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let v = tillit_app::oscal::library(&state.app, &m.who, id).await?;
+    let v = tillit_app::oscal::library(m.app(), &m.who, id).await?;
     let l = &v.library;
     let facts = vec![
         (tr.t("libraries-version"), l.version.clone()),
@@ -278,14 +261,14 @@ pub async fn show(
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_library(&m.state, &m, &id, None, StatusCode::OK, notice).await
+    render_library(&m, &id, None, StatusCode::OK, notice).await
 }
 
 pub async fn remove(m: Member, Path(id): Path<String>, _form: FormFields) -> AppResult<Response> {
     match tillit_app::oscal::remove_library(m.app(), &m.who, &id).await {
         Ok(()) => Ok(see_other("/libraries?done=library-removed")),
         Err(tillit_app::Error::Invalid(v)) => {
-            render_library(&m.state, &m, &id, Some(&v), StatusCode::CONFLICT, None).await
+            render_library(&m, &id, Some(&v), StatusCode::CONFLICT, None).await
         }
         Err(e) => Err(e.into()),
     }
@@ -305,7 +288,7 @@ pub async fn download_catalog(m: Member, Path(id): Path<String>) -> AppResult<Re
 /// The organisation's version of Tillit's own catalog, as OSCAL.
 pub async fn download_builtin(m: Member) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
-    let key = m.state.app.library(&m.who).key.clone();
+    let key = m.app().library(&m.who).key.clone();
     let bytes = tillit_app::library::builtin_catalog_json(&key).ok_or(AppError::NotFound)?;
     Ok(download(
         &format!("tillit-vard-omsorg-v{key}-catalog.json"),
@@ -451,7 +434,6 @@ struct ControlPage {
 }
 
 async fn render_control(
-    state: &AppState,
     m: &Member,
     ids: (&SystemId, &str, &str),
     form: Option<&FormFields>,
@@ -461,7 +443,7 @@ async fn render_control(
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
     let (sid, lib, cid) = ids;
-    let v = tillit_app::oscal::control(&state.app, &m.who, sid, lib, cid).await?;
+    let v = tillit_app::oscal::control(m.app(), &m.who, sid, lib, cid).await?;
     let chosen = form
         .map(|f| f.get("status").to_string())
         .or_else(|| v.current.as_ref().map(|a| a.status.key().to_string()))
@@ -550,16 +532,7 @@ pub async fn show_control(
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_control(
-        &m.state,
-        &m,
-        (&id, &lib, &cid),
-        None,
-        None,
-        StatusCode::OK,
-        notice,
-    )
-    .await
+    render_control(&m, (&id, &lib, &cid), None, None, StatusCode::OK, notice).await
 }
 
 pub async fn assess_control(
@@ -580,7 +553,6 @@ pub async fn assess_control(
         ))),
         Err(AppError::Invalid(v)) => {
             render_control(
-                &m.state,
                 &m,
                 (&id, &lib, &cid),
                 Some(&form),

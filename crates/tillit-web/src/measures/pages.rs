@@ -11,7 +11,6 @@ use crate::i18n::Tr;
 use crate::pages::ui::{form_status, owner_choices, value, Fill, FormPage, Input};
 use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -108,13 +107,10 @@ fn row(tr: &Tr, x: &Measure, req_label: &dyn Fn(&RequirementRef) -> String) -> M
 }
 
 /// A requirement reference as shown: its label and title, and the system it concerns.
-pub async fn requirement_labeller(
-    state: &AppState,
-    m: &Member,
-) -> AppResult<impl Fn(&RequirementRef) -> String> {
+pub async fn requirement_labeller(m: &Member) -> AppResult<impl Fn(&RequirementRef) -> String> {
     let systems: HashMap<String, String> =
-        tillit_app::systems::system_names(&state.app, &m.who).await?;
-    let lib = state.app.library(&m.who);
+        tillit_app::systems::system_names(m.app(), &m.who).await?;
+    let lib = m.app().library(&m.who);
     let tr = m.ctx.tr.clone();
     Ok(move |r: &RequirementRef| {
         let req = lib
@@ -178,7 +174,7 @@ pub async fn list(m: Member, Params(q): Params<MeasureListParams>) -> AppResult<
     let page_req = PageRequest::parse(q.page.as_deref(), q.per_page.as_deref())?;
     let list =
         tillit_app::measures::list_measures(m.app(), &m.who, &query, order, page_req).await?;
-    let label = requirement_labeller(&m.state, &m).await?;
+    let label = requirement_labeller(&m).await?;
     let pager = Pager::new(
         tr,
         "/measures",
@@ -267,7 +263,6 @@ pub async fn list(m: Member, Params(q): Params<MeasureListParams>) -> AppResult<
 }
 
 async fn measure_form(
-    state: &AppState,
     m: &Member,
     existing: Option<&Measure>,
     prefill: &Prefill,
@@ -293,15 +288,15 @@ async fn measure_form(
         })
         .collect();
     // Scenarios: all of the organisation's (with their analysis).
-    let scenarios = tillit_app::risk::scenario_choices(&state.app, &m.who).await?;
+    let scenarios = tillit_app::risk::scenario_choices(m.app(), &m.who).await?;
     let mut stored_scenarios = x.map(|x| x.scenario_ids.clone()).unwrap_or_default();
     if let Some(s) = prefill.scenario.as_ref() {
         stored_scenarios.push(s.clone());
     }
     // Requirements: those assessed as not (fully) met, plus those the measure already answers.
-    let label = requirement_labeller(state, m).await?;
+    let label = requirement_labeller(m).await?;
     let mut req_refs: Vec<RequirementRef> =
-        tillit_app::assessments::assessment_statuses(&state.app, &m.who)
+        tillit_app::assessments::assessment_statuses(m.app(), &m.who)
             .await?
             .into_iter()
             .filter(|a| a.status.is_gap())
@@ -374,8 +369,7 @@ async fn measure_form(
     // A measure an authority's order made: say which decision it answers.
     let intro = match existing {
         Some(e) => {
-            match tillit_app::supervision::action_of_measure(&state.app, &m.who, e.id.as_str())
-                .await?
+            match tillit_app::supervision::action_of_measure(m.app(), &m.who, e.id.as_str()).await?
             {
                 Some((_, reference, authority, _)) => format!(
                     "{} {intro}",
@@ -422,14 +416,14 @@ pub struct Prefill {
 }
 
 pub async fn new_form(m: Member, Params(q): Params<Prefill>) -> AppResult<Response> {
-    measure_form(&m.state, &m, None, &q, None, None).await
+    measure_form(&m, None, &q, None, None).await
 }
 
 /// The measure's form (`/measures/{id}/edit`).
 pub async fn edit_form(m: Member, Path(id): Path<MeasureId>) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let x = tillit_app::measures::measure(m.app(), &m.who, &id).await?;
-    measure_form(&m.state, &m, Some(&x), &Prefill::default(), None, None).await
+    measure_form(&m, Some(&x), &Prefill::default(), None, None).await
 }
 
 /// The measure's read view (`/measures/{id}`), for every reader of the registers.
@@ -442,7 +436,7 @@ pub async fn show(
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let x = tillit_app::measures::measure(m.app(), &m.who, &id).await?;
-    let label = requirement_labeller(&m.state, &m).await?;
+    let label = requirement_labeller(&m).await?;
     let i = &x.input;
     let mut chips = vec![(
         status_class(i.status).to_string(),
@@ -526,7 +520,6 @@ pub async fn show(
         ));
     }
     let archive = crate::archive::archive_box(
-        &m.state,
         &m,
         tillit_domain::archive::Archivable::Measure,
         x.id.as_str(),
@@ -550,32 +543,27 @@ pub async fn show(
     Ok(page(StatusCode::OK, &tpl))
 }
 
-async fn save(
-    state: &AppState,
-    m: &Member,
-    existing: Option<&Measure>,
-    form: &FormFields,
-) -> AppResult<Response> {
+async fn save(m: &Member, existing: Option<&Measure>, form: &FormFields) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let id = existing.map(|e| &e.id);
     let result = form
         .submit(async |d: tillit_domain::measure::MeasureDraft| {
-            tillit_app::measures::save_measure(&state.app, &m.who, id, &d).await
+            tillit_app::measures::save_measure(m.app(), &m.who, id, &d).await
         })
         .await;
     let to = |_| "/measures?done=measure-saved".to_string();
     answer(result, to, async |v| {
         let prefill = Prefill::default();
-        measure_form(state, m, existing, &prefill, Some(form), Some(&v)).await
+        measure_form(m, existing, &prefill, Some(form), Some(&v)).await
     })
     .await
 }
 
 pub async fn create(m: Member, form: FormFields) -> AppResult<Response> {
-    save(&m.state, &m, None, &form).await
+    save(&m, None, &form).await
 }
 
 pub async fn update(m: Member, Path(id): Path<MeasureId>, form: FormFields) -> AppResult<Response> {
     let x = tillit_app::measures::measure(m.app(), &m.who, &id).await?;
-    save(&m.state, &m, Some(&x), &form).await
+    save(&m, Some(&x), &form).await
 }

@@ -75,7 +75,6 @@ struct AddOutcome<'a> {
 }
 
 async fn render_members(
-    state: &AppState,
     m: &Member,
     q: &MemberListParams,
     status: StatusCode,
@@ -86,7 +85,7 @@ async fn render_members(
     let (query, page_req) = q.parse()?;
     let text = q.q.clone();
     let role_key = q.role.clone();
-    let list = tillit_app::members::list_members(&state.app, &m.who, &query, page_req).await?;
+    let list = tillit_app::members::list_members(m.app(), &m.who, &query, page_req).await?;
     let summary = tr.f("members-summary", &[("count", list.total.to_string())]);
     let per_page = q.per_page.clone().unwrap_or_default();
     let pager = Pager::new(
@@ -122,7 +121,7 @@ async fn render_members(
         .map(|f| f.get("role").to_string())
         .unwrap_or_default();
     let invitations = if m.may(Permission::ManageMembers) {
-        tillit_app::invitations::open_invitations(&state.app, &m.who)
+        tillit_app::invitations::open_invitations(m.app(), &m.who)
             .await?
             .into_iter()
             .map(|i| InvitationRow {
@@ -171,7 +170,6 @@ pub async fn members_page(
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
     render_members(
-        &m.state,
         &m,
         &q,
         StatusCode::OK,
@@ -218,11 +216,11 @@ pub async fn add_member(m: Member, headers: HeaderMap, form: FormFields) -> AppR
                 notice: None,
             };
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return render_members(&m.state, &m, &q, status, outcome).await;
+            return render_members(&m, &q, status, outcome).await;
         }
         Err(e) => return Err(e),
     };
-    render_members(&m.state, &m, &q, status, outcome).await
+    render_members(&m, &q, status, outcome).await
 }
 
 /// The address of an invitation's page, on the host the administrator reached Tillit by.
@@ -261,7 +259,6 @@ struct MemberPage {
 }
 
 async fn render_member(
-    state: &AppState,
     m: &Member,
     id: &str,
     status: StatusCode,
@@ -270,7 +267,7 @@ async fn render_member(
 ) -> AppResult<Response> {
     m.require(Permission::ManageMembers)?;
     let tr = &m.ctx.tr;
-    let x = tillit_app::members::member(&state.app, &m.who, &MembershipId::from(id)).await?;
+    let x = tillit_app::members::member(m.app(), &m.who, &MembershipId::from(id)).await?;
     let tpl = MemberPage {
         c: PageCommon::member(m, x.display_name.clone(), "/admin/members"),
         role_options: role_choices(m, x.role.key()),
@@ -290,13 +287,12 @@ async fn render_member(
 }
 
 pub async fn member_page(m: Member, Path(id): Path<String>) -> AppResult<Response> {
-    render_member(&m.state, &m, &id, StatusCode::OK, None, None).await
+    render_member(&m, &id, StatusCode::OK, None, None).await
 }
 
 /// A member command's answer: on to `Ok`'s address, or the member's page again with the field
 /// errors (and what was sent).
 async fn after_change(
-    state: &AppState,
     m: &Member,
     id: &MembershipId,
     result: Result<String, AppError>,
@@ -306,7 +302,6 @@ async fn after_change(
         Ok(to) => Ok(see_other(&to)),
         Err(AppError::Invalid(v)) => {
             render_member(
-                state,
                 m,
                 id.as_str(),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -329,7 +324,7 @@ pub async fn change_role(
         .await
         .map(|_| "/admin/members?done=member-updated".to_string())
         .map_err(AppError::from);
-    after_change(&m.state, &m, &id, result, None).await
+    after_change(&m, &id, result, None).await
 }
 
 /// Grants or withdraws a member's delegated right to decide outsourcing cases.
@@ -345,7 +340,7 @@ pub async fn set_delegation(
         })
         .await
         .map(|x| format!("/admin/members/{}?done=member-updated", x.id));
-    after_change(&m.state, &m, &id, result, Some(&form)).await
+    after_change(&m, &id, result, Some(&form)).await
 }
 
 pub async fn remove_member(m: Member, Path(id): Path<MembershipId>) -> AppResult<Response> {
@@ -354,5 +349,5 @@ pub async fn remove_member(m: Member, Path(id): Path<MembershipId>) -> AppResult
         .await
         .map(|_| "/admin/members?done=member-removed".to_string())
         .map_err(AppError::from);
-    after_change(&m.state, &m, &id, result, None).await
+    after_change(&m, &id, result, None).await
 }

@@ -8,7 +8,6 @@ use crate::forms::{FormFields, Params};
 use crate::i18n::Tr;
 use crate::pages::{notice_from, FieldError, Notice, PageCommon};
 use crate::render::{page, see_other};
-use crate::state::AppState;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -254,7 +253,6 @@ fn mark_view(tr: &Tr, m: &MarkFigures) -> MarkView {
 }
 
 async fn render(
-    state: &AppState,
     m: &Member,
     form: Option<FormFields>,
     errors: Option<&ValidationErrors>,
@@ -264,8 +262,8 @@ async fn render(
     m.require(Permission::ViewSupervision)?;
     let tr = &m.ctx.tr;
     let lang = tr.lang();
-    let f = tillit_app::national::figures(&state.app, &m.who, lang).await?;
-    let marks = tillit_app::national::marks(&state.app, &m.who, lang).await?;
+    let f = tillit_app::national::figures(m.app(), &m.who, lang).await?;
+    let marks = tillit_app::national::marks(m.app(), &m.who, lang).await?;
     let county = |k: &str| {
         if k.is_empty() {
             tr.t("national-county-unknown")
@@ -301,8 +299,8 @@ async fn render(
     let form = form.unwrap_or_else(|| FormFields(vec![("window_months".into(), "6".into())]));
     let chosen_areas = form.all("areas");
     let chosen_kinds = form.all("org_kinds");
-    let lib = tillit_app::national::areas(&state.app, &m.who, lang);
-    let guidance = tillit_app::supervision::guidance(&state.app, &m.who).await?;
+    let lib = tillit_app::national::areas(m.app(), &m.who, lang);
+    let guidance = tillit_app::supervision::guidance(m.app(), &m.who).await?;
     let own = m.who.org_id().to_string();
     let mut guidance_choices = vec![(
         String::new(),
@@ -403,7 +401,7 @@ async fn render(
 
 pub async fn show(m: Member, Params(n): Params<Notice>) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, n.done.as_deref());
-    render(&m.state, &m, None, None, notice, StatusCode::OK).await
+    render(&m, None, None, notice, StatusCode::OK).await
 }
 
 pub async fn mark(m: Member, form: FormFields) -> AppResult<Response> {
@@ -417,7 +415,6 @@ pub async fn mark(m: Member, form: FormFields) -> AppResult<Response> {
         Ok(_) => Ok(see_other("/authority/national?done=support-marked#marks")),
         Err(AppError::Invalid(v)) => {
             render(
-                &m.state,
                 &m,
                 Some(form),
                 Some(&v),

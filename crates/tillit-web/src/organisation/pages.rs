@@ -9,7 +9,6 @@ use crate::i18n::Tr;
 use crate::pages::ui::{form_status, value, FormPage, Input};
 use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -71,7 +70,7 @@ pub async fn show(m: Member, Params(n): Params<Notice>) -> AppResult<Response> {
     let f = &org.facts;
     let (covered, why) = f.cybersecurity_act();
     let (dpo, dpo_why) = f.data_protection_officer();
-    let lib = m.state.app.catalogs.for_org(&org.catalog_version);
+    let lib = m.app().catalogs.for_org(&org.catalog_version);
     let mut c = PageCommon::member(&m, tr.t("org-heading"), "/organisation");
     c.notice = notice_from(tr, n.done.as_deref());
     let keys = tillit_app::signing::public_keys(m.app(), &m.who)
@@ -150,14 +149,13 @@ fn override_choice(v: Option<bool>) -> String {
 }
 
 async fn facts_form(
-    state: &AppState,
     m: &Member,
     form: Option<&FormFields>,
     errors: Option<&ValidationErrors>,
 ) -> AppResult<Response> {
     m.require(Permission::ManageOrganisation)?;
     let tr = &m.ctx.tr;
-    let org = tillit_app::members::organisation(&state.app, &m.who).await?;
+    let org = tillit_app::members::organisation(m.app(), &m.who).await?;
     let f: &OrgFacts = &org.facts;
     let pick = |name: &str, stored: String, options: Vec<(String, String)>| {
         let now = value(form, name, || stored);
@@ -279,7 +277,7 @@ async fn facts_form(
 }
 
 pub async fn edit_form(m: Member) -> AppResult<Response> {
-    facts_form(&m.state, &m, None, None).await
+    facts_form(&m, None, None).await
 }
 
 pub async fn save(m: Member, form: FormFields) -> AppResult<Response> {
@@ -292,7 +290,7 @@ pub async fn save(m: Member, form: FormFields) -> AppResult<Response> {
     answer(
         result,
         |_| "/organisation?done=facts-saved".to_string(),
-        async |v| facts_form(&m.state, &m, Some(&form), Some(&v)).await,
+        async |v| facts_form(&m, Some(&form), Some(&v)).await,
     )
     .await
 }

@@ -7,7 +7,6 @@ use crate::forms::{answer, FormFields, Params};
 use crate::pages::ui::{choices, form_status, value, FormPage, Input};
 use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::HeaderMap;
@@ -90,15 +89,14 @@ fn row(m: &Member, p: &ProviderView) -> Row {
 }
 
 async fn settings_page(
-    state: &AppState,
     m: &Member,
     headers: &HeaderMap,
     notice: Option<&str>,
     errors: Option<&ValidationErrors>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let s = tillit_app::sso::settings(&state.app, &m.who).await?;
-    let base = crate::auth::sso::base_url(state, headers);
+    let s = tillit_app::sso::settings(m.app(), &m.who).await?;
+    let base = crate::auth::sso::base_url(&m.state, headers);
     let mut c = PageCommon::member(m, tr.t("sso-settings-heading"), "/organisation");
     c.notice = notice_from(tr, notice);
     let tpl = SettingsPage {
@@ -114,7 +112,7 @@ async fn settings_page(
 }
 
 pub async fn show(m: Member, headers: HeaderMap, Params(n): Params<Notice>) -> AppResult<Response> {
-    settings_page(&m.state, &m, &headers, n.done.as_deref(), None).await
+    settings_page(&m, &headers, n.done.as_deref(), None).await
 }
 
 /// The password switch: `allowed` is `yes` or `no`.
@@ -135,7 +133,7 @@ pub async fn set_passwords(m: Member, headers: HeaderMap, form: FormFields) -> A
     answer(
         result,
         |_| "/organisation/sign-in?done=sign-in-saved".to_string(),
-        async |v| settings_page(&m.state, &m, &headers, None, Some(&v)).await,
+        async |v| settings_page(&m, &headers, None, Some(&v)).await,
     )
     .await
 }
@@ -306,9 +304,7 @@ pub async fn delete(m: Member, headers: HeaderMap, Path(id): Path<String>) -> Ap
         Ok(()) => Ok(crate::render::see_other(
             "/organisation/sign-in?done=sign-in-removed",
         )),
-        Err(tillit_app::Error::Invalid(v)) => {
-            settings_page(&m.state, &m, &headers, None, Some(&v)).await
-        }
+        Err(tillit_app::Error::Invalid(v)) => settings_page(&m, &headers, None, Some(&v)).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -249,6 +249,6 @@ pub async fn decide(
 pub async fn rules(m: Member) -> AppResult<Json<serde_json::Value>> {
     m.require(Permission::ViewRegisters)?;
     Ok(Json(
-        serde_json::to_value(m.state.app.rules.as_ref()).unwrap_or_default(),
+        serde_json::to_value(m.app().rules.as_ref()).unwrap_or_default(),
     ))
 }

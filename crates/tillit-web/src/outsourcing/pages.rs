@@ -8,7 +8,6 @@ use crate::i18n::Tr;
 use crate::pages::ui::{choices, form_status, value, Fill, FormPage, Input};
 use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon, Pager};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -556,7 +555,6 @@ struct CasePage {
 }
 
 async fn show_case(
-    state: &AppState,
     m: &Member,
     id: &str,
     form: Option<&FormFields>,
@@ -564,8 +562,8 @@ async fn show_case(
     notice: Option<&str>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let v = tillit_app::outsourcing::case(&state.app, &m.who, id).await?;
-    let w = words_of(tr, &v, &state.app.rules);
+    let v = tillit_app::outsourcing::case(m.app(), &m.who, id).await?;
+    let w = words_of(tr, &v, &m.app().rules);
     let outcomes = choices(
         form,
         "outcome",
@@ -586,7 +584,7 @@ async fn show_case(
             .map(|c| (c.id.clone(), format!("{}: {}", c.title, c.text))),
     );
     let analyses = if m.may(Permission::EditRegisters) {
-        tillit_app::risk::all_risk_analyses(&state.app, &m.who)
+        tillit_app::risk::all_risk_analyses(m.app(), &m.who)
             .await?
             .into_iter()
             .map(|a| Choice {
@@ -627,7 +625,7 @@ pub async fn show(
     Path(id): Path<String>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    show_case(&m.state, &m, &id, None, None, notice.done.as_deref()).await
+    show_case(&m, &id, None, None, notice.done.as_deref()).await
 }
 
 pub async fn decide(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
@@ -640,7 +638,7 @@ pub async fn decide(m: Member, Path(id): Path<String>, form: FormFields) -> AppR
     answer(
         result,
         |_| format!("/outsourcing/{id}?done=outsourcing-decided"),
-        async |v| show_case(&m.state, &m, &id, Some(&form), Some(&v), None).await,
+        async |v| show_case(&m, &id, Some(&form), Some(&v), None).await,
     )
     .await
 }

@@ -228,7 +228,7 @@ pub async fn overview(m: Member, Params(notice): Params<Notice>) -> AppResult<Re
         (vec![], String::new())
     };
     let (gaps, empty) = if m.may(Permission::ViewRegisters) {
-        match crate::followup::pages::overview_gaps(&m.state, &m).await? {
+        match crate::followup::pages::overview_gaps(&m).await? {
             Some(g) => (Some(g), false),
             None => (None, true),
         }

@@ -9,7 +9,6 @@ use crate::forms::{answer, FormFields, Params};
 use crate::i18n::Tr;
 use crate::pages::{notice_from, Choice, FieldError, Notice, PageCommon};
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -212,9 +211,9 @@ fn started_row(tr: &Tr, x: &IncidentChecklists, s: &Started) -> StartedRow {
 }
 
 /// The checklists block of an incident's page.
-pub async fn incident_block(state: &AppState, m: &Member, id: &str) -> AppResult<IncidentBlock> {
+pub async fn incident_block(m: &Member, id: &str) -> AppResult<IncidentBlock> {
     let tr = &m.ctx.tr;
-    let x = tillit_app::playbooks::of_incident(&state.app, &m.who, id).await?;
+    let x = tillit_app::playbooks::of_incident(m.app(), &m.who, id).await?;
     let started = x.started.iter().map(|s| started_row(tr, &x, s)).collect();
     let choices = x
         .to_start
@@ -246,7 +245,7 @@ pub async fn start(m: Member, Path(id): Path<String>, form: FormFields) -> AppRe
     answer(
         result,
         |_| format!("/incidents/{id}?done=checklist-started#checklist-{key}"),
-        async |v| crate::incidents::pages::show_with_errors(&m.state, &m, &id, &v).await,
+        async |v| crate::incidents::pages::show_with_errors(&m, &id, &v).await,
     )
     .await
 }
@@ -266,7 +265,7 @@ pub async fn tick(
     answer(
         result,
         |_| format!("/incidents/{id}#step-{key}-{step}"),
-        async |v| crate::incidents::pages::show_with_errors(&m.state, &m, &id, &v).await,
+        async |v| crate::incidents::pages::show_with_errors(&m, &id, &v).await,
     )
     .await
 }
@@ -325,14 +324,13 @@ struct PlaybooksPage {
 }
 
 async fn render(
-    state: &AppState,
     m: &Member,
     refused: Option<(&FormFields, &ValidationErrors)>,
     notice: Option<String>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
     let lang = tr.lang();
-    let lists = tillit_app::playbooks::checklists(&state.app, &m.who).await?;
+    let lists = tillit_app::playbooks::checklists(m.app(), &m.who).await?;
     let book = lists.book;
     let refused_role = refused.map(|(f, _)| f.get("role").to_string());
     let roles: Vec<RoleCard> = book
@@ -431,7 +429,7 @@ async fn render(
 
 pub async fn show(m: Member, Params(n): Params<Notice>) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, n.done.as_deref());
-    render(&m.state, &m, None, notice).await
+    render(&m, None, notice).await
 }
 
 /// Saves a role's contact (the administrator's).
@@ -447,7 +445,7 @@ pub async fn save_contact(m: Member, form: FormFields) -> AppResult<Response> {
             "/incidents/playbooks?done=contact-saved#role-{}",
             form.get("role")
         ))),
-        Err(AppError::Invalid(v)) => render(&m.state, &m, Some((&form, &v)), None).await,
+        Err(AppError::Invalid(v)) => render(&m, Some((&form, &v)), None).await,
         Err(e) => Err(e),
     }
 }

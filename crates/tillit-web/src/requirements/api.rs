@@ -4,7 +4,6 @@ use crate::api::shared::Problem;
 use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
-use crate::state::AppState;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -64,20 +63,18 @@ impl From<tillit_app::views::Assessment> for AssessmentDto {
 }
 
 pub async fn requirement_statuses(
-    state: &AppState,
     m: &Member,
     system_id: Option<&str>,
     triggers: &[Trigger],
 ) -> AppResult<Vec<RequirementStatusDto>> {
     let assessed: HashMap<String, tillit_app::views::Assessment> =
-        tillit_app::assessments::assessments(&state.app, &m.who, system_id)
+        tillit_app::assessments::assessments(m.app(), &m.who, system_id)
             .await?
             .into_iter()
             .map(|a| (a.requirement_id.clone(), a))
             .collect();
     let lang = m.ctx.tr.lang();
-    Ok(state
-        .app
+    Ok(m.app()
         .library(&m.who)
         .applicable(triggers)
         .into_iter()
@@ -112,7 +109,7 @@ pub async fn system_requirements(
     let (facts, _) = tillit_app::assessments::org_context(m.app(), &m.who).await?;
     let triggers = tillit_app::assessments::system_triggers(&sys, &facts);
     Ok(Json(
-        requirement_statuses(&m.state, &m, Some(id.as_str()), &triggers).await?,
+        requirement_statuses(&m, Some(id.as_str()), &triggers).await?,
     ))
 }
 
@@ -122,20 +119,17 @@ pub async fn organisation_requirements(m: Member) -> AppResult<Json<Vec<Requirem
     m.require(Permission::ViewRegisters)?;
     let (facts, _) = tillit_app::assessments::org_context(m.app(), &m.who).await?;
     let triggers = tillit_app::assessments::organisation_triggers(&facts);
-    Ok(Json(
-        requirement_statuses(&m.state, &m, None, &triggers).await?,
-    ))
+    Ok(Json(requirement_statuses(&m, None, &triggers).await?))
 }
 
 pub async fn assess(
-    state: &AppState,
     m: &Member,
     system_id: Option<&str>,
     rid: &str,
     body: &AssessmentDraft,
 ) -> AppResult<Json<AssessmentDto>> {
     Ok(Json(
-        tillit_app::assessments::assess(&state.app, &m.who, system_id, rid, body)
+        tillit_app::assessments::assess(m.app(), &m.who, system_id, rid, body)
             .await?
             .into(),
     ))
@@ -148,7 +142,7 @@ pub async fn assess_system_requirement(
     Path((id, rid)): Path<(String, String)>,
     ApiJson(body): ApiJson<AssessmentDraft>,
 ) -> AppResult<Json<AssessmentDto>> {
-    assess(&m.state, &m, Some(&id), &rid, &body).await
+    assess(&m, Some(&id), &rid, &body).await
 }
 
 /// Records the organisation-wide assessment of a requirement.
@@ -158,7 +152,7 @@ pub async fn assess_org_requirement(
     Path(rid): Path<String>,
     ApiJson(body): ApiJson<AssessmentDraft>,
 ) -> AppResult<Json<AssessmentDto>> {
-    assess(&m.state, &m, None, &rid, &body).await
+    assess(&m, None, &rid, &body).await
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]
@@ -195,15 +189,13 @@ impl From<tillit_app::views::Evidence> for EvidenceDto {
 }
 
 pub async fn add_link(
-    state: &AppState,
     m: &Member,
     system_id: Option<&str>,
     rid: &str,
     body: &EvidenceLinkBody,
 ) -> AppResult<Response> {
-    let e =
-        tillit_app::assessments::add_evidence_link(&state.app, &m.who, system_id, rid, &body.url)
-            .await?;
+    let e = tillit_app::assessments::add_evidence_link(m.app(), &m.who, system_id, rid, &body.url)
+        .await?;
     Ok((StatusCode::CREATED, Json(EvidenceDto::from(e))).into_response())
 }
 
@@ -214,7 +206,7 @@ pub async fn add_system_evidence(
     Path((id, rid)): Path<(String, String)>,
     ApiJson(body): ApiJson<EvidenceLinkBody>,
 ) -> AppResult<Response> {
-    add_link(&m.state, &m, Some(&id), &rid, &body).await
+    add_link(&m, Some(&id), &rid, &body).await
 }
 
 /// Adds a link as evidence to the organisation-wide assessment of a requirement.
@@ -224,5 +216,5 @@ pub async fn add_org_evidence(
     Path(rid): Path<String>,
     ApiJson(body): ApiJson<EvidenceLinkBody>,
 ) -> AppResult<Response> {
-    add_link(&m.state, &m, None, &rid, &body).await
+    add_link(&m, None, &rid, &body).await
 }

@@ -9,7 +9,6 @@ use crate::i18n::Tr;
 use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon};
 use crate::render::{page, see_other};
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -372,11 +371,11 @@ struct Shown<'a> {
     notice: Option<String>,
 }
 
-async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> AppResult<Scope> {
-    let (facts, _) = tillit_app::assessments::org_context(&state.app, &m.who).await?;
+async fn scope_of(m: &Member, system_id: Option<String>) -> AppResult<Scope> {
+    let (facts, _) = tillit_app::assessments::org_context(m.app(), &m.who).await?;
     Ok(match system_id {
         Some(id) => {
-            let s = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(id)).await?;
+            let s = tillit_app::systems::system(m.app(), &m.who, &SystemId::from(id)).await?;
             Scope {
                 triggers: tillit_app::assessments::system_triggers(&s, &facts),
                 system_id: Some(s.id.into()),
@@ -392,7 +391,6 @@ async fn scope_of(state: &AppState, m: &Member, system_id: Option<String>) -> Ap
 }
 
 async fn render_requirement(
-    state: &AppState,
     m: &Member,
     scope: &Scope,
     requirement_id: &str,
@@ -401,13 +399,13 @@ async fn render_requirement(
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let lang = tr.lang();
-    let lib = state.app.library(&m.who);
+    let lib = m.app().library(&m.who);
     let req = lib.requirement(requirement_id).ok_or(AppError::NotFound)?;
     let reasons = lib
         .reasons(&scope.triggers, requirement_id)
         .ok_or(AppError::NotFound)?;
     let current = tillit_app::assessments::assessment(
-        &state.app,
+        m.app(),
         &m.who,
         scope.system_id.as_deref(),
         requirement_id,
@@ -418,7 +416,7 @@ async fn render_requirement(
         requirement_id: req.id.clone(),
     };
     let measures = tillit_app::measures::all_measures(
-        &state.app,
+        m.app(),
         &m.who,
         &tillit_app::views::MeasureQuery {
             answers: Some(answers.clone()),
@@ -434,7 +432,7 @@ async fn render_requirement(
     })
     .collect();
     let (evidence, history) = match &current {
-        Some(a) => tillit_app::assessments::evidence_and_history(&state.app, &m.who, &a.id).await?,
+        Some(a) => tillit_app::assessments::evidence_and_history(m.app(), &m.who, &a.id).await?,
         None => (vec![], vec![]),
     };
     let chosen = shown
@@ -577,9 +575,9 @@ pub async fn show_system_requirement(
     Path((id, rid)): Path<(String, String)>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let scope = scope_of(&m.state, &m, Some(id)).await?;
+    let scope = scope_of(&m, Some(id)).await?;
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_requirement(&m.state, &m, &scope, &rid, shown_ok(notice)).await
+    render_requirement(&m, &scope, &rid, shown_ok(notice)).await
 }
 
 pub async fn show_org_requirement(
@@ -587,21 +585,14 @@ pub async fn show_org_requirement(
     Path(rid): Path<String>,
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
-    let scope = scope_of(&m.state, &m, None).await?;
+    let scope = scope_of(&m, None).await?;
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_requirement(&m.state, &m, &scope, &rid, shown_ok(notice)).await
+    render_requirement(&m, &scope, &rid, shown_ok(notice)).await
 }
 
-async fn assess(
-    state: &AppState,
-    m: &Member,
-    scope: Scope,
-    rid: &str,
-    form: &FormFields,
-) -> AppResult<Response> {
+async fn assess(m: &Member, scope: Scope, rid: &str, form: &FormFields) -> AppResult<Response> {
     m.require(Permission::Assess)?;
-    if state
-        .app
+    if m.app()
         .library(&m.who)
         .reasons(&scope.triggers, rid)
         .is_none()
@@ -610,7 +601,7 @@ async fn assess(
     }
     let result = match form.draft::<tillit_domain::assessment::AssessmentDraft>() {
         Ok(d) => {
-            tillit_app::assessments::assess(&state.app, &m.who, scope.system_id.as_deref(), rid, &d)
+            tillit_app::assessments::assess(m.app(), &m.who, scope.system_id.as_deref(), rid, &d)
                 .await
                 .map_err(AppError::from)
         }
@@ -623,7 +614,6 @@ async fn assess(
         ))),
         Err(AppError::Invalid(v)) => {
             render_requirement(
-                state,
                 m,
                 &scope,
                 rid,
@@ -646,8 +636,8 @@ pub async fn assess_system_requirement(
     Path((id, rid)): Path<(String, String)>,
     form: FormFields,
 ) -> AppResult<Response> {
-    let scope = scope_of(&m.state, &m, Some(id)).await?;
-    assess(&m.state, &m, scope, &rid, &form).await
+    let scope = scope_of(&m, Some(id)).await?;
+    assess(&m, scope, &rid, &form).await
 }
 
 pub async fn assess_org_requirement(
@@ -655,8 +645,8 @@ pub async fn assess_org_requirement(
     Path(rid): Path<String>,
     form: FormFields,
 ) -> AppResult<Response> {
-    let scope = scope_of(&m.state, &m, None).await?;
-    assess(&m.state, &m, scope, &rid, &form).await
+    let scope = scope_of(&m, None).await?;
+    assess(&m, scope, &rid, &form).await
 }
 
 fn malformed() -> AppError {
@@ -707,13 +697,7 @@ pub(crate) async fn read_evidence_form(mut mp: Multipart) -> AppResult<EvidenceF
     Ok(f)
 }
 
-async fn add_evidence(
-    state: &AppState,
-    m: &Member,
-    scope: Scope,
-    rid: &str,
-    mp: Multipart,
-) -> AppResult<Response> {
+async fn add_evidence(m: &Member, scope: Scope, rid: &str, mp: Multipart) -> AppResult<Response> {
     m.require(Permission::Assess)?;
     let form = read_evidence_form(mp).await?;
     let is_file = !form.content.is_empty() || !form.file_name.is_empty();
@@ -725,7 +709,7 @@ async fn add_evidence(
         )))
     } else if is_file {
         tillit_app::assessments::add_evidence_file(
-            &state.app,
+            m.app(),
             &m.who,
             scope.system_id.as_deref(),
             rid,
@@ -735,7 +719,7 @@ async fn add_evidence(
         .await
     } else {
         tillit_app::assessments::add_evidence_link(
-            &state.app,
+            m.app(),
             &m.who,
             scope.system_id.as_deref(),
             rid,
@@ -750,7 +734,6 @@ async fn add_evidence(
         ))),
         Err(tillit_app::Error::Invalid(v)) => {
             render_requirement(
-                state,
                 m,
                 &scope,
                 rid,
@@ -773,8 +756,8 @@ pub async fn add_system_evidence(
     Path((id, rid)): Path<(String, String)>,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let scope = scope_of(&m.state, &m, Some(id)).await?;
-    add_evidence(&m.state, &m, scope, &rid, mp).await
+    let scope = scope_of(&m, Some(id)).await?;
+    add_evidence(&m, scope, &rid, mp).await
 }
 
 pub async fn add_org_evidence(
@@ -782,8 +765,8 @@ pub async fn add_org_evidence(
     Path(rid): Path<String>,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let scope = scope_of(&m.state, &m, None).await?;
-    add_evidence(&m.state, &m, scope, &rid, mp).await
+    let scope = scope_of(&m, None).await?;
+    add_evidence(&m, scope, &rid, mp).await
 }
 
 /// Downloads an evidence file as an attachment (never shown inline).

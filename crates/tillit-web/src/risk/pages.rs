@@ -11,7 +11,6 @@ use crate::pages::ui::{form_status, value, Fill, FormPage, Input};
 use crate::pages::Notice;
 use crate::pages::{notice_from, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -252,7 +251,6 @@ pub async fn list(m: Member, Params(q): Params<RiskListParams>) -> AppResult<Res
 }
 
 async fn analysis_form(
-    state: &AppState,
     m: &Member,
     id: Option<&str>,
     form: Option<&FormFields>,
@@ -263,12 +261,12 @@ async fn analysis_form(
     let fill = Fill::new(tr, form);
     let existing = match id {
         Some(id) => {
-            Some(tillit_app::risk::risk_analysis(&state.app, &m.who, &AnalysisId::from(id)).await?)
+            Some(tillit_app::risk::risk_analysis(m.app(), &m.who, &AnalysisId::from(id)).await?)
         }
         None => None,
     };
     let x = existing.as_ref().map(|a| &a.input);
-    let systems = tillit_app::systems::system_choices(&state.app, &m.who).await?;
+    let systems = tillit_app::systems::system_choices(m.app(), &m.who).await?;
     let today = tillit_app::today();
     let fields = vec![
         fill.text("title", x.map(|x| x.title.clone())),
@@ -323,19 +321,18 @@ async fn analysis_form(
 }
 
 pub async fn new_form(m: Member) -> AppResult<Response> {
-    analysis_form(&m.state, &m, None, None, None).await
+    analysis_form(&m, None, None, None).await
 }
 
 pub async fn edit_form(m: Member, Path(id): Path<String>) -> AppResult<Response> {
-    analysis_form(&m.state, &m, Some(&id), None, None).await
+    analysis_form(&m, Some(&id), None, None).await
 }
 
 pub async fn create(m: Member, form: FormFields) -> AppResult<Response> {
-    save_analysis(&m.state, &m, None, &form).await
+    save_analysis(&m, None, &form).await
 }
 
 async fn save_analysis(
-    state: &AppState,
     m: &Member,
     id: Option<&AnalysisId>,
     form: &FormFields,
@@ -343,12 +340,12 @@ async fn save_analysis(
     m.require(Permission::EditRegisters)?;
     let result = form
         .submit(async |d: tillit_domain::risk::RiskAnalysisDraft| {
-            tillit_app::risk::save_risk_analysis(&state.app, &m.who, id, &d).await
+            tillit_app::risk::save_risk_analysis(m.app(), &m.who, id, &d).await
         })
         .await;
     let to = |a: tillit_app::views::RiskAnalysis| format!("/risks/{}?done=risk-saved", a.id);
     answer(result, to, async |v| {
-        analysis_form(state, m, id.map(AnalysisId::as_str), Some(form), Some(&v)).await
+        analysis_form(m, id.map(AnalysisId::as_str), Some(form), Some(&v)).await
     })
     .await
 }
@@ -358,7 +355,7 @@ pub async fn update(
     Path(id): Path<AnalysisId>,
     form: FormFields,
 ) -> AppResult<Response> {
-    save_analysis(&m.state, &m, Some(&id), &form).await
+    save_analysis(&m, Some(&id), &form).await
 }
 
 pub struct ScenarioRow {
@@ -466,7 +463,6 @@ pub async fn show(
         })
         .collect();
     let archive = crate::archive::archive_box(
-        &m.state,
         &m,
         tillit_domain::archive::Archivable::RiskAnalysis,
         a.id.as_str(),
@@ -511,7 +507,6 @@ pub async fn show(
 }
 
 async fn scenario_form(
-    state: &AppState,
     m: &Member,
     analysis_id: &AnalysisId,
     existing: Option<&Scenario>,
@@ -521,14 +516,14 @@ async fn scenario_form(
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
     let fill = Fill::new(tr, form);
-    let analysis = tillit_app::risk::risk_analysis(&state.app, &m.who, analysis_id).await?;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let analysis = tillit_app::risk::risk_analysis(m.app(), &m.who, analysis_id).await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
     let x = existing.map(|s| &s.input);
-    let assets = tillit_app::assets::asset_choices(&state.app, &m.who).await?;
+    let assets = tillit_app::assets::asset_choices(m.app(), &m.who).await?;
     let chosen_assets = form
         .map(|f| f.all("asset_ids"))
         .unwrap_or_else(|| x.map(|x| x.asset_ids.clone()).unwrap_or_default());
-    let deciders = tillit_app::risk::eligible_deciders(&state.app, &m.who, &chosen_assets).await?;
+    let deciders = tillit_app::risk::eligible_deciders(m.app(), &m.who, &chosen_assets).await?;
     let scale = |axis: Axis, n: u8, name: &str, stored: Option<u8>, optional: bool| {
         let now = value(form, name, || {
             stored.map(|v| v.to_string()).unwrap_or_default()
@@ -724,7 +719,7 @@ pub async fn new_scenario_form(
     Params(from): Params<FromThreat>,
 ) -> AppResult<Response> {
     if from.threat.is_empty() {
-        return scenario_form(&m.state, &m, &id, None, None, None).await;
+        return scenario_form(&m, &id, None, None, None).await;
     }
     let d = tillit_app::starter_kit::suggested_scenario(
         m.app(),
@@ -747,13 +742,13 @@ pub async fn new_scenario_form(
             .map(|a| ("asset_ids".to_string(), a)),
     );
     let form = FormFields(fields);
-    scenario_form(&m.state, &m, &id, None, Some(&form), None).await
+    scenario_form(&m, &id, None, Some(&form), None).await
 }
 
 /// The scenario's form (`/scenarios/{id}/edit`).
 pub async fn scenario_page(m: Member, Path(id): Path<ScenarioId>) -> AppResult<Response> {
     let s = tillit_app::risk::scenario(m.app(), &m.who, &id).await?;
-    scenario_form(&m.state, &m, &s.analysis_id, Some(&s), None, None).await
+    scenario_form(&m, &s.analysis_id, Some(&s), None, None).await
 }
 
 /// Who accepted a risk and when, or whose decision it waits on; empty when nobody was asked.
@@ -809,7 +804,7 @@ pub async fn scenario_view(
     Path(id): Path<ScenarioId>,
     Params(notice): Params<crate::pages::Notice>,
 ) -> AppResult<Response> {
-    scenario_record(&m.state, &m, &id, notice.done.as_deref(), None).await
+    scenario_record(&m, &id, notice.done.as_deref(), None).await
 }
 
 /// The information owner's answer to a request to accept the risk (`POST
@@ -838,14 +833,13 @@ pub async fn answer_acceptance(
         Err(AppError::Invalid(v)) => {
             let note = form.get("note").to_string();
             let errors = FieldError::list(&m.ctx.tr, &v);
-            scenario_record(&m.state, &m, &id, None, Some((note, errors))).await
+            scenario_record(&m, &id, None, Some((note, errors))).await
         }
         Err(e) => Err(e),
     }
 }
 
 async fn scenario_record(
-    state: &AppState,
     m: &Member,
     id: &ScenarioId,
     done: Option<&str>,
@@ -857,14 +851,14 @@ async fn scenario_record(
     } else {
         StatusCode::OK
     };
-    let (state, m, id) = (state.clone(), m, id.clone());
+    let id = id.clone();
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let s = tillit_app::risk::scenario(&state.app, &m.who, &id).await?;
-    let analysis = tillit_app::risk::risk_analysis(&state.app, &m.who, &s.analysis_id).await?;
-    let matrix = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let s = tillit_app::risk::scenario(m.app(), &m.who, &id).await?;
+    let analysis = tillit_app::risk::risk_analysis(m.app(), &m.who, &s.analysis_id).await?;
+    let matrix = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
     let measures = tillit_app::measures::all_measures(
-        &state.app,
+        m.app(),
         &m.who,
         &tillit_app::views::MeasureQuery {
             treats: Some(s.id.to_string()),
@@ -956,7 +950,6 @@ async fn scenario_record(
         facts.push(Fact::text(tr.t("field-acceptance-note"), acc.note.clone()));
     }
     let archive = crate::archive::archive_box(
-        &state,
         m,
         tillit_domain::archive::Archivable::Scenario,
         s.id.as_str(),
@@ -995,7 +988,6 @@ async fn scenario_record(
 }
 
 async fn save_scenario(
-    state: &AppState,
     m: &Member,
     analysis_id: &AnalysisId,
     existing: Option<&Scenario>,
@@ -1004,7 +996,7 @@ async fn save_scenario(
     m.require(Permission::EditRegisters)?;
     let result = match form.draft::<tillit_domain::risk::ScenarioDraft>() {
         Ok(draft) => tillit_app::risk::save_scenario(
-            &state.app,
+            m.app(),
             &m.who,
             analysis_id,
             existing.map(|s| &s.id),
@@ -1019,7 +1011,7 @@ async fn save_scenario(
             "/risks/{analysis_id}?done=scenario-saved"
         ))),
         Err(AppError::Invalid(v)) => {
-            scenario_form(state, m, analysis_id, existing, Some(form), Some(&v)).await
+            scenario_form(m, analysis_id, existing, Some(form), Some(&v)).await
         }
         Err(e) => Err(e),
     }
@@ -1032,7 +1024,7 @@ pub async fn create_scenario(
 ) -> AppResult<Response> {
     // The analysis must be this organisation's before anything is parsed.
     tillit_app::risk::risk_analysis(m.app(), &m.who, &id).await?;
-    save_scenario(&m.state, &m, &id, None, &form).await
+    save_scenario(&m, &id, None, &form).await
 }
 
 pub async fn update_scenario(
@@ -1041,18 +1033,17 @@ pub async fn update_scenario(
     form: FormFields,
 ) -> AppResult<Response> {
     let s = tillit_app::risk::scenario(m.app(), &m.who, &id).await?;
-    save_scenario(&m.state, &m, &s.analysis_id, Some(&s), &form).await
+    save_scenario(&m, &s.analysis_id, Some(&s), &form).await
 }
 
 async fn matrix_form(
-    state: &AppState,
     m: &Member,
     form: Option<&FormFields>,
     errors: Option<&ValidationErrors>,
 ) -> AppResult<Response> {
     m.require(Permission::ManageRiskMatrix)?;
     let tr = &m.ctx.tr;
-    let cur = tillit_app::risk::risk_matrix(&state.app, &m.who).await?;
+    let cur = tillit_app::risk::risk_matrix(m.app(), &m.who).await?;
     let fields = vec![
         Input::number(
             "likelihoods",
@@ -1088,7 +1079,7 @@ async fn matrix_form(
 }
 
 pub async fn matrix_page(m: Member) -> AppResult<Response> {
-    matrix_form(&m.state, &m, None, None).await
+    matrix_form(&m, None, None).await
 }
 
 pub async fn set_matrix(m: Member, form: FormFields) -> AppResult<Response> {
@@ -1100,7 +1091,7 @@ pub async fn set_matrix(m: Member, form: FormFields) -> AppResult<Response> {
         .await;
     let to = |_| "/risks?done=matrix-saved".to_string();
     answer(result, to, async |v| {
-        matrix_form(&m.state, &m, Some(&form), Some(&v)).await
+        matrix_form(&m, Some(&form), Some(&v)).await
     })
     .await
 }

@@ -5,7 +5,6 @@ use crate::error::{AppError, AppResult};
 use crate::forms::{FormFields, Params};
 use crate::pages::{show_time, Choice, FieldError, PageCommon};
 use crate::render::{page, see_other};
-use crate::state::AppState;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -71,7 +70,6 @@ fn levels_line(tr: &crate::i18n::Tr, l: &Levels) -> String {
 }
 
 async fn render(
-    state: &AppState,
     m: &Member,
     form: Option<&FormFields>,
     errors: Option<&ValidationErrors>,
@@ -81,7 +79,7 @@ async fn render(
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
     let lang = tr.lang();
-    let offer = tillit_app::starter_kit::offer(&state.app, &m.who, lang).await?;
+    let offer = tillit_app::starter_kit::offer(m.app(), &m.who, lang).await?;
     let chosen = form.map(|f| f.all("items")).unwrap_or_default();
     let words = |keys: &[String], prefix: &str| {
         keys.iter()
@@ -170,7 +168,7 @@ async fn render(
             .map(|f| f.get("owner_membership_id").to_string())
             .unwrap_or_default();
         owners[0].selected = now.is_empty();
-        let members = tillit_app::members::all_members(&state.app, &m.who).await?;
+        let members = tillit_app::members::all_members(m.app(), &m.who).await?;
         owners.extend(members.into_iter().map(|x| Choice {
             selected: x.id == now,
             key: x.id.into(),
@@ -212,7 +210,7 @@ pub async fn show(m: Member, Params(n): Params<KitNotice>) -> AppResult<Response
         ),
         _ => None,
     };
-    render(&m.state, &m, None, None, notice, StatusCode::OK).await
+    render(&m, None, None, notice, StatusCode::OK).await
 }
 
 /// Adopts the chosen items and shows the kit again with what was done.
@@ -236,7 +234,6 @@ pub async fn adopt(m: Member, form: FormFields) -> AppResult<Response> {
         }
         Err(AppError::Invalid(v)) => {
             render(
-                &m.state,
                 &m,
                 Some(&form),
                 Some(&v),
@@ -282,14 +279,13 @@ struct GuidePage {
 }
 
 async fn render_guide(
-    state: &AppState,
     m: &Member,
     errors: Option<&ValidationErrors>,
     notice: Option<String>,
     status: StatusCode,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let g = tillit_app::guide::guide(&state.app, &m.who).await?;
+    let g = tillit_app::guide::guide(m.app(), &m.who).await?;
     use tillit_domain::guide::{State, Step};
     let steps = g
         .steps
@@ -349,7 +345,7 @@ async fn render_guide(
 pub async fn guide(m: Member, Params(n): Params<crate::pages::Notice>) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let notice = crate::pages::notice_from(&m.ctx.tr, n.done.as_deref());
-    render_guide(&m.state, &m, None, notice, StatusCode::OK).await
+    render_guide(&m, None, notice, StatusCode::OK).await
 }
 
 /// A member marks a step done or skipped, or takes the mark back.
@@ -368,14 +364,7 @@ pub async fn mark_step(m: Member, form: FormFields) -> AppResult<Response> {
                 .unwrap_or("members")
         ))),
         Err(AppError::Invalid(v)) => {
-            render_guide(
-                &m.state,
-                &m,
-                Some(&v),
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            render_guide(&m, Some(&v), None, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e),
     }

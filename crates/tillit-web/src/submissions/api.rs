@@ -2,7 +2,6 @@
 
 use crate::context::Member;
 use crate::error::AppResult;
-use crate::state::AppState;
 use axum::Json;
 use tillit_domain::role::Permission;
 
@@ -101,9 +100,9 @@ pub struct ScheduleDto {
     pub latest: Option<String>,
 }
 
-async fn schedule_dto(state: &AppState, m: &Member) -> AppResult<ScheduleDto> {
+async fn schedule_dto(m: &Member) -> AppResult<ScheduleDto> {
     Ok(
-        match tillit_app::submissions::schedule(&state.app, &m.who).await? {
+        match tillit_app::submissions::schedule(m.app(), &m.who).await? {
             None => ScheduleDto {
                 period: "none".into(),
                 authority_ids: vec![],
@@ -129,7 +128,7 @@ async fn schedule_dto(state: &AppState, m: &Member) -> AppResult<ScheduleDto> {
 #[utoipa::path(get, path = "/api/v1/submission-schedule", responses((status = 200, body = ScheduleDto)))]
 pub async fn get_schedule(m: Member) -> AppResult<Json<ScheduleDto>> {
     m.require(Permission::ViewRegisters)?;
-    Ok(Json(schedule_dto(&m.state, &m).await?))
+    Ok(Json(schedule_dto(&m).await?))
 }
 
 /// Sets the submission schedule (administrator or coordinator): a period and the authorities;
@@ -141,5 +140,5 @@ pub async fn put_schedule(
 ) -> AppResult<Json<ScheduleDto>> {
     m.require(Permission::Submit)?;
     tillit_app::submissions::set_schedule(m.app(), &m.who, &body).await?;
-    Ok(Json(schedule_dto(&m.state, &m).await?))
+    Ok(Json(schedule_dto(&m).await?))
 }

@@ -5,7 +5,6 @@ use crate::context::Member;
 use crate::error::{AppError, AppResult};
 use crate::pages::PageCommon;
 use crate::render::page;
-use crate::state::AppState;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -57,15 +56,14 @@ struct ListPage {
 }
 
 async fn list_page(
-    state: &AppState,
     m: &Member,
     notice: Option<&str>,
     errors: Option<&tillit_domain::ValidationErrors>,
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let list = tillit_app::submissions::submissions(&state.app, &m.who).await?;
-    let schedule = tillit_app::submissions::schedule(&state.app, &m.who).await?;
+    let list = tillit_app::submissions::submissions(m.app(), &m.who).await?;
+    let schedule = tillit_app::submissions::schedule(m.app(), &m.who).await?;
     let superseded: std::collections::HashSet<String> =
         list.iter().filter_map(|s| s.supersedes.clone()).collect();
     let rows = list
@@ -84,7 +82,7 @@ async fn list_page(
     let tpl = ListPage {
         c: PageCommon::member(m, tr.t("submissions-title"), "/submissions")
             .with_notice(crate::pages::notice_from(tr, notice)),
-        authorities: tillit_app::submissions::authorities(&state.app, &m.who).await?,
+        authorities: tillit_app::submissions::authorities(m.app(), &m.who).await?,
         rows,
         may_submit: m.may(Permission::Submit),
         errors: errors
@@ -143,7 +141,7 @@ pub async fn list(
     m: Member,
     crate::forms::Params(n): crate::forms::Params<crate::pages::Notice>,
 ) -> AppResult<Response> {
-    list_page(&m.state, &m, n.done.as_deref(), None).await
+    list_page(&m, n.done.as_deref(), None).await
 }
 
 pub async fn submit(m: Member, form: crate::forms::FormFields) -> AppResult<Response> {
@@ -155,7 +153,7 @@ pub async fn submit(m: Member, form: crate::forms::FormFields) -> AppResult<Resp
     crate::forms::answer(
         result,
         |id: String| format!("/submissions/{id}?done=submitted"),
-        async |e| list_page(&m.state, &m, None, Some(&e)).await,
+        async |e| list_page(&m, None, Some(&e)).await,
     )
     .await
 }
@@ -183,7 +181,7 @@ pub async fn set_schedule(m: Member, form: crate::forms::FormFields) -> AppResul
             for x in e.0.iter_mut().filter(|x| x.field == "authority_ids") {
                 x.field = "schedule_authority_ids".into();
             }
-            list_page(&m.state, &m, None, Some(&e)).await
+            list_page(&m, None, Some(&e)).await
         },
     )
     .await

@@ -10,7 +10,6 @@ use crate::forms::{FormFields, Params};
 use crate::i18n::Tr;
 use crate::pages::{show_time, FieldError, Notice, PageCommon, Pager};
 use crate::render::{page, see_other};
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
@@ -133,7 +132,6 @@ pub struct NewParams {
 }
 
 async fn cases_page(
-    state: &AppState,
     m: &Member,
     p: &CaseListParams,
     form: CaseForm,
@@ -142,7 +140,7 @@ async fn cases_page(
 ) -> AppResult<Response> {
     m.require(Permission::ViewSupervision)?;
     let tr = &m.ctx.tr;
-    let list = sup::cases(&state.app, &m.who, p).await?;
+    let list = sup::cases(m.app(), &m.who, p).await?;
     let pager = Pager::new(
         tr,
         "/authority/cases",
@@ -155,7 +153,7 @@ async fn cases_page(
         &list,
     );
     let officers = if m.may(Permission::HandleCases) {
-        tillit_app::members::all_members(&state.app, &m.who)
+        tillit_app::members::all_members(m.app(), &m.who)
             .await?
             .into_iter()
             .filter(|x| x.role.permits(Permission::HandleCases))
@@ -190,7 +188,7 @@ async fn cases_page(
 }
 
 pub async fn list(m: Member, Params(p): Params<CaseListParams>) -> AppResult<Response> {
-    cases_page(&m.state, &m, &p, CaseForm::default(), false, None).await
+    cases_page(&m, &p, CaseForm::default(), false, None).await
 }
 
 /// The list with the new-case form open, filled from the ranking (organisation and score).
@@ -203,7 +201,7 @@ pub async fn new_form(m: Member, Params(n): Params<NewParams>) -> AppResult<Resp
         title: n.title,
         ..CaseForm::default()
     };
-    cases_page(&m.state, &m, &CaseListParams::default(), form, true, None).await
+    cases_page(&m, &CaseListParams::default(), form, true, None).await
 }
 
 pub async fn open(m: Member, form: FormFields) -> AppResult<Response> {
@@ -222,17 +220,7 @@ pub async fn open(m: Member, form: FormFields) -> AppResult<Response> {
     crate::forms::answer(
         result,
         |id| format!("/authority/cases/{id}?done=case-opened"),
-        async |v| {
-            cases_page(
-                &m.state,
-                &m,
-                &CaseListParams::default(),
-                keep,
-                true,
-                Some(&v),
-            )
-            .await
-        },
+        async |v| cases_page(&m, &CaseListParams::default(), keep, true, Some(&v)).await,
     )
     .await
 }
@@ -443,14 +431,13 @@ pub fn action_lines(tr: &Tr, v: &CaseView, provider: bool) -> Vec<ActionLine> {
 }
 
 async fn case_page(
-    state: &AppState,
     m: &Member,
     id: &str,
     notice: Option<&str>,
     errors: Option<(&ValidationErrors, &str)>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let v: CaseView = sup::case(&state.app, &m.who, id).await?;
+    let v: CaseView = sup::case(m.app(), &m.who, id).await?;
     let provider = v.access == CaseAccess::Provider;
     let base = if provider {
         format!("/supervision/{id}")
@@ -598,13 +585,13 @@ async fn case_page(
         })
         .collect();
     let partners = if v.may.share {
-        sup::share_partners(&state.app, &m.who).await?
+        sup::share_partners(m.app(), &m.who).await?
     } else {
         vec![]
     };
     let choose = v.may.answer && v.requests.iter().any(|r| r.answer.is_none());
     let (assets, systems, measures, analyses) = if choose {
-        let app = &state.app;
+        let app = m.app();
         (
             tillit_app::assets::all_assets(app, &m.who)
                 .await?
@@ -726,12 +713,11 @@ pub async fn show(
     Path(id): Path<String>,
     Params(n): Params<Notice>,
 ) -> AppResult<Response> {
-    case_page(&m.state, &m, &id, notice(&n), None).await
+    case_page(&m, &id, notice(&n), None).await
 }
 
 /// Answers a case form: back to the case with a notice, or the case with the errors at `anchor`.
 async fn after(
-    state: &AppState,
     m: &Member,
     id: &str,
     result: Result<(), AppError>,
@@ -747,7 +733,7 @@ async fn after(
             };
             Ok(see_other(&format!("{base}/{id}?done={done}#{anchor}")))
         }
-        Err(AppError::Invalid(v)) => case_page(state, m, id, None, Some((&v, anchor))).await,
+        Err(AppError::Invalid(v)) => case_page(m, id, None, Some((&v, anchor))).await,
         Err(e) => Err(e),
     }
 }
@@ -761,7 +747,7 @@ pub async fn send_request(
         .submit(async |d: RequestDraft| sup::send_request(m.app(), &m.who, &id, &d).await)
         .await
         .map(|_| ());
-    after(&m.state, &m, &id, r, "request-sent", "requests").await
+    after(&m, &id, r, "request-sent", "requests").await
 }
 
 /// A decision from the form: its rows of findings and actions (`finding_requirement`,
@@ -808,7 +794,7 @@ pub async fn decide(m: Member, Path(id): Path<String>, form: FormFields) -> AppR
         .await
         .map(|_| ())
         .map_err(AppError::from);
-    after(&m.state, &m, &id, r, "decision-issued", "decisions").await
+    after(&m, &id, r, "decision-issued", "decisions").await
 }
 
 pub async fn verify(
@@ -819,35 +805,35 @@ pub async fn verify(
     let r = form
         .submit(async |d: VerifyDraft| sup::verify_action(m.app(), &m.who, &id, &action, &d).await)
         .await;
-    after(&m.state, &m, &id, r, "action-verified", "actions").await
+    after(&m, &id, r, "action-verified", "actions").await
 }
 
 pub async fn close(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let r = form
         .submit(async |d: CloseDraft| sup::close(m.app(), &m.who, &id, &d).await)
         .await;
-    after(&m.state, &m, &id, r, "case-closed", "close").await
+    after(&m, &id, r, "case-closed", "close").await
 }
 
 pub async fn add_note(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let r = form
         .submit(async |d: NoteDraft| sup::note(m.app(), &m.who, &id, &d).await)
         .await;
-    after(&m.state, &m, &id, r, "note-added", "timeline").await
+    after(&m, &id, r, "note-added", "timeline").await
 }
 
 pub async fn share(m: Member, Path(id): Path<String>, form: FormFields) -> AppResult<Response> {
     let r = form
         .submit(async |d: ShareDraft| sup::share(m.app(), &m.who, &id, &d).await)
         .await;
-    after(&m.state, &m, &id, r, "case-shared", "sharing").await
+    after(&m, &id, r, "case-shared", "sharing").await
 }
 
 pub async fn revoke(m: Member, Path((id, partner)): Path<(String, String)>) -> AppResult<Response> {
     let r = sup::revoke_share(m.app(), &m.who, &id, &partner)
         .await
         .map_err(AppError::from);
-    after(&m.state, &m, &id, r, "share-revoked", "sharing").await
+    after(&m, &id, r, "share-revoked", "sharing").await
 }
 
 /// The provider's answer: a multipart form with the text, the objects chosen for the extract
@@ -903,15 +889,7 @@ pub async fn answer(
         .await
         .map(|_| ())
         .map_err(AppError::from);
-    after(
-        &m.state,
-        &m,
-        &id,
-        r,
-        "answer-sent",
-        &format!("request-{request}"),
-    )
-    .await
+    after(&m, &id, r, "answer-sent", &format!("request-{request}")).await
 }
 
 pub async fn report(
@@ -922,7 +900,7 @@ pub async fn report(
     let r = form
         .submit(async |d: ReportDraft| sup::report_action(m.app(), &m.who, &id, &action, &d).await)
         .await;
-    after(&m.state, &m, &id, r, "action-reported", "actions").await
+    after(&m, &id, r, "action-reported", "actions").await
 }
 
 /// An answer's signed extract as a file (checkable with `tillit submission verify`).
@@ -1018,7 +996,6 @@ struct StatsPage {
 }
 
 async fn stats_page(
-    state: &AppState,
     m: &Member,
     p: &StatsParams,
     notice: Option<&str>,
@@ -1026,7 +1003,7 @@ async fn stats_page(
 ) -> AppResult<Response> {
     m.require(Permission::ViewSupervision)?;
     let tr = &m.ctx.tr;
-    let s = sup::statistics(&state.app, &m.who, p).await?;
+    let s = sup::statistics(m.app(), &m.who, p).await?;
     let opt = |x: Option<f64>| x.map(days).unwrap_or_else(|| "–".into());
     let lines: Vec<StatLine> = s
         .rows
@@ -1120,7 +1097,7 @@ async fn stats_page(
             over_six: c.over_six_months,
         })
         .collect();
-    let targets = sup::targets(&state.app, &m.who)
+    let targets = sup::targets(m.app(), &m.who)
         .await?
         .into_iter()
         .map(|(t, d)| {
@@ -1190,7 +1167,7 @@ impl StatsQuery {
 
 pub async fn statistics(m: Member, Params(q): Params<StatsQuery>) -> AppResult<Response> {
     let n = q.done.as_deref().filter(|d| *d == "targets-saved");
-    stats_page(&m.state, &m, &q.params(), n, None).await
+    stats_page(&m, &q.params(), n, None).await
 }
 
 pub async fn set_targets(m: Member, form: FormFields) -> AppResult<Response> {
@@ -1200,7 +1177,7 @@ pub async fn set_targets(m: Member, form: FormFields) -> AppResult<Response> {
     crate::forms::answer(
         r,
         |_| "/authority/statistics?done=targets-saved".to_string(),
-        async |v| stats_page(&m.state, &m, &StatsParams::default(), None, Some(&v)).await,
+        async |v| stats_page(&m, &StatsParams::default(), None, Some(&v)).await,
     )
     .await
 }
@@ -1254,13 +1231,12 @@ struct GuidancePage {
 }
 
 async fn guidance_page(
-    state: &AppState,
     m: &Member,
     form: (String, String, String, String, String),
     errors: Option<&ValidationErrors>,
 ) -> AppResult<Response> {
     let tr = &m.ctx.tr;
-    let list = sup::guidance(&state.app, &m.who).await?;
+    let list = sup::guidance(m.app(), &m.who).await?;
     let tpl = GuidancePage {
         c: PageCommon::member(m, tr.t("guidance-title"), "/guidance"),
         lines: list
@@ -1289,7 +1265,7 @@ async fn guidance_page(
 }
 
 pub async fn guidance(m: Member) -> AppResult<Response> {
-    guidance_page(&m.state, &m, Default::default(), None).await
+    guidance_page(&m, Default::default(), None).await
 }
 
 pub async fn publish(m: Member, form: FormFields) -> AppResult<Response> {
@@ -1306,7 +1282,7 @@ pub async fn publish(m: Member, form: FormFields) -> AppResult<Response> {
     crate::forms::answer(
         r,
         |g| format!("/guidance/{}", g.id),
-        async |v| guidance_page(&m.state, &m, keep, Some(&v)).await,
+        async |v| guidance_page(&m, keep, Some(&v)).await,
     )
     .await
 }
@@ -1376,7 +1352,7 @@ pub async fn publish_catalog(m: Member, mut mp: axum::extract::Multipart) -> App
     );
     match sup::publish_guidance(m.app(), &m.who, &d, Some((catalog, profile))).await {
         Ok(g) => Ok(see_other(&format!("/guidance/{}", g.id))),
-        Err(tillit_app::Error::Invalid(v)) => guidance_page(&m.state, &m, keep, Some(&v)).await,
+        Err(tillit_app::Error::Invalid(v)) => guidance_page(&m, keep, Some(&v)).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -6,7 +6,6 @@ use crate::context::Member;
 use crate::error::AppResult;
 use crate::forms::ApiJson;
 use crate::forms::Params;
-use crate::state::AppState;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -185,13 +184,9 @@ pub struct IntegrationsDto {
     pub integrated_from: Vec<SystemRefDto>,
 }
 
-pub async fn integrations_dto(
-    state: &AppState,
-    m: &Member,
-    id: &str,
-) -> AppResult<IntegrationsDto> {
+pub async fn integrations_dto(m: &Member, id: &str) -> AppResult<IntegrationsDto> {
     let (to, from) =
-        tillit_app::systems::integrations(&state.app, &m.who, &SystemId::from(id)).await?;
+        tillit_app::systems::integrations(m.app(), &m.who, &SystemId::from(id)).await?;
     let refs = |v: Vec<(String, String)>| {
         v.into_iter()
             .map(|(id, name)| SystemRefDto { id, name })
@@ -211,7 +206,7 @@ pub async fn get_integrations(
 ) -> AppResult<Json<IntegrationsDto>> {
     m.require(Permission::ViewRegisters)?;
     tillit_app::systems::system(m.app(), &m.who, &id).await?;
-    Ok(Json(integrations_dto(&m.state, &m, id.as_str()).await?))
+    Ok(Json(integrations_dto(&m, id.as_str()).await?))
 }
 
 /// Replaces the systems a system integrates with.
@@ -223,5 +218,5 @@ pub async fn put_integrations(
 ) -> AppResult<Json<IntegrationsDto>> {
     m.require(Permission::EditRegisters)?;
     tillit_app::systems::set_integrations(m.app(), &m.who, &id, &body.integration_ids).await?;
-    Ok(Json(integrations_dto(&m.state, &m, id.as_str()).await?))
+    Ok(Json(integrations_dto(&m, id.as_str()).await?))
 }

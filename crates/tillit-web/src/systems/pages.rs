@@ -9,7 +9,6 @@ use crate::pages::ui::{form_status, owner_choices};
 use crate::pages::Notice;
 use crate::pages::{notice_from, show_time, Choice, FieldError, PageCommon, Pager};
 use crate::render::{page, see_other};
-use crate::state::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -378,7 +377,6 @@ struct SystemPage {
 }
 
 async fn render_system(
-    state: &AppState,
     m: &Member,
     id: &str,
     form: Option<&FormFields>,
@@ -388,8 +386,8 @@ async fn render_system(
 ) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
     let tr = &m.ctx.tr;
-    let s = tillit_app::systems::system(&state.app, &m.who, &SystemId::from(id)).await?;
-    let summary = tillit_app::systems::system_summary(&state.app, &m.who, &s).await?;
+    let s = tillit_app::systems::system(m.app(), &m.who, &SystemId::from(id)).await?;
+    let summary = tillit_app::systems::system_summary(m.app(), &m.who, &s).await?;
     let req = &summary.requirements;
     let above = summary.above_tolerance();
     let overdue = summary.overdue_measures();
@@ -505,7 +503,7 @@ async fn render_system(
     ];
     let mut facts = facts;
     let (last, next) = tillit_app::followup::next_review_of(
-        &state.app,
+        m.app(),
         &m.who,
         tillit_app::views::Reviewed::System,
         s.id.as_str(),
@@ -568,8 +566,8 @@ async fn render_system(
         })
         .collect();
     let (integrations_to, integrations_from) =
-        tillit_app::systems::integrations(&state.app, &m.who, &s.id).await?;
-    let mut names: Vec<(String, String)> = tillit_app::systems::system_names(&state.app, &m.who)
+        tillit_app::systems::integrations(m.app(), &m.who, &s.id).await?;
+    let mut names: Vec<(String, String)> = tillit_app::systems::system_names(m.app(), &m.who)
         .await?
         .into_iter()
         .filter(|(id, _)| s.id != *id)
@@ -583,8 +581,8 @@ async fn render_system(
             label: name,
         })
         .collect();
-    let adopted = tillit_app::oscal::system_libraries(&state.app, &m.who, &s.id).await?;
-    let adoptable = tillit_app::oscal::libraries(&state.app, &m.who)
+    let adopted = tillit_app::oscal::system_libraries(m.app(), &m.who, &s.id).await?;
+    let adoptable = tillit_app::oscal::libraries(m.app(), &m.who)
         .await?
         .into_iter()
         .filter(|l| !adopted.iter().any(|a| a.id == l.id))
@@ -594,13 +592,9 @@ async fn render_system(
             selected: false,
         })
         .collect();
-    let archive = crate::archive::archive_box(
-        state,
-        m,
-        tillit_domain::archive::Archivable::System,
-        s.id.as_str(),
-    )
-    .await?;
+    let archive =
+        crate::archive::archive_box(m, tillit_domain::archive::Archivable::System, s.id.as_str())
+            .await?;
     let tpl = SystemPage {
         archive,
         libraries: adopted
@@ -654,7 +648,7 @@ pub async fn show(
     Params(notice): Params<Notice>,
 ) -> AppResult<Response> {
     let notice = notice_from(&m.ctx.tr, notice.done.as_deref());
-    render_system(&m.state, &m, &id, None, None, StatusCode::OK, notice).await
+    render_system(&m, &id, None, None, StatusCode::OK, notice).await
 }
 
 pub async fn set_levels(
@@ -679,7 +673,6 @@ pub async fn set_levels(
         Ok(_) => Ok(see_other(&format!("/systems/{id}?done=system-levels"))),
         Err(AppError::Invalid(v)) => {
             render_system(
-                &m.state,
                 &m,
                 id.as_str(),
                 Some(&form),

@@ -20,17 +20,17 @@ use tillit_domain::classification::{Aspect, Levels};
 use tillit_domain::role::Permission;
 use tillit_domain::{Rule, ValidationErrors};
 
-async fn all_assets(state: &AppState, m: &Member) -> AppResult<Vec<Asset>> {
-    Ok(tillit_app::assets::all_assets(&state.app, &m.who).await?)
+async fn all_assets(m: &Member) -> AppResult<Vec<Asset>> {
+    Ok(tillit_app::assets::all_assets(m.app(), &m.who).await?)
 }
 
-async fn all_systems(state: &AppState, m: &Member) -> AppResult<Vec<System>> {
-    Ok(tillit_app::systems::all_systems(&state.app, &m.who).await?)
+async fn all_systems(m: &Member) -> AppResult<Vec<System>> {
+    Ok(tillit_app::systems::all_systems(m.app(), &m.who).await?)
 }
 
 /// Membership id ↔ e-mail of the organisation's members.
-async fn member_emails(state: &AppState, m: &Member) -> AppResult<Vec<(String, String)>> {
-    Ok(tillit_app::members::all_members(&state.app, &m.who)
+async fn member_emails(m: &Member) -> AppResult<Vec<(String, String)>> {
+    Ok(tillit_app::members::all_members(m.app(), &m.who)
         .await?
         .into_iter()
         .map(|x| (x.id.into_string(), x.email.to_lowercase()))
@@ -109,14 +109,14 @@ fn level_cells(l: Option<Levels>) -> Vec<String> {
 
 /// The supplier register's rows, as its import reads them: countries as codes separated by
 /// commas, sub-processors and certifications one per line, unanswered questions empty.
-async fn supplier_rows(state: &AppState, m: &Member) -> AppResult<Vec<Vec<String>>> {
+async fn supplier_rows(m: &Member) -> AppResult<Vec<Vec<String>>> {
     let tr = &m.ctx.tr;
     let answer = |v: Option<bool>| match v {
         Some(true) => tr.t("audit-yes"),
         Some(false) => tr.t("audit-no"),
         None => String::new(),
     };
-    Ok(tillit_app::suppliers::all_suppliers(&state.app, &m.who)
+    Ok(tillit_app::suppliers::all_suppliers(m.app(), &m.who)
         .await?
         .into_iter()
         .map(|x| {
@@ -157,18 +157,18 @@ async fn supplier_rows(state: &AppState, m: &Member) -> AppResult<Vec<Vec<String
         .collect())
 }
 
-async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Table> {
+async fn table_of(m: &Member, reg: Register) -> AppResult<Table> {
     use tillit_domain::words::{ConfidentialityStrength, DataSubject, Hosting, SpecialCategory};
     let tr = &m.ctx.tr;
     let yes_no = |b: bool| tr.t(if b { "audit-yes" } else { "audit-no" });
-    let emails: HashMap<String, String> = member_emails(state, m).await?.into_iter().collect();
+    let emails: HashMap<String, String> = member_emails(m).await?.into_iter().collect();
     let email = |id: &Option<String>| {
         id.as_ref()
             .and_then(|i| emails.get(i).cloned())
             .unwrap_or_default()
     };
     let rows = match reg {
-        Register::Assets => all_assets(state, m)
+        Register::Assets => all_assets(m)
             .await?
             .into_iter()
             .map(|a| {
@@ -198,8 +198,8 @@ async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Tabl
                 r
             })
             .collect(),
-        Register::Suppliers => supplier_rows(state, m).await?,
-        Register::Systems => all_systems(state, m)
+        Register::Suppliers => supplier_rows(m).await?,
+        Register::Systems => all_systems(m)
             .await?
             .into_iter()
             .map(|s| {
@@ -230,9 +230,9 @@ async fn table_of(state: &AppState, m: &Member, reg: Register) -> AppResult<Tabl
     })
 }
 
-async fn export(state: &AppState, m: &Member, reg: Register, q: &Download) -> AppResult<Response> {
+async fn export(m: &Member, reg: Register, q: &Download) -> AppResult<Response> {
     m.require(Permission::ViewRegisters)?;
-    let table = table_of(state, m, reg).await?;
+    let table = table_of(m, reg).await?;
     send_table(&table, reg.key(), q)
 }
 
@@ -301,7 +301,7 @@ pub async fn export_measures(m: Member, Params(q): Params<Download>) -> AppResul
     )
     .await?;
     let names = tillit_app::systems::system_names(m.app(), &m.who).await?;
-    let lib = m.state.app.library(&m.who);
+    let lib = m.app().library(&m.who);
     let table = Table {
         headers: headings(
             tr,
@@ -439,7 +439,7 @@ pub async fn export_assessments(m: Member, Params(q): Params<Download>) -> AppRe
         ))
     });
     let mut rows = Vec::new();
-    let lib = m.state.app.library(&m.who);
+    let lib = m.app().library(&m.who);
     for a in all {
         let req = lib.requirement(&a.requirement_id);
         rows.push(vec![
@@ -477,15 +477,15 @@ pub async fn export_assessments(m: Member, Params(q): Params<Download>) -> AppRe
 }
 
 pub async fn export_assets(m: Member, Params(q): Params<Download>) -> AppResult<Response> {
-    export(&m.state, &m, Register::Assets, &q).await
+    export(&m, Register::Assets, &q).await
 }
 
 pub async fn export_systems(m: Member, Params(q): Params<Download>) -> AppResult<Response> {
-    export(&m.state, &m, Register::Systems, &q).await
+    export(&m, Register::Systems, &q).await
 }
 
 pub async fn export_suppliers(m: Member, Params(q): Params<Download>) -> AppResult<Response> {
-    export(&m.state, &m, Register::Suppliers, &q).await
+    export(&m, Register::Suppliers, &q).await
 }
 
 pub async fn import_suppliers_page(m: Member) -> AppResult<Response> {
@@ -502,7 +502,7 @@ pub async fn import_suppliers_page(m: Member) -> AppResult<Response> {
 }
 
 pub async fn import_suppliers(m: Member, mp: Multipart) -> AppResult<Response> {
-    import(&m.state, &m, Register::Suppliers, mp).await
+    import(&m, Register::Suppliers, mp).await
 }
 
 pub struct RowResult {
@@ -611,18 +611,18 @@ pub(crate) async fn read_upload(mut mp: Multipart) -> AppResult<(String, Vec<u8>
     Ok((name, bytes, dry_run))
 }
 
-async fn import(state: &AppState, m: &Member, reg: Register, mp: Multipart) -> AppResult<Response> {
+async fn import(m: &Member, reg: Register, mp: Multipart) -> AppResult<Response> {
     m.require(Permission::EditRegisters)?;
     let tr = &m.ctx.tr;
     let (name, bytes, dry_run) = read_upload(mp).await?;
     let outcome = tillit_app::transfer::import(
-        &state.app,
+        m.app(),
         &m.who,
         reg,
         &name,
         &bytes,
         dry_run,
-        &aliases(state, reg),
+        &aliases(&m.state, reg),
     )
     .await?;
     let (rows, saved) = match outcome {
@@ -685,9 +685,9 @@ async fn import(state: &AppState, m: &Member, reg: Register, mp: Multipart) -> A
 }
 
 pub async fn import_assets(m: Member, mp: Multipart) -> AppResult<Response> {
-    import(&m.state, &m, Register::Assets, mp).await
+    import(&m, Register::Assets, mp).await
 }
 
 pub async fn import_systems(m: Member, mp: Multipart) -> AppResult<Response> {
-    import(&m.state, &m, Register::Systems, mp).await
+    import(&m, Register::Systems, mp).await
 }
