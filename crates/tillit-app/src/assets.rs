@@ -76,9 +76,9 @@ pub async fn all_assets(app: &App, who: &Acting) -> Result<Vec<Asset>> {
     crate::all_pages(|page| app.store.list_assets(who.tenant(), &q, page)).await
 }
 
-/// `(id, name)` of every asset in use, by name: what a form offers to choose from.
+/// Every asset a form can link to, by name; archived ones marked.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn asset_choices(app: &App, who: &Acting) -> Result<Vec<(String, String)>> {
+pub async fn asset_choices(app: &App, who: &Acting) -> Result<Vec<crate::views::Linkable>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.asset_choices(who.tenant()).await?)
 }

@@ -104,9 +104,9 @@ pub async fn system_names(app: &App, who: &Acting) -> Result<HashMap<String, Str
     Ok(app.store.system_names(who.tenant()).await?)
 }
 
-/// `(id, name)` of every system in use, by name: what a form offers to choose from.
+/// Every system a form can link to, by name; archived ones marked.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn system_choices(app: &App, who: &Acting) -> Result<Vec<(String, String)>> {
+pub async fn system_choices(app: &App, who: &Acting) -> Result<Vec<crate::views::Linkable>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.system_choices(who.tenant()).await?)
 }

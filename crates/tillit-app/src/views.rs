@@ -4,9 +4,9 @@
 pub use tillit_store::{
     AccessAnalysis, ApiToken, Assessment, AssessmentStatus, Asset, AssetQuery, AssetSort,
     AuditEvent, AuditFilter, CellCount, ClassificationRecord, ControlAssessment, Decision,
-    Evidence, GapItem, GapKind, GapList, KeyFigures, LibraryControl, Measure, MeasureOrder,
-    MeasureQuery, Member, MemberQuery, Organisation, OscalLibrary, OutsourcingCase, RankRow,
-    Received, RegistryEntry, Reviewed, RiskAnalysis, RoleCount, Scenario, SigningKeyRow,
+    Evidence, GapItem, GapKind, GapList, KeyFigures, LibraryControl, Linkable, Measure,
+    MeasureOrder, MeasureQuery, Member, MemberQuery, Organisation, OscalLibrary, OutsourcingCase,
+    RankRow, Received, RegistryEntry, Reviewed, RiskAnalysis, RoleCount, Scenario, SigningKeyRow,
     Submission, Supplier, System, SystemQuery, SystemSort, User, UserMembership, GAP_ITEMS_SHOWN,
     ORGANISATION_SCOPE,
 };

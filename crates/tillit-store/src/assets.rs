@@ -2,7 +2,7 @@
 //! classification is kept on the asset for fast lists; every classification is also kept as history.
 
 use crate::audit::{AuditEntry, Work};
-use crate::query::{fetch_page, id_names, Filter};
+use crate::query::{fetch_page, linkables, Filter, Linkable};
 use crate::row::s;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use crate::{Reference, Unique};
@@ -246,12 +246,9 @@ impl Store {
         .await
     }
 
-    /// `(id, name)` of every asset in use, by name: the choices of a form.
-    pub async fn asset_choices(&self, t: &Tenant) -> Result<Vec<(String, String)>, StoreError> {
-        let sql =
-            "SELECT id, name FROM information_assets WHERE org_id = $1 AND archived_at IS NULL \
-                   ORDER BY name, id";
-        id_names(&self.pool, sql, t.id()).await
+    /// Every asset a form can link to, by name; archived ones marked.
+    pub async fn asset_choices(&self, t: &Tenant) -> Result<Vec<Linkable>, StoreError> {
+        linkables(&self.pool, "information_assets", t.id()).await
     }
 
     pub async fn asset(&self, t: &Tenant, id: &AssetId) -> Result<Asset, StoreError> {

@@ -75,6 +75,7 @@ pub use national::{NewSupportMark, PeriodRow, SupportMark};
 pub use orgs::Organisation;
 pub use outsourcing::{Decision, DecisionMeasure, NewDecision, OutsourcingCase};
 pub use playbooks::{DoneStep, IncidentContact, StartedPlaybook};
+pub use query::Linkable;
 pub use reminders::{Contact, NewReminder, Reminder, SCHEDULE_SUBJECT};
 pub use risk::{
     AcceptanceRecord, CellCount, OwnerAnswer, RiskAnalysis, RiskAnalysisInput, Scenario,

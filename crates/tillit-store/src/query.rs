@@ -118,3 +118,37 @@ pub(crate) async fn id_names(
         .map(|r| Ok((crate::row::s(r, "id")?, crate::row::s(r, "name")?)))
         .collect()
 }
+
+/// An object a form can link to: what the form shows of it, and whether it is archived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Linkable {
+    pub id: String,
+    pub name: String,
+    pub archived: bool,
+}
+
+/// Every object of one of the organisation's registers, archived ones included (a form keeps
+/// the links it already has to them): `table` has `id`, `name` and `archived_at` columns.
+pub(crate) async fn linkables(
+    pool: &AnyPool,
+    table: &'static str,
+    tenant_id: &str,
+) -> Result<Vec<Linkable>, StoreError> {
+    let sql = format!(
+        "SELECT id, name, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END AS archived \
+         FROM {table} WHERE org_id = $1 ORDER BY name, id"
+    );
+    sqlx::query(&sql)
+        .bind(tenant_id)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Linkable {
+                id: crate::row::s(r, "id")?,
+                name: crate::row::s(r, "name")?,
+                archived: i(r, "archived")? != 0,
+            })
+        })
+        .collect()
+}

@@ -4,7 +4,7 @@
 
 use crate::assets::{asset_from_row, check_owner, unique_name, Asset};
 use crate::audit::{AuditEntry, Work};
-use crate::query::{fetch_page, id_names, Filter};
+use crate::query::{fetch_page, linkables, Filter, Linkable};
 use crate::row::s;
 use crate::Reference;
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
@@ -298,11 +298,9 @@ impl Store {
             .collect()
     }
 
-    /// `(id, name)` of every system in use, by name: the choices of a form.
-    pub async fn system_choices(&self, t: &Tenant) -> Result<Vec<(String, String)>, StoreError> {
-        let sql = "SELECT id, name FROM systems WHERE org_id = $1 AND archived_at IS NULL \
-                   ORDER BY name, id";
-        id_names(&self.pool, sql, t.id()).await
+    /// Every system a form can link to, by name; archived ones marked.
+    pub async fn system_choices(&self, t: &Tenant) -> Result<Vec<Linkable>, StoreError> {
+        linkables(&self.pool, "systems", t.id()).await
     }
 
     pub async fn system(&self, t: &Tenant, id: &SystemId) -> Result<System, StoreError> {

@@ -2570,6 +2570,7 @@ archive-help-risk-analysis = Is the analysis replaced or out of date? Archive it
 archive-help-risk-scenario = Is the scenario no longer relevant? Archive it: it leaves the analysis, the heat maps and the follow-up, but remains and can be restored.
 archive-help-measure = Is the measure out of date or entered by mistake? Archive it: it leaves the action plan and the follow-up, but remains and can be restored.
 archive-list-show = Show archived
+archive-choice = { $name } (archived)
 archive-list-showing = Archived.
 archive-list-active = Show those in use
 archive-scenarios = Archived scenarios

@@ -2558,6 +2558,7 @@ archive-help-risk-analysis = Är analysen ersatt eller inaktuell? Arkivera den: 
 archive-help-risk-scenario = Är scenariot inte längre aktuellt? Arkivera det: det försvinner ur analysen, värmekartorna och uppföljningen, men finns kvar och kan återställas.
 archive-help-measure = Är åtgärden inaktuell eller inlagd av misstag? Arkivera den: den försvinner ur åtgärdsplanen och uppföljningen, men finns kvar och kan återställas.
 archive-list-show = Visa arkiverade
+archive-choice = { $name } (i arkivet)
 archive-list-showing = Arkiverade.
 archive-list-active = Visa de som används
 archive-scenarios = Arkiverade scenarier

@@ -907,12 +907,12 @@ impl crate::register::Register for Incidents {
                     None,
                 ),
             ),
-            fill.checks(
+            fill.links(
                 "system_ids",
                 x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
                 systems,
             ),
-            fill.checks(
+            fill.links(
                 "asset_ids",
                 x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
                 assets,

@@ -756,12 +756,12 @@ impl crate::register::Register for Cases {
                 .hint(tr.t("field-supplier-id-hint")),
             fill.area("service", x.and_then(|x| x.service.clone()))
                 .hint(tr.t("field-service-hint")),
-            fill.checks(
+            fill.links(
                 "system_ids",
                 x.map(|x| x.system_ids.as_slice()).unwrap_or_default(),
                 systems,
             ),
-            fill.checks(
+            fill.links(
                 "asset_ids",
                 x.map(|x| x.asset_ids.as_slice()).unwrap_or_default(),
                 assets,

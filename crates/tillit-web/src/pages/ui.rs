@@ -7,6 +7,7 @@ use crate::render::page;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
+use tillit_app::views::Linkable;
 use tillit_domain::ValidationErrors;
 
 /// One form field.
@@ -161,6 +162,35 @@ impl<'a> Fill<'a> {
     ) -> Input {
         self.options("multiselect", name, stored, options)
     }
+    /// Check boxes linking the object to others of a register: see [`linkable`].
+    pub fn links(&self, name: &str, stored: &[String], all: Vec<Linkable>) -> Input {
+        let options = linkable(self.tr, self.form, name, stored, all);
+        self.checks(name, stored, options)
+    }
+}
+
+/// The choices of a field that links to objects of a register: every object in use, and the
+/// archived ones the field links to already, marked as archived. Offering only those in use
+/// would drop the links to archived ones whenever the form is saved.
+pub fn linkable(
+    tr: &crate::i18n::Tr,
+    form: Option<&FormFields>,
+    name: &str,
+    stored: &[String],
+    all: Vec<Linkable>,
+) -> Vec<(String, String)> {
+    let posted = form.map(|f| f.all(name)).unwrap_or_default();
+    all.into_iter()
+        .filter(|o| !o.archived || stored.contains(&o.id) || posted.contains(&o.id))
+        .map(|o| {
+            let label = if o.archived {
+                tr.f("archive-choice", &[("name", o.name)])
+            } else {
+                o.name
+            };
+            (o.id, label)
+        })
+        .collect()
 }
 
 /// The value a field shows: what was posted (when showing the form again), else the stored one.

@@ -272,7 +272,7 @@ async fn analysis_form(
         fill.text("title", x.map(|x| x.title.clone())),
         fill.area("scope", x.and_then(|x| x.scope.clone()))
             .hint(tr.t("risk-scope-hint")),
-        fill.checks(
+        fill.links(
             "system_ids",
             &x.map(|x| x.system_ids.clone()).unwrap_or_default(),
             systems,
@@ -588,7 +588,7 @@ async fn scenario_form(
         fill.area("threat_text", x.and_then(|x| x.threat_text.clone()))
             .hint(tr.t("risk-threat-hint")),
         fill.area("vulnerability", x.and_then(|x| x.vulnerability.clone())),
-        fill.checks(
+        fill.links(
             "asset_ids",
             &x.map(|x| x.asset_ids.clone()).unwrap_or_default(),
             assets,

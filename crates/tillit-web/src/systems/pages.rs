@@ -257,18 +257,14 @@ impl crate::register::Register for Systems {
         };
         let countries =
             crate::suppliers::pages::country_select(tr, form, "country", country_stored.as_deref());
-        let chosen = form
-            .map(|f| f.all("asset_ids"))
-            .unwrap_or_else(|| input.map(|i| i.asset_ids.clone()).unwrap_or_default());
-        let assets = tillit_app::assets::asset_choices(m.app(), &m.who)
-            .await?
-            .into_iter()
-            .map(|(key, label)| Choice {
-                selected: chosen.contains(&key),
-                key,
-                label,
-            })
-            .collect();
+        let linked = input.map(|i| i.asset_ids.clone()).unwrap_or_default();
+        let all = tillit_app::assets::asset_choices(m.app(), &m.who).await?;
+        let assets = crate::pages::ui::choices(
+            form,
+            "asset_ids",
+            &linked,
+            crate::pages::ui::linkable(tr, form, "asset_ids", &linked, all),
+        );
         let f = SystemForm {
             name: val("name", input.map(|i| i.name.clone()).unwrap_or_default()),
             description: val(

@@ -737,4 +737,50 @@ async fn forms_offer_every_system_asset_and_supplier_however_many() {
     // The supplier's page lists every system it runs.
     let (_, html) = b.get_text(&format!("/suppliers/{last_supplier}")).await;
     assert!(html.contains("Zeta-system") && html.contains("System 000"));
+
+    // An archived system leaves the choices of new forms, but an analysis that covers it
+    // keeps it, marked, and saving the analysis keeps the link.
+    assert!(app
+        .store
+        .set_archived(
+            &t,
+            &actor,
+            "operator",
+            tillit_domain::archive::Archivable::System,
+            &last_system,
+            true
+        )
+        .await
+        .unwrap());
+    let (_, html) = b.get_text("/risks/new").await;
+    assert!(
+        !html.contains("Zeta-system"),
+        "a new analysis does not offer it"
+    );
+    let (_, html) = b.get_text(&format!("/risks/{analysis}/edit")).await;
+    assert!(checked(&html, &last_system), "the analysis still covers it");
+    assert!(
+        html.contains("Zeta-system (i arkivet)"),
+        "marked as archived"
+    );
+    let r = b
+        .post_form(
+            &format!("/risks/{analysis}"),
+            &[
+                ("title", "Analys, ny titel"),
+                ("analysed_on", "2026-11-01"),
+                ("review_interval_months", "12"),
+                ("system_ids", &last_system),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let kept = app
+        .store
+        .risk_analysis(&t, &analysis)
+        .await
+        .unwrap()
+        .input
+        .system_ids;
+    assert_eq!(kept, vec![last_system.clone()]);
 }
