@@ -2,7 +2,7 @@
 // admin pages, keyboard use, sign out — and axe-core finds no WCAG 2.1 A/AA violations on any page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, SHOTS, useBrowser, nav, expectAccessible } from './lib.mjs';
+import { BASE, SHOTS, useBrowser, nav, expectAccessible, signIn } from './lib.mjs';
 
 const browser = useBrowser();
 
@@ -98,4 +98,26 @@ test('a coordinator signs in, sees the overview, switches language and signs out
 
   assert.deepEqual(scriptErrors, [], 'no script errors or CSP violations');
   await context.close();
+});
+
+test('a long list of check boxes filters as one types, and keeps what is checked', async () => {
+  const context = await browser().newContext({ locale: 'sv-SE', viewport: { width: 390, height: 844 } });
+  const page = await signIn(context, 'samordnare@norrfjall.example');
+  await page.goto(BASE + '/design');
+  const set = page.locator('fieldset#system_ids');
+  const filter = set.getByRole('searchbox', { name: 'Filtrera listan' });
+  const shown = async () => (await set.locator('.check:visible').allTextContents()).map((s) => s.trim());
+  assert.equal((await shown()).length, 16);
+  await set.getByLabel('Bokningssystemet').check();
+  await filter.fill('JOURNAL');
+  // Case does not matter; the two checked ones stay whatever the filter says.
+  assert.deepEqual(await shown(), ['Ambulansjournalen', 'Bokningssystemet', 'Cosmic', 'Journalsystemet (i arkivet)']);
+  await filter.fill('rö');
+  assert.deepEqual(await shown(), ['Bokningssystemet', 'Cosmic', 'Röntgenarkivet']);
+  // Enter in the filter does not send the form.
+  await filter.press('Enter');
+  assert.equal(new URL(page.url()).pathname, '/design');
+  await filter.fill('');
+  assert.equal((await shown()).length, 16);
+  await expectAccessible(page, 'design-filter');
 });

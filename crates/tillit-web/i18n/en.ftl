@@ -577,6 +577,7 @@ threat-insider-misuse = Deliberate misuse of access rights
 threat-missing-logging = Insufficient logging and follow-up
 threat-key-person-dependency = Dependency on single key persons
 form-no-choices = There is nothing to choose yet.
+form-filter-choices = Filter the list
 back = Back
 done-risk-saved = The risk analysis has been saved.
 done-scenario-saved = The scenario has been saved.

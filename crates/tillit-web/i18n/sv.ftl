@@ -574,6 +574,7 @@ threat-insider-misuse = Avsiktligt missbruk av behörighet
 threat-missing-logging = Bristande loggning och uppföljning
 threat-key-person-dependency = Beroende av enskilda nyckelpersoner
 form-no-choices = Det finns inget att välja ännu.
+form-filter-choices = Filtrera listan
 back = Tillbaka
 done-risk-saved = Riskanalysen har sparats.
 done-scenario-saved = Scenariot har sparats.

@@ -133,6 +133,26 @@ struct DesignPage {
     heatmaps: Vec<HeatMap>,
 }
 
+/// A long list of choices, as a region's register has.
+const DESIGN_SYSTEMS: [&str; 16] = [
+    "Ambulansjournalen",
+    "Bokningssystemet",
+    "Cosmic",
+    "Dosdispenseringen",
+    "E-tjänstplattformen",
+    "Fakturasystemet",
+    "HR-systemet",
+    "Journalsystemet (i arkivet)",
+    "Labbsystemet",
+    "Läkemedelsmodulen",
+    "Patientportalen",
+    "Provtagningsanvisningarna",
+    "Röntgenarkivet",
+    "Tolkbokningen",
+    "Vårdplaneringen",
+    "Översättningstjänsten",
+];
+
 pub async fn design(m: Member) -> AppResult<Response> {
     if !m.state.config.design_page {
         return Err(AppError::NotFound);
@@ -171,6 +191,20 @@ pub async fn design(m: Member) -> AppResult<Response> {
                         selected: false,
                     },
                 ],
+            ),
+            // Over twelve choices: the list scrolls and gets a filter field.
+            Input::checks(
+                "system_ids",
+                "System som omfattas".into(),
+                DESIGN_SYSTEMS
+                    .iter()
+                    .enumerate()
+                    .map(|(n, name)| Choice {
+                        key: format!("s{n}"),
+                        label: (*name).into(),
+                        selected: n == 2,
+                    })
+                    .collect(),
             ),
         ],
         errors: vec![FieldError {
