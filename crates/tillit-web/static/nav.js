@@ -1,3 +1,5 @@
+// The pages' small enhancements; every page works without them.
+//
 // On narrow screens the main navigation folds behind a "Menu" button. Without this script the
 // navigation simply stays open.
 document.addEventListener('DOMContentLoaded', function () {
