@@ -96,9 +96,12 @@ pub async fn scenario(app: &App, who: &Acting, id: &ScenarioId) -> Result<Scenar
     Ok(app.store.scenario(who.tenant(), id).await?)
 }
 
-/// Every scenario as (id, title, analysis title), for choosing what a measure answers.
+/// Every scenario with its analysis's title, archived ones marked: what a measure may answer.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn scenario_choices(app: &App, who: &Acting) -> Result<Vec<(String, String, String)>> {
+pub async fn scenario_choices(
+    app: &App,
+    who: &Acting,
+) -> Result<Vec<(crate::views::Linkable, String)>> {
     who.require(Permission::ViewRegisters)?;
     Ok(app.store.scenario_choices(who.tenant()).await?)
 }

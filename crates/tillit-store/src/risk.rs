@@ -1,7 +1,7 @@
 //! Risk analyses and their scenarios, and the organisation's risk matrix.
 
 use crate::audit::AuditEntry;
-use crate::query::{fetch_page, Filter};
+use crate::query::{fetch_page, Filter, Linkable};
 use crate::row::{i, s};
 use crate::{new_id, now_timestamp, Actor, Store, StoreError, Tenant};
 use serde::Serialize;
@@ -606,21 +606,30 @@ impl Store {
         Ok((total, list))
     }
 
-    /// Every scenario of the organisation as (id, analysis title, scenario title), for choosing
-    /// what a measure traces to.
+    /// Every scenario of the organisation with the title of its analysis, for choosing what a
+    /// measure traces to; archived ones marked (a measure keeps the links it has to them).
     pub async fn scenario_choices(
         &self,
         t: &Tenant,
-    ) -> Result<Vec<(String, String, String)>, StoreError> {
+    ) -> Result<Vec<(Linkable, String)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT s.id AS id, r.title AS analysis, s.title AS title FROM risk_scenarios s JOIN risk_analyses r ON r.id = s.analysis_id
-             WHERE s.org_id = $1 AND r.org_id = $1 AND s.archived_at IS NULL ORDER BY r.title, s.title LIMIT 1000",
+            "SELECT s.id AS id, r.title AS analysis, s.title AS title,
+                    CASE WHEN s.archived_at IS NULL THEN 0 ELSE 1 END AS archived
+             FROM risk_scenarios s JOIN risk_analyses r ON r.id = s.analysis_id
+             WHERE s.org_id = $1 AND r.org_id = $1 ORDER BY r.title, s.title, s.id",
         )
         .bind(t.id())
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| Ok((s(r, "id")?, s(r, "analysis")?, s(r, "title")?)))
+            .map(|r| {
+                let scenario = Linkable {
+                    id: s(r, "id")?,
+                    name: s(r, "title")?,
+                    archived: i(r, "archived")? != 0,
+                };
+                Ok((scenario, s(r, "analysis")?))
+            })
             .collect()
     }
 

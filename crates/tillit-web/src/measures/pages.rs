@@ -16,7 +16,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
-use tillit_app::views::{Measure, MeasureOrder, MeasureQuery};
+use tillit_app::views::{Linkable, Measure, MeasureOrder, MeasureQuery};
 use tillit_domain::ids::*;
 use tillit_domain::measure::{is_overdue, MeasureStatus, RequirementRef};
 use tillit_domain::paging::PageRequest;
@@ -325,12 +325,16 @@ async fn measure_form(
     let fields = vec![
         fill.text("title", x.map(|x| x.title.clone())),
         fill.area("description", x.and_then(|x| x.description.clone())),
-        fill.checks(
+        fill.links(
             "scenario_ids",
             &stored_scenarios,
             scenarios
                 .into_iter()
-                .map(|(id, a, t)| (id, format!("{t} ({a})"))),
+                .map(|(s, analysis)| Linkable {
+                    name: format!("{} ({analysis})", s.name),
+                    ..s
+                })
+                .collect(),
         )
         .hint(tr.t("measure-traces-hint")),
         fill.checks(

@@ -558,10 +558,11 @@ async fn a_systems_supplier_comes_from_the_register_and_text_written_before_is_l
     assert_eq!(linked, [ids[0].clone(), ids[0].clone()]);
 }
 
-/// The forms that link systems, assets and suppliers offer every one of them, not the first
-/// page: a region has thousands, and a link not offered is dropped when the form is saved.
+/// The forms that link systems, assets, suppliers and scenarios offer every one of them, not
+/// the first page (a region has thousands), and keep the links they have to archived ones: a
+/// link a form does not show is dropped when the form is saved.
 #[tokio::test]
-async fn forms_offer_every_system_asset_and_supplier_however_many() {
+async fn linking_forms_offer_every_object_and_keep_archived_links() {
     let app = TestApp::spawn().await;
     let (t, _) = app.org("Region Många", OrgKind::Region).await;
     let actor = Actor::operator();
@@ -783,4 +784,73 @@ async fn forms_offer_every_system_asset_and_supplier_however_many() {
         .input
         .system_ids;
     assert_eq!(kept, vec![last_system.clone()]);
+
+    // A measure that answers a scenario of an archived analysis keeps it too.
+    let scenario_input = tillit_domain::risk::parse_scenario(
+        &Default::default(),
+        &tillit_domain::risk::ScenarioDraft {
+            title: "Utpressningsvirus".into(),
+            threat_key: "ransomware".into(),
+            inherent_likelihood: "2".into(),
+            inherent_consequence: "2".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let no_acceptance = tillit_store::AcceptanceRecord {
+        decider_name: None,
+        signature: tillit_domain::risk::Signature::Unchanged,
+        requester: "",
+    };
+    let scenario = app
+        .store
+        .save_scenario(&t, &actor, &analysis, None, &scenario_input, no_acceptance)
+        .await
+        .unwrap()
+        .id
+        .to_string();
+    let measure = app
+        .store
+        .save_measure(
+            &t,
+            &actor,
+            "Operatören",
+            None,
+            &tillit_domain::measure::parse_measure(&tillit_domain::measure::MeasureDraft {
+                title: "Säkerhetskopior offline".into(),
+                scenario_ids: vec![scenario.clone()],
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let (_, html) = b.get_text(&format!("/measures/{measure}/edit")).await;
+    assert!(
+        checked(&html, &scenario),
+        "the measure answers the scenario"
+    );
+    app.store
+        .set_archived(
+            &t,
+            &actor,
+            "operator",
+            tillit_domain::archive::Archivable::RiskAnalysis,
+            analysis.as_str(),
+            true,
+        )
+        .await
+        .unwrap();
+    let (_, html) = b.get_text(&format!("/measures/{measure}/edit")).await;
+    assert!(
+        checked(&html, &scenario),
+        "it still does once the analysis is archived"
+    );
+    assert!(html.contains("Utpressningsvirus (Analys, ny titel) (i arkivet)"));
+    let (_, html) = b.get_text("/measures/new").await;
+    assert!(
+        !html.contains("Utpressningsvirus"),
+        "a new measure is not offered it"
+    );
 }
