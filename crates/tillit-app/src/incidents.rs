@@ -100,6 +100,29 @@ async fn view_with(
     incident: Incident,
 ) -> Result<IncidentView> {
     let sent = app.store.sent_reports(t, &incident.id).await?;
+    Ok(with_obligations(org, incident, sent))
+}
+
+/// Incidents with their obligations, the reports marked sent read for all of them at once.
+async fn views_of(
+    app: &App,
+    t: &Tenant,
+    org: &OrgContext,
+    incidents: Vec<Incident>,
+) -> Result<Vec<IncidentView>> {
+    let ids: Vec<&str> = incidents.iter().map(|x| x.id.as_str()).collect();
+    let mut sent = app.store.sent_reports_of(t, &ids).await?;
+    Ok(incidents
+        .into_iter()
+        .map(|x| {
+            let s = sent.remove(&x.id).unwrap_or_default();
+            with_obligations(org, x, s)
+        })
+        .collect())
+}
+
+/// An incident with its obligations, given the reports marked sent.
+fn with_obligations(org: &OrgContext, incident: Incident, sent: Vec<SentReport>) -> IncidentView {
     let notification_sent = sent
         .iter()
         .find(|s| s.kind == Kind::Nis2Notification.key())
@@ -116,10 +139,10 @@ async fn view_with(
             obligation: o,
         })
         .collect();
-    Ok(IncidentView {
+    IncidentView {
         incident,
         obligations,
-    })
+    }
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -148,10 +171,7 @@ pub async fn list_incident_views(
 ) -> Result<Page<IncidentView>> {
     let list = list_incidents(app, who, q, status, page).await?;
     let org = org_context(app, who.tenant()).await?;
-    let mut items = Vec::with_capacity(list.items.len());
-    for x in list.items {
-        items.push(view_with(app, who.tenant(), &org, x).await?);
-    }
+    let items = views_of(app, who.tenant(), &org, list.items).await?;
     Ok(Page {
         items,
         page: list.page,
@@ -295,8 +315,7 @@ pub async fn reports_due(app: &App, who: &Acting) -> Result<Vec<DueReport>> {
     }
     let org = org_context(app, t).await?;
     let mut out = Vec::new();
-    for x in active {
-        let v = view_with(app, t, &org, x).await?;
+    for v in views_of(app, t, &org, active).await? {
         for o in v.obligations {
             if o.sent.is_none() && o.obligation.applies != tillit_domain::incident::Applies::No {
                 out.push(DueReport {
@@ -321,11 +340,7 @@ pub async fn reports_due(app: &App, who: &Acting) -> Result<Vec<DueReport>> {
 pub(crate) async fn all_views(app: &App, t: &Tenant) -> Result<Vec<IncidentView>> {
     let org = org_context(app, t).await?;
     let all = crate::all_pages(|page| app.store.list_incidents(t, None, None, page)).await?;
-    let mut out = Vec::with_capacity(all.len());
-    for x in all {
-        out.push(view_with(app, t, &org, x).await?);
-    }
-    Ok(out)
+    views_of(app, t, &org, all).await
 }
 
 /// The incidents with a report whose deadline has passed without it being marked sent: the most

@@ -1461,3 +1461,73 @@ async fn a_private_provider_adopts_without_osl_and_an_adoption_is_all_or_nothing
         .unwrap()
         .is_empty());
 }
+
+/// The reports due are read from every incident that may still owe one, however many: the
+/// newest incident, whose deadlines are the most urgent, counts when 500 older ones are open.
+#[tokio::test]
+async fn the_reports_due_come_from_every_open_incident() {
+    use tillit_domain::incident_case::IncidentDraft;
+    let w = World::new().await;
+    let t = w.org("Region Många incidenter").await;
+    let coordinator = w
+        .person(&t, "samordnare@manga.example", Role::Coordinator)
+        .await;
+    let old = chrono::Utc::now() - chrono::Duration::days(20);
+    for i in 0..500 {
+        let draft = IncidentDraft {
+            title: format!("Äldre händelse {i:03}"),
+            aware_at: (old + chrono::Duration::minutes(i)).to_rfc3339(),
+            personal_data: "no".into(),
+            significant: "no".into(),
+            significance_motivation: "Ingen påverkan.".into(),
+            ..Default::default()
+        };
+        tillit_app::incidents::create_incident(&w.app, &coordinator, &draft)
+            .await
+            .unwrap();
+    }
+    let newest = tillit_app::incidents::create_incident(
+        &w.app,
+        &coordinator,
+        &IncidentDraft {
+            title: "Journal skickad till fel mottagare".into(),
+            aware_at: (chrono::Utc::now() - chrono::Duration::hours(2)).to_rfc3339(),
+            personal_data: "yes".into(),
+            breach_risk: "high_risk".into(),
+            risk_motivation: "Känsliga uppgifter om en patient.".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .incident
+    .id;
+    let due_of_newest = |due: &[tillit_app::incidents::DueReport]| {
+        due.iter()
+            .filter(|d| d.incident_id == newest)
+            .map(|d| d.obligation.kind.key())
+            .collect::<Vec<_>>()
+    };
+    let due = tillit_app::incidents::reports_due(&w.app, &coordinator)
+        .await
+        .unwrap();
+    let newest_due = due_of_newest(&due);
+    assert!(newest_due.contains(&"imy_notification"), "{newest_due:?}");
+    assert!(newest_due.contains(&"data_subjects"), "{newest_due:?}");
+
+    // A report marked sent leaves the list; the others stay.
+    let sent = tillit_app::incidents::ReportSentDraft {
+        obligation: "imy_notification".into(),
+        reference: "IMY-2026-7".into(),
+        ..Default::default()
+    };
+    tillit_app::incidents::mark_report_sent(&w.app, &coordinator, &newest, &sent)
+        .await
+        .unwrap();
+    let due = tillit_app::incidents::reports_due(&w.app, &coordinator)
+        .await
+        .unwrap();
+    let newest_due = due_of_newest(&due);
+    assert!(!newest_due.contains(&"imy_notification"), "{newest_due:?}");
+    assert!(newest_due.contains(&"data_subjects"), "{newest_due:?}");
+}

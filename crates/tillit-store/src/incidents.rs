@@ -323,7 +323,7 @@ impl Store {
         since: &DateTime<Utc>,
     ) -> Result<Vec<Incident>, StoreError> {
         let rows: Vec<IncidentRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM incidents WHERE org_id = $1 AND (status <> 'closed' OR aware_at >= $2) ORDER BY aware_at, id LIMIT 500"
+            "SELECT {COLUMNS} FROM incidents WHERE org_id = $1 AND (status <> 'closed' OR aware_at >= $2) ORDER BY aware_at, id"
         ))
         .bind(t.id())
         .bind(stored(since))
@@ -410,6 +410,37 @@ impl Store {
         .bind(incident_id)
         .fetch_all(&self.pool)
         .await?)
+    }
+
+    /// The reports marked sent of the given incidents, by incident, in one read.
+    pub async fn sent_reports_of(
+        &self,
+        t: &Tenant,
+        incident_ids: &[&str],
+    ) -> Result<std::collections::HashMap<String, Vec<SentReport>>, StoreError> {
+        let mut out: std::collections::HashMap<String, Vec<SentReport>> = Default::default();
+        // In chunks, within every backend's limit on bound parameters.
+        for chunk in incident_ids.chunks(500) {
+            let marks = (2..chunk.len() + 2)
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT incident_id, kind, sent_at, sent_by_name, reference FROM incident_reports
+                 WHERE org_id = $1 AND incident_id IN ({marks}) ORDER BY sent_at, kind"
+            );
+            let mut q = sqlx::query(&sql).bind(t.id());
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                let id = crate::row::s(&row, "incident_id")?;
+                out.entry(id)
+                    .or_default()
+                    .push(<SentReport as sqlx::FromRow<_>>::from_row(&row)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Marks an obligation's report sent (once: a second mark replaces when, who and reference).
