@@ -32,7 +32,8 @@ impl Register {
             Register::Suppliers => "suppliers",
         }
     }
-    /// The columns, in export order. Import reads them by name (any order; missing ones empty).
+    /// The columns, in export order. Import reads them by name, in any order. A column the file
+    /// leaves out is empty on a new row and keeps its stored value on an existing one.
     pub fn columns(self) -> &'static [&'static str] {
         match self {
             Register::Assets => &[
@@ -274,8 +275,28 @@ async fn plan(
         .into_iter()
         .map(|m| (m.email.to_lowercase(), m.id.into_string()))
         .collect();
-    let assets: HashMap<String, (AssetId, Option<Levels>)> = crate::assets::all_assets(app, who)
-        .await?
+    let email_of: HashMap<&str, &str> = by_email
+        .iter()
+        .map(|(email, id)| (id.as_str(), email.as_str()))
+        .collect();
+    let email = |id: &Option<String>| {
+        id.as_deref()
+            .and_then(|i| email_of.get(i))
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    // What an existing row keeps in a column the file leaves out, by the name rows match on.
+    let mut stored: HashMap<String, HashMap<&'static str, String>> = HashMap::new();
+    let asset_list = crate::assets::all_assets(app, who).await?;
+    if reg == Register::Assets {
+        for a in &asset_list {
+            stored.insert(
+                a.input.name.clone(),
+                asset_cells(&a.input, email(&a.input.owner_membership_id)),
+            );
+        }
+    }
+    let assets: HashMap<String, (AssetId, Option<Levels>)> = asset_list
         .into_iter()
         .map(|a| (a.input.name, (a.id, a.levels)))
         .collect();
@@ -293,10 +314,19 @@ async fn plan(
         Register::Systems => crate::systems::all_systems(app, who)
             .await?
             .into_iter()
-            .map(|s| (s.input.name, s.id))
+            .map(|s| {
+                let cells = system_cells(&s, email(&s.input.owner_membership_id));
+                stored.insert(s.input.name.clone(), cells);
+                (s.input.name, s.id)
+            })
             .collect(),
         Register::Assets | Register::Suppliers => HashMap::new(),
     };
+    if reg == Register::Suppliers {
+        for s in crate::suppliers::all_suppliers(app, who).await? {
+            stored.insert(s.input.name.to_lowercase(), supplier_cells(&s.input));
+        }
+    }
     let today = crate::today();
     let may_classify = who.may(Permission::Classify);
     let mut seen = HashSet::new();
@@ -304,7 +334,17 @@ async fn plan(
     let mut plan = Vec::new();
     for (i, row) in table.rows.iter().enumerate() {
         let line = i + 2;
-        let cell = |k: &str| table.get(row, k).to_string();
+        let row_name = table.get(row, "name").to_string();
+        let kept = stored.get(&match reg {
+            Register::Suppliers => row_name.to_lowercase(),
+            Register::Assets | Register::Systems => row_name.clone(),
+        });
+        let cell = |k: &str| match kept {
+            Some(kept) if !table.headers.iter().any(|h| h == k) => {
+                kept.get(k).cloned().unwrap_or_default()
+            }
+            _ => table.get(row, k).to_string(),
+        };
         let mut errs = ValidationErrors::new();
         let owner = match cell("owner_email").to_lowercase() {
             e if e.is_empty() => String::new(),
@@ -316,7 +356,6 @@ async fn plan(
                 }
             },
         };
-        let row_name = cell("name");
         if !row_name.is_empty() && !seen.insert(row_name.clone()) {
             errs.push(ValidationError::new("name", Rule::AlreadyExists));
         }
@@ -404,7 +443,12 @@ async fn plan(
                     description: cell("description"),
                     owner_membership_id: owner,
                     supplier_id,
-                    supplier: String::new(),
+                    // A supplier named in free text stays unless the file names one.
+                    supplier: if table.headers.iter().any(|h| h == "supplier") {
+                        String::new()
+                    } else {
+                        cell("supplier_text")
+                    },
                     hosting: cell("hosting"),
                     country,
                     review_interval_months: cell("review_interval_months"),
@@ -480,6 +524,134 @@ async fn plan(
         });
     }
     Ok((rows, plan))
+}
+
+/// An asset's stored facts as the import reads them (keys, not labels). Its classification is
+/// left out: without level columns, an import leaves the classification as it is.
+fn asset_cells(a: &AssetInput, owner_email: String) -> HashMap<&'static str, String> {
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+    HashMap::from([
+        ("description", a.description.clone().unwrap_or_default()),
+        ("owner_email", owner_email),
+        ("personal_data", yes_no(a.personal_data)),
+        ("special_categories", a.special_categories.join(",")),
+        ("offences", yes_no(a.offences)),
+        ("data_subjects", a.data_subjects.join(",")),
+        (
+            "individuals_approx",
+            a.individuals_approx
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+        ),
+        (
+            "confidentiality_provisions",
+            a.confidentiality_provisions.clone().unwrap_or_default(),
+        ),
+        (
+            "confidentiality_strength",
+            a.confidentiality_strength.clone().unwrap_or_default(),
+        ),
+        ("legal_basis", a.legal_basis.clone().unwrap_or_default()),
+        (
+            "review_interval_months",
+            a.review_interval_months.to_string(),
+        ),
+    ])
+}
+
+/// A system's stored facts as the import reads them. A supplier named in free text, not in the
+/// register, is kept as such (`supplier_text`) while the file has no supplier column.
+fn system_cells(s: &crate::views::System, owner_email: String) -> HashMap<&'static str, String> {
+    let i = &s.input;
+    HashMap::from([
+        ("description", i.description.clone().unwrap_or_default()),
+        ("owner_email", owner_email),
+        ("supplier", s.supplier_name.clone().unwrap_or_default()),
+        (
+            "supplier_text",
+            s.unlinked_supplier.clone().unwrap_or_default(),
+        ),
+        ("hosting", i.hosting.clone()),
+        (
+            "country",
+            i.country
+                .clone()
+                .or(s.unmatched_country.clone())
+                .unwrap_or_default(),
+        ),
+        (
+            "review_interval_months",
+            i.review_interval_months.to_string(),
+        ),
+        (
+            "assets",
+            s.assets
+                .iter()
+                .map(|a| a.input.name.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+        ),
+    ])
+}
+
+/// A supplier's stored facts as the import reads them (the export's forms, with codes and keys).
+fn supplier_cells(i: &SupplierInput) -> HashMap<&'static str, String> {
+    let answer = |v: Option<bool>| match v {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => String::new(),
+    };
+    let pairs = |xs: Vec<(String, Option<String>)>| {
+        xs.into_iter()
+            .map(|(name, extra)| match extra {
+                Some(e) => format!("{name}; {e}"),
+                None => name,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    HashMap::from([
+        ("org_number", i.org_number.clone().unwrap_or_default()),
+        ("country", i.country.clone().unwrap_or_default()),
+        (
+            "parent_company",
+            i.parent_company.clone().unwrap_or_default(),
+        ),
+        (
+            "parent_country",
+            i.parent_country.clone().unwrap_or_default(),
+        ),
+        ("jurisdictions", i.jurisdictions.join(",")),
+        (
+            "subprocessors",
+            pairs(
+                i.subprocessors
+                    .iter()
+                    .map(|p| (p.name.clone(), p.country.clone()))
+                    .collect(),
+            ),
+        ),
+        ("dpa_signed_on", i.dpa_signed_on.clone().unwrap_or_default()),
+        (
+            "confidentiality_undertaking",
+            answer(i.confidentiality_undertaking),
+        ),
+        ("audit_rights", answer(i.audit_rights)),
+        ("subprocessor_approval", answer(i.subprocessor_approval)),
+        ("exit_terms", answer(i.exit_terms)),
+        (
+            "certifications",
+            pairs(
+                i.certifications
+                    .iter()
+                    .map(|c| (c.name.clone(), c.valid_until.clone()))
+                    .collect(),
+            ),
+        ),
+        ("data_locations", i.data_locations.join(",")),
+        ("support_locations", i.support_locations.join(",")),
+        ("notes", i.notes.clone().unwrap_or_default()),
+    ])
 }
 
 /// Stores the planned rows in one unit of work: every row or none (a failure in any row, or a

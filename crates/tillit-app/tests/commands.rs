@@ -1531,3 +1531,160 @@ async fn the_reports_due_come_from_every_open_incident() {
     assert!(!newest_due.contains(&"imy_notification"), "{newest_due:?}");
     assert!(newest_due.contains(&"data_subjects"), "{newest_due:?}");
 }
+
+/// An import that leaves columns out changes only the columns it has: an existing asset keeps
+/// its owner and personal-data facts, a system its assets, a supplier its contract answers.
+/// A new row gets the columns it has and nothing else.
+#[tokio::test]
+async fn an_import_changes_only_the_columns_the_file_has() {
+    use tillit_domain::supplier::SupplierDraft;
+    let w = World::new().await;
+    let t = w.org("Region Kolumner").await;
+    let c = w
+        .person(&t, "samordnare@kolumner.example", Role::Coordinator)
+        .await;
+    let owner = c.membership().membership_id.clone();
+    let asset = tillit_app::assets::create_asset(
+        &w.app,
+        &c,
+        &AssetDraft {
+            name: "Patientjournal".into(),
+            owner_membership_id: owner.clone(),
+            personal_data: "yes".into(),
+            special_categories: vec!["health".into()],
+            data_subjects: vec!["patients".into()],
+            confidentiality_provisions: "25 kap. 1 § OSL".into(),
+            review_interval_months: "6".into(),
+            ..AssetDraft::default()
+        },
+    )
+    .await
+    .unwrap();
+    let system = tillit_app::systems::create_system(
+        &w.app,
+        &c,
+        &tillit_domain::system::SystemDraft {
+            name: "Journalsystemet".into(),
+            hosting: "outsourced".into(),
+            country: "SE".into(),
+            asset_ids: vec![asset.id.to_string()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let supplier = tillit_app::suppliers::create_supplier(
+        &w.app,
+        &c,
+        &SupplierDraft {
+            name: "Driftbolaget AB".into(),
+            country: "SE".into(),
+            dpa_signed_on: "2026-01-15".into(),
+            audit_rights: "yes".into(),
+            exit_terms: "no".into(),
+            subprocessors: "Molnet AB; SE".into(),
+            data_locations: vec!["SE".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let import = |reg: Register, csv: &'static str| {
+        let c = c.clone();
+        let app = &w.app;
+        async move {
+            let result = transfer::import(
+                app,
+                &c,
+                reg,
+                "delvis.csv",
+                csv.as_bytes(),
+                false,
+                &Default::default(),
+            )
+            .await
+            .unwrap();
+            let Import::Rows { rows, saved } = result else {
+                panic!("file refused")
+            };
+            assert!(
+                saved,
+                "{:?}",
+                rows.iter().map(|r| &r.errors).collect::<Vec<_>>()
+            );
+            rows
+        }
+    };
+
+    let rows = import(
+        Register::Assets,
+        "name,description\nPatientjournal,Hela journalen\nLabbsvar,Svar från labbet\n",
+    )
+    .await;
+    assert_eq!(rows[0].action, RowAction::Update);
+    assert_eq!(rows[1].action, RowAction::Create);
+    let a = tillit_app::assets::asset(&w.app, &c, &asset.id)
+        .await
+        .unwrap()
+        .input;
+    assert_eq!(a.description.as_deref(), Some("Hela journalen"));
+    assert_eq!(a.owner_membership_id.as_deref(), Some(owner.as_str()));
+    assert!(a.personal_data);
+    assert_eq!(a.special_categories, ["health"]);
+    assert_eq!(a.data_subjects, ["patients"]);
+    assert_eq!(
+        a.confidentiality_provisions.as_deref(),
+        Some("25 kap. 1 § OSL")
+    );
+    assert_eq!(a.review_interval_months, 6);
+    let new = tillit_app::assets::all_assets(&w.app, &c)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.input.name == "Labbsvar")
+        .unwrap()
+        .input;
+    assert!(!new.personal_data && new.owner_membership_id.is_none());
+
+    // A column the file has, left empty, empties it.
+    import(Register::Assets, "name,owner_email\nPatientjournal,\n").await;
+    let a = tillit_app::assets::asset(&w.app, &c, &asset.id)
+        .await
+        .unwrap()
+        .input;
+    assert_eq!(a.owner_membership_id, None);
+    assert!(a.personal_data, "personal data untouched");
+
+    import(
+        Register::Systems,
+        "name,description\nJournalsystemet,Vårdens journal\n",
+    )
+    .await;
+    let s = tillit_app::systems::system(&w.app, &c, &system.id)
+        .await
+        .unwrap();
+    assert_eq!(s.input.description.as_deref(), Some("Vårdens journal"));
+    assert_eq!(
+        s.input.asset_ids,
+        [asset.id.to_string()],
+        "the system keeps its asset"
+    );
+    assert_eq!(s.input.hosting, "outsourced");
+    assert_eq!(s.input.country.as_deref(), Some("SE"));
+
+    import(
+        Register::Suppliers,
+        "name,notes\nDriftbolaget AB,Avtal förlängt\n",
+    )
+    .await;
+    let x = tillit_app::suppliers::supplier(&w.app, &c, &supplier.id)
+        .await
+        .unwrap()
+        .input;
+    assert_eq!(x.notes.as_deref(), Some("Avtal förlängt"));
+    assert_eq!(x.dpa_signed_on.as_deref(), Some("2026-01-15"));
+    assert_eq!((x.audit_rights, x.exit_terms), (Some(true), Some(false)));
+    assert_eq!(x.subprocessors.len(), 1);
+    assert_eq!(x.subprocessors[0].country.as_deref(), Some("SE"));
+    assert_eq!(x.data_locations, ["SE"]);
+}
