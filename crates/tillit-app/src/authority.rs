@@ -202,6 +202,25 @@ pub async fn import_registry(
             replaced: 0,
         });
     }
+    // A row that replaces one keeps what is stored in a column the file does not have.
+    let has = |i: usize| {
+        let (en, sv) = REGISTRY_COLUMNS[i];
+        table.headers.iter().any(|h| h == en || h == sv)
+    };
+    if (3..REGISTRY_COLUMNS.len()).any(|i| !has(i)) {
+        let filter = RemitFilter::default();
+        let stored: HashMap<String, RegistryEntry> =
+            crate::all_pages(|page| app.store.registry(who.tenant(), &filter, page))
+                .await?
+                .into_iter()
+                .map(|e| (e.org_number.clone(), e))
+                .collect();
+        for e in &mut entries {
+            if let Some(old) = stored.get(&e.org_number) {
+                keep_absent(e, old, has);
+            }
+        }
+    }
     let (added, replaced) = app
         .store
         .import_registry(who.tenant(), &who.actor(), file_name, &entries)
@@ -212,6 +231,28 @@ pub async fn import_registry(
         added,
         replaced,
     })
+}
+
+/// The stored values of the columns a registry file does not have (`has` by column index).
+fn keep_absent(e: &mut NewRegistryEntry, old: &RegistryEntry, has: impl Fn(usize) -> bool) {
+    if !has(3) {
+        e.county = old.county.clone();
+    }
+    if !has(4) {
+        e.individuals = old.individuals;
+    }
+    if !has(5) {
+        e.kinds_of_care = old.kinds_of_care.clone();
+    }
+    if !has(6) {
+        e.nis2_class = old.nis2_class.clone();
+    }
+    if !has(7) {
+        e.last_supervised_on = old.last_supervised_on.clone();
+    }
+    if !has(8) {
+        e.public_key = old.public_key.clone();
+    }
 }
 
 /// Adds registry rows made by a program (the demo's generated remit), replacing rows with the

@@ -577,6 +577,20 @@ async fn a_submission_file_from_another_tillit_is_imported_or_refused_with_the_r
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // A refreshed list without the key column changes the county and keeps the published key.
+    let row = format!(
+        "name,org_number,kind,county\nVårdbolaget Fjärran AB,{elsewhere},private_provider,Norrbotten\n"
+    );
+    let res = lead
+        .post_multipart(
+            "/authority/registry/import",
+            &[],
+            Some(("r.csv", row.into_bytes())),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = lead.get_text("/authority/registry?q=Fjärran").await;
+    assert!(html.contains("Norrbotten"), "{html}");
     // Signed with another key; a changed byte; not a submission at all.
     let (_, html) = import(file(report(&elsewhere), &other_key)).await;
     assert!(html.contains("en annan nyckel"), "{html}");
