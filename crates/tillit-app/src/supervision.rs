@@ -209,8 +209,8 @@ pub async fn provider_cases(app: &App, who: &Acting) -> Result<Vec<CaseRow>> {
     crate::all_pages(|page| app.store.supervision_cases(who.tenant(), &f, page)).await
 }
 
-/// How many requests the provider has yet to answer and actions yet to report, for the
-/// overview and the menu.
+/// How many requests the provider has yet to answer, over all its open cases, for the overview,
+/// the menu and the status report.
 pub async fn provider_open_items(app: &App, who: &Acting) -> Result<usize> {
     if !who.may(Permission::ViewRegisters) {
         return Ok(0);
@@ -220,18 +220,8 @@ pub async fn provider_open_items(app: &App, who: &Acting) -> Result<usize> {
         not_closed: true,
         ..CaseFilter::default()
     };
-    let open = app
-        .store
-        .supervision_cases(
-            who.tenant(),
-            &f,
-            PageRequest {
-                page: 1,
-                per_page: 100,
-            },
-        )
-        .await?;
-    Ok(open.items.iter().map(|c| c.open_requests as usize).sum())
+    let open = crate::all_pages(|page| app.store.supervision_cases(who.tenant(), &f, page)).await?;
+    Ok(open.iter().map(|c| c.open_requests as usize).sum())
 }
 
 /// A decision as shown: the stored row with its document read.
@@ -1050,9 +1040,15 @@ pub struct StatsView {
     pub to: String,
     /// Per case type, then all together.
     pub rows: Vec<TypeStatistics>,
-    /// Open cases over the target or older than six months, oldest first.
+    /// Open cases over the target or older than six months, oldest first: the first
+    /// [`ATTENTION_SHOWN`] of them.
     pub attention: Vec<CaseTimeRow>,
+    /// How many open cases are over the target or older than six months in all.
+    pub attention_total: usize,
 }
+
+/// How many of the cases to look at the statistics list (the export lists every case).
+pub const ATTENTION_SHOWN: usize = 100;
 
 /// One case's handling-time row: its span and where it stands against the target and the six
 /// months.
@@ -1166,7 +1162,8 @@ pub async fn statistics(app: &App, who: &Acting, p: &StatsParams) -> Result<Stat
     }
     let rows = handling_time::statistics(&times, from, to, now, &targets);
     attention.sort();
-    attention.truncate(100);
+    let attention_total = attention.len();
+    attention.truncate(ATTENTION_SHOWN);
     let ids: Vec<String> = attention.iter().map(|(_, id)| id.to_string()).collect();
     let mut attention: Vec<CaseTimeRow> = app
         .store
@@ -1183,6 +1180,7 @@ pub async fn statistics(app: &App, who: &Acting, p: &StatsParams) -> Result<Stat
         to: tillit_store::format_timestamp(to),
         rows,
         attention,
+        attention_total,
     })
 }
 

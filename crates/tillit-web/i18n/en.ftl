@@ -2022,6 +2022,7 @@ stats-over-six = Older than six months
 stats-six-months-help = Six months is the time after which förvaltningslagen 12 § lets a party who started a case ask for a decision. Supervision cases are started by the authority, so here it is a yardstick.
 stats-attention = Cases to look at
 stats-attention-none = No open case is over its target or older than six months.
+stats-attention-more = The list shows the { $shown } oldest of { $total } cases to look at. The export lists them all.
 stats-why = Why
 stats-targets = Handling-time targets
 stats-targets-help = Days to a decision per case type, counted in the authority's own time (waiting for the provider does not count). Empty: no target.

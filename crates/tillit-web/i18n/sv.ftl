@@ -2010,6 +2010,7 @@ stats-over-six = Äldre än sex månader
 stats-six-months-help = Sex månader är tiden efter vilken förvaltningslagen 12 § låter en part som inlett ett ärende begära beslut. Tillsynsärenden inleds av myndigheten, så här är det en måttstock.
 stats-attention = Ärenden att se över
 stats-attention-none = Inget öppet ärende är över målet eller äldre än sex månader.
+stats-attention-more = Listan visar de { $shown } äldsta av { $total } ärenden att se över. Exporten listar alla.
 stats-why = Varför
 stats-targets = Mål för handläggningstid
 stats-targets-help = Dagar till beslut per ärendetyp, räknat i myndighetens egen tid (väntan på vårdgivaren räknas inte). Tomt: inget mål.

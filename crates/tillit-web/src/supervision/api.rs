@@ -204,7 +204,7 @@ pub async fn statistics(
     let s = sup::statistics(m.app(), &m.who, &p).await?;
     Ok(Json(serde_json::json!({
         "year": s.year, "quarter": s.quarter, "from": s.from, "to": s.to,
-        "by_case_type": s.rows, "attention": s.attention,
+        "by_case_type": s.rows, "attention": s.attention, "attention_total": s.attention_total,
     })))
 }
 

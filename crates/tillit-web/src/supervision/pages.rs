@@ -986,6 +986,8 @@ struct StatsPage {
     period: String,
     lines: Vec<StatLine>,
     attention: Vec<AttentionLine>,
+    /// "The 100 oldest of N", when there are more than the list shows.
+    attention_more: Option<String>,
     bars: Vec<BarRow>,
     band_labels: Vec<String>,
     chart_height: f64,
@@ -1125,6 +1127,15 @@ async fn stats_page(
             .collect(),
         period,
         lines,
+        attention_more: (s.attention_total > s.attention.len()).then(|| {
+            tr.f(
+                "stats-attention-more",
+                &[
+                    ("shown", s.attention.len().to_string()),
+                    ("total", s.attention_total.to_string()),
+                ],
+            )
+        }),
         attention,
         bars,
         band_labels: ["0–30", "31–90", "91–180", "> 180"]

@@ -423,6 +423,9 @@ async fn a_case_runs_from_a_request_answered_with_an_extract_to_a_verified_order
         ),
         (Some(1), Some(1), Some(1))
     );
+    // Closed, it is no case to look at; the list says how many there are in all.
+    assert_eq!(stats["attention"].as_array().map(Vec::len), Some(0));
+    assert_eq!(stats["attention_total"], 0);
     let res = b.get("/authority/statistics/export?format=csv").await;
     assert_eq!(res.status(), StatusCode::OK);
     let csv = res.text().await.unwrap();
