@@ -553,42 +553,26 @@ async fn a_submission_file_from_another_tillit_is_imported_or_refused_with_the_r
     );
     // In the registry, but with no published key.
     let lead = app.login("tillsyn@imy.test").await;
-    let row = format!(
-        "name,org_number,kind,public_key\nVårdbolaget Fjärran AB,{elsewhere},private_provider,\n"
-    );
-    let res = lead
-        .post_multipart(
-            "/authority/registry/import",
-            &[],
-            Some(("r.csv", row.into_bytes())),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let registry = |columns: &str, rest: &str| {
+        let csv = format!("name,org_number,kind,{columns}\nVårdbolaget Fjärran AB,{elsewhere},private_provider,{rest}\n");
+        let lead = &lead;
+        async move {
+            let res = lead
+                .post_multipart(
+                    "/authority/registry/import",
+                    &[],
+                    Some(("r.csv", csv.into_bytes())),
+                )
+                .await;
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        }
+    };
+    registry("public_key", "").await;
     let (_, html) = import(good.clone()).await;
     assert!(html.contains("ingen publicerad nyckel"), "{html}");
-    let row = format!(
-        "name,org_number,kind,public_key\nVårdbolaget Fjärran AB,{elsewhere},private_provider,{published}\n"
-    );
-    let res = lead
-        .post_multipart(
-            "/authority/registry/import",
-            &[],
-            Some(("r.csv", row.into_bytes())),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    registry("public_key", &published).await;
     // A refreshed list without the key column changes the county and keeps the published key.
-    let row = format!(
-        "name,org_number,kind,county\nVårdbolaget Fjärran AB,{elsewhere},private_provider,Norrbotten\n"
-    );
-    let res = lead
-        .post_multipart(
-            "/authority/registry/import",
-            &[],
-            Some(("r.csv", row.into_bytes())),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    registry("county", "Norrbotten").await;
     let (_, html) = lead.get_text("/authority/registry?q=Fjärran").await;
     assert!(html.contains("Norrbotten"), "{html}");
     // Signed with another key; a changed byte; not a submission at all.
