@@ -310,6 +310,9 @@ async fn plan(
             .collect(),
         Register::Assets => HashMap::new(),
     };
+    // A system's stored links by id, kept as they are where the file has no such column (by
+    // name they could miss an archived asset or a supplier whose name differs only in case).
+    let mut system_links: HashMap<String, (Vec<String>, String)> = HashMap::new();
     let systems: HashMap<String, SystemId> = match reg {
         Register::Systems => crate::systems::all_systems(app, who)
             .await?
@@ -317,6 +320,11 @@ async fn plan(
             .map(|s| {
                 let cells = system_cells(&s, email(&s.input.owner_membership_id));
                 stored.insert(s.input.name.clone(), cells);
+                let links = (
+                    s.input.asset_ids.clone(),
+                    s.input.supplier_id.clone().unwrap_or_default(),
+                );
+                system_links.insert(s.input.name.clone(), links);
                 (s.input.name, s.id)
             })
             .collect(),
@@ -415,24 +423,34 @@ async fn plan(
                 }
             }
             Register::Systems => {
+                let absent = |k: &str| !table.headers.iter().any(|h| h == k);
+                let links = system_links.get(&row_name);
                 let mut ids = Vec::new();
-                for n in cell("assets")
-                    .split(';')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                {
-                    match assets.get(n) {
-                        Some((id, _)) => ids.push(id.to_string()),
-                        None => errs.push(ValidationError::new("assets", Rule::NotFound)),
+                match links {
+                    Some((kept, _)) if absent("assets") => ids.clone_from(kept),
+                    _ => {
+                        for n in cell("assets")
+                            .split(';')
+                            .map(str::trim)
+                            .filter(|s| !s.is_empty())
+                        {
+                            match assets.get(n) {
+                                Some((id, _)) => ids.push(id.to_string()),
+                                None => errs.push(ValidationError::new("assets", Rule::NotFound)),
+                            }
+                        }
                     }
                 }
                 // The supplier by its name in the register; the country by code or name.
-                let supplier_id = match cell("supplier").trim().to_lowercase() {
-                    n if n.is_empty() => String::new(),
-                    n => suppliers.get(&n).cloned().unwrap_or_else(|| {
-                        errs.push(ValidationError::new("supplier", Rule::NotFound));
-                        String::new()
-                    }),
+                let supplier_id = match links {
+                    Some((_, kept)) if absent("supplier") => kept.clone(),
+                    _ => match cell("supplier").trim().to_lowercase() {
+                        n if n.is_empty() => String::new(),
+                        n => suppliers.get(&n).cloned().unwrap_or_else(|| {
+                            errs.push(ValidationError::new("supplier", Rule::NotFound));
+                            String::new()
+                        }),
+                    },
                 };
                 let country = cell("country");
                 let country = tillit_domain::country::match_text(&country)
@@ -443,12 +461,7 @@ async fn plan(
                     description: cell("description"),
                     owner_membership_id: owner,
                     supplier_id,
-                    // A supplier named in free text stays unless the file names one.
-                    supplier: if table.headers.iter().any(|h| h == "supplier") {
-                        String::new()
-                    } else {
-                        cell("supplier_text")
-                    },
+                    supplier: String::new(),
                     hosting: cell("hosting"),
                     country,
                     review_interval_months: cell("review_interval_months"),
@@ -559,37 +572,18 @@ fn asset_cells(a: &AssetInput, owner_email: String) -> HashMap<&'static str, Str
     ])
 }
 
-/// A system's stored facts as the import reads them. A supplier named in free text, not in the
-/// register, is kept as such (`supplier_text`) while the file has no supplier column.
+/// A system's stored facts as the import reads them. Its links (assets, supplier) are kept by id
+/// (`system_links`); a country that matched no code stays as the store keeps it.
 fn system_cells(s: &crate::views::System, owner_email: String) -> HashMap<&'static str, String> {
     let i = &s.input;
     HashMap::from([
         ("description", i.description.clone().unwrap_or_default()),
         ("owner_email", owner_email),
-        ("supplier", s.supplier_name.clone().unwrap_or_default()),
-        (
-            "supplier_text",
-            s.unlinked_supplier.clone().unwrap_or_default(),
-        ),
         ("hosting", i.hosting.clone()),
-        (
-            "country",
-            i.country
-                .clone()
-                .or(s.unmatched_country.clone())
-                .unwrap_or_default(),
-        ),
+        ("country", i.country.clone().unwrap_or_default()),
         (
             "review_interval_months",
             i.review_interval_months.to_string(),
-        ),
-        (
-            "assets",
-            s.assets
-                .iter()
-                .map(|a| a.input.name.as_str())
-                .collect::<Vec<_>>()
-                .join(";"),
         ),
     ])
 }

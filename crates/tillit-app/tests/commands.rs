@@ -1560,6 +1560,29 @@ async fn an_import_changes_only_the_columns_the_file_has() {
     )
     .await
     .unwrap();
+    let old = tillit_app::assets::create_asset(
+        &w.app,
+        &c,
+        &AssetDraft {
+            name: "Gammal journal; före 2020".into(),
+            ..AssetDraft::default()
+        },
+    )
+    .await
+    .unwrap();
+    // Two suppliers whose names differ only in case; the system runs at the second.
+    let mut runs_it = String::new();
+    for name in ["Drift Norr AB", "DRIFT NORR AB"] {
+        let s = SupplierDraft {
+            name: name.into(),
+            ..Default::default()
+        };
+        runs_it = tillit_app::suppliers::create_supplier(&w.app, &c, &s)
+            .await
+            .unwrap()
+            .id
+            .to_string();
+    }
     let system = tillit_app::systems::create_system(
         &w.app,
         &c,
@@ -1567,12 +1590,26 @@ async fn an_import_changes_only_the_columns_the_file_has() {
             name: "Journalsystemet".into(),
             hosting: "outsourced".into(),
             country: "SE".into(),
-            asset_ids: vec![asset.id.to_string()],
+            supplier_id: runs_it.clone(),
+            asset_ids: vec![asset.id.to_string(), old.id.to_string()],
             ..Default::default()
         },
     )
     .await
     .unwrap();
+    // The old journal is archived (the store allows it; the app refuses while a system in use
+    // processes it, but a system restored after both were archived is in this state).
+    w.store
+        .set_archived(
+            &t,
+            &Actor::operator(),
+            "operator",
+            tillit_domain::archive::Archivable::Asset,
+            old.id.as_str(),
+            true,
+        )
+        .await
+        .unwrap();
     let supplier = tillit_app::suppliers::create_supplier(
         &w.app,
         &c,
@@ -1664,11 +1701,15 @@ async fn an_import_changes_only_the_columns_the_file_has() {
         .await
         .unwrap();
     assert_eq!(s.input.description.as_deref(), Some("Vårdens journal"));
+    let mut kept = s.input.asset_ids.clone();
+    kept.sort();
+    let mut both = vec![asset.id.to_string(), old.id.to_string()];
+    both.sort();
     assert_eq!(
-        s.input.asset_ids,
-        [asset.id.to_string()],
-        "the system keeps its asset"
+        kept, both,
+        "the system keeps its assets, the archived one too"
     );
+    assert_eq!(s.input.supplier_id.as_deref(), Some(runs_it.as_str()));
     assert_eq!(s.input.hosting, "outsourced");
     assert_eq!(s.input.country.as_deref(), Some("SE"));
 

@@ -31,7 +31,7 @@ document.addEventListener('DOMContentLoaded', function () {
     input.type = 'search';
     input.className = 'choice-filter';
     input.setAttribute('aria-label', set.getAttribute('data-filter'));
-    input.setAttribute('aria-controls', set.id);
+    if (list.id) { input.setAttribute('aria-controls', list.id); }
     input.placeholder = set.getAttribute('data-filter');
     list.parentNode.insertBefore(input, list);
     set.classList.add('filtered');
