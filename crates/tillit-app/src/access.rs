@@ -23,18 +23,6 @@ pub async fn access_analysis(
     Ok(app.store.access_analysis(who.tenant(), system_id).await?)
 }
 
-/// The system's analysis, or not found.
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn required_access_analysis(
-    app: &App,
-    who: &Acting,
-    system_id: &SystemId,
-) -> Result<AccessAnalysis> {
-    access_analysis(app, who, system_id)
-        .await?
-        .ok_or(Error::NotFound)
-}
-
 /// Who can approve: information owners by role, and the owners of the assets the system processes.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn approvers(app: &App, who: &Acting, sys: &System) -> Result<Vec<(String, String)>> {
@@ -107,7 +95,7 @@ pub async fn save_access_analysis(
 }
 
 /// The information owner's answer to a request to approve a system's access-needs analysis:
-/// only the owner asked, signed in, may answer; approving signs it today, declining (with a
+/// only the owner asked, signed in, may answer (before there is an analysis, nobody is); approving signs it today, declining (with a
 /// motivation, kept in the audit trail) leaves the analysis unapproved.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn answer_approval(
@@ -119,7 +107,11 @@ pub async fn answer_approval(
     who.require(Permission::ViewRegisters)?;
     let (accept, note) = d.parse()?;
     let me = who.membership().membership_id.as_str();
-    let a = required_access_analysis(app, who, system_id).await?;
+    // Another organisation's system is not found; this one's without an analysis has nobody
+    // asked to approve one.
+    let Some(a) = access_analysis(app, who, system_id).await? else {
+        return Err(Error::Forbidden);
+    };
     if !(a.input.approved_by.as_deref() == Some(me) && a.approval_signed_at.is_none()) {
         return Err(Error::Forbidden);
     }

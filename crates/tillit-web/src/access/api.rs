@@ -153,7 +153,8 @@ pub async fn put_access_analysis(
 }
 
 /// The information owner's answer to a request to approve the system's access-needs analysis:
-/// only the member asked may answer (403 for anyone else). `accept` signs the approval today;
+/// only the member asked may answer (403 for anyone else, and while the system has no analysis).
+/// `accept` signs the approval today;
 /// `decline` (with a note saying why, kept in the audit trail) leaves it unapproved.
 #[utoipa::path(post, path = "/api/v1/systems/{id}/access-analysis/approval", params(("id" = String, Path)), request_body = tillit_domain::risk::AcceptanceAnswerDraft, responses((status = 200, body = AccessAnalysisDto), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn answer_approval(

@@ -232,6 +232,16 @@ async fn the_whole_cycle_through_the_api() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Before there is an analysis, nobody has been asked to approve one.
+    let ob = app.login("agare@api.example").await;
+    let owner_api = app.api(&make_token(&ob, "ägare 2", &["read", "write"]).await);
+    let early = owner_api
+        .post(
+            &format!("/api/v1/systems/{system}/access-analysis/approval"),
+            json!({"decision": "accept"}),
+        )
+        .await;
+    assert_eq!(early.status(), StatusCode::FORBIDDEN);
     let res = api
         .put(&format!("/api/v1/systems/{system}/access-analysis"), json!({"groups": [{"name": "Läkare", "information_needed": "Journalen", "reason": "Behandling"}],
                         "risks_wider": "Snokning", "access_rules": "Vårdrelation", "approved_by": owner, "approved_on": "2026-11-04"}))
@@ -241,8 +251,6 @@ async fn the_whole_cycle_through_the_api() {
     assert_eq!(a["next_review_on"], "2027-11-04");
     // Asked of the owner by the integration: it waits until the owner approves with their token.
     assert_eq!(a["status"], "awaiting_approval");
-    let ob = app.login("agare@api.example").await;
-    let owner_api = app.api(&make_token(&ob, "ägare 2", &["read", "write"]).await);
     let res = owner_api
         .post(
             &format!("/api/v1/systems/{system}/access-analysis/approval"),
