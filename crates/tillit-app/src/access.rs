@@ -95,8 +95,9 @@ pub async fn save_access_analysis(
 }
 
 /// The information owner's answer to a request to approve a system's access-needs analysis:
-/// only the owner asked, signed in, may answer (before there is an analysis, nobody is); approving signs it today, declining (with a
-/// motivation, kept in the audit trail) leaves the analysis unapproved.
+/// only the owner asked, signed in, may answer (before there is an analysis, nobody is);
+/// approving signs it today, declining (with a motivation, kept in the audit trail) leaves the
+/// analysis unapproved.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn answer_approval(
     app: &App,

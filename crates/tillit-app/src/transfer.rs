@@ -340,6 +340,8 @@ async fn plan(
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
     let mut plan = Vec::new();
+    // A column the file does not have: an existing row keeps what is stored in it.
+    let absent = |k: &str| !table.headers.iter().any(|h| h == k);
     for (i, row) in table.rows.iter().enumerate() {
         let line = i + 2;
         let row_name = table.get(row, "name").to_string();
@@ -348,9 +350,7 @@ async fn plan(
             Register::Assets | Register::Systems => row_name.clone(),
         });
         let cell = |k: &str| match kept {
-            Some(kept) if !table.headers.iter().any(|h| h == k) => {
-                kept.get(k).cloned().unwrap_or_default()
-            }
+            Some(kept) if absent(k) => kept.get(k).cloned().unwrap_or_default(),
             _ => table.get(row, k).to_string(),
         };
         let mut errs = ValidationErrors::new();
@@ -423,7 +423,6 @@ async fn plan(
                 }
             }
             Register::Systems => {
-                let absent = |k: &str| !table.headers.iter().any(|h| h == k);
                 let links = system_links.get(&row_name);
                 let mut ids = Vec::new();
                 match links {
